@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+
+/** Typed, validated, frozen configuration. The only module that reads process.env. */
+export interface Config {
+  /** PostgreSQL URL; undefined → the embedded server under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Where the embedded PostgreSQL keeps its data (`LUCRO_DATA_DIR`). */
+  readonly dataDir: string;
+  /** Redis URL for BullMQ; undefined → in-process dispatch (single process only). */
+  readonly redisUrl: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  /** Transactions enriched at once per worker process. */
+  readonly workerConcurrency: number;
+  /** Simulated enrichment latency range in ms; [0, 0] turns it off. */
+  readonly enrichmentLatencyMs: readonly [number, number];
+  /** A claim not finished within this is reclaimed. */
+  readonly processingLeaseMs: number;
+  /** Claims after which a transaction is `failed`. */
+  readonly maxAttempts: number;
+  /** Transactions per ingestion request. */
+  readonly maxBatchSize: number;
+  readonly logLevel: string;
+  /** Worker and scheduler serve /healthz and /metrics here when set. */
+  readonly metricsPort: number | undefined;
+  /** Key prefix of the BullMQ queue in Redis (`QUEUE_PREFIX`); KEDA reads `<prefix>:enrichment:wait`. */
+  readonly queuePrefix: string;
+  /** Which categorizer the worker runs (`rules`). */
+  readonly categorizer: string;
+  /** How often the scheduler sweeps for expired leases and stranded pending rows. */
+  readonly schedulerIntervalMs: number;
+  /** Pending rows untouched for this long are dispatched again by the scheduler. */
+  readonly redispatchAfterMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function latencyRange(raw: string | undefined): [number, number] {
+  const text = (raw ?? '500-1000').trim();
+  const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(text);
+  if (!match) throw new ConfigError(`ENRICHMENT_LATENCY_MS must be "N" or "MIN-MAX" milliseconds, got "${text}"`);
+  const low = Number(match[1]);
+  const high = match[2] === undefined ? low : Number(match[2]);
+  if (high < low) throw new ConfigError(`ENRICHMENT_LATENCY_MS range is reversed: "${text}"`);
+  return [low, high];
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+/** Builds the configuration from an environment (process.env plus `.env` by default). */
+export function loadConfig(env: Env = readProcessEnv()): Config {
+  const metricsPort = optional(env, 'METRICS_PORT');
+  return Object.freeze({
+    databaseUrl: optional(env, 'DATABASE_URL'),
+    dataDir: path.resolve(optional(env, 'LUCRO_DATA_DIR') ?? '.lucro'),
+    redisUrl: optional(env, 'REDIS_URL'),
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    port: integer(env, 'PORT', 8000, 0, 65535),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 32, 1, 10_000),
+    enrichmentLatencyMs: Object.freeze(latencyRange(env.ENRICHMENT_LATENCY_MS)) as readonly [number, number],
+    processingLeaseMs: integer(env, 'PROCESSING_LEASE_MS', 60_000, 100),
+    maxAttempts: integer(env, 'MAX_ATTEMPTS', 3, 1, 100),
+    maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 10_000, 1, 1_000_000),
+    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
+    queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
+    categorizer: optional(env, 'CATEGORIZER') ?? 'rules',
+    schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
+    redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
+  });
+}
+
+function readProcessEnv(): Env {
+  loadDotenv({ quiet: true });
+  return process.env;
+}

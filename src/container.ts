@@ -1,0 +1,97 @@
+import type pg from 'pg';
+import { AuthService } from './auth/auth.service.js';
+import type { Config } from './config.js';
+import type { Categorizer } from './enrichment/categorizers/categorizer.js';
+import { createCategorizer } from './enrichment/categorizers/registry.js';
+import { EnrichmentService } from './enrichment/enrichment.service.js';
+import { MaintenanceService } from './enrichment/maintenance.service.js';
+import { createPool } from './infra/db.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './infra/embedded-postgres.js';
+import { createLogger, redactUrl, type Logger } from './infra/logger.js';
+import { Metrics } from './infra/metrics.js';
+import { BullMqQueue, InProcessQueue, type JobQueue } from './infra/queue.js';
+import { BatchService } from './ingestion/batch.service.js';
+import { IngestionService } from './ingestion/ingestion.service.js';
+import { ReportService } from './reports/report.service.js';
+
+/** Everything a role needs, built once from configuration. Every entry point starts here. */
+export interface Container {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly pool: pg.Pool;
+  readonly queue: JobQueue;
+  readonly metrics: Metrics;
+  readonly categorizer: Categorizer;
+  readonly auth: AuthService;
+  readonly ingestion: IngestionService;
+  readonly batches: BatchService;
+  readonly reports: ReportService;
+  readonly enrichment: EnrichmentService;
+  readonly maintenance: MaintenanceService;
+  /** Which database is in use, for operators: `embedded` or `external`. */
+  readonly databaseMode: 'embedded' | 'external';
+  close(): Promise<void>;
+}
+
+export interface ContainerOverrides {
+  logger?: Logger;
+  categorizer?: Categorizer;
+  /** Role name for logs and the database's application_name. */
+  role?: string;
+}
+
+export async function createContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
+  const role = overrides.role ?? 'lucro';
+  const logger = overrides.logger ?? createLogger(config.logLevel, role);
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (databaseUrl === undefined) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger: logger.child({ component: 'embedded-postgres' }) });
+    databaseUrl = embedded.databaseUrl;
+    logger.info({ dataDir: config.dataDir, owned: embedded.owned }, 'using the embedded PostgreSQL (set DATABASE_URL to use your own server)');
+  } else {
+    logger.info({ database: redactUrl(databaseUrl) }, 'using PostgreSQL from DATABASE_URL');
+  }
+
+  const pool = createPool(databaseUrl, { applicationName: `lucro-${role}` });
+  const metrics = new Metrics();
+  const queue: JobQueue =
+    config.redisUrl === undefined ? new InProcessQueue(logger) : new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }));
+  const categorizer = overrides.categorizer ?? createCategorizer(config.categorizer, config.enrichmentLatencyMs);
+  const enrichment = new EnrichmentService(pool, queue, categorizer, metrics, logger.child({ component: 'worker' }), {
+    concurrency: config.workerConcurrency,
+    leaseMs: config.processingLeaseMs,
+    maxAttempts: config.maxAttempts,
+  });
+  const maintenance = new MaintenanceService(pool, enrichment, metrics, logger.child({ component: 'scheduler' }), {
+    maxAttempts: config.maxAttempts,
+    redispatchAfterMs: config.redispatchAfterMs,
+    intervalMs: config.schedulerIntervalMs,
+  });
+  const ingestion = new IngestionService(pool, enrichment, logger.child({ component: 'ingestion' }), config.maxBatchSize, (accepted) => {
+    metrics.batchesIngested.inc();
+    metrics.transactionsIngested.inc(accepted.accepted);
+    metrics.duplicatesSkipped.inc(accepted.duplicates);
+  });
+
+  return {
+    config,
+    logger,
+    pool,
+    queue,
+    metrics,
+    categorizer,
+    auth: new AuthService(pool),
+    ingestion,
+    batches: new BatchService(pool),
+    reports: new ReportService(pool),
+    enrichment,
+    maintenance,
+    databaseMode: embedded ? 'embedded' : 'external',
+    async close() {
+      await queue.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the queue failed'));
+      await pool.end().catch(() => {});
+      await embedded?.stop();
+    },
+  };
+}

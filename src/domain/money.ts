@@ -1,0 +1,82 @@
+/**
+ * Exact decimal amounts. Money never becomes a JS float: amounts travel as decimal strings and
+ * are summed by PostgreSQL `numeric`. This module is the one place that parses and formats them.
+ */
+
+/** Amounts must stay strictly below 10^13 in magnitude (contract §4). */
+const MAX_INTEGER_DIGITS = 13;
+
+const DECIMAL_TEXT = /^(-)?(\d+)(?:\.(\d+))?$/;
+const NUMBER_TEXT = /^(-)?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+export type AmountResult = { ok: true; amount: string } | { ok: false; message: string };
+
+/**
+ * Parses an amount sent as a decimal string or a JSON number into its canonical text with exactly
+ * the currency's minor-unit decimals ("-12.5" with 2 → "-12.50"). Strings keep their literal
+ * precision: "12.500" is rejected for a 2-decimal currency.
+ */
+export function parseAmount(value: unknown, decimals: number): AmountResult {
+  let parts: { negative: boolean; integer: string; fraction: string } | undefined;
+  if (typeof value === 'string') {
+    const match = DECIMAL_TEXT.exec(value);
+    if (!match) return { ok: false, message: 'must be a decimal number such as "-12.50" (digits, an optional leading minus and decimal point)' };
+    parts = { negative: match[1] === '-', integer: match[2] ?? '0', fraction: match[3] ?? '' };
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { ok: false, message: 'must be a finite number' };
+    parts = splitNumberText(String(value));
+    // A JSON number's trailing zeros carry no meaning (12.50 and 12.5 are the same number).
+    parts.fraction = parts.fraction.replace(/0+$/, '');
+  } else {
+    return { ok: false, message: 'must be a decimal string or a number' };
+  }
+  const integer = parts.integer.replace(/^0+(?=\d)/, '');
+  if (parts.fraction.length > decimals) {
+    return { ok: false, message: `has more than ${decimals} decimal place${decimals === 1 ? '' : 's'}, the currency's minor unit` };
+  }
+  if (integer.length > MAX_INTEGER_DIGITS) return { ok: false, message: 'must be less than 10^13 in magnitude' };
+  const fraction = parts.fraction.padEnd(decimals, '0');
+  const isZero = /^0*$/.test(integer + fraction);
+  const sign = parts.negative && !isZero ? '-' : '';
+  return { ok: true, amount: `${sign}${integer}${decimals > 0 ? `.${fraction}` : ''}` };
+}
+
+/** Splits a JS number's text (which may use exponent notation) into exact decimal parts. */
+function splitNumberText(text: string): { negative: boolean; integer: string; fraction: string } {
+  const match = NUMBER_TEXT.exec(text);
+  if (!match) throw new Error(`not a number literal: ${text}`);
+  const digits = (match[2] ?? '') + (match[3] ?? '');
+  const point = (match[2] ?? '').length + Number(match[4] ?? 0);
+  const padded = point <= 0 ? '0'.repeat(1 - point) + digits : digits.padEnd(point, '0');
+  const at = Math.max(point, 1);
+  return { negative: match[1] === '-', integer: padded.slice(0, at) || '0', fraction: padded.slice(at) };
+}
+
+/**
+ * True when a JSON number literal survives the trip through a JS double exactly, so that reading
+ * it as a `number` loses nothing. `12345678901234.567` does not, and must be kept as text.
+ */
+export function isExactAsDouble(literal: string): boolean {
+  const value = Number(literal);
+  if (!Number.isFinite(value)) return false;
+  return sameDecimal(splitNumberText(literal), splitNumberText(String(value)));
+}
+
+function sameDecimal(
+  a: { negative: boolean; integer: string; fraction: string },
+  b: { negative: boolean; integer: string; fraction: string },
+): boolean {
+  const canon = (p: typeof a) => {
+    const integer = p.integer.replace(/^0+(?=\d)/, '');
+    const fraction = p.fraction.replace(/0+$/, '');
+    const zero = /^0*$/.test(integer + fraction);
+    return `${p.negative && !zero ? '-' : ''}${integer}.${fraction}`;
+  };
+  return canon(a) === canon(b);
+}
+
+/** Sign of a canonical amount: -1 money out, 1 money in, 0 neither. */
+export function amountSign(amount: string): -1 | 0 | 1 {
+  if (amount.startsWith('-')) return -1;
+  return /[1-9]/.test(amount) ? 1 : 0;
+}

@@ -1,0 +1,31 @@
+import type { Category } from '../../domain/taxonomy.js';
+
+/** What a categorizer sees of a stored transaction. Amount is an exact decimal string; negative is money out. */
+export interface CategorizableTransaction {
+  transactionId: string;
+  accountId: string;
+  date: string;
+  amount: string;
+  currency: string;
+  merchantName: string | null;
+  description: string | null;
+}
+
+/** The answer a categorizer gives; the worker stores it as it is. */
+export interface Categorization {
+  category: Category;
+  /** How sure the categorizer is, 0..1. */
+  confidence: number;
+  /** Which categorizer (and which rule or model version) produced it, e.g. `rules:coffee`. */
+  source: string;
+}
+
+/**
+ * Turns one transaction into a category. Implementations may be slow or remote (a model, an LLM):
+ * the worker calls them with no database transaction open and may call many at once.
+ * Throwing records the error on the row and retries it up to MAX_ATTEMPTS.
+ */
+export interface Categorizer {
+  readonly name: string;
+  categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization>;
+}

@@ -1,0 +1,23 @@
+import type { Categorizer } from './categorizer.js';
+import { RulesCategorizer } from './rules.categorizer.js';
+import { SimulatedLatencyCategorizer } from './simulated-latency.js';
+
+/**
+ * Categorizers by the name CATEGORIZER selects. A model- or LLM-backed one is a new file and one
+ * line here; the worker never changes.
+ */
+const CATEGORIZERS: Record<string, () => Categorizer> = {
+  rules: () => new RulesCategorizer(),
+};
+
+export function availableCategorizers(): string[] {
+  return Object.keys(CATEGORIZERS);
+}
+
+/** Builds the configured categorizer; an unknown name fails at start-up, not on the first job. */
+export function createCategorizer(name: string, latencyMs: readonly [number, number]): Categorizer {
+  const make = CATEGORIZERS[name];
+  if (!make) throw new Error(`Unknown CATEGORIZER "${name}"; available: ${availableCategorizers().join(', ')}`);
+  const categorizer = make();
+  return latencyMs[1] > 0 ? new SimulatedLatencyCategorizer(categorizer, latencyMs) : categorizer;
+}

@@ -1,0 +1,237 @@
+import type { CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
+import { CATEGORY_RULES, type CategoryRule } from './rules.data.js';
+
+/*
+ * Confidence scheme. It says how the winning rule matched, not how often the rule is right:
+ *   brand pattern, the whole merchant name          0.95
+ *   brand pattern, inside the merchant name         0.92
+ *   brand pattern, inside the description           0.90
+ *   keyword, in the merchant name / description     0.80 / 0.75
+ *   generic keyword, merchant name / description    0.60 / 0.55
+ *   truncated keyword at the end of the text        0.5
+ *   no rule matched (UNCATEGORIZED)                 0
+ * A merchant name beats a description because an aggregator has already cleaned it; a brand
+ * beats a keyword because CAFE or FEE name a kind of business, a brand names the business.
+ */
+const CONFIDENCE = {
+  brandExact: 0.95,
+  brandInMerchant: 0.92,
+  brandInDescription: 0.9,
+  keywordInMerchant: 0.8,
+  keywordInDescription: 0.75,
+  genericInMerchant: 0.6,
+  genericInDescription: 0.55,
+  truncated: 0.5,
+  none: 0,
+} as const;
+
+const MONTH = '(?:JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?|SEP(?:T(?:EMBER)?)?|OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?)';
+
+/** Dates, times and masked card numbers: they differ on every line and say nothing about the merchant. */
+const NOISE: readonly RegExp[] = [
+  /\b\d{1,2}:\d{2}(?::\d{2})?\b/g,
+  /\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b/g,
+  /\b\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?\b/g,
+  new RegExp(`\\b\\d{1,2} ?${MONTH}\\b(?: ?\\d{2,4}\\b)?`, 'g'),
+  new RegExp(`\\b${MONTH} ?\\d{1,2}\\b`, 'g'),
+  /\b(?:CARD|CRD)(?: ?(?:NO|NUMBER|NBR|ENDING(?: IN)?))?\.?:? ?#? ?[X*]*\d{4}\b/g,
+  /\bCARD NO\b\.?/g,
+  /\bX{2,}\d*\b|\*{2,}\d*/g,
+  /\b(?:STORE|STR|UNIT|BRANCH|LOC|TERMINAL|TERM|ID|REF|REFERENCE|TRACE|SEQ)(?: ?(?:NO|NUM|#))?[.:]? ?#? ?\d+\b/g,
+];
+
+/**
+ * Words banks and card processors put before the merchant. Stripped only at the start (repeatedly),
+ * since the same words later in a line may be the merchant's own.
+ */
+const LEADING_PREFIX =
+  /^(?:POS (?:PURCHASE|DEBIT|TRANSACTION|REFUND|CREDIT)|POS|PIN (?:PURCHASE|DEBIT)|DEBIT CARD (?:PURCHASE|DEBIT|PAYMENT)|DEBIT CARD|DEBIT PURCHASE|DBT CRD|DDA (?:PURCHASE|DEBIT)|CHECK ?CARD(?: PURCHASE)?|CARD (?:PURCHASE|TRANSACTION|PAYMENT TO)|VISA (?:DEBIT|PURCHASE|POS)|VISA|MASTERCARD|MAESTRO|MC PURCHASE|CONTACTLESS(?: (?:PAYMENT|PURCHASE))?|(?:RECURRING |PURCHASE )?(?:PAYMENT |PURCHASE |RETURN )?AUTHORI[SZ]ED ON|RECURRING (?:PAYMENT|PURCHASE|DEBIT|CHARGE)|PURCHASE|INTERAC (?:PURCHASE|RETAIL PURCHASE)|(?:APPLE|GOOGLE|SAMSUNG) PAY|ONLINE PURCHASE)\b[\s:*#-]*/;
+
+/** Payment processors that prefix the merchant with a short code and an asterisk: `SQ *BLUE BOTTLE`. */
+const PROCESSOR_PREFIX = /(?:^|\s)(?:SQU?|TST|PAYPAL|PP|SP|SUMUP|SUM UP|IZ|IZETTLE|ZETTLE|CKO|DRI|FS|WPY|IN|LS|PY|SQSP|GOOGLE)\s*[*_]+\s*/g;
+
+/** US states and a few country codes that terminals append after the city; only ones that are not common words. */
+const TRAILING_REGION = new Set(
+  'AL AK AZ AR CA CT DC FL GA IA KS KY MA MD MI MN MO MS MT NC ND NE NH NJ NM NV NY OH PA RI SC SD TN TX UT VA VT WA WI WV WY US USA GB GBR IRL NLD DEU FRA ESP ITA CAN AUS'.split(' '),
+);
+
+/** Tokens with digits that are names, not reference numbers. */
+const DIGIT_WORDS = new Set(['401K', '403B', '365']);
+
+/**
+ * Normalizes a merchant name or bank statement line for matching: ASCII upper case, no dates,
+ * card numbers, store numbers, reference codes or processor prefixes (`SQ *`, `TST*`, `PAYPAL *`,
+ * `POS PURCHASE`, `CHECKCARD`…), punctuation reduced to spaces except `&` and `+`, which are
+ * kept as words of their own (`AT & T`, `DISNEY +`), and single spaces.
+ */
+export function normalizeStatementText(s: string): string {
+  let t = s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toUpperCase()
+    .replace(/[’‘`´]/g, "'");
+  for (const noise of NOISE) t = t.replace(noise, ' ');
+  t = t.replace(/\s+/g, ' ').trim();
+
+  // Prefixes nest (`PURCHASE AUTHORIZED ON … SQ *MERCHANT`), so strip until none is left.
+  for (let i = 0; i < 6; i += 1) {
+    const before = t;
+    t = t.replace(LEADING_PREFIX, '').replace(PROCESSOR_PREFIX, ' ').trim();
+    if (t === before) break;
+  }
+
+  t = t
+    .replace(/'/g, '')
+    .replace(/([&+])/g, ' $1 ')
+    .replace(/[^A-Z0-9&+ ]+/g, ' ');
+
+  const tokens = t.split(' ').filter((token) => token !== '' && !isReferenceToken(token) && token !== 'WWW');
+  while (tokens.length > 2 && TRAILING_REGION.has(tokens[tokens.length - 1] ?? '')) tokens.pop();
+  return tokens.join(' ');
+}
+
+/** Store numbers, card tails, authorisation codes: three or more digits, or a long mix of letters and digits. */
+function isReferenceToken(token: string): boolean {
+  if (DIGIT_WORDS.has(token)) return false;
+  let digits = 0;
+  for (let i = 0; i < token.length; i += 1) {
+    const c = token.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+  }
+  if (digits >= 3) return true;
+  return digits >= 2 && digits < token.length && token.length >= 5;
+}
+
+interface CompiledRule {
+  readonly rule: CategoryRule;
+  readonly brand: RegExp | null;
+  readonly brandExact: RegExp | null;
+  readonly keyword: RegExp | null;
+}
+
+/** One regular expression per pattern list, matched as whole words (letters and digits do not continue it). */
+function compile(patterns: readonly string[] | undefined, anchored: boolean): RegExp | null {
+  if (patterns === undefined || patterns.length === 0) return null;
+  const body = patterns.map((p) => `(?:${p})`).join('|');
+  return anchored ? new RegExp(`^(?:${body})$`) : new RegExp(`(?<![A-Z0-9])(?:${body})(?![A-Z0-9])`);
+}
+
+type Sign = 'debit' | 'credit' | null;
+
+/** Negative is money out; zero (or unparseable) has no direction, so direction-bound rules skip it. */
+function signOf(amount: string): Sign {
+  const a = amount.trim();
+  if (!/[1-9]/.test(a)) return null;
+  return a.startsWith('-') ? 'debit' : 'credit';
+}
+
+/**
+ * Categorizes by keyword and brand rules over the merchant name and the statement description.
+ * Rules are tried in descending priority (ties keep their order in the rule list) and the first
+ * that matches wins; the answer's source is `rules:<rule id>`, or `rules:none` when nothing matched.
+ * Pure CPU: regular expressions are compiled once, in the constructor.
+ */
+export class RulesCategorizer implements Categorizer {
+  readonly name = 'rules';
+  private readonly compiled: readonly CompiledRule[];
+  private readonly truncations: ReadonlyMap<string, CategoryRule>;
+
+  constructor(rules: readonly CategoryRule[] = CATEGORY_RULES) {
+    const ids = new Set<string>();
+    for (const rule of rules) {
+      if (ids.has(rule.id)) throw new Error(`duplicate rule id: ${rule.id}`);
+      ids.add(rule.id);
+    }
+    this.compiled = rules
+      .map((rule, index) => ({ rule, index }))
+      .sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index)
+      .map(({ rule }) => ({
+        rule,
+        brand: compile(rule.merchant, false),
+        brandExact: compile(rule.merchant, true),
+        keyword: compile(rule.description, false),
+      }));
+    this.truncations = truncationIndex(this.compiled.map((c) => c.rule));
+  }
+
+  async categorize(transaction: CategorizableTransaction): Promise<Categorization> {
+    return this.categorizeSync(transaction);
+  }
+
+  /** The synchronous core of `categorize`, for callers (benchmarks, batch jobs) that need no promise. */
+  categorizeSync(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): Categorization {
+    const merchant = transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '';
+    const rawDescription = transaction.description ? normalizeStatementText(transaction.description) : '';
+    // Many feeds repeat the merchant name as the description; matching it twice changes nothing.
+    const description = rawDescription === merchant ? '' : rawDescription;
+    const sign = signOf(transaction.amount);
+
+    for (const { rule, brand, brandExact, keyword } of this.compiled) {
+      if (rule.sign !== undefined && rule.sign !== sign) continue;
+      const confidence = matchConfidence(rule, brand, brandExact, keyword, merchant, description);
+      if (confidence !== null) return { category: rule.category, confidence, source: `rules:${rule.id}` };
+    }
+    // Terminals cut descriptors at a fixed width (PLANET FITNESS CLUB FE), so a last word that is
+    // only the start of a keyword (…CITY PARKIN) still says something.
+    const truncated = this.truncations.get(lastWord(description)) ?? this.truncations.get(lastWord(merchant));
+    if (truncated) return { category: truncated.category, confidence: CONFIDENCE.truncated, source: `rules:${truncated.id}` };
+    return { category: 'UNCATEGORIZED', confidence: CONFIDENCE.none, source: 'rules:none' };
+  }
+}
+
+const MIN_TRUNCATED_LENGTH = 5;
+
+function lastWord(text: string): string {
+  return text.slice(text.lastIndexOf(' ') + 1);
+}
+
+/**
+ * Maps every proper prefix (5 letters or more) of the single-word keywords to the rule owning the
+ * keyword. A prefix claimed by rules of different categories (TRANS: TRANSIT or TRANSFER) is dropped,
+ * as are keywords of direction-bound rules, whose meaning the prefix alone cannot carry. Brands are
+ * left out: a cut-off brand is too often the start of some other name.
+ */
+function truncationIndex(rulesByPriority: readonly CategoryRule[]): Map<string, CategoryRule> {
+  const index = new Map<string, CategoryRule>();
+  const ambiguous = new Set<string>();
+  for (const rule of rulesByPriority) {
+    if (rule.sign !== undefined || rule.description === undefined) continue;
+    for (const pattern of rule.description) {
+      const word = /^([A-Z]+)(?:S\?)?$/.exec(pattern)?.[1];
+      if (word === undefined) continue;
+      for (let end = MIN_TRUNCATED_LENGTH; end < word.length; end += 1) {
+        const prefix = word.slice(0, end);
+        const owner = index.get(prefix);
+        if (owner === undefined) {
+          if (!ambiguous.has(prefix)) index.set(prefix, rule);
+        } else if (owner.category !== rule.category) {
+          index.delete(prefix);
+          ambiguous.add(prefix);
+        }
+      }
+    }
+  }
+  return index;
+}
+
+function matchConfidence(
+  rule: CategoryRule,
+  brand: RegExp | null,
+  brandExact: RegExp | null,
+  keyword: RegExp | null,
+  merchant: string,
+  description: string,
+): number | null {
+  if (brand !== null) {
+    if (merchant !== '' && brand.test(merchant)) {
+      if (rule.generic) return CONFIDENCE.genericInMerchant;
+      return brandExact?.test(merchant) ? CONFIDENCE.brandExact : CONFIDENCE.brandInMerchant;
+    }
+    if (description !== '' && brand.test(description)) return rule.generic ? CONFIDENCE.genericInDescription : CONFIDENCE.brandInDescription;
+  }
+  if (keyword !== null) {
+    if (merchant !== '' && keyword.test(merchant)) return rule.generic ? CONFIDENCE.genericInMerchant : CONFIDENCE.keywordInMerchant;
+    if (description !== '' && keyword.test(description)) return rule.generic ? CONFIDENCE.genericInDescription : CONFIDENCE.keywordInDescription;
+  }
+  return null;
+}

@@ -1,0 +1,159 @@
+import type { Queryable } from '../infra/db.js';
+
+/** A transaction claimed for enrichment: the claim token must accompany its result. */
+export interface ClaimedTransaction {
+  id: number;
+  batchId: string;
+  accountId: number;
+  transactionId: string;
+  date: string;
+  amount: string;
+  currency: string;
+  merchantName: string | null;
+  description: string | null;
+  attempts: number;
+  claimToken: string;
+}
+
+export type EnrichmentResult =
+  | { id: number; claimToken: string; category: string; confidence: number; source: string; error?: undefined }
+  | { id: number; claimToken: string; error: string };
+
+export interface WrittenResult {
+  id: number;
+  batchId: string;
+  status: 'completed' | 'pending' | 'failed';
+}
+
+/**
+ * Claims up to `limit` pending transactions of a batch in one short statement: they become
+ * `processing` under a fresh claim token and lease, and their attempt is counted.
+ * SKIP LOCKED lets every worker claim from the same batch at once without waiting on each other.
+ */
+export async function claimPending(db: Queryable, batchId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
+  const { rows } = await db.query<ClaimedTransaction>(
+    `UPDATE transactions t
+        SET status = 'processing', claim_token = $4, lease_expires_at = now() + make_interval(secs => $3 / 1000.0),
+            attempts = t.attempts + 1, updated_at = now()
+      WHERE t.id IN (
+              SELECT id FROM transactions
+               WHERE batch_id = $1 AND status = 'pending'
+               ORDER BY id
+               LIMIT $2
+               FOR UPDATE SKIP LOCKED)
+      RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId", t.transaction_id AS "transactionId", t.date,
+                t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
+                t.description, t.attempts, t.claim_token AS "claimToken"`,
+    [batchId, limit, leaseMs, claimToken],
+  );
+  return rows;
+}
+
+/**
+ * Writes many results in one statement. Each is guarded by its claim token: a worker whose
+ * lease expired (and whose row was reclaimed) writes nothing. An error sends the row back to
+ * `pending`, or to `failed` once it has used its attempts.
+ */
+export async function writeResults(db: Queryable, results: EnrichmentResult[], maxAttempts: number): Promise<WrittenResult[]> {
+  const { rows } = await db.query<WrittenResult>(
+    `UPDATE transactions t
+        SET status = CASE WHEN r.error IS NULL THEN 'completed' WHEN t.attempts >= $7 THEN 'failed' ELSE 'pending' END,
+            category = CASE WHEN r.error IS NULL THEN r.category ELSE t.category END,
+            category_confidence = CASE WHEN r.error IS NULL THEN r.confidence ELSE t.category_confidence END,
+            category_source = CASE WHEN r.error IS NULL THEN r.source ELSE t.category_source END,
+            error = r.error,
+            enrichment_commits = t.enrichment_commits + CASE WHEN r.error IS NULL THEN 1 ELSE 0 END,
+            completed_at = CASE WHEN r.error IS NULL OR t.attempts >= $7 THEN now() END,
+            claim_token = NULL, lease_expires_at = NULL, updated_at = now()
+       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::real[], $5::text[], $6::text[])
+            AS r (id, claim_token, category, confidence, source, error)
+      WHERE t.id = r.id AND t.claim_token = r.claim_token AND t.status = 'processing'
+      RETURNING t.id, t.batch_id AS "batchId", t.status`,
+    [
+      results.map((r) => r.id),
+      results.map((r) => r.claimToken),
+      results.map((r) => (r.error === undefined ? r.category : null)),
+      results.map((r) => (r.error === undefined ? r.confidence : null)),
+      results.map((r) => (r.error === undefined ? r.source : null)),
+      results.map((r) => (r.error === undefined ? null : r.error)),
+      maxAttempts,
+    ],
+  );
+  return rows;
+}
+
+/** Stamps `completed_at` on the given batches that have nothing left to do. */
+export async function markBatchesCompleted(db: Queryable, batchIds: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE batches b SET completed_at = now()
+      WHERE b.id = ANY($1::uuid[]) AND b.completed_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing'))
+      RETURNING b.id`,
+    [batchIds],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Takes back transactions whose lease ran out (their worker died or hung): back to `pending`,
+ * or `failed` when the expired claim was their last attempt.
+ */
+export async function reclaimExpiredLeases(db: Queryable, limit: number, maxAttempts: number): Promise<WrittenResult[]> {
+  const { rows } = await db.query<WrittenResult>(
+    `UPDATE transactions t
+        SET status = CASE WHEN t.attempts >= $2 THEN 'failed' ELSE 'pending' END,
+            error = 'processing lease expired (attempt ' || t.attempts || ' of ' || $2 || ')',
+            completed_at = CASE WHEN t.attempts >= $2 THEN now() END,
+            claim_token = NULL, lease_expires_at = NULL, updated_at = now()
+      WHERE t.id IN (
+              SELECT id FROM transactions
+               WHERE status = 'processing' AND lease_expires_at < now()
+               ORDER BY lease_expires_at
+               LIMIT $1
+               FOR UPDATE SKIP LOCKED)
+      RETURNING t.id, t.batch_id AS "batchId", t.status`,
+    [limit, maxAttempts],
+  );
+  return rows;
+}
+
+/** Unfinished batches whose pending rows have waited longer than `olderThanMs` without being touched. */
+export async function findStrandedBatches(db: Queryable, olderThanMs: number, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT b.id FROM batches b
+      WHERE b.completed_at IS NULL
+        AND EXISTS (SELECT 1 FROM transactions t
+                     WHERE t.batch_id = b.id AND t.status = 'pending'
+                       AND t.updated_at < now() - make_interval(secs => $1 / 1000.0))
+      ORDER BY b.created_at
+      LIMIT $2`,
+    [olderThanMs, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Unfinished batches with nothing left to do (e.g. their last rows failed by lease expiry). */
+export async function findFinishedOpenBatches(db: Queryable, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT b.id FROM batches b
+      WHERE b.completed_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing'))
+      ORDER BY b.created_at
+      LIMIT $1`,
+    [limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+export async function countUnfinished(db: Queryable): Promise<{ pending: number; processing: number }> {
+  const { rows } = await db.query<{ pending: number; processing: number }>(
+    `SELECT (SELECT count(*) FROM transactions WHERE status = 'pending')::int AS pending,
+            (SELECT count(*) FROM transactions WHERE status = 'processing')::int AS processing`,
+  );
+  return rows[0] ?? { pending: 0, processing: 0 };
+}
+
+export async function purgeExpiredIdempotencyKeys(db: Queryable): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM idempotency_keys WHERE expires_at < now()');
+  return rowCount ?? 0;
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { isCategory } from '../domain/taxonomy.js';
+import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
+import type { EnrichmentJob, JobQueue, QueuedJob } from '../infra/queue.js';
+import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
+import type { Categorizer } from './categorizers/categorizer.js';
+import {
+  claimPending,
+  markBatchesCompleted,
+  writeResults,
+  type ClaimedTransaction,
+  type EnrichmentResult,
+  type WrittenResult,
+} from './enrichment.repository.js';
+import { Batcher, Slots } from './slots.js';
+
+export interface EnrichmentOptions {
+  /** Transactions enriched at once by this process. */
+  concurrency: number;
+  leaseMs: number;
+  maxAttempts: number;
+  /** How long one job works on its batch before handing on to the back of the queue (fairness). */
+  sliceMs?: number;
+  /** A batch is split into at most this many parallel lanes, so every worker process can share it. */
+  maxLanes?: number;
+  /** Rows per lane below which a batch gets fewer lanes. */
+  rowsPerLane?: number;
+}
+
+/** The job id of a batch's lane; BullMQ ids may not contain ':'. */
+export function jobId(job: EnrichmentJob, tag = ''): string {
+  return `${job.batchId}.${job.lane}.${job.generation}${tag}`;
+}
+
+/**
+ * Enriches pending transactions. A job works one batch for a time slice: it claims as many rows
+ * as this process has free slots (short transaction), categorizes them with no transaction or lock
+ * open, writes results set-based under their claim tokens, and hands the rest on as a new job.
+ */
+export class EnrichmentService implements EnrichmentDispatcher {
+  private readonly slots: Slots;
+  private readonly writer: Batcher<EnrichmentResult, WrittenResult>;
+  private readonly sliceMs: number;
+  private readonly maxLanes: number;
+  private readonly rowsPerLane: number;
+  private stopping = false;
+  /** Categorizer calls are cut short before the lease runs out, so a hung call cannot outlive its claim. */
+  private readonly callTimeoutMs: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly queue: JobQueue,
+    private readonly categorizer: Categorizer,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly options: EnrichmentOptions,
+  ) {
+    this.slots = new Slots(options.concurrency);
+    this.sliceMs = options.sliceMs ?? 2_000;
+    this.maxLanes = options.maxLanes ?? 8;
+    this.rowsPerLane = options.rowsPerLane ?? 250;
+    this.callTimeoutMs = Math.max(50, Math.floor(options.leaseMs * 0.8));
+    this.writer = new Batcher(async (results) => {
+      const written = await writeResults(this.pool, results, options.maxAttempts);
+      const byId = new Map(written.map((w) => [w.id, w]));
+      return new Map(results.flatMap((r) => (byId.has(r.id) ? [[r, byId.get(r.id) as WrittenResult]] : [])));
+    });
+  }
+
+  /** Dispatches a newly stored batch: enough lanes that several workers can share it. */
+  async batchAccepted(batchId: string, accepted: number): Promise<void> {
+    const lanes = Math.max(1, Math.min(this.maxLanes, Math.ceil(accepted / this.rowsPerLane)));
+    await this.queue.add(Array.from({ length: lanes }, (_, lane) => ({ id: jobId({ batchId, lane, generation: 0 }), data: { batchId, lane, generation: 0 } })));
+  }
+
+  /** Queues one more job for a batch, e.g. when the scheduler finds its rows waiting. `tag` deduplicates. */
+  async redispatch(batchId: string, tag: string): Promise<void> {
+    await this.queue.add([{ id: `${batchId}.${tag}`, data: { batchId, lane: 0, generation: 0 } }]);
+  }
+
+  /** Starts consuming jobs from the queue. */
+  start(): void {
+    this.stopping = false;
+    // More jobs than lanes of one batch, so a small batch's job starts while a big batch is worked.
+    this.queue.consume((job) => this.processJob(job), this.maxLanes * 2);
+  }
+
+  /** Stops claiming; rows already claimed are finished and written before this resolves. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.queue.stopConsuming();
+  }
+
+  /** Works one slice of a batch. Exported for tests and benchmarks; the queue calls it. */
+  async processJob(job: EnrichmentJob): Promise<void> {
+    const deadline = Date.now() + this.sliceMs;
+    const running = new Set<Promise<'pending' | 'done'>>();
+    let exhausted = false;
+    let retried = false;
+
+    while (!this.stopping && Date.now() < deadline) {
+      const granted = await this.slots.acquireUpTo(this.options.concurrency);
+      if (this.stopping) {
+        this.slots.release(granted);
+        break;
+      }
+      let rows: ClaimedTransaction[];
+      const started = process.hrtime.bigint();
+      try {
+        rows = await claimPending(this.pool, job.batchId, granted, this.options.leaseMs, randomUUID());
+      } catch (error) {
+        this.slots.release(granted);
+        throw error;
+      } finally {
+        this.metrics.claimLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      }
+      this.slots.release(granted - rows.length);
+      for (const row of rows) {
+        const task = this.enrichOne(row).finally(() => {
+          this.slots.release(1);
+          running.delete(task);
+        });
+        running.add(task);
+      }
+      if (rows.length < granted) {
+        exhausted = true;
+        break;
+      }
+    }
+
+    const outcomes = await Promise.all(running);
+    retried = outcomes.includes('pending');
+    if (exhausted && !retried) {
+      await markBatchesCompleted(this.pool, [job.batchId]);
+      return;
+    }
+    const next = { batchId: job.batchId, lane: job.lane, generation: job.generation + 1 };
+    await this.queue.add([{ id: jobId(next), data: next } satisfies QueuedJob]).catch((error: unknown) => {
+      // The scheduler finds the batch's pending rows and dispatches them again.
+      this.logger.warn({ batch_id: job.batchId, err: error }, 'could not hand the batch on');
+    });
+  }
+
+  /** Categorizes one claimed row and commits its result once; resolves to where the row went. */
+  private async enrichOne(row: ClaimedTransaction): Promise<'pending' | 'done'> {
+    const log = { batch_id: row.batchId, transaction_id: row.transactionId };
+    let result: EnrichmentResult;
+    const started = process.hrtime.bigint();
+    try {
+      const answer = await this.categorizer.categorize(
+        {
+          transactionId: row.transactionId,
+          accountId: String(row.accountId),
+          date: row.date,
+          amount: row.amount,
+          currency: row.currency,
+          merchantName: row.merchantName,
+          description: row.description,
+        },
+        AbortSignal.timeout(this.callTimeoutMs),
+      );
+      if (!isCategory(answer.category)) throw new Error(`categorizer returned unknown category "${answer.category}"`);
+      const confidence = Math.min(1, Math.max(0, Number.isFinite(answer.confidence) ? answer.confidence : 0));
+      result = { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      result = { id: row.id, claimToken: row.claimToken, error: message.slice(0, 1_000) || 'categorizer failed' };
+      this.logger.warn({ ...log, attempt: row.attempts, err: error }, 'categorizer failed');
+    } finally {
+      this.metrics.enrichmentDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+
+    const written = await this.writer.add(result);
+    if (!written) {
+      this.logger.warn(log, 'result discarded: the claim was lost (lease expired and the row was reclaimed)');
+      return 'done';
+    }
+    const outcome = written.status === 'completed' ? 'completed' : written.status === 'failed' ? 'failed' : 'retried';
+    this.metrics.enrichmentsFinished.inc({ outcome });
+    this.logger.debug({ ...log, status: written.status }, 'transaction enriched');
+    return written.status === 'pending' ? 'pending' : 'done';
+  }
+}

@@ -1,0 +1,72 @@
+import type pg from 'pg';
+import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
+import type { EnrichmentService } from './enrichment.service.js';
+import {
+  countUnfinished,
+  findFinishedOpenBatches,
+  findStrandedBatches,
+  markBatchesCompleted,
+  purgeExpiredIdempotencyKeys,
+  reclaimExpiredLeases,
+} from './enrichment.repository.js';
+
+export interface SweepReport {
+  reclaimed: number;
+  failedByLease: number;
+  redispatched: number;
+  completedBatches: number;
+}
+
+const SWEEP_LIMIT = 5_000;
+
+/**
+ * The Celery Beat role: repairs what crashes and outages leave behind. Safe to run in several
+ * processes at once: reclaims skip rows another sweeper holds, and re-dispatches are deduplicated.
+ */
+export class MaintenanceService {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly enrichment: EnrichmentService,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly options: { maxAttempts: number; redispatchAfterMs: number; intervalMs: number },
+  ) {}
+
+  async sweep(): Promise<SweepReport> {
+    const report: SweepReport = { reclaimed: 0, failedByLease: 0, redispatched: 0, completedBatches: 0 };
+
+    const reclaimed = await reclaimExpiredLeases(this.pool, SWEEP_LIMIT, this.options.maxAttempts);
+    report.reclaimed = reclaimed.length;
+    report.failedByLease = reclaimed.filter((r) => r.status === 'failed').length;
+    if (reclaimed.length > 0) {
+      this.metrics.leaseReclaims.inc(reclaimed.length);
+      this.logger.warn({ reclaimed: reclaimed.length, failed: report.failedByLease }, 'reclaimed expired processing leases');
+    }
+    // Each sweep gets its own tag so a reclaim is dispatched even while an older sweep job still waits.
+    const bucket = Math.floor(Date.now() / this.options.intervalMs);
+    const toDispatch = new Set(reclaimed.filter((r) => r.status === 'pending').map((r) => r.batchId));
+    for (const batchId of await findStrandedBatches(this.pool, this.options.redispatchAfterMs, 1_000)) toDispatch.add(batchId);
+    for (const batchId of toDispatch) {
+      try {
+        await this.enrichment.redispatch(batchId, `sweep${bucket}`);
+        report.redispatched += 1;
+      } catch (error) {
+        this.logger.warn({ batch_id: batchId, err: error }, 'could not dispatch; will retry at the next sweep');
+        break;
+      }
+    }
+
+    const finished = await findFinishedOpenBatches(this.pool, 1_000);
+    if (finished.length > 0) report.completedBatches = (await markBatchesCompleted(this.pool, finished)).length;
+    await purgeExpiredIdempotencyKeys(this.pool);
+    return report;
+  }
+
+  /** Reads the backlog into the metrics (cheap: both statuses are small partial indexes). */
+  async refreshGauges(): Promise<void> {
+    const counts = await countUnfinished(this.pool);
+    this.metrics.transactionsByStatus.set({ status: 'pending' }, counts.pending);
+    this.metrics.transactionsByStatus.set({ status: 'processing' }, counts.processing);
+  }
+}

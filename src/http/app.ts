@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Container } from '../container.js';
+import { registerAuth } from './auth.js';
+import { registerErrorHandling } from './error-handler.js';
+import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
+import { batchRoutes } from './routes/batches.routes.js';
+import { categoryRoutes } from './routes/categories.routes.js';
+import { operationsRoutes } from './routes/operations.routes.js';
+import { ingestionRoutes } from './routes/ingestion.routes.js';
+import { reportRoutes } from './routes/reports.routes.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the HTTP API over a container. Starting to listen is the caller's business. */
+export async function buildApp(container: Container): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: container.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    bodyLimit: MAX_BODY_BYTES,
+    // A client's request id is kept when it is sane, so logs can be joined across systems.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    ajv: {
+      // Request bodies are validated as sent: no coercion of 12.5 to "12.5", no dropped fields, every error.
+      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true, allowUnionTypes: true },
+    },
+    routerOptions: { ignoreTrailingSlash: false },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  registerJsonBody(app);
+  registerErrorHandling(app);
+  container.metrics.instrumentHttp(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Lucro transaction pipeline', version: '1.0.0', description: 'Ingest bank transactions, follow their enrichment, read account summaries.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerAuth(app, container.auth);
+  operationsRoutes(app, container);
+  ingestionRoutes(app, container.ingestion);
+  batchRoutes(app, container.batches);
+  reportRoutes(app, container.reports);
+  categoryRoutes(app);
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { BatchParams, BatchTransactionsPage, BatchTransactionsQuery, BatchView } from '../../ingestion/batch.schemas.js';
+import type { BatchService } from '../../ingestion/batch.service.js';
+import { ProblemSchema } from '../schemas.js';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+
+export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
+  app.get<{ Params: { batch_id: string } }>(
+    '/api/batches/:batch_id',
+    {
+      config: { scope: 'ingest' },
+      schema: {
+        summary: "A batch's status and its transactions counted by status",
+        tags: ['ingestion'],
+        security: [{ bearerAuth: [] }],
+        params: BatchParams,
+        response: { 200: BatchView, ...errors },
+      },
+    },
+    (request) => batches.getBatch(request.principal.integrationId, request.params.batch_id),
+  );
+
+  app.get<{ Params: { batch_id: string }; Querystring: { limit?: string; cursor?: string } }>(
+    '/api/batches/:batch_id/transactions',
+    {
+      config: { scope: 'ingest' },
+      schema: {
+        summary: "Pages through a batch's transactions with their enrichment",
+        tags: ['ingestion'],
+        security: [{ bearerAuth: [] }],
+        params: BatchParams,
+        querystring: BatchTransactionsQuery,
+        response: { 200: BatchTransactionsPage, ...errors },
+      },
+    },
+    (request) => batches.listTransactions(request.principal.integrationId, request.params.batch_id, request.query),
+  );
+}

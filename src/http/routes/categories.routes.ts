@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { CATEGORIES, CATEGORY_NAMES } from '../../domain/taxonomy.js';
+import { ProblemSchema } from '../schemas.js';
+
+const CategoryList = Type.Object({
+  categories: Type.Array(Type.Object({ category: Type.String(), description: Type.String() })),
+});
+
+const body = { categories: CATEGORY_NAMES.map((category) => ({ category, description: CATEGORIES[category] })) };
+
+export function categoryRoutes(app: FastifyInstance): void {
+  app.get(
+    '/api/categories',
+    {
+      schema: {
+        summary: 'The categories a transaction can get (Plaid PFC v1 primaries, plus UNCATEGORIZED)',
+        tags: ['reference'],
+        security: [{ bearerAuth: [] }],
+        response: { 200: CategoryList, 401: ProblemSchema },
+      },
+    },
+    async () => body,
+  );
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
+import { AppError, type FieldProblem } from '../../domain/errors.js';
+import type { IngestionService } from '../../ingestion/ingestion.service.js';
+import { IngestAccepted, IngestBody, IngestHeaders } from '../../ingestion/ingestion.schemas.js';
+import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
+
+export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService): void {
+  for (const url of ['/api/integrations/transactions/', '/api/integrations/transactions']) {
+    app.post(
+      url,
+      {
+        config: { scope: 'ingest' },
+        // Body problems go to the service, which adds the rules a schema cannot state and reports them all at once.
+        attachValidation: true,
+        schema: {
+          hide: url.endsWith('s'),
+          summary: 'Ingest a batch of account transactions',
+          description: 'Stores the batch atomically and idempotently and answers 202; enrichment happens asynchronously.',
+          tags: ['ingestion'],
+          security: [{ bearerAuth: [] }],
+          body: IngestBody,
+          headers: IngestHeaders,
+          response: {
+            202: IngestAccepted,
+            400: ValidationProblemSchema,
+            401: ProblemSchema,
+            403: ProblemSchema,
+            409: ProblemSchema,
+            413: ProblemSchema,
+            415: ProblemSchema,
+            422: ProblemSchema,
+            503: ProblemSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const key = request.headers['idempotency-key'];
+        const idempotencyKey = Array.isArray(key) ? key[0] : key;
+        if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
+          throw new AppError('invalid_parameter', 'Idempotency-Key must be 1–255 characters.', {
+            errors: [{ pointer: '/headers/idempotency-key', message: 'must be 1–255 characters' }],
+          });
+        }
+        const outcome = await ingestion.ingestBatch(request.principal, {
+          body: request.body,
+          structuralProblems: toFieldProblems(request.validationError?.validation ?? []),
+          idempotencyKey,
+        });
+        if (outcome.replayed) reply.header('Idempotent-Replayed', 'true');
+        return reply.code(outcome.status as 202).header('Location', outcome.body.status_url).send(outcome.body);
+      },
+    );
+  }
+}
+
+/** Ajv's findings as JSON Pointers to the offending field, one message per field. */
+function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblem[] {
+  const byPointer = new Map<string, string>();
+  for (const error of errors) {
+    const missing = (error.params as { missingProperty?: string }).missingProperty;
+    const pointer = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
+    if (!byPointer.has(pointer) && error.keyword !== 'anyOf') byPointer.set(pointer, describe(error, missing));
+  }
+  return [...byPointer].map(([pointer, message]) => ({ pointer: pointer || '/', message }));
+}
+
+function describe(error: FastifySchemaValidationError, missing: string | undefined): string {
+  if (missing !== undefined) return 'is required';
+  if (error.keyword === 'format' && (error.params as { format?: string }).format === 'date') return 'must be a real calendar date YYYY-MM-DD';
+  if (error.keyword === 'pattern') return PATTERN_MESSAGES[(error.params as { pattern?: string }).pattern ?? ''] ?? error.message ?? 'is invalid';
+  return error.message ?? 'is invalid';
+}
+
+const PATTERN_MESSAGES: Record<string, string> = {
+  '^[A-Za-z0-9._:-]+$': 'must contain only A-Z a-z 0-9 . _ : -',
+  '^[A-Z]{3}$': 'must be a three-letter upper-case ISO 4217 code',
+};

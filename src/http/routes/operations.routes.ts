@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Container } from '../../container.js';
+import { problem } from '../problem.js';
+import { sendProblem } from '../error-handler.js';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+/** Checks that the database and the queue answer, each within a bound; used by /readyz. */
+export async function readiness(container: Pick<Container, 'pool' | 'queue'>): Promise<{ database: string; queue: string }> {
+  const [database, queue] = await Promise.all([
+    within(container.pool.query('SELECT 1'), CHECK_TIMEOUT_MS).then(() => 'ok', () => 'unreachable'),
+    within(container.queue.ping(), CHECK_TIMEOUT_MS).then(() => 'ok', () => 'unreachable'),
+  ]);
+  return { database, queue };
+}
+
+/** Probes and metrics: no key needed (contract §8). */
+export function operationsRoutes(app: FastifyInstance, container: Container): void {
+  app.get('/healthz', { schema: { summary: 'The process is alive', tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }));
+
+  app.get('/readyz', { schema: { summary: 'The database and the queue are reachable', tags: ['operations'] } }, async (_request, reply) => {
+    const checks = await readiness(container);
+    if (checks.database === 'ok' && checks.queue === 'ok') return { status: 'ready', checks };
+    return sendProblem(reply, problem('service_unavailable', 'A dependency is unreachable.', { checks }));
+  });
+
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) => {
+    await Promise.all([
+      container.maintenance.refreshGauges().catch(() => {}),
+      within(container.queue.depth(), CHECK_TIMEOUT_MS).then((depth) => container.metrics.queueDepth.set(depth), () => {}),
+    ]);
+    return reply.type(container.metrics.registry.contentType).send(await container.metrics.registry.metrics());
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

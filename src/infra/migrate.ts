@@ -1,0 +1,41 @@
+import { readdir, readFile } from 'node:fs/promises';
+import type pg from 'pg';
+
+const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
+// Any fixed number: it only has to be the same for every process that migrates.
+const MIGRATION_LOCK = 7_311_004_201;
+
+/**
+ * Applies the numbered plain-SQL migrations not yet applied, each in its own transaction.
+ * An advisory lock makes concurrent starts (api + worker + scheduler) safe.
+ */
+export async function migrate(pool: pg.Pool): Promise<string[]> {
+  const files = (await readdir(MIGRATIONS_DIR)).filter((name) => /^\d+_.+\.sql$/.test(name)).sort();
+  const client = await pool.connect();
+  const applied: string[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+    for (const name of files) {
+      if (done.has(name)) continue;
+      const sql = await readFile(new URL(name, MIGRATIONS_DIR), 'utf8');
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [name]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
+      }
+      applied.push(name);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    client.release();
+  }
+  return applied;
+}

@@ -1,0 +1,176 @@
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
+
+/** The payload of an enrichment job: a slice of work on one batch, never a single row. */
+export interface EnrichmentJob {
+  batchId: string;
+  /** Which of the batch's parallel lanes this job continues. */
+  lane: number;
+  /** How many times this lane has been handed on; makes each continuation's id unique. */
+  generation: number;
+}
+
+export interface QueuedJob {
+  /** Deduplicates: a job whose id is already waiting or running is not added again. */
+  id: string;
+  data: EnrichmentJob;
+}
+
+/**
+ * Where enrichment work waits. BullMQ on Redis when REDIS_URL is set; otherwise an in-process
+ * queue for the single-process default. Workers do not know which one they are fed by.
+ */
+export interface JobQueue {
+  readonly kind: 'bullmq' | 'in-process';
+  add(jobs: QueuedJob[]): Promise<void>;
+  /** Starts feeding jobs to `handler`, at most `concurrency` at a time. */
+  consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number): void;
+  /** Stops taking jobs and waits for the running ones to finish. */
+  stopConsuming(): Promise<void>;
+  /** Jobs waiting or running. */
+  depth(): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const QUEUE_NAME = 'enrichment';
+const ADD_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class BullMqQueue implements JobQueue {
+  readonly kind = 'bullmq' as const;
+  private readonly connection: Redis;
+  private readonly queue: Queue<EnrichmentJob>;
+  private worker: Worker<EnrichmentJob> | undefined;
+
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {
+    // Fail fast while Redis is down instead of queueing commands in memory: the scheduler re-dispatches.
+    this.connection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    this.connection.on('error', (error) => this.logger.debug({ err: error }, 'redis connection error'));
+    this.queue = new Queue<EnrichmentJob>(QUEUE_NAME, {
+      connection: this.connection as unknown as ConnectionOptions,
+      prefix,
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1_000 },
+        // Finished jobs are dropped at once so their ids can be used again; failures are kept a day for inspection.
+        removeOnComplete: true,
+        removeOnFail: { age: 24 * 3600, count: 1_000 },
+      },
+    });
+    this.queue.on('error', (error) => this.logger.debug({ err: error }, 'queue error'));
+  }
+
+  async add(jobs: QueuedJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await withTimeout(
+      this.queue.addBulk(jobs.map((job) => ({ name: 'enrich', data: job.data, opts: { jobId: job.id } }))),
+      ADD_TIMEOUT_MS,
+      'enqueue',
+    );
+  }
+
+  consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number): void {
+    const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    connection.on('error', (error) => this.logger.debug({ err: error }, 'redis worker connection error'));
+    this.worker = new Worker<EnrichmentJob>(QUEUE_NAME, (job) => handler(job.data), {
+      connection: connection as unknown as ConnectionOptions,
+      prefix: this.prefix,
+      concurrency,
+      // Jobs are short slices; a stalled one (its worker died) is handed to another worker quickly.
+      stalledInterval: 15_000,
+      maxStalledCount: 5,
+    });
+    this.worker.on('error', (error) => this.logger.warn({ err: error }, 'queue worker error'));
+    this.worker.on('failed', (job, error) => this.logger.warn({ batch_id: job?.data.batchId, err: error }, 'enrichment job failed'));
+  }
+
+  async stopConsuming(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.close();
+  }
+
+  async depth(): Promise<number> {
+    const counts = await withTimeout(this.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children'), ADD_TIMEOUT_MS, 'queue depth');
+    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  }
+
+  async ping(): Promise<void> {
+    await withTimeout(this.connection.ping(), ADD_TIMEOUT_MS, 'redis ping');
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
+    await this.queue.close().catch(() => {});
+    this.connection.disconnect();
+  }
+}
+
+/** The single-process default: a FIFO in memory. Lost on exit, which the scheduler makes good. */
+export class InProcessQueue implements JobQueue {
+  readonly kind = 'in-process' as const;
+  private readonly waiting: QueuedJob[] = [];
+  private readonly known = new Set<string>();
+  private handler: ((job: EnrichmentJob) => Promise<void>) | undefined;
+  private concurrency = 1;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  async add(jobs: QueuedJob[]): Promise<void> {
+    for (const job of jobs) {
+      if (this.known.has(job.id)) continue;
+      this.known.add(job.id);
+      this.waiting.push(job);
+    }
+    this.pump();
+  }
+
+  consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number): void {
+    this.handler = handler;
+    this.concurrency = concurrency;
+    this.pump();
+  }
+
+  async stopConsuming(): Promise<void> {
+    this.handler = undefined;
+    await Promise.allSettled([...this.running]);
+  }
+
+  async depth(): Promise<number> {
+    return this.waiting.length + this.running.size;
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
+  }
+
+  private pump(): void {
+    while (this.handler && this.running.size < this.concurrency && this.waiting.length > 0) {
+      const job = this.waiting.shift() as QueuedJob;
+      const run = this.handler(job.data)
+        .catch((error: unknown) => this.logger.warn({ batch_id: job.data.batchId, err: error }, 'enrichment job failed'))
+        .finally(() => {
+          this.known.delete(job.id);
+          this.running.delete(run);
+          this.pump();
+        });
+      this.running.add(run);
+    }
+  }
+}

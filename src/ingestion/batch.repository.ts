@@ -1,0 +1,69 @@
+import type { Queryable } from '../infra/db.js';
+
+export interface BatchRow {
+  id: string;
+  accountExternalId: string;
+  createdAt: Date;
+  /** When the batch's last transaction finished (null while any is unfinished or none exist). */
+  lastFinishedAt: Date | null;
+  pending: number;
+  processing: number;
+  completed: number;
+  failed: number;
+}
+
+export interface BatchTransactionRow {
+  id: number;
+  transaction_id: string;
+  date: string;
+  amount: string;
+  currency: string;
+  merchant_name: string | null;
+  description: string | null;
+  category: string | null;
+  category_confidence: number | null;
+  category_source: string | null;
+  status: string;
+  attempts: number;
+  error: string | null;
+}
+
+/** The integration's batch with its transactions counted by status; another integration's batch is not found. */
+export async function findBatchWithCounts(db: Queryable, integrationId: number, batchId: string): Promise<BatchRow | undefined> {
+  const { rows } = await db.query<BatchRow>(
+    `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt",
+            c.pending, c.processing, c.completed, c.failed
+       FROM batches b
+       JOIN accounts a ON a.id = b.account_id
+       CROSS JOIN LATERAL (
+         SELECT count(*) FILTER (WHERE t.status = 'pending')::int    AS pending,
+                count(*) FILTER (WHERE t.status = 'processing')::int AS processing,
+                count(*) FILTER (WHERE t.status = 'completed')::int  AS completed,
+                count(*) FILTER (WHERE t.status = 'failed')::int     AS failed,
+                max(t.completed_at)                                  AS last_finished_at
+           FROM transactions t WHERE t.batch_id = b.id
+       ) c
+      WHERE b.id = $1 AND b.integration_id = $2`,
+    [batchId, integrationId],
+  );
+  return rows[0];
+}
+
+export async function batchBelongsTo(db: Queryable, integrationId: number, batchId: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM batches WHERE id = $1 AND integration_id = $2', [batchId, integrationId]);
+  return rowCount === 1;
+}
+
+/** One page of a batch's transactions in insertion order, after the row id `afterId`. */
+export async function listBatchTransactions(db: Queryable, batchId: string, afterId: number, limit: number): Promise<BatchTransactionRow[]> {
+  const { rows } = await db.query<BatchTransactionRow>(
+    `SELECT id, transaction_id, date, amount::text AS amount, currency::text AS currency, merchant_name, description,
+            category, category_confidence, category_source, status, attempts, error
+       FROM transactions
+      WHERE batch_id = $1 AND id > $2
+      ORDER BY id
+      LIMIT $3`,
+    [batchId, afterId, limit],
+  );
+  return rows;
+}

@@ -1,0 +1,52 @@
+import { Type, type Static } from 'typebox';
+
+export const BatchParams = Type.Object({ batch_id: Type.String({ description: 'The batch id (UUID) returned by ingestion' }) });
+
+export const BatchStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('processing'),
+  Type.Literal('completed'),
+  Type.Literal('completed_with_errors'),
+]);
+
+export const BatchView = Type.Object({
+  batch_id: Type.String({ format: 'uuid' }),
+  account_id: Type.String(),
+  status: BatchStatus,
+  created_at: Type.String({ format: 'date-time' }),
+  completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  counts: Type.Object({
+    total: Type.Integer(),
+    pending: Type.Integer(),
+    processing: Type.Integer(),
+    completed: Type.Integer(),
+    failed: Type.Integer(),
+  }),
+});
+export type BatchView = Static<typeof BatchView>;
+
+export const BatchTransactionsQuery = Type.Object({
+  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+});
+
+export const TransactionView = Type.Object({
+  transaction_id: Type.String(),
+  date: Type.String({ format: 'date' }),
+  amount: Type.String({ description: "Exact decimal with the currency's minor-unit decimals" }),
+  currency: Type.String(),
+  merchant_name: Type.Union([Type.String(), Type.Null()]),
+  description: Type.Union([Type.String(), Type.Null()]),
+  category: Type.Union([Type.String(), Type.Null()]),
+  category_confidence: Type.Union([Type.Number(), Type.Null()]),
+  category_source: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('processing'), Type.Literal('completed'), Type.Literal('failed')]),
+  attempts: Type.Integer(),
+  error: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const BatchTransactionsPage = Type.Object({
+  transactions: Type.Array(TransactionView),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type BatchTransactionsPage = Static<typeof BatchTransactionsPage>;

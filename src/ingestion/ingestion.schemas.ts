@@ -1,0 +1,54 @@
+import { Type, type Static } from 'typebox';
+
+const IDENTIFIER_PATTERN = '^[A-Za-z0-9._:-]+$';
+
+export const AccountInput = Type.Object(
+  {
+    account_id: Type.String({ minLength: 1, maxLength: 64, pattern: IDENTIFIER_PATTERN, description: 'Your id for the account; unique within your integration' }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'Active ISO 4217 code, upper case' }),
+    name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    institution: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  },
+  { additionalProperties: true },
+);
+
+export const TransactionInput = Type.Object(
+  {
+    transaction_id: Type.String({ minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN, description: 'Unique per account; the idempotency key of the transaction' }),
+    date: Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD' }),
+    amount: Type.Unsafe<string | number>({
+      type: ['string', 'number'],
+      description: 'Exact decimal (string preferred); negative is money out, positive money in; at most the currency\'s minor-unit decimals; |amount| < 10^13',
+      examples: ['-12.50'],
+    }),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: "Defaults to the account's currency and must equal it" })),
+    merchant_name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+  },
+  { additionalProperties: true, description: 'Unknown fields are kept in the stored raw record' },
+);
+
+export const IngestBody = Type.Object(
+  {
+    account: AccountInput,
+    // The upper bound (MAX_BATCH_SIZE) is checked in code: exceeding it is a 413, not a 400.
+    transactions: Type.Array(TransactionInput, { minItems: 1 }),
+  },
+  { additionalProperties: true },
+);
+export type IngestBody = Static<typeof IngestBody>;
+
+export const IngestHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ description: '1–255 characters; a retry with the same key and body replays the first answer for at least 24 h' })),
+});
+
+export const IngestAccepted = Type.Object({
+  batch_id: Type.String({ format: 'uuid' }),
+  account_id: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('completed')]),
+  received: Type.Integer(),
+  accepted: Type.Integer(),
+  duplicates: Type.Integer(),
+  status_url: Type.String(),
+});
+export type IngestAccepted = Static<typeof IngestAccepted>;

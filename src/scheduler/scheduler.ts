@@ -1,0 +1,36 @@
+import type { Logger } from '../infra/logger.js';
+import type { MaintenanceService } from '../enrichment/maintenance.service.js';
+
+/** Runs the maintenance sweep every interval until stopped. A failed sweep is logged and retried. */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly maintenance: MaintenanceService,
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.running = this.maintenance
+        .sweep()
+        .then((report) => {
+          if (report.reclaimed + report.redispatched + report.completedBatches > 0) this.logger.info(report, 'maintenance sweep');
+        })
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'maintenance sweep failed; retrying next interval'))
+        .finally(() => {
+          this.running = undefined;
+          if (this.timer !== undefined) this.timer = setTimeout(tick, this.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, Math.min(1_000, this.intervalMs));
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

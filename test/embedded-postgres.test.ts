@@ -1,0 +1,227 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fallbackDataArea, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/infra/embedded-postgres.js';
+
+const TIMEOUT = 120_000;
+const FIXTURE = fileURLToPath(new URL('./fixtures/embedded-postgres-owner.ts', import.meta.url));
+const isRoot = process.getuid?.() === 0;
+
+const tempDirs: string[] = [];
+const dataAreas: string[] = [];
+const children: ChildProcess[] = [];
+const servers: EmbeddedPostgres[] = [];
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const server of servers) await server.stop().catch(() => {});
+  // Whatever a failed test left running (e.g. the orphan of a killed fixture) goes down too.
+  for (const area of dataAreas) await killServerOf(area);
+  for (const dir of [...tempDirs, ...dataAreas.filter((area) => area.startsWith('/var/tmp/'))]) {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, TIMEOUT);
+
+describe('startEmbeddedPostgres', () => {
+  it('when started on an empty directory, then it initialises, serves queries, and after stop() the port refuses connections', async () => {
+    const dataDir = await newDataDir();
+    const port = 55431;
+
+    const db = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    expect(db.owned).toBe(true);
+    expect(db.databaseUrl).toBe(`postgres://postgres@127.0.0.1:${port}/lucro`);
+    expect(await selectOne(db.databaseUrl)).toBe(1);
+    expect(existsSync(path.join(dataDir, 'pg', 'data', 'PG_VERSION'))).toBe(true);
+    // Its own socket directory, not the system server's /var/run/postgresql.
+    expect(await setting(db.databaseUrl, 'unix_socket_directories')).toBe(path.join(dataDir, 'pg', 'run'));
+
+    await db.stop();
+    await db.stop(); // idempotent
+    expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+
+  it('when the process that started it was killed with SIGKILL, then the next start stops the orphan and serves queries', async () => {
+    const dataDir = await newDataDir();
+    const port = 55432;
+    const first = await startOwnerProcess(dataDir, port);
+    expect(first.owned).toBe(true);
+
+    await killHard(first.child);
+    // The orphaned server outlives its Lucro process and keeps holding postmaster.pid.
+    expect(await selectOne(first.databaseUrl)).toBe(1);
+    const orphanPid = await postmasterPid(dataDir);
+
+    const db = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    expect(db.owned).toBe(true);
+    expect(await postmasterPid(dataDir)).not.toBe(orphanPid);
+    expect(await selectOne(db.databaseUrl)).toBe(1);
+    await db.stop();
+    expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+
+  it('when a second start happens while the owning process is alive, then it shares the server and the owner stays usable', async () => {
+    const dataDir = await newDataDir();
+    const port = 55433;
+    const owner = await startOwnerProcess(dataDir, port);
+
+    const shared = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    expect(shared.owned).toBe(false);
+    expect(shared.databaseUrl).toBe(owner.databaseUrl);
+    expect(await selectOne(shared.databaseUrl)).toBe(1);
+    await shared.stop();
+    expect(await selectOne(owner.databaseUrl)).toBe(1);
+
+    // The owner's stop() (on SIGTERM in the fixture) does stop the server.
+    owner.child.kill('SIGTERM');
+    await exited(owner.child);
+    expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+
+  it('when started twice in one process, then the second shares and stopping it leaves the first usable', async () => {
+    const dataDir = await newDataDir();
+    const port = 55434;
+    const first = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    const second = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    expect([first.owned, second.owned]).toEqual([true, false]);
+    await second.stop();
+    expect(await selectOne(first.databaseUrl)).toBe(1);
+    await first.stop();
+    expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+
+  it('when the data dir is inside a private 0700 directory, then it still starts (as root: from the fallback location)', async () => {
+    const privateDir = await mkdtemp(path.join(os.tmpdir(), 'lucro-epg-private-')); // mode 0700
+    tempDirs.push(privateDir);
+    const dataDir = path.join(privateDir, 'checkout', '.lucro');
+    const fallback = fallbackDataArea(dataDir);
+    dataAreas.push(dataDir, fallback);
+    const port = 55435;
+
+    const db = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    expect(await selectOne(db.databaseUrl)).toBe(1);
+    if (isRoot) {
+      expect(existsSync(path.join(fallback, 'pg', 'data', 'PG_VERSION'))).toBe(true);
+      expect((await readFile(path.join(dataDir, 'embedded-postgres.location'), 'utf8')).trim()).toBe(fallback);
+    } else {
+      expect(existsSync(path.join(dataDir, 'pg', 'data', 'PG_VERSION'))).toBe(true);
+    }
+    await db.stop();
+    expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+});
+
+/** A fresh data dir whose parents the postgres OS user can traverse (mkdtemp makes 0700 dirs). */
+async function newDataDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'lucro-epg-'));
+  await chmod(dir, 0o755);
+  tempDirs.push(dir);
+  const dataDir = path.join(dir, 'data');
+  dataAreas.push(dataDir);
+  return dataDir;
+}
+
+function track(server: EmbeddedPostgres): EmbeddedPostgres {
+  servers.push(server);
+  return server;
+}
+
+async function selectOne(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one;
+  } finally {
+    await client.end();
+  }
+}
+
+async function setting(databaseUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ value: string }>('SELECT current_setting($1) AS value', [name])).rows[0]!.value;
+  } finally {
+    await client.end();
+  }
+}
+
+function refusesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+async function postmasterPid(dataArea: string): Promise<number | undefined> {
+  const text = await readFile(path.join(dataArea, 'pg', 'data', 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number(text.split('\n')[0]);
+  return pid > 0 ? pid : undefined;
+}
+
+interface OwnerProcess {
+  child: ChildProcess;
+  databaseUrl: string;
+  owned: boolean;
+}
+
+/** Runs the fixture in a separate Node process and waits for its READY line. */
+function startOwnerProcess(dataDir: string, port: number): Promise<OwnerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dataDir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const ready = /^READY (.*)$/m.exec(stdout);
+      if (ready) resolve({ child, ...(JSON.parse(ready[1]!) as { databaseUrl: string; owned: boolean }) });
+    });
+    child.once('exit', (code) => reject(new Error(`fixture exited (${code}) before READY: ${stderr}`)));
+  });
+}
+
+async function killHard(child: ChildProcess): Promise<void> {
+  child.kill('SIGKILL');
+  await exited(child);
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Cleanup only: an immediate shutdown of whatever server still runs on this data area. */
+async function killServerOf(dataArea: string): Promise<void> {
+  const pid = await postmasterPid(dataArea);
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, 'SIGQUIT');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 50; i += 1) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

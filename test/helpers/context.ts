@@ -1,0 +1,72 @@
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createContainer, type Container, type ContainerOverrides } from '../../src/container.js';
+import type { Scope } from '../../src/auth/auth.service.js';
+import { buildApp } from '../../src/http/app.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestContext {
+  db: TestDatabase;
+  /** A direct connection for asserting database state. */
+  sql: pg.Pool;
+  container: Container;
+  app: FastifyInstance;
+  config: Config;
+  /** Creates an API key for an integration (default `acme`) with the given scopes. */
+  key(scopes?: Scope[], integration?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh migrated database, a container on it and the HTTP app, driven with app.inject.
+ * `env` is the process environment the service would see; workers are not started unless asked.
+ */
+export async function createTestContext(env: Record<string, string> = {}, overrides: ContainerOverrides = {}): Promise<TestContext> {
+  const db = await createTestDatabase(inject('templateDatabase'));
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ENRICHMENT_LATENCY_MS: '0', ...env });
+  const container = await createContainer(config, overrides);
+  const app = await buildApp(container);
+  await app.ready();
+  const sql = new pg.Pool({ connectionString: db.url, max: 4 });
+  return {
+    db,
+    sql,
+    container,
+    app,
+    config,
+    async key(scopes: Scope[] = ['ingest', 'reports'], integration = 'acme') {
+      return (await container.auth.createKey(integration, scopes)).key;
+    },
+    async close() {
+      await app.close();
+      await container.enrichment.stop().catch(() => {});
+      await container.close();
+      await sql.end();
+      await db.drop();
+    },
+  };
+}
+
+/** A valid ingestion body with `count` transactions (ids TX-1…), overridable field by field. */
+export function batchBody(
+  count = 3,
+  options: { accountId?: string; currency?: string; prefix?: string; amount?: (i: number) => string | number } = {},
+): { account: Record<string, unknown>; transactions: Array<Record<string, unknown>> } {
+  return {
+    account: { account_id: options.accountId ?? 'ACC-001', currency: options.currency ?? 'USD', name: 'Everyday Checking', institution: 'Example Bank' },
+    transactions: Array.from({ length: count }, (_, i) => ({
+      transaction_id: `${options.prefix ?? 'TX'}-${i + 1}`,
+      date: `2026-11-${String((i % 28) + 1).padStart(2, '0')}`,
+      amount: options.amount ? options.amount(i) : `-${(i + 1) * 3}.50`,
+      currency: options.currency ?? 'USD',
+      merchant_name: 'Starbucks',
+      description: `STARBUCKS STORE ${1000 + i} SEATTLE WA`,
+    })),
+  };
+}
+
+export function bearer(key: string): { authorization: string } {
+  return { authorization: `Bearer ${key}` };
+}

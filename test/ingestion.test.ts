@@ -1,0 +1,322 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+
+const URL_ = '/api/integrations/transactions/';
+let ctx: TestContext;
+let key: string;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  key = await ctx.key(['ingest']);
+});
+afterAll(() => ctx.close());
+
+async function post(body: unknown, headers: Record<string, string> = {}, url = URL_) {
+  return ctx.app.inject({ method: 'POST', url, headers: { ...bearer(key), 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+async function count(table: string, where = 'true', params: unknown[] = []): Promise<number> {
+  const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
+  return rows[0].n;
+}
+
+async function rowCounts() {
+  return { accounts: await count('accounts'), batches: await count('batches'), transactions: await count('transactions') };
+}
+
+function pointers(response: { json(): { errors?: Array<{ pointer: string }> } }): string[] {
+  return (response.json().errors ?? []).map((e) => e.pointer);
+}
+
+describe('POST /api/integrations/transactions/', () => {
+  it('when a valid batch is posted, then it answers 202 with the batch and stores every transaction pending', async () => {
+    const body = batchBody(3, { accountId: 'ACC-OK' });
+    const response = await post(body);
+    expect(response.statusCode).toBe(202);
+    const json = response.json();
+    expect(json).toMatchObject({ account_id: 'ACC-OK', status: 'pending', received: 3, accepted: 3, duplicates: 0 });
+    expect(json.batch_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(json.status_url).toBe(`/api/batches/${json.batch_id}`);
+    expect(response.headers.location).toBe(json.status_url);
+    const { rows } = await ctx.sql.query(
+      `SELECT t.transaction_id, t.amount::text, t.status, t.raw FROM transactions t JOIN accounts a ON a.id = t.account_id
+        WHERE a.external_id = 'ACC-OK' ORDER BY t.transaction_id`,
+    );
+    expect(rows.map((r) => [r.transaction_id, r.amount, r.status])).toEqual([
+      ['TX-1', '-3.50', 'pending'],
+      ['TX-2', '-6.50', 'pending'],
+      ['TX-3', '-9.50', 'pending'],
+    ]);
+    expect(rows[0].raw).toMatchObject({ transaction_id: 'TX-1', merchant_name: 'Starbucks' });
+  });
+
+  it('when the path has no trailing slash, then it works the same', async () => {
+    const response = await post(batchBody(1, { accountId: 'ACC-NOSLASH' }), {}, '/api/integrations/transactions');
+    expect(response.statusCode).toBe(202);
+  });
+
+  it('when one of 15 transactions is invalid, then it answers 400 and no account, batch or transaction exists', async () => {
+    const before = await rowCounts();
+    const body = batchBody(15, { accountId: 'ACC-ATOMIC' });
+    body.transactions[7]!.amount = 'twelve';
+    const response = await post(body);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 400, code: 'validation_error', errors: [{ pointer: '/transactions/7/amount' }] });
+    expect(await rowCounts()).toEqual(before);
+    expect(await count('accounts', `external_id = 'ACC-ATOMIC'`)).toBe(0);
+  });
+
+  it('when several fields are wrong, then every problem is listed with its JSON Pointer', async () => {
+    const body = {
+      account: { account_id: 'bad id!', currency: 'usd', name: 'x'.repeat(201) },
+      transactions: [
+        { transaction_id: '', date: '2026-02-30', amount: '1.00' },
+        { date: '2026-11-01', amount: '12.500', merchant_name: 'y'.repeat(201), description: 'z'.repeat(501) },
+      ],
+    };
+    const response = await post(body);
+    expect(response.statusCode).toBe(400);
+    expect(pointers(response).sort()).toEqual(
+      [
+        '/account/account_id',
+        '/account/currency',
+        '/account/name',
+        '/transactions/0/transaction_id',
+        '/transactions/0/date',
+        '/transactions/1/transaction_id',
+        '/transactions/1/merchant_name',
+        '/transactions/1/description',
+      ].sort(),
+    );
+  });
+
+  it('when the currency is not an active ISO 4217 code, then the account currency is named', async () => {
+    const response = await post(batchBody(1, { currency: 'XYZ', accountId: 'ACC-XYZ' }));
+    expect(response.statusCode).toBe(400);
+    expect(pointers(response)).toContain('/account/currency');
+  });
+
+  it('when an amount has more decimals than the currency allows, then it is rejected per currency', async () => {
+    const usd = batchBody(1, { accountId: 'ACC-DEC', amount: () => '12.500' });
+    expect(pointers(await post(usd))).toEqual(['/transactions/0/amount']);
+    const jpy = batchBody(1, { accountId: 'ACC-JPY', currency: 'JPY', amount: () => '10.5' });
+    expect(pointers(await post(jpy))).toEqual(['/transactions/0/amount']);
+    const bhd = batchBody(1, { accountId: 'ACC-BHD', currency: 'BHD', amount: () => '-1.125' });
+    expect((await post(bhd)).statusCode).toBe(202);
+  });
+
+  it('when an amount reaches 10^13, then it is rejected; just below is stored exactly', async () => {
+    expect(pointers(await post(batchBody(1, { accountId: 'ACC-BIG', amount: () => '10000000000000.00' })))).toEqual(['/transactions/0/amount']);
+    const ok = await post(batchBody(1, { accountId: 'ACC-BIG', amount: () => '-9999999999999.99' }));
+    expect(ok.statusCode).toBe(202);
+    const { rows } = await ctx.sql.query(`SELECT amount::text FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.external_id = 'ACC-BIG'`);
+    expect(rows[0].amount).toBe('-9999999999999.99');
+  });
+
+  it('when amounts are JSON numbers, then they are stored exactly, even beyond a double', async () => {
+    const text = JSON.stringify(batchBody(2, { accountId: 'ACC-NUM', currency: 'BHD' }))
+      .replace('"amount":"-3.50"', '"amount":1234567890123.456')
+      .replace('"amount":"-6.50"', '"amount":-0.1');
+    const response = await post(text);
+    expect(response.statusCode).toBe(202);
+    const { rows } = await ctx.sql.query(
+      `SELECT amount::text FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.external_id = 'ACC-NUM' ORDER BY transaction_id`,
+    );
+    expect(rows.map((r) => r.amount)).toEqual(['1234567890123.456', '-0.100']);
+  });
+
+  it('when amount is a boolean, null or missing, then it is named', async () => {
+    const body = batchBody(3, { accountId: 'ACC-TYPE' });
+    body.transactions[0]!.amount = true;
+    body.transactions[1]!.amount = null;
+    delete body.transactions[2]!.amount;
+    expect(pointers(await post(body)).sort()).toEqual(['/transactions/0/amount', '/transactions/1/amount', '/transactions/2/amount']);
+  });
+
+  it('when a transaction currency differs from the account, then it is rejected; when omitted, the account currency is used', async () => {
+    const body = batchBody(2, { accountId: 'ACC-CUR' });
+    body.transactions[0]!.currency = 'EUR';
+    delete body.transactions[1]!.currency;
+    expect(pointers(await post(body))).toEqual(['/transactions/0/currency']);
+    delete body.transactions[0]!.currency;
+    expect((await post(body)).statusCode).toBe(202);
+    expect(await count('transactions t JOIN accounts a ON a.id = t.account_id', `a.external_id = 'ACC-CUR' AND t.currency = 'USD'`)).toBe(2);
+  });
+
+  it('when a transaction id repeats within the request, then the repeat is named', async () => {
+    const body = batchBody(3, { accountId: 'ACC-REP' });
+    body.transactions[2]!.transaction_id = 'TX-1';
+    expect(pointers(await post(body))).toEqual(['/transactions/2/transaction_id']);
+  });
+
+  it('when transactions is empty or not an array, then it is named', async () => {
+    expect(pointers(await post({ account: { account_id: 'A', currency: 'USD' }, transactions: [] }))).toEqual(['/transactions']);
+    expect(pointers(await post({ account: { account_id: 'A', currency: 'USD' }, transactions: {} }))).toEqual(['/transactions']);
+    expect(pointers(await post({ transactions: [] })).sort()).toEqual(['/account', '/transactions']);
+  });
+
+  it('when unknown fields are sent, then they are kept in the raw record and optional fields read back null', async () => {
+    const body = { account: { account_id: 'ACC-RAW', currency: 'EUR' }, transactions: [{ transaction_id: 'R1', date: '2026-01-31', amount: '5', mcc: '5814', extra: { nested: [1, 'two'] } }] };
+    const response = await post(body);
+    expect(response.statusCode).toBe(202);
+    const { rows } = await ctx.sql.query(`SELECT raw, merchant_name, description, amount::text FROM transactions WHERE transaction_id = 'R1'`);
+    expect(rows[0]).toEqual({ raw: body.transactions[0], merchant_name: null, description: null, amount: '5.00' });
+  });
+
+  it('when text holds a NUL character, then the field is named instead of failing', async () => {
+    const body = batchBody(1, { accountId: 'ACC-NUL' });
+    body.transactions[0]!.description = 'bad\u0000text';
+    const response = await post(body);
+    expect(response.statusCode).toBe(400);
+    expect(pointers(response)).toEqual(['/transactions/0/description']);
+  });
+
+  it('when more than MAX_BATCH_SIZE transactions are sent, then 413 batch_too_large and nothing is stored', async () => {
+    const small = await createTestContext({ MAX_BATCH_SIZE: '5' });
+    try {
+      const k = await small.key(['ingest']);
+      const response = await small.app.inject({ method: 'POST', url: URL_, headers: { ...bearer(k), 'content-type': 'application/json' }, payload: batchBody(6) });
+      expect(response.statusCode).toBe(413);
+      expect(response.json().code).toBe('batch_too_large');
+      expect(await small.sql.query('SELECT count(*)::int AS n FROM transactions').then((r) => r.rows[0].n)).toBe(0);
+      const ok = await small.app.inject({ method: 'POST', url: URL_, headers: { ...bearer(k), 'content-type': 'application/json' }, payload: batchBody(5) });
+      expect(ok.statusCode).toBe(202);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('when the body is over 10 MiB, then 413 payload_too_large', async () => {
+    const response = await post(`{"pad":"${'x'.repeat(10 * 1024 * 1024 + 10)}"}`);
+    expect(response.statusCode).toBe(413);
+    expect(response.json().code).toBe('payload_too_large');
+  });
+
+  it('when Content-Type is missing or not JSON, then 415 unsupported_media_type', async () => {
+    const text = await ctx.app.inject({ method: 'POST', url: URL_, headers: { ...bearer(key), 'content-type': 'text/plain' }, payload: JSON.stringify(batchBody(1)) });
+    expect(text.statusCode).toBe(415);
+    expect(text.json().code).toBe('unsupported_media_type');
+    const none = await ctx.app.inject({ method: 'POST', url: URL_, headers: bearer(key), payload: Buffer.from(JSON.stringify(batchBody(1))) });
+    expect(none.statusCode).toBe(415);
+  });
+
+  it('when the JSON is malformed or empty, then 400 invalid_json', async () => {
+    for (const payload of ['{"account":', '', 'not json']) {
+      const response = await post(payload);
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.json().code).toBe('invalid_json');
+    }
+  });
+
+  it('when the body is JSON but not an object, then 400 validation_error', async () => {
+    const response = await post('[1,2]');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('validation_error');
+  });
+});
+
+describe('duplicates and conflicts', () => {
+  it('when the same transactions are posted again, then they are skipped and counted, and an all-duplicate batch is completed', async () => {
+    const body = batchBody(4, { accountId: 'ACC-DUP' });
+    expect((await post(body)).json().accepted).toBe(4);
+    body.transactions.push({ transaction_id: 'TX-NEW', date: '2026-11-20', amount: '1.00' });
+    const second = (await post(body)).json();
+    expect(second).toMatchObject({ received: 5, accepted: 1, duplicates: 4, status: 'pending' });
+    const third = await post(batchBody(4, { accountId: 'ACC-DUP' }));
+    expect(third.json()).toMatchObject({ received: 4, accepted: 0, duplicates: 4, status: 'completed' });
+    const batch = await ctx.app.inject({ url: third.json().status_url, headers: bearer(key) });
+    expect(batch.json()).toMatchObject({ status: 'completed', counts: { total: 0 } });
+    expect(batch.json().completed_at).not.toBeNull();
+    expect(await count('transactions t JOIN accounts a ON a.id = t.account_id', `a.external_id = 'ACC-DUP'`)).toBe(5);
+  });
+
+  it('when an amount is re-sent in another notation, then it is still the same transaction', async () => {
+    await post(batchBody(1, { accountId: 'ACC-NOTATION', amount: () => '-3.5' }));
+    const again = await post(batchBody(1, { accountId: 'ACC-NOTATION', amount: () => -3.5 }));
+    expect(again.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+
+  it('when a stored transaction id comes with other content, then 409 duplicate_conflict lists it and nothing is stored', async () => {
+    await post(batchBody(3, { accountId: 'ACC-CONFLICT' }));
+    const before = await rowCounts();
+    const body = batchBody(3, { accountId: 'ACC-CONFLICT' });
+    body.transactions[1]!.amount = '-100.00';
+    body.transactions.push({ transaction_id: 'TX-NEW', date: '2026-11-20', amount: '1.00' });
+    const response = await post(body);
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ code: 'duplicate_conflict', transaction_ids: ['TX-2'] });
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('when an existing account is re-sent with another currency, then 409 account_currency_mismatch and nothing is stored', async () => {
+    await post(batchBody(1, { accountId: 'ACC-CURMIX' }));
+    const before = await rowCounts();
+    const response = await post(batchBody(1, { accountId: 'ACC-CURMIX', currency: 'EUR', prefix: 'EU' }));
+    expect(response.statusCode).toBe(409);
+    expect(response.json().code).toBe('account_currency_mismatch');
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('when two requests race with the same new transaction ids, then each transaction is stored once', async () => {
+    const body = batchBody(200, { accountId: 'ACC-RACE' });
+    const responses = await Promise.all(Array.from({ length: 4 }, () => post(body)));
+    expect(responses.map((r) => r.statusCode)).toEqual([202, 202, 202, 202]);
+    const accepted = responses.map((r) => r.json().accepted as number);
+    expect(accepted.reduce((a, b) => a + b, 0)).toBe(200);
+    expect(await count('transactions t JOIN accounts a ON a.id = t.account_id', `a.external_id = 'ACC-RACE'`)).toBe(200);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('when a request is retried with the same key and body, then the first 202 is replayed and nothing new is stored', async () => {
+    const body = batchBody(2, { accountId: 'ACC-IDEM' });
+    const first = await post(body, { 'idempotency-key': 'key-1' });
+    const before = await rowCounts();
+    // The same JSON value with keys in another order is the same request.
+    const reordered = { transactions: body.transactions, account: body.account };
+    const replay = await post(reordered, { 'idempotency-key': 'key-1' });
+    expect(replay.statusCode).toBe(202);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(first.json());
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('when the same key comes with another body, then 422 idempotency_key_reused', async () => {
+    await post(batchBody(1, { accountId: 'ACC-IDEM2' }), { 'idempotency-key': 'key-2' });
+    const response = await post(batchBody(2, { accountId: 'ACC-IDEM2' }), { 'idempotency-key': 'key-2' });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().code).toBe('idempotency_key_reused');
+  });
+
+  it('when a request with a key fails, then the key is not used up', async () => {
+    const bad = batchBody(1, { accountId: 'ACC-IDEM3', amount: () => 'oops' });
+    expect((await post(bad, { 'idempotency-key': 'key-3' })).statusCode).toBe(400);
+    expect((await post(batchBody(1, { accountId: 'ACC-IDEM3' }), { 'idempotency-key': 'key-3' })).statusCode).toBe(202);
+  });
+
+  it('when two requests with one key race, then one batch is created and the other is replayed or told it is in progress', async () => {
+    const body = batchBody(300, { accountId: 'ACC-IDEM-RACE' });
+    const responses = await Promise.all(Array.from({ length: 5 }, () => post(body, { 'idempotency-key': 'race-key' })));
+    for (const r of responses) expect([202, 409]).toContain(r.statusCode);
+    const conflicts = responses.filter((r) => r.statusCode === 409);
+    for (const r of conflicts) expect(r.json().code).toBe('idempotency_in_progress');
+    expect(new Set(responses.filter((r) => r.statusCode === 202).map((r) => r.json().batch_id)).size).toBe(1);
+    expect(await count('batches b JOIN accounts a ON a.id = b.account_id', `a.external_id = 'ACC-IDEM-RACE'`)).toBe(1);
+  });
+
+  it('when another integration uses the same key, then it is its own key', async () => {
+    await post(batchBody(1, { accountId: 'ACC-IDEM4' }), { 'idempotency-key': 'shared' });
+    const other = await ctx.key(['ingest'], 'other-bank');
+    const response = await post(batchBody(2, { accountId: 'ACC-IDEM4' }), { 'idempotency-key': 'shared', ...bearer(other) });
+    expect(response.statusCode).toBe(202);
+    expect(response.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('when the key is longer than 255 characters, then 400 invalid_parameter', async () => {
+    const response = await post(batchBody(1), { 'idempotency-key': 'k'.repeat(256) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('invalid_parameter');
+  });
+});
