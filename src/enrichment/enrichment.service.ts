@@ -98,7 +98,6 @@ export class EnrichmentService implements EnrichmentDispatcher {
     const deadline = Date.now() + this.sliceMs;
     const running = new Set<Promise<'pending' | 'done'>>();
     let exhausted = false;
-    let retried = false;
 
     while (!this.stopping && Date.now() < deadline) {
       const granted = await this.slots.acquireUpTo(this.options.concurrency);
@@ -131,7 +130,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
     }
 
     const outcomes = await Promise.all(running);
-    retried = outcomes.includes('pending');
+    const retried = outcomes.includes('pending');
     if (exhausted && !retried) {
       await markBatchesCompleted(this.pool, [job.batchId]);
       return;

@@ -1,12 +1,93 @@
 import type pg from 'pg';
+import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
 import { AppError } from '../domain/errors.js';
+import { asUnavailable } from '../infra/db.js';
+import { summarizeAccountRange } from './report.repository.js';
+import type { AccountSummary } from './report.schemas.js';
+
+const ACCOUNT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Per-account summaries for BI clients (contract §6). */
 export class ReportService {
   constructor(private readonly pool: pg.Pool) {}
 
-  async summarizeAccount(_integrationId: number, _accountId: string, _query: { start_date?: string; end_date?: string }): Promise<unknown> {
-    void this.pool;
-    throw new AppError('not_found', 'Reports are not available yet.');
+  /** Totals, top spend categories and enrichment progress of an account over an inclusive date range. */
+  async summarizeAccount(integrationId: number, accountId: string, query: { start_date?: string; end_date?: string }): Promise<AccountSummary> {
+    if (!ACCOUNT_ID.test(accountId)) {
+      throw new AppError('invalid_parameter', 'account_id must be 1–64 characters of A-Z a-z 0-9 . _ : -', {
+        errors: [{ pointer: '/account_id', message: 'must be 1–64 characters of A-Z a-z 0-9 . _ : -' }],
+      });
+    }
+    const startDate = parseDate(query.start_date, 'start_date');
+    const endDate = parseDate(query.end_date, 'end_date');
+    // ISO calendar dates order as text.
+    if (startDate !== null && endDate !== null && startDate > endDate) {
+      throw new AppError('invalid_parameter', `start_date ${startDate} is after end_date ${endDate}.`, {
+        errors: [{ pointer: '/start_date', message: 'must not be after end_date' }],
+      });
+    }
+    const row = await summarizeAccountRange(this.pool, {
+      integrationId,
+      accountExternalId: accountId,
+      startDate,
+      endDate,
+      currencyDecimals: currencyDecimals(),
+    }).catch((error: unknown) => {
+      throw asUnavailable(error);
+    });
+    // Another integration's account is as unknown as a missing one: existence does not leak.
+    if (!row) throw new AppError('not_found', `No account ${accountId}.`);
+    // Accounts are created with active currencies only; without decimals the money would be null.
+    if (!isActiveCurrency(row.currency)) throw new Error(`account ${accountId} has unknown currency ${row.currency}`);
+    return {
+      account_id: accountId,
+      currency: row.currency,
+      start_date: startDate,
+      end_date: endDate,
+      total_transactions: row.totalTransactions,
+      total_spend: row.totalSpend,
+      total_income: row.totalIncome,
+      net: row.net,
+      top_spend_categories: row.topSpendCategories,
+      ingestion_status: { pending: row.pending, processing: row.processing, completed: row.completed, failed: row.failed },
+    };
   }
+}
+
+/** A real calendar date YYYY-MM-DD (years 0001–9999), or null when absent. */
+function parseDate(value: string | undefined, field: 'start_date' | 'end_date'): string | null {
+  if (value === undefined) return null;
+  const match = DATE.exec(value);
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+  // Date.UTC maps years below 100 to 19xx; setUTCFullYear does not.
+  const date = new Date(Date.UTC(2000, 0, 1));
+  date.setUTCFullYear(year, month - 1, day);
+  const real = year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (!real) {
+    throw new AppError('invalid_parameter', `${field} must be a calendar date YYYY-MM-DD.`, {
+      errors: [{ pointer: `/${field}`, message: 'must be a real calendar date YYYY-MM-DD' }],
+    });
+  }
+  return value;
+}
+
+let decimalsJson: string | undefined;
+
+/**
+ * Every active currency with its minor-unit decimals, as JSON for the summary statement, which
+ * finds the account's currency itself and formats money with it in the same round trip.
+ * currencies.ts answers one code at a time, so the table is read out of it once by trying every
+ * three-letter code (17,576 map lookups).
+ */
+function currencyDecimals(): string {
+  if (decimalsJson === undefined) {
+    const table: Record<string, number> = {};
+    for (let n = 0; n < 26 ** 3; n++) {
+      const code = String.fromCharCode(65 + Math.floor(n / 676), 65 + (Math.floor(n / 26) % 26), 65 + (n % 26));
+      if (isActiveCurrency(code)) table[code] = minorUnits(code);
+    }
+    decimalsJson = JSON.stringify(table);
+  }
+  return decimalsJson;
 }

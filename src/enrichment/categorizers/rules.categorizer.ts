@@ -113,7 +113,7 @@ interface CompiledRule {
 function compile(patterns: readonly string[] | undefined, anchored: boolean): RegExp | null {
   if (patterns === undefined || patterns.length === 0) return null;
   const body = patterns.map((p) => `(?:${p})`).join('|');
-  return anchored ? new RegExp(`^(?:${body})$`) : new RegExp(`(?<![A-Z0-9])(?:${body})(?![A-Z0-9])`);
+  return anchored ? new RegExp(`^(?:${body})$`) : new RegExp(`(?:^| )(?:${body})(?= |$)`);
 }
 
 type Sign = 'debit' | 'credit' | null;
@@ -180,13 +180,15 @@ export class RulesCategorizer implements Categorizer {
 }
 
 const MIN_TRUNCATED_LENGTH = 5;
+/** A shorter start is too often a word of its own (GARDEN of GARDENING). */
+const MIN_TRUNCATED_SHARE = 0.7;
 
 function lastWord(text: string): string {
   return text.slice(text.lastIndexOf(' ') + 1);
 }
 
 /**
- * Maps every proper prefix (5 letters or more) of the single-word keywords to the rule owning the
+ * Maps every proper prefix (5 letters and 70% of the word or more) of the single-word keywords to the rule owning the
  * keyword. A prefix claimed by rules of different categories (TRANS: TRANSIT or TRANSFER) is dropped,
  * as are keywords of direction-bound rules, whose meaning the prefix alone cannot carry. Brands are
  * left out: a cut-off brand is too often the start of some other name.
@@ -199,7 +201,7 @@ function truncationIndex(rulesByPriority: readonly CategoryRule[]): Map<string, 
     for (const pattern of rule.description) {
       const word = /^([A-Z]+)(?:S\?)?$/.exec(pattern)?.[1];
       if (word === undefined) continue;
-      for (let end = MIN_TRUNCATED_LENGTH; end < word.length; end += 1) {
+      for (let end = Math.max(MIN_TRUNCATED_LENGTH, Math.ceil(word.length * MIN_TRUNCATED_SHARE)); end < word.length; end += 1) {
         const prefix = word.slice(0, end);
         const owner = index.get(prefix);
         if (owner === undefined) {

@@ -1,10 +1,24 @@
 import type { FastifyInstance } from 'fastify';
+import { AccountSummary, AccountSummaryParams, AccountSummaryQuery } from '../../reports/report.schemas.js';
 import type { ReportService } from '../../reports/report.service.js';
+import { ProblemSchema } from '../schemas.js';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 
 export function reportRoutes(app: FastifyInstance, reports: ReportService): void {
   app.get<{ Params: { account_id: string }; Querystring: { start_date?: string; end_date?: string } }>(
     '/api/reports/account/:account_id/summary',
-    { config: { scope: 'reports' } },
+    {
+      config: { scope: 'reports' },
+      schema: {
+        summary: "An account's spend, income, top spend categories and enrichment progress over an inclusive date range",
+        tags: ['reports'],
+        security: [{ bearerAuth: [] }],
+        params: AccountSummaryParams,
+        querystring: AccountSummaryQuery,
+        response: { 200: AccountSummary, ...errors },
+      },
+    },
     (request) => reports.summarizeAccount(request.principal.integrationId, request.params.account_id, request.query),
   );
 }
