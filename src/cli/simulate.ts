@@ -1,7 +1,451 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
+import { generateBatch, randomInt } from './simulate.data.js';
 
-/** Plays a banking integration end to end (contract §1). */
-export async function simulate(_config: Config, _args: string[]): Promise<number> {
-  console.error('simulate is not implemented yet');
+const USAGE = 'Usage: lucro simulate [--url URL] [--key KEY] [--account ID] [--count N] [--timeout SECONDS]';
+/** Upper bound of --count: a simulation, not a load test (bench/ is for that). */
+const MAX_COUNT = 1_000;
+const ACCOUNT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const POLL_INTERVAL_MS = 300;
+const HEALTH_TIMEOUT_MS = 3_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const BAR_WIDTH = 30;
+const DESCRIPTION_WIDTH = 48;
+
+interface Options {
+  url: string;
+  key: string | undefined;
+  accountId: string;
+  count: number;
+  timeoutMs: number;
+}
+
+interface BatchView {
+  batch_id: string;
+  status: 'pending' | 'processing' | 'completed' | 'completed_with_errors';
+  counts: { total: number; pending: number; processing: number; completed: number; failed: number };
+}
+
+interface TransactionView {
+  date: string;
+  amount: string;
+  description: string | null;
+  merchant_name: string | null;
+  category: string | null;
+  category_confidence: number | null;
+  status: string;
+  error: string | null;
+}
+
+interface AccountSummary {
+  account_id: string;
+  currency: string;
+  total_transactions: number;
+  total_spend: string;
+  total_income: string;
+  net: string;
+  top_spend_categories: Array<{ category: string; total_spend: string; transaction_count: number }>;
+  ingestion_status: { pending: number; processing: number; completed: number; failed: number };
+}
+
+class UsageError extends Error {}
+
+/** Nothing answers at the URL, or something that is not the Lucro API does. */
+class Unreachable extends Error {
+  constructor(
+    readonly reason: string,
+    /** Set when something answered /healthz, but not with 200. */
+    readonly healthStatus?: number,
+  ) {
+    super(reason);
+  }
+}
+
+class KeyCreationFailed extends Error {}
+
+class KeyRejected extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** The API answered, but not as the simulator expected. */
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(`${status} ${code}: ${detail}`);
+  }
+}
+
+/**
+ * Plays a banking integration end to end (contract §1): posts 10–15 realistic transactions, prints
+ * the batch id, shows enrichment progress and then the account summary. Exit 0 only when the batch
+ * completed; 1 when it did not, or the key was rejected; 2 for bad usage or an unreachable API.
+ */
+export async function simulate(config: Config, args: string[]): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(config, args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(config, options);
+  } catch (error) {
+    return explain(error, options.url);
+  }
+}
+
+async function run(config: Config, options: Options): Promise<number> {
+  // Say so before touching the database when there is no server to talk to.
+  await checkReachable(options.url);
+  const api = new ApiClient(options.url, options.key ?? (await createSimulatorKey(config)));
+  const runId = randomBytes(4).toString('hex');
+  const batch = generateBatch({ accountId: options.accountId, count: options.count, runId });
+
+  console.error(`Posting ${options.count} transactions for account ${options.accountId} to ${options.url}`);
+  const accepted = await api.request<{ batch_id: string }>('POST', '/api/integrations/transactions/', batch, { 'Idempotency-Key': `simulate-${runId}` });
+  console.log(`batch ${accepted.batch_id}`);
+
+  const final = await waitForBatch(api, accepted.batch_id, options.timeoutMs);
+  await printSummary(api, options.accountId);
+  printTransactions(await listTransactions(api, accepted.batch_id));
+  return verdict(final, options.timeoutMs);
+}
+
+function parseOptions(config: Config, args: string[]): Options {
+  let values: { url?: string; key?: string; account?: string; count?: string; timeout?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { url: { type: 'string' }, key: { type: 'string' }, account: { type: 'string' }, count: { type: 'string' }, timeout: { type: 'string' } },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const accountId = values.account ?? `SIM-${randomBytes(3).toString('hex').toUpperCase()}`;
+  if (!ACCOUNT_ID.test(accountId)) throw new UsageError(`--account must be 1–64 characters of A-Z a-z 0-9 . _ : -, got "${accountId}"`);
+  if (values.key !== undefined && values.key.trim() === '') throw new UsageError('--key must not be empty');
+  return {
+    url: parseUrl(values.url ?? defaultUrl(config)),
+    key: values.key,
+    accountId,
+    count: values.count === undefined ? randomInt(Math.random, 10, 15) : parseCount(values.count, Math.min(MAX_COUNT, config.maxBatchSize)),
+    timeoutMs: parseTimeout(values.timeout ?? '120'),
+  };
+}
+
+/** Where `npm start` listens with this configuration; a wildcard address is reached on loopback. */
+function defaultUrl(config: Config): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}
+
+function parseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--url must be an http(s) URL such as http://127.0.0.1:8000, got "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be an http(s) URL, got "${text}"`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parseCount(text: string, max: number): number {
+  const count = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(count >= 1 && count <= max)) throw new UsageError(`--count must be a whole number from 1 to ${max}, got "${text}"`);
+  return count;
+}
+
+function parseTimeout(text: string): number {
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(seconds > 0 && seconds <= 86_400)) throw new UsageError(`--timeout must be a number of seconds above 0, got "${text}"`);
+  return seconds * 1000;
+}
+
+async function checkReachable(url: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+  } catch (error) {
+    throw new Unreachable(networkReason(error, HEALTH_TIMEOUT_MS));
+  }
+  await response.body?.cancel();
+  if (!response.ok) throw new Unreachable(`GET /healthz answered ${response.status}`, response.status);
+}
+
+/** A key for integration `simulator`, created through the same configuration the server uses. */
+async function createSimulatorKey(config: Config): Promise<string> {
+  const { createContainer } = await import('../container.js');
+  try {
+    const container = await createContainer({ ...config, logLevel: 'warn' }, { role: 'simulate' });
+    try {
+      const created = await container.auth.createKey('simulator', ['ingest', 'reports']);
+      console.error('Created an API key for integration "simulator" (scopes ingest, reports).');
+      return created.key;
+    } finally {
+      await container.close();
+    }
+  } catch (error) {
+    throw new KeyCreationFailed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Talks JSON to the API with the key; turns every failure into one of the errors above. */
+class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly key: string,
+  ) {}
+
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(this.baseUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${this.key}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new Unreachable(networkReason(error, REQUEST_TIMEOUT_MS));
+    }
+    const text = await response.text();
+    const json = parseJson(text);
+    if (response.ok) return json as T;
+    const problem = (json ?? {}) as { code?: string; detail?: string };
+    const code = problem.code ?? 'unknown';
+    const detail = problem.detail ?? (text.slice(0, 200) || response.statusText);
+    if (response.status === 401 || response.status === 403) throw new KeyRejected(response.status, code, detail);
+    throw new ApiError(response.status, code, `${method} ${path}: ${detail}`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function networkReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs / 1000} s`;
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** Polls the batch until none of it is left to do or the time is up; shows progress meanwhile. */
+async function waitForBatch(api: ApiClient, batchId: string, timeoutMs: number): Promise<BatchView | undefined> {
+  const started = Date.now();
+  const progress = new Progress(process.stderr);
+  let last: BatchView | undefined;
+  try {
+    while (Date.now() - started < timeoutMs) {
+      last = (await pollOnce(api, batchId)) ?? last;
+      if (last) progress.show(last, Date.now() - started);
+      if (last && isFinished(last)) return last;
+      await sleep(POLL_INTERVAL_MS);
+    }
+    return last;
+  } finally {
+    progress.end();
+  }
+}
+
+/** One look at the batch; a server that is briefly unavailable is tried again on the next tick. */
+async function pollOnce(api: ApiClient, batchId: string): Promise<BatchView | undefined> {
+  try {
+    return await api.request<BatchView>('GET', `/api/batches/${batchId}`);
+  } catch (error) {
+    if (error instanceof Unreachable || (error instanceof ApiError && error.status === 503)) return undefined;
+    throw error;
+  }
+}
+
+function isFinished(batch: BatchView): boolean {
+  return batch.status === 'completed' || batch.status === 'completed_with_errors';
+}
+
+function verdict(batch: BatchView | undefined, timeoutMs: number): number {
+  if (batch?.status === 'completed') {
+    console.error(`Batch ${batch.batch_id} completed: all ${batch.counts.total} transactions enriched.`);
+    return 0;
+  }
+  if (batch?.status === 'completed_with_errors') {
+    console.error(`Batch ${batch.batch_id} completed with errors: ${batch.counts.failed} of ${batch.counts.total} transactions failed.`);
+  } else {
+    const state = batch ? `still ${batch.status}, ${batch.counts.completed + batch.counts.failed} of ${batch.counts.total} done` : 'never seen';
+    console.error(`Timed out after ${timeoutMs / 1000} s waiting for the batch (${state}).`);
+  }
   return 1;
+}
+
+/**
+ * A progress bar of the batch's rows by status. On a terminal one line is redrawn in place; in a
+ * log (CI) a line is written only when the counts change, so the log stays readable.
+ */
+class Progress {
+  private lastKey = '';
+  private drawn = false;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  show(batch: BatchView, elapsedMs: number): void {
+    const key = `${batch.status} ${JSON.stringify(batch.counts)}`;
+    const line = `${progressBar(batch.counts)} · batch ${batch.status} · ${(elapsedMs / 1000).toFixed(1)} s`;
+    if (this.stream.isTTY) {
+      this.stream.write(`\r${line}\x1b[K`);
+      this.drawn = true;
+    } else if (key !== this.lastKey) {
+      this.stream.write(`${line}\n`);
+    }
+    this.lastKey = key;
+  }
+
+  end(): void {
+    if (this.drawn) this.stream.write('\n');
+    this.drawn = false;
+  }
+}
+
+/** `[#########~~~......] 9/15 done (completed 9, processing 3, pending 3, failed 0)`. */
+function progressBar(counts: BatchView['counts']): string {
+  const total = Math.max(counts.total, 1);
+  const cells = (n: number) => Math.round((n / total) * BAR_WIDTH);
+  const completed = cells(counts.completed);
+  const failed = cells(counts.completed + counts.failed) - completed;
+  const processing = cells(counts.completed + counts.failed + counts.processing) - completed - failed;
+  const bar = '#'.repeat(completed) + 'x'.repeat(failed) + '~'.repeat(processing);
+  const done = counts.completed + counts.failed;
+  return (
+    `[${bar.padEnd(BAR_WIDTH, '.')}] ${done}/${counts.total} done (completed ${counts.completed}, ` +
+    `processing ${counts.processing}, pending ${counts.pending}, failed ${counts.failed})`
+  );
+}
+
+async function printSummary(api: ApiClient, accountId: string): Promise<void> {
+  let summary: AccountSummary;
+  try {
+    summary = await api.request<AccountSummary>('GET', `/api/reports/account/${encodeURIComponent(accountId)}/summary`);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    console.error(`The account summary is unavailable: ${error.message}`);
+    return;
+  }
+  console.log(formatSummary(summary));
+}
+
+/** The account summary (contract §6) as aligned text. */
+function formatSummary(summary: AccountSummary): string {
+  const status = summary.ingestion_status;
+  const lines = [
+    '',
+    `Account ${summary.account_id} (${summary.currency})`,
+    ...formatTable(
+      [],
+      [
+        ['transactions', String(summary.total_transactions)],
+        ['total spend', summary.total_spend],
+        ['total income', summary.total_income],
+        ['net', summary.net],
+      ],
+      ['left', 'right'],
+    ).map((line) => `  ${line}`),
+    `  ingestion     completed ${status.completed} · processing ${status.processing} · pending ${status.pending} · failed ${status.failed}`,
+    '  top spend categories',
+  ];
+  const top = summary.top_spend_categories.map((c) => [c.category, c.total_spend, `${c.transaction_count} txn`]);
+  lines.push(...(top.length === 0 ? ['    (none yet)'] : formatTable([], top, ['left', 'right', 'right']).map((line) => `    ${line}`)));
+  return lines.join('\n');
+}
+
+async function listTransactions(api: ApiClient, batchId: string): Promise<TransactionView[]> {
+  const all: TransactionView[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const page: { transactions: TransactionView[]; next_cursor: string | null } = await api.request('GET', `/api/batches/${batchId}/transactions?limit=1000${query}`);
+    all.push(...page.transactions);
+    cursor = page.next_cursor;
+  } while (cursor !== null);
+  return all;
+}
+
+function printTransactions(transactions: TransactionView[]): void {
+  const rows = transactions.map((t) => [
+    t.date,
+    t.amount,
+    truncate(t.description ?? t.merchant_name ?? '', DESCRIPTION_WIDTH),
+    t.category ?? `(${t.status})`,
+    t.category_confidence === null ? '-' : t.category_confidence.toFixed(2),
+  ]);
+  console.log(`\nTransactions (${transactions.length})`);
+  for (const line of formatTable(['date', 'amount', 'description', 'category', 'confidence'], rows, ['left', 'right', 'left', 'left', 'right'])) {
+    console.log(`  ${line}`);
+  }
+}
+
+/** Columns padded to their widest cell; a header, when given, is underlined. */
+function formatTable(headers: string[], rows: string[][], align: Array<'left' | 'right'>): string[] {
+  const all = headers.length > 0 ? [headers, ...rows] : rows;
+  const widths = align.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+  const render = (row: string[]) =>
+    row
+      .map((cell, i) => (align[i] === 'right' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const lines = rows.map(render);
+  if (headers.length === 0) return lines;
+  return [render(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...lines];
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One clear line for each way a run can fail, and its exit code. */
+function explain(error: unknown, url: string): number {
+  if (error instanceof Unreachable && error.healthStatus !== undefined) {
+    console.error(`Something at ${url} answered GET /healthz with ${error.healthStatus}: it is not a ready Lucro API. Is --url right?`);
+    return 2;
+  }
+  if (error instanceof Unreachable) {
+    console.error(`Cannot reach the Lucro API at ${url}: is it running? Start it with npm start (${error.reason})`);
+    return 2;
+  }
+  if (error instanceof KeyRejected) {
+    console.error(
+      `The API key was rejected (${error.status} ${error.code}): ${error.detail} ` +
+        'Pass a key with the ingest and reports scopes as --key, or leave --key out to have one created.',
+    );
+    return 1;
+  }
+  if (error instanceof KeyCreationFailed) {
+    console.error(
+      `Could not create an API key for the simulator: ${error.message} ` +
+        'Create one with npx lucro keys create --integration simulator --scopes ingest,reports and pass it as --key.',
+    );
+    return 1;
+  }
+  if (error instanceof ApiError) {
+    console.error(`The API refused the simulation (${error.message}).`);
+    return 1;
+  }
+  throw error;
 }

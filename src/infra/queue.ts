@@ -50,6 +50,7 @@ export class BullMqQueue implements JobQueue {
   private readonly connection: Redis;
   private readonly queue: Queue<EnrichmentJob>;
   private worker: Worker<EnrichmentJob> | undefined;
+  private workerConnection: Redis | undefined;
 
   constructor(
     private readonly redisUrl: string,
@@ -84,6 +85,7 @@ export class BullMqQueue implements JobQueue {
 
   consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number): void {
     const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    this.workerConnection = connection;
     connection.on('error', (error) => this.logger.debug({ err: error }, 'redis worker connection error'));
     this.worker = new Worker<EnrichmentJob>(QUEUE_NAME, (job) => handler(job.data), {
       connection: connection as unknown as ConnectionOptions,
@@ -99,8 +101,12 @@ export class BullMqQueue implements JobQueue {
 
   async stopConsuming(): Promise<void> {
     const worker = this.worker;
+    const connection = this.workerConnection;
     this.worker = undefined;
+    this.workerConnection = undefined;
     if (worker) await worker.close();
+    // BullMQ leaves a connection it was given open; an open socket would keep the process alive.
+    connection?.disconnect();
   }
 
   async depth(): Promise<number> {

@@ -37,34 +37,35 @@ const TOP_CATEGORIES = 3;
 export async function summarizeAccountRange(db: Queryable, range: SummaryRange): Promise<SummaryRow | undefined> {
   const { rows } = await db.query<SummaryRow>(
     `SELECT a.currency,
-            coalesce(sum(c.transactions), 0)::int                                                 AS "totalTransactions",
-            round(coalesce(sum(c.spend), 0), a.decimals)::text                                    AS "totalSpend",
-            round(coalesce(sum(c.income), 0), a.decimals)::text                                   AS "totalIncome",
-            round(coalesce(sum(c.income), 0) - coalesce(sum(c.spend), 0), a.decimals)::text       AS net,
-            coalesce(to_json((array_agg(
-                       json_build_object('category', c.category,
-                                         'total_spend', round(c.spend, a.decimals)::text,
-                                         'transaction_count', c.spend_transactions)
-                       ORDER BY c.spend DESC, c.category COLLATE "C")
-                     FILTER (WHERE c.category IS NOT NULL AND c.category <> 'UNCATEGORIZED' AND c.spend_transactions > 0)
-                     )[1:${TOP_CATEGORIES}]), '[]')                                               AS "topSpendCategories",
-            coalesce(sum(c.pending), 0)::int                                                      AS pending,
-            coalesce(sum(c.processing), 0)::int                                                   AS processing,
-            coalesce(sum(c.completed), 0)::int                                                    AS completed,
-            coalesce(sum(c.failed), 0)::int                                                       AS failed
+            coalesce(sum(c.transactions), 0)::int AS "totalTransactions",
+            round(coalesce(sum(c.spend), 0), a.decimals)::text AS "totalSpend",
+            round(coalesce(sum(c.income), 0), a.decimals)::text AS "totalIncome",
+            round(coalesce(sum(c.income), 0) - coalesce(sum(c.spend), 0), a.decimals)::text AS net,
+            -- Ranked by spend, ties by name in byte order (not the database's locale); sliced to the top.
+            coalesce(to_json((
+              array_agg(json_build_object('category', c.category,
+                                          'total_spend', round(c.spend, a.decimals)::text,
+                                          'transaction_count', c.spend_transactions)
+                        ORDER BY c.spend DESC, c.category COLLATE "C")
+                FILTER (WHERE c.category IS NOT NULL AND c.category <> 'UNCATEGORIZED' AND c.spend_transactions > 0)
+            )[1:${TOP_CATEGORIES}]), '[]') AS "topSpendCategories",
+            coalesce(sum(c.pending), 0)::int AS pending,
+            coalesce(sum(c.processing), 0)::int AS processing,
+            coalesce(sum(c.completed), 0)::int AS completed,
+            coalesce(sum(c.failed), 0)::int AS failed
        FROM (SELECT id, currency::text AS currency, ($5::jsonb ->> currency::text)::int AS decimals
                FROM accounts
               WHERE integration_id = $1 AND external_id = $2) a
        LEFT JOIN LATERAL (
          SELECT t.category,
-                count(*)                                            AS transactions,
+                count(*) AS transactions,
                 coalesce(-sum(t.amount) FILTER (WHERE t.amount < 0), 0) AS spend,
-                coalesce(sum(t.amount) FILTER (WHERE t.amount > 0), 0)  AS income,
-                count(*) FILTER (WHERE t.amount < 0)                AS spend_transactions,
-                count(*) FILTER (WHERE t.status = 'pending')        AS pending,
-                count(*) FILTER (WHERE t.status = 'processing')     AS processing,
-                count(*) FILTER (WHERE t.status = 'completed')      AS completed,
-                count(*) FILTER (WHERE t.status = 'failed')         AS failed
+                coalesce(sum(t.amount) FILTER (WHERE t.amount > 0), 0) AS income,
+                count(*) FILTER (WHERE t.amount < 0) AS spend_transactions,
+                count(*) FILTER (WHERE t.status = 'pending') AS pending,
+                count(*) FILTER (WHERE t.status = 'processing') AS processing,
+                count(*) FILTER (WHERE t.status = 'completed') AS completed,
+                count(*) FILTER (WHERE t.status = 'failed') AS failed
            FROM transactions t
           WHERE t.account_id = a.id
             -- Open bounds become infinities so both stay index conditions in a generic plan.

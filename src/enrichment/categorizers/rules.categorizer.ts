@@ -27,7 +27,7 @@ const CONFIDENCE = {
 
 const MONTH = '(?:JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?|SEP(?:T(?:EMBER)?)?|OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?)';
 
-/** Dates, times and masked card numbers: they differ on every line and say nothing about the merchant. */
+/** Dates, times, masked card numbers, store and terminal numbers: they differ on every line and say nothing about the merchant. */
 const NOISE: readonly RegExp[] = [
   /\b\d{1,2}:\d{2}(?::\d{2})?\b/g,
   /\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b/g,
@@ -71,6 +71,8 @@ export function normalizeStatementText(s: string): string {
     .toUpperCase()
     .replace(/[’‘`´]/g, "'");
   for (const noise of NOISE) t = t.replace(noise, ' ');
+  // A name glued to a store or ticket number (AIR0012345678901, STORE12345) keeps the name.
+  t = t.replace(/\b([A-Z]{2,})\d{3,}\b/g, '$1');
   t = t.replace(/\s+/g, ' ').trim();
 
   // Prefixes nest (`PURCHASE AUTHORIZED ON … SQ *MERCHANT`), so strip until none is left.
@@ -109,7 +111,7 @@ interface CompiledRule {
   readonly keyword: RegExp | null;
 }
 
-/** One regular expression per pattern list, matched as whole words (letters and digits do not continue it). */
+/** One regular expression per pattern list; normalized text separates words by single spaces, so a match must sit between spaces or ends. */
 function compile(patterns: readonly string[] | undefined, anchored: boolean): RegExp | null {
   if (patterns === undefined || patterns.length === 0) return null;
   const body = patterns.map((p) => `(?:${p})`).join('|');
@@ -188,23 +190,27 @@ function lastWord(text: string): string {
 }
 
 /**
- * Maps every proper prefix (5 letters and 70% of the word or more) of the single-word keywords to the rule owning the
- * keyword. A prefix claimed by rules of different categories (TRANS: TRANSIT or TRANSFER) is dropped,
- * as are keywords of direction-bound rules, whose meaning the prefix alone cannot carry. Brands are
- * left out: a cut-off brand is too often the start of some other name.
+ * Maps every proper prefix (at least 5 letters and 70% of the word) of the single-word keywords to
+ * the rule owning the keyword. A prefix shared by keywords of two categories is dropped, and so is
+ * any prefix of a direction-bound rule's keyword (TRANSFE), whose meaning depends on the sign the
+ * cut-off word was never checked against. Brands are left out: a cut-off brand is too often the
+ * start of some other name.
  */
 function truncationIndex(rulesByPriority: readonly CategoryRule[]): Map<string, CategoryRule> {
   const index = new Map<string, CategoryRule>();
   const ambiguous = new Set<string>();
   for (const rule of rulesByPriority) {
-    if (rule.sign !== undefined || rule.description === undefined) continue;
+    if (rule.description === undefined) continue;
     for (const pattern of rule.description) {
       const word = /^([A-Z]+)(?:S\?)?$/.exec(pattern)?.[1];
       if (word === undefined) continue;
       for (let end = Math.max(MIN_TRUNCATED_LENGTH, Math.ceil(word.length * MIN_TRUNCATED_SHARE)); end < word.length; end += 1) {
         const prefix = word.slice(0, end);
         const owner = index.get(prefix);
-        if (owner === undefined) {
+        if (rule.sign !== undefined) {
+          index.delete(prefix);
+          ambiguous.add(prefix);
+        } else if (owner === undefined) {
           if (!ambiguous.has(prefix)) index.set(prefix, rule);
         } else if (owner.category !== rule.category) {
           index.delete(prefix);

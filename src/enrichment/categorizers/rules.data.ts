@@ -7,6 +7,7 @@ export type RuleCategory = Exclude<Category, 'UNCATEGORIZED'>;
  * One categorization rule. Patterns are regular-expression sources matched against text
  * already passed through `normalizeStatementText` (upper case, ASCII, no punctuation except
  * `&` and `+`, single spaces), and always as whole words: `BP` matches `BP` but not `BPM`.
+ * `^` and `$` anchor a pattern to the whole text.
  */
 export interface CategoryRule {
   /** Stable identifier, reported as `rules:<id>`. */
@@ -27,13 +28,22 @@ export interface CategoryRule {
 /*
  * Priority bands, so that a specific phrase beats the brand or keyword it contains:
  *   95  bank-fee phrases, which banks attach to a merchant's name (FOREIGN TRANSACTION FEE STARBUCKS)
- *   90  compound brands containing another brand (UBER EATS vs UBER, PRIME VIDEO vs AMAZON)
- *   85  wage, interest, dividend and tax-refund credits, whoever the payer is (AMAZON PAYROLL)
+ *   92  credit-card payments (CREDIT CARD PAYMENT, PAYMENT THANK YOU)
+ *   90  compound brands containing another brand (UBER EATS vs UBER, PRIME VIDEO vs AMAZON, COSTCO GAS)
+ *   85-88  wage, interest, dividend, tax and sweep lines, whoever the payer is (AMAZON PAYROLL);
+ *          utility and telecom brands (SHELL ENERGY vs SHELL, TESCO MOBILE vs TESCO)
  *   80  brands
- *   60  specific keywords (PHARMACY, SUPERMARKET, PAYROLL)
- *   40  generic keywords (BAR, GRILL, FEE, MARKET)
+ *   70-75  brands and phrases that other brands should beat (card issuers, P2P apps, insurers)
+ *   60-65  specific keywords (PHARMACY, SUPERMARKET, FUEL, PARKING); 62 incoming-transfer phrases
+ *   55  savings and investment moves
+ *   40-45  generic keywords (BAR, GRILL, FEE, MARKET, TICKETS)
  *   20  payment mechanisms that only tell the direction of money (TRANSFER, DEPOSIT)
  *   10  the vaguest words (STORE, SHOP)
+ * Within a band, the earlier rule in this list wins.
+ *
+ * Telecoms are RENT_AND_UTILITIES (Plaid's RENT_AND_UTILITIES_TELEPHONE / INTERNET_AND_CABLE), cash
+ * withdrawals TRANSFER_OUT (TRANSFER_OUT_WITHDRAWAL), interest charged BANK_FEES, and IKEA, Home
+ * Depot, Lowe's and B&Q HOME_IMPROVEMENT (HOME_IMPROVEMENT_FURNITURE / HARDWARE), following Plaid.
  *
  * Refunds: merchant rules carry no sign, so a refund from a merchant keeps the merchant's
  * category (Plaid files a refund under what it refunds), and a fee reversal stays a bank fee.
@@ -282,6 +292,32 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   { id: 'p2p-in', category: 'TRANSFER_IN', priority: 70, sign: 'credit', merchant: P2P_BRANDS },
   { id: 'savings-in', category: 'TRANSFER_IN', priority: 55, sign: 'credit', description: SAVINGS_AND_INVESTMENT },
   { id: 'loan-disbursement', category: 'TRANSFER_IN', priority: 40, sign: 'credit', description: ['LOAN', 'LOAN (?:DISBURSEMENT|ADVANCE|PROCEEDS)', 'CASH ADVANCE'] },
+  // On a credit, the words after an explicit incoming-transfer phrase are the payer's own reference
+  // (DINNER, RENT SHARE), not a merchant, so the phrase outranks spending keywords.
+  {
+    id: 'transfer-in-explicit',
+    category: 'TRANSFER_IN',
+    priority: 62,
+    sign: 'credit',
+    description: [
+      'TRANSFER FROM',
+      'TRANSFERRED FROM',
+      'XFER FROM',
+      'TFR FROM',
+      'FASTER PAYMENTS? (?:RECEIPT|RECEIVED|CREDIT|IN)',
+      'FPS CREDIT',
+      'BANK GIRO CREDIT',
+      'SEPA CREDIT TRANSFER',
+      'SEPA (?:UE?BERWEISUNG|GUTSCHRIFT)',
+      'INCOMING (?:WIRE|TRANSFER|PAYMENT)',
+      'WIRE (?:IN|FROM|TRANSFER IN)',
+      'PAYMENT FROM',
+      'RECEIVED FROM',
+      'MONEY RECEIVED',
+      'INTERAC E ?TRANSFER',
+      'E ?TRANSFER (?:FROM|RECEIVED|DEPOSIT)',
+    ],
+  },
   { id: 'transfer-in', category: 'TRANSFER_IN', priority: 20, sign: 'credit', description: [...TRANSFER_WORDS, 'TRANSFER FROM', 'PAYMENT FROM', 'PAYMENT RECEIVED', 'MONEY RECEIVED', 'RECEIVED FROM', 'GUTSCHRIFT'] },
 
   // ───────────────────────────── TRANSFER_OUT ─────────────────────────────
@@ -502,8 +538,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'AMZN DIGITAL',
       'GOOGLE PLAY',
       'GOOGLE YOUTUBE',
-      'YOUTUBE (?:PREMIUM|TV|MUSIC)',
-      'SKY ?BET',
+      'YOUTUBE ?(?:PREMIUM|TV|MUSIC)',
       'DISNEY ?(?:\\+|PLUS)',
     ],
   },
@@ -1177,6 +1212,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'BEST ?BUY',
       'APPLE STORE',
       'APPLE ONLINE STORE',
+      'KINDLE(?: SVCS| STORE| UNLIMITED| EBOOKS)?',
       'MICROSOFT STORE',
       'CURRYS(?: PC WORLD)?',
       'MEDIA ?MARKT',
@@ -2522,10 +2558,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     merchant: [
       'DELTA (?:AIR\\w*|AIRLINES)',
       'UNITED (?:AIRLINES|AIR)',
+      // Airline tickets read `UNITED 0161234567890`; the number is gone after normalization.
+      '^UNITED$',
       'UA INFLT',
       'AMERICAN (?:AIRLINES|AIR)',
       'AA INFLIGHT',
       'SOUTHWEST(?: AIRLINES| AIR)?',
+      'SOUTHWES',
       'SWA',
       'JETBLUE',
       'ALASKA (?:AIRLINES|AIR)',
@@ -2970,6 +3009,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'KOODO',
       'SPARK NZ',
     ],
+  },
+  // Municipal utilities bill as CITY OF …, which would otherwise read as a government fee.
+  {
+    id: 'utility-bill',
+    category: 'RENT_AND_UTILITIES',
+    priority: 72,
+    description: ['UTILITIES', 'UTILITY(?: BILL| PAYMENT)?', 'UTIL BILL', 'WATER (?:BILL|DEPT|UTILITY|BOARD|AUTHORITY|DISTRICT|SERVICES)', 'SEWER(?:AGE)?', 'TRASH (?:SERVICE|COLLECTION)', 'WASTE (?:COLLECTION|SERVICES)', 'ELECTRIC (?:BILL|UTILITY|DEPT|COOP(?:ERATIVE)?)', 'PUBLIC UTILITIES'],
   },
   {
     id: 'utilities-keyword',

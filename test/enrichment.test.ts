@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CategorizableTransaction, Categorization, Categorizer } from '../src/enrichment/categorizers/categorizer.js';
+import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { waitFor } from './helpers/processes.js';
+
+let ctx: TestContext | undefined;
+afterEach(async () => {
+  await ctx?.close();
+  ctx = undefined;
+});
+
+async function ingest(context: TestContext, key: string, body: unknown): Promise<string> {
+  const response = await context.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions/',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+  expect(response.statusCode).toBe(202);
+  return response.json().batch_id;
+}
+
+async function batchStatus(context: TestContext, key: string, batchId: string) {
+  return (await context.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json();
+}
+
+class ThrowingCategorizer implements Categorizer {
+  readonly name = 'throwing';
+  calls = 0;
+  async categorize(_t: CategorizableTransaction): Promise<Categorization> {
+    this.calls += 1;
+    throw new Error('model endpoint answered 503');
+  }
+}
+
+describe('enrichment worker', () => {
+  it('when a batch is enriched, then rows go pending → processing → completed with category, confidence, source and one attempt', async () => {
+    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '300-400', WORKER_CONCURRENCY: '4' });
+    const key = await ctx.key(['ingest']);
+    const body = batchBody(8, { accountId: 'W-1' });
+    body.transactions[0]!.description = 'ACME CORP PAYROLL';
+    body.transactions[0]!.merchant_name = null;
+    body.transactions[0]!.amount = '2500.00';
+    const batchId = await ingest(ctx, key, body);
+    expect((await batchStatus(ctx, key, batchId)).status).toBe('pending');
+
+    ctx.container.enrichment.start();
+    const seen = new Set<string>();
+    await waitFor(
+      async () => {
+        const status = await batchStatus(ctx!, key, batchId);
+        seen.add(status.status);
+        return status.status === 'completed';
+      },
+      20_000,
+      'the batch to complete',
+    );
+    expect(seen).toContain('processing');
+
+    const { rows } = await ctx.sql.query(
+      `SELECT transaction_id, status, category, category_confidence, category_source, attempts, enrichment_commits, claim_token, error
+         FROM transactions WHERE batch_id = $1 ORDER BY transaction_id`,
+      [batchId],
+    );
+    expect(rows).toHaveLength(8);
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: 'completed', attempts: 1, enrichment_commits: 1, claim_token: null, error: null });
+      expect(row.category_confidence).toBeGreaterThan(0);
+      expect(row.category_source).toMatch(/^rules:/);
+    }
+    expect(rows.find((r) => r.transaction_id === 'TX-1').category).toBe('INCOME');
+    expect(rows.find((r) => r.transaction_id === 'TX-2').category).toBe('FOOD_AND_DRINK');
+    const batch = await batchStatus(ctx, key, batchId);
+    expect(batch.completed_at).not.toBeNull();
+    const stamped = await ctx.sql.query('SELECT completed_at FROM batches WHERE id = $1', [batchId]);
+    expect(stamped.rows[0].completed_at).not.toBeNull();
+  });
+
+  it('when the categorizer throws, then each attempt is counted and the row ends failed with the error text', async () => {
+    const categorizer = new ThrowingCategorizer();
+    ctx = await createTestContext({ MAX_ATTEMPTS: '3' }, { categorizer });
+    const key = await ctx.key(['ingest']);
+    const batchId = await ingest(ctx, key, batchBody(2, { accountId: 'W-FAIL' }));
+    ctx.container.enrichment.start();
+    await waitFor(async () => (await batchStatus(ctx!, key, batchId)).status === 'completed_with_errors', 20_000, 'the batch to fail');
+    const { rows } = await ctx.sql.query('SELECT status, attempts, error, category, enrichment_commits FROM transactions WHERE batch_id = $1', [batchId]);
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: 'failed', attempts: 3, error: 'model endpoint answered 503', category: null, enrichment_commits: 0 });
+    }
+    expect(categorizer.calls).toBe(6);
+    const page = (await ctx.app.inject({ url: `/api/batches/${batchId}/transactions`, headers: bearer(key) })).json();
+    expect(page.transactions[0]).toMatchObject({ status: 'failed', attempts: 3, error: 'model endpoint answered 503' });
+  });
+
+  it('when a categorizer fails once, then the row is retried and completes on its second attempt', async () => {
+    let calls = 0;
+    const flaky: Categorizer = {
+      name: 'flaky',
+      async categorize() {
+        calls += 1;
+        if (calls === 1) throw new Error('timeout talking to the model');
+        return { category: 'GENERAL_SERVICES', confidence: 0.5, source: 'flaky:v1' };
+      },
+    };
+    ctx = await createTestContext({}, { categorizer: flaky });
+    const key = await ctx.key(['ingest']);
+    const batchId = await ingest(ctx, key, batchBody(1, { accountId: 'W-FLAKY' }));
+    ctx.container.enrichment.start();
+    await waitFor(async () => (await batchStatus(ctx!, key, batchId)).status === 'completed', 20_000, 'the retry to complete');
+    const { rows } = await ctx.sql.query('SELECT status, attempts, error, category_source FROM transactions WHERE batch_id = $1', [batchId]);
+    expect(rows[0]).toEqual({ status: 'completed', attempts: 2, error: null, category_source: 'flaky:v1' });
+  });
+
+  it('when a small batch is posted behind a large one, then the small one finishes first', async () => {
+    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '5-15', WORKER_CONCURRENCY: '16' });
+    const key = await ctx.key(['ingest']);
+    ctx.container.enrichment.start();
+    const big = await ingest(ctx, key, batchBody(3_000, { accountId: 'W-BIG' }));
+    const small = await ingest(ctx, key, batchBody(15, { accountId: 'W-SMALL' }));
+    await waitFor(async () => (await batchStatus(ctx!, key, small)).status === 'completed', 30_000, 'the small batch');
+    const bigNow = await batchStatus(ctx, key, big);
+    expect(bigNow.status).not.toBe('completed');
+    expect(bigNow.counts.completed).toBeLessThan(3_000);
+  });
+
+  it('when a worker is stopped, then it finishes what it holds and leaves no row processing', async () => {
+    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '100-200', WORKER_CONCURRENCY: '8' });
+    const key = await ctx.key(['ingest']);
+    const batchId = await ingest(ctx, key, batchBody(200, { accountId: 'W-STOP' }));
+    ctx.container.enrichment.start();
+    await waitFor(async () => (await batchStatus(ctx!, key, batchId)).counts.completed > 0, 10_000, 'some progress');
+    await ctx.container.enrichment.stop();
+    const { rows } = await ctx.sql.query(`SELECT status, count(*)::int AS n FROM transactions WHERE batch_id = $1 GROUP BY status`, [batchId]);
+    const counts = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    expect(counts.processing ?? 0).toBe(0);
+    expect(counts.completed).toBeGreaterThan(0);
+    expect((counts.pending ?? 0) + counts.completed).toBe(200);
+  });
+});

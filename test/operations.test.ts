@@ -1,0 +1,189 @@
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createContainer, type Container } from '../src/container.js';
+import { buildApp } from '../src/http/app.js';
+import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+
+const INGEST = '/api/integrations/transactions/';
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx.close());
+
+/** The value of a Prometheus sample whose labels include all of `labels` (0 when absent). */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = new Map([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([label, value]) => found.get(label) === value)) return Number(match[3]);
+  }
+  return 0;
+}
+
+async function metrics(app: FastifyInstance = ctx.app): Promise<string> {
+  const response = await app.inject({ method: 'GET', url: '/metrics' });
+  expect(response.statusCode).toBe(200);
+  expect(response.headers['content-type']).toMatch(/^text\/plain/);
+  return response.body;
+}
+
+describe('probes', () => {
+  it('when /healthz is asked without a key, then it answers 200', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('when the database and the queue answer, then /readyz is 200 and says so for each', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().checks).toEqual({ database: 'ok', queue: 'ok' });
+  });
+});
+
+describe('API description', () => {
+  it('when /openapi.json is read, then it lists every route of the contract', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys(response.json().paths);
+    for (const path of [
+      '/api/integrations/transactions/',
+      '/api/batches/{batch_id}',
+      '/api/batches/{batch_id}/transactions',
+      '/api/reports/account/{account_id}/summary',
+      '/api/categories',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+    ]) {
+      expect(paths).toContain(path);
+    }
+  });
+
+  it('when /openapi.json is read, then ingestion has its request body and 202 schemas', async () => {
+    const post = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json().paths[INGEST].post;
+    const body = post.requestBody.content['application/json'].schema;
+    expect(body.properties).toHaveProperty('account');
+    expect(body.properties).toHaveProperty('transactions');
+    expect(body.required).toEqual(expect.arrayContaining(['account', 'transactions']));
+    const accepted = post.responses['202'].content['application/json'].schema;
+    expect(accepted.properties).toHaveProperty('batch_id');
+  });
+
+  it('when /docs is opened, then the OpenAPI UI answers', async () => {
+    let response = await ctx.app.inject({ method: 'GET', url: '/docs' });
+    for (let hops = 0; hops < 3 && response.statusCode >= 300 && response.statusCode < 400; hops += 1) {
+      const location = new URL(String(response.headers.location), 'http://localhost/docs/');
+      response = await ctx.app.inject({ method: 'GET', url: location.pathname + location.search });
+    }
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+  });
+});
+
+describe('metrics', () => {
+  it('when N transactions are ingested, then lucro_transactions_ingested_total grows by N and the request is timed by route', async () => {
+    const before = await metrics();
+    expect(before).toContain('lucro_transactions_ingested_total');
+    const key = await ctx.key(['ingest']);
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: INGEST,
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: JSON.stringify(batchBody(7, { accountId: 'ACC-METRICS' })),
+    });
+    expect(response.statusCode).toBe(202);
+
+    const after = await metrics();
+    expect(sample(after, 'lucro_transactions_ingested_total') - sample(before, 'lucro_transactions_ingested_total')).toBe(7);
+    const timed = { method: 'POST', route: INGEST, status: '202' };
+    expect(sample(after, 'lucro_http_request_duration_seconds_count', timed) - sample(before, 'lucro_http_request_duration_seconds_count', timed)).toBe(1);
+  });
+});
+
+describe('GET /api/categories', () => {
+  it('when any valid key asks, even one with only the reports scope, then it lists the 17 categories with descriptions', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/categories', headers: bearer(await ctx.key(['reports'])) });
+    expect(response.statusCode).toBe(200);
+    const categories: Array<{ category: string; description: string }> = response.json().categories;
+    expect(categories).toHaveLength(17);
+    expect(categories.map((c) => c.category)).toEqual(expect.arrayContaining(['INCOME', 'FOOD_AND_DRINK', 'RENT_AND_UTILITIES', 'UNCATEGORIZED']));
+    for (const c of categories) expect(c.description.length).toBeGreaterThan(0);
+  });
+
+  it('when no key is sent, then it answers 401 with WWW-Authenticate: Bearer', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/categories' });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+});
+
+describe('unknown routes', () => {
+  it('when a route does not exist, then it answers 404 problem details with code not_found', async () => {
+    for (const request of [
+      { url: '/nowhere', headers: {} },
+      { url: '/api/nowhere', headers: bearer(await ctx.key()) },
+    ]) {
+      const response = await ctx.app.inject({ method: 'GET', ...request });
+      expect(response.statusCode, request.url).toBe(404);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json()).toMatchObject({ status: 404, code: 'not_found' });
+    }
+  });
+});
+
+describe('when the database is unreachable', () => {
+  let container: Container;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    container = await createContainer(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', LOG_LEVEL: 'silent', ENRICHMENT_LATENCY_MS: '0' }));
+    app = await buildApp(container);
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await container?.close();
+  });
+
+  async function timed(request: InjectOptions) {
+    const started = Date.now();
+    const response = await app.inject(request);
+    return { response, elapsed: Date.now() - started };
+  }
+
+  it('then /readyz answers 503 problem details within 5 s', async () => {
+    const { response, elapsed } = await timed({ method: 'GET', url: '/readyz' });
+    expect(elapsed).toBeLessThan(5_000);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 503, code: 'service_unavailable', checks: { database: 'unreachable' } });
+  });
+
+  it('then authenticated requests answer 503 service_unavailable with Retry-After within 5 s, never 500', async () => {
+    const headers = bearer('lucro_some-key-the-database-would-have-to-check');
+    for (const request of [
+      { method: 'GET' as const, url: '/api/categories', headers },
+      { method: 'GET' as const, url: '/api/batches/00000000-0000-4000-8000-000000000000', headers },
+      { method: 'GET' as const, url: '/api/reports/account/ACC-001/summary', headers },
+      { method: 'POST' as const, url: INGEST, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(batchBody(2)) },
+    ]) {
+      const { response, elapsed } = await timed(request);
+      expect(elapsed, request.url).toBeLessThan(5_000);
+      expect(response.statusCode, request.url).toBe(503);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers['retry-after']).toMatch(/^\d+$/);
+      expect(response.json()).toMatchObject({ status: 503, code: 'service_unavailable' });
+    }
+  });
+
+  it('then /healthz still answers 200: the process is alive', async () => {
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = 'bin/lucro.js';
+
+let db: TestDatabase;
+let server: ChildProcess;
+let serverOutput = '';
+let env: NodeJS.ProcessEnv;
+let url: string;
+
+/** A port nothing listens on right now: the OS hands one out, and it is given back at once. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** The service's environment: this file's database, no Redis, fast enrichment, quiet logs. */
+function serviceEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
+  const inherited = { ...process.env };
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'METRICS_PORT', 'LUCRO_DATA_DIR']) delete inherited[name];
+  // Empty values also stop a developer's .env file from filling these in.
+  return { ...inherited, DATABASE_URL: databaseUrl, REDIS_URL: '', PORT: String(port), HOST: '127.0.0.1', ENRICHMENT_LATENCY_MS: '0-50', LOG_LEVEL: 'warn' };
+}
+
+async function waitUntilHealthy(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${serverOutput}`);
+    const healthy = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+    if (healthy) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the server was not healthy within ${timeoutMs} ms:\n${serverOutput}`);
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], timeoutMs = 90_000): Promise<Run> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function exitWithin(child: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), ms);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject('templateDatabase'));
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  env = serviceEnv(db.url, port);
+  server = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+  server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+  await waitUntilHealthy(url, server, 90_000);
+}, 120_000);
+
+afterAll(async () => {
+  // The last test stops the server; this only covers a run that failed before it.
+  if (server && server.exitCode === null && server.signalCode === null) {
+    server.kill('SIGTERM');
+    if ((await exitWithin(server, 30_000)) === 'timeout') server.kill('SIGKILL');
+  }
+  await db?.drop();
+}, 60_000);
+
+describe('lucro simulate, end to end against a running server', () => {
+  it('when the server is up, then it posts a batch, waits for it and exits 0 with every transaction completed and categorized', async () => {
+    const run = await runCli(['simulate', '--url', url]);
+    expect(run.code, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
+
+    const batchId = /^batch ([0-9a-f-]{36})$/m.exec(run.stdout)?.[1];
+    expect(batchId, run.stdout).toBeDefined();
+    expect(run.stdout).toMatch(/^Account SIM-[0-9A-F]+ \(USD\)$/m);
+    expect(run.stdout).toContain('ACME CORP PAYROLL');
+
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    try {
+      const { rows } = await sql.query<{ status: string; category: string | null }>('SELECT status, category FROM transactions WHERE batch_id = $1', [batchId]);
+      expect(rows.length).toBeGreaterThanOrEqual(10);
+      expect(rows.length).toBeLessThanOrEqual(15);
+      for (const row of rows) {
+        expect(row.status).toBe('completed');
+        expect(row.category).toMatch(/^[A-Z_]+$/);
+      }
+      const batch = await sql.query<{ integration: string }>(
+        'SELECT i.name AS integration FROM batches b JOIN accounts a ON a.id = b.account_id JOIN integrations i ON i.id = a.integration_id WHERE b.id = $1',
+        [batchId],
+      );
+      expect(batch.rows[0]?.integration).toBe('simulator');
+    } finally {
+      await sql.end();
+    }
+  }, 120_000);
+
+  it('when nothing listens at the URL, then it exits 2 and names the URL', async () => {
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const run = await runCli(['simulate', '--url', nowhere]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`Cannot reach the Lucro API at ${nowhere}`);
+    expect(run.stderr).toContain('npm start');
+  }, 60_000);
+
+  it('when the key is wrong, then it exits 1 and says the key was rejected', async () => {
+    const run = await runCli(['simulate', '--url', url, '--key', 'wrong']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/The API key was rejected \(401 unauthorized\)/);
+    expect(run.stdout).not.toMatch(/^batch /m);
+  }, 60_000);
+
+  it('when the server gets SIGTERM, then it drains and exits 0 within 30 s', async () => {
+    server.kill('SIGTERM');
+    expect(await exitWithin(server, 30_000), serverOutput).toBe(0);
+  }, 40_000);
+});

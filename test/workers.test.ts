@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
+
+/** Worker processes against real PostgreSQL and Redis, each test with its own queue prefix. */
+let ctx: TestContext;
+let key: string;
+const started: LucroProcess[] = [];
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  key = await ctx.key(['ingest']);
+});
+afterAll(async () => {
+  for (const p of started) p.child.kill('SIGKILL');
+  await ctx.close();
+});
+
+function prefix(): string {
+  return `lucro-test-${randomBytes(4).toString('hex')}`;
+}
+
+function lucro(args: string[], env: Record<string, string>): LucroProcess {
+  const p = startLucro(args, { DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), ...env });
+  started.push(p);
+  return p;
+}
+
+async function ingestVia(context: TestContext, body: unknown, apiKey: string): Promise<string> {
+  const response = await context.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions/',
+    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+  expect(response.statusCode).toBe(202);
+  return response.json().batch_id;
+}
+
+async function statusCounts(batchId: string): Promise<Record<string, number>> {
+  const { rows } = await ctx.sql.query('SELECT status, count(*)::int AS n FROM transactions WHERE batch_id = $1 GROUP BY status', [batchId]);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+describe('worker processes on BullMQ', () => {
+  it('when four worker processes share one 2,000-row batch, then every row completes and each enrichment is committed exactly once', async () => {
+    const queuePrefix = prefix();
+    const env = { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '1-5', WORKER_CONCURRENCY: '16', LOG_LEVEL: 'debug' };
+    const workers = Array.from({ length: 4 }, () => lucro(['worker'], env));
+    await Promise.all(workers.map((w) => w.waitForLog((l) => l.msg === 'worker started')));
+
+    const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
+    try {
+      const batchId = await ingestVia(api, batchBody(2_000, { accountId: 'MP-1' }), key);
+      await waitFor(async () => (await statusCounts(batchId)).completed === 2_000, 60_000, 'all 2,000 rows to complete');
+      const { rows } = await ctx.sql.query(
+        'SELECT min(enrichment_commits)::int AS lo, max(enrichment_commits)::int AS hi, max(attempts)::int AS attempts FROM transactions WHERE batch_id = $1',
+        [batchId],
+      );
+      expect(rows[0]).toEqual({ lo: 1, hi: 1, attempts: 1 });
+      // Every process took part: each logged enriching some of the batch's rows.
+      const perWorker = workers.map((w) => w.lines.filter((l) => l.msg === 'transaction enriched' && l.batch_id === batchId).length);
+      for (const n of perWorker) expect(n).toBeGreaterThan(0);
+      expect(perWorker.reduce((a, b) => a + b, 0)).toBe(2_000);
+      const enrichedIds = new Set(workers.flatMap((w) => w.lines.filter((l) => l.msg === 'transaction enriched').map((l) => l.transaction_id)));
+      expect(enrichedIds.size).toBe(2_000);
+    } finally {
+      await api.close().catch(() => {});
+    }
+    for (const w of workers) w.child.kill('SIGTERM');
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0, 0, 0]);
+  }, 120_000);
+
+  it('when a worker is killed with SIGKILL mid-batch, then another completes its rows after the lease expires, each committed once', async () => {
+    const queuePrefix = prefix();
+    const env = { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '300-600', WORKER_CONCURRENCY: '50', PROCESSING_LEASE_MS: '2000', SCHEDULER_INTERVAL_MS: '500' };
+    const victim = lucro(['worker'], env);
+    await victim.waitForLog((l) => l.msg === 'worker started');
+    const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
+    let batchId: string;
+    try {
+      batchId = await ingestVia(api, batchBody(300, { accountId: 'MP-KILL' }), key);
+    } finally {
+      await api.close().catch(() => {});
+    }
+    await waitFor(async () => ((await statusCounts(batchId)).processing ?? 0) > 0, 20_000, 'the victim to claim rows');
+    victim.child.kill('SIGKILL');
+    expect(await victim.exited).toBe('SIGKILL');
+    const orphaned = (await statusCounts(batchId)).processing ?? 0;
+    expect(orphaned).toBeGreaterThan(0);
+
+    const rescuer = lucro(['worker'], env);
+    const scheduler = lucro(['scheduler'], env);
+    await waitFor(async () => (await statusCounts(batchId)).completed === 300, 60_000, 'the rescuer to complete every row');
+    const { rows } = await ctx.sql.query(
+      `SELECT count(*) FILTER (WHERE enrichment_commits = 1)::int AS once, count(*) FILTER (WHERE attempts = 2)::int AS retried
+         FROM transactions WHERE batch_id = $1`,
+      [batchId],
+    );
+    expect(rows[0].once).toBe(300);
+    // The rows the dead worker held were claimed twice: its lost attempt counts.
+    expect(rows[0].retried).toBeGreaterThanOrEqual(orphaned);
+    expect(scheduler.lines.some((l) => l.msg === 'reclaimed expired processing leases')).toBe(true);
+    rescuer.child.kill('SIGTERM');
+    scheduler.child.kill('SIGTERM');
+    expect(await rescuer.exited).toBe(0);
+    expect(await scheduler.exited).toBe(0);
+  }, 120_000);
+
+  it('when Redis is unreachable at ingestion, then the API still answers 202 and the scheduler dispatches the rows once the queue is back', async () => {
+    const queuePrefix = prefix();
+    const down = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: queuePrefix });
+    let batchId: string;
+    try {
+      const started = Date.now();
+      batchId = await ingestVia(down, batchBody(20, { accountId: 'MP-REDIS' }), key);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await down.close().catch(() => {});
+    }
+    expect((await statusCounts(batchId)).pending).toBe(20);
+
+    const env = { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '0', SCHEDULER_INTERVAL_MS: '300', REDISPATCH_AFTER_MS: '500' };
+    const worker = lucro(['worker'], env);
+    const scheduler = lucro(['scheduler'], env);
+    await waitFor(async () => (await statusCounts(batchId)).completed === 20, 30_000, 'the stranded batch to be enriched');
+    worker.child.kill('SIGTERM');
+    scheduler.child.kill('SIGTERM');
+    await Promise.all([worker.exited, scheduler.exited]);
+  }, 60_000);
+
+  it('when two schedulers run at once, then rows are still enriched exactly once', async () => {
+    const queuePrefix = prefix();
+    const env = { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '0', SCHEDULER_INTERVAL_MS: '200', REDISPATCH_AFTER_MS: '0' };
+    const schedulers = [lucro(['scheduler'], env), lucro(['scheduler'], env)];
+    const worker = lucro(['worker'], env);
+    await worker.waitForLog((l) => l.msg === 'worker started');
+    const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
+    try {
+      const batchId = await ingestVia(api, batchBody(500, { accountId: 'MP-SCHED' }), key);
+      await waitFor(async () => (await statusCounts(batchId)).completed === 500, 30_000, 'the batch to complete');
+      const { rows } = await ctx.sql.query('SELECT max(enrichment_commits)::int AS hi FROM transactions WHERE batch_id = $1', [batchId]);
+      expect(rows[0].hi).toBe(1);
+    } finally {
+      await api.close().catch(() => {});
+    }
+    for (const p of [...schedulers, worker]) p.child.kill('SIGTERM');
+    await Promise.all([...schedulers, worker].map((p) => p.exited));
+  }, 60_000);
+});
+
