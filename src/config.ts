@@ -7,6 +7,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Where the embedded PostgreSQL keeps its data (`LUCRO_DATA_DIR`). */
   readonly dataDir: string;
+  /** Port of the embedded PostgreSQL (`LUCRO_EMBEDDED_PG_PORT`), used only when DATABASE_URL is unset. */
+  readonly embeddedPostgresPort: number;
   /** Redis URL for BullMQ; undefined → in-process dispatch (single process only). */
   readonly redisUrl: string | undefined;
   readonly host: string;
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
   return Object.freeze({
     databaseUrl: optional(env, 'DATABASE_URL'),
     dataDir: path.resolve(optional(env, 'LUCRO_DATA_DIR') ?? '.lucro'),
+    embeddedPostgresPort: integer(env, 'LUCRO_EMBEDDED_PG_PORT', 54329, 1024, 65535),
     redisUrl: optional(env, 'REDIS_URL'),
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),

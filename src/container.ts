@@ -19,6 +19,8 @@ export interface Container {
   readonly config: Config;
   readonly logger: Logger;
   readonly pool: pg.Pool;
+  /** The database in use (embedded or from DATABASE_URL), for tools that need their own connection. */
+  readonly databaseUrl: string;
   readonly queue: JobQueue;
   readonly metrics: Metrics;
   readonly categorizer: Categorizer;
@@ -46,7 +48,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === undefined) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger: logger.child({ component: 'embedded-postgres' }) });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger: logger.child({ component: 'embedded-postgres' }) });
     databaseUrl = embedded.databaseUrl;
     logger.info({ dataDir: config.dataDir, owned: embedded.owned }, 'using the embedded PostgreSQL (set DATABASE_URL to use your own server)');
   } else {
@@ -78,6 +80,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     config,
     logger,
     pool,
+    databaseUrl,
     queue,
     metrics,
     categorizer,

@@ -18,6 +18,8 @@ const SHUTDOWN_DEADLINE_MS = 25_000;
 export async function runRoles(config: Config, role: Role): Promise<number> {
   const container = await createContainer(config, { role });
   const { logger } = container;
+  // A failure nobody awaited is logged, never fatal: the process stays up and recovers (contract §9).
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   const stops: Array<() => Promise<void>> = [];
 
   try {

@@ -96,42 +96,30 @@ export class EnrichmentService implements EnrichmentDispatcher {
   /** Works one slice of a batch. Exported for tests and benchmarks; the queue calls it. */
   async processJob(job: EnrichmentJob): Promise<void> {
     const deadline = Date.now() + this.sliceMs;
-    const running = new Set<Promise<'pending' | 'done'>>();
+    const tasks: Array<Promise<'pending' | 'done'>> = [];
     let exhausted = false;
-
-    while (!this.stopping && Date.now() < deadline) {
-      const granted = await this.slots.acquireUpTo(this.options.concurrency);
-      if (this.stopping) {
-        this.slots.release(granted);
-        break;
+    try {
+      while (!this.stopping && Date.now() < deadline) {
+        const granted = await this.slots.acquireUpTo(this.options.concurrency);
+        if (this.stopping) {
+          this.slots.release(granted);
+          break;
+        }
+        const rows = await this.claim(job.batchId, granted);
+        for (const row of rows) tasks.push(this.enrichOne(row).finally(() => this.slots.release(1)));
+        if (rows.length < granted) {
+          exhausted = true;
+          break;
+        }
       }
-      let rows: ClaimedTransaction[];
-      const started = process.hrtime.bigint();
-      try {
-        rows = await claimPending(this.pool, job.batchId, granted, this.options.leaseMs, randomUUID());
-      } catch (error) {
-        this.slots.release(granted);
-        throw error;
-      } finally {
-        this.metrics.claimLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      }
-      this.slots.release(granted - rows.length);
-      for (const row of rows) {
-        const task = this.enrichOne(row).finally(() => {
-          this.slots.release(1);
-          running.delete(task);
-        });
-        running.add(task);
-      }
-      if (rows.length < granted) {
-        exhausted = true;
-        break;
-      }
+    } catch (error) {
+      // Rows already claimed are finished (or left to their lease) before the job gives up.
+      await Promise.allSettled(tasks);
+      throw error;
     }
 
-    const outcomes = await Promise.all(running);
-    const retried = outcomes.includes('pending');
-    if (exhausted && !retried) {
+    const outcomes = await Promise.all(tasks);
+    if (exhausted && !outcomes.includes('pending')) {
       await markBatchesCompleted(this.pool, [job.batchId]);
       return;
     }
@@ -140,6 +128,21 @@ export class EnrichmentService implements EnrichmentDispatcher {
       // The scheduler finds the batch's pending rows and dispatches them again.
       this.logger.warn({ batch_id: job.batchId, err: error }, 'could not hand the batch on');
     });
+  }
+
+  /** Claims up to `granted` rows; the slots of rows not claimed are given back at once. */
+  private async claim(batchId: string, granted: number): Promise<ClaimedTransaction[]> {
+    const started = process.hrtime.bigint();
+    try {
+      const rows = await claimPending(this.pool, batchId, granted, this.options.leaseMs, randomUUID());
+      this.slots.release(granted - rows.length);
+      return rows;
+    } catch (error) {
+      this.slots.release(granted);
+      throw error;
+    } finally {
+      this.metrics.claimLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    }
   }
 
   /** Categorizes one claimed row and commits its result once; resolves to where the row went. */

@@ -13,6 +13,11 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export interface PoolOptions {
   max?: number;
   applicationName?: string;
+  /**
+   * Client-side bound on one query, so a request cannot hang on a database that stopped answering
+   * (a partition, not a refusal). 0 turns it off, for migrations and bulk maintenance.
+   */
+  queryTimeoutMs?: number;
 }
 
 export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool {
@@ -23,28 +28,34 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
+    query_timeout: options.queryTimeoutMs === 0 ? undefined : (options.queryTimeoutMs ?? 4_500),
     application_name: options.applicationName ?? 'lucro',
     // A transaction abandoned by a dead process frees its locks (and idempotency key) quickly.
     options: '-c idle_in_transaction_session_timeout=20000 -c statement_timeout=30000',
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection must not crash the process, idle or checked out: the query in
+  // flight (if any) fails on its own, and the pool replaces the client.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
 /** Runs `work` in one database transaction: all of it commits, or none of it does. */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await connect(pool);
+  let broken = false;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
+    broken = isConnectionError(error);
+    if (!broken) await client.query('ROLLBACK').catch(() => {});
+    throw asUnavailable(error);
   } finally {
-    client.release();
+    // A client whose connection failed is destroyed, not handed to the next request.
+    client.release(broken);
   }
 }
 
@@ -63,7 +74,7 @@ export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout/i.test(error.message);
 }
 
 /** Maps a connection failure to the contract's 503; other errors pass through unchanged. */

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import type pg from 'pg';
+import pg from 'pg';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
 // Any fixed number: it only has to be the same for every process that migrates.
@@ -11,7 +11,9 @@ const MIGRATION_LOCK = 7_311_004_201;
  */
 export async function migrate(pool: pg.Pool): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((name) => /^\d+_.+\.sql$/.test(name)).sort();
-  const client = await pool.connect();
+  // Its own connection, without the request-path timeouts: a migration may legitimately run long.
+  const client = new pg.Client({ ...pool.options, query_timeout: undefined, statement_timeout: undefined, options: undefined });
+  await client.connect();
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -35,7 +37,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-    client.release();
+    await client.end();
   }
   return applied;
 }

@@ -1,10 +1,11 @@
 import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createContainer, type Container, type ContainerOverrides } from '../../src/container.js';
 import type { Scope } from '../../src/auth/auth.service.js';
 import { buildApp } from '../../src/http/app.js';
+import { createPool } from '../../src/infra/db.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestContext {
@@ -29,7 +30,7 @@ export async function createTestContext(env: Record<string, string> = {}, overri
   const container = await createContainer(config, overrides);
   const app = await buildApp(container);
   await app.ready();
-  const sql = new pg.Pool({ connectionString: db.url, max: 4 });
+  const sql = createPool(db.url, { max: 4, applicationName: 'lucro-test-assertions' });
   return {
     db,
     sql,

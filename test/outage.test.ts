@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createContainer, type Container } from '../src/container.js';
+import { buildApp } from '../src/http/app.js';
+import type { FastifyInstance } from 'fastify';
+import { batchBody, bearer } from './helpers/context.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { waitFor } from './helpers/processes.js';
+import { TcpProxy } from './helpers/tcp-proxy.js';
+
+/** PostgreSQL outages played through a proxy: answers are 503 within 5 s, and everything heals by itself. */
+let db: TestDatabase;
+let proxy: TcpProxy;
+let container: Container;
+let app: FastifyInstance;
+let key: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject('templateDatabase'));
+  const target = new URL(db.url);
+  proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.start();
+  const viaProxy = new URL(db.url);
+  viaProxy.port = String(proxy.port);
+  container = await createContainer(
+    loadConfig({ DATABASE_URL: viaProxy.toString(), LOG_LEVEL: 'silent', ENRICHMENT_LATENCY_MS: '20-40', SCHEDULER_INTERVAL_MS: '200', PROCESSING_LEASE_MS: '1500', REDISPATCH_AFTER_MS: '300' }),
+  );
+  app = await buildApp(container);
+  key = (await container.auth.createKey('acme', ['ingest', 'reports'])).key;
+});
+
+afterAll(async () => {
+  await app.close();
+  await container.enrichment.stop().catch(() => {});
+  await container.close();
+  await proxy.close();
+  await db.drop();
+});
+
+const post = (body: unknown) =>
+  app.inject({ method: 'POST', url: '/api/integrations/transactions/', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = Date.now();
+  const result = await work();
+  return { result, ms: Date.now() - started };
+}
+
+describe('PostgreSQL outage (§9)', () => {
+  it('when the database refuses connections, then requests get 503 with Retry-After quickly, and work again once it is back', async () => {
+    expect((await post(batchBody(2, { accountId: 'OUT-1' }))).statusCode).toBe(202);
+    await proxy.refuse();
+    // Keys are cached briefly; a new key forces the lookup too.
+    for (const request of [() => post(batchBody(2, { accountId: 'OUT-2' })), () => app.inject({ url: '/api/reports/account/OUT-1/summary', headers: bearer(key) })]) {
+      const { result, ms } = await timed(request);
+      expect(result.statusCode).toBe(503);
+      expect(result.json().code).toBe('service_unavailable');
+      expect(result.headers['retry-after']).toBeDefined();
+      expect(ms).toBeLessThan(5_000);
+    }
+    const ready = await timed(() => app.inject({ url: '/readyz' }));
+    expect(ready.result.statusCode).toBe(503);
+    expect(ready.ms).toBeLessThan(5_000);
+    await proxy.restore();
+    await waitFor(async () => (await post(batchBody(2, { accountId: 'OUT-2' }))).statusCode === 202, 10_000, 'ingestion to recover');
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('when the database stops answering (a partition), then requests still get 503 within 5 s', async () => {
+    proxy.blackhole();
+    const { result, ms } = await timed(() => post(batchBody(2, { accountId: 'OUT-3' })));
+    expect(result.statusCode).toBe(503);
+    expect(ms).toBeLessThan(5_000);
+    await proxy.restore();
+    await waitFor(async () => (await post(batchBody(2, { accountId: 'OUT-3' }))).statusCode === 202, 15_000, 'ingestion to recover');
+  });
+
+  it('when the database drops out mid-enrichment, then workers recover by themselves and commit each row once', async () => {
+    const response = await post(batchBody(400, { accountId: 'OUT-WORK' }));
+    expect(response.statusCode).toBe(202);
+    const batchId = response.json().batch_id;
+    const { Scheduler } = await import('../src/scheduler/scheduler.js');
+    const scheduler = new Scheduler(container.maintenance, container.logger, 200);
+    container.enrichment.start();
+    scheduler.start();
+    try {
+      await waitFor(async () => (await app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().counts?.completed > 20, 15_000, 'progress');
+      await proxy.refuse();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await proxy.restore();
+      await waitFor(
+        async () => {
+          const batch = await app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) });
+          return batch.statusCode === 200 && batch.json().status === 'completed';
+        },
+        45_000,
+        'the batch to complete after the outage',
+      );
+    } finally {
+      await scheduler.stop();
+      await container.enrichment.stop();
+    }
+    const direct = await import('pg');
+    const client = new direct.default.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query('SELECT min(enrichment_commits)::int AS lo, max(enrichment_commits)::int AS hi, count(*)::int AS n FROM transactions WHERE batch_id = $1', [batchId]);
+    await client.end();
+    expect(rows[0]).toEqual({ lo: 1, hi: 1, n: 400 });
+  }, 90_000);
+});

@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startLucro, waitFor, type LucroProcess } from './helpers/processes.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+let dataDir: string | undefined;
+let server: LucroProcess | undefined;
+
+afterAll(async () => {
+  server?.child.kill('SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start on the embedded default', () => {
+  it('when started with no DATABASE_URL, then it starts PostgreSQL, migrates, serves a POST, enriches it and stops cleanly', async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'lucro-start-'));
+    const port = await freePort();
+    const env = {
+      LUCRO_DATA_DIR: dataDir,
+      LUCRO_EMBEDDED_PG_PORT: String(await freePort()),
+      PORT: String(port),
+      ENRICHMENT_LATENCY_MS: '0',
+    };
+    server = startLucro(['start'], env);
+    await server.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('API listening'), 90_000);
+    expect(server.lines.some((l) => l.msg === 'migrations applied')).toBe(true);
+    expect(server.lines.some((l) => String(l.msg).startsWith('using the embedded PostgreSQL'))).toBe(true);
+
+    const keys = startLucro(['keys', 'create', '--integration', 'start-test', '--scopes', 'ingest,reports', '--json'], env);
+    expect(await keys.exited).toBe(0);
+    const created = keys.lines.at(-1) as { key: string; scopes: string[] };
+    expect(created.scopes).toEqual(['ingest', 'reports']);
+
+    const base = `http://127.0.0.1:${port}`;
+    const headers = { authorization: `Bearer ${created.key}`, 'content-type': 'application/json' };
+    const response = await fetch(`${base}/api/integrations/transactions/`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        account: { account_id: 'ACC-001', currency: 'USD' },
+        transactions: [{ transaction_id: 'TX-1', date: '2026-11-02', amount: '-12.50', merchant_name: 'Starbucks' }],
+      }),
+    });
+    expect(response.status).toBe(202);
+    const { batch_id: batchId } = (await response.json()) as { batch_id: string };
+    await waitFor(
+      async () => {
+        const batch = (await (await fetch(`${base}/api/batches/${batchId}`, { headers })).json()) as { status: string };
+        return batch.status === 'completed';
+      },
+      20_000,
+      'the batch to complete',
+    );
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }, 150_000);
+});
