@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 
 let ctx: TestContext;
 let key: string;
@@ -10,16 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-async function ingest(body: unknown): Promise<string> {
-  const response = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/integrations/transactions/',
-    headers: { ...bearer(key), 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-  expect(response.statusCode).toBe(202);
-  return response.json().batch_id;
-}
+const ingest = (body: unknown) => ingestBatch(ctx, key, body);
 
 const get = (url: string) => ctx.app.inject({ url, headers: bearer(key) });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CategorizableTransaction, Categorization, Categorizer } from '../src/enrichment/categorizers/categorizer.js';
-import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
 
 let ctx: TestContext | undefined;
@@ -9,16 +9,7 @@ afterEach(async () => {
   ctx = undefined;
 });
 
-async function ingest(context: TestContext, key: string, body: unknown): Promise<string> {
-  const response = await context.app.inject({
-    method: 'POST',
-    url: '/api/integrations/transactions/',
-    headers: { ...bearer(key), 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-  expect(response.statusCode).toBe(202);
-  return response.json().batch_id;
-}
+const ingest = ingestBatch;
 
 async function batchStatus(context: TestContext, key: string, batchId: string) {
   return (await context.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { batchBody, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
 
 /** Worker processes against real PostgreSQL and Redis, each test with its own queue prefix. */
@@ -27,17 +27,6 @@ function lucro(args: string[], env: Record<string, string>): LucroProcess {
   return p;
 }
 
-async function ingestVia(context: TestContext, body: unknown, apiKey: string): Promise<string> {
-  const response = await context.app.inject({
-    method: 'POST',
-    url: '/api/integrations/transactions/',
-    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-  expect(response.statusCode).toBe(202);
-  return response.json().batch_id;
-}
-
 async function statusCounts(batchId: string): Promise<Record<string, number>> {
   const { rows } = await ctx.sql.query('SELECT status, count(*)::int AS n FROM transactions WHERE batch_id = $1 GROUP BY status', [batchId]);
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
@@ -52,7 +41,7 @@ describe('worker processes on BullMQ', () => {
 
     const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
     try {
-      const batchId = await ingestVia(api, batchBody(2_000, { accountId: 'MP-1' }), key);
+      const batchId = await ingestBatch(api, key, batchBody(2_000, { accountId: 'MP-1' }));
       await waitFor(async () => (await statusCounts(batchId)).completed === 2_000, 60_000, 'all 2,000 rows to complete');
       const { rows } = await ctx.sql.query(
         'SELECT min(enrichment_commits)::int AS lo, max(enrichment_commits)::int AS hi, max(attempts)::int AS attempts FROM transactions WHERE batch_id = $1',
@@ -80,7 +69,7 @@ describe('worker processes on BullMQ', () => {
     const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
     let batchId: string;
     try {
-      batchId = await ingestVia(api, batchBody(300, { accountId: 'MP-KILL' }), key);
+      batchId = await ingestBatch(api, key, batchBody(300, { accountId: 'MP-KILL' }));
     } finally {
       await api.close().catch(() => {});
     }
@@ -114,7 +103,7 @@ describe('worker processes on BullMQ', () => {
     let batchId: string;
     try {
       const started = Date.now();
-      batchId = await ingestVia(down, batchBody(20, { accountId: 'MP-REDIS' }), key);
+      batchId = await ingestBatch(down, key, batchBody(20, { accountId: 'MP-REDIS' }));
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       await down.close().catch(() => {});
@@ -138,7 +127,7 @@ describe('worker processes on BullMQ', () => {
     await worker.waitForLog((l) => l.msg === 'worker started');
     const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
     try {
-      const batchId = await ingestVia(api, batchBody(500, { accountId: 'MP-SCHED' }), key);
+      const batchId = await ingestBatch(api, key, batchBody(500, { accountId: 'MP-SCHED' }));
       await waitFor(async () => (await statusCounts(batchId)).completed === 500, 30_000, 'the batch to complete');
       const { rows } = await ctx.sql.query('SELECT max(enrichment_commits)::int AS hi FROM transactions WHERE batch_id = $1', [batchId]);
       expect(rows[0].hi).toBe(1);

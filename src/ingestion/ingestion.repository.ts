@@ -132,12 +132,7 @@ export async function insertBatchWithTransactions(
       batch.integrationId,
       batch.accountId,
       transactions.length,
-      transactions.map((t) => t.transactionId),
-      transactions.map((t) => t.date),
-      transactions.map((t) => t.amount),
-      transactions.map((t) => t.currency),
-      transactions.map((t) => t.merchantName),
-      transactions.map((t) => t.description),
+      ...contentColumns(transactions),
       transactions.map((t) => t.raw),
     ],
   );
@@ -156,13 +151,20 @@ export async function findConflictingTransactions(db: Queryable, accountId: numb
       ORDER BY s.transaction_id`,
     [
       accountId,
-      transactions.map((t) => t.transactionId),
-      transactions.map((t) => t.date),
-      transactions.map((t) => t.amount),
-      transactions.map((t) => t.currency),
-      transactions.map((t) => t.merchantName),
-      transactions.map((t) => t.description),
+      ...contentColumns(transactions),
     ],
   );
   return rows.map((row) => row.transaction_id);
+}
+
+/** The columns that identify a transaction's content, one array each, for `unnest`. */
+function contentColumns(transactions: NewTransaction[]): Array<Array<string | null>> {
+  return [
+    transactions.map((t) => t.transactionId),
+    transactions.map((t) => t.date),
+    transactions.map((t) => t.amount),
+    transactions.map((t) => t.currency),
+    transactions.map((t) => t.merchantName),
+    transactions.map((t) => t.description),
+  ];
 }

@@ -71,3 +71,15 @@ export function batchBody(
 export function bearer(key: string): { authorization: string } {
   return { authorization: `Bearer ${key}` };
 }
+
+/** POSTs a batch through the API and returns its id, asserting the 202. */
+export async function ingestBatch(context: Pick<TestContext, 'app'>, key: string, body: unknown): Promise<string> {
+  const response = await context.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions/',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+  if (response.statusCode !== 202) throw new Error(`expected 202, got ${response.statusCode}: ${response.body}`);
+  return response.json().batch_id;
+}

@@ -1,0 +1,254 @@
+/**
+ * The benchmark's own infrastructure: a throw-away database, child processes of `lucro`, a
+ * keep-alive HTTP client, and a cleanup that runs on success, failure and Ctrl-C alike.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { migrate } from '../src/infra/migrate.js';
+import { sleep } from './stats.js';
+
+const BIN = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
+export const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+export interface BenchOptions {
+  adminUrl: string;
+  redisUrl: string;
+  /** Extra node flags for every child, e.g. --cpu-prof. */
+  childNodeArgs: string[];
+  log: (message: string) => void;
+}
+
+/** A `lucro <role>` child process. */
+export interface LucroChild {
+  readonly role: string;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** Log lines at warn level or above, counted by message. */
+  readonly warnings: Map<string, number>;
+  stderrTail(): string;
+  /** SIGTERM (the contract's drain), SIGKILL if it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export class BenchEnv {
+  readonly dbName = `lucro_bench_${randomBytes(4).toString('hex')}`;
+  readonly benchUrl: string;
+  readonly queuePrefixBase = `lucro_bench_${randomBytes(3).toString('hex')}`;
+  /** A pool on the bench database without statement timeout, for loading and bare-SQL limits. */
+  pool!: pg.Pool;
+  private readonly admin: pg.Pool;
+  private readonly children = new Set<LucroChild>();
+  private readonly tempFiles = new Set<string>();
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private created = false;
+  private cleaned: Promise<void> | undefined;
+
+  constructor(readonly options: BenchOptions) {
+    const url = new URL(options.adminUrl);
+    url.pathname = `/${this.dbName}`;
+    this.benchUrl = url.toString();
+    this.admin = new pg.Pool({ connectionString: options.adminUrl, max: 1 });
+    this.admin.on('error', () => {});
+  }
+
+  /** Creates and migrates the bench database. */
+  async setUp(): Promise<void> {
+    await this.admin.query(`CREATE DATABASE ${this.dbName}`);
+    this.created = true;
+    this.pool = new pg.Pool({ connectionString: this.benchUrl, max: 6, application_name: 'lucro-bench' });
+    this.pool.on('error', () => {});
+    await migrate(this.pool);
+  }
+
+  queuePrefix(phase: string): string {
+    return `${this.queuePrefixBase}_${phase}`;
+  }
+
+  registerTempFile(path: string): void {
+    this.tempFiles.add(path);
+  }
+
+  /** Starts `lucro <role>` with the bench database and Redis; resolves once it answers /healthz. */
+  async startRole(role: 'api' | 'worker' | 'scheduler', env: Record<string, string>): Promise<LucroChild & { port: number }> {
+    const port = await freePort();
+    const portEnv = role === 'api' ? { PORT: String(port) } : { METRICS_PORT: String(port) };
+    const child = spawn(process.execPath, [...this.options.childNodeArgs, BIN, role], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        DATABASE_URL: this.benchUrl,
+        REDIS_URL: this.options.redisUrl,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ...portEnv,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const warnings = new Map<string, number>();
+    let stderr = '';
+    let buffered = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const text = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        newline = buffered.indexOf('\n');
+        try {
+          const line = JSON.parse(text) as { msg?: string };
+          const msg = line.msg ?? '?';
+          warnings.set(msg, (warnings.get(msg) ?? 0) + 1);
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4_000);
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const handle: LucroChild & { port: number } = {
+      role,
+      pid: child.pid ?? -1,
+      port,
+      child,
+      warnings,
+      stderrTail: () => stderr,
+      stop: async (graceMs = 30_000) => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          await exited;
+          clearTimeout(timer);
+        }
+        this.children.delete(handle);
+      },
+    };
+    this.children.add(handle);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`lucro ${role} exited during start-up: ${stderr}`);
+      }
+      const ok = await this.request('GET', port, '/healthz').then(
+        (response) => response.status === 200,
+        () => false,
+      );
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`lucro ${role} did not answer /healthz within 60 s: ${stderr}`);
+      await sleep(100);
+    }
+    return handle;
+  }
+
+  /** One HTTP request on a keep-alive connection to 127.0.0.1. */
+  request(
+    method: 'GET' | 'POST',
+    port: number,
+    path: string,
+    options: { body?: Buffer; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          agent: this.agent,
+          headers: {
+            ...(options.body ? { 'content-type': 'application/json', 'content-length': String(options.body.length) } : {}),
+            ...options.headers,
+          },
+          timeout: 120_000,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', reject);
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`${method} ${path} timed out`)));
+      request.on('error', reject);
+      request.end(options.body);
+    });
+  }
+
+  /** Empties the transaction tables (accounts and keys stay). */
+  async truncate(): Promise<void> {
+    await this.pool.query('TRUNCATE transactions, batches');
+  }
+
+  /** Stops every child, deletes the run's Redis keys and temp files, drops the database. Idempotent. */
+  cleanUp(): Promise<void> {
+    this.cleaned ??= (async () => {
+      await Promise.all([...this.children].map((child) => child.stop(15_000).catch(() => {})));
+      this.agent.destroy();
+      for (const file of this.tempFiles) rmSync(file, { force: true });
+      await this.deleteRedisKeys().catch((error: unknown) => this.options.log(`could not delete Redis keys: ${String(error)}`));
+      await this.pool?.end().catch(() => {});
+      if (this.created) {
+        await this.admin
+          .query(`DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`)
+          .catch((error: unknown) => this.options.log(`could not drop ${this.dbName}: ${String(error)}`));
+      }
+      await this.admin.end().catch(() => {});
+    })();
+    return this.cleaned;
+  }
+
+  /** Last resort on process exit: no awaiting possible, so children are killed outright. */
+  killChildrenNow(): void {
+    for (const child of this.children) child.child.kill('SIGKILL');
+  }
+
+  private async deleteRedisKeys(): Promise<void> {
+    const redis = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    redis.on('error', () => {});
+    try {
+      await redis.connect();
+      let cursor = '0';
+      let rounds = 0;
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.queuePrefixBase}_*`, 'COUNT', 1_000);
+        if (keys.length > 0) await redis.del(...keys);
+        cursor = next;
+        rounds += 1;
+      } while (cursor !== '0' && rounds < 100_000);
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Peak (VmHWM) and current (VmRSS) resident memory of a process in MiB, from /proc. */
+export function memoryOf(pid: number): { peakMiB: number; rssMiB: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { peakMiB: kib('VmHWM') / 1024, rssMiB: kib('VmRSS') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
