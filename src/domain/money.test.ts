@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amountSign, isExactAsDouble, parseAmount } from './money.js';
+import { amountSign, formatAmount, isExactAsDouble, parseAmount } from './money.js';
 
 describe('parseAmount', () => {
   it('when a string has fewer decimals than the currency, then it is padded to the minor unit', () => {
@@ -58,5 +58,21 @@ describe('isExactAsDouble', () => {
     expect(isExactAsDouble('12.50')).toBe(true);
     expect(isExactAsDouble('1e3')).toBe(true);
     expect(isExactAsDouble('-1234567890123.45')).toBe(true);
+  });
+});
+
+describe('formatAmount', () => {
+  it('when a sum has fewer decimals than the currency, then it is padded; zero and negatives are exact', () => {
+    expect(formatAmount('1543.2', 2)).toBe('1543.20');
+    expect(formatAmount('0', 2)).toBe('0.00');
+    expect(formatAmount('0', 0)).toBe('0');
+    expect(formatAmount('-12.5', 3)).toBe('-12.500');
+    expect(formatAmount('-0.00', 2)).toBe('0.00');
+    expect(formatAmount('99999999999999999.99', 2)).toBe('99999999999999999.99');
+  });
+
+  it('when a value carries more decimals than the currency, then it refuses rather than rounding money', () => {
+    expect(formatAmount('1.230', 2)).toBe('1.23');
+    expect(() => formatAmount('1.234', 2)).toThrow();
   });
 });

@@ -75,6 +75,22 @@ function sameDecimal(
   return canon(a) === canon(b);
 }
 
+/**
+ * Formats an exact decimal (PostgreSQL numeric text, e.g. a sum) with exactly the currency's
+ * decimals: "1543.2" → "1543.20", "0" → "0.00". Amounts are stored at the minor unit, so their sums
+ * never carry more decimals; one that does is a broken invariant, not something to round away.
+ */
+export function formatAmount(numeric: string, decimals: number): string {
+  const match = DECIMAL_TEXT.exec(numeric);
+  if (!match) throw new Error(`not a decimal: ${numeric}`);
+  const fraction = (match[3] ?? '').replace(/0+$/, '');
+  if (fraction.length > decimals) throw new Error(`${numeric} has more than ${decimals} decimals`);
+  const integer = (match[2] ?? '0').replace(/^0+(?=\d)/, '');
+  const padded = fraction.padEnd(decimals, '0');
+  const zero = /^0*$/.test(integer + padded);
+  return `${match[1] === '-' && !zero ? '-' : ''}${integer}${decimals > 0 ? `.${padded}` : ''}`;
+}
+
 /** Sign of a canonical amount: -1 money out, 1 money in, 0 neither. */
 export function amountSign(amount: string): -1 | 0 | 1 {
   if (amount.startsWith('-')) return -1;

@@ -6,14 +6,12 @@ export interface SummaryRange {
   /** Inclusive calendar bounds (YYYY-MM-DD); null leaves that side open. */
   startDate: string | null;
   endDate: string | null;
-  /** JSON object from currency code to its minor-unit decimals, used to format money in SQL. */
-  currencyDecimals: string;
 }
 
 export interface SummaryRow {
   currency: string;
   totalTransactions: number;
-  /** Money as text with exactly the currency's decimals. */
+  /** Money as exact numeric text, not yet formatted to the currency's decimals. */
   totalSpend: string;
   totalIncome: string;
   net: string;
@@ -38,13 +36,13 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
   const { rows } = await db.query<SummaryRow>(
     `SELECT a.currency,
             coalesce(sum(c.transactions), 0)::int AS "totalTransactions",
-            round(coalesce(sum(c.spend), 0), a.decimals)::text AS "totalSpend",
-            round(coalesce(sum(c.income), 0), a.decimals)::text AS "totalIncome",
-            round(coalesce(sum(c.income), 0) - coalesce(sum(c.spend), 0), a.decimals)::text AS net,
+            coalesce(sum(c.spend), 0)::text AS "totalSpend",
+            coalesce(sum(c.income), 0)::text AS "totalIncome",
+            (coalesce(sum(c.income), 0) - coalesce(sum(c.spend), 0))::text AS net,
             -- Ranked by spend, ties by name in byte order (not the database's locale); sliced to the top.
             coalesce(to_json((
               array_agg(json_build_object('category', c.category,
-                                          'total_spend', round(c.spend, a.decimals)::text,
+                                          'total_spend', c.spend::text,
                                           'transaction_count', c.spend_transactions)
                         ORDER BY c.spend DESC, c.category COLLATE "C")
                 FILTER (WHERE c.category IS NOT NULL AND c.category <> 'UNCATEGORIZED' AND c.spend_transactions > 0)
@@ -53,7 +51,7 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
             coalesce(sum(c.processing), 0)::int AS processing,
             coalesce(sum(c.completed), 0)::int AS completed,
             coalesce(sum(c.failed), 0)::int AS failed
-       FROM (SELECT id, currency::text AS currency, ($5::jsonb ->> currency::text)::int AS decimals
+       FROM (SELECT id, currency::text AS currency
                FROM accounts
               WHERE integration_id = $1 AND external_id = $2) a
        LEFT JOIN LATERAL (
@@ -73,8 +71,8 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
             AND t.date <= coalesce($4::date, 'infinity'::date)
           GROUP BY t.category
        ) c ON true
-      GROUP BY a.id, a.currency, a.decimals`,
-    [range.integrationId, range.accountExternalId, range.startDate, range.endDate, range.currencyDecimals],
+      GROUP BY a.id, a.currency`,
+    [range.integrationId, range.accountExternalId, range.startDate, range.endDate],
   );
   return rows[0];
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
 import { AppError } from '../domain/errors.js';
+import { formatAmount } from '../domain/money.js';
 import { asUnavailable } from '../infra/db.js';
 import { summarizeAccountRange } from './report.repository.js';
 import type { AccountSummary } from './report.schemas.js';
@@ -32,7 +33,6 @@ export class ReportService {
       accountExternalId: accountId,
       startDate,
       endDate,
-      currencyDecimals: currencyDecimals(),
     }).catch((error: unknown) => {
       throw asUnavailable(error);
     });
@@ -40,16 +40,18 @@ export class ReportService {
     if (!row) throw new AppError('not_found', `No account ${accountId}.`);
     // Accounts are created with active currencies only; without decimals the money would be null.
     if (!isActiveCurrency(row.currency)) throw new Error(`account ${accountId} has unknown currency ${row.currency}`);
+    const decimals = minorUnits(row.currency);
+    const money = (amount: string) => formatAmount(amount, decimals);
     return {
       account_id: accountId,
       currency: row.currency,
       start_date: startDate,
       end_date: endDate,
       total_transactions: row.totalTransactions,
-      total_spend: row.totalSpend,
-      total_income: row.totalIncome,
-      net: row.net,
-      top_spend_categories: row.topSpendCategories,
+      total_spend: money(row.totalSpend),
+      total_income: money(row.totalIncome),
+      net: money(row.net),
+      top_spend_categories: row.topSpendCategories.map((c) => ({ ...c, total_spend: money(c.total_spend) })),
       ingestion_status: { pending: row.pending, processing: row.processing, completed: row.completed, failed: row.failed },
     };
   }
@@ -70,24 +72,4 @@ function parseDate(value: string | undefined, field: 'start_date' | 'end_date'):
     });
   }
   return value;
-}
-
-let decimalsJson: string | undefined;
-
-/**
- * Every active currency with its minor-unit decimals, as JSON for the summary statement, which
- * finds the account's currency itself and formats money with it in the same round trip.
- * currencies.ts answers one code at a time, so the table is read out of it once by trying every
- * three-letter code (17,576 map lookups).
- */
-function currencyDecimals(): string {
-  if (decimalsJson === undefined) {
-    const table: Record<string, number> = {};
-    for (let n = 0; n < 26 ** 3; n++) {
-      const code = String.fromCharCode(65 + Math.floor(n / 676), 65 + (Math.floor(n / 26) % 26), 65 + (n % 26));
-      if (isActiveCurrency(code)) table[code] = minorUnits(code);
-    }
-    decimalsJson = JSON.stringify(table);
-  }
-  return decimalsJson;
 }

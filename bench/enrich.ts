@@ -1,0 +1,217 @@
+/**
+ * Enrichment throughput. At latency 0: worker processes against a bare SQL loop doing the
+ * contract's minimum (claim → processing, complete) in batches of 1,000 on the same indexes.
+ * At the design's latency (500–1000 ms per call): one worker against concurrency ÷ 0.75 s.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../src/config.js';
+import { createContainer, type Container } from '../src/container.js';
+import { insertPendingBatches } from './data.js';
+import type { BenchEnv, LucroChild } from './harness.js';
+import { median, round, since, sleep } from './stats.js';
+
+export interface EnrichSetup {
+  integrationId: number;
+  accountIds: number[];
+}
+
+export interface LatencyZeroResult {
+  rows: number;
+  workers: number;
+  /** rows/s by WORKER_CONCURRENCY, medians of the rounds. */
+  byConcurrency: Record<string, number>;
+  bareSqlLoop: number;
+  rounds: Array<{ variant: string; seconds: number; rowsPerSecond: number }>;
+}
+
+export interface DesignLatencyResult {
+  latencyMs: string;
+  warmupSeconds: number;
+  windowSeconds: number;
+  byConcurrency: Record<string, { rowsPerSecond: number; limit: number; windows: number[]; rowsProvisioned: number }>;
+}
+
+const BATCH_ROWS = 1_000;
+const POLL_MS = 100;
+
+/** A container in the bench process that only enqueues, on the given queue prefix. */
+export async function dispatcher(env: BenchEnv, prefix: string): Promise<Container> {
+  return createContainer(
+    loadConfig({ DATABASE_URL: env.benchUrl, REDIS_URL: env.options.redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' }),
+    { role: 'bench' },
+  );
+}
+
+async function startWorkers(env: BenchEnv, count: number, vars: Record<string, string>): Promise<LucroChild[]> {
+  const workers: LucroChild[] = [];
+  for (let i = 0; i < count; i++) workers.push(await env.startRole('worker', vars));
+  return workers;
+}
+
+async function unfinished(env: BenchEnv): Promise<number> {
+  // Both partial indexes (pending, processing) answer this without touching finished rows.
+  const { rows } = await env.pool.query<{ n: number }>(
+    `SELECT ((SELECT count(*) FROM transactions WHERE status = 'pending') +
+             (SELECT count(*) FROM transactions WHERE status = 'processing'))::int AS n`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+async function freshPending(env: BenchEnv, setup: EnrichSetup, rows: number, tag: string): Promise<string[]> {
+  await env.truncate();
+  const batchIds = await insertPendingBatches(env.pool, setup.integrationId, setup.accountIds, Math.ceil(rows / BATCH_ROWS), BATCH_ROWS, tag);
+  // Autovacuum may be off (it is on the reference machine): every variant starts from a vacuumed table.
+  await env.pool.query('VACUUM ANALYZE transactions');
+  await env.pool.query('CHECKPOINT');
+  return batchIds;
+}
+
+export async function benchLatencyZero(
+  env: BenchEnv,
+  setup: EnrichSetup,
+  settings: { rows: number; rounds: number; concurrencies: number[]; workers: number; timeoutMs: number },
+): Promise<LatencyZeroResult> {
+  const log = env.options.log;
+  const rounds: LatencyZeroResult['rounds'] = [];
+  const byConcurrency: Record<string, number> = {};
+  const bare: number[] = [];
+
+  for (const concurrency of settings.concurrencies) {
+    const prefix = env.queuePrefix(`enrich0_c${concurrency}`);
+    const workers = await startWorkers(env, settings.workers, { WORKER_CONCURRENCY: String(concurrency), ENRICHMENT_LATENCY_MS: '0', QUEUE_PREFIX: prefix });
+    const container = await dispatcher(env, prefix);
+    const rates: number[] = [];
+    try {
+      for (let r = 0; r < settings.rounds; r++) {
+        const batchIds = await freshPending(env, setup, settings.rows, `E${concurrency}R${r}`);
+        const started = performance.now();
+        for (const batchId of batchIds) await container.enrichment.batchAccepted(batchId, BATCH_ROWS);
+        const deadline = Date.now() + settings.timeoutMs;
+        while ((await unfinished(env)) > 0) {
+          if (Date.now() > deadline) throw new Error(`enrichment at concurrency ${concurrency} did not finish within ${settings.timeoutMs} ms`);
+          await sleep(POLL_MS);
+        }
+        const seconds = since(started) / 1000;
+        await assertAllCompleted(env, settings.rows);
+        const rate = settings.rows / seconds;
+        rates.push(rate);
+        rounds.push({ variant: `workers_c${concurrency}`, seconds: round(seconds, 3), rowsPerSecond: Math.round(rate) });
+        log(`  enrich@0 round ${r + 1}/${settings.rounds} concurrency ${concurrency}: ${Math.round(rate).toLocaleString('en')} rows/s (${seconds.toFixed(2)} s)`);
+      }
+    } finally {
+      await container.close();
+      for (const worker of workers) await worker.stop();
+    }
+    byConcurrency[String(concurrency)] = Math.round(median(rates));
+  }
+
+  for (let r = 0; r < settings.rounds; r++) {
+    const batchIds = await freshPending(env, setup, settings.rows, `B${r}`);
+    const started = performance.now();
+    await bareSqlLoop(env, batchIds);
+    const seconds = since(started) / 1000;
+    await assertAllCompleted(env, settings.rows);
+    const rate = settings.rows / seconds;
+    bare.push(rate);
+    rounds.push({ variant: 'bare_sql_loop', seconds: round(seconds, 3), rowsPerSecond: Math.round(rate) });
+    log(`  enrich@0 round ${r + 1}/${settings.rounds} bare SQL loop: ${Math.round(rate).toLocaleString('en')} rows/s (${seconds.toFixed(2)} s)`);
+  }
+  await env.truncate();
+  return { rows: settings.rows, workers: settings.workers, byConcurrency, bareSqlLoop: Math.round(median(bare)), rounds };
+}
+
+/**
+ * The contract's minimum, with nothing else: claim up to 1,000 pending rows of a batch (status,
+ * token, lease, attempt — the same UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)), then
+ * complete them with one UPDATE … FROM unnest guarded by the token. One connection, no categorizer.
+ */
+async function bareSqlLoop(env: BenchEnv, batchIds: string[]): Promise<void> {
+  const client = await env.pool.connect();
+  try {
+    for (const batchId of batchIds) {
+      for (let guard = 0; guard < 10_000; guard++) {
+        const token = randomUUID();
+        const { rows } = await client.query<{ id: number }>(
+          `UPDATE transactions t
+              SET status = 'processing', claim_token = $3, lease_expires_at = now() + interval '60 seconds',
+                  attempts = t.attempts + 1, updated_at = now()
+            WHERE t.id IN (SELECT id FROM transactions
+                            WHERE batch_id = $1 AND status = 'pending'
+                            ORDER BY id LIMIT $2
+                            FOR UPDATE SKIP LOCKED)
+            RETURNING t.id, t.merchant_name, t.description, t.amount::text`,
+          [batchId, BATCH_ROWS, token],
+        );
+        if (rows.length > 0) {
+          await client.query(
+            `UPDATE transactions t
+                SET status = 'completed', category = r.category, category_confidence = 0.9, category_source = 'bench',
+                    enrichment_commits = t.enrichment_commits + 1, completed_at = now(),
+                    claim_token = NULL, lease_expires_at = NULL, updated_at = now()
+               FROM unnest($1::bigint[], $2::text[]) AS r (id, category)
+              WHERE t.id = r.id AND t.claim_token = $3 AND t.status = 'processing'`,
+            [rows.map((row) => row.id), rows.map(() => 'GENERAL_MERCHANDISE'), token],
+          );
+        }
+        if (rows.length < BATCH_ROWS) break;
+      }
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function assertAllCompleted(env: BenchEnv, expected: number): Promise<void> {
+  const { rows } = await env.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM transactions GROUP BY status');
+  const completed = rows.find((row) => row.status === 'completed')?.n ?? 0;
+  if (completed !== expected) throw new Error(`expected ${expected} completed rows, found ${JSON.stringify(rows)}`);
+}
+
+export async function benchDesignLatency(
+  env: BenchEnv,
+  setup: EnrichSetup,
+  settings: { concurrencies: number[]; warmupSeconds: number; windowSeconds: number; windows: number },
+): Promise<DesignLatencyResult> {
+  const log = env.options.log;
+  const latency = '500-1000';
+  const meanSeconds = 0.75;
+  const byConcurrency: DesignLatencyResult['byConcurrency'] = {};
+  for (const concurrency of settings.concurrencies) {
+    const limit = concurrency / meanSeconds;
+    const span = settings.warmupSeconds + settings.windowSeconds * settings.windows;
+    // Enough rows that the worker never runs dry before the last window closes.
+    const rows = Math.ceil((limit * (span + 5) * 1.3) / BATCH_ROWS) * BATCH_ROWS;
+    const batchIds = await freshPending(env, setup, rows, `D${concurrency}`);
+    const prefix = env.queuePrefix(`design_c${concurrency}`);
+    const [worker] = await startWorkers(env, 1, { WORKER_CONCURRENCY: String(concurrency), ENRICHMENT_LATENCY_MS: latency, QUEUE_PREFIX: prefix });
+    const container = await dispatcher(env, prefix);
+    const samples: Array<{ t: number; completed: number }> = [];
+    try {
+      const started = performance.now();
+      for (const batchId of batchIds) await container.enrichment.batchAccepted(batchId, BATCH_ROWS);
+      for (let guard = 0; guard < 10_000; guard++) {
+        const { rows: counted } = await env.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM transactions WHERE status IN ('completed', 'failed')`);
+        const t = since(started) / 1000;
+        samples.push({ t, completed: counted[0]?.n ?? 0 });
+        if (t >= span) break;
+        await sleep(250);
+      }
+    } finally {
+      await container.close();
+      await worker?.stop();
+    }
+    const at = (t: number) => samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best));
+    const windows: number[] = [];
+    for (let w = 0; w < settings.windows; w++) {
+      const from = at(settings.warmupSeconds + w * settings.windowSeconds);
+      const to = at(settings.warmupSeconds + (w + 1) * settings.windowSeconds);
+      windows.push(Math.round((to.completed - from.completed) / (to.t - from.t)));
+    }
+    const last = samples.at(-1)?.completed ?? 0;
+    if (last >= rows) log(`  warning: concurrency ${concurrency} ran out of rows before the last window`);
+    byConcurrency[String(concurrency)] = { rowsPerSecond: Math.round(median(windows)), limit: round(limit, 1), windows, rowsProvisioned: rows };
+    log(`  enrich@${latency} ms concurrency ${concurrency}: windows ${windows.join(', ')} rows/s (limit ${limit.toFixed(0)})`);
+  }
+  await env.truncate();
+  return { latencyMs: latency, warmupSeconds: settings.warmupSeconds, windowSeconds: settings.windowSeconds, byConcurrency };
+}
