@@ -314,6 +314,23 @@ describe('Idempotency-Key', () => {
     expect(response.headers['idempotent-replayed']).toBeUndefined();
   });
 
+  it('when the process holding a key dies mid-request, then the key is free again at once', async () => {
+    // Another API process is inside its transaction for this key: it holds the key's lock.
+    const { rows } = await ctx.sql.query(`SELECT id FROM integrations WHERE name = 'acme'`);
+    const holder = await ctx.sql.connect();
+    await holder.query('BEGIN');
+    await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::bigint || ':' || $2, 0))`, [rows[0].id, 'crash-key']);
+    const busy = await post(batchBody(1, { accountId: 'ACC-CRASH' }), { 'idempotency-key': 'crash-key' });
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().code).toBe('idempotency_in_progress');
+    // That process dies: PostgreSQL ends its session and rolls its transaction back.
+    const pid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    await ctx.sql.query('SELECT pg_terminate_backend($1)', [pid]);
+    holder.release(true);
+    const retried = await post(batchBody(1, { accountId: 'ACC-CRASH' }), { 'idempotency-key': 'crash-key' });
+    expect(retried.statusCode).toBe(202);
+  });
+
   it('when the key is longer than 255 characters, then 400 invalid_parameter', async () => {
     const response = await post(batchBody(1), { 'idempotency-key': 'k'.repeat(256) });
     expect(response.statusCode).toBe(400);
