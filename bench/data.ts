@@ -135,7 +135,7 @@ export async function insertPendingBatches(
          CROSS JOIN LATERAL (
            SELECT $4 || '-' || x.b || '-' || g AS transaction_id,
                   DATE '2025-01-01' + (g % 365) AS date,
-                  round(((${MERCHANT_SQL.low})[pick.m] + random() * ((${MERCHANT_SQL.high})[pick.m] - (${MERCHANT_SQL.low})[pick.m])) / 100.0, 2) AS amount,
+                  round((((${MERCHANT_SQL.low})[pick.m] + random() * ((${MERCHANT_SQL.high})[pick.m] - (${MERCHANT_SQL.low})[pick.m])) / 100.0)::numeric, 2) AS amount,
                   (${MERCHANT_SQL.names})[pick.m] AS merchant_name,
                   (${MERCHANT_SQL.descriptions})[pick.m] AS description
          ) t`,

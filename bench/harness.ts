@@ -182,9 +182,17 @@ export class BenchEnv {
     });
   }
 
-  /** Empties the transaction tables (accounts and keys stay). */
+  /**
+   * Empties every table but integrations, keys and accounts: transactions, batches and whatever the
+   * schema keeps beside them (a rollup, idempotency keys), which TRUNCATE would otherwise leave stale.
+   */
   async truncate(): Promise<void> {
-    await this.pool.query('TRUNCATE transactions, batches');
+    const { rows } = await this.pool.query<{ name: string }>(
+      `SELECT quote_ident(tablename) AS name FROM pg_tables
+        WHERE schemaname = 'public' AND tablename NOT IN ('integrations', 'api_keys', 'accounts', 'schema_migrations')
+          AND tablename NOT LIKE 'bench\\_%'`,
+    );
+    await this.pool.query(`TRUNCATE ${rows.map((row) => row.name).join(', ')}`);
   }
 
   /** Stops every child, deletes the run's Redis keys and temp files, drops the database. Idempotent. */

@@ -1,7 +1,11 @@
 /** Small statistics for benchmark rounds: medians and nearest-rank percentiles. */
 
+/** The middle value; the mean of the two middle ones for an even count. */
 export function median(values: readonly number[]): number {
-  return percentile(values, 50);
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Nearest-rank percentile (p in 0..100) of the values; NaN for none. */

@@ -2,7 +2,6 @@
  * Account summary latency over HTTP against the very same statement run bare from the bench
  * process, on a table of millions of rows with one small and one large account.
  */
-import { isActiveCurrency, minorUnits } from '../src/domain/currencies.js';
 import { createPool, type Queryable } from '../src/infra/db.js';
 import { summarizeAccountRange, type SummaryRange } from '../src/reports/report.repository.js';
 import { ensureAccounts } from './data.js';
@@ -23,9 +22,14 @@ export interface LatencyFigure {
   rows: number;
   range: string;
   rowsInRange: number;
+  /** Client-observed GET /api/reports/account/{id}/summary. */
   http: { p50: number; p95: number };
+  /** The API's own statement (summarizeAccountRange), run bare from the bench process. */
   sql: { p50: number; p95: number };
-  rollupSql?: { p50: number; p95: number; equal: boolean };
+  /** The plain aggregate over the account's rows (the statement before any rollup), bare. */
+  plainAggregate: { p50: number; p95: number; equalToApiStatement: boolean };
+  /** Probe: the same output from a per-day rollup built by the bench (only when the schema has none). */
+  rollupProbe?: { p50: number; p95: number; equalToPlainAggregate: boolean };
 }
 
 export interface SummaryResult {
@@ -37,7 +41,9 @@ export interface SummaryResult {
   requests: number;
   figures: LatencyFigure[];
   explain: string;
-  rollup?: { buildSeconds: number; rows: number; tableMiB: number };
+  /** Whether the schema maintains account_daily_rollup (then the API's statement may read it). */
+  schemaHasRollup: boolean;
+  rollupProbe?: { buildSeconds: number; rows: number; tableMiB: number };
 }
 
 const DAYS = 396; // 2025-01-01 … 2026-01-31
@@ -115,8 +121,10 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
   );
   log(`  summary: ${totalRows.toLocaleString('en')} rows loaded in ${loadSeconds.toFixed(1)} s, vacuumed in ${vacuumSeconds.toFixed(1)} s`);
 
-  let rollup: SummaryResult['rollup'];
-  if (settings.rollupProbe) {
+  const { rows: hasRollup } = await env.pool.query<{ found: boolean }>(`SELECT to_regclass('account_daily_rollup') IS NOT NULL AS found`);
+  const schemaHasRollup = hasRollup[0]?.found === true;
+  let rollup: SummaryResult['rollupProbe'];
+  if (settings.rollupProbe && !schemaHasRollup) {
     const started = performance.now();
     await env.pool.query('DROP TABLE IF EXISTS bench_daily_rollup');
     await env.pool.query(
@@ -147,7 +155,6 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
           accountExternalId: account.externalId,
           startDate: range.start,
           endDate: range.end,
-          currencyDecimals: currencyDecimals(),
         };
         const path = `/api/reports/account/${account.externalId}/summary?start_date=${range.start}&end_date=${range.end}`;
         const http = async () => {
@@ -162,42 +169,66 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
           const row = await summarizeAccountRange(sqlPool, summaryRange);
           return { ms: since(started), row };
         };
+        const plain = async () => {
+          const started = performance.now();
+          const row = await summarizePlain(sqlPool, summaryRange, 'transactions');
+          return { ms: since(started), row };
+        };
         const rolled = async () => {
           const started = performance.now();
-          const row = await summarizeFromRollup(sqlPool, summaryRange);
+          const row = await summarizePlain(sqlPool, summaryRange, 'bench_daily_rollup');
           return { ms: since(started), row };
         };
         // Warm-up, then interleaved so both see the same neighbours' load.
         for (let i = 0; i < 5; i++) {
           await http();
           await sql();
+          await plain();
           if (rollup) await rolled();
         }
         const httpMs: number[] = [];
         const sqlMs: number[] = [];
+        const plainMs: number[] = [];
         const rollupMs: number[] = [];
         let rowsInRange = 0;
-        let equal = true;
+        let plainEqual = true;
+        let rollupEqual = true;
         for (let i = 0; i < settings.requests; i++) {
           const h = await http();
           httpMs.push(h.ms);
           rowsInRange = h.body.total_transactions;
           const s = await sql();
           sqlMs.push(s.ms);
-          if (rollup) {
-            const r = await rolled();
-            rollupMs.push(r.ms);
-            if (i === 0) equal = JSON.stringify(r.row) === JSON.stringify(s.row);
+          // The plain aggregate is slow on the big account: a quarter of the samples is plenty.
+          if (i % 4 === 0) {
+            const p = await plain();
+            plainMs.push(p.ms);
+            if (i === 0) plainEqual = JSON.stringify(p.row) === JSON.stringify(s.row);
+            if (rollup) {
+              const r = await rolled();
+              rollupMs.push(r.ms);
+              if (i === 0) rollupEqual = JSON.stringify(r.row) === JSON.stringify(p.row);
+            }
           }
         }
         const p = (values: number[]) => ({ p50: round(percentile(values, 50), 2), p95: round(percentile(values, 95), 2) });
-        const figure: LatencyFigure = { account: account.externalId, rows: account.rows, range: range.name, rowsInRange, http: p(httpMs), sql: p(sqlMs) };
-        if (rollup) figure.rollupSql = { ...p(rollupMs), equal };
+        const figure: LatencyFigure = {
+          account: account.externalId,
+          rows: account.rows,
+          range: range.name,
+          rowsInRange,
+          http: p(httpMs),
+          sql: p(sqlMs),
+          plainAggregate: { ...p(plainMs), equalToApiStatement: plainEqual },
+        };
+        if (rollup) figure.rollupProbe = { ...p(rollupMs), equalToPlainAggregate: rollupEqual };
         figures.push(figure);
         log(
           `  summary ${account.externalId} (${account.rows.toLocaleString('en')} rows) ${range.name}: HTTP p50 ${figure.http.p50} p95 ${figure.http.p95} ms; ` +
-            `SQL p50 ${figure.sql.p50} p95 ${figure.sql.p95} ms${figure.rollupSql ? `; rollup p95 ${figure.rollupSql.p95} ms (equal: ${equal})` : ''}`,
+            `API statement p50 ${figure.sql.p50} p95 ${figure.sql.p95} ms; plain aggregate p95 ${figure.plainAggregate.p95} ms (equal: ${plainEqual})` +
+            (figure.rollupProbe ? `; rollup probe p95 ${figure.rollupProbe.p95} ms (equal: ${rollupEqual})` : ''),
         );
+        if (!plainEqual) log('  WARNING: the API statement and the plain aggregate over the rows disagree');
         if (account.externalId === 'SUM-BIG' && range.name === '12 months') explain = await explainSummary(sqlPool, summaryRange);
       }
     }
@@ -215,7 +246,8 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
     requests: settings.requests,
     figures,
     explain,
-    rollup,
+    schemaHasRollup,
+    rollupProbe: rollup,
   };
 }
 
@@ -235,19 +267,42 @@ async function explainSummary(pool: Queryable, range: SummaryRange): Promise<str
 }
 
 /**
- * What the summary would read from a per-day rollup (account, date, category, status): the same
- * output as summarizeAccountRange, for the probe only — the bench never changes the schema.
+ * The summary's output computed from `source`: the plain aggregate over the transactions
+ * themselves, or the bench's per-day rollup probe (account, date, category, status). Same columns
+ * and formatting as summarizeAccountRange, so results compare as JSON. The bench never changes
+ * the schema; the probe table lives and dies in the throw-away database.
  */
-async function summarizeFromRollup(db: Queryable, range: SummaryRange): Promise<unknown> {
+async function summarizePlain(db: Queryable, range: SummaryRange, source: 'transactions' | 'bench_daily_rollup'): Promise<unknown> {
+  const groups =
+    source === 'transactions'
+      ? `SELECT t.category, count(*) AS transactions,
+                coalesce(-sum(t.amount) FILTER (WHERE t.amount < 0), 0) AS spend,
+                coalesce(sum(t.amount) FILTER (WHERE t.amount > 0), 0) AS income,
+                count(*) FILTER (WHERE t.amount < 0) AS spend_transactions,
+                count(*) FILTER (WHERE t.status = 'pending') AS pending,
+                count(*) FILTER (WHERE t.status = 'processing') AS processing,
+                count(*) FILTER (WHERE t.status = 'completed') AS completed,
+                count(*) FILTER (WHERE t.status = 'failed') AS failed
+           FROM transactions t
+          WHERE t.account_id = a.id AND t.date >= $3::date AND t.date <= $4::date
+          GROUP BY t.category`
+      : `SELECT r.category, sum(r.n) AS transactions, sum(r.spend) AS spend, sum(r.income) AS income,
+                sum(r.spend_n) AS spend_transactions,
+                coalesce(sum(r.n) FILTER (WHERE r.status = 'pending'), 0) AS pending,
+                coalesce(sum(r.n) FILTER (WHERE r.status = 'processing'), 0) AS processing,
+                coalesce(sum(r.n) FILTER (WHERE r.status = 'completed'), 0) AS completed,
+                coalesce(sum(r.n) FILTER (WHERE r.status = 'failed'), 0) AS failed
+           FROM bench_daily_rollup r
+          WHERE r.account_id = a.id AND r.date >= $3::date AND r.date <= $4::date
+          GROUP BY r.category`;
   const { rows } = await db.query(
     `SELECT a.currency,
             coalesce(sum(c.transactions), 0)::int AS "totalTransactions",
-            round(coalesce(sum(c.spend), 0), a.decimals)::text AS "totalSpend",
-            round(coalesce(sum(c.income), 0), a.decimals)::text AS "totalIncome",
-            round(coalesce(sum(c.income), 0) - coalesce(sum(c.spend), 0), a.decimals)::text AS net,
+            coalesce(sum(c.spend), 0)::text AS "totalSpend",
+            coalesce(sum(c.income), 0)::text AS "totalIncome",
+            (coalesce(sum(c.income), 0) - coalesce(sum(c.spend), 0))::text AS net,
             coalesce(to_json((
-              array_agg(json_build_object('category', c.category, 'total_spend', round(c.spend, a.decimals)::text,
-                                          'transaction_count', c.spend_transactions)
+              array_agg(json_build_object('category', c.category, 'total_spend', c.spend::text, 'transaction_count', c.spend_transactions)
                         ORDER BY c.spend DESC, c.category COLLATE "C")
                 FILTER (WHERE c.category IS NOT NULL AND c.category <> 'UNCATEGORIZED' AND c.spend_transactions > 0)
             )[1:3]), '[]') AS "topSpendCategories",
@@ -255,37 +310,10 @@ async function summarizeFromRollup(db: Queryable, range: SummaryRange): Promise<
             coalesce(sum(c.processing), 0)::int AS processing,
             coalesce(sum(c.completed), 0)::int AS completed,
             coalesce(sum(c.failed), 0)::int AS failed
-       FROM (SELECT id, currency::text AS currency, ($5::jsonb ->> currency::text)::int AS decimals
-               FROM accounts WHERE integration_id = $1 AND external_id = $2) a
-       LEFT JOIN LATERAL (
-         SELECT r.category, sum(r.n) AS transactions, sum(r.spend) AS spend, sum(r.income) AS income,
-                sum(r.spend_n) AS spend_transactions,
-                coalesce(sum(r.n) FILTER (WHERE r.status = 'pending'), 0) AS pending,
-                coalesce(sum(r.n) FILTER (WHERE r.status = 'processing'), 0) AS processing,
-                coalesce(sum(r.n) FILTER (WHERE r.status = 'completed'), 0) AS completed,
-                coalesce(sum(r.n) FILTER (WHERE r.status = 'failed'), 0) AS failed
-           FROM bench_daily_rollup r
-          WHERE r.account_id = a.id
-            AND r.date >= coalesce($3::date, '-infinity'::date) AND r.date <= coalesce($4::date, 'infinity'::date)
-          GROUP BY r.category
-       ) c ON true
-      GROUP BY a.id, a.currency, a.decimals`,
-    [range.integrationId, range.accountExternalId, range.startDate, range.endDate, range.currencyDecimals],
+       FROM (SELECT id, currency::text AS currency FROM accounts WHERE integration_id = $1 AND external_id = $2) a
+       LEFT JOIN LATERAL (${groups}) c ON true
+      GROUP BY a.id, a.currency`,
+    [range.integrationId, range.accountExternalId, range.startDate, range.endDate],
   );
   return rows[0];
-}
-
-let decimals: string | undefined;
-
-/** The same currency table the report service sends with every summary statement. */
-function currencyDecimals(): string {
-  if (decimals === undefined) {
-    const table: Record<string, number> = {};
-    for (let n = 0; n < 26 ** 3; n++) {
-      const code = String.fromCharCode(65 + Math.floor(n / 676), 65 + (Math.floor(n / 26) % 26), 65 + (n % 26));
-      if (isActiveCurrency(code)) table[code] = minorUnits(code);
-    }
-    decimals = JSON.stringify(table);
-  }
-  return decimals;
 }

@@ -27,10 +27,11 @@ const TOP_CATEGORIES = 3;
 
 /**
  * Everything an account summary shows, in one statement: the account lookup and one pass over the
- * account's date range on transactions_account_date, which carries every column summed here, so
- * PostgreSQL can answer from the index alone. Rows are first grouped by category (a handful of
- * groups); totals, status counts and the ranking are then taken from those groups. An account the
- * integration does not own yields no row.
+ * account's date range in account_daily_rollup (migration 002), which triggers keep exactly equal
+ * to the transactions: a year of a busy account is a few thousand rollup rows instead of hundreds
+ * of thousands of transactions. Rows are first grouped by category (a handful of groups); totals,
+ * status counts and the ranking are then taken from those groups. An account the integration does
+ * not own yields no row.
  */
 export async function summarizeAccountRange(db: Queryable, range: SummaryRange): Promise<SummaryRow | undefined> {
   const { rows } = await db.query<SummaryRow>(
@@ -45,7 +46,7 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
                                           'total_spend', c.spend::text,
                                           'transaction_count', c.spend_transactions)
                         ORDER BY c.spend DESC, c.category COLLATE "C")
-                FILTER (WHERE c.category IS NOT NULL AND c.category <> 'UNCATEGORIZED' AND c.spend_transactions > 0)
+                FILTER (WHERE c.category NOT IN ('', 'UNCATEGORIZED') AND c.spend_transactions > 0)
             )[1:${TOP_CATEGORIES}]), '[]') AS "topSpendCategories",
             coalesce(sum(c.pending), 0)::int AS pending,
             coalesce(sum(c.processing), 0)::int AS processing,
@@ -55,21 +56,21 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
                FROM accounts
               WHERE integration_id = $1 AND external_id = $2) a
        LEFT JOIN LATERAL (
-         SELECT t.category,
-                count(*) AS transactions,
-                coalesce(-sum(t.amount) FILTER (WHERE t.amount < 0), 0) AS spend,
-                coalesce(sum(t.amount) FILTER (WHERE t.amount > 0), 0) AS income,
-                count(*) FILTER (WHERE t.amount < 0) AS spend_transactions,
-                count(*) FILTER (WHERE t.status = 'pending') AS pending,
-                count(*) FILTER (WHERE t.status = 'processing') AS processing,
-                count(*) FILTER (WHERE t.status = 'completed') AS completed,
-                count(*) FILTER (WHERE t.status = 'failed') AS failed
-           FROM transactions t
-          WHERE t.account_id = a.id
+         SELECT r.category,
+                sum(r.transactions) AS transactions,
+                sum(r.spend) AS spend,
+                sum(r.income) AS income,
+                sum(r.spend_transactions) AS spend_transactions,
+                coalesce(sum(r.transactions) FILTER (WHERE r.status = 'pending'), 0) AS pending,
+                coalesce(sum(r.transactions) FILTER (WHERE r.status = 'processing'), 0) AS processing,
+                coalesce(sum(r.transactions) FILTER (WHERE r.status = 'completed'), 0) AS completed,
+                coalesce(sum(r.transactions) FILTER (WHERE r.status = 'failed'), 0) AS failed
+           FROM account_daily_rollup r
+          WHERE r.account_id = a.id
             -- Open bounds become infinities so both stay index conditions in a generic plan.
-            AND t.date >= coalesce($3::date, '-infinity'::date)
-            AND t.date <= coalesce($4::date, 'infinity'::date)
-          GROUP BY t.category
+            AND r.date >= coalesce($3::date, '-infinity'::date)
+            AND r.date <= coalesce($4::date, 'infinity'::date)
+          GROUP BY r.category
        ) c ON true
       GROUP BY a.id, a.currency`,
     [range.integrationId, range.accountExternalId, range.startDate, range.endDate],

@@ -1,0 +1,120 @@
+/** Turns the measurements into the one table: figure, measured, limit, ratio, target, PASS/MISS. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { DesignLatencyResult, LatencyZeroResult } from './enrich.js';
+import type { FairnessResult } from './fairness.js';
+import type { IngestResult } from './ingest.js';
+import type { SummaryResult } from './summary.js';
+
+export interface Row {
+  figure: string;
+  measured: string;
+  limit: string;
+  ratio: string;
+  target: string;
+  result: 'PASS' | 'MISS' | 'info';
+}
+
+export interface Measurements {
+  ingest?: IngestResult;
+  enrichZero?: LatencyZeroResult;
+  design?: DesignLatencyResult;
+  fairness?: FairnessResult;
+  summary?: SummaryResult;
+}
+
+const n = (value: number) => Math.round(value).toLocaleString('en');
+const x = (value: number) => `${value.toFixed(2)}×`;
+const verdict = (ok: boolean): 'PASS' | 'MISS' => (ok ? 'PASS' : 'MISS');
+
+export function tableRows(m: Measurements): Row[] {
+  const rows: Row[] = [];
+  if (m.ingest) {
+    const { api1000, api100, copy } = m.ingest.rowsPerSecond;
+    const k = `${m.ingest.rows / 1000}k rows, ${m.ingest.clients} clients`;
+    rows.push({ figure: `ingest rows/s, batches of 1,000 (${k})`, measured: n(api1000), limit: `COPY ${n(copy)}`, ratio: x(api1000 / copy), target: '≥ 0.60×', result: verdict(api1000 / copy >= 0.6) });
+    rows.push({ figure: `ingest rows/s, batches of 100 (${k})`, measured: n(api100), limit: `COPY ${n(copy)}`, ratio: x(api100 / copy), target: '—', result: 'info' });
+  }
+  if (m.enrichZero) {
+    const bare = m.enrichZero.bareSqlLoop;
+    for (const [concurrency, rate] of Object.entries(m.enrichZero.byConcurrency)) {
+      const headline = concurrency === '32' ? ' (default; headline)' : '';
+      rows.push({
+        figure: `enrich rows/s, latency 0, ${m.enrichZero.workers} workers × concurrency ${concurrency}${headline}`,
+        measured: n(rate),
+        limit: `bare SQL loop ${n(bare)}`,
+        ratio: x(rate / bare),
+        target: '≥ 0.50×',
+        result: concurrency === '32' ? verdict(rate / bare >= 0.5) : 'info',
+      });
+    }
+  }
+  if (m.design) {
+    for (const [concurrency, figure] of Object.entries(m.design.byConcurrency)) {
+      const headline = concurrency === '512';
+      rows.push({
+        figure: `enrich rows/s, latency ${m.design.latencyMs} ms, 1 worker × concurrency ${concurrency}`,
+        measured: n(figure.rowsPerSecond),
+        limit: `${concurrency} ÷ 0.75 s = ${n(figure.limit)}`,
+        ratio: x(figure.rowsPerSecond / figure.limit),
+        target: headline ? '≥ 500 rows/s' : '—',
+        result: headline ? verdict(figure.rowsPerSecond >= 500) : 'info',
+      });
+    }
+  }
+  if (m.fairness) {
+    const ratio = m.fairness.behindSeconds / m.fairness.idleSeconds;
+    rows.push({
+      figure: `small batch (15) behind big (10,000), ${m.fairness.workers} workers × 32, latency ${m.fairness.latencyMs} ms`,
+      measured: `${m.fairness.behindSeconds.toFixed(2)} s`,
+      limit: `idle ${m.fairness.idleSeconds.toFixed(2)} s`,
+      ratio: x(ratio),
+      target: '≤ 3×',
+      result: verdict(ratio <= 3),
+    });
+  }
+  if (m.summary) {
+    for (const f of m.summary.figures) {
+      const targetMs = f.account === 'SUM-SMALL' ? 5 : 15;
+      const scored = f.range === '12 months';
+      rows.push({
+        figure: `summary p50/p95, ${n(f.rows)}-row account, ${f.range} (${n(f.rowsInRange)} rows; ${(m.summary.totalRows / 1e6).toFixed(1)}M in table)`,
+        measured: `${f.http.p50.toFixed(1)} / ${f.http.p95.toFixed(1)} ms`,
+        limit: `bare SQL ${f.sql.p50.toFixed(1)} / ${f.sql.p95.toFixed(1)} ms`,
+        ratio: x(f.http.p95 / f.sql.p95),
+        target: scored ? `p95 ≤ ${targetMs} ms` : '—',
+        result: scored ? verdict(f.http.p95 <= targetMs) : 'info',
+      });
+    }
+  }
+  if (m.ingest) {
+    rows.push({ figure: 'API memory: peak RSS while ingesting', measured: `${m.ingest.apiPeakRssMiB.toFixed(0)} MiB`, limit: '—', ratio: '—', target: '—', result: 'info' });
+  }
+  return rows;
+}
+
+export function renderTable(rows: Row[]): string {
+  const header: Row = { figure: 'figure', measured: 'measured', limit: 'limit (same run)', ratio: 'ratio', target: 'target', result: 'PASS' };
+  const cells = (row: Row, isHeader = false) => [row.figure, row.measured, row.limit, row.ratio, row.target, isHeader ? 'result' : row.result];
+  const all = [cells(header, true), ...rows.map((row) => cells(row))];
+  const widths = all[0]?.map((_, i) => Math.max(...all.map((line) => [...(line[i] ?? '')].length))) ?? [];
+  const line = (values: string[]) => `| ${values.map((v, i) => v + ' '.repeat((widths[i] ?? 0) - [...v].length)).join(' | ')} |`;
+  return [line(all[0] ?? []), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...all.slice(1).map(line)].join('\n');
+}
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+/** Replaces the results section of bench/README.md (between the markers) with this run's table. */
+export function updateReadme(path: string, section: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return false;
+  }
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  if (from < 0 || to < from) return false;
+  writeFileSync(path, `${text.slice(0, from + START.length)}\n${section}\n${text.slice(to)}`);
+  return true;
+}

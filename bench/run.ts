@@ -1,0 +1,174 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary] [-- --cpu-prof]`
+ *
+ * Measures the pipeline against PostgreSQL's own limits, measured in the same run on the same
+ * database: a fresh database created on DATABASE_URL (the admin URL) and dropped at the end, its
+ * own API and worker processes, and a unique Redis key prefix. Prints one table; a MISS is
+ * information, not a failure: the exit code is non-zero only when the benchmark itself broke.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { createContainer } from '../src/container.js';
+import { ensureAccounts } from './data.js';
+import { benchDesignLatency, benchLatencyZero } from './enrich.js';
+import { benchFairness } from './fairness.js';
+import { BenchEnv, RESULTS_DIR } from './harness.js';
+import { benchIngest } from './ingest.js';
+import { renderTable, tableRows, updateReadme, type Measurements } from './report.js';
+import { round, since } from './stats.js';
+import { benchSummary } from './summary.js';
+
+const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary'] as const;
+type Phase = (typeof PHASES)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+const quick = args.quick === true;
+const phases = new Set<Phase>(
+  args.only ? (args.only.split(',').map((p) => p.trim()).filter((p): p is Phase => (PHASES as readonly string[]).includes(p))) : PHASES,
+);
+
+const settings = quick
+  ? {
+      ingest: { rows: 40_000, rounds: 2 },
+      enrich: { rows: 20_000, rounds: 2, concurrencies: [32, 512], workers: 2, timeoutMs: 120_000 },
+      design: { concurrencies: [32, 512], warmupSeconds: 3, windowSeconds: 3, windows: 2 },
+      fairness: { rounds: 2, workers: 2, latencyMs: '500-1000' },
+      summary: { totalRows: 500_000, bigRows: 200_000, smallRows: 5_000, requests: 30, rollupProbe: true },
+    }
+  : {
+      ingest: { rows: 100_000, rounds: 5 },
+      enrich: { rows: 50_000, rounds: 3, concurrencies: [32, 512], workers: 2, timeoutMs: 600_000 },
+      design: { concurrencies: [32, 512], warmupSeconds: 4, windowSeconds: 5, windows: 5 },
+      fairness: { rounds: 5, workers: 2, latencyMs: '500-1000' },
+      summary: { totalRows: 5_000_000, bigRows: 500_000, smallRows: 5_000, requests: 200, rollupProbe: true },
+    };
+
+const runStarted = performance.now();
+const log = (message: string) => console.log(`[bench ${(since(runStarted) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+
+const env = new BenchEnv({
+  adminUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  childNodeArgs: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}`] : [],
+  log,
+});
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    log(`${signal}: stopping children and dropping ${env.dbName}`);
+    void env.cleanUp().finally(() => process.exit(130));
+  });
+}
+process.once('exit', () => env.killChildrenNow());
+
+async function main(): Promise<number> {
+  log(`${quick ? 'quick' : 'full'} run; database ${env.dbName}; phases ${[...phases].join(', ')}`);
+  const loadBefore = os.loadavg();
+  await env.setUp();
+  const measurements: Measurements = {};
+  const machine = await machineFacts();
+  const phaseSeconds: Record<string, number> = {};
+
+  const admin = await createContainer(loadConfig({ DATABASE_URL: env.benchUrl, LOG_LEVEL: 'silent' }), { role: 'bench' });
+  const { key } = await admin.auth.createKey('bench', ['ingest', 'reports']);
+  await admin.close();
+  const { rows } = await env.pool.query<{ id: number }>(`SELECT id FROM integrations WHERE name = 'bench'`);
+  const integrationId = Number(rows[0]?.id);
+
+  const timed = async <T>(phase: Phase, work: () => Promise<T>): Promise<T | undefined> => {
+    if (!phases.has(phase) || interrupted) return undefined;
+    const started = performance.now();
+    log(`phase ${phase}`);
+    const result = await work();
+    phaseSeconds[phase] = round(since(started) / 1000, 1);
+    return result;
+  };
+
+  const api = phases.has('ingest') || phases.has('summary') ? await env.startRole('api', { QUEUE_PREFIX: env.queuePrefix('api') }) : undefined;
+  const target = { apiPort: api?.port ?? 0, apiPid: api?.pid ?? 0, key, integrationId };
+
+  measurements.ingest = await timed('ingest', () => benchIngest(env, target, settings.ingest));
+  const enrichAccounts = [...(await ensureAccounts(env.pool, integrationId, Array.from({ length: 10 }, (_, i) => `ENRICH-${i}`))).values()];
+  const setup = { integrationId, accountIds: enrichAccounts };
+  measurements.enrichZero = await timed('enrich', () => benchLatencyZero(env, setup, settings.enrich));
+  measurements.design = await timed('design', () => benchDesignLatency(env, setup, settings.design));
+  measurements.fairness = await timed('fairness', () => benchFairness(env, key, settings.fairness));
+  measurements.summary = await timed('summary', () => benchSummary(env, target, settings.summary));
+  const apiWarnings = api ? Object.fromEntries(api.warnings) : {};
+  await api?.stop();
+
+  const rowsOut = tableRows(measurements);
+  const table = renderTable(rowsOut);
+  const totalSeconds = round(since(runStarted) / 1000, 0);
+  const headerLine = `${quick ? 'Quick' : 'Full'} run of ${machine.date}: ${machine.nproc} cores, ${machine.postgres.split(' on ')[0]}, Node ${machine.node}; took ${Math.round(totalSeconds / 60)} min ${Math.round(totalSeconds % 60)} s.`;
+  console.log(`\n${headerLine}\n\n${table}\n`);
+
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const output = {
+    mode: quick ? 'quick' : 'full',
+    machine: { ...machine, loadAverageBefore: loadBefore.map((v) => round(v, 2)), loadAverageAfter: os.loadavg().map((v) => round(v, 2)) },
+    settings,
+    durationSeconds: totalSeconds,
+    phaseSeconds,
+    table: rowsOut,
+    measurements,
+    apiWarnings,
+  };
+  writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(output, null, 2)}\n`);
+  log(`wrote ${fileURLToPath(new URL('./results/latest.json', import.meta.url))}`);
+  if (!quick && phases.size === PHASES.length) {
+    const readme = fileURLToPath(new URL('./README.md', import.meta.url));
+    if (updateReadme(readme, `${headerLine}\n\n${table}`)) log(`updated the results table in ${readme}`);
+  }
+  return 0;
+}
+
+async function machineFacts() {
+  const { rows } = await env.pool.query<{ version: string; shared_buffers: string; synchronous_commit: string; autovacuum: string; max_wal_size: string }>(
+    `SELECT version(), current_setting('shared_buffers') AS shared_buffers, current_setting('synchronous_commit') AS synchronous_commit,
+            current_setting('autovacuum') AS autovacuum, current_setting('max_wal_size') AS max_wal_size`,
+  );
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations'], { encoding: 'utf8' }).trim();
+    if (dirty) commit += ' (src or migrations modified)';
+  } catch {
+    // not a checkout
+  }
+  const row = rows[0];
+  return {
+    date: new Date().toISOString(),
+    nproc: os.availableParallelism(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    postgres: row?.version ?? 'unknown',
+    postgresSettings: { shared_buffers: row?.shared_buffers, synchronous_commit: row?.synchronous_commit, autovacuum: row?.autovacuum, max_wal_size: row?.max_wal_size },
+    commit,
+  };
+}
+
+let code: number;
+try {
+  code = await main();
+} catch (error) {
+  console.error(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  code = 1;
+} finally {
+  log('cleaning up');
+  await env.cleanUp();
+}
+process.exit(interrupted ? 130 : code);
