@@ -23,6 +23,8 @@ export interface Config {
   readonly maxAttempts: number;
   /** Transactions per ingestion request. */
   readonly maxBatchSize: number;
+  /** API requests per second per integration, bursts to twice that; 0 turns limiting off (`RATE_LIMIT_PER_SECOND`). */
+  readonly rateLimitPerSecond: number;
   readonly logLevel: string;
   /** Worker and scheduler serve /healthz and /metrics here when set. */
   readonly metricsPort: number | undefined;
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     processingLeaseMs: integer(env, 'PROCESSING_LEASE_MS', 60_000, 100),
     maxAttempts: integer(env, 'MAX_ATTEMPTS', 3, 1, 100),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 10_000, 1, 1_000_000),
+    rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',

@@ -110,3 +110,23 @@ describe('tenancy (§2)', () => {
     expect(response.statusCode).toBe(404);
   });
 });
+
+describe('rate limiting (§3)', () => {
+  it('when an integration exceeds RATE_LIMIT_PER_SECOND, then 429 rate_limited with Retry-After, and another integration is unaffected', async () => {
+    const limited = await createTestContext({ RATE_LIMIT_PER_SECOND: '2' });
+    try {
+      const one = await limited.key(['ingest'], 'busy');
+      const two = await limited.key(['ingest'], 'quiet');
+      const codes: number[] = [];
+      for (let i = 0; i < 6; i++) codes.push((await limited.app.inject({ url: '/api/categories', headers: bearer(one) })).statusCode);
+      expect(codes.slice(0, 4)).toEqual([200, 200, 200, 200]);
+      const rejected = await limited.app.inject({ url: '/api/categories', headers: bearer(one) });
+      expect(rejected.statusCode).toBe(429);
+      expect(rejected.json().code).toBe('rate_limited');
+      expect(Number(rejected.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect((await limited.app.inject({ url: '/api/categories', headers: bearer(two) })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { RateLimiter } from '../auth/rate-limiter.js';
 import type { Container } from '../container.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
@@ -48,7 +49,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, container.auth);
+  registerAuth(app, container.auth, new RateLimiter(container.config.rateLimitPerSecond));
   operationsRoutes(app, container);
   ingestionRoutes(app, container.ingestion);
   batchRoutes(app, container.batches);

@@ -23,6 +23,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 export function sendProblem(reply: FastifyReply, body: ProblemDetails): FastifyReply {
   if (body.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
   if (body.code === 'service_unavailable') reply.header('Retry-After', '5');
+  if (body.code === 'rate_limited') reply.header('Retry-After', String(body.retry_after ?? 1));
   return reply.code(body.status).type('application/problem+json').send(body);
 }
 
