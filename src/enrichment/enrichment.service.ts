@@ -34,13 +34,29 @@ export function jobId(job: EnrichmentJob, tag = ''): string {
   return `${job.batchId}.${job.lane}.${job.generation}${tag}`;
 }
 
+/** Rows claimed by one statement at most. */
+const MAX_CLAIM = 1_000;
+/** Rows one process holds (claimed, not yet written) at most, however fast the categorizer. */
+const MAX_HELD = 2_000;
+/** Held rows beyond those being categorized cover this much work, so claims never starve the categorizer. */
+const PREFETCH_SECONDS = 0.5;
+
 /**
- * Enriches pending transactions. A job works one batch for a time slice: it claims as many rows
- * as this process has free slots (short transaction), categorizes them with no transaction or lock
- * open, writes results set-based under their claim tokens, and hands the rest on as a new job.
+ * Enriches pending transactions. A job works one batch for a time slice: it claims rows in one
+ * short statement, categorizes them (at most WORKER_CONCURRENCY at once) with no transaction or
+ * lock open, writes results set-based under their claim tokens, and hands the rest on as a new job.
+ *
+ * How many rows a process holds adapts to the categorizer's speed: with a slow remote model it is a
+ * little more than the concurrency (rows never wait long in memory while their lease runs); with
+ * a fast one it grows to large claims, so the database sees a few big statements, not many small.
  */
 export class EnrichmentService implements EnrichmentDispatcher {
-  private readonly slots: Slots;
+  /** Rows held by this process; batches take turns for them. */
+  private readonly held: Slots;
+  /** Categorizer calls in flight (WORKER_CONCURRENCY). */
+  private readonly calls: Slots;
+  /** Moving average of one categorizer call, in seconds; starts pessimistic. */
+  private callSeconds = 0.5;
   private readonly writer: Batcher<EnrichmentResult, WrittenResult>;
   private readonly sliceMs: number;
   private readonly maxLanes: number;
@@ -57,7 +73,8 @@ export class EnrichmentService implements EnrichmentDispatcher {
     private readonly logger: Logger,
     private readonly options: EnrichmentOptions,
   ) {
-    this.slots = new Slots(options.concurrency);
+    this.calls = new Slots(options.concurrency);
+    this.held = new Slots(this.heldTarget());
     this.sliceMs = options.sliceMs ?? 2_000;
     this.maxLanes = options.maxLanes ?? 8;
     this.rowsPerLane = options.rowsPerLane ?? 250;
@@ -100,13 +117,13 @@ export class EnrichmentService implements EnrichmentDispatcher {
     let exhausted = false;
     try {
       while (!this.stopping && Date.now() < deadline) {
-        const granted = await this.slots.acquireUpTo(this.options.concurrency);
+        const granted = await this.held.acquireUpTo(MAX_CLAIM, job.batchId);
         if (this.stopping) {
-          this.slots.release(granted);
+          this.held.release(granted);
           break;
         }
         const rows = await this.claim(job.batchId, granted);
-        for (const row of rows) tasks.push(this.enrichOne(row).finally(() => this.slots.release(1)));
+        for (const row of rows) tasks.push(this.enrichOne(row).finally(() => this.held.release(1)));
         if (rows.length < granted) {
           exhausted = true;
           break;
@@ -130,15 +147,29 @@ export class EnrichmentService implements EnrichmentDispatcher {
     });
   }
 
+  /** How many rows to hold: those being categorized plus PREFETCH_SECONDS of work. */
+  private heldTarget(): number {
+    const { concurrency } = this.options;
+    const prefetch = Math.ceil((concurrency * PREFETCH_SECONDS) / Math.max(this.callSeconds, 1e-4));
+    return Math.min(MAX_HELD, Math.max(concurrency, concurrency + prefetch));
+  }
+
+  private observeCall(seconds: number): void {
+    this.callSeconds = this.callSeconds * 0.95 + seconds * 0.05;
+    const target = this.heldTarget();
+    // Resizing on every call would be noise; a change of a tenth is worth acting on.
+    if (Math.abs(target - this.held.size) > this.held.size / 10) this.held.resize(target);
+  }
+
   /** Claims up to `granted` rows; the slots of rows not claimed are given back at once. */
   private async claim(batchId: string, granted: number): Promise<ClaimedTransaction[]> {
     const started = process.hrtime.bigint();
     try {
       const rows = await claimPending(this.pool, batchId, granted, this.options.leaseMs, randomUUID());
-      this.slots.release(granted - rows.length);
+      this.held.release(granted - rows.length);
       return rows;
     } catch (error) {
-      this.slots.release(granted);
+      this.held.release(granted);
       throw error;
     } finally {
       this.metrics.claimLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -149,6 +180,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
   private async enrichOne(row: ClaimedTransaction): Promise<'pending' | 'done'> {
     const log = { batch_id: row.batchId, transaction_id: row.transactionId };
     let result: EnrichmentResult;
+    await this.calls.acquireUpTo(1);
     const started = process.hrtime.bigint();
     try {
       const answer = await this.categorizer.categorize(
@@ -171,7 +203,10 @@ export class EnrichmentService implements EnrichmentDispatcher {
       result = { id: row.id, claimToken: row.claimToken, error: message.slice(0, 1_000) || 'categorizer failed' };
       this.logger.warn({ ...log, attempt: row.attempts, err: error }, 'categorizer failed');
     } finally {
-      this.metrics.enrichmentDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.calls.release(1);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.metrics.enrichmentDuration.observe(seconds);
+      this.observeCall(seconds);
     }
 
     const written = await this.writer.add(result);

@@ -9,6 +9,34 @@ describe('Slots', () => {
     expect(slots.available).toBe(0);
   });
 
+  it('when several batches wait, then they take turns, so a late small batch is not served after every waiter of a big one', async () => {
+    const slots = new Slots(1);
+    await slots.acquireUpTo(1);
+    const order: string[] = [];
+    const waits = [
+      slots.acquireUpTo(1, 'big').then(() => order.push('big')),
+      slots.acquireUpTo(1, 'big').then(() => order.push('big')),
+      slots.acquireUpTo(1, 'big').then(() => order.push('big')),
+      slots.acquireUpTo(1, 'small').then(() => order.push('small')),
+    ];
+    for (let i = 0; i < 4; i++) {
+      slots.release(1);
+      await Promise.resolve();
+    }
+    await Promise.all(waits);
+    expect(order).toEqual(['big', 'small', 'big', 'big']);
+  });
+
+  it('when resized, then more slots are handed out at once, and a shrink waits for taken slots to return', async () => {
+    const slots = new Slots(2);
+    expect(await slots.acquireUpTo(5)).toBe(2);
+    slots.resize(6);
+    expect(await slots.acquireUpTo(10)).toBe(4);
+    slots.resize(3);
+    slots.release(4);
+    expect(slots.available).toBe(1);
+  });
+
   it('when slots are exhausted, then waiters are served first come first served as slots return', async () => {
     const slots = new Slots(2);
     await slots.acquireUpTo(2);

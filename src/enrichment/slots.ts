@@ -1,13 +1,20 @@
+type Waiter = { max: number; grant: (n: number) => void };
+
 /**
- * A counting semaphore that hands out as many slots as are free (at least one), first come first
- * served. Jobs for a small batch queue fairly behind, not underneath, a large batch's jobs.
+ * A counting semaphore that hands out as many slots as are free (at least one). Waiters are
+ * grouped by key (a batch) and the keys take turns, so a small batch posted behind a large one gets
+ * an equal share of the slots at once instead of queueing behind every job of the large one.
  */
 export class Slots {
   private free: number;
-  private readonly waiters: Array<{ max: number; grant: (n: number) => void }> = [];
+  private readonly queues = new Map<string, Waiter[]>();
 
-  constructor(readonly size: number) {
-    this.free = size;
+  constructor(private capacity: number) {
+    this.free = capacity;
+  }
+
+  get size(): number {
+    return this.capacity;
   }
 
   get available(): number {
@@ -15,17 +22,36 @@ export class Slots {
   }
 
   /** Waits until at least one slot is free, then takes up to `max` of them. */
-  acquireUpTo(max: number): Promise<number> {
+  acquireUpTo(max: number, key = ''): Promise<number> {
     if (max <= 0) return Promise.resolve(0);
-    if (this.waiters.length === 0 && this.free > 0) return Promise.resolve(this.take(max));
-    return new Promise((grant) => this.waiters.push({ max, grant }));
+    if (this.queues.size === 0 && this.free > 0) return Promise.resolve(this.take(max));
+    return new Promise((grant) => {
+      const queue = this.queues.get(key);
+      if (queue) queue.push({ max, grant });
+      else this.queues.set(key, [{ max, grant }]);
+    });
   }
 
   release(n: number): void {
     if (n <= 0) return;
     this.free += n;
-    while (this.free > 0 && this.waiters.length > 0) {
-      const waiter = this.waiters.shift() as { max: number; grant: (n: number) => void };
+    this.dispatch();
+  }
+
+  /** Changes how many slots there are; slots already taken stay taken. */
+  resize(capacity: number): void {
+    this.free += capacity - this.capacity;
+    this.capacity = capacity;
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    while (this.free > 0 && this.queues.size > 0) {
+      const [key, queue] = this.queues.entries().next().value as [string, Waiter[]];
+      const waiter = queue.shift() as Waiter;
+      // The key goes to the back of the turn order; it leaves it when it has no one waiting.
+      this.queues.delete(key);
+      if (queue.length > 0) this.queues.set(key, queue);
       waiter.grant(this.take(waiter.max));
     }
   }
