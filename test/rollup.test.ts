@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 /** Rollup and raw aggregate, read in one snapshot; rows the rollup keeps at zero are left out. */
-async function compareInOneSnapshot(): Promise<{ rollup: string[]; raw: string[] }> {
+async function compareInOneSnapshot(): Promise<{ rollup: string[]; raw: string[]; monthly: string[]; rawMonthly: string[] }> {
   const client = await ctx.sql.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -50,10 +50,21 @@ async function compareInOneSnapshot(): Promise<{ rollup: string[]; raw: string[]
               count(*) FILTER (WHERE amount < 0) AS spend_transactions
          FROM transactions GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
     );
+    const monthly = await client.query(
+      `SELECT account_id, month::text AS date, category, status, transactions, spend::numeric(20,3)::text AS spend, income::numeric(20,3)::text AS income, spend_transactions
+         FROM account_monthly_rollup WHERE transactions <> 0 ORDER BY 1, 2, 3, 4`,
+    );
+    const rawMonthly = await client.query(
+      `SELECT account_id, date_trunc('month', date)::date::text AS date, coalesce(category, '') AS category, status, count(*) AS transactions,
+              coalesce(sum(-amount) FILTER (WHERE amount < 0), 0)::numeric(20,3)::text AS spend,
+              coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::numeric(20,3)::text AS income,
+              count(*) FILTER (WHERE amount < 0) AS spend_transactions
+         FROM transactions GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    );
     await client.query('COMMIT');
     const line = (r: Record<string, unknown>) =>
       [r.account_id, r.date, r.category, r.status, r.transactions, r.spend, r.income, r.spend_transactions].join('|');
-    return { rollup: rollup.rows.map(line), raw: raw.rows.map(line) };
+    return { rollup: rollup.rows.map(line), raw: raw.rows.map(line), monthly: monthly.rows.map(line), rawMonthly: rawMonthly.rows.map(line) };
   } finally {
     client.release();
   }
@@ -71,7 +82,7 @@ describe('account daily rollup', () => {
     );
     // One batch conflicts with an earlier one and is rolled back whole: the rollup must not keep any of it.
     const conflicting = batchBody(5, { accountId: 'ROLL-0', prefix: 'B0', amount: () => '-999.99' });
-    const snapshots: Array<Promise<{ rollup: string[]; raw: string[] }>> = [];
+    const snapshots: Array<Promise<Awaited<ReturnType<typeof compareInOneSnapshot>>>> = [];
     const responses = await Promise.all([
       ...bodies.map(async (body, i) => {
         await new Promise((resolve) => setTimeout(resolve, i * 20));
@@ -91,9 +102,13 @@ describe('account daily rollup', () => {
       60_000,
       'every row to finish',
     );
-    for (const snapshot of await Promise.all(snapshots)) expect(snapshot.rollup).toEqual(snapshot.raw);
+    for (const snapshot of await Promise.all(snapshots)) {
+      expect(snapshot.rollup).toEqual(snapshot.raw);
+      expect(snapshot.monthly).toEqual(snapshot.rawMonthly);
+    }
     const final = await compareInOneSnapshot();
     expect(final.rollup).toEqual(final.raw);
+    expect(final.monthly).toEqual(final.rawMonthly);
     const statuses = new Set(final.raw.map((line) => line.split('|')[3]));
     expect(statuses).toEqual(new Set(['completed', 'failed']));
     expect(snapshots.length).toBeGreaterThan(12);

@@ -1,11 +1,11 @@
 import type { Queryable } from '../infra/db.js';
+import type { RollupRanges } from './date-range.js';
 
 export interface SummaryRange {
   integrationId: number;
   accountExternalId: string;
-  /** Inclusive calendar bounds (YYYY-MM-DD); null leaves that side open. */
-  startDate: string | null;
-  endDate: string | null;
+  /** The inclusive date range, split into whole months and edge days (see date-range.ts). */
+  ranges: RollupRanges;
 }
 
 export interface SummaryRow {
@@ -27,9 +27,10 @@ const TOP_CATEGORIES = 3;
 
 /**
  * Everything an account summary shows, in one statement: the account lookup and one pass over the
- * account's date range in account_daily_rollup (migration 002), which triggers keep exactly equal
- * to the transactions: a year of a busy account is a few thousand rollup rows instead of hundreds
- * of thousands of transactions. Rows are first grouped by category (a handful of groups); totals,
+ * account's date range in the rollups (migrations 002, 003), which triggers keep exactly equal to
+ * the transactions: whole months come from the monthly rollup and the edge days from the daily one,
+ * so a year of a busy account is a few hundred rollup rows instead of hundreds of thousands of
+ * transactions. Rows are first grouped by category (a handful of groups); totals,
  * status counts and the ranking are then taken from those groups. An account the integration does
  * not own yields no row.
  */
@@ -65,15 +66,31 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
                 coalesce(sum(r.transactions) FILTER (WHERE r.status = 'processing'), 0) AS processing,
                 coalesce(sum(r.transactions) FILTER (WHERE r.status = 'completed'), 0) AS completed,
                 coalesce(sum(r.transactions) FILTER (WHERE r.status = 'failed'), 0) AS failed
-           FROM account_daily_rollup r
-          WHERE r.account_id = a.id
-            -- Open bounds become infinities so both stay index conditions in a generic plan.
-            AND r.date >= coalesce($3::date, '-infinity'::date)
-            AND r.date <= coalesce($4::date, 'infinity'::date)
+           FROM (SELECT m.category, m.status, m.transactions, m.spend, m.income, m.spend_transactions
+                   FROM account_monthly_rollup m
+                  WHERE m.account_id = a.id AND m.month >= $3::date AND m.month <= $4::date
+                 UNION ALL
+                 SELECT d.category, d.status, d.transactions, d.spend, d.income, d.spend_transactions
+                   FROM account_daily_rollup d
+                  WHERE d.account_id = a.id AND d.date >= $5::date AND d.date <= $6::date
+                 UNION ALL
+                 SELECT d.category, d.status, d.transactions, d.spend, d.income, d.spend_transactions
+                   FROM account_daily_rollup d
+                  WHERE d.account_id = a.id AND d.date >= $7::date AND d.date <= $8::date) r
           GROUP BY r.category
        ) c ON true
       GROUP BY a.id, a.currency`,
-    [range.integrationId, range.accountExternalId, range.startDate, range.endDate],
+    [
+      range.integrationId,
+      range.accountExternalId,
+      // A missing part compares with NULL and reads no rows.
+      range.ranges.months?.[0] ?? null,
+      range.ranges.months?.[1] ?? null,
+      range.ranges.days[0]?.[0] ?? null,
+      range.ranges.days[0]?.[1] ?? null,
+      range.ranges.days[1]?.[0] ?? null,
+      range.ranges.days[1]?.[1] ?? null,
+    ],
   );
   return rows[0];
 }

@@ -3,6 +3,7 @@ import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
 import { AppError } from '../domain/errors.js';
 import { formatAmount } from '../domain/money.js';
 import { asUnavailable } from '../infra/db.js';
+import { splitRange } from './date-range.js';
 import { summarizeAccountRange } from './report.repository.js';
 import type { AccountSummary } from './report.schemas.js';
 
@@ -31,8 +32,7 @@ export class ReportService {
     const row = await summarizeAccountRange(this.pool, {
       integrationId,
       accountExternalId: accountId,
-      startDate,
-      endDate,
+      ranges: splitRange(startDate, endDate),
     }).catch((error: unknown) => {
       throw asUnavailable(error);
     });
