@@ -123,7 +123,12 @@ export class EnrichmentService implements EnrichmentDispatcher {
           break;
         }
         const rows = await this.claim(job.batchId, granted);
-        for (const row of rows) tasks.push(this.enrichOne(row).finally(() => this.held.release(1)));
+        for (const row of rows) {
+          const task = this.enrichOne(row).finally(() => this.held.release(1));
+          // Awaited after the loop; until then a failure (the database gone) must not count as unhandled.
+          task.catch(() => {});
+          tasks.push(task);
+        }
         if (rows.length < granted) {
           exhausted = true;
           break;
