@@ -8,6 +8,7 @@ type Waiter = { max: number; grant: (n: number) => void };
 export class Slots {
   private free: number;
   private readonly queues = new Map<string, Waiter[]>();
+  private dispatchScheduled = false;
 
   constructor(private capacity: number) {
     this.free = capacity;
@@ -35,14 +36,27 @@ export class Slots {
   release(n: number): void {
     if (n <= 0) return;
     this.free += n;
-    this.dispatch();
+    this.scheduleDispatch();
   }
 
   /** Changes how many slots there are; slots already taken stay taken. */
   resize(capacity: number): void {
     this.free += capacity - this.capacity;
     this.capacity = capacity;
-    this.dispatch();
+    this.scheduleDispatch();
+  }
+
+  /**
+   * Slots come back one by one as a written group of rows settles; handing them out after the
+   * group has settled grants them together, so the next claim is one statement for many rows.
+   */
+  private scheduleDispatch(): void {
+    if (this.dispatchScheduled) return;
+    this.dispatchScheduled = true;
+    setImmediate(() => {
+      this.dispatchScheduled = false;
+      this.dispatch();
+    });
   }
 
   private dispatch(): void {
