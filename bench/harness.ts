@@ -132,6 +132,7 @@ export class BenchEnv {
       },
     };
     this.children.add(handle);
+    if (this.options.childNodeArgs.length > 0) this.options.log(`  started ${role} pid ${handle.pid} with ${JSON.stringify(env)}`);
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -195,6 +196,40 @@ export class BenchEnv {
     await this.pool.query(`TRUNCATE ${rows.map((row) => row.name).join(', ')}`);
   }
 
+  /** Whether transactions carries triggers of the schema's own (e.g. a rollup kept by triggers). */
+  async hasUserTriggers(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'transactions'::regclass AND NOT tgisinternal`,
+    );
+    return (rows[0]?.n ?? 0) > 0;
+  }
+
+  /**
+   * Runs `work` with the schema's own triggers on transactions switched off, to show what they
+   * cost. Whatever they maintain is stale afterwards, so the tables are emptied again.
+   */
+  async withoutUserTriggers<T>(work: () => Promise<T>): Promise<T> {
+    await this.pool.query('ALTER TABLE transactions DISABLE TRIGGER USER');
+    try {
+      return await work();
+    } finally {
+      await this.pool.query('ALTER TABLE transactions ENABLE TRIGGER USER');
+      await this.truncate();
+    }
+  }
+
+  /** Sums a counter or histogram count over the /metrics of the given processes. */
+  async scrapeMetric(ports: number[], metric: string): Promise<number> {
+    let total = 0;
+    for (const port of ports) {
+      const response = await this.request('GET', port, '/metrics');
+      for (const line of response.body.split('\n')) {
+        if (line.startsWith(`${metric} `) || line.startsWith(`${metric}{`)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
+  }
+
   /** Stops every child, deletes the run's Redis keys and temp files, drops the database. Idempotent. */
   cleanUp(): Promise<void> {
     this.cleaned ??= (async () => {
@@ -233,6 +268,84 @@ export class BenchEnv {
       } while (cursor !== '0' && rounds < 100_000);
     } finally {
       redis.disconnect();
+    }
+  }
+}
+
+export interface ActivityProfile {
+  samples: number;
+  /** Share of samples in which a backend of the bench database was doing this, busiest first. */
+  top: Array<{ what: string; share: number }>;
+  /** Database-wide counters over the sampled span (pg_stat_database). */
+  commits: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+}
+
+/**
+ * A sampling profiler for the database side (pg_stat_statements is not loaded on every server):
+ * every `intervalMs` it records what each active backend of the bench database is running and
+ * waiting on. Time spent is proportional to how often a statement shows up.
+ */
+export class ActivitySampler {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly counts = new Map<string, number>();
+  private samples = 0;
+  private busy = false;
+  private before: { commits: number; inserted: number; updated: number } | undefined;
+
+  constructor(
+    private readonly env: BenchEnv,
+    private readonly intervalMs = 50,
+  ) {}
+
+  async start(): Promise<void> {
+    this.before = await this.counters();
+    this.timer = setInterval(() => void this.sample(), this.intervalMs);
+  }
+
+  async stop(): Promise<ActivityProfile> {
+    clearInterval(this.timer);
+    const after = await this.counters();
+    const before = this.before ?? after;
+    const top = [...this.counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([what, count]) => ({ what, share: Math.round((count / Math.max(1, this.samples)) * 100) / 100 }));
+    return {
+      samples: this.samples,
+      top,
+      commits: after.commits - before.commits,
+      rowsInserted: after.inserted - before.inserted,
+      rowsUpdated: after.updated - before.updated,
+    };
+  }
+
+  private async counters(): Promise<{ commits: number; inserted: number; updated: number }> {
+    const { rows } = await this.env.pool.query<{ commits: string; inserted: string; updated: string }>(
+      `SELECT xact_commit AS commits, tup_inserted AS inserted, tup_updated AS updated FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    const row = rows[0];
+    return { commits: Number(row?.commits ?? 0), inserted: Number(row?.inserted ?? 0), updated: Number(row?.updated ?? 0) };
+  }
+
+  private async sample(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const { rows } = await this.env.pool.query<{ what: string }>(
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' | ' ||
+                left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS what
+           FROM pg_stat_activity
+          WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+            AND application_name <> 'lucro-bench'`,
+      );
+      this.samples += 1;
+      for (const row of rows) this.counts.set(row.what, (this.counts.get(row.what) ?? 0) + 1);
+    } catch {
+      // a missed sample is harmless
+    } finally {
+      this.busy = false;
     }
   }
 }

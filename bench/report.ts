@@ -33,19 +33,29 @@ export function tableRows(m: Measurements): Row[] {
     const k = `${m.ingest.rows / 1000}k rows, ${m.ingest.clients} clients`;
     rows.push({ figure: `ingest rows/s, batches of 1,000 (${k})`, measured: n(api1000), limit: `COPY ${n(copy)}`, ratio: x(api1000 / copy), target: '≥ 0.60×', result: verdict(api1000 / copy >= 0.6) });
     rows.push({ figure: `ingest rows/s, batches of 100 (${k})`, measured: n(api100), limit: `COPY ${n(copy)}`, ratio: x(api100 / copy), target: '—', result: 'info' });
+    const bare = m.ingest.rowsPerSecond.copyWithoutTriggers;
+    if (bare !== undefined) {
+      rows.push({ figure: 'ingest: COPY with the rollup triggers vs without', measured: n(copy), limit: `COPY, triggers off ${n(bare)}`, ratio: x(copy / bare), target: '—', result: 'info' });
+      rows.push({ figure: `ingest rows/s, batches of 1,000, against COPY with triggers off`, measured: n(api1000), limit: `COPY, triggers off ${n(bare)}`, ratio: x(api1000 / bare), target: '—', result: 'info' });
+    }
   }
   if (m.enrichZero) {
     const bare = m.enrichZero.bareSqlLoop;
     for (const [concurrency, rate] of Object.entries(m.enrichZero.byConcurrency)) {
-      const headline = concurrency === '32' ? ' (default; headline)' : '';
+      const headline = concurrency === '32' ? ', default: headline' : '';
+      const perClaim = m.enrichZero.rowsPerClaim[concurrency];
       rows.push({
-        figure: `enrich rows/s, latency 0, ${m.enrichZero.workers} workers × concurrency ${concurrency}${headline}`,
+        figure: `enrich rows/s, latency 0, ${m.enrichZero.workers} workers × concurrency ${concurrency} (${perClaim ?? '?'} rows/claim${headline})`,
         measured: n(rate),
         limit: `bare SQL loop ${n(bare)}`,
         ratio: x(rate / bare),
         target: '≥ 0.50×',
         result: concurrency === '32' ? verdict(rate / bare >= 0.5) : 'info',
       });
+    }
+    const off = m.enrichZero.bareSqlLoopWithoutTriggers;
+    if (off !== undefined) {
+      rows.push({ figure: 'enrich: bare SQL loop with the rollup triggers vs without', measured: n(bare), limit: `triggers off ${n(off)}`, ratio: x(bare / off), target: '—', result: 'info' });
     }
   }
   if (m.design) {

@@ -7,6 +7,7 @@
  * information, not a failure: the exit code is non-zero only when the benchmark itself broke.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -39,15 +40,15 @@ const phases = new Set<Phase>(
 
 const settings = quick
   ? {
-      ingest: { rows: 40_000, rounds: 2 },
-      enrich: { rows: 20_000, rounds: 2, concurrencies: [32, 512], workers: 2, timeoutMs: 120_000 },
-      design: { concurrencies: [32, 512], warmupSeconds: 3, windowSeconds: 3, windows: 2 },
+      ingest: { rows: 20_000, rounds: 2 },
+      enrich: { rows: 10_000, rounds: 1, concurrencies: [32, 512], workers: 2, capSeconds: 8 },
+      design: { concurrencies: [32, 512], warmupSeconds: 2.5, windowSeconds: 2.5, windows: 2 },
       fairness: { rounds: 2, workers: 2, latencyMs: '500-1000' },
-      summary: { totalRows: 500_000, bigRows: 200_000, smallRows: 5_000, requests: 30, rollupProbe: true },
+      summary: { totalRows: 300_000, bigRows: 100_000, smallRows: 5_000, requests: 30, rollupProbe: true },
     }
   : {
       ingest: { rows: 100_000, rounds: 5 },
-      enrich: { rows: 50_000, rounds: 3, concurrencies: [32, 512], workers: 2, timeoutMs: 600_000 },
+      enrich: { rows: 50_000, rounds: 3, concurrencies: [32, 512], workers: 2, capSeconds: 60 },
       design: { concurrencies: [32, 512], warmupSeconds: 4, windowSeconds: 5, windows: 5 },
       fairness: { rounds: 5, workers: 2, latencyMs: '500-1000' },
       summary: { totalRows: 5_000_000, bigRows: 500_000, smallRows: 5_000, requests: 200, rollupProbe: true },
@@ -72,6 +73,22 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 process.once('exit', () => env.killChildrenNow());
+
+/**
+ * What code the run measures: HEAD plus any uncommitted change under src/ and migrations/. Child
+ * processes load the sources when they start, so a change during the run mixes versions.
+ */
+function codeFingerprint(): string {
+  try {
+    const git = (...argv: string[]) => execFileSync('git', argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const head = git('rev-parse', '--short', 'HEAD').trim();
+    const changes = git('diff', 'HEAD', '--', 'src', 'migrations', 'bin') + git('ls-files', '--others', '--exclude-standard', '--', 'src', 'migrations');
+    return changes ? `${head}+${createHash('sha256').update(changes).digest('hex').slice(0, 8)}` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+const fingerprintAtStart = codeFingerprint();
 
 async function main(): Promise<number> {
   log(`${quick ? 'quick' : 'full'} run; database ${env.dbName}; phases ${[...phases].join(', ')}`);
@@ -109,10 +126,13 @@ async function main(): Promise<number> {
   const apiWarnings = api ? Object.fromEntries(api.warnings) : {};
   await api?.stop();
 
+  const fingerprintAtEnd = codeFingerprint();
+  const codeChanged = fingerprintAtEnd !== fingerprintAtStart;
+  if (codeChanged) log(`WARNING: src/ or migrations/ changed during the run (${fingerprintAtStart} → ${fingerprintAtEnd}); figures may mix code versions`);
   const rowsOut = tableRows(measurements);
   const table = renderTable(rowsOut);
   const totalSeconds = round(since(runStarted) / 1000, 0);
-  const headerLine = `${quick ? 'Quick' : 'Full'} run of ${machine.date}: ${machine.nproc} cores, ${machine.postgres.split(' on ')[0]}, Node ${machine.node}; took ${Math.round(totalSeconds / 60)} min ${Math.round(totalSeconds % 60)} s.`;
+  const headerLine = `${quick ? 'Quick' : 'Full'} run of ${machine.date} on code ${fingerprintAtStart}: ${machine.nproc} cores, ${machine.postgres.split(' on ')[0]}, Node ${machine.node}; took ${Math.floor(totalSeconds / 60)} min ${Math.round(totalSeconds % 60)} s.`;
   console.log(`\n${headerLine}\n\n${table}\n`);
 
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -120,6 +140,7 @@ async function main(): Promise<number> {
     mode: quick ? 'quick' : 'full',
     machine: { ...machine, loadAverageBefore: loadBefore.map((v) => round(v, 2)), loadAverageAfter: os.loadavg().map((v) => round(v, 2)) },
     settings,
+    code: { atStart: fingerprintAtStart, atEnd: fingerprintAtEnd, changedDuringRun: codeChanged },
     durationSeconds: totalSeconds,
     phaseSeconds,
     table: rowsOut,
@@ -128,7 +149,7 @@ async function main(): Promise<number> {
   };
   writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(output, null, 2)}\n`);
   log(`wrote ${fileURLToPath(new URL('./results/latest.json', import.meta.url))}`);
-  if (!quick && phases.size === PHASES.length) {
+  if (!quick && phases.size === PHASES.length && !codeChanged) {
     const readme = fileURLToPath(new URL('./README.md', import.meta.url));
     if (updateReadme(readme, `${headerLine}\n\n${table}`)) log(`updated the results table in ${readme}`);
   }
@@ -140,14 +161,6 @@ async function machineFacts() {
     `SELECT version(), current_setting('shared_buffers') AS shared_buffers, current_setting('synchronous_commit') AS synchronous_commit,
             current_setting('autovacuum') AS autovacuum, current_setting('max_wal_size') AS max_wal_size`,
   );
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations'], { encoding: 'utf8' }).trim();
-    if (dirty) commit += ' (src or migrations modified)';
-  } catch {
-    // not a checkout
-  }
   const row = rows[0];
   return {
     date: new Date().toISOString(),
@@ -157,7 +170,6 @@ async function machineFacts() {
     node: process.version,
     postgres: row?.version ?? 'unknown',
     postgresSettings: { shared_buffers: row?.shared_buffers, synchronous_commit: row?.synchronous_commit, autovacuum: row?.autovacuum, max_wal_size: row?.max_wal_size },
-    commit,
   };
 }
 
@@ -165,7 +177,8 @@ let code: number;
 try {
   code = await main();
 } catch (error) {
-  console.error(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  // After Ctrl-C the cleanup pulls the database from under the running phase: not a failure to report.
+  if (!interrupted) console.error(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   code = 1;
 } finally {
   log('cleaning up');

@@ -2,8 +2,10 @@
  * Account summary latency over HTTP against the very same statement run bare from the bench
  * process, on a table of millions of rows with one small and one large account.
  */
+import type pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { createContainer, type Container } from '../src/container.js';
 import { createPool, type Queryable } from '../src/infra/db.js';
-import { summarizeAccountRange, type SummaryRange } from '../src/reports/report.repository.js';
 import { ensureAccounts } from './data.js';
 import type { BenchEnv } from './harness.js';
 import { percentile, round, since } from './stats.js';
@@ -24,10 +26,10 @@ export interface LatencyFigure {
   rowsInRange: number;
   /** Client-observed GET /api/reports/account/{id}/summary. */
   http: { p50: number; p95: number };
-  /** The API's own statement (summarizeAccountRange), run bare from the bench process. */
+  /** The statements the API runs for this request (recorded from its report service), replayed bare. */
   sql: { p50: number; p95: number };
   /** The plain aggregate over the account's rows (the statement before any rollup), bare. */
-  plainAggregate: { p50: number; p95: number; equalToApiStatement: boolean };
+  plainAggregate: { p50: number; p95: number; equalToApiAnswer: boolean; differences?: string[] };
   /** Probe: the same output from a per-day rollup built by the bench (only when the schema has none). */
   rollupProbe?: { p50: number; p95: number; equalToPlainAggregate: boolean };
 }
@@ -39,8 +41,11 @@ export interface SummaryResult {
   tableMiB: number;
   indexMiB: Record<string, number>;
   requests: number;
+  /** GET /healthz over the same client: the floor of any HTTP figure on this machine. */
+  httpFloor: { p50: number; p95: number };
   figures: LatencyFigure[];
-  explain: string;
+  /** EXPLAIN (ANALYZE, BUFFERS) of the API's statements for each 12-month figure. */
+  explain: Record<string, string>;
   /** Whether the schema maintains account_daily_rollup (then the API's statement may read it). */
   schemaHasRollup: boolean;
   rollupProbe?: { buildSeconds: number; rows: number; tableMiB: number };
@@ -144,42 +149,50 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
   }
 
   const sqlPool = createPool(env.benchUrl, { max: 1, applicationName: 'lucro-bench-sql' });
+  const container = await createContainer(loadConfig({ DATABASE_URL: env.benchUrl, LOG_LEVEL: 'silent' }), { role: 'bench' });
+  const reports = { service: container.reports, pool: container.pool };
   const headers = { authorization: `Bearer ${target.key}` };
   const figures: LatencyFigure[] = [];
-  let explain = '';
+  const explain: Record<string, string> = {};
+  const floorMs: number[] = [];
+  for (let i = 0; i < settings.requests + 5; i++) {
+    const started = performance.now();
+    await env.request('GET', target.apiPort, '/healthz');
+    if (i >= 5) floorMs.push(since(started));
+  }
+  const httpFloor = { p50: round(percentile(floorMs, 50), 2), p95: round(percentile(floorMs, 95), 2) };
+  log(`  summary: HTTP floor (GET /healthz) p50 ${httpFloor.p50} p95 ${httpFloor.p95} ms`);
   try {
     for (const account of accounts.slice(0, 2)) {
       for (const range of RANGES) {
-        const summaryRange: SummaryRange = {
-          integrationId: target.integrationId,
-          accountExternalId: account.externalId,
-          startDate: range.start,
-          endDate: range.end,
-        };
+        const probeRange = { integrationId: target.integrationId, accountExternalId: account.externalId, startDate: range.start, endDate: range.end };
+        const query = { start_date: range.start, end_date: range.end };
+        // The exact statements the API runs for this request, recorded from its own service.
+        const statements = await captureStatements(reports, target.integrationId, account.externalId, query);
         const path = `/api/reports/account/${account.externalId}/summary?start_date=${range.start}&end_date=${range.end}`;
         const http = async () => {
           const started = performance.now();
           const response = await env.request('GET', target.apiPort, path, { headers });
           const ms = since(started);
           if (response.status !== 200) throw new Error(`summary answered ${response.status}: ${response.body.slice(0, 300)}`);
-          return { ms, body: JSON.parse(response.body) as { total_transactions: number } };
+          return { ms, body: JSON.parse(response.body) as HttpSummary };
         };
         const sql = async () => {
           const started = performance.now();
-          const row = await summarizeAccountRange(sqlPool, summaryRange);
-          return { ms: since(started), row };
+          for (const statement of statements) await sqlPool.query(statement.text, statement.values);
+          return { ms: since(started) };
         };
         const plain = async () => {
           const started = performance.now();
-          const row = await summarizePlain(sqlPool, summaryRange, 'transactions');
+          const row = (await summarizePlain(sqlPool, probeRange, 'transactions')) as PlainSummary;
           return { ms: since(started), row };
         };
         const rolled = async () => {
           const started = performance.now();
-          const row = await summarizePlain(sqlPool, summaryRange, 'bench_daily_rollup');
+          const row = (await summarizePlain(sqlPool, probeRange, 'bench_daily_rollup')) as PlainSummary;
           return { ms: since(started), row };
         };
-        // Warm-up, then interleaved so both see the same neighbours' load.
+        // Warm-up, then interleaved so all see the same neighbours' load.
         for (let i = 0; i < 5; i++) {
           await http();
           await sql();
@@ -191,19 +204,18 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
         const plainMs: number[] = [];
         const rollupMs: number[] = [];
         let rowsInRange = 0;
-        let plainEqual = true;
+        let differences: string[] = [];
         let rollupEqual = true;
         for (let i = 0; i < settings.requests; i++) {
           const h = await http();
           httpMs.push(h.ms);
           rowsInRange = h.body.total_transactions;
-          const s = await sql();
-          sqlMs.push(s.ms);
+          sqlMs.push((await sql()).ms);
           // The plain aggregate is slow on the big account: a quarter of the samples is plenty.
           if (i % 4 === 0) {
             const p = await plain();
             plainMs.push(p.ms);
-            if (i === 0) plainEqual = JSON.stringify(p.row) === JSON.stringify(s.row);
+            if (i === 0) differences = compare(h.body, p.row);
             if (rollup) {
               const r = await rolled();
               rollupMs.push(r.ms);
@@ -219,21 +231,22 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
           rowsInRange,
           http: p(httpMs),
           sql: p(sqlMs),
-          plainAggregate: { ...p(plainMs), equalToApiStatement: plainEqual },
+          plainAggregate: { ...p(plainMs), equalToApiAnswer: differences.length === 0, ...(differences.length ? { differences } : {}) },
         };
         if (rollup) figure.rollupProbe = { ...p(rollupMs), equalToPlainAggregate: rollupEqual };
         figures.push(figure);
         log(
           `  summary ${account.externalId} (${account.rows.toLocaleString('en')} rows) ${range.name}: HTTP p50 ${figure.http.p50} p95 ${figure.http.p95} ms; ` +
-            `API statement p50 ${figure.sql.p50} p95 ${figure.sql.p95} ms; plain aggregate p95 ${figure.plainAggregate.p95} ms (equal: ${plainEqual})` +
+            `API statement p50 ${figure.sql.p50} p95 ${figure.sql.p95} ms; plain aggregate p95 ${figure.plainAggregate.p95} ms (same answer: ${differences.length === 0})` +
             (figure.rollupProbe ? `; rollup probe p95 ${figure.rollupProbe.p95} ms (equal: ${rollupEqual})` : ''),
         );
-        if (!plainEqual) log('  WARNING: the API statement and the plain aggregate over the rows disagree');
-        if (account.externalId === 'SUM-BIG' && range.name === '12 months') explain = await explainSummary(sqlPool, summaryRange);
+        if (differences.length > 0) log(`  WARNING: the API's answer and the plain aggregate over the rows differ: ${differences.join('; ')}`);
+        if (range.name === '12 months') explain[`${account.externalId} ${range.name}`] = await explainStatements(sqlPool, statements);
       }
     }
   } finally {
     await sqlPool.end();
+    await container.close();
   }
   await env.pool.query('DROP TABLE IF EXISTS bench_load_spec');
   await env.pool.query('DROP TABLE IF EXISTS bench_daily_rollup');
@@ -244,6 +257,7 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
     tableMiB: sizes.rows.find((r) => r.name === 'transactions')?.mib ?? 0,
     indexMiB: Object.fromEntries(sizes.rows.filter((r) => r.name !== 'transactions').map((r) => [r.name, r.mib])),
     requests: settings.requests,
+    httpFloor,
     figures,
     explain,
     schemaHasRollup,
@@ -251,19 +265,86 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
   };
 }
 
-/** EXPLAIN (ANALYZE, BUFFERS) of exactly the statement the API runs, captured from the repository function. */
-async function explainSummary(pool: Queryable, range: SummaryRange): Promise<string> {
-  let captured: { text: string; values: unknown[] } | undefined;
-  const recorder = {
-    query: async (text: string, values: unknown[]) => {
-      captured = { text, values };
-      return { rows: [] };
-    },
-  } as unknown as Queryable;
-  await summarizeAccountRange(recorder, range);
-  if (!captured) return '';
-  const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${captured.text}`, captured.values);
-  return rows.map((row) => row['QUERY PLAN']).join('\n');
+interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * Records the statements the report service sends for one summary, by standing in for its pool's
+ * query method for the duration of one call. The bench then replays exactly those (text and
+ * parameters) as its bare-SQL limit, whatever shape the repository gives them.
+ */
+async function captureStatements(
+  reports: { service: Container['reports']; pool: pg.Pool },
+  integrationId: number,
+  accountId: string,
+  query: { start_date: string; end_date: string },
+): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  const pool = reports.pool as unknown as { query: (text: unknown, values?: unknown[]) => Promise<unknown> };
+  const original = pool.query;
+  pool.query = async (text: unknown, values?: unknown[]) => {
+    const statement = typeof text === 'string' ? { text, values: values ?? [] } : (text as { text: string; values?: unknown[] });
+    statements.push({ text: statement.text, values: statement.values ?? values ?? [] });
+    return original.call(pool, text, values);
+  };
+  try {
+    await reports.service.summarizeAccount(integrationId, accountId, query);
+  } finally {
+    pool.query = original;
+  }
+  if (statements.length === 0) throw new Error('the report service sent no statement to its pool');
+  return statements;
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of exactly the statements the API runs. */
+async function explainStatements(pool: pg.Pool, statements: Statement[]): Promise<string> {
+  const plans: string[] = [];
+  for (const statement of statements) {
+    const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, statement.values);
+    plans.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
+  }
+  return plans.join('\n\n');
+}
+
+interface HttpSummary {
+  total_transactions: number;
+  total_spend: string;
+  total_income: string;
+  net: string;
+  top_spend_categories: Array<{ category: string; total_spend: string; transaction_count: number }>;
+  ingestion_status: { pending: number; processing: number; completed: number; failed: number };
+}
+
+interface PlainSummary {
+  totalTransactions: number;
+  totalSpend: string;
+  totalIncome: string;
+  net: string;
+  topSpendCategories: Array<{ category: string; total_spend: string; transaction_count: number }>;
+  pending: number;
+  processing: number;
+  completed: number;
+  failed: number;
+}
+
+/** Which fields of the API's answer differ from the plain aggregate over the rows (money compared as decimals). */
+function compare(api: HttpSummary, plain: PlainSummary): string[] {
+  const money = (text: string) => (text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
+  const pairs: Array<[string, unknown, unknown]> = [
+    ['total_transactions', api.total_transactions, plain.totalTransactions],
+    ['total_spend', money(api.total_spend), money(plain.totalSpend)],
+    ['total_income', money(api.total_income), money(plain.totalIncome)],
+    ['net', money(api.net), money(plain.net)],
+    ['ingestion_status', JSON.stringify(api.ingestion_status), JSON.stringify({ pending: plain.pending, processing: plain.processing, completed: plain.completed, failed: plain.failed })],
+    [
+      'top_spend_categories',
+      JSON.stringify(api.top_spend_categories.map((c) => ({ ...c, total_spend: money(c.total_spend) }))),
+      JSON.stringify(plain.topSpendCategories.map((c) => ({ ...c, total_spend: money(c.total_spend) }))),
+    ],
+  ];
+  return pairs.filter(([, a, b]) => a !== b).map(([field, a, b]) => `${field}: API ${String(a)} vs rows ${String(b)}`);
 }
 
 /**
@@ -272,7 +353,10 @@ async function explainSummary(pool: Queryable, range: SummaryRange): Promise<str
  * and formatting as summarizeAccountRange, so results compare as JSON. The bench never changes
  * the schema; the probe table lives and dies in the throw-away database.
  */
-async function summarizePlain(db: Queryable, range: SummaryRange, source: 'transactions' | 'bench_daily_rollup'): Promise<unknown> {
+async function summarizePlain(
+  db: Queryable,
+  range: { integrationId: number; accountExternalId: string; startDate: string; endDate: string },
+  source: 'transactions' | 'bench_daily_rollup'): Promise<unknown> {
   const groups =
     source === 'transactions'
       ? `SELECT t.category, count(*) AS transactions,
