@@ -35,8 +35,10 @@ const TOP_CATEGORIES = 3;
  * not own yields no row.
  */
 export async function summarizeAccountRange(db: Queryable, range: SummaryRange): Promise<SummaryRow | undefined> {
-  const { rows } = await db.query<SummaryRow>(
-    `SELECT a.currency,
+  // Named: each connection parses and plans it once, not on every request.
+  const { rows } = await db.query<SummaryRow>({
+    name: 'summarize-account-range',
+    text: `SELECT a.currency,
             coalesce(sum(c.transactions), 0)::int AS "totalTransactions",
             coalesce(sum(c.spend), 0)::text AS "totalSpend",
             coalesce(sum(c.income), 0)::text AS "totalIncome",
@@ -80,7 +82,7 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
           GROUP BY r.category
        ) c ON true
       GROUP BY a.id, a.currency`,
-    [
+    values: [
       range.integrationId,
       range.accountExternalId,
       // A missing part compares with NULL and reads no rows.
@@ -91,6 +93,6 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
       range.ranges.days[1]?.[0] ?? null,
       range.ranges.days[1]?.[1] ?? null,
     ],
-  );
+  });
   return rows[0];
 }
