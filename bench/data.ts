@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { SimulatedTransaction } from '../src/cli/simulate.data.js';
 
 /** Merchant name, statement description and typical amount range (minor units); positive = income. */
 const MERCHANTS: Array<[string | null, string, number, number]> = [
@@ -31,14 +32,8 @@ export const MERCHANT_SQL = {
   count: MERCHANTS.length,
 };
 
-export interface BenchTransaction {
-  transaction_id: string;
-  date: string;
-  amount: string;
-  currency: string;
-  merchant_name?: string;
-  description: string;
-}
+/** A transaction in the ingestion API's shape, as the simulator makes them. */
+export type BenchTransaction = SimulatedTransaction;
 
 /** A deterministic pseudo-random stream (mulberry32), so every run posts the same rows. */
 export function prng(seed: number): () => number {

@@ -9,6 +9,8 @@ import { createPool, type Queryable } from '../src/infra/db.js';
 import { ensureAccounts } from './data.js';
 import type { BenchEnv } from './harness.js';
 import { percentile, round, since } from './stats.js';
+import type { AccountSummary } from '../src/reports/report.schemas.js';
+import type { SummaryRow } from '../src/reports/report.repository.js';
 
 export interface SummarySettings {
   totalRows: number;
@@ -175,7 +177,7 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
           const response = await env.request('GET', target.apiPort, path, { headers });
           const ms = since(started);
           if (response.status !== 200) throw new Error(`summary answered ${response.status}: ${response.body.slice(0, 300)}`);
-          return { ms, body: JSON.parse(response.body) as HttpSummary };
+          return { ms, body: JSON.parse(response.body) as AccountSummary };
         };
         const sql = async () => {
           const started = performance.now();
@@ -308,29 +310,11 @@ async function explainStatements(pool: pg.Pool, statements: Statement[]): Promis
   return plans.join('\n\n');
 }
 
-interface HttpSummary {
-  total_transactions: number;
-  total_spend: string;
-  total_income: string;
-  net: string;
-  top_spend_categories: Array<{ category: string; total_spend: string; transaction_count: number }>;
-  ingestion_status: { pending: number; processing: number; completed: number; failed: number };
-}
-
-interface PlainSummary {
-  totalTransactions: number;
-  totalSpend: string;
-  totalIncome: string;
-  net: string;
-  topSpendCategories: Array<{ category: string; total_spend: string; transaction_count: number }>;
-  pending: number;
-  processing: number;
-  completed: number;
-  failed: number;
-}
+/** The repository's row, without the currency the plain query does not read. */
+type PlainSummary = Omit<SummaryRow, 'currency'>;
 
 /** Which fields of the API's answer differ from the plain aggregate over the rows (money compared as decimals). */
-function compare(api: HttpSummary, plain: PlainSummary): string[] {
+function compare(api: AccountSummary, plain: PlainSummary): string[] {
   const money = (text: string) => (text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
   const pairs: Array<[string, unknown, unknown]> = [
     ['total_transactions', api.total_transactions, plain.totalTransactions],

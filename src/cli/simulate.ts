@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { generateBatch, randomInt } from './simulate.data.js';
+import type { AccountSummary } from '../reports/report.schemas.js';
 
 const USAGE = 'Usage: lucro simulate [--url URL] [--key KEY] [--account ID] [--count N] [--timeout SECONDS]';
 /** Upper bound of --count: a simulation, not a load test (bench/ is for that). */
@@ -36,17 +37,6 @@ interface TransactionView {
   category_confidence: number | null;
   status: string;
   error: string | null;
-}
-
-interface AccountSummary {
-  account_id: string;
-  currency: string;
-  total_transactions: number;
-  total_spend: string;
-  total_income: string;
-  net: string;
-  top_spend_categories: Array<{ category: string; total_spend: string; transaction_count: number }>;
-  ingestion_status: { pending: number; processing: number; completed: number; failed: number };
 }
 
 class UsageError extends Error {}
