@@ -75,13 +75,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 process.once('exit', () => env.killChildrenNow());
 
 /**
- * What code the run measures: HEAD plus any uncommitted change under src/ and migrations/. Child
+ * What code the run measures: the committed trees of src/, migrations/ and bin/ plus any uncommitted change there. Child
  * processes load the sources when they start, so a change during the run mixes versions.
  */
 function codeFingerprint(): string {
   try {
     const git = (...argv: string[]) => execFileSync('git', argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const head = git('rev-parse', '--short', 'HEAD').trim();
+    // The trees of what runs, not the commit: a commit that touches only bench/ or docs changes nothing measured.
+    const head = createHash('sha256').update(git('rev-parse', 'HEAD:src', 'HEAD:migrations', 'HEAD:bin')).digest('hex').slice(0, 8);
     const changes = git('diff', 'HEAD', '--', 'src', 'migrations', 'bin') + git('ls-files', '--others', '--exclude-standard', '--', 'src', 'migrations');
     return changes ? `${head}+${createHash('sha256').update(changes).digest('hex').slice(0, 8)}` : head;
   } catch {
