@@ -201,6 +201,13 @@ describe('POST /api/integrations/transactions/', () => {
     expect(none.statusCode).toBe(415);
   });
 
+  it('when Content-Type carries a charset or a +json suffix, then the body is accepted', async () => {
+    for (const [i, type] of ['application/json; charset=utf-8', 'application/json;charset=UTF-8', 'Application/JSON', 'application/vnd.bank+json'].entries()) {
+      const response = await post(batchBody(1, { accountId: `ACC-CT-${i}` }), { 'content-type': type });
+      expect(response.statusCode, type).toBe(202);
+    }
+  });
+
   it('when the JSON is malformed or empty, then 400 invalid_json', async () => {
     for (const payload of ['{"account":', '', 'not json']) {
       const response = await post(payload);

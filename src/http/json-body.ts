@@ -11,7 +11,7 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([\w.-]+\+)?json$/i, { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+  app.addContentTypeParser(/^application\/([\w.-]+\+)?json\s*(;.*)?$/i, { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(new AppError('invalid_json', 'The request body is empty; send a JSON object.'), undefined);
     try {
