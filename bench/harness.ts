@@ -6,11 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { migrate } from '../src/infra/migrate.js';
+import { freePort, onJsonLines } from '../test/helpers/processes.js';
 import { sleep } from './stats.js';
 
 const BIN = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
@@ -93,23 +93,12 @@ export class BenchEnv {
     });
     const warnings = new Map<string, number>();
     let stderr = '';
-    let buffered = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        const text = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        newline = buffered.indexOf('\n');
-        try {
-          const line = JSON.parse(text) as { msg?: string };
-          const msg = line.msg ?? '?';
-          warnings.set(msg, (warnings.get(msg) ?? 0) + 1);
-        } catch {
-          // not a log line
-        }
-      }
-    });
+    if (child.stdout) {
+      onJsonLines(child.stdout, (line) => {
+        const msg = typeof line.msg === 'string' ? line.msg : '?';
+        warnings.set(msg, (warnings.get(msg) ?? 0) + 1);
+      });
+    }
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-4_000);
     });
@@ -348,19 +337,6 @@ export class ActivitySampler {
       this.busy = false;
     }
   }
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Peak (VmHWM) and current (VmRSS) resident memory of a process in MiB, from /proc. */

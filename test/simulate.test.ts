@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { freePort } from './helpers/processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = 'bin/lucro.js';
@@ -14,18 +13,6 @@ let server: ChildProcess;
 let serverOutput = '';
 let env: NodeJS.ProcessEnv;
 let url: string;
-
-/** A port nothing listens on right now: the OS hands one out, and it is given back at once. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  await once(probe, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The service's environment: this file's database, no Redis, fast enrichment, quiet logs. */
 function serviceEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {

@@ -1,20 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLucro, waitFor, type LucroProcess } from './helpers/processes.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { freePort, startLucro, waitFor, type LucroProcess } from './helpers/processes.js';
 
 let dataDir: string | undefined;
 let server: LucroProcess | undefined;

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/lucro.js', import.meta.url));
@@ -20,28 +22,17 @@ export function startLucro(args: string[], env: Record<string, string>): LucroPr
   });
   const lines: Array<Record<string, unknown>> = [];
   const waiters: Array<{ predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
-  let buffered = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    let newline = buffered.indexOf('\n');
-    while (newline >= 0) {
-      const text = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf('\n');
-      try {
-        const line = JSON.parse(text) as Record<string, unknown>;
-        lines.push(line);
-        for (const waiter of [...waiters]) {
-          if (waiter.predicate(line)) {
-            waiters.splice(waiters.indexOf(waiter), 1);
-            waiter.resolve(line);
-          }
+  if (child.stdout) {
+    onJsonLines(child.stdout, (line) => {
+      lines.push(line);
+      for (const waiter of [...waiters]) {
+        if (waiter.predicate(line)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
         }
-      } catch {
-        // not a log line
       }
-    }
-  });
+    });
+  }
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -84,4 +75,38 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
 
 export function testRedisUrl(): string {
   return process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+}
+
+/** Calls `handle` with each JSON log line a process prints; other output is passed over. */
+export function onJsonLines(stream: Readable, handle: (line: Record<string, unknown>) => void): void {
+  let buffered = '';
+  stream.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const text = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      newline = buffered.indexOf('\n');
+      let line: unknown;
+      try {
+        line = JSON.parse(text);
+      } catch {
+        continue; // not a log line
+      }
+      if (typeof line === 'object' && line !== null) handle(line as Record<string, unknown>);
+    }
+  });
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }
