@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createContainer, type Container } from '../container.js';
 import { buildApp } from '../http/app.js';
-import { readiness } from '../http/routes/operations.routes.js';
+import { readiness, renderMetrics } from '../http/routes/operations.routes.js';
 import { migrate } from '../infra/migrate.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
@@ -91,9 +91,6 @@ async function metricsServer(container: Container): Promise<FastifyInstance> {
     const checks = await readiness(container);
     return reply.code(checks.database === 'ok' && checks.queue === 'ok' ? 200 : 503).send({ checks });
   });
-  server.get('/metrics', async (_request, reply) => {
-    await container.maintenance.refreshGauges().catch(() => {});
-    return reply.type(container.metrics.registry.contentType).send(await container.metrics.registry.metrics());
-  });
+  server.get('/metrics', async (_request, reply) => reply.type(container.metrics.registry.contentType).send(await renderMetrics(container)));
   return server;
 }

@@ -30,8 +30,8 @@ export interface EnrichmentOptions {
 }
 
 /** The job id of a batch's lane; BullMQ ids may not contain ':'. */
-export function jobId(job: EnrichmentJob, tag = ''): string {
-  return `${job.batchId}.${job.lane}.${job.generation}${tag}`;
+export function jobId(job: EnrichmentJob): string {
+  return `${job.batchId}.${job.lane}.${job.generation}`;
 }
 
 /** Rows claimed by one statement at most. */

@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import { withTimeout } from './timeout.js';
 
 /** The payload of an enrichment job: a slice of work on one batch, never a single row. */
 export interface EnrichmentJob {
@@ -36,14 +37,6 @@ export interface JobQueue {
 
 export const QUEUE_NAME = 'enrichment';
 const ADD_TIMEOUT_MS = 2_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 export class BullMqQueue implements JobQueue {
   readonly kind = 'bullmq' as const;

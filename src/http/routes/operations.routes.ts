@@ -1,25 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Container } from '../../container.js';
+import { withTimeout } from '../../infra/timeout.js';
 import { problem } from '../problem.js';
 import { sendProblem } from '../error-handler.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]).finally(() =>
-    clearTimeout(timer),
-  );
-}
-
 /** Checks that the database and the queue answer, each within a bound; used by /readyz. */
 export async function readiness(container: Pick<Container, 'pool' | 'queue'>): Promise<{ database: string; queue: string }> {
   const [database, queue] = await Promise.all([
-    within(container.pool.query('SELECT 1'), CHECK_TIMEOUT_MS).then(() => 'ok', () => 'unreachable'),
-    within(container.queue.ping(), CHECK_TIMEOUT_MS).then(() => 'ok', () => 'unreachable'),
+    withTimeout(container.pool.query('SELECT 1'), CHECK_TIMEOUT_MS, 'database check').then(() => 'ok', () => 'unreachable'),
+    withTimeout(container.queue.ping(), CHECK_TIMEOUT_MS, 'queue check').then(() => 'ok', () => 'unreachable'),
   ]);
   return { database, queue };
+}
+
+/** The Prometheus text, with the gauges read from the database and the queue at scrape time. */
+export async function renderMetrics(container: Pick<Container, 'maintenance' | 'queue' | 'metrics'>): Promise<string> {
+  await Promise.all([
+    container.maintenance.refreshGauges().catch(() => {}),
+    withTimeout(container.queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => container.metrics.queueDepth.set(depth), () => {}),
+  ]);
+  return container.metrics.registry.metrics();
 }
 
 /** Probes and metrics: no key needed (contract §8). */
@@ -34,13 +37,9 @@ export function operationsRoutes(app: FastifyInstance, container: Container): vo
     return sendProblem(reply, problem('service_unavailable', 'A dependency is unreachable.', { checks }));
   });
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) => {
-    await Promise.all([
-      container.maintenance.refreshGauges().catch(() => {}),
-      within(container.queue.depth(), CHECK_TIMEOUT_MS).then((depth) => container.metrics.queueDepth.set(depth), () => {}),
-    ]);
-    return reply.type(container.metrics.registry.contentType).send(await container.metrics.registry.metrics());
-  });
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) =>
+    reply.type(container.metrics.registry.contentType).send(await renderMetrics(container)),
+  );
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
