@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'account_currency_mismatch'
   | 'duplicate_conflict'
   | 'idempotency_key_reused'
-  | 'idempotency_in_progress';
+  | 'idempotency_in_progress'
+  | 'transaction_removed'
+  | 'invalid_webhook_url';
 
 /** An expected failure of a use case. Carries no HTTP status: that is the HTTP layer's concern. */
 export class AppError extends Error {

@@ -49,11 +49,14 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, container.auth, new RateLimiter(container.config.rateLimitPerSecond));
   operationsRoutes(app, container);
-  ingestionRoutes(app, container.ingestion);
-  batchRoutes(app, container.batches);
-  reportRoutes(app, container.reports);
-  categoryRoutes(app);
+  // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
+  await app.register(async (api) => {
+    registerAuth(api, container.auth, new RateLimiter(container.config.rateLimitPerSecond));
+    ingestionRoutes(api, container.ingestion);
+    batchRoutes(api, container.batches);
+    reportRoutes(api, container.reports);
+    categoryRoutes(api);
+  });
   return app;
 }

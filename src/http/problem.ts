@@ -18,6 +18,8 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   duplicate_conflict: { status: 409, title: 'Duplicate transaction conflict' },
   idempotency_key_reused: { status: 422, title: 'Idempotency key reused' },
   idempotency_in_progress: { status: 409, title: 'Idempotent request in progress' },
+  transaction_removed: { status: 409, title: 'Transaction removed' },
+  invalid_webhook_url: { status: 400, title: 'Invalid webhook URL' },
 };
 
 export interface ProblemDetails {

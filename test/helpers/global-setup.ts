@@ -27,12 +27,13 @@ export default async function setup({ provide }: { provide: (key: 'templateDatab
       await pool.end();
       await admin.query(`ALTER DATABASE ${template}_wip RENAME TO ${template}`);
     }
-    // Templates of older migrations are of no further use.
+    // Templates of older migrations are of no further use in CI. Elsewhere several checkouts with
+    // different migrations may share one server, and dropping another's template would break its run.
     const stale = await admin.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE datname LIKE 'lucro\\_template\\_%' AND datname::text NOT IN ($1::text, $1::text || '_wip')`,
       [template],
     );
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
+    if (process.env.CI) for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
   } finally {
     await admin.query('SELECT pg_advisory_unlock(4242)');
     await admin.end();
