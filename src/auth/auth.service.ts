@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { asUnavailable, withTransaction } from '../infra/db.js';
 import { findActiveKey, insertKey, upsertIntegration, type KeyOwner } from './auth.repository.js';
 
-export const SCOPES = ['ingest', 'reports'] as const;
+export const SCOPES = ['ingest', 'reports', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Who is calling: the integration a key belongs to and what it may do. */

@@ -61,7 +61,7 @@ async function keysCommand(config: Config, args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { integration: { type: 'string' }, scopes: { type: 'string', default: SCOPES.join(',') }, json: { type: 'boolean', default: false } },
+    options: { integration: { type: 'string' }, scopes: { type: 'string', default: 'ingest,reports' }, json: { type: 'boolean', default: false } },
   });
   if (positionals[0] !== 'create' || !values.integration) {
     console.error('Usage: lucro keys create --integration NAME --scopes ingest,reports [--json]');
