@@ -72,7 +72,8 @@ export class AuthService {
   }
 }
 
-/** Throws `forbidden` unless the principal holds the scope. */
-export function requireScope(principal: Principal, scope: Scope): void {
-  if (!principal.scopes.has(scope)) throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`);
+/** Throws `forbidden` unless the principal holds the scope, or one of the scopes when given several. */
+export function requireScope(principal: Principal, scope: Scope | readonly Scope[]): void {
+  const anyOf: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
+  if (!anyOf.some((s) => principal.scopes.has(s))) throw new AppError('forbidden', `This API key lacks the ${anyOf.map((s) => `"${s}"`).join(' or ')} scope.`);
 }

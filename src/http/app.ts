@@ -9,6 +9,7 @@ import { registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { batchRoutes } from './routes/batches.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
+import { listRoutes } from './routes/lists.routes.js';
 import { operationsRoutes } from './routes/operations.routes.js';
 import { ingestionRoutes } from './routes/ingestion.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
@@ -57,6 +58,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     batchRoutes(api, container.batches);
     reportRoutes(api, container.reports);
     categoryRoutes(api);
+    listRoutes(api, container);
   });
   return app;
 }

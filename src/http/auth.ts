@@ -8,8 +8,8 @@ declare module 'fastify' {
     principal: Principal;
   }
   interface FastifyContextConfig {
-    /** The scope a route needs; absent means any valid key. */
-    scope?: Scope;
+    /** The scope a route needs, or a list of which any one will do; absent means any valid key. */
+    scope?: Scope | readonly Scope[];
   }
 }
 

@@ -28,12 +28,8 @@ export interface BatchTransactionRow {
   error: string | null;
 }
 
-/** The integration's batch with its transactions counted by status; another integration's batch is not found. */
-export async function findBatchWithCounts(db: Queryable, integrationId: number, batchId: string): Promise<BatchRow | undefined> {
-  const { rows } = await db.query<BatchRow>(
-    `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt",
-            c.pending, c.processing, c.completed, c.failed
-       FROM batches b
+// Batches (b) with their account (a) and their transactions counted by status (c), for a BatchRow.
+const BATCHES_WITH_COUNTS = `FROM batches b
        JOIN accounts a ON a.id = b.account_id
        CROSS JOIN LATERAL (
          SELECT count(*) FILTER (WHERE t.status = 'pending')::int    AS pending,
@@ -42,7 +38,14 @@ export async function findBatchWithCounts(db: Queryable, integrationId: number, 
                 count(*) FILTER (WHERE t.status = 'failed')::int     AS failed,
                 max(t.completed_at)                                  AS last_finished_at
            FROM transactions t WHERE t.batch_id = b.id
-       ) c
+       ) c`;
+
+/** The integration's batch with its transactions counted by status; another integration's batch is not found. */
+export async function findBatchWithCounts(db: Queryable, integrationId: number, batchId: string): Promise<BatchRow | undefined> {
+  const { rows } = await db.query<BatchRow>(
+    `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt",
+            c.pending, c.processing, c.completed, c.failed
+       ${BATCHES_WITH_COUNTS}
       WHERE b.id = $1 AND b.integration_id = $2`,
     [batchId, integrationId],
   );
@@ -64,6 +67,41 @@ export async function listBatchTransactions(db: Queryable, batchId: string, afte
       ORDER BY id
       LIMIT $3`,
     [batchId, afterId, limit],
+  );
+  return rows;
+}
+
+/** Where a page of the batch list resumes: after this batch in newest-first order. */
+export interface BatchListPosition {
+  /** created_at in microseconds since the epoch, as text: exact, unlike a JS Date. */
+  createdAtMicros: string;
+  id: string;
+}
+
+/**
+ * One page of the integration's batches, newest first (ties by id), each with its counts, after
+ * `after`, optionally only those whose status (contract §5) is `status`.
+ */
+export async function listBatches(
+  db: Queryable,
+  integrationId: number,
+  options: { status: string | null; after: BatchListPosition | null; limit: number },
+): Promise<Array<BatchRow & { createdAtMicros: string }>> {
+  const { rows } = await db.query<BatchRow & { createdAtMicros: string }>(
+    `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt",
+            c.pending, c.processing, c.completed, c.failed,
+            (extract(epoch FROM b.created_at) * 1000000)::bigint::text AS "createdAtMicros"
+       ${BATCHES_WITH_COUNTS}
+      WHERE b.integration_id = $1
+        AND ($2::bigint IS NULL OR (b.created_at, b.id) < ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))
+        -- The status rule of batchStatus() in batch.service.ts, here only to filter before paging.
+        AND ($4::text IS NULL OR $4 = CASE
+              WHEN c.pending + c.processing > 0 THEN CASE WHEN c.processing = 0 AND c.completed + c.failed = 0 THEN 'pending' ELSE 'processing' END
+              WHEN c.failed > 0 THEN 'completed_with_errors'
+              ELSE 'completed' END)
+      ORDER BY b.created_at DESC, b.id DESC
+      LIMIT $5`,
+    [integrationId, options.after?.createdAtMicros ?? null, options.after?.id ?? null, options.status, options.limit],
   );
   return rows;
 }

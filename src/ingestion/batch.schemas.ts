@@ -25,6 +25,19 @@ export const BatchView = Type.Object({
 });
 export type BatchView = Static<typeof BatchView>;
 
+export const BatchListQuery = Type.Object({
+  status: Type.Optional(Type.String({ description: 'Only batches with this status: pending, processing, completed or completed_with_errors' })),
+  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+});
+export type BatchListQuery = Static<typeof BatchListQuery>;
+
+export const BatchListPage = Type.Object({
+  batches: Type.Array(BatchView, { description: 'Newest first' }),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type BatchListPage = Static<typeof BatchListPage>;
+
 export const BatchTransactionsQuery = Type.Object({
   limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),

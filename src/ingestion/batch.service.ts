@@ -1,12 +1,16 @@
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
+import { decodeCursor, pageOf, parseLimit } from '../domain/paging.js';
 import { asUnavailable } from '../infra/db.js';
-import { batchBelongsTo, findBatchWithCounts, listBatchTransactions, type BatchRow } from './batch.repository.js';
-import type { BatchTransactionsPage, BatchView } from './batch.schemas.js';
+import { batchBelongsTo, findBatchWithCounts, listBatches, listBatchTransactions, type BatchRow } from './batch.repository.js';
+import type { BatchListPage, BatchListQuery, BatchTransactionsPage, BatchView } from './batch.schemas.js';
 
+// Inside a transactions cursor: the last row id seen.
+const TRANSACTION_CURSOR = /^t:(\d{1,15})$/;
+// Inside a batch list cursor: the last batch's created_at in microseconds and its id.
+const BATCH_CURSOR = /^b:(\d{1,19}):([0-9a-f-]{36})$/;
+const BATCH_STATUSES: ReadonlySet<string> = new Set(['pending', 'processing', 'completed', 'completed_with_errors']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 1000;
 
 export class BatchService {
   constructor(private readonly pool: pg.Pool) {}
@@ -21,17 +25,34 @@ export class BatchService {
   async listTransactions(integrationId: number, batchId: string, query: { limit?: string; cursor?: string }): Promise<BatchTransactionsPage> {
     requireBatchId(batchId);
     const limit = parseLimit(query.limit);
-    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
+    const afterId = query.cursor === undefined ? 0 : Number(decodeCursor(query.cursor, TRANSACTION_CURSOR)[0]);
     const id = batchId.toLowerCase();
     if (!(await batchBelongsTo(this.pool, integrationId, id).catch(rethrowUnavailable))) throw new AppError('not_found', `No batch ${batchId}.`);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listBatchTransactions(this.pool, id, afterId, limit + 1).catch(rethrowUnavailable);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const page = pageOf(rows, limit, (last) => `t:${last.id}`);
     return {
-      transactions: page.map(({ id: _id, status, ...rest }) => ({ ...rest, status: status as BatchTransactionsPage['transactions'][number]['status'] })),
-      next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null,
+      transactions: page.items.map(({ id: _id, status, ...rest }) => ({ ...rest, status: status as BatchTransactionsPage['transactions'][number]['status'] })),
+      next_cursor: page.nextCursor,
     };
+  }
+
+  /** The integration's batches, newest first, each as getBatch shows it (contract §15). */
+  async listBatches(integrationId: number, query: BatchListQuery): Promise<BatchListPage> {
+    const limit = parseLimit(query.limit);
+    if (query.status !== undefined && !BATCH_STATUSES.has(query.status)) {
+      throw new AppError('invalid_parameter', `status must be one of ${[...BATCH_STATUSES].join(', ')}.`, {
+        errors: [{ pointer: '/status', message: `must be one of ${[...BATCH_STATUSES].join(', ')}` }],
+      });
+    }
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, BATCH_CURSOR);
+    const rows = await listBatches(this.pool, integrationId, {
+      status: query.status ?? null,
+      after: after && { createdAtMicros: after[0] ?? '', id: after[1] ?? '' },
+      limit: limit + 1,
+    }).catch(rethrowUnavailable);
+    const page = pageOf(rows, limit, (last) => `b:${last.createdAtMicros}:${last.id}`);
+    return { batches: page.items.map(toView), next_cursor: page.nextCursor };
   }
 }
 
@@ -41,25 +62,6 @@ function rethrowUnavailable(error: unknown): never {
 
 function requireBatchId(batchId: string): void {
   if (!UUID.test(batchId)) throw new AppError('invalid_parameter', 'batch_id must be a UUID.', { errors: [{ pointer: '/batch_id', message: 'must be a UUID' }] });
-}
-
-function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_PAGE;
-  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE) {
-    throw new AppError('invalid_parameter', `limit must be a whole number from 1 to ${MAX_PAGE}.`, { errors: [{ pointer: '/limit', message: `must be 1–${MAX_PAGE}` }] });
-  }
-  return Number(raw);
-}
-
-// Cursors are opaque to clients; inside they are the last row id seen.
-function encodeCursor(id: number): string {
-  return Buffer.from(`t:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^t:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new AppError('invalid_parameter', 'cursor is not one this API returned.', { errors: [{ pointer: '/cursor', message: 'is not a valid cursor' }] });
-  return Number(match[1]);
 }
 
 /** A batch's status follows from its rows' statuses (contract §5). */

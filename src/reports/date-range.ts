@@ -67,3 +67,18 @@ export function splitRange(start: string | null, end: string | null): RollupRang
   }
   return { months: [first, last], days };
 }
+
+/**
+ * The query parameters of a split range, in order: the first and last whole month, then the two
+ * edge-day ranges. A missing part is NULL, which compares with nothing and reads no rows.
+ */
+export function rangeParameters(ranges: RollupRanges): Array<string | null> {
+  return [
+    ranges.months?.[0] ?? null,
+    ranges.months?.[1] ?? null,
+    ranges.days[0]?.[0] ?? null,
+    ranges.days[0]?.[1] ?? null,
+    ranges.days[1]?.[0] ?? null,
+    ranges.days[1]?.[1] ?? null,
+  ];
+}

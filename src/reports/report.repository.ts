@@ -1,5 +1,5 @@
 import type { Queryable } from '../infra/db.js';
-import type { RollupRanges } from './date-range.js';
+import { rangeParameters, type RollupRanges } from './date-range.js';
 
 export interface SummaryRange {
   integrationId: number;
@@ -85,13 +85,7 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
     values: [
       range.integrationId,
       range.accountExternalId,
-      // A missing part compares with NULL and reads no rows.
-      range.ranges.months?.[0] ?? null,
-      range.ranges.months?.[1] ?? null,
-      range.ranges.days[0]?.[0] ?? null,
-      range.ranges.days[0]?.[1] ?? null,
-      range.ranges.days[1]?.[0] ?? null,
-      range.ranges.days[1]?.[1] ?? null,
+      ...rangeParameters(range.ranges),
     ],
   });
   return rows[0];

@@ -45,3 +45,50 @@ export const AccountSummary = Type.Object({
   ingestion_status: IngestionStatusCounts,
 });
 export type AccountSummary = Static<typeof AccountSummary>;
+
+export const AccountListQuery = Type.Object({
+  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+});
+export type AccountListQuery = Static<typeof AccountListQuery>;
+
+export const AccountListPage = Type.Object({
+  accounts: Type.Array(
+    Type.Object({
+      account_id: Type.String(),
+      currency: Type.String(),
+      name: Type.Union([Type.String(), Type.Null()]),
+      institution: Type.Union([Type.String(), Type.Null()]),
+      created_at: Type.String({ format: 'date-time' }),
+      transaction_count: Type.Integer({ description: "The account's transactions, whatever their status" }),
+    }),
+    { description: 'Oldest first, in the order the accounts were created' },
+  ),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type AccountListPage = Static<typeof AccountListPage>;
+
+export const MonthlyReportQuery = Type.Object({
+  ...AccountSummaryQuery.properties,
+  include_pending: Type.Optional(Type.String({ description: 'true (default) or false: whether transactions the bank still reports as pending count' })),
+});
+export type MonthlyReportQuery = Static<typeof MonthlyReportQuery>;
+
+export const MonthlyReport = Type.Object({
+  account_id: Type.String(),
+  currency: Type.String(),
+  start_date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  end_date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  include_pending: Type.Boolean(),
+  months: Type.Array(
+    Type.Object({
+      month: Type.String({ description: 'YYYY-MM', examples: ['2026-10'] }),
+      total_spend: Money('Magnitude of the sum of negative amounts'),
+      total_income: Money('Sum of positive amounts'),
+      net: Money('total_income - total_spend; may be negative'),
+      categories: Type.Array(CategorySpend, { description: 'Every categorized spend category of the month, by total_spend descending, ties by name' }),
+    }),
+    { description: 'Months with transactions in range, ascending' },
+  ),
+});
+export type MonthlyReport = Static<typeof MonthlyReport>;

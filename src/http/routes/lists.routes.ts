@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { BatchListPage, BatchListQuery } from '../../ingestion/batch.schemas.js';
+import type { BatchService } from '../../ingestion/batch.service.js';
+import { AccountListPage, AccountListQuery, AccountSummaryParams, MonthlyReport, MonthlyReportQuery } from '../../reports/report.schemas.js';
+import type { ReportService } from '../../reports/report.service.js';
+import { ProblemSchema } from '../schemas.js';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 503: ProblemSchema };
+
+/** Lists for consoles and BI clients (contract §15). */
+export function listRoutes(app: FastifyInstance, services: { batches: BatchService; reports: ReportService }): void {
+  app.get<{ Querystring: AccountListQuery }>(
+    '/api/accounts',
+    {
+      config: { scope: 'reports' },
+      schema: {
+        summary: "The integration's accounts with their transaction counts, oldest first",
+        tags: ['reports'],
+        security: [{ bearerAuth: [] }],
+        querystring: AccountListQuery,
+        response: { 200: AccountListPage, ...errors },
+      },
+    },
+    (request) => services.reports.listAccounts(request.principal.integrationId, request.query),
+  );
+
+  app.get<{ Querystring: BatchListQuery }>(
+    '/api/batches',
+    {
+      config: { scope: ['ingest', 'reports'] },
+      schema: {
+        summary: "The integration's batches, newest first, each with its status and counts",
+        tags: ['ingestion'],
+        security: [{ bearerAuth: [] }],
+        querystring: BatchListQuery,
+        response: { 200: BatchListPage, ...errors },
+      },
+    },
+    (request) => services.batches.listBatches(request.principal.integrationId, request.query),
+  );
+
+  app.get<{ Params: { account_id: string }; Querystring: MonthlyReportQuery }>(
+    '/api/reports/account/:account_id/monthly',
+    {
+      config: { scope: 'reports' },
+      schema: {
+        summary: "An account's spend, income and spend by category, month by month, over an inclusive date range",
+        tags: ['reports'],
+        security: [{ bearerAuth: [] }],
+        params: AccountSummaryParams,
+        querystring: MonthlyReportQuery,
+        response: { 200: MonthlyReport, 404: ProblemSchema, ...errors },
+      },
+    },
+    (request) => services.reports.monthlyReport(request.principal.integrationId, request.params.account_id, request.query),
+  );
+}
