@@ -29,6 +29,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY migrations ./migrations
+# The web console: plain ES modules served by the API at /console (uPlot comes from node_modules).
+COPY web ./web
 USER node
 EXPOSE 8000
 # No curl in slim images: node's fetch. The API answers /healthz on PORT, worker and scheduler on

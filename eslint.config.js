@@ -12,4 +12,11 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The web console: plain ES modules that run in the browser.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', Node: 'readonly', getComputedStyle: 'readonly', ResizeObserver: 'readonly', AbortController: 'readonly', BigInt: 'readonly' },
+    },
+  },
 );

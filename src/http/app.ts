@@ -9,6 +9,7 @@ import { registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { batchRoutes } from './routes/batches.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
+import { consoleRoutes } from './routes/console.routes.js';
 import { listRoutes } from './routes/lists.routes.js';
 import { operationsRoutes } from './routes/operations.routes.js';
 import { ingestionRoutes } from './routes/ingestion.routes.js';
@@ -51,6 +52,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   operationsRoutes(app, container);
+  consoleRoutes(app);
   // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
   await app.register(async (api) => {
     registerAuth(api, container.auth, new RateLimiter(container.config.rateLimitPerSecond));

@@ -1,0 +1,218 @@
+import { mkdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canvasHasColour, launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+const ARTIFACTS = 'test-artifacts';
+// The colours charts.js draws income, spend and the first (largest) spend category in.
+const INCOME_COLOR = '#2b8a3e';
+const SPEND_COLOR = '#d9480f';
+const FIRST_CATEGORY_COLOR = '#2f7ed8';
+
+let ctx: TestContext;
+let browser: Browser;
+let base: string;
+let key: string;
+const cspViolations: string[] = [];
+
+async function push(body: unknown): Promise<{ batch_id: string }> {
+  const response = await fetch(`${base}/api/integrations/transactions/`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(202);
+  return (await response.json()) as { batch_id: string };
+}
+
+async function apiGet(path: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function expectAccessible(): Promise<void> {
+  expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
+}
+
+interface BrowserStorage {
+  sessionStorage: { length: number; key(i: number): string | null; getItem(k: string): string | null; setItem(k: string, v: string): void };
+}
+/** Everything the page keeps in sessionStorage, as values. */
+const storedValues = () =>
+  browser.page.evaluate(() => {
+    const { sessionStorage } = globalThis as unknown as BrowserStorage;
+    return Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.getItem(sessionStorage.key(i) ?? ''));
+  });
+const storedItems = async () => (await storedValues()).length;
+
+const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '50-150' });
+  ctx.container.enrichment.start();
+  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  key = await ctx.key(['ingest', 'reports']);
+  await push({
+    account: { account_id: 'ACC-CONSOLE', currency: 'USD', name: 'Everyday Checking', institution: 'Example Bank' },
+    transactions: [
+      { transaction_id: 'S-1', date: '2026-09-01', amount: '2500.00', description: 'ACME CORP PAYROLL' },
+      { transaction_id: 'S-2', date: '2026-09-03', amount: '-1200.00', merchant_name: 'Parkside Apartments', description: 'RENT SEPTEMBER PARKSIDE APARTMENTS' },
+      { transaction_id: 'S-3', date: '2026-09-05', amount: '-4.75', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' },
+      { transaction_id: 'S-4', date: '2026-09-09', amount: '-23.10', merchant_name: 'Uber', description: 'UBER TRIP HELP.UBER.COM' },
+      { transaction_id: 'S-5', date: '2026-10-01', amount: '2500.00', description: 'ACME CORP PAYROLL' },
+      { transaction_id: 'S-6', date: '2026-10-04', amount: '-15.49', merchant_name: 'Netflix', description: 'NETFLIX.COM' },
+      { transaction_id: 'S-7', date: '2026-10-12', amount: '-86.40', merchant_name: 'Whole Foods', description: 'WHOLE FOODS MARKET #10234' },
+      { transaction_id: 'S-8', date: '2026-10-20', amount: '-310.00', merchant_name: 'Zqx Holdings', description: 'ZQX HOLDINGS 5521' },
+      { transaction_id: 'S-9', date: '2026-11-01', amount: '2600.00', description: 'ACME CORP PAYROLL' },
+      { transaction_id: 'S-10', date: '2026-11-02', amount: '-5.25', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 881 PORTLAND OR' },
+      { transaction_id: 'S-11', date: '2026-11-08', amount: '-412.30', merchant_name: 'Delta Air Lines', description: 'DELTA AIR LINES ATLANTA' },
+      { transaction_id: 'S-12', date: '2026-11-15', amount: '-145.00', merchant_name: 'Zqx Holdings', description: 'ZQX HOLDINGS 7730' },
+    ],
+  });
+  browser = await launchBrowser();
+  browser.page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+describe('the web console (issue 16), in headless Chromium against a running server', () => {
+  it('when /console is opened, then it is served with a strict Content-Security-Policy and asks for a key', async () => {
+    const response = await browser.page.goto(`${base}/console`);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(browser.page.url()).toMatch(/\/console\/#\/signin$/);
+    await expectAccessible();
+    await shot('signin');
+  });
+
+  it('when a wrong key is given, then it says so and stays on sign-in', async () => {
+    await browser.page.getByLabel('API key').fill('lucro_not-a-key');
+    await browser.page.getByRole('button', { name: 'Sign in' }).click();
+    await browser.page.getByText('That key is not valid.').waitFor();
+    expect(await storedItems()).toBe(0);
+  });
+
+  it('when signed in, then the batches page shows a new batch moving to completed, and the key is in sessionStorage only', async () => {
+    await browser.page.getByLabel('API key').fill(key);
+    await browser.page.getByRole('button', { name: 'Sign in' }).click();
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    expect(await storedValues()).toEqual([key]);
+    expect(browser.page.url()).not.toContain(key);
+    expect(await browser.context.cookies()).toEqual([]);
+
+    const { batch_id } = await push({
+      account: { account_id: 'ACC-CONSOLE', currency: 'USD' },
+      transactions: Array.from({ length: 40 }, (_, i) => ({
+        transaction_id: `LIVE-${i + 1}`,
+        date: '2026-11-20',
+        amount: '-1.00',
+        merchant_name: 'Starbucks',
+        description: `STARBUCKS STORE ${2000 + i}`,
+      })),
+    });
+    const row = browser.page.locator(`tr[data-batch-id="${batch_id}"]`);
+    await row.waitFor();
+    await browser.page.locator(`tr[data-batch-id="${batch_id}"][data-status="completed"]`).waitFor({ timeout: 25_000 });
+    expect(await row.getByRole('cell').nth(3).textContent()).toContain('40/40');
+    await expectAccessible();
+    await shot('batches');
+  });
+
+  it('when a batch is opened, then its transactions are listed with their categories', async () => {
+    await browser.page.locator('tbody tr').first().getByRole('link').first().click();
+    await browser.page.getByRole('heading', { name: /^Batch / }).waitFor();
+    await browser.page.locator('tbody tr').first().waitFor();
+    expect(await browser.page.locator('tbody tr').count()).toBe(40);
+    expect(await browser.page.locator('tbody').textContent()).toContain('FOOD_AND_DRINK');
+    await expectAccessible();
+    await shot('batch');
+  });
+
+  it('when the account page is open, then its cards show the summary API\'s numbers and both charts are drawn', async () => {
+    await browser.page.getByRole('link', { name: 'Accounts' }).click();
+    await browser.page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await expectAccessible();
+    await shot('accounts');
+    await browser.page.getByRole('link', { name: 'ACC-CONSOLE' }).click();
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+    await browser.page.locator('[data-field="total_spend"]').waitFor();
+
+    const summary = await apiGet('/api/reports/account/ACC-CONSOLE/summary');
+    const field = (name: string) => browser.page.locator(`[data-field="${name}"]`).getAttribute('data-value');
+    expect(await field('total_spend')).toBe(summary.total_spend);
+    expect(await field('total_income')).toBe(summary.total_income);
+    expect(await field('net')).toBe(summary.net);
+    expect(await field('total_transactions')).toBe(String(summary.total_transactions));
+    // The figures as the page shows them: seeded spend 2202.29 + 40 × 1.00, income 7600.00.
+    expect(await browser.page.locator('[data-field="total_spend"]').textContent()).toBe('2,242.29 USD');
+    expect(await browser.page.locator('[data-field="total_income"]').textContent()).toBe('7,600.00 USD');
+
+    expect(await canvasHasColour(browser.page, '#chart-spend-by-category', FIRST_CATEGORY_COLOR)).toBe(true);
+    expect(await canvasHasColour(browser.page, '#chart-income-spend', INCOME_COLOR)).toBe(true);
+    expect(await canvasHasColour(browser.page, '#chart-income-spend', SPEND_COLOR)).toBe(true);
+    await expectAccessible();
+    await shot('account');
+  });
+
+  it('when a date range is applied, then the cards show that range\'s summary', async () => {
+    await browser.page.getByLabel('From', { exact: true }).fill('2026-10-01');
+    await browser.page.getByLabel('To', { exact: true }).fill('2026-10-31');
+    await browser.page.getByRole('button', { name: 'Apply' }).click();
+    await browser.page.locator('[data-field="total_spend"][data-value="411.89"]').waitFor();
+    expect(await browser.page.locator('[data-field="total_income"]').getAttribute('data-value')).toBe('2500.00');
+  });
+
+  it('when the window is phone-wide, then the account page fits without sideways scrolling', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    await browser.page.reload();
+    await browser.page.locator('[data-field="total_spend"]').waitFor();
+    const widths = await browser.page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return { scroll: root.scrollWidth, client: root.clientWidth };
+    });
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    await expectAccessible();
+    await shot('account-phone');
+    await browser.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('when the user signs out, then the key is gone and pages ask for it again', async () => {
+    await browser.page.getByRole('button', { name: 'Sign out' }).click();
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await storedItems()).toBe(0);
+    await browser.page.goto(`${base}/console/#/accounts`);
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+
+  it('when the API answers 401 (a revoked or wrong key), then the console returns to sign-in', async () => {
+    await browser.page.evaluate(() => (globalThis as unknown as BrowserStorage).sessionStorage.setItem('lucro.console.key', 'lucro_revoked'));
+    await browser.page.goto(`${base}/console/#/accounts`);
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await storedItems()).toBe(0);
+  });
+
+  it('when every page has been used, then the browser reported no Content-Security-Policy violation', () => {
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('when the console has loaded, then everything it loaded comes from this server and weighs under 300 KB gzipped', async () => {
+    const loaded: string[] = await browser.page.evaluate(() =>
+      (globalThis as unknown as { performance: { getEntriesByType(type: string): Array<{ name: string }> } }).performance.getEntriesByType('resource').map((e) => e.name),
+    );
+    const files = [`${base}/console/`, ...loaded.filter((url) => !url.includes('/api/'))];
+    expect(files.every((url) => url.startsWith(`${base}/console/`))).toBe(true);
+    let gzipped = 0;
+    for (const url of new Set(files)) gzipped += gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).length;
+    expect(files.length).toBeGreaterThan(5);
+    expect(gzipped).toBeLessThan(300 * 1024);
+  });
+});

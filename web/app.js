@@ -1,0 +1,69 @@
+import { api, session } from './api.js';
+import { h } from './dom.js';
+import { accountPage } from './pages/account.js';
+import { accountsPage } from './pages/accounts.js';
+import { batchPage } from './pages/batch.js';
+import { batchesPage } from './pages/batches.js';
+import { reviewPage } from './pages/review.js';
+import { signInPage } from './pages/signin.js';
+import { webhooksPage } from './pages/webhooks.js';
+
+/** Hash routes: the server serves one page; nothing about the user ever goes into a URL it sees. */
+const ROUTES = [
+  { pattern: /^#\/signin$/, page: signInPage, open: true },
+  { pattern: /^#\/batches$/, page: batchesPage, nav: '#/batches' },
+  { pattern: /^#\/batches\/([0-9a-f-]+)$/i, page: batchPage, nav: '#/batches' },
+  { pattern: /^#\/accounts$/, page: accountsPage, nav: '#/accounts' },
+  { pattern: /^#\/accounts\/([^/]+)$/, page: accountPage, nav: '#/accounts' },
+  { pattern: /^#\/accounts\/([^/]+)\/review$/, page: reviewPage, nav: '#/accounts' },
+  { pattern: /^#\/webhooks$/, page: webhooksPage, nav: '#/webhooks' },
+];
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+let cleanup = () => {};
+
+async function render() {
+  cleanup();
+  cleanup = () => {};
+  const hash = window.location.hash || '#/batches';
+  const route = ROUTES.find((r) => r.pattern.test(hash));
+  if (!route) {
+    window.location.hash = '#/batches';
+    return;
+  }
+  if (!route.open && !session.key) {
+    window.location.hash = '#/signin';
+    return;
+  }
+  nav.hidden = !session.key;
+  for (const link of nav.querySelectorAll('a')) {
+    if (link.getAttribute('href') === route.nav) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const params = route.pattern.exec(hash).slice(1).map(decodeURIComponent);
+  main.replaceChildren();
+  const controller = new AbortController();
+  cleanup = () => controller.abort();
+  try {
+    await route.page(main, { params, signal: controller.signal });
+  } catch (error) {
+    if (!controller.signal.aborted) main.append(h('p', { class: 'error', role: 'alert' }, error.message));
+  }
+  // A new page moves focus to its heading, so keyboard and screen-reader users start there.
+  const heading = main.querySelector('h1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+    document.title = `${heading.textContent} · Lucro console`;
+  }
+}
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  session.signOut();
+  window.location.hash = '#/signin';
+});
+window.addEventListener('hashchange', render);
+render();
+
+export { api };

@@ -1,0 +1,67 @@
+/** Builds an element. Text is always set as text (never parsed as HTML), so API data cannot inject markup. */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(props ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2), value);
+    else if (name === 'value' || name === 'checked') el[name] = value;
+    else el.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+/** Says something to screen readers without moving focus. */
+export function announce(message) {
+  const region = document.getElementById('announcer');
+  if (region) region.textContent = message;
+}
+
+/** A table in a scrolling wrapper, so wide tables never widen the page at phone width. */
+export function table({ caption, columns, rows, rowProps }) {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      {},
+      caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : c.narrow ? 'hide-narrow' : null }, c.label)))),
+      h(
+        'tbody',
+        {},
+        rows.map((row, i) =>
+          h('tr', rowProps ? rowProps(row, i) : {}, columns.map((c) => h('td', { class: c.num ? 'num' : c.narrow ? 'hide-narrow' : null }, c.cell(row)))),
+        ),
+      ),
+    ),
+  );
+}
+
+export function statusBadge(status) {
+  return h('span', { class: `status status-${status}` }, status.replaceAll('_', ' '));
+}
+
+/** Money as the API sends it (an exact decimal string), grouped for reading; never through a float. */
+export function money(amount, currency) {
+  if (amount === null || amount === undefined) return '';
+  const [, sign, whole, fraction] = /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount) ?? [null, '', amount, undefined];
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign ? '−' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}${currency ? ` ${currency}` : ''}`;
+}
+
+export function dateTime(iso) {
+  return iso ? new Date(iso).toLocaleString() : '';
+}
+
+export function errorMessage(error) {
+  return h('p', { class: 'error', role: 'alert' }, error?.message ?? String(error));
+}

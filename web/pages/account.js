@@ -1,0 +1,179 @@
+import { api, listCategories } from '../api.js';
+import { incomeSpendChart, stackedSpendChart } from '../charts.js';
+import { errorMessage, h, money, table } from '../dom.js';
+import { transactionColumns } from './transactions.js';
+
+const PAGE_SIZE = 50;
+const TX_STATUSES = ['pending', 'processing', 'completed', 'failed'];
+
+function card(label, field, value, display) {
+  return h('section', { class: 'card', 'aria-label': label }, h('h2', {}, label), h('p', { class: 'value', 'data-field': field, 'data-value': value }, display ?? value));
+}
+
+/** An account: summary cards and monthly charts for a date range, then its transactions. */
+export async function accountPage(main, { params: [accountId], signal }) {
+  const start = h('input', { id: 'range-start', type: 'date' });
+  const end = h('input', { id: 'range-end', type: 'date' });
+  const rangeForm = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Date range' },
+    h('label', { for: 'range-start' }, 'From', start),
+    h('label', { for: 'range-end' }, 'To', end),
+    h('button', { type: 'submit' }, 'Apply'),
+  );
+  const summary = h('div', { 'aria-live': 'polite' });
+  const charts = h('div', { class: 'charts' });
+  const transactions = h('div');
+  main.append(
+    h('h1', {}, `Account ${accountId}`),
+    h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}/review` }, 'Open the review queue')),
+    rangeForm,
+    h('h2', { class: 'visually-hidden' }, 'Summary'),
+    summary,
+    h('h2', {}, 'Months'),
+    charts,
+    h('h2', {}, 'Transactions'),
+    transactions,
+  );
+
+  let destroyCharts = [];
+  signal.addEventListener('abort', () => destroyCharts.forEach((destroy) => destroy()));
+  const range = () => ({ start_date: start.value || undefined, end_date: end.value || undefined });
+  const base = `/api/reports/account/${encodeURIComponent(accountId)}`;
+
+  async function loadSummary() {
+    try {
+      const [s, monthly] = await Promise.all([api(`${base}/summary`, { query: range() }), api(`${base}/monthly`, { query: range() })]);
+      summary.replaceChildren(
+        h(
+          'div',
+          { class: 'cards' },
+          card('Total spend', 'total_spend', s.total_spend, money(s.total_spend, s.currency)),
+          card('Total income', 'total_income', s.total_income, money(s.total_income, s.currency)),
+          card('Net', 'net', s.net, money(s.net, s.currency)),
+          card('Transactions', 'total_transactions', String(s.total_transactions)),
+          card('Enriched', 'completed', String(s.ingestion_status.completed), `${s.ingestion_status.completed} of ${s.total_transactions}`),
+        ),
+        s.top_spend_categories.length === 0
+          ? h('p', { class: 'notice' }, 'No categorized spend in this range.')
+          : h(
+              'p',
+              {},
+              'Top spend: ',
+              s.top_spend_categories.map((c, i) => [i > 0 ? ', ' : '', h('span', { 'data-category': c.category, 'data-value': c.total_spend }, `${c.category} ${money(c.total_spend)}`)]),
+            ),
+      );
+      drawCharts(monthly);
+    } catch (error) {
+      summary.replaceChildren(errorMessage(error));
+    }
+  }
+
+  function drawCharts(monthly) {
+    destroyCharts.forEach((destroy) => destroy());
+    destroyCharts = [];
+    if (monthly.months.length === 0) {
+      charts.replaceChildren(h('p', { class: 'notice' }, 'No transactions in this range.'));
+      return;
+    }
+    const stacked = h('div', { class: 'chart', id: 'chart-spend-by-category', role: 'img', 'aria-label': 'Monthly spend stacked by category; the table below has the figures' });
+    const incomeSpend = h('div', { class: 'chart', id: 'chart-income-spend', role: 'img', 'aria-label': 'Monthly income and spend side by side; the table below has the figures' });
+    charts.replaceChildren(
+      h('figure', {}, h('figcaption', {}, 'Spend by category'), stacked, dataTable('Spend by category per month', monthly, (m) => m.categories.map((c) => `${c.category} ${money(c.total_spend)}`).join(', '))),
+      h('figure', {}, h('figcaption', {}, 'Income and spend'), incomeSpend, dataTable('Income and spend per month', monthly, null)),
+    );
+    destroyCharts = [stackedSpendChart(stacked, monthly), incomeSpendChart(incomeSpend, monthly)];
+  }
+
+  function dataTable(caption, monthly, detail) {
+    return h(
+      'details',
+      {},
+      h('summary', {}, 'Figures'),
+      table({
+        caption,
+        columns: [
+          { label: 'Month', cell: (m) => m.month },
+          { label: 'Spend', num: true, cell: (m) => money(m.total_spend) },
+          { label: 'Income', num: true, cell: (m) => money(m.total_income) },
+          detail ? { label: 'By category', cell: detail } : { label: 'Net', num: true, cell: (m) => money(m.net) },
+        ],
+        rows: monthly.months,
+      }),
+    );
+  }
+
+  // Transactions: date range from above; category and status filter on the server, the search box within the page.
+  const category = h('select', { id: 'tx-category' }, h('option', { value: '' }, 'Any'));
+  const status = h('select', { id: 'tx-status' }, h('option', { value: '' }, 'Any'), TX_STATUSES.map((s) => h('option', { value: s }, s)));
+  const search = h('input', { id: 'tx-search', type: 'search', placeholder: 'merchant, description, id' });
+  const rows = h('div');
+  const pager = h('div', { class: 'pager' });
+  transactions.append(
+    h(
+      'div',
+      { class: 'filters', role: 'search', 'aria-label': 'Filter transactions' },
+      h('label', { for: 'tx-category' }, 'Category', category),
+      h('label', { for: 'tx-status' }, 'Status', status),
+      h('label', { for: 'tx-search' }, 'Search this page', search),
+    ),
+    rows,
+    pager,
+  );
+  listCategories().then((names) => category.append(...names.map((c) => h('option', { value: c }, c))), () => {});
+
+  let cursors = [null];
+  let page = { transactions: [], next_cursor: null };
+  let index = 0;
+
+  function drawTransactions() {
+    const needle = search.value.trim().toLowerCase();
+    const matching = needle
+      ? page.transactions.filter((t) => [t.transaction_id, t.merchant_name, t.description, t.category].some((v) => v && v.toLowerCase().includes(needle)))
+      : page.transactions;
+    rows.replaceChildren(
+      matching.length === 0
+        ? h('p', { class: 'notice' }, 'No transactions match.')
+        : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns(), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }) }),
+    );
+    pager.replaceChildren(
+      h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => loadTransactions(index - 1) }, 'Previous page'),
+      h('span', {}, `Page ${index + 1}`),
+      h('button', { type: 'button', class: 'secondary', disabled: !page.next_cursor, onclick: () => loadTransactions(index + 1) }, 'Next page'),
+    );
+  }
+
+  async function loadTransactions(at) {
+    try {
+      page = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions`, {
+        query: { ...range(), category: category.value, status: status.value, limit: PAGE_SIZE, cursor: cursors[at] },
+      });
+      index = at;
+      cursors = cursors.slice(0, at + 1);
+      if (page.next_cursor) cursors.push(page.next_cursor);
+      drawTransactions();
+    } catch (error) {
+      rows.replaceChildren(errorMessage(error));
+      pager.replaceChildren();
+    }
+  }
+
+  const reloadTransactions = () => {
+    cursors = [null];
+    return loadTransactions(0);
+  };
+  category.addEventListener('change', reloadTransactions);
+  status.addEventListener('change', reloadTransactions);
+  search.addEventListener('input', drawTransactions);
+  rangeForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (start.value && end.value && start.value > end.value) {
+      summary.replaceChildren(errorMessage(new Error('The start date is after the end date.')));
+      return;
+    }
+    loadSummary();
+    reloadTransactions();
+  });
+
+  await Promise.all([loadSummary(), reloadTransactions()]);
+}

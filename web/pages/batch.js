@@ -1,0 +1,59 @@
+import { api } from '../api.js';
+import { dateTime, errorMessage, h, statusBadge, table } from '../dom.js';
+import { progress } from './batches.js';
+import { transactionColumns } from './transactions.js';
+
+const POLL_MS = 2000;
+
+/** One batch: its status (live until it is done) and its transactions, a page at a time. */
+export async function batchPage(main, { params: [batchId], signal }) {
+  const head = h('div');
+  const rows = h('div');
+  const pager = h('div', { class: 'pager' });
+  main.append(h('h1', {}, `Batch ${batchId.slice(0, 8)}`), head, h('h2', {}, 'Transactions'), rows, pager);
+
+  let timer;
+  signal.addEventListener('abort', () => clearTimeout(timer));
+  const cursors = [null];
+
+  async function loadBatch() {
+    try {
+      const batch = await api(`/api/batches/${batchId}`);
+      head.replaceChildren(
+        h(
+          'dl',
+          { class: 'cards' },
+          h('div', { class: 'card' }, h('dt', {}, 'Status'), h('dd', { class: 'value', 'data-field': 'status' }, statusBadge(batch.status))),
+          h('div', { class: 'card' }, h('dt', {}, 'Progress'), h('dd', { class: 'value' }, progress(batch.counts))),
+          h('div', { class: 'card' }, h('dt', {}, 'Account'), h('dd', { class: 'value' }, h('a', { href: `#/accounts/${encodeURIComponent(batch.account_id)}` }, batch.account_id))),
+          h('div', { class: 'card' }, h('dt', {}, 'Created'), h('dd', {}, dateTime(batch.created_at))),
+          h('div', { class: 'card' }, h('dt', {}, 'Completed'), h('dd', {}, batch.completed_at ? dateTime(batch.completed_at) : '—')),
+        ),
+      );
+      if (batch.status === 'pending' || batch.status === 'processing') {
+        timer = setTimeout(() => loadBatch().then(() => loadPage(cursors.length - 1)), POLL_MS);
+      }
+    } catch (error) {
+      head.replaceChildren(errorMessage(error.status === 403 ? new Error('Reading batches needs a key with the ingest scope.') : error));
+    }
+  }
+
+  async function loadPage(index) {
+    try {
+      const page = await api(`/api/batches/${batchId}/transactions`, { query: { limit: 100, cursor: cursors[index] } });
+      cursors.length = index + 1;
+      if (page.next_cursor) cursors.push(page.next_cursor);
+      rows.replaceChildren(table({ caption: 'Transactions of the batch', columns: transactionColumns(), rows: page.transactions }));
+      pager.replaceChildren(
+        h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => loadPage(index - 1) }, 'Previous page'),
+        h('span', {}, `Page ${index + 1}`),
+        h('button', { type: 'button', class: 'secondary', disabled: !page.next_cursor, onclick: () => loadPage(index + 1) }, 'Next page'),
+      );
+    } catch (error) {
+      rows.replaceChildren(errorMessage(error));
+    }
+  }
+
+  await loadBatch();
+  await loadPage(0);
+}

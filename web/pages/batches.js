@@ -1,0 +1,97 @@
+import { api } from '../api.js';
+import { announce, dateTime, errorMessage, h, statusBadge, table } from '../dom.js';
+
+const POLL_MS = 2000;
+const STATUSES = ['pending', 'processing', 'completed', 'completed_with_errors'];
+
+export function progress(counts) {
+  const done = counts.completed + counts.failed;
+  return h(
+    'span',
+    { class: 'progress' },
+    h('progress', { max: Math.max(counts.total, 1), value: counts.total === 0 ? 1 : done, 'aria-label': `${done} of ${counts.total} transactions done` }),
+    ` ${done}/${counts.total}`,
+  );
+}
+
+export function batchColumns() {
+  return [
+    { label: 'Batch', cell: (b) => h('a', { href: `#/batches/${b.batch_id}` }, b.batch_id.slice(0, 8)) },
+    { label: 'Account', cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
+    { label: 'Status', cell: (b) => statusBadge(b.status) },
+    { label: 'Progress', cell: (b) => progress(b.counts) },
+    { label: 'Pending', num: true, narrow: true, cell: (b) => b.counts.pending },
+    { label: 'Processing', num: true, narrow: true, cell: (b) => b.counts.processing },
+    { label: 'Completed', num: true, narrow: true, cell: (b) => b.counts.completed },
+    { label: 'Failed', num: true, narrow: true, cell: (b) => b.counts.failed },
+    { label: 'Created', narrow: true, cell: (b) => dateTime(b.created_at) },
+  ];
+}
+
+/** Newest batches first, re-read every two seconds so new batches and their progress show live. */
+export async function batchesPage(main, { signal }) {
+  const status = h('select', { id: 'batch-status' }, h('option', { value: '' }, 'Any'), STATUSES.map((s) => h('option', { value: s }, s.replaceAll('_', ' '))));
+  const list = h('div', { 'aria-live': 'off' });
+  const pager = h('div', { class: 'pager' });
+  main.append(
+    h('h1', {}, 'Batches'),
+    h('div', { class: 'filters' }, h('label', { for: 'batch-status' }, 'Status', status)),
+    list,
+    pager,
+  );
+
+  let shown = [];
+  let cursor = null;
+  let timer;
+  const finished = new Set();
+
+  const draw = () => {
+    list.replaceChildren(
+      shown.length === 0
+        ? h('p', { class: 'notice' }, 'No batches yet.')
+        : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }) }),
+    );
+    pager.replaceChildren(cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
+  };
+
+  async function refresh() {
+    try {
+      // The first page is re-read; older pages already loaded keep their rows until reloaded.
+      const page = await api('/api/batches', { query: { status: status.value, limit: 50 } });
+      const older = shown.slice(50).filter((b) => !page.batches.some((p) => p.batch_id === b.batch_id));
+      for (const b of page.batches) {
+        const done = b.status === 'completed' || b.status === 'completed_with_errors';
+        if (done && !finished.has(b.batch_id) && shown.some((s) => s.batch_id === b.batch_id && s.status !== b.status)) {
+          announce(`Batch ${b.batch_id.slice(0, 8)} ${b.status.replaceAll('_', ' ')}.`);
+        }
+        if (done) finished.add(b.batch_id);
+      }
+      shown = [...page.batches, ...older];
+      if (older.length === 0) cursor = page.next_cursor;
+      draw();
+    } catch (error) {
+      list.replaceChildren(errorMessage(error));
+    }
+    if (!signal.aborted) timer = setTimeout(refresh, POLL_MS);
+  }
+
+  async function more() {
+    try {
+      const page = await api('/api/batches', { query: { status: status.value, limit: 50, cursor } });
+      shown = [...shown, ...page.batches];
+      cursor = page.next_cursor;
+      draw();
+    } catch (error) {
+      pager.replaceChildren(errorMessage(error));
+    }
+  }
+
+  status.addEventListener('change', () => {
+    clearTimeout(timer);
+    shown = [];
+    cursor = null;
+    refresh();
+  });
+  signal.addEventListener('abort', () => clearTimeout(timer));
+  await refresh();
+}

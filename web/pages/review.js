@@ -1,0 +1,212 @@
+import { api, listCategories } from '../api.js';
+import { announce, errorMessage, h, money } from '../dom.js';
+import { categoryCell } from './transactions.js';
+
+/** Below this confidence a category is worth a person's look. */
+const LOW_CONFIDENCE = 0.6;
+/** How many of the account's transactions the queue reads (newest first), at most. */
+const MAX_PAGES = 5;
+const KEYS = 'abcdefghijklmnopq';
+const POLL_MS = 1000;
+
+/** Magnitude of a decimal string in minor units, for ordering without floats. */
+function magnitude(amount) {
+  const [whole, fraction = ''] = amount.replace('-', '').split('.');
+  return BigInt(whole + fraction.padEnd(3, '0'));
+}
+
+function needsReview(t) {
+  if (t.removed_at || t.category_locked || !t.amount.startsWith('-')) return false;
+  return t.category === 'UNCATEGORIZED' || (t.status === 'completed' && (t.category_confidence ?? 0) < LOW_CONFIDENCE);
+}
+
+async function readTransactions(accountId) {
+  const all = [];
+  let cursor = null;
+  for (let i = 0; i < MAX_PAGES; i += 1) {
+    const page = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions`, { query: { limit: 1000, cursor } });
+    all.push(...page.transactions);
+    cursor = page.next_cursor;
+    if (!cursor) break;
+  }
+  return all;
+}
+
+/**
+ * The account's uncategorized and low-confidence spend, largest first. Arrow keys move between rows;
+ * a letter key corrects the focused row (PATCH, §11); a re-enrichment then shows what was learned.
+ */
+export async function reviewPage(main, { params: [accountId], signal }) {
+  const categories = await listCategories();
+  const keyOf = new Map(categories.map((c, i) => [KEYS[i], c]));
+  const queue = h('div');
+  const learned = h('div', { 'aria-live': 'polite' });
+  const reenrich = h('button', { type: 'button', id: 'reenrich' }, 'Re-enrich this account');
+  const reenrichStatus = h('p', { role: 'status' });
+  main.append(
+    h('h1', {}, `Review queue: ${accountId}`),
+    h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}` }, 'Back to the account')),
+    h('p', { class: 'notice', id: 'review-help' }, `Uncategorized spend and spend categorized with less than ${LOW_CONFIDENCE * 100}% confidence, largest first. Focus a row, move with ↑ and ↓, and press a letter to correct its category, or use the row's menu.`),
+    h('ul', { class: 'keys', 'aria-label': 'Category keys' }, categories.map((c, i) => h('li', {}, h('kbd', {}, KEYS[i]), ` ${c}`))),
+    queue,
+    h('h2', {}, 'Learn from the corrections'),
+    h('p', { class: 'notice' }, 'Enrich the account again: rows of the merchants you corrected get the learned category.'),
+    h('div', { class: 'pager' }, reenrich),
+    reenrichStatus,
+    learned,
+  );
+
+  let items = [];
+  const corrected = new Map();
+  let timer;
+  signal.addEventListener('abort', () => clearTimeout(timer));
+
+  function focusRow(i) {
+    const rows = queue.querySelectorAll('tbody tr');
+    const target = rows[Math.max(0, Math.min(i, rows.length - 1))];
+    for (const row of rows) {
+      row.tabIndex = row === target ? 0 : -1;
+      row.setAttribute('aria-selected', String(row === target));
+    }
+    target?.focus();
+  }
+
+  async function correct(i, category) {
+    const t = items[i];
+    try {
+      const updated = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions/${encodeURIComponent(t.transaction_id)}`, { method: 'PATCH', body: { category } });
+      items[i] = updated;
+      corrected.set(updated.transaction_id, updated);
+      announce(`${t.merchant_name ?? t.transaction_id} corrected to ${category}.`);
+      draw();
+      focusRow(i + 1);
+    } catch (error) {
+      announce(`Correction failed: ${error.message}`);
+      queue.prepend(errorMessage(error));
+    }
+  }
+
+  function draw() {
+    if (items.length === 0) {
+      queue.replaceChildren(h('p', { class: 'notice' }, 'Nothing to review.'));
+      return;
+    }
+    const rows = items.map((t, i) => {
+      const select = h('select', { 'aria-label': `Category for ${t.merchant_name ?? t.transaction_id} ${t.amount}`, tabindex: -1 }, categories.map((c) => h('option', { value: c, selected: c === t.category }, c)));
+      select.value = t.category ?? 'UNCATEGORIZED';
+      const save = h('button', { type: 'button', class: 'secondary', tabindex: -1, onclick: () => correct(i, select.value) }, 'Save');
+      const row = h(
+        'tr',
+        { tabindex: i === 0 ? 0 : -1, 'aria-selected': String(i === 0), 'data-transaction-id': t.transaction_id, 'data-corrected': corrected.has(t.transaction_id) ? 'true' : null },
+        h('td', {}, t.date),
+        h('td', {}, t.merchant_name ?? ''),
+        h('td', { class: 'hide-narrow' }, t.description ?? ''),
+        h('td', { class: 'num' }, money(t.amount, t.currency)),
+        h('td', {}, categoryCell(t)),
+        h('td', {}, select, ' ', save),
+      );
+      row.addEventListener('keydown', (event) => {
+        if (event.target !== row || event.altKey || event.ctrlKey || event.metaKey) return;
+        if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+          event.preventDefault();
+          focusRow(i + (event.key === 'ArrowDown' ? 1 : -1));
+        } else if (keyOf.has(event.key.toLowerCase())) {
+          event.preventDefault();
+          correct(i, keyOf.get(event.key.toLowerCase()));
+        } else if (event.key === 'Enter') {
+          event.preventDefault();
+          select.tabIndex = 0;
+          save.tabIndex = 0;
+          select.focus();
+        }
+      });
+      return row;
+    });
+    queue.replaceChildren(
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { role: 'grid', 'aria-label': 'Transactions to review', 'aria-describedby': 'review-help' },
+          h('thead', {}, h('tr', {}, ['Date', 'Merchant', 'Description', 'Amount', 'Category', 'Correct to'].map((label, c) => h('th', { scope: 'col', class: c === 2 ? 'hide-narrow' : c === 3 ? 'num' : null }, label)))),
+          h('tbody', {}, rows),
+        ),
+      ),
+    );
+  }
+
+  async function load() {
+    try {
+      const all = await readTransactions(accountId);
+      items = all.filter(needsReview).sort((a, b) => {
+        const [ma, mb] = [magnitude(a.amount), magnitude(b.amount)];
+        return ma === mb ? 0 : ma > mb ? -1 : 1;
+      });
+      draw();
+      return all;
+    } catch (error) {
+      queue.replaceChildren(errorMessage(error));
+      return [];
+    }
+  }
+
+  function showLearned(all) {
+    const merchants = new Set([...corrected.values()].map((t) => (t.merchant_name ?? '').toLowerCase()));
+    const siblings = all.filter((t) => !corrected.has(t.transaction_id) && t.category_source?.startsWith('learned:'));
+    learned.replaceChildren(
+      siblings.length === 0
+        ? h('p', { class: 'notice' }, 'No transaction got a learned category yet.')
+        : h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { id: 'learned' },
+              h('caption', {}, 'Transactions categorized from your corrections'),
+              h('thead', {}, h('tr', {}, ['Date', 'Merchant', 'Amount', 'Category', 'Corrected merchant'].map((l) => h('th', { scope: 'col' }, l)))),
+              h(
+                'tbody',
+                {},
+                siblings.map((t) =>
+                  h(
+                    'tr',
+                    { 'data-transaction-id': t.transaction_id },
+                    h('td', {}, t.date),
+                    h('td', {}, t.merchant_name ?? ''),
+                    h('td', { class: 'num' }, money(t.amount, t.currency)),
+                    h('td', {}, categoryCell(t)),
+                    h('td', {}, merchants.has((t.merchant_name ?? '').toLowerCase()) ? 'yes' : ''),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    );
+  }
+
+  reenrich.addEventListener('click', async () => {
+    reenrich.disabled = true;
+    try {
+      const started = await api(`/api/accounts/${encodeURIComponent(accountId)}/reenrich`, { method: 'POST', body: {} });
+      reenrichStatus.textContent = `Re-enriching ${started.transactions} transactions…`;
+      const poll = async () => {
+        const state = await api(started.status_url);
+        const done = state.counts.completed + state.counts.failed;
+        reenrichStatus.textContent = `Re-enrichment ${state.status.replaceAll('_', ' ')}: ${done} of ${state.counts.total}.`;
+        if (state.status === 'pending' || state.status === 'processing') {
+          timer = setTimeout(poll, POLL_MS);
+          return;
+        }
+        reenrich.disabled = false;
+        showLearned(await load());
+      };
+      await poll();
+    } catch (error) {
+      reenrich.disabled = false;
+      reenrichStatus.textContent = `Re-enrichment failed: ${error.message}`;
+    }
+  });
+
+  await load();
+}

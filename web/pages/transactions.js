@@ -1,0 +1,21 @@
+import { h, money, statusBadge } from '../dom.js';
+
+/** The columns of a transactions table, as §5 and §11 return transactions. */
+export function transactionColumns({ withBatch = false } = {}) {
+  return [
+    { label: 'Date', cell: (t) => t.date },
+    { label: 'ID', narrow: true, cell: (t) => t.transaction_id },
+    { label: 'Merchant', cell: (t) => t.merchant_name ?? '' },
+    { label: 'Description', narrow: true, cell: (t) => t.description ?? '' },
+    { label: 'Amount', num: true, cell: (t) => money(t.amount, t.currency) },
+    { label: 'Category', cell: (t) => categoryCell(t) },
+    { label: 'Status', cell: (t) => [statusBadge(t.status), t.removed_at ? ' removed' : null, t.pending ? ' bank pending' : null] },
+    withBatch ? { label: 'Batch', narrow: true, cell: (t) => (t.batch_id ? h('a', { href: `#/batches/${t.batch_id}` }, t.batch_id.slice(0, 8)) : '') } : null,
+  ].filter(Boolean);
+}
+
+export function categoryCell(t) {
+  if (!t.category) return h('span', { class: 'notice' }, '—');
+  const confidence = t.category_confidence === null || t.category_confidence === undefined ? '' : ` ${Math.round(t.category_confidence * 100)}%`;
+  return [t.category, h('br'), h('small', { class: 'notice' }, `${t.category_source ?? ''}${confidence}${t.category_locked ? ' · locked' : ''}`)];
+}
