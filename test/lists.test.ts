@@ -290,4 +290,39 @@ describe('GET /api/reports/account/{account_id}/monthly (§15)', () => {
   it('when the key lacks the reports scope, then 403 forbidden', async () => {
     expect((await get('/api/reports/account/M-USD/monthly', ingestKey)).json()).toMatchObject({ status: 403, code: 'forbidden' });
   });
+
+  it('when transactions are bank-pending or removed (§10), then include_pending=false leaves out the pending ones and removed ones count nowhere', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/',
+      headers: { ...bearer(ingestKey), 'content-type': 'application/json' },
+      payload: {
+        account: { account_id: 'M-LIFE', currency: 'USD' },
+        transactions: [
+          { transaction_id: 'P1', date: '2026-06-03', amount: '-40.00', pending: true },
+          { transaction_id: 'X1', date: '2026-06-04', amount: '-7.00' },
+          { transaction_id: 'X2', date: '2026-06-05', amount: '-1000.00' },
+          { transaction_id: 'X3', date: '2026-07-01', amount: '-3.00' },
+        ],
+      },
+    });
+    expect(response.statusCode).toBe(202);
+    const removed = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/remove',
+      headers: { ...bearer(ingestKey), 'content-type': 'application/json' },
+      payload: { account_id: 'M-LIFE', transaction_ids: ['X2', 'X3'] },
+    });
+    expect(removed.statusCode).toBe(200);
+
+    const withPending = (await monthly('M-LIFE')).json();
+    expect(withPending.months).toEqual([{ month: '2026-06', total_spend: '47.00', total_income: '0.00', net: '-47.00', categories: [] }]);
+    const posted = (await monthly('M-LIFE', '?include_pending=false')).json();
+    expect(posted).toMatchObject({ include_pending: false, months: [{ month: '2026-06', total_spend: '7.00', total_income: '0.00', net: '-7.00' }] });
+
+    const accounts = (await get('/api/accounts?limit=1000')).json().accounts;
+    expect(accounts.find((a: { account_id: string }) => a.account_id === 'M-LIFE')).toMatchObject({ transaction_count: 2 });
+    const batch = (await get('/api/batches?limit=1', ingestKey)).json().batches[0];
+    expect(batch).toMatchObject({ batch_id: response.json().batch_id, counts: { total: 2 } });
+  });
 });

@@ -72,8 +72,9 @@ export class AuthService {
   }
 }
 
-/** Throws `forbidden` unless the principal holds the scope, or one of the scopes when given several. */
+/** Throws `forbidden` unless the principal holds the scope. */
+/** The key must hold the scope, or one of the scopes when several are accepted. */
 export function requireScope(principal: Principal, scope: Scope | readonly Scope[]): void {
-  const anyOf: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
-  if (!anyOf.some((s) => principal.scopes.has(s))) throw new AppError('forbidden', `This API key lacks the ${anyOf.map((s) => `"${s}"`).join(' or ')} scope.`);
+  const accepted: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
+  if (!accepted.some((s) => principal.scopes.has(s))) throw new AppError('forbidden', `This API key lacks the "${accepted.join('" or "')}" scope.`);
 }

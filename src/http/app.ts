@@ -12,7 +12,9 @@ import { categoryRoutes } from './routes/categories.routes.js';
 import { consoleRoutes } from './routes/console.routes.js';
 import { listRoutes } from './routes/lists.routes.js';
 import { operationsRoutes } from './routes/operations.routes.js';
-import { ingestionRoutes } from './routes/ingestion.routes.js';
+import { ingestionRoutes, removalRoutes } from './routes/ingestion.routes.js';
+import { accountTransactionRoutes } from './routes/account-transactions.routes.js';
+import { changeRoutes } from './routes/changes.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -57,6 +59,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(async (api) => {
     registerAuth(api, container.auth, new RateLimiter(container.config.rateLimitPerSecond));
     ingestionRoutes(api, container.ingestion);
+    removalRoutes(api, container.ingestion);
+    accountTransactionRoutes(api, container.transactions);
+    changeRoutes(api, container.changes);
     batchRoutes(api, container.batches);
     reportRoutes(api, container.reports);
     categoryRoutes(api);

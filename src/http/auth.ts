@@ -8,7 +8,7 @@ declare module 'fastify' {
     principal: Principal;
   }
   interface FastifyContextConfig {
-    /** The scope a route needs, or a list of which any one will do; absent means any valid key. */
+    /** The scope a route needs, or the scopes of which it needs one; absent means any valid key. */
     scope?: Scope | readonly Scope[];
   }
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../infra/db.js';
+import { TRANSACTION_COLUMNS, type TransactionRow } from '../transactions/transaction.repository.js';
 
 export interface BatchRow {
   id: string;
@@ -12,22 +13,6 @@ export interface BatchRow {
   failed: number;
 }
 
-export interface BatchTransactionRow {
-  id: number;
-  transaction_id: string;
-  date: string;
-  amount: string;
-  currency: string;
-  merchant_name: string | null;
-  description: string | null;
-  category: string | null;
-  category_confidence: number | null;
-  category_source: string | null;
-  status: string;
-  attempts: number;
-  error: string | null;
-}
-
 // Batches (b) with their account (a) and their transactions counted by status (c), for a BatchRow.
 const BATCHES_WITH_COUNTS = `FROM batches b
        JOIN accounts a ON a.id = b.account_id
@@ -36,8 +21,10 @@ const BATCHES_WITH_COUNTS = `FROM batches b
                 count(*) FILTER (WHERE t.status = 'processing')::int AS processing,
                 count(*) FILTER (WHERE t.status = 'completed')::int  AS completed,
                 count(*) FILTER (WHERE t.status = 'failed')::int     AS failed,
-                max(t.completed_at)                                  AS last_finished_at
-           FROM transactions t WHERE t.batch_id = b.id
+                -- A transaction modified into this batch may have finished before the batch existed.
+                greatest(max(t.completed_at), b.created_at)          AS last_finished_at
+           -- Removed transactions count nowhere (contract §10).
+           FROM transactions t WHERE t.batch_id = b.id AND t.removed_at IS NULL
        ) c`;
 
 /** The integration's batch with its transactions counted by status; another integration's batch is not found. */
@@ -58,13 +45,12 @@ export async function batchBelongsTo(db: Queryable, integrationId: number, batch
 }
 
 /** One page of a batch's transactions in insertion order, after the row id `afterId`. */
-export async function listBatchTransactions(db: Queryable, batchId: string, afterId: number, limit: number): Promise<BatchTransactionRow[]> {
-  const { rows } = await db.query<BatchTransactionRow>(
-    `SELECT id, transaction_id, date, amount::text AS amount, currency::text AS currency, merchant_name, description,
-            category, category_confidence, category_source, status, attempts, error
-       FROM transactions
-      WHERE batch_id = $1 AND id > $2
-      ORDER BY id
+export async function listBatchTransactions(db: Queryable, batchId: string, afterId: number, limit: number): Promise<TransactionRow[]> {
+  const { rows } = await db.query<TransactionRow>(
+    `SELECT ${TRANSACTION_COLUMNS}
+       FROM transactions t
+      WHERE t.batch_id = $1 AND t.id > $2
+      ORDER BY t.id
       LIMIT $3`,
     [batchId, afterId, limit],
   );

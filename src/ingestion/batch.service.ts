@@ -1,16 +1,19 @@
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
-import { decodeCursor, pageOf, parseLimit } from '../domain/paging.js';
+import { decodeCursor, encodeCursor, parseLimitParam } from '../domain/query-params.js';
 import { asUnavailable } from '../infra/db.js';
-import { batchBelongsTo, findBatchWithCounts, listBatches, listBatchTransactions, type BatchRow } from './batch.repository.js';
+import { batchBelongsTo, findBatchWithCounts, listBatches, listBatchTransactions, type BatchListPosition, type BatchRow } from './batch.repository.js';
 import type { BatchListPage, BatchListQuery, BatchTransactionsPage, BatchView } from './batch.schemas.js';
+import { toTransactionView } from '../transactions/transaction.repository.js';
 
-// Inside a transactions cursor: the last row id seen.
-const TRANSACTION_CURSOR = /^t:(\d{1,15})$/;
-// Inside a batch list cursor: the last batch's created_at in microseconds and its id.
-const BATCH_CURSOR = /^b:(\d{1,19}):([0-9a-f-]{36})$/;
-const BATCH_STATUSES: ReadonlySet<string> = new Set(['pending', 'processing', 'completed', 'completed_with_errors']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BATCH_STATUSES: ReadonlySet<string> = new Set(['pending', 'processing', 'completed', 'completed_with_errors']);
+// Cursors hold the last transaction's row id, or the last batch's created_at (microseconds) and id.
+const TRANSACTIONS_CURSOR = 'batch-transactions';
+const BATCHES_CURSOR = 'batches';
+const isRowId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isBatchPosition = (value: unknown): value is BatchListPosition =>
+  typeof value === 'object' && value !== null && /^\d{1,19}$/.test(String((value as BatchListPosition).createdAtMicros)) && UUID.test(String((value as BatchListPosition).id));
 
 export class BatchService {
   constructor(private readonly pool: pg.Pool) {}
@@ -24,35 +27,36 @@ export class BatchService {
 
   async listTransactions(integrationId: number, batchId: string, query: { limit?: string; cursor?: string }): Promise<BatchTransactionsPage> {
     requireBatchId(batchId);
-    const limit = parseLimit(query.limit);
-    const afterId = query.cursor === undefined ? 0 : Number(decodeCursor(query.cursor, TRANSACTION_CURSOR)[0]);
+    const limit = parseLimitParam(query.limit);
+    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor, TRANSACTIONS_CURSOR, isRowId);
     const id = batchId.toLowerCase();
     if (!(await batchBelongsTo(this.pool, integrationId, id).catch(rethrowUnavailable))) throw new AppError('not_found', `No batch ${batchId}.`);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listBatchTransactions(this.pool, id, afterId, limit + 1).catch(rethrowUnavailable);
-    const page = pageOf(rows, limit, (last) => `t:${last.id}`);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
     return {
-      transactions: page.items.map(({ id: _id, status, ...rest }) => ({ ...rest, status: status as BatchTransactionsPage['transactions'][number]['status'] })),
-      next_cursor: page.nextCursor,
+      transactions: page.map(toTransactionView),
+      next_cursor: rows.length > limit && last ? encodeCursor(TRANSACTIONS_CURSOR, last.pk) : null,
     };
   }
 
   /** The integration's batches, newest first, each as getBatch shows it (contract §15). */
   async listBatches(integrationId: number, query: BatchListQuery): Promise<BatchListPage> {
-    const limit = parseLimit(query.limit);
+    const limit = parseLimitParam(query.limit);
     if (query.status !== undefined && !BATCH_STATUSES.has(query.status)) {
       throw new AppError('invalid_parameter', `status must be one of ${[...BATCH_STATUSES].join(', ')}.`, {
         errors: [{ pointer: '/status', message: `must be one of ${[...BATCH_STATUSES].join(', ')}` }],
       });
     }
-    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, BATCH_CURSOR);
-    const rows = await listBatches(this.pool, integrationId, {
-      status: query.status ?? null,
-      after: after && { createdAtMicros: after[0] ?? '', id: after[1] ?? '' },
-      limit: limit + 1,
-    }).catch(rethrowUnavailable);
-    const page = pageOf(rows, limit, (last) => `b:${last.createdAtMicros}:${last.id}`);
-    return { batches: page.items.map(toView), next_cursor: page.nextCursor };
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, BATCHES_CURSOR, isBatchPosition);
+    const rows = await listBatches(this.pool, integrationId, { status: query.status ?? null, after, limit: limit + 1 }).catch(rethrowUnavailable);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      batches: page.map(toView),
+      next_cursor: rows.length > limit && last ? encodeCursor(BATCHES_CURSOR, { createdAtMicros: last.createdAtMicros, id: last.id }) : null,
+    };
   }
 }
 

@@ -16,7 +16,7 @@ export interface MonthRow {
 /**
  * An account's months over a date range, in one statement over the rollups (migrations 002, 003):
  * whole months from the monthly rollup and the edge days from the daily one, folded into their
- * months. One row a month with transactions, ascending; an account with none in range yields one
+ * months; removed transactions are in no rollup, bank-pending ones only when asked for. One row a month with transactions, ascending; an account with none in range yields one
  * row without a month, and an account the integration does not own yields no row.
  */
 export async function monthlyTotals(db: Queryable, range: SummaryRange): Promise<MonthRow[]> {
@@ -38,11 +38,11 @@ export async function monthlyTotals(db: Queryable, range: SummaryRange): Promise
                         sum(r.income) AS income, sum(r.spend_transactions) AS spend_transactions
                    FROM (SELECT mr.month, mr.category, mr.transactions, mr.spend, mr.income, mr.spend_transactions
                            FROM account_monthly_rollup mr
-                          WHERE mr.account_id = a.id AND mr.month >= $3::date AND mr.month <= $4::date
+                          WHERE mr.account_id = a.id AND mr.month >= $3::date AND mr.month <= $4::date AND ($9 OR NOT mr.pending)
                          UNION ALL
                          SELECT date_trunc('month', d.date)::date, d.category, d.transactions, d.spend, d.income, d.spend_transactions
                            FROM account_daily_rollup d
-                          WHERE d.account_id = a.id
+                          WHERE d.account_id = a.id AND ($9 OR NOT d.pending)
                             AND ((d.date >= $5::date AND d.date <= $6::date) OR (d.date >= $7::date AND d.date <= $8::date))) r
                   GROUP BY r.month, r.category) c
           GROUP BY c.month
@@ -54,6 +54,7 @@ export async function monthlyTotals(db: Queryable, range: SummaryRange): Promise
       range.integrationId,
       range.accountExternalId,
       ...rangeParameters(range.ranges),
+      range.includePending,
     ],
   });
   return rows;
