@@ -73,6 +73,8 @@ beforeAll(async () => {
     ],
   });
   browser = await launchBrowser();
+  // A step that cannot happen fails with its own message, well inside the test's time.
+  browser.page.setDefaultTimeout(10_000);
   browser.page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
   });
@@ -161,6 +163,30 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await canvasHasColour(browser.page, '#chart-income-spend', SPEND_COLOR)).toBe(true);
     await expectAccessible();
     await shot('account');
+  });
+
+  it('when the transactions table is paged and filtered, then it shows the matching rows a page at a time', async () => {
+    const table = browser.page.getByRole('region', { name: 'Transactions of ACC-CONSOLE, newest first' });
+    const shownIds = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id')));
+    await table.locator('tbody tr').first().waitFor();
+    // 52 transactions, 50 a page, newest date first: the second page holds the two of September 1 and 3.
+    expect(await table.locator('tbody tr').count()).toBe(50);
+    await browser.page.getByRole('button', { name: 'Next page' }).click();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await shownIds()).toEqual(['S-2', 'S-1']);
+    await browser.page.getByRole('button', { name: 'Previous page' }).click();
+    await browser.page.getByText('Page 1').waitFor();
+
+    await browser.page.locator('#tx-status').selectOption('completed');
+    await browser.page.locator('#tx-category').selectOption('TRAVEL');
+    await expect.poll(shownIds, { timeout: 10_000 }).toEqual(['S-11']);
+    await browser.page.locator('#tx-category').selectOption('');
+    await expect.poll(async () => (await shownIds()).length, { timeout: 10_000 }).toBe(50);
+    await browser.page.getByLabel('Search this page').fill('portland');
+    expect(await shownIds()).toEqual(['S-10']);
+    await expectAccessible();
+    await browser.page.getByLabel('Search this page').fill('');
+    await browser.page.locator('#tx-status').selectOption('');
   });
 
   it('when a date range is applied, then the cards show that range\'s summary', async () => {

@@ -29,7 +29,8 @@ export function announce(message) {
 export function table({ caption, columns, rows, rowProps }) {
   return h(
     'div',
-    { class: 'table-wrap' },
+    // A region that may scroll sideways must be reachable by keyboard.
+    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption },
     h(
       'table',
       {},

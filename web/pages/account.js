@@ -143,16 +143,22 @@ export async function accountPage(main, { params: [accountId], signal }) {
     );
   }
 
+  let latest = 0;
   async function loadTransactions(at) {
+    // Filters may change faster than answers come back: only the latest request's answer is shown.
+    const request = ++latest;
     try {
-      page = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions`, {
+      const answer = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions`, {
         query: { ...range(), category: category.value, status: status.value, limit: PAGE_SIZE, cursor: cursors[at] },
       });
+      if (request !== latest) return;
+      page = answer;
       index = at;
       cursors = cursors.slice(0, at + 1);
       if (page.next_cursor) cursors.push(page.next_cursor);
       drawTransactions();
     } catch (error) {
+      if (request !== latest) return;
       rows.replaceChildren(errorMessage(error));
       pager.replaceChildren();
     }

@@ -125,7 +125,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
     queue.replaceChildren(
       h(
         'div',
-        { class: 'table-wrap' },
+        { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transactions to review' },
         h(
           'table',
           { role: 'grid', 'aria-label': 'Transactions to review', 'aria-describedby': 'review-help' },
@@ -159,7 +159,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
         ? h('p', { class: 'notice' }, 'No transaction got a learned category yet.')
         : h(
             'div',
-            { class: 'table-wrap' },
+            { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Learned categories' },
             h(
               'table',
               { id: 'learned' },
