@@ -163,6 +163,8 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await canvasHasColour(browser.page, '#chart-income-spend', SPEND_COLOR)).toBe(true);
     await expectAccessible();
     await shot('account');
+    // What fits in a 1280×800 window: the picture in the README (docs/console-account.png).
+    await browser.page.screenshot({ path: `${ARTIFACTS}/console-account-window.png` });
   });
 
   it('when the transactions table is paged and filtered, then it shows the matching rows a page at a time', async () => {
