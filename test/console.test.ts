@@ -191,6 +191,25 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.locator('#tx-status').selectOption('');
   });
 
+  it('when the review queue opens, then uncategorized spend is listed largest first and arrow keys move between rows', async () => {
+    await browser.page.getByRole('link', { name: 'Open the review queue' }).click();
+    await browser.page.getByRole('heading', { name: 'Review queue: ACC-CONSOLE' }).waitFor();
+    const rows = browser.page.getByRole('grid', { name: 'Transactions to review' }).locator('tbody tr');
+    await rows.first().waitFor();
+    const ids = await rows.evaluateAll((all) => all.map((r) => r.getAttribute('data-transaction-id')));
+    // The two Zqx Holdings payments have no category; -310.00 is the larger.
+    expect(ids.indexOf('S-8')).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf('S-8')).toBeLessThan(ids.indexOf('S-12'));
+    await rows.first().focus();
+    await browser.page.keyboard.press('ArrowDown');
+    expect(await rows.nth(1).evaluate((row) => row === (row.ownerDocument.activeElement as unknown))).toBe(true);
+    expect(await rows.nth(1).getAttribute('aria-selected')).toBe('true');
+    await expectAccessible();
+    await shot('review');
+    await browser.page.getByRole('link', { name: 'Back to the account' }).click();
+    await browser.page.locator('[data-field="total_spend"]').waitFor();
+  });
+
   it('when a date range is applied, then the cards show that range\'s summary', async () => {
     await browser.page.getByLabel('From', { exact: true }).fill('2026-10-01');
     await browser.page.getByLabel('To', { exact: true }).fill('2026-10-31');
