@@ -232,6 +232,21 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('when the system prefers a dark scheme, then the console turns dark and keeps its contrast', async () => {
+    await browser.page.emulateMedia({ colorScheme: 'dark' });
+    await browser.page.reload();
+    await browser.page.locator('[data-field="total_spend"]').waitFor();
+    const background = await browser.page.evaluate(() => {
+      const { document, getComputedStyle } = globalThis as unknown as { document: { documentElement: unknown }; getComputedStyle(el: unknown): { backgroundColor: string } };
+      return getComputedStyle(document.documentElement).backgroundColor;
+    });
+    expect(background).toBe('rgb(15, 20, 25)');
+    expect(await canvasHasColour(browser.page, '#chart-income-spend', INCOME_COLOR)).toBe(true);
+    await expectAccessible();
+    await shot('account-dark');
+    await browser.page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('when the user signs out, then the key is gone and pages ask for it again', async () => {
     await browser.page.getByRole('button', { name: 'Sign out' }).click();
     await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
