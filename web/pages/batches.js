@@ -43,31 +43,35 @@ export async function batchesPage(main, { signal }) {
   let shown = [];
   let cursor = null;
   let timer;
-  const finished = new Set();
 
+  let drawn = '';
   const draw = () => {
+    // Redrawn only when something changed, and the focused link keeps focus, so polling never moves a keyboard user.
+    const fingerprint = JSON.stringify([shown, cursor]);
+    if (fingerprint === drawn) return;
+    drawn = fingerprint;
+    const focused = list.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
     list.replaceChildren(
       shown.length === 0
         ? h('p', { class: 'notice' }, 'No batches yet.')
         : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }) }),
     );
     pager.replaceChildren(cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
+    if (focused) [...list.querySelectorAll('a')].find((a) => a.getAttribute('href') === focused)?.focus();
   };
 
   async function refresh() {
     try {
-      // The first page is re-read; older pages already loaded keep their rows until reloaded.
-      const page = await api('/api/batches', { query: { status: status.value, limit: 50 } });
-      const older = shown.slice(50).filter((b) => !page.batches.some((p) => p.batch_id === b.batch_id));
-      for (const b of page.batches) {
-        const done = b.status === 'completed' || b.status === 'completed_with_errors';
-        if (done && !finished.has(b.batch_id) && shown.some((s) => s.batch_id === b.batch_id && s.status !== b.status)) {
-          announce(`Batch ${b.batch_id.slice(0, 8)} ${b.status.replaceAll('_', ' ')}.`);
+      // As many of the newest batches as are shown are read again, so progress and new batches both appear.
+      const page = await api('/api/batches', { query: { status: status.value, limit: Math.min(Math.max(shown.length, 50), 1000) } });
+      for (const batch of page.batches) {
+        const before = shown.find((b) => b.batch_id === batch.batch_id);
+        if (before && before.status !== batch.status && (batch.status === 'completed' || batch.status === 'completed_with_errors')) {
+          announce(`Batch ${batch.batch_id.slice(0, 8)} ${batch.status.replaceAll('_', ' ')}.`);
         }
-        if (done) finished.add(b.batch_id);
       }
-      shown = [...page.batches, ...older];
-      if (older.length === 0) cursor = page.next_cursor;
+      shown = page.batches;
+      cursor = page.next_cursor;
       draw();
     } catch (error) {
       list.replaceChildren(errorMessage(error));
@@ -88,6 +92,7 @@ export async function batchesPage(main, { signal }) {
 
   status.addEventListener('change', () => {
     clearTimeout(timer);
+    drawn = '';
     shown = [];
     cursor = null;
     refresh();
