@@ -57,7 +57,6 @@ export async function reviewPage(main, { params: [accountId], signal }) {
   );
 
   let items = [];
-  const corrected = new Map();
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
 
@@ -76,7 +75,6 @@ export async function reviewPage(main, { params: [accountId], signal }) {
     try {
       const updated = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions/${encodeURIComponent(t.transaction_id)}`, { method: 'PATCH', body: { category } });
       items[i] = updated;
-      corrected.set(updated.transaction_id, updated);
       announce(`${t.merchant_name ?? t.transaction_id} corrected to ${category}.`);
       draw();
       focusRow(i + 1);
@@ -97,7 +95,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       const save = h('button', { type: 'button', class: 'secondary', tabindex: -1, onclick: () => correct(i, select.value) }, 'Save');
       const row = h(
         'tr',
-        { tabindex: i === 0 ? 0 : -1, 'aria-selected': String(i === 0), 'data-transaction-id': t.transaction_id, 'data-corrected': corrected.has(t.transaction_id) ? 'true' : null },
+        { tabindex: i === 0 ? 0 : -1, 'aria-selected': String(i === 0), 'data-transaction-id': t.transaction_id, 'data-corrected': t.category_locked ? 'true' : null },
         h('td', {}, t.date),
         h('td', {}, t.merchant_name ?? ''),
         h('td', { class: 'hide-narrow' }, t.description ?? ''),
@@ -152,8 +150,9 @@ export async function reviewPage(main, { params: [accountId], signal }) {
   }
 
   function showLearned(all) {
-    const merchants = new Set([...corrected.values()].map((t) => (t.merchant_name ?? '').toLowerCase()));
-    const siblings = all.filter((t) => !corrected.has(t.transaction_id) && t.category_source?.startsWith('learned:'));
+    // Corrections are the locked rows, whether made in this visit or before.
+    const merchants = new Set(all.filter((t) => t.category_locked).map((t) => (t.merchant_name ?? '').toLowerCase()));
+    const siblings = all.filter((t) => !t.category_locked && t.category_source?.startsWith('learned:'));
     learned.replaceChildren(
       siblings.length === 0
         ? h('p', { class: 'notice' }, 'No transaction got a learned category yet.')
@@ -164,7 +163,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
               'table',
               { id: 'learned' },
               h('caption', {}, 'Transactions categorized from your corrections'),
-              h('thead', {}, h('tr', {}, ['Date', 'Merchant', 'Amount', 'Category', 'Corrected merchant'].map((l) => h('th', { scope: 'col' }, l)))),
+              h('thead', {}, h('tr', {}, ['Date', 'Merchant', 'Amount', 'Category', 'Merchant you corrected'].map((l) => h('th', { scope: 'col' }, l)))),
               h(
                 'tbody',
                 {},
