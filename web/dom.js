@@ -66,3 +66,15 @@ export function dateTime(iso) {
 export function errorMessage(error) {
   return h('p', { class: 'error', role: 'alert' }, error?.message ?? String(error));
 }
+
+/**
+ * Replaces a region that is redrawn while the user may be in it (polling): the focused link or
+ * button is found again by its href or label afterwards, so a keyboard user keeps their place.
+ */
+export function replaceKeepingFocus(container, ...children) {
+  const active = container.contains(document.activeElement) ? document.activeElement : null;
+  const identity = (el) => el.getAttribute('href') ?? el.getAttribute('aria-label') ?? el.textContent;
+  const wanted = active ? [active.tagName, identity(active)] : null;
+  container.replaceChildren(...children);
+  if (wanted) [...container.querySelectorAll(wanted[0])].find((el) => identity(el) === wanted[1])?.focus();
+}

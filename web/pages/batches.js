@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { announce, dateTime, errorMessage, h, statusBadge, table } from '../dom.js';
+import { announce, dateTime, errorMessage, h, replaceKeepingFocus, statusBadge, table } from '../dom.js';
 
 const POLL_MS = 2000;
 const STATUSES = ['pending', 'processing', 'completed', 'completed_with_errors'];
@@ -46,18 +46,17 @@ export async function batchesPage(main, { signal }) {
 
   let drawn = '';
   const draw = () => {
-    // Redrawn only when something changed, and the focused link keeps focus, so polling never moves a keyboard user.
+    // Redrawn only when something changed, keeping the focused link, so polling never moves a keyboard user.
     const fingerprint = JSON.stringify([shown, cursor]);
     if (fingerprint === drawn) return;
     drawn = fingerprint;
-    const focused = list.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
-    list.replaceChildren(
+    replaceKeepingFocus(
+      list,
       shown.length === 0
         ? h('p', { class: 'notice' }, 'No batches yet.')
         : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }) }),
     );
     pager.replaceChildren(cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
-    if (focused) [...list.querySelectorAll('a')].find((a) => a.getAttribute('href') === focused)?.focus();
   };
 
   async function refresh() {

@@ -1,8 +1,10 @@
 import { api } from '../api.js';
-import { dateTime, errorMessage, h, table } from '../dom.js';
+import { announce, dateTime, errorMessage, h, replaceKeepingFocus, table } from '../dom.js';
 
-/** Webhook endpoints (contract §13) and their deliveries, with a retry for each. */
-export async function webhooksPage(main) {
+const POLL_MS = 2000;
+
+/** Webhook endpoints (contract §13) and their deliveries, re-read while shown, with a retry for each. */
+export async function webhooksPage(main, { signal }) {
   main.append(h('h1', {}, 'Webhooks'));
   let list;
   try {
@@ -23,40 +25,56 @@ export async function webhooksPage(main) {
         { label: 'URL', cell: (w) => w.url },
         { label: 'Events', cell: (w) => w.events.join(', ') },
         { label: 'Created', narrow: true, cell: (w) => dateTime(w.created_at) },
-        { label: 'Deliveries', cell: (w) => h('button', { type: 'button', class: 'secondary', onclick: () => showDeliveries(w) }, 'Show') },
+        { label: 'Deliveries', cell: (w) => h('button', { type: 'button', class: 'secondary', 'aria-label': `Show deliveries to ${w.url}`, onclick: () => show(w) }, 'Show') },
       ],
       rows: list.webhooks,
     }),
     deliveries,
   );
 
-  async function showDeliveries(webhook) {
+  let timer;
+  signal.addEventListener('abort', () => clearTimeout(timer));
+
+  async function retry(webhook, delivery) {
+    try {
+      await api(`/api/webhooks/${webhook.id}/deliveries/${delivery.delivery_id}/retry`, { method: 'POST' });
+      announce(`Delivery of ${delivery.event_type} sent again.`);
+    } catch (error) {
+      announce(`Retry failed: ${error.message}`);
+    }
+    await show(webhook);
+  }
+
+  async function show(webhook) {
+    clearTimeout(timer);
     try {
       const page = await api(`/api/webhooks/${webhook.id}/deliveries`, { query: { limit: 100 } });
-      deliveries.replaceChildren(
+      replaceKeepingFocus(
+        deliveries,
         h('h2', {}, `Deliveries to ${webhook.url}`),
-        table({
-          caption: 'Deliveries, newest first',
-          columns: [
-            { label: 'Event', cell: (d) => d.event_type },
-            { label: 'Status', cell: (d) => d.status },
-            { label: 'Attempts', num: true, cell: (d) => d.attempts },
-            { label: 'Last response', narrow: true, cell: (d) => d.last_response_status ?? d.last_error ?? '' },
-            { label: 'Next attempt', narrow: true, cell: (d) => dateTime(d.next_attempt_at) },
-            {
-              label: 'Retry',
-              cell: (d) =>
-                h('button', { type: 'button', class: 'secondary', onclick: async () => {
-                  await api(`/api/webhooks/${webhook.id}/deliveries/${d.delivery_id}/retry`, { method: 'POST' }).catch(() => {});
-                  showDeliveries(webhook);
-                } }, 'Retry now'),
-            },
-          ],
-          rows: page.deliveries,
-        }),
+        page.deliveries.length === 0
+          ? h('p', { class: 'notice' }, 'Nothing delivered yet.')
+          : table({
+              caption: `Deliveries to ${webhook.url}`,
+              columns: [
+                { label: 'Event', cell: (d) => d.event_type },
+                { label: 'Status', cell: (d) => d.status },
+                { label: 'Attempts', num: true, cell: (d) => d.attempts },
+                { label: 'Last response', cell: (d) => d.last_response_status ?? d.last_error ?? '' },
+                { label: 'Next attempt', narrow: true, cell: (d) => (d.next_attempt_at ? dateTime(d.next_attempt_at) : '') },
+                { label: 'Created', narrow: true, cell: (d) => dateTime(d.created_at) },
+                {
+                  label: 'Retry',
+                  cell: (d) => h('button', { type: 'button', class: 'secondary', 'aria-label': `Retry ${d.event_type} delivery ${d.delivery_id.slice(0, 8)}`, onclick: () => retry(webhook, d) }, 'Retry now'),
+                },
+              ],
+              rows: page.deliveries,
+              rowProps: (d) => ({ 'data-delivery-id': d.delivery_id, 'data-status': d.status }),
+            }),
       );
     } catch (error) {
       deliveries.replaceChildren(errorMessage(error));
     }
+    if (!signal.aborted) timer = setTimeout(() => show(webhook), POLL_MS);
   }
 }
