@@ -65,7 +65,7 @@ export async function webhooksPage(main, { signal }) {
                 { label: 'Created', narrow: true, cell: (d) => dateTime(d.created_at) },
                 {
                   label: 'Retry',
-                  cell: (d) => h('button', { type: 'button', class: 'secondary', 'aria-label': `Retry ${d.event_type} delivery ${d.delivery_id.slice(0, 8)}`, onclick: () => retry(webhook, d) }, 'Retry now'),
+                  cell: (d) => h('button', { type: 'button', class: 'secondary', 'aria-label': `Retry now: ${d.event_type} delivery ${d.delivery_id.slice(0, 8)}`, onclick: () => retry(webhook, d) }, 'Retry now'),
                 },
               ],
               rows: page.deliveries,
