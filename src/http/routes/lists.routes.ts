@@ -14,6 +14,7 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
     {
       config: { scope: 'reports' },
       schema: {
+        operationId: 'listAccounts',
         summary: "The integration's accounts with their transaction counts, oldest first",
         tags: ['reports'],
         security: [{ bearerAuth: [] }],
@@ -29,6 +30,7 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
     {
       config: { scope: ['ingest', 'reports'] },
       schema: {
+        operationId: 'listBatches',
         summary: "The integration's batches, newest first, each with its status and counts",
         tags: ['ingestion'],
         security: [{ bearerAuth: [] }],
@@ -44,6 +46,7 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
     {
       config: { scope: 'reports' },
       schema: {
+        operationId: 'getAccountMonthly',
         summary: "An account's spend, income and spend by category, month by month, over an inclusive date range",
         tags: ['reports'],
         security: [{ bearerAuth: [] }],
