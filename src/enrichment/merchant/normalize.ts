@@ -167,11 +167,11 @@ const DIGIT_NAMES = new Set(['24', '360', '365']);
 export function normalizeMerchant(input: { merchantName: string | null; description: string | null }): NormalizedMerchant {
   const source = (input.merchantName?.trim() ? input.merchantName : input.description) ?? '';
   const text = cleanText(source);
-  const key = keyOf(text);
+  const key = merchantKey(text);
   if (key !== '' || source.trim() === '') return { text, key };
   // Nothing but wording: the wording is all the line says (`Monthly Account Admin Fee`).
   const fallback = collapse(source);
-  return { text: fallback, key: keyOf(fallback) };
+  return { text: fallback, key: merchantKey(fallback) };
 }
 
 function collapse(s: string): string {
@@ -215,7 +215,8 @@ function cutAtLocation(t: string): string {
   return t;
 }
 
-function keyOf(text: string): string {
+/** The key of a merchant's own name (`Dis-Chem` → `DIS CHEM`), as `normalizeMerchant` keys a line naming it. */
+export function merchantKey(text: string): string {
   const ascii = text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
