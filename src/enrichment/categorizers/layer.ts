@@ -31,6 +31,11 @@ export interface CategorizationLayer {
   categorize(line: LineFacts, signal?: AbortSignal): Categorization | undefined | Promise<Categorization | undefined>;
 }
 
+/** A layer that answers at once, from what the process holds (the standard layers). */
+export interface LocalLayer extends CategorizationLayer {
+  categorize(line: LineFacts): Categorization | undefined;
+}
+
 export function describeLine(transaction: CategorizableTransaction): LineFacts {
   const merchant = normalizeMerchant({ merchantName: transaction.merchantName, description: transaction.description });
   const hasName = transaction.merchantName !== null && transaction.merchantName.trim() !== '';

@@ -1,6 +1,6 @@
 import { BrandIndex } from './brands/brand-index.js';
 import type { CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
-import { describeLine, type CategorizationLayer, type LineFacts } from './layer.js';
+import { describeLine, type CategorizationLayer, type LineFacts, type LocalLayer } from './layer.js';
 import { brandLayer, lexiconLayer, mccLayer, RULE_BANDS, rulesLayer, STRONG_CONFIDENCE } from './layers.js';
 import { LexiconIndex } from './lexicon.js';
 import { RulesCategorizer } from './rules.categorizer.js';
@@ -13,9 +13,9 @@ const LAYERS_VERSION = 2;
 /** The standard layers, in order of measured precision, split where a learned layer would go. */
 export interface StandardLayers {
   /** Merchant category codes, bank wording, curated and indexed brands: answers of 0.9 and more. */
-  readonly strong: readonly CategorizationLayer[];
+  readonly strong: readonly LocalLayer[];
   /** Keywords, lexicons, brands inside the line, generic and transfer words. */
-  readonly weak: readonly CategorizationLayer[];
+  readonly weak: readonly LocalLayer[];
   readonly version: string;
 }
 
@@ -90,10 +90,9 @@ export class LayeredCategorizer implements Categorizer {
   }
 }
 
-function answerOf(line: LineFacts, layers: readonly CategorizationLayer[], strongOnly: boolean): Categorization | undefined {
+function answerOf(line: LineFacts, layers: readonly LocalLayer[], strongOnly: boolean): Categorization | undefined {
   for (const layer of layers) {
     const answer = layer.categorize(line);
-    if (answer instanceof Promise) throw new Error(`layer ${layer.name} is asynchronous; use categorize()`);
     if (answer !== undefined && (!strongOnly || answer.confidence >= STRONG_CONFIDENCE)) return answer;
   }
   return undefined;

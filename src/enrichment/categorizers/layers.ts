@@ -1,6 +1,6 @@
 import type { Categorization } from './categorizer.js';
 import type { BrandCandidate, BrandIndex, BrandMatch } from './brands/brand-index.js';
-import type { CategorizationLayer, LineFacts } from './layer.js';
+import type { LineFacts, LocalLayer } from './layer.js';
 import type { LexiconIndex } from './lexicon.js';
 import { categoryOfMcc } from './mcc.js';
 import type { RuleMatch, RulesCategorizer } from './rules.categorizer.js';
@@ -35,7 +35,7 @@ export const STRONG_CONFIDENCE = 0.9;
 const BANK_CATEGORIES: ReadonlySet<RuleCategory> = new Set(['INCOME', 'TRANSFER_IN', 'TRANSFER_OUT', 'LOAN_PAYMENTS', 'BANK_FEES']);
 
 /** A merchant category code sent by the feed. */
-export function mccLayer(): CategorizationLayer {
+export function mccLayer(): LocalLayer {
   return {
     name: 'mcc',
     categorize(line) {
@@ -69,7 +69,7 @@ export const RULE_BANDS = {
 } satisfies Record<string, RuleBand>;
 
 /** The answer of the rules categorizer when its winning rule falls in the band. */
-export function rulesLayer(rules: RulesCategorizer, band: RuleBand): CategorizationLayer {
+export function rulesLayer(rules: RulesCategorizer, band: RuleBand): LocalLayer {
   return {
     name: 'rules',
     categorize(line) {
@@ -94,7 +94,7 @@ function calibratedRuleConfidence({ rule, confidence, truncated }: RuleMatch): n
  * the brand (`Checkers Ballito`, `SHELL OIL 5744`); `inside`: the brand stands later in the line
  * and is distinctive (several words, or a long word that is no common word).
  */
-export function brandLayer(index: BrandIndex, lexicon: LexiconIndex, where: 'start' | 'inside'): CategorizationLayer {
+export function brandLayer(index: BrandIndex, lexicon: LexiconIndex, where: 'start' | 'inside'): LocalLayer {
   return {
     name: 'brands',
     categorize(line) {
@@ -124,7 +124,7 @@ function decideBrand(match: BrandMatch, line: LineFacts, lexicon: LexiconIndex, 
 }
 
 /** Words naming a kind of business, in the languages of our markets. */
-export function lexiconLayer(lexicon: LexiconIndex): CategorizationLayer {
+export function lexiconLayer(lexicon: LexiconIndex): LocalLayer {
   return {
     name: 'lexicon',
     categorize(line) {

@@ -99,9 +99,7 @@ export class BrandIndex {
     const here = list.filter((c) => c.countries === '*' || countries.some((country) => (c.countries as ReadonlySet<string>).has(country)));
     const override = here.find((c) => c.override !== undefined);
     if (override) return [override];
-    // A brand of the market's own countries before a worldwide homonym (Jet the South African clothier, not Jet the fuel).
-    const local = (c: BrandCandidate) => (c.countries === '*' ? 1 : 0);
-    return here.sort((a, b) => local(a) - local(b) || a.rank - b.rank);
+    return here.sort((a, b) => a.rank - b.rank);
   }
 
   /** The longest brand the merchant key starts with, in this market. */
