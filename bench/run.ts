@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary] [-- --cpu-prof]`
+ * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary,categorize] [-- --cpu-prof]`
  *
  * Measures the pipeline against PostgreSQL's own limits, measured in the same run on the same
  * database: a fresh database created on DATABASE_URL (the admin URL) and dropped at the end, its
@@ -22,8 +22,9 @@ import { benchIngest } from './ingest.js';
 import { renderTable, tableRows, updateReadme, type Measurements } from './report.js';
 import { round, since } from './stats.js';
 import { benchSummary } from './summary.js';
+import { benchCategorization, renderCategorization } from './categorizer-accuracy.js';
 
-const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary'] as const;
+const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary', 'categorize'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -124,6 +125,11 @@ async function main(): Promise<number> {
   measurements.design = await timed('design', () => benchDesignLatency(env, setup, settings.design));
   measurements.fairness = await timed('fairness', () => benchFairness(env, key, settings.fairness));
   measurements.summary = await timed('summary', () => benchSummary(env, target, settings.summary));
+  measurements.categorize = await timed('categorize', async () => {
+    const result = benchCategorization({ quick });
+    console.log(renderCategorization(result));
+    return result;
+  });
   const apiWarnings = api ? Object.fromEntries(api.warnings) : {};
   await api?.stop();
 
@@ -148,8 +154,10 @@ async function main(): Promise<number> {
     measurements,
     apiWarnings,
   };
-  writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(output, null, 2)}\n`);
-  log(`wrote ${fileURLToPath(new URL('./results/latest.json', import.meta.url))}`);
+  // A quick run is a smoke test: it leaves the last full run's figures alone.
+  const resultsFile = quick ? 'quick.json' : 'latest.json';
+  writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(output, null, 2)}\n`);
+  log(`wrote ${fileURLToPath(new URL(`./results/${resultsFile}`, import.meta.url))}`);
   if (!quick && phases.size === PHASES.length && !codeChanged) {
     const readme = fileURLToPath(new URL('./README.md', import.meta.url));
     if (updateReadme(readme, `${headerLine}\n\n${table}`)) log(`updated the results table in ${readme}`);

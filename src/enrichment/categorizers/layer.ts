@@ -16,7 +16,9 @@ export interface LineFacts {
   /** ISO country codes (lower case) whose brands this account meets; empty for an unknown currency. */
   readonly countries: readonly string[];
   readonly sign: 'debit' | 'credit' | null;
-  /** Merchant name and description as one normalized text (`normalizeStatementText`), for wording. */
+  /** Merchant name and description, each passed through `normalizeStatementText`, and the two as one text for wording. */
+  readonly merchantWords: string;
+  readonly descriptionWords: string;
   readonly words: string;
   readonly memo: Map<string, unknown>;
 }
@@ -40,14 +42,17 @@ export function describeLine(transaction: CategorizableTransaction): LineFacts {
   const merchant = normalizeMerchant({ merchantName: transaction.merchantName, description: transaction.description });
   const hasName = transaction.merchantName !== null && transaction.merchantName.trim() !== '';
   const descriptionKey = hasName && transaction.description ? normalizeMerchant({ merchantName: null, description: transaction.description }).key : '';
-  const words = normalizeStatementText([transaction.merchantName ?? '', transaction.description ?? ''].join(' '));
+  const merchantWords = transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '';
+  const descriptionWords = transaction.description ? normalizeStatementText(transaction.description) : '';
   return {
     transaction,
     merchant,
     descriptionKey: descriptionKey === merchant.key ? '' : descriptionKey,
     countries: countriesOfCurrency(transaction.currency),
     sign: signOf(transaction.amount),
-    words,
+    merchantWords,
+    descriptionWords,
+    words: merchantWords === '' ? descriptionWords : descriptionWords === '' ? merchantWords : `${merchantWords} ${descriptionWords}`,
     memo: new Map(),
   };
 }

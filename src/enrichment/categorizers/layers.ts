@@ -51,7 +51,7 @@ export function mccLayer(): LocalLayer {
 /** The rules pass, run once per line and shared by the rules layers. */
 function ruleMatchOf(rules: RulesCategorizer, line: LineFacts): RuleMatch | undefined {
   if (line.memo.has('rules')) return line.memo.get('rules') as RuleMatch | undefined;
-  const match = rules.match(line.transaction);
+  const match = rules.matchTexts(line.merchantWords, line.descriptionWords, line.sign);
   line.memo.set('rules', match);
   return match;
 }

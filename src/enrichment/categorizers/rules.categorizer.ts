@@ -224,10 +224,14 @@ export class RulesCategorizer implements Categorizer {
   /** The rule that decides a line and how it matched (`truncated`: only a cut-off keyword at the end), or undefined. */
   match(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): RuleMatch | undefined {
     const merchant = transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '';
-    const rawDescription = transaction.description ? normalizeStatementText(transaction.description) : '';
+    const description = transaction.description ? normalizeStatementText(transaction.description) : '';
+    return this.matchTexts(merchant, description, signOf(transaction.amount));
+  }
+
+  /** `match` over texts already passed through `normalizeStatementText`. */
+  matchTexts(merchant: string, rawDescription: string, sign: Sign): RuleMatch | undefined {
     // Many feeds repeat the merchant name as the description; matching it twice changes nothing.
     const description = rawDescription === merchant ? '' : rawDescription;
-    const sign = signOf(transaction.amount);
     const candidates = this.candidates([merchant, description]);
 
     for (let index = 0; index < this.compiled.length; index += 1) {

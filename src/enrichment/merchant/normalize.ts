@@ -121,13 +121,13 @@ const NOISE: readonly RegExp[] = [
   // US ACH addenda: `DES:PAYROLL ID:123 INDN:JANE DOE CO ID:123 PPD`, `PPD ID: 123`, `WEB ID: 123`
   /\s(?:des|id|indn|co id|orig id|desc date|co entry descr|sec|trace|eed|ind id|ind name|trn)\s?:.*$/iu,
   /\s(?:ppd|ccd|web|tel|arc|boc|pop|cie|ctx)(?:\s+id\s*:?\s*\S*)?\s*$/iu,
-  /\*\s*\d{1,2}\s+(?:MONTHS)\b\.?.*$/iu,
+  new RegExp(`\\*\\s*\\d{1,2}\\s+(?:${MONTHS})\\b\\.?.*$`, 'iu'),
   /\b\d{1,2}:\d{2}(?::\d{2})?\b/gu,
   /\b\d{3}[-.]\d{3}[-.]\d{4}\b/gu,
   /\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b/gu,
   /\b\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?\b/gu,
-  /\b\d{1,2}\.?\s?(?:MONTHS)\b\.?(?:\s?\d{2,4}\b)?/giu,
-  /\b(?:MONTHS)\s?\d{1,2}\b(?:,?\s?\d{4}\b)?/giu,
+  new RegExp(`\\b\\d{1,2}\\.?\\s?(?:${MONTHS})\\b\\.?(?:\\s?\\d{2,4}\\b)?`, 'giu'),
+  new RegExp(`\\b(?:${MONTHS})\\s?\\d{1,2}\\b(?:,?\\s?\\d{4}\\b)?`, 'giu'),
   /\b(?:on|le|am|op|el|il)\s+$/iu,
   /\b(?:card|crd|carte|karte)(?:\s?(?:no|number|nbr|ending(?: in)?|nr))?\.?:?\s?#?\s?[x*]*\d{0,4}\.?(?=\s|$)/giu,
   /\b(?:x{2,}|\*{2,})[\dx*]*/giu,
@@ -137,7 +137,7 @@ const NOISE: readonly RegExp[] = [
   /\(\s*\)/gu,
   /\([^()]*\d[^()]*\)/gu,
 ];
-const MONTH_SOURCE = MONTHS;
+const TRAILING_POSTING_DATE = new RegExp(`\\s*\\*\\s*\\d{1,2}\\s+(?:${MONTHS})\\b.*$`, 'iu');
 
 /** Legal forms, dropped from the key at the end of the name. */
 const LEGAL_FORMS = new Set(
@@ -181,7 +181,7 @@ function collapse(s: string): string {
 function cleanText(raw: string): string {
   let t = raw.replace(/[\t\n\r\f\v]/gu, ' ').trim();
   // Trailing `* 21 Oct`-style posting dates.
-  t = t.replace(new RegExp(`\\s*\\*\\s*\\d{1,2}\\s+(?:${MONTH_SOURCE})\\b.*$`, 'iu'), '');
+  t = t.replace(TRAILING_POSTING_DATE, '');
   for (let i = 0; i < 8; i += 1) {
     const before = t;
     t = t
@@ -195,7 +195,7 @@ function cleanText(raw: string): string {
   t = cutAtGap(t);
   // A store number marks where the location starts: `TARGET 00012345 MINNEAPOLIS MN`.
   t = cutAtLocation(t);
-  for (const noise of NOISE) t = t.replace(new RegExp(noise.source.replaceAll('MONTHS', MONTH_SOURCE), noise.flags), ' ');
+  for (const noise of NOISE) t = t.replace(noise, ' ');
   t = t
     .replace(/\*\s*$/u, '')
     .replace(/\s*\*\s*/gu, ' ')
