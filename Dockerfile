@@ -29,6 +29,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY migrations ./migrations
+# The brand index the layered categorizer loads at start-up (npm run build:brands).
+COPY data ./data
 # The web console: plain ES modules served by the API at /console (uPlot comes from node_modules).
 COPY web ./web
 USER node
