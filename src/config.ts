@@ -9,6 +9,11 @@ export interface Config {
   readonly dataDir: string;
   /** Port of the embedded PostgreSQL (`LUCRO_EMBEDDED_PG_PORT`), used only when DATABASE_URL is unset. */
   readonly embeddedPostgresPort: number;
+  /**
+   * PostgreSQL URL for `lucro keys` (`KEYS_DATABASE_URL`): the key administration role, which alone may
+   * create and revoke keys; undefined → `databaseUrl`.
+   */
+  readonly keysDatabaseUrl: string | undefined;
   /** Redis URL for BullMQ; undefined → in-process dispatch (single process only). */
   readonly redisUrl: string | undefined;
   readonly host: string;
@@ -75,6 +80,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     databaseUrl: optional(env, 'DATABASE_URL'),
     dataDir: path.resolve(optional(env, 'LUCRO_DATA_DIR') ?? '.lucro'),
     embeddedPostgresPort: integer(env, 'LUCRO_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    keysDatabaseUrl: optional(env, 'KEYS_DATABASE_URL'),
     redisUrl: optional(env, 'REDIS_URL'),
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),
