@@ -1,16 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
-import { AppError, type FieldProblem } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import type { IngestionService } from '../../ingestion/ingestion.service.js';
+import { batchTooLarge, FieldProblems } from '../../ingestion/ingestion.validation.js';
 import { IngestAccepted, IngestBody, IngestHeaders } from '../../ingestion/ingestion.schemas.js';
 import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
 
-export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService): void {
+export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService, maxBatchSize: number): void {
   for (const url of ['/api/integrations/transactions/', '/api/integrations/transactions']) {
     app.post(
       url,
       {
-        config: { scope: 'ingest' },
+        config: {
+          scope: 'ingest',
+          // Counted before the body is parsed or validated: an over-long batch is refused at once, never built.
+          bodyList: { member: 'transactions', max: maxBatchSize, refuse: (count) => batchTooLarge(maxBatchSize, count) },
+        },
         // Body problems go to the service, which adds the rules a schema cannot state and reports them all at once.
         attachValidation: true,
         schema: {
@@ -55,14 +60,15 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
 }
 
 /** Ajv's findings as JSON Pointers to the offending field, one message per field. */
-function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblem[] {
-  const byPointer = new Map<string, string>();
+function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblems {
+  const problems = new FieldProblems();
   for (const error of errors) {
+    if (error.keyword === 'anyOf') continue;
     const missing = (error.params as { missingProperty?: string }).missingProperty;
     const pointer = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
-    if (!byPointer.has(pointer) && error.keyword !== 'anyOf') byPointer.set(pointer, describe(error, missing));
+    problems.add(pointer || '/', describe(error, missing));
   }
-  return [...byPointer].map(([pointer, message]) => ({ pointer: pointer || '/', message }));
+  return problems;
 }
 
 function describe(error: FastifySchemaValidationError, missing: string | undefined): string {
