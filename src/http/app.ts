@@ -28,8 +28,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     },
     return503OnClosing: true,
     // A request must arrive whole within this, body included: a 1-byte/s upload cannot hold a connection.
+    // (Node reads it when the server is made, hence `http` as well.)
     requestTimeout: container.config.requestTimeoutMs,
-    http: { connectionsCheckingInterval: 1_000 },
+    http: { requestTimeout: container.config.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
     ajv: {
       // Request bodies are validated as sent: no coercion of 12.5 to "12.5", no dropped fields, every error.
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true, allowUnionTypes: true },
