@@ -1,6 +1,7 @@
 /** Turns the measurements into the one table: figure, measured, limit, ratio, target, PASS/MISS. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DesignLatencyResult, LatencyZeroResult } from './enrich.js';
+import type { BodyBombResult } from './bodies.js';
 import type { FairnessResult } from './fairness.js';
 import type { IngestResult } from './ingest.js';
 import type { SummaryResult } from './summary.js';
@@ -20,6 +21,7 @@ export interface Measurements {
   design?: DesignLatencyResult;
   fairness?: FairnessResult;
   summary?: SummaryResult;
+  bodies?: BodyBombResult;
 }
 
 const n = (value: number) => Math.round(value).toLocaleString('en');
@@ -98,6 +100,17 @@ export function tableRows(m: Measurements): Row[] {
   }
   if (m.ingest) {
     rows.push({ figure: 'API memory: peak RSS while ingesting', measured: `${m.ingest.apiPeakRssMiB.toFixed(0)} MiB`, limit: '—', ratio: '—', target: '—', result: 'info' });
+  }
+  if (m.bodies) {
+    const b = m.bodies;
+    rows.push({
+      figure: `API heap while receiving ${b.bombs} body bombs of 10 MiB ({} and 1 items, ± Idempotency-Key; 256 MB heap)`,
+      measured: `peak ${b.peakHeapMiB.toFixed(0)} MiB (RSS ${b.peakRssMiB.toFixed(0)} MiB)`,
+      limit: `idle ${b.idleHeapMiB.toFixed(0)} MiB`,
+      ratio: x(b.peakHeapMiB / b.idleHeapMiB),
+      target: 'every one 413, API alive',
+      result: verdict(b.allRefused),
+    });
   }
   return rows;
 }

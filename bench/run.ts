@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary] [-- --cpu-prof]`
+ * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary,bodies] [-- --cpu-prof]`
  *
  * Measures the pipeline against PostgreSQL's own limits, measured in the same run on the same
  * database: a fresh database created on DATABASE_URL (the admin URL) and dropped at the end, its
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createContainer } from '../src/container.js';
 import { ensureAccounts } from './data.js';
+import { benchBodyBombs } from './bodies.js';
 import { benchDesignLatency, benchLatencyZero } from './enrich.js';
 import { benchFairness } from './fairness.js';
 import { BenchEnv, RESULTS_DIR } from './harness.js';
@@ -23,7 +24,7 @@ import { renderTable, tableRows, updateReadme, type Measurements } from './repor
 import { round, since } from './stats.js';
 import { benchSummary } from './summary.js';
 
-const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary'] as const;
+const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary', 'bodies'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -45,6 +46,7 @@ const settings = quick
       design: { concurrencies: [32, 512], warmupSeconds: 2.5, windowSeconds: 2.5, windows: 2 },
       fairness: { rounds: 2, workers: 2, latencyMs: '500-1000' },
       summary: { totalRows: 300_000, bigRows: 100_000, smallRows: 5_000, requests: 30, rollupProbe: true },
+      bodies: { rounds: 1 },
     }
   : {
       ingest: { rows: 100_000, rounds: 5 },
@@ -52,6 +54,7 @@ const settings = quick
       design: { concurrencies: [32, 512], warmupSeconds: 4, windowSeconds: 5, windows: 5 },
       fairness: { rounds: 5, workers: 2, latencyMs: '500-1000' },
       summary: { totalRows: 5_000_000, bigRows: 500_000, smallRows: 5_000, requests: 200, rollupProbe: true },
+      bodies: { rounds: 3 },
     };
 
 const runStarted = performance.now();
@@ -124,6 +127,7 @@ async function main(): Promise<number> {
   measurements.design = await timed('design', () => benchDesignLatency(env, setup, settings.design));
   measurements.fairness = await timed('fairness', () => benchFairness(env, key, settings.fairness));
   measurements.summary = await timed('summary', () => benchSummary(env, target, settings.summary));
+  measurements.bodies = await timed('bodies', () => benchBodyBombs(env, key, settings.bodies));
   const apiWarnings = api ? Object.fromEntries(api.warnings) : {};
   await api?.stop();
 
