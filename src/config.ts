@@ -27,6 +27,12 @@ export interface Config {
   readonly rateLimitPerSecond: number;
   /** Failed authentications (401/403) per second per client address, bursts to twice that; past it → 429; 0 = off (`AUTH_FAILURES_PER_SECOND`). */
   readonly authFailuresPerSecond: number;
+  /**
+   * Which proxies' `X-Forwarded-For` names the client address (`TRUST_PROXY`): unset → none (the
+   * socket's peer is the client), `true` (any), or comma-separated addresses/CIDRs of the proxies.
+   * Behind an ingress, set it, or the per-address auth-failure limit counts the ingress as one client.
+   */
+  readonly trustProxy: boolean | string;
   /** A request (headers and body) not received within this is answered 408 and its connection closed (`REQUEST_TIMEOUT_MS`). */
   readonly requestTimeoutMs: number;
   /** Connections each process keeps to PostgreSQL at most (`DATABASE_POOL_MAX`). */
@@ -67,6 +73,11 @@ function latencyRange(raw: string | undefined): [number, number] {
   return [low, high];
 }
 
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === 'false') return false;
+  return raw === 'true' ? true : raw;
+}
+
 function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
@@ -89,6 +100,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 10_000, 1, 1_000_000),
     rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 200, 0, 1_000_000),
     authFailuresPerSecond: integer(env, 'AUTH_FAILURES_PER_SECOND', 10, 0, 1_000_000),
+    trustProxy: trustProxy(optional(env, 'TRUST_PROXY')),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 20, 1, 1_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',

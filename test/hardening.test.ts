@@ -209,8 +209,8 @@ describe('floods (issue 9, item 7)', () => {
     expect(loadConfig({ DATABASE_POOL_MAX: '7' }).databasePoolMax).toBe(7);
   });
 
-  it('when one address floods bad keys, then it is answered 429 with Retry-After before any lookup, and the database is spared', async () => {
-    const limited = await createTestContext({ AUTH_FAILURES_PER_SECOND: '1' });
+  it('when one address floods bad keys, then it is answered 429 with Retry-After before any lookup, and other addresses are not', async () => {
+    const limited = await createTestContext({ AUTH_FAILURES_PER_SECOND: '1', TRUST_PROXY: '127.0.0.1' });
     try {
       let checkouts = 0;
       limited.container.pool.on('acquire', () => checkouts++);
@@ -225,6 +225,9 @@ describe('floods (issue 9, item 7)', () => {
       expect(checkouts).toBe(seen);
       const other = await limited.app.inject({ url: '/api/categories', headers: bearer('lucro_wrong'), remoteAddress: '10.9.8.7' });
       expect(other.statusCode).toBe(401);
+      // Behind a trusted proxy, each forwarded client has its own allowance.
+      const forwarded = await limited.app.inject({ url: '/api/categories', headers: { ...bearer('lucro_wrong'), 'x-forwarded-for': '203.0.113.5' } });
+      expect(forwarded.statusCode).toBe(401);
     } finally {
       await limited.close();
     }

@@ -27,6 +27,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    trustProxy: container.config.trustProxy,
     // A request must arrive whole within this, body included: a 1-byte/s upload cannot hold a connection.
     // (Node reads it when the server is made, hence `http` as well.)
     requestTimeout: container.config.requestTimeoutMs,
