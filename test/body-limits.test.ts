@@ -102,6 +102,16 @@ describe('body bombs against an API with a 256 MB heap (issue 9, items 1 and 4)'
     }
   }
 
+  it('when 10 MiB of 1 items are posted as ids to remove, then 400 validation_error at /transaction_ids and the API lives on', async () => {
+    const head = Buffer.from('{"account_id":"ACC-BOMB","transaction_ids":[');
+    const items = Buffer.from(Array.from({ length: 5_000_000 }, () => '1').join(','));
+    const answer = await send('POST', '/api/integrations/transactions/remove', [head, items, Buffer.from(']}')], { ...json, authorization: `Bearer ${key}` });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'validation_error', errors: [{ pointer: '/transaction_ids' }] });
+    expect(api.child.exitCode).toBeNull();
+    expect((await send('GET', '/healthz')).status).toBe(200);
+  });
+
   it('when 10 MiB of {} items are posted without an API key, then 401 and the API lives on', async () => {
     const answer = await send('POST', '/api/integrations/transactions/', listBody('{}', TEN_MIB), json).catch((error: Error) => error);
     if (!(answer instanceof Error)) expect(answer.status).toBe(401);

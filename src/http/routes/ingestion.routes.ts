@@ -61,12 +61,24 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
   }
 }
 
+const MAX_REMOVED_IDS = (RemoveBody.properties.transaction_ids as { maxItems?: number }).maxItems ?? 10_000;
+
+function tooManyIds(count: number): AppError {
+  return new AppError('validation_error', `The request has 1 invalid field(s).`, {
+    errors: [{ pointer: '/transaction_ids', message: `must hold at most ${MAX_REMOVED_IDS} ids; it holds ${count}` }],
+  });
+}
+
 /** Removing transactions (contract §10). */
 export function removalRoutes(app: FastifyInstance, ingestion: IngestionService): void {
   app.post(
     '/api/integrations/transactions/remove',
     {
-      config: { scope: 'ingest' },
+      config: {
+        scope: 'ingest',
+        // Counted before parsing, as for batches: millions of ids would otherwise be built and then each reported by Ajv.
+        bodyList: { member: 'transaction_ids', max: MAX_REMOVED_IDS, refuse: tooManyIds },
+      },
       attachValidation: true,
       schema: {
         operationId: 'removeTransactions',
