@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createContainer, type Container } from '../container.js';
 import { buildApp } from '../http/app.js';
-import { readiness, renderMetrics } from '../http/routes/operations.routes.js';
+import { registerErrorHandling } from '../http/error-handler.js';
+import { operationsPlugin } from '../http/routes/operations.routes.js';
 import { migrate } from '../infra/migrate.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
@@ -83,14 +84,10 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
   });
 }
 
-/** Worker and scheduler serve /healthz, /readyz and /metrics on METRICS_PORT. */
+/** Worker and scheduler serve the same operations plugin as the API (/healthz, /readyz, /metrics) on METRICS_PORT. */
 async function metricsServer(container: Container): Promise<FastifyInstance> {
   const server = Fastify({ logger: false });
-  server.get('/healthz', async () => ({ status: 'ok' }));
-  server.get('/readyz', async (_request, reply) => {
-    const checks = await readiness(container);
-    return reply.code(checks.database === 'ok' && checks.queue === 'ok' ? 200 : 503).send({ checks });
-  });
-  server.get('/metrics', async (_request, reply) => reply.type(container.metrics.registry.contentType).send(await renderMetrics(container)));
+  registerErrorHandling(server);
+  await server.register(operationsPlugin, { container });
   return server;
 }

@@ -10,6 +10,7 @@ import {
   purgeExpiredIdempotencyKeys,
   reclaimExpiredLeases,
 } from './enrichment.repository.js';
+import { oldestPendingAgeSeconds } from '../operations/operations.repository.js';
 
 export interface SweepReport {
   reclaimed: number;
@@ -60,13 +61,16 @@ export class MaintenanceService {
     const finished = await findFinishedOpenBatches(this.pool, 1_000);
     if (finished.length > 0) report.completedBatches = (await markBatchesCompleted(this.pool, finished)).length;
     await purgeExpiredIdempotencyKeys(this.pool);
+    // The backlog gauges are read here, once a sweep, so that no scrape of /metrics queries the database.
+    await this.refreshGauges();
     return report;
   }
 
   /** Reads the backlog into the metrics (cheap: both statuses are small partial indexes). */
   async refreshGauges(): Promise<void> {
-    const counts = await countUnfinished(this.pool);
+    const [counts, oldestPendingAge] = await Promise.all([countUnfinished(this.pool), oldestPendingAgeSeconds(this.pool)]);
     this.metrics.transactionsByStatus.set({ status: 'pending' }, counts.pending);
     this.metrics.transactionsByStatus.set({ status: 'processing' }, counts.processing);
+    this.metrics.oldestPendingAge.set(oldestPendingAge);
   }
 }

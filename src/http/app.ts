@@ -9,7 +9,7 @@ import { registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { batchRoutes } from './routes/batches.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
-import { operationsRoutes } from './routes/operations.routes.js';
+import { operationsPlugin } from './routes/operations.routes.js';
 import { ingestionRoutes } from './routes/ingestion.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 
@@ -49,7 +49,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  operationsRoutes(app, container);
+  await app.register(operationsPlugin, { container });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
   await app.register(async (api) => {
     registerAuth(api, container.auth, new RateLimiter(container.config.rateLimitPerSecond));

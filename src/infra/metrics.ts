@@ -25,8 +25,13 @@ export class Metrics {
   readonly batchesIngested = new Counter({ name: 'lucro_batches_ingested_total', help: 'Batches accepted', registers: [this.registry] });
   readonly transactionsByStatus = new Gauge({
     name: 'lucro_transactions',
-    help: 'Unfinished transactions by status (pending, processing), read from the database at scrape time',
+    help: 'Unfinished transactions by status (pending, processing), read from the database by each scheduler sweep',
     labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly oldestPendingAge = new Gauge({
+    name: 'lucro_oldest_pending_age_seconds',
+    help: 'Age of the oldest pending transaction (since its batch was created), read by each scheduler sweep',
     registers: [this.registry],
   });
   readonly enrichmentsFinished = new Counter({

@@ -7,39 +7,60 @@ import { sendProblem } from '../error-handler.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+export type Dependency = 'database' | 'queue';
+export type Readiness = Record<Dependency, 'ok' | 'unreachable'>;
+
 /** Checks that the database and the queue answer, each within a bound; used by /readyz. */
-export async function readiness(container: Pick<Container, 'pool' | 'queue'>): Promise<{ database: string; queue: string }> {
+export async function readiness(container: Pick<Container, 'pool' | 'queue'>): Promise<Readiness> {
   const [database, queue] = await Promise.all([
-    withTimeout(container.pool.query('SELECT 1'), CHECK_TIMEOUT_MS, 'database check').then(() => 'ok', () => 'unreachable'),
-    withTimeout(container.queue.ping(), CHECK_TIMEOUT_MS, 'queue check').then(() => 'ok', () => 'unreachable'),
+    withTimeout(container.pool.query('SELECT 1'), CHECK_TIMEOUT_MS, 'database check').then(() => 'ok' as const, () => 'unreachable' as const),
+    withTimeout(container.queue.ping(), CHECK_TIMEOUT_MS, 'queue check').then(() => 'ok' as const, () => 'unreachable' as const),
   ]);
   return { database, queue };
 }
 
-/** The Prometheus text, with the gauges read from the database and the queue at scrape time. */
-export async function renderMetrics(container: Pick<Container, 'maintenance' | 'queue' | 'metrics'>): Promise<string> {
-  await Promise.all([
-    container.maintenance.refreshGauges().catch(() => {}),
-    withTimeout(container.queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => container.metrics.queueDepth.set(depth), () => {}),
-  ]);
+const DEPENDENCY_NAMES: Record<Dependency, string> = { database: 'the database (PostgreSQL)', queue: 'the queue (Redis)' };
+
+/** "Not ready: the database (PostgreSQL) is unreachable." naming every failed dependency. */
+function notReadyDetail(failed: Dependency[]): string {
+  const names = failed.map((dependency) => DEPENDENCY_NAMES[dependency]);
+  return `Not ready: ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} unreachable.`;
+}
+
+/**
+ * The Prometheus text. Nothing here queries the database: the backlog gauges are kept by the
+ * scheduler's sweep; only the queue depth (a few Redis commands, bounded) is read at scrape time.
+ */
+export async function renderMetrics(container: Pick<Container, 'queue' | 'metrics'>): Promise<string> {
+  await withTimeout(container.queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => container.metrics.queueDepth.set(depth), () => {});
   return container.metrics.registry.metrics();
 }
 
-/** Probes and metrics: no key needed (contract §8). */
-export function operationsRoutes(app: FastifyInstance, container: Container): void {
+export interface OperationsOptions {
+  container: Container;
+}
+
+/**
+ * Probes and metrics, no key needed (contract §8). The one plugin every role mounts: the API on
+ * PORT, the worker and scheduler on METRICS_PORT.
+ */
+export async function operationsPlugin(app: FastifyInstance, { container }: OperationsOptions): Promise<void> {
   app.get('/healthz', { schema: { summary: 'The process is alive', tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
     status: 'ok' as const,
   }));
 
-  app.get('/readyz', { schema: { summary: 'The database and the queue are reachable', tags: ['operations'] } }, async (_request, reply) => {
-    const checks = await readiness(container);
-    if (checks.database === 'ok' && checks.queue === 'ok') return { status: 'ready', checks };
-    return sendProblem(reply, problem('service_unavailable', 'A dependency is unreachable.', { checks }));
-  });
+  app.get(
+    '/readyz',
+    { schema: { summary: 'The database and the queue are reachable; 503 problem details naming the one that is not', tags: ['operations'] } },
+    async (_request, reply) => {
+      const checks = await readiness(container);
+      const failed = (Object.keys(checks) as Dependency[]).filter((dependency) => checks[dependency] !== 'ok');
+      if (failed.length === 0) return { status: 'ready', checks };
+      return sendProblem(reply, problem('service_unavailable', notReadyDetail(failed), { checks, failed }));
+    },
+  );
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) =>
     reply.type(container.metrics.registry.contentType).send(await renderMetrics(container)),
   );
-
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
