@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import type { LogFormat } from './infra/logger.js';
 
 /** Typed, validated, frozen configuration. The only module that reads process.env. */
 export interface Config {
@@ -26,6 +27,8 @@ export interface Config {
   /** API requests per second per integration, bursts to twice that; 0 turns limiting off (`RATE_LIMIT_PER_SECOND`). */
   readonly rateLimitPerSecond: number;
   readonly logLevel: string;
+  /** `LOG_FORMAT`: `json` or `pretty`; undefined → pretty when stdout is a terminal, JSON lines otherwise. */
+  readonly logFormat: LogFormat | undefined;
   /** Worker and scheduler serve /healthz and /metrics here when set. */
   readonly metricsPort: number | undefined;
   /** Key prefix of the BullMQ queue in Redis (`QUEUE_PREFIX`); KEDA reads `<prefix>:enrichment:wait`. */
@@ -61,6 +64,13 @@ function latencyRange(raw: string | undefined): [number, number] {
   return [low, high];
 }
 
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[]): T | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
 function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
@@ -83,6 +93,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 10_000, 1, 1_000_000),
     rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty']),
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
     categorizer: optional(env, 'CATEGORIZER') ?? 'rules',

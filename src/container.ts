@@ -44,7 +44,7 @@ export interface ContainerOverrides {
 
 export async function createContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
   const role = overrides.role ?? 'lucro';
-  const logger = overrides.logger ?? createLogger(config.logLevel, role);
+  const logger = overrides.logger ?? createLogger(config.logLevel, role, config.logFormat);
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === undefined) {
