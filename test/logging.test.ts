@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { runLucro } from './helpers/processes.js';
 
-const BIN = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -12,18 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-/** Runs `lucro migrate`, its stdout a pipe or (through util-linux `script`) a terminal. */
-function migrate(env: Record<string, string>, terminal: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const command = terminal ? ['script', ['-qec', `${process.execPath} ${BIN} migrate`, '/dev/null']] : [process.execPath, [BIN, 'migrate']];
-  const child = spawn(command[0] as string, command[1] as string[], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', DATABASE_URL: db.url, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+/** Runs `lucro migrate`, its stdout a pipe or a terminal. */
+function migrate(env: Record<string, string>, terminal: boolean) {
+  return runLucro(['migrate'], { DATABASE_URL: db.url, ...env }, { terminal });
 }
 
 const ESC = '\u001b[';

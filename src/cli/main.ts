@@ -14,6 +14,9 @@ const USAGE = `Usage: lucro <command>
                         create an API key (printed alone on the last line)
   simulate [--url URL] [--key KEY] [--account ID] [--count N]
                         play a banking integration end to end
+  status [--json]       one screen for an operator: database, Redis, migrations, queue,
+                        backlog, live workers, failures; exit 1 when something needs
+                        attention, 2 when the database is unreachable
 
 Configuration is read from the environment and a .env file (see README).`;
 
@@ -34,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
       return migrateCommand(config);
     case 'keys':
       return keysCommand(config, rest);
+    case 'status': {
+      const { statusCommand } = await import('./status.js');
+      return statusCommand(config, rest);
+    }
     case 'simulate': {
       const { simulate } = await import('./simulate.js');
       return simulate(config, rest);

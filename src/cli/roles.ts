@@ -5,6 +5,7 @@ import { buildApp } from '../http/app.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { operationsPlugin } from '../http/routes/operations.routes.js';
 import { migrate } from '../infra/migrate.js';
+import { Heartbeat } from '../operations/heartbeat.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
 export type Role = 'start' | 'api' | 'worker' | 'scheduler';
@@ -55,6 +56,11 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       await server.listen({ host: config.host, port: config.metricsPort });
       stops.push(() => server.close());
     }
+    // So that `lucro status` sees which processes (above all, which workers) are alive.
+    const enriches = role === 'start' || role === 'worker';
+    const heartbeat = new Heartbeat(container.pool, logger.child({ component: 'heartbeat' }), role, enriches ? config.workerConcurrency : null);
+    heartbeat.start();
+    stops.push(() => heartbeat.stop());
   } catch (error) {
     await container.close();
     throw error;

@@ -167,8 +167,13 @@ async function adoptOrStart(cluster: Cluster, port: number, logger?: EmbeddedPos
   return { port, owned: true };
 }
 
+/** The URL of the embedded server's database on `port`, for tools that look without starting it. */
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgres://${SUPERUSER}@127.0.0.1:${port}/${DATABASE}`;
+}
+
 function embeddedHandle(cluster: Cluster, server: RunningServer): EmbeddedPostgres {
-  const databaseUrl = `postgres://${SUPERUSER}@127.0.0.1:${server.port}/${DATABASE}`;
+  const databaseUrl = embeddedDatabaseUrl(server.port);
   if (!server.owned) return { databaseUrl, owned: false, stop: async () => {} };
 
   const removeExitHook = stopOnExit(cluster);

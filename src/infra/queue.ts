@@ -107,6 +107,12 @@ export class BullMqQueue implements JobQueue {
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
+  /** How long the oldest waiting job has waited, in ms; null when none waits. For `lucro status`. */
+  async oldestWaitingAgeMs(): Promise<number | null> {
+    const [oldest] = await withTimeout(this.queue.getJobs(['wait'], 0, 0, true), ADD_TIMEOUT_MS, 'oldest job');
+    return oldest ? Math.max(0, Date.now() - oldest.timestamp) : null;
+  }
+
   async ping(): Promise<void> {
     await withTimeout(this.connection.ping(), ADD_TIMEOUT_MS, 'redis ping');
   }

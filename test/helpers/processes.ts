@@ -110,3 +110,26 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Runs `lucro <args>` to the end and returns its exit code and output. With `terminal`, its stdout
+ * is a terminal (through util-linux `script`), as when an operator runs it by hand.
+ */
+export function runLucro(
+  args: string[],
+  env: Record<string, string>,
+  options: { terminal?: boolean } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command, commandArgs] = options.terminal
+    ? ['script', ['-qec', [process.execPath, BIN, ...args].join(' '), '/dev/null']]
+    : [process.execPath, [BIN, ...args]];
+  const child = spawn(command, commandArgs, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
