@@ -57,6 +57,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   const pool = createPool(databaseUrl, { applicationName: `lucro-${role}` });
   const metrics = new Metrics();
+  metrics.observePool(pool);
   const queue: JobQueue =
     config.redisUrl === undefined ? new InProcessQueue(logger) : new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }));
   const categorizer = overrides.categorizer ?? createCategorizer(config.categorizer, config.enrichmentLatencyMs);

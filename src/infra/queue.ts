@@ -31,6 +31,8 @@ export interface JobQueue {
   stopConsuming(): Promise<void>;
   /** Jobs waiting or running. */
   depth(): Promise<number>;
+  /** How long the oldest waiting job has waited, in ms; null when none waits. */
+  oldestWaitingAgeMs(): Promise<number | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -107,7 +109,6 @@ export class BullMqQueue implements JobQueue {
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
-  /** How long the oldest waiting job has waited, in ms; null when none waits. For `lucro status`. */
   async oldestWaitingAgeMs(): Promise<number | null> {
     const [oldest] = await withTimeout(this.queue.getJobs(['wait'], 0, 0, true), ADD_TIMEOUT_MS, 'oldest job');
     return oldest ? Math.max(0, Date.now() - oldest.timestamp) : null;
@@ -128,7 +129,8 @@ export class BullMqQueue implements JobQueue {
 export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process' as const;
   private readonly waiting: QueuedJob[] = [];
-  private readonly known = new Set<string>();
+  /** Ids of jobs waiting or running, with when each was added. */
+  private readonly known = new Map<string, number>();
   private handler: ((job: EnrichmentJob) => Promise<void>) | undefined;
   private concurrency = 1;
   private readonly running = new Set<Promise<void>>();
@@ -138,7 +140,7 @@ export class InProcessQueue implements JobQueue {
   async add(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
       if (this.known.has(job.id)) continue;
-      this.known.add(job.id);
+      this.known.set(job.id, Date.now());
       this.waiting.push(job);
     }
     this.pump();
@@ -157,6 +159,11 @@ export class InProcessQueue implements JobQueue {
 
   async depth(): Promise<number> {
     return this.waiting.length + this.running.size;
+  }
+
+  async oldestWaitingAgeMs(): Promise<number | null> {
+    const oldest = this.waiting[0];
+    return oldest ? Date.now() - (this.known.get(oldest.id) ?? Date.now()) : null;
   }
 
   async ping(): Promise<void> {}

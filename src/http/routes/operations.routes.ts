@@ -32,8 +32,12 @@ function notReadyDetail(failed: Dependency[]): string {
  * scheduler's sweep; only the queue depth (a few Redis commands, bounded) is read at scrape time.
  */
 export async function renderMetrics(container: Pick<Container, 'queue' | 'metrics'>): Promise<string> {
-  await withTimeout(container.queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => container.metrics.queueDepth.set(depth), () => {});
-  return container.metrics.registry.metrics();
+  const { queue, metrics } = container;
+  await Promise.all([
+    withTimeout(queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => metrics.queueDepth.set(depth), () => {}),
+    withTimeout(queue.oldestWaitingAgeMs(), CHECK_TIMEOUT_MS, 'oldest job').then((ms) => metrics.queueOldestJobAge.set((ms ?? 0) / 1000), () => {}),
+  ]);
+  return metrics.registry.metrics();
 }
 
 export interface OperationsOptions {
@@ -55,6 +59,8 @@ export async function operationsPlugin(app: FastifyInstance, { container }: Oper
     async (_request, reply) => {
       const checks = await readiness(container);
       const failed = (Object.keys(checks) as Dependency[]).filter((dependency) => checks[dependency] !== 'ok');
+      for (const dependency of Object.keys(checks) as Dependency[]) container.metrics.dependencyUp.set({ dependency }, checks[dependency] === 'ok' ? 1 : 0);
+      container.metrics.ready.set(failed.length === 0 ? 1 : 0);
       if (failed.length === 0) return { status: 'ready', checks };
       return sendProblem(reply, problem('service_unavailable', notReadyDetail(failed), { checks, failed }));
     },
