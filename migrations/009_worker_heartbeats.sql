@@ -17,3 +17,13 @@ CREATE INDEX worker_heartbeats_seen_at ON worker_heartbeats (seen_at);
 
 -- `lucro status` counts failed rows and groups them by error without walking the finished ones.
 CREATE INDEX transactions_failed ON transactions (error) INCLUDE (completed_at) WHERE status = 'failed';
+
+-- The queue board (/admin/queues) is a browser UI that cannot send a Bearer header: an admin key is
+-- exchanged once for a short-lived session whose token travels in an HttpOnly cookie. Only the
+-- token's hash is stored; a session dies with its key (revoked) or at expires_at.
+CREATE TABLE admin_sessions (
+  token_hash  bytea PRIMARY KEY,
+  api_key_id  bigint NOT NULL REFERENCES api_keys (id),
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  expires_at  timestamptz NOT NULL
+);

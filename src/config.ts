@@ -29,6 +29,8 @@ export interface Config {
   readonly logLevel: string;
   /** `LOG_FORMAT`: `json` or `pretty`; undefined → pretty when stdout is a terminal, JSON lines otherwise. */
   readonly logFormat: LogFormat | undefined;
+  /** `ADMIN_UI=true` serves the queue board at /admin/queues (admin scope); off by default. */
+  readonly adminUi: boolean;
   /** Worker and scheduler serve /healthz and /metrics here when set. */
   readonly metricsPort: number | undefined;
   /** Key prefix of the BullMQ queue in Redis (`QUEUE_PREFIX`); KEDA reads `<prefix>:enrichment:wait`. */
@@ -94,6 +96,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty']),
+    adminUi: oneOf(env, 'ADMIN_UI', ['true', 'false']) === 'true',
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
     categorizer: optional(env, 'CATEGORIZER') ?? 'rules',

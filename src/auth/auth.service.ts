@@ -22,8 +22,16 @@ export interface CreatedKey {
 
 const KEY_PREFIX = 'lucro_';
 
-function hashKey(key: string): Buffer {
+/** The stored form of a key (or of any bearer token): its SHA-256. */
+export function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
+}
+
+/** The key an `Authorization: Bearer <key>` header carries (the scheme is case-insensitive), or throws `unauthorized`. */
+export function bearerKey(authorization: string | undefined): string {
+  const match = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
+  return match[1];
 }
 
 export class AuthService {
@@ -53,9 +61,7 @@ export class AuthService {
 
   /** Resolves an `Authorization` header to a principal, or throws `unauthorized`. */
   async authenticate(authorization: string | undefined): Promise<Principal> {
-    const match = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match?.[1]) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
-    const hash = hashKey(match[1]);
+    const hash = hashKey(bearerKey(authorization));
     const cacheKey = hash.toString('base64');
     const now = Date.now();
     let owner = this.cache.get(cacheKey);

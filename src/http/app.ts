@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { batchRoutes } from './routes/batches.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
 import { operationsPlugin } from './routes/operations.routes.js';
+import { queueBoardPlugin } from './routes/queue-board.routes.js';
 import { ingestionRoutes } from './routes/ingestion.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 
@@ -51,6 +52,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   await app.register(operationsPlugin, { container });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (container.config.adminUi) await app.register(queueBoardPlugin, { container });
   // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
   await app.register(async (api) => {
     registerAuth(api, container.auth, new RateLimiter(container.config.rateLimitPerSecond));

@@ -69,6 +69,11 @@ export class BullMqQueue implements JobQueue {
     this.queue.on('error', (error) => this.logger.debug({ err: error }, 'queue error'));
   }
 
+  /** The BullMQ queue itself, for the queue board to read. */
+  get bullQueue(): Queue<EnrichmentJob> {
+    return this.queue;
+  }
+
   async add(jobs: QueuedJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await withTimeout(

@@ -108,3 +108,34 @@ export async function liveProcesses(db: Queryable, withinSeconds: number): Promi
   );
   return rows;
 }
+
+/**
+ * Opens a queue-board session for the active key with this hash, if it holds the admin scope.
+ * Returns when the session expires, or undefined when the key does not qualify.
+ */
+export async function insertAdminSession(db: Queryable, tokenHash: Buffer, keyHash: Buffer, ttlSeconds: number): Promise<string | undefined> {
+  const { rows } = await db.query<{ expiresAt: string }>(
+    `INSERT INTO admin_sessions (token_hash, api_key_id, expires_at)
+     SELECT $1, k.id, now() + make_interval(secs => $3) FROM api_keys k
+      WHERE k.key_hash = $2 AND k.revoked_at IS NULL AND 'admin' = ANY (k.scopes)
+     RETURNING to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "expiresAt"`,
+    [tokenHash, keyHash, ttlSeconds],
+  );
+  return rows[0]?.expiresAt;
+}
+
+/** The integration behind a live session whose key is still active, or undefined. */
+export async function findAdminSession(db: Queryable, tokenHash: Buffer): Promise<{ integrationName: string } | undefined> {
+  const { rows } = await db.query<{ integrationName: string }>(
+    `SELECT i.name AS "integrationName"
+       FROM admin_sessions s JOIN api_keys k ON k.id = s.api_key_id JOIN integrations i ON i.id = k.integration_id
+      WHERE s.token_hash = $1 AND s.expires_at > now() AND k.revoked_at IS NULL AND 'admin' = ANY (k.scopes)`,
+    [tokenHash],
+  );
+  return rows[0];
+}
+
+/** Ends a session at once (sign-out). */
+export async function expireAdminSession(db: Queryable, tokenHash: Buffer): Promise<void> {
+  await db.query('UPDATE admin_sessions SET expires_at = now() WHERE token_hash = $1 AND expires_at > now()', [tokenHash]);
+}
