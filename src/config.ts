@@ -29,6 +29,13 @@ export interface Config {
   readonly logLevel: string;
   /** `LOG_FORMAT`: `json` or `pretty`; undefined → pretty when stdout is a terminal, JSON lines otherwise. */
   readonly logFormat: LogFormat | undefined;
+  /**
+   * OpenTelemetry tracing, on when an OTLP endpoint or a traces exporter is set
+   * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_TRACES_EXPORTER` other
+   * than `none`) and `OTEL_SDK_DISABLED` is not `true`; the SDK reads the other OTEL_* variables itself.
+   * `serviceName` is `OTEL_SERVICE_NAME`, undefined → `lucro-<role>`.
+   */
+  readonly tracing: { serviceName: string | undefined } | undefined;
   /** `ADMIN_UI=true` serves the queue board at /admin/queues (admin scope); off by default. */
   readonly adminUi: boolean;
   /** Worker and scheduler serve /healthz and /metrics here when set. */
@@ -97,12 +104,20 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty']),
     adminUi: oneOf(env, 'ADMIN_UI', ['true', 'false']) === 'true',
+    tracing: tracingEnabled(env) ? { serviceName: optional(env, 'OTEL_SERVICE_NAME') } : undefined,
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
     categorizer: optional(env, 'CATEGORIZER') ?? 'rules',
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
   });
+}
+
+function tracingEnabled(env: Env): boolean {
+  if (optional(env, 'OTEL_SDK_DISABLED') === 'true') return false;
+  const exporter = optional(env, 'OTEL_TRACES_EXPORTER');
+  if (exporter !== undefined) return exporter !== 'none';
+  return optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined || optional(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') !== undefined;
 }
 
 function readProcessEnv(): Env {

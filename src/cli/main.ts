@@ -27,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 1 : 0;
   }
   const config = loadConfig();
+  if (command === 'start' || command === 'api' || command === 'worker' || command === 'scheduler') {
+    const { startTracing } = await import('../infra/tracing-sdk.js');
+    await startTracing(config, command);
+  }
   switch (command) {
     case 'start':
     case 'api':

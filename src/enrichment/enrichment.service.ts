@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { SpanContext } from '@opentelemetry/api';
 import type pg from 'pg';
 import { isCategory } from '../domain/taxonomy.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { EnrichmentJob, JobQueue, QueuedJob } from '../infra/queue.js';
+import { activeSpanContext, contextFromCarrier, currentTraceCarrier, inSpan, SpanKind } from '../infra/tracing.js';
 import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
 import type { Categorizer } from './categorizers/categorizer.js';
 import {
@@ -62,6 +64,8 @@ export class EnrichmentService implements EnrichmentDispatcher {
   private readonly maxLanes: number;
   private readonly rowsPerLane: number;
   private stopping = false;
+  /** The job span each result awaiting its write belongs to, when tracing records. */
+  private readonly jobSpans = new Map<EnrichmentResult, SpanContext>();
   /** Categorizer calls are cut short before the lease runs out, so a hung call cannot outlive its claim. */
   private readonly callTimeoutMs: number;
 
@@ -80,7 +84,10 @@ export class EnrichmentService implements EnrichmentDispatcher {
     this.rowsPerLane = options.rowsPerLane ?? 250;
     this.callTimeoutMs = Math.max(50, Math.floor(options.leaseMs * 0.8));
     this.writer = new Batcher(async (results) => {
-      const written = await writeResults(this.pool, results, options.maxAttempts);
+      // One write serves rows of several jobs (and requests): its span links to each of their job spans.
+      const links = [...new Set(results.map((r) => this.jobSpans.get(r)))].flatMap((context) => (context ? [{ context }] : []));
+      for (const r of results) this.jobSpans.delete(r);
+      const written = await inSpan('enrichment.write', { links, attributes: { 'lucro.rows': results.length } }, () => writeResults(this.pool, results, options.maxAttempts));
       const byId = new Map(written.map((w) => [w.id, w]));
       return new Map(results.flatMap((r) => (byId.has(r.id) ? [[r, byId.get(r.id) as WrittenResult]] : [])));
     });
@@ -89,7 +96,10 @@ export class EnrichmentService implements EnrichmentDispatcher {
   /** Dispatches a newly stored batch: enough lanes that several workers can share it. */
   async batchAccepted(batchId: string, accepted: number): Promise<void> {
     const lanes = Math.max(1, Math.min(this.maxLanes, Math.ceil(accepted / this.rowsPerLane)));
-    await this.queue.add(Array.from({ length: lanes }, (_, lane) => ({ id: jobId({ batchId, lane, generation: 0 }), data: { batchId, lane, generation: 0 } })));
+    // The request's trace travels with the jobs, so the worker's spans join it.
+    const carrier = currentTraceCarrier();
+    const trace = Object.keys(carrier).length > 0 ? { trace: carrier } : {};
+    await this.queue.add(Array.from({ length: lanes }, (_, lane) => ({ id: jobId({ batchId, lane, generation: 0 }), data: { batchId, lane, generation: 0, ...trace } })));
   }
 
   /** Queues one more job for a batch, e.g. when the scheduler finds its rows waiting. `tag` deduplicates. */
@@ -112,6 +122,11 @@ export class EnrichmentService implements EnrichmentDispatcher {
 
   /** Works one slice of a batch. Exported for tests and benchmarks; the queue calls it. */
   async processJob(job: EnrichmentJob): Promise<void> {
+    const attributes = { 'lucro.batch_id': job.batchId, 'lucro.lane': job.lane, 'lucro.generation': job.generation };
+    return inSpan('enrichment.job', { kind: SpanKind.CONSUMER, parent: contextFromCarrier(job.trace), attributes }, () => this.workSlice(job));
+  }
+
+  private async workSlice(job: EnrichmentJob): Promise<void> {
     const deadline = Date.now() + this.sliceMs;
     const tasks: Array<Promise<'pending' | 'done'>> = [];
     let exhausted = false;
@@ -145,7 +160,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
       await markBatchesCompleted(this.pool, [job.batchId]);
       return;
     }
-    const next = { batchId: job.batchId, lane: job.lane, generation: job.generation + 1 };
+    const next = { ...job, generation: job.generation + 1 };
     await this.queue.add([{ id: jobId(next), data: next } satisfies QueuedJob]).catch((error: unknown) => {
       // The scheduler finds the batch's pending rows and dispatches them again.
       this.logger.warn({ batch_id: job.batchId, err: error }, 'could not hand the batch on');
@@ -170,7 +185,9 @@ export class EnrichmentService implements EnrichmentDispatcher {
   private async claim(batchId: string, granted: number): Promise<ClaimedTransaction[]> {
     const started = process.hrtime.bigint();
     try {
-      const rows = await claimPending(this.pool, batchId, granted, this.options.leaseMs, randomUUID());
+      const rows = await inSpan('enrichment.claim', { attributes: { 'lucro.batch_id': batchId, 'lucro.limit': granted } }, () =>
+        claimPending(this.pool, batchId, granted, this.options.leaseMs, randomUUID()),
+      );
       this.held.release(granted - rows.length);
       return rows;
     } catch (error) {
@@ -188,17 +205,17 @@ export class EnrichmentService implements EnrichmentDispatcher {
     await this.calls.acquireUpTo(1);
     const started = process.hrtime.bigint();
     try {
-      const answer = await this.categorizer.categorize(
-        {
-          transactionId: row.transactionId,
-          accountId: String(row.accountId),
-          date: row.date,
-          amount: row.amount,
-          currency: row.currency,
-          merchantName: row.merchantName,
-          description: row.description,
-        },
-        AbortSignal.timeout(this.callTimeoutMs),
+      const transaction = {
+        transactionId: row.transactionId,
+        accountId: String(row.accountId),
+        date: row.date,
+        amount: row.amount,
+        currency: row.currency,
+        merchantName: row.merchantName,
+        description: row.description,
+      };
+      const answer = await inSpan('enrichment.categorize', { attributes: { 'lucro.transaction_id': row.transactionId } }, () =>
+        this.categorizer.categorize(transaction, AbortSignal.timeout(this.callTimeoutMs)),
       );
       if (!isCategory(answer.category)) throw new Error(`categorizer returned unknown category "${answer.category}"`);
       const confidence = Math.min(1, Math.max(0, Number.isFinite(answer.confidence) ? answer.confidence : 0));
@@ -215,6 +232,8 @@ export class EnrichmentService implements EnrichmentDispatcher {
       this.observeCall(seconds);
     }
 
+    const jobSpan = activeSpanContext();
+    if (jobSpan) this.jobSpans.set(result, jobSpan);
     const written = await this.writer.add(result);
     if (!written) {
       this.logger.warn(log, 'result discarded: the claim was lost (lease expired and the row was reclaimed)');

@@ -1,4 +1,5 @@
 import { pino, type Logger as PinoLogger } from 'pino';
+import { traceFields } from './tracing.js';
 
 export type Logger = PinoLogger;
 
@@ -20,6 +21,8 @@ export function createLogger(level: string, name: string, format: LogFormat = pr
       censor: '[redacted]',
     },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // trace_id and span_id of the active span, when tracing is on.
+    mixin: traceFields,
   });
 }
 

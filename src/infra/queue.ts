@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import type { TraceCarrier } from './tracing.js';
 import { withTimeout } from './timeout.js';
 
 /** The payload of an enrichment job: a slice of work on one batch, never a single row. */
@@ -10,6 +11,8 @@ export interface EnrichmentJob {
   lane: number;
   /** How many times this lane has been handed on; makes each continuation's id unique. */
   generation: number;
+  /** W3C trace context of the request that created the batch, so the worker's spans join its trace. */
+  trace?: TraceCarrier;
 }
 
 export interface QueuedJob {
