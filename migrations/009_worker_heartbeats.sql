@@ -16,7 +16,7 @@ CREATE TABLE worker_heartbeats (
 CREATE INDEX worker_heartbeats_seen_at ON worker_heartbeats (seen_at);
 
 -- `lucro status` counts failed rows and groups them by error without walking the finished ones.
-CREATE INDEX transactions_failed ON transactions (error) INCLUDE (completed_at) WHERE status = 'failed';
+CREATE INDEX transactions_failed ON transactions (error) INCLUDE (completed_at) WHERE status = 'failed' AND removed_at IS NULL;
 
 -- The queue board (/admin/queues) is a browser UI that cannot send a Bearer header: an admin key is
 -- exchanged once for a short-lived session whose token travels in an HttpOnly cookie. Only the

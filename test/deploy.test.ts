@@ -43,6 +43,10 @@ const DEPLOYMENT_VARIABLES = new Map([
   ['LUCRO_APP_PASSWORD', 'read by deploy/sql/roles.sql'],
   ['REDIS_PASSWORD', 'compose: redis-server --requirepass'],
   ['REDISCLI_AUTH', 'redis-cli password, for the healthcheck'],
+  ['OTEL_EXPORTER_OTLP_PROTOCOL', 'read by the OpenTelemetry SDK itself'],
+  ['OTEL_EXPORTER_OTLP_HEADERS', 'read by the OpenTelemetry SDK itself'],
+  ['OTEL_TRACES_SAMPLER', 'read by the OpenTelemetry SDK itself'],
+  ['OTEL_TRACES_SAMPLER_ARG', 'read by the OpenTelemetry SDK itself'],
 ]);
 
 /** The variables src/config.ts reads: every quoted upper-case name and every `env.NAME`. */
@@ -751,7 +755,7 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
   it('when roles.sql and grants.sql run again, then they succeed, change nothing, and take back a privilege granted by hand', async () => {
     const before = await appPrivileges();
     expect(before).toContain('idempotency_keys:DELETE');
-    expect(before.filter((p) => p.endsWith(':DELETE'))).toEqual(['idempotency_keys:DELETE']);
+    expect(before.filter((p) => p.endsWith(':DELETE'))).toEqual(['changes:DELETE', 'idempotency_keys:DELETE']);
 
     await psql('roles.sql', databaseUrlFor(database));
     expect(await appPrivileges()).toEqual(before);

@@ -219,7 +219,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
       );
       if (!isCategory(answer.category)) throw new Error(`categorizer returned unknown category "${answer.category}"`);
       const confidence = Math.min(1, Math.max(0, Number.isFinite(answer.confidence) ? answer.confidence : 0));
-      result = { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source };
+      result = { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source, version: this.categorizer.version };
       this.metrics.categorizationConfidence.observe({ categorizer: answer.source.split(':')[0] }, confidence);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -10,7 +10,7 @@ export async function oldestPendingAgeSeconds(db: Queryable): Promise<number> {
     `SELECT extract(epoch FROM now() - b.created_at)::float8 AS age
        FROM batches b
       WHERE b.completed_at IS NULL
-        AND EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status = 'pending')
+        AND EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status = 'pending' AND t.removed_at IS NULL)
       ORDER BY b.created_at
       LIMIT 1`,
   );
@@ -34,13 +34,13 @@ export interface Backlog {
   failedLastHour: number;
 }
 
-/** Unfinished and failed transactions, each counted on its partial index. */
+/** Unfinished and failed transactions (removed ones count nowhere), each counted on its partial index. */
 export async function countBacklog(db: Queryable): Promise<Backlog> {
   const { rows } = await db.query<Backlog>(
-    `SELECT (SELECT count(*) FROM transactions WHERE status = 'pending')::int AS pending,
-            (SELECT count(*) FROM transactions WHERE status = 'processing')::int AS processing,
-            (SELECT count(*) FROM transactions WHERE status = 'failed')::int AS failed,
-            (SELECT count(*) FROM transactions WHERE status = 'failed' AND completed_at > now() - interval '1 hour')::int AS "failedLastHour"`,
+    `SELECT (SELECT count(*) FROM transactions WHERE status = 'pending' AND removed_at IS NULL)::int AS pending,
+            (SELECT count(*) FROM transactions WHERE status = 'processing' AND removed_at IS NULL)::int AS processing,
+            (SELECT count(*) FROM transactions WHERE status = 'failed' AND removed_at IS NULL)::int AS failed,
+            (SELECT count(*) FROM transactions WHERE status = 'failed' AND removed_at IS NULL AND completed_at > now() - interval '1 hour')::int AS "failedLastHour"`,
   );
   return rows[0] as Backlog;
 }
@@ -56,7 +56,7 @@ export async function failedByError(db: Queryable, limit: number): Promise<Failu
   const { rows } = await db.query<FailureGroup>(
     `SELECT coalesce(error, '(no error recorded)') AS error, count(*)::int AS count,
             to_char(max(completed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "lastAt"
-       FROM transactions WHERE status = 'failed'
+       FROM transactions WHERE status = 'failed' AND removed_at IS NULL
       GROUP BY error
       ORDER BY count(*) DESC, error
       LIMIT $1`,

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { withTimeout } from '../../infra/timeout.js';
 import { problem } from '../problem.js';
+import { ProblemSchema } from '../schemas.js';
 import { sendProblem } from '../error-handler.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -29,7 +30,7 @@ function notReadyDetail(failed: Dependency[]): string {
 
 /**
  * The Prometheus text. Nothing here queries the database: the backlog gauges are kept by the
- * scheduler's sweep; only the queue depth (a few Redis commands, bounded) is read at scrape time.
+ * scheduler's sweep; only the queue depth and oldest job (a few Redis commands, bounded) are read at scrape time.
  */
 export async function renderMetrics(container: Pick<Container, 'queue' | 'metrics'>): Promise<string> {
   const { queue, metrics } = container;
@@ -40,6 +41,9 @@ export async function renderMetrics(container: Pick<Container, 'queue' | 'metric
   return metrics.registry.metrics();
 }
 
+const ReadinessSchema = Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String(), queue: Type.String() }) });
+const PrometheusText = Type.String({ description: 'Prometheus text exposition format' });
+
 export interface OperationsOptions {
   container: Container;
 }
@@ -49,13 +53,21 @@ export interface OperationsOptions {
  * PORT, the worker and scheduler on METRICS_PORT.
  */
 export async function operationsPlugin(app: FastifyInstance, { container }: OperationsOptions): Promise<void> {
-  app.get('/healthz', { schema: { summary: 'The process is alive', tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
+  app.get('/healthz', { schema: { operationId: 'getHealth', summary: 'The process is alive', tags: ['operations'], security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }), '4xx': ProblemSchema } } }, async () => ({
     status: 'ok' as const,
   }));
 
   app.get(
     '/readyz',
-    { schema: { summary: 'The database and the queue are reachable; 503 problem details naming the one that is not', tags: ['operations'] } },
+    {
+      schema: {
+        operationId: 'getReadiness',
+        summary: 'The database and the queue are reachable; else 503 problem details whose checks and failed name the one that is not',
+        tags: ['operations'],
+        security: [],
+        response: { 200: ReadinessSchema, '4xx': ProblemSchema, 503: ProblemSchema },
+      },
+    },
     async (_request, reply) => {
       const checks = await readiness(container);
       const failed = (Object.keys(checks) as Dependency[]).filter((dependency) => checks[dependency] !== 'ok');
@@ -66,7 +78,8 @@ export async function operationsPlugin(app: FastifyInstance, { container }: Oper
     },
   );
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) =>
+
+  app.get('/metrics', { schema: { operationId: 'getMetrics', summary: 'Prometheus metrics', tags: ['operations'], security: [], response: { 200: PrometheusText, '4xx': ProblemSchema } } }, async (_request, reply) =>
     reply.type(container.metrics.registry.contentType).send(await renderMetrics(container)),
   );
 }
