@@ -86,7 +86,7 @@ describe('OpenTelemetry traces', () => {
     expect(posted.status).toBe(202);
     const { batch_id: batchId } = (await posted.json()) as { batch_id: string };
 
-    const post = await waitForSpan((s) => s.service === 'lucro-api' && s.kind === 2 && s.name.startsWith('POST'));
+    const post = await waitForSpan((s) => s.service === 'lucro-api' && s.kind === 2 && s.name === 'POST /api/integrations/transactions/');
     const traceId = post.traceId;
     const write = await waitForSpan((s) => s.service === 'lucro-worker' && s.name === 'enrichment.write' && (s.traceId === traceId || (s.links ?? []).some((l) => l.traceId === traceId)));
     expect(write).toBeDefined();

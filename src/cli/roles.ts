@@ -75,6 +75,8 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       const force = setTimeout(() => {
         logger.error('drain took too long; exiting');
         resolve(1);
+        // Whatever still holds the event loop (a client retrying a dead Redis) must not keep the process alive.
+        setImmediate(() => process.exit(1));
       }, SHUTDOWN_DEADLINE_MS);
       force.unref();
       void (async () => {

@@ -5,7 +5,7 @@ import { isCategory } from '../domain/taxonomy.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { EnrichmentJob, JobQueue, QueuedJob } from '../infra/queue.js';
-import { activeSpanContext, contextFromCarrier, currentTraceCarrier, inSpan, SpanKind } from '../infra/tracing.js';
+import { activeSpanContext, contextFromCarrier, currentTraceCarrier, inGroupSpan, inSpan, SpanKind } from '../infra/tracing.js';
 import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
 import type { Categorizer } from './categorizers/categorizer.js';
 import {
@@ -138,8 +138,12 @@ export class EnrichmentService implements EnrichmentDispatcher {
           break;
         }
         const rows = await this.claim(job.batchId, granted);
-        for (const row of rows) {
-          const task = this.enrichOne(row).finally(() => this.held.release(1));
+        // One span for categorizing a claim's rows, not one per row: at latency 0 those would cost more than the work.
+        const results = inGroupSpan('enrichment.categorize', { attributes: { 'lucro.batch_id': job.batchId, 'lucro.rows': rows.length } }, () =>
+          rows.map((row) => this.categorize(row)),
+        );
+        for (const [i, row] of rows.entries()) {
+          const task = (results[i] as Promise<EnrichmentResult>).then((result) => this.commit(row, result)).finally(() => this.held.release(1));
           // Awaited after the loop; until then a failure (the database gone) must not count as unhandled.
           task.catch(() => {});
           tasks.push(task);
@@ -198,9 +202,8 @@ export class EnrichmentService implements EnrichmentDispatcher {
     }
   }
 
-  /** Categorizes one claimed row and commits its result once; resolves to where the row went. */
-  private async enrichOne(row: ClaimedTransaction): Promise<'pending' | 'done'> {
-    const log = { batch_id: row.batchId, transaction_id: row.transactionId };
+  /** Categorizes one claimed row into the result to write: a category, or the error that kept it from one. */
+  private async categorize(row: ClaimedTransaction): Promise<EnrichmentResult> {
     let result: EnrichmentResult;
     await this.calls.acquireUpTo(1);
     const started = process.hrtime.bigint();
@@ -214,9 +217,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
         merchantName: row.merchantName,
         description: row.description,
       };
-      const answer = await inSpan('enrichment.categorize', { attributes: { 'lucro.transaction_id': row.transactionId } }, () =>
-        this.categorizer.categorize(transaction, AbortSignal.timeout(this.callTimeoutMs)),
-      );
+      const answer = await this.categorizer.categorize(transaction, AbortSignal.timeout(this.callTimeoutMs));
       if (!isCategory(answer.category)) throw new Error(`categorizer returned unknown category "${answer.category}"`);
       const confidence = Math.min(1, Math.max(0, Number.isFinite(answer.confidence) ? answer.confidence : 0));
       result = { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source, version: this.categorizer.version };
@@ -224,14 +225,19 @@ export class EnrichmentService implements EnrichmentDispatcher {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result = { id: row.id, claimToken: row.claimToken, error: message.slice(0, 1_000) || 'categorizer failed' };
-      this.logger.warn({ ...log, attempt: row.attempts, err: error }, 'categorizer failed');
+      this.logger.warn({ batch_id: row.batchId, transaction_id: row.transactionId, attempt: row.attempts, err: error }, 'categorizer failed');
     } finally {
       this.calls.release(1);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.enrichmentDuration.observe(seconds);
       this.observeCall(seconds);
     }
+    return result;
+  }
 
+  /** Commits one row's result once; resolves to where the row went. */
+  private async commit(row: ClaimedTransaction, result: EnrichmentResult): Promise<'pending' | 'done'> {
+    const log = { batch_id: row.batchId, transaction_id: row.transactionId };
     const jobSpan = activeSpanContext();
     if (jobSpan) this.jobSpans.set(result, jobSpan);
     const written = await this.writer.add(result);

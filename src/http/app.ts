@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { RateLimiter } from '../auth/rate-limiter.js';
 import type { Container } from '../container.js';
+import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
@@ -39,6 +40,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    nameServerSpan(request.method, request.routeOptions.url);
   });
   registerJsonBody(app);
   registerErrorHandling(app);

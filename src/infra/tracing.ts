@@ -51,6 +51,26 @@ export async function inSpan<T>(name: string, options: SpanOptions, work: () => 
   });
 }
 
+/**
+ * Runs `start` inside a new span that ends once every promise it returned has settled, and hands
+ * those promises back untouched (their failures are the caller's, not recorded on the span).
+ */
+export function inGroupSpan<T>(name: string, options: SpanOptions, start: () => Array<Promise<T>>): Array<Promise<T>> {
+  const { parent = context.active(), ...spanOptions } = options;
+  const span = tracer.startSpan(name, spanOptions, parent);
+  const promises = context.with(trace.setSpan(parent, span), start);
+  void Promise.allSettled(promises).then(() => span.end());
+  return promises;
+}
+
+/** Names the active HTTP server span after the matched route (`POST /api/batches/{id}` style), never the raw URL. */
+export function nameServerSpan(method: string, route: string | undefined): void {
+  const span = trace.getActiveSpan();
+  if (!route || !span?.isRecording()) return;
+  span.updateName(`${method} ${route}`);
+  span.setAttribute('http.route', route);
+}
+
 /** `trace_id` and `span_id` of the active span for a log line; nothing when no span records. */
 export function traceFields(): { trace_id?: string; span_id?: string } {
   const span = trace.getActiveSpan();
