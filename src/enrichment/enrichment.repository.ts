@@ -29,21 +29,30 @@ export interface WrittenResult {
  * Claims up to `limit` pending transactions of a batch in one short statement: they become
  * `processing` under a fresh claim token and lease, and their attempt is counted.
  * SKIP LOCKED lets every worker claim from the same batch at once without waiting on each other.
+ * The batch records when it was last claimed from (at most once a second, so claims from many
+ * workers rarely wait on its row), which tells the scheduler the batch is being worked.
  */
 export async function claimPending(db: Queryable, batchId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
   const { rows } = await db.query<ClaimedTransaction>(
-    `UPDATE transactions t
-        SET status = 'processing', claim_token = $4, lease_expires_at = now() + make_interval(secs => $3 / 1000.0),
-            attempts = t.attempts + 1, updated_at = now()
-      WHERE t.id IN (
-              SELECT id FROM transactions
-               WHERE batch_id = $1 AND status = 'pending' AND removed_at IS NULL
-               ORDER BY id
-               LIMIT $2
-               FOR UPDATE SKIP LOCKED)
-      RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId", t.transaction_id AS "transactionId", t.date,
-                t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
-                t.description, t.attempts, t.claim_token AS "claimToken"`,
+    `WITH claimed AS (
+       UPDATE transactions t
+          SET status = 'processing', claim_token = $4, lease_expires_at = now() + make_interval(secs => $3 / 1000.0),
+              attempts = t.attempts + 1, updated_at = now()
+        WHERE t.id IN (
+                SELECT id FROM transactions
+                 WHERE batch_id = $1 AND status = 'pending' AND removed_at IS NULL
+                 ORDER BY id
+                 LIMIT $2
+                 FOR UPDATE SKIP LOCKED)
+        RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId", t.transaction_id AS "transactionId", t.date,
+                  t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
+                  t.description, t.attempts, t.claim_token AS "claimToken"
+     ), touched AS (
+       UPDATE batches SET last_claimed_at = now()
+        WHERE id = $1 AND EXISTS (SELECT 1 FROM claimed)
+          AND (last_claimed_at IS NULL OR last_claimed_at < now() - interval '1 second')
+     )
+     SELECT * FROM claimed`,
     [batchId, limit, leaseMs, claimToken],
   );
   return rows;
@@ -131,11 +140,15 @@ export async function reclaimExpiredLeases(db: Queryable, limit: number, maxAtte
   return rows;
 }
 
-/** Unfinished batches whose pending rows have waited longer than `olderThanMs` without being touched. */
+/**
+ * Unfinished batches that nothing is working on: pending rows have waited longer than `olderThanMs`
+ * without being touched, and no worker has claimed from the batch for as long.
+ */
 export async function findStrandedBatches(db: Queryable, olderThanMs: number, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT b.id FROM batches b
       WHERE b.completed_at IS NULL
+        AND coalesce(b.last_claimed_at, b.created_at) < now() - make_interval(secs => $1 / 1000.0)
         AND EXISTS (SELECT 1 FROM transactions t
                      WHERE t.batch_id = b.id AND t.status = 'pending' AND t.removed_at IS NULL
                        AND t.updated_at < now() - make_interval(secs => $1 / 1000.0))
