@@ -105,6 +105,21 @@ export async function writeResults(db: Queryable, results: EnrichmentResult[], m
   return rows;
 }
 
+/**
+ * Gives claimed rows back untried: `pending` again, and the claim's attempt is not counted (the
+ * categorizer never saw them). Rows are those of the given claim tokens, or only the given ids of
+ * them. A claim whose answer was lost is released this way by its token alone.
+ */
+export async function releaseClaims(db: Queryable, claimTokens: string[], ids: number[] | null): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE transactions t
+        SET status = 'pending', attempts = t.attempts - 1, claim_token = NULL, lease_expires_at = NULL, updated_at = now()
+      WHERE t.claim_token = ANY($1::uuid[]) AND t.status = 'processing' AND ($2::bigint[] IS NULL OR t.id = ANY($2::bigint[]))`,
+    [claimTokens, ids],
+  );
+  return rowCount ?? 0;
+}
+
 /** Stamps `completed_at` on the given batches that have nothing left to do. */
 export async function markBatchesCompleted(db: Queryable, batchIds: string[]): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(

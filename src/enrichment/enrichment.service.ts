@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isCategory } from '../domain/taxonomy.js';
+import { isConnectionError } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { EnrichmentJob, JobQueue, QueuedJob } from '../infra/queue.js';
@@ -9,6 +11,7 @@ import type { Categorizer } from './categorizers/categorizer.js';
 import {
   claimPending,
   markBatchesCompleted,
+  releaseClaims,
   writeResults,
   type ClaimedTransaction,
   type EnrichmentResult,
@@ -40,6 +43,15 @@ const MAX_CLAIM = 1_000;
 const MAX_HELD = 2_000;
 /** Held rows beyond those being categorized cover this much work, so claims never starve the categorizer. */
 const PREFETCH_SECONDS = 0.5;
+/** Share of a lease the categorizer call may use; the rest is left for writing the result. */
+const CALL_SHARE_OF_LEASE = 0.8;
+/** A write that could not reach the database is tried again this often (it is guarded by claim tokens, so safe to repeat). */
+const WRITE_TRIES = 3;
+
+/** A claimed row and the moment its categorizer call must be over, derived from its lease. */
+interface HeldRow extends ClaimedTransaction {
+  callDeadline: number;
+}
 
 /**
  * Enriches pending transactions. A job works one batch for a time slice: it claims rows in one
@@ -57,13 +69,21 @@ export class EnrichmentService implements EnrichmentDispatcher {
   private readonly calls: Slots;
   /** Moving average of one categorizer call, in seconds; starts pessimistic. */
   private callSeconds = 0.5;
+  /** The slowest recent call, in seconds: follows a slow-down at once, forgets it slowly. */
+  private slowCallSeconds = 0;
   private readonly writer: Batcher<EnrichmentResult, WrittenResult>;
   private readonly sliceMs: number;
   private readonly maxLanes: number;
   private readonly rowsPerLane: number;
   private stopping = false;
   /** Categorizer calls are cut short before the lease runs out, so a hung call cannot outlive its claim. */
-  private readonly callTimeoutMs: number;
+  private readonly callBudgetMs: number;
+  /** Rows given back untried (their lease nearly spent before a call slot came), written together. */
+  private readonly giveBacks: Batcher<HeldRow, true>;
+  /** Rows held per claim token, so a forced shutdown can give back what it still holds. */
+  private readonly heldByClaim = new Map<string, number>();
+  /** Releases of claims whose answer was lost, still running. */
+  private readonly releases = new Set<Promise<void>>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -78,11 +98,15 @@ export class EnrichmentService implements EnrichmentDispatcher {
     this.sliceMs = options.sliceMs ?? 2_000;
     this.maxLanes = options.maxLanes ?? 8;
     this.rowsPerLane = options.rowsPerLane ?? 250;
-    this.callTimeoutMs = Math.max(50, Math.floor(options.leaseMs * 0.8));
+    this.callBudgetMs = Math.max(50, Math.floor(options.leaseMs * CALL_SHARE_OF_LEASE));
     this.writer = new Batcher(async (results) => {
-      const written = await writeResults(this.pool, results, options.maxAttempts);
+      const written = await retryUnreachable(() => writeResults(this.pool, results, options.maxAttempts));
       const byId = new Map(written.map((w) => [w.id, w]));
       return new Map(results.flatMap((r) => (byId.has(r.id) ? [[r, byId.get(r.id) as WrittenResult]] : [])));
+    });
+    this.giveBacks = new Batcher(async (rows) => {
+      await retryUnreachable(() => releaseClaims(this.pool, [...new Set(rows.map((r) => r.claimToken))], rows.map((r) => r.id)));
+      return new Map(rows.map((row) => [row, true as const]));
     });
   }
 
@@ -108,6 +132,17 @@ export class EnrichmentService implements EnrichmentDispatcher {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.queue.stopConsuming();
+    await Promise.allSettled([...this.releases]);
+  }
+
+  /**
+   * For a shutdown that cannot wait any longer: gives back every row this process still holds,
+   * untried, so none waits for its lease to run out or loses an attempt. A result being written
+   * at the same moment wins or finds its claim gone; the claim tokens decide.
+   */
+  async releaseHeld(): Promise<number> {
+    const tokens = [...this.heldByClaim.keys()];
+    return tokens.length === 0 ? 0 : releaseClaims(this.pool, tokens, null);
   }
 
   /** Works one slice of a batch. Exported for tests and benchmarks; the queue calls it. */
@@ -124,7 +159,10 @@ export class EnrichmentService implements EnrichmentDispatcher {
         }
         const rows = await this.claim(job.batchId, granted);
         for (const row of rows) {
-          const task = this.enrichOne(row).finally(() => this.held.release(1));
+          const task = this.enrichOne(row).finally(() => {
+            this.held.release(1);
+            this.settled(row.claimToken);
+          });
           // Awaited after the loop; until then a failure (the database gone) must not count as unhandled.
           task.catch(() => {});
           tasks.push(task);
@@ -161,31 +199,88 @@ export class EnrichmentService implements EnrichmentDispatcher {
 
   private observeCall(seconds: number): void {
     this.callSeconds = this.callSeconds * 0.95 + seconds * 0.05;
+    this.slowCallSeconds = Math.max(seconds, this.slowCallSeconds * 0.99);
     const target = this.heldTarget();
     // Resizing on every call would be noise; a change of a tenth is worth acting on.
     if (Math.abs(target - this.held.size) > this.held.size / 10) this.held.resize(target);
   }
 
-  /** Claims up to `granted` rows; the slots of rows not claimed are given back at once. */
-  private async claim(batchId: string, granted: number): Promise<ClaimedTransaction[]> {
+  /**
+   * Claims up to `granted` rows; the slots of rows not claimed are given back at once. Each row's
+   * call deadline is reckoned from before the claim was sent, so it falls before the lease the
+   * server sets, whatever the clocks say.
+   */
+  private async claim(batchId: string, granted: number): Promise<HeldRow[]> {
     const started = process.hrtime.bigint();
+    const sentAt = Date.now();
+    const claimToken = randomUUID();
     try {
-      const rows = await claimPending(this.pool, batchId, granted, this.options.leaseMs, randomUUID());
+      const rows = await claimPending(this.pool, batchId, granted, this.options.leaseMs, claimToken);
       this.held.release(granted - rows.length);
-      return rows;
+      if (rows.length > 0) this.heldByClaim.set(claimToken, rows.length);
+      return rows.map((row) => ({ ...row, callDeadline: sentAt + this.callBudgetMs }));
     } catch (error) {
       this.held.release(granted);
+      this.releaseLostClaim(claimToken, sentAt);
       throw error;
     } finally {
       this.metrics.claimLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
+  /**
+   * The claim may have committed although its answer never came (the connection dropped, the
+   * client stopped waiting): its rows would sit in `processing` with no one to finish them until
+   * the lease ran out, and lose an attempt. They are given back by the claim's token. The server
+   * gives a statement up before the client stops waiting (src/infra/db.ts), so the claim is over
+   * by now; once more a second later for a commit that was in flight, and on while the database
+   * cannot be reached, until the lease would have freed them anyway.
+   */
+  private releaseLostClaim(claimToken: string, sentAt: number): void {
+    const release = (async () => {
+      for (let attempt = 0; Date.now() < sentAt + this.options.leaseMs; attempt++) {
+        try {
+          const released = await releaseClaims(this.pool, [claimToken], null);
+          if (released > 0) this.logger.warn({ claim_token: claimToken, released }, 'gave back the rows of a claim whose answer was lost');
+          if (released > 0 || attempt >= 1) return;
+        } catch {
+          // Unreachable for now: try again.
+        }
+        await sleep(Math.min(1_000 * 2 ** attempt, 10_000));
+      }
+    })();
+    this.releases.add(release);
+    void release.finally(() => this.releases.delete(release));
+  }
+
+  private settled(claimToken: string): void {
+    const left = (this.heldByClaim.get(claimToken) ?? 1) - 1;
+    if (left > 0) this.heldByClaim.set(claimToken, left);
+    else this.heldByClaim.delete(claimToken);
+  }
+
+  /**
+   * Below this much time left before its call deadline, a row is given back rather than called:
+   * more than a slow recent call takes, but never so much that a freshly claimed row is not called.
+   */
+  private minCallMs(): number {
+    return Math.min(this.callBudgetMs / 2, Math.max(50, 1_500 * this.slowCallSeconds));
+  }
+
   /** Categorizes one claimed row and commits its result once; resolves to where the row went. */
-  private async enrichOne(row: ClaimedTransaction): Promise<'pending' | 'done'> {
+  private async enrichOne(row: HeldRow): Promise<'pending' | 'done'> {
     const log = { batch_id: row.batchId, transaction_id: row.transactionId };
     let result: EnrichmentResult;
     await this.calls.acquireUpTo(1);
+    // Rows wait here for a call slot while their lease runs: one whose lease is nearly spent is
+    // given back untried rather than called, reclaimed and called again with its result thrown away.
+    const budgetMs = row.callDeadline - Date.now();
+    if (budgetMs < this.minCallMs()) {
+      this.calls.release(1);
+      await this.giveBacks.add(row);
+      this.logger.debug({ ...log, budget_ms: budgetMs }, 'lease nearly spent before a call slot came; row given back');
+      return 'pending';
+    }
     const started = process.hrtime.bigint();
     try {
       const answer = await this.categorizer.categorize(
@@ -198,7 +293,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
           merchantName: row.merchantName,
           description: row.description,
         },
-        AbortSignal.timeout(this.callTimeoutMs),
+        AbortSignal.timeout(budgetMs),
       );
       if (!isCategory(answer.category)) throw new Error(`categorizer returned unknown category "${answer.category}"`);
       const confidence = Math.min(1, Math.max(0, Number.isFinite(answer.confidence) ? answer.confidence : 0));
@@ -223,5 +318,17 @@ export class EnrichmentService implements EnrichmentDispatcher {
     this.metrics.enrichmentsFinished.inc({ outcome });
     this.logger.debug({ ...log, status: written.status }, 'transaction enriched');
     return written.status === 'pending' ? 'pending' : 'done';
+  }
+}
+
+/** Runs a statement again when the database could not be reached, a few times with a short pause. */
+async function retryUnreachable<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (attempt >= WRITE_TRIES || !isConnectionError(error)) throw error;
+      await sleep(300 * attempt);
+    }
   }
 }
