@@ -8,7 +8,7 @@ import { AppError } from '../src/domain/errors.js';
 import { IngestionService } from '../src/ingestion/ingestion.service.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
-import { waitFor } from './helpers/processes.js';
+import { freePort, startLucro, waitFor } from './helpers/processes.js';
 
 /** Faults of the enrichment engine that only show under slow or unlucky timing (issue 10). */
 let ctx: TestContext | undefined;
@@ -244,4 +244,42 @@ describe('categorizer deadline', () => {
     const rows = await rowsOf(context, batchId);
     expect(rows.filter((r) => r.status !== 'completed' || r.attempts !== 1 || r.enrichment_commits !== 1)).toEqual([]);
   }, 60_000);
+});
+
+describe('shutdown', () => {
+  it('when SIGTERM arrives while a categorizer call hangs, then the API stops accepting first, held rows are given back, and the process exits by the deadline', async () => {
+    ctx = await createTestContext();
+    const context = ctx;
+    const key = await context.key(['ingest']);
+    const port = await freePort();
+    const lucro = startLucro(['start'], {
+      DATABASE_URL: context.db.url,
+      PORT: String(port),
+      // Every categorizer call hangs for a minute, far past the deadline.
+      ENRICHMENT_LATENCY_MS: '60000',
+      PROCESSING_LEASE_MS: '120000',
+      WORKER_CONCURRENCY: '4',
+      SHUTDOWN_DEADLINE_MS: '3000',
+    });
+    try {
+      await lucro.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('API listening'), 60_000);
+      const response = await fetch(`http://127.0.0.1:${port}/api/integrations/transactions/`, {
+        method: 'POST',
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        body: JSON.stringify(batchBody(10, { accountId: 'SHUTDOWN' })),
+      });
+      expect(response.status).toBe(202);
+      const { batch_id: batchId } = (await response.json()) as { batch_id: string };
+      await waitFor(async () => (await rowsOf(context, batchId)).some((r) => r.status === 'processing'), 20_000, 'rows to be claimed');
+
+      lucro.child.kill('SIGTERM');
+      const refused = () => fetch(`http://127.0.0.1:${port}/healthz`).then(() => false, () => true);
+      await waitFor(refused, 2_000, 'the API to stop accepting while the worker drains');
+      const exited = await Promise.race([lucro.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
+      expect(exited).toBe(1);
+      for (const row of await rowsOf(context, batchId)) expect(row).toMatchObject({ status: 'pending', attempts: 0, claim_token: null });
+    } finally {
+      lucro.child.kill('SIGKILL');
+    }
+  }, 90_000);
 });
