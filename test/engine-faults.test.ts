@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
@@ -6,7 +6,12 @@ import { claimPending } from '../src/enrichment/enrichment.repository.js';
 import { EnrichmentService } from '../src/enrichment/enrichment.service.js';
 import { AppError } from '../src/domain/errors.js';
 import { IngestionService } from '../src/ingestion/ingestion.service.js';
+import { loadConfig } from '../src/config.js';
+import { createContainer } from '../src/container.js';
+import { buildApp } from '../src/http/app.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
+import { adminUrl } from './helpers/database.js';
+import { ensureTemplate } from './helpers/global-setup.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { freePort, startLucro, waitFor } from './helpers/processes.js';
 
@@ -282,4 +287,52 @@ describe('shutdown', () => {
       lucro.child.kill('SIGKILL');
     }
   }, 90_000);
+});
+
+describe('smaller faults', () => {
+  it('when 5,000 transactions are invalid, then the answer says 5000 invalid fields and lists the first 100', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest']);
+    const body = batchBody(5_000, { accountId: 'MANY-BAD' });
+    for (const transaction of body.transactions) transaction.currency = 'EUR';
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().detail).toBe('The request has 5000 invalid field(s).');
+    expect(response.json().errors).toHaveLength(100);
+  });
+
+  it('when a test run crashed while migrating the template, then the next run still gets its template', async () => {
+    const name = `lucro_template_crash_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${name}_wip`);
+      await ensureTemplate(admin, name);
+      const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname`, [`${name}%`]);
+      expect(rows.map((r) => r.datname)).toEqual([name]);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.query(`DROP DATABASE IF EXISTS ${name}_wip`);
+      await admin.end();
+    }
+  });
+
+  it('when the api role runs without Redis, then it keeps no jobs that nothing would consume', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest']);
+    const api = await createContainer(loadConfig({ DATABASE_URL: ctx.db.url, LOG_LEVEL: 'silent' }), { role: 'api' });
+    const app = await buildApp(api);
+    try {
+      for (let i = 0; i < 3; i++) await ingestBatch({ app }, key, batchBody(600, { accountId: `API-ONLY-${i}` }));
+      expect(await api.queue.depth()).toBe(0);
+    } finally {
+      await app.close();
+      await api.close();
+    }
+  });
 });

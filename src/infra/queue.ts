@@ -118,6 +118,24 @@ export class BullMqQueue implements JobQueue {
   }
 }
 
+/**
+ * A lone API process without Redis: nothing here consumes jobs, so none are kept (they would pile
+ * up for ever). A worker or scheduler process finds the batches' pending rows in its sweep.
+ */
+export class NoConsumerQueue implements JobQueue {
+  readonly kind = 'in-process' as const;
+  async add(): Promise<void> {}
+  consume(): void {
+    throw new Error('this process has no job queue to consume; set REDIS_URL or run `lucro start`');
+  }
+  async stopConsuming(): Promise<void> {}
+  async depth(): Promise<number> {
+    return 0;
+  }
+  async ping(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
 /** The single-process default: a FIFO in memory. Lost on exit, which the scheduler makes good. */
 export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process' as const;

@@ -69,7 +69,7 @@ export class IngestionService {
     }
     const validation = validateBatch(request.body, request.structuralProblems);
     if ('problems' in validation) {
-      throw new AppError('validation_error', `The request has ${validation.problems.length} invalid field(s).`, { errors: validation.problems });
+      throw new AppError('validation_error', `The request has ${validation.total} invalid field(s).`, { errors: validation.problems });
     }
     const { batch } = validation;
     // Sorting fixes the order in which rows are locked, so concurrent overlapping batches cannot deadlock.

@@ -21,7 +21,7 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
  * within the request, and text PostgreSQL can store. `structural` are the schema's own findings;
  * fields they already flag are not reported twice.
  */
-export function validateBatch(body: unknown, structural: FieldProblem[]): { batch: ValidBatch } | { problems: FieldProblem[] } {
+export function validateBatch(body: unknown, structural: FieldProblem[]): { batch: ValidBatch } | { problems: FieldProblem[]; total: number } {
   const problems = [...structural];
   const flagged = new Set(structural.map((p) => p.pointer));
   const report = (pointer: string, message: string) => {
@@ -78,7 +78,8 @@ export function validateBatch(body: unknown, structural: FieldProblem[]): { batc
     });
   });
 
-  if (problems.length > 0) return { problems: problems.slice(0, MAX_PROBLEMS) };
+  // The answer lists at most MAX_PROBLEMS of them, but says how many there are.
+  if (problems.length > 0) return { problems: problems.slice(0, MAX_PROBLEMS), total: problems.length };
   return {
     batch: {
       account: {
