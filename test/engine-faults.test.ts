@@ -336,3 +336,21 @@ describe('smaller faults', () => {
     }
   });
 });
+
+describe('fair shares per integration', () => {
+  it('when one integration has many batches waiting and another posts a small one, then the small one completes before the first gets far', async () => {
+    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '5-15', WORKER_CONCURRENCY: '16' });
+    const context = ctx;
+    const busy = await context.key(['ingest'], 'busy-integration');
+    const quiet = await context.key(['ingest'], 'quiet-integration');
+    const busyBatches: string[] = [];
+    for (let i = 0; i < 30; i++) busyBatches.push(await ingestBatch(context, busy, batchBody(200, { accountId: `BUSY-${i}` })));
+    const small = await ingestBatch(context, quiet, batchBody(15, { accountId: 'QUIET' }));
+
+    context.container.enrichment.start();
+    await waitFor(async () => (await rowsOf(context, small)).every((r) => r.status === 'completed'), 30_000, 'the small batch');
+    const { rows } = await context.sql.query(`SELECT count(*)::int AS n FROM transactions WHERE batch_id = ANY($1::uuid[]) AND status = 'completed'`, [busyBatches]);
+    // 6,000 rows wait for the busy integration; the quiet one is served in the first turns.
+    expect(rows[0].n).toBeLessThan(1_500);
+  }, 60_000);
+});

@@ -120,6 +120,12 @@ export async function releaseClaims(db: Queryable, claimTokens: string[], ids: n
   return rowCount ?? 0;
 }
 
+/** The integration a batch belongs to, or undefined for an unknown batch. */
+export async function findBatchIntegration(db: Queryable, batchId: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ integrationId: number }>('SELECT integration_id AS "integrationId" FROM batches WHERE id = $1', [batchId]);
+  return rows[0]?.integrationId;
+}
+
 /** Stamps `completed_at` on the given batches that have nothing left to do. */
 export async function markBatchesCompleted(db: Queryable, batchIds: string[]): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(

@@ -10,6 +10,7 @@ import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
 import type { Categorizer } from './categorizers/categorizer.js';
 import {
   claimPending,
+  findBatchIntegration,
   markBatchesCompleted,
   releaseClaims,
   writeResults,
@@ -61,9 +62,14 @@ interface HeldRow extends ClaimedTransaction {
  * How many rows a process holds adapts to the categorizer's speed: with a slow remote model it is a
  * little more than the concurrency (rows never wait long in memory while their lease runs); with
  * a fast one it grows to large claims, so the database sees a few big statements, not many small.
+ *
+ * Fair shares: the rows a process holds go to integrations in turn, then to an integration's
+ * batches in turn; a new batch's first slice is queued at the front, so a small batch of one
+ * integration starts at once behind the many batches of another. Each row's categorizer call must
+ * end within its lease (less time to write), reckoned from the claim.
  */
 export class EnrichmentService implements EnrichmentDispatcher {
-  /** Rows held by this process; batches take turns for them. */
+  /** Rows held by this process; integrations, then their batches, take turns for them. */
   private readonly held: Slots;
   /** Categorizer calls in flight (WORKER_CONCURRENCY). */
   private readonly calls: Slots;
@@ -84,6 +90,8 @@ export class EnrichmentService implements EnrichmentDispatcher {
   private readonly heldByClaim = new Map<string, number>();
   /** Releases of claims whose answer was lost, still running. */
   private readonly releases = new Set<Promise<void>>();
+  /** Which integration each batch worked here belongs to: rows are shared between integrations first. */
+  private readonly integrations = new Map<string, string>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -110,10 +118,15 @@ export class EnrichmentService implements EnrichmentDispatcher {
     });
   }
 
-  /** Dispatches a newly stored batch: enough lanes that several workers can share it. */
+  /**
+   * Dispatches a newly stored batch: enough lanes that several workers can share it, at the front
+   * of the queue, so its first slice starts while other integrations' batches are worked.
+   */
   async batchAccepted(batchId: string, accepted: number): Promise<void> {
     const lanes = Math.max(1, Math.min(this.maxLanes, Math.ceil(accepted / this.rowsPerLane)));
-    await this.queue.add(Array.from({ length: lanes }, (_, lane) => ({ id: jobId({ batchId, lane, generation: 0 }), data: { batchId, lane, generation: 0 } })));
+    await this.queue.add(
+      Array.from({ length: lanes }, (_, lane) => ({ id: jobId({ batchId, lane, generation: 0 }), data: { batchId, lane, generation: 0 }, front: true })),
+    );
   }
 
   /** Queues one more job for a batch, e.g. when the scheduler finds its rows waiting. `tag` deduplicates. */
@@ -151,8 +164,9 @@ export class EnrichmentService implements EnrichmentDispatcher {
     const tasks: Array<Promise<'pending' | 'done'>> = [];
     let exhausted = false;
     try {
+      const integration = await this.integrationOf(job.batchId);
       while (!this.stopping && Date.now() < deadline) {
-        const granted = await this.held.acquireUpTo(MAX_CLAIM, job.batchId);
+        const granted = await this.held.acquireUpTo(MAX_CLAIM, job.batchId, integration);
         if (this.stopping) {
           this.held.release(granted);
           break;
@@ -188,6 +202,17 @@ export class EnrichmentService implements EnrichmentDispatcher {
       // The scheduler finds the batch's pending rows and dispatches them again.
       this.logger.warn({ batch_id: job.batchId, err: error }, 'could not hand the batch on');
     });
+  }
+
+  private async integrationOf(batchId: string): Promise<string> {
+    let integration = this.integrations.get(batchId);
+    if (integration === undefined) {
+      integration = String((await findBatchIntegration(this.pool, batchId)) ?? '');
+      // Batches finish; a bounded memory forgets them all at once now and then.
+      if (this.integrations.size >= 10_000) this.integrations.clear();
+      this.integrations.set(batchId, integration);
+    }
+    return integration;
   }
 
   /** How many rows to hold: those being categorized plus PREFETCH_SECONDS of work. */

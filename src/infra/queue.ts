@@ -16,6 +16,12 @@ export interface QueuedJob {
   /** Deduplicates: a job whose id is already waiting or running is not added again. */
   id: string;
   data: EnrichmentJob;
+  /**
+   * Goes to the front of the wait list, not the back: the first slice of a new batch starts at
+   * once however many jobs other batches (another integration's) have waiting; continuations
+   * queue at the back and take turns.
+   */
+  front?: boolean;
 }
 
 /**
@@ -70,7 +76,7 @@ export class BullMqQueue implements JobQueue {
   async add(jobs: QueuedJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await withTimeout(
-      this.queue.addBulk(jobs.map((job) => ({ name: 'enrich', data: job.data, opts: { jobId: job.id } }))),
+      this.queue.addBulk(jobs.map((job) => ({ name: 'enrich', data: job.data, opts: { jobId: job.id, lifo: job.front === true } }))),
       ADD_TIMEOUT_MS,
       'enqueue',
     );
@@ -151,7 +157,8 @@ export class InProcessQueue implements JobQueue {
     for (const job of jobs) {
       if (this.known.has(job.id)) continue;
       this.known.add(job.id);
-      this.waiting.push(job);
+      if (job.front) this.waiting.unshift(job);
+      else this.waiting.push(job);
     }
     this.pump();
   }
