@@ -92,8 +92,35 @@ async function stage(env: BenchEnv, phase: string, settings: { workers: number; 
   };
 }
 
-/** Medians of the rounds, in the shape the report reads. */
-function summarize(settings: { workers: number; latencyMs: string }, rounds: FairnessResult['rounds']): FairnessResult {
+/**
+ * Runs the rounds: the small batch alone on the idle system, then behind the load `load` posts
+ * (whose batches are then abandoned, as they would take minutes at this latency); medians of both.
+ */
+async function measure(
+  env: BenchEnv,
+  s: Stage,
+  settings: { rounds: number; workers: number; latencyMs: string },
+  what: { label: string; smallKey: string; tag: string; load: (round: number) => Promise<string[]> },
+): Promise<FairnessResult> {
+  const rounds: FairnessResult['rounds'] = [];
+  try {
+    // Warm-up: the API's and workers' first requests are not measured.
+    await s.timeSmall(what.smallKey, `${what.tag}warm`, 100);
+    await s.settle();
+    for (let r = 1; r <= settings.rounds; r++) {
+      const idleSeconds = await s.timeSmall(what.smallKey, `${what.tag}idle${r}`, 100 + r);
+      await s.settle();
+      const loaded = await what.load(r);
+      const behindSeconds = await s.timeSmall(what.smallKey, `${what.tag}behind${r}`, 200 + r);
+      await s.abandon(loaded);
+      await s.settle();
+      rounds.push({ idleSeconds: round(idleSeconds, 3), behindSeconds: round(behindSeconds, 3) });
+      env.options.log(`  ${what.label} round ${r}/${settings.rounds}: idle ${idleSeconds.toFixed(2)} s, behind ${behindSeconds.toFixed(2)} s`);
+    }
+  } finally {
+    await s.close();
+  }
+  await env.truncate();
   return {
     workers: settings.workers,
     concurrency: CONCURRENCY,
@@ -109,59 +136,33 @@ export async function benchFairness(
   key: string,
   settings: { rounds: number; workers: number; latencyMs: string },
 ): Promise<FairnessResult> {
-  const log = env.options.log;
   const s = await stage(env, 'fairness', settings);
-  const rounds: FairnessResult['rounds'] = [];
-  try {
-    // Warm-up: the API's and workers' first requests are not measured.
-    await s.timeSmall(key, 'warm', 100);
-    await s.settle();
-    for (let r = 1; r <= settings.rounds; r++) {
-      const idleSeconds = await s.timeSmall(key, `idle${r}`, 100 + r);
-      await s.settle();
-      const bigBatch = await s.post(requestBody(`FAIR-BIG-${r}`, makeTransactions(`B${r}`, BIG, 1_000 + r)), key);
-      const behindSeconds = await s.timeSmall(key, `behind${r}`, 200 + r);
-      // The big batch would take minutes at this latency.
-      await s.abandon([bigBatch]);
-      await s.settle();
-      rounds.push({ idleSeconds: round(idleSeconds, 3), behindSeconds: round(behindSeconds, 3) });
-      log(`  small behind big round ${r}/${settings.rounds}: idle ${idleSeconds.toFixed(2)} s, behind ${behindSeconds.toFixed(2)} s`);
-    }
-  } finally {
-    await s.close();
-  }
-  await env.truncate();
-  return summarize(settings, rounds);
+  return measure(env, s, settings, {
+    label: 'small behind big',
+    smallKey: key,
+    tag: 'b',
+    load: async (r) => [await s.post(requestBody(`FAIR-BIG-${r}`, makeTransactions(`B${r}`, BIG, 1_000 + r)), key)],
+  });
 }
 
 export async function benchIntegrationFairness(
   env: BenchEnv,
   settings: { rounds: number; workers: number; latencyMs: string; busyBatches: number; busyRows: number },
 ): Promise<IntegrationFairnessResult> {
-  const log = env.options.log;
   const s = await stage(env, 'integrations', settings);
   const busy = (await s.container.auth.createKey('fair-busy', ['ingest'])).key;
   const quiet = (await s.container.auth.createKey('fair-quiet', ['ingest'])).key;
-  const rounds: FairnessResult['rounds'] = [];
-  try {
-    await s.timeSmall(quiet, 'iwarm', 300);
-    await s.settle();
-    for (let r = 1; r <= settings.rounds; r++) {
-      const idleSeconds = await s.timeSmall(quiet, `iidle${r}`, 300 + r);
-      await s.settle();
-      const busyBatches: string[] = [];
+  const result = await measure(env, s, settings, {
+    label: 'integration B behind A',
+    smallKey: quiet,
+    tag: 'i',
+    load: async (r) => {
+      const batches: string[] = [];
       for (let b = 0; b < settings.busyBatches; b++) {
-        busyBatches.push(await s.post(requestBody(`FAIR-BUSY-${r}-${b}`, makeTransactions(`A${r}x${b}`, settings.busyRows, 10_000 * r + b)), busy));
+        batches.push(await s.post(requestBody(`FAIR-BUSY-${r}-${b}`, makeTransactions(`A${r}x${b}`, settings.busyRows, 10_000 * r + b)), busy));
       }
-      const behindSeconds = await s.timeSmall(quiet, `ibehind${r}`, 400 + r);
-      await s.abandon(busyBatches);
-      await s.settle();
-      rounds.push({ idleSeconds: round(idleSeconds, 3), behindSeconds: round(behindSeconds, 3) });
-      log(`  integration B behind A round ${r}/${settings.rounds}: idle ${idleSeconds.toFixed(2)} s, behind ${behindSeconds.toFixed(2)} s`);
-    }
-  } finally {
-    await s.close();
-  }
-  await env.truncate();
-  return { ...summarize(settings, rounds), busyBatches: settings.busyBatches, busyRows: settings.busyRows };
+      return batches;
+    },
+  });
+  return { ...result, busyBatches: settings.busyBatches, busyRows: settings.busyRows };
 }
