@@ -44,6 +44,21 @@ describe('scheduler re-dispatch', () => {
     expect(report.redispatched).toBe(1);
     expect(await ctx.container.queue.depth()).toBe(queued + 1);
   });
+
+  it('when a batch nothing works on is swept again while its re-dispatched job still waits, then it gets no second job', async () => {
+    ctx = await createTestContext({ REDISPATCH_AFTER_MS: '600000', SCHEDULER_INTERVAL_MS: '100' });
+    const key = await ctx.key(['ingest']);
+    const idle = await ingestBatch(ctx, key, batchBody(10, { accountId: 'SWEEP-TWICE' }));
+    await ctx.sql.query(`UPDATE batches SET created_at = now() - interval '1 hour' WHERE id = $1`, [idle]);
+    await ctx.sql.query(`UPDATE transactions SET updated_at = now() - interval '1 hour' WHERE batch_id = $1`, [idle]);
+
+    const queued = await ctx.container.queue.depth();
+    await ctx.container.maintenance.sweep();
+    // A later sweep (another scheduler interval), the first job not yet taken.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await ctx.container.maintenance.sweep();
+    expect(await ctx.container.queue.depth()).toBe(queued + 1);
+  });
 });
 
 async function rowsOf(context: TestContext, batchId: string) {
