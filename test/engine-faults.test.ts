@@ -22,10 +22,10 @@ afterEach(async () => {
   ctx = undefined;
 });
 
-/** Makes a batch and its rows look as if they had waited a minute. */
+/** Makes a batch and its rows look as if they had waited an hour. */
 async function age(context: TestContext, batchId: string): Promise<void> {
-  await context.sql.query(`UPDATE batches SET created_at = now() - interval '1 minute' WHERE id = $1`, [batchId]);
-  await context.sql.query(`UPDATE transactions SET updated_at = now() - interval '1 minute' WHERE batch_id = $1`, [batchId]);
+  await context.sql.query(`UPDATE batches SET created_at = now() - interval '1 hour' WHERE id = $1`, [batchId]);
+  await context.sql.query(`UPDATE transactions SET updated_at = now() - interval '1 hour' WHERE batch_id = $1`, [batchId]);
 }
 
 describe('scheduler re-dispatch', () => {
@@ -49,8 +49,7 @@ describe('scheduler re-dispatch', () => {
     ctx = await createTestContext({ REDISPATCH_AFTER_MS: '600000', SCHEDULER_INTERVAL_MS: '100' });
     const key = await ctx.key(['ingest']);
     const idle = await ingestBatch(ctx, key, batchBody(10, { accountId: 'SWEEP-TWICE' }));
-    await ctx.sql.query(`UPDATE batches SET created_at = now() - interval '1 hour' WHERE id = $1`, [idle]);
-    await ctx.sql.query(`UPDATE transactions SET updated_at = now() - interval '1 hour' WHERE batch_id = $1`, [idle]);
+    await age(ctx, idle);
 
     const queued = await ctx.container.queue.depth();
     await ctx.container.maintenance.sweep();
