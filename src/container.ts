@@ -59,7 +59,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     logger.info({ database: redactUrl(databaseUrl) }, 'using PostgreSQL from DATABASE_URL');
   }
 
-  const pool = createPool(databaseUrl, { applicationName: `lucro-${role}`, queryTimeoutMs: config.databaseQueryTimeoutMs });
+  const pool = createPool(databaseUrl, { applicationName: `lucro-${role}`, max: config.databasePoolMax, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const metrics = new Metrics();
   const queue: JobQueue =
     config.redisUrl !== undefined

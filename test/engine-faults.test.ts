@@ -6,6 +6,7 @@ import { claimPending } from '../src/enrichment/enrichment.repository.js';
 import { EnrichmentService } from '../src/enrichment/enrichment.service.js';
 import { AppError } from '../src/domain/errors.js';
 import { IngestionService } from '../src/ingestion/ingestion.service.js';
+import { FieldProblems } from '../src/ingestion/ingestion.validation.js';
 import { loadConfig } from '../src/config.js';
 import { createContainer } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
@@ -212,7 +213,7 @@ describe('timeouts: the server gives up before the client', () => {
     const ingest = (pool: pg.Pool, accountId: string) =>
       new IngestionService(pool, dispatcher, ctx!.container.logger, 1_000).ingestBatch(principal, {
         body: batchBody(3, { accountId }),
-        structuralProblems: [],
+        structuralProblems: new FieldProblems(),
         idempotencyKey: undefined,
       });
 
