@@ -33,7 +33,15 @@ export interface EnrichmentOptions {
   rowsPerLane?: number;
 }
 
-/** The job id of a batch's lane; BullMQ ids may not contain ':'. */
+/**
+ * The job id of a batch's lane; BullMQ ids may not contain ':'. Job ids deduplicate (a job whose
+ * id waits or runs is not added again), and these are all there are:
+ * - `<batch>.<lane>.<generation>`: a lane's chain. Dispatch starts lanes 0…n−1 at generation 0;
+ *   each slice that leaves work hands on generation + 1, so a chain has one job at a time.
+ * - `<batch>.sweep<n>` (rows reclaimed in sweep interval n) and `<batch>.stranded<n>` (no claim
+ *   for REDISPATCH_AFTER_MS, period n): the scheduler's re-dispatches, at most one per batch per
+ *   interval or period; each continues as the chain of lane 0.
+ */
 export function jobId(job: EnrichmentJob): string {
   return `${job.batchId}.${job.lane}.${job.generation}`;
 }
