@@ -67,6 +67,16 @@ export interface Config {
   readonly redispatchAfterMs: number;
   /** Days the change feed keeps a change (`CHANGE_RETENTION_DAYS`, at least 30). */
   readonly changeRetentionDays: number;
+
+  // Timeouts (issue 10)
+  /**
+   * How long a process waits for one database statement (`DATABASE_QUERY_TIMEOUT_MS`, default 4500,
+   * inside the contract's 5 s for a 503). The server's statement and lock timeouts are set below it,
+   * so the server gives a statement up before the client stops waiting for it.
+   */
+  readonly databaseQueryTimeoutMs: number;
+  /** A draining process exits after this even if something hangs (`SHUTDOWN_DEADLINE_MS`, default 25000; the contract allows 30 s). */
+  readonly shutdownDeadlineMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -140,6 +150,8 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),
+    databaseQueryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 4_500, 200, 60_000),
+    shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 25_000, 100, 29_000),
   });
 }
 
