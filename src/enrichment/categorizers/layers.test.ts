@@ -130,3 +130,14 @@ describe('rules layers by band', () => {
     expect(rulesLayer(rules, RULE_BANDS.keywords).categorize(l)).toEqual({ category: 'MEDICAL', confidence: CONFIDENCE.rulesKeyword, source: 'rules:medical-keyword' });
   });
 });
+
+describe('brand layer, glued and common words', () => {
+  it('when a distinctive brand is glued to the letters after it, then the weak brand layer finds it', () => {
+    expect(brandLayer(brands, lexicon, 'inside').categorize(line('Debit Order Engenshop 1234'))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.brandInside, source: 'brands:ENGEN' });
+    expect(brandLayer(brands, lexicon, 'start').categorize(line('Debit Order Engenshop 1234'))).toBeUndefined();
+  });
+
+  it('when a brand that is a common word stands beside a word naming another business, then it gives way', () => {
+    expect(brandLayer(brands, lexicon, 'start').categorize(line('CLICKS INSURANCE BROKERS'))).toBeUndefined();
+  });
+});

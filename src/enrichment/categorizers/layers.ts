@@ -101,20 +101,28 @@ export function brandLayer(index: BrandIndex, lexicon: LexiconIndex, where: 'sta
       for (const key of [line.merchant.key, line.descriptionKey]) {
         if (key === '') continue;
         const words = key.split(' ');
-        const match = where === 'start' ? index.atStart(words, line.countries) : index.inside(words, line.countries);
-        if (match) return decideBrand(match, line, lexicon, where);
+        const match = where === 'start' ? index.atStart(words, line.countries) : (index.gluedAtStart(words, line.countries) ?? index.inside(words, line.countries));
+        if (match) {
+          const answer = decideBrand(match, line, lexicon, where);
+          if (answer) return answer;
+        }
       }
       return undefined;
     },
   };
 }
 
-/** A brand in several categories (Shell: fuel, shop, car wash) is decided by the line's wording, else by what it mostly is. */
-function decideBrand(match: BrandMatch, line: LineFacts, lexicon: LexiconIndex, where: 'start' | 'inside'): Categorization {
+/**
+ * A brand in several categories (Shell: fuel, shop, car wash) is decided by the line's wording, else
+ * by what it mostly is. A brand that is also a common word gives way when the line names another
+ * kind of business (`ADMIRAL INSURANCE` is not the Admiral arcades).
+ */
+function decideBrand(match: BrandMatch, line: LineFacts, lexicon: LexiconIndex, where: 'start' | 'inside'): Categorization | undefined {
   const categories = [...new Set(match.candidates.map((c) => c.category))];
   const first = match.candidates[0] as BrandCandidate;
   const source = `brands:${match.key}`;
-  if (where === 'inside') return { category: first.category, confidence: CONFIDENCE.brandInside, source };
+  if (first.common && lexicon.hitsOf(line).some((hit) => !categories.includes(hit.category))) return undefined;
+  if (where === 'inside' || match.glued) return { category: first.category, confidence: CONFIDENCE.brandInside, source };
   if (categories.length > 1) {
     const named = lexicon.hitsOf(line).find((hit) => categories.includes(hit.category));
     if (named) return { category: named.category, confidence: CONFIDENCE.brandByWording, source };

@@ -300,6 +300,8 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     priority: 62,
     sign: 'credit',
     description: [
+      // UK faster payment in
+      'FPI',
       'TRANSFER FROM',
       'TRANSFERRED FROM',
       'XFER FROM',
@@ -354,7 +356,30 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   { id: 'p2p-out', category: 'TRANSFER_OUT', priority: 70, sign: 'debit', merchant: P2P_BRANDS },
   { id: 'savings-out', category: 'TRANSFER_OUT', priority: 55, sign: 'debit', description: SAVINGS_AND_INVESTMENT },
   { id: 'pension-contribution', category: 'TRANSFER_OUT', priority: 55, sign: 'debit', description: ['PENSION', 'PENSION CONTRIBUTION', 'SUPERANNUATION'] },
-  { id: 'transfer-out', category: 'TRANSFER_OUT', priority: 20, sign: 'debit', description: [...TRANSFER_WORDS, 'TRANSFER TO', 'PAYMENT TO', 'SENT TO', 'SEND MONEY'] },
+  // UK faster payment out: the words after it are the payer's own reference (DINNER), not a merchant.
+  { id: 'transfer-out-explicit', category: 'TRANSFER_OUT', priority: 62, sign: 'debit', description: ['FPO'] },
+  {
+    id: 'transfer-out',
+    category: 'TRANSFER_OUT',
+    priority: 20,
+    sign: 'debit',
+    description: [
+      ...TRANSFER_WORDS,
+      'TRANSFER TO',
+      'PAYMENT TO',
+      'SENT TO',
+      'SEND MONEY',
+      // South African banking-app and real-time payments to a beneficiary
+      'APP PAYMENT',
+      'BANKING APP PAYMENT',
+      'RTC (?:EXPRESS )?PMT',
+      'IMMEDIATE PAYMENT',
+      'CASH ?SEND',
+      'E ?WALLET',
+      'INSTANT MONEY',
+      'PAYSHAP',
+    ],
+  },
 
   // ───────────────────────────── LOAN_PAYMENTS ─────────────────────────────
   {
@@ -518,6 +543,16 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'OVERDRAFT INTEREST',
       'KONTOFU?E?HRUNG\\w*',
       'COMMISSION D INTERVENTION',
+      'ATM OPERATOR (?:FEE|CHARGE)S?',
+      'COTISATION (?:CARTE|CB|OFFRE|FORFAIT|PACKAGE)\\w*',
+      'FRAIS (?:BANCAIRES|DE TENUE DE COMPTE|TENUE DE COMPTE|CARTE|DE CARTE)',
+      'KONTOGEBU?E?HR\\w*',
+      'KOSTEN (?:REKENING|BETAALREKENING|BANKPAKKET)',
+      'BANKKOSTEN',
+      'COMISION(?:ES)? (?:MANTENIMIENTO|TARJETA|ADMINISTRACION)',
+      'COMISSAO (?:DE )?(?:MANUTENCAO|CONTA|CARTAO)',
+      'SPESE (?:TENUTA CONTO|BANCARIE|CARTA)',
+      'CANONE (?:CONTO|CARTA)',
     ],
   },
   { id: 'interest-charged', category: 'BANK_FEES', priority: 85, sign: 'debit', description: ['INTEREST', 'INT CHARGE', 'SOLLZINSEN', 'ZINSEN'] },

@@ -25,6 +25,8 @@ export interface BrandMatch {
   readonly length: number;
   /** Its categories in this market, what it mostly is first. */
   readonly candidates: readonly BrandCandidate[];
+  /** Found as the start of a longer word. */
+  readonly glued?: boolean;
 }
 
 /**
@@ -51,6 +53,10 @@ interface BrandsFile {
 }
 
 const MAX_BRAND_WORDS = 5;
+/** A brand found glued to more letters must be this long: shorter starts are too often other words. */
+const MIN_GLUED_BRAND_LENGTH = 5;
+/** …and glued to at least this many letters: `BOULANGERIE` is a word, not the brand Boulanger plus `IE`. */
+const MIN_GLUED_TAIL = 3;
 
 /**
  * The world's shop and amenity brands by merchant key, loaded once from the generated data file.
@@ -105,6 +111,17 @@ export class BrandIndex {
   /** The longest brand the merchant key starts with, in this market. */
   atStart(words: readonly string[], countries: readonly string[]): BrandMatch | undefined {
     return this.longestAt(words, 0, countries);
+  }
+
+  /** A distinctive brand the first word starts with, as terminals glue words they cut (`TELKOMMOBI`). */
+  gluedAtStart(words: readonly string[], countries: readonly string[]): BrandMatch | undefined {
+    const word = words[0] ?? '';
+    for (let end = word.length - MIN_GLUED_TAIL; end >= MIN_GLUED_BRAND_LENGTH; end -= 1) {
+      const key = word.slice(0, end);
+      const candidates = this.candidates(key, countries);
+      if (candidates.length > 0 && !candidates.some((c) => c.common)) return { key, at: 0, length: 1, candidates, glued: true };
+    }
+    return undefined;
   }
 
   /** The first brand standing later in the key: several words, or one long word that is no common word. */
