@@ -59,7 +59,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const metrics = new Metrics();
   const queue: JobQueue =
     config.redisUrl === undefined ? new InProcessQueue(logger) : new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }));
-  const categorizer = overrides.categorizer ?? createCategorizer(config.categorizer, config.enrichmentLatencyMs);
+  const categorizer = overrides.categorizer ?? createCategorizer(config.categorizer, config.enrichmentLatencyMs, config.llm);
   const enrichment = new EnrichmentService(pool, queue, categorizer, metrics, logger.child({ component: 'worker' }), {
     concurrency: config.workerConcurrency,
     leaseMs: config.processingLeaseMs,
