@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { CategorizationBench } from './categorizer-accuracy.js';
 import type { DesignLatencyResult, LatencyZeroResult } from './enrich.js';
 import type { FairnessResult } from './fairness.js';
+import type { FeedResult } from './feed.js';
 import type { IngestResult } from './ingest.js';
 import type { SummaryResult } from './summary.js';
 
@@ -21,6 +22,7 @@ export interface Measurements {
   design?: DesignLatencyResult;
   fairness?: FairnessResult;
   summary?: SummaryResult;
+  feed?: FeedResult;
   categorize?: CategorizationBench;
 }
 
@@ -97,6 +99,24 @@ export function tableRows(m: Measurements): Row[] {
         result: scored ? verdict(f.http.p95 <= targetMs) : 'info',
       });
     }
+  }
+  if (m.summary) {
+    const big = m.summary.figures.find((f) => f.account === 'SUM-BIG');
+    for (const page of m.summary.accountPages ?? []) {
+      rows.push({
+        figure: `account transactions, 100 a page, ${n(big?.rows ?? 0)}-row account: ${page.name}`,
+        measured: `${page.p50.toFixed(1)} / ${page.p95.toFixed(1)} ms`,
+        limit: `HTTP floor ${m.summary.httpFloor.p95.toFixed(1)} ms`,
+        ratio: '—',
+        target: 'p95 ≤ 50 ms',
+        result: verdict(page.p95 <= 50),
+      });
+    }
+  }
+  if (m.feed) {
+    const f = m.feed;
+    rows.push({ figure: `change feed read, 1,000-change pages, one consumer (${n(f.changes)} changes)`, measured: `${n(f.readChangesPerSecond)} changes/s`, limit: '—', ratio: '—', target: '≥ 20,000/s', result: verdict(f.readChangesPerSecond >= 20_000) });
+    rows.push({ figure: `change feed lag p50/p95 while ingesting ${n(f.ingestRowsPerSecond)} rows/s (its 202 → seen by a 50 ms poller)`, measured: `${f.lagMs.p50} / ${f.lagMs.p95} ms`, limit: '—', ratio: '—', target: 'p95 < 1,000 ms', result: verdict(f.lagMs.p95 < 1_000) });
   }
   if (m.categorize) rows.push(...categorizationRows(m.categorize));
   if (m.ingest) {

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { TransactionView } from '../transactions/transaction.schemas.js';
 
 export const BatchParams = Type.Object({ batch_id: Type.String({ description: 'The batch id (UUID) returned by ingestion' }) });
 
@@ -22,27 +23,23 @@ export const BatchView = Type.Object({
     completed: Type.Integer(),
     failed: Type.Integer(),
   }),
+}, {
+  examples: [
+    {
+      batch_id: '0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d',
+      account_id: 'ACC-001',
+      status: 'processing',
+      created_at: '2026-11-27T10:00:00.000Z',
+      completed_at: null,
+      counts: { total: 15, pending: 3, processing: 2, completed: 10, failed: 0 },
+    },
+  ],
 });
 export type BatchView = Static<typeof BatchView>;
 
 export const BatchTransactionsQuery = Type.Object({
   limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
-});
-
-export const TransactionView = Type.Object({
-  transaction_id: Type.String(),
-  date: Type.String({ format: 'date' }),
-  amount: Type.String({ description: "Exact decimal with the currency's minor-unit decimals" }),
-  currency: Type.String(),
-  merchant_name: Type.Union([Type.String(), Type.Null()]),
-  description: Type.Union([Type.String(), Type.Null()]),
-  category: Type.Union([Type.String(), Type.Null()]),
-  category_confidence: Type.Union([Type.Number(), Type.Null()]),
-  category_source: Type.Union([Type.String(), Type.Null()]),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('processing'), Type.Literal('completed'), Type.Literal('failed')]),
-  attempts: Type.Integer(),
-  error: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const BatchTransactionsPage = Type.Object({

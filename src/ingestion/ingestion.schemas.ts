@@ -24,6 +24,13 @@ export const TransactionInput = Type.Object(
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: "Defaults to the account's currency and must equal it" })),
     merchant_name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
     description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    pending: Type.Optional(Type.Boolean({ description: 'The bank has not posted it yet; a pending transaction may be sent again changed (default false)' })),
+    pending_transaction_id: Type.Optional(
+      Type.Union([
+        Type.String({ minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN, description: 'On a posted transaction: the pending transaction of the same account it replaces' }),
+        Type.Null(),
+      ]),
+    ),
   },
   { additionalProperties: true, description: 'Unknown fields are kept in the stored raw record' },
 );
@@ -34,7 +41,18 @@ export const IngestBody = Type.Object(
     // The upper bound (MAX_BATCH_SIZE) is checked in code: exceeding it is a 413, not a 400.
     transactions: Type.Array(TransactionInput, { minItems: 1 }),
   },
-  { additionalProperties: true },
+  {
+    additionalProperties: true,
+    examples: [
+      {
+        account: { account_id: 'ACC-001', currency: 'USD', name: 'Everyday Checking', institution: 'Example Bank' },
+        transactions: [
+          { transaction_id: 'TX-1001', date: '2026-11-02', amount: '-12.50', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' },
+          { transaction_id: 'TX-1002', date: '2026-11-03', amount: '-42.10', description: 'POS PURCHASE SHELL 5521', pending: true },
+        ],
+      },
+    ],
+  },
 );
 export type IngestBody = Static<typeof IngestBody>;
 
@@ -49,6 +67,39 @@ export const IngestAccepted = Type.Object({
   received: Type.Integer(),
   accepted: Type.Integer(),
   duplicates: Type.Integer(),
+  modified: Type.Integer({ description: 'Pending transactions stored earlier and updated by this batch' }),
   status_url: Type.String(),
+}, {
+  examples: [
+    {
+      batch_id: '0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d',
+      account_id: 'ACC-001',
+      status: 'pending',
+      received: 2,
+      accepted: 2,
+      duplicates: 0,
+      modified: 0,
+      status_url: '/api/batches/0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d',
+    },
+  ],
 });
 export type IngestAccepted = Static<typeof IngestAccepted>;
+
+export const RemoveBody = Type.Object(
+  {
+    account_id: AccountInput.properties.account_id,
+    transaction_ids: Type.Array(
+      Type.String({ minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN }),
+      { minItems: 1, maxItems: 10_000, description: 'Ids of the account\'s transactions to remove; removing is idempotent and final' },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RemoveBody = Static<typeof RemoveBody>;
+
+export const RemoveOutcome = Type.Object({
+  removed: Type.Integer({ description: 'Removed by this request' }),
+  already_removed: Type.Integer({ description: 'Removed before' }),
+  not_found: Type.Array(Type.String(), { description: 'Ids the account does not hold' }),
+});
+export type RemoveOutcome = Static<typeof RemoveOutcome>;

@@ -8,6 +8,7 @@ export const AccountSummaryParams = Type.Object({
 export const AccountSummaryQuery = Type.Object({
   start_date: Type.Optional(Type.String({ format: 'date', description: 'First day included, YYYY-MM-DD; absent means from the first transaction' })),
   end_date: Type.Optional(Type.String({ format: 'date', description: 'Last day included, YYYY-MM-DD; absent means up to the last transaction' })),
+  include_pending: Type.Optional(Type.String({ description: 'true (default) or false: whether transactions the bank has not posted yet count' })),
 });
 export type AccountSummaryQuery = Static<typeof AccountSummaryQuery>;
 
@@ -34,6 +35,7 @@ export const AccountSummary = Type.Object({
   currency: Type.String(),
   start_date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
   end_date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  include_pending: Type.Boolean(),
   total_transactions: Type.Integer({ description: 'Every transaction in range, whatever its status' }),
   total_spend: Money('Magnitude of the sum of negative amounts'),
   total_income: Money('Sum of positive amounts'),
@@ -43,5 +45,21 @@ export const AccountSummary = Type.Object({
     description: 'Categorized spend by total_spend descending, ties by category name ascending',
   }),
   ingestion_status: IngestionStatusCounts,
+}, {
+  examples: [
+    {
+      account_id: 'ACC-001',
+      currency: 'USD',
+      start_date: '2026-01-01',
+      end_date: '2026-03-31',
+      include_pending: true,
+      total_transactions: 120,
+      total_spend: '3456.78',
+      total_income: '5000.00',
+      net: '1543.22',
+      top_spend_categories: [{ category: 'FOOD_AND_DRINK', total_spend: '800.00', transaction_count: 40 }],
+      ingestion_status: { pending: 0, processing: 0, completed: 118, failed: 2 },
+    },
+  ],
 });
 export type AccountSummary = Static<typeof AccountSummary>;

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { ChangesPage, ChangesQuery } from '../../changes/change.schemas.js';
+import type { ChangeService } from '../../changes/change.service.js';
+import { ProblemSchema } from '../schemas.js';
+
+/** The change feed (contract §12). */
+export function changeRoutes(app: FastifyInstance, changes: ChangeService): void {
+  app.get<{ Querystring: ChangesQuery }>(
+    '/api/changes',
+    {
+      config: { scope: 'reports' },
+      schema: {
+        operationId: 'listChanges',
+        summary: "Follows every change to the integration's transactions, in commit order, from a cursor",
+        tags: ['changes'],
+        security: [{ bearerAuth: [] }],
+        querystring: ChangesQuery,
+        response: { 200: ChangesPage, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    // The page arrives as JSON text built by the database; Fastify sends a string as it is.
+    async (request, reply) => reply.type('application/json; charset=utf-8').send(await changes.listChanges(request.principal.integrationId, request.query)),
+  );
+}

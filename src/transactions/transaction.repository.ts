@@ -1,0 +1,97 @@
+import type { Queryable } from '../infra/db.js';
+import type { TransactionView } from './transaction.schemas.js';
+
+/** A transaction row as read for any view: `pk` is the internal id, never shown. */
+export interface TransactionRow extends Omit<TransactionView, 'removed_at'> {
+  pk: number;
+  removed_at: Date | null;
+}
+
+/** The one column list every view of a transaction reads (alias `t`). */
+export const TRANSACTION_COLUMNS = `t.id AS pk, t.transaction_id, t.batch_id, t.date, t.amount::text AS amount, t.currency::text AS currency,
+  t.merchant_name, t.description, t.category, t.category_confidence, t.category_source, t.category_locked, t.categorizer_version,
+  t.status, t.attempts, t.error, t.pending, t.pending_transaction_id, t.removed_at, t.replaced_by`;
+
+/** An instant as JavaScript's toISOString writes it (UTC, milliseconds), for JSON built in SQL. */
+export const isoInstant = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The same view as TRANSACTION_COLUMNS + toTransactionView, built as JSON by PostgreSQL (alias `t`),
+ * for pages where serializing in the process would cost more than the query (the change feed).
+ * test/changes.test.ts holds both forms equal.
+ */
+export const TRANSACTION_JSON = `json_build_object(
+  'transaction_id', t.transaction_id, 'batch_id', t.batch_id, 'date', t.date, 'amount', t.amount::text, 'currency', t.currency::text,
+  'merchant_name', t.merchant_name, 'description', t.description, 'category', t.category, 'category_confidence', t.category_confidence,
+  'category_source', t.category_source, 'category_locked', t.category_locked, 'categorizer_version', t.categorizer_version,
+  'status', t.status, 'attempts', t.attempts, 'error', t.error, 'pending', t.pending, 'pending_transaction_id', t.pending_transaction_id,
+  'removed_at', ${isoInstant('t.removed_at')}, 'replaced_by', t.replaced_by)`;
+
+export function toTransactionView(row: TransactionRow): TransactionView {
+  const { pk: _pk, removed_at, ...rest } = row;
+  return { ...rest, removed_at: removed_at === null ? null : removed_at.toISOString() };
+}
+
+export interface AccountRef {
+  id: number;
+  currency: string;
+}
+
+export async function findAccount(db: Queryable, integrationId: number, externalId: string): Promise<AccountRef | undefined> {
+  const { rows } = await db.query<AccountRef>('SELECT id, currency::text AS currency FROM accounts WHERE integration_id = $1 AND external_id = $2', [
+    integrationId,
+    externalId,
+  ]);
+  return rows[0];
+}
+
+export async function findAccountTransaction(db: Queryable, accountId: number, transactionId: string): Promise<TransactionRow | undefined> {
+  const { rows } = await db.query<TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM transactions t WHERE t.account_id = $1 AND t.transaction_id = $2`, [
+    accountId,
+    transactionId,
+  ]);
+  return rows[0];
+}
+
+export interface AccountTransactionFilter {
+  accountId: number;
+  startDate: string | null;
+  endDate: string | null;
+  category: string | null;
+  status: string | null;
+  includeRemoved: boolean;
+  /** The last row of the previous page: pages go newest date first, then by transaction id. */
+  after: { date: string; transactionId: string } | null;
+  limit: number;
+}
+
+/** One page of an account's transactions, newest date first; the index on (account_id, date DESC, transaction_id) serves it. */
+export async function listAccountTransactions(db: Queryable, filter: AccountTransactionFilter): Promise<TransactionRow[]> {
+  const { rows } = await db.query<TransactionRow>(
+    `SELECT ${TRANSACTION_COLUMNS}
+       FROM transactions t
+      WHERE t.account_id = $1
+        AND ($2::date IS NULL OR t.date >= $2::date)
+        AND ($3::date IS NULL OR t.date <= $3::date)
+        AND ($4::text IS NULL OR t.category = $4::text)
+        AND ($5::text IS NULL OR t.status = $5::text)
+        AND ($6::boolean OR t.removed_at IS NULL)
+        -- The first condition bounds the index range; the second skips the rows of that date already paged.
+        AND ($7::date IS NULL OR t.date <= $7::date)
+        AND ($7::date IS NULL OR t.date < $7::date OR t.transaction_id > $8::text)
+      ORDER BY t.date DESC, t.transaction_id
+      LIMIT $9`,
+    [
+      filter.accountId,
+      filter.startDate,
+      filter.endDate,
+      filter.category,
+      filter.status,
+      filter.includeRemoved,
+      filter.after?.date ?? null,
+      filter.after?.transactionId ?? null,
+      filter.limit,
+    ],
+  );
+  return rows;
+}
