@@ -19,6 +19,7 @@ const brands = new BrandIndex({
     ['TESCO', 'FOOD_AND_DRINK', 2, '*', 0],
     ['TESCO', 'TRANSPORTATION', 3, 'cz gb sk', 0],
     ['DIS CHEM', 'MEDICAL', 3, 'za', 0],
+    ['SEATTLE COFFEE', 'FOOD_AND_DRINK', 4, 'za', 0],
     ['WOOLWORTHS', 'GENERAL_MERCHANDISE', 4, 'za', 0],
     ['WOOLWORTHS', 'FOOD_AND_DRINK', 2, 'au', 0],
   ],
@@ -46,6 +47,11 @@ describe('brand layer at the start of the merchant', () => {
 
   it('when the line glues or splits a brand name differently, then the name still matches', () => {
     expect(layer.categorize(line('POS Purchase Dischem Ballito  * 08 Oct'))?.category).toBe('MEDICAL');
+  });
+
+  it('when the terminal cut the last word of a brand of several words, then the brand still matches', () => {
+    expect(layer.categorize(line('POS Purchase Seattle Coff  * 01 Sep'))?.category).toBe('FOOD_AND_DRINK');
+    expect(layer.categorize(line('POS Purchase Seattle Co  * 28 Aug'))).toBeUndefined();
   });
 
   it('when a brand has several categories, then the line wording decides', () => {
@@ -93,6 +99,10 @@ describe('lexicon layer', () => {
 
   it('when words of two kinds of business stand in one line, then the first decides with low confidence', () => {
     expect(layer.categorize(line('HOTEL RESTAURANT ZUR POST'))).toEqual({ category: 'TRAVEL', confidence: CONFIDENCE.lexiconMixed, source: 'lexicon:HOTEL' });
+  });
+
+  it('when the terminal cut a word that names a business, then its start still counts, weakly', () => {
+    expect(layer.categorize(line('POS Purchase Market Theatr  * 02 Nov'))).toEqual({ category: 'ENTERTAINMENT', confidence: CONFIDENCE.lexiconCut, source: 'lexicon:THEATR' });
   });
 
   it('when no word names a business, then it does not answer', () => {

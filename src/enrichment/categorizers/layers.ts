@@ -27,6 +27,7 @@ export const CONFIDENCE = {
   brandInside: 0.75,
   lexicon: 0.85,
   lexiconMixed: 0.55,
+  lexiconCut: 0.6,
 } as const;
 
 /** Answers at or above this are strong: trusted before a learned model (see LayeredCategorizer.strongOnly). */
@@ -140,7 +141,8 @@ export function lexiconLayer(lexicon: LexiconIndex): LocalLayer {
       const first = hits[0];
       if (first === undefined) return undefined;
       const mixed = hits.some((hit) => hit.category !== first.category);
-      return { category: first.category, confidence: mixed ? CONFIDENCE.lexiconMixed : CONFIDENCE.lexicon, source: `lexicon:${first.phrase}` };
+      const confidence = first.cut ? CONFIDENCE.lexiconCut : mixed ? CONFIDENCE.lexiconMixed : CONFIDENCE.lexicon;
+      return { category: first.category, confidence, source: `lexicon:${first.phrase}` };
     },
   };
 }

@@ -22,6 +22,7 @@ const BY_CATEGORY: Record<Exclude<Category, 'UNCATEGORIZED'>, readonly Line[]> =
     ['IRS TREAS 310 TAX REF', '812.00'],
     ['DIVIDEND VANGUARD TOTAL STOCK', '44.10'],
     ['SEPA-Gutschrift Gehalt 11/2023 Musterfirma GmbH', '3100.00'],
+    ['Interest On Credit Balance', '12.40'],
   ],
   TRANSFER_IN: [
     ['ZELLE FROM JOHN SMITH ON 11/02 REF # PP0ABC123', '50.00'],
@@ -60,6 +61,8 @@ const BY_CATEGORY: Record<Exclude<Category, 'UNCATEGORIZED'>, readonly Line[]> =
     ['SERVICE CHARGE', '-5.00'],
     ['NSF RETURNED ITEM FEE', '-34.00'],
     ['ATM OPERATOR FEE', '-2.50'],
+    ['Interest On Debit Balance', '-84.10'],
+    ['#Item Unpaid No Funds 03', '-95.00'],
     ['COTISATION CARTE VISA PREMIER', '-4.50'],
     ['SPESE TENUTA CONTO', '-3.00'],
   ],

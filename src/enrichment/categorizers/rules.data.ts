@@ -216,7 +216,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     category: 'INCOME',
     priority: 85,
     sign: 'credit',
-    description: ['INTEREST', 'INTEREST (?:PAID|EARNED|CREDIT|PAYMENT|RECEIVED)', 'INT PAID', 'INT EARNED', 'CREDIT INTEREST', 'ZINSEN', 'HABENZINSEN', 'INTERETS'],
+    description: ['INTEREST', 'INTEREST (?:PAID|EARNED|CREDIT|PAYMENT|RECEIVED)', 'INT PAID', 'INT EARNED', 'CREDIT INTEREST', 'INT(?:EREST)? ON CREDIT BAL\\w*', 'ZINSEN', 'HABENZINSEN', 'INTERETS'],
   },
   {
     id: 'dividends',
@@ -507,6 +507,8 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'RETURNED (?:CHECK|CHEQUE|PAYMENT) FEE',
       'UNPAID (?:ITEM|DEBIT|DIRECT DEBIT|TRANSACTION) (?:FEE|CHARGE)',
       'UNPAID ITEM',
+      'ITEM UNPAID',
+      'NO FUNDS',
       'MONTHLY (?:MAINTENANCE |SERVICE |ACCOUNT |MANAGEMENT )?(?:FEE|CHARGE)S?',
       'MAINTENANCE FEE',
       'SERVICE (?:FEE|CHARGE)S?',
@@ -555,7 +557,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'CANONE (?:CONTO|CARTA)',
     ],
   },
-  { id: 'interest-charged', category: 'BANK_FEES', priority: 85, sign: 'debit', description: ['INTEREST', 'INT CHARGE', 'SOLLZINSEN', 'ZINSEN'] },
+  { id: 'interest-charged', category: 'BANK_FEES', priority: 85, sign: 'debit', description: ['INTEREST', 'INT CHARGE', 'INT(?:EREST)? ON DEBIT BAL\\w*', 'SOLLZINSEN', 'ZINSEN'] },
   { id: 'fee', category: 'BANK_FEES', priority: 40, description: ['FEES?', 'CHARGES', 'SURCHARGE', 'PENALTY', 'GEBU?E?HRE?N?', 'ENTGELTE?', 'FRAIS', 'KOSTEN', 'COMMISSIONE?S?'], generic: true },
 
   // ───────────────────────────── ENTERTAINMENT ─────────────────────────────
