@@ -4,7 +4,7 @@ import type { LineFacts, LocalLayer } from './layer.js';
 import type { LexiconIndex } from './lexicon.js';
 import { categoryOfMcc } from './mcc.js';
 import type { RuleMatch, RulesCategorizer } from './rules.categorizer.js';
-import type { CategoryRule, RuleCategory } from './rules.data.js';
+import { PRIORITY, type CategoryRule, type RuleCategory } from './rules.data.js';
 
 /*
  * Confidence is calibrated, not a match score: each value below is what share of the answers of
@@ -62,9 +62,9 @@ export type RuleBand = (rule: CategoryRule, match: RuleMatch) => boolean;
 
 export const RULE_BANDS = {
   /** Bank and card wording (fees, cash, salaries, transfers, card repayments) and the curated brands. */
-  strong: (rule, match) => !match.truncated && (rule.priority >= 80 || (BANK_CATEGORIES.has(rule.category) && rule.priority >= 55)),
+  strong: (rule, match) => !match.truncated && (rule.priority >= PRIORITY.brand || (BANK_CATEGORIES.has(rule.category) && rule.priority >= PRIORITY.savingsMove)),
   /** Specific keywords and the brands other brands beat (insurers, P2P apps). */
-  keywords: (rule, match) => !match.truncated && rule.priority >= 60,
+  keywords: (rule, match) => !match.truncated && rule.priority >= PRIORITY.keyword,
   /** Generic words, transfer words, cut-off keywords. */
   weak: () => true,
 } satisfies Record<string, RuleBand>;
@@ -84,9 +84,9 @@ export function rulesLayer(rules: RulesCategorizer, band: RuleBand): LocalLayer 
 function calibratedRuleConfidence({ rule, confidence, truncated }: RuleMatch): number {
   if (truncated) return CONFIDENCE.rulesTruncated;
   if (rule.generic) return CONFIDENCE.rulesGeneric;
-  if (rule.priority <= 20) return CONFIDENCE.rulesTransferWord;
-  if (rule.priority >= 70 && confidence >= 0.9) return CONFIDENCE.rulesBrand;
-  if (BANK_CATEGORIES.has(rule.category) && rule.priority >= 55) return CONFIDENCE.rulesBankWording;
+  if (rule.priority <= PRIORITY.paymentMechanism) return CONFIDENCE.rulesTransferWord;
+  if (rule.priority >= PRIORITY.yieldingBrand && confidence >= 0.9) return CONFIDENCE.rulesBrand;
+  if (BANK_CATEGORIES.has(rule.category) && rule.priority >= PRIORITY.savingsMove) return CONFIDENCE.rulesBankWording;
   return CONFIDENCE.rulesKeyword;
 }
 
