@@ -20,7 +20,7 @@ export const CONFIDENCE = {
   rulesTransferWord: 0.75,
   rulesGeneric: 0.6,
   rulesTruncated: 0.5,
-  brandSure: 0.94,
+  brandSure: 0.9,
   brandByWording: 0.9,
   brandCommonWord: 0.85,
   brandMostly: 0.8,
