@@ -53,7 +53,7 @@ beforeEach(() => {
 });
 
 function settings(overrides: Partial<LlmSettings> = {}): LlmSettings {
-  return { baseUrl, apiKey: 'sk-test', model: 'tiny-1', timeoutMs: 300, retries: 2, backoffMs: 5, breakerFailures: 3, breakerCooldownMs: 60_000, cacheSize: 100, ...overrides };
+  return { baseUrl, apiKey: 'sk-test', model: 'tiny-1', timeoutMs: 5_000, retries: 2, backoffMs: 5, breakerFailures: 3, breakerCooldownMs: 60_000, cacheSize: 100, ...overrides };
 }
 
 function categorizer(llm: LlmLayer): LayeredCategorizer {

@@ -240,7 +240,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     category: 'INCOME',
     priority: PRIORITY.incomeOrUtilityBrand,
     sign: 'credit',
-    description: ['INTEREST', 'INTEREST (?:PAID|EARNED|CREDIT|PAYMENT|RECEIVED)', 'INT PAID', 'INT EARNED', 'CREDIT INTEREST', 'INT(?:EREST)? ON CREDIT BAL\\w*', 'ZINSEN', 'HABENZINSEN', 'INTERETS'],
+    description: ['INTEREST', 'INTEREST (?:PAID|EARNED|CREDIT|PAYMENT|RECEIVED)', 'INT PAID', 'INT EARNED', 'CREDIT INTEREST', 'ZINSEN', 'HABENZINSEN', 'INTERETS'],
   },
   {
     id: 'dividends',
@@ -324,8 +324,6 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     priority: PRIORITY.transferPhrase,
     sign: 'credit',
     description: [
-      // UK faster payment in
-      'FPI',
       'TRANSFER FROM',
       'TRANSFERRED FROM',
       'XFER FROM',
@@ -380,30 +378,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   { id: 'p2p-out', category: 'TRANSFER_OUT', priority: PRIORITY.yieldingBrand, sign: 'debit', merchant: P2P_BRANDS },
   { id: 'savings-out', category: 'TRANSFER_OUT', priority: PRIORITY.savingsMove, sign: 'debit', description: SAVINGS_AND_INVESTMENT },
   { id: 'pension-contribution', category: 'TRANSFER_OUT', priority: PRIORITY.savingsMove, sign: 'debit', description: ['PENSION', 'PENSION CONTRIBUTION', 'SUPERANNUATION'] },
-  // UK faster payment out: the words after it are the payer's own reference (DINNER), not a merchant.
-  { id: 'transfer-out-explicit', category: 'TRANSFER_OUT', priority: PRIORITY.transferPhrase, sign: 'debit', description: ['FPO'] },
-  {
-    id: 'transfer-out',
-    category: 'TRANSFER_OUT',
-    priority: PRIORITY.paymentMechanism,
-    sign: 'debit',
-    description: [
-      ...TRANSFER_WORDS,
-      'TRANSFER TO',
-      'PAYMENT TO',
-      'SENT TO',
-      'SEND MONEY',
-      // South African banking-app and real-time payments to a beneficiary
-      'APP PAYMENT',
-      'BANKING APP PAYMENT',
-      'RTC (?:EXPRESS )?PMT',
-      'IMMEDIATE PAYMENT',
-      'CASH ?SEND',
-      'E ?WALLET',
-      'INSTANT MONEY',
-      'PAYSHAP',
-    ],
-  },
+  { id: 'transfer-out', category: 'TRANSFER_OUT', priority: PRIORITY.paymentMechanism, sign: 'debit', description: [...TRANSFER_WORDS, 'TRANSFER TO', 'PAYMENT TO', 'SENT TO', 'SEND MONEY'] },
 
   // ───────────────────────────── LOAN_PAYMENTS ─────────────────────────────
   {
@@ -531,8 +506,6 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'RETURNED (?:CHECK|CHEQUE|PAYMENT) FEE',
       'UNPAID (?:ITEM|DEBIT|DIRECT DEBIT|TRANSACTION) (?:FEE|CHARGE)',
       'UNPAID ITEM',
-      'ITEM UNPAID',
-      'NO FUNDS',
       'MONTHLY (?:MAINTENANCE |SERVICE |ACCOUNT |MANAGEMENT )?(?:FEE|CHARGE)S?',
       'MAINTENANCE FEE',
       'SERVICE (?:FEE|CHARGE)S?',
@@ -569,19 +542,9 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'OVERDRAFT INTEREST',
       'KONTOFU?E?HRUNG\\w*',
       'COMMISSION D INTERVENTION',
-      'ATM OPERATOR (?:FEE|CHARGE)S?',
-      'COTISATION (?:CARTE|CB|OFFRE|FORFAIT|PACKAGE)\\w*',
-      'FRAIS (?:BANCAIRES|DE TENUE DE COMPTE|TENUE DE COMPTE|CARTE|DE CARTE)',
-      'KONTOGEBU?E?HR\\w*',
-      'KOSTEN (?:REKENING|BETAALREKENING|BANKPAKKET)',
-      'BANKKOSTEN',
-      'COMISION(?:ES)? (?:MANTENIMIENTO|TARJETA|ADMINISTRACION)',
-      'COMISSAO (?:DE )?(?:MANUTENCAO|CONTA|CARTAO)',
-      'SPESE (?:TENUTA CONTO|BANCARIE|CARTA)',
-      'CANONE (?:CONTO|CARTA)',
     ],
   },
-  { id: 'interest-charged', category: 'BANK_FEES', priority: PRIORITY.incomeOrUtilityBrand, sign: 'debit', description: ['INTEREST', 'INT CHARGE', 'INT(?:EREST)? ON DEBIT BAL\\w*', 'SOLLZINSEN', 'ZINSEN'] },
+  { id: 'interest-charged', category: 'BANK_FEES', priority: PRIORITY.incomeOrUtilityBrand, sign: 'debit', description: ['INTEREST', 'INT CHARGE', 'SOLLZINSEN', 'ZINSEN'] },
   { id: 'fee', category: 'BANK_FEES', priority: PRIORITY.genericWord, description: ['FEES?', 'CHARGES', 'SURCHARGE', 'PENALTY', 'GEBU?E?HRE?N?', 'ENTGELTE?', 'FRAIS', 'KOSTEN', 'COMMISSIONE?S?'], generic: true },
 
   // ───────────────────────────── ENTERTAINMENT ─────────────────────────────
@@ -590,8 +553,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     category: 'ENTERTAINMENT',
     priority: PRIORITY.compoundBrand,
     merchant: [
-      // Terminals cut the descriptor at a fixed width: APPLE.COM/BIL, APPLE.COM/BI.
-      'APPLE COM BI\\w*',
+      'APPLE COM BILL',
       'ITUNES(?: COM)?',
       'APPLE (?:TV|MUSIC|ARCADE)',
       'AMAZON PRIME VIDEO',

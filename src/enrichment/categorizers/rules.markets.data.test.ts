@@ -7,6 +7,13 @@ const rules = new RulesCategorizer([...CATEGORY_RULES, ...MARKET_RULES]);
 
 /** One line per market rule: [rule id, line, amount]. */
 const CASES: readonly (readonly [string, string, string])[] = [
+  ['bank-fee-markets', 'COTISATION CARTE VISA PREMIER', '-4.50'],
+  ['interest-on-debit-balance', 'Int On Debit Bal', '-84.10'],
+  ['interest-on-credit-balance', 'Int On Credit Bal', '12.40'],
+  ['faster-payment-in', 'FPI SARAH JONES REF CINEMA', '25.00'],
+  ['faster-payment-out', 'FPO JOHN SMITH REF DINNER', '-60.00'],
+  ['app-payment-za', 'FNB App Rtc Pmt To J Smith', '-500.00'],
+  ['app-store-billing', 'POS Purchase 9.99 Apple.Com/Bi  * 02 Oct', '-9.99'],
   ['insurer-za', 'Debit Order Outsurance 1234567', '-890.00'],
   ['lender-za', 'DebiCheck Payment Capfin 0085772', '-450.00'],
   ['telecom-za', 'Debit Order Payment Telkommobi', '-299.00'],

@@ -1,12 +1,49 @@
 import { PRIORITY, type CategoryRule } from './rules.data.js';
 
 /**
- * Brands people pay by debit order, app or card that the brand index (physical shops and
- * amenities) does not hold: insurers, medical schemes, lenders, telecoms, pay-TV, delivery apps,
- * online shops, airlines, municipalities. Written from general knowledge of each market's
- * consumer brands, grouped by market then category; never from the rows of a measuring set.
+ * What the layered categorizer adds to the rules (the rules categorizer keeps the original set, for
+ * comparison): bank wording of more markets, and brands people pay by debit order, app or card
+ * that the brand index (physical shops and amenities) does not hold: insurers, medical schemes,
+ * lenders, telecoms, pay-TV, delivery apps, online shops, airlines, municipalities. Written from
+ * general knowledge of each market's banks and consumer brands, grouped by market then category;
+ * never from the rows of a measuring set.
  */
 export const MARKET_RULES: readonly CategoryRule[] = [
+  // ───────────────────────────── Bank wording of more markets ─────────────────────────────
+  {
+    id: 'bank-fee-markets',
+    category: 'BANK_FEES',
+    priority: PRIORITY.bankFeePhrase,
+    description: [
+      'ITEM UNPAID',
+      'NO FUNDS',
+      'ATM OPERATOR (?:FEE|CHARGE)S?',
+      'COTISATION (?:CARTE|CB|OFFRE|FORFAIT|PACKAGE)\\w*',
+      'FRAIS (?:BANCAIRES|DE TENUE DE COMPTE|TENUE DE COMPTE|CARTE|DE CARTE)',
+      'KONTOGEBU?E?HR\\w*',
+      'KOSTEN (?:REKENING|BETAALREKENING|BANKPAKKET)',
+      'BANKKOSTEN',
+      'COMISION(?:ES)? (?:MANTENIMIENTO|TARJETA|ADMINISTRACION)',
+      'COMISSAO (?:DE )?(?:MANUTENCAO|CONTA|CARTAO)',
+      'SPESE (?:TENUTA CONTO|BANCARIE|CARTA)',
+      'CANONE (?:CONTO|CARTA)',
+    ],
+  },
+  { id: 'interest-on-debit-balance', category: 'BANK_FEES', priority: PRIORITY.incomeOrUtilityBrand, sign: 'debit', description: ['INT(?:EREST)? ON DEBIT BAL\\w*'] },
+  { id: 'interest-on-credit-balance', category: 'INCOME', priority: PRIORITY.incomeOrUtilityBrand, sign: 'credit', description: ['INT(?:EREST)? ON CREDIT BAL\\w*'] },
+  // UK faster payments: the words after FPI/FPO are the payer's own reference (DINNER), not a merchant.
+  { id: 'faster-payment-in', category: 'TRANSFER_IN', priority: PRIORITY.transferPhrase, sign: 'credit', description: ['FPI'] },
+  { id: 'faster-payment-out', category: 'TRANSFER_OUT', priority: PRIORITY.transferPhrase, sign: 'debit', description: ['FPO'] },
+  {
+    id: 'app-payment-za',
+    category: 'TRANSFER_OUT',
+    priority: PRIORITY.paymentMechanism,
+    sign: 'debit',
+    // South African banking-app and real-time payments to a beneficiary; a brand or keyword after them decides first.
+    description: ['APP PAYMENT', 'BANKING APP PAYMENT', 'RTC (?:EXPRESS )?PMT', 'IMMEDIATE PAYMENT', 'CASH ?SEND', 'E ?WALLET', 'INSTANT MONEY', 'PAYSHAP'],
+  },
+  // Terminals cut Apple's billing descriptor at a fixed width: APPLE.COM/BIL, APPLE.COM/BI.
+  { id: 'app-store-billing', category: 'ENTERTAINMENT', priority: PRIORITY.compoundBrand, merchant: ['APPLE COM BI\\w*'] },
   // ───────────────────────────── South Africa ─────────────────────────────
   {
     id: 'insurer-za',
