@@ -13,6 +13,7 @@ const CASES: readonly (readonly [string, string, string])[] = [
   ['faster-payment-in', 'FPI SARAH JONES REF CINEMA', '25.00'],
   ['faster-payment-out', 'FPO JOHN SMITH REF DINNER', '-60.00'],
   ['app-payment-za', 'FNB App Rtc Pmt To J Smith', '-500.00'],
+  ['credit-za', 'Realtime Credit J Smith', '350.00'],
   ['app-store-billing', 'POS Purchase 9.99 Apple.Com/Bi  * 02 Oct', '-9.99'],
   ['insurer-za', 'Debit Order Outsurance 1234567', '-890.00'],
   ['lender-za', 'DebiCheck Payment Capfin 0085772', '-450.00'],

@@ -42,6 +42,14 @@ export const MARKET_RULES: readonly CategoryRule[] = [
     // South African banking-app and real-time payments to a beneficiary; a brand or keyword after them decides first.
     description: ['APP PAYMENT', 'BANKING APP PAYMENT', 'RTC (?:EXPRESS )?PMT', 'IMMEDIATE PAYMENT', 'CASH ?SEND', 'E ?WALLET', 'INSTANT MONEY', 'PAYSHAP'],
   },
+  {
+    id: 'credit-za',
+    category: 'TRANSFER_IN',
+    priority: PRIORITY.paymentMechanism,
+    sign: 'credit',
+    // South African electronic credits from another account; salary or interest words decide first.
+    description: ['MAGTAPE CREDIT', 'REALTIME CREDIT', 'ACB CREDIT', 'EFT CREDIT', 'IMMEDIATE CREDIT', 'INWARD EFT', 'DIGITAL TRANSF(?:ER)? CR'],
+  },
   // Terminals cut Apple's billing descriptor at a fixed width: APPLE.COM/BIL, APPLE.COM/BI.
   { id: 'app-store-billing', category: 'ENTERTAINMENT', priority: PRIORITY.compoundBrand, merchant: ['APPLE COM BI\\w*'] },
   // ───────────────────────────── South Africa ─────────────────────────────
