@@ -17,7 +17,7 @@ export const CONFIDENCE = {
   rulesBrand: 0.95,
   rulesBankWording: 0.93,
   rulesKeyword: 0.85,
-  rulesTransferWord: 0.75,
+  rulesTransferWord: 0.7,
   rulesGeneric: 0.6,
   rulesTruncated: 0.5,
   brandSure: 0.9,
