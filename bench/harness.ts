@@ -21,6 +21,8 @@ export interface BenchOptions {
   redisUrl: string;
   /** Extra node flags for every child, e.g. --cpu-prof. */
   childNodeArgs: string[];
+  /** Extra environment for every child, e.g. the OTEL_* variables of a traced run. */
+  childEnv?: Record<string, string>;
   log: (message: string) => void;
 }
 
@@ -86,6 +88,9 @@ export class BenchEnv {
         REDIS_URL: this.options.redisUrl,
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        // The bench measures capacity; the per-integration rate limit is a policy and would cap it.
+        RATE_LIMIT_PER_SECOND: '0',
+        ...this.options.childEnv,
         ...portEnv,
         ...env,
       },
