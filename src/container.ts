@@ -68,7 +68,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       : role === 'api'
         ? new NoConsumerQueue()
         : new InProcessQueue(logger);
-  const categorizer = overrides.categorizer ?? createCategorizer(config.categorizer, config.enrichmentLatencyMs);
+  const categorizer = overrides.categorizer ?? createCategorizer(config.categorizer, config.enrichmentLatencyMs, config.llm);
   const enrichment = new EnrichmentService(pool, queue, categorizer, metrics, logger.child({ component: 'worker' }), {
     concurrency: config.workerConcurrency,
     leaseMs: config.processingLeaseMs,
