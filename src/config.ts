@@ -10,6 +10,11 @@ export interface Config {
   readonly dataDir: string;
   /** Port of the embedded PostgreSQL (`LUCRO_EMBEDDED_PG_PORT`), used only when DATABASE_URL is unset. */
   readonly embeddedPostgresPort: number;
+  /**
+   * PostgreSQL URL for `lucro keys` (`KEYS_DATABASE_URL`): the key administration role, which alone may
+   * create and revoke keys; undefined → `databaseUrl`.
+   */
+  readonly keysDatabaseUrl: string | undefined;
   /** Redis URL for BullMQ; undefined → in-process dispatch (single process only). */
   readonly redisUrl: string | undefined;
   readonly host: string;
@@ -26,6 +31,18 @@ export interface Config {
   readonly maxBatchSize: number;
   /** API requests per second per integration, bursts to twice that; 0 turns limiting off (`RATE_LIMIT_PER_SECOND`). */
   readonly rateLimitPerSecond: number;
+  /** Failed authentications (401/403) per second per client address, bursts to twice that; past it → 429; 0 = off (`AUTH_FAILURES_PER_SECOND`). */
+  readonly authFailuresPerSecond: number;
+  /**
+   * Which proxies' `X-Forwarded-For` names the client address (`TRUST_PROXY`): unset → none (the
+   * socket's peer is the client), `true` (any), or comma-separated addresses/CIDRs of the proxies.
+   * Behind an ingress, set it, or the per-address auth-failure limit counts the ingress as one client.
+   */
+  readonly trustProxy: boolean | string;
+  /** A request (headers and body) not received within this is answered 408 and its connection closed (`REQUEST_TIMEOUT_MS`). */
+  readonly requestTimeoutMs: number;
+  /** Connections each process keeps to PostgreSQL at most (`DATABASE_POOL_MAX`). */
+  readonly databasePoolMax: number;
   readonly logLevel: string;
   /** `LOG_FORMAT`: `json` or `pretty`; undefined → pretty when stdout is a terminal, JSON lines otherwise. */
   readonly logFormat: LogFormat | undefined;
@@ -42,7 +59,7 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** Key prefix of the BullMQ queue in Redis (`QUEUE_PREFIX`); KEDA reads `<prefix>:enrichment:wait`. */
   readonly queuePrefix: string;
-  /** Which categorizer the worker runs (`rules`). */
+  /** Which categorizer the worker runs: `layered` (default: codes, bank wording, brands, lexicons) or `rules` (the keyword rules alone). */
   readonly categorizer: string;
   /** How often the scheduler sweeps for expired leases and stranded pending rows. */
   readonly schedulerIntervalMs: number;
@@ -82,6 +99,11 @@ function oneOf<T extends string>(env: Env, name: string, choices: readonly T[]):
   return value as T;
 }
 
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === 'false') return false;
+  return raw === 'true' ? true : raw;
+}
+
 function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
@@ -94,6 +116,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     databaseUrl: optional(env, 'DATABASE_URL'),
     dataDir: path.resolve(optional(env, 'LUCRO_DATA_DIR') ?? '.lucro'),
     embeddedPostgresPort: integer(env, 'LUCRO_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    keysDatabaseUrl: optional(env, 'KEYS_DATABASE_URL'),
     redisUrl: optional(env, 'REDIS_URL'),
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),
@@ -102,14 +125,18 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     processingLeaseMs: integer(env, 'PROCESSING_LEASE_MS', 60_000, 100),
     maxAttempts: integer(env, 'MAX_ATTEMPTS', 3, 1, 100),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 10_000, 1, 1_000_000),
-    rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
+    rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 200, 0, 1_000_000),
+    authFailuresPerSecond: integer(env, 'AUTH_FAILURES_PER_SECOND', 10, 0, 1_000_000),
+    trustProxy: trustProxy(optional(env, 'TRUST_PROXY')),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 20, 1, 1_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty']),
     adminUi: oneOf(env, 'ADMIN_UI', ['true', 'false']) === 'true',
     tracing: tracingEnabled(env) ? { serviceName: optional(env, 'OTEL_SERVICE_NAME') } : undefined,
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
-    categorizer: optional(env, 'CATEGORIZER') ?? 'rules',
+    categorizer: optional(env, 'CATEGORIZER') ?? 'layered',
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),

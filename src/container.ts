@@ -59,7 +59,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     logger.info({ database: redactUrl(databaseUrl) }, 'using PostgreSQL from DATABASE_URL');
   }
 
-  const pool = createPool(databaseUrl, { applicationName: `lucro-${role}` });
+  const pool = createPool(databaseUrl, { applicationName: `lucro-${role}`, max: config.databasePoolMax });
   const metrics = new Metrics();
   metrics.observePool(pool);
   const queue: JobQueue =

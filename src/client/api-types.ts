@@ -945,6 +945,24 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1088,6 +1106,24 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1424,6 +1460,24 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1574,6 +1628,24 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1780,6 +1852,24 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

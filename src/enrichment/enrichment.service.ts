@@ -216,6 +216,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
         currency: row.currency,
         merchantName: row.merchantName,
         description: row.description,
+        mcc: row.mcc,
       };
       const answer = await this.categorizer.categorize(transaction, AbortSignal.timeout(this.callTimeoutMs));
       if (!isCategory(answer.category)) throw new Error(`categorizer returned unknown category "${answer.category}"`);

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { createPool } from '../infra/db.js';
-import { embeddedDatabaseUrl } from '../infra/embedded-postgres.js';
+import { startEmbeddedPostgres } from '../infra/embedded-postgres.js';
 import { createLogger, redactUrl } from '../infra/logger.js';
 import { migrationFiles } from '../infra/migrate.js';
 import { BullMqQueue } from '../infra/queue.js';
@@ -32,10 +32,16 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Looks at the database and the queue the configuration names, without starting or changing anything. */
+/**
+ * Looks at the database and the queue the configuration names and changes nothing. With the embedded
+ * default it shares the server `npm start` runs (or runs one for the moment, as `lucro keys` does).
+ */
 export async function collectStatus(config: Config): Promise<StatusReport> {
-  const databaseUrl = config.databaseUrl ?? embeddedDatabaseUrl(config.embeddedPostgresPort);
-  const [database, queue] = await Promise.all([inspectDatabase(databaseUrl), inspectQueue(config)]);
+  const embedded = config.databaseUrl === undefined
+    ? await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger: createLogger('silent', 'status', 'json') }).catch(() => undefined)
+    : undefined;
+  const databaseUrl = config.databaseUrl ?? embedded?.databaseUrl ?? `embedded PostgreSQL under ${config.dataDir}`;
+  const [database, queue] = await Promise.all([inspectDatabase(databaseUrl), inspectQueue(config)]).finally(() => embedded?.stop());
   const report: StatusReport = {
     ok: true,
     attention: [],

@@ -63,6 +63,37 @@ export function startLucro(args: string[], env: Record<string, string>): LucroPr
   };
 }
 
+export interface LucroRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `lucro <args>` to completion (a CLI command) with only the given environment on top of PATH.
+ * With `terminal`, its stdout is a terminal (through util-linux `script`), as when an operator runs it by hand.
+ */
+export function runLucro(args: string[], env: Record<string, string>, options: { timeoutMs?: number; terminal?: boolean } = {}): Promise<LucroRun> {
+  const { timeoutMs = 90_000, terminal = false } = options;
+  const [command, commandArgs] = terminal ? ['script', ['-qec', [process.execPath, BIN, ...args].join(' '), '/dev/null']] : [process.execPath, [BIN, ...args]];
+  const child = spawn(command, commandArgs, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Polls `check` until it returns true or the time runs out. */
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -109,27 +140,4 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
-}
-
-/**
- * Runs `lucro <args>` to the end and returns its exit code and output. With `terminal`, its stdout
- * is a terminal (through util-linux `script`), as when an operator runs it by hand.
- */
-export function runLucro(
-  args: string[],
-  env: Record<string, string>,
-  options: { terminal?: boolean } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [command, commandArgs] = options.terminal
-    ? ['script', ['-qec', [process.execPath, BIN, ...args].join(' '), '/dev/null']]
-    : [process.execPath, [BIN, ...args]];
-  const child = spawn(command, commandArgs, {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
