@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary,feed,categorize,bodies] [-- --cpu-prof]`
+ * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,integrations,summary,feed,categorize,bodies] [-- --cpu-prof]`
  *
  * Measures the pipeline against PostgreSQL's own limits, measured in the same run on the same
  * database: a fresh database created on DATABASE_URL (the admin URL) and dropped at the end, its
@@ -16,8 +16,9 @@ import { loadConfig } from '../src/config.js';
 import { createContainer } from '../src/container.js';
 import { ensureAccounts } from './data.js';
 import { benchBodyBombs } from './bodies.js';
+import { startOtlpReceiver } from './otlp-receiver.js';
 import { benchDesignLatency, benchLatencyZero } from './enrich.js';
-import { benchFairness } from './fairness.js';
+import { benchFairness, benchIntegrationFairness } from './fairness.js';
 import { benchFeed } from './feed.js';
 import { BenchEnv, RESULTS_DIR } from './harness.js';
 import { benchIngest } from './ingest.js';
@@ -26,7 +27,7 @@ import { round, since } from './stats.js';
 import { benchSummary } from './summary.js';
 import { benchCategorization, renderCategorization } from './categorizer-accuracy.js';
 
-const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary', 'feed', 'categorize', 'bodies'] as const;
+const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'integrations', 'summary', 'feed', 'categorize', 'bodies'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    // Every child traces (OpenTelemetry SDK, all spans sampled) and exports OTLP to a receiver the bench runs.
+    tracing: { type: 'boolean', default: false },
   },
 });
 const quick = args.quick === true;
@@ -47,6 +50,7 @@ const settings = quick
       enrich: { rows: 10_000, rounds: 1, concurrencies: [32, 512], workers: 2, capSeconds: 8 },
       design: { concurrencies: [32, 512], warmupSeconds: 2.5, windowSeconds: 2.5, windows: 2 },
       fairness: { rounds: 2, workers: 2, latencyMs: '500-1000' },
+      integrations: { rounds: 1, workers: 2, latencyMs: '500-1000', busyBatches: 50, busyRows: 1_000 },
       summary: { totalRows: 300_000, bigRows: 100_000, smallRows: 5_000, requests: 30, rollupProbe: true },
       feed: { rows: 20_000 },
       bodies: { rounds: 1 },
@@ -56,6 +60,7 @@ const settings = quick
       enrich: { rows: 50_000, rounds: 3, concurrencies: [32, 512], workers: 2, capSeconds: 60 },
       design: { concurrencies: [32, 512], warmupSeconds: 4, windowSeconds: 5, windows: 5 },
       fairness: { rounds: 5, workers: 2, latencyMs: '500-1000' },
+      integrations: { rounds: 3, workers: 2, latencyMs: '500-1000', busyBatches: 50, busyRows: 1_000 },
       summary: { totalRows: 5_000_000, bigRows: 500_000, smallRows: 5_000, requests: 200, rollupProbe: true },
       feed: { rows: 100_000 },
       bodies: { rounds: 3 },
@@ -64,10 +69,12 @@ const settings = quick
 const runStarted = performance.now();
 const log = (message: string) => console.log(`[bench ${(since(runStarted) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
+const receiver = args.tracing ? await startOtlpReceiver() : undefined;
 const env = new BenchEnv({
   adminUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   childNodeArgs: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}`] : [],
+  childEnv: receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: 'always_on' } : {},
   log,
 });
 
@@ -99,7 +106,7 @@ function codeFingerprint(): string {
 const fingerprintAtStart = codeFingerprint();
 
 async function main(): Promise<number> {
-  log(`${quick ? 'quick' : 'full'} run; database ${env.dbName}; phases ${[...phases].join(', ')}`);
+  log(`${quick ? 'quick' : 'full'} run${receiver ? ' with tracing on (OTLP to the bench)' : ''}; database ${env.dbName}; phases ${[...phases].join(', ')}`);
   const loadBefore = os.loadavg();
   await env.setUp();
   const measurements: Measurements = {};
@@ -130,6 +137,7 @@ async function main(): Promise<number> {
   measurements.enrichZero = await timed('enrich', () => benchLatencyZero(env, setup, settings.enrich));
   measurements.design = await timed('design', () => benchDesignLatency(env, setup, settings.design));
   measurements.fairness = await timed('fairness', () => benchFairness(env, key, settings.fairness));
+  measurements.integrations = await timed('integrations', () => benchIntegrationFairness(env, settings.integrations));
   measurements.summary = await timed('summary', () => benchSummary(env, target, settings.summary));
   measurements.feed = await timed('feed', () => benchFeed(env, target, settings.feed));
   measurements.categorize = await timed('categorize', async () => {
@@ -163,10 +171,11 @@ async function main(): Promise<number> {
     apiWarnings,
   };
   // Only a full run replaces the committed results; a quick one is written beside them (not committed).
-  const resultsFile = quick ? 'quick.json' : 'latest.json';
+  if (receiver) log(`tracing: the receiver took ${receiver.received().requests} OTLP exports, ${Math.round(receiver.received().bytes / 1024)} KiB`);
+  const resultsFile = quick || receiver ? 'quick.json' : 'latest.json';
   writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(output, null, 2)}\n`);
   log(`wrote ${fileURLToPath(new URL(`./results/${resultsFile}`, import.meta.url))}`);
-  if (!quick && phases.size === PHASES.length && !codeChanged) {
+  if (!quick && !receiver && phases.size === PHASES.length && !codeChanged) {
     const readme = fileURLToPath(new URL('./README.md', import.meta.url));
     if (updateReadme(readme, `${headerLine}\n\n${table}`)) log(`updated the results table in ${readme}`);
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import type { LogFormat } from './infra/logger.js';
 
 /** Typed, validated, frozen configuration. The only module that reads process.env. */
 export interface Config {
@@ -43,18 +44,45 @@ export interface Config {
   /** Connections each process keeps to PostgreSQL at most (`DATABASE_POOL_MAX`). */
   readonly databasePoolMax: number;
   readonly logLevel: string;
+  /** `LOG_FORMAT`: `json` or `pretty`; undefined → pretty when stdout is a terminal, JSON lines otherwise. */
+  readonly logFormat: LogFormat | undefined;
+  /**
+   * OpenTelemetry tracing, on when an OTLP endpoint or a traces exporter is set
+   * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_TRACES_EXPORTER` other
+   * than `none`) and `OTEL_SDK_DISABLED` is not `true`; the SDK reads the other OTEL_* variables itself.
+   * `serviceName` is `OTEL_SERVICE_NAME`, undefined → `lucro-<role>`.
+   */
+  readonly tracing: { serviceName: string | undefined } | undefined;
+  /** `ADMIN_UI=true` serves the queue board at /admin/queues (admin scope); off by default. */
+  readonly adminUi: boolean;
   /** Worker and scheduler serve /healthz and /metrics here when set. */
   readonly metricsPort: number | undefined;
   /** Key prefix of the BullMQ queue in Redis (`QUEUE_PREFIX`); KEDA reads `<prefix>:enrichment:wait`. */
   readonly queuePrefix: string;
   /** Which categorizer the worker runs: `layered` (default: codes, bank wording, brands, lexicons) or `rules` (the keyword rules alone). */
   readonly categorizer: string;
+  /**
+   * Optional LLM layer of the layered categorizer (any OpenAI-compatible chat-completions server), on
+   * only when `LLM_BASE_URL` and `LLM_MODEL` are set: asked for lines whose local answer is below
+   * `LLM_BELOW_CONFIDENCE` (default 0.75), each attempt cut after `LLM_TIMEOUT_MS` (default 8000).
+   */
+  readonly llm: { readonly baseUrl: string; readonly apiKey: string | undefined; readonly model: string; readonly belowConfidence: number; readonly timeoutMs: number } | undefined;
   /** How often the scheduler sweeps for expired leases and stranded pending rows. */
   readonly schedulerIntervalMs: number;
   /** Pending rows untouched for this long are dispatched again by the scheduler. */
   readonly redispatchAfterMs: number;
   /** Days the change feed keeps a change (`CHANGE_RETENTION_DAYS`, at least 30). */
   readonly changeRetentionDays: number;
+
+  // Timeouts (issue 10)
+  /**
+   * How long a process waits for one database statement (`DATABASE_QUERY_TIMEOUT_MS`, default 4500,
+   * inside the contract's 5 s for a 503). The server's statement and lock timeouts are set below it,
+   * so the server gives a statement up before the client stops waiting for it.
+   */
+  readonly databaseQueryTimeoutMs: number;
+  /** A draining process exits after this even if something hangs (`SHUTDOWN_DEADLINE_MS`, default 25000; the contract allows 30 s). */
+  readonly shutdownDeadlineMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -80,9 +108,28 @@ function latencyRange(raw: string | undefined): [number, number] {
   return [low, high];
 }
 
+function llmSettings(env: Env): Config['llm'] {
+  const baseUrl = optional(env, 'LLM_BASE_URL');
+  const model = optional(env, 'LLM_MODEL');
+  if (baseUrl === undefined && model === undefined) return undefined;
+  if (baseUrl === undefined || model === undefined) throw new ConfigError('LLM_BASE_URL and LLM_MODEL go together: set both to use an LLM, or neither');
+  if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError(`LLM_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+  const below = optional(env, 'LLM_BELOW_CONFIDENCE') ?? '0.75';
+  const belowConfidence = Number(below);
+  if (!/^(?:0(?:\.\d+)?|1(?:\.0+)?)$/.test(below)) throw new ConfigError(`LLM_BELOW_CONFIDENCE must be a number from 0 to 1, got "${below}"`);
+  return Object.freeze({ baseUrl, apiKey: optional(env, 'LLM_API_KEY'), model, belowConfidence, timeoutMs: integer(env, 'LLM_TIMEOUT_MS', 8_000, 100, 600_000) });
+}
+
 function trustProxy(raw: string | undefined): boolean | string {
   if (raw === undefined || raw === 'false') return false;
   return raw === 'true' ? true : raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[]): T | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
+  return value as T;
 }
 
 function optional(env: Env, name: string): string | undefined {
@@ -112,13 +159,26 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 20, 1, 1_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty']),
+    adminUi: oneOf(env, 'ADMIN_UI', ['true', 'false']) === 'true',
+    tracing: tracingEnabled(env) ? { serviceName: optional(env, 'OTEL_SERVICE_NAME') } : undefined,
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
     categorizer: optional(env, 'CATEGORIZER') ?? 'layered',
+    llm: llmSettings(env),
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),
+    databaseQueryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 4_500, 200, 60_000),
+    shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 25_000, 100, 29_000),
   });
+}
+
+function tracingEnabled(env: Env): boolean {
+  if (optional(env, 'OTEL_SDK_DISABLED') === 'true') return false;
+  const exporter = optional(env, 'OTEL_TRACES_EXPORTER');
+  if (exporter !== undefined) return exporter !== 'none';
+  return optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined || optional(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') !== undefined;
 }
 
 function readProcessEnv(): Env {

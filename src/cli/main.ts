@@ -15,6 +15,9 @@ const USAGE = `Usage: lucro <command>
   keys revoke PREFIX    revoke the one key starting with PREFIX; every process refuses it within 5 s
   simulate [--url URL] [--key KEY] [--account ID] [--count N]
                         play a banking integration end to end
+  status [--json]       one screen for an operator: database, Redis, migrations, queue,
+                        backlog, live workers, failures; exit 1 when something needs
+                        attention, 2 when the database is unreachable
 
 Configuration is read from the environment and a .env file (see README).`;
 
@@ -25,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 1 : 0;
   }
   const config = loadConfig();
+  if (command === 'start' || command === 'api' || command === 'worker' || command === 'scheduler') {
+    const { startTracing } = await import('../infra/tracing-sdk.js');
+    await startTracing(config, command);
+  }
   switch (command) {
     case 'start':
     case 'api':
@@ -36,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
     case 'keys': {
       const { keysCommand } = await import('./keys.js');
       return keysCommand(config, rest);
+    }
+    case 'status': {
+      const { statusCommand } = await import('./status.js');
+      return statusCommand(config, rest);
     }
     case 'simulate': {
       const { simulate } = await import('./simulate.js');

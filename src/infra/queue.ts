@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import type { TraceCarrier } from './tracing.js';
 import { withTimeout } from './timeout.js';
 
 /** The payload of an enrichment job: a slice of work on one batch, never a single row. */
@@ -10,12 +11,20 @@ export interface EnrichmentJob {
   lane: number;
   /** How many times this lane has been handed on; makes each continuation's id unique. */
   generation: number;
+  /** W3C trace context of the request that created the batch, so the worker's spans join its trace. */
+  trace?: TraceCarrier;
 }
 
 export interface QueuedJob {
   /** Deduplicates: a job whose id is already waiting or running is not added again. */
   id: string;
   data: EnrichmentJob;
+  /**
+   * Goes to the front of the wait list, not the back: the first slice of a new batch starts at
+   * once however many jobs other batches (another integration's) have waiting; continuations
+   * queue at the back and take turns.
+   */
+  front?: boolean;
 }
 
 /**
@@ -31,6 +40,8 @@ export interface JobQueue {
   stopConsuming(): Promise<void>;
   /** Jobs waiting or running. */
   depth(): Promise<number>;
+  /** How long the oldest waiting job has waited, in ms; null when none waits. */
+  oldestWaitingAgeMs(): Promise<number | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -67,10 +78,15 @@ export class BullMqQueue implements JobQueue {
     this.queue.on('error', (error) => this.logger.debug({ err: error }, 'queue error'));
   }
 
+  /** The BullMQ queue itself, for the queue board to read. */
+  get bullQueue(): Queue<EnrichmentJob> {
+    return this.queue;
+  }
+
   async add(jobs: QueuedJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await withTimeout(
-      this.queue.addBulk(jobs.map((job) => ({ name: 'enrich', data: job.data, opts: { jobId: job.id } }))),
+      this.queue.addBulk(jobs.map((job) => ({ name: 'enrich', data: job.data, opts: { jobId: job.id, lifo: job.front === true } }))),
       ADD_TIMEOUT_MS,
       'enqueue',
     );
@@ -107,6 +123,11 @@ export class BullMqQueue implements JobQueue {
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
+  async oldestWaitingAgeMs(): Promise<number | null> {
+    const [oldest] = await withTimeout(this.queue.getJobs(['wait'], 0, 0, true), ADD_TIMEOUT_MS, 'oldest job');
+    return oldest ? Math.max(0, Date.now() - oldest.timestamp) : null;
+  }
+
   async ping(): Promise<void> {
     await withTimeout(this.connection.ping(), ADD_TIMEOUT_MS, 'redis ping');
   }
@@ -118,11 +139,33 @@ export class BullMqQueue implements JobQueue {
   }
 }
 
+/**
+ * A lone API process without Redis: nothing here consumes jobs, so none are kept (they would pile
+ * up for ever). A worker or scheduler process finds the batches' pending rows in its sweep.
+ */
+export class NoConsumerQueue implements JobQueue {
+  readonly kind = 'in-process' as const;
+  async add(): Promise<void> {}
+  consume(): void {
+    throw new Error('this process has no job queue to consume; set REDIS_URL or run `lucro start`');
+  }
+  async stopConsuming(): Promise<void> {}
+  async depth(): Promise<number> {
+    return 0;
+  }
+  async oldestWaitingAgeMs(): Promise<number | null> {
+    return null;
+  }
+  async ping(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
 /** The single-process default: a FIFO in memory. Lost on exit, which the scheduler makes good. */
 export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process' as const;
   private readonly waiting: QueuedJob[] = [];
-  private readonly known = new Set<string>();
+  /** Ids of jobs waiting or running, with when each was added. */
+  private readonly known = new Map<string, number>();
   private handler: ((job: EnrichmentJob) => Promise<void>) | undefined;
   private concurrency = 1;
   private readonly running = new Set<Promise<void>>();
@@ -132,8 +175,9 @@ export class InProcessQueue implements JobQueue {
   async add(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
       if (this.known.has(job.id)) continue;
-      this.known.add(job.id);
-      this.waiting.push(job);
+      this.known.set(job.id, Date.now());
+      if (job.front) this.waiting.unshift(job);
+      else this.waiting.push(job);
     }
     this.pump();
   }
@@ -151,6 +195,11 @@ export class InProcessQueue implements JobQueue {
 
   async depth(): Promise<number> {
     return this.waiting.length + this.running.size;
+  }
+
+  async oldestWaitingAgeMs(): Promise<number | null> {
+    const oldest = this.waiting[0];
+    return oldest ? Date.now() - (this.known.get(oldest.id) ?? Date.now()) : null;
   }
 
   async ping(): Promise<void> {}
