@@ -36,6 +36,29 @@ export interface Config {
   readonly schedulerIntervalMs: number;
   /** Pending rows untouched for this long are dispatched again by the scheduler. */
   readonly redispatchAfterMs: number;
+  /** Webhooks (contract §13). */
+  readonly webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** AES-256-GCM key sealing endpoint secrets at rest (`WEBHOOK_SECRET_KEY`, 32 bytes as base64 or hex); undefined → a key file under the data dir. */
+  readonly secretKey: Buffer | undefined;
+  /** `WEBHOOK_ALLOW_PRIVATE_URLS=true` allows http and private, loopback and link-local addresses (local use and tests). */
+  readonly allowPrivateUrls: boolean;
+  /** A delivery is retried for this long after its event, then `failed` (`WEBHOOK_RETRY_HOURS`, decimals allowed). */
+  readonly retryHours: number;
+  /** First retry delay; each further one doubles, up to an hour, with jitter (`WEBHOOK_RETRY_BASE_MS`). */
+  readonly retryBaseMs: number;
+  /** A receiver must answer within this (`WEBHOOK_TIMEOUT_MS`, 10 s by the contract). */
+  readonly timeoutMs: number;
+  /** After a rotation the old secret keeps signing this long (`WEBHOOK_SECRET_OVERLAP_SECONDS`, 24 h). */
+  readonly secretOverlapSeconds: number;
+  /** Deliveries in flight per worker process (`WEBHOOK_CONCURRENCY`). */
+  readonly concurrency: number;
+  /** Deliveries in flight per endpoint across all workers, so one slow receiver cannot take every slot (`WEBHOOK_ENDPOINT_CONCURRENCY`). */
+  readonly endpointConcurrency: number;
+  /** How often an idle worker looks for due deliveries and change notifications (`WEBHOOK_POLL_INTERVAL_MS`). */
+  readonly pollIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +82,43 @@ function latencyRange(raw: string | undefined): [number, number] {
   const high = match[2] === undefined ? low : Number(match[2]);
   if (high < low) throw new ConfigError(`ENRICHMENT_LATENCY_MS range is reversed: "${text}"`);
   return [low, high];
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) < min) throw new ConfigError(`${name} must be a number of at least ${min}, got "${raw}"`);
+  return Number(raw);
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function secretKey(raw: string | undefined): Buffer | undefined {
+  if (raw === undefined) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  // The key itself is never part of the message.
+  if (key.length !== 32) throw new ConfigError('WEBHOOK_SECRET_KEY must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)');
+  return key;
+}
+
+function webhookConfig(env: Env): WebhookConfig {
+  const timeoutMs = integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 50, 10_000);
+  return Object.freeze({
+    secretKey: secretKey(optional(env, 'WEBHOOK_SECRET_KEY')),
+    allowPrivateUrls: flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
+    retryHours: decimal(env, 'WEBHOOK_RETRY_HOURS', 24, 0),
+    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1),
+    timeoutMs,
+    secretOverlapSeconds: integer(env, 'WEBHOOK_SECRET_OVERLAP_SECONDS', 24 * 3600, 0),
+    concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 10_000),
+    endpointConcurrency: integer(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 1_000),
+    pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10),
+  });
 }
 
 function optional(env: Env, name: string): string | undefined {
@@ -88,6 +148,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     categorizer: optional(env, 'CATEGORIZER') ?? 'rules',
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
+    webhooks: webhookConfig(env),
   });
 }
 

@@ -13,6 +13,9 @@ import { BullMqQueue, InProcessQueue, type JobQueue } from './infra/queue.js';
 import { BatchService } from './ingestion/batch.service.js';
 import { IngestionService } from './ingestion/ingestion.service.js';
 import { ReportService } from './reports/report.service.js';
+import { keyFromConfigOrFile, SecretBox } from './webhooks/secret-box.js';
+import { WebhookDeliverer } from './webhooks/webhook-deliverer.js';
+import { WebhookService } from './webhooks/webhook.service.js';
 
 /** Everything a role needs, built once from configuration. Every entry point starts here. */
 export interface Container {
@@ -30,6 +33,9 @@ export interface Container {
   readonly reports: ReportService;
   readonly enrichment: EnrichmentService;
   readonly maintenance: MaintenanceService;
+  readonly webhooks: WebhookService;
+  /** Sends webhook deliveries; the worker role starts it. */
+  readonly webhookDeliverer: WebhookDeliverer;
   /** Which database is in use, for operators: `embedded` or `external`. */
   readonly databaseMode: 'embedded' | 'external';
   close(): Promise<void>;
@@ -76,6 +82,14 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     metrics.duplicatesSkipped.inc(accepted.duplicates);
   });
 
+  const secretBox = new SecretBox(() => keyFromConfigOrFile(config.webhooks.secretKey, config.dataDir, logger.child({ component: 'webhooks' })));
+  const webhookDeliverer = new WebhookDeliverer(pool, secretBox, metrics, logger.child({ component: 'webhooks' }), config.webhooks);
+  const webhooks = new WebhookService(pool, secretBox, {
+    allowPrivateUrls: config.webhooks.allowPrivateUrls,
+    secretOverlapSeconds: config.webhooks.secretOverlapSeconds,
+    onDue: () => webhookDeliverer.nudge(),
+  });
+
   return {
     config,
     logger,
@@ -90,8 +104,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     reports: new ReportService(pool),
     enrichment,
     maintenance,
+    webhooks,
+    webhookDeliverer,
     databaseMode: embedded ? 'embedded' : 'external',
     async close() {
+      await webhookDeliverer.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping webhook deliveries failed'));
       await queue.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the queue failed'));
       await pool.end().catch(() => {});
       await embedded?.stop();

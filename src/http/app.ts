@@ -12,6 +12,7 @@ import { categoryRoutes } from './routes/categories.routes.js';
 import { operationsRoutes } from './routes/operations.routes.js';
 import { ingestionRoutes } from './routes/ingestion.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -57,6 +58,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     batchRoutes(api, container.batches);
     reportRoutes(api, container.reports);
     categoryRoutes(api);
+    webhookRoutes(api, container.webhooks);
   });
   return app;
 }

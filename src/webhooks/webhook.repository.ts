@@ -1,0 +1,270 @@
+import type { Queryable } from '../infra/db.js';
+
+export const WEBHOOK_EVENT_TYPES = ['batch.completed', 'transactions.changed', 'reenrichment.completed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export interface EndpointRow {
+  id: string;
+  url: string;
+  events: string[];
+  createdAt: Date;
+}
+
+export interface DeliveryRow {
+  seq: number;
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: Date | null;
+  createdAt: Date;
+}
+
+/** A delivery claimed for sending: the claim token must accompany its result. */
+export interface ClaimedDelivery {
+  seq: number;
+  deliveryId: string;
+  attempts: number;
+  claimToken: string;
+  eventId: string;
+  eventType: string;
+  /** ISO 8601, as sent. */
+  eventCreatedAt: string;
+  data: unknown;
+  endpointId: string;
+  url: string;
+  /** Sealed secrets that sign now, newest first. */
+  secrets: Buffer[];
+}
+
+export interface DeliveryResult {
+  seq: number;
+  claimToken: string;
+  delivered: boolean;
+  responseStatus: number | null;
+  error: string | null;
+  /** Delay before the next attempt, should this one have failed (jitter included). */
+  backoffMs: number;
+}
+
+export interface WrittenDelivery {
+  seq: number;
+  status: 'pending' | 'delivered' | 'failed';
+  nextAttemptAt: Date | null;
+}
+
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+export async function insertEndpoint(db: Queryable, endpoint: { id: string; integrationId: number; url: string; events: string[] }): Promise<EndpointRow> {
+  const { rows } = await db.query<EndpointRow>(
+    `INSERT INTO webhook_endpoints (id, integration_id, url, events) VALUES ($1, $2, $3, $4)
+     RETURNING id, url, events, created_at AS "createdAt"`,
+    [endpoint.id, endpoint.integrationId, endpoint.url, endpoint.events],
+  );
+  return rows[0] as EndpointRow;
+}
+
+export async function insertSecret(db: Queryable, endpointId: string, sealed: Buffer): Promise<void> {
+  await db.query('INSERT INTO webhook_secrets (endpoint_id, sealed) VALUES ($1, $2)', [endpointId, sealed]);
+}
+
+/** Secrets that sign now stop doing so after `overlapSeconds` (sooner if they already were to). */
+export async function expireSecrets(db: Queryable, endpointId: string, overlapSeconds: number): Promise<void> {
+  await db.query(
+    `UPDATE webhook_secrets SET expires_at = least(coalesce(expires_at, 'infinity'), now() + make_interval(secs => $2))
+      WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > now())`,
+    [endpointId, overlapSeconds],
+  );
+}
+
+export async function listEndpoints(db: Queryable, integrationId: number): Promise<EndpointRow[]> {
+  const { rows } = await db.query<EndpointRow>(
+    `SELECT id, url, events, created_at AS "createdAt" FROM webhook_endpoints
+      WHERE integration_id = $1 AND deleted_at IS NULL
+      ORDER BY created_at, id`,
+    [integrationId],
+  );
+  return rows;
+}
+
+/** Locks the integration's live endpoint (against a concurrent rotation or deletion); false if there is none. */
+export async function lockEndpoint(db: Queryable, integrationId: number, endpointId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'SELECT 1 FROM webhook_endpoints WHERE id = $1 AND integration_id = $2 AND deleted_at IS NULL FOR NO KEY UPDATE',
+    [endpointId, integrationId],
+  );
+  return rowCount === 1;
+}
+
+export async function endpointExists(db: Queryable, integrationId: number, endpointId: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM webhook_endpoints WHERE id = $1 AND integration_id = $2 AND deleted_at IS NULL', [
+    endpointId,
+    integrationId,
+  ]);
+  return rowCount === 1;
+}
+
+/** Deletes the integration's endpoint: nothing more is sent to it. False if there was none. */
+export async function deleteEndpoint(db: Queryable, integrationId: number, endpointId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND integration_id = $2 AND deleted_at IS NULL',
+    [endpointId, integrationId],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * Records an event for an integration, in the caller's transaction, with one delivery per
+ * endpoint subscribed to it (the fan-out trigger). Nothing is stored when no endpoint listens.
+ */
+export async function recordWebhookEvent(db: Queryable, integrationId: number, type: WebhookEventType, data: unknown): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO webhook_events (integration_id, type, data)
+     SELECT $1, $2, $3::json WHERE webhook_subscribed($1, $2)
+     RETURNING id`,
+    [integrationId, type, JSON.stringify(data)],
+  );
+  return rows[0]?.id;
+}
+
+/**
+ * Records `batch.completed` for batches already stamped completed (e.g. all duplicates, at
+ * creation), in the caller's transaction. The payload is the batch as §5 shows it.
+ */
+export async function recordBatchCompletedEvents(db: Queryable, batchIds: string[]): Promise<number> {
+  const { rowCount } = await db.query(
+    `INSERT INTO webhook_events (integration_id, type, data)
+     SELECT v.integration_id, 'batch.completed', v.data FROM webhook_batch_completed v
+      WHERE v.batch_id = ANY ($1::uuid[]) AND webhook_subscribed(v.integration_id, 'batch.completed')`,
+    [batchIds],
+  );
+  return rowCount ?? 0;
+}
+
+/** One page of an endpoint's deliveries, newest first, before the sequence number `beforeSeq`. */
+export async function listDeliveries(
+  db: Queryable,
+  endpointId: string,
+  status: string | undefined,
+  beforeSeq: number,
+  limit: number,
+): Promise<DeliveryRow[]> {
+  const { rows } = await db.query<DeliveryRow>(
+    `SELECT d.seq, d.id AS "deliveryId", d.event_id AS "eventId", ev.type AS "eventType", d.status, d.attempts,
+            d.last_response_status AS "lastResponseStatus", d.last_error AS "lastError",
+            d.next_attempt_at AS "nextAttemptAt", d.created_at AS "createdAt"
+       FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id
+      WHERE d.endpoint_id = $1 AND ($2::text IS NULL OR d.status = $2) AND d.seq < $3
+      ORDER BY d.seq DESC
+      LIMIT $4`,
+    [endpointId, status ?? null, beforeSeq, limit],
+  );
+  return rows;
+}
+
+/** Makes a delivery of the integration's live endpoint due now, whatever its status; false if there is none. */
+export async function scheduleDeliveryNow(db: Queryable, integrationId: number, endpointId: string, deliveryId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now()
+       FROM webhook_endpoints e
+      WHERE d.id = $3 AND d.endpoint_id = $2 AND e.id = d.endpoint_id AND e.integration_id = $1 AND e.deleted_at IS NULL`,
+    [integrationId, endpointId, deliveryId],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * Locks live endpoints that have a delivery due, skipping those another worker is claiming for:
+ * one claimer per endpoint at a time keeps its in-flight count exact.
+ */
+export async function lockDueEndpoints(db: Queryable, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT e.id FROM webhook_endpoints e
+      WHERE e.deleted_at IS NULL
+        AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                     WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+                       AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now()))
+      LIMIT $1
+      FOR NO KEY UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Claims up to `limit` due deliveries of the given (locked) endpoints, at most `perEndpoint` in
+ * flight for each, oldest due first. A delivery whose lease ran out (its worker died) is due again.
+ */
+export async function claimDeliveries(
+  db: Queryable,
+  endpointIds: string[],
+  perEndpoint: number,
+  limit: number,
+  leaseMs: number,
+  claimToken: string,
+): Promise<ClaimedDelivery[]> {
+  const { rows } = await db.query<ClaimedDelivery>(
+    `WITH slots AS (
+       SELECT s.id AS endpoint_id,
+              $3::int - (SELECT count(*) FROM webhook_deliveries f
+                          WHERE f.endpoint_id = s.id AND f.status = 'pending' AND f.lease_expires_at > now())::int AS free
+         FROM unnest($1::text[]) AS s (id)
+     ), picked AS (
+       SELECT p.seq FROM slots s
+        CROSS JOIN LATERAL (
+          SELECT f.seq, f.next_attempt_at FROM webhook_deliveries f
+           WHERE f.endpoint_id = s.endpoint_id AND f.status = 'pending' AND f.next_attempt_at <= now()
+             AND (f.lease_expires_at IS NULL OR f.lease_expires_at < now())
+           ORDER BY f.next_attempt_at, f.seq
+           LIMIT greatest(s.free, 0)
+        ) p
+        ORDER BY p.next_attempt_at, p.seq
+        LIMIT $2
+     )
+     UPDATE webhook_deliveries d
+        SET attempts = d.attempts + 1, claim_token = $5, lease_expires_at = now() + make_interval(secs => $4 / 1000.0)
+       FROM picked p, webhook_events ev, webhook_endpoints e
+      WHERE d.seq = p.seq AND ev.id = d.event_id AND e.id = d.endpoint_id
+      RETURNING d.seq, d.id AS "deliveryId", d.attempts, d.claim_token AS "claimToken",
+                ev.id AS "eventId", ev.type AS "eventType", to_char(ev.created_at AT TIME ZONE 'UTC', ${ISO}) AS "eventCreatedAt",
+                ev.data, e.id AS "endpointId", e.url,
+                (SELECT coalesce(array_agg(s.sealed ORDER BY s.id DESC), '{}') FROM webhook_secrets s
+                  WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())) AS secrets`,
+    [endpointIds, limit, perEndpoint, leaseMs, claimToken],
+  );
+  return rows;
+}
+
+/**
+ * Writes attempts' outcomes, each guarded by its claim token. A failed attempt is retried after
+ * its backoff, but never later than `retryHours` after the delivery was created; an attempt that
+ * fails at or after that moment makes the delivery `failed`.
+ */
+export async function writeDeliveryResults(db: Queryable, results: DeliveryResult[], retryHours: number): Promise<WrittenDelivery[]> {
+  const { rows } = await db.query<WrittenDelivery>(
+    `UPDATE webhook_deliveries d
+        SET status = CASE WHEN r.delivered THEN 'delivered' WHEN now() >= d.created_at + $7::float8 * interval '1 hour' THEN 'failed' ELSE 'pending' END,
+            next_attempt_at = CASE WHEN r.delivered OR now() >= d.created_at + $7::float8 * interval '1 hour' THEN NULL
+                                   ELSE least(now() + r.backoff_ms * interval '1 millisecond', d.created_at + $7::float8 * interval '1 hour') END,
+            last_response_status = r.response_status, last_error = r.error,
+            delivered_at = CASE WHEN r.delivered THEN now() ELSE d.delivered_at END,
+            claim_token = NULL, lease_expires_at = NULL
+       FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::int[], $5::text[], $6::bigint[])
+            AS r (seq, claim_token, delivered, response_status, error, backoff_ms)
+      WHERE d.seq = r.seq AND d.claim_token = r.claim_token
+      RETURNING d.seq, d.status, d.next_attempt_at AS "nextAttemptAt"`,
+    [
+      results.map((r) => r.seq),
+      results.map((r) => r.claimToken),
+      results.map((r) => r.delivered),
+      results.map((r) => r.responseStatus),
+      results.map((r) => r.error),
+      results.map((r) => Math.round(r.backoffMs)),
+      retryHours,
+    ],
+  );
+  return rows;
+}
