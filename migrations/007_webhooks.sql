@@ -82,8 +82,9 @@ $$;
 CREATE TRIGGER webhook_events_fan_out AFTER INSERT ON webhook_events
   REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION webhook_fan_out();
 
--- A finished batch as §5 shows it, for `batch.completed` payloads written in the statement that
--- stamps the batch. A finished batch has nothing pending or processing, so its status is one of two.
+-- A finished batch as §5 shows it (src/ingestion/batch.repository.ts, batch.service.ts), for
+-- `batch.completed` payloads written in the statement that stamps the batch. A finished batch has
+-- nothing pending or processing, so its status is one of two.
 CREATE VIEW webhook_batch_completed AS
 SELECT b.id AS batch_id, b.integration_id,
        json_build_object(
@@ -91,7 +92,7 @@ SELECT b.id AS batch_id, b.integration_id,
          'account_id', a.external_id,
          'status', CASE WHEN c.failed > 0 THEN 'completed_with_errors' ELSE 'completed' END,
          'created_at', to_char(b.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-         'completed_at', to_char(coalesce(c.last_finished_at, b.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         'completed_at', to_char(c.last_finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
          'counts', json_build_object('total', c.total, 'pending', c.pending, 'processing', c.processing,
                                      'completed', c.completed, 'failed', c.failed)
        ) AS data
@@ -103,8 +104,10 @@ SELECT b.id AS batch_id, b.integration_id,
            count(*) FILTER (WHERE t.status = 'processing')::int AS processing,
            count(*) FILTER (WHERE t.status = 'completed')::int  AS completed,
            count(*) FILTER (WHERE t.status = 'failed')::int     AS failed,
-           max(t.completed_at)                                  AS last_finished_at
-      FROM transactions t WHERE t.batch_id = b.id
+           -- As GET /api/batches/{id}: a row modified into the batch may have finished before it.
+           greatest(max(t.completed_at), b.created_at)          AS last_finished_at
+      -- Removed transactions count nowhere (§10).
+      FROM transactions t WHERE t.batch_id = b.id AND t.removed_at IS NULL
   ) c;
 
 -- Where each integration's `transactions.changed` notifications stand in its change feed (§12).

@@ -36,6 +36,8 @@ export interface Config {
   readonly schedulerIntervalMs: number;
   /** Pending rows untouched for this long are dispatched again by the scheduler. */
   readonly redispatchAfterMs: number;
+  /** Days the change feed keeps a change (`CHANGE_RETENTION_DAYS`, at least 30). */
+  readonly changeRetentionDays: number;
   /** Webhooks (contract §13). */
   readonly webhooks: WebhookConfig;
 }
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     categorizer: optional(env, 'CATEGORIZER') ?? 'rules',
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
+    changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),
     webhooks: webhookConfig(env),
   });
 }

@@ -13,7 +13,10 @@ import { BullMqQueue, InProcessQueue, type JobQueue } from './infra/queue.js';
 import { BatchService } from './ingestion/batch.service.js';
 import { IngestionService } from './ingestion/ingestion.service.js';
 import { ReportService } from './reports/report.service.js';
+import { ChangeService } from './changes/change.service.js';
+import { TransactionService } from './transactions/transaction.service.js';
 import { keyFromConfigOrFile, SecretBox } from './webhooks/secret-box.js';
+import { ChangeNotifier } from './webhooks/change-notifier.js';
 import { WebhookDeliverer } from './webhooks/webhook-deliverer.js';
 import { WebhookService } from './webhooks/webhook.service.js';
 
@@ -31,11 +34,15 @@ export interface Container {
   readonly ingestion: IngestionService;
   readonly batches: BatchService;
   readonly reports: ReportService;
+  readonly transactions: TransactionService;
+  readonly changes: ChangeService;
   readonly enrichment: EnrichmentService;
   readonly maintenance: MaintenanceService;
   readonly webhooks: WebhookService;
   /** Sends webhook deliveries; the worker role starts it. */
   readonly webhookDeliverer: WebhookDeliverer;
+  /** Records coalesced `transactions.changed` events; the worker role starts it. */
+  readonly changeNotifier: ChangeNotifier;
   /** Which database is in use, for operators: `embedded` or `external`. */
   readonly databaseMode: 'embedded' | 'external';
   close(): Promise<void>;
@@ -71,11 +78,20 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     leaseMs: config.processingLeaseMs,
     maxAttempts: config.maxAttempts,
   });
-  const maintenance = new MaintenanceService(pool, enrichment, metrics, logger.child({ component: 'scheduler' }), {
-    maxAttempts: config.maxAttempts,
-    redispatchAfterMs: config.redispatchAfterMs,
-    intervalMs: config.schedulerIntervalMs,
-  });
+  const changes = new ChangeService(pool);
+  const maintenance = new MaintenanceService(
+    pool,
+    enrichment,
+    metrics,
+    logger.child({ component: 'scheduler' }),
+    {
+      maxAttempts: config.maxAttempts,
+      redispatchAfterMs: config.redispatchAfterMs,
+      intervalMs: config.schedulerIntervalMs,
+      changeRetentionDays: config.changeRetentionDays,
+    },
+    changes,
+  );
   const ingestion = new IngestionService(pool, enrichment, logger.child({ component: 'ingestion' }), config.maxBatchSize, (accepted) => {
     metrics.batchesIngested.inc();
     metrics.transactionsIngested.inc(accepted.accepted);
@@ -89,6 +105,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     secretOverlapSeconds: config.webhooks.secretOverlapSeconds,
     onDue: () => webhookDeliverer.nudge(),
   });
+  const changeNotifier = new ChangeNotifier(pool, changes, logger.child({ component: 'webhooks' }));
 
   return {
     config,
@@ -102,12 +119,16 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     ingestion,
     batches: new BatchService(pool),
     reports: new ReportService(pool),
+    transactions: new TransactionService(pool),
+    changes,
     enrichment,
     maintenance,
     webhooks,
     webhookDeliverer,
+    changeNotifier,
     databaseMode: embedded ? 'embedded' : 'external',
     async close() {
+      await changeNotifier.stop();
       await webhookDeliverer.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping webhook deliveries failed'));
       await queue.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the queue failed'));
       await pool.end().catch(() => {});

@@ -6,7 +6,7 @@ import { verifyLucroSignature } from '../src/webhooks/signing.js';
 import { recordWebhookEvent } from '../src/webhooks/webhook.repository.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
-import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { startReceiver, type ReceivedWebhook, type Receiver } from './helpers/receiver.js';
 
 const SECRET_KEY = randomBytes(32).toString('base64');
 const ENV = {
@@ -29,6 +29,7 @@ beforeAll(async () => {
   key = await ctx.key(['ingest', 'reports'], 'hooked');
   ctx.container.enrichment.start();
   ctx.container.webhookDeliverer.start();
+  ctx.container.changeNotifier.start();
 });
 afterAll(async () => {
   await ctx.close();
@@ -340,7 +341,7 @@ describe('tenancy', () => {
     const hooks = await receiver();
     const { id } = await subscribe(hooks.url);
     await ingestBatch(ctx, key, batchBody(1, { accountId: 'WH-TENANT' }));
-    await waitFor(async () => (await deliveries(id)).length === 1, 20_000, 'a delivery');
+    await waitFor(async () => (await deliveries(id))[0]?.status === 'delivered', 20_000, 'a delivery');
     const [delivery] = await deliveries(id);
     const other = await ctx.key(['ingest', 'reports'], 'other-integration');
 
@@ -358,5 +359,35 @@ describe('tenancy', () => {
     // Nothing the other integration did changed the endpoint.
     expect((await api('GET', '/api/webhooks')).json().webhooks.map((w: { id: string }) => w.id)).toContain(id);
     expect((await deliveries(id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+});
+
+describe('transactions.changed', () => {
+  it('when changes keep committing, then one event per 5 s per integration carries the cursor to read on from where the last one stopped', async () => {
+    const feedKey = await ctx.key(['ingest', 'reports'], 'feed');
+    const hooks = await receiver();
+    await subscribe(hooks.url, ['transactions.changed'], feedKey);
+    await ingestBatch(ctx, feedKey, batchBody(2, { accountId: 'FEED-1', prefix: 'A' }));
+    await waitFor(async () => hooks.received.length === 1, 20_000, 'the first notification');
+    await ingestBatch(ctx, feedKey, batchBody(2, { accountId: 'FEED-1', prefix: 'B' }));
+    await ingestBatch(ctx, feedKey, batchBody(2, { accountId: 'FEED-1', prefix: 'C' }));
+    await waitFor(async () => hooks.received.length === 2, 20_000, 'the second notification');
+
+    const [first, second] = hooks.received as [ReceivedWebhook, ReceivedWebhook];
+    expect(first.body).toEqual({ id: expect.stringMatching(/^evt_/), type: 'transactions.changed', created_at: expect.any(String), data: { cursor: expect.any(String) } });
+    // Coalesced: the changes of B, C and the enrichments in between made one event, not one each.
+    expect(Date.parse(second.body.created_at) - Date.parse(first.body.created_at)).toBeGreaterThanOrEqual(5_000);
+
+    const added = async (cursor: unknown) => {
+      const ids: string[] = [];
+      for (let next = String(cursor), more = true; more; ) {
+        const page = (await api('GET', `/api/changes?cursor=${next}&limit=1000`, undefined, feedKey)).json();
+        ids.push(...page.changes.filter((c: { type: string }) => c.type === 'transaction.added').map((c: { transaction_id: string }) => c.transaction_id));
+        [next, more] = [page.next_cursor, page.has_more];
+      }
+      return ids.sort();
+    };
+    expect(await added(first.body.data.cursor)).toEqual(['A-1', 'A-2', 'B-1', 'B-2', 'C-1', 'C-2']);
+    expect(await added(second.body.data.cursor)).toEqual(['B-1', 'B-2', 'C-1', 'C-2']);
   });
 });

@@ -40,12 +40,16 @@ export async function postWebhook(target: string, body: string, headers: Record<
       if (lookupOptions.all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [pinned]);
       else callback(null, pinned.address, pinned.family);
     };
-    const status = await send(url, body, headers, lookup, options.timeoutMs - elapsed());
+    const status = await send(url, body, headers, lookup, options.timeoutMs - elapsed()).catch((error: unknown) => {
+      throw error === NO_ANSWER ? new Error(`no answer within ${options.timeoutMs} ms`) : error;
+    });
     return { status, error: status >= 200 && status < 300 ? undefined : `receiver answered ${status}`, durationMs: elapsed() };
   } catch (error) {
     return { status: undefined, error: error instanceof Error ? error.message : String(error), durationMs: elapsed() };
   }
 }
+
+const NO_ANSWER = new Error('no answer in time');
 
 function send(url: URL, body: string, headers: Record<string, string>, lookup: LookupFunction, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -55,7 +59,7 @@ function send(url: URL, body: string, headers: Record<string, string>, lookup: L
       lookup,
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
     });
-    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), Math.max(0, timeoutMs));
+    const timer = setTimeout(() => request.destroy(NO_ANSWER), Math.max(0, timeoutMs));
     request.on('response', (response) => {
       resolve(response.statusCode ?? 0);
       // The body is not needed; draining it keeps the connection reusable, within the same deadline.

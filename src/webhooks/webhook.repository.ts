@@ -116,18 +116,35 @@ export async function deleteEndpoint(db: Queryable, integrationId: number, endpo
   return rowCount === 1;
 }
 
+export interface NewWebhookEvent {
+  integrationId: number;
+  type: WebhookEventType;
+  data: unknown;
+}
+
 /**
- * Records an event for an integration, in the caller's transaction, with one delivery per
- * endpoint subscribed to it (the fan-out trigger). Nothing is stored when no endpoint listens.
+ * Records events, in the caller's transaction, each with one delivery per endpoint subscribed to
+ * it (the fan-out trigger). An event no endpoint listens to is not stored. Returns the ids stored.
  */
-export async function recordWebhookEvent(db: Queryable, integrationId: number, type: WebhookEventType, data: unknown): Promise<string | undefined> {
+export async function recordWebhookEvents(db: Queryable, events: NewWebhookEvent[]): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO webhook_events (integration_id, type, data)
-     SELECT $1, $2, $3::json WHERE webhook_subscribed($1, $2)
+     SELECT e.integration_id, e.type, e.data::json
+       FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS e (integration_id, type, data, n)
+      WHERE webhook_subscribed(e.integration_id, e.type)
+      ORDER BY e.n
      RETURNING id`,
-    [integrationId, type, JSON.stringify(data)],
+    [events.map((e) => e.integrationId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.data))],
   );
-  return rows[0]?.id;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Records one event (e.g. `reenrichment.completed` with the §11 status object) in the caller's
+ * transaction, so it exists exactly when its cause commits. Undefined when no endpoint listens.
+ */
+export async function recordWebhookEvent(db: Queryable, integrationId: number, type: WebhookEventType, data: unknown): Promise<string | undefined> {
+  return (await recordWebhookEvents(db, [{ integrationId, type, data }]))[0];
 }
 
 /**
@@ -267,4 +284,54 @@ export async function writeDeliveryResults(db: Queryable, results: DeliveryResul
     ],
   );
   return rows;
+}
+
+export interface DueChangeMark {
+  integrationId: number;
+  /** The last change position a notification covered. */
+  notifiedSeq: number;
+  /** The integration's last sequenced change. */
+  lastSeq: number;
+}
+
+/**
+ * Starts `transactions.changed` notifications for an integration at its current feed position
+ * (kept if it already has one).
+ */
+export async function startChangeMark(db: Queryable, integrationId: number): Promise<void> {
+  await db.query(
+    `INSERT INTO webhook_change_marks (integration_id, notified_seq)
+     SELECT $1, coalesce(max(seq), 0) FROM changes WHERE integration_id = $1 AND seq IS NOT NULL
+     ON CONFLICT (integration_id) DO NOTHING`,
+    [integrationId],
+  );
+}
+
+/**
+ * Locks the marks of subscribed integrations that have changes past their mark and were last
+ * notified at least `windowSeconds` ago (the coalescing window), skipping marks another worker holds.
+ */
+export async function lockDueChangeMarks(db: Queryable, windowSeconds: number, limit: number): Promise<DueChangeMark[]> {
+  const { rows } = await db.query<DueChangeMark>(
+    `SELECT m.integration_id AS "integrationId", m.notified_seq AS "notifiedSeq", x.last_seq AS "lastSeq"
+       FROM webhook_change_marks m
+       CROSS JOIN LATERAL (SELECT max(c.seq) AS last_seq FROM changes c WHERE c.integration_id = m.integration_id AND c.seq IS NOT NULL) x
+      WHERE x.last_seq > m.notified_seq
+        AND (m.last_notified_at IS NULL OR m.last_notified_at <= now() - make_interval(secs => $1))
+        AND webhook_subscribed(m.integration_id, 'transactions.changed')
+      LIMIT $2
+      FOR UPDATE OF m SKIP LOCKED`,
+    [windowSeconds, limit],
+  );
+  return rows;
+}
+
+/** Moves the marks to the positions just notified. */
+export async function advanceChangeMarks(db: Queryable, marks: Array<{ integrationId: number; seq: number }>): Promise<void> {
+  await db.query(
+    `UPDATE webhook_change_marks m SET notified_seq = r.seq, last_notified_at = now()
+       FROM unnest($1::bigint[], $2::bigint[]) AS r (integration_id, seq)
+      WHERE m.integration_id = r.integration_id`,
+    [marks.map((m) => m.integrationId), marks.map((m) => m.seq)],
+  );
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Principal } from '../auth/auth.service.js';
 import { AppError, type FieldProblem } from '../domain/errors.js';
+import { decodeCursor, encodeCursor, parseLimitParam } from '../domain/query-params.js';
 import { asUnavailable, withTransaction } from '../infra/db.js';
 import type { SecretBox } from './secret-box.js';
 import { assertWebhookUrl, type Resolver } from './ssrf.js';
@@ -15,6 +16,7 @@ import {
   listEndpoints,
   lockEndpoint,
   scheduleDeliveryNow,
+  startChangeMark,
   WEBHOOK_EVENT_TYPES,
   type EndpointRow,
 } from './webhook.repository.js';
@@ -29,8 +31,8 @@ export interface WebhookServiceOptions {
 }
 
 const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'];
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 1000;
+const CURSOR_TAG = 'deliveries';
+const isSeq = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
 /** The §13 use cases an integration calls: its endpoints, their secrets and their delivery log. */
 export class WebhookService {
@@ -50,6 +52,7 @@ export class WebhookService {
     const row = await withTransaction(this.pool, async (client) => {
       const endpoint = await insertEndpoint(client, { id, integrationId: principal.integrationId, url: body.url, events });
       await insertSecret(client, id, sealed);
+      if (events.includes('transactions.changed') || events.includes('*')) await startChangeMark(client, principal.integrationId);
       return endpoint;
     });
     return { ...toView(row), secret };
@@ -80,8 +83,8 @@ export class WebhookService {
     if (query.status !== undefined && !DELIVERY_STATUSES.includes(query.status)) {
       throw invalidParameter('/status', `must be one of ${DELIVERY_STATUSES.join(', ')}`);
     }
-    const limit = parseLimit(query.limit);
-    const beforeSeq = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor);
+    const limit = parseLimitParam(query.limit);
+    const beforeSeq = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor, CURSOR_TAG, isSeq);
     if (!(await endpointExists(this.pool, principal.integrationId, endpointId).catch(rethrowUnavailable))) throw notFound(endpointId);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listDeliveries(this.pool, endpointId, query.status, beforeSeq, limit + 1).catch(rethrowUnavailable);
@@ -99,7 +102,7 @@ export class WebhookService {
         next_attempt_at: row.nextAttemptAt?.toISOString() ?? null,
         created_at: row.createdAt.toISOString(),
       })),
-      next_cursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
+      next_cursor: rows.length > limit && last ? encodeCursor(CURSOR_TAG, last.seq) : null,
     };
   }
 
@@ -140,21 +143,4 @@ function rethrowUnavailable(error: unknown): never {
 
 function invalidParameter(pointer: string, message: string): AppError {
   return new AppError('invalid_parameter', `${pointer.slice(1)} ${message}.`, { errors: [{ pointer, message }] });
-}
-
-function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_PAGE;
-  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE) throw invalidParameter('/limit', `must be a whole number from 1 to ${MAX_PAGE}`);
-  return Number(raw);
-}
-
-// Cursors are opaque to clients; inside they are the last delivery's sequence number.
-function encodeCursor(seq: number): string {
-  return Buffer.from(`d:${seq}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^d:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw invalidParameter('/cursor', 'is not a cursor this API returned');
-  return Number(match[1]);
 }
