@@ -118,6 +118,14 @@ describe('webhook endpoints (§13)', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('when rotate-secret or retry is POSTed with a JSON Content-Type and an empty body, then it is accepted', async () => {
+    const { id } = await subscribe('https://hooks.example.com/empty-body', ['*']);
+    const response = await ctx.app.inject({ method: 'POST', url: `/api/webhooks/${id}/rotate-secret`, headers: { ...bearer(key), 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().secret).toMatch(/^whsec_/);
+    await api('DELETE', `/api/webhooks/${id}`);
+  });
+
   it('when a key lacks the ingest scope, then 403', async () => {
     const reportsOnly = await ctx.key(['reports'], 'hooked');
     expect((await api('GET', '/api/webhooks', undefined, reportsOnly)).statusCode).toBe(403);
@@ -245,13 +253,38 @@ describe('delivery, signatures and rotation', () => {
   });
 });
 
+describe('one slow receiver does not hold every slot', () => {
+  it('when an endpoint hangs, then it holds at most WEBHOOK_ENDPOINT_CONCURRENCY deliveries and another endpoint is still served', async () => {
+    const limited = await createTestContext({ ...ENV, DATABASE_URL: ctx.db.url, WEBHOOK_CONCURRENCY: '4', WEBHOOK_ENDPOINT_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '3000' });
+    await ctx.container.webhookDeliverer.stop();
+    try {
+      limited.container.webhookDeliverer.start();
+      const slow = await receiver(() => 'hang');
+      const fast = await receiver();
+      const slowKey = await ctx.key(['ingest'], 'two-endpoints');
+      await subscribe(slow.url, ['reenrichment.completed'], slowKey);
+      await subscribe(fast.url, ['reenrichment.completed'], slowKey);
+      const { rows } = await ctx.sql.query("SELECT id FROM integrations WHERE name = 'two-endpoints'");
+      await withTransaction(ctx.container.pool, async (client) => {
+        for (let i = 1; i <= 6; i++) await recordWebhookEvent(client, rows[0].id, 'reenrichment.completed', { reenrichment_id: `ree_${i}` });
+      });
+      // The process has 4 slots; the hanging endpoint may take only 2, so the other gets all 6 through meanwhile.
+      await waitFor(async () => fast.received.length === 6, 20_000, 'the fast endpoint to be served');
+      expect(slow.received).toHaveLength(2);
+    } finally {
+      await limited.close();
+      ctx.container.webhookDeliverer.start();
+    }
+  });
+});
+
 describe('events are stored with their cause', () => {
   it('when the transaction recording an event rolls back, then nothing is delivered; when it commits, then the event is', async () => {
     const hooks = await receiver();
     await subscribe(hooks.url, ['reenrichment.completed']);
     const { rows } = await ctx.sql.query("SELECT id FROM integrations WHERE name = 'hooked'");
     const integrationId = rows[0].id;
-    const status = { reenrichment_id: 'ree_1', status: 'completed', counts: { total: 2, pending: 0, processing: 0, completed: 2, failed: 0 } };
+    const status = { reenrichment_id: 'ree_committed', status: 'completed', counts: { total: 2, pending: 0, processing: 0, completed: 2, failed: 0 } };
 
     await expect(
       withTransaction(ctx.container.pool, async (client) => {
@@ -263,8 +296,8 @@ describe('events are stored with their cause', () => {
 
     await waitFor(async () => hooks.received.length === 1, 20_000, 'the committed event');
     expect(hooks.received.map((r) => r.body.data)).toEqual([status]);
-    const stored = await ctx.sql.query("SELECT data->>'reenrichment_id' AS id FROM webhook_events WHERE type = 'reenrichment.completed'");
-    expect(stored.rows).toEqual([{ id: 'ree_1' }]);
+    const stored = await ctx.sql.query("SELECT data->>'reenrichment_id' AS id FROM webhook_events WHERE data->>'reenrichment_id' IN ('ree_committed', 'ree_rolled_back')");
+    expect(stored.rows).toEqual([{ id: 'ree_committed' }]);
     expect(hooks.received[0]!.body.type).toBe('reenrichment.completed');
   });
 
