@@ -163,6 +163,7 @@ describe('delivery, signatures and rotation', () => {
     expect(timingSafeEqual(expected, Buffer.from(v1[0] ?? '', 'hex'))).toBe(true);
     expect(Math.abs(Date.now() / 1000 - Number(t))).toBeLessThan(300);
 
+    await waitFor(async () => (await deliveries(id))[0]?.status === 'delivered', 20_000, 'the delivery to be recorded');
     const log = await deliveries(id);
     expect(log).toEqual([
       {
@@ -177,6 +178,9 @@ describe('delivery, signatures and rotation', () => {
         created_at: expect.any(String),
       },
     ]);
+    const metrics = (await ctx.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/^lucro_webhook_deliveries_total\{outcome="delivered"\} [1-9]/m);
+    expect(metrics).toMatch(/^lucro_webhook_deliveries_pending\{state="due"\} \d+$/m);
   });
 
   it('when the secret is rotated, then deliveries carry a v1 for the new and the old secret, and the old one is dropped after its window', async () => {

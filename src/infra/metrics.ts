@@ -71,7 +71,7 @@ export class Metrics {
   });
   readonly webhookBacklog = new Gauge({
     name: 'lucro_webhook_deliveries_pending',
-    help: 'Webhook deliveries not yet delivered or failed, and how many of them are due now, read from the database at scrape time',
+    help: 'Webhook deliveries not yet delivered or failed (pending), those due now (due) and those whose last attempt failed (retrying), read from the database at scrape time',
     labelNames: ['state'] as const,
     registers: [this.registry],
   });

@@ -10,6 +10,7 @@ import { signatureHeader } from './signing.js';
 import type { Resolver } from './ssrf.js';
 import {
   claimDeliveries,
+  countPendingDeliveries,
   lockDueEndpoints,
   writeDeliveryResults,
   type ClaimedDelivery,
@@ -82,6 +83,12 @@ export class WebhookDeliverer {
     this.nudge();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Reads the delivery backlog into the metrics. */
+  async refreshGauges(): Promise<void> {
+    const counts = await countPendingDeliveries(this.pool);
+    for (const [state, value] of Object.entries(counts)) this.metrics.webhookBacklog.set({ state }, value);
   }
 
   /** Looks for due deliveries now instead of at the next poll. */

@@ -335,3 +335,14 @@ export async function advanceChangeMarks(db: Queryable, marks: Array<{ integrati
     [marks.map((m) => m.integrationId), marks.map((m) => m.seq)],
   );
 }
+
+/** Deliveries not yet settled: all, those due now, and those whose last attempt failed. */
+export async function countPendingDeliveries(db: Queryable): Promise<{ pending: number; due: number; retrying: number }> {
+  const { rows } = await db.query<{ pending: number; due: number; retrying: number }>(
+    `SELECT count(*)::int AS pending,
+            count(*) FILTER (WHERE next_attempt_at <= now())::int AS due,
+            count(*) FILTER (WHERE last_error IS NOT NULL)::int AS retrying
+       FROM webhook_deliveries WHERE status = 'pending'`,
+  );
+  return rows[0] ?? { pending: 0, due: 0, retrying: 0 };
+}

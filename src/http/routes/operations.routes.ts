@@ -17,9 +17,10 @@ export async function readiness(container: Pick<Container, 'pool' | 'queue'>): P
 }
 
 /** The Prometheus text, with the gauges read from the database and the queue at scrape time. */
-export async function renderMetrics(container: Pick<Container, 'maintenance' | 'queue' | 'metrics'>): Promise<string> {
+export async function renderMetrics(container: Pick<Container, 'maintenance' | 'queue' | 'metrics' | 'webhookDeliverer'>): Promise<string> {
   await Promise.all([
     container.maintenance.refreshGauges().catch(() => {}),
+    container.webhookDeliverer.refreshGauges().catch(() => {}),
     withTimeout(container.queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => container.metrics.queueDepth.set(depth), () => {}),
   ]);
   return container.metrics.registry.metrics();
