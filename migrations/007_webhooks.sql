@@ -55,8 +55,10 @@ CREATE TABLE webhook_deliveries (
   delivered_at          timestamptz,
   UNIQUE (event_id, endpoint_id)
 );
--- Claims: due deliveries and those in flight, per endpoint, without walking finished ones.
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE status = 'pending';
+-- Claims: an endpoint's due deliveries in the order they are sent, without walking finished ones.
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint_id, next_attempt_at, seq) WHERE status = 'pending';
+-- Claims: an endpoint's deliveries in flight (leased), counted against its concurrency limit.
+CREATE INDEX webhook_deliveries_leased ON webhook_deliveries (endpoint_id) WHERE lease_expires_at IS NOT NULL;
 -- The delivery log of an endpoint, newest first.
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, seq);
 

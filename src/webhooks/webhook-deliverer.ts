@@ -50,7 +50,10 @@ export function retryDelayMs(attempt: number, baseMs: number): number {
 export class WebhookDeliverer {
   private running = false;
   private loop: Promise<void> | undefined;
+  /** Requests being sent: the slots of WEBHOOK_CONCURRENCY. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Outcomes being written: a sent request's slot is free while its outcome joins the next group write. */
+  private readonly recording = new Set<Promise<void>>();
   private wake: (() => void) | undefined;
   private readonly writer: Batcher<DeliveryResult, WrittenDelivery>;
   private readonly leaseMs: number;
@@ -83,6 +86,7 @@ export class WebhookDeliverer {
     this.nudge();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.recording]);
   }
 
   /** Reads the delivery backlog into the metrics. */
@@ -123,13 +127,21 @@ export class WebhookDeliverer {
   }
 
   private track(task: Promise<void>): void {
-    const tracked = task
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'webhook delivery could not be recorded; its lease will run out and it is sent again'))
-      .finally(() => {
-        this.inFlight.delete(tracked);
-        this.nudge();
-      });
+    const tracked = task.finally(() => {
+      this.inFlight.delete(tracked);
+      // Slots are refilled once half are free, so claims stay a few large statements, not one per delivery.
+      if (this.inFlight.size <= this.options.concurrency / 2) this.nudge();
+    });
     this.inFlight.add(tracked);
+  }
+
+  private record(result: DeliveryResult, log: Record<string, unknown>): void {
+    const recorded = this.writer
+      .add(result)
+      .then((written) => this.logAttempt(result, written, log))
+      .catch((error: unknown) => this.logger.warn({ ...log, err: error }, 'webhook attempt could not be recorded; its lease will run out and it is sent again'))
+      .finally(() => this.recording.delete(recorded));
+    this.recording.add(recorded);
   }
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
@@ -140,7 +152,7 @@ export class WebhookDeliverer {
     });
   }
 
-  /** One attempt: sign with every active secret, POST, and record the outcome. */
+  /** One attempt: sign with every active secret, POST, and hand the outcome to the group writer. */
   private async deliver(delivery: ClaimedDelivery): Promise<void> {
     const body = JSON.stringify({ id: delivery.eventId, type: delivery.eventType, created_at: delivery.eventCreatedAt, data: delivery.data });
     let outcome: { status: number | undefined; error: string | undefined; durationMs: number };
@@ -170,9 +182,8 @@ export class WebhookDeliverer {
       error: outcome.error?.slice(0, 1_000) ?? null,
       backoffMs: retryDelayMs(delivery.attempts, this.options.retryBaseMs),
     };
-    const written = await this.writer.add(result);
     this.metrics.webhookDeliveryDuration.observe(outcome.durationMs / 1000);
-    const log = {
+    this.record(result, {
       delivery_id: delivery.deliveryId,
       event_id: delivery.eventId,
       event_type: delivery.eventType,
@@ -181,16 +192,20 @@ export class WebhookDeliverer {
       status_code: outcome.status ?? null,
       duration_ms: outcome.durationMs,
       error: outcome.error ?? null,
-    };
+    });
+  }
+
+  private logAttempt(result: DeliveryResult, written: WrittenDelivery | undefined, log: Record<string, unknown>): void {
     if (!written) {
       this.logger.warn(log, 'webhook attempt not recorded: its claim was lost (lease expired or the delivery was rescheduled)');
       return;
     }
-    const next = written.nextAttemptAt?.toISOString() ?? null;
-    const outcomeLabel = written.status === 'pending' ? 'retried' : written.status;
-    this.metrics.webhookDeliveries.inc({ outcome: outcomeLabel });
-    const message = `webhook attempt ${delivered ? 'delivered' : written.status === 'failed' ? 'failed; giving up' : 'failed; will retry'}`;
-    if (delivered) this.logger.info({ ...log, outcome: outcomeLabel }, message);
-    else this.logger.warn({ ...log, outcome: outcomeLabel, next_attempt_at: next }, message);
+    const outcome = written.status === 'pending' ? 'retried' : written.status;
+    this.metrics.webhookDeliveries.inc({ outcome });
+    if (result.delivered) this.logger.info({ ...log, outcome }, 'webhook attempt delivered');
+    else {
+      const message = written.status === 'failed' ? 'webhook attempt failed; giving up' : 'webhook attempt failed; will retry';
+      this.logger.warn({ ...log, outcome, next_attempt_at: written.nextAttemptAt?.toISOString() ?? null }, message);
+    }
   }
 }

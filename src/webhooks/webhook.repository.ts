@@ -227,7 +227,7 @@ export async function claimDeliveries(
     `WITH slots AS (
        SELECT s.id AS endpoint_id,
               $3::int - (SELECT count(*) FROM webhook_deliveries f
-                          WHERE f.endpoint_id = s.id AND f.status = 'pending' AND f.lease_expires_at > now())::int AS free
+                          WHERE f.endpoint_id = s.id AND f.lease_expires_at > now())::int AS free
          FROM unnest($1::text[]) AS s (id)
      ), picked AS (
        SELECT p.seq FROM slots s
