@@ -67,6 +67,19 @@ describe('GET /api/changes (§12)', () => {
     const removed = changes.find((c) => c.type === 'transaction.removed');
     expect(removed).toMatchObject({ account_id: 'F-1', transaction: { transaction_id: 'B', removed_at: expect.any(String) } });
     expect(new Set(changes.map((c) => c.cursor)).size).toBe(changes.length);
+    // The feed shows each transaction exactly as the transaction endpoint does.
+    for (const id of ['A', 'B']) {
+      const own = (await ctx.app.inject({ url: `/api/accounts/F-1/transactions/${id}`, headers: bearer(key) })).json();
+      for (const change of changes.filter((c) => c.transaction_id === id)) expect(change.transaction).toEqual(own);
+    }
+    expect(changes[0]).toEqual({
+      cursor: expect.any(String),
+      type: 'transaction.added',
+      account_id: 'F-1',
+      transaction_id: 'A',
+      occurred_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      transaction: expect.objectContaining({ transaction_id: 'A', pending: true, category_confidence: expect.any(Number) }),
+    });
   });
 
   it('when the feed is at its end, then changes is empty and next_cursor stays usable for later changes', async () => {

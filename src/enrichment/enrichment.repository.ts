@@ -11,6 +11,8 @@ export interface ClaimedTransaction {
   currency: string;
   merchantName: string | null;
   description: string | null;
+  /** The raw record's `mcc`, when the feed sent one. */
+  mcc: string | null;
   attempts: number;
   claimToken: string;
 }
@@ -43,7 +45,7 @@ export async function claimPending(db: Queryable, batchId: string, limit: number
                FOR UPDATE SKIP LOCKED)
       RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId", t.transaction_id AS "transactionId", t.date,
                 t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
-                t.description, t.attempts, t.claim_token AS "claimToken"`,
+                t.description, t.raw->>'mcc' AS mcc, t.attempts, t.claim_token AS "claimToken"`,
     [batchId, limit, leaseMs, claimToken],
   );
   return rows;

@@ -197,6 +197,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
           currency: row.currency,
           merchantName: row.merchantName,
           description: row.description,
+          mcc: row.mcc,
         },
         AbortSignal.timeout(this.callTimeoutMs),
       );

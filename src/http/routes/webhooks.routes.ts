@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import {
   CreateWebhookBody,
   DeliveriesPage,
@@ -13,7 +14,7 @@ import {
 import type { WebhookService } from '../../webhooks/webhook.service.js';
 import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
 
-const errors = { 400: ValidationProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+const errors = { 400: ValidationProblemSchema, 404: ProblemSchema };
 const common = { tags: ['webhooks'], security: [{ bearerAuth: [] }] };
 
 /** Contract §13: an integration's webhook endpoints, their secrets and their delivery log. */
@@ -24,6 +25,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): v
       config: { scope: 'ingest' },
       schema: {
         ...common,
+        operationId: 'createWebhook',
         summary: 'Registers a webhook endpoint; its signing secret is shown only in this answer',
         body: CreateWebhookBody,
         response: { 201: WebhookCreated, ...errors },
@@ -34,13 +36,22 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): v
 
   app.get(
     '/api/webhooks',
-    { config: { scope: 'ingest' }, schema: { ...common, summary: "The integration's webhook endpoints (never their secrets)", response: { 200: WebhookList, ...errors } } },
+    { config: { scope: 'ingest' }, schema: { ...common, operationId: 'listWebhooks', summary: "The integration's webhook endpoints (never their secrets)", response: { 200: WebhookList, ...errors } } },
     (request) => webhooks.listEndpoints(request.principal),
   );
 
   app.delete<{ Params: { id: string } }>(
     '/api/webhooks/:id',
-    { config: { scope: 'ingest' }, schema: { ...common, summary: 'Deletes a webhook endpoint: nothing more is sent to it', params: WebhookParams, response: { ...errors } } },
+    {
+      config: { scope: 'ingest' },
+      schema: {
+        ...common,
+        operationId: 'deleteWebhook',
+        summary: 'Deletes a webhook endpoint: nothing more is sent to it',
+        params: WebhookParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errors },
+      },
+    },
     async (request, reply) => {
       await webhooks.deleteEndpoint(request.principal, request.params.id);
       return reply.code(204).send();
@@ -53,6 +64,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): v
       config: { scope: 'ingest' },
       schema: {
         ...common,
+        operationId: 'rotateWebhookSecret',
         summary: 'Issues a new signing secret; the previous one keeps signing beside it for 24 h',
         params: WebhookParams,
         response: { 200: RotatedSecret, ...errors },
@@ -67,6 +79,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): v
       config: { scope: 'ingest' },
       schema: {
         ...common,
+        operationId: 'listWebhookDeliveries',
         summary: "An endpoint's deliveries, newest first, with the outcome of their last attempt",
         params: WebhookParams,
         querystring: DeliveriesQuery,
@@ -80,7 +93,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): v
     '/api/webhooks/:id/deliveries/:delivery_id/retry',
     {
       config: { scope: 'ingest' },
-      schema: { ...common, summary: 'Sends a delivery again now', params: DeliveryParams, response: { 202: RetryAccepted, ...errors } },
+      schema: { ...common, operationId: 'retryWebhookDelivery', summary: 'Sends a delivery again now', params: DeliveryParams, response: { 202: RetryAccepted, ...errors } },
     },
     async (request, reply) => reply.code(202).send(await webhooks.retryDelivery(request.principal, request.params.id, request.params.delivery_id)),
   );
