@@ -88,13 +88,21 @@ describe('webhook endpoints (§13)', () => {
     expect(Buffer.from(rows[0].sealed).toString('latin1')).not.toContain(created.secret.slice(6));
   });
 
-  it('when an endpoint is deleted, then 204, it leaves the list, and deleting it again is 404', async () => {
-    const { id } = await subscribe('https://hooks.example.com/gone', ['*']);
+  it('when an endpoint is deleted, then 204, it leaves the list, what it still had waiting is failed, and deleting it again is 404', async () => {
+    const { id } = await subscribe('https://hooks.example.com/gone', ['reenrichment.completed']);
+    const { rows } = await ctx.sql.query("SELECT id FROM integrations WHERE name = 'hooked'");
+    // Nothing sends to hooks.example.com here: hold the delivery back as if it waited for a retry.
+    await withTransaction(ctx.container.pool, async (client) => {
+      await recordWebhookEvent(client, rows[0].id, 'reenrichment.completed', { reenrichment_id: 'ree_gone' });
+      await client.query("UPDATE webhook_deliveries SET next_attempt_at = now() + interval '1 hour' WHERE endpoint_id = $1", [id]);
+    });
     const deleted = await api('DELETE', `/api/webhooks/${id}`);
     expect(deleted.statusCode).toBe(204);
     expect(deleted.body).toBe('');
     expect((await api('GET', '/api/webhooks')).json().webhooks.map((w: { id: string }) => w.id)).not.toContain(id);
     expect((await api('DELETE', `/api/webhooks/${id}`)).statusCode).toBe(404);
+    const settled = await ctx.sql.query('SELECT status, last_error, next_attempt_at FROM webhook_deliveries WHERE endpoint_id = $1', [id]);
+    expect(settled.rows).toEqual([{ status: 'failed', last_error: 'endpoint deleted', next_attempt_at: null }]);
   });
 
   it('when an event type is unknown or a field is missing, then 400 validation_error names each field and nothing is stored', async () => {

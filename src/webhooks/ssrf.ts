@@ -1,6 +1,9 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { AppError } from '../domain/errors.js';
+import { withTimeout } from '../infra/timeout.js';
+
+const CREATION_LOOKUP_MS = 3_000;
 
 /** Address ranges a webhook may never reach: the service's own network and the cloud's metadata. */
 const FORBIDDEN_V4: Array<[string, number, string]> = [
@@ -134,7 +137,8 @@ export async function assertWebhookUrl(raw: string, allowPrivate: boolean, resol
   if (!schemes.includes(url.protocol)) throw refuse(allowPrivate ? 'url must be http or https' : 'url must use https');
   if (url.username || url.password) throw refuse('url must not carry credentials');
   try {
-    await resolveAllowed(hostOf(url), allowPrivate, resolve);
+    // A resolver that does not answer in time is no reason to refuse: every delivery checks again.
+    await withTimeout(resolveAllowed(hostOf(url), allowPrivate, resolve), CREATION_LOOKUP_MS, 'resolving the host');
   } catch (error) {
     if (error instanceof ForbiddenAddressError) throw refuse(`url must not reach a private address: ${error.message}`);
   }

@@ -107,13 +107,22 @@ export async function endpointExists(db: Queryable, integrationId: number, endpo
   return rowCount === 1;
 }
 
-/** Deletes the integration's endpoint: nothing more is sent to it. False if there was none. */
+/**
+ * Deletes the integration's endpoint: nothing more is sent to it, and its deliveries still waiting
+ * are settled as `failed`. False if there was no such endpoint.
+ */
 export async function deleteEndpoint(db: Queryable, integrationId: number, endpointId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    'UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND integration_id = $2 AND deleted_at IS NULL',
+  const { rows } = await db.query<{ deleted: boolean }>(
+    `WITH deleted AS (
+       UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND integration_id = $2 AND deleted_at IS NULL RETURNING id
+     ), settled AS (
+       UPDATE webhook_deliveries d SET status = 'failed', next_attempt_at = NULL, last_error = coalesce(d.last_error || '; ', '') || 'endpoint deleted'
+         FROM deleted WHERE d.endpoint_id = deleted.id AND d.status = 'pending'
+     )
+     SELECT EXISTS (SELECT 1 FROM deleted) AS deleted`,
     [endpointId, integrationId],
   );
-  return rowCount === 1;
+  return rows[0]?.deleted === true;
 }
 
 export interface NewWebhookEvent {
