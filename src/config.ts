@@ -114,7 +114,7 @@ function webhookConfig(env: Env): WebhookConfig {
     secretKey: secretKey(optional(env, 'WEBHOOK_SECRET_KEY')),
     allowPrivateUrls: flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
     retryHours: decimal(env, 'WEBHOOK_RETRY_HOURS', 24, 0),
-    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1),
+    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1),
     timeoutMs,
     secretOverlapSeconds: integer(env, 'WEBHOOK_SECRET_OVERLAP_SECONDS', 24 * 3600, 0),
     concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 10_000),
