@@ -7,6 +7,7 @@
  * URL), dropped at the end.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,16 @@ const total = Number(values.deliveries);
 const endpointCount = Number(values.endpoints);
 const started = performance.now();
 const log = (message: string) => console.log(`[webhooks bench ${(since(started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+
+/** User + system CPU seconds a process has used, from /proc (Linux). */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 const env = new BenchEnv({
   adminUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -82,7 +93,12 @@ try {
   }
   // From the first request the receiver saw to the last: start-up is not delivery time.
   const seconds = (lastAt - firstAt) / 1000;
+  const cpuSeconds = cpuSecondsOf(worker.pid);
   await worker.stop();
+  if (cpuSeconds !== undefined) {
+    // On a shared machine wall time says little; CPU time per delivery says what one core would do.
+    log(`the worker used ${cpuSeconds.toFixed(1)} s of CPU (start-up included): ${(received / cpuSeconds).toFixed(0)} deliveries per CPU-second`);
+  }
   log(`${delivered} of ${deliveries} delivered, the receiver saw ${received} requests in ${seconds.toFixed(2)} s: ${(received / seconds).toFixed(0)} deliveries/s per worker process`);
   const warnings = [...worker.warnings].filter(([msg]) => msg !== 'webhook attempt delivered');
   if (warnings.length > 0) log(`worker log lines: ${JSON.stringify(warnings)}`);
