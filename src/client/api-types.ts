@@ -1031,6 +1031,24 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1174,6 +1192,24 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1510,6 +1546,24 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1660,6 +1714,24 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1866,6 +1938,24 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2401,6 +2491,24 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2521,6 +2629,24 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2693,6 +2819,24 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2813,6 +2957,24 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
