@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canvasHasColour, launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
+import { startReceiver } from './helpers/receiver.js';
 
 const ARTIFACTS = 'test-artifacts';
 // The colours charts.js draws income, spend and the first (largest) spend category in.
@@ -51,8 +52,14 @@ const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/con
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '50-150' });
+  ctx = await createTestContext({
+    ENRICHMENT_LATENCY_MS: '50-150',
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    WEBHOOK_SECRET_KEY: '0'.repeat(64),
+    WEBHOOK_RETRY_BASE_MS: '3600000',
+  });
   ctx.container.enrichment.start();
+  ctx.container.webhookDeliverer.start();
   base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   key = await ctx.key(['ingest', 'reports']);
   await push({
@@ -245,6 +252,34 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await expectAccessible();
     await shot('account-dark');
     await browser.page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('when a webhook delivery failed, then the webhooks page lists it and "Retry now" gets it delivered', async () => {
+    // The receiver refuses the first delivery and takes every later one; automatic retries wait an hour.
+    const receiver = await startReceiver((n) => (n === 0 ? 503 : 204));
+    try {
+      const created = await fetch(`${base}/api/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: receiver.url, events: ['batch.completed'] }),
+      });
+      expect(created.status).toBe(201);
+      await push({ account: { account_id: 'ACC-HOOKS', currency: 'USD' }, transactions: [{ transaction_id: 'H-1', date: '2026-11-21', amount: '-2.00' }] });
+
+      await browser.page.getByRole('link', { name: 'Webhooks' }).click();
+      await browser.page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+      await browser.page.getByRole('button', { name: `Show deliveries to ${receiver.url}` }).click();
+      const delivery = browser.page.locator('tr[data-delivery-id]', { hasText: 'batch.completed' });
+      await browser.page.locator('tr[data-delivery-id]', { hasText: '503' }).waitFor({ timeout: 20_000 });
+      expect(await delivery.getAttribute('data-status')).toBe('pending');
+      await expectAccessible();
+      await shot('webhooks');
+      await delivery.getByRole('button', { name: /^Retry now: batch.completed delivery/ }).click();
+      await browser.page.locator('tr[data-delivery-id][data-status="delivered"]').waitFor({ timeout: 20_000 });
+      expect(receiver.received.map((r) => r.body.type)).toEqual(['batch.completed', 'batch.completed']);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('when the user signs out, then the key is gone and pages ask for it again', async () => {

@@ -20,6 +20,7 @@ import { ingestionRoutes, removalRoutes } from './routes/ingestion.routes.js';
 import { accountTransactionRoutes } from './routes/account-transactions.routes.js';
 import { changeRoutes } from './routes/changes.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -101,6 +102,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     reportRoutes(api, container.reports);
     categoryRoutes(api);
     listRoutes(api, container);
+    webhookRoutes(api, container.webhooks);
   });
   return app;
 }
