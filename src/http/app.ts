@@ -7,7 +7,7 @@ import type { Container } from '../container.js';
 import { isCalendarDate } from '../domain/calendar-date.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
-import { answerFrameworkError, registerErrorHandling } from './error-handler.js';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { ProblemSchema } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
@@ -47,6 +47,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     // Every finding stays in error.validation; the message must not be a string built from thousands of them.
     schemaErrorFormatter: (errors, context) => new Error(`${errors.length} schema violation(s) in the ${context}`),
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     routerOptions: { ignoreTrailingSlash: false },
   });
 
