@@ -36,6 +36,8 @@ export interface Config {
   readonly schedulerIntervalMs: number;
   /** Pending rows untouched for this long are dispatched again by the scheduler. */
   readonly redispatchAfterMs: number;
+  /** Days the change feed keeps a change (`CHANGE_RETENTION_DAYS`, at least 30). */
+  readonly changeRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +90,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     categorizer: optional(env, 'CATEGORIZER') ?? 'rules',
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
+    changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),
   });
 }
 

@@ -13,6 +13,8 @@ import { BullMqQueue, InProcessQueue, type JobQueue } from './infra/queue.js';
 import { BatchService } from './ingestion/batch.service.js';
 import { IngestionService } from './ingestion/ingestion.service.js';
 import { ReportService } from './reports/report.service.js';
+import { ChangeService } from './changes/change.service.js';
+import { TransactionService } from './transactions/transaction.service.js';
 
 /** Everything a role needs, built once from configuration. Every entry point starts here. */
 export interface Container {
@@ -28,6 +30,8 @@ export interface Container {
   readonly ingestion: IngestionService;
   readonly batches: BatchService;
   readonly reports: ReportService;
+  readonly transactions: TransactionService;
+  readonly changes: ChangeService;
   readonly enrichment: EnrichmentService;
   readonly maintenance: MaintenanceService;
   /** Which database is in use, for operators: `embedded` or `external`. */
@@ -65,11 +69,20 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     leaseMs: config.processingLeaseMs,
     maxAttempts: config.maxAttempts,
   });
-  const maintenance = new MaintenanceService(pool, enrichment, metrics, logger.child({ component: 'scheduler' }), {
-    maxAttempts: config.maxAttempts,
-    redispatchAfterMs: config.redispatchAfterMs,
-    intervalMs: config.schedulerIntervalMs,
-  });
+  const changes = new ChangeService(pool);
+  const maintenance = new MaintenanceService(
+    pool,
+    enrichment,
+    metrics,
+    logger.child({ component: 'scheduler' }),
+    {
+      maxAttempts: config.maxAttempts,
+      redispatchAfterMs: config.redispatchAfterMs,
+      intervalMs: config.schedulerIntervalMs,
+      changeRetentionDays: config.changeRetentionDays,
+    },
+    changes,
+  );
   const ingestion = new IngestionService(pool, enrichment, logger.child({ component: 'ingestion' }), config.maxBatchSize, (accepted) => {
     metrics.batchesIngested.inc();
     metrics.transactionsIngested.inc(accepted.accepted);
@@ -88,6 +101,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     ingestion,
     batches: new BatchService(pool),
     reports: new ReportService(pool),
+    transactions: new TransactionService(pool),
+    changes,
     enrichment,
     maintenance,
     databaseMode: embedded ? 'embedded' : 'external',

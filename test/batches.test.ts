@@ -109,9 +109,16 @@ describe('GET /api/batches/{batch_id}/transactions (§5)', () => {
       category: null,
       category_confidence: null,
       category_source: null,
+      category_locked: false,
+      categorizer_version: null,
       status: 'pending',
       attempts: 0,
       error: null,
+      batch_id: batchId,
+      pending: false,
+      pending_transaction_id: null,
+      removed_at: null,
+      replaced_by: null,
     });
   });
 

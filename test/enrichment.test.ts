@@ -17,6 +17,7 @@ async function batchStatus(context: TestContext, key: string, batchId: string) {
 
 class ThrowingCategorizer implements Categorizer {
   readonly name = 'throwing';
+  readonly version = 'throwing@1';
   calls = 0;
   async categorize(_t: CategorizableTransaction): Promise<Categorization> {
     this.calls += 1;
@@ -87,6 +88,7 @@ describe('enrichment worker', () => {
     let calls = 0;
     const flaky: Categorizer = {
       name: 'flaky',
+      version: 'flaky@1',
       async categorize() {
         calls += 1;
         if (calls === 1) throw new Error('timeout talking to the model');

@@ -15,6 +15,7 @@ let scheduler: Scheduler;
 // Fails about one call in four, so rows are retried and some end failed.
 const flaky: Categorizer = {
   name: 'flaky',
+  version: 'flaky@1',
   async categorize(transaction) {
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
     if (Math.random() < 0.25) throw new Error('flaky model');

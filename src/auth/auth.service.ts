@@ -73,6 +73,8 @@ export class AuthService {
 }
 
 /** Throws `forbidden` unless the principal holds the scope. */
-export function requireScope(principal: Principal, scope: Scope): void {
-  if (!principal.scopes.has(scope)) throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`);
+/** The key must hold the scope, or one of the scopes when several are accepted. */
+export function requireScope(principal: Principal, scope: Scope | readonly Scope[]): void {
+  const accepted: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
+  if (!accepted.some((s) => principal.scopes.has(s))) throw new AppError('forbidden', `This API key lacks the "${accepted.join('" or "')}" scope.`);
 }

@@ -16,7 +16,7 @@ export interface ClaimedTransaction {
 }
 
 export type EnrichmentResult =
-  | { id: number; claimToken: string; category: string; confidence: number; source: string; error?: undefined }
+  | { id: number; claimToken: string; category: string; confidence: number; source: string; version: string; error?: undefined }
   | { id: number; claimToken: string; error: string };
 
 export interface WrittenResult {
@@ -37,7 +37,7 @@ export async function claimPending(db: Queryable, batchId: string, limit: number
             attempts = t.attempts + 1, updated_at = now()
       WHERE t.id IN (
               SELECT id FROM transactions
-               WHERE batch_id = $1 AND status = 'pending'
+               WHERE batch_id = $1 AND status = 'pending' AND removed_at IS NULL
                ORDER BY id
                LIMIT $2
                FOR UPDATE SKIP LOCKED)
@@ -50,25 +50,38 @@ export async function claimPending(db: Queryable, batchId: string, limit: number
 }
 
 /**
- * Writes many results in one statement. Each is guarded by its claim token: a worker whose
- * lease expired (and whose row was reclaimed) writes nothing. An error sends the row back to
- * `pending`, or to `failed` once it has used its attempts.
+ * Writes many results in one statement, and a `transaction.enriched` change for each category
+ * set. Each is guarded by its claim token: a worker whose lease expired (and whose row was
+ * reclaimed), or whose row a person corrected, modified or removed meanwhile (each clears the
+ * token), writes nothing. An error sends the row back to `pending`, or to `failed` once it has
+ * used its attempts.
  */
 export async function writeResults(db: Queryable, results: EnrichmentResult[], maxAttempts: number): Promise<WrittenResult[]> {
   const { rows } = await db.query<WrittenResult>(
-    `UPDATE transactions t
-        SET status = CASE WHEN r.error IS NULL THEN 'completed' WHEN t.attempts >= $7 THEN 'failed' ELSE 'pending' END,
-            category = CASE WHEN r.error IS NULL THEN r.category ELSE t.category END,
-            category_confidence = CASE WHEN r.error IS NULL THEN r.confidence ELSE t.category_confidence END,
-            category_source = CASE WHEN r.error IS NULL THEN r.source ELSE t.category_source END,
-            error = r.error,
-            enrichment_commits = t.enrichment_commits + CASE WHEN r.error IS NULL THEN 1 ELSE 0 END,
-            completed_at = CASE WHEN r.error IS NULL OR t.attempts >= $7 THEN now() END,
-            claim_token = NULL, lease_expires_at = NULL, updated_at = now()
-       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::real[], $5::text[], $6::text[])
-            AS r (id, claim_token, category, confidence, source, error)
-      WHERE t.id = r.id AND t.claim_token = r.claim_token AND t.status = 'processing'
-      RETURNING t.id, t.batch_id AS "batchId", t.status`,
+    `WITH written AS (
+       UPDATE transactions t
+          SET status = CASE WHEN r.error IS NULL THEN 'completed' WHEN t.attempts >= $7 THEN 'failed' ELSE 'pending' END,
+              category = CASE WHEN r.error IS NULL THEN r.category ELSE t.category END,
+              category_confidence = CASE WHEN r.error IS NULL THEN r.confidence ELSE t.category_confidence END,
+              category_source = CASE WHEN r.error IS NULL THEN r.source ELSE t.category_source END,
+              categorizer_version = CASE WHEN r.error IS NULL THEN r.version ELSE t.categorizer_version END,
+              error = r.error,
+              enrichment_commits = t.enrichment_commits + CASE WHEN r.error IS NULL THEN 1 ELSE 0 END,
+              completed_at = CASE WHEN r.error IS NULL OR t.attempts >= $7 THEN now() END,
+              claim_token = NULL, lease_expires_at = NULL, updated_at = now()
+         FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::real[], $5::text[], $6::text[], $8::text[])
+              AS r (id, claim_token, category, confidence, source, error, version)
+        WHERE t.id = r.id AND t.claim_token = r.claim_token AND t.status = 'processing'
+          AND NOT t.category_locked AND t.removed_at IS NULL
+        RETURNING t.id, t.batch_id, t.account_id, t.status, r.error IS NULL AS enriched
+     ), changed AS (
+       INSERT INTO changes (integration_id, account_id, transaction_pk, type)
+       SELECT a.integration_id, w.account_id, w.id, 'transaction.enriched'
+         FROM written w JOIN accounts a ON a.id = w.account_id
+        WHERE w.enriched
+        ORDER BY w.id
+     )
+     SELECT id, batch_id AS "batchId", status FROM written`,
     [
       results.map((r) => r.id),
       results.map((r) => r.claimToken),
@@ -77,6 +90,7 @@ export async function writeResults(db: Queryable, results: EnrichmentResult[], m
       results.map((r) => (r.error === undefined ? r.source : null)),
       results.map((r) => (r.error === undefined ? null : r.error)),
       maxAttempts,
+      results.map((r) => (r.error === undefined ? r.version : null)),
     ],
   );
   return rows;
@@ -87,7 +101,7 @@ export async function markBatchesCompleted(db: Queryable, batchIds: string[]): P
   const { rows } = await db.query<{ id: string }>(
     `UPDATE batches b SET completed_at = now()
       WHERE b.id = ANY($1::uuid[]) AND b.completed_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing'))
+        AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing') AND t.removed_at IS NULL)
       RETURNING b.id`,
     [batchIds],
   );
@@ -123,7 +137,7 @@ export async function findStrandedBatches(db: Queryable, olderThanMs: number, li
     `SELECT b.id FROM batches b
       WHERE b.completed_at IS NULL
         AND EXISTS (SELECT 1 FROM transactions t
-                     WHERE t.batch_id = b.id AND t.status = 'pending'
+                     WHERE t.batch_id = b.id AND t.status = 'pending' AND t.removed_at IS NULL
                        AND t.updated_at < now() - make_interval(secs => $1 / 1000.0))
       ORDER BY b.created_at
       LIMIT $2`,
@@ -137,7 +151,7 @@ export async function findFinishedOpenBatches(db: Queryable, limit: number): Pro
   const { rows } = await db.query<{ id: string }>(
     `SELECT b.id FROM batches b
       WHERE b.completed_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing'))
+        AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing') AND t.removed_at IS NULL)
       ORDER BY b.created_at
       LIMIT $1`,
     [limit],

@@ -202,7 +202,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
       );
       if (!isCategory(answer.category)) throw new Error(`categorizer returned unknown category "${answer.category}"`);
       const confidence = Math.min(1, Math.max(0, Number.isFinite(answer.confidence) ? answer.confidence : 0));
-      result = { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source };
+      result = { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source, version: this.categorizer.version };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result = { id: row.id, claimToken: row.claimToken, error: message.slice(0, 1_000) || 'categorizer failed' };

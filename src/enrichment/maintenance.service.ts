@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ChangeService } from '../changes/change.service.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { EnrichmentService } from './enrichment.service.js';
@@ -30,7 +31,8 @@ export class MaintenanceService {
     private readonly enrichment: EnrichmentService,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
-    private readonly options: { maxAttempts: number; redispatchAfterMs: number; intervalMs: number },
+    private readonly options: { maxAttempts: number; redispatchAfterMs: number; intervalMs: number; changeRetentionDays: number },
+    private readonly changes: ChangeService,
   ) {}
 
   async sweep(): Promise<SweepReport> {
@@ -60,6 +62,10 @@ export class MaintenanceService {
     const finished = await findFinishedOpenBatches(this.pool, 1_000);
     if (finished.length > 0) report.completedBatches = (await markBatchesCompleted(this.pool, finished)).length;
     await purgeExpiredIdempotencyKeys(this.pool);
+    // Feed readers place changes themselves; this keeps positions current for consumers that only
+    // wait to be told (webhooks), a bounded number of passes per sweep.
+    for (let pass = 0; pass < 10 && (await this.changes.sequence()) > 0; pass++);
+    await this.changes.purge(this.options.changeRetentionDays);
     return report;
   }
 

@@ -8,8 +8,8 @@ declare module 'fastify' {
     principal: Principal;
   }
   interface FastifyContextConfig {
-    /** The scope a route needs; absent means any valid key. */
-    scope?: Scope;
+    /** The scope a route needs, or the scopes of which it needs one; absent means any valid key. */
+    scope?: Scope | readonly Scope[];
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../infra/db.js';
+import { TRANSACTION_COLUMNS, type TransactionRow } from '../transactions/transaction.repository.js';
 
 export interface BatchRow {
   id: string;
@@ -10,22 +11,6 @@ export interface BatchRow {
   processing: number;
   completed: number;
   failed: number;
-}
-
-export interface BatchTransactionRow {
-  id: number;
-  transaction_id: string;
-  date: string;
-  amount: string;
-  currency: string;
-  merchant_name: string | null;
-  description: string | null;
-  category: string | null;
-  category_confidence: number | null;
-  category_source: string | null;
-  status: string;
-  attempts: number;
-  error: string | null;
 }
 
 /** The integration's batch with its transactions counted by status; another integration's batch is not found. */
@@ -40,8 +25,10 @@ export async function findBatchWithCounts(db: Queryable, integrationId: number, 
                 count(*) FILTER (WHERE t.status = 'processing')::int AS processing,
                 count(*) FILTER (WHERE t.status = 'completed')::int  AS completed,
                 count(*) FILTER (WHERE t.status = 'failed')::int     AS failed,
-                max(t.completed_at)                                  AS last_finished_at
-           FROM transactions t WHERE t.batch_id = b.id
+                -- A transaction modified into this batch may have finished before the batch existed.
+                greatest(max(t.completed_at), b.created_at)          AS last_finished_at
+           -- Removed transactions count nowhere (contract §10).
+           FROM transactions t WHERE t.batch_id = b.id AND t.removed_at IS NULL
        ) c
       WHERE b.id = $1 AND b.integration_id = $2`,
     [batchId, integrationId],
@@ -55,13 +42,12 @@ export async function batchBelongsTo(db: Queryable, integrationId: number, batch
 }
 
 /** One page of a batch's transactions in insertion order, after the row id `afterId`. */
-export async function listBatchTransactions(db: Queryable, batchId: string, afterId: number, limit: number): Promise<BatchTransactionRow[]> {
-  const { rows } = await db.query<BatchTransactionRow>(
-    `SELECT id, transaction_id, date, amount::text AS amount, currency::text AS currency, merchant_name, description,
-            category, category_confidence, category_source, status, attempts, error
-       FROM transactions
-      WHERE batch_id = $1 AND id > $2
-      ORDER BY id
+export async function listBatchTransactions(db: Queryable, batchId: string, afterId: number, limit: number): Promise<TransactionRow[]> {
+  const { rows } = await db.query<TransactionRow>(
+    `SELECT ${TRANSACTION_COLUMNS}
+       FROM transactions t
+      WHERE t.batch_id = $1 AND t.id > $2
+      ORDER BY t.id
       LIMIT $3`,
     [batchId, afterId, limit],
   );

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { TransactionView } from '../transactions/transaction.schemas.js';
 
 export const BatchParams = Type.Object({ batch_id: Type.String({ description: 'The batch id (UUID) returned by ingestion' }) });
 
@@ -28,21 +29,6 @@ export type BatchView = Static<typeof BatchView>;
 export const BatchTransactionsQuery = Type.Object({
   limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
-});
-
-export const TransactionView = Type.Object({
-  transaction_id: Type.String(),
-  date: Type.String({ format: 'date' }),
-  amount: Type.String({ description: "Exact decimal with the currency's minor-unit decimals" }),
-  currency: Type.String(),
-  merchant_name: Type.Union([Type.String(), Type.Null()]),
-  description: Type.Union([Type.String(), Type.Null()]),
-  category: Type.Union([Type.String(), Type.Null()]),
-  category_confidence: Type.Union([Type.Number(), Type.Null()]),
-  category_source: Type.Union([Type.String(), Type.Null()]),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('processing'), Type.Literal('completed'), Type.Literal('failed')]),
-  attempts: Type.Integer(),
-  error: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const BatchTransactionsPage = Type.Object({

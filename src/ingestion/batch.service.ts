@@ -3,6 +3,7 @@ import { AppError } from '../domain/errors.js';
 import { asUnavailable } from '../infra/db.js';
 import { batchBelongsTo, findBatchWithCounts, listBatchTransactions, type BatchRow } from './batch.repository.js';
 import type { BatchTransactionsPage, BatchView } from './batch.schemas.js';
+import { toTransactionView } from '../transactions/transaction.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE = 100;
@@ -29,8 +30,8 @@ export class BatchService {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      transactions: page.map(({ id: _id, status, ...rest }) => ({ ...rest, status: status as BatchTransactionsPage['transactions'][number]['status'] })),
-      next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null,
+      transactions: page.map(toTransactionView),
+      next_cursor: rows.length > limit && last ? encodeCursor(last.pk) : null,
     };
   }
 }

@@ -24,6 +24,13 @@ export const TransactionInput = Type.Object(
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: "Defaults to the account's currency and must equal it" })),
     merchant_name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
     description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    pending: Type.Optional(Type.Boolean({ description: 'The bank has not posted it yet; a pending transaction may be sent again changed (default false)' })),
+    pending_transaction_id: Type.Optional(
+      Type.Union([
+        Type.String({ minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN, description: 'On a posted transaction: the pending transaction of the same account it replaces' }),
+        Type.Null(),
+      ]),
+    ),
   },
   { additionalProperties: true, description: 'Unknown fields are kept in the stored raw record' },
 );
@@ -49,6 +56,26 @@ export const IngestAccepted = Type.Object({
   received: Type.Integer(),
   accepted: Type.Integer(),
   duplicates: Type.Integer(),
+  modified: Type.Integer({ description: 'Pending transactions stored earlier and updated by this batch' }),
   status_url: Type.String(),
 });
 export type IngestAccepted = Static<typeof IngestAccepted>;
+
+export const RemoveBody = Type.Object(
+  {
+    account_id: AccountInput.properties.account_id,
+    transaction_ids: Type.Array(
+      Type.String({ minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN }),
+      { minItems: 1, maxItems: 10_000, description: 'Ids of the account\'s transactions to remove; removing is idempotent and final' },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RemoveBody = Static<typeof RemoveBody>;
+
+export const RemoveOutcome = Type.Object({
+  removed: Type.Integer({ description: 'Removed by this request' }),
+  already_removed: Type.Integer({ description: 'Removed before' }),
+  not_found: Type.Array(Type.String(), { description: 'Ids the account does not hold' }),
+});
+export type RemoveOutcome = Static<typeof RemoveOutcome>;

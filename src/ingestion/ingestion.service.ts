@@ -4,17 +4,27 @@ import { AppError, type FieldProblem } from '../domain/errors.js';
 import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
+import { recordChanges } from '../changes/change.repository.js';
+import type { Queryable } from '../infra/db.js';
 import {
-  findConflictingTransactions,
+  carryLockedCategories,
   findIdempotencyRecord,
   findOrCreateAccount,
   insertBatchWithTransactions,
+  matchStoredTransactions,
+  removeTransactions,
+  modifyPendingTransactions,
+  removeAlreadyReplaced,
+  replacePendingTransactions,
   saveIdempotencyRecord,
+  settleBatch,
   tryLockIdempotencyKey,
   updateAccountDetails,
+  type NewTransaction,
 } from './ingestion.repository.js';
-import type { IngestAccepted } from './ingestion.schemas.js';
-import { validateBatch } from './ingestion.validation.js';
+import { findAccount } from '../transactions/transaction.repository.js';
+import type { IngestAccepted, RemoveBody, RemoveOutcome } from './ingestion.schemas.js';
+import { MAX_PROBLEMS, validateBatch } from './ingestion.validation.js';
 
 /** Receives each committed batch for enrichment. Failing to dispatch must not fail the request. */
 export interface EnrichmentDispatcher {
@@ -89,29 +99,7 @@ export class IngestionService {
         }
         if (!account.created) await updateAccountDetails(client, account.id, batch.account.name, batch.account.institution);
 
-        const batchId = randomUUID();
-        const inserted = await insertBatchWithTransactions(client, { id: batchId, integrationId: principal.integrationId, accountId: account.id }, batch.transactions);
-        if (inserted.length < batch.transactions.length) {
-          const insertedIds = new Set(inserted);
-          const skipped = batch.transactions.filter((t) => !insertedIds.has(t.transactionId));
-          const conflicts = await findConflictingTransactions(client, account.id, skipped);
-          if (conflicts.length > 0) {
-            throw new AppError(
-              'duplicate_conflict',
-              `${conflicts.length} transaction id(s) are already stored with different content; nothing from this request was stored.`,
-              { transaction_ids: conflicts },
-            );
-          }
-        }
-        const body: IngestAccepted = {
-          batch_id: batchId,
-          account_id: batch.account.externalId,
-          status: inserted.length > 0 ? 'pending' : 'completed',
-          received: batch.transactions.length,
-          accepted: inserted.length,
-          duplicates: batch.transactions.length - inserted.length,
-          status_url: `/api/batches/${batchId}`,
-        };
+        const body = await storeBatch(client, principal.integrationId, account.id, batch);
         if (request.idempotencyKey !== undefined && requestHash) {
           await saveIdempotencyRecord(
             client,
@@ -127,14 +115,34 @@ export class IngestionService {
 
     if (!outcome.replayed) {
       this.onIngested(outcome.body);
-      if (outcome.body.accepted > 0) await this.dispatch(outcome.body);
+      if (outcome.body.status === 'pending') await this.dispatch(outcome.body);
     }
     return outcome;
   }
 
+  /** Removes transactions of an account (contract §10), each with its `transaction.removed` change. */
+  async removeTransactions(principal: Principal, body: unknown, structuralProblems: FieldProblem[]): Promise<RemoveOutcome> {
+    if (structuralProblems.length > 0) {
+      throw new AppError('validation_error', `The request has ${structuralProblems.length} invalid field(s).`, { errors: structuralProblems.slice(0, MAX_PROBLEMS) });
+    }
+    const request = body as RemoveBody;
+    const ids = [...new Set(request.transaction_ids)];
+    const outcome = await this.withRetry(() =>
+      withTransaction(this.pool, async (client) => {
+        const account = await findAccount(client, principal.integrationId, request.account_id);
+        if (!account) throw new AppError('not_found', `No account ${request.account_id}.`);
+        const { removed, alreadyRemoved } = await removeTransactions(client, account.id, ids);
+        await recordChanges(client, 'transaction.removed', removed.map((r) => r.pk));
+        return { removed, alreadyRemoved };
+      }),
+    );
+    const found = new Set([...outcome.removed.map((r) => r.transactionId), ...outcome.alreadyRemoved]);
+    return { removed: outcome.removed.length, already_removed: outcome.alreadyRemoved.length, not_found: ids.filter((id) => !found.has(id)) };
+  }
+
   private async dispatch(accepted: IngestAccepted): Promise<void> {
     try {
-      await this.dispatcher.batchAccepted(accepted.batch_id, accepted.accepted);
+      await this.dispatcher.batchAccepted(accepted.batch_id, accepted.accepted + accepted.modified);
     } catch (error) {
       // The rows are committed; the scheduler dispatches stranded pending rows later.
       this.logger.warn({ batch_id: accepted.batch_id, err: error }, 'dispatch failed; the scheduler will pick the batch up');
@@ -151,6 +159,70 @@ export class IngestionService {
       }
     }
   }
+}
+
+/**
+ * Stores one validated batch in the caller's database transaction (contract §4, §10): new
+ * transactions are added; pending ones sent again changed are modified and move to this batch;
+ * posted ones replace the pending transactions they name; the rest are duplicates, or a conflict
+ * that rolls everything back. Every change is recorded for the feed in the same transaction.
+ */
+async function storeBatch(
+  db: Queryable,
+  integrationId: number,
+  accountId: number,
+  batch: { account: { externalId: string }; transactions: NewTransaction[] },
+): Promise<IngestAccepted> {
+  const batchId = randomUUID();
+  const inserted = await insertBatchWithTransactions(db, { id: batchId, integrationId, accountId }, batch.transactions);
+  let modified: number[] = [];
+  if (inserted.length < batch.transactions.length) {
+    const insertedIds = new Set(inserted.map((row) => row.transactionId));
+    const resent = batch.transactions.filter((t) => !insertedIds.has(t.transactionId));
+    const matches = await matchStoredTransactions(db, accountId, resent);
+    const conflicts = matches.filter((m) => m.contentDiffers && !m.changeable).map((m) => m.transactionId);
+    if (conflicts.length > 0) {
+      throw new AppError(
+        'duplicate_conflict',
+        `${conflicts.length} transaction id(s) are already stored with different content; nothing from this request was stored.`,
+        { transaction_ids: conflicts },
+      );
+    }
+    const changes = new Map(matches.filter((m) => m.changeable && (m.contentDiffers || m.posts)).map((m) => [m.transactionId, m]));
+    const modifications = resent.filter((t) => changes.has(t.transactionId)).map((t) => ({ ...t, reenrich: changes.get(t.transactionId)?.reenrich === true }));
+    if (modifications.length > 0) {
+      modified = await modifyPendingTransactions(db, accountId, batchId, modifications);
+      await recordChanges(db, 'transaction.modified', modified);
+    }
+  }
+
+  // Pending transactions whose posted replacement came first, then the pending ones this batch replaces.
+  const late = await removeAlreadyReplaced(db, accountId, inserted.filter((row) => row.pending).map((row) => row.pk));
+  const replacing = batch.transactions.filter((t) => !t.pending && t.pendingTransactionId !== null);
+  const replaced = await replacePendingTransactions(
+    db,
+    accountId,
+    replacing.map((t) => ({ postedId: t.transactionId, pendingId: t.pendingTransactionId ?? '' })),
+  );
+  await carryLockedCategories(
+    db,
+    accountId,
+    replaced.filter((r) => r.locked && r.category !== null).map((r) => ({ postedId: r.postedId, category: r.category ?? '' })),
+  );
+  await recordChanges(db, 'transaction.removed', [...late, ...replaced.map((r) => r.pk)]);
+
+  const settled = modified.length > 0 || late.length > 0 || replaced.length > 0 ? await settleBatch(db, batchId, modified.length) : undefined;
+  const done = settled ? settled.done : inserted.length === 0;
+  return {
+    batch_id: batchId,
+    account_id: batch.account.externalId,
+    status: done ? 'completed' : 'pending',
+    received: batch.transactions.length,
+    accepted: inserted.length,
+    duplicates: batch.transactions.length - inserted.length - modified.length,
+    modified: modified.length,
+    status_url: `/api/batches/${batchId}`,
+  };
 }
 
 function countTransactions(body: unknown): number {

@@ -59,8 +59,16 @@ export function validateBatch(body: unknown, structural: FieldProblem[]): { batc
       if (item.amount !== undefined) report(`${at}/amount`, amount.message);
       return;
     }
+    const pending = item.pending === true;
+    const pendingTransactionId = text(item.pending_transaction_id);
+    if (pending && pendingTransactionId !== null) {
+      report(`${at}/pending_transaction_id`, 'is only allowed on a posted transaction (pending: false)');
+    }
     transactions.push({
       transactionId: id ?? '',
+      pending,
+      // Naming itself is the same transaction posting: nothing to replace.
+      pendingTransactionId: pendingTransactionId === id ? null : pendingTransactionId,
       date: text(item.date) ?? '',
       amount: amount.amount,
       currency: knownCurrency,

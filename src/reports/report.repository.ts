@@ -4,6 +4,8 @@ import type { RollupRanges } from './date-range.js';
 export interface SummaryRange {
   integrationId: number;
   accountExternalId: string;
+  /** Whether transactions the bank has not posted yet count (contract §10). */
+  includePending: boolean;
   /** The inclusive date range, split into whole months and edge days (see date-range.ts). */
   ranges: RollupRanges;
 }
@@ -70,15 +72,15 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
                 coalesce(sum(r.transactions) FILTER (WHERE r.status = 'failed'), 0) AS failed
            FROM (SELECT m.category, m.status, m.transactions, m.spend, m.income, m.spend_transactions
                    FROM account_monthly_rollup m
-                  WHERE m.account_id = a.id AND m.month >= $3::date AND m.month <= $4::date
+                  WHERE m.account_id = a.id AND m.month >= $3::date AND m.month <= $4::date AND ($9 OR NOT m.pending)
                  UNION ALL
                  SELECT d.category, d.status, d.transactions, d.spend, d.income, d.spend_transactions
                    FROM account_daily_rollup d
-                  WHERE d.account_id = a.id AND d.date >= $5::date AND d.date <= $6::date
+                  WHERE d.account_id = a.id AND d.date >= $5::date AND d.date <= $6::date AND ($9 OR NOT d.pending)
                  UNION ALL
                  SELECT d.category, d.status, d.transactions, d.spend, d.income, d.spend_transactions
                    FROM account_daily_rollup d
-                  WHERE d.account_id = a.id AND d.date >= $7::date AND d.date <= $8::date) r
+                  WHERE d.account_id = a.id AND d.date >= $7::date AND d.date <= $8::date AND ($9 OR NOT d.pending)) r
           GROUP BY r.category
        ) c ON true
       GROUP BY a.id, a.currency`,
@@ -92,6 +94,7 @@ export async function summarizeAccountRange(db: Queryable, range: SummaryRange):
       range.ranges.days[0]?.[1] ?? null,
       range.ranges.days[1]?.[0] ?? null,
       range.ranges.days[1]?.[1] ?? null,
+      range.includePending,
     ],
   });
   return rows[0];

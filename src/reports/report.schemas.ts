@@ -8,6 +8,7 @@ export const AccountSummaryParams = Type.Object({
 export const AccountSummaryQuery = Type.Object({
   start_date: Type.Optional(Type.String({ format: 'date', description: 'First day included, YYYY-MM-DD; absent means from the first transaction' })),
   end_date: Type.Optional(Type.String({ format: 'date', description: 'Last day included, YYYY-MM-DD; absent means up to the last transaction' })),
+  include_pending: Type.Optional(Type.String({ description: 'true (default) or false: whether transactions the bank has not posted yet count' })),
 });
 export type AccountSummaryQuery = Static<typeof AccountSummaryQuery>;
 
@@ -34,6 +35,7 @@ export const AccountSummary = Type.Object({
   currency: Type.String(),
   start_date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
   end_date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  include_pending: Type.Boolean(),
   total_transactions: Type.Integer({ description: 'Every transaction in range, whatever its status' }),
   total_spend: Money('Magnitude of the sum of negative amounts'),
   total_income: Money('Sum of positive amounts'),

@@ -2,36 +2,31 @@ import type pg from 'pg';
 import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
 import { AppError } from '../domain/errors.js';
 import { formatAmount } from '../domain/money.js';
+import { parseBooleanParam, parseDateRange } from '../domain/query-params.js';
 import { asUnavailable } from '../infra/db.js';
 import { splitRange } from './date-range.js';
 import { summarizeAccountRange } from './report.repository.js';
 import type { AccountSummary } from './report.schemas.js';
 
 const ACCOUNT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Per-account summaries for BI clients (contract §6). */
 export class ReportService {
   constructor(private readonly pool: pg.Pool) {}
 
   /** Totals, top spend categories and enrichment progress of an account over an inclusive date range. */
-  async summarizeAccount(integrationId: number, accountId: string, query: { start_date?: string; end_date?: string }): Promise<AccountSummary> {
+  async summarizeAccount(integrationId: number, accountId: string, query: { start_date?: string; end_date?: string; include_pending?: string }): Promise<AccountSummary> {
     if (!ACCOUNT_ID.test(accountId)) {
       throw new AppError('invalid_parameter', 'account_id must be 1–64 characters of A-Z a-z 0-9 . _ : -', {
         errors: [{ pointer: '/account_id', message: 'must be 1–64 characters of A-Z a-z 0-9 . _ : -' }],
       });
     }
-    const startDate = parseDate(query.start_date, 'start_date');
-    const endDate = parseDate(query.end_date, 'end_date');
-    // ISO calendar dates order as text.
-    if (startDate !== null && endDate !== null && startDate > endDate) {
-      throw new AppError('invalid_parameter', `start_date ${startDate} is after end_date ${endDate}.`, {
-        errors: [{ pointer: '/start_date', message: 'must not be after end_date' }],
-      });
-    }
+    const { startDate, endDate } = parseDateRange(query);
+    const includePending = parseBooleanParam(query.include_pending, 'include_pending', true);
     const row = await summarizeAccountRange(this.pool, {
       integrationId,
       accountExternalId: accountId,
+      includePending,
       ranges: splitRange(startDate, endDate),
     }).catch((error: unknown) => {
       throw asUnavailable(error);
@@ -47,6 +42,7 @@ export class ReportService {
       currency: row.currency,
       start_date: startDate,
       end_date: endDate,
+      include_pending: includePending,
       total_transactions: row.totalTransactions,
       total_spend: money(row.totalSpend),
       total_income: money(row.totalIncome),
@@ -55,21 +51,4 @@ export class ReportService {
       ingestion_status: { pending: row.pending, processing: row.processing, completed: row.completed, failed: row.failed },
     };
   }
-}
-
-/** A real calendar date YYYY-MM-DD (years 0001–9999), or null when absent. */
-function parseDate(value: string | undefined, field: 'start_date' | 'end_date'): string | null {
-  if (value === undefined) return null;
-  const match = DATE.exec(value);
-  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
-  // Date.UTC maps years below 100 to 19xx; setUTCFullYear does not.
-  const date = new Date(Date.UTC(2000, 0, 1));
-  date.setUTCFullYear(year, month - 1, day);
-  const real = year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  if (!real) {
-    throw new AppError('invalid_parameter', `${field} must be a calendar date YYYY-MM-DD.`, {
-      errors: [{ pointer: `/${field}`, message: 'must be a real calendar date YYYY-MM-DD' }],
-    });
-  }
-  return value;
 }

@@ -29,5 +29,7 @@ export interface Categorization {
  */
 export interface Categorizer {
   readonly name: string;
+  /** The build of its rules, data or model, stored on each transaction as `categorizer_version`. */
+  readonly version: string;
   categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization>;
 }

@@ -135,6 +135,7 @@ function signOf(amount: string): Sign {
  */
 export class RulesCategorizer implements Categorizer {
   readonly name = 'rules';
+  readonly version = 'rules@1';
   private readonly compiled: readonly CompiledRule[];
   private readonly truncations: ReadonlyMap<string, CategoryRule>;
 

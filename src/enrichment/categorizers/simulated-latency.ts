@@ -7,12 +7,14 @@ import type { CategorizableTransaction, Categorization, Categorizer } from './ca
  */
 export class SimulatedLatencyCategorizer implements Categorizer {
   readonly name: string;
+  readonly version: string;
 
   constructor(
     private readonly inner: Categorizer,
     private readonly range: readonly [number, number],
   ) {
     this.name = inner.name;
+    this.version = inner.version;
   }
 
   async categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization> {

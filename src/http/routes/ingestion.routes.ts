@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { AppError, type FieldProblem } from '../../domain/errors.js';
 import type { IngestionService } from '../../ingestion/ingestion.service.js';
-import { IngestAccepted, IngestBody, IngestHeaders } from '../../ingestion/ingestion.schemas.js';
+import { IngestAccepted, IngestBody, IngestHeaders, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
 import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
 
 export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService): void {
@@ -54,12 +54,32 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
   }
 }
 
+/** Removing transactions (contract §10). */
+export function removalRoutes(app: FastifyInstance, ingestion: IngestionService): void {
+  app.post(
+    '/api/integrations/transactions/remove',
+    {
+      config: { scope: 'ingest' },
+      attachValidation: true,
+      schema: {
+        summary: "Remove transactions of an account: they stay readable but count nowhere",
+        tags: ['ingestion'],
+        security: [{ bearerAuth: [] }],
+        body: RemoveBody,
+        response: { 200: RemoveOutcome, 400: ValidationProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 415: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    (request) => ingestion.removeTransactions(request.principal, request.body, toFieldProblems(request.validationError?.validation ?? [])),
+  );
+}
+
 /** Ajv's findings as JSON Pointers to the offending field, one message per field. */
-function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblem[] {
+export function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblem[] {
   const byPointer = new Map<string, string>();
   for (const error of errors) {
-    const missing = (error.params as { missingProperty?: string }).missingProperty;
-    const pointer = missing === undefined ? error.instancePath : `${error.instancePath}/${missing}`;
+    const { missingProperty: missing, additionalProperty: extra } = error.params as { missingProperty?: string; additionalProperty?: string };
+    const field = missing ?? extra;
+    const pointer = field === undefined ? error.instancePath : `${error.instancePath}/${field}`;
     if (!byPointer.has(pointer) && error.keyword !== 'anyOf') byPointer.set(pointer, describe(error, missing));
   }
   return [...byPointer].map(([pointer, message]) => ({ pointer: pointer || '/', message }));
@@ -67,6 +87,7 @@ function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblem[]
 
 function describe(error: FastifySchemaValidationError, missing: string | undefined): string {
   if (missing !== undefined) return 'is required';
+  if (error.keyword === 'additionalProperties') return 'is not a known field';
   if (error.keyword === 'format' && (error.params as { format?: string }).format === 'date') return 'must be a real calendar date YYYY-MM-DD';
   if (error.keyword === 'pattern') return PATTERN_MESSAGES[(error.params as { pattern?: string }).pattern ?? ''] ?? error.message ?? 'is invalid';
   return error.message ?? 'is invalid';

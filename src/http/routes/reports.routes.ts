@@ -6,7 +6,7 @@ import { ProblemSchema } from '../schemas.js';
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 
 export function reportRoutes(app: FastifyInstance, reports: ReportService): void {
-  app.get<{ Params: { account_id: string }; Querystring: { start_date?: string; end_date?: string } }>(
+  app.get<{ Params: { account_id: string }; Querystring: { start_date?: string; end_date?: string; include_pending?: string } }>(
     '/api/reports/account/:account_id/summary',
     {
       config: { scope: 'reports' },

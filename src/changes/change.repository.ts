@@ -1,0 +1,90 @@
+import type { Queryable } from '../infra/db.js';
+import { TRANSACTION_COLUMNS, type TransactionRow } from '../transactions/transaction.repository.js';
+
+export type ChangeType = 'transaction.added' | 'transaction.modified' | 'transaction.enriched' | 'transaction.corrected' | 'transaction.removed';
+
+/**
+ * Records one change per transaction, in the caller's database transaction, so a change exists
+ * exactly when what it records was committed. Call it after the statement that changed (and so
+ * locked) the rows: a later change of the same row then gets a larger id, which is the order the
+ * sequencer keeps.
+ */
+export async function recordChanges(db: Queryable, type: ChangeType, transactionPks: number[]): Promise<void> {
+  if (transactionPks.length === 0) return;
+  await db.query(
+    `INSERT INTO changes (integration_id, account_id, transaction_pk, type)
+     SELECT a.integration_id, t.account_id, t.id, $2
+       FROM unnest($1::bigint[]) WITH ORDINALITY AS p (pk, n)
+       JOIN transactions t ON t.id = p.pk
+       JOIN accounts a ON a.id = t.account_id
+      ORDER BY p.n`,
+    [transactionPks, type],
+  );
+}
+
+/**
+ * Gives feed positions (`seq`) to committed changes, in id order, and returns how many it placed.
+ *
+ * Why a reader following `seq` can never skip a change: ids are handed out when a change is
+ * inserted but committed in another order, so the feed is not ordered by id. Instead, positions are
+ * given only here, to changes already committed (this statement cannot see others), by one
+ * sequencer at a time: the caller holds the change_sequencer row lock (lockSequencer) for the
+ * whole transaction, and this statement runs after the lock was granted, so it sees every earlier
+ * pass. Each pass takes positions above all earlier ones and commits them at once, and a pass starts
+ * only after the previous one committed; so the positions visible to any reader are always the
+ * whole prefix 1..n, and a change committed late gets a position after everything already visible.
+ * Two changes of one transaction row were inserted under that row's lock in commit order, so their
+ * ids, and hence their positions, keep that order.
+ */
+export async function sequenceChanges(db: Queryable, lastSeq: number, limit: number): Promise<number> {
+  const { rows } = await db.query<{ placed: number }>(
+    `WITH next AS (
+       SELECT id, row_number() OVER (ORDER BY id) AS n
+         FROM (SELECT id FROM changes WHERE seq IS NULL ORDER BY id LIMIT $2) unsequenced
+     ), placed AS (
+       UPDATE changes c SET seq = $1 + next.n FROM next WHERE c.id = next.id RETURNING 1
+     )
+     SELECT count(*)::int AS placed FROM placed`,
+    [lastSeq, limit],
+  );
+  const placed = rows[0]?.placed ?? 0;
+  if (placed > 0) await db.query('UPDATE change_sequencer SET last_seq = last_seq + $1', [placed]);
+  return placed;
+}
+
+/** Takes the sequencer's lock for this transaction, or returns undefined when another pass holds it. */
+export async function lockSequencer(db: Queryable): Promise<number | undefined> {
+  const { rows } = await db.query<{ last_seq: number }>('SELECT last_seq FROM change_sequencer FOR UPDATE SKIP LOCKED');
+  return rows[0]?.last_seq;
+}
+
+export interface ChangeRow extends TransactionRow {
+  seq: number;
+  type: ChangeType;
+  account_external_id: string;
+  occurred_at: Date;
+}
+
+/** One page of an integration's feed after position `afterSeq`, each with its transaction as it is now. */
+export async function listChanges(db: Queryable, integrationId: number, afterSeq: number, limit: number): Promise<ChangeRow[]> {
+  const { rows } = await db.query<ChangeRow>(
+    `SELECT c.seq, c.type, a.external_id AS account_external_id, c.occurred_at, ${TRANSACTION_COLUMNS}
+       FROM changes c
+       JOIN transactions t ON t.id = c.transaction_pk
+       JOIN accounts a ON a.id = c.account_id
+      WHERE c.integration_id = $1 AND c.seq > $2
+      ORDER BY c.seq
+      LIMIT $3`,
+    [integrationId, afterSeq, limit],
+  );
+  return rows;
+}
+
+/** Drops changes older than the retention; a cursor into them still reads on from there. */
+export async function purgeChanges(db: Queryable, retentionDays: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM changes WHERE seq IS NOT NULL AND occurred_at < now() - make_interval(days => $1)`,
+    [retentionDays],
+  );
+  return rowCount ?? 0;
+}

@@ -1,0 +1,67 @@
+import { AppError } from './errors.js';
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function invalid(name: string, message: string): AppError {
+  return new AppError('invalid_parameter', `${name} ${message}.`, { errors: [{ pointer: `/${name}`, message }] });
+}
+
+/** A real calendar date YYYY-MM-DD (years 0001–9999), or null when absent. */
+export function parseDateParam(value: string | undefined, name: string): string | null {
+  if (value === undefined) return null;
+  const match = DATE.exec(value);
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+  // Date.UTC maps years below 100 to 19xx; setUTCFullYear does not.
+  const date = new Date(Date.UTC(2000, 0, 1));
+  date.setUTCFullYear(year, month - 1, day);
+  const real = year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (!real) throw invalid(name, 'must be a real calendar date YYYY-MM-DD');
+  return value;
+}
+
+/** Both bounds of an inclusive date range; start after end is refused. */
+export function parseDateRange(query: { start_date?: string; end_date?: string }): { startDate: string | null; endDate: string | null } {
+  const startDate = parseDateParam(query.start_date, 'start_date');
+  const endDate = parseDateParam(query.end_date, 'end_date');
+  // ISO calendar dates of four-digit years order as text.
+  if (startDate !== null && endDate !== null && startDate > endDate) {
+    throw new AppError('invalid_parameter', `start_date ${startDate} is after end_date ${endDate}.`, {
+      errors: [{ pointer: '/start_date', message: 'must not be after end_date' }],
+    });
+  }
+  return { startDate, endDate };
+}
+
+/** `true` or `false` as sent in a query string; absent gives the default. */
+export function parseBooleanParam(value: string | undefined, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw invalid(name, 'must be true or false');
+}
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/** A page size from 1 to 1000, default 100. */
+export function parseLimitParam(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_PAGE_SIZE;
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE_SIZE) throw invalid('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+  return Number(raw);
+}
+
+/** Cursors are opaque to clients: a tagged JSON value in base64url. A cursor this API did not make is refused. */
+export function encodeCursor(tag: string, value: unknown): string {
+  return Buffer.from(JSON.stringify([tag, value])).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string, tag: string, isValid: (value: unknown) => value is T): T {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || decoded[0] !== tag || !isValid(decoded[1])) throw invalid('cursor', 'is not a cursor this API returned');
+  return decoded[1];
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  AccountParams,
+  AccountTransactionParams,
+  AccountTransactionsQuery,
+  TransactionsPage,
+  TransactionView,
+} from '../../transactions/transaction.schemas.js';
+import type { TransactionService } from '../../transactions/transaction.service.js';
+import { ProblemSchema } from '../schemas.js';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+
+/** Reading an account's transactions (contract §11). */
+export function accountTransactionRoutes(app: FastifyInstance, transactions: TransactionService): void {
+  app.get<{ Params: { account_id: string }; Querystring: AccountTransactionsQuery }>(
+    '/api/accounts/:account_id/transactions',
+    {
+      config: { scope: 'reports' },
+      schema: {
+        summary: "Pages through an account's transactions, newest date first",
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        params: AccountParams,
+        querystring: AccountTransactionsQuery,
+        response: { 200: TransactionsPage, ...errors },
+      },
+    },
+    (request) => transactions.listTransactions(request.principal.integrationId, request.params.account_id, request.query),
+  );
+
+  app.get<{ Params: { account_id: string; transaction_id: string } }>(
+    '/api/accounts/:account_id/transactions/:transaction_id',
+    {
+      config: { scope: ['ingest', 'reports'] },
+      schema: {
+        summary: 'One transaction of an account, with its batch',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        params: AccountTransactionParams,
+        response: { 200: TransactionView, ...errors },
+      },
+    },
+    (request) => transactions.getTransaction(request.principal.integrationId, request.params.account_id, request.params.transaction_id),
+  );
+}

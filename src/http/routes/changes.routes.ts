@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { ChangesPage, ChangesQuery } from '../../changes/change.schemas.js';
+import type { ChangeService } from '../../changes/change.service.js';
+import { ProblemSchema } from '../schemas.js';
+
+/** The change feed (contract §12). */
+export function changeRoutes(app: FastifyInstance, changes: ChangeService): void {
+  app.get<{ Querystring: ChangesQuery }>(
+    '/api/changes',
+    {
+      config: { scope: 'reports' },
+      schema: {
+        summary: "Follows every change to the integration's transactions, in commit order, from a cursor",
+        tags: ['changes'],
+        security: [{ bearerAuth: [] }],
+        querystring: ChangesQuery,
+        response: { 200: ChangesPage, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    (request) => changes.listChanges(request.principal.integrationId, request.query),
+  );
+}

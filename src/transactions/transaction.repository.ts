@@ -1,0 +1,80 @@
+import type { Queryable } from '../infra/db.js';
+import type { TransactionView } from './transaction.schemas.js';
+
+/** A transaction row as read for any view: `pk` is the internal id, never shown. */
+export interface TransactionRow extends Omit<TransactionView, 'removed_at'> {
+  pk: number;
+  removed_at: Date | null;
+}
+
+/** The one column list every view of a transaction reads (alias `t`). */
+export const TRANSACTION_COLUMNS = `t.id AS pk, t.transaction_id, t.batch_id, t.date, t.amount::text AS amount, t.currency::text AS currency,
+  t.merchant_name, t.description, t.category, t.category_confidence, t.category_source, t.category_locked, t.categorizer_version,
+  t.status, t.attempts, t.error, t.pending, t.pending_transaction_id, t.removed_at, t.replaced_by`;
+
+export function toTransactionView(row: TransactionRow): TransactionView {
+  const { pk: _pk, removed_at, ...rest } = row;
+  return { ...rest, removed_at: removed_at === null ? null : removed_at.toISOString() };
+}
+
+export interface AccountRef {
+  id: number;
+  currency: string;
+}
+
+export async function findAccount(db: Queryable, integrationId: number, externalId: string): Promise<AccountRef | undefined> {
+  const { rows } = await db.query<AccountRef>('SELECT id, currency::text AS currency FROM accounts WHERE integration_id = $1 AND external_id = $2', [
+    integrationId,
+    externalId,
+  ]);
+  return rows[0];
+}
+
+export async function findAccountTransaction(db: Queryable, accountId: number, transactionId: string): Promise<TransactionRow | undefined> {
+  const { rows } = await db.query<TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM transactions t WHERE t.account_id = $1 AND t.transaction_id = $2`, [
+    accountId,
+    transactionId,
+  ]);
+  return rows[0];
+}
+
+export interface AccountTransactionFilter {
+  accountId: number;
+  startDate: string | null;
+  endDate: string | null;
+  category: string | null;
+  status: string | null;
+  includeRemoved: boolean;
+  /** The last row of the previous page: pages go newest date first, then by transaction id. */
+  after: { date: string; transactionId: string } | null;
+  limit: number;
+}
+
+/** One page of an account's transactions, newest date first; the index on (account_id, date DESC, transaction_id) serves it. */
+export async function listAccountTransactions(db: Queryable, filter: AccountTransactionFilter): Promise<TransactionRow[]> {
+  const { rows } = await db.query<TransactionRow>(
+    `SELECT ${TRANSACTION_COLUMNS}
+       FROM transactions t
+      WHERE t.account_id = $1
+        AND ($2::date IS NULL OR t.date >= $2::date)
+        AND ($3::date IS NULL OR t.date <= $3::date)
+        AND ($4::text IS NULL OR t.category = $4::text)
+        AND ($5::text IS NULL OR t.status = $5::text)
+        AND ($6::boolean OR t.removed_at IS NULL)
+        AND ($7::date IS NULL OR t.date < $7::date OR (t.date = $7::date AND t.transaction_id > $8::text))
+      ORDER BY t.date DESC, t.transaction_id
+      LIMIT $9`,
+    [
+      filter.accountId,
+      filter.startDate,
+      filter.endDate,
+      filter.category,
+      filter.status,
+      filter.includeRemoved,
+      filter.after?.date ?? null,
+      filter.after?.transactionId ?? null,
+      filter.limit,
+    ],
+  );
+  return rows;
+}

@@ -1,0 +1,56 @@
+import { Type, type Static } from 'typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const TransactionStatus = Type.Union([Type.Literal('pending'), Type.Literal('processing'), Type.Literal('completed'), Type.Literal('failed')]);
+
+/** A stored transaction as every endpoint shows it (contract §5, §10, §11). */
+export const TransactionView = Type.Object({
+  transaction_id: Type.String(),
+  batch_id: Type.String({ format: 'uuid', description: 'The batch that stored or last modified it' }),
+  date: Type.String({ format: 'date' }),
+  amount: Type.String({ description: "Exact decimal with the currency's minor-unit decimals" }),
+  currency: Type.String(),
+  merchant_name: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  category: Nullable(Type.String()),
+  category_confidence: Nullable(Type.Number()),
+  category_source: Nullable(Type.String({ description: 'rules:…, learned:…, user, llm:…' })),
+  category_locked: Type.Boolean({ description: 'A person chose the category; enrichment never changes it' }),
+  categorizer_version: Nullable(Type.String({ description: 'The categorizer build that produced the category' })),
+  status: TransactionStatus,
+  attempts: Type.Integer(),
+  error: Nullable(Type.String()),
+  pending: Type.Boolean({ description: 'The bank has not posted it yet' }),
+  pending_transaction_id: Nullable(Type.String({ description: 'On a posted transaction: the pending one it replaces' })),
+  removed_at: Nullable(Type.String({ format: 'date-time' })),
+  replaced_by: Nullable(Type.String({ description: 'The posted transaction that replaced this pending one' })),
+});
+export type TransactionView = Static<typeof TransactionView>;
+
+export const TransactionsPage = Type.Object({
+  transactions: Type.Array(TransactionView),
+  next_cursor: Nullable(Type.String()),
+});
+export type TransactionsPage = Static<typeof TransactionsPage>;
+
+export const AccountParams = Type.Object({
+  account_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$', description: 'Your id for the account, as sent at ingestion' }),
+});
+
+export const AccountTransactionParams = Type.Object({
+  account_id: AccountParams.properties.account_id,
+  transaction_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' }),
+});
+
+// Query values are strings as sent (no coercion); the service checks them and names the parameter.
+export const AccountTransactionsQuery = Type.Object({
+  start_date: Type.Optional(Type.String({ description: 'First day included, YYYY-MM-DD' })),
+  end_date: Type.Optional(Type.String({ description: 'Last day included, YYYY-MM-DD' })),
+  category: Type.Optional(Type.String({ description: 'One category of GET /api/categories' })),
+  status: Type.Optional(Type.String({ description: 'pending, processing, completed or failed' })),
+  include_removed: Type.Optional(Type.String({ description: 'true or false (default false)' })),
+  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+});
+export type AccountTransactionsQuery = Static<typeof AccountTransactionsQuery>;

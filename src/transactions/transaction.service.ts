@@ -1,0 +1,71 @@
+import type pg from 'pg';
+import { AppError } from '../domain/errors.js';
+import { decodeCursor, encodeCursor, parseBooleanParam, parseDateRange, parseLimitParam } from '../domain/query-params.js';
+import { isCategory } from '../domain/taxonomy.js';
+import { asUnavailable } from '../infra/db.js';
+import { findAccount, findAccountTransaction, listAccountTransactions, toTransactionView, type AccountRef } from './transaction.repository.js';
+import type { AccountTransactionsQuery, TransactionsPage, TransactionView } from './transaction.schemas.js';
+
+const STATUSES = new Set(['pending', 'processing', 'completed', 'failed']);
+
+type PagePosition = [date: string, transactionId: string];
+const isPosition = (value: unknown): value is PagePosition =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value[0]) && typeof value[1] === 'string';
+
+function rethrowUnavailable(error: unknown): never {
+  throw asUnavailable(error);
+}
+
+/** Reading an account's transactions (contract §11). */
+export class TransactionService {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async getTransaction(integrationId: number, accountId: string, transactionId: string): Promise<TransactionView> {
+    const account = await this.requireAccount(integrationId, accountId);
+    const row = await findAccountTransaction(this.pool, account.id, transactionId).catch(rethrowUnavailable);
+    if (!row) throw new AppError('not_found', `No transaction ${transactionId} in account ${accountId}.`);
+    return toTransactionView(row);
+  }
+
+  async listTransactions(integrationId: number, accountId: string, query: AccountTransactionsQuery): Promise<TransactionsPage> {
+    const { startDate, endDate } = parseDateRange(query);
+    if (query.category !== undefined && !isCategory(query.category)) {
+      throw new AppError('invalid_parameter', `category "${query.category}" is not one of GET /api/categories.`, {
+        errors: [{ pointer: '/category', message: 'must be a category of GET /api/categories' }],
+      });
+    }
+    if (query.status !== undefined && !STATUSES.has(query.status)) {
+      throw new AppError('invalid_parameter', 'status must be pending, processing, completed or failed.', {
+        errors: [{ pointer: '/status', message: 'must be pending, processing, completed or failed' }],
+      });
+    }
+    const includeRemoved = parseBooleanParam(query.include_removed, 'include_removed', false);
+    const limit = parseLimitParam(query.limit);
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 'account-transactions', isPosition);
+    const account = await this.requireAccount(integrationId, accountId);
+    // One row more than asked tells whether another page exists without a count.
+    const rows = await listAccountTransactions(this.pool, {
+      accountId: account.id,
+      startDate,
+      endDate,
+      category: query.category ?? null,
+      status: query.status ?? null,
+      includeRemoved,
+      after: after === null ? null : { date: after[0], transactionId: after[1] },
+      limit: limit + 1,
+    }).catch(rethrowUnavailable);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      transactions: page.map(toTransactionView),
+      next_cursor: rows.length > limit && last ? encodeCursor('account-transactions', [last.date, last.transaction_id]) : null,
+    };
+  }
+
+  /** Another integration's account is as unknown as a missing one: existence does not leak. */
+  async requireAccount(integrationId: number, accountId: string): Promise<AccountRef> {
+    const account = await findAccount(this.pool, integrationId, accountId).catch(rethrowUnavailable);
+    if (!account) throw new AppError('not_found', `No account ${accountId}.`);
+    return account;
+  }
+}
