@@ -14,6 +14,9 @@ import { BatchService } from './ingestion/batch.service.js';
 import { IngestionService } from './ingestion/ingestion.service.js';
 import { ReportService } from './reports/report.service.js';
 import { ChangeService } from './changes/change.service.js';
+import { CorrectionService } from './corrections/correction.service.js';
+import { LearnedCategorizer } from './enrichment/learning/learned.categorizer.js';
+import { LearnedStateStore } from './enrichment/learning/learned-state.store.js';
 import { TransactionService } from './transactions/transaction.service.js';
 
 /** Everything a role needs, built once from configuration. Every entry point starts here. */
@@ -31,6 +34,7 @@ export interface Container {
   readonly batches: BatchService;
   readonly reports: ReportService;
   readonly transactions: TransactionService;
+  readonly corrections: CorrectionService;
   readonly changes: ChangeService;
   readonly enrichment: EnrichmentService;
   readonly maintenance: MaintenanceService;
@@ -63,7 +67,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const metrics = new Metrics();
   const queue: JobQueue =
     config.redisUrl === undefined ? new InProcessQueue(logger) : new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }));
-  const categorizer = overrides.categorizer ?? createCategorizer(config.categorizer, config.enrichmentLatencyMs);
+  const learnedState = new LearnedStateStore(pool, logger.child({ component: 'learning' }));
+  // Every categorizer answers behind the integration's own corrections (contract §11).
+  const learning = (inner: Categorizer): Categorizer => new LearnedCategorizer(inner, learnedState);
+  const categorizer = overrides.categorizer ? learning(overrides.categorizer) : createCategorizer(config.categorizer, config.enrichmentLatencyMs, learning);
   const enrichment = new EnrichmentService(pool, queue, categorizer, metrics, logger.child({ component: 'worker' }), {
     concurrency: config.workerConcurrency,
     leaseMs: config.processingLeaseMs,
@@ -102,6 +109,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     batches: new BatchService(pool),
     reports: new ReportService(pool),
     transactions: new TransactionService(pool),
+    corrections: new CorrectionService(pool, enrichment, logger.child({ component: 'corrections' })),
     changes,
     enrichment,
     maintenance,

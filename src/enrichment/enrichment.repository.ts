@@ -5,6 +5,8 @@ export interface ClaimedTransaction {
   id: number;
   batchId: string;
   accountId: number;
+  /** The integration owning the account, for categorizers that learn per integration. */
+  integrationId: number;
   transactionId: string;
   date: string;
   amount: string;
@@ -41,7 +43,8 @@ export async function claimPending(db: Queryable, batchId: string, limit: number
                ORDER BY id
                LIMIT $2
                FOR UPDATE SKIP LOCKED)
-      RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId", t.transaction_id AS "transactionId", t.date,
+      RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId",
+                (SELECT a.integration_id FROM accounts a WHERE a.id = t.account_id) AS "integrationId", t.transaction_id AS "transactionId", t.date,
                 t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
                 t.description, t.attempts, t.claim_token AS "claimToken"`,
     [batchId, limit, leaseMs, claimToken],

@@ -192,6 +192,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
         {
           transactionId: row.transactionId,
           accountId: String(row.accountId),
+          integrationId: row.integrationId,
           date: row.date,
           amount: row.amount,
           currency: row.currency,

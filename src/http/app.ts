@@ -13,6 +13,7 @@ import { operationsRoutes } from './routes/operations.routes.js';
 import { ingestionRoutes, removalRoutes } from './routes/ingestion.routes.js';
 import { accountTransactionRoutes } from './routes/account-transactions.routes.js';
 import { changeRoutes } from './routes/changes.routes.js';
+import { correctionRoutes } from './routes/corrections.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,6 +59,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     ingestionRoutes(api, container.ingestion);
     removalRoutes(api, container.ingestion);
     accountTransactionRoutes(api, container.transactions);
+    correctionRoutes(api, container.corrections);
     changeRoutes(api, container.changes);
     batchRoutes(api, container.batches);
     reportRoutes(api, container.reports);

@@ -14,10 +14,13 @@ export function availableCategorizers(): string[] {
   return Object.keys(CATEGORIZERS);
 }
 
-/** Builds the configured categorizer; an unknown name fails at start-up, not on the first job. */
-export function createCategorizer(name: string, latencyMs: readonly [number, number]): Categorizer {
+/**
+ * Builds the configured categorizer; an unknown name fails at start-up, not on the first job.
+ * `layer` wraps it before the simulated latency (e.g. per-integration learning in front of it).
+ */
+export function createCategorizer(name: string, latencyMs: readonly [number, number], layer: (inner: Categorizer) => Categorizer = (inner) => inner): Categorizer {
   const make = CATEGORIZERS[name];
   if (!make) throw new Error(`Unknown CATEGORIZER "${name}"; available: ${availableCategorizers().join(', ')}`);
-  const categorizer = make();
+  const categorizer = layer(make());
   return latencyMs[1] > 0 ? new SimulatedLatencyCategorizer(categorizer, latencyMs) : categorizer;
 }

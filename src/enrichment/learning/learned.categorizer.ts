@@ -47,6 +47,7 @@ export function afterRules(state: LearnedState, transaction: CategorizableTransa
  */
 export class LearnedCategorizer implements Categorizer {
   readonly name: string;
+  readonly version: string;
 
   constructor(
     private readonly inner: Categorizer,
@@ -54,6 +55,7 @@ export class LearnedCategorizer implements Categorizer {
     private readonly options: LearnedLayerOptions = DEFAULT_LEARNED_LAYER,
   ) {
     this.name = inner.name;
+    this.version = `${inner.version}+learned@1`;
   }
 
   async categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization> {

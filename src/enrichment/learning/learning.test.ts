@@ -134,6 +134,7 @@ describe('naive Bayes model', () => {
 describe('learned categorizer', () => {
   const rules: Categorizer = {
     name: 'stub',
+    version: 'stub@1',
     async categorize(t): Promise<Categorization> {
       if (t.description?.includes('NETFLIX')) return { category: 'ENTERTAINMENT', confidence: 0.95, source: 'rules:netflix' };
       if (t.description?.includes('CAFE')) return { category: 'FOOD_AND_DRINK', confidence: 0.75, source: 'rules:cafe' };
