@@ -38,8 +38,9 @@ export class LearnedStateStore implements LearnedStateSource {
       entry.refreshing ??= this.refresh(integrationId, entry).finally(() => {
         (entry as Entry).refreshing = undefined;
       });
-      // A row waits for the first load; later rows keep using the state in hand while it refreshes.
-      if (entry.checkedAt === 0) await entry.refreshing;
+      // Rows wait for the check (one small query per integration every refreshMs, shared by all
+      // rows in flight), so none is enriched with a state older than refreshMs.
+      await entry.refreshing;
     }
     return entry.state;
   }
@@ -55,7 +56,6 @@ export class LearnedStateStore implements LearnedStateSource {
     } catch (error) {
       // The rules still answer; the next row tries again.
       this.logger.warn({ integration_id: integrationId, err: error }, 'could not refresh learned state');
-      if (entry.checkedAt === 0) entry.checkedAt = 1;
     }
   }
 

@@ -56,7 +56,8 @@ export class NaiveBayesModel {
 
   answer(features: readonly string[]): ModelAnswer | undefined {
     const p = (this.prepared ??= this.prepare());
-    if (p.classes.length === 0) return undefined;
+    // One category learned is no evidence of telling categories apart.
+    if (p.classes.length < 2) return undefined;
     const scores = new Float64Array(p.classes.length);
     let known = 0;
     for (const feature of features) {
