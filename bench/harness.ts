@@ -179,7 +179,7 @@ export class BenchEnv {
   async truncate(): Promise<void> {
     const { rows } = await this.pool.query<{ name: string }>(
       `SELECT quote_ident(tablename) AS name FROM pg_tables
-        WHERE schemaname = 'public' AND tablename NOT IN ('integrations', 'api_keys', 'accounts', 'schema_migrations')
+        WHERE schemaname = 'public' AND tablename NOT IN ('integrations', 'api_keys', 'accounts', 'schema_migrations', 'change_sequencer')
           AND tablename NOT LIKE 'bench\\_%'`,
     );
     await this.pool.query(`TRUNCATE ${rows.map((row) => row.name).join(', ')}`);

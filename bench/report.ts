@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DesignLatencyResult, LatencyZeroResult } from './enrich.js';
 import type { FairnessResult } from './fairness.js';
+import type { FeedResult } from './feed.js';
 import type { IngestResult } from './ingest.js';
 import type { SummaryResult } from './summary.js';
 
@@ -20,6 +21,7 @@ export interface Measurements {
   design?: DesignLatencyResult;
   fairness?: FairnessResult;
   summary?: SummaryResult;
+  feed?: FeedResult;
 }
 
 const n = (value: number) => Math.round(value).toLocaleString('en');
@@ -95,6 +97,11 @@ export function tableRows(m: Measurements): Row[] {
         result: scored ? verdict(f.http.p95 <= targetMs) : 'info',
       });
     }
+  }
+  if (m.feed) {
+    const f = m.feed;
+    rows.push({ figure: `change feed read, 1,000-change pages, one consumer (${n(f.changes)} changes)`, measured: `${n(f.readChangesPerSecond)} changes/s`, limit: '—', ratio: '—', target: '≥ 20,000/s', result: verdict(f.readChangesPerSecond >= 20_000) });
+    rows.push({ figure: `change feed lag p50/p95 while ingesting ${n(f.ingestRowsPerSecond)} rows/s (its 202 → seen by a 50 ms poller)`, measured: `${f.lagMs.p50} / ${f.lagMs.p95} ms`, limit: '—', ratio: '—', target: 'p95 < 1,000 ms', result: verdict(f.lagMs.p95 < 1_000) });
   }
   if (m.ingest) {
     rows.push({ figure: 'API memory: peak RSS while ingesting', measured: `${m.ingest.apiPeakRssMiB.toFixed(0)} MiB`, limit: '—', ratio: '—', target: '—', result: 'info' });

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary] [-- --cpu-prof]`
+ * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary,feed] [-- --cpu-prof]`
  *
  * Measures the pipeline against PostgreSQL's own limits, measured in the same run on the same
  * database: a fresh database created on DATABASE_URL (the admin URL) and dropped at the end, its
@@ -17,13 +17,14 @@ import { createContainer } from '../src/container.js';
 import { ensureAccounts } from './data.js';
 import { benchDesignLatency, benchLatencyZero } from './enrich.js';
 import { benchFairness } from './fairness.js';
+import { benchFeed } from './feed.js';
 import { BenchEnv, RESULTS_DIR } from './harness.js';
 import { benchIngest } from './ingest.js';
 import { renderTable, tableRows, updateReadme, type Measurements } from './report.js';
 import { round, since } from './stats.js';
 import { benchSummary } from './summary.js';
 
-const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary'] as const;
+const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary', 'feed'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -45,6 +46,7 @@ const settings = quick
       design: { concurrencies: [32, 512], warmupSeconds: 2.5, windowSeconds: 2.5, windows: 2 },
       fairness: { rounds: 2, workers: 2, latencyMs: '500-1000' },
       summary: { totalRows: 300_000, bigRows: 100_000, smallRows: 5_000, requests: 30, rollupProbe: true },
+      feed: { rows: 20_000 },
     }
   : {
       ingest: { rows: 100_000, rounds: 5 },
@@ -52,6 +54,7 @@ const settings = quick
       design: { concurrencies: [32, 512], warmupSeconds: 4, windowSeconds: 5, windows: 5 },
       fairness: { rounds: 5, workers: 2, latencyMs: '500-1000' },
       summary: { totalRows: 5_000_000, bigRows: 500_000, smallRows: 5_000, requests: 200, rollupProbe: true },
+      feed: { rows: 100_000 },
     };
 
 const runStarted = performance.now();
@@ -114,7 +117,7 @@ async function main(): Promise<number> {
     return result;
   };
 
-  const api = phases.has('ingest') || phases.has('summary') ? await env.startRole('api', { QUEUE_PREFIX: env.queuePrefix('api') }) : undefined;
+  const api = phases.has('ingest') || phases.has('summary') || phases.has('feed') ? await env.startRole('api', { QUEUE_PREFIX: env.queuePrefix('api') }) : undefined;
   const target = { apiPort: api?.port ?? 0, apiPid: api?.pid ?? 0, key, integrationId };
 
   measurements.ingest = await timed('ingest', () => benchIngest(env, target, settings.ingest));
@@ -124,6 +127,7 @@ async function main(): Promise<number> {
   measurements.design = await timed('design', () => benchDesignLatency(env, setup, settings.design));
   measurements.fairness = await timed('fairness', () => benchFairness(env, key, settings.fairness));
   measurements.summary = await timed('summary', () => benchSummary(env, target, settings.summary));
+  measurements.feed = await timed('feed', () => benchFeed(env, target, settings.feed));
   const apiWarnings = api ? Object.fromEntries(api.warnings) : {};
   await api?.stop();
 
@@ -148,8 +152,10 @@ async function main(): Promise<number> {
     measurements,
     apiWarnings,
   };
-  writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(output, null, 2)}\n`);
-  log(`wrote ${fileURLToPath(new URL('./results/latest.json', import.meta.url))}`);
+  // Only a full run replaces the committed results; a quick one is written beside them (not committed).
+  const resultsFile = quick ? 'quick.json' : 'latest.json';
+  writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(output, null, 2)}\n`);
+  log(`wrote ${fileURLToPath(new URL(`./results/${resultsFile}`, import.meta.url))}`);
   if (!quick && phases.size === PHASES.length && !codeChanged) {
     const readme = fileURLToPath(new URL('./README.md', import.meta.url));
     if (updateReadme(readme, `${headerLine}\n\n${table}`)) log(`updated the results table in ${readme}`);

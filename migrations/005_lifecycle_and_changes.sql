@@ -105,7 +105,7 @@ CREATE TABLE changes (
   seq             bigint UNIQUE,
   integration_id  bigint NOT NULL REFERENCES integrations (id),
   account_id      bigint NOT NULL REFERENCES accounts (id),
-  transaction_pk  bigint NOT NULL REFERENCES transactions (id),
+  transaction_pk  bigint NOT NULL REFERENCES transactions (id) ON DELETE CASCADE,
   type            text NOT NULL CHECK (type IN ('transaction.added', 'transaction.modified', 'transaction.enriched',
                                                 'transaction.corrected', 'transaction.removed')),
   occurred_at     timestamptz NOT NULL DEFAULT now()

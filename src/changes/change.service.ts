@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import { parseLimitParam } from '../domain/query-params.js';
 import { asUnavailable, withTransaction } from '../infra/db.js';
-import { toTransactionView } from '../transactions/transaction.repository.js';
 import { decodeChangeCursor, encodeChangeCursor } from './change.cursor.js';
-import { listChanges, lockSequencer, purgeChanges, sequenceChanges } from './change.repository.js';
-import type { ChangesPage, ChangesQuery } from './change.schemas.js';
+import { hasUnsequencedChanges, listChanges, lockSequencer, purgeChanges, sequenceChanges } from './change.repository.js';
+import type { ChangesQuery } from './change.schemas.js';
 
 /** Changes placed per sequencer pass; a backlog is worked off over several passes. */
 const SEQUENCE_BATCH = 20_000;
@@ -13,7 +12,8 @@ const SEQUENCE_BATCH = 20_000;
 export class ChangeService {
   constructor(private readonly pool: pg.Pool) {}
 
-  async listChanges(integrationId: number, query: ChangesQuery): Promise<ChangesPage> {
+  /** A page of the feed as JSON text (see listChanges in the repository for why it is text). */
+  async listChanges(integrationId: number, query: ChangesQuery): Promise<string> {
     const limit = parseLimitParam(query.limit);
     const afterSeq = query.cursor === undefined ? 0 : decodeChangeCursor(query.cursor);
     try {
@@ -22,25 +22,17 @@ export class ChangeService {
       const rows = await listChanges(this.pool, integrationId, afterSeq, limit + 1);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      return {
-        changes: page.map((row) => ({
-          cursor: encodeChangeCursor(row.seq),
-          type: row.type,
-          account_id: row.account_external_id,
-          transaction_id: row.transaction_id,
-          occurred_at: row.occurred_at.toISOString(),
-          transaction: toTransactionView(row),
-        })),
-        next_cursor: encodeChangeCursor(last ? last.seq : afterSeq),
-        has_more: rows.length > limit,
-      };
+      const changes = page.map((row) => `{"cursor":${JSON.stringify(encodeChangeCursor(row.seq))},${row.json.slice(1)}`);
+      const nextCursor = encodeChangeCursor(last ? last.seq : afterSeq);
+      return `{"changes":[${changes.join(',')}],"next_cursor":${JSON.stringify(nextCursor)},"has_more":${rows.length > limit}}`;
     } catch (error) {
       throw asUnavailable(error);
     }
   }
 
-  /** One sequencer pass; skipped (0) when another process is running one. */
+  /** One sequencer pass; skipped (0) when nothing waits or another process is running one. */
   async sequence(): Promise<number> {
+    if (!(await hasUnsequencedChanges(this.pool))) return 0;
     return withTransaction(this.pool, async (client) => {
       const lastSeq = await lockSequencer(client);
       return lastSeq === undefined ? 0 : sequenceChanges(client, lastSeq, SEQUENCE_BATCH);

@@ -87,7 +87,9 @@ export class IngestionService {
             if (!previous.requestHash.equals(requestHash)) {
               throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
             }
-            return { status: previous.responseStatus, body: previous.responseBody as unknown as IngestAccepted, replayed: true };
+            // Answers stored before `modified` existed replay with it as 0.
+            const body = { modified: 0, ...previous.responseBody } as unknown as IngestAccepted;
+            return { status: previous.responseStatus, body, replayed: true };
           }
         }
 

@@ -17,6 +17,7 @@ export function changeRoutes(app: FastifyInstance, changes: ChangeService): void
         response: { 200: ChangesPage, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 503: ProblemSchema },
       },
     },
-    (request) => changes.listChanges(request.principal.integrationId, request.query),
+    // The page arrives as JSON text built by the database; Fastify sends a string as it is.
+    async (request, reply) => reply.type('application/json; charset=utf-8').send(await changes.listChanges(request.principal.integrationId, request.query)),
   );
 }

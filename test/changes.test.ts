@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestContext, type TestContext } from './helpers/context.js';
+
+let ctx: TestContext;
+let key: string;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  key = await ctx.key(['ingest', 'reports']);
+});
+afterAll(() => ctx.close());
+
+interface Change {
+  cursor: string;
+  type: string;
+  account_id: string;
+  transaction_id: string;
+  transaction: Record<string, unknown>;
+}
+
+function post(accountId: string, transactions: Array<Record<string, unknown>>, apiKey = key) {
+  return ctx.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions',
+    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
+    payload: { account: { account_id: accountId, currency: 'USD' }, transactions },
+  });
+}
+
+const page = (query: string, apiKey = key) => ctx.app.inject({ url: `/api/changes${query}`, headers: bearer(apiKey) });
+
+/** Follows next_cursor with small pages until the feed is at its end. */
+async function follow(cursor: string | undefined, apiKey = key, limit = 3): Promise<{ changes: Change[]; cursor: string }> {
+  const changes: Change[] = [];
+  let next = cursor;
+  for (;;) {
+    const response = await page(`?limit=${limit}${next === undefined ? '' : `&cursor=${encodeURIComponent(next)}`}`, apiKey);
+    expect(response.statusCode, response.body).toBe(200);
+    const json = response.json();
+    changes.push(...json.changes);
+    next = json.next_cursor;
+    if (json.changes.length === 0) return { changes, cursor: json.next_cursor };
+  }
+}
+
+const tx = (id: string, extra: Record<string, unknown> = {}) => ({ transaction_id: id, date: '2026-11-03', amount: '-4.00', description: 'CORNER SHOP', ...extra });
+
+describe('GET /api/changes (§12)', () => {
+  it('when transactions are added, modified, enriched and removed, then a consumer sees each change once, in order, with the transaction as it is now', async () => {
+    const start = await follow(undefined);
+    await post('F-1', [tx('A', { pending: true }), tx('B')]);
+    await post('F-1', [tx('A', { pending: true, amount: '-5.00' })]);
+    await ctx.container.enrichment.start();
+    await expect.poll(async () => (await ctx.sql.query(`SELECT count(*)::int AS n FROM transactions WHERE status = 'completed'`)).rows[0].n, { timeout: 10_000 }).toBe(2);
+    await ctx.container.enrichment.stop();
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/remove',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: { account_id: 'F-1', transaction_ids: ['B'] },
+    });
+
+    const { changes } = await follow(start.cursor);
+    const of = (id: string) => changes.filter((c) => c.transaction_id === id).map((c) => c.type);
+    expect(of('A')).toEqual(['transaction.added', 'transaction.modified', 'transaction.enriched']);
+    expect(of('B')).toEqual(['transaction.added', 'transaction.enriched', 'transaction.removed']);
+    const removed = changes.find((c) => c.type === 'transaction.removed');
+    expect(removed).toMatchObject({ account_id: 'F-1', transaction: { transaction_id: 'B', removed_at: expect.any(String) } });
+    expect(new Set(changes.map((c) => c.cursor)).size).toBe(changes.length);
+    // The feed shows each transaction exactly as the transaction endpoint does.
+    for (const id of ['A', 'B']) {
+      const own = (await ctx.app.inject({ url: `/api/accounts/F-1/transactions/${id}`, headers: bearer(key) })).json();
+      for (const change of changes.filter((c) => c.transaction_id === id)) expect(change.transaction).toEqual(own);
+    }
+    expect(changes[0]).toEqual({
+      cursor: expect.any(String),
+      type: 'transaction.added',
+      account_id: 'F-1',
+      transaction_id: 'A',
+      occurred_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      transaction: expect.objectContaining({ transaction_id: 'A', pending: true, category_confidence: expect.any(Number) }),
+    });
+  });
+
+  it('when the feed is at its end, then changes is empty and next_cursor stays usable for later changes', async () => {
+    const end = await follow(undefined);
+    const again = (await page(`?cursor=${encodeURIComponent(end.cursor)}`)).json();
+    expect(again).toEqual({ changes: [], next_cursor: end.cursor, has_more: false });
+    await post('F-2', [tx('C')]);
+    const later = (await page(`?cursor=${encodeURIComponent(end.cursor)}`)).json();
+    expect(later.changes.map((c: Change) => [c.type, c.transaction_id])).toEqual([['transaction.added', 'C']]);
+  });
+
+  it('when a page is full, then has_more is true', async () => {
+    await post('F-3', [tx('D1'), tx('D2'), tx('D3')]);
+    const first = (await page('?limit=1')).json();
+    expect(first.changes).toHaveLength(1);
+    expect(first.has_more).toBe(true);
+  });
+
+  it('when a request is rolled back, then it leaves no change record', async () => {
+    const end = await follow(undefined);
+    await post('F-4', [tx('E')]);
+    const conflict = await post('F-4', [tx('E2'), tx('E', { amount: '-9.99' })]);
+    expect(conflict.statusCode).toBe(409);
+    const { changes } = await follow(end.cursor);
+    expect(changes.map((c) => c.transaction_id)).toEqual(['E']);
+  });
+
+  it('when another integration reads the feed, then it sees none of these changes', async () => {
+    const other = await ctx.key(['ingest', 'reports'], 'other-bank');
+    const { changes } = await follow(undefined, other);
+    expect(changes).toEqual([]);
+    await post('F-OTHER', [tx('Z')], other);
+    const mine = await follow(undefined, other);
+    expect(mine.changes.map((c) => c.transaction_id)).toEqual(['Z']);
+  });
+
+  it('when the cursor or limit is malformed, then 400 invalid_parameter names it', async () => {
+    for (const [query, pointer] of [
+      ['?cursor=nonsense', '/cursor'],
+      ['?limit=0', '/limit'],
+      ['?limit=1001', '/limit'],
+    ] as const) {
+      const response = await page(query);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer }] });
+    }
+  });
+
+  it('when a key lacks the reports scope, then 403', async () => {
+    const ingestOnly = await ctx.key(['ingest']);
+    expect((await page('', ingestOnly)).statusCode).toBe(403);
+  });
+});
+
+describe('the feed under concurrency', () => {
+  it('when a transaction holding an early change commits late, then a consumer that already read past later changes still receives it', async () => {
+    const start = await follow(undefined);
+    // A writer takes a change id, then holds its transaction open while others commit.
+    const slow = await ctx.sql.connect();
+    try {
+      await slow.query('BEGIN');
+      await slow.query(
+        `INSERT INTO transactions (account_id, batch_id, transaction_id, date, amount, currency, raw)
+         SELECT a.id, b.id, 'SLOW', '2026-11-04', -1, 'USD', '{}' FROM accounts a JOIN batches b ON b.account_id = a.id
+          WHERE a.external_id = 'F-1' LIMIT 1`,
+      );
+      await slow.query(
+        `INSERT INTO changes (integration_id, account_id, transaction_pk, type)
+         SELECT a.integration_id, t.account_id, t.id, 'transaction.added' FROM transactions t JOIN accounts a ON a.id = t.account_id
+          WHERE t.transaction_id = 'SLOW'`,
+      );
+      await post('F-5', [tx('FAST')]);
+      const before = await follow(start.cursor);
+      expect(before.changes.map((c) => c.transaction_id)).toEqual(['FAST']);
+      await slow.query('COMMIT');
+      const after = await follow(before.cursor);
+      expect(after.changes.map((c) => c.transaction_id)).toEqual(['SLOW']);
+    } finally {
+      slow.release();
+    }
+  });
+
+  it('when many writers commit while a consumer follows with small pages, then it sees every change exactly once, in order per transaction', async () => {
+    const start = await follow(undefined);
+    const writers = Array.from({ length: 8 }, (_, w) =>
+      (async () => {
+        for (let round = 0; round < 5; round++) {
+          const id = `W${w}-${round}`;
+          await post(`F-W${w}`, [tx(id, { pending: true })]);
+          await post(`F-W${w}`, [tx(id, { pending: true, amount: '-6.00' })]);
+          await ctx.app.inject({
+            method: 'POST',
+            url: '/api/integrations/transactions/remove',
+            headers: { ...bearer(key), 'content-type': 'application/json' },
+            payload: { account_id: `F-W${w}`, transaction_ids: [id] },
+          });
+        }
+      })(),
+    );
+    const seen: Change[] = [];
+    let cursor = start.cursor;
+    let done = false;
+    const all = Promise.all(writers).then(() => {
+      done = true;
+    });
+    while (!done) {
+      const next = await follow(cursor, key, 2);
+      seen.push(...next.changes);
+      cursor = next.cursor;
+    }
+    await all;
+    seen.push(...(await follow(cursor, key, 2)).changes);
+
+    expect(seen).toHaveLength(8 * 5 * 3);
+    expect(new Set(seen.map((c) => c.cursor)).size).toBe(seen.length);
+    for (let w = 0; w < 8; w++) {
+      for (let round = 0; round < 5; round++) {
+        const types = seen.filter((c) => c.transaction_id === `W${w}-${round}`).map((c) => c.type);
+        expect(types).toEqual(['transaction.added', 'transaction.modified', 'transaction.removed']);
+      }
+    }
+  });
+});

@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestContext, type TestContext } from './helpers/context.js';
+
+let ctx: TestContext;
+let key: string;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  key = await ctx.key(['ingest', 'reports']);
+});
+afterAll(() => ctx.close());
+
+type Tx = Record<string, unknown>;
+
+function post(accountId: string, transactions: Tx[]) {
+  return ctx.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: { account: { account_id: accountId, currency: 'USD' }, transactions },
+  });
+}
+
+async function accepted(accountId: string, transactions: Tx[]) {
+  const response = await post(accountId, transactions);
+  expect(response.statusCode, response.body).toBe(202);
+  return response.json();
+}
+
+const remove = (accountId: string, ids: string[]) =>
+  ctx.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions/remove',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: { account_id: accountId, transaction_ids: ids },
+  });
+
+const transaction = async (accountId: string, id: string) => (await ctx.app.inject({ url: `/api/accounts/${accountId}/transactions/${id}`, headers: bearer(key) })).json();
+
+const summary = async (accountId: string, query = '') =>
+  (await ctx.app.inject({ url: `/api/reports/account/${accountId}/summary${query}`, headers: bearer(key) })).json();
+
+const batch = async (batchId: string) => (await ctx.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json();
+
+/** Finishes enrichment of the account's unfinished rows as a worker would, without the queue. */
+async function completeAll(accountId: string, category = 'FOOD_AND_DRINK'): Promise<void> {
+  await ctx.sql.query(
+    `UPDATE transactions t SET status = 'completed', category = $2, category_source = 'rules:test', category_confidence = 0.9, completed_at = now()
+       FROM accounts a WHERE a.id = t.account_id AND a.external_id = $1 AND t.status IN ('pending', 'processing') AND t.removed_at IS NULL`,
+    [accountId, category],
+  );
+}
+
+const cafe = { date: '2026-11-02', amount: '-12.50', merchant_name: 'Blue Bottle', description: 'BLUE BOTTLE COFFEE 0042' };
+
+describe('pending transactions that post (§10)', () => {
+  it('when a pending transaction posts under a new id naming it, then the pending one is removed and replaced_by names the posted one', async () => {
+    await accepted('L-NEWID', [{ transaction_id: 'P-1', pending: true, ...cafe }]);
+    const posted = await accepted('L-NEWID', [{ transaction_id: 'T-1', pending_transaction_id: 'P-1', ...cafe, amount: '-15.00' }]);
+    expect(posted).toMatchObject({ received: 1, accepted: 1, duplicates: 0, modified: 0 });
+
+    const pending = await transaction('L-NEWID', 'P-1');
+    expect(pending).toMatchObject({ transaction_id: 'P-1', pending: true, replaced_by: 'T-1' });
+    expect(pending.removed_at).not.toBeNull();
+    expect(await transaction('L-NEWID', 'T-1')).toMatchObject({ pending: false, pending_transaction_id: 'P-1', removed_at: null, amount: '-15.00' });
+    // Only the posted amount counts: the pending one is removed.
+    expect(await summary('L-NEWID')).toMatchObject({ total_transactions: 1, total_spend: '15.00' });
+  });
+
+  it('when a pending transaction posts under the same id, then it is modified, not refused, and moves to the new batch', async () => {
+    const first = await accepted('L-SAMEID', [{ transaction_id: 'S-1', pending: true, ...cafe }]);
+    await completeAll('L-SAMEID');
+    const second = await accepted('L-SAMEID', [{ transaction_id: 'S-1', pending: false, ...cafe, amount: '-14.00' }]);
+    expect(second).toMatchObject({ received: 1, accepted: 0, duplicates: 0, modified: 1 });
+
+    const row = await transaction('L-SAMEID', 'S-1');
+    // The text did not change, so the category stands and nothing is enriched again.
+    expect(row).toMatchObject({ pending: false, amount: '-14.00', batch_id: second.batch_id, status: 'completed', category: 'FOOD_AND_DRINK' });
+    expect((await batch(first.batch_id)).counts.total).toBe(0);
+    expect(await batch(second.batch_id)).toMatchObject({ status: 'completed', counts: { total: 1, completed: 1 } });
+  });
+
+  it('when the posted transaction arrives before its pending one, then the pending one is stored removed at once', async () => {
+    await accepted('L-LATE', [{ transaction_id: 'T-9', pending_transaction_id: 'P-9', ...cafe }]);
+    const late = await accepted('L-LATE', [{ transaction_id: 'P-9', pending: true, ...cafe }]);
+    expect(late).toMatchObject({ accepted: 1, status: 'completed' });
+    expect(await transaction('L-LATE', 'P-9')).toMatchObject({ replaced_by: 'T-9', removed_at: expect.any(String) });
+    expect(await summary('L-LATE')).toMatchObject({ total_transactions: 1, total_spend: '12.50' });
+  });
+
+  it('when a pending transaction with a locked category posts, then the posted one carries the locked category', async () => {
+    await accepted('L-LOCK', [{ transaction_id: 'P-2', pending: true, ...cafe }]);
+    await ctx.sql.query(
+      `UPDATE transactions SET category = 'TRAVEL', category_source = 'user', category_confidence = 1, category_locked = true, status = 'completed'
+        WHERE transaction_id = 'P-2'`,
+    );
+    await accepted('L-LOCK', [{ transaction_id: 'T-2', pending_transaction_id: 'P-2', ...cafe }]);
+    expect(await transaction('L-LOCK', 'T-2')).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true, status: 'completed' });
+  });
+
+  it('when pending_transaction_id is sent on a pending transaction, then 400 names the field', async () => {
+    const response = await post('L-BAD', [{ transaction_id: 'P-3', pending: true, pending_transaction_id: 'P-0', ...cafe }]);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([{ pointer: '/transactions/0/pending_transaction_id', message: expect.any(String) }]);
+    expect((await ctx.sql.query(`SELECT 1 FROM accounts WHERE external_id = 'L-BAD'`)).rowCount).toBe(0);
+  });
+});
+
+describe('pending transactions that change (§10)', () => {
+  it('when a pending amount changes (a tip), then it is modified and the summary follows', async () => {
+    await accepted('L-TIP', [{ transaction_id: 'P-4', pending: true, ...cafe }]);
+    expect(await accepted('L-TIP', [{ transaction_id: 'P-4', pending: true, ...cafe, amount: '-14.50' }])).toMatchObject({ modified: 1, accepted: 0 });
+    expect(await summary('L-TIP')).toMatchObject({ total_transactions: 1, total_spend: '14.50' });
+  });
+
+  it('when a pending text changes, then it is enriched again; when its category is locked, the category survives', async () => {
+    await accepted('L-TEXT', [
+      { transaction_id: 'P-5', pending: true, ...cafe },
+      { transaction_id: 'P-6', pending: true, ...cafe },
+    ]);
+    await completeAll('L-TEXT');
+    await ctx.sql.query(`UPDATE transactions SET category = 'TRAVEL', category_source = 'user', category_locked = true WHERE transaction_id = 'P-6'`);
+    await accepted('L-TEXT', [
+      { transaction_id: 'P-5', pending: true, ...cafe, description: 'BLUE BOTTLE COFFEE OAKLAND' },
+      { transaction_id: 'P-6', pending: true, ...cafe, description: 'BLUE BOTTLE COFFEE OAKLAND' },
+    ]);
+    expect(await transaction('L-TEXT', 'P-5')).toMatchObject({ status: 'pending', attempts: 0, description: 'BLUE BOTTLE COFFEE OAKLAND' });
+    expect(await transaction('L-TEXT', 'P-6')).toMatchObject({ status: 'completed', category: 'TRAVEL', category_locked: true });
+  });
+
+  it('when the same pending transaction is sent again unchanged, then it is a duplicate', async () => {
+    await accepted('L-SAME', [{ transaction_id: 'P-7', pending: true, ...cafe }]);
+    expect(await accepted('L-SAME', [{ transaction_id: 'P-7', pending: true, ...cafe }])).toMatchObject({ accepted: 0, duplicates: 1, modified: 0, status: 'completed' });
+  });
+
+  it('when a posted transaction is sent again with other content, then 409 duplicate_conflict and nothing is stored', async () => {
+    await accepted('L-POSTED', [{ transaction_id: 'T-3', ...cafe }]);
+    const response = await post('L-POSTED', [
+      { transaction_id: 'T-4', ...cafe },
+      { transaction_id: 'T-3', ...cafe, amount: '-13.00' },
+    ]);
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ code: 'duplicate_conflict', transaction_ids: ['T-3'] });
+    expect((await ctx.sql.query(`SELECT 1 FROM transactions WHERE transaction_id = 'T-4'`)).rowCount).toBe(0);
+  });
+});
+
+describe('POST /api/integrations/transactions/remove (§10)', () => {
+  it('when pending and posted transactions are removed, then they stay readable but count nowhere, and removing again is idempotent', async () => {
+    const stored = await accepted('L-RM', [
+      { transaction_id: 'R-1', pending: true, ...cafe },
+      { transaction_id: 'R-2', ...cafe, amount: '-20.00' },
+      { transaction_id: 'R-3', ...cafe, amount: '100.00' },
+    ]);
+    const first = await remove('L-RM', ['R-1', 'R-2', 'R-404']);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ removed: 2, already_removed: 0, not_found: ['R-404'] });
+    expect((await remove('L-RM', ['R-1'])).json()).toEqual({ removed: 0, already_removed: 1, not_found: [] });
+
+    expect(await summary('L-RM')).toMatchObject({
+      total_transactions: 1,
+      total_spend: '0.00',
+      total_income: '100.00',
+      ingestion_status: { pending: 1, processing: 0, completed: 0, failed: 0 },
+    });
+    expect((await batch(stored.batch_id)).counts).toEqual({ total: 1, pending: 1, processing: 0, completed: 0, failed: 0 });
+    expect(await transaction('L-RM', 'R-2')).toMatchObject({ removed_at: expect.any(String) });
+    const page = (await ctx.app.inject({ url: `/api/batches/${stored.batch_id}/transactions`, headers: bearer(key) })).json();
+    expect(page.transactions.map((t: Tx) => t.transaction_id)).toEqual(['R-1', 'R-2', 'R-3']);
+  });
+
+  it('when a removed transaction is sent again, then the same content is a duplicate and other content a 409', async () => {
+    await accepted('L-RM2', [{ transaction_id: 'R-5', pending: true, ...cafe }]);
+    await remove('L-RM2', ['R-5']);
+    expect(await accepted('L-RM2', [{ transaction_id: 'R-5', pending: true, ...cafe }])).toMatchObject({ duplicates: 1, modified: 0 });
+    expect((await post('L-RM2', [{ transaction_id: 'R-5', pending: true, ...cafe, amount: '-1.00' }])).statusCode).toBe(409);
+  });
+
+  it('when a removed row is claimed by nothing, then enrichment never picks it again', async () => {
+    await accepted('L-RM3', [{ transaction_id: 'R-6', ...cafe }]);
+    await remove('L-RM3', ['R-6']);
+    const claimed = await ctx.sql.query(`SELECT 1 FROM transactions WHERE transaction_id = 'R-6' AND status = 'pending' AND removed_at IS NULL`);
+    expect(claimed.rowCount).toBe(0);
+  });
+
+  it('when the body is malformed or the account unknown, then 400 names the field and 404 answers the account', async () => {
+    const bad = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/remove',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: { account_id: 'L-RM', transaction_ids: [] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'validation_error', errors: [{ pointer: '/transaction_ids' }] });
+    expect((await remove('NOPE', ['X'])).statusCode).toBe(404);
+  });
+});
+
+describe('dedupe both ways', () => {
+  it('when two identical card payments on one day have different ids, then both are stored; the same id twice is one', async () => {
+    expect(await accepted('L-TWIN', [{ transaction_id: 'C-1', ...cafe }, { transaction_id: 'C-2', ...cafe }])).toMatchObject({ accepted: 2 });
+    expect(await accepted('L-TWIN', [{ transaction_id: 'C-1', ...cafe }])).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await summary('L-TWIN')).toMatchObject({ total_transactions: 2, total_spend: '25.00' });
+  });
+});
+
+describe('summaries with and without pending transactions (§6, §10)', () => {
+  it('when include_pending=false, then pending transactions are left out; absent or true counts them; other values are 400', async () => {
+    await accepted('L-INC', [
+      { transaction_id: 'I-1', pending: true, ...cafe },
+      { transaction_id: 'I-2', ...cafe, amount: '-30.00' },
+    ]);
+    expect(await summary('L-INC')).toMatchObject({ include_pending: true, total_transactions: 2, total_spend: '42.50' });
+    expect(await summary('L-INC', '?include_pending=true')).toMatchObject({ include_pending: true, total_transactions: 2 });
+    expect(await summary('L-INC', '?include_pending=false')).toMatchObject({ include_pending: false, total_transactions: 1, total_spend: '30.00' });
+    const bad = await ctx.app.inject({ url: '/api/reports/account/L-INC/summary?include_pending=yes', headers: bearer(key) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer: '/include_pending' }] });
+  });
+});
