@@ -17,6 +17,7 @@ import { ChangeService } from './changes/change.service.js';
 import { CorrectionService } from './corrections/correction.service.js';
 import { LearnedCategorizer } from './enrichment/learning/learned.categorizer.js';
 import { LearnedStateStore } from './enrichment/learning/learned-state.store.js';
+import { ReenrichmentService } from './reenrichment/reenrichment.service.js';
 import { TransactionService } from './transactions/transaction.service.js';
 
 /** Everything a role needs, built once from configuration. Every entry point starts here. */
@@ -35,6 +36,7 @@ export interface Container {
   readonly reports: ReportService;
   readonly transactions: TransactionService;
   readonly corrections: CorrectionService;
+  readonly reenrichments: ReenrichmentService;
   readonly changes: ChangeService;
   readonly enrichment: EnrichmentService;
   readonly maintenance: MaintenanceService;
@@ -71,10 +73,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // Every categorizer answers behind the integration's own corrections (contract §11).
   const learning = (inner: Categorizer): Categorizer => new LearnedCategorizer(inner, learnedState);
   const categorizer = overrides.categorizer ? learning(overrides.categorizer) : createCategorizer(config.categorizer, config.enrichmentLatencyMs, learning);
+  const reenrichments = new ReenrichmentService(pool, queue, logger.child({ component: 'reenrichment' }));
   const enrichment = new EnrichmentService(pool, queue, categorizer, metrics, logger.child({ component: 'worker' }), {
     concurrency: config.workerConcurrency,
     leaseMs: config.processingLeaseMs,
     maxAttempts: config.maxAttempts,
+    reenrichmentDrained: (id) => reenrichments.finish(id),
   });
   const changes = new ChangeService(pool);
   const maintenance = new MaintenanceService(
@@ -89,6 +93,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       changeRetentionDays: config.changeRetentionDays,
     },
     changes,
+    reenrichments,
   );
   const ingestion = new IngestionService(pool, enrichment, logger.child({ component: 'ingestion' }), config.maxBatchSize, (accepted) => {
     metrics.batchesIngested.inc();
@@ -110,6 +115,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     reports: new ReportService(pool),
     transactions: new TransactionService(pool),
     corrections: new CorrectionService(pool, enrichment, logger.child({ component: 'corrections' })),
+    reenrichments,
     changes,
     enrichment,
     maintenance,

@@ -35,7 +35,7 @@ export async function unlockForEnrichment(db: Queryable, pk: number): Promise<Tr
     `WITH reopened AS (
        UPDATE transactions t
           SET category_locked = false, status = 'pending', attempts = 0, error = NULL, completed_at = NULL,
-              claim_token = NULL, lease_expires_at = NULL, updated_at = now()
+              claim_token = NULL, lease_expires_at = NULL, reenrichment_id = NULL, updated_at = now()
         WHERE t.id = $1
         RETURNING t.*
      ), batch AS (

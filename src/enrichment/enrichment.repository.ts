@@ -33,23 +33,31 @@ export interface WrittenResult {
  * SKIP LOCKED lets every worker claim from the same batch at once without waiting on each other.
  */
 export async function claimPending(db: Queryable, batchId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
-  const { rows } = await db.query<ClaimedTransaction>(
-    `UPDATE transactions t
+  const { rows } = await db.query<ClaimedTransaction>(claimStatement('batch_id'), [batchId, limit, leaseMs, claimToken]);
+  return rows;
+}
+
+/** Claims like `claimPending`, from the rows a re-enrichment sent back, whichever batch holds them. */
+export async function claimReenrichmentPending(db: Queryable, reenrichmentId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
+  const { rows } = await db.query<ClaimedTransaction>(claimStatement('reenrichment_id'), [reenrichmentId, limit, leaseMs, claimToken]);
+  return rows;
+}
+
+/** The claim, of the pending rows of one batch or of one re-enrichment ($1); each has a partial index. */
+function claimStatement(owner: 'batch_id' | 'reenrichment_id'): string {
+  return `UPDATE transactions t
         SET status = 'processing', claim_token = $4, lease_expires_at = now() + make_interval(secs => $3 / 1000.0),
             attempts = t.attempts + 1, updated_at = now()
       WHERE t.id IN (
               SELECT id FROM transactions
-               WHERE batch_id = $1 AND status = 'pending' AND removed_at IS NULL
+               WHERE ${owner} = $1 AND status = 'pending' AND removed_at IS NULL
                ORDER BY id
                LIMIT $2
                FOR UPDATE SKIP LOCKED)
       RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId",
                 (SELECT a.integration_id FROM accounts a WHERE a.id = t.account_id) AS "integrationId", t.transaction_id AS "transactionId", t.date,
                 t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
-                t.description, t.attempts, t.claim_token AS "claimToken"`,
-    [batchId, limit, leaseMs, claimToken],
-  );
-  return rows;
+                t.description, t.attempts, t.claim_token AS "claimToken"`;
 }
 
 /**

@@ -3,11 +3,12 @@ import type pg from 'pg';
 import { isCategory } from '../domain/taxonomy.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
-import type { EnrichmentJob, JobQueue, QueuedJob } from '../infra/queue.js';
+import { jobSubject, type EnrichmentJob, type JobQueue, type QueuedJob } from '../infra/queue.js';
 import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
 import type { Categorizer } from './categorizers/categorizer.js';
 import {
   claimPending,
+  claimReenrichmentPending,
   markBatchesCompleted,
   writeResults,
   type ClaimedTransaction,
@@ -27,11 +28,13 @@ export interface EnrichmentOptions {
   maxLanes?: number;
   /** Rows per lane below which a batch gets fewer lanes. */
   rowsPerLane?: number;
+  /** Called when a re-enrichment's job finds none of its rows left to claim. */
+  reenrichmentDrained?: (reenrichmentId: string) => Promise<void>;
 }
 
-/** The job id of a batch's lane; BullMQ ids may not contain ':'. */
+/** The job id of a batch's (or re-enrichment's) lane; BullMQ ids may not contain ':'. */
 export function jobId(job: EnrichmentJob): string {
-  return `${job.batchId}.${job.lane}.${job.generation}`;
+  return job.kind === 'reenrichment' ? `r-${job.reenrichmentId}.${job.lane}.${job.generation}` : `${job.batchId}.${job.lane}.${job.generation}`;
 }
 
 /** Rows claimed by one statement at most. */
@@ -117,12 +120,12 @@ export class EnrichmentService implements EnrichmentDispatcher {
     let exhausted = false;
     try {
       while (!this.stopping && Date.now() < deadline) {
-        const granted = await this.held.acquireUpTo(MAX_CLAIM, job.batchId);
+        const granted = await this.held.acquireUpTo(MAX_CLAIM, jobSubject(job));
         if (this.stopping) {
           this.held.release(granted);
           break;
         }
-        const rows = await this.claim(job.batchId, granted);
+        const rows = await this.claim(job, granted);
         for (const row of rows) {
           const task = this.enrichOne(row).finally(() => this.held.release(1));
           // Awaited after the loop; until then a failure (the database gone) must not count as unhandled.
@@ -142,13 +145,14 @@ export class EnrichmentService implements EnrichmentDispatcher {
 
     const outcomes = await Promise.all(tasks);
     if (exhausted && !outcomes.includes('pending')) {
-      await markBatchesCompleted(this.pool, [job.batchId]);
+      if (job.kind === 'reenrichment') await this.options.reenrichmentDrained?.(job.reenrichmentId);
+      else await markBatchesCompleted(this.pool, [job.batchId]);
       return;
     }
-    const next = { batchId: job.batchId, lane: job.lane, generation: job.generation + 1 };
+    const next: EnrichmentJob = { ...job, generation: job.generation + 1 };
     await this.queue.add([{ id: jobId(next), data: next } satisfies QueuedJob]).catch((error: unknown) => {
       // The scheduler finds the batch's pending rows and dispatches them again.
-      this.logger.warn({ batch_id: job.batchId, err: error }, 'could not hand the batch on');
+      this.logger.warn({ job: jobSubject(job), err: error }, 'could not hand the work on');
     });
   }
 
@@ -167,10 +171,13 @@ export class EnrichmentService implements EnrichmentDispatcher {
   }
 
   /** Claims up to `granted` rows; the slots of rows not claimed are given back at once. */
-  private async claim(batchId: string, granted: number): Promise<ClaimedTransaction[]> {
+  private async claim(job: EnrichmentJob, granted: number): Promise<ClaimedTransaction[]> {
     const started = process.hrtime.bigint();
     try {
-      const rows = await claimPending(this.pool, batchId, granted, this.options.leaseMs, randomUUID());
+      const rows =
+        job.kind === 'reenrichment'
+          ? await claimReenrichmentPending(this.pool, job.reenrichmentId, granted, this.options.leaseMs, randomUUID())
+          : await claimPending(this.pool, job.batchId, granted, this.options.leaseMs, randomUUID());
       this.held.release(granted - rows.length);
       return rows;
     } catch (error) {

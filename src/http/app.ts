@@ -14,6 +14,7 @@ import { ingestionRoutes, removalRoutes } from './routes/ingestion.routes.js';
 import { accountTransactionRoutes } from './routes/account-transactions.routes.js';
 import { changeRoutes } from './routes/changes.routes.js';
 import { correctionRoutes } from './routes/corrections.routes.js';
+import { reenrichmentRoutes } from './routes/reenrichment.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -60,6 +61,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     removalRoutes(api, container.ingestion);
     accountTransactionRoutes(api, container.transactions);
     correctionRoutes(api, container.corrections);
+    reenrichmentRoutes(api, container.reenrichments);
     changeRoutes(api, container.changes);
     batchRoutes(api, container.batches);
     reportRoutes(api, container.reports);

@@ -3,13 +3,32 @@ import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 import { withTimeout } from './timeout.js';
 
-/** The payload of an enrichment job: a slice of work on one batch, never a single row. */
-export interface EnrichmentJob {
+/**
+ * The payload of an enrichment job: a slice of work, never a single row. Two kinds share the
+ * workers and take turns in one queue: a batch's new rows, and a re-enrichment's rows (§11).
+ */
+export type EnrichmentJob = BatchJob | ReenrichmentJob;
+
+export interface BatchJob {
+  /** Absent on jobs queued before re-enrichment existed. */
+  kind?: 'batch';
   batchId: string;
   /** Which of the batch's parallel lanes this job continues. */
   lane: number;
   /** How many times this lane has been handed on; makes each continuation's id unique. */
   generation: number;
+}
+
+export interface ReenrichmentJob {
+  kind: 'reenrichment';
+  reenrichmentId: string;
+  lane: number;
+  generation: number;
+}
+
+/** What a job works on, for logs and for taking turns. */
+export function jobSubject(job: EnrichmentJob): string {
+  return job.kind === 'reenrichment' ? job.reenrichmentId : job.batchId;
 }
 
 export interface QueuedJob {
@@ -89,7 +108,7 @@ export class BullMqQueue implements JobQueue {
       maxStalledCount: 5,
     });
     this.worker.on('error', (error) => this.logger.warn({ err: error }, 'queue worker error'));
-    this.worker.on('failed', (job, error) => this.logger.warn({ batch_id: job?.data.batchId, err: error }, 'enrichment job failed'));
+    this.worker.on('failed', (job, error) => this.logger.warn({ job: job && jobSubject(job.data), err: error }, 'enrichment job failed'));
   }
 
   async stopConsuming(): Promise<void> {
@@ -163,7 +182,7 @@ export class InProcessQueue implements JobQueue {
     while (this.handler && this.running.size < this.concurrency && this.waiting.length > 0) {
       const job = this.waiting.shift() as QueuedJob;
       const run = this.handler(job.data)
-        .catch((error: unknown) => this.logger.warn({ batch_id: job.data.batchId, err: error }, 'enrichment job failed'))
+        .catch((error: unknown) => this.logger.warn({ job: jobSubject(job.data), err: error }, 'enrichment job failed'))
         .finally(() => {
           this.known.delete(job.id);
           this.running.delete(run);
