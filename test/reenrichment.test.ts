@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
@@ -115,5 +118,29 @@ describe('re-enrichment', () => {
     expect((await ctx.app.inject({ url: '/api/reenrichments/00000000-0000-4000-8000-000000000000', headers: bearer(key) })).statusCode).toBe(404);
     const { rows } = await ctx.sql.query('SELECT count(*)::int AS n FROM reenrichments');
     expect(rows[0].n).toBe(0);
+  });
+
+  it('when an operator runs lucro reenrich for an integration, then its accounts are re-enriched with a progress bar and it exits 0', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports'], 'ops-bank');
+    const batchId = await ingestBatch(ctx, key, {
+      account: { account_id: 'OPS-1', currency: 'ZAR' },
+      transactions: [line('O-1', '2026-10-01', 'POS Purchase Dolci Cafe'), line('O-2', '2026-11-01', 'POS Purchase Dolci Cafe')],
+    });
+    ctx.container.enrichment.start();
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
+    await ctx.container.enrichment.stop();
+
+    const bin = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, 'reenrich', '--integration', 'ops-bank', '--since', '2026-10-15'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: ctx.db.url, ENRICHMENT_LATENCY_MS: '0', LOG_LEVEL: 'warn' },
+    });
+    expect(stdout).toMatch(/^OPS-1\t[0-9a-f-]{36}\t1 transactions$/m);
+    expect(stderr).toContain('1/1 done (completed 1, processing 0, pending 0, failed 0)');
+    const { rows } = await ctx.sql.query(`SELECT transaction_id, attempts, reenrichment_id IS NOT NULL AS reenriched FROM transactions ORDER BY transaction_id`);
+    expect(rows).toEqual([
+      { transaction_id: 'O-1', attempts: 1, reenriched: false },
+      { transaction_id: 'O-2', attempts: 1, reenriched: true },
+    ]);
   });
 });

@@ -14,6 +14,8 @@ const USAGE = `Usage: lucro <command>
                         create an API key (printed alone on the last line)
   simulate [--url URL] [--key KEY] [--account ID] [--count N]
                         play a banking integration end to end
+  reenrich --integration NAME [--account ID] [--since YYYY-MM-DD]
+                        enrich an integration's transactions again (locked ones are left alone)
 
 Configuration is read from the environment and a .env file (see README).`;
 
@@ -34,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
       return migrateCommand(config);
     case 'keys':
       return keysCommand(config, rest);
+    case 'reenrich': {
+      const { reenrich } = await import('./reenrich.js');
+      return reenrich(config, rest);
+    }
     case 'simulate': {
       const { simulate } = await import('./simulate.js');
       return simulate(config, rest);
