@@ -98,6 +98,19 @@ export function tableRows(m: Measurements): Row[] {
       });
     }
   }
+  if (m.summary) {
+    const big = m.summary.figures.find((f) => f.account === 'SUM-BIG');
+    for (const page of m.summary.accountPages ?? []) {
+      rows.push({
+        figure: `account transactions, 100 a page, ${n(big?.rows ?? 0)}-row account: ${page.name}`,
+        measured: `${page.p50.toFixed(1)} / ${page.p95.toFixed(1)} ms`,
+        limit: `HTTP floor ${m.summary.httpFloor.p95.toFixed(1)} ms`,
+        ratio: '—',
+        target: 'p95 ≤ 50 ms',
+        result: verdict(page.p95 <= 50),
+      });
+    }
+  }
   if (m.feed) {
     const f = m.feed;
     rows.push({ figure: `change feed read, 1,000-change pages, one consumer (${n(f.changes)} changes)`, measured: `${n(f.readChangesPerSecond)} changes/s`, limit: '—', ratio: '—', target: '≥ 20,000/s', result: verdict(f.readChangesPerSecond >= 20_000) });

@@ -51,6 +51,8 @@ export interface SummaryResult {
   /** Whether the schema maintains account_daily_rollup (then the API's statement may read it). */
   schemaHasRollup: boolean;
   rollupProbe?: { buildSeconds: number; rows: number; tableMiB: number };
+  /** GET /api/accounts/{id}/transactions on the largest account (contract §11): one page of 100. */
+  accountPages: Array<{ name: string; p50: number; p95: number }>;
 }
 
 const DAYS = 396; // 2025-01-01 … 2026-01-31
@@ -155,6 +157,7 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
   const reports = { service: container.reports, pool: container.pool };
   const headers = { authorization: `Bearer ${target.key}` };
   const figures: LatencyFigure[] = [];
+  const accountPages: SummaryResult['accountPages'] = [];
   const explain: Record<string, string> = {};
   const floorMs: number[] = [];
   for (let i = 0; i < settings.requests + 5; i++) {
@@ -246,6 +249,7 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
         if (range.name === '12 months') explain[`${account.externalId} ${range.name}`] = await explainStatements(sqlPool, statements);
       }
     }
+    accountPages.push(...(await benchAccountPages(env, target.apiPort, headers, accounts[0]?.externalId ?? 'SUM-BIG', Math.max(20, settings.requests / 4))));
   } finally {
     await sqlPool.end();
     await container.close();
@@ -264,7 +268,44 @@ export async function benchSummary(env: BenchEnv, target: { apiPort: number; key
     explain,
     schemaHasRollup,
     rollupProbe: rollup,
+    accountPages,
   };
+}
+
+/** Pages of the largest account's transactions: the first, one ten pages deep, and filtered ones. */
+async function benchAccountPages(
+  env: BenchEnv,
+  port: number,
+  headers: Record<string, string>,
+  accountId: string,
+  requests: number,
+): Promise<SummaryResult['accountPages']> {
+  const base = `/api/accounts/${accountId}/transactions?limit=100`;
+  let deep = base;
+  for (let page = 0; page < 10; page++) {
+    const response = await env.request('GET', port, deep, { headers });
+    if (response.status !== 200) throw new Error(`${deep} answered ${response.status}: ${response.body.slice(0, 300)}`);
+    deep = `${base}&cursor=${encodeURIComponent((JSON.parse(response.body) as { next_cursor: string }).next_cursor)}`;
+  }
+  const cases = [
+    { name: 'first page', url: base },
+    { name: 'tenth page (cursor)', url: deep },
+    { name: 'category TRAVEL', url: `${base}&category=TRAVEL` },
+    { name: 'three months, completed', url: `${base}&start_date=2025-11-01&end_date=2026-01-31&status=completed` },
+  ];
+  const out: SummaryResult['accountPages'] = [];
+  for (const { name, url } of cases) {
+    const times: number[] = [];
+    for (let i = 0; i < requests + 3; i++) {
+      const started = performance.now();
+      const response = await env.request('GET', port, url, { headers });
+      if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+      if (i >= 3) times.push(since(started));
+    }
+    out.push({ name, p50: round(percentile(times, 50), 1), p95: round(percentile(times, 95), 1) });
+  }
+  env.options.log(`  account pages on ${accountId}: ${out.map((o) => `${o.name} p95 ${o.p95} ms`).join('; ')}`);
+  return out;
 }
 
 interface Statement {

@@ -76,7 +76,9 @@ export async function listAccountTransactions(db: Queryable, filter: AccountTran
         AND ($4::text IS NULL OR t.category = $4::text)
         AND ($5::text IS NULL OR t.status = $5::text)
         AND ($6::boolean OR t.removed_at IS NULL)
-        AND ($7::date IS NULL OR t.date < $7::date OR (t.date = $7::date AND t.transaction_id > $8::text))
+        -- The first condition bounds the index range; the second skips the rows of that date already paged.
+        AND ($7::date IS NULL OR t.date <= $7::date)
+        AND ($7::date IS NULL OR t.date < $7::date OR t.transaction_id > $8::text)
       ORDER BY t.date DESC, t.transaction_id
       LIMIT $9`,
     [

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestContext, type TestContext } from './helpers/context.js';
+
+let ctx: TestContext;
+let key: string;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  key = await ctx.key(['ingest', 'reports']);
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: {
+      account: { account_id: 'ACC-READ', currency: 'USD' },
+      transactions: [
+        { transaction_id: 'B', date: '2026-10-02', amount: '-1.00', description: 'ONE' },
+        { transaction_id: 'A', date: '2026-10-02', amount: '-2.00', description: 'TWO' },
+        { transaction_id: 'C', date: '2026-10-05', amount: '300.00', description: 'PAYROLL' },
+        { transaction_id: 'D', date: '2026-09-30', amount: '-4.00', description: 'FOUR' },
+        { transaction_id: 'E', date: '2026-10-01', amount: '-5.00', description: 'FIVE' },
+      ],
+    },
+  });
+  expect(response.statusCode).toBe(202);
+  await ctx.sql.query(`UPDATE transactions SET status = 'completed', category = 'INCOME' WHERE transaction_id = 'C'`);
+  await ctx.sql.query(`UPDATE transactions SET status = 'completed', category = 'FOOD_AND_DRINK' WHERE transaction_id IN ('A', 'D')`);
+  await ctx.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions/remove',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: { account_id: 'ACC-READ', transaction_ids: ['E'] },
+  });
+});
+afterAll(() => ctx.close());
+
+const list = (query = '', apiKey = key) => ctx.app.inject({ url: `/api/accounts/ACC-READ/transactions${query}`, headers: bearer(apiKey) });
+const ids = async (query: string) => (await list(query)).json().transactions.map((t: { transaction_id: string }) => t.transaction_id);
+
+describe('GET /api/accounts/{account_id}/transactions (§11)', () => {
+  it('when listed, then newest date comes first, the same date by transaction id, and removed ones are left out', async () => {
+    expect(await ids('')).toEqual(['C', 'A', 'B', 'D']);
+  });
+
+  it('when include_removed=true, then removed transactions are listed with removed_at', async () => {
+    const page = (await list('?include_removed=true')).json();
+    expect(page.transactions.map((t: { transaction_id: string }) => t.transaction_id)).toEqual(['C', 'A', 'B', 'E', 'D']);
+    expect(page.transactions[3]).toMatchObject({ transaction_id: 'E', removed_at: expect.any(String), batch_id: expect.any(String) });
+  });
+
+  it('when filtered by dates, category or status, then only matching transactions come back', async () => {
+    expect(await ids('?start_date=2026-10-01&end_date=2026-10-02')).toEqual(['A', 'B']);
+    expect(await ids('?category=FOOD_AND_DRINK')).toEqual(['A', 'D']);
+    expect(await ids('?status=pending')).toEqual(['B']);
+  });
+
+  it('when paged two at a time, then every transaction comes once in order and the last page has a null cursor', async () => {
+    const first = (await list('?limit=2')).json();
+    expect(first.transactions.map((t: { transaction_id: string }) => t.transaction_id)).toEqual(['C', 'A']);
+    const second = (await list(`?limit=2&cursor=${encodeURIComponent(first.next_cursor)}`)).json();
+    expect(second.transactions.map((t: { transaction_id: string }) => t.transaction_id)).toEqual(['B', 'D']);
+    expect(second.next_cursor).toBeNull();
+  });
+
+  it('when a parameter is malformed, then 400 invalid_parameter names it', async () => {
+    for (const [query, pointer] of [
+      ['?start_date=2026-02-30', '/start_date'],
+      ['?category=COFFEE', '/category'],
+      ['?status=done', '/status'],
+      ['?include_removed=1', '/include_removed'],
+      ['?limit=0', '/limit'],
+      ['?cursor=abc', '/cursor'],
+    ] as const) {
+      const response = await list(query);
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer }] });
+    }
+  });
+
+  it('when another integration asks, then the account is not found; a key without reports is refused', async () => {
+    expect((await list('', await ctx.key(['ingest', 'reports'], 'stranger'))).statusCode).toBe(404);
+    expect((await list('', await ctx.key(['ingest']))).statusCode).toBe(403);
+  });
+});
+
+describe('GET /api/accounts/{account_id}/transactions/{transaction_id} (§11)', () => {
+  it('when read with an ingest or a reports key, then it is the transaction object itself with its batch', async () => {
+    for (const scopes of [['ingest'], ['reports']] as const) {
+      const response = await ctx.app.inject({ url: '/api/accounts/ACC-READ/transactions/C', headers: bearer(await ctx.key([...scopes])) });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({
+        transaction_id: 'C',
+        date: '2026-10-05',
+        amount: '300.00',
+        category: 'INCOME',
+        status: 'completed',
+        pending: false,
+        category_locked: false,
+        removed_at: null,
+        batch_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+    }
+  });
+
+  it('when the transaction or account is unknown, then 404 not_found', async () => {
+    expect((await ctx.app.inject({ url: '/api/accounts/ACC-READ/transactions/NOPE', headers: bearer(key) })).json()).toMatchObject({ status: 404, code: 'not_found' });
+    expect((await ctx.app.inject({ url: '/api/accounts/NOPE/transactions/C', headers: bearer(key) })).statusCode).toBe(404);
+  });
+});
