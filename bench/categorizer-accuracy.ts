@@ -4,80 +4,14 @@
  * Rows labelled EXCLUDE are not scored (see the dataset's README.md and mapping.json).
  * The dataset is a measuring stick: rules must not be written from its rows.
  */
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { CATEGORY_NAMES, isCategory, type Category } from '../src/domain/taxonomy.js';
+import { CATEGORY_NAMES, type Category } from '../src/domain/taxonomy.js';
 import { RulesCategorizer } from '../src/enrichment/categorizers/rules.categorizer.js';
-
-const DATASET = new URL('../../shared/datasets/za-bank-transactions/labelled.csv', import.meta.url);
-
-interface LabelledRow {
-  id: string;
-  description: string;
-  amount: string;
-  expected: Category;
-}
-
-/** RFC 4180 CSV: fields may be quoted, quotes inside are doubled, quoted fields may hold commas and newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-function loadRows(text: string): { scored: LabelledRow[]; excluded: number } {
-  const [header, ...records] = parseCsv(text).filter((r) => r.length > 1 || r[0] !== '');
-  if (!header) throw new Error('empty dataset');
-  const col = (name: string): number => {
-    const index = header.indexOf(name);
-    if (index < 0) throw new Error(`dataset has no ${name} column`);
-    return index;
-  };
-  const [idCol, descriptionCol, amountCol, pfcCol] = [col('id'), col('description'), col('amount'), col('pfc')];
-  const scored: LabelledRow[] = [];
-  let excluded = 0;
-  for (const record of records) {
-    const pfc = record[pfcCol] ?? '';
-    if (pfc === 'EXCLUDE') {
-      excluded += 1;
-      continue;
-    }
-    if (!isCategory(pfc)) throw new Error(`row ${record[idCol]}: unknown category ${pfc}`);
-    scored.push({ id: record[idCol] ?? '', description: record[descriptionCol] ?? '', amount: record[amountCol] ?? '', expected: pfc });
-  }
-  return { scored, excluded };
-}
+import { loadLabelledRows } from './labelled.js';
 
 const pct = (n: number, d: number): string => (d === 0 ? '    -' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
 
 async function main(): Promise<void> {
-  const { scored, excluded } = loadRows(await readFile(DATASET, 'utf8'));
+  const { path, scored, excluded } = await loadLabelledRows();
   const categorizer = new RulesCategorizer();
   const showErrors = process.argv.includes('--errors');
 
@@ -112,7 +46,7 @@ async function main(): Promise<void> {
   }
 
   const total = scored.length;
-  console.log(`dataset   ${fileURLToPath(DATASET)}`);
+  console.log(`dataset   ${path}`);
   console.log(`rows      ${total} scored, ${excluded} excluded`);
   console.log(`accuracy  ${pct(correct, total)}  (${correct}/${total} correct)`);
   console.log(`coverage  ${pct(categorized, total)}  (${categorized}/${total} not UNCATEGORIZED)`);
