@@ -29,6 +29,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY migrations ./migrations
+# The brand index the layered categorizer loads at start-up (npm run build:brands).
+COPY data ./data
 USER node
 EXPOSE 8000
 # No curl in slim images: node's fetch. The API answers /healthz on PORT, worker and scheduler on

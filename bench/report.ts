@@ -1,5 +1,6 @@
 /** Turns the measurements into the one table: figure, measured, limit, ratio, target, PASS/MISS. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { CategorizationBench } from './categorizer-accuracy.js';
 import type { DesignLatencyResult, LatencyZeroResult } from './enrich.js';
 import type { FairnessResult } from './fairness.js';
 import type { FeedResult } from './feed.js';
@@ -22,6 +23,7 @@ export interface Measurements {
   fairness?: FairnessResult;
   summary?: SummaryResult;
   feed?: FeedResult;
+  categorize?: CategorizationBench;
 }
 
 const n = (value: number) => Math.round(value).toLocaleString('en');
@@ -116,9 +118,30 @@ export function tableRows(m: Measurements): Row[] {
     rows.push({ figure: `change feed read, 1,000-change pages, one consumer (${n(f.changes)} changes)`, measured: `${n(f.readChangesPerSecond)} changes/s`, limit: '—', ratio: '—', target: '≥ 20,000/s', result: verdict(f.readChangesPerSecond >= 20_000) });
     rows.push({ figure: `change feed lag p50/p95 while ingesting ${n(f.ingestRowsPerSecond)} rows/s (its 202 → seen by a 50 ms poller)`, measured: `${f.lagMs.p50} / ${f.lagMs.p95} ms`, limit: '—', ratio: '—', target: 'p95 < 1,000 ms', result: verdict(f.lagMs.p95 < 1_000) });
   }
+  if (m.categorize) rows.push(...categorizationRows(m.categorize));
   if (m.ingest) {
     rows.push({ figure: 'API memory: peak RSS while ingesting', measured: `${m.ingest.apiPeakRssMiB.toFixed(0)} MiB`, limit: '—', ratio: '—', target: '—', result: 'info' });
   }
+  return rows;
+}
+
+const pct = (value: number) => (Number.isNaN(value) ? '—' : `${(100 * value).toFixed(1)}%`);
+
+function categorizationRows(c: CategorizationBench): Row[] {
+  const rows: Row[] = [];
+  for (const s of c.sets) {
+    rows.push({ figure: `categorize ${s.name} (${s.rows} rows): accuracy, cold start`, measured: pct(s.accuracy), limit: `coverage ${pct(s.coverage)}`, ratio: `F1 ${s.macroF1.toFixed(2)}`, target: `≥ ${pct(s.target)}`, result: verdict(s.accuracy >= s.target) });
+    rows.push({ figure: `categorize ${s.name}: right among answers at confidence ≥ 0.9`, measured: pct(s.precisionAt90), limit: `${s.answersAt90} answers`, ratio: '—', target: '≥ 95.0%', result: verdict(!(s.precisionAt90 < 0.95)) });
+  }
+  rows.push({ figure: `categorize: local layers, rows/s per core (CPU time)`, measured: n(c.rowsPerCoreSecond), limit: '—', ratio: '—', target: '≥ 20,000', result: verdict(c.rowsPerCoreSecond >= 20_000) });
+  rows.push({
+    figure: `categorize: brand index start-up (${n(c.startup.brands)} names)`,
+    measured: `${c.startup.seconds.toFixed(2)} s, ${c.startup.rssMiB.toFixed(0)} MiB`,
+    limit: '—',
+    ratio: '—',
+    target: '≤ 2 s, ≤ 150 MiB',
+    result: verdict(c.startup.seconds <= 2 && c.startup.rssMiB <= 150),
+  });
   return rows;
 }
 

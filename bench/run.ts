@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary,feed] [-- --cpu-prof]`
+ * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary,feed,categorize] [-- --cpu-prof]`
  *
  * Measures the pipeline against PostgreSQL's own limits, measured in the same run on the same
  * database: a fresh database created on DATABASE_URL (the admin URL) and dropped at the end, its
@@ -23,8 +23,9 @@ import { benchIngest } from './ingest.js';
 import { renderTable, tableRows, updateReadme, type Measurements } from './report.js';
 import { round, since } from './stats.js';
 import { benchSummary } from './summary.js';
+import { benchCategorization, renderCategorization } from './categorizer-accuracy.js';
 
-const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary', 'feed'] as const;
+const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary', 'feed', 'categorize'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -128,6 +129,11 @@ async function main(): Promise<number> {
   measurements.fairness = await timed('fairness', () => benchFairness(env, key, settings.fairness));
   measurements.summary = await timed('summary', () => benchSummary(env, target, settings.summary));
   measurements.feed = await timed('feed', () => benchFeed(env, target, settings.feed));
+  measurements.categorize = await timed('categorize', async () => {
+    const result = benchCategorization({ quick });
+    console.log(renderCategorization(result));
+    return result;
+  });
   const apiWarnings = api ? Object.fromEntries(api.warnings) : {};
   await api?.stop();
 

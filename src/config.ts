@@ -30,7 +30,7 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** Key prefix of the BullMQ queue in Redis (`QUEUE_PREFIX`); KEDA reads `<prefix>:enrichment:wait`. */
   readonly queuePrefix: string;
-  /** Which categorizer the worker runs (`rules`). */
+  /** Which categorizer the worker runs: `layered` (default: codes, bank wording, brands, lexicons) or `rules` (the keyword rules alone). */
   readonly categorizer: string;
   /** How often the scheduler sweeps for expired leases and stranded pending rows. */
   readonly schedulerIntervalMs: number;
@@ -87,7 +87,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
-    categorizer: optional(env, 'CATEGORIZER') ?? 'rules',
+    categorizer: optional(env, 'CATEGORIZER') ?? 'layered',
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),

@@ -5,7 +5,7 @@ import { createContainer, type Container } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
 import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
 
-const INGEST = '/api/integrations/transactions/';
+const INGEST = '/api/integrations/transactions';
 let ctx: TestContext;
 
 beforeAll(async () => {
@@ -51,11 +51,15 @@ describe('API description', () => {
     expect(response.statusCode).toBe(200);
     const paths = Object.keys(response.json().paths);
     for (const path of [
-      '/api/integrations/transactions/',
+      '/api/integrations/transactions',
+      '/api/integrations/transactions/remove',
       '/api/batches/{batch_id}',
       '/api/batches/{batch_id}/transactions',
       '/api/reports/account/{account_id}/summary',
       '/api/categories',
+      '/api/accounts/{account_id}/transactions',
+      '/api/accounts/{account_id}/transactions/{transaction_id}',
+      '/api/changes',
       '/healthz',
       '/readyz',
       '/metrics',

@@ -31,10 +31,15 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM :"app_role";
 GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO :"app_role";
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO :"app_role";
 
--- The app's only DELETE: purging expired idempotency keys. Absent before the first migration.
+-- The app's only DELETEs: purging expired idempotency keys and changes past the feed's retention.
+-- Absent before the migrations that create them.
 SELECT to_regclass('public.idempotency_keys') IS NOT NULL AS has_idempotency_keys \gset
 \if :has_idempotency_keys
   GRANT DELETE ON public.idempotency_keys TO :"app_role";
+\endif
+SELECT to_regclass('public.changes') IS NOT NULL AS has_changes \gset
+\if :has_changes
+  GRANT DELETE ON public.changes TO :"app_role";
 \endif
 
 COMMIT;

@@ -4,8 +4,11 @@
  * are parameters, so tests can pin them.
  */
 
-/** One transaction in the shape of the ingestion API (contract §4). */
-export interface SimulatedTransaction {
+/**
+ * One transaction as the simulator fills it in: a narrower form of the client's IngestRequest
+ * transaction (a type alias, so it is assignable to the generated types' open records).
+ */
+export type SimulatedTransaction = {
   transaction_id: string;
   date: string;
   /** Decimal string built from integer cents; negative is money out. */
@@ -13,12 +16,12 @@ export interface SimulatedTransaction {
   currency: string;
   merchant_name?: string;
   description: string;
-}
+};
 
-export interface SimulatedBatch {
+export type SimulatedBatch = {
   account: { account_id: string; currency: string; name: string; institution: string };
   transactions: SimulatedTransaction[];
-}
+};
 
 export interface GenerateOptions {
   accountId: string;

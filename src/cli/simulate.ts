@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { generateBatch, randomInt } from './simulate.data.js';
-import type { AccountSummary } from '../reports/report.schemas.js';
+import { createLucroClient, type AccountSummary, type BatchView, type IngestRequest, type LucroClient, type ResponseBody } from '../client/index.js';
 import { Progress } from './progress.js';
 
 const USAGE = 'Usage: lucro simulate [--url URL] [--key KEY] [--account ID] [--count N] [--timeout SECONDS]';
@@ -22,22 +22,7 @@ interface Options {
   timeoutMs: number;
 }
 
-interface BatchView {
-  batch_id: string;
-  status: 'pending' | 'processing' | 'completed' | 'completed_with_errors';
-  counts: { total: number; pending: number; processing: number; completed: number; failed: number };
-}
-
-interface TransactionView {
-  date: string;
-  amount: string;
-  description: string | null;
-  merchant_name: string | null;
-  category: string | null;
-  category_confidence: number | null;
-  status: string;
-  error: string | null;
-}
+type TransactionView = ResponseBody<'/api/batches/{batch_id}/transactions', 'get'>['transactions'][number];
 
 class UsageError extends Error {}
 
@@ -104,7 +89,7 @@ async function run(config: Config, options: Options): Promise<number> {
   const batch = generateBatch({ accountId: options.accountId, count: options.count, runId });
 
   console.error(`Posting ${options.count} transactions for account ${options.accountId} to ${options.url}`);
-  const accepted = await api.request<{ batch_id: string }>('POST', '/api/integrations/transactions/', batch, { 'Idempotency-Key': `simulate-${runId}` });
+  const accepted = await api.ingest(batch, `simulate-${runId}`);
   console.log(`batch ${accepted.batch_id}`);
 
   const final = await waitForBatch(api, accepted.batch_id, options.timeoutMs);
@@ -192,41 +177,50 @@ async function createSimulatorKey(config: Config): Promise<string> {
   }
 }
 
-/** Talks JSON to the API with the key; turns every failure into one of the errors above. */
+/** The typed API client with the key; turns every failure into one of the errors above. */
 class ApiClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly key: string,
-  ) {}
+  private readonly client: LucroClient;
 
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    let response: Response;
+  constructor(baseUrl: string, key: string) {
+    // Every call gets the same bound on how long it may take.
+    this.client = createLucroClient(baseUrl, key, { fetch: (request) => fetch(request, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }) });
+  }
+
+  ingest(body: IngestRequest, idempotencyKey: string) {
+    return this.call('POST /api/integrations/transactions', () =>
+      this.client.POST('/api/integrations/transactions', { body, params: { header: { 'idempotency-key': idempotencyKey } } }),
+    );
+  }
+
+  getBatch(batchId: string) {
+    return this.call(`GET /api/batches/${batchId}`, () => this.client.GET('/api/batches/{batch_id}', { params: { path: { batch_id: batchId } } }));
+  }
+
+  listBatchTransactions(batchId: string, cursor: string | undefined) {
+    return this.call(`GET /api/batches/${batchId}/transactions`, () =>
+      this.client.GET('/api/batches/{batch_id}/transactions', { params: { path: { batch_id: batchId }, query: { limit: '1000', ...(cursor ? { cursor } : {}) } } }),
+    );
+  }
+
+  getSummary(accountId: string) {
+    return this.call(`GET summary of ${accountId}`, () =>
+      this.client.GET('/api/reports/account/{account_id}/summary', { params: { path: { account_id: accountId } } }),
+    );
+  }
+
+  private async call<T>(what: string, send: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+    let outcome: { data?: T; error?: unknown; response: Response };
     try {
-      response = await fetch(this.baseUrl + path, {
-        method,
-        headers: { authorization: `Bearer ${this.key}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
+      outcome = await send();
     } catch (error) {
       throw new Unreachable(networkReason(error, REQUEST_TIMEOUT_MS));
     }
-    const text = await response.text();
-    const json = parseJson(text);
-    if (response.ok) return json as T;
-    const problem = (json ?? {}) as { code?: string; detail?: string };
+    if (outcome.response.ok && outcome.data !== undefined) return outcome.data;
+    const problem = (outcome.error ?? {}) as { code?: string; detail?: string };
     const code = problem.code ?? 'unknown';
-    const detail = problem.detail ?? (text.slice(0, 200) || response.statusText);
-    if (response.status === 401 || response.status === 403) throw new KeyRejected(response.status, code, detail);
-    throw new ApiError(response.status, code, `${method} ${path}: ${detail}`);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    const detail = problem.detail ?? outcome.response.statusText;
+    if (outcome.response.status === 401 || outcome.response.status === 403) throw new KeyRejected(outcome.response.status, code, detail);
+    throw new ApiError(outcome.response.status, code, `${what}: ${detail}`);
   }
 }
 
@@ -257,7 +251,7 @@ async function waitForBatch(api: ApiClient, batchId: string, timeoutMs: number):
 /** One look at the batch; a server that is briefly unavailable is tried again on the next tick. */
 async function pollOnce(api: ApiClient, batchId: string): Promise<BatchView | undefined> {
   try {
-    return await api.request<BatchView>('GET', `/api/batches/${batchId}`);
+    return await api.getBatch(batchId);
   } catch (error) {
     if (error instanceof Unreachable || (error instanceof ApiError && error.status === 503)) return undefined;
     throw error;
@@ -285,7 +279,7 @@ function verdict(batch: BatchView | undefined, timeoutMs: number): number {
 async function printSummary(api: ApiClient, accountId: string): Promise<void> {
   let summary: AccountSummary;
   try {
-    summary = await api.request<AccountSummary>('GET', `/api/reports/account/${encodeURIComponent(accountId)}/summary`);
+    summary = await api.getSummary(accountId);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     console.error(`The account summary is unavailable: ${error.message}`);
@@ -322,8 +316,7 @@ async function listTransactions(api: ApiClient, batchId: string): Promise<Transa
   const all: TransactionView[] = [];
   let cursor: string | null = null;
   do {
-    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    const page: { transactions: TransactionView[]; next_cursor: string | null } = await api.request('GET', `/api/batches/${batchId}/transactions?limit=1000${query}`);
+    const page = await api.listBatchTransactions(batchId, cursor ?? undefined);
     all.push(...page.transactions);
     cursor = page.next_cursor;
   } while (cursor !== null);

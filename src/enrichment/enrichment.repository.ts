@@ -13,6 +13,8 @@ export interface ClaimedTransaction {
   currency: string;
   merchantName: string | null;
   description: string | null;
+  /** The raw record's `mcc`, when the feed sent one. */
+  mcc: string | null;
   attempts: number;
   claimToken: string;
 }
@@ -57,7 +59,7 @@ function claimStatement(owner: 'batch_id' | 'reenrichment_id'): string {
       RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId",
                 (SELECT a.integration_id FROM accounts a WHERE a.id = t.account_id) AS "integrationId", t.transaction_id AS "transactionId", t.date,
                 t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
-                t.description, t.attempts, t.claim_token AS "claimToken"`;
+                t.description, t.raw->>'mcc' AS mcc, t.attempts, t.claim_token AS "claimToken"`;
 }
 
 /**

@@ -205,6 +205,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
           currency: row.currency,
           merchantName: row.merchantName,
           description: row.description,
+          mcc: row.mcc,
         },
         AbortSignal.timeout(this.callTimeoutMs),
       );

@@ -7,6 +7,7 @@ import type { Container } from '../container.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
+import { ProblemSchema } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
 import { operationsRoutes } from './routes/operations.routes.js';
@@ -47,7 +48,15 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Lucro transaction pipeline', version: '1.0.0', description: 'Ingest bank transactions, follow their enrichment, read account summaries.' },
+      info: {
+        title: 'Lucro transaction pipeline',
+        version: '1.0.0',
+        description: 'Ingest bank transactions, follow their enrichment, read account summaries.',
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Lucro-Proprietary' },
+      },
+      servers: [{ url: '/', description: 'The server that serves this document' }],
+      // Every operation needs a key unless it says otherwise (the operations endpoints do).
+      security: [{ bearerAuth: [] }],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },
   });
@@ -56,6 +65,11 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   operationsRoutes(app, container);
   // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
   await app.register(async (api) => {
+    // Any /api operation may be refused for its key, limited, or find the database away: say so once, for all.
+    api.addHook('onRoute', (route) => {
+      const schema = (route.schema ??= {}) as { response?: Record<string, unknown> };
+      schema.response = { 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema, ...schema.response };
+    });
     registerAuth(api, container.auth, new RateLimiter(container.config.rateLimitPerSecond));
     ingestionRoutes(api, container.ingestion);
     removalRoutes(api, container.ingestion);

@@ -23,6 +23,17 @@ export const BatchView = Type.Object({
     completed: Type.Integer(),
     failed: Type.Integer(),
   }),
+}, {
+  examples: [
+    {
+      batch_id: '0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d',
+      account_id: 'ACC-001',
+      status: 'processing',
+      created_at: '2026-11-27T10:00:00.000Z',
+      completed_at: null,
+      counts: { total: 15, pending: 3, processing: 2, completed: 10, failed: 0 },
+    },
+  ],
 });
 export type BatchView = Static<typeof BatchView>;
 

@@ -41,7 +41,18 @@ export const IngestBody = Type.Object(
     // The upper bound (MAX_BATCH_SIZE) is checked in code: exceeding it is a 413, not a 400.
     transactions: Type.Array(TransactionInput, { minItems: 1 }),
   },
-  { additionalProperties: true },
+  {
+    additionalProperties: true,
+    examples: [
+      {
+        account: { account_id: 'ACC-001', currency: 'USD', name: 'Everyday Checking', institution: 'Example Bank' },
+        transactions: [
+          { transaction_id: 'TX-1001', date: '2026-11-02', amount: '-12.50', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' },
+          { transaction_id: 'TX-1002', date: '2026-11-03', amount: '-42.10', description: 'POS PURCHASE SHELL 5521', pending: true },
+        ],
+      },
+    ],
+  },
 );
 export type IngestBody = Static<typeof IngestBody>;
 
@@ -58,6 +69,19 @@ export const IngestAccepted = Type.Object({
   duplicates: Type.Integer(),
   modified: Type.Integer({ description: 'Pending transactions stored earlier and updated by this batch' }),
   status_url: Type.String(),
+}, {
+  examples: [
+    {
+      batch_id: '0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d',
+      account_id: 'ACC-001',
+      status: 'pending',
+      received: 2,
+      accepted: 2,
+      duplicates: 0,
+      modified: 0,
+      status_url: '/api/batches/0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d',
+    },
+  ],
 });
 export type IngestAccepted = Static<typeof IngestAccepted>;
 

@@ -45,5 +45,21 @@ export const AccountSummary = Type.Object({
     description: 'Categorized spend by total_spend descending, ties by category name ascending',
   }),
   ingestion_status: IngestionStatusCounts,
+}, {
+  examples: [
+    {
+      account_id: 'ACC-001',
+      currency: 'USD',
+      start_date: '2026-01-01',
+      end_date: '2026-03-31',
+      include_pending: true,
+      total_transactions: 120,
+      total_spend: '3456.78',
+      total_income: '5000.00',
+      net: '1543.22',
+      top_spend_categories: [{ category: 'FOOD_AND_DRINK', total_spend: '800.00', transaction_count: 40 }],
+      ingestion_status: { pending: 0, processing: 0, completed: 118, failed: 2 },
+    },
+  ],
 });
 export type AccountSummary = Static<typeof AccountSummary>;

@@ -7,6 +7,7 @@ import type { Scope } from '../../src/auth/auth.service.js';
 import { buildApp } from '../../src/http/app.js';
 import { createPool } from '../../src/infra/db.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { validateResponsesAgainstDocument } from './openapi-validation.js';
 
 export interface TestContext {
   db: TestDatabase;
@@ -30,6 +31,7 @@ export async function createTestContext(env: Record<string, string> = {}, overri
   const container = await createContainer(config, overrides);
   const app = await buildApp(container);
   await app.ready();
+  validateResponsesAgainstDocument(app);
   const sql = createPool(db.url, { max: 4, applicationName: 'lucro-test-assertions' });
   return {
     db,

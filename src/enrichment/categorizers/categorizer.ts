@@ -11,6 +11,8 @@ export interface CategorizableTransaction {
   currency: string;
   merchantName: string | null;
   description: string | null;
+  /** ISO 18245 merchant category code, when the feed sends one (card transactions often do). */
+  mcc?: string | null;
 }
 
 /** The answer a categorizer gives; the worker stores it as it is. */
@@ -29,7 +31,11 @@ export interface Categorization {
  */
 export interface Categorizer {
   readonly name: string;
-  /** The build of its rules, data or model, stored on each transaction as `categorizer_version`. */
+  /**
+   * What exactly answered: the categorizer and the version of its rules and data, e.g. `rules@1`
+   * or `layered@1+brands@20260918`. Stored beside each answer, so that answers of different builds
+   * can be told apart and re-run.
+   */
   readonly version: string;
   categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization>;
 }

@@ -1,4 +1,5 @@
 import type { Categorizer } from './categorizer.js';
+import { LayeredCategorizer } from './layered.categorizer.js';
 import { RulesCategorizer } from './rules.categorizer.js';
 import { SimulatedLatencyCategorizer } from './simulated-latency.js';
 
@@ -8,6 +9,7 @@ import { SimulatedLatencyCategorizer } from './simulated-latency.js';
  */
 const CATEGORIZERS: Record<string, () => Categorizer> = {
   rules: () => new RulesCategorizer(),
+  layered: () => new LayeredCategorizer(),
 };
 
 export function availableCategorizers(): string[] {

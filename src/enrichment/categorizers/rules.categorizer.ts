@@ -106,6 +106,8 @@ function isReferenceToken(token: string): boolean {
 
 interface CompiledRule {
   readonly rule: CategoryRule;
+  /** Literal starts of its patterns (`TRANSFER` of `TRANSFERS?`); null when some pattern starts with a group and must always be tried. */
+  readonly starts: readonly string[] | null;
   readonly brand: RegExp | null;
   readonly brandExact: RegExp | null;
   readonly keyword: RegExp | null;
@@ -118,10 +120,30 @@ function compile(patterns: readonly string[] | undefined, anchored: boolean): Re
   return anchored ? new RegExp(`^(?:${body})$`) : new RegExp(`(?:^| )(?:${body})(?= |$)`);
 }
 
+/**
+ * The literal word a pattern starts with, up to its first regular-expression syntax: a pattern can
+ * only match at a word of the text starting with it. Null for a pattern starting with a group or
+ * holding a top-level alternative.
+ */
+export function literalStart(pattern: string): string | null {
+  let depth = 0;
+  for (const c of pattern) {
+    if (c === '(') depth += 1;
+    else if (c === ')') depth -= 1;
+    else if (c === '|' && depth === 0) return null;
+  }
+  return /^\^?([A-Z0-9&+]+)(?![?*{])/.exec(pattern)?.[1] ?? null;
+}
+
+/** Where a word of the text may start a pattern: its first two characters, or its first for one-character starts. */
+function bucketsOf(start: string): string {
+  return start.slice(0, 2);
+}
+
 type Sign = 'debit' | 'credit' | null;
 
 /** Negative is money out; zero (or unparseable) has no direction, so direction-bound rules skip it. */
-function signOf(amount: string): Sign {
+export function signOf(amount: string): Sign {
   const a = amount.trim();
   if (!/[1-9]/.test(a)) return null;
   return a.startsWith('-') ? 'debit' : 'credit';
@@ -138,6 +160,8 @@ export class RulesCategorizer implements Categorizer {
   readonly version = 'rules@1';
   private readonly compiled: readonly CompiledRule[];
   private readonly truncations: ReadonlyMap<string, CategoryRule>;
+  private readonly byStart = new Map<string, number[]>();
+  private readonly alwaysTried: number[] = [];
 
   constructor(rules: readonly CategoryRule[] = CATEGORY_RULES) {
     const ids = new Set<string>();
@@ -153,8 +177,37 @@ export class RulesCategorizer implements Categorizer {
         brand: compile(rule.merchant, false),
         brandExact: compile(rule.merchant, true),
         keyword: compile(rule.description, false),
+        starts: startsOf(rule),
       }));
     this.truncations = truncationIndex(this.compiled.map((c) => c.rule));
+    for (const [index, { starts }] of this.compiled.entries()) {
+      if (starts === null) {
+        this.alwaysTried.push(index);
+        continue;
+      }
+      for (const start of starts) {
+        const bucket = bucketsOf(start);
+        const list = this.byStart.get(bucket) ?? [];
+        if (list.at(-1) !== index) list.push(index);
+        this.byStart.set(bucket, list);
+      }
+    }
+  }
+
+  /** Rule indexes (in priority order) that may match some word of these texts. */
+  private candidates(texts: readonly string[]): Uint8Array {
+    const marked = new Uint8Array(this.compiled.length);
+    for (const index of this.alwaysTried) marked[index] = 1;
+    for (const text of texts) {
+      if (text === '') continue;
+      for (const word of text.split(' ')) {
+        for (const bucket of [word.slice(0, 1), word.slice(0, 2)]) {
+          const list = this.byStart.get(bucket);
+          if (list) for (const index of list) marked[index] = 1;
+        }
+      }
+    }
+    return marked;
   }
 
   async categorize(transaction: CategorizableTransaction): Promise<Categorization> {
@@ -163,23 +216,54 @@ export class RulesCategorizer implements Categorizer {
 
   /** The synchronous core of `categorize`, for callers (benchmarks, batch jobs) that need no promise. */
   categorizeSync(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): Categorization {
+    const match = this.match(transaction);
+    if (match === undefined) return { category: 'UNCATEGORIZED', confidence: CONFIDENCE.none, source: 'rules:none' };
+    return { category: match.rule.category, confidence: match.confidence, source: `rules:${match.rule.id}` };
+  }
+
+  /** The rule that decides a line and how it matched (`truncated`: only a cut-off keyword at the end), or undefined. */
+  match(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): RuleMatch | undefined {
     const merchant = transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '';
-    const rawDescription = transaction.description ? normalizeStatementText(transaction.description) : '';
+    const description = transaction.description ? normalizeStatementText(transaction.description) : '';
+    return this.matchTexts(merchant, description, signOf(transaction.amount));
+  }
+
+  /** `match` over texts already passed through `normalizeStatementText`. */
+  matchTexts(merchant: string, rawDescription: string, sign: Sign): RuleMatch | undefined {
     // Many feeds repeat the merchant name as the description; matching it twice changes nothing.
     const description = rawDescription === merchant ? '' : rawDescription;
-    const sign = signOf(transaction.amount);
+    const candidates = this.candidates([merchant, description]);
 
-    for (const { rule, brand, brandExact, keyword } of this.compiled) {
+    for (let index = 0; index < this.compiled.length; index += 1) {
+      if (candidates[index] === 0) continue;
+      const { rule, brand, brandExact, keyword } = this.compiled[index] as CompiledRule;
       if (rule.sign !== undefined && rule.sign !== sign) continue;
       const confidence = matchConfidence(rule, brand, brandExact, keyword, merchant, description);
-      if (confidence !== null) return { category: rule.category, confidence, source: `rules:${rule.id}` };
+      if (confidence !== null) return { rule, confidence, truncated: false };
     }
     // Terminals cut descriptors at a fixed width (PLANET FITNESS CLUB FE), so a last word that is
     // only the start of a keyword (…CITY PARKIN) still says something.
     const truncated = this.truncations.get(lastWord(description)) ?? this.truncations.get(lastWord(merchant));
-    if (truncated) return { category: truncated.category, confidence: CONFIDENCE.truncated, source: `rules:${truncated.id}` };
-    return { category: 'UNCATEGORIZED', confidence: CONFIDENCE.none, source: 'rules:none' };
+    return truncated ? { rule: truncated, confidence: CONFIDENCE.truncated, truncated: true } : undefined;
   }
+}
+
+/** A rule that decided a line, with the confidence of how it matched. */
+export interface RuleMatch {
+  readonly rule: CategoryRule;
+  readonly confidence: number;
+  /** Only a cut-off keyword at the end of the line matched. */
+  readonly truncated: boolean;
+}
+
+function startsOf(rule: CategoryRule): string[] | null {
+  const starts: string[] = [];
+  for (const pattern of [...(rule.merchant ?? []), ...(rule.description ?? [])]) {
+    const start = literalStart(pattern);
+    if (start === null) return null;
+    starts.push(start);
+  }
+  return starts;
 }
 
 const MIN_TRUNCATED_LENGTH = 5;

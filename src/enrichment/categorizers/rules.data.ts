@@ -529,7 +529,8 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     category: 'ENTERTAINMENT',
     priority: 90,
     merchant: [
-      'APPLE COM BILL',
+      // Terminals cut the descriptor at a fixed width: APPLE.COM/BIL, APPLE.COM/BI.
+      'APPLE COM BI\\w*',
       'ITUNES(?: COM)?',
       'APPLE (?:TV|MUSIC|ARCADE)',
       'AMAZON PRIME VIDEO',

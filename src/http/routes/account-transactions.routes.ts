@@ -18,6 +18,7 @@ export function accountTransactionRoutes(app: FastifyInstance, transactions: Tra
     {
       config: { scope: 'reports' },
       schema: {
+        operationId: 'listAccountTransactions',
         summary: "Pages through an account's transactions, newest date first",
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],
@@ -34,6 +35,7 @@ export function accountTransactionRoutes(app: FastifyInstance, transactions: Tra
     {
       config: { scope: ['ingest', 'reports'] },
       schema: {
+        operationId: 'getAccountTransaction',
         summary: 'One transaction of an account, with its batch',
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],

@@ -11,6 +11,7 @@ export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
     {
       config: { scope: 'ingest' },
       schema: {
+        operationId: 'getBatch',
         summary: "A batch's status and its transactions counted by status",
         tags: ['ingestion'],
         security: [{ bearerAuth: [] }],
@@ -26,6 +27,7 @@ export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
     {
       config: { scope: 'ingest' },
       schema: {
+        operationId: 'listBatchTransactions',
         summary: "Pages through a batch's transactions with their enrichment",
         tags: ['ingestion'],
         security: [{ bearerAuth: [] }],

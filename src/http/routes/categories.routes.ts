@@ -14,6 +14,7 @@ export function categoryRoutes(app: FastifyInstance): void {
     '/api/categories',
     {
       schema: {
+        operationId: 'listCategories',
         summary: 'The categories a transaction can get (Plaid PFC v1 primaries, plus UNCATEGORIZED)',
         tags: ['reference'],
         security: [{ bearerAuth: [] }],

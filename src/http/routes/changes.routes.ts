@@ -10,6 +10,7 @@ export function changeRoutes(app: FastifyInstance, changes: ChangeService): void
     {
       config: { scope: 'reports' },
       schema: {
+        operationId: 'listChanges',
         summary: "Follows every change to the integration's transactions, in commit order, from a cursor",
         tags: ['changes'],
         security: [{ bearerAuth: [] }],

@@ -14,7 +14,9 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
         // Body problems go to the service, which adds the rules a schema cannot state and reports them all at once.
         attachValidation: true,
         schema: {
-          hide: url.endsWith('s'),
+          // One documented path; the other form is an alias kept for clients of contract §4.
+          hide: url.endsWith('/'),
+          operationId: 'ingestTransactions',
           summary: 'Ingest a batch of account transactions',
           description: 'Stores the batch atomically and idempotently and answers 202; enrichment happens asynchronously.',
           tags: ['ingestion'],
@@ -62,7 +64,8 @@ export function removalRoutes(app: FastifyInstance, ingestion: IngestionService)
       config: { scope: 'ingest' },
       attachValidation: true,
       schema: {
-        summary: "Remove transactions of an account: they stay readable but count nowhere",
+        operationId: 'removeTransactions',
+        summary: 'Remove transactions of an account: they stay readable but count nowhere',
         tags: ['ingestion'],
         security: [{ bearerAuth: [] }],
         body: RemoveBody,

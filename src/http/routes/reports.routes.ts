@@ -11,6 +11,7 @@ export function reportRoutes(app: FastifyInstance, reports: ReportService): void
     {
       config: { scope: 'reports' },
       schema: {
+        operationId: 'getAccountSummary',
         summary: "An account's spend, income, top spend categories and enrichment progress over an inclusive date range",
         tags: ['reports'],
         security: [{ bearerAuth: [] }],

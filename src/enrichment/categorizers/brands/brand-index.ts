@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import type { RuleCategory } from '../rules.data.js';
+import { isCategory } from '../../../domain/taxonomy.js';
+
+/** The generated file (`npm run build:brands`); the same relative place from src/ and from dist/. */
+export const BRANDS_FILE = new URL('../../../../data/brands/brands.json', import.meta.url);
+
+/** One way a name is known: as a brand of this category, in these countries (`*`: everywhere). */
+export interface BrandCandidate {
+  readonly category: RuleCategory;
+  /** Lower is what the brand mostly is (see osm-categories.ts). */
+  readonly rank: number;
+  readonly countries: ReadonlySet<string> | '*';
+  /** The name is also a common word (`Clicks`, `Game`): trusted only at the start of a line. */
+  readonly common: boolean;
+  /** Set by a reviewed override rather than the index. */
+  readonly override?: string;
+}
+
+/** A brand found in a merchant key. */
+export interface BrandMatch {
+  readonly key: string;
+  /** Where in the merchant key's words it starts, and how many words it spans. */
+  readonly at: number;
+  readonly length: number;
+  /** Its categories in this market, what it mostly is first. */
+  readonly candidates: readonly BrandCandidate[];
+}
+
+/**
+ * Brands whose index tag disagrees with what people pay them for. Reviewed by hand; each says why.
+ * Keys are merchant keys; countries the markets where the override holds.
+ */
+const OVERRIDES: readonly { key: string; countries: string; category: RuleCategory; why: string }[] = [
+  { key: 'WOOLWORTHS', countries: 'za', category: 'FOOD_AND_DRINK', why: 'tagged clothes, but most card spend there is its food halls' },
+  { key: 'GAME', countries: 'za', category: 'GENERAL_MERCHANDISE', why: 'tagged supermarket, but a general-merchandise and appliance discounter' },
+  { key: 'DM', countries: 'at de', category: 'PERSONAL_CARE', why: 'a drugstore (Drogerie): toiletries and cosmetics, no pharmacy' },
+  { key: 'DM DROGERIE MARKT', countries: 'at de', category: 'PERSONAL_CARE', why: 'as DM' },
+  { key: 'ROSSMANN', countries: 'de', category: 'PERSONAL_CARE', why: 'a drugstore (Drogerie), no pharmacy' },
+  { key: 'MULLER', countries: 'at de', category: 'PERSONAL_CARE', why: 'the Müller drugstores' },
+  { key: 'BUDNI', countries: 'de', category: 'PERSONAL_CARE', why: 'a drugstore (Drogerie), no pharmacy' },
+  { key: 'KRUIDVAT', countries: 'be nl', category: 'PERSONAL_CARE', why: 'a drogisterij: toiletries and cosmetics' },
+  { key: 'ETOS', countries: 'nl', category: 'PERSONAL_CARE', why: 'a drogisterij: toiletries and cosmetics' },
+  { key: 'TREKPLEISTER', countries: 'nl', category: 'PERSONAL_CARE', why: 'a drogisterij' },
+];
+
+interface BrandsFile {
+  version: string;
+  columns: string[];
+  brands: [string, string, number, string, number][];
+}
+
+const MAX_BRAND_WORDS = 5;
+
+/**
+ * The world's shop and amenity brands by merchant key, loaded once from the generated data file.
+ * Lookups are limited to a market's countries; a brand listed everywhere matches in every market.
+ */
+export class BrandIndex {
+  readonly version: string;
+  private readonly byKey = new Map<string, BrandCandidate[]>();
+  /** Keys without spaces (`DISCHEM` for `DIS CHEM`), for lines that glue or split a name differently. */
+  private readonly byCompactKey = new Map<string, string>();
+
+  constructor(file: BrandsFile) {
+    this.version = file.version;
+    const everywhere = '*' as const;
+    for (const [key, category, rank, countries, common] of file.brands) {
+      if (!isCategory(category) || category === 'UNCATEGORIZED') throw new Error(`brands file: unknown category ${category} for ${key}`);
+      const list = this.byKey.get(key) ?? [];
+      list.push({ category, rank, countries: countries === '*' ? everywhere : new Set(countries.split(' ')), common: common === 1 });
+      this.byKey.set(key, list);
+    }
+    for (const override of OVERRIDES) {
+      const countries = new Set(override.countries.split(' '));
+      const list = this.byKey.get(override.key) ?? [];
+      const common = list.some((c) => c.common);
+      this.byKey.set(override.key, [{ category: override.category, rank: 0, countries, common, override: override.why }, ...list]);
+    }
+    for (const key of this.byKey.keys()) {
+      if (!key.includes(' ')) continue;
+      const compact = key.replaceAll(' ', '');
+      if (!this.byKey.has(compact) && !this.byCompactKey.has(compact)) this.byCompactKey.set(compact, key);
+    }
+  }
+
+  static load(file: URL = BRANDS_FILE): BrandIndex {
+    return new BrandIndex(JSON.parse(readFileSync(file, 'utf8')) as BrandsFile);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** A key's categories in a market, what the brand mostly is first; an override for the market hides the rest. */
+  candidates(key: string, countries: readonly string[]): BrandCandidate[] {
+    const list = this.byKey.get(key) ?? this.byKey.get(this.byCompactKey.get(key) ?? '');
+    if (list === undefined) return [];
+    const here = list.filter((c) => c.countries === '*' || countries.some((country) => (c.countries as ReadonlySet<string>).has(country)));
+    const override = here.find((c) => c.override !== undefined);
+    if (override) return [override];
+    return here.sort((a, b) => a.rank - b.rank);
+  }
+
+  /** The longest brand the merchant key starts with, in this market. */
+  atStart(words: readonly string[], countries: readonly string[]): BrandMatch | undefined {
+    return this.longestAt(words, 0, countries);
+  }
+
+  /** The first brand standing later in the key: several words, or one long word that is no common word. */
+  inside(words: readonly string[], countries: readonly string[]): BrandMatch | undefined {
+    for (let at = 1; at < words.length; at += 1) {
+      const match = this.longestAt(words, at, countries);
+      if (match === undefined) continue;
+      const distinctive = match.length > 1 || (match.key.length >= 5 && !match.candidates.some((c) => c.common));
+      if (distinctive) return match;
+    }
+    return undefined;
+  }
+
+  private longestAt(words: readonly string[], at: number, countries: readonly string[]): BrandMatch | undefined {
+    for (let length = Math.min(MAX_BRAND_WORDS, words.length - at); length >= 1; length -= 1) {
+      const slice = words.slice(at, at + length);
+      for (const key of length > 1 ? [slice.join(' '), slice.join('')] : slice) {
+        const candidates = this.candidates(key, countries);
+        if (candidates.length > 0) return { key, at, length, candidates };
+      }
+    }
+    return undefined;
+  }
+}

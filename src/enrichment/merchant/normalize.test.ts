@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeMerchant } from './normalize.js';
+
+/** [raw description, expected key, expected text] — real-looking lines as banks of each market print them. */
+type Case = readonly [string, string, string];
+
+const BY_MARKET: Record<string, readonly Case[]> = {
+  'South Africa': [
+    ['POS Purchase Engen Mitchell Park  * 07 Oct', 'ENGEN MITCHELL PARK', 'Engen Mitchell Park'],
+    ['POS PURCHASE (EFFEC ) Yoco *Bean There Cof CARD NO.', 'BEAN THERE COF', 'Bean There Cof'],
+    ['POS Purchase Snapscan Kauai Rosebank  * 29 Aug', 'KAUAI ROSEBANK', 'Kauai Rosebank'],
+    ['POS Purchase Zapper*Col Cacchio Menl  * 02 Nov', 'COL CACCHIO MENL', 'Col Cacchio Menl'],
+    ['Card Purchase Dashpay*Uncle Toms Lodge', 'UNCLE TOMS LODGE', 'Uncle Toms Lodge'],
+    ['Magtape Debit Planet Fitness Netcash', 'PLANET FITNESS NETCASH', 'Planet Fitness Netcash'],
+    ['Debit Order Outsurance 12345678', 'OUTSURANCE', 'Outsurance'],
+    ['DebiCheck Debit Old Mutual Finance', 'OLD MUTUAL FINANCE', 'Old Mutual Finance'],
+    ['NAEDO Debit Sanlam Life', 'SANLAM LIFE', 'Sanlam Life'],
+    ['ACB Credit Acme Holdings (Pty) Ltd Salary', 'ACME HOLDINGS LTD SALARY', 'Acme Holdings Ltd Salary'],
+    ['Realtime Credit From J Smith', 'FROM J SMITH', 'From J Smith'],
+    ['Fuel Purchase Sasol Montana  * 19 Nov', 'SASOL MONTANA', 'Sasol Montana'],
+    ['Cash Withdrawal Atm Benoni Northmead Sqbenoni Gtza', 'CASH WITHDRAWAL ATM BENONI NORTHMEAD SQBENONI', 'Cash Withdrawal Atm Benoni Northmead Sqbenoni Gtza'],
+    ['Eft Debit Order Payment (): Discovery Health', 'DISCOVERY HEALTH', 'Discovery Health'],
+  ],
+  'United States': [
+    ['CHECKCARD 0312 STARBUCKS STORE 10234 SEATTLE WA', 'STARBUCKS', 'STARBUCKS'],
+    ['PURCHASE AUTHORIZED ON 03/12 WAL-MART #1234 DALLAS TX S463071234567890 CARD 1234', 'WAL MART', 'WAL-MART'],
+    ['SQ *BLUE BOTTLE COFFEE Oakland CA', 'BLUE BOTTLE COFFEE OAKLAND', 'BLUE BOTTLE COFFEE Oakland CA'],
+    ['TST* SHAKE SHACK 1234 NEW YORK NY', 'SHAKE SHACK', 'SHAKE SHACK'],
+    ['PAYPAL *NETFLIX.COM 402-935-7733 CA', 'NETFLIX', 'NETFLIX.COM CA'],
+    ['NETFLIX.COM DES:PAYMENT ID:XXXXX1234 INDN:JANE DOE CO ID:XXXXX12345 WEB', 'NETFLIX', 'NETFLIX.COM'],
+    ['GEICO AUTO PAYMENT ACH DEBIT PPD ID: 9000123456', 'GEICO AUTO PAYMENT ACH DEBIT', 'GEICO AUTO PAYMENT ACH DEBIT'],
+    ['TARGET        00012345 MINNEAPOLIS MN', 'TARGET', 'TARGET'],
+    ['DEBIT CARD PURCHASE XXXXX1234 SHELL OIL 57442118 HOUSTON TX', 'SHELL OIL', 'SHELL OIL'],
+  ],
+  'United Kingdom': [
+    ['VIS SAINSBURYS S/MKTS', 'SAINSBURYS S MKTS', 'SAINSBURYS S/MKTS'],
+    ['DD THAMES WATER', 'THAMES WATER', 'THAMES WATER'],
+    ['SO J SMITH RENT', 'J SMITH RENT', 'J SMITH RENT'],
+    ['FPO JOHN SMITH REF 123456', 'JOHN SMITH', 'JOHN SMITH'],
+    ['BGC ACME LTD', 'ACME', 'ACME LTD'],
+    ['CARD PAYMENT TO TESCO STORES 3297 ON 12 MAR', 'TESCO STORES', 'TESCO STORES'],
+    ['))) PRET A MANGER LONDON GB', 'PRET A MANGER LONDON', 'PRET A MANGER LONDON GB'],
+  ],
+  'Euro area': [
+    ['SEPA-Lastschrift Stadtwerke München GmbH Mandat 12345', 'STADTWERKE MUNCHEN', 'Stadtwerke München GmbH'],
+    ['Kartenzahlung REWE Markt GmbH 12.03.2024', 'REWE MARKT', 'REWE Markt GmbH'],
+    ['Überweisung Miete März', 'MIETE MARZ', 'Miete März'],
+    ['Gutschrift Erstattung Finanzamt', 'ERSTATTUNG FINANZAMT', 'Erstattung Finanzamt'],
+    ['PRLV SEPA EDF CLIENTS PARTICULIERS', 'EDF CLIENTS PARTICULIERS', 'EDF CLIENTS PARTICULIERS'],
+    ['CB CARREFOUR MARKET 12/03', 'CARREFOUR MARKET', 'CARREFOUR MARKET'],
+    ['BEA, Betaalpas Albert Heijn 1234,PAS123 NR:AB12CD AMSTERDAM', 'ALBERT HEIJN', 'Albert Heijn'],
+    ['COMPRA TARJ. MERCADONA VALENCIA', 'TARJ MERCADONA VALENCIA', 'TARJ. MERCADONA VALENCIA'],
+    ['Pagamento POS Esselunga Milano', 'ESSELUNGA MILANO', 'Esselunga Milano'],
+  ],
+  'Canada, Australia, India': [
+    ['INTERAC PURCHASE TIM HORTONS #1234', 'TIM HORTONS', 'TIM HORTONS'],
+    ['VISA PURCHASE WOOLWORTHS 1234 SYDNEY NSW', 'WOOLWORTHS', 'WOOLWORTHS'],
+    ['SumUp *Corner Cafe', 'CORNER CAFE', 'Corner Cafe'],
+  ],
+};
+
+describe('normalizeMerchant', () => {
+  for (const [market, cases] of Object.entries(BY_MARKET)) {
+    describe(market, () => {
+      it.each(cases)('when the line reads %j, then the key is %j and the text %j', (raw, key, text) => {
+        expect(normalizeMerchant({ merchantName: null, description: raw })).toEqual({ key, text });
+      });
+    });
+  }
+
+  it('when one merchant appears with different dates, store numbers and prefixes, then every line has the same key', () => {
+    const keys = new Set(
+      [
+        'POS Purchase Superspar Melmoth  * 07 Oct',
+        'POS Purchase Superspar Melmoth  * 18 Nov',
+        'Card Purchase Yoco *Superspar Melmoth',
+        'POS PURCHASE (EFFEC ) SUPERSPAR MELMOTH CARD NO.',
+      ].map((description) => normalizeMerchant({ merchantName: null, description }).key),
+    );
+    expect([...keys]).toEqual(['SUPERSPAR MELMOTH']);
+  });
+
+  it('when an aggregator sends a merchant name, then it is preferred to the description', () => {
+    expect(normalizeMerchant({ merchantName: 'Uber Eats', description: 'POS Purchase Uber *Eats Help.Ube  * 21 Oct' })).toEqual({ key: 'UBER EATS', text: 'Uber Eats' });
+  });
+
+  it('when a line is only bank wording, then the wording itself is the text', () => {
+    expect(normalizeMerchant({ merchantName: null, description: 'POS Purchase' })).toEqual({ key: 'POS PURCHASE', text: 'POS Purchase' });
+  });
+
+  it('when a line is empty, then text and key are empty', () => {
+    expect(normalizeMerchant({ merchantName: null, description: null })).toEqual({ key: '', text: '' });
+  });
+});

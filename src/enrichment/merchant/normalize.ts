@@ -1,0 +1,251 @@
+/**
+ * From a raw bank line to the merchant it names: a clean text for people and a stable key for
+ * machines (the categorizer's brand index, and the per-integration merchant memory). Pure: no
+ * data files, no I/O, so a key computed today is the key computed next year for the same line.
+ *
+ * The key is the same for the same merchant despite dates, times, card numbers, references,
+ * store and terminal numbers, processor prefixes (`Yoco *`, `SQ *`, `PAYPAL *`), bank wording
+ * of many markets (`POS Purchase`, `Magtape Debit`, `VIS`, `DD`, `Lastschrift`, `PRLV SEPA`,
+ * `ACH … PPD ID`), legal forms (`(Pty) Ltd`, `GmbH`) and region codes (`NY`, `Gtza`). A location
+ * is dropped when the line marks where it starts (after a store number, or after a gap of
+ * several spaces as fixed-width terminals pad the name); a bare town after the name is kept.
+ */
+export interface NormalizedMerchant {
+  /** The merchant as a person would read it, in the line's own spelling: `Checkers Ballito`. */
+  text: string;
+  /** Upper-case ASCII words: `CHECKERS BALLITO`. Empty only when the line names nothing. */
+  key: string;
+}
+
+const MONTHS =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|m[aä]r|mai|okt|dez|janv|f[eé]vr?|avr|juil|d[eé]c|mrt|ene|abr|ago|dic|set|out|gen|mag|giu|lug|ott';
+
+/**
+ * Bank and card-scheme wording before the merchant, of many markets. Tried at the start of the
+ * line, repeatedly, since banks stack them (`POS PURCHASE (EFFEC ) Yoco *…`).
+ */
+const BANK_WORDING = [
+  // South Africa
+  'pos purchase(?: \\(effec ?\\))?',
+  'pos (?:debit|credit|refund|reversal|transaction)',
+  'magtape (?:debit|credit)',
+  'eft (?:debit order|credit|payment)(?: payment)?(?: \\(\\))?',
+  'debit order(?: payment)?',
+  'debicheck(?: debit| payment)?',
+  'naedo(?: debit)?',
+  'acb (?:credit|debit)',
+  'realtime (?:credit|debit|transfer)',
+  'rtc express pmt to',
+  'immediate payment to',
+  'fnb app payment to',
+  'banking app payment to',
+  'internet (?:pmt|payment) to',
+  'payment to',
+  'send money(?: to)?',
+  // United States, Canada
+  'check ?card(?: purchase)?(?: \\d{4})?',
+  'debit card (?:purchase|debit|payment)',
+  'dbt crd',
+  'pos pin (?:purchase|debit)',
+  'pin (?:purchase|debit)',
+  'dda (?:purchase|debit)',
+  'visa (?:debit|purchase|pos)',
+  '(?:recurring )?(?:purchase|payment) authori[sz]ed on(?: \\d{1,2}/\\d{1,2})?',
+  'recurring (?:card )?(?:payment|purchase|debit|charge)',
+  'digital (?:payment|transf(?:er)?) (?:dt|cr)',
+  'interac (?:retail )?purchase',
+  'ach (?:debit|credit|pmt|payment)',
+  'electronic (?:payment|withdrawal|debit)',
+  'preauthorized (?:debit|payment)',
+  // United Kingdom, Ireland
+  'card payment to',
+  'card purchase',
+  'contactless(?: payment)?',
+  '(?:vis|deb|dd|so|fpo|fpi|bgc|cpt|tfr|chq|pos|atm)(?= )',
+  'direct debit(?: to)?',
+  'standing order(?: to)?',
+  'faster payment(?:s)?(?: to)?',
+  // Germany, Austria, Switzerland
+  'sepa[- ](?:lastschrift|überweisung|ueberweisung|gutschrift|basislastschrift)',
+  '(?:erst|folge|basis)?lastschrift',
+  'kartenzahlung(?:/-abrechnung)?',
+  '(?:sepa )?(?:überweisung|ueberweisung)',
+  'gutschrift',
+  'dauerauftrag',
+  'girocard',
+  'ec[- ]karte',
+  'debitk(?:arte)?',
+  // France, Belgium
+  'prlv sepa',
+  'prlv',
+  'paiement (?:par )?(?:carte|cb)',
+  'achat cb',
+  'facture carte',
+  'carte(?: x?\\d{4})?',
+  'cb',
+  'vir(?:ement)?(?: sepa)?(?: recu| emis)?',
+  // Netherlands
+  'betaalautomaat',
+  'bea(?:, betaalpas)?',
+  'gea(?:, betaalpas)?',
+  '(?:sepa )?incasso(?: algemeen doorlopend)?',
+  'ideal',
+  'overboeking',
+  // Spain, Portugal, Italy
+  'compra(?: (?:con )?tarjeta| cart[aã]o| tpv)?',
+  'pago (?:con )?tarjeta',
+  'recibo',
+  'adeudo(?: sepa)?',
+  'pagamento(?: (?:pos|carta|servi[cç]os))?',
+  'addebito(?: sdd| diretto)?',
+  'trf',
+  // Wallets and schemes that carry a merchant after them
+  '(?:apple|google|samsung) pay',
+  'mastercard',
+  'maestro',
+  'visa',
+  '(?:international )?(?:online |card |fuel |cashback )?purchase',
+];
+const BANK_WORDING_AT_START = new RegExp(`^(?:${BANK_WORDING.join('|')})(?![\\p{L}\\d])[\\s:*#.,()-]*`, 'iu');
+
+/**
+ * Payment processors and platforms that put the merchant after them. South African ones also
+ * appear without an asterisk (`Snapscan Bootlegger`): they are never the merchant themselves.
+ */
+const PROCESSOR_ANY = /^(?:yoco|zapper\d?|snapscan|dashpay|ikhokha|payfast|paygate|peach|payu)\b[\s*_.-]*/iu;
+const PROCESSOR_STARRED =
+  /^(?:sq(?:u)?|tst|paypal|pp|sp|sumup|sum ?up|iz|izettle|zettle|cko|dri|fs|wpy|in|ls|py|sqsp|google|clover|toast|stripe|paddle(?:\.net)?|2co|bt|gp|pos)\s*[*_]+\s*/iu;
+
+/** Dates, times, card masks, references and numbers of stores, terminals and tickets. */
+const NOISE: readonly RegExp[] = [
+  // US ACH addenda: `DES:PAYROLL ID:123 INDN:JANE DOE CO ID:123 PPD`, `PPD ID: 123`, `WEB ID: 123`
+  /\s(?:des|id|indn|co id|orig id|desc date|co entry descr|sec|trace|eed|ind id|ind name|trn)\s?:.*$/iu,
+  /\s(?:ppd|ccd|web|tel|arc|boc|pop|cie|ctx)(?:\s+id\s*:?\s*\S*)?\s*$/iu,
+  new RegExp(`\\*\\s*\\d{1,2}\\s+(?:${MONTHS})\\b\\.?.*$`, 'iu'),
+  /\b\d{1,2}:\d{2}(?::\d{2})?\b/gu,
+  /\b\d{3}[-.]\d{3}[-.]\d{4}\b/gu,
+  /\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b/gu,
+  /\b\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?\b/gu,
+  new RegExp(`\\b\\d{1,2}\\.?\\s?(?:${MONTHS})\\b\\.?(?:\\s?\\d{2,4}\\b)?`, 'giu'),
+  new RegExp(`\\b(?:${MONTHS})\\s?\\d{1,2}\\b(?:,?\\s?\\d{4}\\b)?`, 'giu'),
+  /\b(?:on|le|am|op|el|il)\s+$/iu,
+  /\b(?:card|crd|carte|karte)(?:\s?(?:no|number|nbr|ending(?: in)?|nr))?\.?:?\s?#?\s?[x*]*\d{0,4}\.?(?=\s|$)/giu,
+  /\b(?:x{2,}|\*{2,})[\dx*]*/giu,
+  /\((?:pty|proprietary)\)/giu,
+  /[#№]\s?\d+/gu,
+  /\b(?:store|str|unit|branch|loc|terminal|term|tid|ref|reference|trace|seq|auth|receipt|ticket|order|inv|invoice|mandate|mandat|kd|ktnr|nr|no)\s?(?:no|num|#|nr)?[.:]?\s?#?\s?\d[\w-]*/giu,
+  /\(\s*\)/gu,
+  /\([^()]*\d[^()]*\)/gu,
+];
+const TRAILING_POSTING_DATE = new RegExp(`\\s*\\*\\s*\\d{1,2}\\s+(?:${MONTHS})\\b.*$`, 'iu');
+
+/** Legal forms, dropped from the key at the end of the name. */
+const LEGAL_FORMS = new Set(
+  'PTY LTD LIMITED INC INCORPORATED LLC LLP LP PLC CORP CORPORATION CO COMPANY GMBH AG KG EK EV UG OHG BV NV VOF SA SAS SARL SRL SL SLU SPA SNC OY AB AS APS PROPRIETARY CC'.split(' '),
+);
+
+/**
+ * Region and country codes terminals append after the town: US states, ISO countries, and South
+ * African bank suffixes of province plus country (`GTZA` Gauteng, `KZZA` KwaZulu-Natal). Only
+ * dropped from the end, and never the first word.
+ */
+const REGION_CODES = new Set(
+  [
+    'AL AK AZ AR CA CO CT DC DE FL GA HI IA ID IL IN KS KY LA MA MD ME MI MN MO MS MT NC ND NE NH NJ NM NV NY OH OK OR PA RI SC SD TN TX UT VA VT WA WI WV WY',
+    'US USA GB GBR UK IE IRL NL NLD DE DEU FR FRA ES ESP IT ITA PT PRT BE BEL AT AUT CH CHE LU CAN AUS AU NZ IND ZA ZAF RSA',
+    'GTZA KZZA WCZA ECZA NCZA NWZA FSZA MPZA LPZA GPZA KNZA',
+    'ON QC BC AB MB SK NS NB NL PE NSW VIC QLD WA SA TAS ACT NT',
+  ]
+    .join(' ')
+    .split(' '),
+);
+/** Web addresses: `NETFLIX.COM` is Netflix. */
+const DOMAIN_SUFFIXES = new Set(['COM', 'NET', 'ORG', 'IO', 'CO', 'UK', 'ZA', 'DE', 'FR', 'NL', 'ES', 'IT', 'EU', 'AU', 'CA', 'IN', 'WWW', 'HTTP', 'HTTPS']);
+/** Tokens with digits that belong to names. */
+const DIGIT_NAMES = new Set(['24', '360', '365']);
+
+export function normalizeMerchant(input: { merchantName: string | null; description: string | null }): NormalizedMerchant {
+  const source = (input.merchantName?.trim() ? input.merchantName : input.description) ?? '';
+  const text = cleanText(source);
+  const key = merchantKey(text);
+  if (key !== '' || source.trim() === '') return { text, key };
+  // Nothing but wording: the wording is all the line says (`Monthly Account Admin Fee`).
+  const fallback = collapse(source);
+  return { text: fallback, key: merchantKey(fallback) };
+}
+
+function collapse(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function cleanText(raw: string): string {
+  let t = raw.replace(/[\t\n\r\f\v]/gu, ' ').trim();
+  // Trailing `* 21 Oct`-style posting dates.
+  t = t.replace(TRAILING_POSTING_DATE, '');
+  for (let i = 0; i < 8; i += 1) {
+    const before = t;
+    t = t
+      .replace(BANK_WORDING_AT_START, '')
+      .replace(PROCESSOR_ANY, '')
+      .replace(PROCESSOR_STARRED, '')
+      .replace(/^[\s*#:.,/()-]+/u, '');
+    if (t === before) break;
+  }
+  // So does a gap of several spaces, as fixed-width terminals pad the name.
+  t = cutAtGap(t);
+  // A store number marks where the location starts: `TARGET 00012345 MINNEAPOLIS MN`.
+  t = cutAtLocation(t);
+  for (const noise of NOISE) t = t.replace(noise, ' ');
+  t = t
+    .replace(/\*\s*$/u, '')
+    .replace(/\s*\*\s*/gu, ' ')
+    .replace(/\s+[-,/.]+(?=\s|$)/gu, ' ')
+    .replace(/[\s,;:*/-]+$/u, '');
+  return collapse(t);
+}
+
+function cutAtGap(t: string): string {
+  const gap = /\S(\s{3,})\S/u.exec(t);
+  return gap && gap.index >= 2 ? t.slice(0, gap.index + 1) : t;
+}
+
+function cutAtLocation(t: string): string {
+  const number = /\s(?:(?:ref|reference|mandat|mandate|nr|no|invoice|inv|order|auth|kd|ktnr)\s?[.:#]?\s?)?(?:#\s?\d+|(?:store|str|unit|branch|loc|terminal)\s?#?\s?\d+|\d{3,}|[A-Z]{0,2}\d{4,}[A-Z0-9]*)(?=[\s,;]|$)/iu.exec(t);
+  if (number && number.index >= 3) return t.slice(0, number.index);
+  return t;
+}
+
+/** The key of a merchant's own name (`Dis-Chem` → `DIS CHEM`), as `normalizeMerchant` keys a line naming it. */
+export function merchantKey(text: string): string {
+  const ascii = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toUpperCase()
+    .replace(/ß/g, 'SS')
+    .replace(/['’‘`´]/g, '');
+  const tokens = ascii
+    .replace(/&/g, ' & ')
+    .replace(/[^A-Z0-9&]+/g, ' ')
+    .split(' ')
+    .filter((token) => token !== '' && !isReference(token));
+  while (tokens.length > 1 && isTrailingNoise(tokens[tokens.length - 1] ?? '')) tokens.pop();
+  while (tokens.length > 1 && tokens[0] === '&') tokens.shift();
+  return tokens.join(' ');
+}
+
+function isTrailingNoise(token: string): boolean {
+  return LEGAL_FORMS.has(token) || REGION_CODES.has(token) || DOMAIN_SUFFIXES.has(token) || token === '&';
+}
+
+/** Store numbers, card tails, authorisation codes: numbers, or a mix of letters and several digits. */
+function isReference(token: string): boolean {
+  if (DIGIT_NAMES.has(token)) return false;
+  let digits = 0;
+  for (let i = 0; i < token.length; i += 1) {
+    const c = token.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+  }
+  if (digits === 0) return false;
+  if (digits === token.length) return digits >= 2 || token === '0';
+  return digits >= 3 || (digits >= 2 && token.length >= 5);
+}
