@@ -44,6 +44,7 @@ describe('re-enrichment', () => {
     expect((await post(ctx, key, '/api/accounts/RE-1/transactions/R-1', { category: 'ENTERTAINMENT' }, 'PATCH')).statusCode).toBe(200);
     expect((await post(ctx, key, '/api/accounts/RE-1/transactions/R-10', { category: 'TRAVEL' }, 'PATCH')).statusCode).toBe(200);
     expect((await post(ctx, key, '/api/integrations/transactions/remove', { account_id: 'RE-1', transaction_ids: ['R-11'] })).statusCode).toBe(200);
+    const removedBefore = await get(ctx, key, '/api/accounts/RE-1/transactions/R-11');
     await sleep(5_000);
 
     const accepted = await post(ctx, key, '/api/accounts/RE-1/reenrich', {});
@@ -65,7 +66,7 @@ describe('re-enrichment', () => {
     for (let i = 2; i <= 9; i += 1) expect(byId[`R-${i}`]).toMatchObject({ category: 'ENTERTAINMENT', category_source: 'learned:merchant', status: 'completed', attempts: 1 });
     expect(byId['R-1']).toMatchObject({ category: 'ENTERTAINMENT', category_source: 'user', category_locked: true });
     expect(byId['R-10']).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true });
-    expect(byId['R-11']).toMatchObject({ category: 'UNCATEGORIZED', category_source: 'rules:none' });
+    expect(byId['R-11']).toEqual(removedBefore);
     expect(byId['R-11'].removed_at).not.toBeNull();
 
     const summary = await get(ctx, key, '/api/reports/account/RE-1/summary');

@@ -1,4 +1,4 @@
-import { normalizeStatementText } from '../categorizers/rules.categorizer.js';
+import { statementText } from './statement-text.js';
 
 /** What the learned model reads of a transaction. */
 export interface LearningInput {
@@ -8,7 +8,7 @@ export interface LearningInput {
 }
 
 /** Character n-gram sizes taken from each word, with its boundaries marked. */
-const NGRAM_SIZES = [3, 4] as const;
+const NGRAM_SIZES = [3] as const;
 
 /**
  * The features of a transaction for the learned model, each once: the words of its normalised
@@ -19,8 +19,8 @@ const NGRAM_SIZES = [3, 4] as const;
  */
 export function extractFeatures(input: LearningInput): string[] {
   const features = new Set<string>();
-  const merchant = input.merchantName ? normalizeStatementText(input.merchantName) : '';
-  const description = input.description ? normalizeStatementText(input.description) : '';
+  const merchant = input.merchantName ? statementText(input.merchantName) : '';
+  const description = input.description ? statementText(input.description) : '';
   const text = description === merchant ? merchant : `${merchant} ${description}`.trim();
   const words = text === '' ? [] : text.split(' ').filter((w) => !/^\d+$/.test(w));
   for (let i = 0; i < words.length; i += 1) {

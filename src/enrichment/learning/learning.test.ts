@@ -137,6 +137,7 @@ describe('learned categorizer', () => {
     version: 'stub@1',
     async categorize(t): Promise<Categorization> {
       if (t.description?.includes('NETFLIX')) return { category: 'ENTERTAINMENT', confidence: 0.95, source: 'rules:netflix' };
+      if (t.description?.includes('LOUNGE')) return { category: 'FOOD_AND_DRINK', confidence: 0.55, source: 'rules:lounge-generic' };
       if (t.description?.includes('CAFE')) return { category: 'FOOD_AND_DRINK', confidence: 0.75, source: 'rules:cafe' };
       return { category: 'UNCATEGORIZED', confidence: 0, source: 'rules:none' };
     },
@@ -172,7 +173,17 @@ describe('learned categorizer', () => {
       ['DOLCI BAKERY', 'FOOD_AND_DRINK'],
     ]);
     const categorizer = new LearnedCategorizer(rules, { stateFor: async () => state });
-    const answer = await categorizer.categorize(tx('SUNSET CAFE LOUNGE KARAOKE'));
+    const answer = await categorizer.categorize(tx('SUNSET LOUNGE KARAOKE'));
     expect(answer).toMatchObject({ category: 'ENTERTAINMENT', source: 'learned:model' });
+  });
+
+  it('when a keyword rule answers, then it stands before the model', async () => {
+    const state = stateWith([
+      ['MOONLIGHT CAFE KARAOKE', 'ENTERTAINMENT'],
+      ['STARLIGHT CAFE KARAOKE', 'ENTERTAINMENT'],
+      ['DOLCI BAKERY', 'FOOD_AND_DRINK'],
+    ]);
+    const categorizer = new LearnedCategorizer(rules, { stateFor: async () => state });
+    expect(await categorizer.categorize(tx('SUNSET CAFE KARAOKE'))).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'rules:cafe' });
   });
 });
