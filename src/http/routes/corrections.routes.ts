@@ -13,6 +13,7 @@ export function correctionRoutes(app: FastifyInstance, corrections: CorrectionSe
       // The service reports body problems as validation_error, each by pointer.
       attachValidation: true,
       schema: {
+        operationId: 'correctAccountTransaction',
         summary: "Corrects a transaction's category (locks it), or unlocks it for enrichment with null",
         description: 'A locked category is never changed by enrichment; the correction teaches this integration’s categorizer.',
         tags: ['accounts'],

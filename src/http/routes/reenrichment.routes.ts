@@ -13,6 +13,7 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
       // The service reports body problems as validation_error, each by pointer.
       attachValidation: true,
       schema: {
+        operationId: 'reenrichAccount',
         summary: "Enriches an account's transactions again (locked and removed ones are left alone)",
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],
@@ -33,6 +34,7 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
     {
       config: { scope: 'ingest' },
       schema: {
+        operationId: 'getReenrichment',
         summary: "A re-enrichment's status and its transactions counted by status",
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],
