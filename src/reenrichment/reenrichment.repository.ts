@@ -27,31 +27,49 @@ export async function insertReenrichment(db: Queryable, id: string, integrationI
 }
 
 /**
- * Sends the account's enriched (or failed) rows matching the filters back to `pending` under the
- * re-enrichment, with fresh attempts; locked, removed and still-unfinished rows are left alone.
- * Their batches are open again until the rows are done, so the scheduler's sweeps cover them too.
- * The old category stays visible until the new one is written.
+ * Sends up to `limit` of the account's enriched (or failed) rows matching the filters, after row
+ * `afterPk`, back to `pending` under the re-enrichment, with fresh attempts; locked, removed and
+ * still-unfinished rows are left alone. Their batches are open again until the rows are done, so
+ * the scheduler's sweeps cover them too. The old category stays visible until the new one is
+ * written. Chunks keep each statement short on a large account.
  */
-export async function sendBackForReenrichment(db: Queryable, reenrichmentId: string, accountId: number, filters: ReenrichmentFilters): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `WITH sent AS (
-       UPDATE transactions t
-          SET status = 'pending', attempts = 0, error = NULL, completed_at = NULL, claim_token = NULL, lease_expires_at = NULL,
-              reenrichment_id = $1, updated_at = now()
+export async function sendBackForReenrichment(
+  db: Queryable,
+  reenrichmentId: string,
+  accountId: number,
+  filters: ReenrichmentFilters,
+  afterPk: number,
+  limit: number,
+): Promise<{ sent: number; lastPk: number }> {
+  const { rows } = await db.query<{ sent: number; lastPk: number | null }>(
+    `WITH picked AS (
+       SELECT t.id FROM transactions t
         WHERE t.account_id = $2 AND NOT t.category_locked AND t.removed_at IS NULL AND t.status IN ('completed', 'failed')
           AND ($3::date IS NULL OR t.date >= $3::date)
           AND ($4::date IS NULL OR t.date <= $4::date)
           AND (NOT $5::boolean OR t.category IS NULL OR t.category = 'UNCATEGORIZED')
-        RETURNING t.batch_id
+          AND t.id > $6
+        ORDER BY t.id
+        LIMIT $7
+        FOR UPDATE
+     ), sent AS (
+       UPDATE transactions t
+          SET status = 'pending', attempts = 0, error = NULL, completed_at = NULL, claim_token = NULL, lease_expires_at = NULL,
+              reenrichment_id = $1, updated_at = now()
+         FROM picked p WHERE t.id = p.id
+        RETURNING t.id, t.batch_id
      ), reopened AS (
        UPDATE batches b SET completed_at = NULL WHERE b.id IN (SELECT DISTINCT batch_id FROM sent) AND b.completed_at IS NOT NULL
-     ), counted AS (
-       UPDATE reenrichments r SET transactions = (SELECT count(*) FROM sent) WHERE r.id = $1 RETURNING transactions
      )
-     SELECT transactions::int AS n FROM counted`,
-    [reenrichmentId, accountId, filters.start_date, filters.end_date, filters.only_uncategorized],
+     SELECT count(*)::int AS sent, max(id) AS "lastPk" FROM sent`,
+    [reenrichmentId, accountId, filters.start_date, filters.end_date, filters.only_uncategorized, afterPk, limit],
   );
-  return rows[0]?.n ?? 0;
+  const row = rows[0];
+  return { sent: row?.sent ?? 0, lastPk: row?.lastPk ?? afterPk };
+}
+
+export async function setReenrichmentTotal(db: Queryable, id: string, transactions: number): Promise<void> {
+  await db.query('UPDATE reenrichments SET transactions = $2 WHERE id = $1', [id, transactions]);
 }
 
 /** The integration's re-enrichment with its rows counted by status; removed rows count nowhere. */

@@ -15,6 +15,7 @@ import {
   insertReenrichment,
   markReenrichmentCompleted,
   sendBackForReenrichment,
+  setReenrichmentTotal,
   type ReenrichmentFilters,
   type ReenrichmentRow,
 } from './reenrichment.repository.js';
@@ -24,6 +25,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Lanes of one re-enrichment: enough for several workers, few enough that new batches keep their turns. */
 const MAX_LANES = 2;
 const ROWS_PER_LANE = 500;
+/** Rows sent back per statement: each stays well inside the request's query timeout. */
+const SEND_BACK_CHUNK = 10_000;
 
 /**
  * Re-enrichment (contract §11): an account's enriched transactions go back through the same engine,
@@ -44,9 +47,16 @@ export class ReenrichmentService {
       const account = await findAccount(client, integrationId, accountId);
       if (!account) throw new AppError('not_found', `No account ${accountId}.`);
       await insertReenrichment(client, id, integrationId, account.id, filters);
-      const sent = await sendBackForReenrichment(client, id, account.id, filters);
-      if (sent === 0) await this.complete(client, id);
-      return sent;
+      let total = 0;
+      for (let afterPk = 0; ; ) {
+        const chunk = await sendBackForReenrichment(client, id, account.id, filters, afterPk, SEND_BACK_CHUNK);
+        total += chunk.sent;
+        afterPk = chunk.lastPk;
+        if (chunk.sent < SEND_BACK_CHUNK) break;
+      }
+      await setReenrichmentTotal(client, id, total);
+      if (total === 0) await this.complete(client, id);
+      return total;
     });
     if (transactions > 0) await this.dispatch(id, transactions);
     return { reenrichment_id: id, transactions, status_url: `/api/reenrichments/${id}` };
