@@ -86,6 +86,8 @@ export class BenchEnv {
         REDIS_URL: this.options.redisUrl,
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        // The bench measures capacity; the per-integration rate limit is a policy and would cap it.
+        RATE_LIMIT_PER_SECOND: '0',
         ...portEnv,
         ...env,
       },

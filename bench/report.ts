@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CategorizationBench } from './categorizer-accuracy.js';
 import type { DesignLatencyResult, LatencyZeroResult } from './enrich.js';
+import type { BodyBombResult } from './bodies.js';
 import type { FairnessResult } from './fairness.js';
 import type { FeedResult } from './feed.js';
 import type { IngestResult } from './ingest.js';
@@ -24,6 +25,7 @@ export interface Measurements {
   summary?: SummaryResult;
   feed?: FeedResult;
   categorize?: CategorizationBench;
+  bodies?: BodyBombResult;
 }
 
 const n = (value: number) => Math.round(value).toLocaleString('en');
@@ -121,6 +123,17 @@ export function tableRows(m: Measurements): Row[] {
   if (m.categorize) rows.push(...categorizationRows(m.categorize));
   if (m.ingest) {
     rows.push({ figure: 'API memory: peak RSS while ingesting', measured: `${m.ingest.apiPeakRssMiB.toFixed(0)} MiB`, limit: '—', ratio: '—', target: '—', result: 'info' });
+  }
+  if (m.bodies) {
+    const b = m.bodies;
+    rows.push({
+      figure: `API heap while receiving ${b.bombs} body bombs of 10 MiB ({} and 1 items, ± Idempotency-Key; 256 MB heap)`,
+      measured: `peak ${b.peakHeapMiB.toFixed(0)} MiB (RSS ${b.peakRssMiB.toFixed(0)} MiB)`,
+      limit: `idle ${b.idleHeapMiB.toFixed(0)} MiB`,
+      ratio: x(b.peakHeapMiB / b.idleHeapMiB),
+      target: 'every one 413, API alive',
+      result: verdict(b.allRefused),
+    });
   }
   return rows;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary,feed,categorize] [-- --cpu-prof]`
+ * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary,feed,categorize,bodies] [-- --cpu-prof]`
  *
  * Measures the pipeline against PostgreSQL's own limits, measured in the same run on the same
  * database: a fresh database created on DATABASE_URL (the admin URL) and dropped at the end, its
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createContainer } from '../src/container.js';
 import { ensureAccounts } from './data.js';
+import { benchBodyBombs } from './bodies.js';
 import { benchDesignLatency, benchLatencyZero } from './enrich.js';
 import { benchFairness } from './fairness.js';
 import { benchFeed } from './feed.js';
@@ -25,7 +26,7 @@ import { round, since } from './stats.js';
 import { benchSummary } from './summary.js';
 import { benchCategorization, renderCategorization } from './categorizer-accuracy.js';
 
-const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary', 'feed', 'categorize'] as const;
+const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary', 'feed', 'categorize', 'bodies'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -48,6 +49,7 @@ const settings = quick
       fairness: { rounds: 2, workers: 2, latencyMs: '500-1000' },
       summary: { totalRows: 300_000, bigRows: 100_000, smallRows: 5_000, requests: 30, rollupProbe: true },
       feed: { rows: 20_000 },
+      bodies: { rounds: 1 },
     }
   : {
       ingest: { rows: 100_000, rounds: 5 },
@@ -56,6 +58,7 @@ const settings = quick
       fairness: { rounds: 5, workers: 2, latencyMs: '500-1000' },
       summary: { totalRows: 5_000_000, bigRows: 500_000, smallRows: 5_000, requests: 200, rollupProbe: true },
       feed: { rows: 100_000 },
+      bodies: { rounds: 3 },
     };
 
 const runStarted = performance.now();
@@ -134,6 +137,7 @@ async function main(): Promise<number> {
     console.log(renderCategorization(result));
     return result;
   });
+  measurements.bodies = await timed('bodies', () => benchBodyBombs(env, key, settings.bodies));
   const apiWarnings = api ? Object.fromEntries(api.warnings) : {};
   await api?.stop();
 

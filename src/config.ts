@@ -9,6 +9,11 @@ export interface Config {
   readonly dataDir: string;
   /** Port of the embedded PostgreSQL (`LUCRO_EMBEDDED_PG_PORT`), used only when DATABASE_URL is unset. */
   readonly embeddedPostgresPort: number;
+  /**
+   * PostgreSQL URL for `lucro keys` (`KEYS_DATABASE_URL`): the key administration role, which alone may
+   * create and revoke keys; undefined → `databaseUrl`.
+   */
+  readonly keysDatabaseUrl: string | undefined;
   /** Redis URL for BullMQ; undefined → in-process dispatch (single process only). */
   readonly redisUrl: string | undefined;
   readonly host: string;
@@ -25,6 +30,18 @@ export interface Config {
   readonly maxBatchSize: number;
   /** API requests per second per integration, bursts to twice that; 0 turns limiting off (`RATE_LIMIT_PER_SECOND`). */
   readonly rateLimitPerSecond: number;
+  /** Failed authentications (401/403) per second per client address, bursts to twice that; past it → 429; 0 = off (`AUTH_FAILURES_PER_SECOND`). */
+  readonly authFailuresPerSecond: number;
+  /**
+   * Which proxies' `X-Forwarded-For` names the client address (`TRUST_PROXY`): unset → none (the
+   * socket's peer is the client), `true` (any), or comma-separated addresses/CIDRs of the proxies.
+   * Behind an ingress, set it, or the per-address auth-failure limit counts the ingress as one client.
+   */
+  readonly trustProxy: boolean | string;
+  /** A request (headers and body) not received within this is answered 408 and its connection closed (`REQUEST_TIMEOUT_MS`). */
+  readonly requestTimeoutMs: number;
+  /** Connections each process keeps to PostgreSQL at most (`DATABASE_POOL_MAX`). */
+  readonly databasePoolMax: number;
   readonly logLevel: string;
   /** Worker and scheduler serve /healthz and /metrics here when set. */
   readonly metricsPort: number | undefined;
@@ -63,6 +80,11 @@ function latencyRange(raw: string | undefined): [number, number] {
   return [low, high];
 }
 
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === 'false') return false;
+  return raw === 'true' ? true : raw;
+}
+
 function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
@@ -75,6 +97,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     databaseUrl: optional(env, 'DATABASE_URL'),
     dataDir: path.resolve(optional(env, 'LUCRO_DATA_DIR') ?? '.lucro'),
     embeddedPostgresPort: integer(env, 'LUCRO_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    keysDatabaseUrl: optional(env, 'KEYS_DATABASE_URL'),
     redisUrl: optional(env, 'REDIS_URL'),
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),
@@ -83,7 +106,11 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     processingLeaseMs: integer(env, 'PROCESSING_LEASE_MS', 60_000, 100),
     maxAttempts: integer(env, 'MAX_ATTEMPTS', 3, 1, 100),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 10_000, 1, 1_000_000),
-    rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
+    rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 200, 0, 1_000_000),
+    authFailuresPerSecond: integer(env, 'AUTH_FAILURES_PER_SECOND', 10, 0, 1_000_000),
+    trustProxy: trustProxy(optional(env, 'TRUST_PROXY')),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 20, 1, 1_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',

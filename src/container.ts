@@ -65,7 +65,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     logger.info({ database: redactUrl(databaseUrl) }, 'using PostgreSQL from DATABASE_URL');
   }
 
-  const pool = createPool(databaseUrl, { applicationName: `lucro-${role}` });
+  const pool = createPool(databaseUrl, { applicationName: `lucro-${role}`, max: config.databasePoolMax });
   const metrics = new Metrics();
   const queue: JobQueue =
     config.redisUrl === undefined ? new InProcessQueue(logger) : new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }));

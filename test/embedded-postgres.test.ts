@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fallbackDataArea, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/infra/embedded-postgres.js';
+import { psqlSelectOne } from './helpers/psql.js';
 
 const TIMEOUT = 120_000;
 const FIXTURE = fileURLToPath(new URL('./fixtures/embedded-postgres-owner.ts', import.meta.url));
@@ -36,7 +37,7 @@ describe('startEmbeddedPostgres', () => {
     const db = track(await startEmbeddedPostgres({ dataDir, port }));
 
     expect(db.owned).toBe(true);
-    expect(db.databaseUrl).toBe(`postgres://postgres@127.0.0.1:${port}/lucro`);
+    expect(db.databaseUrl).toMatch(new RegExp(`^postgres://postgres:[A-Za-z0-9_-]{32}@127\\.0\\.0\\.1:${port}/lucro$`));
     expect(await selectOne(db.databaseUrl)).toBe(1);
     expect(existsSync(path.join(dataDir, 'pg', 'data', 'PG_VERSION'))).toBe(true);
     // Its own socket directory, not the system server's /var/run/postgresql.
@@ -119,6 +120,67 @@ describe('startEmbeddedPostgres', () => {
     }
     await db.stop();
     expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+});
+
+describe('who may connect to the embedded PostgreSQL', () => {
+  it('when started, then psql without the password is refused over TCP and the socket, by any OS user, and the app\'s URL works', async () => {
+    const dataDir = await newDataDir();
+    const port = 55436;
+
+    const db = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    const socketDir = path.join(dataDir, 'pg', 'run');
+    for (const host of ['127.0.0.1', socketDir]) {
+      const refused = psqlSelectOne(['-h', host, '-p', String(port), '-U', 'postgres', '-d', 'lucro']);
+      expect(refused.status, `${host}: ${refused.stdout}`).not.toBe(0);
+      expect(refused.stderr, host).toMatch(/password/);
+    }
+    if (isRoot) {
+      const stranger = psqlSelectOne(['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'lucro'], { uid: 65534, gid: 65534 });
+      expect(stranger.status, stranger.stdout).not.toBe(0);
+      expect(stranger.stderr).toMatch(/password/);
+    }
+    const allowed = psqlSelectOne(['-d', db.databaseUrl]);
+    expect(allowed.stderr).toBe('');
+    expect(allowed.stdout.trim()).toBe('1');
+
+    const passwordFile = path.join(dataDir, 'postgres.password');
+    expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
+    expect(db.databaseUrl).toContain(`:${(await readFile(passwordFile, 'utf8')).trim()}@`);
+    await db.stop();
+  }, TIMEOUT);
+
+  it('when a data dir was initialised to trust every local user (by an older Lucro), then the next start makes it require the password', async () => {
+    const dataDir = await newDataDir();
+    const port = 55437;
+    await (await startEmbeddedPostgres({ dataDir, port })).stop();
+    // What `initdb --auth trust` wrote before, and no password file yet.
+    await writeFile(path.join(dataDir, 'pg', 'data', 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n');
+    await rm(path.join(dataDir, 'postgres.password'));
+
+    const db = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    expect(psqlSelectOne(['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'lucro']).stderr).toMatch(/password/);
+    expect(psqlSelectOne(['-d', db.databaseUrl]).stdout.trim()).toBe('1');
+    expect((await stat(path.join(dataDir, 'postgres.password'))).mode & 0o777).toBe(0o600);
+    await db.stop();
+  }, TIMEOUT);
+
+  it('when the password file is deleted while it is stopped, then the next start sets a new password and the old one stops working', async () => {
+    const dataDir = await newDataDir();
+    const port = 55438;
+    const first = track(await startEmbeddedPostgres({ dataDir, port }));
+    const oldUrl = first.databaseUrl;
+    await first.stop();
+    await rm(path.join(dataDir, 'postgres.password'));
+
+    const db = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    expect(db.databaseUrl).not.toBe(oldUrl);
+    expect(psqlSelectOne(['-d', db.databaseUrl]).stdout.trim()).toBe('1');
+    expect(psqlSelectOne(['-d', oldUrl]).stderr).toMatch(/password authentication failed/);
+    await db.stop();
   }, TIMEOUT);
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCK_NAMESPACE } from '../src/infra/advisory-locks.js';
 import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
 
 const URL_ = '/api/integrations/transactions/';
@@ -326,7 +327,7 @@ describe('Idempotency-Key', () => {
     const { rows } = await ctx.sql.query(`SELECT id FROM integrations WHERE name = 'acme'`);
     const holder = await ctx.sql.connect();
     await holder.query('BEGIN');
-    await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::bigint || ':' || $2, 0))`, [rows[0].id, 'crash-key']);
+    await holder.query(`SELECT pg_advisory_xact_lock($1::int4, hashtext($2::bigint || ':' || $3))`, [LOCK_NAMESPACE.idempotencyKey, rows[0].id, 'crash-key']);
     const busy = await post(batchBody(1, { accountId: 'ACC-CRASH' }), { 'idempotency-key': 'crash-key' });
     expect(busy.statusCode).toBe(409);
     expect(busy.json().code).toBe('idempotency_in_progress');

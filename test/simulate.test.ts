@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { freePort } from './helpers/processes.js';
+import { freePort, runLucro, type LucroRun } from './helpers/processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = 'bin/lucro.js';
@@ -13,13 +16,14 @@ let server: ChildProcess;
 let serverOutput = '';
 let env: NodeJS.ProcessEnv;
 let url: string;
+let dataDir: string;
 
 /** The service's environment: this file's database, no Redis, fast enrichment, quiet logs. */
-function serviceEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
+function serviceEnv(databaseUrl: string, port: number, dataDir: string): NodeJS.ProcessEnv {
   const inherited = { ...process.env };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'METRICS_PORT', 'LUCRO_DATA_DIR']) delete inherited[name];
   // Empty values also stop a developer's .env file from filling these in.
-  return { ...inherited, DATABASE_URL: databaseUrl, REDIS_URL: '', PORT: String(port), HOST: '127.0.0.1', ENRICHMENT_LATENCY_MS: '0-50', LOG_LEVEL: 'warn' };
+  return { ...inherited, DATABASE_URL: databaseUrl, LUCRO_DATA_DIR: dataDir, REDIS_URL: '', PORT: String(port), HOST: '127.0.0.1', ENRICHMENT_LATENCY_MS: '0-50', LOG_LEVEL: 'warn' };
 }
 
 async function waitUntilHealthy(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -33,26 +37,8 @@ async function waitUntilHealthy(base: string, child: ChildProcess, timeoutMs: nu
   throw new Error(`the server was not healthy within ${timeoutMs} ms:\n${serverOutput}`);
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], timeoutMs = 90_000): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runCli(args: string[]): Promise<LucroRun> {
+  return runLucro(args, env as Record<string, string>);
 }
 
 function exitWithin(child: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
@@ -70,7 +56,8 @@ beforeAll(async () => {
   db = await createTestDatabase(inject('templateDatabase'));
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  env = serviceEnv(db.url, port);
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'lucro-simulate-'));
+  env = serviceEnv(db.url, port, dataDir);
   server = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
   server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
@@ -84,6 +71,7 @@ afterAll(async () => {
     if ((await exitWithin(server, 30_000)) === 'timeout') server.kill('SIGKILL');
   }
   await db?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }, 60_000);
 
 describe('lucro simulate, end to end against a running server', () => {
@@ -114,6 +102,23 @@ describe('lucro simulate, end to end against a running server', () => {
     } finally {
       await sql.end();
     }
+  }, 120_000);
+
+  it('when run again without --key, then it reuses the expiring key it kept 0600 instead of minting another', async () => {
+    const run = await runCli(['simulate', '--url', url, '--count', '10']);
+    expect(run.code, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
+
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    try {
+      const { rows } = await sql.query<{ expires: boolean }>(
+        `SELECT k.expires_at > now() AS expires FROM api_keys k JOIN integrations i ON i.id = k.integration_id WHERE i.name = 'simulator'`,
+      );
+      expect(rows).toEqual([{ expires: true }]);
+    } finally {
+      await sql.end();
+    }
+    expect((await stat(path.join(dataDir, 'simulator.key'))).mode & 0o777).toBe(0o600);
   }, 120_000);
 
   it('when nothing listens at the URL, then it exits 2 and names the URL', async () => {

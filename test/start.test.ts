@@ -1,24 +1,31 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fallbackDataArea } from '../src/infra/embedded-postgres.js';
 import { freePort, startLucro, waitFor, type LucroProcess } from './helpers/processes.js';
+import { psqlSelectOne } from './helpers/psql.js';
 
 let dataDir: string | undefined;
 let server: LucroProcess | undefined;
 
 afterAll(async () => {
   server?.child.kill('SIGKILL');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (dataDir) {
+    await rm(dataDir, { recursive: true, force: true });
+    // As root the data itself lives in the fallback area (the temp dir is private to root).
+    if (process.getuid?.() === 0) await rm(fallbackDataArea(dataDir), { recursive: true, force: true });
+  }
 });
 
 describe('npm start on the embedded default', () => {
   it('when started with no DATABASE_URL, then it starts PostgreSQL, migrates, serves a POST, enriches it and stops cleanly', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'lucro-start-'));
     const port = await freePort();
+    const databasePort = String(await freePort());
     const env = {
       LUCRO_DATA_DIR: dataDir,
-      LUCRO_EMBEDDED_PG_PORT: String(await freePort()),
+      LUCRO_EMBEDDED_PG_PORT: databasePort,
       PORT: String(port),
       ENRICHMENT_LATENCY_MS: '0',
     };
@@ -26,6 +33,16 @@ describe('npm start on the embedded default', () => {
     await server.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('API listening'), 90_000);
     expect(server.lines.some((l) => l.msg === 'migrations applied')).toBe(true);
     expect(server.lines.some((l) => String(l.msg).startsWith('using the embedded PostgreSQL'))).toBe(true);
+
+    // No other user of the machine gets in without the password, which only the owner may read.
+    const refused = psqlSelectOne(['-h', '127.0.0.1', '-p', databasePort, '-U', 'postgres', '-d', 'lucro']);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/password/);
+    const passwordFile = path.join(dataDir, 'postgres.password');
+    expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
+    const password = (await readFile(passwordFile, 'utf8')).trim();
+    expect(psqlSelectOne(['-d', `postgres://postgres:${password}@127.0.0.1:${databasePort}/lucro`]).stdout.trim()).toBe('1');
+    expect(JSON.stringify(server.lines)).not.toContain(password);
 
     const keys = startLucro(['keys', 'create', '--integration', 'start-test', '--scopes', 'ingest,reports', '--json'], env);
     expect(await keys.exited).toBe(0);

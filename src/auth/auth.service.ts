@@ -2,10 +2,23 @@ import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { asUnavailable, withTransaction } from '../infra/db.js';
-import { findActiveKey, insertKey, upsertIntegration, type KeyOwner } from './auth.repository.js';
+import {
+  findActiveKey,
+  findKeysByPrefix,
+  insertKey,
+  listKeys,
+  readKeyGeneration,
+  revokeKey,
+  touchKey,
+  upsertIntegration,
+  type KeyOwner,
+  type KeyRecord,
+} from './auth.repository.js';
+import { DEFAULT_KEY_CACHE, KeyCache, type KeyCacheOptions } from './key-cache.js';
 
 export const SCOPES = ['ingest', 'reports', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
+export type { KeyRecord } from './auth.repository.js';
 
 /** Who is calling: the integration a key belongs to and what it may do. */
 export interface Principal {
@@ -18,57 +31,144 @@ export interface CreatedKey {
   key: string;
   integration: string;
   scopes: Scope[];
+  /** Set only for a key created with an expiry. */
+  expiresAt?: Date;
 }
 
+/** What `revokeKey` did with the text it was given. */
+export type RevokeOutcome =
+  | { outcome: 'revoked' | 'already_revoked'; key: KeyRecord }
+  | { outcome: 'not_found' }
+  | { outcome: 'ambiguous'; keys: KeyRecord[] };
+
 const KEY_PREFIX = 'lucro_';
+/** Every key this service issues: the prefix and 32 random bytes in base64url. */
+const KEY_SHAPE = /^lucro_[A-Za-z0-9_-]{43}$/;
+/** Characters of a key kept in clear, so operators can tell keys apart. */
+const SHOWN_PREFIX_LENGTH = KEY_PREFIX.length + 6;
+/** A revoked key is refused everywhere within this, even while the database cannot be asked. */
+const REVOCATION_BOUND_MS = 5_000;
 
 function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
 
+function invalidKey(): AppError {
+  return new AppError('unauthorized', 'The API key is not valid.');
+}
+
 export class AuthService {
-  /** Keys verified recently: saves a database round trip per request without keeping plaintext keys. */
-  private readonly cache = new Map<string, { owner: KeyOwner; until: number }>();
+  private readonly cache: KeyCache;
+  /** One lookup per key hash at a time: a burst of requests with one key costs one query. */
+  private readonly lookups = new Map<string, Promise<KeyOwner | undefined>>();
+  private generationCheck: Promise<void> | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly cacheMs = 5_000,
-  ) {}
+    cacheOptions: KeyCacheOptions = DEFAULT_KEY_CACHE,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.cache = new KeyCache(cacheOptions);
+  }
 
-  /** Creates an integration if needed and a key for it. The key is returned once and stored only as a hash. */
-  async createKey(integration: string, scopes: Scope[]): Promise<CreatedKey> {
+  /**
+   * Creates an integration if needed and a key for it. The key is returned once and stored only as
+   * a hash. `expiresInSeconds` makes a key that stops working after that long.
+   */
+  async createKey(integration: string, scopes: Scope[], expiresInSeconds?: number): Promise<CreatedKey> {
     const name = integration.trim();
     if (!/^[A-Za-z0-9._:-]{1,64}$/.test(name)) {
       throw new AppError('validation_error', 'integration must be 1–64 characters of A-Z a-z 0-9 . _ : -');
     }
     const unique = [...new Set(scopes)];
     if (unique.length === 0) throw new AppError('validation_error', `scopes must name at least one of ${SCOPES.join(', ')}`);
+    if (expiresInSeconds !== undefined && !(Number.isInteger(expiresInSeconds) && expiresInSeconds > 0)) {
+      throw new AppError('validation_error', 'expiry must be a positive whole number of seconds');
+    }
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
-    await withTransaction(this.pool, async (client) => {
+    const expiresAt = await withTransaction(this.pool, async (client) => {
       const integrationId = await upsertIntegration(client, name);
-      await insertKey(client, integrationId, hashKey(key), key.slice(0, KEY_PREFIX.length + 6), unique);
+      return insertKey(client, {
+        integrationId,
+        keyHash: hashKey(key),
+        keyPrefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+        scopes: unique,
+        expiresInSeconds: expiresInSeconds ?? null,
+      });
     });
-    return { key, integration: name, scopes: unique };
+    return { key, integration: name, scopes: unique, ...(expiresAt ? { expiresAt } : {}) };
+  }
+
+  /** Every key (or one integration's) with its state; never the keys themselves. */
+  async listKeys(integration?: string): Promise<KeyRecord[]> {
+    return listKeys(this.pool, integration ?? null);
+  }
+
+  /**
+   * Revokes the one key that `prefixOrKey` names (a start of its shown prefix, or the key itself).
+   * Text that names several keys revokes none of them. Every API process refuses a revoked key
+   * within about a second (see KeyCache).
+   */
+  async revokeKey(prefixOrKey: string): Promise<RevokeOutcome> {
+    const text = prefixOrKey.trim();
+    if (text === '') return { outcome: 'not_found' };
+    const matches = await findKeysByPrefix(this.pool, text, hashKey(text));
+    const [only] = matches;
+    if (!only) return { outcome: 'not_found' };
+    if (matches.length > 1) return { outcome: 'ambiguous', keys: matches };
+    if (only.revokedAt) return { outcome: 'already_revoked', key: only };
+    const revokedAt = await revokeKey(this.pool, only.id);
+    return { outcome: 'revoked', key: { ...only, revokedAt } };
   }
 
   /** Resolves an `Authorization` header to a principal, or throws `unauthorized`. */
   async authenticate(authorization: string | undefined): Promise<Principal> {
     const match = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match?.[1]) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
+    // Anything this service could not have issued is refused without touching the database.
+    if (!KEY_SHAPE.test(match[1])) throw invalidKey();
     const hash = hashKey(match[1]);
-    const cacheKey = hash.toString('base64');
-    const now = Date.now();
-    let owner = this.cache.get(cacheKey);
-    if (!owner || owner.until < now) {
-      const found = await findActiveKey(this.pool, hash).catch((error: unknown) => {
-        throw asUnavailable(error);
-      });
-      if (!found) throw new AppError('unauthorized', 'The API key is not valid.');
-      owner = { owner: found, until: now + this.cacheMs };
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(cacheKey, owner);
+    const id = hash.toString('base64');
+    await this.revalidate();
+    if (this.cache.isKnownMiss(id, this.now())) throw invalidKey();
+    const owner = this.cache.get(id, this.now()) ?? (await this.lookUp(id, hash));
+    if (!owner) throw invalidKey();
+    if (this.cache.shouldTouch(owner.keyId, this.now())) {
+      // Best effort and off the request path: a lost last_used_at write costs nothing.
+      touchKey(this.pool, owner.keyId).catch(() => {});
     }
-    return { integrationId: owner.owner.integrationId, integrationName: owner.owner.integrationName, scopes: new Set(owner.owner.scopes) };
+    return { integrationId: owner.integrationId, integrationName: owner.integrationName, scopes: new Set(owner.scopes) };
+  }
+
+  /** Reads the key generation at most once a second, shared by every request waiting on it. */
+  private async revalidate(): Promise<void> {
+    if (!this.cache.needsGenerationCheck(this.now())) return;
+    this.generationCheck ??= readKeyGeneration(this.pool)
+      .then((generation) => this.cache.observeGeneration(generation, this.now()))
+      .finally(() => (this.generationCheck = undefined));
+    try {
+      await this.generationCheck;
+    } catch (error) {
+      // Without the database a verified key is still trusted, but never past the revocation bound.
+      if (!this.cache.trustedAt(this.now(), REVOCATION_BOUND_MS)) throw asUnavailable(error);
+    }
+  }
+
+  private lookUp(id: string, hash: Buffer): Promise<KeyOwner | undefined> {
+    const pending = this.lookups.get(id);
+    if (pending) return pending;
+    const generation = this.cache.currentGeneration;
+    const lookup = findActiveKey(this.pool, hash)
+      .then((owner) => {
+        if (owner) this.cache.remember(id, owner, generation, this.now());
+        else this.cache.rememberMiss(id, this.now());
+        return owner;
+      }, (error: unknown) => {
+        throw asUnavailable(error);
+      })
+      .finally(() => this.lookups.delete(id));
+    this.lookups.set(id, lookup);
+    return lookup;
   }
 }
 

@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { SCOPES, type Scope } from '../auth/auth.service.js';
 import { AppError } from '../domain/errors.js';
 import { runRoles, type Role } from './roles.js';
 
@@ -10,8 +8,11 @@ const USAGE = `Usage: lucro <command>
   api | worker | scheduler
                         one role each, for scaling out
   migrate               apply database migrations
-  keys create --integration NAME --scopes ingest,reports [--json]
+  keys create --integration NAME --scopes ingest,reports [--expires-in 30d] [--json]
                         create an API key (printed alone on the last line)
+  keys list [--integration NAME] [--json]
+                        every key's prefix, scopes, creation, last use, revocation, expiry
+  keys revoke PREFIX    revoke the one key starting with PREFIX; every process refuses it within 5 s
   simulate [--url URL] [--key KEY] [--account ID] [--count N]
                         play a banking integration end to end
   reenrich --integration NAME [--account ID] [--since YYYY-MM-DD]
@@ -34,8 +35,10 @@ async function main(argv: string[]): Promise<number> {
       return runRoles(config, command as Role);
     case 'migrate':
       return migrateCommand(config);
-    case 'keys':
+    case 'keys': {
+      const { keysCommand } = await import('./keys.js');
       return keysCommand(config, rest);
+    }
     case 'reenrich': {
       const { reenrich } = await import('./reenrich.js');
       return reenrich(config, rest);
@@ -57,40 +60,6 @@ async function migrateCommand(config: Config): Promise<number> {
   try {
     const applied = await migrate(container.pool);
     container.logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is up to date');
-    return 0;
-  } finally {
-    await container.close();
-  }
-}
-
-async function keysCommand(config: Config, args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { integration: { type: 'string' }, scopes: { type: 'string', default: 'ingest,reports' }, json: { type: 'boolean', default: false } },
-  });
-  if (positionals[0] !== 'create' || !values.integration) {
-    console.error('Usage: lucro keys create --integration NAME --scopes ingest,reports [--json]');
-    return 2;
-  }
-  const scopes = values.scopes.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
-  if (unknown.length > 0 || scopes.length === 0) {
-    console.error(`Unknown scope(s): ${unknown.join(', ') || '(none given)'}; choose from ${SCOPES.join(', ')}`);
-    return 2;
-  }
-  const { createContainer } = await import('../container.js');
-  const { migrate } = await import('../infra/migrate.js');
-  // Keys go to a database that may be brand new; quiet logs keep stdout for the key.
-  const container = await createContainer({ ...config, logLevel: 'warn' }, { role: 'keys' });
-  try {
-    if (container.databaseMode === 'embedded') await migrate(container.pool);
-    const created = await container.auth.createKey(values.integration, scopes as Scope[]);
-    if (values.json) console.log(JSON.stringify(created));
-    else {
-      console.error(`Created a key for integration "${created.integration}" with scopes ${created.scopes.join(', ')}. It is shown only now:`);
-      console.log(created.key);
-    }
     return 0;
   } finally {
     await container.close();

@@ -4,6 +4,8 @@ import type { Config } from '../config.js';
 import { generateBatch, randomInt } from './simulate.data.js';
 import { createLucroClient, type AccountSummary, type BatchView, type IngestRequest, type LucroClient, type ResponseBody } from '../client/index.js';
 import { Progress } from './progress.js';
+import { keyAdminConfig } from './keys.js';
+import { readSimulatorKey, SIMULATOR_KEY_EXPIRY_SECONDS, storeSimulatorKey } from './simulator-key.js';
 
 const USAGE = 'Usage: lucro simulate [--url URL] [--key KEY] [--account ID] [--count N] [--timeout SECONDS]';
 /** Upper bound of --count: a simulation, not a load test (bench/ is for that). */
@@ -84,7 +86,7 @@ export async function simulate(config: Config, args: string[]): Promise<number> 
 async function run(config: Config, options: Options): Promise<number> {
   // Say so before touching the database when there is no server to talk to.
   await checkReachable(options.url);
-  const api = new ApiClient(options.url, options.key ?? (await createSimulatorKey(config)));
+  const api = new ApiClient(options.url, options.key ?? (await simulatorKey(config, options.url)));
   const runId = randomBytes(4).toString('hex');
   const batch = generateBatch({ accountId: options.accountId, count: options.count, runId });
 
@@ -160,14 +162,38 @@ async function checkReachable(url: string): Promise<void> {
   if (!response.ok) throw new Unreachable(`GET /healthz answered ${response.status}`, response.status);
 }
 
-/** A key for integration `simulator`, created through the same configuration the server uses. */
+/**
+ * The key of a previous run (kept 0600 under LUCRO_DATA_DIR) while the API still accepts it;
+ * otherwise a new expiring one, stored for the next run. Runs do not pile up permanent keys.
+ */
+async function simulatorKey(config: Config, url: string): Promise<string> {
+  const stored = await readSimulatorKey(config.dataDir);
+  if (stored && (await keyAccepted(url, stored))) return stored;
+  const key = await createSimulatorKey(config);
+  await storeSimulatorKey(config.dataDir, key).catch((error: unknown) => {
+    console.error(`Could not keep the simulator's key in ${config.dataDir} (${(error as Error).message}); the next run makes another.`);
+  });
+  return key;
+}
+
+async function keyAccepted(url: string, key: string): Promise<boolean> {
+  try {
+    await new ApiClient(url, key).listCategories();
+    return true;
+  } catch (error) {
+    if (error instanceof KeyRejected) return false;
+    throw error;
+  }
+}
+
+/** A key for integration `simulator`, created through the same configuration `lucro keys` uses. */
 async function createSimulatorKey(config: Config): Promise<string> {
   const { createContainer } = await import('../container.js');
   try {
-    const container = await createContainer({ ...config, logLevel: 'warn' }, { role: 'simulate' });
+    const container = await createContainer(keyAdminConfig(config), { role: 'simulate' });
     try {
-      const created = await container.auth.createKey('simulator', ['ingest', 'reports']);
-      console.error('Created an API key for integration "simulator" (scopes ingest, reports).');
+      const created = await container.auth.createKey('simulator', ['ingest', 'reports'], SIMULATOR_KEY_EXPIRY_SECONDS);
+      console.error('Created an API key for integration "simulator" (scopes ingest, reports), kept for later runs until it expires.');
       return created.key;
     } finally {
       await container.close();
@@ -190,6 +216,10 @@ class ApiClient {
     return this.call('POST /api/integrations/transactions', () =>
       this.client.POST('/api/integrations/transactions', { body, params: { header: { 'idempotency-key': idempotencyKey } } }),
     );
+  }
+
+  listCategories() {
+    return this.call('GET /api/categories', () => this.client.GET('/api/categories'));
   }
 
   getBatch(batchId: string) {

@@ -4,8 +4,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { RateLimiter } from '../auth/rate-limiter.js';
 import type { Container } from '../container.js';
+import { isCalendarDate } from '../domain/calendar-date.js';
 import { registerAuth } from './auth.js';
-import { registerErrorHandling } from './error-handler.js';
+import { answerFrameworkError, registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { ProblemSchema } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
@@ -31,10 +32,20 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    trustProxy: container.config.trustProxy,
+    // A request must arrive whole within this, body included: a 1-byte/s upload cannot hold a connection.
+    // (Node reads it when the server is made, hence `http` as well.)
+    requestTimeout: container.config.requestTimeoutMs,
+    http: { requestTimeout: container.config.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
     ajv: {
       // Request bodies are validated as sent: no coercion of 12.5 to "12.5", no dropped fields, every error.
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true, allowUnionTypes: true },
+      // Year 0000 is a valid pattern but no date PostgreSQL can store.
+      onCreate: (ajv) => ajv.addFormat('date', { type: 'string', validate: isCalendarDate }),
     },
+    // Every finding stays in error.validation; the message must not be a string built from thousands of them.
+    schemaErrorFormatter: (errors, context) => new Error(`${errors.length} schema violation(s) in the ${context}`),
+    frameworkErrors: answerFrameworkError,
     routerOptions: { ignoreTrailingSlash: false },
   });
 
@@ -69,9 +80,14 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     api.addHook('onRoute', (route) => {
       const schema = (route.schema ??= {}) as { response?: Record<string, unknown> };
       schema.response = { 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema, ...schema.response };
+      // A path parameter longer than the router takes is refused before the route runs.
+      if (route.url.includes('/:')) schema.response = { 414: ProblemSchema, ...schema.response };
     });
-    registerAuth(api, container.auth, new RateLimiter(container.config.rateLimitPerSecond));
-    ingestionRoutes(api, container.ingestion);
+    registerAuth(api, container.auth, {
+      perIntegration: new RateLimiter(container.config.rateLimitPerSecond),
+      failuresPerAddress: new RateLimiter<string>(container.config.authFailuresPerSecond),
+    });
+    ingestionRoutes(api, container.ingestion, container.config.maxBatchSize);
     removalRoutes(api, container.ingestion);
     accountTransactionRoutes(api, container.transactions);
     correctionRoutes(api, container.corrections);

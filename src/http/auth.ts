@@ -5,7 +5,8 @@ import { AppError } from '../domain/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    principal: Principal;
+    /** The authenticated caller; reading it on a request nobody authenticated throws `unauthorized`. */
+    readonly principal: Principal;
   }
   interface FastifyContextConfig {
     /** The scope a route needs, or the scopes of which it needs one; absent means any valid key. */
@@ -13,15 +14,42 @@ declare module 'fastify' {
   }
 }
 
-/** Every /api route needs a key, checked (with its scope) before the body is read or anything is looked up. */
-export function registerAuth(app: FastifyInstance, auth: AuthService, limiter: RateLimiter): void {
-  app.decorateRequest('principal', null as unknown as Principal);
+export interface AuthLimits {
+  /** Requests per integration. */
+  perIntegration: RateLimiter<number>;
+  /** Failed authentications (401/403) per client address: a flood of bad keys is refused before any lookup. */
+  failuresPerAddress: RateLimiter<string>;
+}
+
+const principals = new WeakMap<FastifyRequest, Principal>();
+
+/**
+ * Authenticates every route of the (encapsulated) context it is registered in, with its scope,
+ * before the body is read or anything is looked up. Deny by default: a handler that asks for the
+ * principal of a request that was never authenticated gets 401, never a null.
+ */
+export function registerAuth(app: FastifyInstance, auth: AuthService, limits: AuthLimits): void {
+  app.decorateRequest('principal', {
+    getter(this: FastifyRequest): Principal {
+      const principal = principals.get(this);
+      if (!principal) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
+      return principal;
+    },
+  });
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!request.url.startsWith('/api/')) return;
-    request.principal = await auth.authenticate(request.headers.authorization);
-    const scope = request.routeOptions.config.scope;
-    if (scope) requireScope(request.principal, scope);
-    const wait = limiter.take(request.principal.integrationId);
+    const backOff = limits.failuresPerAddress.wait(request.ip);
+    if (backOff > 0) throw new AppError('rate_limited', `Too many failed authentications from this address; retry in ${backOff} s.`, { retry_after: backOff });
+    let principal: Principal;
+    try {
+      principal = await auth.authenticate(request.headers.authorization);
+      const scope = request.routeOptions.config.scope;
+      if (scope) requireScope(principal, scope);
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'unauthorized' || error.code === 'forbidden')) limits.failuresPerAddress.take(request.ip);
+      throw error;
+    }
+    principals.set(request, principal);
+    const wait = limits.perIntegration.take(principal.integrationId);
     if (wait > 0) throw new AppError('rate_limited', `Too many requests for this integration; retry in ${wait} s.`, { retry_after: wait });
   });
 }

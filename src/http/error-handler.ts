@@ -1,23 +1,73 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
+import { MAX_PROBLEMS } from '../ingestion/ingestion.validation.js';
 import { isConnectionError } from '../infra/db.js';
+import { discardUnreadBody } from './json-body.js';
 import { problem, type ProblemDetails } from './problem.js';
 
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_json',
+const FASTIFY_CODES: Record<string, { code: ErrorCode; detail?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', detail: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_json', detail: 'The request body is not valid JSON.' },
+  FST_ERR_BAD_URL: { code: 'invalid_parameter', detail: 'The path is not valid percent-encoding.' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'invalid_parameter', detail: 'A path parameter is longer than 100 characters.' },
+};
+
+/** Other client errors the framework raises, by status: each still answers with a contract code. */
+const CODES_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'invalid_parameter',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
 };
 
 /** Turns every error into problem details. 5xx answers reveal nothing about the failure. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const body = toProblem(error, request);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (body.code === 'payload_too_large') await discardUnreadBody(request.raw);
     return sendProblem(reply, body);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
+  const routes = new RouteTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = routes.methodsFor(path);
+    if (allowed.length === 0) return sendProblem(reply, problem('not_found', `No route ${request.method} ${path}.`));
+    reply.header('Allow', allowed.join(', '));
+    return sendProblem(reply, { ...problem('not_found', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}.`), status: 405, title: 'Method not allowed' });
+  });
+}
+
+/** Errors Fastify raises before any route or hook runs (a bad URL, a path parameter too long), as problem details. */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(reply, toProblem(error, request));
+}
+
+/** The routes' paths by method, so that a path that exists under other methods answers 405, not 404. */
+class RouteTable {
+  private readonly routes: Array<{ methods: string[]; pattern: RegExp }> = [];
+
+  add(method: string | string[], url: string): void {
+    const source = url
+      .split('/')
+      .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/');
+    this.routes.push({ methods: Array.isArray(method) ? method : [method], pattern: new RegExp(`^${source}$`) });
+  }
+
+  methodsFor(rawPath: string): string[] {
+    let path: string;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      return [];
+    }
+    return [...new Set(this.routes.filter((route) => route.pattern.test(path)).flatMap((route) => route.methods))].sort();
+  }
 }
 
 export function sendProblem(reply: FastifyReply, body: ProblemDetails): FastifyReply {
@@ -34,14 +84,18 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
   }
   if (error.validation) {
     // Path, query and header schemas: the body's problems are reported by the ingestion service.
-    const errors: FieldProblem[] = error.validation.map((v) => ({
+    const errors: FieldProblem[] = error.validation.slice(0, MAX_PROBLEMS).map((v) => ({
       pointer: `/${v.instancePath.replace(/^\//, '') || String((v.params as { missingProperty?: string }).missingProperty ?? '')}`,
       message: v.message ?? 'is invalid',
     }));
     return problem('invalid_parameter', `Invalid ${error.validationContext ?? 'request'}.`, { errors });
   }
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
-  if (mapped) return problem(mapped, mapped === 'invalid_json' ? 'The request body is not valid JSON.' : error.message);
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : undefined;
+  // The framework's own status stands (414 for a path parameter too long) under the contract's code.
+  if (mapped) return { ...problem(mapped.code, mapped.detail ?? error.message), ...(status ? { status } : {}) };
   if (isConnectionError(error)) return problem('service_unavailable', 'The database is unreachable; retry shortly.');
+  const byStatus = status === undefined ? undefined : CODES_BY_STATUS[status];
+  if (byStatus) return problem(byStatus, error.message);
   return problem('internal_error', 'Something went wrong on our side.', { request_id: request.id });
 }

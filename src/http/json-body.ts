@@ -1,9 +1,25 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'lossless-json';
 import { AppError } from '../domain/errors.js';
 import { isExactAsDouble } from '../domain/money.js';
+import { scanJson } from './json-scan.js';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Past this much of a refused body, the connection is closed rather than read to its end. */
+const MAX_DISCARDED_BYTES = 8 * MAX_BODY_BYTES;
+/** Deeper nesting is refused before parsing: no request of the contract needs more than a few levels. */
+export const MAX_JSON_DEPTH = 64;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A list under a top-level member of the body, counted before the body is parsed: past `max`,
+     * the error `refuse(count)` answers instead, so an over-long list is never built in memory.
+     */
+    bodyList?: { member: string; max: number; refuse: (count: number) => Error };
+  }
+}
 
 /**
  * JSON bodies only, parsed without losing money: a number literal that a JS double cannot hold
@@ -11,9 +27,13 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([\w.-]+\+)?json\s*(;.*)?$/i, { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+  app.addContentTypeParser(/^application\/([\w.-]+\+)?json\s*(;.*)?$/i, { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(new AppError('invalid_json', 'The request body is empty; send a JSON object.'), undefined);
+    const list = request.routeOptions.config.bodyList;
+    const shape = scanJson(text, MAX_JSON_DEPTH, list?.member);
+    if (shape.tooDeep) return done(new AppError('invalid_json', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`), undefined);
+    if (list && shape.items > list.max) return done(list.refuse(shape.items), undefined);
     try {
       done(null, parse(text, null, parseNumber));
     } catch (error) {
@@ -29,4 +49,25 @@ export function registerJsonBody(app: FastifyInstance): void {
 
 function parseNumber(literal: string): number | string {
   return isExactAsDouble(literal) ? Number(literal) : literal;
+}
+
+/**
+ * Reads and throws away what is left of a refused body, up to a bound, so that the answer is sent
+ * on a connection the client is not still writing to: closing it under a client's upload makes the
+ * client see a broken pipe instead of the 413. Past the bound the connection is closed anyway.
+ */
+export function discardUnreadBody(stream: IncomingMessage): Promise<void> {
+  if (stream.complete || stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let discarded = 0;
+    const onData = (chunk: Buffer): void => {
+      discarded += chunk.length;
+      if (discarded > MAX_DISCARDED_BYTES) finish();
+    };
+    const finish = (): void => {
+      stream.off('data', onData).off('end', finish).off('error', finish).off('close', finish);
+      resolve();
+    };
+    stream.on('data', onData).once('end', finish).once('error', finish).once('close', finish);
+  });
 }

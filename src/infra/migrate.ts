@@ -1,9 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { LOCK_NAMESPACE } from './advisory-locks.js';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
-// Any fixed number: it only has to be the same for every process that migrates.
-const MIGRATION_LOCK = 7_311_004_201;
 
 /**
  * Applies the numbered plain-SQL migrations not yet applied, each in its own transaction.
@@ -16,7 +15,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
   await client.connect();
   const applied: string[] = [];
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('SELECT pg_advisory_lock($1::int4, 0)', [LOCK_NAMESPACE.migrations]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
@@ -36,7 +35,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
       applied.push(name);
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    await client.query('SELECT pg_advisory_unlock($1::int4, 0)', [LOCK_NAMESPACE.migrations]).catch(() => {});
     await client.end();
   }
   return applied;

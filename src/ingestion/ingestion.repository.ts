@@ -1,3 +1,4 @@
+import { LOCK_NAMESPACE } from '../infra/advisory-locks.js';
 import type { Queryable } from '../infra/db.js';
 
 /** A transaction ready to store: validated, amount canonical, raw record as received. */
@@ -31,8 +32,8 @@ export interface IdempotencyRecord {
 /** Takes the per-(integration, key) lock for this transaction, or returns false if another request holds it. */
 export async function tryLockIdempotencyKey(db: Queryable, integrationId: number, key: string): Promise<boolean> {
   const { rows } = await db.query<{ locked: boolean }>(
-    `SELECT pg_try_advisory_xact_lock(hashtextextended($1::bigint || ':' || $2, 0)) AS locked`,
-    [integrationId, key],
+    `SELECT pg_try_advisory_xact_lock($1::int4, hashtext($2::bigint || ':' || $3)) AS locked`,
+    [LOCK_NAMESPACE.idempotencyKey, integrationId, key],
   );
   return rows[0]?.locked === true;
 }

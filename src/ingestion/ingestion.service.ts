@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { AppError, type FieldProblem } from '../domain/errors.js';
+import { AppError } from '../domain/errors.js';
 import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
@@ -24,7 +24,8 @@ import {
 } from './ingestion.repository.js';
 import { findAccount } from '../transactions/transaction.repository.js';
 import type { IngestAccepted, RemoveBody, RemoveOutcome } from './ingestion.schemas.js';
-import { MAX_PROBLEMS, validateBatch } from './ingestion.validation.js';
+import { batchTooLarge, validateBatch, type FieldProblems } from './ingestion.validation.js';
+import { hashBody } from './request-hash.js';
 
 /** Receives each committed batch for enrichment. Failing to dispatch must not fail the request. */
 export interface EnrichmentDispatcher {
@@ -33,8 +34,8 @@ export interface EnrichmentDispatcher {
 
 export interface IngestRequest {
   body: unknown;
-  /** What the JSON Schema already found wrong with the body. */
-  structuralProblems: FieldProblem[];
+  /** What the JSON Schema already found wrong with the body; the service adds its own findings. */
+  structuralProblems: FieldProblems;
   idempotencyKey: string | undefined;
 }
 
@@ -62,14 +63,10 @@ export class IngestionService {
    */
   async ingestBatch(principal: Principal, request: IngestRequest): Promise<IngestOutcome> {
     const transactionCount = countTransactions(request.body);
-    if (transactionCount > this.maxBatchSize) {
-      throw new AppError('batch_too_large', `A batch holds at most ${this.maxBatchSize} transactions; this one has ${transactionCount}.`, {
-        max_batch_size: this.maxBatchSize,
-      });
-    }
+    if (transactionCount > this.maxBatchSize) throw batchTooLarge(this.maxBatchSize, transactionCount);
     const validation = validateBatch(request.body, request.structuralProblems);
     if ('problems' in validation) {
-      throw new AppError('validation_error', `The request has ${validation.problems.length} invalid field(s).`, { errors: validation.problems });
+      throw new AppError('validation_error', `The request has ${validation.problems.count} invalid field(s).`, { errors: validation.problems.listed });
     }
     const { batch } = validation;
     // Sorting fixes the order in which rows are locked, so concurrent overlapping batches cannot deadlock.
@@ -123,9 +120,9 @@ export class IngestionService {
   }
 
   /** Removes transactions of an account (contract §10), each with its `transaction.removed` change. */
-  async removeTransactions(principal: Principal, body: unknown, structuralProblems: FieldProblem[]): Promise<RemoveOutcome> {
-    if (structuralProblems.length > 0) {
-      throw new AppError('validation_error', `The request has ${structuralProblems.length} invalid field(s).`, { errors: structuralProblems.slice(0, MAX_PROBLEMS) });
+  async removeTransactions(principal: Principal, body: unknown, structuralProblems: FieldProblems): Promise<RemoveOutcome> {
+    if (structuralProblems.count > 0) {
+      throw new AppError('validation_error', `The request has ${structuralProblems.count} invalid field(s).`, { errors: structuralProblems.listed });
     }
     const request = body as RemoveBody;
     const ids = [...new Set(request.transaction_ids)];
@@ -231,20 +228,4 @@ function countTransactions(body: unknown): number {
   if (typeof body !== 'object' || body === null) return 0;
   const transactions = (body as { transactions?: unknown }).transactions;
   return Array.isArray(transactions) ? transactions.length : 0;
-}
-
-/** Hash of the body's JSON value: key order and white space do not change it. */
-function hashBody(body: unknown): Buffer {
-  return createHash('sha256').update(canonicalJson(body)).digest();
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

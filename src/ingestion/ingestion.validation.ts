@@ -1,10 +1,38 @@
 import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
-import { pointerToken, type FieldProblem } from '../domain/errors.js';
+import { AppError, pointerToken, type FieldProblem } from '../domain/errors.js';
 import { parseAmount } from '../domain/money.js';
 import type { NewTransaction } from './ingestion.repository.js';
 
 /** The contract caps the problems listed in one answer. */
 export const MAX_PROBLEMS = 100;
+
+/**
+ * The problems of one request, one per field (JSON Pointer): the first MAX_PROBLEMS are kept with
+ * their message, the rest only counted, so a body with a million broken fields costs no more.
+ */
+export class FieldProblems {
+  private readonly pointers = new Set<string>();
+  readonly listed: FieldProblem[] = [];
+
+  /** Adds a problem unless its field already has one. */
+  add(pointer: string, message: string): void {
+    if (this.pointers.has(pointer)) return;
+    this.pointers.add(pointer);
+    if (this.listed.length < MAX_PROBLEMS) this.listed.push({ pointer, message });
+  }
+
+  /** Every field with a problem, listed or not. */
+  get count(): number {
+    return this.pointers.size;
+  }
+}
+
+/** More transactions than a batch may hold: refused whole, before anything else is looked at. */
+export function batchTooLarge(maxBatchSize: number, count: number): AppError {
+  return new AppError('batch_too_large', `A batch holds at most ${maxBatchSize} transactions; this one has ${count}.`, {
+    max_batch_size: maxBatchSize,
+  });
+}
 
 export interface ValidBatch {
   account: { externalId: string; currency: string; name: string | null; institution: string | null };
@@ -18,17 +46,12 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
 
 /**
  * The rules a JSON Schema cannot state: currencies that exist, decimals per currency, ids unique
- * within the request, and text PostgreSQL can store. `structural` are the schema's own findings;
+ * within the request, and text PostgreSQL can store. `problems` holds the schema's own findings;
  * fields they already flag are not reported twice.
  */
-export function validateBatch(body: unknown, structural: FieldProblem[]): { batch: ValidBatch } | { problems: FieldProblem[] } {
-  const problems = [...structural];
-  const flagged = new Set(structural.map((p) => p.pointer));
-  const report = (pointer: string, message: string) => {
-    if (!flagged.has(pointer)) problems.push({ pointer, message });
-    flagged.add(pointer);
-  };
-  findUnstorableText(body, '', report);
+export function validateBatch(body: unknown, problems: FieldProblems): { batch: ValidBatch } | { problems: FieldProblems } {
+  const report = (pointer: string, message: string) => problems.add(pointer, message);
+  findUnstorableText(body, report);
 
   const account = isObject(body) && isObject(body.account) ? body.account : {};
   const currency = text(account.currency);
@@ -78,7 +101,7 @@ export function validateBatch(body: unknown, structural: FieldProblem[]): { batc
     });
   });
 
-  if (problems.length > 0) return { problems: problems.slice(0, MAX_PROBLEMS) };
+  if (problems.count > 0) return { problems };
   return {
     batch: {
       account: {
@@ -92,17 +115,26 @@ export function validateBatch(body: unknown, structural: FieldProblem[]): { batc
   };
 }
 
-/** PostgreSQL text and jsonb cannot hold NUL characters or unpaired surrogates: refuse them by field. */
-function findUnstorableText(value: unknown, pointer: string, report: (pointer: string, message: string) => void): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) report(pointer, 'must not contain the NUL character (\\u0000)');
-    else if (!value.isWellFormed()) report(pointer, 'must be well-formed Unicode (it holds an unpaired surrogate)');
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => findUnstorableText(item, `${pointer}/${index}`, report));
-  } else if (isObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000') || !key.isWellFormed()) report(`${pointer}/${pointerToken(key)}`, 'has a field name PostgreSQL cannot store');
-      findUnstorableText(item, `${pointer}/${pointerToken(key)}`, report);
+/**
+ * PostgreSQL text and jsonb cannot hold NUL characters or unpaired surrogates: refuse them by field.
+ * Walks with its own stack, so no nesting depth can overflow the call stack.
+ */
+function findUnstorableText(body: unknown, report: (pointer: string, message: string) => void): void {
+  const stack: Array<[unknown, string]> = [[body, '']];
+  while (stack.length > 0) {
+    const [value, pointer] = stack.pop() as [unknown, string];
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) report(pointer, 'must not contain the NUL character (\\u0000)');
+      else if (!value.isWellFormed()) report(pointer, 'must be well-formed Unicode (it holds an unpaired surrogate)');
+    } else if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index--) stack.push([value[index], `${pointer}/${index}`]);
+    } else if (isObject(value)) {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i] as [string, unknown];
+        if (key.includes('\u0000') || !key.isWellFormed()) report(`${pointer}/${pointerToken(key)}`, 'has a field name PostgreSQL cannot store');
+        stack.push([item, `${pointer}/${pointerToken(key)}`]);
+      }
     }
   }
 }

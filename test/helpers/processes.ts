@@ -63,6 +63,32 @@ export function startLucro(args: string[], env: Record<string, string>): LucroPr
   };
 }
 
+export interface LucroRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `lucro <args>` to completion (a CLI command) with only the given environment on top of PATH. */
+export function runLucro(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<LucroRun> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Polls `check` until it returns true or the time runs out. */
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

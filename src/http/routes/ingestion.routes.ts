@@ -1,16 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
-import { AppError, type FieldProblem } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import type { IngestionService } from '../../ingestion/ingestion.service.js';
+import { batchTooLarge, FieldProblems } from '../../ingestion/ingestion.validation.js';
 import { IngestAccepted, IngestBody, IngestHeaders, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
 import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
 
-export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService): void {
+export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService, maxBatchSize: number): void {
   for (const url of ['/api/integrations/transactions/', '/api/integrations/transactions']) {
     app.post(
       url,
       {
-        config: { scope: 'ingest' },
+        config: {
+          scope: 'ingest',
+          // Counted before the body is parsed or validated: an over-long batch is refused at once, never built.
+          bodyList: { member: 'transactions', max: maxBatchSize, refuse: (count) => batchTooLarge(maxBatchSize, count) },
+        },
         // Body problems go to the service, which adds the rules a schema cannot state and reports them all at once.
         attachValidation: true,
         schema: {
@@ -56,12 +61,24 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
   }
 }
 
+const MAX_REMOVED_IDS = (RemoveBody.properties.transaction_ids as { maxItems?: number }).maxItems ?? 10_000;
+
+function tooManyIds(count: number): AppError {
+  return new AppError('validation_error', `The request has 1 invalid field(s).`, {
+    errors: [{ pointer: '/transaction_ids', message: `must hold at most ${MAX_REMOVED_IDS} ids; it holds ${count}` }],
+  });
+}
+
 /** Removing transactions (contract §10). */
 export function removalRoutes(app: FastifyInstance, ingestion: IngestionService): void {
   app.post(
     '/api/integrations/transactions/remove',
     {
-      config: { scope: 'ingest' },
+      config: {
+        scope: 'ingest',
+        // Counted before parsing, as for batches: millions of ids would otherwise be built and then each reported by Ajv.
+        bodyList: { member: 'transaction_ids', max: MAX_REMOVED_IDS, refuse: tooManyIds },
+      },
       attachValidation: true,
       schema: {
         operationId: 'removeTransactions',
@@ -77,15 +94,16 @@ export function removalRoutes(app: FastifyInstance, ingestion: IngestionService)
 }
 
 /** Ajv's findings as JSON Pointers to the offending field, one message per field. */
-export function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblem[] {
-  const byPointer = new Map<string, string>();
+export function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblems {
+  const problems = new FieldProblems();
   for (const error of errors) {
+    if (error.keyword === 'anyOf') continue;
     const { missingProperty: missing, additionalProperty: extra } = error.params as { missingProperty?: string; additionalProperty?: string };
     const field = missing ?? extra;
     const pointer = field === undefined ? error.instancePath : `${error.instancePath}/${field}`;
-    if (!byPointer.has(pointer) && error.keyword !== 'anyOf') byPointer.set(pointer, describe(error, missing));
+    problems.add(pointer || '/', describe(error, missing));
   }
-  return [...byPointer].map(([pointer, message]) => ({ pointer: pointer || '/', message }));
+  return problems;
 }
 
 function describe(error: FastifySchemaValidationError, missing: string | undefined): string {

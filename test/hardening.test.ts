@@ -1,0 +1,254 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+
+let ctx: TestContext;
+let key: string;
+let port: number;
+let sqlCheckouts = 0;
+
+beforeAll(async () => {
+  // Auth failures are not rate-limited here: the fuzz sends hundreds of them from one address.
+  ctx = await createTestContext({ AUTH_FAILURES_PER_SECOND: '0' });
+  key = await ctx.key(['ingest', 'reports']);
+  ctx.container.pool.on('acquire', () => sqlCheckouts++);
+  await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+  port = (ctx.app.server.address() as net.AddressInfo).port;
+});
+afterAll(() => ctx.close());
+
+/** Every route the API serves, from Fastify's own table, with sample values for path parameters. */
+function apiRoutes(): Array<{ method: string; path: string }> {
+  const routes: Array<{ method: string; path: string }> = [];
+  const segments: string[] = [];
+  for (const line of ctx.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^(.*?)[├└]── (.*) \(([A-Z, ]+)\)$/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] as string).length / 4;
+    segments.length = depth;
+    segments.push(match[2] as string);
+    const path = segments.join('');
+    if (!path.startsWith('/api/')) continue;
+    const concrete = path.replace(':batch_id', '00000000-0000-4000-8000-000000000000').replace(/:[a-z_]+/g, 'ACC-001');
+    for (const method of (match[3] as string).split(', ')) routes.push({ method, path: concrete });
+  }
+  return routes;
+}
+
+/** `/api` with each of its characters percent-encoded in turn, in both cases, and all at once. */
+function disguises(path: string): string[] {
+  const rest = path.slice('/api'.length);
+  return ['/%61pi', '/%41pi', '/a%70i', '/a%50i', '/ap%69', '/ap%49', '/%61%70%69', '/api'].map((prefix) => prefix + rest);
+}
+
+function expectProblem(response: { statusCode: number; headers: Record<string, unknown> }, statuses: number[]): void {
+  expect(statuses).toContain(response.statusCode);
+  expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
+}
+
+/** Sends raw bytes and returns the raw answer, once the server has answered and closed. */
+function rawRequest(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(text));
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+describe('the auth gate (issue 9, item 2)', () => {
+  it('when every /api route is called without a key under every disguise of its path, then 401 (or 404/405) problem+json and no SQL runs', async () => {
+    const routes = apiRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(8);
+    const before = sqlCheckouts;
+    for (const route of routes) {
+      for (const path of disguises(route.path)) {
+        for (const method of [route.method, 'HEAD']) {
+          const response = await ctx.app.inject({ method: method as 'GET', url: path, headers: { 'content-type': 'application/json' }, payload: method === 'POST' ? JSON.stringify(batchBody(1)) : undefined });
+          expectProblem(response, [401, 404, 405]);
+        }
+      }
+    }
+    expect(sqlCheckouts).toBe(before);
+    expect(await ctx.sql.query('SELECT count(*)::int AS n FROM transactions').then((r) => r.rows[0].n)).toBe(0);
+  });
+
+  it('when /api is reached by a percent-encoded path, then it still needs a key: 401, not 200', async () => {
+    const response = await ctx.app.inject({ url: '/%61pi/categories' });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+    const withKey = await ctx.app.inject({ url: '/%61pi/categories', headers: bearer(key) });
+    expect(withKey.statusCode).toBe(200);
+  });
+
+  it('when absolute-form request targets are sent over a raw socket, then 401 or 404 problem+json and no SQL runs', async () => {
+    const before = sqlCheckouts;
+    for (const route of apiRoutes().filter((r) => r.method !== 'HEAD')) {
+      for (const target of [`http://127.0.0.1:${port}${route.path}`, `http://example.com${disguises(route.path)[0]}`]) {
+        const answer = await rawRequest(`${route.method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+        expect(answer).toMatch(/^HTTP\/1\.1 (401|404|405) /);
+        expect(answer).toMatch(/content-type: application\/problem\+json/i);
+      }
+    }
+    expect(sqlCheckouts).toBe(before);
+  });
+});
+
+describe('framework errors as problem+json (issue 9, item 5)', () => {
+  it('when the path holds bad percent-encoding, then 400 invalid_parameter problem+json', async () => {
+    const response = await ctx.app.inject({ url: '/api/batches/%E0%A4%A', headers: bearer(key) });
+    expectProblem(response, [400]);
+    expect(response.json().code).toBe('invalid_parameter');
+  });
+
+  it('when a path parameter is longer than the router takes, then 414 problem+json with a contract code', async () => {
+    const response = await ctx.app.inject({ url: `/api/batches/${'a'.repeat(500)}`, headers: bearer(key) });
+    expectProblem(response, [414]);
+    expect(response.json()).toMatchObject({ status: 414, code: 'invalid_parameter' });
+  });
+
+  it('when no route matches, then 404 not_found problem+json', async () => {
+    const response = await ctx.app.inject({ url: '/nothing/here' });
+    expectProblem(response, [404]);
+    expect(response.json().code).toBe('not_found');
+  });
+
+  it('when a route exists under other methods only, then 405 problem+json with Allow', async () => {
+    const response = await ctx.app.inject({ method: 'DELETE', url: '/api/categories', headers: bearer(key) });
+    expectProblem(response, [405]);
+    expect(response.headers.allow).toBe('GET, HEAD');
+    expect(response.json()).toMatchObject({ status: 405, code: 'not_found' });
+    const put = await ctx.app.inject({ method: 'PUT', url: '/api/integrations/transactions/' });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers.allow).toBe('POST');
+  });
+});
+
+const post = (body: string, headers: Record<string, string> = {}) =>
+  ctx.app.inject({ method: 'POST', url: '/api/integrations/transactions/', headers: { ...bearer(key), 'content-type': 'application/json', ...headers }, payload: body });
+
+describe('bodies that used to cost memory or answer 500 (issue 9, items 1 and 5)', () => {
+  it('when 5000 fields are invalid, then 400 lists the first 100 and the detail counts all 5000', async () => {
+    const items = Array.from({ length: 5000 }, (_, i) => ({ transaction_id: `T-${i}`, date: '2026-01-01', amount: 'abc' }));
+    const response = await post(JSON.stringify({ account: { account_id: 'ACC-MANY', currency: 'USD' }, transactions: items }));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toHaveLength(100);
+    expect(response.json().detail).toBe('The request has 5000 invalid field(s).');
+  });
+
+  it('when a batch holds 200000 empty items, then 413 batch_too_large names the true count', async () => {
+    const response = await post(`{"account":{"account_id":"ACC-BIG","currency":"USD"},"transactions":[${Array.from({ length: 200_000 }, () => '{}').join(',')}]}`);
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ code: 'batch_too_large', max_batch_size: 10_000 });
+    expect(response.json().detail).toContain('200000');
+  });
+
+  it('when an unknown field nests 5000 levels deep, then 400 invalid_json, with or without an Idempotency-Key', async () => {
+    const item = `{"transaction_id":"T-1","date":"2026-01-01","amount":"1.00","extra":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const body = `{"account":{"account_id":"ACC-DEEP","currency":"USD"},"transactions":[${item}]}`;
+    for (const headers of [{}, { 'idempotency-key': 'deep' }] as Array<Record<string, string>>) {
+      const response = await post(body, headers);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().code).toBe('invalid_json');
+    }
+  });
+
+  it('when a date is 0000-01-01, then 400 at its pointer and nothing is stored', async () => {
+    const body = batchBody(2, { accountId: 'ACC-YEAR0' });
+    (body.transactions[1] as Record<string, unknown>).date = '0000-01-01';
+    const response = await post(JSON.stringify(body));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([{ pointer: '/transactions/1/date', message: 'must be a real calendar date YYYY-MM-DD' }]);
+    expect(await ctx.sql.query(`SELECT count(*)::int AS n FROM accounts WHERE external_id = 'ACC-YEAR0'`).then((r) => r.rows[0].n)).toBe(0);
+  });
+
+  it('when a summary is asked from 0000-01-01, then 400, not 500', async () => {
+    const response = await ctx.app.inject({ url: '/api/reports/account/ACC-001/summary?start_date=0000-01-01', headers: bearer(key) });
+    expect(response.statusCode).toBe(400);
+  });
+});
+
+/** A small seeded generator, so that a failing case can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+describe('property: depth, width and dates only ever answer 202 or 400 (issue 9, item 5)', () => {
+  it('when bodies of random depth, width and date are posted, then each answer is 202 or 400 and 202 exactly when it is storable', async () => {
+    const next = random(9);
+    for (let run = 0; run < 60; run++) {
+      const depth = Math.floor(next() * 120);
+      const width = Math.floor(next() * 2_000);
+      const year = String(Math.floor(next() * 3) === 0 ? 0 : Math.floor(next() * 9_999) + 1).padStart(4, '0');
+      const month = String(Math.floor(next() * 14)).padStart(2, '0');
+      const day = String(Math.floor(next() * 32)).padStart(2, '0');
+      const wide = Object.fromEntries(Array.from({ length: width }, (_, i) => [`f${i}`, i % 2 ? `v${i}` : i]));
+      const nested = `${'{"n":'.repeat(depth)}1${'}'.repeat(depth)}`;
+      const item = `{"transaction_id":"P-${run}","date":"${year}-${month}-${day}","amount":"-1.25","wide":${JSON.stringify(wide)},"nested":${nested}}`;
+      const body = `{"account":{"account_id":"ACC-PROP-${run}","currency":"USD"},"transactions":[${item}]}`;
+      const response = await post(body, run % 2 ? { 'idempotency-key': `prop-${run}` } : {});
+      expect([202, 400], `run ${run}: depth ${depth}, width ${width}, date ${year}-${month}-${day}`).toContain(response.statusCode);
+      const dateOk = Number(year) >= 1 && Number(month) >= 1 && Number(month) <= 12 && Number(day) >= 1 && !Number.isNaN(Date.parse(`${year}-${month}-${day}T00:00:00Z`)) && new Date(`${year}-${month}-${day}T00:00:00Z`).getUTCDate() === Number(day);
+      expect(response.statusCode === 202, `run ${run}: depth ${depth}, date ${year}-${month}-${day}`).toBe(dateOk && depth + 4 <= 64);
+    }
+  });
+});
+
+describe('floods (issue 9, item 7)', () => {
+  it('when no rate is configured, then requests are limited at 200 per second per integration, and auth failures per address', () => {
+    const config = loadConfig({});
+    expect(config.rateLimitPerSecond).toBe(200);
+    expect(config.authFailuresPerSecond).toBeGreaterThan(0);
+    expect(config.databasePoolMax).toBe(20);
+    expect(loadConfig({ DATABASE_POOL_MAX: '7' }).databasePoolMax).toBe(7);
+  });
+
+  it('when one address floods bad keys, then it is answered 429 with Retry-After before any lookup, and other addresses are not', async () => {
+    const limited = await createTestContext({ AUTH_FAILURES_PER_SECOND: '1', TRUST_PROXY: '127.0.0.1' });
+    try {
+      let checkouts = 0;
+      limited.container.pool.on('acquire', () => checkouts++);
+      const codes: number[] = [];
+      for (let i = 0; i < 3; i++) codes.push((await limited.app.inject({ url: '/api/categories', headers: bearer(`lucro_wrong-${i}`) })).statusCode);
+      expect(codes).toEqual([401, 401, 429]);
+      const seen = checkouts;
+      const flood = await limited.app.inject({ url: '/api/categories', headers: bearer('lucro_wrong-again') });
+      expectProblem(flood, [429]);
+      expect(flood.json().code).toBe('rate_limited');
+      expect(Number(flood.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(checkouts).toBe(seen);
+      const other = await limited.app.inject({ url: '/api/categories', headers: bearer('lucro_wrong'), remoteAddress: '10.9.8.7' });
+      expect(other.statusCode).toBe(401);
+      // Behind a trusted proxy, each forwarded client has its own allowance.
+      const forwarded = await limited.app.inject({ url: '/api/categories', headers: { ...bearer('lucro_wrong'), 'x-forwarded-for': '203.0.113.5' } });
+      expect(forwarded.statusCode).toBe(401);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('when a client uploads one byte at a time, then the server ends the request instead of holding the connection', async () => {
+    const slow = await createTestContext({ REQUEST_TIMEOUT_MS: '1000' });
+    try {
+      await slow.app.listen({ host: '127.0.0.1', port: 0 });
+      const slowPort = (slow.app.server.address() as net.AddressInfo).port;
+      const slowKey = await slow.key(['ingest']);
+      const socket = net.connect(slowPort, '127.0.0.1');
+      socket.write(`POST /api/integrations/transactions/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${slowKey}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
+      const drip = setInterval(() => socket.write('{'), 200);
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+      await new Promise((resolve) => socket.on('close', resolve));
+      clearInterval(drip);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    } finally {
+      await slow.close();
+    }
+  });
+});
