@@ -19,6 +19,33 @@ async function transaction(context: TestContext, key: string, path: string) {
   return (await context.app.inject({ url: `/api/accounts/${path}`, headers: bearer(key) })).json();
 }
 
+/** The daily rollup of an account by category and status, and the same aggregated from its rows: they must be equal. */
+async function rollupAndRaw(context: TestContext): Promise<{ rollup: string[]; raw: string[] }> {
+  const client = await context.sql.connect();
+  try {
+    // One snapshot for both, while the worker may be enriching the unlocked row.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return await readRollupAndRaw(client);
+  } finally {
+    await client.query('COMMIT');
+    client.release();
+  }
+}
+
+async function readRollupAndRaw(context: Pick<TestContext['sql'], 'query'>): Promise<{ rollup: string[]; raw: string[] }> {
+  const rollup = await context.query(
+    `SELECT date::text, category, status, transactions, spend::numeric(20,2)::text AS spend FROM account_daily_rollup
+      WHERE transactions <> 0 OR spend <> 0 ORDER BY 1, 2, 3`,
+  );
+  const raw = await context.query(
+    `SELECT date::text, coalesce(category, '') AS category, status, count(*) AS transactions,
+            coalesce(sum(-amount) FILTER (WHERE amount < 0), 0)::numeric(20,2)::text AS spend
+       FROM transactions WHERE removed_at IS NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  );
+  const line = (r: Record<string, unknown>) => [r.date, r.category, r.status, r.transactions, r.spend].join('|');
+  return { rollup: rollup.rows.map(line), raw: raw.rows.map(line) };
+}
+
 async function enrichAll(context: TestContext, key: string, batchId: string): Promise<void> {
   context.container.enrichment.start();
   await waitFor(async () => (await context.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().status === 'completed', 20_000, 'enrichment');
@@ -52,6 +79,13 @@ describe('PATCH a transaction category', () => {
     const feed = (await ctx.app.inject({ url: '/api/changes?limit=1000', headers: bearer(key) })).json();
     expect(feed.changes.filter((c: { type: string }) => c.type === 'transaction.corrected').map((c: { transaction_id: string }) => c.transaction_id)).toEqual(['TX-2']);
     expect(await transaction(ctx, key, 'C-1/transactions/TX-2')).toMatchObject({ category: 'ENTERTAINMENT', category_locked: true });
+
+    await patch(ctx, key, 'C-1/transactions/TX-1', { category: 'TRAVEL' });
+    await patch(ctx, key, 'C-1/transactions/TX-1', { category: 'UNCATEGORIZED' });
+    await patch(ctx, key, 'C-1/transactions/TX-3', { category: null });
+    const { rollup, raw } = await rollupAndRaw(ctx);
+    expect(rollup).toEqual(raw);
+    expect(raw).toContain('2026-11-01|UNCATEGORIZED|completed|1|3.50');
   });
 
   it('when the body is wrong, then 400 validation_error names each field; UNCATEGORIZED is a valid correction', async () => {
