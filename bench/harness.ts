@@ -21,6 +21,8 @@ export interface BenchOptions {
   redisUrl: string;
   /** Extra node flags for every child, e.g. --cpu-prof. */
   childNodeArgs: string[];
+  /** Extra environment for every child, e.g. the OTEL_* variables of a traced run. */
+  childEnv?: Record<string, string>;
   log: (message: string) => void;
 }
 
@@ -88,6 +90,7 @@ export class BenchEnv {
         LOG_LEVEL: 'warn',
         // The bench measures capacity; the per-integration rate limit is a policy and would cap it.
         RATE_LIMIT_PER_SECOND: '0',
+        ...this.options.childEnv,
         ...portEnv,
         ...env,
       },

@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { createContainer } from '../src/container.js';
 import { ensureAccounts } from './data.js';
 import { benchBodyBombs } from './bodies.js';
+import { startOtlpReceiver } from './otlp-receiver.js';
 import { benchDesignLatency, benchLatencyZero } from './enrich.js';
 import { benchFairness } from './fairness.js';
 import { benchFeed } from './feed.js';
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    // Every child traces (OpenTelemetry SDK, all spans sampled) and exports OTLP to a receiver the bench runs.
+    tracing: { type: 'boolean', default: false },
   },
 });
 const quick = args.quick === true;
@@ -64,10 +67,12 @@ const settings = quick
 const runStarted = performance.now();
 const log = (message: string) => console.log(`[bench ${(since(runStarted) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
+const receiver = args.tracing ? await startOtlpReceiver() : undefined;
 const env = new BenchEnv({
   adminUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   childNodeArgs: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}`] : [],
+  childEnv: receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: 'always_on' } : {},
   log,
 });
 
@@ -99,7 +104,7 @@ function codeFingerprint(): string {
 const fingerprintAtStart = codeFingerprint();
 
 async function main(): Promise<number> {
-  log(`${quick ? 'quick' : 'full'} run; database ${env.dbName}; phases ${[...phases].join(', ')}`);
+  log(`${quick ? 'quick' : 'full'} run${receiver ? ' with tracing on (OTLP to the bench)' : ''}; database ${env.dbName}; phases ${[...phases].join(', ')}`);
   const loadBefore = os.loadavg();
   await env.setUp();
   const measurements: Measurements = {};
@@ -163,10 +168,11 @@ async function main(): Promise<number> {
     apiWarnings,
   };
   // Only a full run replaces the committed results; a quick one is written beside them (not committed).
-  const resultsFile = quick ? 'quick.json' : 'latest.json';
+  if (receiver) log(`tracing: the receiver took ${receiver.received().requests} OTLP exports, ${Math.round(receiver.received().bytes / 1024)} KiB`);
+  const resultsFile = quick || receiver ? 'quick.json' : 'latest.json';
   writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(output, null, 2)}\n`);
   log(`wrote ${fileURLToPath(new URL(`./results/${resultsFile}`, import.meta.url))}`);
-  if (!quick && phases.size === PHASES.length && !codeChanged) {
+  if (!quick && !receiver && phases.size === PHASES.length && !codeChanged) {
     const readme = fileURLToPath(new URL('./README.md', import.meta.url));
     if (updateReadme(readme, `${headerLine}\n\n${table}`)) log(`updated the results table in ${readme}`);
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import type { LogFormat } from './infra/logger.js';
 
 /** Typed, validated, frozen configuration. The only module that reads process.env. */
 export interface Config {
@@ -43,6 +44,17 @@ export interface Config {
   /** Connections each process keeps to PostgreSQL at most (`DATABASE_POOL_MAX`). */
   readonly databasePoolMax: number;
   readonly logLevel: string;
+  /** `LOG_FORMAT`: `json` or `pretty`; undefined → pretty when stdout is a terminal, JSON lines otherwise. */
+  readonly logFormat: LogFormat | undefined;
+  /**
+   * OpenTelemetry tracing, on when an OTLP endpoint or a traces exporter is set
+   * (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_TRACES_EXPORTER` other
+   * than `none`) and `OTEL_SDK_DISABLED` is not `true`; the SDK reads the other OTEL_* variables itself.
+   * `serviceName` is `OTEL_SERVICE_NAME`, undefined → `lucro-<role>`.
+   */
+  readonly tracing: { serviceName: string | undefined } | undefined;
+  /** `ADMIN_UI=true` serves the queue board at /admin/queues (admin scope); off by default. */
+  readonly adminUi: boolean;
   /** Worker and scheduler serve /healthz and /metrics here when set. */
   readonly metricsPort: number | undefined;
   /** Key prefix of the BullMQ queue in Redis (`QUEUE_PREFIX`); KEDA reads `<prefix>:enrichment:wait`. */
@@ -85,6 +97,13 @@ function trustProxy(raw: string | undefined): boolean | string {
   return raw === 'true' ? true : raw;
 }
 
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[]): T | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
 function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
@@ -112,6 +131,9 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 20, 1, 1_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty']),
+    adminUi: oneOf(env, 'ADMIN_UI', ['true', 'false']) === 'true',
+    tracing: tracingEnabled(env) ? { serviceName: optional(env, 'OTEL_SERVICE_NAME') } : undefined,
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
     categorizer: optional(env, 'CATEGORIZER') ?? 'layered',
@@ -119,6 +141,13 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),
   });
+}
+
+function tracingEnabled(env: Env): boolean {
+  if (optional(env, 'OTEL_SDK_DISABLED') === 'true') return false;
+  const exporter = optional(env, 'OTEL_TRACES_EXPORTER');
+  if (exporter !== undefined) return exporter !== 'none';
+  return optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined || optional(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') !== undefined;
 }
 
 function readProcessEnv(): Env {

@@ -54,7 +54,7 @@ export interface ContainerOverrides {
 
 export async function createContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
   const role = overrides.role ?? 'lucro';
-  const logger = overrides.logger ?? createLogger(config.logLevel, role);
+  const logger = overrides.logger ?? createLogger(config.logLevel, role, config.logFormat);
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === undefined) {
@@ -67,6 +67,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
 
   const pool = createPool(databaseUrl, { applicationName: `lucro-${role}`, max: config.databasePoolMax });
   const metrics = new Metrics();
+  metrics.observePool(pool);
   const queue: JobQueue =
     config.redisUrl === undefined ? new InProcessQueue(logger) : new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }));
   const learnedState = new LearnedStateStore(pool, logger.child({ component: 'learning' }));

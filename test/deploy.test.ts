@@ -43,6 +43,10 @@ const DEPLOYMENT_VARIABLES = new Map([
   ['LUCRO_APP_PASSWORD', 'read by deploy/sql/roles.sql'],
   ['REDIS_PASSWORD', 'compose: redis-server --requirepass'],
   ['REDISCLI_AUTH', 'redis-cli password, for the healthcheck'],
+  ['OTEL_EXPORTER_OTLP_PROTOCOL', 'read by the OpenTelemetry SDK itself'],
+  ['OTEL_EXPORTER_OTLP_HEADERS', 'read by the OpenTelemetry SDK itself'],
+  ['OTEL_TRACES_SAMPLER', 'read by the OpenTelemetry SDK itself'],
+  ['OTEL_TRACES_SAMPLER_ARG', 'read by the OpenTelemetry SDK itself'],
 ]);
 
 /** The variables src/config.ts reads: every quoted upper-case name and every `env.NAME`. */

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createContainer, type Container } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
-import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
+import { freePort, startLucro, waitFor } from './helpers/processes.js';
 
 const INGEST = '/api/integrations/transactions';
 let ctx: TestContext;
@@ -42,6 +43,37 @@ describe('probes', () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
     expect(response.json().checks).toEqual({ database: 'ok', queue: 'ok' });
+  });
+});
+
+describe('when Redis is unreachable', () => {
+  it('then /readyz answers 503 problem details naming the queue, with the database ok', async () => {
+    const down = await createTestContext({ REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: 'lucro-test-readyz' });
+    try {
+      const response = await down.app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json()).toMatchObject({
+        code: 'service_unavailable',
+        detail: 'Not ready: the queue (Redis) is unreachable.',
+        checks: { database: 'ok', queue: 'unreachable' },
+        failed: ['queue'],
+      });
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('backlog gauges', () => {
+  it('when a batch waits and the scheduler sweeps, then /metrics reports its pending rows and the age of the oldest', async () => {
+    const key = await ctx.key(['ingest']);
+    await ingestBatch(ctx, key, batchBody(4, { accountId: 'ACC-GAUGE' }));
+    await ctx.sql.query(`UPDATE batches SET created_at = now() - interval '90 seconds' WHERE account_id = (SELECT id FROM accounts WHERE external_id = 'ACC-GAUGE')`);
+    await ctx.container.maintenance.sweep();
+    const text = await metrics();
+    expect(sample(text, 'lucro_transactions', { status: 'pending' })).toBeGreaterThanOrEqual(4);
+    expect(sample(text, 'lucro_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(90);
   });
 });
 
@@ -167,7 +199,22 @@ describe('when the database is unreachable', () => {
     expect(elapsed).toBeLessThan(5_000);
     expect(response.statusCode).toBe(503);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.json()).toMatchObject({ status: 503, code: 'service_unavailable', checks: { database: 'unreachable' } });
+    expect(response.headers['retry-after']).toMatch(/^\d+$/);
+    expect(response.json()).toMatchObject({
+      status: 503,
+      code: 'service_unavailable',
+      detail: 'Not ready: the database (PostgreSQL) is unreachable.',
+      checks: { database: 'unreachable', queue: 'ok' },
+      failed: ['database'],
+    });
+  });
+
+  it('then /metrics still answers 200 at once: a scrape never queries the database', async () => {
+    const { response, elapsed } = await timed({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('lucro_http_request_duration_seconds');
+    // Far below the pool's 3 s connection timeout: no scrape waited on the database.
+    expect(elapsed).toBeLessThan(2_000);
   });
 
   it('then authenticated requests answer 503 service_unavailable with Retry-After within 5 s, never 500', async () => {
@@ -191,4 +238,31 @@ describe('when the database is unreachable', () => {
   it('then /healthz still answers 200: the process is alive', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
+});
+
+describe('the worker metrics server', () => {
+  it('when a worker runs with METRICS_PORT and its Redis is down, then it serves the same probes: /readyz 503 naming the queue, /healthz and /metrics 200', async () => {
+    const port = await freePort();
+    const worker = startLucro(['worker'], { DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1', METRICS_PORT: String(port), ENRICHMENT_LATENCY_MS: '0' });
+    try {
+      await worker.waitForLog((l) => l.msg === 'worker started');
+      const base = `http://127.0.0.1:${port}`;
+      let ready: Response | undefined;
+      await waitFor(async () => {
+        ready = await fetch(`${base}/readyz`).catch(() => undefined);
+        return ready !== undefined;
+      }, 10_000, 'the metrics server to listen');
+      expect(ready?.status).toBe(503);
+      expect(ready?.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await ready?.json()).toMatchObject({ code: 'service_unavailable', checks: { database: 'ok', queue: 'unreachable' }, failed: ['queue'] });
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const scraped = await fetch(`${base}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('lucro_enrichments_total');
+    } finally {
+      // Its drain cannot finish while Redis is away, so it gives up and exits by itself (contract §9: within 30 s).
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(1);
+    }
+  }, 60_000);
 });

@@ -49,12 +49,20 @@ const SHOWN_PREFIX_LENGTH = KEY_PREFIX.length + 6;
 /** A revoked key is refused everywhere within this, even while the database cannot be asked. */
 const REVOCATION_BOUND_MS = 5_000;
 
-function hashKey(key: string): Buffer {
+/** The stored form of a key (or of any bearer token): its SHA-256. */
+export function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
 
 function invalidKey(): AppError {
   return new AppError('unauthorized', 'The API key is not valid.');
+}
+
+/** The key an `Authorization: Bearer <key>` header carries (the scheme is case-insensitive), or throws `unauthorized`. */
+export function bearerKey(authorization: string | undefined): string {
+  const match = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
+  return match[1];
 }
 
 export class AuthService {
@@ -123,11 +131,10 @@ export class AuthService {
 
   /** Resolves an `Authorization` header to a principal, or throws `unauthorized`. */
   async authenticate(authorization: string | undefined): Promise<Principal> {
-    const match = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match?.[1]) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
+    const key = bearerKey(authorization);
     // Anything this service could not have issued is refused without touching the database.
-    if (!KEY_SHAPE.test(match[1])) throw invalidKey();
-    const hash = hashKey(match[1]);
+    if (!KEY_SHAPE.test(key)) throw invalidKey();
+    const hash = hashKey(key);
     const id = hash.toString('base64');
     await this.revalidate();
     if (this.cache.isKnownMiss(id, this.now())) throw invalidKey();

@@ -17,6 +17,9 @@ const USAGE = `Usage: lucro <command>
                         play a banking integration end to end
   reenrich --integration NAME [--account ID] [--since YYYY-MM-DD]
                         enrich an integration's transactions again (locked ones are left alone)
+  status [--json]       one screen for an operator: database, Redis, migrations, queue,
+                        backlog, live workers, failures; exit 1 when something needs
+                        attention, 2 when the database is unreachable
 
 Configuration is read from the environment and a .env file (see README).`;
 
@@ -27,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 1 : 0;
   }
   const config = loadConfig();
+  if (command === 'start' || command === 'api' || command === 'worker' || command === 'scheduler') {
+    const { startTracing } = await import('../infra/tracing-sdk.js');
+    await startTracing(config, command);
+  }
   switch (command) {
     case 'start':
     case 'api':
@@ -42,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
     case 'reenrich': {
       const { reenrich } = await import('./reenrich.js');
       return reenrich(config, rest);
+    }
+    case 'status': {
+      const { statusCommand } = await import('./status.js');
+      return statusCommand(config, rest);
     }
     case 'simulate': {
       const { simulate } = await import('./simulate.js');

@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createContainer, type Container } from '../container.js';
 import { buildApp } from '../http/app.js';
-import { readiness, renderMetrics } from '../http/routes/operations.routes.js';
+import { registerErrorHandling } from '../http/error-handler.js';
+import { operationsPlugin } from '../http/routes/operations.routes.js';
 import { migrate } from '../infra/migrate.js';
+import { Heartbeat } from '../operations/heartbeat.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
 export type Role = 'start' | 'api' | 'worker' | 'scheduler';
@@ -54,6 +56,11 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       await server.listen({ host: config.host, port: config.metricsPort });
       stops.push(() => server.close());
     }
+    // So that `lucro status` sees which processes (above all, which workers) are alive.
+    const enriches = role === 'start' || role === 'worker';
+    const heartbeat = new Heartbeat(container.pool, logger.child({ component: 'heartbeat' }), role, enriches ? config.workerConcurrency : null);
+    heartbeat.start();
+    stops.push(() => heartbeat.stop());
   } catch (error) {
     await container.close();
     throw error;
@@ -68,6 +75,8 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       const force = setTimeout(() => {
         logger.error('drain took too long; exiting');
         resolve(1);
+        // Whatever still holds the event loop (a client retrying a dead Redis) must not keep the process alive.
+        setImmediate(() => process.exit(1));
       }, SHUTDOWN_DEADLINE_MS);
       force.unref();
       void (async () => {
@@ -83,14 +92,10 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
   });
 }
 
-/** Worker and scheduler serve /healthz, /readyz and /metrics on METRICS_PORT. */
+/** Worker and scheduler serve the same operations plugin as the API (/healthz, /readyz, /metrics) on METRICS_PORT. */
 async function metricsServer(container: Container): Promise<FastifyInstance> {
   const server = Fastify({ logger: false });
-  server.get('/healthz', async () => ({ status: 'ok' }));
-  server.get('/readyz', async (_request, reply) => {
-    const checks = await readiness(container);
-    return reply.code(checks.database === 'ok' && checks.queue === 'ok' ? 200 : 503).send({ checks });
-  });
-  server.get('/metrics', async (_request, reply) => reply.type(container.metrics.registry.contentType).send(await renderMetrics(container)));
+  registerErrorHandling(server);
+  await server.register(operationsPlugin, { container });
   return server;
 }

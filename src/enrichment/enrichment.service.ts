@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { SpanContext } from '@opentelemetry/api';
 import type pg from 'pg';
 import { isCategory } from '../domain/taxonomy.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { jobSubject, type EnrichmentJob, type JobQueue, type QueuedJob } from '../infra/queue.js';
+import { activeSpanContext, contextFromCarrier, currentTraceCarrier, inGroupSpan, inSpan, SpanKind } from '../infra/tracing.js';
 import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
 import type { Categorizer } from './categorizers/categorizer.js';
 import {
@@ -65,6 +67,8 @@ export class EnrichmentService implements EnrichmentDispatcher {
   private readonly maxLanes: number;
   private readonly rowsPerLane: number;
   private stopping = false;
+  /** The job span each result awaiting its write belongs to, when tracing records. */
+  private readonly jobSpans = new Map<EnrichmentResult, SpanContext>();
   /** Categorizer calls are cut short before the lease runs out, so a hung call cannot outlive its claim. */
   private readonly callTimeoutMs: number;
 
@@ -83,7 +87,10 @@ export class EnrichmentService implements EnrichmentDispatcher {
     this.rowsPerLane = options.rowsPerLane ?? 250;
     this.callTimeoutMs = Math.max(50, Math.floor(options.leaseMs * 0.8));
     this.writer = new Batcher(async (results) => {
-      const written = await writeResults(this.pool, results, options.maxAttempts);
+      // One write serves rows of several jobs (and requests): its span links to each of their job spans.
+      const links = [...new Set(results.map((r) => this.jobSpans.get(r)))].flatMap((context) => (context ? [{ context }] : []));
+      for (const r of results) this.jobSpans.delete(r);
+      const written = await inSpan('enrichment.write', { links, attributes: { 'lucro.rows': results.length } }, () => writeResults(this.pool, results, options.maxAttempts));
       const byId = new Map(written.map((w) => [w.id, w]));
       return new Map(results.flatMap((r) => (byId.has(r.id) ? [[r, byId.get(r.id) as WrittenResult]] : [])));
     });
@@ -92,7 +99,10 @@ export class EnrichmentService implements EnrichmentDispatcher {
   /** Dispatches a newly stored batch: enough lanes that several workers can share it. */
   async batchAccepted(batchId: string, accepted: number): Promise<void> {
     const lanes = Math.max(1, Math.min(this.maxLanes, Math.ceil(accepted / this.rowsPerLane)));
-    await this.queue.add(Array.from({ length: lanes }, (_, lane) => ({ id: jobId({ batchId, lane, generation: 0 }), data: { batchId, lane, generation: 0 } })));
+    // The request's trace travels with the jobs, so the worker's spans join it.
+    const carrier = currentTraceCarrier();
+    const trace = Object.keys(carrier).length > 0 ? { trace: carrier } : {};
+    await this.queue.add(Array.from({ length: lanes }, (_, lane) => ({ id: jobId({ batchId, lane, generation: 0 }), data: { batchId, lane, generation: 0, ...trace } })));
   }
 
   /** Queues one more job for a batch, e.g. when the scheduler finds its rows waiting. `tag` deduplicates. */
@@ -115,6 +125,12 @@ export class EnrichmentService implements EnrichmentDispatcher {
 
   /** Works one slice of a batch. Exported for tests and benchmarks; the queue calls it. */
   async processJob(job: EnrichmentJob): Promise<void> {
+    const attributes = { 'lucro.job': jobSubject(job), 'lucro.lane': job.lane, 'lucro.generation': job.generation };
+    const parent = contextFromCarrier(job.kind === 'reenrichment' ? undefined : job.trace);
+    return inSpan('enrichment.job', { kind: SpanKind.CONSUMER, parent, attributes }, () => this.workSlice(job));
+  }
+
+  private async workSlice(job: EnrichmentJob): Promise<void> {
     const deadline = Date.now() + this.sliceMs;
     const tasks: Array<Promise<'pending' | 'done'>> = [];
     let exhausted = false;
@@ -126,8 +142,12 @@ export class EnrichmentService implements EnrichmentDispatcher {
           break;
         }
         const rows = await this.claim(job, granted);
-        for (const row of rows) {
-          const task = this.enrichOne(row).finally(() => this.held.release(1));
+        // One span for categorizing a claim's rows, not one per row: at latency 0 those would cost more than the work.
+        const results = inGroupSpan('enrichment.categorize', { attributes: { 'lucro.job': jobSubject(job), 'lucro.rows': rows.length } }, () =>
+          rows.map((row) => this.categorize(row)),
+        );
+        for (const [i, row] of rows.entries()) {
+          const task = (results[i] as Promise<EnrichmentResult>).then((result) => this.commit(row, result)).finally(() => this.held.release(1));
           // Awaited after the loop; until then a failure (the database gone) must not count as unhandled.
           task.catch(() => {});
           tasks.push(task);
@@ -174,10 +194,11 @@ export class EnrichmentService implements EnrichmentDispatcher {
   private async claim(job: EnrichmentJob, granted: number): Promise<ClaimedTransaction[]> {
     const started = process.hrtime.bigint();
     try {
-      const rows =
+      const rows = await inSpan('enrichment.claim', { attributes: { 'lucro.job': jobSubject(job), 'lucro.limit': granted } }, () =>
         job.kind === 'reenrichment'
-          ? await claimReenrichmentPending(this.pool, job.reenrichmentId, granted, this.options.leaseMs, randomUUID())
-          : await claimPending(this.pool, job.batchId, granted, this.options.leaseMs, randomUUID());
+          ? claimReenrichmentPending(this.pool, job.reenrichmentId, granted, this.options.leaseMs, randomUUID())
+          : claimPending(this.pool, job.batchId, granted, this.options.leaseMs, randomUUID()),
+      );
       this.held.release(granted - rows.length);
       return rows;
     } catch (error) {
@@ -188,41 +209,46 @@ export class EnrichmentService implements EnrichmentDispatcher {
     }
   }
 
-  /** Categorizes one claimed row and commits its result once; resolves to where the row went. */
-  private async enrichOne(row: ClaimedTransaction): Promise<'pending' | 'done'> {
-    const log = { batch_id: row.batchId, transaction_id: row.transactionId };
+  /** Categorizes one claimed row into the result to write: a category, or the error that kept it from one. */
+  private async categorize(row: ClaimedTransaction): Promise<EnrichmentResult> {
     let result: EnrichmentResult;
     await this.calls.acquireUpTo(1);
     const started = process.hrtime.bigint();
     try {
-      const answer = await this.categorizer.categorize(
-        {
-          transactionId: row.transactionId,
-          accountId: String(row.accountId),
-          integrationId: row.integrationId,
-          date: row.date,
-          amount: row.amount,
-          currency: row.currency,
-          merchantName: row.merchantName,
-          description: row.description,
-          mcc: row.mcc,
-        },
-        AbortSignal.timeout(this.callTimeoutMs),
-      );
+      const transaction = {
+        transactionId: row.transactionId,
+        accountId: String(row.accountId),
+        integrationId: row.integrationId,
+        date: row.date,
+        amount: row.amount,
+        currency: row.currency,
+        merchantName: row.merchantName,
+        description: row.description,
+        mcc: row.mcc,
+      };
+      const answer = await this.categorizer.categorize(transaction, AbortSignal.timeout(this.callTimeoutMs));
       if (!isCategory(answer.category)) throw new Error(`categorizer returned unknown category "${answer.category}"`);
       const confidence = Math.min(1, Math.max(0, Number.isFinite(answer.confidence) ? answer.confidence : 0));
       result = { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source, version: this.categorizer.version };
+      this.metrics.categorizationConfidence.observe({ categorizer: answer.source.split(':')[0] }, confidence);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result = { id: row.id, claimToken: row.claimToken, error: message.slice(0, 1_000) || 'categorizer failed' };
-      this.logger.warn({ ...log, attempt: row.attempts, err: error }, 'categorizer failed');
+      this.logger.warn({ batch_id: row.batchId, transaction_id: row.transactionId, attempt: row.attempts, err: error }, 'categorizer failed');
     } finally {
       this.calls.release(1);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.enrichmentDuration.observe(seconds);
       this.observeCall(seconds);
     }
+    return result;
+  }
 
+  /** Commits one row's result once; resolves to where the row went. */
+  private async commit(row: ClaimedTransaction, result: EnrichmentResult): Promise<'pending' | 'done'> {
+    const log = { batch_id: row.batchId, transaction_id: row.transactionId };
+    const jobSpan = activeSpanContext();
+    if (jobSpan) this.jobSpans.set(result, jobSpan);
     const written = await this.writer.add(result);
     if (!written) {
       this.logger.warn(log, 'result discarded: the claim was lost (lease expired and the row was reclaimed)');

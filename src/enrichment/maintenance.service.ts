@@ -11,6 +11,7 @@ import {
   purgeExpiredIdempotencyKeys,
   reclaimExpiredLeases,
 } from './enrichment.repository.js';
+import { oldestPendingAgeSeconds } from '../operations/operations.repository.js';
 
 export interface SweepReport {
   reclaimed: number;
@@ -69,13 +70,16 @@ export class MaintenanceService {
     // wait to be told (webhooks), a bounded number of passes per sweep.
     for (let pass = 0; pass < 10 && (await this.changes.sequence()) > 0; pass++);
     await this.changes.purge(this.options.changeRetentionDays);
+    // The backlog gauges are read here, once a sweep, so that no scrape of /metrics queries the database.
+    await this.refreshGauges();
     return report;
   }
 
   /** Reads the backlog into the metrics (cheap: both statuses are small partial indexes). */
   async refreshGauges(): Promise<void> {
-    const counts = await countUnfinished(this.pool);
+    const [counts, oldestPendingAge] = await Promise.all([countUnfinished(this.pool), oldestPendingAgeSeconds(this.pool)]);
     this.metrics.transactionsByStatus.set({ status: 'pending' }, counts.pending);
     this.metrics.transactionsByStatus.set({ status: 'processing' }, counts.processing);
+    this.metrics.oldestPendingAge.set(oldestPendingAge);
   }
 }

@@ -5,13 +5,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { RateLimiter } from '../auth/rate-limiter.js';
 import type { Container } from '../container.js';
 import { isCalendarDate } from '../domain/calendar-date.js';
+import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
 import { answerFrameworkError, registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { ProblemSchema } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
-import { operationsRoutes } from './routes/operations.routes.js';
+import { operationsPlugin } from './routes/operations.routes.js';
+import { queueBoardPlugin } from './routes/queue-board.routes.js';
 import { ingestionRoutes, removalRoutes } from './routes/ingestion.routes.js';
 import { accountTransactionRoutes } from './routes/account-transactions.routes.js';
 import { changeRoutes } from './routes/changes.routes.js';
@@ -51,6 +53,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    nameServerSpan(request.method, request.routeOptions.url);
   });
   registerJsonBody(app);
   registerErrorHandling(app);
@@ -73,7 +76,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  operationsRoutes(app, container);
+  await app.register(operationsPlugin, { container });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (container.config.adminUi) await app.register(queueBoardPlugin, { container });
   // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
   await app.register(async (api) => {
     // Any /api operation may be refused for its key, limited, or find the database away: say so once, for all.

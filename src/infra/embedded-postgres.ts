@@ -26,6 +26,7 @@ import pg from 'pg';
 import {
   acquireStartLock,
   clusterPaths,
+  fallbackDataArea,
   inCluster,
   makeServerOwnedDir,
   prepareServerDirs,
@@ -137,6 +138,17 @@ async function adoptOrStart(cluster: Cluster, port: number, logger?: EmbeddedPos
   ownedHere.add(paths.area);
   logger?.info({ port, dataDirectory: paths.pgData }, 'embedded PostgreSQL started');
   return { port, owned: true };
+}
+
+/**
+ * The URL of the embedded server's database on `port`, with the password kept under `dataDir` (or
+ * its fallback area), for tools that look without starting it (`lucro status`). Changes nothing.
+ */
+export async function embeddedDatabaseUrl(dataDirOption: string, port: number): Promise<string> {
+  const dataDir = path.resolve(dataDirOption);
+  let password: string | undefined;
+  for (const area of [dataDir, fallbackDataArea(dataDir)]) password ??= await readPassword(clusterPaths(area, dataDir));
+  return `postgres://${SUPERUSER}${password === undefined ? '' : `:${password}`}@127.0.0.1:${port}/${DATABASE}`;
 }
 
 function embeddedHandle(cluster: Cluster, server: RunningServer, password: string): EmbeddedPostgres {

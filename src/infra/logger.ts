@@ -1,10 +1,18 @@
 import { pino, type Logger as PinoLogger } from 'pino';
+import { traceFields } from './tracing.js';
 
 export type Logger = PinoLogger;
 
-/** JSON lines on stdout. Secrets are redacted wherever they could appear in a logged object. */
-export function createLogger(level: string, name: string): Logger {
+/** `json`: one JSON object a line, for collectors; `pretty`: colourised lines for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * Logs on stdout: JSON lines, or pretty lines (pino-pretty, in a worker thread) when `format` says
+ * so or, unset, when stdout is a terminal. Secrets are redacted wherever they could appear in a logged object.
+ */
+export function createLogger(level: string, name: string, format: LogFormat = process.stdout.isTTY ? 'pretty' : 'json'): Logger {
   return pino({
+    ...(format === 'pretty' && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,role' } } }),
     name,
     level,
     base: { service: 'lucro', role: name },
@@ -13,6 +21,8 @@ export function createLogger(level: string, name: string): Logger {
       censor: '[redacted]',
     },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // trace_id and span_id of the active span, when tracing is on.
+    mixin: traceFields,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Every Prometheus metric the service exposes; one instance per process, shared by its roles. */
@@ -25,8 +26,13 @@ export class Metrics {
   readonly batchesIngested = new Counter({ name: 'lucro_batches_ingested_total', help: 'Batches accepted', registers: [this.registry] });
   readonly transactionsByStatus = new Gauge({
     name: 'lucro_transactions',
-    help: 'Unfinished transactions by status (pending, processing), read from the database at scrape time',
+    help: 'Unfinished transactions by status (pending, processing), read from the database by each scheduler sweep',
     labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly oldestPendingAge = new Gauge({
+    name: 'lucro_oldest_pending_age_seconds',
+    help: 'Age of the oldest pending transaction (since its batch was created), read by each scheduler sweep',
     registers: [this.registry],
   });
   readonly enrichmentsFinished = new Counter({
@@ -52,6 +58,50 @@ export class Metrics {
     help: 'Enrichment jobs waiting or running in the queue',
     registers: [this.registry],
   });
+  readonly categorizationConfidence = new Histogram({
+    name: 'lucro_categorization_confidence',
+    help: 'Confidence of each categorization committed, by categorizer (the prefix of category_source: rules, learned, …)',
+    labelNames: ['categorizer'] as const,
+    buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1],
+    registers: [this.registry],
+  });
+  readonly queueOldestJobAge = new Gauge({
+    name: 'lucro_queue_oldest_job_age_seconds',
+    help: 'How long the oldest waiting enrichment job has waited, read from the queue at scrape time',
+    registers: [this.registry],
+  });
+  readonly ready = new Gauge({
+    name: 'lucro_ready',
+    help: '1 when the last /readyz found every dependency reachable, else 0',
+    registers: [this.registry],
+  });
+  readonly dependencyUp = new Gauge({
+    name: 'lucro_dependency_up',
+    help: 'Whether a dependency (database, queue) answered the last /readyz check: 1 or 0',
+    labelNames: ['dependency'] as const,
+    registers: [this.registry],
+  });
+  private pool: pg.Pool | undefined;
+  readonly dbPoolConnections = new Gauge({
+    name: 'lucro_db_pool_connections',
+    help: 'PostgreSQL pool connections by state: total (open), idle, waiting (clients queued for one)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      if (!this.pool) return;
+      this.dbPoolConnections.set({ state: 'total' }, this.pool.totalCount);
+      this.dbPoolConnections.set({ state: 'idle' }, this.pool.idleCount);
+      this.dbPoolConnections.set({ state: 'waiting' }, this.pool.waitingCount);
+    },
+  });
+  readonly dbPoolMax = new Gauge({
+    name: 'lucro_db_pool_max',
+    help: 'Connections the PostgreSQL pool may open at most',
+    registers: [this.registry],
+    collect: () => {
+      if (this.pool) this.dbPoolMax.set(this.pool.options.max ?? 10);
+    },
+  });
   readonly leaseReclaims = new Counter({
     name: 'lucro_lease_reclaims_total',
     help: 'Transactions whose processing lease expired and were taken back by the scheduler',
@@ -60,6 +110,11 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'lucro_' });
+  }
+
+  /** Reports the connection pool's use at each scrape (see the pool gauges); call once with the process's pool. */
+  observePool(pool: pg.Pool): void {
+    this.pool = pool;
   }
 
   /** Records every HTTP request's duration under its route pattern (never the raw URL, which holds ids). */

@@ -4,12 +4,17 @@ import { LOCK_NAMESPACE } from './advisory-locks.js';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
 
+/** The migration files shipped with this build, in the order they apply. */
+export async function migrationFiles(): Promise<string[]> {
+  return (await readdir(MIGRATIONS_DIR)).filter((name) => /^\d+_.+\.sql$/.test(name)).sort();
+}
+
 /**
  * Applies the numbered plain-SQL migrations not yet applied, each in its own transaction.
  * An advisory lock makes concurrent starts (api + worker + scheduler) safe.
  */
 export async function migrate(pool: pg.Pool): Promise<string[]> {
-  const files = (await readdir(MIGRATIONS_DIR)).filter((name) => /^\d+_.+\.sql$/.test(name)).sort();
+  const files = await migrationFiles();
   // Its own connection, without the request-path timeouts: a migration may legitimately run long.
   const client = new pg.Client({ ...pool.options, query_timeout: undefined, statement_timeout: undefined, options: undefined });
   await client.connect();

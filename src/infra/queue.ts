@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import type { TraceCarrier } from './tracing.js';
 import { withTimeout } from './timeout.js';
 
 /**
@@ -17,6 +18,8 @@ export interface BatchJob {
   lane: number;
   /** How many times this lane has been handed on; makes each continuation's id unique. */
   generation: number;
+  /** W3C trace context of the request that created the batch, so the worker's spans join its trace. */
+  trace?: TraceCarrier;
 }
 
 export interface ReenrichmentJob {
@@ -50,6 +53,8 @@ export interface JobQueue {
   stopConsuming(): Promise<void>;
   /** Jobs waiting or running. */
   depth(): Promise<number>;
+  /** How long the oldest waiting job has waited, in ms; null when none waits. */
+  oldestWaitingAgeMs(): Promise<number | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -84,6 +89,11 @@ export class BullMqQueue implements JobQueue {
       },
     });
     this.queue.on('error', (error) => this.logger.debug({ err: error }, 'queue error'));
+  }
+
+  /** The BullMQ queue itself, for the queue board to read. */
+  get bullQueue(): Queue<EnrichmentJob> {
+    return this.queue;
   }
 
   async add(jobs: QueuedJob[]): Promise<void> {
@@ -126,6 +136,11 @@ export class BullMqQueue implements JobQueue {
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
+  async oldestWaitingAgeMs(): Promise<number | null> {
+    const [oldest] = await withTimeout(this.queue.getJobs(['wait'], 0, 0, true), ADD_TIMEOUT_MS, 'oldest job');
+    return oldest ? Math.max(0, Date.now() - oldest.timestamp) : null;
+  }
+
   async ping(): Promise<void> {
     await withTimeout(this.connection.ping(), ADD_TIMEOUT_MS, 'redis ping');
   }
@@ -141,7 +156,8 @@ export class BullMqQueue implements JobQueue {
 export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process' as const;
   private readonly waiting: QueuedJob[] = [];
-  private readonly known = new Set<string>();
+  /** Ids of jobs waiting or running, with when each was added. */
+  private readonly known = new Map<string, number>();
   private handler: ((job: EnrichmentJob) => Promise<void>) | undefined;
   private concurrency = 1;
   private readonly running = new Set<Promise<void>>();
@@ -151,7 +167,7 @@ export class InProcessQueue implements JobQueue {
   async add(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
       if (this.known.has(job.id)) continue;
-      this.known.add(job.id);
+      this.known.set(job.id, Date.now());
       this.waiting.push(job);
     }
     this.pump();
@@ -170,6 +186,11 @@ export class InProcessQueue implements JobQueue {
 
   async depth(): Promise<number> {
     return this.waiting.length + this.running.size;
+  }
+
+  async oldestWaitingAgeMs(): Promise<number | null> {
+    const oldest = this.waiting[0];
+    return oldest ? Date.now() - (this.known.get(oldest.id) ?? Date.now()) : null;
   }
 
   async ping(): Promise<void> {}

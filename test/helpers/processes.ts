@@ -69,26 +69,6 @@ export interface LucroRun {
   stderr: string;
 }
 
-/** Runs `lucro <args>` to completion (a CLI command) with only the given environment on top of PATH. */
-export function runLucro(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<LucroRun> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 /** Polls `check` until it returns true or the time runs out. */
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -133,6 +113,38 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Runs `lucro <args>` to the end (a CLI command) with only the given environment on top of PATH, and
+ * returns its exit code and output; killed after `timeoutMs`. With `terminal`, its stdout is a
+ * terminal (through util-linux `script`), as when an operator runs it by hand.
+ */
+export function runLucro(
+  args: string[],
+  env: Record<string, string>,
+  options: number | { terminal?: boolean; timeoutMs?: number } = {},
+): Promise<LucroRun> {
+  const { terminal = false, timeoutMs = 90_000 } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const [command, commandArgs] = terminal
+    ? ['script', ['-qec', [process.execPath, BIN, ...args].join(' '), '/dev/null']]
+    : [process.execPath, [BIN, ...args]];
+  const child = spawn(command as string, commandArgs as string[], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
     });
   });
 }

@@ -8,42 +8,78 @@ import { sendProblem } from '../error-handler.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+export type Dependency = 'database' | 'queue';
+export type Readiness = Record<Dependency, 'ok' | 'unreachable'>;
+
 /** Checks that the database and the queue answer, each within a bound; used by /readyz. */
-export async function readiness(container: Pick<Container, 'pool' | 'queue'>): Promise<{ database: string; queue: string }> {
+export async function readiness(container: Pick<Container, 'pool' | 'queue'>): Promise<Readiness> {
   const [database, queue] = await Promise.all([
-    withTimeout(container.pool.query('SELECT 1'), CHECK_TIMEOUT_MS, 'database check').then(() => 'ok', () => 'unreachable'),
-    withTimeout(container.queue.ping(), CHECK_TIMEOUT_MS, 'queue check').then(() => 'ok', () => 'unreachable'),
+    withTimeout(container.pool.query('SELECT 1'), CHECK_TIMEOUT_MS, 'database check').then(() => 'ok' as const, () => 'unreachable' as const),
+    withTimeout(container.queue.ping(), CHECK_TIMEOUT_MS, 'queue check').then(() => 'ok' as const, () => 'unreachable' as const),
   ]);
   return { database, queue };
 }
 
-/** The Prometheus text, with the gauges read from the database and the queue at scrape time. */
-export async function renderMetrics(container: Pick<Container, 'maintenance' | 'queue' | 'metrics'>): Promise<string> {
-  await Promise.all([
-    container.maintenance.refreshGauges().catch(() => {}),
-    withTimeout(container.queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => container.metrics.queueDepth.set(depth), () => {}),
-  ]);
-  return container.metrics.registry.metrics();
+const DEPENDENCY_NAMES: Record<Dependency, string> = { database: 'the database (PostgreSQL)', queue: 'the queue (Redis)' };
+
+/** "Not ready: the database (PostgreSQL) is unreachable." naming every failed dependency. */
+function notReadyDetail(failed: Dependency[]): string {
+  const names = failed.map((dependency) => DEPENDENCY_NAMES[dependency]);
+  return `Not ready: ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} unreachable.`;
 }
 
-const Readiness = Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String(), queue: Type.String() }) });
+/**
+ * The Prometheus text. Nothing here queries the database: the backlog gauges are kept by the
+ * scheduler's sweep; only the queue depth and oldest job (a few Redis commands, bounded) are read at scrape time.
+ */
+export async function renderMetrics(container: Pick<Container, 'queue' | 'metrics'>): Promise<string> {
+  const { queue, metrics } = container;
+  await Promise.all([
+    withTimeout(queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => metrics.queueDepth.set(depth), () => {}),
+    withTimeout(queue.oldestWaitingAgeMs(), CHECK_TIMEOUT_MS, 'oldest job').then((ms) => metrics.queueOldestJobAge.set((ms ?? 0) / 1000), () => {}),
+  ]);
+  return metrics.registry.metrics();
+}
+
+const ReadinessSchema = Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String(), queue: Type.String() }) });
 const PrometheusText = Type.String({ description: 'Prometheus text exposition format' });
 
-/** Probes and metrics: no key needed (contract §8). */
-export function operationsRoutes(app: FastifyInstance, container: Container): void {
+export interface OperationsOptions {
+  container: Container;
+}
+
+/**
+ * Probes and metrics, no key needed (contract §8). The one plugin every role mounts: the API on
+ * PORT, the worker and scheduler on METRICS_PORT.
+ */
+export async function operationsPlugin(app: FastifyInstance, { container }: OperationsOptions): Promise<void> {
   app.get('/healthz', { schema: { operationId: 'getHealth', summary: 'The process is alive', tags: ['operations'], security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }), '4xx': ProblemSchema } } }, async () => ({
     status: 'ok' as const,
   }));
 
-  app.get('/readyz', { schema: { operationId: 'getReadiness', summary: 'The database and the queue are reachable', tags: ['operations'], security: [], response: { 200: Readiness, '4xx': ProblemSchema, 503: ProblemSchema } } }, async (_request, reply) => {
-    const checks = await readiness(container);
-    if (checks.database === 'ok' && checks.queue === 'ok') return { status: 'ready', checks };
-    return sendProblem(reply, problem('service_unavailable', 'A dependency is unreachable.', { checks }));
-  });
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        operationId: 'getReadiness',
+        summary: 'The database and the queue are reachable; else 503 problem details whose checks and failed name the one that is not',
+        tags: ['operations'],
+        security: [],
+        response: { 200: ReadinessSchema, '4xx': ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    async (_request, reply) => {
+      const checks = await readiness(container);
+      const failed = (Object.keys(checks) as Dependency[]).filter((dependency) => checks[dependency] !== 'ok');
+      for (const dependency of Object.keys(checks) as Dependency[]) container.metrics.dependencyUp.set({ dependency }, checks[dependency] === 'ok' ? 1 : 0);
+      container.metrics.ready.set(failed.length === 0 ? 1 : 0);
+      if (failed.length === 0) return { status: 'ready', checks };
+      return sendProblem(reply, problem('service_unavailable', notReadyDetail(failed), { checks, failed }));
+    },
+  );
+
 
   app.get('/metrics', { schema: { operationId: 'getMetrics', summary: 'Prometheus metrics', tags: ['operations'], security: [], response: { 200: PrometheusText, '4xx': ProblemSchema } } }, async (_request, reply) =>
     reply.type(container.metrics.registry.contentType).send(await renderMetrics(container)),
   );
-
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -1,0 +1,121 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/infra/logger.js';
+import { BullMqQueue } from '../src/infra/queue.js';
+import { batchBody, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
+import { adminUrl, databaseUrlFor } from './helpers/database.js';
+import { runLucro, startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
+
+let ctx: TestContext;
+let worker: LucroProcess | undefined;
+const workerPrefix = `lucro-test-${randomBytes(4).toString('hex')}`;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => {
+  worker?.child.kill('SIGKILL');
+  await ctx.close();
+});
+
+function status(env: Record<string, string>, json = true) {
+  return runLucro(['status', ...(json ? ['--json'] : [])], env);
+}
+
+describe('lucro status against a running system', () => {
+  it('when a worker runs and nothing waits, then it says all is well and exits 0', async () => {
+    worker = startLucro(['worker'], { DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix, WORKER_CONCURRENCY: '7' });
+    await worker.waitForLog((l) => l.msg === 'worker started');
+    const env = { DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix };
+    await waitFor(async () => (await ctx.sql.query('SELECT 1 FROM worker_heartbeats WHERE pid = $1', [worker?.child.pid])).rowCount === 1, 10_000, 'the heartbeat');
+
+    const { code, stdout } = await status(env, false);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}database {6}ok /m);
+    expect(stdout).toMatch(/^ {2}migrations {4}\d+ applied, none pending$/m);
+    expect(stdout).toMatch(/^ {2}workers {7}1 seen in the last minute$/m);
+    expect(stdout).toContain(`:${worker.child.pid}`);
+    expect(stdout.trim().endsWith('All well.')).toBe(true);
+  }, 60_000);
+
+  it('when rows wait, some failed and a job is queued, then --json reports each and it exits 1 naming the failures', async () => {
+    const key = await ctx.key(['ingest']);
+    const batchId = await ingestBatch(ctx, key, batchBody(5, { accountId: 'ACC-STATUS' }));
+    await ctx.sql.query(
+      `UPDATE transactions SET status = 'failed', error = 'categorizer timed out', attempts = 3, completed_at = now()
+        WHERE batch_id = $1 AND transaction_id IN ('TX-1', 'TX-2')`,
+      [batchId],
+    );
+    await ctx.sql.query(
+      `UPDATE transactions SET status = 'failed', error = 'processing lease expired (attempt 3 of 3)', attempts = 3, completed_at = now() - interval '2 days'
+        WHERE batch_id = $1 AND transaction_id = 'TX-3'`,
+      [batchId],
+    );
+    // A job waiting on a queue of its own, which no worker consumes.
+    const queuePrefix = `lucro-test-${randomBytes(4).toString('hex')}`;
+    const queue = new BullMqQueue(testRedisUrl(), queuePrefix, createLogger('silent', 'test', 'json'));
+    await waitFor(async () => queue.ping().then(() => true, () => false), 5_000, 'Redis');
+    await queue.add([{ id: 'waiting-job', data: { batchId: randomUUID(), lane: 0, generation: 0 } }]);
+    await queue.close();
+
+    const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      ok: false,
+      database: { reachable: true },
+      redis: { reachable: true },
+      migrations: { pending: [] },
+      queue: { kind: 'bullmq', depth: 1 },
+      transactions: { pending: 2, processing: 0, failed: 3, failed_last_hour: 2 },
+      failed_by_error: [
+        { error: 'categorizer timed out', count: 2 },
+        { error: 'processing lease expired (attempt 3 of 3)', count: 1 },
+      ],
+    });
+    expect(report.queue.oldest_job_age_seconds).toBeGreaterThanOrEqual(0);
+    expect(report.transactions.oldest_pending_age_seconds).toBeGreaterThanOrEqual(0);
+    expect(report.workers).toEqual([expect.objectContaining({ role: 'worker', pid: worker?.child.pid, concurrency: 7 })]);
+    expect(report.attention).toEqual(['2 transaction(s) failed in the last hour (see failures by error).']);
+  }, 60_000);
+
+  it('when the only worker drains and exits, then it is no longer counted and the waiting rows need attention', async () => {
+    worker?.child.kill('SIGTERM');
+    expect(await worker?.exited).toBe(0);
+    const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix });
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.workers).toEqual([]);
+    expect(report.attention).toContain('No worker seen in the last minute while 2 transaction(s) wait: start `lucro worker`.');
+  }, 60_000);
+});
+
+describe('lucro status against a database that is down or not migrated', () => {
+  it('when the database refuses connections, then it says so plainly, with no stack trace, and exits 2', async () => {
+    const { code, stdout, stderr } = await status({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/lucro', REDIS_URL: testRedisUrl() }, false);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/^ {2}database {6}UNREACHABLE postgres:\/\/postgres@127\.0\.0\.1:1\/lucro: connect ECONNREFUSED 127\.0\.0\.1:1$/m);
+    expect(stdout).toContain('The database is unreachable');
+    expect(`${stdout}${stderr}`).not.toMatch(/^\s+at /m);
+  });
+
+  it('when the database was never migrated, then every migration is listed as pending and it exits 1', async () => {
+    const name = `lucro_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    try {
+      const { code, stdout } = await status({ DATABASE_URL: databaseUrlFor(name) });
+      expect(code).toBe(1);
+      const report = JSON.parse(stdout);
+      expect(report.migrations.applied).toBe(0);
+      expect(report.migrations.pending).toEqual(expect.arrayContaining(['001_initial.sql', '009_worker_heartbeats.sql']));
+      expect(report.redis).toEqual({ url: null, reachable: null });
+      expect(report.attention[0]).toMatch(/^\d+ migration\(s\) not applied: run `lucro migrate`\.$/);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
