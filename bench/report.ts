@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { CategorizationBench } from './categorizer-accuracy.js';
 import type { DesignLatencyResult, LatencyZeroResult } from './enrich.js';
 import type { BodyBombResult } from './bodies.js';
-import type { FairnessResult } from './fairness.js';
+import type { FairnessResult, IntegrationFairnessResult } from './fairness.js';
 import type { FeedResult } from './feed.js';
 import type { IngestResult } from './ingest.js';
 import type { SummaryResult } from './summary.js';
@@ -22,6 +22,7 @@ export interface Measurements {
   enrichZero?: LatencyZeroResult;
   design?: DesignLatencyResult;
   fairness?: FairnessResult;
+  integrations?: IntegrationFairnessResult;
   summary?: SummaryResult;
   feed?: FeedResult;
   categorize?: CategorizationBench;
@@ -83,6 +84,18 @@ export function tableRows(m: Measurements): Row[] {
       figure: `small batch (15) behind big (10,000), ${m.fairness.workers} workers × 32, latency ${m.fairness.latencyMs} ms`,
       measured: `${m.fairness.behindSeconds.toFixed(2)} s`,
       limit: `idle ${m.fairness.idleSeconds.toFixed(2)} s`,
+      ratio: x(ratio),
+      target: '≤ 3×',
+      result: verdict(ratio <= 3),
+    });
+  }
+  if (m.integrations) {
+    const f = m.integrations;
+    const ratio = f.behindSeconds / f.idleSeconds;
+    rows.push({
+      figure: `integration B's batch (15) behind A's ${f.busyBatches} × ${n(f.busyRows)}, ${f.workers} workers × ${f.concurrency}, latency ${f.latencyMs} ms`,
+      measured: `${f.behindSeconds.toFixed(2)} s`,
+      limit: `idle ${f.idleSeconds.toFixed(2)} s`,
       ratio: x(ratio),
       target: '≤ 3×',
       result: verdict(ratio <= 3),

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,summary,feed,categorize,bodies] [-- --cpu-prof]`
+ * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,integrations,summary,feed,categorize,bodies] [-- --cpu-prof]`
  *
  * Measures the pipeline against PostgreSQL's own limits, measured in the same run on the same
  * database: a fresh database created on DATABASE_URL (the admin URL) and dropped at the end, its
@@ -18,7 +18,7 @@ import { ensureAccounts } from './data.js';
 import { benchBodyBombs } from './bodies.js';
 import { startOtlpReceiver } from './otlp-receiver.js';
 import { benchDesignLatency, benchLatencyZero } from './enrich.js';
-import { benchFairness } from './fairness.js';
+import { benchFairness, benchIntegrationFairness } from './fairness.js';
 import { benchFeed } from './feed.js';
 import { BenchEnv, RESULTS_DIR } from './harness.js';
 import { benchIngest } from './ingest.js';
@@ -27,7 +27,7 @@ import { round, since } from './stats.js';
 import { benchSummary } from './summary.js';
 import { benchCategorization, renderCategorization } from './categorizer-accuracy.js';
 
-const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'summary', 'feed', 'categorize', 'bodies'] as const;
+const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'integrations', 'summary', 'feed', 'categorize', 'bodies'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -50,6 +50,7 @@ const settings = quick
       enrich: { rows: 10_000, rounds: 1, concurrencies: [32, 512], workers: 2, capSeconds: 8 },
       design: { concurrencies: [32, 512], warmupSeconds: 2.5, windowSeconds: 2.5, windows: 2 },
       fairness: { rounds: 2, workers: 2, latencyMs: '500-1000' },
+      integrations: { rounds: 1, workers: 2, latencyMs: '500-1000', busyBatches: 50, busyRows: 1_000 },
       summary: { totalRows: 300_000, bigRows: 100_000, smallRows: 5_000, requests: 30, rollupProbe: true },
       feed: { rows: 20_000 },
       bodies: { rounds: 1 },
@@ -59,6 +60,7 @@ const settings = quick
       enrich: { rows: 50_000, rounds: 3, concurrencies: [32, 512], workers: 2, capSeconds: 60 },
       design: { concurrencies: [32, 512], warmupSeconds: 4, windowSeconds: 5, windows: 5 },
       fairness: { rounds: 5, workers: 2, latencyMs: '500-1000' },
+      integrations: { rounds: 3, workers: 2, latencyMs: '500-1000', busyBatches: 50, busyRows: 1_000 },
       summary: { totalRows: 5_000_000, bigRows: 500_000, smallRows: 5_000, requests: 200, rollupProbe: true },
       feed: { rows: 100_000 },
       bodies: { rounds: 3 },
@@ -135,6 +137,7 @@ async function main(): Promise<number> {
   measurements.enrichZero = await timed('enrich', () => benchLatencyZero(env, setup, settings.enrich));
   measurements.design = await timed('design', () => benchDesignLatency(env, setup, settings.design));
   measurements.fairness = await timed('fairness', () => benchFairness(env, key, settings.fairness));
+  measurements.integrations = await timed('integrations', () => benchIntegrationFairness(env, settings.integrations));
   measurements.summary = await timed('summary', () => benchSummary(env, target, settings.summary));
   measurements.feed = await timed('feed', () => benchFeed(env, target, settings.feed));
   measurements.categorize = await timed('categorize', async () => {

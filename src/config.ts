@@ -61,12 +61,28 @@ export interface Config {
   readonly queuePrefix: string;
   /** Which categorizer the worker runs: `layered` (default: codes, bank wording, brands, lexicons) or `rules` (the keyword rules alone). */
   readonly categorizer: string;
+  /**
+   * Optional LLM layer of the layered categorizer (any OpenAI-compatible chat-completions server), on
+   * only when `LLM_BASE_URL` and `LLM_MODEL` are set: asked for lines whose local answer is below
+   * `LLM_BELOW_CONFIDENCE` (default 0.75), each attempt cut after `LLM_TIMEOUT_MS` (default 8000).
+   */
+  readonly llm: { readonly baseUrl: string; readonly apiKey: string | undefined; readonly model: string; readonly belowConfidence: number; readonly timeoutMs: number } | undefined;
   /** How often the scheduler sweeps for expired leases and stranded pending rows. */
   readonly schedulerIntervalMs: number;
   /** Pending rows untouched for this long are dispatched again by the scheduler. */
   readonly redispatchAfterMs: number;
   /** Days the change feed keeps a change (`CHANGE_RETENTION_DAYS`, at least 30). */
   readonly changeRetentionDays: number;
+
+  // Timeouts (issue 10)
+  /**
+   * How long a process waits for one database statement (`DATABASE_QUERY_TIMEOUT_MS`, default 4500,
+   * inside the contract's 5 s for a 503). The server's statement and lock timeouts are set below it,
+   * so the server gives a statement up before the client stops waiting for it.
+   */
+  readonly databaseQueryTimeoutMs: number;
+  /** A draining process exits after this even if something hangs (`SHUTDOWN_DEADLINE_MS`, default 25000; the contract allows 30 s). */
+  readonly shutdownDeadlineMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -90,6 +106,18 @@ function latencyRange(raw: string | undefined): [number, number] {
   const high = match[2] === undefined ? low : Number(match[2]);
   if (high < low) throw new ConfigError(`ENRICHMENT_LATENCY_MS range is reversed: "${text}"`);
   return [low, high];
+}
+
+function llmSettings(env: Env): Config['llm'] {
+  const baseUrl = optional(env, 'LLM_BASE_URL');
+  const model = optional(env, 'LLM_MODEL');
+  if (baseUrl === undefined && model === undefined) return undefined;
+  if (baseUrl === undefined || model === undefined) throw new ConfigError('LLM_BASE_URL and LLM_MODEL go together: set both to use an LLM, or neither');
+  if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError(`LLM_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+  const below = optional(env, 'LLM_BELOW_CONFIDENCE') ?? '0.75';
+  const belowConfidence = Number(below);
+  if (!/^(?:0(?:\.\d+)?|1(?:\.0+)?)$/.test(below)) throw new ConfigError(`LLM_BELOW_CONFIDENCE must be a number from 0 to 1, got "${below}"`);
+  return Object.freeze({ baseUrl, apiKey: optional(env, 'LLM_API_KEY'), model, belowConfidence, timeoutMs: integer(env, 'LLM_TIMEOUT_MS', 8_000, 100, 600_000) });
 }
 
 function trustProxy(raw: string | undefined): boolean | string {
@@ -137,9 +165,12 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
     categorizer: optional(env, 'CATEGORIZER') ?? 'layered',
+    llm: llmSettings(env),
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),
+    databaseQueryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 4_500, 200, 60_000),
+    shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 25_000, 100, 29_000),
   });
 }
 

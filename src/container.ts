@@ -9,7 +9,7 @@ import { createPool } from './infra/db.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './infra/embedded-postgres.js';
 import { createLogger, redactUrl, type Logger } from './infra/logger.js';
 import { Metrics } from './infra/metrics.js';
-import { BullMqQueue, InProcessQueue, type JobQueue } from './infra/queue.js';
+import { BullMqQueue, InProcessQueue, NoConsumerQueue, type JobQueue } from './infra/queue.js';
 import { BatchService } from './ingestion/batch.service.js';
 import { IngestionService } from './ingestion/ingestion.service.js';
 import { ReportService } from './reports/report.service.js';
@@ -65,15 +65,19 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     logger.info({ database: redactUrl(databaseUrl) }, 'using PostgreSQL from DATABASE_URL');
   }
 
-  const pool = createPool(databaseUrl, { applicationName: `lucro-${role}`, max: config.databasePoolMax });
+  const pool = createPool(databaseUrl, { applicationName: `lucro-${role}`, max: config.databasePoolMax, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const metrics = new Metrics();
   metrics.observePool(pool);
   const queue: JobQueue =
-    config.redisUrl === undefined ? new InProcessQueue(logger) : new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }));
+    config.redisUrl !== undefined
+      ? new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }))
+      : role === 'api'
+        ? new NoConsumerQueue()
+        : new InProcessQueue(logger);
   const learnedState = new LearnedStateStore(pool, logger.child({ component: 'learning' }));
   // Every categorizer answers behind the integration's own corrections (contract §11).
   const learning = (inner: Categorizer): Categorizer => new LearnedCategorizer(inner, learnedState);
-  const categorizer = overrides.categorizer ? learning(overrides.categorizer) : createCategorizer(config.categorizer, config.enrichmentLatencyMs, learning);
+  const categorizer = overrides.categorizer ? learning(overrides.categorizer) : createCategorizer(config.categorizer, config.enrichmentLatencyMs, config.llm, learning);
   const reenrichments = new ReenrichmentService(pool, queue, logger.child({ component: 'reenrichment' }));
   const enrichment = new EnrichmentService(pool, queue, categorizer, metrics, logger.child({ component: 'worker' }), {
     concurrency: config.workerConcurrency,

@@ -48,7 +48,10 @@ describe('worker processes on BullMQ', () => {
         [batchId],
       );
       expect(rows[0]).toEqual({ lo: 1, hi: 1, attempts: 1 });
-      // Every process took part: each logged enriching some of the batch's rows.
+      // Every process took part: each logged enriching some of the batch's rows. A row is visible
+      // as completed a moment before its worker's log line arrives through the pipe.
+      const logged = () => workers.reduce((sum, w) => sum + w.lines.filter((l) => l.msg === 'transaction enriched' && l.batch_id === batchId).length, 0);
+      await waitFor(async () => logged() >= 2_000, 10_000, 'every worker to log its enriched rows');
       const perWorker = workers.map((w) => w.lines.filter((l) => l.msg === 'transaction enriched' && l.batch_id === batchId).length);
       for (const n of perWorker) expect(n).toBeGreaterThan(0);
       expect(perWorker.reduce((a, b) => a + b, 0)).toBe(2_000);

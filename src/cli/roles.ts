@@ -6,23 +6,28 @@ import { registerErrorHandling } from '../http/error-handler.js';
 import { operationsPlugin } from '../http/routes/operations.routes.js';
 import { migrate } from '../infra/migrate.js';
 import { Heartbeat } from '../operations/heartbeat.js';
+import { withTimeout } from '../infra/timeout.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
 export type Role = 'start' | 'api' | 'worker' | 'scheduler';
 
-/** On SIGTERM every role drains and exits within this, as the contract asks (30 s). */
-const SHUTDOWN_DEADLINE_MS = 25_000;
+/** Giving back held rows when the deadline has come may take at most this. */
+const RELEASE_ON_EXIT_MS = 2_000;
 
 /**
- * Runs one role, or all of them in one process for `start`. Resolves with the exit code once a
- * SIGTERM or SIGINT has drained it.
+ * Runs one role, or all of them in one process for `start`. On SIGTERM or SIGINT it drains in
+ * order — the API stops accepting and finishes its requests, the scheduler stops, the worker stops
+ * claiming and finishes what it holds — and resolves with the exit code. Whatever still hangs at
+ * SHUTDOWN_DEADLINE_MS (a categorizer call, a socket left open) does not keep the process: the
+ * worker gives back the rows it holds and the process exits.
  */
 export async function runRoles(config: Config, role: Role): Promise<number> {
   const container = await createContainer(config, { role });
   const { logger } = container;
   // A failure nobody awaited is logged, never fatal: the process stays up and recovers (contract §9).
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  const stops: Array<() => Promise<void>> = [];
+  // The order in which a drain stops things: first what takes work in, last what reports on it.
+  const stops: { api?: () => Promise<void>; scheduler?: () => Promise<void>; worker?: () => Promise<void>; metrics?: () => Promise<void>; heartbeat?: () => Promise<void> } = {};
 
   try {
     if (role === 'start') {
@@ -36,12 +41,12 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
         { url: `http://${config.host}:${config.port}`, database: container.databaseMode, queue: container.queue.kind },
         `API listening on http://${config.host}:${config.port} (docs at /docs)`,
       );
-      stops.push(() => app.close());
+      stops.api = () => app.close();
     }
     if (role === 'start' || role === 'worker') {
       container.enrichment.start();
       logger.info({ concurrency: config.workerConcurrency, queue: container.queue.kind, categorizer: container.categorizer.name }, 'worker started');
-      stops.unshift(() => container.enrichment.stop());
+      stops.worker = () => container.enrichment.stop();
     }
     // Without Redis a lone worker has no queue to hear from, so it sweeps for pending work itself.
     const sweeps = role === 'start' || role === 'scheduler' || (role === 'worker' && container.queue.kind === 'in-process');
@@ -49,18 +54,18 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       const scheduler = new Scheduler(container.maintenance, logger.child({ component: 'scheduler' }), config.schedulerIntervalMs);
       scheduler.start();
       logger.info({ intervalMs: config.schedulerIntervalMs }, 'scheduler started');
-      stops.unshift(() => scheduler.stop());
+      stops.scheduler = () => scheduler.stop();
     }
     if ((role === 'worker' || role === 'scheduler') && config.metricsPort !== undefined) {
       const server = await metricsServer(container);
       await server.listen({ host: config.host, port: config.metricsPort });
-      stops.push(() => server.close());
+      stops.metrics = () => server.close();
     }
     // So that `lucro status` sees which processes (above all, which workers) are alive.
     const enriches = role === 'start' || role === 'worker';
     const heartbeat = new Heartbeat(container.pool, logger.child({ component: 'heartbeat' }), role, enriches ? config.workerConcurrency : null);
     heartbeat.start();
-    stops.push(() => heartbeat.stop());
+    stops.heartbeat = () => heartbeat.stop();
   } catch (error) {
     await container.close();
     throw error;
@@ -68,24 +73,33 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
 
   return new Promise((resolve) => {
     let stopping = false;
+    let drained = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'draining');
-      const force = setTimeout(() => {
-        logger.error('drain took too long; exiting');
-        resolve(1);
-        // Whatever still holds the event loop (a client retrying a dead Redis) must not keep the process alive.
-        setImmediate(() => process.exit(1));
-      }, SHUTDOWN_DEADLINE_MS);
-      force.unref();
+      // Unref'd timers end the process only if something still keeps it alive by then.
+      setTimeout(() => (drained ? process.exit(0) : void exitNow()), config.shutdownDeadlineMs).unref();
       void (async () => {
-        for (const stop of stops) await stop().catch((error: unknown) => logger.warn({ err: error }, 'stop failed'));
+        for (const stop of [stops.api, stops.scheduler, stops.worker, stops.metrics, stops.heartbeat]) {
+          await stop?.().catch((error: unknown) => logger.warn({ err: error }, 'stop failed'));
+        }
         await container.close();
-        clearTimeout(force);
+        drained = true;
         logger.info('stopped');
         resolve(0);
+        // Drained: a socket someone left open is no reason to stay.
+        setTimeout(() => process.exit(0), 1_000).unref();
       })();
+    };
+    const exitNow = async () => {
+      logger.error({ deadlineMs: config.shutdownDeadlineMs }, 'drain took too long; giving back held rows and exiting');
+      const released = await withTimeout(container.enrichment.releaseHeld(), RELEASE_ON_EXIT_MS, 'giving back held rows').catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not give back held rows; their leases will free them');
+        return 0;
+      });
+      if (released > 0) logger.info({ released }, 'gave back held rows');
+      process.exit(1);
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));

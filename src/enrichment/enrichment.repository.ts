@@ -33,6 +33,8 @@ export interface WrittenResult {
  * Claims up to `limit` pending transactions of a batch in one short statement: they become
  * `processing` under a fresh claim token and lease, and their attempt is counted.
  * SKIP LOCKED lets every worker claim from the same batch at once without waiting on each other.
+ * The batch records when it was last claimed from (at most once a second, so claims from many
+ * workers rarely wait on its row), which tells the scheduler the batch is being worked.
  */
 export async function claimPending(db: Queryable, batchId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
   const { rows } = await db.query<ClaimedTransaction>(claimStatement('batch_id'), [batchId, limit, leaseMs, claimToken]);
@@ -45,21 +47,31 @@ export async function claimReenrichmentPending(db: Queryable, reenrichmentId: st
   return rows;
 }
 
-/** The claim, of the pending rows of one batch or of one re-enrichment ($1); each has a partial index. */
+/**
+ * The claim, of the pending rows of one batch or of one re-enrichment ($1); each has a partial
+ * index. The claimed rows' batches note the claim (the scheduler's stranded check reads it).
+ */
 function claimStatement(owner: 'batch_id' | 'reenrichment_id'): string {
-  return `UPDATE transactions t
-        SET status = 'processing', claim_token = $4, lease_expires_at = now() + make_interval(secs => $3 / 1000.0),
-            attempts = t.attempts + 1, updated_at = now()
-      WHERE t.id IN (
-              SELECT id FROM transactions
-               WHERE ${owner} = $1 AND status = 'pending' AND removed_at IS NULL
-               ORDER BY id
-               LIMIT $2
-               FOR UPDATE SKIP LOCKED)
-      RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId",
-                (SELECT a.integration_id FROM accounts a WHERE a.id = t.account_id) AS "integrationId", t.transaction_id AS "transactionId", t.date,
-                t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
-                t.description, t.raw->>'mcc' AS mcc, t.attempts, t.claim_token AS "claimToken"`;
+  return `WITH claimed AS (
+       UPDATE transactions t
+          SET status = 'processing', claim_token = $4, lease_expires_at = now() + make_interval(secs => $3 / 1000.0),
+              attempts = t.attempts + 1, updated_at = now()
+        WHERE t.id IN (
+                SELECT id FROM transactions
+                 WHERE ${owner} = $1 AND status = 'pending' AND removed_at IS NULL
+                 ORDER BY id
+                 LIMIT $2
+                 FOR UPDATE SKIP LOCKED)
+        RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId",
+                  (SELECT a.integration_id FROM accounts a WHERE a.id = t.account_id) AS "integrationId", t.transaction_id AS "transactionId", t.date,
+                  t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
+                  t.description, t.raw->>'mcc' AS mcc, t.attempts, t.claim_token AS "claimToken"
+     ), touched AS (
+       UPDATE batches SET last_claimed_at = now()
+        WHERE id IN (SELECT DISTINCT "batchId" FROM claimed)
+          AND (last_claimed_at IS NULL OR last_claimed_at < now() - interval '1 second')
+     )
+     SELECT * FROM claimed`;
 }
 
 /**
@@ -109,6 +121,32 @@ export async function writeResults(db: Queryable, results: EnrichmentResult[], m
   return rows;
 }
 
+/**
+ * Gives claimed rows back untried: `pending` again, and the claim's attempt is not counted (the
+ * categorizer never saw them). Rows are those of the given claim tokens, or only the given ids of
+ * them. A claim whose answer was lost is released this way by its token alone.
+ */
+export async function releaseClaims(db: Queryable, claimTokens: string[], ids: number[] | null): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE transactions t
+        SET status = 'pending', attempts = t.attempts - 1, claim_token = NULL, lease_expires_at = NULL, updated_at = now()
+      WHERE t.claim_token = ANY($1::uuid[]) AND t.status = 'processing' AND ($2::bigint[] IS NULL OR t.id = ANY($2::bigint[]))`,
+    [claimTokens, ids],
+  );
+  return rowCount ?? 0;
+}
+
+/** The integration a batch belongs to, or undefined for an unknown batch. */
+export async function findBatchIntegration(db: Queryable, batchId: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ integrationId: number }>('SELECT integration_id AS "integrationId" FROM batches WHERE id = $1', [batchId]);
+  return rows[0]?.integrationId;
+}
+
+export async function findReenrichmentIntegration(db: Queryable, reenrichmentId: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ integrationId: number }>('SELECT integration_id AS "integrationId" FROM reenrichments WHERE id = $1', [reenrichmentId]);
+  return rows[0]?.integrationId;
+}
+
 /** Stamps `completed_at` on the given batches that have nothing left to do. */
 export async function markBatchesCompleted(db: Queryable, batchIds: string[]): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
@@ -144,11 +182,15 @@ export async function reclaimExpiredLeases(db: Queryable, limit: number, maxAtte
   return rows;
 }
 
-/** Unfinished batches whose pending rows have waited longer than `olderThanMs` without being touched. */
+/**
+ * Unfinished batches that nothing is working on: pending rows have waited longer than `olderThanMs`
+ * without being touched, and no worker has claimed from the batch for as long.
+ */
 export async function findStrandedBatches(db: Queryable, olderThanMs: number, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT b.id FROM batches b
       WHERE b.completed_at IS NULL
+        AND coalesce(b.last_claimed_at, b.created_at) < now() - make_interval(secs => $1 / 1000.0)
         AND EXISTS (SELECT 1 FROM transactions t
                      WHERE t.batch_id = b.id AND t.status = 'pending' AND t.removed_at IS NULL
                        AND t.updated_at < now() - make_interval(secs => $1 / 1000.0))

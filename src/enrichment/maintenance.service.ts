@@ -48,13 +48,18 @@ export class MaintenanceService {
       this.metrics.leaseReclaims.inc(reclaimed.length);
       this.logger.warn({ reclaimed: reclaimed.length, failed: report.failedByLease }, 'reclaimed expired processing leases');
     }
-    // Each sweep gets its own tag so a reclaim is dispatched even while an older sweep job still waits.
-    const bucket = Math.floor(Date.now() / this.options.intervalMs);
-    const toDispatch = new Set(reclaimed.filter((r) => r.status === 'pending').map((r) => r.batchId));
-    for (const batchId of await findStrandedBatches(this.pool, this.options.redispatchAfterMs, 1_000)) toDispatch.add(batchId);
-    for (const batchId of toDispatch) {
+    // Job ids deduplicate. A reclaim gets a tag of its own each sweep, so it is dispatched even while
+    // an older sweep job still waits. A stranded batch gets one tag per REDISPATCH_AFTER_MS: when jobs
+    // wait longer than that (an overloaded queue), it gets one more job per period, not one per sweep.
+    const now = Date.now();
+    const toDispatch = new Map(reclaimed.filter((r) => r.status === 'pending').map((r) => [r.batchId, `sweep${Math.floor(now / this.options.intervalMs)}`]));
+    const period = Math.max(this.options.intervalMs, this.options.redispatchAfterMs);
+    for (const batchId of await findStrandedBatches(this.pool, this.options.redispatchAfterMs, 1_000)) {
+      if (!toDispatch.has(batchId)) toDispatch.set(batchId, `stranded${Math.floor(now / period)}`);
+    }
+    for (const [batchId, tag] of toDispatch) {
       try {
-        await this.enrichment.redispatch(batchId, `sweep${bucket}`);
+        await this.enrichment.redispatch(batchId, tag);
         report.redispatched += 1;
       } catch (error) {
         this.logger.warn({ batch_id: batchId, err: error }, 'could not dispatch; will retry at the next sweep');

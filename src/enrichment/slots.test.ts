@@ -27,6 +27,20 @@ describe('Slots', () => {
     expect(order).toEqual(['big', 'small', 'big', 'big']);
   });
 
+  it('when one integration waits with many batches and another with one, then the integrations take turns first', async () => {
+    const slots = new Slots(1);
+    await slots.acquireUpTo(1);
+    const order: string[] = [];
+    const waits = [
+      ...['a1', 'a2', 'a3', 'a1'].map((batch) => slots.acquireUpTo(1, batch, 'A').then(() => order.push(batch))),
+      slots.acquireUpTo(1, 'b1', 'B').then(() => order.push('b1')),
+      slots.acquireUpTo(1, 'b1', 'B').then(() => order.push('b1')),
+    ];
+    slots.release(waits.length);
+    await Promise.all(waits);
+    expect(order).toEqual(['a1', 'b1', 'a2', 'b1', 'a3', 'a1']);
+  });
+
   it('when resized, then more slots are handed out at once, and a shrink waits for taken slots to return', async () => {
     const slots = new Slots(2);
     expect(await slots.acquireUpTo(5)).toBe(2);

@@ -2,12 +2,14 @@ type Waiter = { max: number; grant: (n: number) => void };
 
 /**
  * A counting semaphore that hands out as many slots as are free (at least one). Waiters are
- * grouped by key (a batch) and the keys take turns, so a small batch posted behind a large one gets
- * an equal share of the slots at once instead of queueing behind every job of the large one.
+ * grouped by key (a batch) within a group (its integration): groups take turns first, then the
+ * keys within a group, so one integration posting many batches gets the share of one, and a small
+ * batch posted behind a large one gets its share at once instead of queueing behind every job of it.
  */
 export class Slots {
   private free: number;
-  private readonly queues = new Map<string, Waiter[]>();
+  /** Turn order: groups, and within each group its keys, each with its waiters in arrival order. */
+  private readonly groups = new Map<string, Map<string, Waiter[]>>();
   private dispatchScheduled = false;
 
   constructor(private capacity: number) {
@@ -23,13 +25,15 @@ export class Slots {
   }
 
   /** Waits until at least one slot is free, then takes up to `max` of them. */
-  acquireUpTo(max: number, key = ''): Promise<number> {
+  acquireUpTo(max: number, key = '', group = ''): Promise<number> {
     if (max <= 0) return Promise.resolve(0);
-    if (this.queues.size === 0 && this.free > 0) return Promise.resolve(this.take(max));
+    if (this.groups.size === 0 && this.free > 0) return Promise.resolve(this.take(max));
     return new Promise((grant) => {
-      const queue = this.queues.get(key);
+      const keys = this.groups.get(group) ?? new Map<string, Waiter[]>();
+      this.groups.set(group, keys);
+      const queue = keys.get(key);
       if (queue) queue.push({ max, grant });
-      else this.queues.set(key, [{ max, grant }]);
+      else keys.set(key, [{ max, grant }]);
     });
   }
 
@@ -60,12 +64,16 @@ export class Slots {
   }
 
   private dispatch(): void {
-    while (this.free > 0 && this.queues.size > 0) {
-      const [key, queue] = this.queues.entries().next().value as [string, Waiter[]];
+    while (this.free > 0 && this.groups.size > 0) {
+      const [group, keys] = this.groups.entries().next().value as [string, Map<string, Waiter[]>];
+      const [key, queue] = keys.entries().next().value as [string, Waiter[]];
       const waiter = queue.shift() as Waiter;
-      // The key goes to the back of the turn order; it leaves it when it has no one waiting.
-      this.queues.delete(key);
-      if (queue.length > 0) this.queues.set(key, queue);
+      // The key goes to the back of its group's turn order, and the group to the back of the
+      // groups'; each leaves the order when it has no one waiting.
+      keys.delete(key);
+      if (queue.length > 0) keys.set(key, queue);
+      this.groups.delete(group);
+      if (keys.size > 0) this.groups.set(group, keys);
       waiter.grant(this.take(waiter.max));
     }
   }

@@ -20,7 +20,19 @@ export interface PoolOptions {
   queryTimeoutMs?: number;
 }
 
+/**
+ * The server's own bounds, below the client's: when the client stops waiting, the server has
+ * already given the statement up and released its row and rollup locks, instead of running on
+ * for a caller that has gone (a claim committing with no worker left to hold its rows). A lock
+ * wait gives up first, so the statement still has time to report it.
+ */
+export function serverTimeouts(queryTimeoutMs: number): { statementMs: number; lockMs: number } {
+  return { statementMs: Math.floor(queryTimeoutMs * 0.8), lockMs: Math.floor(queryTimeoutMs * 0.6) };
+}
+
 export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool {
+  const queryTimeoutMs = options.queryTimeoutMs ?? 4_500;
+  const server = serverTimeouts(queryTimeoutMs);
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 20,
@@ -28,10 +40,13 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
-    query_timeout: options.queryTimeoutMs === 0 ? undefined : (options.queryTimeoutMs ?? 4_500),
+    query_timeout: queryTimeoutMs === 0 ? undefined : queryTimeoutMs,
     application_name: options.applicationName ?? 'lucro',
-    // A transaction abandoned by a dead process frees its locks (and idempotency key) quickly.
-    options: '-c idle_in_transaction_session_timeout=20000 -c statement_timeout=30000',
+    // A transaction abandoned by a dead process frees its locks (and idempotency key) quickly, and a
+    // backend notices within a second that its client hung up.
+    options:
+      '-c idle_in_transaction_session_timeout=20000 -c client_connection_check_interval=1000 ' +
+      `-c statement_timeout=${server.statementMs} -c lock_timeout=${server.lockMs}`,
   });
   // A client losing its connection must not crash the process, idle or checked out: the query in
   // flight (if any) fails on its own, and the pool replaces the client.
@@ -40,23 +55,56 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
   return pool;
 }
 
-/** Runs `work` in one database transaction: all of it commits, or none of it does. */
+/**
+ * Runs `work` in one database transaction: all of it commits, or none of it does.
+ *
+ * A COMMIT whose answer does not arrive (the client's timeout, a dropped connection) may still have
+ * committed. The caller must not be told "nothing was stored" for stored data, so the outcome is
+ * asked of the server by transaction id: committed → the result, as if the answer had come;
+ * aborted → the error; unknown (the server unreachable) → the error, and the data may be stored —
+ * a client retrying with the same Idempotency-Key gets the first answer, and one retrying without
+ * gets its rows back as duplicates.
+ */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await connect(pool);
   let broken = false;
   try {
     await client.query('BEGIN');
     const result = await work(client);
-    await client.query('COMMIT');
+    // Only a transaction that wrote has an id; one that only read has nothing to lose.
+    const xid = (await client.query<{ xid: string | null }>('SELECT pg_current_xact_id_if_assigned()::text AS xid')).rows[0]?.xid ?? null;
+    try {
+      await client.query('COMMIT');
+    } catch (error) {
+      if (xid === null || !isConnectionError(error) || serverGaveUp(error)) throw error;
+      broken = true;
+      if ((await transactionOutcome(pool, xid)) !== 'committed') throw error;
+    }
     return result;
   } catch (error) {
-    broken = isConnectionError(error);
+    broken ||= isConnectionError(error) && !serverGaveUp(error);
     if (!broken) await client.query('ROLLBACK').catch(() => {});
     throw asUnavailable(error);
   } finally {
     // A client whose connection failed is destroyed, not handed to the next request.
     client.release(broken);
   }
+}
+
+/** Asks the server, on another connection, how a transaction whose COMMIT went unanswered ended. */
+async function transactionOutcome(pool: pg.Pool, xid: string): Promise<'committed' | 'aborted' | 'unknown'> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      const { rows } = await pool.query<{ status: string | null }>('SELECT pg_xact_status($1::xid8) AS status', [xid]);
+      const status = rows[0]?.status;
+      if (status === 'committed' || status === 'aborted') return status;
+    } catch {
+      return 'unknown';
+    }
+    // Still in progress: the COMMIT is being written.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return 'unknown';
 }
 
 async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
@@ -68,12 +116,18 @@ async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
 }
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+/** The server gave a statement up itself (statement_timeout, lock_timeout): busy, not broken; the connection is fine. */
+const SERVER_GAVE_UP_CODES = new Set(['57014', '55P03']);
 
-/** True for errors that mean "the database cannot be reached right now", not "the query is wrong". */
+function serverGaveUp(error: unknown): boolean {
+  return SERVER_GAVE_UP_CODES.has((error as { code?: string } | undefined)?.code ?? '');
+}
+
+/** True for errors that mean "the database cannot be reached (or serve this) right now", not "the query is wrong". */
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
-  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
+  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || SERVER_GAVE_UP_CODES.has(code))) return true;
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout/i.test(error.message);
 }
 

@@ -38,6 +38,12 @@ export interface QueuedJob {
   /** Deduplicates: a job whose id is already waiting or running is not added again. */
   id: string;
   data: EnrichmentJob;
+  /**
+   * Goes to the front of the wait list, not the back: the first slice of a new batch starts at
+   * once however many jobs other batches (another integration's) have waiting; continuations
+   * queue at the back and take turns.
+   */
+  front?: boolean;
 }
 
 /**
@@ -99,7 +105,7 @@ export class BullMqQueue implements JobQueue {
   async add(jobs: QueuedJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await withTimeout(
-      this.queue.addBulk(jobs.map((job) => ({ name: 'enrich', data: job.data, opts: { jobId: job.id } }))),
+      this.queue.addBulk(jobs.map((job) => ({ name: 'enrich', data: job.data, opts: { jobId: job.id, lifo: job.front === true } }))),
       ADD_TIMEOUT_MS,
       'enqueue',
     );
@@ -152,6 +158,27 @@ export class BullMqQueue implements JobQueue {
   }
 }
 
+/**
+ * A lone API process without Redis: nothing here consumes jobs, so none are kept (they would pile
+ * up for ever). A worker or scheduler process finds the batches' pending rows in its sweep.
+ */
+export class NoConsumerQueue implements JobQueue {
+  readonly kind = 'in-process' as const;
+  async add(): Promise<void> {}
+  consume(): void {
+    throw new Error('this process has no job queue to consume; set REDIS_URL or run `lucro start`');
+  }
+  async stopConsuming(): Promise<void> {}
+  async depth(): Promise<number> {
+    return 0;
+  }
+  async oldestWaitingAgeMs(): Promise<number | null> {
+    return null;
+  }
+  async ping(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
 /** The single-process default: a FIFO in memory. Lost on exit, which the scheduler makes good. */
 export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process' as const;
@@ -168,7 +195,8 @@ export class InProcessQueue implements JobQueue {
     for (const job of jobs) {
       if (this.known.has(job.id)) continue;
       this.known.set(job.id, Date.now());
-      this.waiting.push(job);
+      if (job.front) this.waiting.unshift(job);
+      else this.waiting.push(job);
     }
     this.pump();
   }

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { splitRange } from './date-range.js';
 
 describe('splitRange', () => {
+  it('when the range ends in the last month of year 9999, then no month of year 10000 is read', () => {
+    expect(splitRange('9999-12-02', '9999-12-31')).toEqual({ months: null, days: [['9999-12-02', '9999-12-31']] });
+    expect(splitRange('9999-11-15', '9999-12-31')).toEqual({ months: ['9999-12-01', '9999-12-01'], days: [['9999-11-15', '9999-11-30']] });
+  });
+
   it('when the range is open on both sides, then it is all months', () => {
     expect(splitRange(null, null)).toEqual({ months: ['-infinity', 'infinity'], days: [] });
   });

@@ -26,6 +26,12 @@ function daysIn(y: number, m: number): number {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
+/** True when `a` is on or before `b`, compared as numbers: as strings, year 10000 would sort before 9999. */
+function notAfter(a: string, b: string): boolean {
+  const [ay, am, ad] = parts(a);
+  const [by, bm, bd] = parts(b);
+  return ay !== by ? ay < by : am !== bm ? am < bm : ad <= bd;
+}
 
 function nextMonth(y: number, m: number): [number, number] {
   return m === 12 ? [y + 1, 1] : [y, m + 1];
@@ -50,7 +56,7 @@ export function splitRange(start: string | null, end: string | null): RollupRang
     const [ly, lm] = d === daysIn(y, m) ? [y, m] : previousMonth(y, m);
     last = format(ly, lm, 1);
   }
-  const hasMonths = first === NEG_INF || last === POS_INF || first <= last;
+  const hasMonths = first === NEG_INF || last === POS_INF || notAfter(first, last);
   if (!hasMonths) return { months: null, days: [[start ?? NEG_INF, end ?? POS_INF]] };
 
   const days: Array<[string, string]> = [];
@@ -63,7 +69,7 @@ export function splitRange(start: string | null, end: string | null): RollupRang
     const [ly, lm] = parts(last);
     const [ny, nm] = nextMonth(ly, lm);
     const afterLast = format(ny, nm, 1);
-    if (afterLast <= end) days.push([afterLast, end]);
+    if (notAfter(afterLast, end)) days.push([afterLast, end]);
   }
   return { months: [first, last], days };
 }

@@ -19,14 +19,7 @@ export default async function setup({ provide }: { provide: (key: 'templateDatab
   await admin.connect();
   try {
     await admin.query('SELECT pg_advisory_lock(4242)');
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
-    if (exists.rowCount === 0) {
-      await admin.query(`CREATE DATABASE ${template}_wip`);
-      const pool = createPool(databaseUrlFor(`${template}_wip`), { max: 1 });
-      await migrate(pool);
-      await pool.end();
-      await admin.query(`ALTER DATABASE ${template}_wip RENAME TO ${template}`);
-    }
+    await ensureTemplate(admin, template);
     // Templates of older migrations are of no further use in CI. Elsewhere several checkouts with
     // different migrations may share one server, and dropping another's template would break its run.
     const stale = await admin.query<{ datname: string }>(
@@ -39,6 +32,25 @@ export default async function setup({ provide }: { provide: (key: 'templateDatab
     await admin.end();
   }
   provide('templateDatabase', template);
+}
+
+/**
+ * Creates the migrated template `name` unless it exists; the caller holds the advisory lock. A
+ * `_wip` copy left by a run that crashed mid-migration is dropped first, or it would block every
+ * later run.
+ */
+export async function ensureTemplate(admin: pg.Client, name: string): Promise<void> {
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount !== 0) return;
+  await admin.query(`DROP DATABASE IF EXISTS ${name}_wip WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}_wip`);
+  const pool = createPool(databaseUrlFor(`${name}_wip`), { max: 1 });
+  try {
+    await migrate(pool);
+  } finally {
+    await pool.end();
+  }
+  await admin.query(`ALTER DATABASE ${name}_wip RENAME TO ${name}`);
 }
 
 declare module 'vitest' {

@@ -8,7 +8,7 @@ import { CATEGORY_RULES } from './rules.data.js';
 import { MARKET_RULES } from './rules.markets.data.js';
 
 /** Bumped when the layers, their order or their confidences change. */
-const LAYERS_VERSION = 2;
+const LAYERS_VERSION = 3;
 
 /** The standard layers, in order of measured precision, split where a learned layer would go. */
 export interface StandardLayers {
@@ -35,8 +35,13 @@ export interface LayeredOptions {
   readonly before?: readonly CategorizationLayer[];
   /** Layers tried between the strong and the weak standard layers (a learned model). */
   readonly between?: readonly CategorizationLayer[];
-  /** Layers tried when every standard layer passed (an LLM). */
+  /** Layers tried when every standard layer passed. */
   readonly after?: readonly CategorizationLayer[];
+  /**
+   * Asked when the answer of the layers is below `belowConfidence` (an LLM): its answer, if it has
+   * one, replaces the weaker one; when it has none (or its server fails), the layers' answer stands.
+   */
+  readonly refine?: { readonly layer: CategorizationLayer; readonly belowConfidence: number };
   readonly standard?: StandardLayers;
   /** Reported as the version; defaults to the standard layers' version. */
   readonly version?: string;
@@ -54,21 +59,28 @@ export class LayeredCategorizer implements Categorizer {
   readonly version: string;
   readonly layers: readonly CategorizationLayer[];
   private readonly standard: StandardLayers;
+  private readonly refine: LayeredOptions['refine'];
 
   constructor(options: LayeredOptions = {}) {
     this.standard = options.standard ?? standardLayers();
     this.layers = [...(options.before ?? []), ...this.standard.strong, ...(options.between ?? []), ...this.standard.weak, ...(options.after ?? [])];
-    this.version = options.version ?? this.standard.version;
+    this.refine = options.refine;
+    this.version = options.version ?? `${this.standard.version}${options.refine ? `+${options.refine.layer.name}` : ''}`;
   }
 
   async categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization> {
     const line = describeLine(transaction);
+    let answer = UNCATEGORIZED;
     for (const layer of this.layers) {
       signal?.throwIfAborted();
-      const answer = await layer.categorize(line, signal);
-      if (answer !== undefined) return answer;
+      const given = await layer.categorize(line, signal);
+      if (given !== undefined) {
+        answer = given;
+        break;
+      }
     }
-    return UNCATEGORIZED;
+    if (this.refine && answer.confidence < this.refine.belowConfidence) return (await this.refine.layer.categorize(line, signal)) ?? answer;
+    return answer;
   }
 
   /**

@@ -19,6 +19,7 @@ const brands = new BrandIndex({
     ['TESCO', 'FOOD_AND_DRINK', 2, '*', 0],
     ['TESCO', 'TRANSPORTATION', 3, 'cz gb sk', 0],
     ['DIS CHEM', 'MEDICAL', 3, 'za', 0],
+    ['SEATTLE COFFEE', 'FOOD_AND_DRINK', 4, 'za', 0],
     ['WOOLWORTHS', 'GENERAL_MERCHANDISE', 4, 'za', 0],
     ['WOOLWORTHS', 'FOOD_AND_DRINK', 2, 'au', 0],
   ],
@@ -46,6 +47,11 @@ describe('brand layer at the start of the merchant', () => {
 
   it('when the line glues or splits a brand name differently, then the name still matches', () => {
     expect(layer.categorize(line('POS Purchase Dischem Ballito  * 08 Oct'))?.category).toBe('MEDICAL');
+  });
+
+  it('when the terminal cut the last word of a brand of several words, then the brand still matches', () => {
+    expect(layer.categorize(line('POS Purchase Seattle Coff  * 01 Sep'))?.category).toBe('FOOD_AND_DRINK');
+    expect(layer.categorize(line('POS Purchase Seattle Co  * 28 Aug'))).toBeUndefined();
   });
 
   it('when a brand has several categories, then the line wording decides', () => {
@@ -95,6 +101,10 @@ describe('lexicon layer', () => {
     expect(layer.categorize(line('HOTEL RESTAURANT ZUR POST'))).toEqual({ category: 'TRAVEL', confidence: CONFIDENCE.lexiconMixed, source: 'lexicon:HOTEL' });
   });
 
+  it('when the terminal cut a word that names a business, then its start still counts, weakly', () => {
+    expect(layer.categorize(line('POS Purchase Market Theatr  * 02 Nov'))).toEqual({ category: 'ENTERTAINMENT', confidence: CONFIDENCE.lexiconCut, source: 'lexicon:THEATR' });
+  });
+
   it('when no word names a business, then it does not answer', () => {
     expect(layer.categorize(line('Byc Debit'))).toBeUndefined();
   });
@@ -128,5 +138,16 @@ describe('rules layers by band', () => {
     const l = line('SMITHS PHARMACY');
     expect(rulesLayer(rules, RULE_BANDS.strong).categorize(l)).toBeUndefined();
     expect(rulesLayer(rules, RULE_BANDS.keywords).categorize(l)).toEqual({ category: 'MEDICAL', confidence: CONFIDENCE.rulesKeyword, source: 'rules:medical-keyword' });
+  });
+});
+
+describe('brand layer, glued and common words', () => {
+  it('when a distinctive brand is glued to the letters after it, then the weak brand layer finds it', () => {
+    expect(brandLayer(brands, lexicon, 'inside').categorize(line('Debit Order Engenshop 1234'))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.brandInside, source: 'brands:ENGEN' });
+    expect(brandLayer(brands, lexicon, 'start').categorize(line('Debit Order Engenshop 1234'))).toBeUndefined();
+  });
+
+  it('when a brand that is a common word stands beside a word naming another business, then it gives way', () => {
+    expect(brandLayer(brands, lexicon, 'start').categorize(line('CLICKS INSURANCE BROKERS'))).toBeUndefined();
   });
 });

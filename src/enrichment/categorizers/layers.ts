@@ -4,7 +4,7 @@ import type { LineFacts, LocalLayer } from './layer.js';
 import type { LexiconIndex } from './lexicon.js';
 import { categoryOfMcc } from './mcc.js';
 import type { RuleMatch, RulesCategorizer } from './rules.categorizer.js';
-import type { CategoryRule, RuleCategory } from './rules.data.js';
+import { PRIORITY, type CategoryRule, type RuleCategory } from './rules.data.js';
 
 /*
  * Confidence is calibrated, not a match score: each value below is what share of the answers of
@@ -17,16 +17,17 @@ export const CONFIDENCE = {
   rulesBrand: 0.95,
   rulesBankWording: 0.93,
   rulesKeyword: 0.85,
-  rulesTransferWord: 0.75,
+  rulesTransferWord: 0.7,
   rulesGeneric: 0.6,
   rulesTruncated: 0.5,
-  brandSure: 0.94,
+  brandSure: 0.9,
   brandByWording: 0.9,
   brandCommonWord: 0.85,
   brandMostly: 0.8,
   brandInside: 0.75,
   lexicon: 0.85,
   lexiconMixed: 0.55,
+  lexiconCut: 0.6,
 } as const;
 
 /** Answers at or above this are strong: trusted before a learned model (see LayeredCategorizer.strongOnly). */
@@ -61,9 +62,9 @@ export type RuleBand = (rule: CategoryRule, match: RuleMatch) => boolean;
 
 export const RULE_BANDS = {
   /** Bank and card wording (fees, cash, salaries, transfers, card repayments) and the curated brands. */
-  strong: (rule, match) => !match.truncated && (rule.priority >= 80 || (BANK_CATEGORIES.has(rule.category) && rule.priority >= 55)),
+  strong: (rule, match) => !match.truncated && (rule.priority >= PRIORITY.brand || (BANK_CATEGORIES.has(rule.category) && rule.priority >= PRIORITY.savingsMove)),
   /** Specific keywords and the brands other brands beat (insurers, P2P apps). */
-  keywords: (rule, match) => !match.truncated && rule.priority >= 60,
+  keywords: (rule, match) => !match.truncated && rule.priority >= PRIORITY.keyword,
   /** Generic words, transfer words, cut-off keywords. */
   weak: () => true,
 } satisfies Record<string, RuleBand>;
@@ -83,9 +84,9 @@ export function rulesLayer(rules: RulesCategorizer, band: RuleBand): LocalLayer 
 function calibratedRuleConfidence({ rule, confidence, truncated }: RuleMatch): number {
   if (truncated) return CONFIDENCE.rulesTruncated;
   if (rule.generic) return CONFIDENCE.rulesGeneric;
-  if (rule.priority <= 20) return CONFIDENCE.rulesTransferWord;
-  if (rule.priority >= 70 && confidence >= 0.9) return CONFIDENCE.rulesBrand;
-  if (BANK_CATEGORIES.has(rule.category) && rule.priority >= 55) return CONFIDENCE.rulesBankWording;
+  if (rule.priority <= PRIORITY.paymentMechanism) return CONFIDENCE.rulesTransferWord;
+  if (rule.priority >= PRIORITY.yieldingBrand && confidence >= 0.9) return CONFIDENCE.rulesBrand;
+  if (BANK_CATEGORIES.has(rule.category) && rule.priority >= PRIORITY.savingsMove) return CONFIDENCE.rulesBankWording;
   return CONFIDENCE.rulesKeyword;
 }
 
@@ -101,20 +102,28 @@ export function brandLayer(index: BrandIndex, lexicon: LexiconIndex, where: 'sta
       for (const key of [line.merchant.key, line.descriptionKey]) {
         if (key === '') continue;
         const words = key.split(' ');
-        const match = where === 'start' ? index.atStart(words, line.countries) : index.inside(words, line.countries);
-        if (match) return decideBrand(match, line, lexicon, where);
+        const match = where === 'start' ? index.atStart(words, line.countries) : (index.gluedAtStart(words, line.countries) ?? index.inside(words, line.countries));
+        if (match) {
+          const answer = decideBrand(match, line, lexicon, where);
+          if (answer) return answer;
+        }
       }
       return undefined;
     },
   };
 }
 
-/** A brand in several categories (Shell: fuel, shop, car wash) is decided by the line's wording, else by what it mostly is. */
-function decideBrand(match: BrandMatch, line: LineFacts, lexicon: LexiconIndex, where: 'start' | 'inside'): Categorization {
+/**
+ * A brand in several categories (Shell: fuel, shop, car wash) is decided by the line's wording, else
+ * by what it mostly is. A brand that is also a common word gives way when the line names another
+ * kind of business (`ADMIRAL INSURANCE` is not the Admiral arcades).
+ */
+function decideBrand(match: BrandMatch, line: LineFacts, lexicon: LexiconIndex, where: 'start' | 'inside'): Categorization | undefined {
   const categories = [...new Set(match.candidates.map((c) => c.category))];
   const first = match.candidates[0] as BrandCandidate;
   const source = `brands:${match.key}`;
-  if (where === 'inside') return { category: first.category, confidence: CONFIDENCE.brandInside, source };
+  if (first.common && lexicon.hitsOf(line).some((hit) => !categories.includes(hit.category))) return undefined;
+  if (where === 'inside' || match.glued) return { category: first.category, confidence: CONFIDENCE.brandInside, source };
   if (categories.length > 1) {
     const named = lexicon.hitsOf(line).find((hit) => categories.includes(hit.category));
     if (named) return { category: named.category, confidence: CONFIDENCE.brandByWording, source };
@@ -132,7 +141,8 @@ export function lexiconLayer(lexicon: LexiconIndex): LocalLayer {
       const first = hits[0];
       if (first === undefined) return undefined;
       const mixed = hits.some((hit) => hit.category !== first.category);
-      return { category: first.category, confidence: mixed ? CONFIDENCE.lexiconMixed : CONFIDENCE.lexicon, source: `lexicon:${first.phrase}` };
+      const confidence = first.cut ? CONFIDENCE.lexiconCut : mixed ? CONFIDENCE.lexiconMixed : CONFIDENCE.lexicon;
+      return { category: first.category, confidence, source: `lexicon:${first.phrase}` };
     },
   };
 }

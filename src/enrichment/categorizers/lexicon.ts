@@ -6,9 +6,14 @@ import type { RuleCategory } from './rules.data.js';
 export interface LexiconHit {
   readonly phrase: string;
   readonly category: RuleCategory;
+  /** Only the start of a word, cut at the end of the line (`THEATR`). */
+  readonly cut?: boolean;
 }
 
 const MAX_PHRASE_WORDS = 3;
+/** A cut word must keep this many letters, and this share of the word, to count. */
+const MIN_CUT_LENGTH = 5;
+const MIN_CUT_SHARE = 0.6;
 /** A compound must be longer than its ending by this much to count (`STADTAPOTHEKE`, not `APOTHEKE` again). */
 const MIN_COMPOUND_EXTRA = 3;
 
@@ -19,6 +24,7 @@ const MIN_COMPOUND_EXTRA = 3;
 export class LexiconIndex {
   private readonly phrases = new Map<string, RuleCategory>();
   private readonly endings: (readonly [string, RuleCategory])[] = [];
+  private readonly cutWords = new Map<string, RuleCategory>();
 
   constructor(lexicons: readonly Lexicon[] = LEXICONS) {
     const ambiguous = new Set<string>();
@@ -31,6 +37,19 @@ export class LexiconIndex {
       for (const ending of endings ?? []) this.endings.push([ending, category]);
     }
     for (const phrase of ambiguous) this.phrases.delete(phrase);
+    // Starts of single words, for a line the terminal cut mid-word; a start shared by two categories says nothing.
+    const cutAmbiguous = new Set<string>();
+    for (const [phrase, category] of this.phrases) {
+      if (phrase.includes(' ')) continue;
+      for (let end = Math.max(MIN_CUT_LENGTH, Math.ceil(phrase.length * MIN_CUT_SHARE)); end < phrase.length; end += 1) {
+        const start = phrase.slice(0, end);
+        const owner = this.cutWords.get(start);
+        if (owner !== undefined && owner !== category) cutAmbiguous.add(start);
+        this.cutWords.set(start, category);
+      }
+    }
+    for (const start of cutAmbiguous) this.cutWords.delete(start);
+    for (const phrase of this.phrases.keys()) this.cutWords.delete(phrase);
   }
 
   /** Every hit in a normalized text, in the order of the words. */
@@ -54,6 +73,9 @@ export class LexiconIndex {
         }
       }
     }
+    const last = words.at(-1) ?? '';
+    const cut = found.length === 0 ? this.cutWords.get(last) : undefined;
+    if (cut !== undefined) found.push({ phrase: last, category: cut, cut: true });
     return found;
   }
 

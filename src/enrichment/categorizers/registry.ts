@@ -1,5 +1,7 @@
+import type { Config } from '../../config.js';
 import type { Categorizer } from './categorizer.js';
 import { LayeredCategorizer } from './layered.categorizer.js';
+import { LLM_DEFAULTS, LlmLayer } from './llm.layer.js';
 import { RulesCategorizer } from './rules.categorizer.js';
 import { SimulatedLatencyCategorizer } from './simulated-latency.js';
 
@@ -7,9 +9,12 @@ import { SimulatedLatencyCategorizer } from './simulated-latency.js';
  * Categorizers by the name CATEGORIZER selects. A model- or LLM-backed one is a new file and one
  * line here; the worker never changes.
  */
-const CATEGORIZERS: Record<string, () => Categorizer> = {
+const CATEGORIZERS: Record<string, (llm: Config['llm']) => Categorizer> = {
   rules: () => new RulesCategorizer(),
-  layered: () => new LayeredCategorizer(),
+  layered: (llm) =>
+    new LayeredCategorizer(
+      llm === undefined ? {} : { refine: { layer: new LlmLayer({ ...LLM_DEFAULTS, ...llm }), belowConfidence: llm.belowConfidence } },
+    ),
 };
 
 export function availableCategorizers(): string[] {
@@ -20,9 +25,15 @@ export function availableCategorizers(): string[] {
  * Builds the configured categorizer; an unknown name fails at start-up, not on the first job.
  * `layer` wraps it before the simulated latency (e.g. per-integration learning in front of it).
  */
-export function createCategorizer(name: string, latencyMs: readonly [number, number], layer: (inner: Categorizer) => Categorizer = (inner) => inner): Categorizer {
+export function createCategorizer(
+  name: string,
+  latencyMs: readonly [number, number],
+  llm?: Config['llm'],
+  layer: (inner: Categorizer) => Categorizer = (inner) => inner,
+): Categorizer {
   const make = CATEGORIZERS[name];
   if (!make) throw new Error(`Unknown CATEGORIZER "${name}"; available: ${availableCategorizers().join(', ')}`);
-  const categorizer = layer(make());
+  if (llm !== undefined && name !== 'layered') throw new Error(`LLM_BASE_URL is set, but CATEGORIZER "${name}" has no LLM layer; use CATEGORIZER=layered`);
+  const categorizer = layer(make(llm));
   return latencyMs[1] > 0 ? new SimulatedLatencyCategorizer(categorizer, latencyMs) : categorizer;
 }

@@ -156,6 +156,41 @@ const BY_CATEGORY: Record<Exclude<Category, 'UNCATEGORIZED'>, readonly Line[]> =
   ],
 };
 
+/** Lines for the rules the category table above does not reach: [rule id, description, amount]. */
+const RULE_LINES: readonly (readonly [string, string, string])[] = [
+  ['benefits-and-pension', 'SSA TREAS 310 XXSOC SEC', '1420.00'],
+  ['other-income', 'EXPENSES CLAIM ACME LTD', '84.20'],
+  ['gambling-winnings', 'WILLIAM HILL PAYOUT', '250.00'],
+  ['sweep-in', 'AUTO SWEEP FROM 4411', '500.00'],
+  ['deposit-generic', 'DEPOSIT 0412', '300.00'],
+  ['savings-in', 'FROM SAVINGS POT', '150.00'],
+  ['loan-disbursement', 'CASH ADVANCE CREDIT', '1000.00'],
+  ['transfer-in', 'GUTSCHRIFT M MUSTERMANN', '75.00'],
+  ['sweep-out', 'AUTO SWEEP TO 4411', '-500.00'],
+  ['pension-contribution', 'SUPERANNUATION CONTRIBUTION', '-400.00'],
+  ['personal-loan-brand', 'AFFIRM INC PAYMENT', '-89.00'],
+  ['fee', 'LATE PAYMENT PENALTY', '-25.00'],
+  ['entertainment-keyword', 'CITY BOWLING LANES', '-32.00'],
+  ['tickets', 'SPRING FAIR TIX', '-18.00'],
+  ['grocery-compound', 'AMAZON FRESH 1234', '-64.10'],
+  ['food-keyword', 'BLUE DOOR BAKERY', '-8.50'],
+  ['food-generic', 'THE CORNER GRILL', '-24.00'],
+  ['merchandise-keyword', 'HILLTOP BOOKSTORE', '-19.99'],
+  ['shop-generic', 'GREEN VALLEY TRADING', '-12.00'],
+  ['home-keyword', 'OAKS HARDWARE', '-42.00'],
+  ['postage-keyword', 'PARCEL SHIPPING CENTRE', '-9.80'],
+  ['automotive-keyword', 'QUICK LUBE OIL CHANGE', '-49.99'],
+  ['cloud-compound', 'AMAZON WEB SERVICES AWS', '-12.40'],
+  ['professional-services', 'SMITH & CO ACCOUNTANTS', '-350.00'],
+  ['donation-keyword', 'DONATION ST MARYS', '-20.00'],
+  ['fuel-compound', 'COSTCO GAS #123', '-48.00'],
+  ['fuel-keyword', 'MAIN STREET FILLING STATION', '-40.00'],
+  ['travel-keyword', 'SEASIDE GUEST HOUSE', '-120.00'],
+  ['utility-bill', 'CITY WATER DEPT UTILITY BILL', '-64.00'],
+  ['utilities-keyword', 'RIVERSIDE ELECTRIC', '-88.00'],
+  ['interest-charged', 'DEBIT INT CHARGE', '-12.30'],
+];
+
 describe('RulesCategorizer categories', () => {
   for (const [category, lines] of Object.entries(BY_CATEGORY)) {
     describe(category, () => {
@@ -317,5 +352,17 @@ describe('RulesCategorizer priority and custom rules', () => {
   it('when two rules share an id, then the constructor refuses them', () => {
     const rule: CategoryRule = { id: 'same', category: 'INCOME', priority: 1, description: ['X'] };
     expect(() => new RulesCategorizer([rule, rule])).toThrow(/duplicate rule id/);
+  });
+});
+
+describe('RulesCategorizer rules', () => {
+  it.each(RULE_LINES)('when the line for rule %s reads %j, then that rule decides it', (id, description, amount) => {
+    expect(categorizer.categorizeSync({ amount, merchantName: null, description }).source).toBe(`rules:${id}`);
+  });
+
+  it('when every line of this file is categorized, then every rule id decides at least one of them', () => {
+    const lines: Line[] = [...Object.values(BY_CATEGORY).flat(), ...RULE_LINES.map(([, description, amount]) => [description, amount] as const)];
+    const decided = new Set(lines.map(([description, amount, merchantName]) => categorizer.categorizeSync({ amount, merchantName: merchantName ?? null, description }).source));
+    expect(CATEGORY_RULES.map((rule) => `rules:${rule.id}`).filter((source) => !decided.has(source))).toEqual([]);
   });
 });

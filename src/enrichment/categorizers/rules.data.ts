@@ -25,6 +25,30 @@ export interface CategoryRule {
   readonly generic?: boolean;
 }
 
+/**
+ * Priority bands, so that a specific phrase beats the brand or keyword it contains (see below). A
+ * rule names its band; within a band, the earlier rule in the list wins.
+ */
+export const PRIORITY = {
+  bankFeePhrase: 95,
+  cardRepayment: 92,
+  compoundBrand: 90,
+  sweepOrTaxRefund: 88,
+  incomeOrUtilityBrand: 85,
+  brand: 80,
+  issuerBrand: 75,
+  utilityBill: 72,
+  yieldingBrand: 70,
+  specificKeyword: 65,
+  transferPhrase: 62,
+  keyword: 60,
+  savingsMove: 55,
+  genericPhrase: 45,
+  genericWord: 40,
+  paymentMechanism: 20,
+  vaguestWord: 10,
+} as const;
+
 /*
  * Priority bands, so that a specific phrase beats the brand or keyword it contains:
  *   95  bank-fee phrases, which banks attach to a merchant's name (FOREIGN TRANSACTION FEE STARBUCKS)
@@ -186,7 +210,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'payroll',
     category: 'INCOME',
-    priority: 85,
+    priority: PRIORITY.incomeOrUtilityBrand,
     sign: 'credit',
     merchant: ['ADP', 'GUSTO', 'PAYCHEX', 'INTUIT PAYROLL', 'RIPPLING', 'DEEL', 'WORKDAY'],
     description: [
@@ -214,28 +238,28 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'interest-earned',
     category: 'INCOME',
-    priority: 85,
+    priority: PRIORITY.incomeOrUtilityBrand,
     sign: 'credit',
     description: ['INTEREST', 'INTEREST (?:PAID|EARNED|CREDIT|PAYMENT|RECEIVED)', 'INT PAID', 'INT EARNED', 'CREDIT INTEREST', 'ZINSEN', 'HABENZINSEN', 'INTERETS'],
   },
   {
     id: 'dividends',
     category: 'INCOME',
-    priority: 85,
+    priority: PRIORITY.incomeOrUtilityBrand,
     sign: 'credit',
     description: ['DIVIDENDS?', 'DIV PAYMENT', 'DIVIDENDE'],
   },
   {
     id: 'tax-refund',
     category: 'INCOME',
-    priority: 88,
+    priority: PRIORITY.sweepOrTaxRefund,
     sign: 'credit',
     description: ['TAX REFUND', 'TAX REF', 'IRS TREAS', 'US TREAS(?:URY)?', 'TREAS TAX', 'IRS', 'HMRC', 'TAX RETURN', 'STEUERERSTATTUNG'],
   },
   {
     id: 'benefits-and-pension',
     category: 'INCOME',
-    priority: 85,
+    priority: PRIORITY.incomeOrUtilityBrand,
     sign: 'credit',
     description: [
       'SOCIAL SECURITY',
@@ -257,17 +281,17 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'other-income',
     category: 'INCOME',
-    priority: 60,
+    priority: PRIORITY.keyword,
     sign: 'credit',
     description: ['WINNINGS', 'PRIZE', 'COMMISSION PAYMENT', 'ROYALT(?:Y|IES)', 'REIMBURSEMENT', 'EXPENSES? CLAIM', 'INVOICE PAYMENT'],
   },
-  { id: 'gambling-winnings', category: 'INCOME', priority: 80, sign: 'credit', merchant: GAMBLING },
+  { id: 'gambling-winnings', category: 'INCOME', priority: PRIORITY.brand, sign: 'credit', merchant: GAMBLING },
 
   // ───────────────────────────── TRANSFER_IN ─────────────────────────────
   {
     id: 'deposit',
     category: 'TRANSFER_IN',
-    priority: 60,
+    priority: PRIORITY.keyword,
     sign: 'credit',
     description: [
       'CASH DEPOSIT',
@@ -287,17 +311,17 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'EINZAHLUNG',
     ],
   },
-  { id: 'sweep-in', category: 'TRANSFER_IN', priority: 88, sign: 'credit', description: ['SWEEP', 'AUTO ?SWEEP', 'SWEEP (?:FROM|TRANSFER)'] },
-  { id: 'deposit-generic', category: 'TRANSFER_IN', priority: 20, sign: 'credit', description: ['DEPOSIT', 'DEP'], generic: true },
-  { id: 'p2p-in', category: 'TRANSFER_IN', priority: 70, sign: 'credit', merchant: P2P_BRANDS },
-  { id: 'savings-in', category: 'TRANSFER_IN', priority: 55, sign: 'credit', description: SAVINGS_AND_INVESTMENT },
-  { id: 'loan-disbursement', category: 'TRANSFER_IN', priority: 40, sign: 'credit', description: ['LOAN', 'LOAN (?:DISBURSEMENT|ADVANCE|PROCEEDS)', 'CASH ADVANCE'] },
+  { id: 'sweep-in', category: 'TRANSFER_IN', priority: PRIORITY.sweepOrTaxRefund, sign: 'credit', description: ['SWEEP', 'AUTO ?SWEEP', 'SWEEP (?:FROM|TRANSFER)'] },
+  { id: 'deposit-generic', category: 'TRANSFER_IN', priority: PRIORITY.paymentMechanism, sign: 'credit', description: ['DEPOSIT', 'DEP'], generic: true },
+  { id: 'p2p-in', category: 'TRANSFER_IN', priority: PRIORITY.yieldingBrand, sign: 'credit', merchant: P2P_BRANDS },
+  { id: 'savings-in', category: 'TRANSFER_IN', priority: PRIORITY.savingsMove, sign: 'credit', description: SAVINGS_AND_INVESTMENT },
+  { id: 'loan-disbursement', category: 'TRANSFER_IN', priority: PRIORITY.genericWord, sign: 'credit', description: ['LOAN', 'LOAN (?:DISBURSEMENT|ADVANCE|PROCEEDS)', 'CASH ADVANCE'] },
   // On a credit, the words after an explicit incoming-transfer phrase are the payer's own reference
   // (DINNER, RENT SHARE), not a merchant, so the phrase outranks spending keywords.
   {
     id: 'transfer-in-explicit',
     category: 'TRANSFER_IN',
-    priority: 62,
+    priority: PRIORITY.transferPhrase,
     sign: 'credit',
     description: [
       'TRANSFER FROM',
@@ -318,15 +342,15 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'E ?TRANSFER (?:FROM|RECEIVED|DEPOSIT)',
     ],
   },
-  { id: 'transfer-in', category: 'TRANSFER_IN', priority: 20, sign: 'credit', description: [...TRANSFER_WORDS, 'TRANSFER FROM', 'PAYMENT FROM', 'PAYMENT RECEIVED', 'MONEY RECEIVED', 'RECEIVED FROM', 'GUTSCHRIFT'] },
+  { id: 'transfer-in', category: 'TRANSFER_IN', priority: PRIORITY.paymentMechanism, sign: 'credit', description: [...TRANSFER_WORDS, 'TRANSFER FROM', 'PAYMENT FROM', 'PAYMENT RECEIVED', 'MONEY RECEIVED', 'RECEIVED FROM', 'GUTSCHRIFT'] },
 
   // ───────────────────────────── TRANSFER_OUT ─────────────────────────────
   // A sweep moves money between a customer's own accounts, whatever else the line says (INTEREST SWEEP).
-  { id: 'sweep-out', category: 'TRANSFER_OUT', priority: 88, sign: 'debit', description: ['SWEEP', 'AUTO ?SWEEP', 'SWEEP (?:TO|TRANSFER)'] },
+  { id: 'sweep-out', category: 'TRANSFER_OUT', priority: PRIORITY.sweepOrTaxRefund, sign: 'debit', description: ['SWEEP', 'AUTO ?SWEEP', 'SWEEP (?:TO|TRANSFER)'] },
   {
     id: 'cash-withdrawal',
     category: 'TRANSFER_OUT',
-    priority: 60,
+    priority: PRIORITY.keyword,
     sign: 'debit',
     description: [
       'ATM',
@@ -351,16 +375,16 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'GELDOPNAME',
     ],
   },
-  { id: 'p2p-out', category: 'TRANSFER_OUT', priority: 70, sign: 'debit', merchant: P2P_BRANDS },
-  { id: 'savings-out', category: 'TRANSFER_OUT', priority: 55, sign: 'debit', description: SAVINGS_AND_INVESTMENT },
-  { id: 'pension-contribution', category: 'TRANSFER_OUT', priority: 55, sign: 'debit', description: ['PENSION', 'PENSION CONTRIBUTION', 'SUPERANNUATION'] },
-  { id: 'transfer-out', category: 'TRANSFER_OUT', priority: 20, sign: 'debit', description: [...TRANSFER_WORDS, 'TRANSFER TO', 'PAYMENT TO', 'SENT TO', 'SEND MONEY'] },
+  { id: 'p2p-out', category: 'TRANSFER_OUT', priority: PRIORITY.yieldingBrand, sign: 'debit', merchant: P2P_BRANDS },
+  { id: 'savings-out', category: 'TRANSFER_OUT', priority: PRIORITY.savingsMove, sign: 'debit', description: SAVINGS_AND_INVESTMENT },
+  { id: 'pension-contribution', category: 'TRANSFER_OUT', priority: PRIORITY.savingsMove, sign: 'debit', description: ['PENSION', 'PENSION CONTRIBUTION', 'SUPERANNUATION'] },
+  { id: 'transfer-out', category: 'TRANSFER_OUT', priority: PRIORITY.paymentMechanism, sign: 'debit', description: [...TRANSFER_WORDS, 'TRANSFER TO', 'PAYMENT TO', 'SENT TO', 'SEND MONEY'] },
 
   // ───────────────────────────── LOAN_PAYMENTS ─────────────────────────────
   {
     id: 'credit-card-payment',
     category: 'LOAN_PAYMENTS',
-    priority: 92,
+    priority: PRIORITY.cardRepayment,
     description: [
       'CREDIT CARD (?:PAYMENT|PMT|PYMT|AUTOPAY|AUTO PAY|BILL PAYMENT|REPAYMENT|EPAY)',
       'CREDIT CRD (?:AUTOPAY|EPAY|PMT|PAYMENT)',
@@ -378,7 +402,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'card-issuer',
     category: 'LOAN_PAYMENTS',
-    priority: 75,
+    priority: PRIORITY.issuerBrand,
     merchant: [
       'AMEX',
       'AMERICAN EXPRESS',
@@ -400,7 +424,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'mortgage',
     category: 'LOAN_PAYMENTS',
-    priority: 70,
+    priority: PRIORITY.yieldingBrand,
     sign: 'debit',
     merchant: ['ROCKET MORTGAGE', 'QUICKEN LOANS', 'MR COOPER', 'NATIONSTAR', 'PENNYMAC', 'LOANCARE', 'SHELLPOINT'],
     description: ['MORTGAGE', 'MORTGAGE (?:PAYMENT|PMT)', 'MTG PMT', 'MTG PYMT', 'MTG', 'HOME LOAN', 'HYPOTHEK', 'HYPOTHEEK', 'PRET IMMOBILIER'],
@@ -408,14 +432,14 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'student-loan',
     category: 'LOAN_PAYMENTS',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: ['NAVIENT', 'NELNET', 'SALLIE MAE', 'FEDLOAN', 'MOHELA', 'AIDVANTAGE', 'EDFINANCIAL', 'GREAT LAKES EDU\\w*', 'STUDENT LOANS? CO(?:MPANY)?'],
     description: ['STUDENT LOANS?', 'STUDENT LN', 'DEPT EDUCATION', 'DEPT OF EDUCATION', 'STUDENT FINANCE'],
   },
   {
     id: 'auto-loan',
     category: 'LOAN_PAYMENTS',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'TOYOTA (?:FINANCIAL|MOTOR CREDIT|FIN)',
       'HONDA (?:FINANCIAL|FINANCE|FIN)',
@@ -439,13 +463,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'personal-loan-brand',
     category: 'LOAN_PAYMENTS',
-    priority: 70,
+    priority: PRIORITY.yieldingBrand,
     merchant: ['AFFIRM', 'AFTERPAY', 'KLARNA', 'CLEARPAY', 'ZIP PAY', 'SEZZLE', 'LENDING ?CLUB', 'UPSTART', 'ONEMAIN', 'ONE MAIN FIN\\w*', 'BEST EGG', 'PROSPER FUNDING', 'AVANT'],
   },
   {
     id: 'loan-repayment',
     category: 'LOAN_PAYMENTS',
-    priority: 65,
+    priority: PRIORITY.specificKeyword,
     sign: 'debit',
     description: [
       'LOAN (?:REPAYMENT|PAYMENT|PMT|PYMT|INSTAL+MENT)',
@@ -465,7 +489,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'bank-fee',
     category: 'BANK_FEES',
-    priority: 95,
+    priority: PRIORITY.bankFeePhrase,
     description: [
       'ATM (?:WITHDRAWAL |CASH )?(?:FEE|CHARGE|SURCHARGE)S?',
       'NON ?\\w* ?ATM (?:FEE|CHARGE)',
@@ -520,17 +544,16 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'COMMISSION D INTERVENTION',
     ],
   },
-  { id: 'interest-charged', category: 'BANK_FEES', priority: 85, sign: 'debit', description: ['INTEREST', 'INT CHARGE', 'SOLLZINSEN', 'ZINSEN'] },
-  { id: 'fee', category: 'BANK_FEES', priority: 40, description: ['FEES?', 'CHARGES', 'SURCHARGE', 'PENALTY', 'GEBU?E?HRE?N?', 'ENTGELTE?', 'FRAIS', 'KOSTEN', 'COMMISSIONE?S?'], generic: true },
+  { id: 'interest-charged', category: 'BANK_FEES', priority: PRIORITY.incomeOrUtilityBrand, sign: 'debit', description: ['INTEREST', 'INT CHARGE', 'SOLLZINSEN', 'ZINSEN'] },
+  { id: 'fee', category: 'BANK_FEES', priority: PRIORITY.genericWord, description: ['FEES?', 'CHARGES', 'SURCHARGE', 'PENALTY', 'GEBU?E?HRE?N?', 'ENTGELTE?', 'FRAIS', 'KOSTEN', 'COMMISSIONE?S?'], generic: true },
 
   // ───────────────────────────── ENTERTAINMENT ─────────────────────────────
   {
     id: 'streaming-compound',
     category: 'ENTERTAINMENT',
-    priority: 90,
+    priority: PRIORITY.compoundBrand,
     merchant: [
-      // Terminals cut the descriptor at a fixed width: APPLE.COM/BIL, APPLE.COM/BI.
-      'APPLE COM BI\\w*',
+      'APPLE COM BILL',
       'ITUNES(?: COM)?',
       'APPLE (?:TV|MUSIC|ARCADE)',
       'AMAZON PRIME VIDEO',
@@ -546,7 +569,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'streaming',
     category: 'ENTERTAINMENT',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'NETFLIX',
       'SPOTIFY',
@@ -587,7 +610,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'video-games',
     category: 'ENTERTAINMENT',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'STEAM(?: ?GAMES| ?POWERED| PURCHASE)?',
       'VALVE',
@@ -615,13 +638,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'events-and-tickets',
     category: 'ENTERTAINMENT',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: ['TICKETMASTER', 'LIVE ?NATION', 'STUBHUB', 'EVENTBRITE', 'SEATGEEK', 'AXS', 'VIVID ?SEATS', 'SEE TICKETS', 'DICE FM', 'TICKETSWAP', 'EVENTIM', 'FANDANGO', 'ATOM TICKETS', 'TODAYTIX', 'GOLDSTAR'],
   },
   {
     id: 'cinema-and-leisure-brands',
     category: 'ENTERTAINMENT',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'AMC(?: THEATRES?| THEATERS?)?',
       'REGAL(?: CINEMAS?)?',
@@ -653,11 +676,11 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'MAIN EVENT',
     ],
   },
-  { id: 'gambling', category: 'ENTERTAINMENT', priority: 80, sign: 'debit', merchant: GAMBLING },
+  { id: 'gambling', category: 'ENTERTAINMENT', priority: PRIORITY.brand, sign: 'debit', merchant: GAMBLING },
   {
     id: 'entertainment-keyword',
     category: 'ENTERTAINMENT',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'CINEMAS?',
       'MOVIE THEAT(?:RE|ER)S?',
@@ -702,13 +725,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'EVENTS?',
     ],
   },
-  { id: 'tickets', category: 'ENTERTAINMENT', priority: 45, description: ['TICKETS?', 'TIX', 'ADMISSION', 'ENTRY FEE'], generic: true },
+  { id: 'tickets', category: 'ENTERTAINMENT', priority: PRIORITY.genericPhrase, description: ['TICKETS?', 'TIX', 'ADMISSION', 'ENTRY FEE'], generic: true },
 
   // ───────────────────────────── FOOD_AND_DRINK ─────────────────────────────
   {
     id: 'food-delivery',
     category: 'FOOD_AND_DRINK',
-    priority: 90,
+    priority: PRIORITY.compoundBrand,
     merchant: [
       'UBER ?EATS',
       'BOLT FOOD',
@@ -744,13 +767,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'grocery-compound',
     category: 'FOOD_AND_DRINK',
-    priority: 90,
+    priority: PRIORITY.compoundBrand,
     merchant: ['AMAZON FRESH', 'AMAZON GROCERY', 'WALMART GROCERY', 'TARGET GROCERY', 'TOTAL WINE', 'COSTCO FOOD COURT', 'IKEA (?:RESTAURANT|FOOD|BISTRO)'],
   },
   {
     id: 'coffee-chain',
     category: 'FOOD_AND_DRINK',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'STARBUCKS',
       'COSTA(?: COFFEE)?',
@@ -780,7 +803,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'fast-food-chain',
     category: 'FOOD_AND_DRINK',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'MC ?DONALDS',
       'BURGER KING',
@@ -875,7 +898,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'supermarket-chain',
     category: 'FOOD_AND_DRINK',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'KROGER',
       'TRADER ?JOES?',
@@ -980,7 +1003,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'food-keyword',
     category: 'FOOD_AND_DRINK',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'COFFEE',
       'CAFE',
@@ -1103,7 +1126,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'food-generic',
     category: 'FOOD_AND_DRINK',
-    priority: 40,
+    priority: PRIORITY.genericWord,
     description: ['BAR', 'BARS', 'PUB', 'PUBS', 'TAVERN', 'GRILL', 'KITCHEN', 'CUISINE', 'GASTRO', 'SALOON', 'MARKET', 'EATS', 'SNACKS?', 'BISTROT', 'KNEIPE', 'TAPAS'],
     generic: true,
   },
@@ -1112,7 +1135,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'marketplace-and-superstore',
     category: 'GENERAL_MERCHANDISE',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'AMAZON(?: COM| CO UK| DE| FR| MKTPL?| MARKETPLACE| RETAIL| PRIME)?',
       'AMZN(?: MKTP)?',
@@ -1266,7 +1289,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'merchandise-keyword',
     category: 'GENERAL_MERCHANDISE',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'DEPARTMENT STORE',
       'DEPT STORE',
@@ -1333,13 +1356,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       'MERCHANDISE',
     ],
   },
-  { id: 'shop-generic', category: 'GENERAL_MERCHANDISE', priority: 10, description: ['SHOP', 'SHOPS', 'STORE', 'STORES', 'RETAIL', 'RETAILERS?', 'EMPORIUM', 'TRADING'], generic: true },
+  { id: 'shop-generic', category: 'GENERAL_MERCHANDISE', priority: PRIORITY.vaguestWord, description: ['SHOP', 'SHOPS', 'STORE', 'STORES', 'RETAIL', 'RETAILERS?', 'EMPORIUM', 'TRADING'], generic: true },
 
   // ───────────────────────────── HOME_IMPROVEMENT ─────────────────────────────
   {
     id: 'home-brand',
     category: 'HOME_IMPROVEMENT',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'IKEA',
       'HOME ?DEPOT',
@@ -1403,7 +1426,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'home-keyword',
     category: 'HOME_IMPROVEMENT',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'HARDWARE',
       'HOME IMPROVEMENT',
@@ -1454,7 +1477,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'pharmacy-brand',
     category: 'MEDICAL',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'CVS(?: PHARMACY)?',
       'WALGREENS',
@@ -1493,7 +1516,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'medical-keyword',
     category: 'MEDICAL',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'PHARMACY',
       'PHARMACIE',
@@ -1575,7 +1598,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'gym-brand',
     category: 'PERSONAL_CARE',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'PLANET FITNESS',
       'PURE ?GYM',
@@ -1630,7 +1653,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'personal-care-keyword',
     category: 'PERSONAL_CARE',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'GYM',
       'GYMS',
@@ -1695,7 +1718,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'insurance',
     category: 'GENERAL_SERVICES',
-    priority: 70,
+    priority: PRIORITY.yieldingBrand,
     merchant: [
       'GEICO',
       'STATE FARM',
@@ -1783,13 +1806,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'education',
     category: 'GENERAL_SERVICES',
-    priority: 70,
+    priority: PRIORITY.yieldingBrand,
     merchant: ['COURSERA', 'UDEMY', 'DUOLINGO', 'MASTERCLASS', 'SKILLSHARE', 'CHEGG', 'KHAN ACADEMY', 'LINKEDIN LEARNING', 'BABBEL', 'EDX', 'PRINCETON REVIEW', 'COLLEGE BOARD', 'BRIGHT HORIZONS', 'KINDERCARE', 'KUMON'],
   },
   {
     id: 'education-keyword',
     category: 'GENERAL_SERVICES',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'TUITION',
       'SCHOOL',
@@ -1829,7 +1852,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'postage',
     category: 'GENERAL_SERVICES',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'USPS',
       'US POSTAL',
@@ -1868,13 +1891,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'postage-keyword',
     category: 'GENERAL_SERVICES',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: ['POSTAGE', 'POSTAL', 'SHIPPING', 'COURIER', 'PARCELS?', 'FREIGHT', 'MAILING'],
   },
   {
     id: 'automotive',
     category: 'GENERAL_SERVICES',
-    priority: 70,
+    priority: PRIORITY.yieldingBrand,
     merchant: [
       'JIFFY LUBE',
       'VALVOLINE',
@@ -1906,7 +1929,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'automotive-keyword',
     category: 'GENERAL_SERVICES',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'CAR ?WASH',
       'CARWASH',
@@ -1942,13 +1965,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'cloud-compound',
     category: 'GENERAL_SERVICES',
-    priority: 90,
+    priority: PRIORITY.compoundBrand,
     merchant: ['AMAZON WEB SERVICES', 'AWS', 'AMAZON AWS', 'GOOGLE (?:CLOUD|WORKSPACE|GSUITE|ONE|STORAGE|DOMAINS|ADS)', 'APPLE ICLOUD', 'MICROSOFT (?:365|OFFICE|AZURE|ONEDRIVE)'],
   },
   {
     id: 'software-and-online-services',
     category: 'GENERAL_SERVICES',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'MICROSOFT',
       'GSUITE',
@@ -2006,7 +2029,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'professional-services',
     category: 'GENERAL_SERVICES',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'ACCOUNTANTS?',
       'ACCOUNTANCY',
@@ -2067,7 +2090,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'tax-payment',
     category: 'GOVERNMENT_AND_NON_PROFIT',
-    priority: 88,
+    priority: PRIORITY.sweepOrTaxRefund,
     sign: 'debit',
     description: [
       'IRS',
@@ -2107,7 +2130,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'government',
     category: 'GOVERNMENT_AND_NON_PROFIT',
-    priority: 70,
+    priority: PRIORITY.yieldingBrand,
     description: [
       'DMV',
       'DEPT OF MOTOR VEHICLES',
@@ -2156,7 +2179,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'donation',
     category: 'GOVERNMENT_AND_NON_PROFIT',
-    priority: 75,
+    priority: PRIORITY.issuerBrand,
     merchant: [
       'GOFUNDME',
       'JUSTGIVING',
@@ -2196,7 +2219,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'donation-keyword',
     category: 'GOVERNMENT_AND_NON_PROFIT',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'DONATIONS?',
       'DONATE',
@@ -2225,7 +2248,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'ride-hailing',
     category: 'TRANSPORTATION',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'UBER(?: TRIP| BV| RIDES?| TECHNOLOGIES)?',
       'UBR',
@@ -2260,7 +2283,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'fuel-compound',
     category: 'TRANSPORTATION',
-    priority: 90,
+    priority: PRIORITY.compoundBrand,
     merchant: [
       '(?:TESCO|SAINSBURYS|ASDA|MORRISONS|KROGER|SAFEWAY|COSTCO|SAMS CLUB|WALMART|BJS|MEIJER|HEB|GIANT EAGLE|CARREFOUR|AUCHAN|LECLERC|INTERMARCHE|SUPER U) ?(?:PFS|PETROL|FUEL|GAS(?: STATION)?|CARBURANTS?|STATION)',
       'PFS',
@@ -2269,7 +2292,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'fuel-brand',
     category: 'TRANSPORTATION',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'SHELL(?: OIL| SERVICE STATION| EXPRESS)?',
       'BP',
@@ -2341,7 +2364,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'fuel-keyword',
     category: 'TRANSPORTATION',
-    priority: 65,
+    priority: PRIORITY.specificKeyword,
     description: [
       'FUEL',
       'FUELS',
@@ -2370,7 +2393,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'transit-brand',
     category: 'TRANSPORTATION',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'MTA',
       'NYCT',
@@ -2467,7 +2490,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'transit-keyword',
     category: 'TRANSPORTATION',
-    priority: 65,
+    priority: PRIORITY.specificKeyword,
     description: [
       'TRANSIT',
       'PUBLIC TRANSPORT',
@@ -2555,7 +2578,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'airline',
     category: 'TRAVEL',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'DELTA (?:AIR\\w*|AIRLINES)',
       'UNITED (?:AIRLINES|AIR)',
@@ -2627,7 +2650,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'lodging-and-booking',
     category: 'TRAVEL',
-    priority: 80,
+    priority: PRIORITY.brand,
     merchant: [
       'MARRIOTT',
       'HILTON',
@@ -2723,7 +2746,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'travel-keyword',
     category: 'TRAVEL',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'AIRLINES?',
       'AIRWAYS',
@@ -2778,7 +2801,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'rent',
     category: 'RENT_AND_UTILITIES',
-    priority: 60,
+    priority: PRIORITY.keyword,
     sign: 'debit',
     merchant: ['BILT RENT', 'ZILLOW RENT', 'RENTCAFE', 'APPFOLIO', 'BUILDIUM', 'PAYLEASE', 'CLICKPAY', 'AVAIL RENT', 'RENT ?PAYMENT', 'OPENRENT', 'YARDI'],
     description: [
@@ -2813,7 +2836,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'energy-brand',
     category: 'RENT_AND_UTILITIES',
-    priority: 85,
+    priority: PRIORITY.incomeOrUtilityBrand,
     merchant: [
       'SHELL ENERGY',
       'BRITISH GAS',
@@ -2915,7 +2938,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'telecom-brand',
     category: 'RENT_AND_UTILITIES',
-    priority: 85,
+    priority: PRIORITY.incomeOrUtilityBrand,
     merchant: [
       'COMCAST',
       'XFINITY',
@@ -3015,13 +3038,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     id: 'utility-bill',
     category: 'RENT_AND_UTILITIES',
-    priority: 72,
+    priority: PRIORITY.utilityBill,
     description: ['UTILITIES', 'UTILITY(?: BILL| PAYMENT)?', 'UTIL BILL', 'WATER (?:BILL|DEPT|UTILITY|BOARD|AUTHORITY|DISTRICT|SERVICES)', 'SEWER(?:AGE)?', 'TRASH (?:SERVICE|COLLECTION)', 'WASTE (?:COLLECTION|SERVICES)', 'ELECTRIC (?:BILL|UTILITY|DEPT|COOP(?:ERATIVE)?)', 'PUBLIC UTILITIES'],
   },
   {
     id: 'utilities-keyword',
     category: 'RENT_AND_UTILITIES',
-    priority: 60,
+    priority: PRIORITY.keyword,
     description: [
       'ELECTRIC',
       'ELECTRICITY',

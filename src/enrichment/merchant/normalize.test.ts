@@ -20,6 +20,8 @@ const BY_MARKET: Record<string, readonly Case[]> = {
     ['Fuel Purchase Sasol Montana  * 19 Nov', 'SASOL MONTANA', 'Sasol Montana'],
     ['Cash Withdrawal Atm Benoni Northmead Sqbenoni Gtza', 'CASH WITHDRAWAL ATM BENONI NORTHMEAD SQBENONI', 'Cash Withdrawal Atm Benoni Northmead Sqbenoni Gtza'],
     ['Eft Debit Order Payment (): Discovery Health', 'DISCOVERY HEALTH', 'Discovery Health'],
+    ['POS Purchase Ikh*The Corner Barber  * 09 Oct', 'THE CORNER BARBER', 'The Corner Barber'],
+    ['POS Purchase Https://Www.Example.Co.Za  * 25 Oct', 'EXAMPLE', 'Example.Co.Za'],
   ],
   'United States': [
     ['CHECKCARD 0312 STARBUCKS STORE 10234 SEATTLE WA', 'STARBUCKS', 'STARBUCKS'],

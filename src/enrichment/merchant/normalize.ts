@@ -109,12 +109,15 @@ const BANK_WORDING = [
 const BANK_WORDING_AT_START = new RegExp(`^(?:${BANK_WORDING.join('|')})(?![\\p{L}\\d])[\\s:*#.,()-]*`, 'iu');
 
 /**
- * Payment processors and platforms that put the merchant after them. South African ones also
+ * Payment processors and platforms that put the merchant after them; with an asterisk, any code of
+ * up to three letters is one (`SQ *`, `TST*`, `PP*`, `IZ *`, `IKH*`). South African ones also
  * appear without an asterisk (`Snapscan Bootlegger`): they are never the merchant themselves.
  */
 const PROCESSOR_ANY = /^(?:yoco|zapper\d?|snapscan|dashpay|ikhokha|payfast|paygate|peach|payu)\b[\s*_.-]*/iu;
 const PROCESSOR_STARRED =
-  /^(?:sq(?:u)?|tst|paypal|pp|sp|sumup|sum ?up|iz|izettle|zettle|cko|dri|fs|wpy|in|ls|py|sqsp|google|clover|toast|stripe|paddle(?:\.net)?|2co|bt|gp|pos)\s*[*_]+\s*/iu;
+  /^(?:[a-z0-9]{1,3}|paypal|sumup|sum ?up|izettle|zettle|ikhokha|sqsp|google|clover|toast|stripe|paddle(?:\.net)?)\s*[*_]+\s*/iu;
+/** A web address the terminal printed in full: `https://www.example.com` is `example.com`. */
+const URL_PREFIX = /^(?:https?:\/\/)?www\.|^https?:\/\//iu;
 
 /** Dates, times, card masks, references and numbers of stores, terminals and tickets. */
 const NOISE: readonly RegExp[] = [
@@ -188,6 +191,7 @@ function cleanText(raw: string): string {
       .replace(BANK_WORDING_AT_START, '')
       .replace(PROCESSOR_ANY, '')
       .replace(PROCESSOR_STARRED, '')
+      .replace(URL_PREFIX, '')
       .replace(/^[\s*#:.,/()-]+/u, '');
     if (t === before) break;
   }

@@ -25,6 +25,8 @@ export interface BrandMatch {
   readonly length: number;
   /** Its categories in this market, what it mostly is first. */
   readonly candidates: readonly BrandCandidate[];
+  /** Found as the start of a longer word. */
+  readonly glued?: boolean;
 }
 
 /**
@@ -51,6 +53,12 @@ interface BrandsFile {
 }
 
 const MAX_BRAND_WORDS = 5;
+/** A cut last word must keep this many letters to say which name it was. */
+const MIN_CUT_WORD = 3;
+/** A brand found glued to more letters must be this long: shorter starts are too often other words. */
+const MIN_GLUED_BRAND_LENGTH = 5;
+/** …and glued to at least this many letters: `BOULANGERIE` is a word, not the brand Boulanger plus `IE`. */
+const MIN_GLUED_TAIL = 3;
 
 /**
  * The world's shop and amenity brands by merchant key, loaded once from the generated data file.
@@ -61,6 +69,8 @@ export class BrandIndex {
   private readonly byKey = new Map<string, BrandCandidate[]>();
   /** Keys without spaces (`DISCHEM` for `DIS CHEM`), for lines that glue or split a name differently. */
   private readonly byCompactKey = new Map<string, string>();
+  /** Keys of several words by all their words but the last, for names cut at the end. */
+  private readonly byLeadingWords = new Map<string, string[]>();
 
   constructor(file: BrandsFile) {
     this.version = file.version;
@@ -79,6 +89,8 @@ export class BrandIndex {
     }
     for (const key of this.byKey.keys()) {
       if (!key.includes(' ')) continue;
+      const leading = key.slice(0, key.lastIndexOf(' '));
+      this.byLeadingWords.set(leading, [...(this.byLeadingWords.get(leading) ?? []), key]);
       const compact = key.replaceAll(' ', '');
       if (!this.byKey.has(compact) && !this.byCompactKey.has(compact)) this.byCompactKey.set(compact, key);
     }
@@ -102,9 +114,35 @@ export class BrandIndex {
     return here.sort((a, b) => a.rank - b.rank);
   }
 
-  /** The longest brand the merchant key starts with, in this market. */
+  /**
+   * The longest brand the merchant key starts with, in this market; failing that, a brand of
+   * several words whose last word the terminal cut (`SEATTLE COF` for Seattle Coffee).
+   */
   atStart(words: readonly string[], countries: readonly string[]): BrandMatch | undefined {
-    return this.longestAt(words, 0, countries);
+    return this.longestAt(words, 0, countries) ?? this.cutAtEnd(words, countries);
+  }
+
+  private cutAtEnd(words: readonly string[], countries: readonly string[]): BrandMatch | undefined {
+    const cut = words.at(-1) ?? '';
+    if (words.length < 2 || words.length > MAX_BRAND_WORDS || cut.length < MIN_CUT_WORD) return undefined;
+    for (const key of this.byLeadingWords.get(words.slice(0, -1).join(' ')) ?? []) {
+      const last = key.slice(key.lastIndexOf(' ') + 1);
+      if (last.length <= cut.length || !last.startsWith(cut)) continue;
+      const candidates = this.candidates(key, countries);
+      if (candidates.length > 0) return { key, at: 0, length: words.length, candidates };
+    }
+    return undefined;
+  }
+
+  /** A distinctive brand the first word starts with, as terminals glue words they cut (`TELKOMMOBI`). */
+  gluedAtStart(words: readonly string[], countries: readonly string[]): BrandMatch | undefined {
+    const word = words[0] ?? '';
+    for (let end = word.length - MIN_GLUED_TAIL; end >= MIN_GLUED_BRAND_LENGTH; end -= 1) {
+      const key = word.slice(0, end);
+      const candidates = this.candidates(key, countries);
+      if (candidates.length > 0 && !candidates.some((c) => c.common)) return { key, at: 0, length: 1, candidates, glued: true };
+    }
+    return undefined;
   }
 
   /** The first brand standing later in the key: several words, or one long word that is no common word. */

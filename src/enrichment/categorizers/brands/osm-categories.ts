@@ -160,7 +160,8 @@ const TAGS: Record<string, readonly [Exclude<Category, 'UNCATEGORIZED'>, number]
   'shop/baby_goods': ['GENERAL_MERCHANDISE', 5],
   'shop/pet': ['GENERAL_MERCHANDISE', 4],
   'shop/second_hand': ['GENERAL_MERCHANDISE', 5],
-  'shop/charity': ['GENERAL_MERCHANDISE', 5],
+  // Charities' names on a statement are mostly donations (by direct debit), not their shops' tills.
+  'shop/charity': ['GOVERNMENT_AND_NON_PROFIT', 5],
   'shop/tobacco': ['GENERAL_MERCHANDISE', 5],
   'shop/e-cigarette': ['GENERAL_MERCHANDISE', 5],
   'shop/music': ['GENERAL_MERCHANDISE', 5],

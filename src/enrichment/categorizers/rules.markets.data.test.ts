@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { RulesCategorizer } from './rules.categorizer.js';
+import { CATEGORY_RULES } from './rules.data.js';
+import { MARKET_RULES } from './rules.markets.data.js';
+
+const rules = new RulesCategorizer([...CATEGORY_RULES, ...MARKET_RULES]);
+
+/** One line per market rule: [rule id, line, amount]. */
+const CASES: readonly (readonly [string, string, string])[] = [
+  ['bank-fee-markets', 'COTISATION CARTE VISA PREMIER', '-4.50'],
+  ['interest-on-debit-balance', 'Int On Debit Bal', '-84.10'],
+  ['interest-on-credit-balance', 'Int On Credit Bal', '12.40'],
+  ['faster-payment-in', 'FPI SARAH JONES REF CINEMA', '25.00'],
+  ['faster-payment-out', 'FPO JOHN SMITH REF DINNER', '-60.00'],
+  ['app-payment-za', 'FNB App Rtc Pmt To J Smith', '-500.00'],
+  ['credit-za', 'Realtime Credit J Smith', '350.00'],
+  ['app-store-billing', 'POS Purchase 9.99 Apple.Com/Bi  * 02 Oct', '-9.99'],
+  ['insurer-za', 'Debit Order Outsurance 1234567', '-890.00'],
+  ['lender-za', 'DebiCheck Payment Capfin 0085772', '-450.00'],
+  ['telecom-za', 'Debit Order Payment Telkommobi', '-299.00'],
+  ['utility-za', 'City Of Johannesburg Prepaid Electricity', '-500.00'],
+  ['entertainment-za', 'Debit Order Multichoice Dstv 12345', '-899.00'],
+  ['food-za', 'POS Purchase Col Cacchio Menlyn  * 02 Nov', '-320.00'],
+  ['shop-za', 'Takealot Com Cape Town (Card )', '-1299.00'],
+  ['home-za', 'POS Purchase Builders Warehouse Rivonia  * 03 Oct', '-650.00'],
+  ['gym-za', 'Magtape Debit Virgin Active', '-699.00'],
+  ['transport-za', 'Gautrain Sandton Station', '-62.00'],
+  ['travel-za', 'Flysafair Online Booking', '-1450.00'],
+  ['government-za', 'SARS EFILING PAYMENT', '-2400.00'],
+  ['food-in', 'UPI/312345678902/ZOMATO LTD/zomato@hdfc', '-430.00'],
+  ['shop-in', 'FLIPKART INTERNET PVT LTD', '-1599.00'],
+  ['telecom-in', 'AIRTEL PREPAID RECHARGE', '-999.00'],
+  ['travel-in', 'MAKEMYTRIP INDIA PVT LTD', '-5400.00'],
+  ['transport-in', 'IRCTC TICKET BOOKING', '-2500.00'],
+  ['insurer-in', 'LIC PREMIUM PAYMENT', '-15000.00'],
+  ['pharmacy-in', 'APOLLO PHARMACY CHENNAI', '-650.00'],
+  ['insurer-au-ca', 'MEDIBANK PRIVATE DD', '-99.00'],
+  ['food-au-ca', 'DAN MURPHYS 1234 HAWTHORN', '-34.00'],
+  ['utility-au-ca', 'RED ENERGY PTY LTD DD', '-140.00'],
+  ['transport-au-ca', 'LINKT SYDNEY TOLL', '-25.00'],
+];
+
+describe('market rules', () => {
+  it.each(CASES)('when a %s line reads %j, then that rule decides it', (id, description, amount) => {
+    expect(rules.categorizeSync({ amount, merchantName: null, description }).source).toBe(`rules:${id}`);
+  });
+
+  it('when every market rule is listed, then each has a line above', () => {
+    expect(new Set(CASES.map(([id]) => id))).toEqual(new Set(MARKET_RULES.map((rule) => rule.id)));
+  });
+});
