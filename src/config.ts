@@ -83,6 +83,29 @@ export interface Config {
   readonly databaseQueryTimeoutMs: number;
   /** A draining process exits after this even if something hangs (`SHUTDOWN_DEADLINE_MS`, default 25000; the contract allows 30 s). */
   readonly shutdownDeadlineMs: number;
+  /** Webhooks (contract §13). */
+  readonly webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** AES-256-GCM key sealing endpoint secrets at rest (`WEBHOOK_SECRET_KEY`, 32 bytes as base64 or hex); undefined → a key file under the data dir. */
+  readonly secretKey: Buffer | undefined;
+  /** `WEBHOOK_ALLOW_PRIVATE_URLS=true` allows http and private, loopback and link-local addresses (local use and tests). */
+  readonly allowPrivateUrls: boolean;
+  /** A delivery is retried for this long after its event, then `failed` (`WEBHOOK_RETRY_HOURS`, decimals allowed). */
+  readonly retryHours: number;
+  /** First retry delay; each further one doubles, up to an hour, with jitter (`WEBHOOK_RETRY_BASE_MS`). */
+  readonly retryBaseMs: number;
+  /** A receiver must answer within this (`WEBHOOK_TIMEOUT_MS`, 10 s by the contract). */
+  readonly timeoutMs: number;
+  /** After a rotation the old secret keeps signing this long (`WEBHOOK_SECRET_OVERLAP_SECONDS`, 24 h). */
+  readonly secretOverlapSeconds: number;
+  /** Deliveries in flight per worker process (`WEBHOOK_CONCURRENCY`). */
+  readonly concurrency: number;
+  /** Deliveries in flight per endpoint across all workers, so one slow receiver cannot take every slot (`WEBHOOK_ENDPOINT_CONCURRENCY`). */
+  readonly endpointConcurrency: number;
+  /** How often an idle worker looks for due deliveries and change notifications (`WEBHOOK_POLL_INTERVAL_MS`). */
+  readonly pollIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -118,6 +141,43 @@ function llmSettings(env: Env): Config['llm'] {
   const belowConfidence = Number(below);
   if (!/^(?:0(?:\.\d+)?|1(?:\.0+)?)$/.test(below)) throw new ConfigError(`LLM_BELOW_CONFIDENCE must be a number from 0 to 1, got "${below}"`);
   return Object.freeze({ baseUrl, apiKey: optional(env, 'LLM_API_KEY'), model, belowConfidence, timeoutMs: integer(env, 'LLM_TIMEOUT_MS', 8_000, 100, 600_000) });
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) < min) throw new ConfigError(`${name} must be a number of at least ${min}, got "${raw}"`);
+  return Number(raw);
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function secretKey(raw: string | undefined): Buffer | undefined {
+  if (raw === undefined) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  // The key itself is never part of the message.
+  if (key.length !== 32) throw new ConfigError('WEBHOOK_SECRET_KEY must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)');
+  return key;
+}
+
+function webhookConfig(env: Env): WebhookConfig {
+  const timeoutMs = integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 50, 10_000);
+  return Object.freeze({
+    secretKey: secretKey(optional(env, 'WEBHOOK_SECRET_KEY')),
+    allowPrivateUrls: flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
+    retryHours: decimal(env, 'WEBHOOK_RETRY_HOURS', 24, 0),
+    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1),
+    timeoutMs,
+    secretOverlapSeconds: integer(env, 'WEBHOOK_SECRET_OVERLAP_SECONDS', 24 * 3600, 0),
+    concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 10_000),
+    endpointConcurrency: integer(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 1_000),
+    pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10),
+  });
 }
 
 function trustProxy(raw: string | undefined): boolean | string {
@@ -171,6 +231,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),
     databaseQueryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 4_500, 200, 60_000),
     shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 25_000, 100, 29_000),
+    webhooks: webhookConfig(env),
   });
 }
 

@@ -19,6 +19,10 @@ import { LearnedCategorizer } from './enrichment/learning/learned.categorizer.js
 import { LearnedStateStore } from './enrichment/learning/learned-state.store.js';
 import { ReenrichmentService } from './reenrichment/reenrichment.service.js';
 import { TransactionService } from './transactions/transaction.service.js';
+import { keyFromConfigOrFile, SecretBox } from './webhooks/secret-box.js';
+import { ChangeNotifier } from './webhooks/change-notifier.js';
+import { WebhookDeliverer } from './webhooks/webhook-deliverer.js';
+import { WebhookService } from './webhooks/webhook.service.js';
 
 /** Everything a role needs, built once from configuration. Every entry point starts here. */
 export interface Container {
@@ -40,6 +44,11 @@ export interface Container {
   readonly changes: ChangeService;
   readonly enrichment: EnrichmentService;
   readonly maintenance: MaintenanceService;
+  readonly webhooks: WebhookService;
+  /** Sends webhook deliveries; the worker role starts it. */
+  readonly webhookDeliverer: WebhookDeliverer;
+  /** Records coalesced `transactions.changed` events; the worker role starts it. */
+  readonly changeNotifier: ChangeNotifier;
   /** Which database is in use, for operators: `embedded` or `external`. */
   readonly databaseMode: 'embedded' | 'external';
   close(): Promise<void>;
@@ -106,6 +115,15 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     metrics.duplicatesSkipped.inc(accepted.duplicates);
   });
 
+  const secretBox = new SecretBox(() => keyFromConfigOrFile(config.webhooks.secretKey, config.dataDir, logger.child({ component: 'webhooks' })));
+  const webhookDeliverer = new WebhookDeliverer(pool, secretBox, metrics, logger.child({ component: 'webhooks' }), config.webhooks);
+  const webhooks = new WebhookService(pool, secretBox, {
+    allowPrivateUrls: config.webhooks.allowPrivateUrls,
+    secretOverlapSeconds: config.webhooks.secretOverlapSeconds,
+    onDue: () => webhookDeliverer.nudge(),
+  });
+  const changeNotifier = new ChangeNotifier(pool, changes, logger.child({ component: 'webhooks' }));
+
   return {
     config,
     logger,
@@ -124,8 +142,13 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     changes,
     enrichment,
     maintenance,
+    webhooks,
+    webhookDeliverer,
+    changeNotifier,
     databaseMode: embedded ? 'embedded' : 'external',
     async close() {
+      await changeNotifier.stop();
+      await webhookDeliverer.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping webhook deliveries failed'));
       await queue.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the queue failed'));
       await pool.end().catch(() => {});
       await embedded?.stop();

@@ -78,9 +78,11 @@ describe('re-enrichment', () => {
     expect((await get(ctx, key, `/api/batches/${batchId}`)).status).toBe('completed');
   });
 
-  it('when filters are given, then only matching unlocked transactions are counted; nothing to do completes at once', async () => {
-    ctx = await createTestContext();
+  it('when filters are given, then only matching unlocked transactions are counted; nothing to do completes at once; each completion is a reenrichment.completed event', async () => {
+    ctx = await createTestContext({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
     const key = await ctx.key(['ingest', 'reports']);
+    const hook = await post(ctx, key, '/api/webhooks', { url: 'https://127.0.0.1:9/hook', events: ['reenrichment.completed'] });
+    expect(hook.statusCode).toBe(201);
     const batchId = await ingestBatch(ctx, key, {
       account: { account_id: 'RE-2', currency: 'ZAR' },
       transactions: [
@@ -101,6 +103,15 @@ describe('re-enrichment', () => {
     const nothing = (await post(ctx, key, '/api/accounts/RE-2/reenrich', { start_date: '2027-01-01' })).json();
     expect(nothing.transactions).toBe(0);
     expect(await get(ctx, key, nothing.status_url)).toMatchObject({ status: 'completed', counts: { total: 0 } });
+
+    await waitFor(async () => (await ctx!.sql.query(`SELECT 1 FROM webhook_events WHERE type = 'reenrichment.completed'`)).rowCount === 3, 10_000, 'three events');
+    const { rows } = await ctx.sql.query(`SELECT data FROM webhook_events WHERE type = 'reenrichment.completed' ORDER BY created_at`);
+    expect(rows.map((r) => [r.data.status, r.data.counts.total])).toEqual([
+      ['completed', 2],
+      ['completed', 2],
+      ['completed', 0],
+    ]);
+    expect(rows[2].data.reenrichment_id).toBe(nothing.reenrichment_id);
   });
 
   it('when the request is wrong, then it is refused and nothing is sent back', async () => {

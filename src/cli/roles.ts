@@ -45,8 +45,13 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     }
     if (role === 'start' || role === 'worker') {
       container.enrichment.start();
+      container.webhookDeliverer.start();
+      container.changeNotifier.start();
       logger.info({ concurrency: config.workerConcurrency, queue: container.queue.kind, categorizer: container.categorizer.name }, 'worker started');
-      stops.worker = () => container.enrichment.stop();
+      stops.worker = async () => {
+        await Promise.all([container.changeNotifier.stop(), container.webhookDeliverer.stop()]);
+        await container.enrichment.stop();
+      };
     }
     // Without Redis a lone worker has no queue to hear from, so it sweeps for pending work itself.
     const sweeps = role === 'start' || role === 'scheduler' || (role === 'worker' && container.queue.kind === 'in-process');

@@ -245,6 +245,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The integration's webhook endpoints (never their secrets) */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Registers a webhook endpoint; its signing secret is shown only in this answer */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a webhook endpoint: nothing more is sent to it */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issues a new signing secret; the previous one keeps signing beside it for 24 h */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An endpoint's deliveries, newest first, with the outcome of their last attempt */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a delivery again now */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2551,6 +2637,928 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhooks: {
+                            id: string;
+                            url: string;
+                            events: string[];
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                        errors?: {
+                            pointer: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description https URL that receives the POSTs */
+                    url: string;
+                    /** @description batch.completed, transactions.changed, reenrichment.completed, or ["*"] for all */
+                    events: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        url: string;
+                        events: string[];
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description whsec_…: shown only in this answer */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                        errors?: {
+                            pointer: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                        errors?: {
+                            pointer: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                        errors?: {
+                            pointer: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description pending, delivered or failed */
+                status?: string;
+                /** @description 1–1000, default 100 */
+                limit?: string;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveries: {
+                            delivery_id: string;
+                            event_id: string;
+                            event_type: string;
+                            status: "pending" | "delivered" | "failed";
+                            attempts: number;
+                            last_response_status: number | null;
+                            last_error: string | null;
+                            next_attempt_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                        errors?: {
+                            pointer: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        delivery_id: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                        errors?: {
+                            pointer: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @description Stable snake_case problem code */
+                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -147,13 +147,23 @@ export async function findReenrichmentIntegration(db: Queryable, reenrichmentId:
   return rows[0]?.integrationId;
 }
 
-/** Stamps `completed_at` on the given batches that have nothing left to do. */
+/**
+ * Stamps `completed_at` on the given batches that have nothing left to do and, in the same
+ * statement, records their `batch.completed` webhook events (for integrations that subscribe).
+ */
 export async function markBatchesCompleted(db: Queryable, batchIds: string[]): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `UPDATE batches b SET completed_at = now()
-      WHERE b.id = ANY($1::uuid[]) AND b.completed_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing') AND t.removed_at IS NULL)
-      RETURNING b.id`,
+    `WITH stamped AS (
+       UPDATE batches b SET completed_at = now()
+        WHERE b.id = ANY($1::uuid[]) AND b.completed_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing') AND t.removed_at IS NULL)
+        RETURNING b.id
+     ), recorded AS (
+       INSERT INTO webhook_events (integration_id, type, data)
+       SELECT v.integration_id, 'batch.completed', v.data FROM webhook_batch_completed v JOIN stamped s ON s.id = v.batch_id
+        WHERE webhook_subscribed(v.integration_id, 'batch.completed')
+     )
+     SELECT id FROM stamped`,
     [batchIds],
   );
   return rows.map((row) => row.id);

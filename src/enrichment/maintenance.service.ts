@@ -34,8 +34,8 @@ export class MaintenanceService {
     private readonly logger: Logger,
     private readonly options: { maxAttempts: number; redispatchAfterMs: number; intervalMs: number; changeRetentionDays: number },
     private readonly changes: ChangeService,
-    /** Re-enrichments whose rows other jobs finished are stamped completed here. */
-    private readonly reenrichments?: { finishDrained(): Promise<number> },
+    /** Re-enrichments whose job was lost are dispatched again, and finished ones stamped, here. */
+    private readonly reenrichments?: { sweep(stalledAfterMs: number): Promise<void> },
   ) {}
 
   async sweep(): Promise<SweepReport> {
@@ -69,7 +69,7 @@ export class MaintenanceService {
 
     const finished = await findFinishedOpenBatches(this.pool, 1_000);
     if (finished.length > 0) report.completedBatches = (await markBatchesCompleted(this.pool, finished)).length;
-    await this.reenrichments?.finishDrained();
+    await this.reenrichments?.sweep(this.options.redispatchAfterMs);
     await purgeExpiredIdempotencyKeys(this.pool);
     // Feed readers place changes themselves; this keeps positions current for consumers that only
     // wait to be told (webhooks), a bounded number of passes per sweep.

@@ -20,6 +20,7 @@ import { changeRoutes } from './routes/changes.routes.js';
 import { correctionRoutes } from './routes/corrections.routes.js';
 import { reenrichmentRoutes } from './routes/reenrichment.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -101,6 +102,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     batchRoutes(api, container.batches);
     reportRoutes(api, container.reports);
     categoryRoutes(api);
+    webhookRoutes(api, container.webhooks);
   });
   return app;
 }

@@ -83,11 +83,12 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
     return problem(error.code, error.message, error.details);
   }
   if (error.validation) {
-    // Path, query and header schemas: the body's problems are reported by the ingestion service.
-    const errors: FieldProblem[] = error.validation.slice(0, MAX_PROBLEMS).map((v) => ({
-      pointer: `/${v.instancePath.replace(/^\//, '') || String((v.params as { missingProperty?: string }).missingProperty ?? '')}`,
-      message: v.message ?? 'is invalid',
-    }));
+    // A body that breaks its schema is a validation error; a bad path, query or header value is an invalid parameter.
+    const errors: FieldProblem[] = error.validation.slice(0, MAX_PROBLEMS).map((v) => {
+      const missing = (v.params as { missingProperty?: string }).missingProperty;
+      return { pointer: `${v.instancePath}${missing === undefined ? '' : `/${missing}`}` || '/', message: v.message ?? 'is invalid' };
+    });
+    if (error.validationContext === 'body') return problem('validation_error', `The request has ${errors.length} invalid field(s).`, { errors });
     return problem('invalid_parameter', `Invalid ${error.validationContext ?? 'request'}.`, { errors });
   }
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;

@@ -107,6 +107,24 @@ export class Metrics {
     help: 'Transactions whose processing lease expired and were taken back by the scheduler',
     registers: [this.registry],
   });
+  readonly webhookDeliveries = new Counter({
+    name: 'lucro_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: delivered, retried (will be sent again) or failed (retries exhausted)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookDeliveryDuration = new Histogram({
+    name: 'lucro_webhook_delivery_duration_seconds',
+    help: 'Time one webhook attempt took, from resolving the host to the answer',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly webhookBacklog = new Gauge({
+    name: 'lucro_webhook_deliveries_pending',
+    help: 'Webhook deliveries not yet delivered or failed (pending), those due now (due) and those whose last attempt failed (retrying), read from the database at scrape time',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'lucro_' });

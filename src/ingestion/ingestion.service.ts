@@ -5,6 +5,7 @@ import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
 import { recordChanges } from '../changes/change.repository.js';
+import { recordBatchCompletedEvents } from '../webhooks/webhook.repository.js';
 import type { Queryable } from '../infra/db.js';
 import {
   carryLockedCategories,
@@ -212,6 +213,8 @@ async function storeBatch(
 
   const settled = modified.length > 0 || late.length > 0 || replaced.length > 0 ? await settleBatch(db, batchId, modified.length) : undefined;
   const done = settled ? settled.done : inserted.length === 0;
+  // A batch with nothing to enrich is complete on arrival; subscribers hear of it like any other.
+  if (done) await recordBatchCompletedEvents(db, [batchId]);
   return {
     batch_id: batchId,
     account_id: batch.account.externalId,

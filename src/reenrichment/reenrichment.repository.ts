@@ -29,9 +29,9 @@ export async function insertReenrichment(db: Queryable, id: string, integrationI
 /**
  * Sends up to `limit` of the account's enriched (or failed) rows matching the filters, after row
  * `afterPk`, back to `pending` under the re-enrichment, with fresh attempts; locked, removed and
- * still-unfinished rows are left alone. Their batches are open again until the rows are done, so
- * the scheduler's sweeps cover them too. The old category stays visible until the new one is
- * written. Chunks keep each statement short on a large account.
+ * still-unfinished rows are left alone. Their batches stay completed (no second `batch.completed`):
+ * the re-enrichment's own jobs and sweep see the rows through. The old category stays visible
+ * until the new one is written. Chunks keep each statement short on a large account.
  */
 export async function sendBackForReenrichment(
   db: Queryable,
@@ -57,9 +57,7 @@ export async function sendBackForReenrichment(
           SET status = 'pending', attempts = 0, error = NULL, completed_at = NULL, claim_token = NULL, lease_expires_at = NULL,
               reenrichment_id = $1, updated_at = now()
          FROM picked p WHERE t.id = p.id
-        RETURNING t.id, t.batch_id
-     ), reopened AS (
-       UPDATE batches b SET completed_at = NULL WHERE b.id IN (SELECT DISTINCT batch_id FROM sent) AND b.completed_at IS NOT NULL
+        RETURNING t.id
      )
      SELECT count(*)::int AS sent, max(id) AS "lastPk" FROM sent`,
     [reenrichmentId, accountId, filters.start_date, filters.end_date, filters.only_uncategorized, afterPk, limit],
@@ -114,6 +112,21 @@ export async function findDrainedReenrichments(db: Queryable, limit: number): Pr
       ORDER BY r.created_at
       LIMIT $1`,
     [limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Open re-enrichments with rows pending and untouched for `olderThanMs` (their job was lost, e.g. Redis was down). */
+export async function findStalledReenrichments(db: Queryable, olderThanMs: number, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT r.id FROM reenrichments r
+      WHERE r.completed_at IS NULL
+        AND EXISTS (SELECT 1 FROM transactions t
+                     WHERE t.reenrichment_id = r.id AND t.status = 'pending' AND t.removed_at IS NULL
+                       AND t.updated_at < now() - make_interval(secs => $1 / 1000.0))
+      ORDER BY r.created_at
+      LIMIT $2`,
+    [olderThanMs, limit],
   );
   return rows.map((r) => r.id);
 }

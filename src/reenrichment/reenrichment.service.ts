@@ -12,6 +12,7 @@ import { recordReenrichmentCompleted } from './reenrichment.events.js';
 import {
   findDrainedReenrichments,
   findReenrichment,
+  findStalledReenrichments,
   insertReenrichment,
   markReenrichmentCompleted,
   sendBackForReenrichment,
@@ -78,11 +79,19 @@ export class ReenrichmentService {
     await withTransaction(this.pool, (client) => this.complete(client, id));
   }
 
-  /** Finishes re-enrichments whose rows were completed by other jobs (e.g. the scheduler's redispatch). */
-  async finishDrained(): Promise<number> {
-    const drained = await findDrainedReenrichments(this.pool, 100);
-    for (const id of drained) await this.finish(id);
-    return drained.length;
+  /**
+   * The scheduler's part: dispatches re-enrichments whose rows wait untouched (their job was lost)
+   * and finishes those with none left to do.
+   */
+  async sweep(stalledAfterMs: number): Promise<void> {
+    const bucket = Math.floor(Date.now() / Math.max(1, stalledAfterMs));
+    for (const id of await findStalledReenrichments(this.pool, stalledAfterMs, 100)) {
+      const data = { kind: 'reenrichment' as const, reenrichmentId: id, lane: 0, generation: 0 };
+      await this.queue.add([{ id: `r-${id}.stalled${bucket}`, data }]).catch((error: unknown) => {
+        this.logger.warn({ reenrichment_id: id, err: error }, 'could not dispatch a stalled re-enrichment; will retry at the next sweep');
+      });
+    }
+    for (const id of await findDrainedReenrichments(this.pool, 100)) await this.finish(id);
   }
 
   private async complete(client: pg.PoolClient, id: string): Promise<void> {

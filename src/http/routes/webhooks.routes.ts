@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import {
+  CreateWebhookBody,
+  DeliveriesPage,
+  DeliveriesQuery,
+  DeliveryParams,
+  RetryAccepted,
+  RotatedSecret,
+  WebhookCreated,
+  WebhookList,
+  WebhookParams,
+} from '../../webhooks/webhook.schemas.js';
+import type { WebhookService } from '../../webhooks/webhook.service.js';
+import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
+
+const errors = { 400: ValidationProblemSchema, 404: ProblemSchema };
+const common = { tags: ['webhooks'], security: [{ bearerAuth: [] }] };
+
+/** Contract §13: an integration's webhook endpoints, their secrets and their delivery log. */
+export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): void {
+  app.post<{ Body: CreateWebhookBody }>(
+    '/api/webhooks',
+    {
+      config: { scope: 'ingest' },
+      schema: {
+        ...common,
+        operationId: 'createWebhook',
+        summary: 'Registers a webhook endpoint; its signing secret is shown only in this answer',
+        body: CreateWebhookBody,
+        response: { 201: WebhookCreated, ...errors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await webhooks.createEndpoint(request.principal, request.body)),
+  );
+
+  app.get(
+    '/api/webhooks',
+    { config: { scope: 'ingest' }, schema: { ...common, operationId: 'listWebhooks', summary: "The integration's webhook endpoints (never their secrets)", response: { 200: WebhookList, ...errors } } },
+    (request) => webhooks.listEndpoints(request.principal),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/webhooks/:id',
+    {
+      config: { scope: 'ingest' },
+      schema: {
+        ...common,
+        operationId: 'deleteWebhook',
+        summary: 'Deletes a webhook endpoint: nothing more is sent to it',
+        params: WebhookParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await webhooks.deleteEndpoint(request.principal, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/webhooks/:id/rotate-secret',
+    {
+      config: { scope: 'ingest' },
+      schema: {
+        ...common,
+        operationId: 'rotateWebhookSecret',
+        summary: 'Issues a new signing secret; the previous one keeps signing beside it for 24 h',
+        params: WebhookParams,
+        response: { 200: RotatedSecret, ...errors },
+      },
+    },
+    (request) => webhooks.rotateSecret(request.principal, request.params.id),
+  );
+
+  app.get<{ Params: { id: string }; Querystring: DeliveriesQuery }>(
+    '/api/webhooks/:id/deliveries',
+    {
+      config: { scope: 'ingest' },
+      schema: {
+        ...common,
+        operationId: 'listWebhookDeliveries',
+        summary: "An endpoint's deliveries, newest first, with the outcome of their last attempt",
+        params: WebhookParams,
+        querystring: DeliveriesQuery,
+        response: { 200: DeliveriesPage, ...errors },
+      },
+    },
+    (request) => webhooks.listDeliveries(request.principal, request.params.id, request.query),
+  );
+
+  app.post<{ Params: { id: string; delivery_id: string } }>(
+    '/api/webhooks/:id/deliveries/:delivery_id/retry',
+    {
+      config: { scope: 'ingest' },
+      schema: { ...common, operationId: 'retryWebhookDelivery', summary: 'Sends a delivery again now', params: DeliveryParams, response: { 202: RetryAccepted, ...errors } },
+    },
+    async (request, reply) => reply.code(202).send(await webhooks.retryDelivery(request.principal, request.params.id, request.params.delivery_id)),
+  );
+}

@@ -1,0 +1,62 @@
+import type pg from 'pg';
+import { encodeChangeCursor } from '../changes/change.cursor.js';
+import type { ChangeService } from '../changes/change.service.js';
+import { withTransaction } from '../infra/db.js';
+import type { Logger } from '../infra/logger.js';
+import { advanceChangeMarks, lockDueChangeMarks, recordWebhookEvents } from './webhook.repository.js';
+
+/** At most one `transactions.changed` per integration in this many seconds (contract §13). */
+export const CHANGE_WINDOW_SECONDS = 5;
+const TICK_MS = 1_000;
+const MARKS_PER_TICK = 1_000;
+
+/**
+ * Turns an integration's new feed changes into one `transactions.changed` event per window,
+ * carrying the §12 cursor of the last position notified: reading on from it gives every change
+ * since. Recording the events and advancing the marks is one transaction, so a notification is
+ * neither lost nor doubled when a process dies; several processes may tick at once.
+ */
+export class ChangeNotifier {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly changes: Pick<ChangeService, 'sequence'>,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.running = this.tick()
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'transactions.changed notification failed; retrying'))
+        .finally(() => {
+          this.running = undefined;
+          if (this.timer !== undefined) this.timer = setTimeout(tick, TICK_MS);
+        });
+    };
+    this.timer = setTimeout(tick, TICK_MS);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass: places committed changes in the feed, then notifies the integrations that are due. Returns how many were. */
+  async tick(): Promise<number> {
+    await this.changes.sequence();
+    return withTransaction(this.pool, async (client) => {
+      const due = await lockDueChangeMarks(client, CHANGE_WINDOW_SECONDS, MARKS_PER_TICK);
+      if (due.length === 0) return 0;
+      await recordWebhookEvents(
+        client,
+        due.map((mark) => ({ integrationId: mark.integrationId, type: 'transactions.changed', data: { cursor: encodeChangeCursor(mark.notifiedSeq) } })),
+      );
+      await advanceChangeMarks(client, due.map((mark) => ({ integrationId: mark.integrationId, seq: mark.lastSeq })));
+      return due.length;
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { withTimeout } from '../infra/timeout.js';
+import { hostOf, resolveAllowed, type Resolver, systemResolver } from './ssrf.js';
+
+export interface PostOutcome {
+  /** The receiver's status code, when it answered. */
+  status: number | undefined;
+  /** Why the attempt failed: no answer in time, a refused connection, a forbidden address, … */
+  error: string | undefined;
+  durationMs: number;
+}
+
+export interface SenderOptions {
+  timeoutMs: number;
+  allowPrivate: boolean;
+  resolve?: Resolver;
+}
+
+// Keep-alive: a busy endpoint gets its events over a few warm connections, not a handshake each.
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+};
+
+/**
+ * POSTs one webhook. The host is resolved and checked here, at every delivery, and the connection
+ * is pinned to the address that was checked (a rebinding name cannot switch it in between).
+ * Redirects are not followed: a 3xx is an answer like any other non-2xx.
+ */
+export async function postWebhook(target: string, body: string, headers: Record<string, string>, options: SenderOptions): Promise<PostOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const url = new URL(target);
+    if (url.protocol !== 'https:' && !(options.allowPrivate && url.protocol === 'http:')) throw new Error(`${url.protocol} URLs are not allowed`);
+    const pinned = await withTimeout(resolveAllowed(hostOf(url), options.allowPrivate, options.resolve ?? systemResolver), options.timeoutMs, 'resolving the host');
+    const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
+      if (lookupOptions.all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [pinned]);
+      else callback(null, pinned.address, pinned.family);
+    };
+    const status = await send(url, body, headers, lookup, options.timeoutMs - elapsed()).catch((error: unknown) => {
+      throw error === NO_ANSWER ? new Error(`no answer within ${options.timeoutMs} ms`) : error;
+    });
+    return { status, error: status >= 200 && status < 300 ? undefined : `receiver answered ${status}`, durationMs: elapsed() };
+  } catch (error) {
+    return { status: undefined, error: error instanceof Error ? error.message : String(error), durationMs: elapsed() };
+  }
+}
+
+const NO_ANSWER = new Error('no answer in time');
+
+function send(url: URL, body: string, headers: Record<string, string>, lookup: LookupFunction, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http).request(url, {
+      method: 'POST',
+      agent: agents[url.protocol as 'http:' | 'https:'],
+      lookup,
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    });
+    const timer = setTimeout(() => request.destroy(NO_ANSWER), Math.max(0, timeoutMs));
+    request.on('response', (response) => {
+      resolve(response.statusCode ?? 0);
+      // The body is not needed; draining it keeps the connection reusable, within the same deadline.
+      response.resume();
+      response.on('end', () => clearTimeout(timer));
+      response.on('error', () => clearTimeout(timer));
+    });
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.end(body);
+  });
+}

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { Batcher } from '../enrichment/slots.js';
+import { withTransaction } from '../infra/db.js';
+import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
+import type { SecretBox } from './secret-box.js';
+import { postWebhook } from './sender.js';
+import { signatureHeader } from './signing.js';
+import type { Resolver } from './ssrf.js';
+import {
+  claimDeliveries,
+  countPendingDeliveries,
+  lockDueEndpoints,
+  writeDeliveryResults,
+  type ClaimedDelivery,
+  type DeliveryResult,
+  type WrittenDelivery,
+} from './webhook.repository.js';
+
+export interface DelivererOptions {
+  /** Deliveries in flight in this process. */
+  concurrency: number;
+  /** Deliveries in flight per endpoint, across every worker. */
+  endpointConcurrency: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryHours: number;
+  pollIntervalMs: number;
+  allowPrivateUrls: boolean;
+  resolve?: Resolver;
+}
+
+const MAX_BACKOFF_MS = 3_600_000;
+const ENDPOINTS_PER_CLAIM = 500;
+
+/** Delay before retry number `attempt`: doubling from the base up to an hour, the upper half random. */
+export function retryDelayMs(attempt: number, baseMs: number): number {
+  const delay = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.min(attempt - 1, 30));
+  return delay / 2 + Math.random() * (delay / 2);
+}
+
+/**
+ * Sends webhook deliveries. The deliveries table is the queue: due rows are claimed with a token
+ * and a lease, POSTed with no transaction open, and their outcomes written set-based under their
+ * tokens. A worker that dies mid-delivery leaves a lease that runs out; the delivery is then sent
+ * again, with the same event id (at least once). Idle, it looks again every poll interval, or at
+ * once when woken.
+ */
+/** How often a worker reads the delivery backlog into its gauges. */
+const GAUGE_INTERVAL_MS = 5_000;
+
+export class WebhookDeliverer {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  /** Requests being sent: the slots of WEBHOOK_CONCURRENCY. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Outcomes being written: a sent request's slot is free while its outcome joins the next group write. */
+  private readonly recording = new Set<Promise<void>>();
+  private wake: (() => void) | undefined;
+  private readonly writer: Batcher<DeliveryResult, WrittenDelivery>;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly box: SecretBox,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly options: DelivererOptions,
+  ) {
+    // Covers the DNS lookup and the request (each bounded by the timeout) and writing the outcome.
+    this.leaseMs = options.timeoutMs * 2 + 2_000;
+    this.writer = new Batcher(async (results) => {
+      const written = await writeDeliveryResults(this.pool, results, this.options.retryHours);
+      const bySeq = new Map(written.map((w) => [w.seq, w]));
+      return new Map(results.flatMap((r) => (bySeq.has(r.seq) ? [[r, bySeq.get(r.seq) as WrittenDelivery]] : [])));
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming and waits for the deliveries in flight to finish and be written. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.nudge();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.recording]);
+  }
+
+  /** Reads the delivery backlog into the metrics. */
+  async refreshGauges(): Promise<void> {
+    const counts = await countPendingDeliveries(this.pool);
+    for (const [state, value] of Object.entries(counts)) this.metrics.webhookBacklog.set({ state }, value);
+  }
+
+  /** Looks for due deliveries now instead of at the next poll. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let gaugesAt = 0;
+    while (this.running) {
+      // The backlog gauges are kept by the loop, not read per scrape: /metrics runs no query.
+      if (Date.now() - gaugesAt >= GAUGE_INTERVAL_MS) {
+        gaugesAt = Date.now();
+        await this.refreshGauges().catch(() => {});
+      }
+      const free = this.options.concurrency - this.inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const deliveries = await this.claim(free);
+          claimed = deliveries.length;
+          for (const delivery of deliveries) this.track(this.deliver(delivery));
+        } catch (error) {
+          this.logger.warn({ err: error }, 'claiming webhook deliveries failed; retrying');
+        }
+      }
+      // More may be due at once when every free slot was filled; otherwise wait for a slot, a nudge or the poll.
+      if (claimed > 0 && claimed === free) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollIntervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private track(task: Promise<void>): void {
+    const tracked = task.finally(() => {
+      this.inFlight.delete(tracked);
+      // Slots are refilled once half are free, so claims stay a few large statements, not one per delivery.
+      if (this.inFlight.size <= this.options.concurrency / 2) this.nudge();
+    });
+    this.inFlight.add(tracked);
+  }
+
+  private record(result: DeliveryResult, log: Record<string, unknown>): void {
+    const recorded = this.writer
+      .add(result)
+      .then((written) => this.logAttempt(result, written, log))
+      .catch((error: unknown) => this.logger.warn({ ...log, err: error }, 'webhook attempt could not be recorded; its lease will run out and it is sent again'))
+      .finally(() => this.recording.delete(recorded));
+    this.recording.add(recorded);
+  }
+
+  private claim(limit: number): Promise<ClaimedDelivery[]> {
+    return withTransaction(this.pool, async (client) => {
+      const endpoints = await lockDueEndpoints(client, ENDPOINTS_PER_CLAIM);
+      if (endpoints.length === 0) return [];
+      return claimDeliveries(client, endpoints, this.options.endpointConcurrency, limit, this.leaseMs, randomUUID());
+    });
+  }
+
+  /** One attempt: sign with every active secret, POST, and hand the outcome to the group writer. */
+  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+    const body = JSON.stringify({ id: delivery.eventId, type: delivery.eventType, created_at: delivery.eventCreatedAt, data: delivery.data });
+    let outcome: { status: number | undefined; error: string | undefined; durationMs: number };
+    try {
+      const secrets = await Promise.all(delivery.secrets.map((sealed) => this.box.open(sealed, delivery.endpointId)));
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'Lucro-Webhooks/1.0',
+        'lucro-event-id': delivery.eventId,
+        'lucro-signature': signatureHeader(body, secrets, Math.floor(Date.now() / 1000)),
+      };
+      outcome = await postWebhook(delivery.url, body, headers, {
+        timeoutMs: this.options.timeoutMs,
+        allowPrivate: this.options.allowPrivateUrls,
+        resolve: this.options.resolve,
+      });
+    } catch (error) {
+      // Only opening the secrets can throw here: the key differs from the one that sealed them.
+      outcome = { status: undefined, error: `cannot open the endpoint's signing secret (is WEBHOOK_SECRET_KEY the one it was created with?): ${(error as Error).message}`, durationMs: 0 };
+    }
+    const delivered = outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300;
+    const result: DeliveryResult = {
+      seq: delivery.seq,
+      claimToken: delivery.claimToken,
+      delivered,
+      responseStatus: outcome.status ?? null,
+      error: outcome.error?.slice(0, 1_000) ?? null,
+      backoffMs: retryDelayMs(delivery.attempts, this.options.retryBaseMs),
+    };
+    this.metrics.webhookDeliveryDuration.observe(outcome.durationMs / 1000);
+    this.record(result, {
+      delivery_id: delivery.deliveryId,
+      event_id: delivery.eventId,
+      event_type: delivery.eventType,
+      endpoint_id: delivery.endpointId,
+      attempt: delivery.attempts,
+      status_code: outcome.status ?? null,
+      duration_ms: outcome.durationMs,
+      error: outcome.error ?? null,
+    });
+  }
+
+  private logAttempt(result: DeliveryResult, written: WrittenDelivery | undefined, log: Record<string, unknown>): void {
+    if (!written) {
+      this.logger.warn(log, 'webhook attempt not recorded: its claim was lost (lease expired or the delivery was rescheduled)');
+      return;
+    }
+    const outcome = written.status === 'pending' ? 'retried' : written.status;
+    this.metrics.webhookDeliveries.inc({ outcome });
+    if (result.delivered) this.logger.info({ ...log, outcome }, 'webhook attempt delivered');
+    else {
+      const message = written.status === 'failed' ? 'webhook attempt failed; giving up' : 'webhook attempt failed; will retry';
+      this.logger.warn({ ...log, outcome, next_attempt_at: written.nextAttemptAt?.toISOString() ?? null }, message);
+    }
+  }
+}

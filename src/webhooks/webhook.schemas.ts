@@ -1,0 +1,58 @@
+import { Type, type Static } from 'typebox';
+
+export const CreateWebhookBody = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 2048, description: 'https URL that receives the POSTs' }),
+  events: Type.Array(Type.String({ maxLength: 64 }), {
+    minItems: 1,
+    maxItems: 10,
+    description: 'batch.completed, transactions.changed, reenrichment.completed, or ["*"] for all',
+  }),
+});
+export type CreateWebhookBody = Static<typeof CreateWebhookBody>;
+
+export const WebhookView = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+});
+export type WebhookView = Static<typeof WebhookView>;
+
+export const WebhookCreated = Type.Object({ ...WebhookView.properties, secret: Type.String({ description: 'whsec_…: shown only in this answer' }) });
+export type WebhookCreated = Static<typeof WebhookCreated>;
+
+export const WebhookList = Type.Object({ webhooks: Type.Array(WebhookView) });
+export type WebhookList = Static<typeof WebhookList>;
+
+export const RotatedSecret = Type.Object({ id: Type.String(), secret: Type.String() });
+export type RotatedSecret = Static<typeof RotatedSecret>;
+
+export const WebhookParams = Type.Object({ id: Type.String() });
+export const DeliveryParams = Type.Object({ id: Type.String(), delivery_id: Type.String() });
+
+export const DeliveriesQuery = Type.Object({
+  status: Type.Optional(Type.String({ description: 'pending, delivered or failed' })),
+  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+});
+export type DeliveriesQuery = Static<typeof DeliveriesQuery>;
+
+export const DeliveryView = Type.Object({
+  delivery_id: Type.String(),
+  event_id: Type.String(),
+  event_type: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+  attempts: Type.Integer(),
+  last_response_status: Type.Union([Type.Integer(), Type.Null()]),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  created_at: Type.String({ format: 'date-time' }),
+});
+
+export const DeliveriesPage = Type.Object({
+  deliveries: Type.Array(DeliveryView),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type DeliveriesPage = Static<typeof DeliveriesPage>;
+
+export const RetryAccepted = Type.Object({ delivery_id: Type.String() });

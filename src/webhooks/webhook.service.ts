@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import type { Principal } from '../auth/auth.service.js';
+import { AppError, type FieldProblem } from '../domain/errors.js';
+import { decodeCursor, encodeCursor, parseLimitParam } from '../domain/query-params.js';
+import { asUnavailable, withTransaction } from '../infra/db.js';
+import type { SecretBox } from './secret-box.js';
+import { assertWebhookUrl, type Resolver } from './ssrf.js';
+import {
+  deleteEndpoint,
+  endpointExists,
+  expireSecrets,
+  insertEndpoint,
+  insertSecret,
+  listDeliveries,
+  listEndpoints,
+  lockEndpoint,
+  scheduleDeliveryNow,
+  startChangeMark,
+  WEBHOOK_EVENT_TYPES,
+  type EndpointRow,
+} from './webhook.repository.js';
+import type { CreateWebhookBody, DeliveriesPage, DeliveriesQuery, RotatedSecret, WebhookCreated, WebhookList, WebhookView } from './webhook.schemas.js';
+
+export interface WebhookServiceOptions {
+  allowPrivateUrls: boolean;
+  secretOverlapSeconds: number;
+  /** Called when a delivery was made due now, so a worker in this process sends it at once. */
+  onDue?: () => void;
+  resolve?: Resolver;
+}
+
+const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'];
+const CURSOR_TAG = 'deliveries';
+const isSeq = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+/** The §13 use cases an integration calls: its endpoints, their secrets and their delivery log. */
+export class WebhookService {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly box: SecretBox,
+    private readonly options: WebhookServiceOptions,
+  ) {}
+
+  /** Registers an endpoint; its signing secret is returned here and never again. */
+  async createEndpoint(principal: Principal, body: CreateWebhookBody): Promise<WebhookCreated> {
+    const events = subscribedEvents(body.events);
+    await assertWebhookUrl(body.url, this.options.allowPrivateUrls, this.options.resolve);
+    const id = `we_${randomBytes(12).toString('hex')}`;
+    const secret = newSecret();
+    const sealed = await this.box.seal(secret, id);
+    const row = await withTransaction(this.pool, async (client) => {
+      const endpoint = await insertEndpoint(client, { id, integrationId: principal.integrationId, url: body.url, events });
+      await insertSecret(client, id, sealed);
+      if (events.includes('transactions.changed') || events.includes('*')) await startChangeMark(client, principal.integrationId);
+      return endpoint;
+    });
+    return { ...toView(row), secret };
+  }
+
+  async listEndpoints(principal: Principal): Promise<WebhookList> {
+    const rows = await listEndpoints(this.pool, principal.integrationId).catch(rethrowUnavailable);
+    return { webhooks: rows.map(toView) };
+  }
+
+  async deleteEndpoint(principal: Principal, endpointId: string): Promise<void> {
+    if (!(await deleteEndpoint(this.pool, principal.integrationId, endpointId).catch(rethrowUnavailable))) throw notFound(endpointId);
+  }
+
+  /** A new secret signs from now on; the ones before it keep signing beside it for the overlap. */
+  async rotateSecret(principal: Principal, endpointId: string): Promise<RotatedSecret> {
+    const secret = newSecret();
+    const sealed = await this.box.seal(secret, endpointId);
+    await withTransaction(this.pool, async (client) => {
+      if (!(await lockEndpoint(client, principal.integrationId, endpointId))) throw notFound(endpointId);
+      await expireSecrets(client, endpointId, this.options.secretOverlapSeconds);
+      await insertSecret(client, endpointId, sealed);
+    });
+    return { id: endpointId, secret };
+  }
+
+  async listDeliveries(principal: Principal, endpointId: string, query: DeliveriesQuery): Promise<DeliveriesPage> {
+    if (query.status !== undefined && !DELIVERY_STATUSES.includes(query.status)) {
+      throw invalidParameter('/status', `must be one of ${DELIVERY_STATUSES.join(', ')}`);
+    }
+    const limit = parseLimitParam(query.limit);
+    const beforeSeq = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor, CURSOR_TAG, isSeq);
+    if (!(await endpointExists(this.pool, principal.integrationId, endpointId).catch(rethrowUnavailable))) throw notFound(endpointId);
+    // One row more than asked tells whether another page exists without a count.
+    const rows = await listDeliveries(this.pool, endpointId, query.status, beforeSeq, limit + 1).catch(rethrowUnavailable);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      deliveries: page.map((row) => ({
+        delivery_id: row.deliveryId,
+        event_id: row.eventId,
+        event_type: row.eventType,
+        status: row.status,
+        attempts: row.attempts,
+        last_response_status: row.lastResponseStatus,
+        last_error: row.lastError,
+        next_attempt_at: row.nextAttemptAt?.toISOString() ?? null,
+        created_at: row.createdAt.toISOString(),
+      })),
+      next_cursor: rows.length > limit && last ? encodeCursor(CURSOR_TAG, last.seq) : null,
+    };
+  }
+
+  /** Sends a delivery again now, whether it is waiting, delivered or failed. */
+  async retryDelivery(principal: Principal, endpointId: string, deliveryId: string): Promise<{ delivery_id: string }> {
+    const found = await scheduleDeliveryNow(this.pool, principal.integrationId, endpointId, deliveryId).catch(rethrowUnavailable);
+    if (!found) throw new AppError('not_found', `No delivery ${deliveryId} of webhook ${endpointId}.`);
+    this.options.onDue?.();
+    return { delivery_id: deliveryId };
+  }
+}
+
+/** The event types asked for, each once; an unknown one is a validation error at its position. */
+function subscribedEvents(events: string[]): string[] {
+  const known: readonly string[] = [...WEBHOOK_EVENT_TYPES, '*'];
+  const problems: FieldProblem[] = events.flatMap((event, index) =>
+    known.includes(event) ? [] : [{ pointer: `/events/${index}`, message: `unknown event type "${event}"; use ${known.join(', ')}` }],
+  );
+  if (problems.length > 0) throw new AppError('validation_error', `The request has ${problems.length} invalid field(s).`, { errors: problems });
+  return [...new Set(events)];
+}
+
+function newSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64url')}`;
+}
+
+function toView(row: EndpointRow): WebhookView {
+  return { id: row.id, url: row.url, events: row.events, created_at: row.createdAt.toISOString() };
+}
+
+function notFound(endpointId: string): AppError {
+  return new AppError('not_found', `No webhook ${endpointId}.`);
+}
+
+function rethrowUnavailable(error: unknown): never {
+  throw asUnavailable(error);
+}
+
+function invalidParameter(pointer: string, message: string): AppError {
+  return new AppError('invalid_parameter', `${pointer.slice(1)} ${message}.`, { errors: [{ pointer, message }] });
+}
