@@ -17,6 +17,8 @@ import { queueBoardPlugin } from './routes/queue-board.routes.js';
 import { ingestionRoutes, removalRoutes } from './routes/ingestion.routes.js';
 import { accountTransactionRoutes } from './routes/account-transactions.routes.js';
 import { changeRoutes } from './routes/changes.routes.js';
+import { correctionRoutes } from './routes/corrections.routes.js';
+import { reenrichmentRoutes } from './routes/reenrichment.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 
@@ -95,6 +97,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     ingestionRoutes(api, container.ingestion, container.config.maxBatchSize);
     removalRoutes(api, container.ingestion);
     accountTransactionRoutes(api, container.transactions);
+    correctionRoutes(api, container.corrections);
+    reenrichmentRoutes(api, container.reenrichments);
     changeRoutes(api, container.changes);
     batchRoutes(api, container.batches);
     reportRoutes(api, container.reports);
