@@ -145,7 +145,7 @@ export class BenchEnv {
 
   /** One HTTP request on a keep-alive connection to 127.0.0.1. */
   request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     port: number,
     path: string,
     options: { body?: Buffer; headers?: Record<string, string> } = {},

@@ -14,6 +14,10 @@ import { BatchService } from './ingestion/batch.service.js';
 import { IngestionService } from './ingestion/ingestion.service.js';
 import { ReportService } from './reports/report.service.js';
 import { ChangeService } from './changes/change.service.js';
+import { CorrectionService } from './corrections/correction.service.js';
+import { LearnedCategorizer } from './enrichment/learning/learned.categorizer.js';
+import { LearnedStateStore } from './enrichment/learning/learned-state.store.js';
+import { ReenrichmentService } from './reenrichment/reenrichment.service.js';
 import { TransactionService } from './transactions/transaction.service.js';
 import { keyFromConfigOrFile, SecretBox } from './webhooks/secret-box.js';
 import { ChangeNotifier } from './webhooks/change-notifier.js';
@@ -35,6 +39,8 @@ export interface Container {
   readonly batches: BatchService;
   readonly reports: ReportService;
   readonly transactions: TransactionService;
+  readonly corrections: CorrectionService;
+  readonly reenrichments: ReenrichmentService;
   readonly changes: ChangeService;
   readonly enrichment: EnrichmentService;
   readonly maintenance: MaintenanceService;
@@ -77,11 +83,16 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       : role === 'api'
         ? new NoConsumerQueue()
         : new InProcessQueue(logger);
-  const categorizer = overrides.categorizer ?? createCategorizer(config.categorizer, config.enrichmentLatencyMs, config.llm);
+  const learnedState = new LearnedStateStore(pool, logger.child({ component: 'learning' }));
+  // Every categorizer answers behind the integration's own corrections (contract §11).
+  const learning = (inner: Categorizer): Categorizer => new LearnedCategorizer(inner, learnedState);
+  const categorizer = overrides.categorizer ? learning(overrides.categorizer) : createCategorizer(config.categorizer, config.enrichmentLatencyMs, config.llm, learning);
+  const reenrichments = new ReenrichmentService(pool, queue, logger.child({ component: 'reenrichment' }));
   const enrichment = new EnrichmentService(pool, queue, categorizer, metrics, logger.child({ component: 'worker' }), {
     concurrency: config.workerConcurrency,
     leaseMs: config.processingLeaseMs,
     maxAttempts: config.maxAttempts,
+    reenrichmentDrained: (id) => reenrichments.finish(id),
   });
   const changes = new ChangeService(pool);
   const maintenance = new MaintenanceService(
@@ -96,6 +107,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       changeRetentionDays: config.changeRetentionDays,
     },
     changes,
+    reenrichments,
   );
   const ingestion = new IngestionService(pool, enrichment, logger.child({ component: 'ingestion' }), config.maxBatchSize, (accepted) => {
     metrics.batchesIngested.inc();
@@ -125,6 +137,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     batches: new BatchService(pool),
     reports: new ReportService(pool),
     transactions: new TransactionService(pool),
+    corrections: new CorrectionService(pool, enrichment, logger.child({ component: 'corrections' })),
+    reenrichments,
     changes,
     enrichment,
     maintenance,

@@ -162,8 +162,9 @@ describe('the feed under concurrency', () => {
     }
   });
 
-  it('when many writers commit while a consumer follows with small pages, then it sees every change exactly once, in order per transaction', async () => {
+  it('when many writers and the enrichment worker commit while a consumer follows with small pages, then it sees every change exactly once, in commit order per transaction', async () => {
     const start = await follow(undefined);
+    ctx.container.enrichment.start();
     const writers = Array.from({ length: 8 }, (_, w) =>
       (async () => {
         for (let round = 0; round < 5; round++) {
@@ -191,15 +192,38 @@ describe('the feed under concurrency', () => {
       cursor = next.cursor;
     }
     await all;
+    await ctx.container.enrichment.stop();
     seen.push(...(await follow(cursor, key, 2)).changes);
 
-    expect(seen).toHaveLength(8 * 5 * 3);
+    // What was recorded, per transaction in the order its changes were inserted under the row's lock.
+    const { rows } = await ctx.sql.query<{ transaction_id: string; types: string[] }>(
+      `SELECT t.transaction_id, array_agg(c.type ORDER BY c.id) AS types
+         FROM changes c JOIN transactions t ON t.id = c.transaction_pk
+        WHERE t.transaction_id LIKE 'W%-%' GROUP BY t.transaction_id`,
+    );
+    expect(rows).toHaveLength(8 * 5);
+    // The worker also enriches rows that earlier tests left pending: only these writers' rows are counted.
+    const written = seen.filter((c) => /^W\d+-\d+$/.test(c.transaction_id));
+    expect(written).toHaveLength(rows.reduce((n, row) => n + row.types.length, 0));
     expect(new Set(seen.map((c) => c.cursor)).size).toBe(seen.length);
-    for (let w = 0; w < 8; w++) {
-      for (let round = 0; round < 5; round++) {
-        const types = seen.filter((c) => c.transaction_id === `W${w}-${round}`).map((c) => c.type);
-        expect(types).toEqual(['transaction.added', 'transaction.modified', 'transaction.removed']);
-      }
+    for (const row of rows) {
+      const types = seen.filter((c) => c.transaction_id === row.transaction_id).map((c) => c.type);
+      expect(types, row.transaction_id).toEqual(row.types);
+      // Added first, removed last, and never enriched once removed.
+      expect(types[0]).toBe('transaction.added');
+      expect(types.at(-1)).toBe('transaction.removed');
+      expect(types.filter((t) => t === 'transaction.modified')).toHaveLength(1);
     }
+  });
+
+  it('when changes are older than the retention, then the scheduler purges them and a cursor into them reads on', async () => {
+    await post('F-OLD', [tx('OLD-1'), tx('OLD-2')]);
+    const end = await follow(undefined);
+    await ctx.sql.query(`UPDATE changes SET occurred_at = now() - interval '31 days' WHERE transaction_pk IN (SELECT id FROM transactions WHERE transaction_id = 'OLD-1')`);
+    await ctx.container.maintenance.sweep();
+    const { rows } = await ctx.sql.query(`SELECT t.transaction_id FROM changes c JOIN transactions t ON t.id = c.transaction_pk WHERE t.transaction_id LIKE 'OLD-%'`);
+    expect(rows.map((r) => r.transaction_id)).toEqual(['OLD-2']);
+    await post('F-OLD', [tx('OLD-3')]);
+    expect((await follow(end.cursor)).changes.map((c) => c.transaction_id)).toEqual(['OLD-3']);
   });
 });

@@ -66,7 +66,7 @@ describe('the auth gate (issue 9, item 2)', () => {
     for (const route of routes) {
       for (const path of disguises(route.path)) {
         for (const method of [route.method, 'HEAD']) {
-          const response = await ctx.app.inject({ method: method as 'GET', url: path, headers: { 'content-type': 'application/json' }, payload: method === 'POST' ? JSON.stringify(batchBody(1)) : undefined });
+          const response = await ctx.app.inject({ method: method as 'GET', url: path, headers: { 'content-type': 'application/json' }, payload: method === 'POST' || method === 'PATCH' ? JSON.stringify(batchBody(1)) : undefined });
           expectProblem(response, [401, 404, 405]);
         }
       }
@@ -247,6 +247,8 @@ describe('floods (issue 9, item 7)', () => {
       await new Promise((resolve) => socket.on('close', resolve));
       clearInterval(drip);
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(answer).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 408, code: 'invalid_parameter' });
     } finally {
       await slow.close();
     }

@@ -15,6 +15,8 @@ const USAGE = `Usage: lucro <command>
   keys revoke PREFIX    revoke the one key starting with PREFIX; every process refuses it within 5 s
   simulate [--url URL] [--key KEY] [--account ID] [--count N]
                         play a banking integration end to end
+  reenrich --integration NAME [--account ID] [--since YYYY-MM-DD]
+                        enrich an integration's transactions again (locked ones are left alone)
   status [--json]       one screen for an operator: database, Redis, migrations, queue,
                         backlog, live workers, failures; exit 1 when something needs
                         attention, 2 when the database is unreachable
@@ -43,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
     case 'keys': {
       const { keysCommand } = await import('./keys.js');
       return keysCommand(config, rest);
+    }
+    case 'reenrich': {
+      const { reenrich } = await import('./reenrich.js');
+      return reenrich(config, rest);
     }
     case 'status': {
       const { statusCommand } = await import('./status.js');

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { generateBatch, randomInt } from './simulate.data.js';
 import { createLucroClient, type AccountSummary, type BatchView, type IngestRequest, type LucroClient, type ResponseBody } from '../client/index.js';
+import { Progress } from './progress.js';
 import { keyAdminConfig } from './keys.js';
 import { readSimulatorKey, SIMULATOR_KEY_EXPIRY_SECONDS, storeSimulatorKey } from './simulator-key.js';
 
@@ -13,7 +14,6 @@ const ACCOUNT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const POLL_INTERVAL_MS = 300;
 const HEALTH_TIMEOUT_MS = 3_000;
 const REQUEST_TIMEOUT_MS = 15_000;
-const BAR_WIDTH = 30;
 const DESCRIPTION_WIDTH = 48;
 
 interface Options {
@@ -268,7 +268,7 @@ async function waitForBatch(api: ApiClient, batchId: string, timeoutMs: number):
   try {
     while (Date.now() - started < timeoutMs) {
       last = (await pollOnce(api, batchId)) ?? last;
-      if (last) progress.show(last, Date.now() - started);
+      if (last) progress.show('batch', last, Date.now() - started);
       if (last && isFinished(last)) return last;
       await sleep(POLL_INTERVAL_MS);
     }
@@ -304,49 +304,6 @@ function verdict(batch: BatchView | undefined, timeoutMs: number): number {
     console.error(`Timed out after ${timeoutMs / 1000} s waiting for the batch (${state}).`);
   }
   return 1;
-}
-
-/**
- * A progress bar of the batch's rows by status. On a terminal one line is redrawn in place; in a
- * log (CI) a line is written only when the counts change, so the log stays readable.
- */
-class Progress {
-  private lastKey = '';
-  private drawn = false;
-
-  constructor(private readonly stream: NodeJS.WriteStream) {}
-
-  show(batch: BatchView, elapsedMs: number): void {
-    const key = `${batch.status} ${JSON.stringify(batch.counts)}`;
-    const line = `${progressBar(batch.counts)} · batch ${batch.status} · ${(elapsedMs / 1000).toFixed(1)} s`;
-    if (this.stream.isTTY) {
-      this.stream.write(`\r${line}\x1b[K`);
-      this.drawn = true;
-    } else if (key !== this.lastKey) {
-      this.stream.write(`${line}\n`);
-    }
-    this.lastKey = key;
-  }
-
-  end(): void {
-    if (this.drawn) this.stream.write('\n');
-    this.drawn = false;
-  }
-}
-
-/** `[#########~~~......] 9/15 done (completed 9, processing 3, pending 3, failed 0)`. */
-function progressBar(counts: BatchView['counts']): string {
-  const total = Math.max(counts.total, 1);
-  const cells = (n: number) => Math.round((n / total) * BAR_WIDTH);
-  const completed = cells(counts.completed);
-  const failed = cells(counts.completed + counts.failed) - completed;
-  const processing = cells(counts.completed + counts.failed + counts.processing) - completed - failed;
-  const bar = '#'.repeat(completed) + 'x'.repeat(failed) + '~'.repeat(processing);
-  const done = counts.completed + counts.failed;
-  return (
-    `[${bar.padEnd(BAR_WIDTH, '.')}] ${done}/${counts.total} done (completed ${counts.completed}, ` +
-    `processing ${counts.processing}, pending ${counts.pending}, failed ${counts.failed})`
-  );
 }
 
 async function printSummary(api: ApiClient, accountId: string): Promise<void> {

@@ -5,6 +5,8 @@ export interface ClaimedTransaction {
   id: number;
   batchId: string;
   accountId: number;
+  /** The integration owning the account, for categorizers that learn per integration. */
+  integrationId: number;
   transactionId: string;
   date: string;
   amount: string;
@@ -35,29 +37,41 @@ export interface WrittenResult {
  * workers rarely wait on its row), which tells the scheduler the batch is being worked.
  */
 export async function claimPending(db: Queryable, batchId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
-  const { rows } = await db.query<ClaimedTransaction>(
-    `WITH claimed AS (
+  const { rows } = await db.query<ClaimedTransaction>(claimStatement('batch_id'), [batchId, limit, leaseMs, claimToken]);
+  return rows;
+}
+
+/** Claims like `claimPending`, from the rows a re-enrichment sent back, whichever batch holds them. */
+export async function claimReenrichmentPending(db: Queryable, reenrichmentId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
+  const { rows } = await db.query<ClaimedTransaction>(claimStatement('reenrichment_id'), [reenrichmentId, limit, leaseMs, claimToken]);
+  return rows;
+}
+
+/**
+ * The claim, of the pending rows of one batch or of one re-enrichment ($1); each has a partial
+ * index. The claimed rows' batches note the claim (the scheduler's stranded check reads it).
+ */
+function claimStatement(owner: 'batch_id' | 'reenrichment_id'): string {
+  return `WITH claimed AS (
        UPDATE transactions t
           SET status = 'processing', claim_token = $4, lease_expires_at = now() + make_interval(secs => $3 / 1000.0),
               attempts = t.attempts + 1, updated_at = now()
         WHERE t.id IN (
                 SELECT id FROM transactions
-                 WHERE batch_id = $1 AND status = 'pending' AND removed_at IS NULL
+                 WHERE ${owner} = $1 AND status = 'pending' AND removed_at IS NULL
                  ORDER BY id
                  LIMIT $2
                  FOR UPDATE SKIP LOCKED)
-        RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId", t.transaction_id AS "transactionId", t.date,
+        RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId",
+                  (SELECT a.integration_id FROM accounts a WHERE a.id = t.account_id) AS "integrationId", t.transaction_id AS "transactionId", t.date,
                   t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
                   t.description, t.raw->>'mcc' AS mcc, t.attempts, t.claim_token AS "claimToken"
      ), touched AS (
        UPDATE batches SET last_claimed_at = now()
-        WHERE id = $1 AND EXISTS (SELECT 1 FROM claimed)
+        WHERE id IN (SELECT DISTINCT "batchId" FROM claimed)
           AND (last_claimed_at IS NULL OR last_claimed_at < now() - interval '1 second')
      )
-     SELECT * FROM claimed`,
-    [batchId, limit, leaseMs, claimToken],
-  );
-  return rows;
+     SELECT * FROM claimed`;
 }
 
 /**
@@ -125,6 +139,11 @@ export async function releaseClaims(db: Queryable, claimTokens: string[], ids: n
 /** The integration a batch belongs to, or undefined for an unknown batch. */
 export async function findBatchIntegration(db: Queryable, batchId: string): Promise<number | undefined> {
   const { rows } = await db.query<{ integrationId: number }>('SELECT integration_id AS "integrationId" FROM batches WHERE id = $1', [batchId]);
+  return rows[0]?.integrationId;
+}
+
+export async function findReenrichmentIntegration(db: Queryable, reenrichmentId: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ integrationId: number }>('SELECT integration_id AS "integrationId" FROM reenrichments WHERE id = $1', [reenrichmentId]);
   return rows[0]?.integrationId;
 }
 

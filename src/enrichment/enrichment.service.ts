@@ -7,12 +7,14 @@ import { isConnectionError } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { activeSpanContext, contextFromCarrier, currentTraceCarrier, inGroupSpan, inSpan, SpanKind } from '../infra/tracing.js';
-import type { EnrichmentJob, JobQueue, QueuedJob } from '../infra/queue.js';
+import { jobSubject, type EnrichmentJob, type JobQueue, type QueuedJob } from '../infra/queue.js';
 import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
 import type { Categorizer } from './categorizers/categorizer.js';
 import {
   claimPending,
+  claimReenrichmentPending,
   findBatchIntegration,
+  findReenrichmentIntegration,
   markBatchesCompleted,
   releaseClaims,
   writeResults,
@@ -33,6 +35,8 @@ export interface EnrichmentOptions {
   maxLanes?: number;
   /** Rows per lane below which a batch gets fewer lanes. */
   rowsPerLane?: number;
+  /** Called when a re-enrichment's job finds none of its rows left to claim. */
+  reenrichmentDrained?: (reenrichmentId: string) => Promise<void>;
 }
 
 /**
@@ -45,7 +49,7 @@ export interface EnrichmentOptions {
  *   interval or period; each continues as the chain of lane 0.
  */
 export function jobId(job: EnrichmentJob): string {
-  return `${job.batchId}.${job.lane}.${job.generation}`;
+  return job.kind === 'reenrichment' ? `r-${job.reenrichmentId}.${job.lane}.${job.generation}` : `${job.batchId}.${job.lane}.${job.generation}`;
 }
 
 /** Rows claimed by one statement at most. */
@@ -180,8 +184,9 @@ export class EnrichmentService implements EnrichmentDispatcher {
 
   /** Works one slice of a batch. Exported for tests and benchmarks; the queue calls it. */
   async processJob(job: EnrichmentJob): Promise<void> {
-    const attributes = { 'lucro.batch_id': job.batchId, 'lucro.lane': job.lane, 'lucro.generation': job.generation };
-    return inSpan('enrichment.job', { kind: SpanKind.CONSUMER, parent: contextFromCarrier(job.trace), attributes }, () => this.workSlice(job));
+    const attributes = { 'lucro.job': jobSubject(job), 'lucro.lane': job.lane, 'lucro.generation': job.generation };
+    const parent = contextFromCarrier(job.kind === 'reenrichment' ? undefined : job.trace);
+    return inSpan('enrichment.job', { kind: SpanKind.CONSUMER, parent, attributes }, () => this.workSlice(job));
   }
 
   private async workSlice(job: EnrichmentJob): Promise<void> {
@@ -189,16 +194,16 @@ export class EnrichmentService implements EnrichmentDispatcher {
     const tasks: Array<Promise<'pending' | 'done'>> = [];
     let exhausted = false;
     try {
-      const integration = await this.integrationOf(job.batchId);
+      const integration = await this.integrationOf(job);
       while (!this.stopping && Date.now() < deadline) {
-        const granted = await this.held.acquireUpTo(MAX_CLAIM, job.batchId, integration);
+        const granted = await this.held.acquireUpTo(MAX_CLAIM, jobSubject(job), integration);
         if (this.stopping) {
           this.held.release(granted);
           break;
         }
-        const rows = await this.claim(job.batchId, granted);
+        const rows = await this.claim(job, granted);
         // One span for a claim's rows, not one per row: at latency 0 those would cost more than the work.
-        const enriched = inGroupSpan('enrichment.categorize', { attributes: { 'lucro.batch_id': job.batchId, 'lucro.rows': rows.length } }, () =>
+        const enriched = inGroupSpan('enrichment.categorize', { attributes: { 'lucro.job': jobSubject(job), 'lucro.rows': rows.length } }, () =>
           rows.map((row) => this.enrichOne(row)),
         );
         for (const [i, row] of rows.entries()) {
@@ -223,23 +228,26 @@ export class EnrichmentService implements EnrichmentDispatcher {
 
     const outcomes = await Promise.all(tasks);
     if (exhausted && !outcomes.includes('pending')) {
-      await markBatchesCompleted(this.pool, [job.batchId]);
+      if (job.kind === 'reenrichment') await this.options.reenrichmentDrained?.(job.reenrichmentId);
+      else await markBatchesCompleted(this.pool, [job.batchId]);
       return;
     }
-    const next = { ...job, generation: job.generation + 1 };
+    const next: EnrichmentJob = { ...job, generation: job.generation + 1 };
     await this.queue.add([{ id: jobId(next), data: next } satisfies QueuedJob]).catch((error: unknown) => {
       // The scheduler finds the batch's pending rows and dispatches them again.
-      this.logger.warn({ batch_id: job.batchId, err: error }, 'could not hand the batch on');
+      this.logger.warn({ job: jobSubject(job), err: error }, 'could not hand the work on');
     });
   }
 
-  private async integrationOf(batchId: string): Promise<string> {
-    let integration = this.integrations.get(batchId);
+  private async integrationOf(job: EnrichmentJob): Promise<string> {
+    const subject = jobSubject(job);
+    let integration = this.integrations.get(subject);
     if (integration === undefined) {
-      integration = String((await findBatchIntegration(this.pool, batchId)) ?? '');
+      const found = job.kind === 'reenrichment' ? await findReenrichmentIntegration(this.pool, job.reenrichmentId) : await findBatchIntegration(this.pool, job.batchId);
+      integration = String(found ?? '');
       // Batches finish; a bounded memory forgets them all at once now and then.
       if (this.integrations.size >= 10_000) this.integrations.clear();
-      this.integrations.set(batchId, integration);
+      this.integrations.set(subject, integration);
     }
     return integration;
   }
@@ -264,13 +272,15 @@ export class EnrichmentService implements EnrichmentDispatcher {
    * call deadline is reckoned from before the claim was sent, so it falls before the lease the
    * server sets, whatever the clocks say.
    */
-  private async claim(batchId: string, granted: number): Promise<HeldRow[]> {
+  private async claim(job: EnrichmentJob, granted: number): Promise<HeldRow[]> {
     const started = process.hrtime.bigint();
     const sentAt = Date.now();
     const claimToken = randomUUID();
     try {
-      const rows = await inSpan('enrichment.claim', { attributes: { 'lucro.batch_id': batchId, 'lucro.limit': granted } }, () =>
-        claimPending(this.pool, batchId, granted, this.options.leaseMs, claimToken),
+      const rows = await inSpan('enrichment.claim', { attributes: { 'lucro.job': jobSubject(job), 'lucro.limit': granted } }, () =>
+        job.kind === 'reenrichment'
+          ? claimReenrichmentPending(this.pool, job.reenrichmentId, granted, this.options.leaseMs, claimToken)
+          : claimPending(this.pool, job.batchId, granted, this.options.leaseMs, claimToken),
       );
       this.held.release(granted - rows.length);
       if (rows.length > 0) this.heldByClaim.set(claimToken, rows.length);
@@ -343,6 +353,7 @@ export class EnrichmentService implements EnrichmentDispatcher {
         {
           transactionId: row.transactionId,
           accountId: String(row.accountId),
+          integrationId: row.integrationId,
           date: row.date,
           amount: row.amount,
           currency: row.currency,

@@ -34,6 +34,8 @@ export class MaintenanceService {
     private readonly logger: Logger,
     private readonly options: { maxAttempts: number; redispatchAfterMs: number; intervalMs: number; changeRetentionDays: number },
     private readonly changes: ChangeService,
+    /** Re-enrichments whose job was lost are dispatched again, and finished ones stamped, here. */
+    private readonly reenrichments?: { sweep(stalledAfterMs: number): Promise<void> },
   ) {}
 
   async sweep(): Promise<SweepReport> {
@@ -67,6 +69,7 @@ export class MaintenanceService {
 
     const finished = await findFinishedOpenBatches(this.pool, 1_000);
     if (finished.length > 0) report.completedBatches = (await markBatchesCompleted(this.pool, finished)).length;
+    await this.reenrichments?.sweep(this.options.redispatchAfterMs);
     await purgeExpiredIdempotencyKeys(this.pool);
     // Feed readers place changes themselves; this keeps positions current for consumers that only
     // wait to be told (webhooks), a bounded number of passes per sweep.

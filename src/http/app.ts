@@ -7,7 +7,7 @@ import type { Container } from '../container.js';
 import { isCalendarDate } from '../domain/calendar-date.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
-import { answerFrameworkError, registerErrorHandling } from './error-handler.js';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { ProblemSchema } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
@@ -19,6 +19,8 @@ import { queueBoardPlugin } from './routes/queue-board.routes.js';
 import { ingestionRoutes, removalRoutes } from './routes/ingestion.routes.js';
 import { accountTransactionRoutes } from './routes/account-transactions.routes.js';
 import { changeRoutes } from './routes/changes.routes.js';
+import { correctionRoutes } from './routes/corrections.routes.js';
+import { reenrichmentRoutes } from './routes/reenrichment.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 
@@ -49,6 +51,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     // Every finding stays in error.validation; the message must not be a string built from thousands of them.
     schemaErrorFormatter: (errors, context) => new Error(`${errors.length} schema violation(s) in the ${context}`),
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     routerOptions: { ignoreTrailingSlash: false },
   });
 
@@ -97,6 +100,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     ingestionRoutes(api, container.ingestion, container.config.maxBatchSize);
     removalRoutes(api, container.ingestion);
     accountTransactionRoutes(api, container.transactions);
+    correctionRoutes(api, container.corrections);
+    reenrichmentRoutes(api, container.reenrichments);
     changeRoutes(api, container.changes);
     batchRoutes(api, container.batches);
     reportRoutes(api, container.reports);

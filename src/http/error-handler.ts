@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import { MAX_PROBLEMS } from '../ingestion/ingestion.validation.js';
@@ -99,4 +101,23 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
   const byStatus = status === undefined ? undefined : CODES_BY_STATUS[status];
   if (byStatus) return problem(byStatus, error.message);
   return problem('internal_error', 'Something went wrong on our side.', { request_id: request.id });
+}
+
+/**
+ * Errors Node's HTTP parser meets before any route runs (a request not whole within
+ * REQUEST_TIMEOUT_MS, oversized headers, bytes that are not HTTP) are answered as problem+json too,
+ * then the connection is closed.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const detail =
+    status === 408 ? 'The request did not arrive whole in time; the connection is closed.' : status === 431 ? 'The request headers are too large.' : 'The request is not valid HTTP.';
+  const body = JSON.stringify({ ...problem('invalid_parameter', detail), status, title: STATUS_CODES[status] ?? 'Bad Request' });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

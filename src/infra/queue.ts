@@ -4,8 +4,15 @@ import type { Logger } from './logger.js';
 import type { TraceCarrier } from './tracing.js';
 import { withTimeout } from './timeout.js';
 
-/** The payload of an enrichment job: a slice of work on one batch, never a single row. */
-export interface EnrichmentJob {
+/**
+ * The payload of an enrichment job: a slice of work, never a single row. Two kinds share the
+ * workers and take turns in one queue: a batch's new rows, and a re-enrichment's rows (§11).
+ */
+export type EnrichmentJob = BatchJob | ReenrichmentJob;
+
+export interface BatchJob {
+  /** Absent on jobs queued before re-enrichment existed. */
+  kind?: 'batch';
   batchId: string;
   /** Which of the batch's parallel lanes this job continues. */
   lane: number;
@@ -13,6 +20,18 @@ export interface EnrichmentJob {
   generation: number;
   /** W3C trace context of the request that created the batch, so the worker's spans join its trace. */
   trace?: TraceCarrier;
+}
+
+export interface ReenrichmentJob {
+  kind: 'reenrichment';
+  reenrichmentId: string;
+  lane: number;
+  generation: number;
+}
+
+/** What a job works on, for logs and for taking turns. */
+export function jobSubject(job: EnrichmentJob): string {
+  return job.kind === 'reenrichment' ? job.reenrichmentId : job.batchId;
 }
 
 export interface QueuedJob {
@@ -105,7 +124,7 @@ export class BullMqQueue implements JobQueue {
       maxStalledCount: 5,
     });
     this.worker.on('error', (error) => this.logger.warn({ err: error }, 'queue worker error'));
-    this.worker.on('failed', (job, error) => this.logger.warn({ batch_id: job?.data.batchId, err: error }, 'enrichment job failed'));
+    this.worker.on('failed', (job, error) => this.logger.warn({ job: job && jobSubject(job.data), err: error }, 'enrichment job failed'));
   }
 
   async stopConsuming(): Promise<void> {
@@ -212,7 +231,7 @@ export class InProcessQueue implements JobQueue {
     while (this.handler && this.running.size < this.concurrency && this.waiting.length > 0) {
       const job = this.waiting.shift() as QueuedJob;
       const run = this.handler(job.data)
-        .catch((error: unknown) => this.logger.warn({ batch_id: job.data.batchId, err: error }, 'enrichment job failed'))
+        .catch((error: unknown) => this.logger.warn({ job: jobSubject(job.data), err: error }, 'enrichment job failed'))
         .finally(() => {
           this.known.delete(job.id);
           this.running.delete(run);

@@ -4,6 +4,8 @@ import type { Category } from '../../domain/taxonomy.js';
 export interface CategorizableTransaction {
   transactionId: string;
   accountId: string;
+  /** The integration owning the account, for categorizers that learn per integration. */
+  integrationId?: number;
   date: string;
   amount: string;
   currency: string;

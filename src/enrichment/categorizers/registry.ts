@@ -21,11 +21,19 @@ export function availableCategorizers(): string[] {
   return Object.keys(CATEGORIZERS);
 }
 
-/** Builds the configured categorizer; an unknown name fails at start-up, not on the first job. */
-export function createCategorizer(name: string, latencyMs: readonly [number, number], llm?: Config['llm']): Categorizer {
+/**
+ * Builds the configured categorizer; an unknown name fails at start-up, not on the first job.
+ * `layer` wraps it before the simulated latency (e.g. per-integration learning in front of it).
+ */
+export function createCategorizer(
+  name: string,
+  latencyMs: readonly [number, number],
+  llm?: Config['llm'],
+  layer: (inner: Categorizer) => Categorizer = (inner) => inner,
+): Categorizer {
   const make = CATEGORIZERS[name];
   if (!make) throw new Error(`Unknown CATEGORIZER "${name}"; available: ${availableCategorizers().join(', ')}`);
   if (llm !== undefined && name !== 'layered') throw new Error(`LLM_BASE_URL is set, but CATEGORIZER "${name}" has no LLM layer; use CATEGORIZER=layered`);
-  const categorizer = make(llm);
+  const categorizer = layer(make(llm));
   return latencyMs[1] > 0 ? new SimulatedLatencyCategorizer(categorizer, latencyMs) : categorizer;
 }

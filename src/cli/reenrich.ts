@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
+import { batchStatus } from '../ingestion/batch.service.js';
+import { findIntegrationAccounts } from '../reenrichment/reenrichment.repository.js';
+import type { ReenrichmentView } from '../reenrichment/reenrichment.schemas.js';
+import { Progress } from './progress.js';
+
+const USAGE = 'Usage: lucro reenrich --integration NAME [--account ID] [--since YYYY-MM-DD]';
+const POLL_MS = 500;
+
+/**
+ * The operator's re-enrichment (contract §11), e.g. after a categorizer upgrade: every account of
+ * the integration (or one) from a date on, with a progress bar until all of it is done. With the
+ * in-process queue this process does the work itself; with Redis the running workers do.
+ */
+export async function reenrich(config: Config, args: string[]): Promise<number> {
+  let values: { integration?: string; account?: string; since?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { integration: { type: 'string' }, account: { type: 'string' }, since: { type: 'string' } } }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (!values.integration) {
+    console.error(USAGE);
+    return 2;
+  }
+  const { createContainer } = await import('../container.js');
+  const { migrate } = await import('../infra/migrate.js');
+  const container = await createContainer({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, { role: 'reenrich' });
+  try {
+    if (container.databaseMode === 'embedded') await migrate(container.pool);
+    const accounts = await findIntegrationAccounts(container.pool, values.integration, values.account ?? null);
+    if (accounts.length === 0) {
+      console.error(`No ${values.account ? `account ${values.account} of ` : 'accounts of '}integration "${values.integration}".`);
+      return 1;
+    }
+    const started = Date.now();
+    const body = values.since === undefined ? {} : { start_date: values.since };
+    const jobs = [];
+    for (const { integrationId, accountId } of accounts) {
+      const accepted = await container.reenrichments.start(integrationId, accountId, body);
+      jobs.push({ integrationId, id: accepted.reenrichment_id });
+      console.log(`${accountId}\t${accepted.reenrichment_id}\t${accepted.transactions} transactions`);
+    }
+    if (container.queue.kind === 'in-process') container.enrichment.start();
+
+    const progress = new Progress(process.stderr);
+    let total: ReenrichmentView;
+    for (;;) {
+      const views = await Promise.all(jobs.map((job) => container.reenrichments.get(job.integrationId, job.id)));
+      total = combine(views);
+      progress.show('re-enrichment', total, Date.now() - started);
+      if (views.every((view) => view.status === 'completed' || view.status === 'completed_with_errors')) break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    progress.end();
+    console.error(`Re-enriched ${total.counts.completed} transactions (${total.counts.failed} failed) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    return 0;
+  } finally {
+    await container.enrichment.stop().catch(() => {});
+    await container.close();
+  }
+}
+
+/** Several accounts' re-enrichments as one: counts added, a status as §5 derives it from them. */
+function combine(views: ReenrichmentView[]): ReenrichmentView {
+  const counts = { total: 0, pending: 0, processing: 0, completed: 0, failed: 0 };
+  for (const view of views) for (const name of Object.keys(counts) as Array<keyof typeof counts>) counts[name] += view.counts[name];
+  return { reenrichment_id: views[0]?.reenrichment_id ?? '', status: batchStatus(counts), created_at: '', completed_at: null, counts };
+}

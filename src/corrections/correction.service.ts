@@ -1,0 +1,104 @@
+import type pg from 'pg';
+import { recordChanges } from '../changes/change.repository.js';
+import { AppError } from '../domain/errors.js';
+import { isCategory, type Category } from '../domain/taxonomy.js';
+import { extractFeatures } from '../enrichment/learning/features.js';
+import {
+  addFeatureCounts,
+  addMerchantVotes,
+  bumpLearningVersion,
+  insertCorrection,
+  takeCorrection,
+  type StoredCorrection,
+} from '../enrichment/learning/learning.repository.js';
+import { normalizeMerchant } from '../enrichment/learning/merchant-key.js';
+import { NaiveBayesModel } from '../enrichment/learning/naive-bayes.js';
+import { withTransaction, type Queryable } from '../infra/db.js';
+import type { Logger } from '../infra/logger.js';
+import { findAccount, toTransactionView, type TransactionRow } from '../transactions/transaction.repository.js';
+import type { TransactionView } from '../transactions/transaction.schemas.js';
+import { lockAccountTransaction, lockCategory, unlockForEnrichment } from './correction.repository.js';
+
+/** Sends one batch's rows back to the queue, e.g. after a category was unlocked. */
+export interface RedispatchTarget {
+  redispatch(batchId: string, tag: string): Promise<void>;
+}
+
+/**
+ * Corrections (contract §11): a person's category is locked and teaches the integration's learned
+ * state, all in one database transaction with its `transaction.corrected` change; unlocking takes
+ * the lesson back and sends the transaction to enrichment again.
+ */
+export class CorrectionService {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly enrichment: RedispatchTarget,
+    private readonly logger: Logger,
+  ) {}
+
+  async correct(integrationId: number, accountId: string, transactionId: string, body: unknown): Promise<TransactionView> {
+    const category = parseCorrection(body);
+    const row = await withTransaction(this.pool, async (client) => {
+      const account = await findAccount(client, integrationId, accountId);
+      if (!account) throw new AppError('not_found', `No account ${accountId}.`);
+      const current = await lockAccountTransaction(client, account.id, transactionId);
+      if (!current) throw new AppError('not_found', `No transaction ${transactionId} in account ${accountId}.`);
+      if (current.removed_at !== null) throw new AppError('transaction_removed', `Transaction ${transactionId} was removed; it cannot be corrected.`);
+      await bumpLearningVersion(client, integrationId);
+      await forget(client, current.pk);
+      const updated = category === null ? await unlockForEnrichment(client, current.pk) : await lockCategory(client, current.pk, category);
+      if (category !== null) await learn(client, integrationId, current, category);
+      await recordChanges(client, 'transaction.corrected', [current.pk]);
+      return updated;
+    });
+    if (category === null) {
+      await this.enrichment.redispatch(row.batch_id, `unlock-${row.pk}-${Date.now()}`).catch((error: unknown) => {
+        // The batch is open again with a pending row: the scheduler dispatches it later.
+        this.logger.warn({ batch_id: row.batch_id, err: error }, 'could not dispatch an unlocked transaction');
+      });
+    }
+    return toTransactionView(row);
+  }
+}
+
+/** The body must be exactly {"category": <category or null>}; every problem is named by pointer. */
+function parseCorrection(body: unknown): Category | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new AppError('validation_error', 'The body must be a JSON object {"category": …}.', { errors: [{ pointer: '/', message: 'must be an object' }] });
+  }
+  const problems = Object.keys(body)
+    .filter((name) => name !== 'category')
+    .map((name) => ({ pointer: `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`, message: 'is not a field of a correction' }));
+  const category = (body as { category?: unknown }).category;
+  if (!Object.hasOwn(body, 'category')) problems.unshift({ pointer: '/category', message: 'is required' });
+  else if (category !== null && (typeof category !== 'string' || !isCategory(category))) {
+    problems.unshift({ pointer: '/category', message: 'must be a category of GET /api/categories, or null' });
+  }
+  if (problems.length > 0) throw new AppError('validation_error', 'The correction is not valid.', { errors: problems });
+  return category as Category | null;
+}
+
+/** Teaches the integration's merchant memory and model what this correction says. */
+async function learn(db: Queryable, integrationId: number, row: TransactionRow, category: Category): Promise<void> {
+  const text = { merchantName: row.merchant_name, description: row.description, amount: row.amount };
+  const correction: StoredCorrection = {
+    transactionPk: row.pk,
+    integrationId,
+    merchantKey: normalizeMerchant(text).key,
+    category,
+    features: extractFeatures(text),
+  };
+  await insertCorrection(db, correction);
+  await teach(db, correction, 1);
+}
+
+/** Takes back what an earlier correction of this transaction taught, if any. */
+async function forget(db: Queryable, transactionPk: number): Promise<void> {
+  const previous = await takeCorrection(db, transactionPk);
+  if (previous) await teach(db, previous, -1);
+}
+
+async function teach(db: Queryable, correction: StoredCorrection, weight: 1 | -1): Promise<void> {
+  if (correction.merchantKey !== '') await addMerchantVotes(db, correction.integrationId, correction.merchantKey, correction.category, weight);
+  await addFeatureCounts(db, correction.integrationId, NaiveBayesModel.deltas(correction.features, correction.category, weight));
+}

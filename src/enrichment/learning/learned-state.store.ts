@@ -1,0 +1,78 @@
+import type pg from 'pg';
+import type { Logger } from '../../infra/logger.js';
+import type { LearnedState, LearnedStateSource } from './learned.categorizer.js';
+import { findLearningVersions, loadFeatureCounts, loadMerchantVotes } from './learning.repository.js';
+import { MerchantMemory } from './merchant-memory.js';
+import { NaiveBayesModel } from './naive-bayes.js';
+
+interface Entry {
+  version: number;
+  state: LearnedState | undefined;
+  checkedAt: number;
+  /** A version check (and reload) in flight: concurrent rows of one integration wait for the same one. */
+  refreshing: Promise<void> | undefined;
+}
+
+/**
+ * Each integration's learned state in the worker's memory, loaded once and reloaded only when the
+ * integration's learning version moves. The version (one small row) is checked at most every
+ * `refreshMs`, so a correction is in use within that plus one load — well inside the contract's
+ * 5 s — and enriching a row costs a map lookup, not a query.
+ */
+export class LearnedStateStore implements LearnedStateSource {
+  private readonly entries = new Map<number, Entry>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly logger: Logger,
+    private readonly refreshMs = 2_000,
+  ) {}
+
+  async stateFor(integrationId: number): Promise<LearnedState | undefined> {
+    let entry = this.entries.get(integrationId);
+    if (!entry) {
+      entry = { version: 0, state: undefined, checkedAt: 0, refreshing: undefined };
+      this.entries.set(integrationId, entry);
+    }
+    if (Date.now() - entry.checkedAt >= this.refreshMs) {
+      entry.refreshing ??= this.refresh(integrationId, entry).finally(() => {
+        (entry as Entry).refreshing = undefined;
+      });
+      // Rows wait for the check (one small query per integration every refreshMs, shared by all
+      // rows in flight), so none is enriched with a state older than refreshMs.
+      await entry.refreshing;
+    }
+    return entry.state;
+  }
+
+  private async refresh(integrationId: number, entry: Entry): Promise<void> {
+    try {
+      const version = (await findLearningVersions(this.pool, [integrationId])).get(integrationId) ?? 0;
+      if (version !== entry.version) {
+        entry.state = version === 0 ? undefined : await this.load(integrationId);
+        entry.version = version;
+      }
+      entry.checkedAt = Date.now();
+    } catch (error) {
+      // The rules still answer; the next row tries again.
+      this.logger.warn({ integration_id: integrationId, err: error }, 'could not refresh learned state');
+    }
+  }
+
+  private async load(integrationId: number): Promise<LearnedState> {
+    const client = await this.pool.connect();
+    try {
+      // Merchants and model counts of one correction are read together or not at all.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const merchants = await loadMerchantVotes(client, integrationId);
+      const features = await loadFeatureCounts(client, integrationId);
+      await client.query('COMMIT');
+      return { memory: MerchantMemory.fromVotes(merchants), model: NaiveBayesModel.fromCounts(features) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

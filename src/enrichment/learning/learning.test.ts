@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import type { CategorizableTransaction, Categorization, Categorizer } from '../categorizers/categorizer.js';
+import { amountShape, extractFeatures } from './features.js';
+import { LearnedCategorizer, type LearnedState } from './learned.categorizer.js';
+import { normalizeMerchant } from './merchant-key.js';
+import { MerchantMemory } from './merchant-memory.js';
+import { NaiveBayesModel } from './naive-bayes.js';
+
+function tx(description: string, amount = '-25.00', merchantName: string | null = null): CategorizableTransaction {
+  return { transactionId: 't', accountId: 'a', integrationId: 1, date: '2026-11-02', amount, currency: 'ZAR', merchantName, description };
+}
+
+const keyOf = (description: string, merchantName: string | null = null) => normalizeMerchant({ merchantName, description }).key;
+
+describe('merchant key', () => {
+  it.each([
+    ['POS Purchase Yoco *Bean There  * 07 Oct', 'POS Purchase Yoco *Bean There  * 21 Nov'],
+    ['SQ *BLUE BOTTLE COFFEE 1234', 'SQ *BLUE BOTTLE COFFEE 5678'],
+    ['STARBUCKS STORE 1234 SEATTLE WA', 'STARBUCKS STORE 998 SEATTLE WA'],
+    ['CHECKERS HYPER REF 88812 2026-11-02', 'CHECKERS HYPER REF 10293 2026-12-01'],
+    ['Zapper*Wozza Meat 12/10', 'Zapper*Wozza Meat 03/11'],
+  ])('when "%s" and "%s" name one merchant, then their keys are equal', (a, b) => {
+    expect(keyOf(a)).toBe(keyOf(b));
+    expect(keyOf(a)).not.toBe('');
+  });
+
+  it('when two lines name different merchants, then their keys differ', () => {
+    expect(keyOf('POS Purchase Yoco *Bean There  * 07 Oct')).not.toBe(keyOf('POS Purchase Yoco *Dolci Cafe  * 07 Oct'));
+  });
+
+  it('when a merchant name is given, then it is the key rather than the description', () => {
+    expect(keyOf('POS 4411 XYZ', 'Woolworths')).toBe('WOOLWORTHS');
+  });
+});
+
+describe('merchant memory', () => {
+  it('when corrections agree, then confidence grows; when one disagrees, then it drops', () => {
+    const memory = new MerchantMemory();
+    memory.add('BEAN THERE', 'FOOD_AND_DRINK', 1, 1);
+    expect(memory.answer('BEAN THERE')).toEqual({ category: 'FOOD_AND_DRINK', confidence: 1 / 1.5, votes: 1 });
+    memory.add('BEAN THERE', 'FOOD_AND_DRINK', 1, 2);
+    memory.add('BEAN THERE', 'FOOD_AND_DRINK', 1, 3);
+    expect(memory.answer('BEAN THERE')?.confidence).toBeCloseTo(3 / 3.5);
+    memory.add('BEAN THERE', 'ENTERTAINMENT', 1, 4);
+    expect(memory.answer('BEAN THERE')).toMatchObject({ category: 'FOOD_AND_DRINK' });
+    expect(memory.answer('BEAN THERE')?.confidence).toBeCloseTo(3 / 4.5);
+  });
+
+  it('when votes tie, then the newest correction wins; when a correction is taken back, then its vote is gone', () => {
+    const memory = new MerchantMemory();
+    memory.add('GOLF CLUB', 'ENTERTAINMENT', 1, 1);
+    memory.add('GOLF CLUB', 'FOOD_AND_DRINK', 1, 2);
+    expect(memory.answer('GOLF CLUB')?.category).toBe('FOOD_AND_DRINK');
+    memory.add('GOLF CLUB', 'FOOD_AND_DRINK', -1);
+    expect(memory.answer('GOLF CLUB')?.category).toBe('ENTERTAINMENT');
+    memory.add('GOLF CLUB', 'ENTERTAINMENT', -1);
+    expect(memory.answer('GOLF CLUB')).toBeUndefined();
+    expect(memory.size).toBe(0);
+  });
+
+  it('when stored as votes and read back, then it answers the same', () => {
+    const memory = new MerchantMemory();
+    memory.add('A', 'TRAVEL', 2, 5);
+    memory.add('A', 'MEDICAL', 1, 6);
+    const copy = MerchantMemory.fromVotes(JSON.parse(JSON.stringify(memory.votes())));
+    expect(copy.answer('A')).toEqual(memory.answer('A'));
+  });
+});
+
+describe('features', () => {
+  it('when a line is read, then words, word pairs, n-grams, direction and magnitude are features', () => {
+    const features = extractFeatures({ merchantName: null, description: 'POS Purchase Mica Parktown  * 30 Oct', amount: '-1234.50' });
+    expect(features).toEqual(expect.arrayContaining(['w:MICA', 'w:PARKTOWN', 'b:MICA_PARKTOWN', 'c:^MI', 'c:WN$', 's:-', 'm:3', 'sm:-3']));
+    expect(new Set(features).size).toBe(features.length);
+  });
+
+  it.each([
+    ['-0.99', { sign: '-', magnitude: 0 }],
+    ['12.50', { sign: '+', magnitude: 1 }],
+    ['-100000', { sign: '-', magnitude: 5 }],
+    ['0.00', { sign: '0', magnitude: 0 }],
+  ] as const)('when the amount is %s, then its shape is %o', (amount, shape) => {
+    expect(amountShape(amount)).toEqual(shape);
+  });
+});
+
+describe('naive Bayes model', () => {
+  function trained(): NaiveBayesModel {
+    const model = new NaiveBayesModel();
+    const lines: Array<[string, string, 'FOOD_AND_DRINK' | 'HOME_IMPROVEMENT' | 'TRANSPORTATION']> = [
+      ['POS Purchase Bakery Delights Rosebank', '-45.00', 'FOOD_AND_DRINK'],
+      ['POS Purchase Fournos Bakery Dunkeld', '-80.00', 'FOOD_AND_DRINK'],
+      ['POS Purchase Village Bakery Hyde Park', '-60.00', 'FOOD_AND_DRINK'],
+      ['POS Purchase Builders Hardware Midrand', '-900.00', 'HOME_IMPROVEMENT'],
+      ['POS Purchase Morningside Hardware', '-450.00', 'HOME_IMPROVEMENT'],
+      ['POS Purchase Parktown Hardware Store', '-1200.00', 'HOME_IMPROVEMENT'],
+      ['Fuel Purchase Sasol Melmoth', '-700.00', 'TRANSPORTATION'],
+      ['Fuel Purchase Engen Big Bird', '-650.00', 'TRANSPORTATION'],
+    ];
+    for (const [description, amount, category] of lines) model.learn(extractFeatures({ merchantName: null, description, amount }), category);
+    return model;
+  }
+
+  it('when a merchant it has not seen shares words with corrections, then it generalises to their category', () => {
+    const model = trained();
+    const answer = model.answer(extractFeatures({ merchantName: null, description: 'POS Purchase Corner Bakery Sandton', amount: '-30.00' }));
+    expect(answer?.category).toBe('FOOD_AND_DRINK');
+    expect(answer?.confidence).toBeGreaterThan(0.5);
+    expect(model.answer(extractFeatures({ merchantName: null, description: 'Fuel Purchase Shell Ultra City', amount: '-500.00' }))?.category).toBe('TRANSPORTATION');
+  });
+
+  it('when the line shares nothing with what it learned, then it is unsure or silent', () => {
+    const answer = trained().answer(['w:ZZZZ', 'c:^ZZ']);
+    expect(answer).toBeUndefined();
+  });
+
+  it('when a correction is forgotten, then the model is as if it had never learned it', () => {
+    const model = trained();
+    const before = model.toCounts();
+    const features = extractFeatures({ merchantName: null, description: 'Acme Widgets', amount: '-5.00' });
+    model.learn(features, 'GENERAL_MERCHANDISE');
+    model.learn(features, 'GENERAL_MERCHANDISE', -1);
+    expect(model.toCounts()).toEqual(before);
+  });
+
+  it('when stored as counts through JSON and read back, then it answers the same', () => {
+    const model = trained();
+    const copy = NaiveBayesModel.fromCounts(JSON.parse(JSON.stringify(model.toCounts())));
+    const features = extractFeatures({ merchantName: null, description: 'Bakery Lane', amount: '-20.00' });
+    expect(copy.answer(features)).toEqual(model.answer(features));
+  });
+});
+
+describe('learned categorizer', () => {
+  const rules: Categorizer = {
+    name: 'stub',
+    version: 'stub@1',
+    async categorize(t): Promise<Categorization> {
+      if (t.description?.includes('NETFLIX')) return { category: 'ENTERTAINMENT', confidence: 0.95, source: 'rules:netflix' };
+      if (t.description?.includes('LOUNGE')) return { category: 'FOOD_AND_DRINK', confidence: 0.55, source: 'rules:lounge-generic' };
+      if (t.description?.includes('CAFE')) return { category: 'FOOD_AND_DRINK', confidence: 0.75, source: 'rules:cafe' };
+      return { category: 'UNCATEGORIZED', confidence: 0, source: 'rules:none' };
+    },
+  };
+
+  function stateWith(corrections: Array<[string, 'ENTERTAINMENT' | 'GENERAL_SERVICES' | 'FOOD_AND_DRINK']>): LearnedState {
+    const state = { memory: new MerchantMemory(), model: new NaiveBayesModel() };
+    for (const [description, category] of corrections) {
+      state.memory.add(keyOf(description), category, 1);
+      state.model.learn(extractFeatures({ merchantName: null, description, amount: '-10.00' }), category);
+    }
+    return state;
+  }
+
+  it('when the integration corrected the merchant, then its memory beats even a strong rule', async () => {
+    const state = stateWith([['NETFLIX.COM 1234', 'GENERAL_SERVICES']]);
+    const categorizer = new LearnedCategorizer(rules, { stateFor: async () => state });
+    expect(await categorizer.categorize(tx('NETFLIX.COM 9876'))).toEqual({ category: 'GENERAL_SERVICES', confidence: 1 / 1.5, source: 'learned:merchant' });
+  });
+
+  it('when a transaction belongs to an integration that taught nothing, then the inner answer stands', async () => {
+    const state = stateWith([['NETFLIX.COM 1234', 'GENERAL_SERVICES']]);
+    const categorizer = new LearnedCategorizer(rules, { stateFor: async (id) => (id === 1 ? state : undefined) });
+    expect((await categorizer.categorize({ ...tx('NETFLIX.COM 9876'), integrationId: 2 })).source).toBe('rules:netflix');
+  });
+
+  it('when only a weak rule answers and the model is sure, then the model answers', async () => {
+    const state = stateWith([
+      ['ZIGZAG CAFE LOUNGE BAR', 'ENTERTAINMENT'],
+      ['MOONLIGHT CAFE LOUNGE KARAOKE', 'ENTERTAINMENT'],
+      ['STARLIGHT LOUNGE KARAOKE', 'ENTERTAINMENT'],
+      ['NETFLIX.COM', 'ENTERTAINMENT'],
+      ['DOLCI BAKERY', 'FOOD_AND_DRINK'],
+    ]);
+    const categorizer = new LearnedCategorizer(rules, { stateFor: async () => state });
+    const answer = await categorizer.categorize(tx('SUNSET LOUNGE KARAOKE'));
+    expect(answer).toMatchObject({ category: 'ENTERTAINMENT', source: 'learned:model' });
+  });
+
+  it('when a keyword rule answers, then it stands before the model', async () => {
+    const state = stateWith([
+      ['MOONLIGHT CAFE KARAOKE', 'ENTERTAINMENT'],
+      ['STARLIGHT CAFE KARAOKE', 'ENTERTAINMENT'],
+      ['DOLCI BAKERY', 'FOOD_AND_DRINK'],
+    ]);
+    const categorizer = new LearnedCategorizer(rules, { stateFor: async () => state });
+    expect(await categorizer.categorize(tx('SUNSET CAFE KARAOKE'))).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'rules:cafe' });
+  });
+});

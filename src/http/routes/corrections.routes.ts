@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { CorrectionBody } from '../../corrections/correction.schemas.js';
+import type { CorrectionService } from '../../corrections/correction.service.js';
+import { AccountTransactionParams, TransactionView } from '../../transactions/transaction.schemas.js';
+import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
+
+/** Correcting a transaction's category (contract §11). */
+export function correctionRoutes(app: FastifyInstance, corrections: CorrectionService): void {
+  app.patch<{ Params: { account_id: string; transaction_id: string } }>(
+    '/api/accounts/:account_id/transactions/:transaction_id',
+    {
+      config: { scope: 'ingest' },
+      // The service reports body problems as validation_error, each by pointer.
+      attachValidation: true,
+      schema: {
+        operationId: 'correctAccountTransaction',
+        summary: "Corrects a transaction's category (locks it), or unlocks it for enrichment with null",
+        description: 'A locked category is never changed by enrichment; the correction teaches this integration’s categorizer.',
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        params: AccountTransactionParams,
+        body: CorrectionBody,
+        response: { 200: TransactionView, 400: ValidationProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    (request) => {
+      // A bad path is the path's problem (invalid_parameter), whatever the body says.
+      if (request.validationError?.validationContext === 'params') throw request.validationError;
+      return corrections.correct(request.principal.integrationId, request.params.account_id, request.params.transaction_id, request.body);
+    },
+  );
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { ReenrichAccepted, ReenrichBody, ReenrichmentParams, ReenrichmentView } from '../../reenrichment/reenrichment.schemas.js';
+import type { ReenrichmentService } from '../../reenrichment/reenrichment.service.js';
+import { AccountParams } from '../../transactions/transaction.schemas.js';
+import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
+
+/** Re-enriching an account's transactions, and following it (contract §11). */
+export function reenrichmentRoutes(app: FastifyInstance, reenrichments: ReenrichmentService): void {
+  app.post<{ Params: { account_id: string } }>(
+    '/api/accounts/:account_id/reenrich',
+    {
+      config: { scope: 'ingest' },
+      // The service reports body problems as validation_error, each by pointer.
+      attachValidation: true,
+      schema: {
+        operationId: 'reenrichAccount',
+        summary: "Enriches an account's transactions again (locked and removed ones are left alone)",
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        params: AccountParams,
+        body: ReenrichBody,
+        response: { 202: ReenrichAccepted, 400: ValidationProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      if (request.validationError?.validationContext === 'params') throw request.validationError;
+      const accepted = await reenrichments.start(request.principal.integrationId, request.params.account_id, request.body);
+      return reply.code(202).header('Location', accepted.status_url).send(accepted);
+    },
+  );
+
+  app.get<{ Params: { reenrichment_id: string } }>(
+    '/api/reenrichments/:reenrichment_id',
+    {
+      config: { scope: 'ingest' },
+      schema: {
+        operationId: 'getReenrichment',
+        summary: "A re-enrichment's status and its transactions counted by status",
+        tags: ['accounts'],
+        security: [{ bearerAuth: [] }],
+        params: ReenrichmentParams,
+        response: { 200: ReenrichmentView, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    (request) => reenrichments.get(request.principal.integrationId, request.params.reenrichment_id),
+  );
+}

@@ -1,0 +1,188 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
+import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
+import { waitFor } from './helpers/processes.js';
+
+let ctx: TestContext | undefined;
+afterEach(async () => {
+  await ctx?.close();
+  ctx = undefined;
+});
+
+const json = { 'content-type': 'application/json' };
+
+function patch(context: TestContext, key: string, path: string, body: unknown) {
+  return context.app.inject({ method: 'PATCH', url: `/api/accounts/${path}`, headers: { ...bearer(key), ...json }, payload: JSON.stringify(body) });
+}
+
+async function transaction(context: TestContext, key: string, path: string) {
+  return (await context.app.inject({ url: `/api/accounts/${path}`, headers: bearer(key) })).json();
+}
+
+/** The daily rollup of an account by category and status, and the same aggregated from its rows: they must be equal. */
+async function rollupAndRaw(context: TestContext): Promise<{ rollup: string[]; raw: string[] }> {
+  const client = await context.sql.connect();
+  try {
+    // One snapshot for both, while the worker may be enriching the unlocked row.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return await readRollupAndRaw(client);
+  } finally {
+    await client.query('COMMIT');
+    client.release();
+  }
+}
+
+async function readRollupAndRaw(context: Pick<TestContext['sql'], 'query'>): Promise<{ rollup: string[]; raw: string[] }> {
+  const rollup = await context.query(
+    `SELECT date::text, category, status, transactions, spend::numeric(20,2)::text AS spend FROM account_daily_rollup
+      WHERE transactions <> 0 OR spend <> 0 ORDER BY 1, 2, 3`,
+  );
+  const raw = await context.query(
+    `SELECT date::text, coalesce(category, '') AS category, status, count(*) AS transactions,
+            coalesce(sum(-amount) FILTER (WHERE amount < 0), 0)::numeric(20,2)::text AS spend
+       FROM transactions WHERE removed_at IS NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  );
+  const line = (r: Record<string, unknown>) => [r.date, r.category, r.status, r.transactions, r.spend].join('|');
+  return { rollup: rollup.rows.map(line), raw: raw.rows.map(line) };
+}
+
+async function enrichAll(context: TestContext, key: string, batchId: string): Promise<void> {
+  context.container.enrichment.start();
+  await waitFor(async () => (await context.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().status === 'completed', 20_000, 'enrichment');
+}
+
+describe('PATCH a transaction category', () => {
+  it('when a category is corrected, then it is locked as the user’s, the summary moves the spend at once, and the feed records the correction', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports']);
+    const batchId = await ingestBatch(ctx, key, batchBody(3, { accountId: 'C-1' }));
+    await enrichAll(ctx, key, batchId);
+
+    const response = await patch(ctx, key, 'C-1/transactions/TX-2', { category: 'ENTERTAINMENT' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      transaction_id: 'TX-2',
+      batch_id: batchId,
+      category: 'ENTERTAINMENT',
+      category_source: 'user',
+      category_confidence: 1,
+      category_locked: true,
+      status: 'completed',
+      amount: '-6.50',
+    });
+
+    const summary = (await ctx.app.inject({ url: '/api/reports/account/C-1/summary', headers: bearer(key) })).json();
+    expect(summary.top_spend_categories).toEqual([
+      { category: 'FOOD_AND_DRINK', total_spend: '13.00', transaction_count: 2 },
+      { category: 'ENTERTAINMENT', total_spend: '6.50', transaction_count: 1 },
+    ]);
+    const feed = (await ctx.app.inject({ url: '/api/changes?limit=1000', headers: bearer(key) })).json();
+    expect(feed.changes.filter((c: { type: string }) => c.type === 'transaction.corrected').map((c: { transaction_id: string }) => c.transaction_id)).toEqual(['TX-2']);
+    expect(await transaction(ctx, key, 'C-1/transactions/TX-2')).toMatchObject({ category: 'ENTERTAINMENT', category_locked: true });
+
+    await patch(ctx, key, 'C-1/transactions/TX-1', { category: 'TRAVEL' });
+    await patch(ctx, key, 'C-1/transactions/TX-1', { category: 'UNCATEGORIZED' });
+    await patch(ctx, key, 'C-1/transactions/TX-3', { category: null });
+    const { rollup, raw } = await rollupAndRaw(ctx);
+    expect(rollup).toEqual(raw);
+    expect(raw).toContain('2026-11-01|UNCATEGORIZED|completed|1|3.50');
+  });
+
+  it('when the body is wrong, then 400 validation_error names each field; UNCATEGORIZED is a valid correction', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest']);
+    await ingestBatch(ctx, key, batchBody(1, { accountId: 'C-2' }));
+
+    const unknown = await patch(ctx, key, 'C-2/transactions/TX-1', { category: 'PETS' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.headers['content-type']).toContain('application/problem+json');
+    expect(unknown.json()).toMatchObject({ code: 'validation_error', errors: [{ pointer: '/category' }] });
+
+    const extra = (await patch(ctx, key, 'C-2/transactions/TX-1', { category: 'TRAVEL', note: 'x' })).json();
+    expect(extra).toMatchObject({ code: 'validation_error', errors: [{ pointer: '/note' }] });
+    expect((await patch(ctx, key, 'C-2/transactions/TX-1', {})).json()).toMatchObject({ code: 'validation_error', errors: [{ pointer: '/category' }] });
+    expect((await patch(ctx, key, 'C-2/transactions/TX-1', ['TRAVEL'])).statusCode).toBe(400);
+    expect((await patch(ctx, key, 'C-2/transactions/TX-1', { category: 7 })).json()).toMatchObject({ code: 'validation_error' });
+    const { rows } = await ctx.sql.query(`SELECT category_locked FROM transactions WHERE transaction_id = 'TX-1'`);
+    expect(rows[0].category_locked).toBe(false);
+
+    const uncategorized = await patch(ctx, key, 'C-2/transactions/TX-1', { category: 'UNCATEGORIZED' });
+    expect(uncategorized.statusCode).toBe(200);
+    expect(uncategorized.json()).toMatchObject({ category: 'UNCATEGORIZED', category_source: 'user', category_locked: true, status: 'completed' });
+  });
+
+  it('when the account or transaction is unknown or another integration’s, then 404; a key without ingest gets 403; a removed transaction 409', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports']);
+    const reportsOnly = await ctx.key(['reports']);
+    const other = await ctx.key(['ingest'], 'other-bank');
+    await ingestBatch(ctx, key, batchBody(2, { accountId: 'C-3' }));
+
+    expect((await patch(ctx, key, 'NOPE/transactions/TX-1', { category: 'TRAVEL' })).json()).toMatchObject({ code: 'not_found' });
+    expect((await patch(ctx, key, 'C-3/transactions/TX-99', { category: 'TRAVEL' })).json()).toMatchObject({ code: 'not_found' });
+    expect((await patch(ctx, other, 'C-3/transactions/TX-1', { category: 'TRAVEL' })).statusCode).toBe(404);
+    expect((await patch(ctx, reportsOnly, 'C-3/transactions/TX-1', { category: 'TRAVEL' })).json()).toMatchObject({ status: 403, code: 'forbidden' });
+
+    const removed = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/remove',
+      headers: { ...bearer(key), ...json },
+      payload: JSON.stringify({ account_id: 'C-3', transaction_ids: ['TX-2'] }),
+    });
+    expect(removed.statusCode).toBe(200);
+    const conflict = await patch(ctx, key, 'C-3/transactions/TX-2', { category: 'TRAVEL' });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json()).toMatchObject({ code: 'transaction_removed' });
+    const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM corrections`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('when a correction races an in-flight enrichment of the same row, then the correction wins', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: Categorizer = {
+      name: 'slow',
+      version: 'slow@1',
+      async categorize() {
+        await gate;
+        return { category: 'FOOD_AND_DRINK', confidence: 0.9, source: 'slow:v1' };
+      },
+    };
+    ctx = await createTestContext({}, { categorizer: slow });
+    const key = await ctx.key(['ingest', 'reports']);
+    await ingestBatch(ctx, key, batchBody(1, { accountId: 'C-4' }));
+    ctx.container.enrichment.start();
+    await waitFor(async () => (await transaction(ctx!, key, 'C-4/transactions/TX-1')).status === 'processing', 10_000, 'the row to be claimed');
+
+    expect((await patch(ctx, key, 'C-4/transactions/TX-1', { category: 'TRAVEL' })).statusCode).toBe(200);
+    release();
+    await ctx.container.enrichment.stop();
+
+    expect(await transaction(ctx, key, 'C-4/transactions/TX-1')).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true, status: 'completed' });
+    const summary = (await ctx.app.inject({ url: '/api/reports/account/C-4/summary', headers: bearer(key) })).json();
+    expect(summary.top_spend_categories).toEqual([{ category: 'TRAVEL', total_spend: '3.50', transaction_count: 1 }]);
+    expect(summary.ingestion_status).toEqual({ pending: 0, processing: 0, completed: 1, failed: 0 });
+  });
+
+  it('when a category is unlocked with null, then the transaction is enriched again and the lesson is taken back', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports']);
+    const batchId = await ingestBatch(ctx, key, batchBody(2, { accountId: 'C-5' }));
+    await enrichAll(ctx, key, batchId);
+    await patch(ctx, key, 'C-5/transactions/TX-1', { category: 'TRAVEL' });
+
+    const unlocked = await patch(ctx, key, 'C-5/transactions/TX-1', { category: null });
+    expect(unlocked.statusCode).toBe(200);
+    expect(unlocked.json()).toMatchObject({ category_locked: false, status: 'pending', attempts: 0 });
+    await waitFor(async () => (await transaction(ctx!, key, 'C-5/transactions/TX-1')).status === 'completed', 10_000, 'the re-enrichment');
+    expect(await transaction(ctx, key, 'C-5/transactions/TX-1')).toMatchObject({
+      category: 'FOOD_AND_DRINK',
+      category_locked: false,
+      attempts: 1,
+      category_source: expect.stringMatching(/^rules:/),
+    });
+    const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM learned_merchants WHERE votes > 0`);
+    expect(rows[0].n).toBe(0);
+    expect((await ctx.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().status).toBe('completed');
+  });
+});

@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
+import { waitFor } from './helpers/processes.js';
+
+let ctx: TestContext | undefined;
+afterEach(async () => {
+  await ctx?.close();
+  ctx = undefined;
+});
+
+const json = { 'content-type': 'application/json' };
+
+function line(id: string, date: string, description: string, amount = '-40.00') {
+  return { transaction_id: id, date, amount, currency: 'ZAR', description };
+}
+
+async function post(context: TestContext, key: string, url: string, body: unknown, method: 'POST' | 'PATCH' = 'POST') {
+  return context.app.inject({ method, url, headers: { ...bearer(key), ...json }, payload: JSON.stringify(body) });
+}
+
+async function get(context: TestContext, key: string, url: string) {
+  return (await context.app.inject({ url, headers: bearer(key) })).json();
+}
+
+describe('re-enrichment', () => {
+  it('when an account is re-enriched after corrections, then its other lines learn, locked and removed ones are untouched and uncounted, and the status runs to completed', async () => {
+    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '150-200', WORKER_CONCURRENCY: '1' });
+    const key = await ctx.key(['ingest', 'reports']);
+    const transactions = [
+      line('R-1', '2026-10-01', 'POS Purchase Umhlali Country Clu  * 01 Oct', '-300.00'),
+      ...Array.from({ length: 8 }, (_, i) => line(`R-${i + 2}`, `2026-10-${String(i + 2).padStart(2, '0')}`, `POS Purchase Umhlali Country Clu  * ${i + 2} Oct`)),
+      line('R-10', '2026-10-20', 'POS Purchase Dolci Cafe  * 20 Oct', '-55.00'),
+      line('R-11', '2026-10-21', 'POS Purchase Umhlali Country Clu  * 21 Oct', '-70.00'),
+    ];
+    const batchId = await ingestBatch(ctx, key, { account: { account_id: 'RE-1', currency: 'ZAR' }, transactions });
+    ctx.container.enrichment.start();
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
+    expect((await get(ctx, key, '/api/accounts/RE-1/transactions/R-2')).category).toBe('UNCATEGORIZED');
+
+    expect((await post(ctx, key, '/api/accounts/RE-1/transactions/R-1', { category: 'ENTERTAINMENT' }, 'PATCH')).statusCode).toBe(200);
+    expect((await post(ctx, key, '/api/accounts/RE-1/transactions/R-10', { category: 'TRAVEL' }, 'PATCH')).statusCode).toBe(200);
+    expect((await post(ctx, key, '/api/integrations/transactions/remove', { account_id: 'RE-1', transaction_ids: ['R-11'] })).statusCode).toBe(200);
+    const removedBefore = await get(ctx, key, '/api/accounts/RE-1/transactions/R-11');
+    await sleep(5_000);
+
+    const accepted = await post(ctx, key, '/api/accounts/RE-1/reenrich', {});
+    expect(accepted.statusCode).toBe(202);
+    const { reenrichment_id, transactions: n, status_url } = accepted.json();
+    expect(n).toBe(8);
+    expect(status_url).toBe(`/api/reenrichments/${reenrichment_id}`);
+    const early = await get(ctx, key, status_url);
+    expect(early.counts.total).toBe(8);
+    expect(['pending', 'processing']).toContain(early.status);
+
+    await waitFor(async () => (await get(ctx!, key, status_url)).status === 'completed', 20_000, 'the re-enrichment');
+    const done = await get(ctx, key, status_url);
+    expect(done).toMatchObject({ reenrichment_id, status: 'completed', counts: { total: 8, pending: 0, processing: 0, completed: 8, failed: 0 } });
+    expect(done.completed_at).not.toBeNull();
+
+    const page = await get(ctx, key, '/api/accounts/RE-1/transactions?include_removed=true&limit=100');
+    const byId = Object.fromEntries(page.transactions.map((t: Record<string, unknown>) => [t.transaction_id, t]));
+    for (let i = 2; i <= 9; i += 1) expect(byId[`R-${i}`]).toMatchObject({ category: 'ENTERTAINMENT', category_source: 'learned:merchant', status: 'completed', attempts: 1 });
+    expect(byId['R-1']).toMatchObject({ category: 'ENTERTAINMENT', category_source: 'user', category_locked: true });
+    expect(byId['R-10']).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true });
+    expect(byId['R-11']).toEqual(removedBefore);
+    expect(byId['R-11'].removed_at).not.toBeNull();
+
+    const summary = await get(ctx, key, '/api/reports/account/RE-1/summary');
+    expect(summary.top_spend_categories).toEqual([
+      { category: 'ENTERTAINMENT', total_spend: '620.00', transaction_count: 9 },
+      { category: 'TRAVEL', total_spend: '55.00', transaction_count: 1 },
+    ]);
+    expect(summary.ingestion_status).toEqual({ pending: 0, processing: 0, completed: 10, failed: 0 });
+    expect((await get(ctx, key, `/api/batches/${batchId}`)).status).toBe('completed');
+  });
+
+  it('when filters are given, then only matching unlocked transactions are counted; nothing to do completes at once; each completion is a reenrichment.completed event', async () => {
+    ctx = await createTestContext({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
+    const key = await ctx.key(['ingest', 'reports']);
+    const hook = await post(ctx, key, '/api/webhooks', { url: 'https://127.0.0.1:9/hook', events: ['reenrichment.completed'] });
+    expect(hook.statusCode).toBe(201);
+    const batchId = await ingestBatch(ctx, key, {
+      account: { account_id: 'RE-2', currency: 'ZAR' },
+      transactions: [
+        line('F-1', '2026-09-01', 'POS Purchase Dolci Cafe  * 01 Sep'),
+        line('F-2', '2026-10-01', 'POS Purchase Dolci Cafe  * 01 Oct'),
+        line('F-3', '2026-10-02', 'POS Purchase Zwartkop Farm Stall'),
+        line('F-4', '2026-11-01', 'POS Purchase Zwartkop Farm Stall'),
+      ],
+    });
+    ctx.container.enrichment.start();
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
+
+    expect((await post(ctx, key, '/api/accounts/RE-2/reenrich', { start_date: '2026-10-01', end_date: '2026-10-31' })).json().transactions).toBe(2);
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'the re-enrichment');
+    expect((await post(ctx, key, '/api/accounts/RE-2/reenrich', { only_uncategorized: true })).json().transactions).toBe(2);
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'the re-enrichment');
+
+    const nothing = (await post(ctx, key, '/api/accounts/RE-2/reenrich', { start_date: '2027-01-01' })).json();
+    expect(nothing.transactions).toBe(0);
+    expect(await get(ctx, key, nothing.status_url)).toMatchObject({ status: 'completed', counts: { total: 0 } });
+
+    await waitFor(async () => (await ctx!.sql.query(`SELECT 1 FROM webhook_events WHERE type = 'reenrichment.completed'`)).rowCount === 3, 10_000, 'three events');
+    const { rows } = await ctx.sql.query(`SELECT data FROM webhook_events WHERE type = 'reenrichment.completed' ORDER BY created_at`);
+    expect(rows.map((r) => [r.data.status, r.data.counts.total])).toEqual([
+      ['completed', 2],
+      ['completed', 2],
+      ['completed', 0],
+    ]);
+    expect(rows[2].data.reenrichment_id).toBe(nothing.reenrichment_id);
+  });
+
+  it('when the request is wrong, then it is refused and nothing is sent back', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports']);
+    const reportsOnly = await ctx.key(['reports']);
+    await ingestBatch(ctx, key, { account: { account_id: 'RE-3', currency: 'ZAR' }, transactions: [line('W-1', '2026-10-01', 'Dolci Cafe')] });
+
+    const badDate = await post(ctx, key, '/api/accounts/RE-3/reenrich', { start_date: '2026-02-30', only_uncategorized: 'yes', extra: 1 });
+    expect(badDate.statusCode).toBe(400);
+    expect(badDate.json().code).toBe('validation_error');
+    expect(badDate.json().errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/extra', '/only_uncategorized', '/start_date']);
+    expect((await post(ctx, key, '/api/accounts/NOPE/reenrich', {})).statusCode).toBe(404);
+    expect((await post(ctx, reportsOnly, '/api/accounts/RE-3/reenrich', {})).statusCode).toBe(403);
+    expect((await ctx.app.inject({ url: '/api/reenrichments/not-a-uuid', headers: bearer(key) })).json().code).toBe('invalid_parameter');
+    expect((await ctx.app.inject({ url: '/api/reenrichments/00000000-0000-4000-8000-000000000000', headers: bearer(key) })).statusCode).toBe(404);
+    const { rows } = await ctx.sql.query('SELECT count(*)::int AS n FROM reenrichments');
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('when an operator runs lucro reenrich for an integration, then its accounts are re-enriched with a progress bar and it exits 0', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports'], 'ops-bank');
+    const batchId = await ingestBatch(ctx, key, {
+      account: { account_id: 'OPS-1', currency: 'ZAR' },
+      transactions: [line('O-1', '2026-10-01', 'POS Purchase Dolci Cafe'), line('O-2', '2026-11-01', 'POS Purchase Dolci Cafe')],
+    });
+    ctx.container.enrichment.start();
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
+    await ctx.container.enrichment.stop();
+
+    const bin = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, 'reenrich', '--integration', 'ops-bank', '--since', '2026-10-15'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: ctx.db.url, ENRICHMENT_LATENCY_MS: '0', LOG_LEVEL: 'warn' },
+    });
+    expect(stdout).toMatch(/^OPS-1\t[0-9a-f-]{36}\t1 transactions$/m);
+    expect(stderr).toContain('1/1 done (completed 1, processing 0, pending 0, failed 0)');
+    const { rows } = await ctx.sql.query(`SELECT transaction_id, attempts, reenrichment_id IS NOT NULL AS reenriched FROM transactions ORDER BY transaction_id`);
+    expect(rows).toEqual([
+      { transaction_id: 'O-1', attempts: 1, reenriched: false },
+      { transaction_id: 'O-2', attempts: 1, reenriched: true },
+    ]);
+  });
+});
