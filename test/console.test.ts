@@ -217,6 +217,53 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.locator('[data-field="total_spend"]').waitFor();
   });
 
+  it('when a queued row is corrected with its key, then the summary counts it in the new category', async () => {
+    await browser.page.getByRole('link', { name: 'Open the review queue' }).click();
+    const grid = browser.page.getByRole('grid', { name: 'Transactions to review' });
+    await grid.locator('tbody tr').first().waitFor();
+    const letter = await browser.page.getByRole('list', { name: 'Category keys' }).locator('li', { hasText: /^\S+ GENERAL_SERVICES$/ }).locator('kbd').textContent();
+    await grid.locator('tr[data-transaction-id="S-8"]').focus();
+    await browser.page.keyboard.press(letter ?? '');
+    const corrected = grid.locator('tr[data-transaction-id="S-8"][data-corrected="true"]');
+    await corrected.waitFor();
+    expect(await corrected.textContent()).toContain('GENERAL_SERVICES');
+    expect(await corrected.textContent()).toContain('user');
+    // Focus moved on to the next row, ready for the next correction.
+    expect(await grid.locator('tr[data-transaction-id="S-12"]').evaluate((row) => row === (row.ownerDocument.activeElement as unknown))).toBe(true);
+
+    const summary = await apiGet('/api/reports/account/ACC-CONSOLE/summary');
+    expect(summary.top_spend_categories).toEqual([
+      { category: 'RENT_AND_UTILITIES', total_spend: '1200.00', transaction_count: 1 },
+      { category: 'TRAVEL', total_spend: '412.30', transaction_count: 1 },
+      { category: 'GENERAL_SERVICES', total_spend: '310.00', transaction_count: 1 },
+    ]);
+    await browser.page.getByRole('link', { name: 'Back to the account' }).click();
+    await browser.page.locator('[data-category="GENERAL_SERVICES"][data-value="310.00"]').waitFor();
+  });
+
+  it('when the account is re-enriched after a correction, then the merchant\'s other row shows the learned category', async () => {
+    await browser.page.getByRole('link', { name: 'Open the review queue' }).click();
+    await browser.page.getByRole('grid', { name: 'Transactions to review' }).locator('tbody tr').first().waitFor();
+    const learnedRow = browser.page.locator('#learned tr[data-transaction-id="S-12"]');
+    // Corrections teach enrichment that starts from 5 s after them (§11): re-enrich until it has learned.
+    await expect
+      .poll(
+        async () => {
+          await browser.page.getByRole('button', { name: 'Re-enrich this account' }).click();
+          await browser.page.getByText(/^Re-enrichment completed/).waitFor({ timeout: 20_000 });
+          return learnedRow.count();
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe(1);
+    expect(await learnedRow.textContent()).toContain('GENERAL_SERVICES');
+    expect(await learnedRow.textContent()).toContain('learned:');
+    await expectAccessible();
+    await shot('review-learned');
+    await browser.page.getByRole('link', { name: 'Back to the account' }).click();
+    await browser.page.locator('[data-field="total_spend"]').waitFor();
+  });
+
   it('when a date range is applied, then the cards show that range\'s summary', async () => {
     await browser.page.getByLabel('From', { exact: true }).fill('2026-10-01');
     await browser.page.getByLabel('To', { exact: true }).fill('2026-10-31');
