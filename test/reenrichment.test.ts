@@ -28,7 +28,8 @@ async function get(context: TestContext, key: string, url: string) {
 
 describe('re-enrichment', () => {
   it('when an account is re-enriched after corrections, then its other lines learn, locked and removed ones are untouched and uncounted, and the status runs to completed', async () => {
-    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '150-200', WORKER_CONCURRENCY: '1' });
+    // Slow enough one at a time that the re-enrichment is seen under way even on a busy machine.
+    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '400-500', WORKER_CONCURRENCY: '1' });
     const key = await ctx.key(['ingest', 'reports']);
     const transactions = [
       line('R-1', '2026-10-01', 'POS Purchase Umhlali Country Clu  * 01 Oct', '-300.00'),
