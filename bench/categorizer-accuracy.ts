@@ -19,11 +19,11 @@ import { LayeredCategorizer } from '../src/enrichment/categorizers/layered.categ
 import { RulesCategorizer } from '../src/enrichment/categorizers/rules.categorizer.js';
 
 /** The public set sits in `shared/` beside the checkout (a worktree may be nested deeper, so look upwards). */
-function publicSetPath(): string {
+function publicSetPath(): string | undefined {
   for (let dir = fileURLToPath(new URL('../..', import.meta.url)); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'shared', 'datasets', 'za-bank-transactions', 'labelled.csv');
     if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error('the public set shared/datasets/za-bank-transactions/labelled.csv is not beside this checkout');
+    if (path.dirname(dir) === dir) return undefined;
   }
 }
 const OUR_SETS = new URL('./data/', import.meta.url);
@@ -114,7 +114,10 @@ export function loadSet(name: string, text: string, defaultCurrency: string, tar
 }
 
 export function loadSets(only?: string): LabelledSet[] {
-  const sets = [loadSet('za-public', readFileSync(publicSetPath(), 'utf8'), 'ZAR', 0.8)];
+  const publicSet = publicSetPath();
+  // A checkout without shared/ beside it (e.g. a copy elsewhere) still measures our own sets.
+  if (!publicSet) console.warn('the public set shared/datasets/za-bank-transactions/labelled.csv is not beside this checkout; skipping it');
+  const sets = publicSet ? [loadSet('za-public', readFileSync(publicSet, 'utf8'), 'ZAR', 0.8)] : [];
   for (const file of readdirSync(OUR_SETS).filter((f) => f.endsWith('.csv')).sort()) {
     sets.push(loadSet(file.replace(/\.csv$/, ''), readFileSync(new URL(file, OUR_SETS), 'utf8'), 'USD', 0.9));
   }
