@@ -10,7 +10,8 @@ export interface ReenrichmentRow {
   id: string;
   integrationId: number;
   createdAt: Date;
-  completedAt: Date | null;
+  /** When its last row finished; the status reads finished from this moment on. */
+  lastFinishedAt: Date;
   pending: number;
   processing: number;
   completed: number;
@@ -73,14 +74,15 @@ export async function setReenrichmentTotal(db: Queryable, id: string, transactio
 /** The integration's re-enrichment with its rows counted by status; removed rows count nowhere. */
 export async function findReenrichment(db: Queryable, integrationId: number, id: string): Promise<ReenrichmentRow | undefined> {
   const { rows } = await db.query<ReenrichmentRow>(
-    `SELECT r.id, r.integration_id AS "integrationId", r.created_at AS "createdAt", r.completed_at AS "completedAt",
-            c.pending, c.processing, c.completed, c.failed
+    `SELECT r.id, r.integration_id AS "integrationId", r.created_at AS "createdAt",
+            c.pending, c.processing, c.completed, c.failed, c.last_finished_at AS "lastFinishedAt"
        FROM reenrichments r
        CROSS JOIN LATERAL (
          SELECT count(*) FILTER (WHERE t.status = 'pending')::int    AS pending,
                 count(*) FILTER (WHERE t.status = 'processing')::int AS processing,
                 count(*) FILTER (WHERE t.status = 'completed')::int  AS completed,
-                count(*) FILTER (WHERE t.status = 'failed')::int     AS failed
+                count(*) FILTER (WHERE t.status = 'failed')::int     AS failed,
+                greatest(max(t.completed_at), r.created_at)          AS last_finished_at
            FROM transactions t WHERE t.reenrichment_id = r.id AND t.removed_at IS NULL
        ) c
       WHERE r.id = $1 AND r.integration_id = $2`,

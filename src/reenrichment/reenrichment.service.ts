@@ -114,11 +114,14 @@ export class ReenrichmentService {
 function toView(row: ReenrichmentRow): ReenrichmentView {
   const total = row.pending + row.processing + row.completed + row.failed;
   const counts = { total, pending: row.pending, processing: row.processing, completed: row.completed, failed: row.failed };
+  const status = batchStatus(counts);
+  const done = status === 'completed' || status === 'completed_with_errors';
   return {
     reenrichment_id: row.id,
-    status: batchStatus(counts),
+    status,
     created_at: row.createdAt.toISOString(),
-    completed_at: row.completedAt === null ? null : row.completedAt.toISOString(),
+    // As a batch's (§5): done when its last row is, whether or not a worker has stamped it yet.
+    completed_at: done ? row.lastFinishedAt.toISOString() : null,
     counts,
   };
 }
