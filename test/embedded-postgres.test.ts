@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fallbackDataArea, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/infra/embedded-postgres.js';
+import { freePort } from './helpers/processes.js';
 import { psqlSelectOne } from './helpers/psql.js';
 
 const TIMEOUT = 120_000;
@@ -32,7 +33,7 @@ afterAll(async () => {
 describe('startEmbeddedPostgres', () => {
   it('when started on an empty directory, then it initialises, serves queries, and after stop() the port refuses connections', async () => {
     const dataDir = await newDataDir();
-    const port = 55431;
+    const port = await freePort();
 
     const db = track(await startEmbeddedPostgres({ dataDir, port }));
 
@@ -50,7 +51,7 @@ describe('startEmbeddedPostgres', () => {
 
   it('when the process that started it was killed with SIGKILL, then the next start stops the orphan and serves queries', async () => {
     const dataDir = await newDataDir();
-    const port = 55432;
+    const port = await freePort();
     const first = await startOwnerProcess(dataDir, port);
     expect(first.owned).toBe(true);
 
@@ -70,7 +71,7 @@ describe('startEmbeddedPostgres', () => {
 
   it('when a second start happens while the owning process is alive, then it shares the server and the owner stays usable', async () => {
     const dataDir = await newDataDir();
-    const port = 55433;
+    const port = await freePort();
     const owner = await startOwnerProcess(dataDir, port);
 
     const shared = track(await startEmbeddedPostgres({ dataDir, port }));
@@ -89,7 +90,7 @@ describe('startEmbeddedPostgres', () => {
 
   it('when started twice in one process, then the second shares and stopping it leaves the first usable', async () => {
     const dataDir = await newDataDir();
-    const port = 55434;
+    const port = await freePort();
     const first = track(await startEmbeddedPostgres({ dataDir, port }));
 
     const second = track(await startEmbeddedPostgres({ dataDir, port }));
@@ -107,7 +108,7 @@ describe('startEmbeddedPostgres', () => {
     const dataDir = path.join(privateDir, 'checkout', '.lucro');
     const fallback = fallbackDataArea(dataDir);
     dataAreas.push(dataDir, fallback);
-    const port = 55435;
+    const port = await freePort();
 
     const db = track(await startEmbeddedPostgres({ dataDir, port }));
 
@@ -126,7 +127,7 @@ describe('startEmbeddedPostgres', () => {
 describe('who may connect to the embedded PostgreSQL', () => {
   it('when started, then psql without the password is refused over TCP and the socket, by any OS user, and the app\'s URL works', async () => {
     const dataDir = await newDataDir();
-    const port = 55436;
+    const port = await freePort();
 
     const db = track(await startEmbeddedPostgres({ dataDir, port }));
 
@@ -153,7 +154,7 @@ describe('who may connect to the embedded PostgreSQL', () => {
 
   it('when a data dir was initialised to trust every local user (by an older Lucro), then the next start makes it require the password', async () => {
     const dataDir = await newDataDir();
-    const port = 55437;
+    const port = await freePort();
     await (await startEmbeddedPostgres({ dataDir, port })).stop();
     // What `initdb --auth trust` wrote before, and no password file yet.
     await writeFile(path.join(dataDir, 'pg', 'data', 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n');
@@ -169,7 +170,7 @@ describe('who may connect to the embedded PostgreSQL', () => {
 
   it('when the password file is deleted while it is stopped, then the next start sets a new password and the old one stops working', async () => {
     const dataDir = await newDataDir();
-    const port = 55438;
+    const port = await freePort();
     const first = track(await startEmbeddedPostgres({ dataDir, port }));
     const oldUrl = first.databaseUrl;
     await first.stop();
