@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyAdminConfig } from '../src/cli/keys.js';
 import { loadConfig } from '../src/config.js';
 import { createContainer } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
@@ -41,6 +42,7 @@ const DEPLOYMENT_VARIABLES = new Map([
   ['PGPASSWORD', 'libpq (psql) connection default'],
   ['LUCRO_OWNER_PASSWORD', 'read by deploy/sql/roles.sql'],
   ['LUCRO_APP_PASSWORD', 'read by deploy/sql/roles.sql'],
+  ['LUCRO_KEYS_PASSWORD', 'read by deploy/sql/roles.sql'],
   ['REDIS_PASSWORD', 'compose: redis-server --requirepass'],
   ['REDISCLI_AUTH', 'redis-cli password, for the healthcheck'],
   ['OTEL_EXPORTER_OTLP_PROTOCOL', 'read by the OpenTelemetry SDK itself'],
@@ -261,6 +263,55 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     }
   });
 
+  it('when the NetworkPolicies are read, then only the ingress and Prometheus reach the API, and Lucro pods reach only DNS, PostgreSQL, Redis, traces and (workers) public HTTPS', () => {
+    interface PolicyPeer {
+      namespaceSelector?: Selector;
+      podSelector?: Selector;
+      ipBlock?: { cidr: string; except?: string[] };
+    }
+    interface PolicyRule {
+      from?: PolicyPeer[];
+      to?: PolicyPeer[];
+      ports?: Array<{ protocol: string; port: number }>;
+    }
+    interface PolicySpec {
+      podSelector: Selector & { matchExpressions?: Array<{ key: string; operator: string; values: string[] }> };
+      policyTypes: string[];
+      ingress?: PolicyRule[];
+      egress?: PolicyRule[];
+    }
+    const policies = applied.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.spec as unknown as PolicySpec);
+    const matches = (spec: PolicySpec, labels: Record<string, string>): boolean =>
+      Object.entries(spec.podSelector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+      (spec.podSelector.matchExpressions ?? []).every((e) => e.operator === 'In' && e.values.includes(labels[e.key] as string));
+    const podLabels = [...['api', 'worker', 'scheduler'].map((role) => template(deploymentFor(role))), template(only('Job'))].map(
+      (t) => t.metadata?.labels ?? {},
+    );
+    for (const labels of podLabels) {
+      const own = policies.filter((p) => matches(p, labels));
+      // Denied by default both ways: some policy of each type selects every Lucro pod.
+      expect(own.some((p) => p.policyTypes.includes('Ingress')), JSON.stringify(labels)).toBe(true);
+      expect(own.some((p) => p.policyTypes.includes('Egress')), JSON.stringify(labels)).toBe(true);
+      const ingressPorts = own.flatMap((p) => p.ingress ?? []).flatMap((r) => (r.ports ?? []).map((port) => port.port));
+      const egress = own.flatMap((p) => p.egress ?? []);
+      const egressPorts = new Set(egress.flatMap((r) => (r.ports ?? []).map((port) => port.port)));
+      const component = labels['app.kubernetes.io/component'];
+      expect(ingressPorts, component).toEqual(component === 'api' ? [8000] : component === 'migrate' ? [] : [9464]);
+      expect([...egressPorts].sort((a, b) => a - b), component).toEqual(component === 'worker' ? [53, 443, 4317, 4318, 5432, 6379] : [53, 4317, 4318, 5432, 6379]);
+      // Public HTTPS never includes private, link-local or loopback ranges.
+      for (const rule of egress.filter((r) => r.ports?.some((port) => port.port === 443))) {
+        expect(rule.to?.[0]?.ipBlock?.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '127.0.0.0/8']));
+      }
+    }
+    // Only the ingress controller's and Prometheus's namespaces reach the API.
+    const apiSources = policies
+      .filter((p) => matches(p, podLabels[0] ?? {}))
+      .flatMap((p) => p.ingress ?? [])
+      .flatMap((r) => r.from ?? [])
+      .map((peer) => peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name']);
+    expect(apiSources.sort()).toEqual(['ingress-nginx', 'monitoring']);
+  });
+
   it('when the KEDA ScaledObject is read, then it scales the worker Deployment on the BullMQ wait list the app writes', () => {
     const scaled = only('ScaledObject');
     expect(scaled.apiVersion).toBe('keda.sh/v1alpha1');
@@ -341,6 +392,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test?: string[]; disable?: boolean };
   networks?: string[];
+  profiles?: string[];
   stop_grace_period?: string;
   volumes?: string[];
 }
@@ -383,7 +435,10 @@ function seconds(duration: string | undefined): number {
 describe('docker-compose.yml', () => {
   it('when parsed, then it has the services, healthchecks and start-up order of a migrated, least-privilege deployment', () => {
     const services = compose.services;
-    expect(Object.keys(services).sort()).toEqual(['api', 'db-grants', 'db-roles', 'migrate', 'postgres', 'redis', 'scheduler', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'db-grants', 'db-roles', 'keys', 'migrate', 'postgres', 'redis', 'scheduler', 'worker']);
+    // Key administration is a tool run by hand as its own role, never started by `up`.
+    expect(services.keys?.profiles).toEqual(['tools']);
+    expect(services.keys?.environment?.KEYS_DATABASE_URL).toMatch(/^postgres:\/\/lucro_keys:/);
     expect(services.postgres?.image).toMatch(/^postgres:1[78]\b/);
     expect(services.redis?.image).toMatch(/^redis:[78]\b/);
     expect(services.postgres?.healthcheck?.test?.join(' ')).toMatch(/pg_isready/);
@@ -402,6 +457,7 @@ describe('docker-compose.yml', () => {
       api: { 'db-grants': completed, redis: healthy },
       worker: { 'db-grants': completed, redis: healthy },
       scheduler: { 'db-grants': completed, redis: healthy },
+      keys: { 'db-grants': completed },
     });
 
     // One image for every role, each chosen by its command.
@@ -589,7 +645,7 @@ describe('environment variables in deployment files', () => {
     const docs = read('docs/operations.md');
     const named = new Set([...docs.matchAll(/\blucro_[a-z0-9_]+\b/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')));
     // Role names share the prefix.
-    for (const role of ['lucro_owner', 'lucro_app']) named.delete(role);
+    for (const role of ['lucro_owner', 'lucro_app', 'lucro_keys']) named.delete(role);
     expect([...named].filter((name) => !exported.has(name))).toEqual([]);
     const own = [...read('src/infra/metrics.ts').matchAll(/name: '(lucro_[a-z0-9_]+)'/g)].map((m) => m[1] as string);
     expect(own.length).toBeGreaterThan(5);
@@ -605,8 +661,10 @@ const suffix = randomBytes(5).toString('hex');
 const database = `lucro_roles_${suffix}`;
 const ownerRole = `lucro_owner_${suffix}`;
 const appRole = `lucro_app_${suffix}`;
+const keysRole = `lucro_keys_${suffix}`;
 const ownerPassword = randomBytes(12).toString('hex');
 const appPassword = randomBytes(12).toString('hex');
+const keysPassword = randomBytes(12).toString('hex');
 
 function urlAs(role: string, password: string): string {
   const url = new URL(databaseUrlFor(database));
@@ -617,7 +675,7 @@ function urlAs(role: string, password: string): string {
 
 /** Runs a file of deploy/sql through psql, the way an operator does. */
 async function psql(file: string, url: string, env: Record<string, string> = {}): Promise<void> {
-  await run('psql', ['-X', '-q', '-d', url, '-v', `owner_role=${ownerRole}`, '-v', `app_role=${appRole}`, '-f', path.join(ROOT, 'deploy/sql', file)], {
+  await run('psql', ['-X', '-q', '-d', url, '-v', `owner_role=${ownerRole}`, '-v', `app_role=${appRole}`, '-v', `keys_role=${keysRole}`, '-f', path.join(ROOT, 'deploy/sql', file)], {
     env: { ...process.env, ...env },
   });
 }
@@ -634,8 +692,20 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>, db = 'postgres'
   }
 }
 
-/** Every privilege the app role holds in the database, for before/after comparisons. */
-async function appPrivileges(): Promise<string[]> {
+/** A key made the way operators make them: `lucro keys create` as the key administration role. */
+async function keyFromKeysRole(integration: string): Promise<string> {
+  const container = await createContainer(keyAdminConfig(loadConfig({ DATABASE_URL: urlAs(appRole, appPassword), KEYS_DATABASE_URL: urlAs(keysRole, keysPassword) })), {
+    role: 'keys',
+  });
+  try {
+    return (await container.auth.createKey(integration, ['ingest', 'reports'])).key;
+  } finally {
+    await container.close();
+  }
+}
+
+/** Every privilege a role (the app's unless named) holds in the database, for before/after comparisons. */
+async function appPrivileges(role = appRole): Promise<string[]> {
   return admin(async (client) => {
     const { rows } = await client.query<{ privilege: string }>(
       `SELECT c.relname || ':' || p.privilege_type AS privilege
@@ -648,7 +718,7 @@ async function appPrivileges(): Promise<string[]> {
          FROM pg_default_acl d CROSS JOIN LATERAL aclexplode(d.defaclacl) p
         WHERE p.grantee = $1::regrole
        ORDER BY 1`,
-      [appRole],
+      [role],
     );
     return rows.map((r) => r.privilege);
   }, database);
@@ -661,7 +731,11 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
     const psqlFound = spawnSync('psql', ['--version'], { encoding: 'utf8' });
     expect(psqlFound.status, 'psql (postgresql-client 15+) must be on PATH to apply deploy/sql').toBe(0);
     await admin((client) => client.query(`CREATE DATABASE ${database}`));
-    await psql('roles.sql', databaseUrlFor(database), { LUCRO_OWNER_PASSWORD: ownerPassword, LUCRO_APP_PASSWORD: appPassword });
+    await psql('roles.sql', databaseUrlFor(database), {
+      LUCRO_OWNER_PASSWORD: ownerPassword,
+      LUCRO_APP_PASSWORD: appPassword,
+      LUCRO_KEYS_PASSWORD: keysPassword,
+    });
     const ownerPool = createPool(urlAs(ownerRole, ownerPassword), { max: 1 });
     try {
       await migrate(ownerPool);
@@ -678,6 +752,7 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
     await admin(async (client) => {
       await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await client.query(`DROP ROLE IF EXISTS ${appRole}`);
+      await client.query(`DROP ROLE IF EXISTS ${keysRole}`);
       await client.query(`DROP ROLE IF EXISTS ${ownerRole}`);
     });
   });
@@ -686,7 +761,7 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
     await expect(app.query(sql), sql).rejects.toMatchObject({ code: '42501' });
   }
 
-  it('when set up, then the owner owns every table, both roles have passwords, and neither is privileged', async () => {
+  it('when set up, then the owner owns every table, every role has a password, and none is privileged', async () => {
     const owners = await admin(
       (client) => client.query<{ owner: string }>(`SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'public'`),
       database,
@@ -697,17 +772,18 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
         `SELECT rolname, rolpassword IS NOT NULL AS has_password,
                 rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls AS privileged
            FROM pg_authid WHERE rolname = ANY($1) ORDER BY rolname`,
-        [[ownerRole, appRole]],
+        [[ownerRole, appRole, keysRole]],
       ),
     );
     expect(roles.rows).toEqual([
       { rolname: appRole, has_password: true, privileged: false },
+      { rolname: keysRole, has_password: true, privileged: false },
       { rolname: ownerRole, has_password: true, privileged: false },
     ]);
   });
 
   it('when connected as the app role, then it reads, inserts and updates, and deletes idempotency keys', async () => {
-    const integration = await app.query<{ id: number }>(`INSERT INTO integrations (name) VALUES ('roles-test') RETURNING id`);
+    const integration = await admin((client) => client.query<{ id: number }>(`INSERT INTO integrations (name) VALUES ('roles-test') RETURNING id`), database);
     const integrationId = integration.rows[0]?.id;
     const account = await app.query<{ id: number }>(
       `INSERT INTO accounts (integration_id, external_id, currency) VALUES ($1, 'ACC-1', 'USD') RETURNING id`,
@@ -755,7 +831,8 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
   it('when roles.sql and grants.sql run again, then they succeed, change nothing, and take back a privilege granted by hand', async () => {
     const before = await appPrivileges();
     expect(before).toContain('idempotency_keys:DELETE');
-    expect(before.filter((p) => p.endsWith(':DELETE'))).toEqual(['changes:DELETE', 'idempotency_keys:DELETE']);
+    expect(before.filter((p) => p.endsWith(':DELETE'))).toEqual(['changes:DELETE', 'corrections:DELETE', 'idempotency_keys:DELETE']);
+    expect(before.filter((p) => p.startsWith('default:'))).toEqual([]);
 
     await psql('roles.sql', databaseUrlFor(database));
     expect(await appPrivileges()).toEqual(before);
@@ -767,13 +844,63 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
     await denied('DELETE FROM transactions');
   });
 
+  it('when a migration has added a table or view, then grants.sql names it: the app can read every one', async () => {
+    const { rows } = await admin(
+      (client) =>
+        client.query<{ table: string }>(
+          `SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+            WHERE c.relkind IN ('r', 'v', 'p', 'm') AND NOT has_table_privilege($1, c.oid, 'SELECT') ORDER BY 1`,
+          [appRole],
+        ),
+      database,
+    );
+    expect(rows, 'tables the app role cannot read: add them to deploy/sql/grants.sql').toEqual([]);
+  });
+
+  it('when connected as the app role, then it can stamp a key used but cannot mint, revoke, re-scope or delete keys, make integrations, or touch migrations', async () => {
+    await admin(async (client) => {
+      const integration = await client.query<{ id: number }>(`INSERT INTO integrations (name) VALUES ('roles-keys') RETURNING id`);
+      await client.query(`INSERT INTO api_keys (integration_id, key_hash, key_prefix, scopes) VALUES ($1, 'h-roles', 'lk_roles', '{ingest}')`, [
+        integration.rows[0]?.id,
+      ]);
+    }, database);
+    const stamped = await app.query(`UPDATE api_keys SET last_used_at = now() WHERE key_prefix = 'lk_roles'`);
+    expect(stamped.rowCount).toBe(1);
+    await denied(`INSERT INTO api_keys (integration_id, key_hash, key_prefix, scopes) SELECT id, 'h2', 'lk_2', '{admin}' FROM integrations LIMIT 1`);
+    await denied(`UPDATE api_keys SET revoked_at = NULL WHERE key_prefix = 'lk_roles'`);
+    await denied(`UPDATE api_keys SET scopes = '{ingest,reports,admin}' WHERE key_prefix = 'lk_roles'`);
+    await denied(`DELETE FROM api_keys`);
+    await denied(`INSERT INTO integrations (name) VALUES ('intruder')`);
+    await denied(`UPDATE api_key_generation SET generation = 0`);
+    await denied(`INSERT INTO schema_migrations (name) VALUES ('999_evil.sql')`);
+    await denied(`DELETE FROM schema_migrations`);
+  });
+
+  it('when connected as the key administration role, then it manages keys and integrations and reads nothing else', async () => {
+    const keys = new pg.Client({ connectionString: urlAs(keysRole, keysPassword) });
+    await keys.connect();
+    try {
+      const integration = await keys.query<{ id: number }>(`INSERT INTO integrations (name) VALUES ('roles-admin') RETURNING id`);
+      await keys.query(`INSERT INTO api_keys (integration_id, key_hash, key_prefix, scopes) VALUES ($1, 'h-admin', 'lk_admin', '{reports}')`, [
+        integration.rows[0]?.id,
+      ]);
+      const revoked = await keys.query(`UPDATE api_keys SET revoked_at = now() WHERE key_prefix = 'lk_admin'`);
+      expect(revoked.rowCount).toBe(1);
+      for (const sql of ['SELECT * FROM transactions', 'SELECT * FROM webhook_secrets', 'INSERT INTO accounts (integration_id, external_id, currency) VALUES (1, \'X\', \'USD\')']) {
+        await expect(keys.query(sql), sql).rejects.toMatchObject({ code: '42501' });
+      }
+    } finally {
+      await keys.end();
+    }
+  });
+
   it('when the app runs as the app role, then ingestion, enrichment and the scheduler sweep (which purges keys) all work', async () => {
     const config = loadConfig({ DATABASE_URL: urlAs(appRole, appPassword), LOG_LEVEL: 'silent', ENRICHMENT_LATENCY_MS: '0' });
     const container = await createContainer(config);
     const http = await buildApp(container);
     try {
       await http.ready();
-      const key = (await container.auth.createKey('acme', ['ingest', 'reports'])).key;
+      const key = await keyFromKeysRole('acme');
       const posted = await http.inject({
         method: 'POST',
         url: '/api/integrations/transactions/',
@@ -794,6 +921,21 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
       const summary = await http.inject({ method: 'GET', url: '/api/reports/account/ACC-001/summary', headers: bearer(key) });
       expect(summary.statusCode).toBe(200);
       expect(summary.json<{ total_transactions: number }>().total_transactions).toBe(3);
+
+      // A correction, and taking it back (which deletes the correction the learner kept).
+      const patch = (category: string | null) =>
+        http.inject({
+          method: 'PATCH',
+          url: '/api/accounts/ACC-001/transactions/TX-1',
+          headers: { ...bearer(key), 'content-type': 'application/json' },
+          payload: JSON.stringify({ category }),
+        });
+      expect((await patch('TRAVEL')).json()).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true });
+      const unlocked = await patch(null);
+      expect(unlocked.statusCode).toBe(200);
+      expect(unlocked.json()).toMatchObject({ category_locked: false });
+      const kept = await admin((client) => client.query(`SELECT 1 FROM corrections`), database);
+      expect(kept.rowCount).toBe(0);
 
       await admin((client) => client.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 minute'`), database);
       await container.maintenance.sweep();
