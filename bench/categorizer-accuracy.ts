@@ -278,7 +278,9 @@ export function renderCategorization(bench: CategorizationBench, showErrors = fa
       out.push(`${category.padEnd(26)} ${String(c.support).padStart(7)} ${String(c.predicted).padStart(9)} ${String(c.correct).padStart(7)} ${pct(c.recall)} ${pct(c.precision).padStart(9)}`);
     }
     out.push(`reliability: ${s.reliability.map((r) => `${r.band} ${r.right}/${r.answers}${r.answers ? ` ${pct(r.share).trim()}` : ''}`).join(' · ')}`);
-    if (showErrors) out.push('misses (expected, got, confidence, source, amount, line):', ...s.errors);
+    // A holdout set stays blind: knowledge written while reading its misses would make it one more tuned set.
+    if (showErrors && s.name.endsWith('holdout')) out.push(`misses: ${s.errors.length}, not shown (a holdout set is only scored)`);
+    else if (showErrors) out.push('misses (expected, got, confidence, source, amount, line):', ...s.errors);
   }
   out.push('', `local layers: ${Math.round(bench.rowsPerCoreSecond).toLocaleString('en')} rows/s per core (CPU time)`);
   out.push(`brand index start-up: ${bench.startup.seconds.toFixed(2)} s, ${bench.startup.heapMiB.toFixed(1)} MiB heap retained, ${bench.startup.rssMiB.toFixed(1)} MiB RSS growth, ${bench.startup.brands} names`);
