@@ -52,7 +52,7 @@ export function mccLayer(): LocalLayer {
 /** The rules pass, run once per line and shared by the rules layers. */
 function ruleMatchOf(rules: RulesCategorizer, line: LineFacts): RuleMatch | undefined {
   if (line.memo.has('rules')) return line.memo.get('rules') as RuleMatch | undefined;
-  const match = rules.matchTexts(line.merchantWords, line.descriptionWords, line.sign);
+  const match = rules.matchTexts(line.merchantWords, line.descriptionWords, line.sign, line.countries);
   line.memo.set('rules', match);
   return match;
 }

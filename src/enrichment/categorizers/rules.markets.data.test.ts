@@ -55,6 +55,11 @@ describe('market rules', () => {
     expect(rules.categorizeSync({ amount, merchantName: null, description }).source).toBe(`rules:${id}`);
   });
 
+  it('when a brand of one market stands on an account of another, then that market\'s rule stays silent', () => {
+    expect(rules.matchTexts('', 'CNA SURETY PREMIUM', 'debit', ['us'])?.rule.id).not.toBe('shop-za');
+    expect(rules.matchTexts('', 'CNA ROSEBANK', 'debit', ['za'])?.rule.id).toBe('shop-za');
+  });
+
   it('when every market rule is listed, then each has a line above', () => {
     expect(new Set(CASES.map(([id]) => id))).toEqual(new Set(MARKET_RULES.map((rule) => rule.id)));
   });

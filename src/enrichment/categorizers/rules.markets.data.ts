@@ -8,6 +8,11 @@ import { PRIORITY, type CategoryRule } from './rules.data.js';
  * general knowledge of each market's banks and consumer brands, grouped by market then category;
  * never from the rows of a measuring set.
  */
+/** Where South African brands are met: South Africa and the rand's common monetary area. */
+const ZA = ['za', 'na', 'ls', 'sz', 'bw'];
+const IN = ['in'];
+const AU_CA = ['au', 'nz', 'ca'];
+
 export const MARKET_RULES: readonly CategoryRule[] = [
   // ───────────────────────────── Bank wording of more markets ─────────────────────────────
   {
@@ -36,6 +41,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   { id: 'faster-payment-out', category: 'TRANSFER_OUT', priority: PRIORITY.transferPhrase, sign: 'debit', description: ['FPO'] },
   {
     id: 'app-payment-za',
+    markets: ZA,
     category: 'TRANSFER_OUT',
     priority: PRIORITY.paymentMechanism,
     sign: 'debit',
@@ -44,6 +50,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'credit-za',
+    markets: ZA,
     category: 'TRANSFER_IN',
     priority: PRIORITY.paymentMechanism,
     sign: 'credit',
@@ -55,6 +62,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   // ───────────────────────────── South Africa ─────────────────────────────
   {
     id: 'insurer-za',
+    markets: ZA,
     category: 'GENERAL_SERVICES',
     priority: PRIORITY.brand,
     merchant: [
@@ -71,6 +79,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'lender-za',
+    markets: ZA,
     category: 'LOAN_PAYMENTS',
     priority: PRIORITY.issuerBrand,
     sign: 'debit',
@@ -78,6 +87,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'card-and-loan-repayment-za',
+    markets: ZA,
     category: 'LOAN_PAYMENTS',
     priority: PRIORITY.cardRepayment,
     sign: 'debit',
@@ -91,24 +101,28 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'telecom-za',
+    markets: ZA,
     category: 'RENT_AND_UTILITIES',
     priority: PRIORITY.incomeOrUtilityBrand,
     merchant: ['VODACOM', 'MTN', 'CELL ?C', 'TELKOM(?: ?MOBI\\w*)?', 'RAIN (?:MOBILE|DATA|NETWORKS)', 'AFRIHOST', 'WEBAFRICA', 'COOL IDEAS', 'VUMATEL', 'OPENSERVE', 'FROGFOOT', 'MWEB', 'AXXESS', 'HEROTEL'],
   },
   {
     id: 'utility-za',
+    markets: ZA,
     category: 'RENT_AND_UTILITIES',
     priority: PRIORITY.brand,
     merchant: ['ESKOM', 'CITY POWER', 'CITY OF (?:JOHANNESBURG|JHB|CAPE TOWN|TSHWANE|EKURHULENI)', 'COJ', 'ETHEKWINI', 'NELSON MANDELA BAY', 'MANGAUNG', 'BUFFALO CITY', 'JOHANNESBURG WATER', 'PREPAID ELEC\\w*'],
   },
   {
     id: 'entertainment-za',
+    markets: ZA,
     category: 'ENTERTAINMENT',
     priority: PRIORITY.brand,
     merchant: ['SHOWMAX', 'DSTV', 'MULTI ?CHOICE', 'M ?CHOICE', 'GOTV', 'STARSAT', 'APPLE MUSIC', 'DISNEY ?PLUS', 'BOX OFFICE', 'PLAYSTATION', 'XBOX', 'STEAM ?GAMES', 'COMPUTICKET', 'TICKETPRO', 'QUICKET', 'HOWLER', 'STER ?KINEKOR', 'NU METRO', 'HOLLYWOODBETS', 'BETWAY', 'SUPABETS', 'SUNBET', 'LOTTOSTAR', 'ITHUBA', 'GBETS', 'PLAYABETS'],
   },
   {
     id: 'food-za',
+    markets: ZA,
     category: 'FOOD_AND_DRINK',
     priority: PRIORITY.brand,
     merchant: [
@@ -121,11 +135,12 @@ export const MARKET_RULES: readonly CategoryRule[] = [
       // The Spar group's grocer formats (the index tags the small one a convenience store), and chains' till short names.
       'KWIK ?SPAR', 'SUPER ?SPAR', 'SPAR EXPRESS', 'SAVEMORE', 'FLM', 'FOOD LOVERS(?: MARKET)?', 'MCD', 'MC ?DONALDS', 'PNP (?:FAMILY|EXPRESS|HYPER|LIQUOR|CLOTHING)',
       'BOXER(?: SUPERSTORES?| BUILD| LIQUOR)?', 'USAVE', 'OK (?:FOODS|GROCER|EXPRESS)', 'CHECKERS HYPER', 'SHOPRITE', 'FRUIT (?:&|AND) VEG CITY',
-      'PEDROS', 'BURGER KING', 'BIG ?BITE', 'MUGG N BEAN', 'NEWS CAFE', 'TOTTIS', 'TEXAMO', 'SPUR', 'DOPPIO ZERO', 'PAUL(?:S)? HOMEMADE', 'KRISPY KREME',
+      'PEDROS', 'BURGER KING', 'BIG ?BITE', 'MUGG N BEAN', 'NEWS CAFE', 'TOTTIS', 'TEXAMO', 'DOPPIO ZERO', 'PAUL(?:S)? HOMEMADE', 'KRISPY KREME',
     ],
   },
   {
     id: 'shop-za',
+    markets: ZA,
     category: 'GENERAL_MERCHANDISE',
     priority: PRIORITY.brand,
     merchant: [
@@ -133,11 +148,12 @@ export const MARKET_RULES: readonly CategoryRule[] = [
       // Clothing, stationery, books, toys, vape and appliance chains (the index tags some under a market's other brand of the same name: JET).
       'JET(?: STORES?| MART)?', 'EDGARS(?: ACTIVE)?', 'TRUWORTHS', 'FOSCHINI', 'MARKHAM', 'PEP(?: STORES?| HOME| CELL)', 'ACKERMANS', 'MR ?PRICE(?! HOME)',
       'SPORTSCENE', 'TOTALSPORTS', 'SPORTSMANS WAREHOUSE', 'TFG', 'BASH', 'WALTONS', 'CNA', 'PNA', 'EXCLUSIVE BOOKS', 'TOYS R US', 'TOY KINGDOM', 'VAPE KING',
-      'TWISP', 'DEFY', 'RUSSELLS', 'LEWIS STORES', 'BEARES', 'OK FURNITURE', 'HOUSE (?:&|AND) HOME', 'DUNNS', 'STUDIO 88',
+      'TWISP', 'DEFY APPLIANCES?', 'RUSSELLS', 'LEWIS STORES', 'BEARES', 'OK FURNITURE', 'HOUSE (?:&|AND) HOME', 'DUNNS', 'STUDIO 88',
     ],
   },
   {
     id: 'home-za',
+    markets: ZA,
     category: 'HOME_IMPROVEMENT',
     priority: PRIORITY.brand,
     merchant: [
@@ -147,12 +163,14 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'gym-za',
+    markets: ZA,
     category: 'PERSONAL_CARE',
     priority: PRIORITY.brand,
     merchant: ['VIRGIN ACTIVE', 'PLANET FITNESS', 'ZONE FITNESS', 'SWITCH PLAYGROUND', 'SORBET'],
   },
   {
     id: 'transport-za',
+    markets: ZA,
     category: 'TRANSPORTATION',
     priority: PRIORITY.brand,
     merchant: [
@@ -164,12 +182,14 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'travel-za',
+    markets: ZA,
     category: 'TRAVEL',
     priority: PRIORITY.brand,
     merchant: ['FLYSAFAIR', 'KULULA', 'AIRLINK', 'LIFT AIRLINE', 'SAA', 'SOUTH AFRICAN AIRWAYS', 'MANGO AIRLINES', 'CITY LODGE', 'PROTEA HOTEL\\w*', 'TSOGO SUN', 'SANPARKS', 'TRAVELSTART', 'FLIGHT CENTRE'],
   },
   {
     id: 'government-za',
+    markets: ZA,
     category: 'GOVERNMENT_AND_NON_PROFIT',
     priority: PRIORITY.brand,
     sign: 'debit',
@@ -182,6 +202,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'cash-deposit-za',
+    markets: ZA,
     category: 'TRANSFER_IN',
     priority: PRIORITY.compoundBrand,
     sign: 'credit',
@@ -190,6 +211,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'savings-sweep-za',
+    markets: ZA,
     category: 'TRANSFER_OUT',
     priority: PRIORITY.sweepOrTaxRefund,
     sign: 'debit',
@@ -198,6 +220,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'investment-za',
+    markets: ZA,
     category: 'TRANSFER_OUT',
     priority: PRIORITY.issuerBrand,
     sign: 'debit',
@@ -208,6 +231,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'grants-and-benefits-za',
+    markets: ZA,
     category: 'INCOME',
     priority: PRIORITY.sweepOrTaxRefund,
     sign: 'credit',
@@ -216,6 +240,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'medical-za',
+    markets: ZA,
     category: 'MEDICAL',
     priority: PRIORITY.brand,
     merchant: [
@@ -227,6 +252,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'education-za',
+    markets: ZA,
     category: 'GENERAL_SERVICES',
     priority: PRIORITY.specificKeyword,
     // Fees to schools and universities, in English and Afrikaans (a payment to them is no transfer, a fee to them no bank fee).
@@ -259,42 +285,49 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   // ───────────────────────────── India ─────────────────────────────
   {
     id: 'food-in',
+    markets: IN,
     category: 'FOOD_AND_DRINK',
     priority: PRIORITY.brand,
     merchant: ['SWIGGY', 'ZOMATO', 'BIGBASKET', 'BIG BASKET', 'BLINKIT', 'ZEPTO', 'DMART', 'AVENUE SUPERMARTS', 'BIG BAZAAR', 'RELIANCE (?:SMART|FRESH|RETAIL)', 'MORE RETAIL', 'SPENCERS RETAIL', 'NATURES BASKET'],
   },
   {
     id: 'shop-in',
+    markets: IN,
     category: 'GENERAL_MERCHANDISE',
     priority: PRIORITY.brand,
     merchant: ['FLIPKART', 'MYNTRA', 'AJIO', 'NYKAA', 'MEESHO', 'AMAZON PAY INDIA', 'AMAZON SELLER SERVICES', 'TATA CLIQ', 'CROMA', 'RELIANCE DIGITAL', 'LIFESTYLE INTERNATIONAL', 'SHOPPERS STOP', 'PANTALOONS', 'WESTSIDE'],
   },
   {
     id: 'telecom-in',
+    markets: IN,
     category: 'RENT_AND_UTILITIES',
     priority: PRIORITY.incomeOrUtilityBrand,
     merchant: ['AIRTEL', 'BHARTI AIRTEL', 'JIO', 'RELIANCE JIO', 'VODAFONE IDEA', 'VI PREPAID', 'BSNL', 'TATA PLAY', 'BESCOM', 'TATA POWER', 'ADANI ELECTRICITY', 'MSEDCL', 'BSES'],
   },
   {
     id: 'travel-in',
+    markets: IN,
     category: 'TRAVEL',
     priority: PRIORITY.brand,
     merchant: ['MAKEMYTRIP', 'GOIBIBO', 'CLEARTRIP', 'YATRA', 'OYO', 'INDIGO (?:AIRLINES|AIR)', 'INTERGLOBE AVIATION', 'SPICEJET', 'AKASA AIR', 'VISTARA'],
   },
   {
     id: 'transport-in',
+    markets: IN,
     category: 'TRANSPORTATION',
     priority: PRIORITY.brand,
     merchant: ['IRCTC', 'OLA CABS', 'ANI TECHNOLOGIES', 'RAPIDO', 'FASTAG', 'INDIAN OIL', 'IOCL', 'BHARAT PETROLEUM', 'BPCL', 'HINDUSTAN PETROLEUM', 'HPCL'],
   },
   {
     id: 'insurer-in',
+    markets: IN,
     category: 'GENERAL_SERVICES',
     priority: PRIORITY.brand,
     merchant: ['LIC(?: OF INDIA| PREMIUM)?', 'LIFE INSURANCE CORP\\w*', 'HDFC LIFE', 'ICICI (?:PRU\\w*|LOMBARD)', 'SBI LIFE', 'STAR HEALTH', 'BAJAJ ALLIANZ', 'POLICYBAZAAR'],
   },
   {
     id: 'pharmacy-in',
+    markets: IN,
     category: 'MEDICAL',
     priority: PRIORITY.brand,
     merchant: ['APOLLO PHARMACY', 'APOLLO HOSPITALS?', 'MEDPLUS', 'NETMEDS', 'PHARMEASY', 'TATA 1MG', '1MG'],
@@ -302,24 +335,28 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   // ───────────────────────────── Australia, Canada ─────────────────────────────
   {
     id: 'insurer-au-ca',
+    markets: AU_CA,
     category: 'GENERAL_SERVICES',
     priority: PRIORITY.brand,
     merchant: ['MEDIBANK', 'BUPA', 'NIB HEALTH', 'HCF', 'AAMI', 'NRMA INSURANCE', 'ALLIANZ', 'BUDGET DIRECT', 'YOUI', 'SUNCORP INSURANCE', 'INTACT INSURANCE', 'DESJARDINS INSURANCE', 'TD INSURANCE', 'BELAIRDIRECT', 'ICBC', 'SGI CANADA', 'MANULIFE', 'SUN LIFE', 'CANADA LIFE'],
   },
   {
     id: 'food-au-ca',
+    markets: AU_CA,
     category: 'FOOD_AND_DRINK',
     priority: PRIORITY.brand,
     merchant: ['MENULOG', 'SKIP ?THE ?DISHES', 'DAN MURPHYS', 'BWS', 'LIQUORLAND', 'FIRST CHOICE LIQUOR', 'SAQ', 'LCBO', 'BEER STORE', 'BC LIQUOR'],
   },
   {
     id: 'utility-au-ca',
+    markets: AU_CA,
     category: 'RENT_AND_UTILITIES',
     priority: PRIORITY.incomeOrUtilityBrand,
     merchant: ['AGL', 'ORIGIN ENERGY', 'RED ENERGY', 'ALINTA', 'SYDNEY WATER', 'YARRA VALLEY WATER', 'AUSSIE BROADBAND', 'TPG', 'IINET', 'VODAFONE AU', 'BELL CANADA', 'BELL MOBILITY', 'VIRGIN PLUS', 'FREEDOM MOBILE', 'VIDEOTRON', 'HYDRO ONE', 'TORONTO HYDRO', 'ENMAX', 'EPCOR', 'FORTIS ?BC'],
   },
   {
     id: 'transport-au-ca',
+    markets: AU_CA,
     category: 'TRANSPORTATION',
     priority: PRIORITY.brand,
     merchant: ['TRANSPORTFORNSW', 'TRANSPORT FOR NSW', 'LINKT', 'E ?TAG', 'CITYLINK', 'TRANSLINK', 'GREEN P', 'IMPARK', 'PETRO ?CANADA', 'AMPOL', 'CALTEX', 'UNITED PETROLEUM', 'ULTRAMAR', 'PIONEER GAS'],
