@@ -35,6 +35,7 @@ const CASES: readonly (readonly [string, string, string])[] = [
   ['medical-za', 'Card Purchase: Dr P Mokoena Inc', '-520.00'],
   ['education-za', 'IB PAYMENT TO HOERSKOOL WATERKLOOF SKOOLGELD', '-3200.00'],
   ['car-care', 'POS Purchase Yoco *Sparkle Car Spa  * 03 Oct', '-90.00'],
+  ['car-care-za', 'CARD PURCHASE TIGER WHEEL & TYRE MENLYN', '-2400.00'],
   ['web-services', 'POS Purchase Name-Cheap.Com* Abc  * 18 Oct', '-250.00'],
   ['leisure-club', 'POS Purchase Kyalami Country Clu  * 10 Sep', '-310.00'],
   ['food-in', 'UPI/312345678902/ZOMATO LTD/zomato@hdfc', '-430.00'],

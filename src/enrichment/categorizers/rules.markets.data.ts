@@ -266,7 +266,15 @@ export const MARKET_RULES: readonly CategoryRule[] = [
     category: 'GENERAL_SERVICES',
     priority: PRIORITY.specificKeyword,
     // Car washes and fitment centres: a car spa is no day spa.
-    description: ['CAR ?SPA', 'CAR ?WASH', 'AUTO ?SPA', 'CAR VALET\\w*', 'AUTO VALET\\w*', 'VALET CENTRE', 'SUPA ?QUICK', 'TIGER WHEEL (?:&|AND) TYRE', 'HI ?Q', 'TYRE (?:&|AND) EXHAUST', 'PANELBEATERS?'],
+    description: ['CAR ?SPA', 'CAR ?WASH', 'AUTO ?SPA', 'CAR VALET\\w*', 'AUTO VALET\\w*', 'VALET CENTRE', 'TYRE (?:&|AND) EXHAUST', 'PANELBEATERS?'],
+  },
+  {
+    id: 'car-care-za',
+    markets: ZA,
+    category: 'GENERAL_SERVICES',
+    priority: PRIORITY.brand,
+    // Tyre, exhaust and service fitment chains.
+    merchant: ['SUPA ?QUICK', 'TIGER WHEEL (?:&|AND) TYRE', 'HI ?Q', 'BEST DRIVE', 'TYRE ?MART', 'DUNLOP ZONE', 'MIDAS SERVICE'],
   },
   {
     id: 'web-services',
