@@ -216,19 +216,28 @@ export function localCategorizer(name: string): { version: string; categorize: L
   return { version: layered.version, categorize: (t) => layered.categorizeLocally(t) ?? { category: 'UNCATEGORIZED', confidence: 0, source: 'layered:none' } };
 }
 
-/** Rows categorized per second of CPU time of this process (user + system), over every set's rows, repeated. */
+/**
+ * Rows categorized per second of CPU time of this process (user + system), over every set's rows,
+ * repeated: the best of five rounds of at least a fifth of `minCpuSeconds` each. Other processes
+ * on a shared machine only ever add to a row's CPU cost (caches, a sibling hyperthread), so the
+ * fastest round is the closest to the layers' own cost.
+ */
 export function rowsPerCoreSecond(categorize: LocalCategorizer, rows: readonly LabelledRow[], minCpuSeconds: number): number {
   for (const row of rows) categorize(row.transaction);
-  const start = process.cpuUsage();
-  let done = 0;
-  let cpu = 0;
-  while (cpu < minCpuSeconds) {
-    for (const row of rows) categorize(row.transaction);
-    done += rows.length;
-    const used = process.cpuUsage(start);
-    cpu = (used.user + used.system) / 1e6;
+  let best = 0;
+  for (let round = 0; round < 5; round += 1) {
+    const start = process.cpuUsage();
+    let done = 0;
+    let cpu = 0;
+    while (cpu < minCpuSeconds / 5) {
+      for (const row of rows) categorize(row.transaction);
+      done += rows.length;
+      const used = process.cpuUsage(start);
+      cpu = (used.user + used.system) / 1e6;
+    }
+    best = Math.max(best, done / cpu);
   }
-  return done / cpu;
+  return best;
 }
 
 export interface StartupResult {
@@ -278,7 +287,9 @@ export function renderCategorization(bench: CategorizationBench, showErrors = fa
       out.push(`${category.padEnd(26)} ${String(c.support).padStart(7)} ${String(c.predicted).padStart(9)} ${String(c.correct).padStart(7)} ${pct(c.recall)} ${pct(c.precision).padStart(9)}`);
     }
     out.push(`reliability: ${s.reliability.map((r) => `${r.band} ${r.right}/${r.answers}${r.answers ? ` ${pct(r.share).trim()}` : ''}`).join(' · ')}`);
-    if (showErrors) out.push('misses (expected, got, confidence, source, amount, line):', ...s.errors);
+    // A holdout set stays blind: knowledge written while reading its misses would make it one more tuned set.
+    if (showErrors && s.name.endsWith('holdout')) out.push(`misses: ${s.errors.length}, not shown (a holdout set is only scored)`);
+    else if (showErrors) out.push('misses (expected, got, confidence, source, amount, line):', ...s.errors);
   }
   out.push('', `local layers: ${Math.round(bench.rowsPerCoreSecond).toLocaleString('en')} rows/s per core (CPU time)`);
   out.push(`brand index start-up: ${bench.startup.seconds.toFixed(2)} s, ${bench.startup.heapMiB.toFixed(1)} MiB heap retained, ${bench.startup.rssMiB.toFixed(1)} MiB RSS growth, ${bench.startup.brands} names`);

@@ -93,6 +93,10 @@ describe('lexicon layer', () => {
     ['POS Purchase Slaghuis Oos  * 02 Oct', 'ZAR', 'FOOD_AND_DRINK'],
     ['Kartenzahlung Tankstelle Meier', 'EUR', 'TRANSPORTATION'],
     ['PAGAMENTO POS TALHO CENTRAL LISBOA', 'EUR', 'FOOD_AND_DRINK'],
+    ['Yoco *Vleis En Wors Plek', 'ZAR', 'FOOD_AND_DRINK'],
+    ['FNB App Rtc Pmt To Highveld Fireplaces', 'ZAR', 'HOME_IMPROVEMENT'],
+    ['POS Purchase Zwartkop Country Club  * 10 Sep', 'ZAR', 'ENTERTAINMENT'],
+    ['FNB App Payment To Gemeente Tiende', 'ZAR', 'GOVERNMENT_AND_NON_PROFIT'],
   ] as const)('when the line reads %j (%s), then it is %s', (description, currency, category) => {
     expect(layer.categorize(line(description, currency))?.category).toBe(category);
   });

@@ -8,7 +8,7 @@ import { PRIORITY, type CategoryRule, type RuleCategory } from './rules.data.js'
 
 /*
  * Confidence is calibrated, not a match score: each value below is what share of the answers of
- * that kind were right on the labelled sets (bench/categorizer.ts prints the reliability table),
+ * that kind were right on the labelled sets (bench/categorizer-accuracy.ts prints the reliability table),
  * rounded down. Answers at 0.9 or more are the strong band: bank wording, curated and indexed
  * brands, merchant category codes.
  */
@@ -52,7 +52,7 @@ export function mccLayer(): LocalLayer {
 /** The rules pass, run once per line and shared by the rules layers. */
 function ruleMatchOf(rules: RulesCategorizer, line: LineFacts): RuleMatch | undefined {
   if (line.memo.has('rules')) return line.memo.get('rules') as RuleMatch | undefined;
-  const match = rules.matchTexts(line.merchantWords, line.descriptionWords, line.sign);
+  const match = rules.matchTexts(line.merchantWords, line.descriptionWords, line.sign, line.countries);
   line.memo.set('rules', match);
   return match;
 }

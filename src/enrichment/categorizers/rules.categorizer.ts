@@ -229,7 +229,8 @@ export class RulesCategorizer implements Categorizer {
   }
 
   /** `match` over texts already passed through `normalizeStatementText`. */
-  matchTexts(merchant: string, rawDescription: string, sign: Sign): RuleMatch | undefined {
+  /** `countries`: the account's market (see `countriesOfCurrency`); rules of other markets are skipped. Absent or empty: every rule is tried. */
+  matchTexts(merchant: string, rawDescription: string, sign: Sign, countries: readonly string[] = []): RuleMatch | undefined {
     // Many feeds repeat the merchant name as the description; matching it twice changes nothing.
     const description = rawDescription === merchant ? '' : rawDescription;
     const candidates = this.candidates([merchant, description]);
@@ -238,14 +239,19 @@ export class RulesCategorizer implements Categorizer {
       if (candidates[index] === 0) continue;
       const { rule, brand, brandExact, keyword } = this.compiled[index] as CompiledRule;
       if (rule.sign !== undefined && rule.sign !== sign) continue;
+      if (!inMarket(rule, countries)) continue;
       const confidence = matchConfidence(rule, brand, brandExact, keyword, merchant, description);
       if (confidence !== null) return { rule, confidence, truncated: false };
     }
     // Terminals cut descriptors at a fixed width (PLANET FITNESS CLUB FE), so a last word that is
     // only the start of a keyword (…CITY PARKIN) still says something.
     const truncated = this.truncations.get(lastWord(description)) ?? this.truncations.get(lastWord(merchant));
-    return truncated ? { rule: truncated, confidence: CONFIDENCE.truncated, truncated: true } : undefined;
+    return truncated && inMarket(truncated, countries) ? { rule: truncated, confidence: CONFIDENCE.truncated, truncated: true } : undefined;
   }
+}
+
+function inMarket(rule: CategoryRule, countries: readonly string[]): boolean {
+  return rule.markets === undefined || countries.length === 0 || rule.markets.some((market) => countries.includes(market));
 }
 
 /** A rule that decided a line, with the confidence of how it matched. */

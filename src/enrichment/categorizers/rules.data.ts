@@ -23,6 +23,12 @@ export interface CategoryRule {
   readonly description?: readonly string[];
   /** Words that are right most of the time but not always (BAR, FEE, STORE): weakest evidence. */
   readonly generic?: boolean;
+  /**
+   * Markets (lower-case ISO country codes) whose brands these are: the rule is skipped for an
+   * account whose currency belongs to none of them (`CNA` is a stationer in South Africa, an
+   * insurer in the United States). Absent: every market.
+   */
+  readonly markets?: readonly string[];
 }
 
 /**

@@ -27,6 +27,17 @@ const CASES: readonly (readonly [string, string, string])[] = [
   ['transport-za', 'Gautrain Sandton Station', '-62.00'],
   ['travel-za', 'Flysafair Online Booking', '-1450.00'],
   ['government-za', 'SARS EFILING PAYMENT', '-2400.00'],
+  ['card-and-loan-repayment-za', 'DebiCheck Internal D/O Nedcc Dcre123456', '-3100.00'],
+  ['cash-deposit-za', 'Cash Deposit Fnb Adt Rosebank', '1500.00'],
+  ['savings-sweep-za', 'Byc Debit', '-12.40'],
+  ['investment-za', 'Debit Order Easy Equities 123456', '-1000.00'],
+  ['grants-and-benefits-za', 'SASSA Child Support Grant', '530.00'],
+  ['medical-za', 'Card Purchase: Dr P Mokoena Inc', '-520.00'],
+  ['education-za', 'IB PAYMENT TO HOERSKOOL WATERKLOOF SKOOLGELD', '-3200.00'],
+  ['car-care', 'POS Purchase Yoco *Sparkle Car Spa  * 03 Oct', '-90.00'],
+  ['car-care-za', 'CARD PURCHASE TIGER WHEEL & TYRE MENLYN', '-2400.00'],
+  ['web-services', 'POS Purchase Name-Cheap.Com* Abc  * 18 Oct', '-250.00'],
+  ['leisure-club', 'POS Purchase Kyalami Country Clu  * 10 Sep', '-310.00'],
   ['food-in', 'UPI/312345678902/ZOMATO LTD/zomato@hdfc', '-430.00'],
   ['shop-in', 'FLIPKART INTERNET PVT LTD', '-1599.00'],
   ['telecom-in', 'AIRTEL PREPAID RECHARGE', '-999.00'],
@@ -43,6 +54,11 @@ const CASES: readonly (readonly [string, string, string])[] = [
 describe('market rules', () => {
   it.each(CASES)('when a %s line reads %j, then that rule decides it', (id, description, amount) => {
     expect(rules.categorizeSync({ amount, merchantName: null, description }).source).toBe(`rules:${id}`);
+  });
+
+  it('when a brand of one market stands on an account of another, then that market\'s rule stays silent', () => {
+    expect(rules.matchTexts('', 'CNA SURETY PREMIUM', 'debit', ['us'])?.rule.id).not.toBe('shop-za');
+    expect(rules.matchTexts('', 'CNA ROSEBANK', 'debit', ['za'])?.rule.id).toBe('shop-za');
   });
 
   it('when every market rule is listed, then each has a line above', () => {

@@ -8,6 +8,11 @@ import { PRIORITY, type CategoryRule } from './rules.data.js';
  * general knowledge of each market's banks and consumer brands, grouped by market then category;
  * never from the rows of a measuring set.
  */
+/** Where South African brands are met: South Africa and the rand's common monetary area. */
+const ZA = ['za', 'na', 'ls', 'sz', 'bw'];
+const IN = ['in'];
+const AU_CA = ['au', 'nz', 'ca'];
+
 export const MARKET_RULES: readonly CategoryRule[] = [
   // ───────────────────────────── Bank wording of more markets ─────────────────────────────
   {
@@ -36,6 +41,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   { id: 'faster-payment-out', category: 'TRANSFER_OUT', priority: PRIORITY.transferPhrase, sign: 'debit', description: ['FPO'] },
   {
     id: 'app-payment-za',
+    markets: ZA,
     category: 'TRANSFER_OUT',
     priority: PRIORITY.paymentMechanism,
     sign: 'debit',
@@ -44,6 +50,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   },
   {
     id: 'credit-za',
+    markets: ZA,
     category: 'TRANSFER_IN',
     priority: PRIORITY.paymentMechanism,
     sign: 'credit',
@@ -55,6 +62,7 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   // ───────────────────────────── South Africa ─────────────────────────────
   {
     id: 'insurer-za',
+    markets: ZA,
     category: 'GENERAL_SERVICES',
     priority: PRIORITY.brand,
     merchant: [
@@ -62,35 +70,59 @@ export const MARKET_RULES: readonly CategoryRule[] = [
       'CLIENTELE', '1ST FOR WOMEN', 'BUDGET INSURANCE', 'AUTO (?:&|AND) GENERAL', 'LIBERTY LIFE', 'METROPOLITAN', 'ASSUPOL', 'PPS',
       'AVBOB', 'DISCOVERY(?: HEALTH| INSURE| LIFE| VITALITY)?', 'BONITAS', 'BESTMED', 'MEDSHIELD', 'FEDHEALTH', 'GEMS MEDICAL',
       'MOMENTUM HEALTH', 'BRYTE', 'INFINITI INSURANCE', 'VIRSEKER', 'NAKED INSURANCE', 'PRIME MEDITAXI',
+      // Banks' own life and funeral covers and the short names debit orders carry (DISC LIFE, FNBLIFE), brokers.
+      'DISC ?LIFE', 'DISC MEMB\\w*', 'DISC HEALTH', 'DISC INSURE', 'FNB ?LIFE', 'ABSA ?LIFE', 'NEDGROUP LIFE', 'CAPITEC LIFE',
+      'STANDARD BANK INSURANCE', 'SBSA INSURANCE', 'AON(?: SA| SOUTH AFRICA)?', 'MEDICAL (?:AID|SCHEME)', 'FUNERAL (?:POLICY|COVER|PLAN|SCHEME)',
+      'LIFE (?:COVER|POLICY|ASSURANCE)', 'MOTOR POLICY', 'HOUSEHOLD POLICY', 'DOTSURE', 'OLD MUTUAL INSURE', 'TELESURE', 'REGENT INSURANCE',
+      'MOMENTUM MEDICAL SCHEME', 'MEDIHELP', 'KEYHEALTH', 'SIZWE HOSMED', 'POLMED', 'PROFMED', 'CAMAF', 'ESSENTIAL MED',
     ],
   },
   {
     id: 'lender-za',
+    markets: ZA,
     category: 'LOAN_PAYMENTS',
     priority: PRIORITY.issuerBrand,
     sign: 'debit',
     merchant: ['CAPFIN', 'WONGA', 'RCS', 'MOBICRED', 'PAYJUSTNOW', 'OLD MUTUAL FINANCE', 'DIRECTAXIS', 'FINCHOICE', 'LENDPLUS', 'WESBANK', 'MFC', 'BAYPORT', 'AFRICAN BANK'],
   },
   {
+    id: 'card-and-loan-repayment-za',
+    markets: ZA,
+    category: 'LOAN_PAYMENTS',
+    priority: PRIORITY.cardRepayment,
+    sign: 'debit',
+    // Banks name their own credit cards and loans in short on the debit (FNBCC, RMB CC, FNB RVL LOAN, VAF for vehicle and asset finance).
+    description: [
+      '(?:FNB|RMB|ABSA|NEDBANK|NED|SBSA|STD ?BANK|STANDARD BANK|INVESTEC|CAPITEC|DISCOVERY|WFS|WOOLWORTHS) ?CC',
+      '(?:TO|PMT TO|PAYMENT TO) CREDIT CARD', '(?:FNB|RMB|ABSA|NEDBANK|STANDARD BANK|CAPITEC|INVESTEC|DISCOVERY) CREDIT ?CARD',
+      '(?:FNB ?)?RVL ?LOAN', 'REVOLVING (?:CREDIT|LOAN)', 'HOME ?LOAN (?:REPAYMENT|INSTALMENT|INST|PMT)', 'BOND (?:REPAYMENT|INSTALMENT)',
+      'VEHICLE (?:(?:&|AND) ASSET )?FINANCE', 'VAF INST\\w*', 'PERSONAL LOAN', 'LOAN (?:REPAYMENT|INSTALMENT|INST)', 'STUDENT LOAN', 'NSFAS',
+    ],
+  },
+  {
     id: 'telecom-za',
+    markets: ZA,
     category: 'RENT_AND_UTILITIES',
     priority: PRIORITY.incomeOrUtilityBrand,
     merchant: ['VODACOM', 'MTN', 'CELL ?C', 'TELKOM(?: ?MOBI\\w*)?', 'RAIN (?:MOBILE|DATA|NETWORKS)', 'AFRIHOST', 'WEBAFRICA', 'COOL IDEAS', 'VUMATEL', 'OPENSERVE', 'FROGFOOT', 'MWEB', 'AXXESS', 'HEROTEL'],
   },
   {
     id: 'utility-za',
+    markets: ZA,
     category: 'RENT_AND_UTILITIES',
     priority: PRIORITY.brand,
     merchant: ['ESKOM', 'CITY POWER', 'CITY OF (?:JOHANNESBURG|JHB|CAPE TOWN|TSHWANE|EKURHULENI)', 'COJ', 'ETHEKWINI', 'NELSON MANDELA BAY', 'MANGAUNG', 'BUFFALO CITY', 'JOHANNESBURG WATER', 'PREPAID ELEC\\w*'],
   },
   {
     id: 'entertainment-za',
+    markets: ZA,
     category: 'ENTERTAINMENT',
     priority: PRIORITY.brand,
-    merchant: ['SHOWMAX', 'DSTV', 'MULTICHOICE', 'COMPUTICKET', 'TICKETPRO', 'QUICKET', 'HOWLER', 'STER ?KINEKOR', 'NU METRO', 'HOLLYWOODBETS', 'BETWAY', 'SUPABETS', 'SUNBET', 'LOTTOSTAR', 'ITHUBA', 'GBETS', 'PLAYABETS'],
+    merchant: ['SHOWMAX', 'DSTV', 'MULTI ?CHOICE', 'M ?CHOICE', 'GOTV', 'STARSAT', 'APPLE MUSIC', 'DISNEY ?PLUS', 'BOX OFFICE', 'PLAYSTATION', 'XBOX', 'STEAM ?GAMES', 'COMPUTICKET', 'TICKETPRO', 'QUICKET', 'HOWLER', 'STER ?KINEKOR', 'NU METRO', 'HOLLYWOODBETS', 'BETWAY', 'SUPABETS', 'SUNBET', 'LOTTOSTAR', 'ITHUBA', 'GBETS', 'PLAYABETS'],
   },
   {
     id: 'food-za',
+    markets: ZA,
     category: 'FOOD_AND_DRINK',
     priority: PRIORITY.brand,
     merchant: [
@@ -100,84 +132,210 @@ export const MARKET_RULES: readonly CategoryRule[] = [
       'SPAR TOPS', 'LIQUOR CITY', 'SHOPRITE LIQUORSHOP', 'CHECKERS LIQUORSHOP', 'PICK N PAY LIQUOR', 'PNP LIQUOR', 'STEERS', 'WIMPY',
       'DEBONAIRS', 'FISHAWAYS', 'CHICKEN LICKEN', 'GALITOS', 'ROMANS PIZZA', 'PANAROTTIS', 'OCEAN BASKET', 'ROCOMAMAS', 'JOHN DORYS',
       'VIDA E CAFF\\w*', 'SEATTLE COFFEE', 'KAUAI', 'SIMPLY ASIA', 'HUNGRY LION', 'FRIENDLY CHEF', 'SPUR STEAK RANCH\\w*',
+      // The Spar group's grocer formats (the index tags the small one a convenience store), and chains' till short names.
+      'KWIK ?SPAR', 'SUPER ?SPAR', 'SPAR EXPRESS', 'SAVEMORE', 'FLM', 'FOOD LOVERS(?: MARKET)?', 'MCD', 'MC ?DONALDS', 'PNP (?:FAMILY|EXPRESS|HYPER|LIQUOR|CLOTHING)',
+      'BOXER(?: SUPERSTORES?| BUILD| LIQUOR)?', 'USAVE', 'OK (?:FOODS|GROCER|EXPRESS)', 'CHECKERS HYPER', 'SHOPRITE', 'FRUIT (?:&|AND) VEG CITY',
+      'PEDROS', 'BURGER KING', 'BIG ?BITE', 'MUGG N BEAN', 'NEWS CAFE', 'TOTTIS', 'TEXAMO', 'DOPPIO ZERO', 'PAUL(?:S)? HOMEMADE', 'KRISPY KREME',
     ],
   },
   {
     id: 'shop-za',
+    markets: ZA,
     category: 'GENERAL_MERCHANDISE',
     priority: PRIORITY.brand,
-    merchant: ['TAKEALOT', 'INCREDIBLE CONNECTION', 'HI ?FI CORP', 'MAKRO', 'WESTPACK', 'LOOT CO ZA', 'SUPERBALIST', 'YUPPIECHEF', 'TEMU', 'SHEIN', 'BIDORBUY', 'BOB SHOP'],
+    merchant: [
+      'TAKEALOT', 'INCREDIBLE CONNECTION', 'HI ?FI CORP', 'MAKRO', 'WESTPACK', 'LOOT CO ZA', 'SUPERBALIST', 'YUPPIECHEF', 'TEMU', 'SHEIN', 'BIDORBUY', 'BOB SHOP',
+      // Clothing, stationery, books, toys, vape and appliance chains (the index tags some under a market's other brand of the same name: JET).
+      'JET(?: STORES?| MART)?', 'EDGARS(?: ACTIVE)?', 'TRUWORTHS', 'FOSCHINI', 'MARKHAM', 'PEP(?: STORES?| HOME| CELL)', 'ACKERMANS', 'MR ?PRICE(?! HOME)',
+      'SPORTSCENE', 'TOTALSPORTS', 'SPORTSMANS WAREHOUSE', 'TFG', 'BASH', 'WALTONS', 'CNA', 'PNA', 'EXCLUSIVE BOOKS', 'TOYS R US', 'TOY KINGDOM', 'VAPE KING',
+      'TWISP', 'DEFY APPLIANCES?', 'RUSSELLS', 'LEWIS STORES', 'BEARES', 'OK FURNITURE', 'HOUSE (?:&|AND) HOME', 'DUNNS', 'STUDIO 88',
+    ],
   },
   {
     id: 'home-za',
+    markets: ZA,
     category: 'HOME_IMPROVEMENT',
     priority: PRIORITY.brand,
-    merchant: ['BUILDERS (?:WAREHOUSE|EXPRESS|SUPERSTORE|TRADE DEPOT)', 'CASHBUILD', 'CHAMBERLAINS', 'PENNYPINCHERS', 'BUCO', 'MICA', 'WETHERLYS', 'CORICRAFT', 'ISLAND LIVING', 'BLUE LINE'],
+    merchant: [
+      'BUILDERS (?:WAREHOUSE|EXPRESS|SUPERSTORE|TRADE DEPOT)', 'CASHBUILD', 'CHAMBERLAINS?', 'PENNYPINCHERS', 'BUCO', 'MICA', 'WETHERLYS', 'CORICRAFT', 'ISLAND LIVING', 'BLUE LINE',
+      'BUILD ?IT', 'GELMAR', 'TIMBER CITY', 'AMBRO', 'LEROY MERLIN', 'MR ?PRICE HOME', 'SHEET STREET', 'GALAXY FURNITURE', 'DECOFURN', 'PLASCON', 'DULUX', 'MIDAS HARDWARE',
+    ],
   },
   {
     id: 'gym-za',
+    markets: ZA,
     category: 'PERSONAL_CARE',
     priority: PRIORITY.brand,
     merchant: ['VIRGIN ACTIVE', 'PLANET FITNESS', 'ZONE FITNESS', 'SWITCH PLAYGROUND', 'SORBET'],
   },
   {
     id: 'transport-za',
+    markets: ZA,
     category: 'TRANSPORTATION',
     priority: PRIORITY.brand,
-    merchant: ['GAUTRAIN', 'SANRAL', 'E ?TOLL', 'INTERCAPE', 'MY ?CITI', 'REA VAYA', 'ASTRON ENERGY', 'ASTRON', 'BOLT(?: EU| RIDE)?', 'TOTALENERGIES'],
+    merchant: [
+      'GAUTRAIN', 'SANRAL', 'E ?TOLL', 'INTERCAPE', 'MY ?CITI', 'REA VAYA', 'ASTRON ENERGY', 'ASTRON', 'BOLT(?: EU| RIDE)?', 'TOTALENERGIES',
+      // Vehicle tracking paid by debit order, and parking operators of malls and airports.
+      'TRACKER (?:CONNECT|SA|NETWORK|VEHICLE\\w*)', 'CARTRACK', 'NETSTAR', 'MIX TELEMA\\w*', 'CTRACK', 'MATRIX VEHICLE\\w*', 'BEAME', 'SERVEST PAR\\w*', 'PARKUPP',
+      'ACSA PARKING', 'METRORAIL', 'PRASA', 'PUTCO', 'GO GEORGE', 'A RE YENG', 'HARAMBEE',
+    ],
   },
   {
     id: 'travel-za',
+    markets: ZA,
     category: 'TRAVEL',
     priority: PRIORITY.brand,
     merchant: ['FLYSAFAIR', 'KULULA', 'AIRLINK', 'LIFT AIRLINE', 'SAA', 'SOUTH AFRICAN AIRWAYS', 'MANGO AIRLINES', 'CITY LODGE', 'PROTEA HOTEL\\w*', 'TSOGO SUN', 'SANPARKS', 'TRAVELSTART', 'FLIGHT CENTRE'],
   },
   {
     id: 'government-za',
+    markets: ZA,
     category: 'GOVERNMENT_AND_NON_PROFIT',
     priority: PRIORITY.brand,
     sign: 'debit',
-    merchant: ['SARS', 'SA REVENUE SERVICE', 'DEPT OF HOME AFFAIRS', 'HOME AFFAIRS', 'NATIS', 'RTMC', 'AARTO', 'GIFT OF THE GIVERS', 'SPCA'],
+    merchant: [
+      'SARS', 'SA REVENUE SERVICE', 'DEPT OF HOME AFFAIRS', 'HOME AFFAIRS', 'NATIS', 'RTMC', 'AARTO', 'GIFT OF THE GIVERS', 'SPCA',
+      // Licences and fines, and the charities South Africans give to by debit order.
+      'LICEN[CS]E RENEWAL', 'VEHICLE LICEN[CS]E', 'DRIVERS? LICEN[CS]E', 'MOTOR VEHICLE LICEN[CS]E', 'TRAFFIC FINES?', 'JMPD', 'TMPD', 'SAPS', 'DEPT OF TRANSPORT',
+      'CANSA', 'HOSPICE', 'NSPCA', 'SOS CHILDRENS', 'REACH FOR A DREAM', 'CHILDLINE', 'LIFELINE', 'SALVATION ARMY', 'RED CROSS', 'HABITAT FOR HUMANITY',
+    ],
+  },
+  {
+    id: 'cash-deposit-za',
+    markets: ZA,
+    category: 'TRANSFER_IN',
+    priority: PRIORITY.compoundBrand,
+    sign: 'credit',
+    // Notes paid in at a deposit-taking ATM (FNB's ADT) or a branch; the machine's name is no merchant.
+    description: ['CASH DEP(?:OSIT)?', 'ADT CASH DEP\\w*', 'CASH DEP BRANCH', 'NOTES DEPOSIT'],
+  },
+  {
+    id: 'savings-sweep-za',
+    markets: ZA,
+    category: 'TRANSFER_OUT',
+    priority: PRIORITY.sweepOrTaxRefund,
+    sign: 'debit',
+    // Round-up and save-the-change sweeps of South African banks (Standard Bank's Bank Your Change, Capitec's Live Better).
+    description: ['BYC DEBIT', 'BANK YOUR CHANGE', 'LIVE BETTER ROUND ?UPS?(?: TRANSFER)?', 'ROUND ?UP TRANSFER', 'SAVINGS POCKET', 'TRANSFER TO (?:SAVINGS|POCKET)'],
+  },
+  {
+    id: 'investment-za',
+    markets: ZA,
+    category: 'TRANSFER_OUT',
+    priority: PRIORITY.issuerBrand,
+    sign: 'debit',
+    merchant: [
+      'EASY ?EQUITIES', 'SATRIX', 'ALLAN GRAY', 'CORONATION(?: FUND| UNIT TRUST)?', 'STANLIB', '10X INVEST\\w*', 'SYGNIA', 'ETFSA', 'PSG WEALTH', 'NINETY ONE',
+      'UNIT TRUSTS?', 'TAX FREE SAVINGS', 'TFSA', 'RETIREMENT ANNUITY', 'PRESERVATION FUND', 'BRIGHTROCK INVEST\\w*',
+    ],
+  },
+  {
+    id: 'grants-and-benefits-za',
+    markets: ZA,
+    category: 'INCOME',
+    priority: PRIORITY.sweepOrTaxRefund,
+    sign: 'credit',
+    // Social grants, unemployment insurance and pensions paid in.
+    description: ['SASSA', 'SOCIAL GRANT', '(?:OLD AGE|CHILD SUPPORT|DISABILITY|SRD) GRANT', 'UIF(?: BENEFIT| PAYMENT)?', 'DEPT OF LABOUR', 'GEPF', 'PENSION(?: PAYMENT)?', 'ANNUITY'],
+  },
+  {
+    id: 'medical-za',
+    markets: ZA,
+    category: 'MEDICAL',
+    priority: PRIORITY.brand,
+    merchant: [
+      'PATHCARE', 'LANCET(?: LAB\\w*)?', 'AMPATH', 'NETCARE', 'MEDICLINIC', 'LIFE HEALTHCARE', 'DIS ?CHEM', 'MEDIRITE', 'SPEC ?SAVERS', 'MEDICROSS', 'ER24',
+      'OPTICAL ?CITY', 'MORKELS OPT\\w*',
+      // Doctors' and dentists' practices are incorporated as `Dr <name> Inc`.
+      'DRS? (?:[A-Z] ){0,3}[A-Z]{2,}(?: (?:&|AND) [A-Z]+)? INC',
+    ],
+  },
+  {
+    id: 'education-za',
+    markets: ZA,
+    category: 'GENERAL_SERVICES',
+    priority: PRIORITY.specificKeyword,
+    // Fees to schools and universities, in English and Afrikaans (a payment to them is no transfer, a fee to them no bank fee).
+    description: [
+      'SKOOLFONDS', 'SKOOLGELD', 'LAERSKOOL', 'HOERSKOOL', 'KLEUTERSKOOL', 'NASORG', 'AFTERCARE', 'CRECHE', 'SCHOOL FEES?', 'STUDENT FEES?', 'TUITION FEES?',
+      'UNISA', 'UNIVERSITY OF [A-Z]+', '[A-Z]+ UNIVERSITY', 'UNIVERSITEIT', 'VARSITY COLLEGE', 'DAMELIN', 'BOSTON CITY CAMPUS', 'CURRO', 'SPARK SCHOOLS', 'ADVTECH',
+    ],
+  },
+  {
+    id: 'car-care',
+    category: 'GENERAL_SERVICES',
+    priority: PRIORITY.specificKeyword,
+    // Car washes and fitment centres: a car spa is no day spa.
+    description: ['CAR ?SPA', 'CAR ?WASH', 'AUTO ?SPA', 'CAR VALET\\w*', 'AUTO VALET\\w*', 'VALET CENTRE', 'TYRE (?:&|AND) EXHAUST', 'PANELBEATERS?'],
+  },
+  {
+    id: 'car-care-za',
+    markets: ZA,
+    category: 'GENERAL_SERVICES',
+    priority: PRIORITY.brand,
+    // Tyre, exhaust and service fitment chains.
+    merchant: ['SUPA ?QUICK', 'TIGER WHEEL (?:&|AND) TYRE', 'HI ?Q', 'BEST DRIVE', 'TYRE ?MART', 'DUNLOP ZONE', 'MIDAS SERVICE'],
+  },
+  {
+    id: 'web-services',
+    category: 'GENERAL_SERVICES',
+    priority: PRIORITY.brand,
+    // Domain and hosting companies, whose terminals print their web address.
+    merchant: ['NAME ?CHEAP', 'HOSTINGER', 'XNEELO', 'HETZNER', 'DOMAINS CO ZA', 'SQUARESPACE', 'WIX COM', 'BLUEHOST', 'CLOUDFLARE'],
+  },
+  {
+    id: 'leisure-club',
+    category: 'ENTERTAINMENT',
+    priority: PRIORITY.keyword,
+    // Country and golf clubs, whose names terminals cut (`Country Clu`).
+    description: ['COUNTRY CLU\\w*', 'GOLF CLU\\w*', 'GOLF COU\\w*', 'GOLF ESTATE', 'BOWLS CLUB', 'YACHT CLUB'],
   },
   // ───────────────────────────── India ─────────────────────────────
   {
     id: 'food-in',
+    markets: IN,
     category: 'FOOD_AND_DRINK',
     priority: PRIORITY.brand,
     merchant: ['SWIGGY', 'ZOMATO', 'BIGBASKET', 'BIG BASKET', 'BLINKIT', 'ZEPTO', 'DMART', 'AVENUE SUPERMARTS', 'BIG BAZAAR', 'RELIANCE (?:SMART|FRESH|RETAIL)', 'MORE RETAIL', 'SPENCERS RETAIL', 'NATURES BASKET'],
   },
   {
     id: 'shop-in',
+    markets: IN,
     category: 'GENERAL_MERCHANDISE',
     priority: PRIORITY.brand,
     merchant: ['FLIPKART', 'MYNTRA', 'AJIO', 'NYKAA', 'MEESHO', 'AMAZON PAY INDIA', 'AMAZON SELLER SERVICES', 'TATA CLIQ', 'CROMA', 'RELIANCE DIGITAL', 'LIFESTYLE INTERNATIONAL', 'SHOPPERS STOP', 'PANTALOONS', 'WESTSIDE'],
   },
   {
     id: 'telecom-in',
+    markets: IN,
     category: 'RENT_AND_UTILITIES',
     priority: PRIORITY.incomeOrUtilityBrand,
     merchant: ['AIRTEL', 'BHARTI AIRTEL', 'JIO', 'RELIANCE JIO', 'VODAFONE IDEA', 'VI PREPAID', 'BSNL', 'TATA PLAY', 'BESCOM', 'TATA POWER', 'ADANI ELECTRICITY', 'MSEDCL', 'BSES'],
   },
   {
     id: 'travel-in',
+    markets: IN,
     category: 'TRAVEL',
     priority: PRIORITY.brand,
     merchant: ['MAKEMYTRIP', 'GOIBIBO', 'CLEARTRIP', 'YATRA', 'OYO', 'INDIGO (?:AIRLINES|AIR)', 'INTERGLOBE AVIATION', 'SPICEJET', 'AKASA AIR', 'VISTARA'],
   },
   {
     id: 'transport-in',
+    markets: IN,
     category: 'TRANSPORTATION',
     priority: PRIORITY.brand,
     merchant: ['IRCTC', 'OLA CABS', 'ANI TECHNOLOGIES', 'RAPIDO', 'FASTAG', 'INDIAN OIL', 'IOCL', 'BHARAT PETROLEUM', 'BPCL', 'HINDUSTAN PETROLEUM', 'HPCL'],
   },
   {
     id: 'insurer-in',
+    markets: IN,
     category: 'GENERAL_SERVICES',
     priority: PRIORITY.brand,
     merchant: ['LIC(?: OF INDIA| PREMIUM)?', 'LIFE INSURANCE CORP\\w*', 'HDFC LIFE', 'ICICI (?:PRU\\w*|LOMBARD)', 'SBI LIFE', 'STAR HEALTH', 'BAJAJ ALLIANZ', 'POLICYBAZAAR'],
   },
   {
     id: 'pharmacy-in',
+    markets: IN,
     category: 'MEDICAL',
     priority: PRIORITY.brand,
     merchant: ['APOLLO PHARMACY', 'APOLLO HOSPITALS?', 'MEDPLUS', 'NETMEDS', 'PHARMEASY', 'TATA 1MG', '1MG'],
@@ -185,24 +343,28 @@ export const MARKET_RULES: readonly CategoryRule[] = [
   // ───────────────────────────── Australia, Canada ─────────────────────────────
   {
     id: 'insurer-au-ca',
+    markets: AU_CA,
     category: 'GENERAL_SERVICES',
     priority: PRIORITY.brand,
     merchant: ['MEDIBANK', 'BUPA', 'NIB HEALTH', 'HCF', 'AAMI', 'NRMA INSURANCE', 'ALLIANZ', 'BUDGET DIRECT', 'YOUI', 'SUNCORP INSURANCE', 'INTACT INSURANCE', 'DESJARDINS INSURANCE', 'TD INSURANCE', 'BELAIRDIRECT', 'ICBC', 'SGI CANADA', 'MANULIFE', 'SUN LIFE', 'CANADA LIFE'],
   },
   {
     id: 'food-au-ca',
+    markets: AU_CA,
     category: 'FOOD_AND_DRINK',
     priority: PRIORITY.brand,
     merchant: ['MENULOG', 'SKIP ?THE ?DISHES', 'DAN MURPHYS', 'BWS', 'LIQUORLAND', 'FIRST CHOICE LIQUOR', 'SAQ', 'LCBO', 'BEER STORE', 'BC LIQUOR'],
   },
   {
     id: 'utility-au-ca',
+    markets: AU_CA,
     category: 'RENT_AND_UTILITIES',
     priority: PRIORITY.incomeOrUtilityBrand,
     merchant: ['AGL', 'ORIGIN ENERGY', 'RED ENERGY', 'ALINTA', 'SYDNEY WATER', 'YARRA VALLEY WATER', 'AUSSIE BROADBAND', 'TPG', 'IINET', 'VODAFONE AU', 'BELL CANADA', 'BELL MOBILITY', 'VIRGIN PLUS', 'FREEDOM MOBILE', 'VIDEOTRON', 'HYDRO ONE', 'TORONTO HYDRO', 'ENMAX', 'EPCOR', 'FORTIS ?BC'],
   },
   {
     id: 'transport-au-ca',
+    markets: AU_CA,
     category: 'TRANSPORTATION',
     priority: PRIORITY.brand,
     merchant: ['TRANSPORTFORNSW', 'TRANSPORT FOR NSW', 'LINKT', 'E ?TAG', 'CITYLINK', 'TRANSLINK', 'GREEN P', 'IMPARK', 'PETRO ?CANADA', 'AMPOL', 'CALTEX', 'UNITED PETROLEUM', 'ULTRAMAR', 'PIONEER GAS'],

@@ -28,4 +28,13 @@ describe('the generated brand index', () => {
   it('when a grocer is tagged as a clothes shop, then the reviewed override files it as food where it holds', () => {
     expect(index.candidates('WOOLWORTHS', ['za'])).toEqual([expect.objectContaining({ category: 'FOOD_AND_DRINK' })]);
   });
+
+  it('when a neighbourhood grocer is tagged as a convenience store, then the reviewed override files it as food', () => {
+    expect(index.candidates('KWIKSPAR', ['za'])).toEqual([expect.objectContaining({ category: 'FOOD_AND_DRINK' })]);
+  });
+
+  it('when a clothing chain shares its name with a fuel brand listed worldwide, then the override holds in its market only', () => {
+    expect(index.candidates('JET', ['za'])[0]?.category).toBe('GENERAL_MERCHANDISE');
+    expect(index.candidates('JET', ['de'])[0]?.category).toBe('TRANSPORTATION');
+  });
 });

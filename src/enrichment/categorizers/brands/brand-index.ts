@@ -36,6 +36,9 @@ export interface BrandMatch {
 const OVERRIDES: readonly { key: string; countries: string; category: RuleCategory; why: string }[] = [
   { key: 'WOOLWORTHS', countries: 'za', category: 'FOOD_AND_DRINK', why: 'tagged clothes, but most card spend there is its food halls' },
   { key: 'GAME', countries: 'za', category: 'GENERAL_MERCHANDISE', why: 'tagged supermarket, but a general-merchandise and appliance discounter' },
+  { key: 'KWIKSPAR', countries: 'za', category: 'FOOD_AND_DRINK', why: 'tagged convenience store, but the Spar group\'s neighbourhood grocer: card spend there is groceries' },
+  { key: 'KWIK SPAR', countries: 'za', category: 'FOOD_AND_DRINK', why: 'as KWIKSPAR' },
+  { key: 'JET', countries: 'za', category: 'GENERAL_MERCHANDISE', why: 'the clothing chain; the fuel brand of that name, listed worldwide, has no stations here' },
   { key: 'DM', countries: 'at de', category: 'PERSONAL_CARE', why: 'a drugstore (Drogerie): toiletries and cosmetics, no pharmacy' },
   { key: 'DM DROGERIE MARKT', countries: 'at de', category: 'PERSONAL_CARE', why: 'as DM' },
   { key: 'ROSSMANN', countries: 'de', category: 'PERSONAL_CARE', why: 'a drugstore (Drogerie), no pharmacy' },
