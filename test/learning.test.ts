@@ -58,9 +58,9 @@ describe('learning from corrections', () => {
   it('when several lines of a kind are corrected, then an unseen merchant of that kind is answered by the model with its confidence', async () => {
     const key = await ctx.key(['ingest', 'reports'], 'bank-c');
     const lines = [
-      line('C-1', 'POS Purchase Umhlali Country Clu  * 09 Sep', '-350.00'),
-      line('C-2', 'POS Purchase Zwartkop Country Clu  * 29 Sep', '-420.00'),
-      line('C-3', 'POS Purchase Bryanston Country C  * 05 Nov', '-380.00'),
+      line('C-1', 'POS Purchase Umhlali Jukskeibaan  * 09 Sep', '-350.00'),
+      line('C-2', 'POS Purchase Zwartkop Jukskeibaan  * 29 Sep', '-420.00'),
+      line('C-3', 'POS Purchase Bryanston Jukskeiba  * 05 Nov', '-380.00'),
       line('C-4', 'POS Purchase Magnolia Farm Stall  * 01 Oct', '-410.00'),
       line('C-5', 'POS Purchase Lekker Biltong Ball  * 01 Oct', '-90.00'),
     ];
@@ -82,7 +82,7 @@ describe('learning from corrections', () => {
       expect(response.statusCode).toBe(200);
     }
     await sleep(5_000);
-    const [unseen] = await ingestAndEnrich(key, 'L-2', [line('C-6', 'POS Purchase Kyalami Country Clu  * 12 Nov', '-395.00')]);
+    const [unseen] = await ingestAndEnrich(key, 'L-2', [line('C-6', 'POS Purchase Kyalami Jukskeibaan  * 12 Nov', '-395.00')]);
     expect(unseen).toMatchObject({ category: 'ENTERTAINMENT', category_source: 'learned:model' });
     expect(unseen?.category_confidence).toBeGreaterThan(0.6);
     expect(unseen?.category_confidence).toBeLessThan(1);
