@@ -32,10 +32,10 @@ describe('re-enrichment', () => {
     ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '400-500', WORKER_CONCURRENCY: '1' });
     const key = await ctx.key(['ingest', 'reports']);
     const transactions = [
-      line('R-1', '2026-10-01', 'POS Purchase Umhlali Country Clu  * 01 Oct', '-300.00'),
-      ...Array.from({ length: 8 }, (_, i) => line(`R-${i + 2}`, `2026-10-${String(i + 2).padStart(2, '0')}`, `POS Purchase Umhlali Country Clu  * ${i + 2} Oct`)),
+      line('R-1', '2026-10-01', 'POS Purchase Umhlali Jukskeibaan  * 01 Oct', '-300.00'),
+      ...Array.from({ length: 8 }, (_, i) => line(`R-${i + 2}`, `2026-10-${String(i + 2).padStart(2, '0')}`, `POS Purchase Umhlali Jukskeibaan  * ${i + 2} Oct`)),
       line('R-10', '2026-10-20', 'POS Purchase Dolci Cafe  * 20 Oct', '-55.00'),
-      line('R-11', '2026-10-21', 'POS Purchase Umhlali Country Clu  * 21 Oct', '-70.00'),
+      line('R-11', '2026-10-21', 'POS Purchase Umhlali Jukskeibaan  * 21 Oct', '-70.00'),
     ];
     const batchId = await ingestBatch(ctx, key, { account: { account_id: 'RE-1', currency: 'ZAR' }, transactions });
     ctx.container.enrichment.start();
