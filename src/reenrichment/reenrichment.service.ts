@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { AppError, type FieldProblem } from '../domain/errors.js';
 import { parseDateParam } from '../domain/query-params.js';
 import type { JobDispatcher } from '../enrichment/dispatcher.js';
-import { asUnavailable, withTransaction } from '../infra/db.js';
+import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import { batchStatus } from '../ingestion/batch.service.js';
 import { findAccount } from '../transactions/transaction.repository.js';
@@ -63,9 +63,7 @@ export class ReenrichmentService {
     if (!UUID.test(id)) {
       throw new AppError('invalid_parameter', 'reenrichment_id must be a UUID.', { errors: [{ pointer: '/reenrichment_id', message: 'must be a UUID' }] });
     }
-    const row = await findReenrichment(this.pool, integrationId, id.toLowerCase()).catch((error: unknown) => {
-      throw asUnavailable(error);
-    });
+    const row = await findReenrichment(this.pool, integrationId, id.toLowerCase());
     if (!row) throw new AppError('not_found', `No re-enrichment ${id}.`);
     return toView(row);
   }
