@@ -97,6 +97,18 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const categorizer = overrides.categorizer ? learning(overrides.categorizer) : createCategorizer(config.categorizer, config.enrichmentLatencyMs, config.llm, learning);
   const dispatcher = new JobDispatcher(queue);
   const reenrichments = new ReenrichmentService(pool, dispatcher, logger.child({ component: 'reenrichment' }));
+  const webhookLogger = logger.child({ component: 'webhooks' });
+  const secretBox = new SecretBox(() => keyFromConfigOrFile(config.webhooks.secretKey, config.dataDir, webhookLogger));
+  const webhookDeliverer = new WebhookDeliverer(pool, secretBox, metrics, webhookLogger, config.webhooks, (tag) => dispatcher.webhooksDue(tag));
+  const webhooks = new WebhookService(pool, secretBox, {
+    allowPrivateUrls: config.webhooks.allowPrivateUrls,
+    secretOverlapSeconds: config.webhooks.secretOverlapSeconds,
+    onDue: () => {
+      webhookDeliverer.nudge();
+      // A worker takes the pass at once; were the queue unreachable, its watch finds the delivery due.
+      dispatcher.webhooksDue('due').catch((error: unknown) => webhookLogger.warn({ err: error }, 'could not queue a webhook pass'));
+    },
+  });
   const workerLogger = logger.child({ component: 'worker' });
   const enrichment = new EnrichClaimedRows(pool, categorizer, metrics, workerLogger, {
     concurrency: config.workerConcurrency,
@@ -109,6 +121,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     enrich: enrichment,
     dispatcher,
     finishReenrichment: (id) => reenrichments.finish(id),
+    webhooks: webhookDeliverer,
     logger: workerLogger,
   });
   const changes = new ChangeService(pool);
@@ -132,13 +145,6 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     metrics.duplicatesSkipped.inc(accepted.duplicates);
   });
 
-  const secretBox = new SecretBox(() => keyFromConfigOrFile(config.webhooks.secretKey, config.dataDir, logger.child({ component: 'webhooks' })));
-  const webhookDeliverer = new WebhookDeliverer(pool, secretBox, metrics, logger.child({ component: 'webhooks' }), config.webhooks);
-  const webhooks = new WebhookService(pool, secretBox, {
-    allowPrivateUrls: config.webhooks.allowPrivateUrls,
-    secretOverlapSeconds: config.webhooks.secretOverlapSeconds,
-    onDue: () => webhookDeliverer.nudge(),
-  });
   const changeNotifier = new ChangeNotifier(pool, changes, logger.child({ component: 'webhooks' }));
 
   return {

@@ -281,6 +281,7 @@ describe('one slow receiver does not hold every slot', () => {
     const limited = await createTestContext({ ...ENV, DATABASE_URL: ctx.db.url, WEBHOOK_CONCURRENCY: '4', WEBHOOK_ENDPOINT_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '3000' });
     await ctx.container.webhookDeliverer.stop();
     try {
+      limited.container.worker.start();
       limited.container.webhookDeliverer.start();
       const slow = await receiver(() => 'hang');
       const fast = await receiver();

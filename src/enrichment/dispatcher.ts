@@ -12,6 +12,10 @@ import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
  *   for REDISPATCH_AFTER_MS, period n; `unlock-<row>-<ms>`: a correction taken back), so there is at
  *   most one per batch per cause and period. It continues as the chain of lane 0.
  * - `r-<reenrichment>.stalled<n>`: the same for a re-enrichment whose rows wait untouched.
+ * - `webhooks.<tag>` starts a chain of delivery passes (`webhooks.<lane>.<generation>` after it):
+ *   `due` when a request made a delivery due, `watch` when a worker's watch found one due. A
+ *   process runs one pass at a time (a second finds the first and ends), so there are at most as
+ *   many chains as worker processes; a chain ends when nothing is due or in flight.
  *
  * Invariants: a chain has at most one job at a time, because only the job that ran generation g
  * adds generation g + 1 (after its slice ends) and the id of g + 1 is new; a re-dispatch may run
@@ -20,7 +24,8 @@ import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
  * in flight) jobs, however long it runs.
  */
 export function jobId(job: EnrichmentJob): string {
-  return job.kind === 'reenrichment' ? `r-${job.reenrichmentId}.${job.lane}.${job.generation}` : `${job.batchId}.${job.lane}.${job.generation}`;
+  const subject = job.kind === 'reenrichment' ? `r-${job.reenrichmentId}` : job.kind === 'webhooks' ? 'webhooks' : job.batchId;
+  return `${subject}.${job.lane}.${job.generation}`;
 }
 
 export interface DispatcherOptions {
@@ -75,6 +80,11 @@ export class JobDispatcher implements EnrichmentDispatcher {
   /** Queues one more job for a re-enrichment whose rows wait untouched; one per `bucket`. */
   async reenrichmentStalled(reenrichmentId: string, bucket: number): Promise<void> {
     await this.queue.add([{ id: `r-${reenrichmentId}.stalled${bucket}`, data: { kind: 'reenrichment', reenrichmentId, lane: 0, generation: 0 } }]);
+  }
+
+  /** Starts a pass over the due webhook deliveries, unless one with the same tag waits or runs. */
+  async webhooksDue(tag: 'due' | 'watch'): Promise<void> {
+    await this.queue.add([{ id: `webhooks.${tag}`, data: { kind: 'webhooks', lane: 0, generation: 0 } }]);
   }
 
   /** Continues a job's chain at the back of the queue, so other work takes its turn first. */

@@ -12,6 +12,8 @@ export interface JobHandlerDeps {
   dispatcher: JobDispatcher;
   /** Stamps a re-enrichment completed (with its event) once its rows are all done. */
   finishReenrichment: (reenrichmentId: string) => Promise<void>;
+  /** Sends the webhook deliveries that are due, one pass per job. */
+  webhooks: { pass(): Promise<'more' | 'idle'> };
   logger: Logger;
 }
 
@@ -19,7 +21,7 @@ export interface JobHandlerDeps {
  * The one place where each kind of job gets its handler. A new kind of work is a name in
  * `JOB_KINDS` and one `register` here; the worker refuses to start while a kind has none.
  */
-export function registerJobHandlers(loop: WorkerLoop, { pool, enrich, dispatcher, finishReenrichment, logger }: JobHandlerDeps): WorkerLoop {
+export function registerJobHandlers(loop: WorkerLoop, { pool, enrich, dispatcher, finishReenrichment, webhooks, logger }: JobHandlerDeps): WorkerLoop {
   /** Hands the rest of the work on; when that fails, the scheduler finds the rows waiting and dispatches them again. */
   const handOn = (job: EnrichmentJob, subject: string) =>
     dispatcher.handOn(job).catch((error: unknown) => logger.warn({ job: subject, err: error }, 'could not hand the work on'));
@@ -32,5 +34,8 @@ export function registerJobHandlers(loop: WorkerLoop, { pool, enrich, dispatcher
     .register('reenrichment', async (job) => {
       if ((await enrich.workSlice(reenrichmentRows(job.reenrichmentId))) === 'drained') await finishReenrichment(job.reenrichmentId);
       else await handOn(job, job.reenrichmentId);
+    })
+    .register('webhooks', async (job) => {
+      if ((await webhooks.pass()) === 'more') await handOn(job, 'webhooks');
     });
 }

@@ -13,7 +13,7 @@ async function until(condition: () => boolean): Promise<void> {
 describe('worker loop', () => {
   it('when a kind of job has no handler, then the worker refuses to start and names the kind', () => {
     const loop = new WorkerLoop(new InProcessQueue(logger), 4).register('batch', async () => {});
-    expect(() => loop.start()).toThrow('no handler registered for job kind(s) "reenrichment"');
+    expect(() => loop.start()).toThrow('no handler registered for job kind(s) "reenrichment", "webhooks"');
   });
 
   it('when a kind is registered twice, then registration fails', () => {
@@ -33,13 +33,17 @@ describe('worker loop', () => {
     loop.register('reenrichment', async (job) => {
       seen.push(job);
     });
+    loop.register('webhooks', async (job) => {
+      seen.push(job);
+    });
     loop.start();
     await dispatcher.batchAccepted('b1', 600);
     await dispatcher.reenrichmentAccepted('r1', 10);
-    await until(() => seen.length === 7);
+    await dispatcher.webhooksDue('due');
+    await until(() => seen.length === 8);
     await loop.stop();
 
-    expect(seen.map(jobId).sort()).toEqual(['b1.0.0', 'b1.0.1', 'b1.1.0', 'b1.1.1', 'b1.2.0', 'b1.2.1', 'r-r1.0.0']);
+    expect(seen.map(jobId).sort()).toEqual(['b1.0.0', 'b1.0.1', 'b1.1.0', 'b1.1.1', 'b1.2.0', 'b1.2.1', 'r-r1.0.0', 'webhooks.0.0']);
   });
 
   it('when the same re-dispatch is asked for twice while the first waits, then one job runs', async () => {

@@ -1,11 +1,11 @@
 import { contextFromCarrier, inSpan, SpanKind } from '../infra/tracing.js';
-import { jobSubject, type BatchJob, type EnrichmentJob, type JobQueue, type ReenrichmentJob } from '../infra/queue.js';
+import { jobSubject, type BatchJob, type EnrichmentJob, type JobQueue, type ReenrichmentJob, type WebhooksJob } from '../infra/queue.js';
 
 /** Every kind of job the queue carries. A kind added here must get a handler, or no worker starts. */
-export const JOB_KINDS = ['batch', 'reenrichment'] as const;
+export const JOB_KINDS = ['batch', 'reenrichment', 'webhooks'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-type JobOfKind<K extends JobKind> = K extends 'reenrichment' ? ReenrichmentJob : BatchJob;
+type JobOfKind<K extends JobKind> = K extends 'reenrichment' ? ReenrichmentJob : K extends 'webhooks' ? WebhooksJob : BatchJob;
 export type JobHandler<K extends JobKind> = (job: JobOfKind<K>) => Promise<void>;
 
 /** What works inside jobs and must stop taking work before the queue stops, then settle after it. */
@@ -64,7 +64,7 @@ export class WorkerLoop {
     const handler = this.handlers.get(kind);
     if (!handler) throw new Error(`no handler registered for job kind "${kind}"`);
     const attributes = { 'lucro.job': jobSubject(job), 'lucro.kind': kind, 'lucro.lane': job.lane, 'lucro.generation': job.generation };
-    const parent = contextFromCarrier(job.kind === 'reenrichment' ? undefined : job.trace);
+    const parent = contextFromCarrier(kind === 'batch' ? (job as BatchJob).trace : undefined);
     return inSpan('enrichment.job', { kind: SpanKind.CONSUMER, parent, attributes }, () => handler(job));
   }
 }
