@@ -167,6 +167,15 @@ describe('POST /api/integrations/transactions/remove (§10)', () => {
     expect(await transaction('L-RM', 'R-2')).toMatchObject({ removed_at: expect.any(String) });
     const page = (await ctx.app.inject({ url: `/api/batches/${stored.batch_id}/transactions`, headers: bearer(key) })).json();
     expect(page.transactions.map((t: Tx) => t.transaction_id)).toEqual(['R-1', 'R-2', 'R-3']);
+    // Batch pages show the lifecycle fields too (§10: every transaction object returned anywhere).
+    expect(page.transactions[0]).toMatchObject({ pending: true, pending_transaction_id: null, removed_at: expect.any(String), replaced_by: null, category_locked: false });
+    expect(page.transactions[2]).toMatchObject({ pending: false, removed_at: null });
+
+    // Nor do they count in the account list or the monthly report (§15).
+    const accounts = (await ctx.app.inject({ url: '/api/accounts?limit=1000', headers: bearer(key) })).json().accounts;
+    expect(accounts.find((a: Tx) => a.account_id === 'L-RM')).toMatchObject({ transaction_count: 1 });
+    const monthly = (await ctx.app.inject({ url: '/api/reports/account/L-RM/monthly', headers: bearer(key) })).json();
+    expect(monthly.months).toEqual([{ month: '2026-11', total_spend: '0.00', total_income: '100.00', net: '100.00', categories: [] }]);
   });
 
   it('when a removed transaction is sent again, then the same content is a duplicate and other content a 409', async () => {
