@@ -90,10 +90,13 @@ describe('pending transactions that post (§10)', () => {
 
   it('when a pending transaction with a locked category posts, then the posted one carries the locked category', async () => {
     await accepted('L-LOCK', [{ transaction_id: 'P-2', pending: true, ...cafe }]);
-    await ctx.sql.query(
-      `UPDATE transactions SET category = 'TRAVEL', category_source = 'user', category_confidence = 1, category_locked = true, status = 'completed'
-        WHERE transaction_id = 'P-2'`,
-    );
+    const corrected = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/accounts/L-LOCK/transactions/P-2',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: { category: 'TRAVEL' },
+    });
+    expect(corrected.statusCode, corrected.body).toBe(200);
     await accepted('L-LOCK', [{ transaction_id: 'T-2', pending_transaction_id: 'P-2', ...cafe }]);
     expect(await transaction('L-LOCK', 'T-2')).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true, status: 'completed' });
   });
@@ -126,6 +129,19 @@ describe('pending transactions that change (§10)', () => {
     ]);
     expect(await transaction('L-TEXT', 'P-5')).toMatchObject({ status: 'pending', attempts: 0, description: 'BLUE BOTTLE COFFEE OAKLAND' });
     expect(await transaction('L-TEXT', 'P-6')).toMatchObject({ status: 'completed', category: 'TRAVEL', category_locked: true });
+
+    // The modified row was handed to the queue: a worker enriches it again with the categorizer's own answer.
+    ctx.container.enrichment.start();
+    try {
+      await expect.poll(async () => (await transaction('L-TEXT', 'P-5')).status, { timeout: 15_000 }).toBe('completed');
+    } finally {
+      await ctx.container.enrichment.stop();
+    }
+    const again = await transaction('L-TEXT', 'P-5');
+    // Whatever it answers now (a correction of this merchant elsewhere in the file teaches it), it is not the stale answer.
+    expect(again).toMatchObject({ attempts: 1, category_locked: false });
+    expect(again.category_source).not.toBe('rules:test');
+    expect(await transaction('L-TEXT', 'P-6')).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true });
   });
 
   it('when the same pending transaction is sent again unchanged, then it is a duplicate', async () => {
