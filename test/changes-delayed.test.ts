@@ -65,7 +65,7 @@ async function follow(cursor: string | undefined): Promise<{ changes: Change[]; 
 
 describe('the feed while commits are deliberately delayed', () => {
   it('when ingestion, modifications, corrections, replacements, removals and enrichment commit late and out of order, then a consumer following small pages sees every change of every transaction once, in order, and summaries and batch counts stay exact', async () => {
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     let done = false;
     const writers = Promise.all(
       Array.from({ length: 6 }, (_, w) =>
@@ -99,7 +99,7 @@ describe('the feed while commits are deliberately delayed', () => {
         timeout: 20_000,
       })
       .toBe(0);
-    await ctx.container.enrichment.stop();
+    await ctx.container.worker.stop();
     seen.push(...(await follow(cursor)).changes);
 
     const { rows } = await ctx.sql.query<{ transaction_id: string; types: string[] }>(

@@ -51,9 +51,9 @@ describe('GET /api/changes (§12)', () => {
     const start = await follow(undefined);
     await post('F-1', [tx('A', { pending: true }), tx('B')]);
     await post('F-1', [tx('A', { pending: true, amount: '-5.00' })]);
-    await ctx.container.enrichment.start();
+    await ctx.container.worker.start();
     await expect.poll(async () => (await ctx.sql.query(`SELECT count(*)::int AS n FROM transactions WHERE status = 'completed'`)).rows[0].n, { timeout: 10_000 }).toBe(2);
-    await ctx.container.enrichment.stop();
+    await ctx.container.worker.stop();
     await ctx.app.inject({
       method: 'POST',
       url: '/api/integrations/transactions/remove',
@@ -165,7 +165,7 @@ describe('the feed under concurrency', () => {
 
   it('when many writers and the enrichment worker commit while a consumer follows with small pages, then it sees every change exactly once, in commit order per transaction', async () => {
     const start = await follow(undefined);
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     const writers = Array.from({ length: 8 }, (_, w) =>
       (async () => {
         for (let round = 0; round < 5; round++) {
@@ -193,7 +193,7 @@ describe('the feed under concurrency', () => {
       cursor = next.cursor;
     }
     await all;
-    await ctx.container.enrichment.stop();
+    await ctx.container.worker.stop();
     seen.push(...(await follow(cursor, key, 2)).changes);
 
     // What was recorded, per transaction in the order its changes were inserted under the row's lock.

@@ -131,11 +131,11 @@ describe('pending transactions that change (§10)', () => {
     expect(await transaction('L-TEXT', 'P-6')).toMatchObject({ status: 'completed', category: 'TRAVEL', category_locked: true });
 
     // The modified row was handed to the queue: a worker enriches it again with the categorizer's own answer.
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     try {
       await expect.poll(async () => (await transaction('L-TEXT', 'P-5')).status, { timeout: 15_000 }).toBe('completed');
     } finally {
-      await ctx.container.enrichment.stop();
+      await ctx.container.worker.stop();
     }
     const again = await transaction('L-TEXT', 'P-5');
     // Whatever it answers now (a correction of this merchant elsewhere in the file teaches it), it is not the stale answer.

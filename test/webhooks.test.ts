@@ -29,7 +29,7 @@ beforeAll(async () => {
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   ctx = await createTestContext(ENV, { logger });
   key = await ctx.key(['ingest', 'reports'], 'hooked');
-  ctx.container.enrichment.start();
+  ctx.container.worker.start();
   ctx.container.webhookDeliverer.start();
   ctx.container.changeNotifier.start();
 });
@@ -345,7 +345,7 @@ describe('delivery log and manual retry', () => {
     // Only the short context's worker sends, so its retry window applies.
     await ctx.container.webhookDeliverer.stop();
     try {
-      short.container.enrichment.start();
+      short.container.worker.start();
       short.container.webhookDeliverer.start();
       const hooks = await receiver(() => 410);
       const { id } = await subscribe(hooks.url);

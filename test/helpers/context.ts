@@ -44,7 +44,7 @@ export async function createTestContext(env: Record<string, string> = {}, overri
     },
     async close() {
       await app.close();
-      await container.enrichment.stop().catch(() => {});
+      await container.worker.stop().catch(() => {});
       await container.close();
       await sql.end();
       await db.drop();
