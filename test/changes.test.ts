@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { bearer, createTestContext, type TestContext } from './helpers/context.js';
 
 let ctx: TestContext;
@@ -216,14 +217,17 @@ describe('the feed under concurrency', () => {
     }
   });
 
-  it('when changes are older than the retention, then the scheduler purges them and a cursor into them reads on', async () => {
+  it('when changes are older than the 30-day retention, then the scheduler purges them, keeps a 29-day-old one, and a cursor into them reads on', async () => {
     await post('F-OLD', [tx('OLD-1'), tx('OLD-2')]);
     const end = await follow(undefined);
     await ctx.sql.query(`UPDATE changes SET occurred_at = now() - interval '31 days' WHERE transaction_pk IN (SELECT id FROM transactions WHERE transaction_id = 'OLD-1')`);
+    await ctx.sql.query(`UPDATE changes SET occurred_at = now() - interval '29 days' WHERE transaction_pk IN (SELECT id FROM transactions WHERE transaction_id = 'OLD-2')`);
     await ctx.container.maintenance.sweep();
     const { rows } = await ctx.sql.query(`SELECT t.transaction_id FROM changes c JOIN transactions t ON t.id = c.transaction_pk WHERE t.transaction_id LIKE 'OLD-%'`);
     expect(rows.map((r) => r.transaction_id)).toEqual(['OLD-2']);
     await post('F-OLD', [tx('OLD-3')]);
     expect((await follow(end.cursor)).changes.map((c) => c.transaction_id)).toEqual(['OLD-3']);
+    // The retention cannot be set below the 30 days of §12.
+    expect(() => loadConfig({ CHANGE_RETENTION_DAYS: '29' })).toThrow('CHANGE_RETENTION_DAYS must be between 30 and 36500, got 29');
   });
 });

@@ -4,6 +4,7 @@ import { Batcher } from '../enrichment/slots.js';
 import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
+import { annotateActiveSpan, inGroupSpan, SpanKind } from '../infra/tracing.js';
 import type { SecretBox } from './secret-box.js';
 import { postWebhook } from './sender.js';
 import { signatureHeader } from './signing.js';
@@ -194,13 +195,15 @@ export class WebhookDeliverer {
     this.inFlight.add(tracked);
   }
 
-  private record(result: DeliveryResult, log: Record<string, unknown>): void {
+  /** Hands an outcome to the group writer and logs it once written; the promise settles then and never rejects. */
+  private record(result: DeliveryResult, log: Record<string, unknown>): Promise<void> {
     const recorded = this.writer
       .add(result)
       .then((written) => this.logAttempt(result, written, log))
       .catch((error: unknown) => this.logger.warn({ ...log, err: error }, 'webhook attempt could not be recorded; its lease will run out and it is sent again'))
       .finally(() => this.recording.delete(recorded));
     this.recording.add(recorded);
+    return recorded;
   }
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
@@ -211,8 +214,28 @@ export class WebhookDeliverer {
     });
   }
 
-  /** One attempt: sign with every active secret, POST, and hand the outcome to the group writer. */
-  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+  /**
+   * One attempt in a `webhook.deliver` span (the HTTP client span of the POST beneath it), which
+   * ends once the outcome is written and logged, so the attempt's log line carries its trace_id.
+   * Resolves when the request is done: the slot is free while the outcome is being written.
+   */
+  private deliver(delivery: ClaimedDelivery): Promise<void> {
+    const attributes = {
+      'lucro.event_id': delivery.eventId,
+      'lucro.event_type': delivery.eventType,
+      'lucro.delivery_id': delivery.deliveryId,
+      'lucro.webhook_endpoint_id': delivery.endpointId,
+      'lucro.attempt': delivery.attempts,
+    };
+    const [sent] = inGroupSpan<void>('webhook.deliver', { kind: SpanKind.CLIENT, attributes }, () => {
+      const attempt = this.attempt(delivery);
+      return [attempt.then(() => undefined), attempt.then(({ result, log }) => this.record(result, log))];
+    });
+    return sent as Promise<void>;
+  }
+
+  /** Signs with every active secret and POSTs; never rejects (a failure is an outcome like a status code). */
+  private async attempt(delivery: ClaimedDelivery): Promise<{ result: DeliveryResult; log: Record<string, unknown> }> {
     const body = JSON.stringify({ id: delivery.eventId, type: delivery.eventType, created_at: delivery.eventCreatedAt, data: delivery.data });
     let outcome: { status: number | undefined; error: string | undefined; durationMs: number };
     try {
@@ -233,6 +256,7 @@ export class WebhookDeliverer {
       outcome = { status: undefined, error: `cannot open the endpoint's signing secret (is WEBHOOK_SECRET_KEY the one it was created with?): ${(error as Error).message}`, durationMs: 0 };
     }
     const delivered = outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300;
+    annotateActiveSpan(outcome.status === undefined ? {} : { 'http.response.status_code': outcome.status }, delivered ? undefined : outcome.error);
     const result: DeliveryResult = {
       seq: delivery.seq,
       claimToken: delivery.claimToken,
@@ -242,7 +266,7 @@ export class WebhookDeliverer {
       backoffMs: retryDelayMs(delivery.attempts, this.options.retryBaseMs),
     };
     this.metrics.webhookDeliveryDuration.observe(outcome.durationMs / 1000);
-    this.record(result, {
+    const log = {
       delivery_id: delivery.deliveryId,
       event_id: delivery.eventId,
       event_type: delivery.eventType,
@@ -251,7 +275,8 @@ export class WebhookDeliverer {
       status_code: outcome.status ?? null,
       duration_ms: outcome.durationMs,
       error: outcome.error ?? null,
-    });
+    };
+    return { result, log };
   }
 
   private logAttempt(result: DeliveryResult, written: WrittenDelivery | undefined, log: Record<string, unknown>): void {
