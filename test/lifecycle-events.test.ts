@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkerLoop } from '../src/enrichment/worker-loop.js';
 import { bearer, createTestContext, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
@@ -7,12 +8,13 @@ import { startReceiver, type Receiver } from './helpers/receiver.js';
 /**
  * A batch can finish without a worker: its last unfinished transactions are removed, move to a later
  * batch or are replaced by their posted ones (§10). It is then complete, and its subscribers hear
- * batch.completed (§13) as they do for any other batch. No worker runs in this file, so nothing else
- * completes a batch.
+ * batch.completed (§13) as they do for any other batch. No worker enriches in this file, so nothing
+ * else completes a batch: only webhook passes run, and batch jobs are taken and dropped.
  */
 let ctx: TestContext;
 let key: string;
 let hooks: Receiver;
+let deliveryOnly: WorkerLoop;
 
 beforeAll(async () => {
   ctx = await createTestContext({ WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_INTERVAL_MS: '50' });
@@ -20,9 +22,18 @@ beforeAll(async () => {
   hooks = await startReceiver();
   const subscribed = await call('POST', '/api/webhooks', { url: hooks.url, events: ['batch.completed'] });
   expect(subscribed.statusCode, subscribed.body).toBe(201);
+  deliveryOnly = new WorkerLoop(ctx.container.queue, 4)
+    .register('batch', async () => {})
+    .register('reenrichment', async () => {})
+    .register('webhooks', async () => {
+      while ((await ctx.container.webhookDeliverer.pass()) === 'more');
+    });
+  deliveryOnly.start();
   ctx.container.webhookDeliverer.start();
 });
 afterAll(async () => {
+  await ctx.container.webhookDeliverer.stop();
+  await deliveryOnly.stop();
   await ctx.close();
   await hooks.close();
 });
