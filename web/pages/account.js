@@ -39,11 +39,10 @@ export async function accountPage(main, { params: [accountId], signal }) {
   let destroyCharts = [];
   signal.addEventListener('abort', () => destroyCharts.forEach((destroy) => destroy()));
   const range = () => ({ start_date: start.value || undefined, end_date: end.value || undefined });
-  const base = `/api/reports/account/${encodeURIComponent(accountId)}`;
 
   async function loadSummary() {
     try {
-      const [s, monthly] = await Promise.all([api(`${base}/summary`, { query: range() }), api(`${base}/monthly`, { query: range() })]);
+      const [s, monthly] = await Promise.all([api('GET', '/api/reports/account/{account_id}/summary', { path: { account_id: accountId }, query: range() }), api('GET', '/api/reports/account/{account_id}/monthly', { path: { account_id: accountId }, query: range() })]);
       summary.replaceChildren(
         h(
           'div',
@@ -148,7 +147,8 @@ export async function accountPage(main, { params: [accountId], signal }) {
     // Filters may change faster than answers come back: only the latest request's answer is shown.
     const request = ++latest;
     try {
-      const answer = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions`, {
+      const answer = await api('GET', '/api/accounts/{account_id}/transactions', {
+        path: { account_id: accountId },
         query: { ...range(), category: category.value, status: status.value, limit: PAGE_SIZE, cursor: cursors[at] },
       });
       if (request !== latest) return;
