@@ -932,6 +932,11 @@ export interface operations {
                 status?: string;
                 /** @description true or false (default false) */
                 include_removed?: string;
+                /**
+                 * @description Text the merchant name, description or transaction id contains, any case (1–200 characters)
+                 * @example starbucks
+                 */
+                q?: string;
                 /** @description 1–1000, default 100 */
                 limit?: string;
                 /** @description next_cursor of the previous page */

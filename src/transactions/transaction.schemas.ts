@@ -74,6 +74,7 @@ export const AccountTransactionsQuery = Type.Object({
   category: Type.Optional(Type.String({ description: 'One category of GET /api/categories' })),
   status: Type.Optional(Type.String({ description: 'pending, processing, completed or failed' })),
   include_removed: Type.Optional(Type.String({ description: 'true or false (default false)' })),
+  q: Type.Optional(Type.String({ description: 'Text the merchant name, description or transaction id contains, any case (1–200 characters)', examples: ['starbucks'] })),
   limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
 });
