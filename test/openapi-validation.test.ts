@@ -3,10 +3,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problems, ProblemSchema } from '../src/http/schemas.js';
-import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
+import { recordResponseDisagreements, validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 
 // The response validator every API test runs behind (test/helpers/context.ts), held to what it must catch.
 let app: FastifyInstance;
+let overTheNetwork: ReturnType<typeof recordResponseDisagreements>;
 const problemJson = 'application/problem+json';
 
 beforeAll(async () => {
@@ -31,6 +32,7 @@ beforeAll(async () => {
     const [status, type, body] = answers[request.params.answer] ?? [500, 'text/plain', 'no such answer'];
     return reply.code(status).type(type).send(JSON.stringify(body));
   });
+  overTheNetwork = recordResponseDisagreements(app);
   await app.ready();
   validateResponsesAgainstDocument(app);
 });
@@ -55,5 +57,18 @@ describe('response validation against the OpenAPI document (issue #17)', () => {
   it('when a status is undocumented or a body has the wrong shape, then the test request fails', async () => {
     await expect(app.inject({ url: '/things/undocumented-status' })).rejects.toThrow(/answered 409, which its OpenAPI operation does not document/);
     await expect(app.inject({ url: '/things/wrong-body' })).rejects.toThrow(/disagrees with the OpenAPI document: data\/id must be string/);
+  });
+
+  it('when answers go over the network (a browser, fetch), then each disagreement is recorded for the test context to fail on, and good answers are not', async () => {
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    expect((await fetch(`${base}/things/ok`)).status).toBe(200);
+    expect((await fetch(`${base}/things/documented-problem`)).status).toBe(404);
+    expect(overTheNetwork.disagreements()).toEqual([]);
+    expect((await fetch(`${base}/things/wrong-body`)).status).toBe(200);
+    expect((await fetch(`${base}/things/problem-as-plain-json`)).status).toBe(404);
+    expect(overTheNetwork.disagreements()).toEqual([
+      'GET /things/wrong-body answered 200 with a body that disagrees with the OpenAPI document: data/id must be string',
+      'GET /things/problem-as-plain-json answered 404 as application/json, which its OpenAPI operation does not document for that status',
+    ]);
   });
 });
