@@ -94,7 +94,7 @@ export async function benchLatencyZero(
         await sampler.start();
         const claimsBefore = await env.scrapeMetric(workers.map((w) => w.port), claimsMetric);
         const started = performance.now();
-        for (const batchId of batchIds) await container.enrichment.batchAccepted(batchId, BATCH_ROWS);
+        for (const batchId of batchIds) await container.dispatcher.batchAccepted(batchId, BATCH_ROWS);
         // A slow variant is measured over the first capSeconds: rows done ÷ time, not all rows.
         let left = await unfinished(env);
         while (left > 0 && since(started) < settings.capSeconds * 1000) {
@@ -224,7 +224,7 @@ export async function benchDesignLatency(
     const samples: Array<{ t: number; completed: number }> = [];
     try {
       const started = performance.now();
-      for (const batchId of batchIds) await container.enrichment.batchAccepted(batchId, BATCH_ROWS);
+      for (const batchId of batchIds) await container.dispatcher.batchAccepted(batchId, BATCH_ROWS);
       for (let guard = 0; guard < 10_000; guard++) {
         const { rows: counted } = await env.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM transactions WHERE status IN ('completed', 'failed')`);
         const t = since(started) / 1000;

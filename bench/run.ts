@@ -170,9 +170,10 @@ async function main(): Promise<number> {
     measurements,
     apiWarnings,
   };
-  // Only a full run replaces the committed results; a quick one is written beside them (not committed).
+  // Only a full run of every phase replaces the committed results; a quick, traced or partial one is
+  // written beside them (not committed).
   if (receiver) log(`tracing: the receiver took ${receiver.received().requests} OTLP exports, ${Math.round(receiver.received().bytes / 1024)} KiB`);
-  const resultsFile = quick || receiver ? 'quick.json' : 'latest.json';
+  const resultsFile = quick || receiver ? 'quick.json' : phases.size === PHASES.length ? 'latest.json' : 'partial.json';
   writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(output, null, 2)}\n`);
   log(`wrote ${fileURLToPath(new URL(`./results/${resultsFile}`, import.meta.url))}`);
   if (!quick && !receiver && phases.size === PHASES.length && !codeChanged) {

@@ -3,7 +3,10 @@ import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config.js';
 import type { Categorizer } from './enrichment/categorizers/categorizer.js';
 import { createCategorizer } from './enrichment/categorizers/registry.js';
-import { EnrichmentService } from './enrichment/enrichment.service.js';
+import { JobDispatcher } from './enrichment/dispatcher.js';
+import { EnrichClaimedRows } from './enrichment/enrich-claimed-rows.js';
+import { registerJobHandlers } from './enrichment/job-handlers.js';
+import { WorkerLoop } from './enrichment/worker-loop.js';
 import { MaintenanceService } from './enrichment/maintenance.service.js';
 import { createPool } from './infra/db.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './infra/embedded-postgres.js';
@@ -42,7 +45,12 @@ export interface Container {
   readonly corrections: CorrectionService;
   readonly reenrichments: ReenrichmentService;
   readonly changes: ChangeService;
-  readonly enrichment: EnrichmentService;
+  /** Puts work on the queue; the only maker of job ids. */
+  readonly dispatcher: JobDispatcher;
+  /** Consumes the queue: each job by its kind's handler. The worker role starts it. */
+  readonly worker: WorkerLoop;
+  /** Enriches claimed rows (the use case the enrichment jobs run). */
+  readonly enrichment: EnrichClaimedRows;
   readonly maintenance: MaintenanceService;
   readonly webhooks: WebhookService;
   /** Sends webhook deliveries; the worker role starts it. */
@@ -87,17 +95,39 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   // Every categorizer answers behind the integration's own corrections (contract §11).
   const learning = (inner: Categorizer): Categorizer => new LearnedCategorizer(inner, learnedState);
   const categorizer = overrides.categorizer ? learning(overrides.categorizer) : createCategorizer(config.categorizer, config.enrichmentLatencyMs, config.llm, learning);
-  const reenrichments = new ReenrichmentService(pool, queue, logger.child({ component: 'reenrichment' }));
-  const enrichment = new EnrichmentService(pool, queue, categorizer, metrics, logger.child({ component: 'worker' }), {
+  const dispatcher = new JobDispatcher(queue);
+  const reenrichments = new ReenrichmentService(pool, dispatcher, logger.child({ component: 'reenrichment' }));
+  const webhookLogger = logger.child({ component: 'webhooks' });
+  const secretBox = new SecretBox(() => keyFromConfigOrFile(config.webhooks.secretKey, config.dataDir, webhookLogger));
+  const webhookDeliverer = new WebhookDeliverer(pool, secretBox, metrics, webhookLogger, config.webhooks, (tag) => dispatcher.webhooksDue(tag));
+  const webhooks = new WebhookService(pool, secretBox, {
+    allowPrivateUrls: config.webhooks.allowPrivateUrls,
+    secretOverlapSeconds: config.webhooks.secretOverlapSeconds,
+    onDue: () => {
+      webhookDeliverer.nudge();
+      // A worker takes the pass at once; were the queue unreachable, its watch finds the delivery due.
+      dispatcher.webhooksDue('due').catch((error: unknown) => webhookLogger.warn({ err: error }, 'could not queue a webhook pass'));
+    },
+  });
+  const workerLogger = logger.child({ component: 'worker' });
+  const enrichment = new EnrichClaimedRows(pool, categorizer, metrics, workerLogger, {
     concurrency: config.workerConcurrency,
     leaseMs: config.processingLeaseMs,
     maxAttempts: config.maxAttempts,
-    reenrichmentDrained: (id) => reenrichments.finish(id),
+  });
+  // More jobs than lanes of one batch, so a small batch's job starts while a big batch is worked.
+  const worker = registerJobHandlers(new WorkerLoop(queue, dispatcher.maxLanes * 2, [enrichment]), {
+    pool,
+    enrich: enrichment,
+    dispatcher,
+    finishReenrichment: (id) => reenrichments.finish(id),
+    webhooks: webhookDeliverer,
+    logger: workerLogger,
   });
   const changes = new ChangeService(pool);
   const maintenance = new MaintenanceService(
     pool,
-    enrichment,
+    dispatcher,
     metrics,
     logger.child({ component: 'scheduler' }),
     {
@@ -109,19 +139,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     changes,
     reenrichments,
   );
-  const ingestion = new IngestionService(pool, enrichment, logger.child({ component: 'ingestion' }), config.maxBatchSize, (accepted) => {
+  const ingestion = new IngestionService(pool, dispatcher, logger.child({ component: 'ingestion' }), config.maxBatchSize, (accepted) => {
     metrics.batchesIngested.inc();
     metrics.transactionsIngested.inc(accepted.accepted);
     metrics.duplicatesSkipped.inc(accepted.duplicates);
   });
 
-  const secretBox = new SecretBox(() => keyFromConfigOrFile(config.webhooks.secretKey, config.dataDir, logger.child({ component: 'webhooks' })));
-  const webhookDeliverer = new WebhookDeliverer(pool, secretBox, metrics, logger.child({ component: 'webhooks' }), config.webhooks);
-  const webhooks = new WebhookService(pool, secretBox, {
-    allowPrivateUrls: config.webhooks.allowPrivateUrls,
-    secretOverlapSeconds: config.webhooks.secretOverlapSeconds,
-    onDue: () => webhookDeliverer.nudge(),
-  });
   const changeNotifier = new ChangeNotifier(pool, changes, logger.child({ component: 'webhooks' }));
 
   return {
@@ -137,9 +160,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     batches: new BatchService(pool),
     reports: new ReportService(pool),
     transactions: new TransactionService(pool),
-    corrections: new CorrectionService(pool, enrichment, logger.child({ component: 'corrections' })),
+    corrections: new CorrectionService(pool, dispatcher, logger.child({ component: 'corrections' })),
     reenrichments,
     changes,
+    dispatcher,
+    worker,
     enrichment,
     maintenance,
     webhooks,

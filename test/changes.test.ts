@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { bearer, createTestContext, type TestContext } from './helpers/context.js';
 
 let ctx: TestContext;
@@ -50,9 +51,9 @@ describe('GET /api/changes (§12)', () => {
     const start = await follow(undefined);
     await post('F-1', [tx('A', { pending: true }), tx('B')]);
     await post('F-1', [tx('A', { pending: true, amount: '-5.00' })]);
-    await ctx.container.enrichment.start();
+    await ctx.container.worker.start();
     await expect.poll(async () => (await ctx.sql.query(`SELECT count(*)::int AS n FROM transactions WHERE status = 'completed'`)).rows[0].n, { timeout: 10_000 }).toBe(2);
-    await ctx.container.enrichment.stop();
+    await ctx.container.worker.stop();
     await ctx.app.inject({
       method: 'POST',
       url: '/api/integrations/transactions/remove',
@@ -164,7 +165,7 @@ describe('the feed under concurrency', () => {
 
   it('when many writers and the enrichment worker commit while a consumer follows with small pages, then it sees every change exactly once, in commit order per transaction', async () => {
     const start = await follow(undefined);
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     const writers = Array.from({ length: 8 }, (_, w) =>
       (async () => {
         for (let round = 0; round < 5; round++) {
@@ -192,7 +193,7 @@ describe('the feed under concurrency', () => {
       cursor = next.cursor;
     }
     await all;
-    await ctx.container.enrichment.stop();
+    await ctx.container.worker.stop();
     seen.push(...(await follow(cursor, key, 2)).changes);
 
     // What was recorded, per transaction in the order its changes were inserted under the row's lock.
@@ -216,14 +217,17 @@ describe('the feed under concurrency', () => {
     }
   });
 
-  it('when changes are older than the retention, then the scheduler purges them and a cursor into them reads on', async () => {
+  it('when changes are older than the 30-day retention, then the scheduler purges them, keeps a 29-day-old one, and a cursor into them reads on', async () => {
     await post('F-OLD', [tx('OLD-1'), tx('OLD-2')]);
     const end = await follow(undefined);
     await ctx.sql.query(`UPDATE changes SET occurred_at = now() - interval '31 days' WHERE transaction_pk IN (SELECT id FROM transactions WHERE transaction_id = 'OLD-1')`);
+    await ctx.sql.query(`UPDATE changes SET occurred_at = now() - interval '29 days' WHERE transaction_pk IN (SELECT id FROM transactions WHERE transaction_id = 'OLD-2')`);
     await ctx.container.maintenance.sweep();
     const { rows } = await ctx.sql.query(`SELECT t.transaction_id FROM changes c JOIN transactions t ON t.id = c.transaction_pk WHERE t.transaction_id LIKE 'OLD-%'`);
     expect(rows.map((r) => r.transaction_id)).toEqual(['OLD-2']);
     await post('F-OLD', [tx('OLD-3')]);
     expect((await follow(end.cursor)).changes.map((c) => c.transaction_id)).toEqual(['OLD-3']);
+    // The retention cannot be set below the 30 days of §12.
+    expect(() => loadConfig({ CHANGE_RETENTION_DAYS: '29' })).toThrow('CHANGE_RETENTION_DAYS must be between 30 and 36500, got 29');
   });
 });

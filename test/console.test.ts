@@ -58,7 +58,7 @@ beforeAll(async () => {
     WEBHOOK_SECRET_KEY: '0'.repeat(64),
     WEBHOOK_RETRY_BASE_MS: '3600000',
   });
-  ctx.container.enrichment.start();
+  ctx.container.worker.start();
   ctx.container.webhookDeliverer.start();
   base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   key = await ctx.key(['ingest', 'reports']);

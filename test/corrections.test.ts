@@ -47,7 +47,7 @@ async function readRollupAndRaw(context: Pick<TestContext['sql'], 'query'>): Pro
 }
 
 async function enrichAll(context: TestContext, key: string, batchId: string): Promise<void> {
-  context.container.enrichment.start();
+  context.container.worker.start();
   await waitFor(async () => (await context.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().status === 'completed', 20_000, 'enrichment');
 }
 
@@ -151,12 +151,12 @@ describe('PATCH a transaction category', () => {
     ctx = await createTestContext({}, { categorizer: slow });
     const key = await ctx.key(['ingest', 'reports']);
     await ingestBatch(ctx, key, batchBody(1, { accountId: 'C-4' }));
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     await waitFor(async () => (await transaction(ctx!, key, 'C-4/transactions/TX-1')).status === 'processing', 10_000, 'the row to be claimed');
 
     expect((await patch(ctx, key, 'C-4/transactions/TX-1', { category: 'TRAVEL' })).statusCode).toBe(200);
     release();
-    await ctx.container.enrichment.stop();
+    await ctx.container.worker.stop();
 
     expect(await transaction(ctx, key, 'C-4/transactions/TX-1')).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true, status: 'completed' });
     const summary = (await ctx.app.inject({ url: '/api/reports/account/C-4/summary', headers: bearer(key) })).json();

@@ -18,6 +18,15 @@ const dashboard = JSON.parse(read('deploy/grafana/lucro.json')) as { panels: Arr
 const expressions = [...rules.map((r) => r.expr), ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr))];
 // Every lucro_ name, and every other identifier used as a selector (followed by { or [), e.g. kube_… .
 const named = new Set(expressions.flatMap((expr) => [...expr.matchAll(/\blucro_[a-z0-9_]+\b|\b[a-z_][a-z0-9_]*(?=\{|\[)/g)].map((m) => m[0])));
+// Every series selected by exact label values, e.g. lucro_webhook_deliveries_total{outcome="failed"}: an alert
+// on increase() of a series that appears only with its first sample never fires for that sample.
+const selected = new Set(
+  expressions.flatMap((expr) =>
+    [...expr.matchAll(/\b(lucro_[a-z0-9_]+)\{([^}]*)\}/g)].flatMap(([, name, matchers]) =>
+      [...(matchers ?? '').matchAll(/([a-z_]+)="([^"]*)"/g)].map(([, label, value]) => `${name}{${label}="${value}"}`),
+    ),
+  ),
+);
 
 let ctx: TestContext;
 let server: LucroProcess | undefined;
@@ -41,7 +50,18 @@ describe('dashboards and alerts as code', () => {
       expect(runbook, rule.alert).toMatch(new RegExp(`^- \\*\\*${rule.alert}\\*\\* \\((page|ticket)[^)]*\\): .+$`, 'm'));
     }
     const alerts = rules.map((r) => r.alert);
-    for (const wanted of ['LucroStuckBatches', 'LucroEnrichmentFailureRatioRising', 'LucroQueueAge', 'LucroHigh5xxRatio', 'LucroReadinessFlapping']) expect(alerts).toContain(wanted);
+    for (const wanted of [
+      'LucroStuckBatches',
+      'LucroEnrichmentFailureRatioRising',
+      'LucroQueueAge',
+      'LucroHigh5xxRatio',
+      'LucroReadinessFlapping',
+      // What to alert on for webhooks (issue #14): failing endpoints and the delivery backlog.
+      'LucroWebhookDeliveriesFailing',
+      'LucroWebhookBacklog',
+    ]) {
+      expect(alerts).toContain(wanted);
+    }
   });
 
   it('when a running process is scraped after real work, then /metrics exposes every metric the dashboard and the alerts name', async () => {
@@ -73,6 +93,14 @@ describe('dashboards and alerts as code', () => {
     const exposed = new Set(text.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split(/[{ ]/)[0]));
     const missing = [...named].filter((name) => !exposed.has(name));
     expect(missing).toEqual([]);
+    // A sample line per selected series, at 0 when nothing happened yet: `name{…label="value"…} n`.
+    const samples = text.split('\n').filter((line) => line && !line.startsWith('#'));
+    const absent = [...selected].filter((series) => {
+      const [, name, pair] = /^([^{]+)\{(.*)\}$/.exec(series) ?? [];
+      return !samples.some((line) => line.startsWith(`${name}{`) && line.slice(0, line.indexOf('}')).split(/[{,]/).includes(pair ?? ''));
+    });
+    expect(selected).toContain('lucro_webhook_deliveries_total{outcome="failed"}');
+    expect(absent).toEqual([]);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   }, 90_000);

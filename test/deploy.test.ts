@@ -910,7 +910,7 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
       expect(posted.statusCode).toBe(202);
       const batchId = posted.json<{ batch_id: string }>().batch_id;
 
-      container.enrichment.start();
+      container.worker.start();
       let status = '';
       for (let i = 0; i < 200 && status !== 'completed'; i++) {
         const batch = await http.inject({ method: 'GET', url: `/api/batches/${batchId}`, headers: bearer(key) });
@@ -943,7 +943,7 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
       expect(left.rowCount).toBe(0);
     } finally {
       await http.close();
-      await container.enrichment.stop().catch(() => {});
+      await container.worker.stop().catch(() => {});
       await container.close();
     }
   });

@@ -36,7 +36,7 @@ describe('enrichment worker', () => {
     const batchId = await ingest(ctx, key, body);
     expect((await batchStatus(ctx, key, batchId)).status).toBe('pending');
 
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     const seen = new Set<string>();
     await waitFor(
       async () => {
@@ -73,7 +73,7 @@ describe('enrichment worker', () => {
     ctx = await createTestContext({ MAX_ATTEMPTS: '3' }, { categorizer });
     const key = await ctx.key(['ingest']);
     const batchId = await ingest(ctx, key, batchBody(2, { accountId: 'W-FAIL' }));
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     await waitFor(async () => (await batchStatus(ctx!, key, batchId)).status === 'completed_with_errors', 20_000, 'the batch to fail');
     const { rows } = await ctx.sql.query('SELECT status, attempts, error, category, enrichment_commits FROM transactions WHERE batch_id = $1', [batchId]);
     for (const row of rows) {
@@ -98,7 +98,7 @@ describe('enrichment worker', () => {
     ctx = await createTestContext({}, { categorizer: flaky });
     const key = await ctx.key(['ingest']);
     const batchId = await ingest(ctx, key, batchBody(1, { accountId: 'W-FLAKY' }));
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     await waitFor(async () => (await batchStatus(ctx!, key, batchId)).status === 'completed', 20_000, 'the retry to complete');
     const { rows } = await ctx.sql.query('SELECT status, attempts, error, category_source FROM transactions WHERE batch_id = $1', [batchId]);
     expect(rows[0]).toEqual({ status: 'completed', attempts: 2, error: null, category_source: 'flaky:v1' });
@@ -107,7 +107,7 @@ describe('enrichment worker', () => {
   it('when a small batch is posted behind a large one, then the small one finishes first', async () => {
     ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '5-15', WORKER_CONCURRENCY: '16' });
     const key = await ctx.key(['ingest']);
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     const big = await ingest(ctx, key, batchBody(3_000, { accountId: 'W-BIG' }));
     const small = await ingest(ctx, key, batchBody(15, { accountId: 'W-SMALL' }));
     await waitFor(async () => (await batchStatus(ctx!, key, small)).status === 'completed', 30_000, 'the small batch');
@@ -120,9 +120,9 @@ describe('enrichment worker', () => {
     ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '100-200', WORKER_CONCURRENCY: '8' });
     const key = await ctx.key(['ingest']);
     const batchId = await ingest(ctx, key, batchBody(200, { accountId: 'W-STOP' }));
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     await waitFor(async () => (await batchStatus(ctx!, key, batchId)).counts.completed > 0, 10_000, 'some progress');
-    await ctx.container.enrichment.stop();
+    await ctx.container.worker.stop();
     const { rows } = await ctx.sql.query(`SELECT status, count(*)::int AS n FROM transactions WHERE batch_id = $1 GROUP BY status`, [batchId]);
     const counts = Object.fromEntries(rows.map((r) => [r.status, r.n]));
     expect(counts.processing ?? 0).toBe(0);

@@ -6,7 +6,7 @@ import { waitFor } from './helpers/processes.js';
 let ctx: TestContext;
 beforeAll(async () => {
   ctx = await createTestContext();
-  ctx.container.enrichment.start();
+  ctx.container.worker.start();
 });
 afterAll(async () => {
   await ctx.close();

@@ -90,10 +90,13 @@ describe('pending transactions that post (§10)', () => {
 
   it('when a pending transaction with a locked category posts, then the posted one carries the locked category', async () => {
     await accepted('L-LOCK', [{ transaction_id: 'P-2', pending: true, ...cafe }]);
-    await ctx.sql.query(
-      `UPDATE transactions SET category = 'TRAVEL', category_source = 'user', category_confidence = 1, category_locked = true, status = 'completed'
-        WHERE transaction_id = 'P-2'`,
-    );
+    const corrected = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/accounts/L-LOCK/transactions/P-2',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: { category: 'TRAVEL' },
+    });
+    expect(corrected.statusCode, corrected.body).toBe(200);
     await accepted('L-LOCK', [{ transaction_id: 'T-2', pending_transaction_id: 'P-2', ...cafe }]);
     expect(await transaction('L-LOCK', 'T-2')).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true, status: 'completed' });
   });
@@ -126,6 +129,19 @@ describe('pending transactions that change (§10)', () => {
     ]);
     expect(await transaction('L-TEXT', 'P-5')).toMatchObject({ status: 'pending', attempts: 0, description: 'BLUE BOTTLE COFFEE OAKLAND' });
     expect(await transaction('L-TEXT', 'P-6')).toMatchObject({ status: 'completed', category: 'TRAVEL', category_locked: true });
+
+    // The modified row was handed to the queue: a worker enriches it again with the categorizer's own answer.
+    ctx.container.worker.start();
+    try {
+      await expect.poll(async () => (await transaction('L-TEXT', 'P-5')).status, { timeout: 15_000 }).toBe('completed');
+    } finally {
+      await ctx.container.worker.stop();
+    }
+    const again = await transaction('L-TEXT', 'P-5');
+    // Whatever it answers now (a correction of this merchant elsewhere in the file teaches it), it is not the stale answer.
+    expect(again).toMatchObject({ attempts: 1, category_locked: false });
+    expect(again.category_source).not.toBe('rules:test');
+    expect(await transaction('L-TEXT', 'P-6')).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true });
   });
 
   it('when the same pending transaction is sent again unchanged, then it is a duplicate', async () => {
@@ -167,6 +183,15 @@ describe('POST /api/integrations/transactions/remove (§10)', () => {
     expect(await transaction('L-RM', 'R-2')).toMatchObject({ removed_at: expect.any(String) });
     const page = (await ctx.app.inject({ url: `/api/batches/${stored.batch_id}/transactions`, headers: bearer(key) })).json();
     expect(page.transactions.map((t: Tx) => t.transaction_id)).toEqual(['R-1', 'R-2', 'R-3']);
+    // Batch pages show the lifecycle fields too (§10: every transaction object returned anywhere).
+    expect(page.transactions[0]).toMatchObject({ pending: true, pending_transaction_id: null, removed_at: expect.any(String), replaced_by: null, category_locked: false });
+    expect(page.transactions[2]).toMatchObject({ pending: false, removed_at: null });
+
+    // Nor do they count in the account list or the monthly report (§15).
+    const accounts = (await ctx.app.inject({ url: '/api/accounts?limit=1000', headers: bearer(key) })).json().accounts;
+    expect(accounts.find((a: Tx) => a.account_id === 'L-RM')).toMatchObject({ transaction_count: 1 });
+    const monthly = (await ctx.app.inject({ url: '/api/reports/account/L-RM/monthly', headers: bearer(key) })).json();
+    expect(monthly.months).toEqual([{ month: '2026-11', total_spend: '0.00', total_income: '100.00', net: '100.00', categories: [] }]);
   });
 
   it('when a removed transaction is sent again, then the same content is a duplicate and other content a 409', async () => {

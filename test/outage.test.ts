@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  await container.enrichment.stop().catch(() => {});
+  await container.worker.stop().catch(() => {});
   await container.close();
   await proxy.close();
   await db.drop();
@@ -85,7 +85,7 @@ describe('PostgreSQL outage (§9)', () => {
     const batchId = response.json().batch_id;
     const { Scheduler } = await import('../src/scheduler/scheduler.js');
     const scheduler = new Scheduler(container.maintenance, container.logger, 200);
-    container.enrichment.start();
+    container.worker.start();
     scheduler.start();
     try {
       await waitFor(async () => (await app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().counts?.completed > 20, 15_000, 'progress');
@@ -102,7 +102,7 @@ describe('PostgreSQL outage (§9)', () => {
       );
     } finally {
       await scheduler.stop();
-      await container.enrichment.stop();
+      await container.worker.stop();
     }
     const direct = await import('pg');
     const client = new direct.default.Client({ connectionString: db.url });

@@ -38,7 +38,7 @@ describe('re-enrichment', () => {
       line('R-11', '2026-10-21', 'POS Purchase Umhlali Jukskeibaan  * 21 Oct', '-70.00'),
     ];
     const batchId = await ingestBatch(ctx, key, { account: { account_id: 'RE-1', currency: 'ZAR' }, transactions });
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
     expect((await get(ctx, key, '/api/accounts/RE-1/transactions/R-2')).category).toBe('UNCATEGORIZED');
 
@@ -93,7 +93,7 @@ describe('re-enrichment', () => {
         line('F-4', '2026-11-01', 'POS Purchase Zwartkop Farm Stall'),
       ],
     });
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
 
     expect((await post(ctx, key, '/api/accounts/RE-2/reenrich', { start_date: '2026-10-01', end_date: '2026-10-31' })).json().transactions).toBe(2);
@@ -140,9 +140,9 @@ describe('re-enrichment', () => {
       account: { account_id: 'OPS-1', currency: 'ZAR' },
       transactions: [line('O-1', '2026-10-01', 'POS Purchase Dolci Cafe'), line('O-2', '2026-11-01', 'POS Purchase Dolci Cafe')],
     });
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
-    await ctx.container.enrichment.stop();
+    await ctx.container.worker.stop();
 
     const bin = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, 'reenrich', '--integration', 'ops-bank', '--since', '2026-10-15'], {

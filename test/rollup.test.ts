@@ -79,7 +79,7 @@ async function compareInOneSnapshot(): Promise<{ rollup: string[]; raw: string[]
 
 describe('account daily rollup', () => {
   it('when ingestion, enrichment, retries and failures run at once, then the rollup equals the raw aggregate at every moment', async () => {
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     scheduler.start();
     const post = (body: unknown) =>
       ctx.app.inject({ method: 'POST', url: '/api/integrations/transactions/', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: JSON.stringify(body) });

@@ -100,6 +100,29 @@ describe('lucro status against a database that is down or not migrated', () => {
     expect(`${stdout}${stderr}`).not.toMatch(/^\s+at /m);
   });
 
+  it('when the database refuses connections and --json is asked, then the report says so for scripts, and it exits 2', async () => {
+    const { code, stdout } = await status({ DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/lucro' });
+    expect(code).toBe(2);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      ok: false,
+      database: { url: 'postgres://postgres:***@127.0.0.1:1/lucro', reachable: false, error: 'connect ECONNREFUSED 127.0.0.1:1' },
+      migrations: null,
+      transactions: null,
+      workers: [],
+      attention: ['The database is unreachable: nothing stored in it could be checked.'],
+    });
+    expect(stdout).not.toContain('hunter2');
+  });
+
+  it('when Redis is down but the database answers, then it says Redis is unreachable and exits 1', async () => {
+    const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1' }, false);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^ {2}database {6}ok /m);
+    expect(stdout).toMatch(/^ {2}redis {9}UNREACHABLE redis:\/\/127\.0\.0\.1:1: .+$/m);
+    expect(stdout).toContain('  - Redis is unreachable: new batches wait for the scheduler to dispatch them once it is back.');
+  });
+
   it('when the database was never migrated, then every migration is listed as pending and it exits 1', async () => {
     const name = `lucro_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl() });

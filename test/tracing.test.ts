@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { batchBody, createTestContext, type TestContext } from './helpers/context.js';
 import { freePort, startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
+import { startReceiver, type Receiver } from './helpers/receiver.js';
 
 /** One span as OTLP/JSON carries it, with the service that sent it. */
 interface ReceivedSpan {
@@ -14,6 +15,7 @@ interface ReceivedSpan {
   name: string;
   kind: number;
   links?: Array<{ traceId: string; spanId: string }>;
+  attributes?: Array<{ key: string; value: { stringValue?: string; intValue?: string | number } }>;
 }
 
 interface OtlpExport {
@@ -44,16 +46,24 @@ function otlpReceiver(): { spans: ReceivedSpan[]; server: http.Server } {
 let ctx: TestContext;
 const receiver = otlpReceiver();
 const started: LucroProcess[] = [];
+let hooks: Receiver;
 
 beforeAll(async () => {
   ctx = await createTestContext();
   await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+  hooks = await startReceiver();
 });
 afterAll(async () => {
   for (const p of started) p.child.kill('SIGKILL');
   receiver.server.close();
+  await hooks.close();
   await ctx.close();
 });
+
+const attribute = (span: ReceivedSpan, key: string) => {
+  const value = span.attributes?.find((a) => a.key === key)?.value;
+  return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
+};
 
 describe('OpenTelemetry traces', () => {
   it('when tracing variables are unset, then tracing is off; an OTLP endpoint turns it on, OTEL_SDK_DISABLED off again', () => {
@@ -64,7 +74,7 @@ describe('OpenTelemetry traces', () => {
     expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toBeUndefined();
   });
 
-  it('when a batch is POSTed to the API and enriched by a worker process, then the worker’s claim, categorize and write spans join the POST’s trace, and its log lines carry the trace id', async () => {
+  it('when a batch is POSTed to the API and enriched by a worker process, then the worker’s claim, categorize and write spans join the POST’s trace, its log lines carry the trace id, and each webhook attempt is a span with its POST beneath it', async () => {
     const address = receiver.server.address() as { port: number };
     const port = await freePort();
     const env = {
@@ -75,6 +85,9 @@ describe('OpenTelemetry traces', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${address.port}`,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_POLL_INTERVAL_MS: '100',
     };
     const api = startLucro(['api'], { ...env, PORT: String(port) });
     const worker = startLucro(['worker'], { ...env, LOG_LEVEL: 'debug' });
@@ -82,6 +95,8 @@ describe('OpenTelemetry traces', () => {
     await Promise.all([api.waitForLog((l) => String(l.msg).startsWith('API listening')), worker.waitForLog((l) => l.msg === 'worker started')]);
 
     const headers = { authorization: `Bearer ${await ctx.key(['ingest'])}`, 'content-type': 'application/json' };
+    const subscribed = await fetch(`http://127.0.0.1:${port}/api/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: hooks.url, events: ['batch.completed'] }) });
+    expect(subscribed.status).toBe(201);
     const posted = await fetch(`http://127.0.0.1:${port}/api/integrations/transactions/`, { method: 'POST', headers, body: JSON.stringify(batchBody(3, { accountId: 'ACC-TRACE' })) });
     expect(posted.status).toBe(202);
     const { batch_id: batchId } = (await posted.json()) as { batch_id: string };
@@ -107,6 +122,20 @@ describe('OpenTelemetry traces', () => {
     expect(enriched).toHaveLength(3);
     for (const line of enriched) expect(line.trace_id).toBe(traceId);
     expect(enriched[0]?.span_id).toMatch(/^[0-9a-f]{16}$/);
+
+    // The batch.completed webhook: one webhook.deliver span per attempt, the POST to the receiver under it, and the attempt's log line in it.
+    await waitFor(async () => hooks.received.length > 0, 20_000, 'the batch.completed delivery');
+    const eventId = hooks.received[0]?.body.id;
+    const deliver = await waitForSpan((s) => s.service === 'lucro-worker' && s.name === 'webhook.deliver' && attribute(s, 'lucro.event_id') === eventId);
+    expect(deliver.kind).toBe(3);
+    expect(attribute(deliver, 'lucro.event_type')).toBe('batch.completed');
+    expect(attribute(deliver, 'lucro.attempt')).toBe(1);
+    expect(attribute(deliver, 'http.response.status_code')).toBe(200);
+    const request = await waitForSpan((s) => s.service === 'lucro-worker' && s.parentSpanId === deliver.spanId && s.kind === 3);
+    expect(request.traceId).toBe(deliver.traceId);
+    await waitFor(async () => worker.lines.some((l) => l.msg === 'webhook attempt delivered' && l.event_id === eventId), 10_000, 'the attempt log line');
+    const attemptLine = worker.lines.find((l) => l.msg === 'webhook attempt delivered' && l.event_id === eventId);
+    expect(attemptLine).toMatchObject({ trace_id: deliver.traceId, span_id: deliver.spanId });
   }, 90_000);
 });
 

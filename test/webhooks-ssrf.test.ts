@@ -64,7 +64,7 @@ describe('webhook URLs (§13)', () => {
     // As if the name's DNS record had been changed to point inside after registration.
     const port = new URL(hooks.url).port;
     await ctx.sql.query('UPDATE webhook_endpoints SET url = $2 WHERE id = $1', [id, `https://localhost:${port}/hooks`]);
-    ctx.container.enrichment.start();
+    ctx.container.worker.start();
     ctx.container.webhookDeliverer.start();
     await ingestBatch(ctx, key, batchBody(1, { accountId: 'SSRF-1' }));
     const log = async () => (await ctx.app.inject({ url: `/api/webhooks/${id}/deliveries`, headers: bearer(key) })).json().deliveries;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../src/infra/db.js';
 import { recordWebhookEvent } from '../src/webhooks/webhook.repository.js';
 import { bearer, createTestContext, type TestContext } from './helpers/context.js';
-import { startLucro, waitFor, type LucroProcess } from './helpers/processes.js';
+import { startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 
 /** Webhook delivery by worker processes against real PostgreSQL. */
@@ -30,25 +30,31 @@ afterAll(async () => {
   await hooks.close();
 });
 
-function worker(): LucroProcess {
-  const p = startLucro(['worker'], { DATABASE_URL: ctx.db.url, ...ENV });
+function worker(env: Record<string, string> = {}): LucroProcess {
+  const p = startLucro(['worker'], { DATABASE_URL: ctx.db.url, ...ENV, ...env });
   started.push(p);
   return p;
+}
+
+/** Subscribes the receiver through `through`'s API, then records one reenrichment.completed event. */
+async function subscribeAndRecord(through: TestContext, reenrichmentId: string) {
+  const created = await through.app.inject({
+    method: 'POST',
+    url: '/api/webhooks',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: JSON.stringify({ url: hooks.url, events: ['reenrichment.completed'] }),
+  });
+  const { id } = created.json();
+  const { rows } = await ctx.sql.query('SELECT id FROM integrations LIMIT 1');
+  const status = { reenrichment_id: reenrichmentId, status: 'completed', counts: { total: 1, pending: 0, processing: 0, completed: 1, failed: 0 } };
+  const eventId = await withTransaction(ctx.container.pool, (client) => recordWebhookEvent(client, rows[0].id, 'reenrichment.completed', status));
+  return { id: id as string, status, eventId };
 }
 
 describe('worker processes delivering webhooks', () => {
   it('when a worker is SIGKILLed mid-delivery, then the delivery is sent again after restart with the same event id, and delivered', async () => {
     hooks.behave((n) => (n === 0 ? 'hang' : 200));
-    const created = await ctx.app.inject({
-      method: 'POST',
-      url: '/api/webhooks',
-      headers: { ...bearer(key), 'content-type': 'application/json' },
-      payload: JSON.stringify({ url: hooks.url, events: ['reenrichment.completed'] }),
-    });
-    const { id } = created.json();
-    const { rows } = await ctx.sql.query('SELECT id FROM integrations LIMIT 1');
-    const status = { reenrichment_id: 'ree_kill', status: 'completed', counts: { total: 1, pending: 0, processing: 0, completed: 1, failed: 0 } };
-    const eventId = await withTransaction(ctx.container.pool, (client) => recordWebhookEvent(client, rows[0].id, 'reenrichment.completed', status));
+    const { id, status, eventId } = await subscribeAndRecord(ctx, 'ree_kill');
 
     const victim = worker();
     await waitFor(async () => hooks.received.length === 1, 30_000, 'the victim to start the delivery');
@@ -72,5 +78,36 @@ describe('worker processes delivering webhooks', () => {
     expect(after).toEqual([{ status: 'delivered', attempts: 2, last_response_status: 200 }]);
     rescuer.child.kill('SIGTERM');
     expect(await rescuer.exited).toBe(0);
+  }, 60_000);
+
+  it('when Retry now is pressed on an API process, then a worker process sends the delivery at once as a queue job, without waiting for its next look', async () => {
+    // The worker looks for due deliveries once at start, then only every 10 minutes: only the job the API queues can explain a prompt delivery.
+    const queue = { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: `lucro-test-wh-${randomBytes(4).toString('hex')}` };
+    const api = await createTestContext({ ...ENV, ...queue, DATABASE_URL: ctx.db.url });
+    let sender: LucroProcess | undefined;
+    try {
+      hooks.behave(() => 200);
+      const { id, status, eventId } = await subscribeAndRecord(api, 'ree_retry_now');
+      // As if its retries (to this endpoint and the one of the test above) had run out before the worker started.
+      await ctx.sql.query("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, last_error = 'receiver answered 503' WHERE event_id = $1", [eventId]);
+      sender = worker({ ...queue, WEBHOOK_POLL_INTERVAL_MS: '600000' });
+      await sender.waitForLog((line) => line.msg === 'worker started', 30_000);
+      const received = hooks.received.length;
+
+      const [delivery] = (await ctx.sql.query('SELECT id AS delivery_id FROM webhook_deliveries WHERE endpoint_id = $1', [id])).rows;
+      const retry = await api.app.inject({ method: 'POST', url: `/api/webhooks/${id}/deliveries/${delivery.delivery_id}/retry`, headers: bearer(key) });
+      expect(retry.statusCode).toBe(202);
+      await waitFor(
+        async () => (await ctx.sql.query("SELECT 1 FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'delivered'", [id])).rowCount === 1,
+        20_000,
+        'the worker to send the retried delivery',
+      );
+      expect(hooks.received.length).toBe(received + 1);
+      expect(hooks.received.at(-1)!.body.data).toEqual(status);
+    } finally {
+      sender?.child.kill('SIGTERM');
+      await sender?.exited;
+      await api.close();
+    }
   }, 60_000);
 });

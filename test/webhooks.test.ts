@@ -21,13 +21,15 @@ const ENV = {
 let ctx: TestContext;
 let key: string;
 const logs: Array<Record<string, unknown>> = [];
+/** Every signing secret the API handed out in this file, to check that none is ever logged. */
+const issuedSecrets: string[] = [];
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   ctx = await createTestContext(ENV, { logger });
   key = await ctx.key(['ingest', 'reports'], 'hooked');
-  ctx.container.enrichment.start();
+  ctx.container.worker.start();
   ctx.container.webhookDeliverer.start();
   ctx.container.changeNotifier.start();
 });
@@ -54,6 +56,7 @@ function api(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, api
 async function subscribe(url: string, events: string[] = ['batch.completed'], apiKey = key): Promise<{ id: string; secret: string }> {
   const response = await api('POST', '/api/webhooks', { url, events }, apiKey);
   expect(response.statusCode, response.body).toBe(201);
+  issuedSecrets.push(response.json().secret);
   return response.json();
 }
 
@@ -73,6 +76,7 @@ describe('webhook endpoints (§13)', () => {
     const response = await api('POST', '/api/webhooks', { url: 'https://hooks.example.com/lucro', events: ['batch.completed', 'transactions.changed'] });
     expect(response.statusCode).toBe(201);
     const created = response.json();
+    issuedSecrets.push(created.secret);
     expect(Object.keys(created).sort()).toEqual(['created_at', 'events', 'id', 'secret', 'url']);
     expect(created).toMatchObject({ url: 'https://hooks.example.com/lucro', events: ['batch.completed', 'transactions.changed'] });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9_-]{20,}$/);
@@ -208,6 +212,7 @@ describe('delivery, signatures and rotation', () => {
     const rotated = await api('POST', `/api/webhooks/${id}/rotate-secret`);
     expect(rotated.statusCode).toBe(200);
     const { secret: newSecret, ...rest } = rotated.json();
+    issuedSecrets.push(newSecret);
     expect(rest).toEqual({ id });
     expect(newSecret).toMatch(/^whsec_/);
     expect(newSecret).not.toBe(oldSecret);
@@ -281,6 +286,7 @@ describe('one slow receiver does not hold every slot', () => {
     const limited = await createTestContext({ ...ENV, DATABASE_URL: ctx.db.url, WEBHOOK_CONCURRENCY: '4', WEBHOOK_ENDPOINT_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '3000' });
     await ctx.container.webhookDeliverer.stop();
     try {
+      limited.container.worker.start();
       limited.container.webhookDeliverer.start();
       const slow = await receiver(() => 'hang');
       const fast = await receiver();
@@ -340,7 +346,7 @@ describe('delivery log and manual retry', () => {
     // Only the short context's worker sends, so its retry window applies.
     await ctx.container.webhookDeliverer.stop();
     try {
-      short.container.enrichment.start();
+      short.container.worker.start();
       short.container.webhookDeliverer.start();
       const hooks = await receiver(() => 410);
       const { id } = await subscribe(hooks.url);
@@ -445,5 +451,20 @@ describe('transactions.changed', () => {
     };
     expect(await added(first.body.data.cursor)).toEqual(['A-1', 'A-2', 'B-1', 'B-2', 'C-1', 'C-2']);
     expect(await added(second.body.data.cursor)).toEqual(['B-1', 'B-2', 'C-1', 'C-2']);
+  });
+});
+
+describe('secrets stay secret', () => {
+  it('when every test above has run, then no log line carries a signing secret or WEBHOOK_SECRET_KEY', () => {
+    expect(issuedSecrets.length).toBeGreaterThan(10);
+    expect(logs.length).toBeGreaterThan(10);
+    const logged = logs.map((line) => JSON.stringify(line)).join('\n');
+    for (const secret of issuedSecrets) {
+      expect(logged).not.toContain(secret);
+      // Nor the random part alone.
+      expect(logged).not.toContain(secret.slice('whsec_'.length));
+    }
+    expect(logged).not.toContain(SECRET_KEY);
+    expect(logged).not.toContain(Buffer.from(SECRET_KEY, 'base64').toString('hex'));
   });
 });

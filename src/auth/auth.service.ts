@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
-import { asUnavailable, withTransaction } from '../infra/db.js';
+import { withTransaction } from '../infra/db.js';
 import {
   findActiveKey,
   findKeysByPrefix,
@@ -157,7 +157,7 @@ export class AuthService {
       await this.generationCheck;
     } catch (error) {
       // Without the database a verified key is still trusted, but never past the revocation bound.
-      if (!this.cache.trustedAt(this.now(), REVOCATION_BOUND_MS)) throw asUnavailable(error);
+      if (!this.cache.trustedAt(this.now(), REVOCATION_BOUND_MS)) throw error;
     }
   }
 
@@ -170,8 +170,6 @@ export class AuthService {
         if (owner) this.cache.remember(id, owner, generation, this.now());
         else this.cache.rememberMiss(id, this.now());
         return owner;
-      }, (error: unknown) => {
-        throw asUnavailable(error);
       })
       .finally(() => this.lookups.delete(id));
     this.lookups.set(id, lookup);

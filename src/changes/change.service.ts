@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { parseLimitParam } from '../domain/query-params.js';
-import { asUnavailable, withTransaction } from '../infra/db.js';
+import { withTransaction } from '../infra/db.js';
 import { decodeChangeCursor, encodeChangeCursor } from './change.cursor.js';
 import { hasUnsequencedChanges, listChanges, lockSequencer, purgeChanges, sequenceChanges } from './change.repository.js';
 import type { ChangesQuery } from './change.schemas.js';
@@ -16,18 +16,14 @@ export class ChangeService {
   async listChanges(integrationId: number, query: ChangesQuery): Promise<string> {
     const limit = parseLimitParam(query.limit);
     const afterSeq = query.cursor === undefined ? 0 : decodeChangeCursor(query.cursor);
-    try {
-      // A reader places what has committed before reading, so the feed does not wait for the scheduler.
-      await this.sequence();
-      const rows = await listChanges(this.pool, integrationId, afterSeq, limit + 1);
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      const changes = page.map((row) => `{"cursor":${JSON.stringify(encodeChangeCursor(row.seq))},${row.json.slice(1)}`);
-      const nextCursor = encodeChangeCursor(last ? last.seq : afterSeq);
-      return `{"changes":[${changes.join(',')}],"next_cursor":${JSON.stringify(nextCursor)},"has_more":${rows.length > limit}}`;
-    } catch (error) {
-      throw asUnavailable(error);
-    }
+    // A reader places what has committed before reading, so the feed does not wait for the scheduler.
+    await this.sequence();
+    const rows = await listChanges(this.pool, integrationId, afterSeq, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const changes = page.map((row) => `{"cursor":${JSON.stringify(encodeChangeCursor(row.seq))},${row.json.slice(1)}`);
+    const nextCursor = encodeChangeCursor(last ? last.seq : afterSeq);
+    return `{"changes":[${changes.join(',')}],"next_cursor":${JSON.stringify(nextCursor)},"has_more":${rows.length > limit}}`;
   }
 
   /** One sequencer pass; skipped (0) when nothing waits or another process is running one. */

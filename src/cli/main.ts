@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { AppError } from '../domain/errors.js';
+import { isConnectionError } from '../infra/db.js';
 import { runRoles, type Role } from './roles.js';
 
 const USAGE = `Usage: lucro <command>
@@ -83,6 +84,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError || error instanceof AppError) console.error(`lucro: ${error.message}`);
+    else if (isConnectionError(error)) console.error(`lucro: the database is unreachable (${(error as Error).message}); retry shortly.`);
     else console.error('lucro:', error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;
   },

@@ -43,7 +43,7 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
       jobs.push({ integrationId, id: accepted.reenrichment_id });
       console.log(`${accountId}\t${accepted.reenrichment_id}\t${accepted.transactions} transactions`);
     }
-    if (container.queue.kind === 'in-process') container.enrichment.start();
+    if (container.queue.kind === 'in-process') container.worker.start();
 
     const progress = new Progress(process.stderr);
     let total: ReenrichmentView;
@@ -58,7 +58,7 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
     console.error(`Re-enriched ${total.counts.completed} transactions (${total.counts.failed} failed) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return 0;
   } finally {
-    await container.enrichment.stop().catch(() => {});
+    await container.worker.stop().catch(() => {});
     await container.close();
   }
 }

@@ -44,13 +44,13 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       stops.api = () => app.close();
     }
     if (role === 'start' || role === 'worker') {
-      container.enrichment.start();
+      container.worker.start();
       container.webhookDeliverer.start();
       container.changeNotifier.start();
       logger.info({ concurrency: config.workerConcurrency, queue: container.queue.kind, categorizer: container.categorizer.name }, 'worker started');
       stops.worker = async () => {
         await Promise.all([container.changeNotifier.stop(), container.webhookDeliverer.stop()]);
-        await container.enrichment.stop();
+        await container.worker.stop();
       };
     }
     // Without Redis a lone worker has no queue to hear from, so it sweeps for pending work itself.

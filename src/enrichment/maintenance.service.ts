@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ChangeService } from '../changes/change.service.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
-import type { EnrichmentService } from './enrichment.service.js';
+import type { JobDispatcher } from './dispatcher.js';
 import {
   countUnfinished,
   findFinishedOpenBatches,
@@ -29,7 +29,7 @@ const SWEEP_LIMIT = 5_000;
 export class MaintenanceService {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly enrichment: EnrichmentService,
+    private readonly dispatcher: JobDispatcher,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly options: { maxAttempts: number; redispatchAfterMs: number; intervalMs: number; changeRetentionDays: number },
@@ -59,7 +59,7 @@ export class MaintenanceService {
     }
     for (const [batchId, tag] of toDispatch) {
       try {
-        await this.enrichment.redispatch(batchId, tag);
+        await this.dispatcher.redispatch(batchId, tag);
         report.redispatched += 1;
       } catch (error) {
         this.logger.warn({ batch_id: batchId, err: error }, 'could not dispatch; will retry at the next sweep');

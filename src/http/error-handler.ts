@@ -97,6 +97,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : undefined;
   // The framework's own status stands (414 for a path parameter too long) under the contract's code.
   if (mapped) return { ...problem(mapped.code, mapped.detail ?? error.message), ...(status ? { status } : {}) };
+  // The one place where "the database cannot be reached" becomes 503: services let the driver's error through.
   if (isConnectionError(error)) return problem('service_unavailable', 'The database is unreachable; retry shortly.');
   const byStatus = status === undefined ? undefined : CODES_BY_STATUS[status];
   if (byStatus) return problem(byStatus, error.message);

@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { AppError } from '../domain/errors.js';
 
 /** A query runner: a pool or a client inside a transaction. Repositories take one of these. */
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
@@ -66,7 +65,7 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
  * gets its rows back as duplicates.
  */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await connect(pool);
+  const client = await pool.connect();
   let broken = false;
   try {
     await client.query('BEGIN');
@@ -84,7 +83,7 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
   } catch (error) {
     broken ||= isConnectionError(error) && !serverGaveUp(error);
     if (!broken) await client.query('ROLLBACK').catch(() => {});
-    throw asUnavailable(error);
+    throw error;
   } finally {
     // A client whose connection failed is destroyed, not handed to the next request.
     client.release(broken);
@@ -107,13 +106,6 @@ async function transactionOutcome(pool: pg.Pool, xid: string): Promise<'committe
   return 'unknown';
 }
 
-async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
-  try {
-    return await pool.connect();
-  } catch (error) {
-    throw asUnavailable(error);
-  }
-}
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
 /** The server gave a statement up itself (statement_timeout, lock_timeout): busy, not broken; the connection is fine. */
@@ -131,7 +123,4 @@ export function isConnectionError(error: unknown): boolean {
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout/i.test(error.message);
 }
 
-/** Maps a connection failure to the contract's 503; other errors pass through unchanged. */
-export function asUnavailable(error: unknown): unknown {
-  return isConnectionError(error) ? new AppError('service_unavailable', 'The database is unreachable; retry shortly.') : error;
-}
+

@@ -121,13 +121,17 @@ export class Metrics {
   });
   readonly webhookBacklog = new Gauge({
     name: 'lucro_webhook_deliveries_pending',
-    help: 'Webhook deliveries not yet delivered or failed (pending), those due now (due) and those whose last attempt failed (retrying), read from the database at scrape time',
+    help: 'Webhook deliveries not yet delivered or failed (pending), those due now (due) and those whose last attempt failed (retrying), read from the database every 5 s by each process that delivers',
     labelNames: ['state'] as const,
     registers: [this.registry],
   });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'lucro_' });
+    // Every outcome is exposed from the start at 0: a series that appears only with its first
+    // failure has no earlier sample, so increase() over it reads 0 and the alert on it never fires.
+    for (const outcome of ['completed', 'retried', 'failed']) this.enrichmentsFinished.inc({ outcome }, 0);
+    for (const outcome of ['delivered', 'retried', 'failed']) this.webhookDeliveries.inc({ outcome }, 0);
   }
 
   /** Reports the connection pool's use at each scrape (see the pool gauges); call once with the process's pool. */

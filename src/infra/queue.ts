@@ -5,10 +5,11 @@ import type { TraceCarrier } from './tracing.js';
 import { withTimeout } from './timeout.js';
 
 /**
- * The payload of an enrichment job: a slice of work, never a single row. Two kinds share the
- * workers and take turns in one queue: a batch's new rows, and a re-enrichment's rows (§11).
+ * The payload of a job: a slice of work, never a single row. Three kinds share the workers and
+ * take turns in one queue: a batch's new rows, a re-enrichment's rows (§11), and a pass over the
+ * webhook deliveries that are due (§13).
  */
-export type EnrichmentJob = BatchJob | ReenrichmentJob;
+export type EnrichmentJob = BatchJob | ReenrichmentJob | WebhooksJob;
 
 export interface BatchJob {
   /** Absent on jobs queued before re-enrichment existed. */
@@ -29,9 +30,15 @@ export interface ReenrichmentJob {
   generation: number;
 }
 
+export interface WebhooksJob {
+  kind: 'webhooks';
+  lane: number;
+  generation: number;
+}
+
 /** What a job works on, for logs and for taking turns. */
 export function jobSubject(job: EnrichmentJob): string {
-  return job.kind === 'reenrichment' ? job.reenrichmentId : job.batchId;
+  return job.kind === 'reenrichment' ? job.reenrichmentId : job.kind === 'webhooks' ? 'webhooks' : job.batchId;
 }
 
 export interface QueuedJob {

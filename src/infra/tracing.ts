@@ -63,6 +63,14 @@ export function inGroupSpan<T>(name: string, options: SpanOptions, start: () => 
   return promises;
 }
 
+/** Adds what is known only at the end (an outcome, a status code) to the active span; an error marks it failed. */
+export function annotateActiveSpan(attributes: Attributes, error?: string): void {
+  const span = trace.getActiveSpan();
+  if (!span?.isRecording()) return;
+  span.setAttributes(attributes);
+  if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+}
+
 /** Names the active HTTP server span after the matched route (`POST /api/batches/{id}` style), never the raw URL. */
 export function nameServerSpan(method: string, route: string | undefined): void {
   const span = trace.getActiveSpan();

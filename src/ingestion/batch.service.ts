@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { decodeCursor, encodeCursor, parseLimitParam } from '../domain/query-params.js';
-import { asUnavailable } from '../infra/db.js';
 import { batchBelongsTo, findBatchWithCounts, listBatches, listBatchTransactions, type BatchListPosition, type BatchRow } from './batch.repository.js';
 import type { BatchListPage, BatchListQuery, BatchTransactionsPage, BatchView } from './batch.schemas.js';
 import { toTransactionView } from '../transactions/transaction.repository.js';
@@ -20,7 +19,7 @@ export class BatchService {
 
   async getBatch(integrationId: number, batchId: string): Promise<BatchView> {
     requireBatchId(batchId);
-    const row = await findBatchWithCounts(this.pool, integrationId, batchId.toLowerCase()).catch(rethrowUnavailable);
+    const row = await findBatchWithCounts(this.pool, integrationId, batchId.toLowerCase());
     if (!row) throw new AppError('not_found', `No batch ${batchId}.`);
     return toView(row);
   }
@@ -30,9 +29,9 @@ export class BatchService {
     const limit = parseLimitParam(query.limit);
     const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor, TRANSACTIONS_CURSOR, isRowId);
     const id = batchId.toLowerCase();
-    if (!(await batchBelongsTo(this.pool, integrationId, id).catch(rethrowUnavailable))) throw new AppError('not_found', `No batch ${batchId}.`);
+    if (!(await batchBelongsTo(this.pool, integrationId, id))) throw new AppError('not_found', `No batch ${batchId}.`);
     // One row more than asked tells whether another page exists without a count.
-    const rows = await listBatchTransactions(this.pool, id, afterId, limit + 1).catch(rethrowUnavailable);
+    const rows = await listBatchTransactions(this.pool, id, afterId, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -50,7 +49,7 @@ export class BatchService {
       });
     }
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor, BATCHES_CURSOR, isBatchPosition);
-    const rows = await listBatches(this.pool, integrationId, { status: query.status ?? null, after, limit: limit + 1 }).catch(rethrowUnavailable);
+    const rows = await listBatches(this.pool, integrationId, { status: query.status ?? null, after, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -60,9 +59,6 @@ export class BatchService {
   }
 }
 
-function rethrowUnavailable(error: unknown): never {
-  throw asUnavailable(error);
-}
 
 function requireBatchId(batchId: string): void {
   if (!UUID.test(batchId)) throw new AppError('invalid_parameter', 'batch_id must be a UUID.', { errors: [{ pointer: '/batch_id', message: 'must be a UUID' }] });

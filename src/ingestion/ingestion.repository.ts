@@ -196,8 +196,8 @@ export async function modifyPendingTransactions(
   accountId: number,
   batchId: string,
   modifications: Array<NewTransaction & { reenrich: boolean }>,
-): Promise<number[]> {
-  const { rows } = await db.query<{ pk: number }>(
+): Promise<Array<{ pk: number; previousBatchId: string }>> {
+  const { rows } = await db.query<{ pk: number; previousBatchId: string }>(
     `UPDATE transactions t
         SET date = r.date, amount = r.amount, merchant_name = r.merchant_name, description = r.description,
             pending = r.pending, pending_transaction_id = r.pending_transaction_id, raw = r.raw, batch_id = $2,
@@ -210,8 +210,10 @@ export async function modifyPendingTransactions(
             updated_at = now()
        FROM unnest($3::text[], $4::date[], $5::numeric[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::jsonb[], $12::boolean[])
             AS r (transaction_id, date, amount, currency, merchant_name, description, pending, pending_transaction_id, raw, reenrich)
-      WHERE t.account_id = $1 AND t.transaction_id = r.transaction_id
-      RETURNING t.id AS pk`,
+       -- The row as it was, for the batch it leaves (RETURNING t.* gives the updated row).
+       JOIN transactions previous ON previous.account_id = $1 AND previous.transaction_id = r.transaction_id
+      WHERE t.id = previous.id
+      RETURNING t.id AS pk, previous.batch_id AS "previousBatchId"`,
     [
       accountId,
       batchId,
@@ -222,7 +224,7 @@ export async function modifyPendingTransactions(
       modifications.map((t) => t.reenrich),
     ],
   );
-  return rows.map((row) => row.pk);
+  return rows;
 }
 
 /** The columns that identify a transaction's content, one array each, for `unnest`. */
@@ -245,16 +247,16 @@ export async function replacePendingTransactions(
   db: Queryable,
   accountId: number,
   replacements: Array<{ postedId: string; pendingId: string }>,
-): Promise<Array<{ pk: number; postedId: string; locked: boolean; category: string | null }>> {
+): Promise<Array<{ pk: number; postedId: string; locked: boolean; category: string | null; batchId: string }>> {
   if (replacements.length === 0) return [];
-  const { rows } = await db.query<{ pk: number; postedId: string; locked: boolean; category: string | null }>(
+  const { rows } = await db.query<{ pk: number; postedId: string; locked: boolean; category: string | null; batchId: string }>(
     `UPDATE transactions p
         SET removed_at = now(), replaced_by = r.posted_id,
             status = CASE WHEN p.status = 'processing' THEN 'pending' ELSE p.status END,
             claim_token = NULL, lease_expires_at = NULL, updated_at = now()
        FROM unnest($2::text[], $3::text[]) AS r (posted_id, pending_id)
       WHERE p.account_id = $1 AND p.transaction_id = r.pending_id AND p.pending AND p.removed_at IS NULL
-      RETURNING p.id AS pk, r.posted_id AS "postedId", p.category_locked AS locked, p.category`,
+      RETURNING p.id AS pk, r.posted_id AS "postedId", p.category_locked AS locked, p.category, p.batch_id AS "batchId"`,
     [accountId, replacements.map((r) => r.postedId), replacements.map((r) => r.pendingId)],
   );
   return rows;
@@ -312,8 +314,8 @@ export async function removeTransactions(
   db: Queryable,
   accountId: number,
   transactionIds: string[],
-): Promise<{ removed: Array<{ pk: number; transactionId: string }>; alreadyRemoved: string[] }> {
-  const { rows } = await db.query<{ pk: number; transactionId: string; removedNow: boolean }>(
+): Promise<{ removed: Array<{ pk: number; transactionId: string; batchId: string }>; alreadyRemoved: string[] }> {
+  const { rows } = await db.query<{ pk: number; transactionId: string; batchId: string; removedNow: boolean }>(
     `WITH target AS (
        SELECT t.id, t.removed_at IS NOT NULL AS was_removed FROM transactions t
         WHERE t.account_id = $1 AND t.transaction_id = ANY($2::text[])
@@ -325,15 +327,15 @@ export async function removeTransactions(
               status = CASE WHEN t.status = 'processing' THEN 'pending' ELSE t.status END,
               claim_token = NULL, lease_expires_at = NULL, updated_at = now()
          FROM target WHERE t.id = target.id AND NOT target.was_removed
-        RETURNING t.id, t.transaction_id
+        RETURNING t.id, t.transaction_id, t.batch_id
      )
-     SELECT id AS pk, transaction_id AS "transactionId", true AS "removedNow" FROM removed
+     SELECT id AS pk, transaction_id AS "transactionId", batch_id AS "batchId", true AS "removedNow" FROM removed
      UNION ALL
-     SELECT t.id, t.transaction_id, false FROM transactions t JOIN target ON target.id = t.id WHERE target.was_removed`,
+     SELECT t.id, t.transaction_id, t.batch_id, false FROM transactions t JOIN target ON target.id = t.id WHERE target.was_removed`,
     [accountId, transactionIds],
   );
   return {
-    removed: rows.filter((row) => row.removedNow).map(({ pk, transactionId }) => ({ pk, transactionId })),
+    removed: rows.filter((row) => row.removedNow).map(({ pk, transactionId, batchId }) => ({ pk, transactionId, batchId })),
     alreadyRemoved: rows.filter((row) => !row.removedNow).map((row) => row.transactionId),
   };
 }

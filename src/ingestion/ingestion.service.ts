@@ -5,6 +5,7 @@ import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
 import { recordChanges } from '../changes/change.repository.js';
+import { markBatchesCompleted } from '../enrichment/enrichment.repository.js';
 import { recordBatchCompletedEvents } from '../webhooks/webhook.repository.js';
 import type { Queryable } from '../infra/db.js';
 import {
@@ -133,6 +134,8 @@ export class IngestionService {
         if (!account) throw new AppError('not_found', `No account ${request.account_id}.`);
         const { removed, alreadyRemoved } = await removeTransactions(client, account.id, ids);
         await recordChanges(client, 'transaction.removed', removed.map((r) => r.pk));
+        // A batch whose last unfinished rows were removed is complete now, and says so to subscribers.
+        await markBatchesCompleted(client, [...new Set(removed.map((r) => r.batchId))]);
         return { removed, alreadyRemoved };
       }),
     );
@@ -176,6 +179,8 @@ async function storeBatch(
   const batchId = randomUUID();
   const inserted = await insertBatchWithTransactions(db, { id: batchId, integrationId, accountId }, batch.transactions);
   let modified: number[] = [];
+  // Batches that rows left (moved into this one, or removed as replaced): one may have nothing left to do.
+  const left = new Set<string>();
   if (inserted.length < batch.transactions.length) {
     const insertedIds = new Set(inserted.map((row) => row.transactionId));
     const resent = batch.transactions.filter((t) => !insertedIds.has(t.transactionId));
@@ -191,7 +196,9 @@ async function storeBatch(
     const changes = new Map(matches.filter((m) => m.changeable && (m.contentDiffers || m.posts)).map((m) => [m.transactionId, m]));
     const modifications = resent.filter((t) => changes.has(t.transactionId)).map((t) => ({ ...t, reenrich: changes.get(t.transactionId)?.reenrich === true }));
     if (modifications.length > 0) {
-      modified = await modifyPendingTransactions(db, accountId, batchId, modifications);
+      const moved = await modifyPendingTransactions(db, accountId, batchId, modifications);
+      modified = moved.map((row) => row.pk);
+      for (const row of moved) left.add(row.previousBatchId);
       await recordChanges(db, 'transaction.modified', modified);
     }
   }
@@ -210,6 +217,9 @@ async function storeBatch(
     replaced.filter((r) => r.locked && r.category !== null).map((r) => ({ postedId: r.postedId, category: r.category ?? '' })),
   );
   await recordChanges(db, 'transaction.removed', [...late, ...replaced.map((r) => r.pk)]);
+  for (const row of replaced) left.add(row.batchId);
+  left.delete(batchId);
+  if (left.size > 0) await markBatchesCompleted(db, [...left]);
 
   const settled = modified.length > 0 || late.length > 0 || replaced.length > 0 ? await settleBatch(db, batchId, modified.length) : undefined;
   const done = settled ? settled.done : inserted.length === 0;

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { bearerKey, hashKey, requireScope, type AuthService } from '../auth/auth.service.js';
 import { AppError } from '../domain/errors.js';
-import { asUnavailable } from '../infra/db.js';
 import { expireAdminSession, findAdminSession, insertAdminSession } from './operations.repository.js';
 
 /** A queue-board session lasts this long; then the operator exchanges the key again. */
@@ -23,9 +22,7 @@ export class AdminSessions {
   async open(authorization: string | undefined): Promise<{ token: string; expiresAt: string }> {
     requireScope(await this.auth.authenticate(authorization), 'admin');
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = await insertAdminSession(this.pool, hashKey(token), hashKey(bearerKey(authorization)), ADMIN_SESSION_TTL_SECONDS).catch((error: unknown) => {
-      throw asUnavailable(error);
-    });
+    const expiresAt = await insertAdminSession(this.pool, hashKey(token), hashKey(bearerKey(authorization)), ADMIN_SESSION_TTL_SECONDS);
     // Revoked between the two statements: as if it never was valid.
     if (!expiresAt) throw new AppError('unauthorized', 'The API key is not valid.');
     return { token, expiresAt };
@@ -37,15 +34,11 @@ export class AdminSessions {
       requireScope(await this.auth.authenticate(authorization), 'admin');
       return;
     }
-    const session = await findAdminSession(this.pool, hashKey(sessionToken)).catch((error: unknown) => {
-      throw asUnavailable(error);
-    });
+    const session = await findAdminSession(this.pool, hashKey(sessionToken));
     if (!session) throw new AppError('unauthorized', 'The queue-board session has expired or was revoked; sign in again.');
   }
 
   async close(sessionToken: string): Promise<void> {
-    await expireAdminSession(this.pool, hashKey(sessionToken)).catch((error: unknown) => {
-      throw asUnavailable(error);
-    });
+    await expireAdminSession(this.pool, hashKey(sessionToken));
   }
 }

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError, type FieldProblem } from '../domain/errors.js';
 import { parseDateParam } from '../domain/query-params.js';
-import { jobId } from '../enrichment/enrichment.service.js';
-import { asUnavailable, withTransaction } from '../infra/db.js';
+import type { JobDispatcher } from '../enrichment/dispatcher.js';
+import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
-import type { JobQueue } from '../infra/queue.js';
 import { batchStatus } from '../ingestion/batch.service.js';
 import { findAccount } from '../transactions/transaction.repository.js';
 import { recordReenrichmentCompleted } from './reenrichment.events.js';
@@ -23,9 +22,6 @@ import {
 import type { ReenrichAccepted, ReenrichmentView } from './reenrichment.schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Lanes of one re-enrichment: enough for several workers, few enough that new batches keep their turns. */
-const MAX_LANES = 2;
-const ROWS_PER_LANE = 500;
 /** Rows sent back per statement: each stays well inside the request's query timeout. */
 const SEND_BACK_CHUNK = 10_000;
 
@@ -37,7 +33,7 @@ const SEND_BACK_CHUNK = 10_000;
 export class ReenrichmentService {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly queue: JobQueue,
+    private readonly dispatcher: JobDispatcher,
     private readonly logger: Logger,
   ) {}
 
@@ -67,9 +63,7 @@ export class ReenrichmentService {
     if (!UUID.test(id)) {
       throw new AppError('invalid_parameter', 'reenrichment_id must be a UUID.', { errors: [{ pointer: '/reenrichment_id', message: 'must be a UUID' }] });
     }
-    const row = await findReenrichment(this.pool, integrationId, id.toLowerCase()).catch((error: unknown) => {
-      throw asUnavailable(error);
-    });
+    const row = await findReenrichment(this.pool, integrationId, id.toLowerCase());
     if (!row) throw new AppError('not_found', `No re-enrichment ${id}.`);
     return toView(row);
   }
@@ -86,8 +80,7 @@ export class ReenrichmentService {
   async sweep(stalledAfterMs: number): Promise<void> {
     const bucket = Math.floor(Date.now() / Math.max(1, stalledAfterMs));
     for (const id of await findStalledReenrichments(this.pool, stalledAfterMs, 100)) {
-      const data = { kind: 'reenrichment' as const, reenrichmentId: id, lane: 0, generation: 0 };
-      await this.queue.add([{ id: `r-${id}.stalled${bucket}`, data }]).catch((error: unknown) => {
+      await this.dispatcher.reenrichmentStalled(id, bucket).catch((error: unknown) => {
         this.logger.warn({ reenrichment_id: id, err: error }, 'could not dispatch a stalled re-enrichment; will retry at the next sweep');
       });
     }
@@ -102,9 +95,7 @@ export class ReenrichmentService {
   }
 
   private async dispatch(id: string, transactions: number): Promise<void> {
-    const lanes = Math.max(1, Math.min(MAX_LANES, Math.ceil(transactions / ROWS_PER_LANE)));
-    const jobs = Array.from({ length: lanes }, (_, lane) => ({ kind: 'reenrichment' as const, reenrichmentId: id, lane, generation: 0 }));
-    await this.queue.add(jobs.map((data) => ({ id: jobId(data), data }))).catch((error: unknown) => {
+    await this.dispatcher.reenrichmentAccepted(id, transactions).catch((error: unknown) => {
       // The rows are pending in open batches: the scheduler dispatches them later.
       this.logger.warn({ reenrichment_id: id, err: error }, 'could not dispatch a re-enrichment');
     });

@@ -3,7 +3,6 @@ import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
 import { AppError } from '../domain/errors.js';
 import { formatAmount } from '../domain/money.js';
 import { decodeCursor, encodeCursor, parseBooleanParam, parseDateRange, parseLimitParam } from '../domain/query-params.js';
-import { asUnavailable } from '../infra/db.js';
 import { listAccounts } from './account.repository.js';
 import { splitRange } from './date-range.js';
 import { monthlyTotals } from './monthly.repository.js';
@@ -24,7 +23,7 @@ export class ReportService {
       accountExternalId: accountId,
       includePending,
       ranges: splitRange(startDate, endDate),
-    }).catch(rethrowUnavailable);
+    });
     // Another integration's account is as unknown as a missing one: existence does not leak.
     if (!row) throw new AppError('not_found', `No account ${accountId}.`);
     const money = moneyFormatter(accountId, row.currency);
@@ -48,7 +47,7 @@ export class ReportService {
     const limit = parseLimitParam(query.limit);
     const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor, ACCOUNT_CURSOR, isAccountPosition);
     // One row more than asked tells whether another page exists without a count.
-    const rows = await listAccounts(this.pool, integrationId, afterId, limit + 1).catch(rethrowUnavailable);
+    const rows = await listAccounts(this.pool, integrationId, afterId, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -65,7 +64,7 @@ export class ReportService {
       accountExternalId: accountId,
       includePending,
       ranges: splitRange(startDate, endDate),
-    }).catch(rethrowUnavailable);
+    });
     const first = rows[0];
     if (!first) throw new AppError('not_found', `No account ${accountId}.`);
     const money = moneyFormatter(accountId, first.currency);
@@ -82,9 +81,6 @@ export class ReportService {
 const ACCOUNT_CURSOR = 'accounts';
 const isAccountPosition = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
-function rethrowUnavailable(error: unknown): never {
-  throw asUnavailable(error);
-}
 
 /** The account id, the inclusive date range and include_pending of a report's query, checked. */
 function parseReportQuery(

@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { decodeCursor, encodeCursor, parseBooleanParam, parseDateRange, parseLimitParam } from '../domain/query-params.js';
 import { isCategory } from '../domain/taxonomy.js';
-import { asUnavailable } from '../infra/db.js';
 import { findAccount, findAccountTransaction, listAccountTransactions, toTransactionView, type AccountRef } from './transaction.repository.js';
 import type { AccountTransactionsQuery, TransactionsPage, TransactionView } from './transaction.schemas.js';
 
@@ -14,9 +13,6 @@ type PagePosition = [date: string, transactionId: string];
 const isPosition = (value: unknown): value is PagePosition =>
   Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value[0]) && typeof value[1] === 'string';
 
-function rethrowUnavailable(error: unknown): never {
-  throw asUnavailable(error);
-}
 
 /** Reading an account's transactions (contract §11). */
 export class TransactionService {
@@ -24,7 +20,7 @@ export class TransactionService {
 
   async getTransaction(integrationId: number, accountId: string, transactionId: string): Promise<TransactionView> {
     const account = await this.requireAccount(integrationId, accountId);
-    const row = await findAccountTransaction(this.pool, account.id, transactionId).catch(rethrowUnavailable);
+    const row = await findAccountTransaction(this.pool, account.id, transactionId);
     if (!row) throw new AppError('not_found', `No transaction ${transactionId} in account ${accountId}.`);
     return toTransactionView(row);
   }
@@ -61,7 +57,7 @@ export class TransactionService {
       includeRemoved,
       after: after === null ? null : { date: after[0], transactionId: after[1] },
       limit: limit + 1,
-    }).catch(rethrowUnavailable);
+    });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -72,7 +68,7 @@ export class TransactionService {
 
   /** Another integration's account is as unknown as a missing one: existence does not leak. */
   async requireAccount(integrationId: number, accountId: string): Promise<AccountRef> {
-    const account = await findAccount(this.pool, integrationId, accountId).catch(rethrowUnavailable);
+    const account = await findAccount(this.pool, integrationId, accountId);
     if (!account) throw new AppError('not_found', `No account ${accountId}.`);
     return account;
   }

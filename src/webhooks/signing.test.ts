@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { signatureHeader, verifyLucroSignature } from './signing.js';
 
@@ -30,5 +31,24 @@ describe('Lucro-Signature', () => {
     for (const bad of [undefined, '', `v1=${'0'.repeat(64)}`, `t=${now}`, `t=${now},v1=abc`, header.replace(`t=${now}`, `t=${now + 1}`)]) {
       expect(verifyLucroSignature(body, bad, secret, { nowSec: now }), String(bad)).toBe(false);
     }
+  });
+
+  it('when a receiver copies the README recipe, then it accepts a signed delivery and refuses a changed body, another secret and an old t', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const recipe = /```js\n([\s\S]*?function verifyLucroSignature[\s\S]*?)```/.exec(readme)?.[1];
+    expect(recipe).toBeDefined();
+    const code = (recipe ?? '').replace(/^import .*$/m, '');
+    const verify = new Function('createHmac', 'timingSafeEqual', `${code}\nreturn verifyLucroSignature;`)(createHmac, timingSafeEqual) as (
+      rawBody: string,
+      header: string,
+      secret: string,
+    ) => boolean;
+    const fresh = Math.floor(Date.now() / 1000);
+    const header = signatureHeader(body, [secret, old], fresh);
+    expect(verify(body, header, secret)).toBe(true);
+    expect(verify(body, header, old)).toBe(true);
+    expect(verify(`${body} `, header, secret)).toBe(false);
+    expect(verify(body, header, 'whsec_other')).toBe(false);
+    expect(verify(body, signatureHeader(body, [secret], fresh - 301), secret)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { Batcher } from '../enrichment/slots.js';
 import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
+import { annotateActiveSpan, inGroupSpan, SpanKind } from '../infra/tracing.js';
 import type { SecretBox } from './secret-box.js';
 import { postWebhook } from './sender.js';
 import { signatureHeader } from './signing.js';
@@ -11,6 +12,7 @@ import type { Resolver } from './ssrf.js';
 import {
   claimDeliveries,
   countPendingDeliveries,
+  hasDueDeliveries,
   lockDueEndpoints,
   writeDeliveryResults,
   type ClaimedDelivery,
@@ -40,19 +42,28 @@ export function retryDelayMs(attempt: number, baseMs: number): number {
   return delay / 2 + Math.random() * (delay / 2);
 }
 
-/**
- * Sends webhook deliveries. The deliveries table is the queue: due rows are claimed with a token
- * and a lease, POSTed with no transaction open, and their outcomes written set-based under their
- * tokens. A worker that dies mid-delivery leaves a lease that runs out; the delivery is then sent
- * again, with the same event id (at least once). Idle, it looks again every poll interval, or at
- * once when woken.
- */
 /** How often a worker reads the delivery backlog into its gauges. */
 const GAUGE_INTERVAL_MS = 5_000;
+/** How long one pass sends before it hands on to the back of the queue, so other work takes its turn. */
+const PASS_MS = 5_000;
 
+/**
+ * Sends webhook deliveries, as the `webhooks` kind of the worker's queue jobs. The deliveries table
+ * holds what is owed: due rows are claimed with a token and a lease, POSTed with no transaction
+ * open, and their outcomes written set-based under their tokens. A job is one pass: it sends what
+ * is due, refilling its slots, for up to PASS_MS, then hands on while anything is due or in flight,
+ * and ends when nothing is. Passes are started by a request that makes a delivery due (a retry
+ * now), and by each worker's watch, which looks every poll interval for due deliveries (events
+ * recorded by any transaction, retries whose backoff is over, leases of dead workers run out). So a
+ * worker killed mid-delivery leaves a lease that runs out, and the delivery is sent again with the
+ * same event id (at least once), whether or not its job survived.
+ */
 export class WebhookDeliverer {
   private running = false;
-  private loop: Promise<void> | undefined;
+  /** The pass this process runs, if any: one at a time. */
+  private passing: Promise<unknown> | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private gaugesAt = 0;
   /** Requests being sent: the slots of WEBHOOK_CONCURRENCY. */
   private readonly inFlight = new Set<Promise<void>>();
   /** Outcomes being written: a sent request's slot is free while its outcome joins the next group write. */
@@ -67,6 +78,8 @@ export class WebhookDeliverer {
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly options: DelivererOptions,
+    /** Queues a pass (a `webhooks` job); `watch` when this worker's watch found deliveries due. */
+    private readonly dispatch: (tag: 'watch') => Promise<void> = async () => {},
   ) {
     // Covers the DNS lookup and the request (each bounded by the timeout) and writing the outcome.
     this.leaseMs = options.timeoutMs * 2 + 2_000;
@@ -77,17 +90,20 @@ export class WebhookDeliverer {
     });
   }
 
+  /** Takes part: passes may run here, and the watch looks for due deliveries every poll interval. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.scheduleWatch(0);
   }
 
-  /** Stops claiming and waits for the deliveries in flight to finish and be written. */
+  /** Stops the watch and passes, and waits for the deliveries in flight to finish and be written. */
   async stop(): Promise<void> {
     this.running = false;
+    clearTimeout(this.watchTimer);
+    this.watchTimer = undefined;
     this.nudge();
-    await this.loop;
+    await this.passing;
     await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled([...this.recording]);
   }
@@ -98,19 +114,29 @@ export class WebhookDeliverer {
     for (const [state, value] of Object.entries(counts)) this.metrics.webhookBacklog.set({ state }, value);
   }
 
-  /** Looks for due deliveries now instead of at the next poll. */
+  /** Looks for due deliveries now instead of at the next poll, if a pass runs here. */
   nudge(): void {
     this.wake?.();
   }
 
-  private async run(): Promise<void> {
-    let gaugesAt = 0;
-    while (this.running) {
-      // The backlog gauges are kept by the loop, not read per scrape: /metrics runs no query.
-      if (Date.now() - gaugesAt >= GAUGE_INTERVAL_MS) {
-        gaugesAt = Date.now();
-        await this.refreshGauges().catch(() => {});
-      }
+  /**
+   * One pass, the handler of a `webhooks` job: `more` when it stopped with deliveries due or in
+   * flight (its chain goes on), `idle` when there was nothing to send, or a pass already runs here.
+   */
+  async pass(): Promise<'more' | 'idle'> {
+    if (!this.running || this.passing) return 'idle';
+    const pass = this.sendWhatIsDue();
+    this.passing = pass;
+    try {
+      return await pass;
+    } finally {
+      this.passing = undefined;
+    }
+  }
+
+  private async sendWhatIsDue(): Promise<'more' | 'idle'> {
+    const deadline = Date.now() + PASS_MS;
+    while (this.running && Date.now() < deadline) {
       const free = this.options.concurrency - this.inFlight.size;
       let claimed = 0;
       if (free > 0) {
@@ -119,11 +145,14 @@ export class WebhookDeliverer {
           claimed = deliveries.length;
           for (const delivery of deliveries) this.track(this.deliver(delivery));
         } catch (error) {
-          this.logger.warn({ err: error }, 'claiming webhook deliveries failed; retrying');
+          this.logger.warn({ err: error }, 'claiming webhook deliveries failed; the watch starts a pass again');
+          return 'idle';
         }
       }
-      // More may be due at once when every free slot was filled; otherwise wait for a slot, a nudge or the poll.
+      // More may be due at once when every free slot was filled.
       if (claimed > 0 && claimed === free) continue;
+      if (claimed === 0 && this.inFlight.size === 0) return 'idle';
+      // Otherwise wait for a slot, a nudge or the poll.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.pollIntervalMs);
         this.wake = () => {
@@ -132,6 +161,28 @@ export class WebhookDeliverer {
         };
       });
       this.wake = undefined;
+    }
+    return 'more';
+  }
+
+  /** The watch: keeps the backlog gauges (no scrape of /metrics queries), and starts a pass when deliveries are due and none runs here. */
+  private scheduleWatch(delayMs: number): void {
+    this.watchTimer = setTimeout(() => {
+      void this.watch().finally(() => {
+        if (this.running) this.scheduleWatch(this.options.pollIntervalMs);
+      });
+    }, delayMs);
+  }
+
+  private async watch(): Promise<void> {
+    try {
+      if (Date.now() - this.gaugesAt >= GAUGE_INTERVAL_MS) {
+        this.gaugesAt = Date.now();
+        await this.refreshGauges();
+      }
+      if (this.running && !this.passing && (await hasDueDeliveries(this.pool))) await this.dispatch('watch');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'looking for due webhook deliveries failed; looking again at the next poll');
     }
   }
 
@@ -144,13 +195,15 @@ export class WebhookDeliverer {
     this.inFlight.add(tracked);
   }
 
-  private record(result: DeliveryResult, log: Record<string, unknown>): void {
+  /** Hands an outcome to the group writer and logs it once written; the promise settles then and never rejects. */
+  private record(result: DeliveryResult, log: Record<string, unknown>): Promise<void> {
     const recorded = this.writer
       .add(result)
       .then((written) => this.logAttempt(result, written, log))
       .catch((error: unknown) => this.logger.warn({ ...log, err: error }, 'webhook attempt could not be recorded; its lease will run out and it is sent again'))
       .finally(() => this.recording.delete(recorded));
     this.recording.add(recorded);
+    return recorded;
   }
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
@@ -161,8 +214,28 @@ export class WebhookDeliverer {
     });
   }
 
-  /** One attempt: sign with every active secret, POST, and hand the outcome to the group writer. */
-  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+  /**
+   * One attempt in a `webhook.deliver` span (the HTTP client span of the POST beneath it), which
+   * ends once the outcome is written and logged, so the attempt's log line carries its trace_id.
+   * Resolves when the request is done: the slot is free while the outcome is being written.
+   */
+  private deliver(delivery: ClaimedDelivery): Promise<void> {
+    const attributes = {
+      'lucro.event_id': delivery.eventId,
+      'lucro.event_type': delivery.eventType,
+      'lucro.delivery_id': delivery.deliveryId,
+      'lucro.webhook_endpoint_id': delivery.endpointId,
+      'lucro.attempt': delivery.attempts,
+    };
+    const [sent] = inGroupSpan<void>('webhook.deliver', { kind: SpanKind.CLIENT, attributes }, () => {
+      const attempt = this.attempt(delivery);
+      return [attempt.then(() => undefined), attempt.then(({ result, log }) => this.record(result, log))];
+    });
+    return sent as Promise<void>;
+  }
+
+  /** Signs with every active secret and POSTs; never rejects (a failure is an outcome like a status code). */
+  private async attempt(delivery: ClaimedDelivery): Promise<{ result: DeliveryResult; log: Record<string, unknown> }> {
     const body = JSON.stringify({ id: delivery.eventId, type: delivery.eventType, created_at: delivery.eventCreatedAt, data: delivery.data });
     let outcome: { status: number | undefined; error: string | undefined; durationMs: number };
     try {
@@ -183,6 +256,7 @@ export class WebhookDeliverer {
       outcome = { status: undefined, error: `cannot open the endpoint's signing secret (is WEBHOOK_SECRET_KEY the one it was created with?): ${(error as Error).message}`, durationMs: 0 };
     }
     const delivered = outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300;
+    annotateActiveSpan(outcome.status === undefined ? {} : { 'http.response.status_code': outcome.status }, delivered ? undefined : outcome.error);
     const result: DeliveryResult = {
       seq: delivery.seq,
       claimToken: delivery.claimToken,
@@ -192,7 +266,7 @@ export class WebhookDeliverer {
       backoffMs: retryDelayMs(delivery.attempts, this.options.retryBaseMs),
     };
     this.metrics.webhookDeliveryDuration.observe(outcome.durationMs / 1000);
-    this.record(result, {
+    const log = {
       delivery_id: delivery.deliveryId,
       event_id: delivery.eventId,
       event_type: delivery.eventType,
@@ -201,7 +275,8 @@ export class WebhookDeliverer {
       status_code: outcome.status ?? null,
       duration_ms: outcome.durationMs,
       error: outcome.error ?? null,
-    });
+    };
+    return { result, log };
   }
 
   private logAttempt(result: DeliveryResult, written: WrittenDelivery | undefined, log: Record<string, unknown>): void {

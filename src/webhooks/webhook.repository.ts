@@ -220,6 +220,16 @@ export async function lockDueEndpoints(db: Queryable, limit: number): Promise<st
   return rows.map((row) => row.id);
 }
 
+/** Whether any delivery is due now (its lease, if any, run out). */
+export async function hasDueDeliveries(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ due: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM webhook_deliveries
+                     WHERE status = 'pending' AND next_attempt_at <= now()
+                       AND (lease_expires_at IS NULL OR lease_expires_at < now())) AS due`,
+  );
+  return rows[0]?.due ?? false;
+}
+
 /**
  * Claims up to `limit` due deliveries of the given (locked) endpoints, at most `perEndpoint` in
  * flight for each, oldest due first. A delivery whose lease ran out (its worker died) is due again.

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Principal } from '../auth/auth.service.js';
 import { AppError, type FieldProblem } from '../domain/errors.js';
 import { decodeCursor, encodeCursor, parseLimitParam } from '../domain/query-params.js';
-import { asUnavailable, withTransaction } from '../infra/db.js';
+import { withTransaction } from '../infra/db.js';
 import type { SecretBox } from './secret-box.js';
 import { assertWebhookUrl, type Resolver } from './ssrf.js';
 import {
@@ -59,12 +59,12 @@ export class WebhookService {
   }
 
   async listEndpoints(principal: Principal): Promise<WebhookList> {
-    const rows = await listEndpoints(this.pool, principal.integrationId).catch(rethrowUnavailable);
+    const rows = await listEndpoints(this.pool, principal.integrationId);
     return { webhooks: rows.map(toView) };
   }
 
   async deleteEndpoint(principal: Principal, endpointId: string): Promise<void> {
-    if (!(await deleteEndpoint(this.pool, principal.integrationId, endpointId).catch(rethrowUnavailable))) throw notFound(endpointId);
+    if (!(await deleteEndpoint(this.pool, principal.integrationId, endpointId))) throw notFound(endpointId);
   }
 
   /** A new secret signs from now on; the ones before it keep signing beside it for the overlap. */
@@ -85,9 +85,9 @@ export class WebhookService {
     }
     const limit = parseLimitParam(query.limit);
     const beforeSeq = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor, CURSOR_TAG, isSeq);
-    if (!(await endpointExists(this.pool, principal.integrationId, endpointId).catch(rethrowUnavailable))) throw notFound(endpointId);
+    if (!(await endpointExists(this.pool, principal.integrationId, endpointId))) throw notFound(endpointId);
     // One row more than asked tells whether another page exists without a count.
-    const rows = await listDeliveries(this.pool, endpointId, query.status, beforeSeq, limit + 1).catch(rethrowUnavailable);
+    const rows = await listDeliveries(this.pool, endpointId, query.status, beforeSeq, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -108,7 +108,7 @@ export class WebhookService {
 
   /** Sends a delivery again now, whether it is waiting, delivered or failed. */
   async retryDelivery(principal: Principal, endpointId: string, deliveryId: string): Promise<{ delivery_id: string }> {
-    const found = await scheduleDeliveryNow(this.pool, principal.integrationId, endpointId, deliveryId).catch(rethrowUnavailable);
+    const found = await scheduleDeliveryNow(this.pool, principal.integrationId, endpointId, deliveryId);
     if (!found) throw new AppError('not_found', `No delivery ${deliveryId} of webhook ${endpointId}.`);
     this.options.onDue?.();
     return { delivery_id: deliveryId };
@@ -137,9 +137,6 @@ function notFound(endpointId: string): AppError {
   return new AppError('not_found', `No webhook ${endpointId}.`);
 }
 
-function rethrowUnavailable(error: unknown): never {
-  throw asUnavailable(error);
-}
 
 function invalidParameter(pointer: string, message: string): AppError {
   return new AppError('invalid_parameter', `${pointer.slice(1)} ${message}.`, { errors: [{ pointer, message }] });

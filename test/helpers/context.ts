@@ -46,7 +46,7 @@ export async function createTestContext(env: Record<string, string> = {}, overri
     async close() {
       await app.close();
       const disagreements = overTheNetwork.disagreements();
-      await container.enrichment.stop().catch(() => {});
+      await container.worker.stop().catch(() => {});
       await container.close();
       await sql.end();
       await db.drop();

@@ -6,16 +6,13 @@ import { isCategory } from '../domain/taxonomy.js';
 import { isConnectionError } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
-import { activeSpanContext, contextFromCarrier, currentTraceCarrier, inGroupSpan, inSpan, SpanKind } from '../infra/tracing.js';
-import { jobSubject, type EnrichmentJob, type JobQueue, type QueuedJob } from '../infra/queue.js';
-import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
+import { activeSpanContext, inGroupSpan, inSpan } from '../infra/tracing.js';
 import type { Categorizer } from './categorizers/categorizer.js';
 import {
   claimPending,
   claimReenrichmentPending,
   findBatchIntegration,
   findReenrichmentIntegration,
-  markBatchesCompleted,
   releaseClaims,
   writeResults,
   type ClaimedTransaction,
@@ -23,34 +20,38 @@ import {
   type WrittenResult,
 } from './enrichment.repository.js';
 import { Batcher, Slots } from './slots.js';
+import type { JobParticipant } from './worker-loop.js';
 
 export interface EnrichmentOptions {
   /** Transactions enriched at once by this process. */
   concurrency: number;
   leaseMs: number;
   maxAttempts: number;
-  /** How long one job works on its batch before handing on to the back of the queue (fairness). */
+  /** How long one job works on its rows before handing on to the back of the queue (fairness). */
   sliceMs?: number;
-  /** A batch is split into at most this many parallel lanes, so every worker process can share it. */
-  maxLanes?: number;
-  /** Rows per lane below which a batch gets fewer lanes. */
-  rowsPerLane?: number;
-  /** Called when a re-enrichment's job finds none of its rows left to claim. */
-  reenrichmentDrained?: (reenrichmentId: string) => Promise<void>;
 }
 
-/**
- * The job id of a batch's lane; BullMQ ids may not contain ':'. Job ids deduplicate (a job whose
- * id waits or runs is not added again), and these are all there are:
- * - `<batch>.<lane>.<generation>`: a lane's chain. Dispatch starts lanes 0…n−1 at generation 0;
- *   each slice that leaves work hands on generation + 1, so a chain has one job at a time.
- * - `<batch>.sweep<n>` (rows reclaimed in sweep interval n) and `<batch>.stranded<n>` (no claim
- *   for REDISPATCH_AFTER_MS, period n): the scheduler's re-dispatches, at most one per batch per
- *   interval or period; each continues as the chain of lane 0.
- */
-export function jobId(job: EnrichmentJob): string {
-  return job.kind === 'reenrichment' ? `r-${job.reenrichmentId}.${job.lane}.${job.generation}` : `${job.batchId}.${job.lane}.${job.generation}`;
+/** Where a job's rows come from: a batch's new rows, or a re-enrichment's (one per job kind that enriches). */
+export interface RowSource {
+  /** What the rows belong to, for logs and for taking turns. */
+  readonly subject: string;
+  /** The integration the rows belong to: rows are shared between integrations first. */
+  findIntegration(pool: pg.Pool): Promise<number | undefined>;
+  /** Claims up to `limit` pending rows for `leaseMs` under `claimToken`. */
+  claim(pool: pg.Pool, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]>;
 }
+
+export const batchRows = (batchId: string): RowSource => ({
+  subject: batchId,
+  findIntegration: (pool) => findBatchIntegration(pool, batchId),
+  claim: (pool, limit, leaseMs, claimToken) => claimPending(pool, batchId, limit, leaseMs, claimToken),
+});
+
+export const reenrichmentRows = (reenrichmentId: string): RowSource => ({
+  subject: reenrichmentId,
+  findIntegration: (pool) => findReenrichmentIntegration(pool, reenrichmentId),
+  claim: (pool, limit, leaseMs, claimToken) => claimReenrichmentPending(pool, reenrichmentId, limit, leaseMs, claimToken),
+});
 
 /** Rows claimed by one statement at most. */
 const MAX_CLAIM = 1_000;
@@ -69,20 +70,21 @@ interface HeldRow extends ClaimedTransaction {
 }
 
 /**
- * Enriches pending transactions. A job works one batch for a time slice: it claims rows in one
- * short statement, categorizes them (at most WORKER_CONCURRENCY at once) with no transaction or
- * lock open, writes results set-based under their claim tokens, and hands the rest on as a new job.
+ * The use case of the jobs that enrich rows: for one time slice it claims a source's pending rows
+ * in short statements, categorizes them (at most WORKER_CONCURRENCY at once) with no transaction
+ * or lock open, and writes results set-based under their claim tokens. What happens next (hand the
+ * rest on, stamp the batch) is the job handler's (job-handlers.ts).
  *
  * How many rows a process holds adapts to the categorizer's speed: with a slow remote model it is a
  * little more than the concurrency (rows never wait long in memory while their lease runs); with
  * a fast one it grows to large claims, so the database sees a few big statements, not many small.
  *
  * Fair shares: the rows a process holds go to integrations in turn, then to an integration's
- * batches in turn; a new batch's first slice is queued at the front, so a small batch of one
- * integration starts at once behind the many batches of another. Each row's categorizer call must
+ * batches in turn (the dispatcher queues a new batch's first slice at the front, so a small batch
+ * of one integration starts at once behind the many batches of another). Each row's categorizer call must
  * end within its lease (less time to write), reckoned from the claim.
  */
-export class EnrichmentService implements EnrichmentDispatcher {
+export class EnrichClaimedRows implements JobParticipant {
   /** Rows held by this process; integrations, then their batches, take turns for them. */
   private readonly held: Slots;
   /** The span each result awaiting its write was produced under, when tracing records. */
@@ -95,8 +97,6 @@ export class EnrichmentService implements EnrichmentDispatcher {
   private slowCallSeconds = 0;
   private readonly writer: Batcher<EnrichmentResult, WrittenResult>;
   private readonly sliceMs: number;
-  private readonly maxLanes: number;
-  private readonly rowsPerLane: number;
   private stopping = false;
   /** Categorizer calls are cut short before the lease runs out, so a hung call cannot outlive its claim. */
   private readonly callBudgetMs: number;
@@ -106,12 +106,11 @@ export class EnrichmentService implements EnrichmentDispatcher {
   private readonly heldByClaim = new Map<string, number>();
   /** Releases of claims whose answer was lost, still running. */
   private readonly releases = new Set<Promise<void>>();
-  /** Which integration each batch worked here belongs to: rows are shared between integrations first. */
+  /** Which integration each source worked here belongs to: rows are shared between integrations first. */
   private readonly integrations = new Map<string, string>();
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly queue: JobQueue,
     private readonly categorizer: Categorizer,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
@@ -120,8 +119,6 @@ export class EnrichmentService implements EnrichmentDispatcher {
     this.calls = new Slots(options.concurrency);
     this.held = new Slots(this.heldTarget());
     this.sliceMs = options.sliceMs ?? 2_000;
-    this.maxLanes = options.maxLanes ?? 8;
-    this.rowsPerLane = options.rowsPerLane ?? 250;
     this.callBudgetMs = Math.max(50, Math.floor(options.leaseMs * CALL_SHARE_OF_LEASE));
     this.writer = new Batcher(async (results) => {
       // One write serves rows of several jobs (and requests): its span links to each of their spans.
@@ -139,36 +136,16 @@ export class EnrichmentService implements EnrichmentDispatcher {
     });
   }
 
-  /**
-   * Dispatches a newly stored batch: enough lanes that several workers can share it, at the front
-   * of the queue, so its first slice starts while other integrations' batches are worked.
-   */
-  async batchAccepted(batchId: string, accepted: number): Promise<void> {
-    const lanes = Math.max(1, Math.min(this.maxLanes, Math.ceil(accepted / this.rowsPerLane)));
-    // The request's trace travels with the jobs, so the worker's spans join it.
-    const carrier = currentTraceCarrier();
-    const trace = Object.keys(carrier).length > 0 ? { trace: carrier } : {};
-    await this.queue.add(
-      Array.from({ length: lanes }, (_, lane) => ({ id: jobId({ batchId, lane, generation: 0 }), data: { batchId, lane, generation: 0, ...trace }, front: true })),
-    );
-  }
-
-  /** Queues one more job for a batch, e.g. when the scheduler finds its rows waiting. `tag` deduplicates. */
-  async redispatch(batchId: string, tag: string): Promise<void> {
-    await this.queue.add([{ id: `${batchId}.${tag}`, data: { batchId, lane: 0, generation: 0 } }]);
-  }
-
-  /** Starts consuming jobs from the queue. */
-  start(): void {
+  open(): void {
     this.stopping = false;
-    // More jobs than lanes of one batch, so a small batch's job starts while a big batch is worked.
-    this.queue.consume((job) => this.processJob(job), this.maxLanes * 2);
   }
 
-  /** Stops claiming; rows already claimed are finished and written before this resolves. */
-  async stop(): Promise<void> {
+  close(): void {
     this.stopping = true;
-    await this.queue.stopConsuming();
+  }
+
+  /** Resolves once the releases of claims whose answer was lost are over. */
+  async settle(): Promise<void> {
     await Promise.allSettled([...this.releases]);
   }
 
@@ -182,28 +159,25 @@ export class EnrichmentService implements EnrichmentDispatcher {
     return tokens.length === 0 ? 0 : releaseClaims(this.pool, tokens, null);
   }
 
-  /** Works one slice of a batch. Exported for tests and benchmarks; the queue calls it. */
-  async processJob(job: EnrichmentJob): Promise<void> {
-    const attributes = { 'lucro.job': jobSubject(job), 'lucro.lane': job.lane, 'lucro.generation': job.generation };
-    const parent = contextFromCarrier(job.kind === 'reenrichment' ? undefined : job.trace);
-    return inSpan('enrichment.job', { kind: SpanKind.CONSUMER, parent, attributes }, () => this.workSlice(job));
-  }
-
-  private async workSlice(job: EnrichmentJob): Promise<void> {
+  /**
+   * Works one time slice on a source's rows. Resolves to `drained` when the source had no pending
+   * row left and none of this slice's went back to pending; to `more` otherwise.
+   */
+  async workSlice(source: RowSource): Promise<'drained' | 'more'> {
     const deadline = Date.now() + this.sliceMs;
     const tasks: Array<Promise<'pending' | 'done'>> = [];
     let exhausted = false;
     try {
-      const integration = await this.integrationOf(job);
+      const integration = await this.integrationOf(source);
       while (!this.stopping && Date.now() < deadline) {
-        const granted = await this.held.acquireUpTo(MAX_CLAIM, jobSubject(job), integration);
+        const granted = await this.held.acquireUpTo(MAX_CLAIM, source.subject, integration);
         if (this.stopping) {
           this.held.release(granted);
           break;
         }
-        const rows = await this.claim(job, granted);
+        const rows = await this.claim(source, granted);
         // One span for a claim's rows, not one per row: at latency 0 those would cost more than the work.
-        const enriched = inGroupSpan('enrichment.categorize', { attributes: { 'lucro.job': jobSubject(job), 'lucro.rows': rows.length } }, () =>
+        const enriched = inGroupSpan('enrichment.categorize', { attributes: { 'lucro.job': source.subject, 'lucro.rows': rows.length } }, () =>
           rows.map((row) => this.enrichOne(row)),
         );
         for (const [i, row] of rows.entries()) {
@@ -227,27 +201,16 @@ export class EnrichmentService implements EnrichmentDispatcher {
     }
 
     const outcomes = await Promise.all(tasks);
-    if (exhausted && !outcomes.includes('pending')) {
-      if (job.kind === 'reenrichment') await this.options.reenrichmentDrained?.(job.reenrichmentId);
-      else await markBatchesCompleted(this.pool, [job.batchId]);
-      return;
-    }
-    const next: EnrichmentJob = { ...job, generation: job.generation + 1 };
-    await this.queue.add([{ id: jobId(next), data: next } satisfies QueuedJob]).catch((error: unknown) => {
-      // The scheduler finds the batch's pending rows and dispatches them again.
-      this.logger.warn({ job: jobSubject(job), err: error }, 'could not hand the work on');
-    });
+    return exhausted && !outcomes.includes('pending') ? 'drained' : 'more';
   }
 
-  private async integrationOf(job: EnrichmentJob): Promise<string> {
-    const subject = jobSubject(job);
-    let integration = this.integrations.get(subject);
+  private async integrationOf(source: RowSource): Promise<string> {
+    let integration = this.integrations.get(source.subject);
     if (integration === undefined) {
-      const found = job.kind === 'reenrichment' ? await findReenrichmentIntegration(this.pool, job.reenrichmentId) : await findBatchIntegration(this.pool, job.batchId);
-      integration = String(found ?? '');
-      // Batches finish; a bounded memory forgets them all at once now and then.
+      integration = String((await source.findIntegration(this.pool)) ?? '');
+      // Sources finish; a bounded memory forgets them all at once now and then.
       if (this.integrations.size >= 10_000) this.integrations.clear();
-      this.integrations.set(subject, integration);
+      this.integrations.set(source.subject, integration);
     }
     return integration;
   }
@@ -272,15 +235,13 @@ export class EnrichmentService implements EnrichmentDispatcher {
    * call deadline is reckoned from before the claim was sent, so it falls before the lease the
    * server sets, whatever the clocks say.
    */
-  private async claim(job: EnrichmentJob, granted: number): Promise<HeldRow[]> {
+  private async claim(source: RowSource, granted: number): Promise<HeldRow[]> {
     const started = process.hrtime.bigint();
     const sentAt = Date.now();
     const claimToken = randomUUID();
     try {
-      const rows = await inSpan('enrichment.claim', { attributes: { 'lucro.job': jobSubject(job), 'lucro.limit': granted } }, () =>
-        job.kind === 'reenrichment'
-          ? claimReenrichmentPending(this.pool, job.reenrichmentId, granted, this.options.leaseMs, claimToken)
-          : claimPending(this.pool, job.batchId, granted, this.options.leaseMs, claimToken),
+      const rows = await inSpan('enrichment.claim', { attributes: { 'lucro.job': source.subject, 'lucro.limit': granted } }, () =>
+        source.claim(this.pool, granted, this.options.leaseMs, claimToken),
       );
       this.held.release(granted - rows.length);
       if (rows.length > 0) this.heldByClaim.set(claimToken, rows.length);
