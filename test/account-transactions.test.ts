@@ -54,6 +54,24 @@ describe('GET /api/accounts/{account_id}/transactions (§11)', () => {
     expect(await ids('?status=pending')).toEqual(['B']);
   });
 
+  it('when searched with q, then only transactions whose merchant, description or id contain it in any case come back, across pages', async () => {
+    expect(await ids('?q=payroll')).toEqual(['C']);
+    expect(await ids('?q=O')).toEqual(['C', 'A', 'B', 'D']);
+    expect(await ids('?q=%20tw%20')).toEqual(['A']);
+    expect(await ids('?q=o&category=FOOD_AND_DRINK')).toEqual(['A', 'D']);
+    const first = (await list('?q=o&limit=1')).json();
+    expect(first.transactions.map((t: { transaction_id: string }) => t.transaction_id)).toEqual(['C']);
+    expect(await ids(`?q=o&limit=3&cursor=${encodeURIComponent(first.next_cursor)}`)).toEqual(['A', 'B', 'D']);
+    // LIKE's wildcards are searched for as themselves.
+    expect(await ids('?q=%25')).toEqual([]);
+    expect(await ids('?q=_')).toEqual([]);
+    for (const q of ['', '%20%20', 'x'.repeat(201)]) {
+      const response = await list(`?q=${q}`);
+      expect(response.statusCode, q).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer: '/q' }] });
+    }
+  });
+
   it('when paged two at a time, then every transaction comes once in order and the last page has a null cursor', async () => {
     const first = (await list('?limit=2')).json();
     expect(first.transactions.map((t: { transaction_id: string }) => t.transaction_id)).toEqual(['C', 'A']);

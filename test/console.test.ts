@@ -191,10 +191,14 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await expect.poll(shownIds, { timeout: 10_000 }).toEqual(['S-11']);
     await browser.page.locator('#tx-category').selectOption('');
     await expect.poll(async () => (await shownIds()).length, { timeout: 10_000 }).toBe(50);
-    await browser.page.getByLabel('Search this page').fill('portland');
-    expect(await shownIds()).toEqual(['S-10']);
+    // The search runs on the server over every page: S-1 was on page 2.
+    await browser.page.getByLabel('Search', { exact: true }).fill('payroll');
+    await expect.poll(shownIds, { timeout: 10_000 }).toEqual(['S-9', 'S-5', 'S-1']);
+    await browser.page.getByLabel('Search', { exact: true }).fill('portland');
+    await expect.poll(shownIds, { timeout: 10_000 }).toEqual(['S-10']);
     await expectAccessible();
-    await browser.page.getByLabel('Search this page').fill('');
+    await browser.page.getByLabel('Search', { exact: true }).fill('');
+    await expect.poll(async () => (await shownIds()).length, { timeout: 10_000 }).toBe(50);
     await browser.page.locator('#tx-status').selectOption('');
   });
 

@@ -15,6 +15,7 @@ import { adminUrl } from './helpers/database.js';
 import { ensureTemplate } from './helpers/global-setup.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { freePort, startLucro, waitFor } from './helpers/processes.js';
+import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 
 /** Faults of the enrichment engine that only show under slow or unlucky timing (issue 10). */
 let ctx: TestContext | undefined;
@@ -343,6 +344,8 @@ describe('smaller faults', () => {
     const key = await ctx.key(['ingest']);
     const api = await createContainer(loadConfig({ DATABASE_URL: ctx.db.url, LOG_LEVEL: 'silent' }), { role: 'api' });
     const app = await buildApp(api);
+    await app.ready();
+    validateResponsesAgainstDocument(app);
     try {
       for (let i = 0; i < 3; i++) await ingestBatch({ app }, key, batchBody(600, { accountId: `API-ONLY-${i}` }));
       expect(await api.queue.depth()).toBe(0);

@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../src/domain/errors.js';
+import { PROBLEMS } from '../src/http/problem.js';
 import { clientTypes, openApiDocument } from '../scripts/openapi.js';
 
 const run = promisify(execFile);
@@ -37,5 +41,103 @@ describe('the OpenAPI document and the typed client (issue #17)', () => {
       }
     }
     expect(document.security).toEqual([{ bearerAuth: [] }]);
+  });
+});
+
+interface Media {
+  schema?: Record<string, unknown>;
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
+interface DocumentedOperation {
+  operationId: string;
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<string, { description: string; content?: Record<string, Media> }>;
+}
+interface Document {
+  paths: Record<string, Record<string, DocumentedOperation>>;
+  components: { schemas: Record<string, Record<string, unknown>> };
+}
+const operations = (document: Document) =>
+  Object.entries(document.paths).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, operation]) => ({ path, method, operation })));
+
+describe('problem responses and examples in the OpenAPI document (issue #17)', () => {
+  it('when an operation documents an error answer, then it is application/problem+json, the one Problem component, with the codes of that status', async () => {
+    const document = (await openApiDocument()) as unknown as Document;
+    expect(Object.keys(document.components.schemas)).toContain('Problem');
+    expect((document.components.schemas.Problem?.properties as { code: { enum: string[] } }).code.enum).toEqual(Object.keys(PROBLEMS));
+    for (const { path, method, operation } of operations(document)) {
+      const statuses = Object.keys(operation.responses);
+      if (path.startsWith('/api/')) expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403', '429', '500', '503']));
+      for (const status of statuses.filter((s) => /^[45]/.test(s))) {
+        const where = `${method} ${path} ${status}`;
+        const content = operation.responses[status]?.content ?? {};
+        expect(Object.keys(content), where).toEqual(['application/problem+json']);
+        const [reference, narrowing] = (content['application/problem+json']?.schema?.allOf ?? []) as [{ $ref: string }, { properties: { code: { enum: ErrorCode[] } } }];
+        expect(reference, where).toEqual({ $ref: '#/components/schemas/Problem' });
+        const codes = narrowing.properties.code.enum;
+        expect(codes.length, where).toBeGreaterThan(0);
+        // A path parameter too long is answered 414 invalid_parameter; the probes' 4XX covers their routing errors.
+        for (const code of codes) if (status !== '414' && status !== '4XX') expect(`${code} → ${PROBLEMS[code].status}`, where).toBe(`${code} → ${status}`);
+        for (const code of codes) expect(operation.responses[status]?.description, where).toContain(`\`${code}\``);
+      }
+    }
+    const ingest = document.paths['/api/integrations/transactions']?.post;
+    const codesOf = (status: string) => (ingest?.responses[status]?.content?.['application/problem+json']?.schema?.allOf as [unknown, { properties: { code: { enum: string[] } } }])[1].properties.code.enum;
+    expect(codesOf('409').sort()).toEqual(['account_currency_mismatch', 'duplicate_conflict', 'idempotency_in_progress']);
+    expect(codesOf('413').sort()).toEqual(['batch_too_large', 'payload_too_large']);
+    expect(codesOf('422')).toEqual(['idempotency_key_reused']);
+  });
+
+  it('when a client is generated, then it has one Problem type that every error answer uses', () => {
+    const types = committed('src/client/api-types.ts');
+    const allCodes = Object.keys(PROBLEMS)
+      .map((code) => `"${code}"`)
+      .join(' | ');
+    expect(types.split(allCodes).length - 1, 'the full code union is written once, in Problem').toBe(1);
+    expect(types).toMatch(/^ {8}Problem: \{$/m);
+    expect(types).not.toMatch(/"application\/json": \{\s*type: string;\s*title: string;/);
+    expect(types).toContain('"application/problem+json": components["schemas"]["Problem"] & {');
+  });
+
+  it('when the main request and response bodies are documented, then each has an example, and every example matches its schema', async () => {
+    const document = (await openApiDocument()) as unknown as Document;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: 'https://lucro.invalid/openapi.json', components: document.components });
+    // An example may sit on the media type (one or named) or in the schema (JSON Schema's examples).
+    const examplesOf = (media: Media | undefined) => [
+      ...(media && 'example' in media ? [media.example] : []),
+      ...Object.values(media?.examples ?? {}).map((named) => named.value),
+      ...((media?.schema?.examples ?? []) as unknown[]),
+    ];
+    const main: Array<[string, string, string]> = [
+      ['/api/integrations/transactions', 'post', 'request'],
+      ['/api/integrations/transactions', 'post', '202'],
+      ['/api/batches/{batch_id}', 'get', '200'],
+      ['/api/accounts/{account_id}/transactions/{transaction_id}', 'get', '200'],
+      ['/api/accounts/{account_id}/transactions/{transaction_id}', 'patch', 'request'],
+      ['/api/reports/account/{account_id}/summary', 'get', '200'],
+      ['/api/reports/account/{account_id}/monthly', 'get', '200'],
+      ['/api/accounts', 'get', '200'],
+    ];
+    for (const [path, method, which] of main) {
+      const operation = document.paths[path]?.[method];
+      const media = which === 'request' ? operation?.requestBody?.content['application/json'] : operation?.responses[which]?.content?.['application/json'];
+      expect(examplesOf(media).length, `${method} ${path} ${which} has an example`).toBeGreaterThan(0);
+    }
+    let checked = 0;
+    for (const { path, method, operation } of operations(document)) {
+      const bodies = [operation.requestBody, ...Object.values(operation.responses)].flatMap((part) => Object.entries(part?.content ?? {}));
+      for (const [type, media] of bodies) {
+        for (const example of examplesOf(media)) {
+          const { examples: _examples, ...schema } = media.schema ?? {};
+          const validate = ajv.compile({ $id: `https://lucro.invalid/example-${checked}`, ...JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"https://lucro.invalid/openapi.json#/components/')) });
+          expect(validate(example), `${method} ${path} ${type} example: ${ajv.errorsText(validate.errors)}`).toBe(true);
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });

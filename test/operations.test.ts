@@ -5,6 +5,7 @@ import { createContainer, type Container } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { freePort, startLucro, waitFor } from './helpers/processes.js';
+import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 
 const INGEST = '/api/integrations/transactions';
 let ctx: TestContext;
@@ -182,6 +183,7 @@ describe('when the database is unreachable', () => {
     container = await createContainer(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', LOG_LEVEL: 'silent', ENRICHMENT_LATENCY_MS: '0' }));
     app = await buildApp(container);
     await app.ready();
+    validateResponsesAgainstDocument(app);
   });
   afterAll(async () => {
     await app?.close();

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { batchBody, bearer } from './helpers/context.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { waitFor } from './helpers/processes.js';
+import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
 /** PostgreSQL outages played through a proxy: answers are 503 within 5 s, and everything heals by itself. */
@@ -27,6 +28,8 @@ beforeAll(async () => {
     loadConfig({ DATABASE_URL: viaProxy.toString(), LOG_LEVEL: 'silent', ENRICHMENT_LATENCY_MS: '20-40', SCHEDULER_INTERVAL_MS: '200', PROCESSING_LEASE_MS: '1500', REDISPATCH_AFTER_MS: '300' }),
   );
   app = await buildApp(container);
+  await app.ready();
+  validateResponsesAgainstDocument(app);
   key = (await container.auth.createKey('acme', ['ingest', 'reports'])).key;
 });
 

@@ -2,6 +2,8 @@
  * The console's only way to the server: the public API with the key the user signed in with.
  * The key lives in sessionStorage only: never in a URL, a cookie or a log, gone when the tab closes.
  */
+import createClient from '/console/vendor/openapi-fetch.js';
+
 const KEY = 'lucro.console.key';
 
 export const session = {
@@ -26,27 +28,39 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API; a 401 signs the user out and returns to sign-in. */
-export async function api(path, { method = 'GET', query, body, key = session.key } = {}) {
-  const url = new URL(path, window.location.origin);
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, String(value));
-  }
-  const headers = { Authorization: `Bearer ${key ?? ''}` };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
-  const json = response.status === 204 ? null : await response.json().catch(() => null);
+/**
+ * The typed API client (openapi-fetch, served from its npm package like uPlot): every call names a
+ * documented operation by its method and path template, as in openapi.json and src/client/api-types.ts.
+ */
+const client = createClient({ baseUrl: window.location.origin });
+
+/** Query values as the user left them: empty ones are not sent. */
+function present(query) {
+  return Object.fromEntries(Object.entries(query ?? {}).filter(([, value]) => value !== undefined && value !== null && value !== '').map(([name, value]) => [name, String(value)]));
+}
+
+/**
+ * Calls one documented operation, e.g. `api('GET', '/api/batches/{batch_id}', { path: { batch_id } })`.
+ * A 401 signs the user out and returns to sign-in; any other error answer throws an ApiError.
+ */
+export async function api(method, template, { path, query, body, key = session.key } = {}) {
+  const { data, error, response } = await client.request(method, template, {
+    params: { path, query: present(query) },
+    body,
+    headers: { Authorization: `Bearer ${key ?? ''}` },
+    cache: 'no-store',
+  });
   if (response.status === 401 && key === session.key) {
     session.signOut();
     window.location.hash = '#/signin';
   }
-  if (!response.ok) throw new ApiError(response.status, json);
-  return json;
+  if (!response.ok) throw new ApiError(response.status, error ?? null);
+  return data ?? null;
 }
 
 let categories;
 /** The categories a transaction can get, fetched once per page load. */
 export async function listCategories() {
-  categories ??= api('/api/categories').then((json) => json.categories.map((c) => c.category));
+  categories ??= api('GET', '/api/categories').then((json) => json.categories.map((c) => c.category));
   return categories;
 }

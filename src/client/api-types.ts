@@ -385,7 +385,38 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /**
+         * Problem
+         * @description RFC 9457 problem details
+         */
+        Problem: {
+            /**
+             * @description A URI naming the kind of problem
+             * @example urn:lucro:problem:not_found
+             */
+            type: string;
+            /** @description A short summary of the kind of problem */
+            title: string;
+            /** @description The HTTP status of this answer */
+            status: number;
+            /** @description What went wrong with this request, for people */
+            detail: string;
+            /**
+             * @description Stable snake_case problem code
+             * @enum {string}
+             */
+            code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
+            /** @description validation_error and invalid_parameter: every problem found, each located by a JSON Pointer */
+            errors?: {
+                /** @description JSON Pointer to the field */
+                pointer: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -415,21 +446,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`), Invalid parameter (`invalid_parameter`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found" | "invalid_parameter";
                     };
                 };
             };
@@ -460,39 +485,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`), Invalid parameter (`invalid_parameter`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found" | "invalid_parameter";
                     };
                 };
             };
@@ -513,24 +526,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "text/plain": string;
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`), Invalid parameter (`invalid_parameter`) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found" | "invalid_parameter";
                     };
                 };
             };
@@ -646,169 +653,123 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Malformed JSON (`invalid_json`), Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_json" | "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Account currency mismatch (`account_currency_mismatch`), Duplicate transaction conflict (`duplicate_conflict`), Idempotent request in progress (`idempotency_in_progress`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "account_currency_mismatch" | "duplicate_conflict" | "idempotency_in_progress";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Batch too large (`batch_too_large`), Payload too large (`payload_too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "batch_too_large" | "payload_too_large";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unsupported media type (`unsupported_media_type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unsupported_media_type";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Idempotency key reused (`idempotency_key_reused`) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "idempotency_key_reused";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -848,133 +809,111 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Malformed JSON (`invalid_json`), Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_json" | "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unsupported_media_type";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -993,6 +932,11 @@ export interface operations {
                 status?: string;
                 /** @description true or false (default false) */
                 include_removed?: string;
+                /**
+                 * @description Text the merchant name, description or transaction id contains, any case (1–200 characters)
+                 * @example starbucks
+                 */
+                q?: string;
                 /** @description 1–1000, default 100 */
                 limit?: string;
                 /** @description next_cursor of the previous page */
@@ -1047,129 +991,99 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -1194,6 +1108,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "transaction_id": "TX-1001",
+                     *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
+                     *       "date": "2026-11-02",
+                     *       "amount": "-12.50",
+                     *       "currency": "USD",
+                     *       "merchant_name": "Starbucks",
+                     *       "description": "STARBUCKS STORE 1234 SEATTLE WA",
+                     *       "category": "FOOD_AND_DRINK",
+                     *       "category_confidence": 0.97,
+                     *       "category_source": "rules:coffee",
+                     *       "category_locked": false,
+                     *       "categorizer_version": "layered@4+brands@20260918",
+                     *       "status": "completed",
+                     *       "attempts": 1,
+                     *       "error": null,
+                     *       "pending": false,
+                     *       "pending_transaction_id": null,
+                     *       "removed_at": null,
+                     *       "replaced_by": null
+                     *     }
+                     */
                     "application/json": {
                         transaction_id: string;
                         /**
@@ -1225,129 +1162,99 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -1379,6 +1286,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "transaction_id": "TX-1001",
+                     *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
+                     *       "date": "2026-11-02",
+                     *       "amount": "-12.50",
+                     *       "currency": "USD",
+                     *       "merchant_name": "Starbucks",
+                     *       "description": "STARBUCKS STORE 1234 SEATTLE WA",
+                     *       "category": "FOOD_AND_DRINK",
+                     *       "category_confidence": 0.97,
+                     *       "category_source": "rules:coffee",
+                     *       "category_locked": false,
+                     *       "categorizer_version": "layered@4+brands@20260918",
+                     *       "status": "completed",
+                     *       "attempts": 1,
+                     *       "error": null,
+                     *       "pending": false,
+                     *       "pending_transaction_id": null,
+                     *       "removed_at": null,
+                     *       "replaced_by": null
+                     *     }
+                     */
                     "application/json": {
                         transaction_id: string;
                         /**
@@ -1410,151 +1340,135 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Invalid parameter (`invalid_parameter`), Malformed JSON (`invalid_json`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_parameter" | "invalid_json";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Transaction removed (`transaction_removed`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "transaction_removed";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -1604,133 +1518,123 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Invalid parameter (`invalid_parameter`), Malformed JSON (`invalid_json`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_parameter" | "invalid_json";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -1771,129 +1675,99 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -1928,6 +1802,29 @@ export interface operations {
                             transaction_id: string;
                             /** Format: date-time */
                             occurred_at: string;
+                            /**
+                             * @example {
+                             *       "transaction_id": "TX-1001",
+                             *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
+                             *       "date": "2026-11-02",
+                             *       "amount": "-12.50",
+                             *       "currency": "USD",
+                             *       "merchant_name": "Starbucks",
+                             *       "description": "STARBUCKS STORE 1234 SEATTLE WA",
+                             *       "category": "FOOD_AND_DRINK",
+                             *       "category_confidence": 0.97,
+                             *       "category_source": "rules:coffee",
+                             *       "category_locked": false,
+                             *       "categorizer_version": "layered@4+brands@20260918",
+                             *       "status": "completed",
+                             *       "attempts": 1,
+                             *       "error": null,
+                             *       "pending": false,
+                             *       "pending_transaction_id": null,
+                             *       "removed_at": null,
+                             *       "replaced_by": null
+                             *     }
+                             */
                             transaction: {
                                 transaction_id: string;
                                 /**
@@ -1964,93 +1861,75 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -2108,129 +1987,99 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -2293,129 +2142,99 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -2517,129 +2336,99 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -2668,75 +2457,75 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
+                    };
+                };
+            };
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -2762,6 +2551,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accounts": [
+                     *         {
+                     *           "account_id": "ACC-001",
+                     *           "currency": "USD",
+                     *           "name": "Everyday Checking",
+                     *           "institution": "Example Bank",
+                     *           "created_at": "2026-11-27T10:00:00.000Z",
+                     *           "transaction_count": 120
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description Oldest first, in the order the accounts were created */
                         accounts: {
@@ -2778,93 +2582,75 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -2914,93 +2700,75 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -3031,6 +2799,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_id": "ACC-001",
+                     *       "currency": "USD",
+                     *       "start_date": "2026-10-01",
+                     *       "end_date": "2026-11-30",
+                     *       "include_pending": true,
+                     *       "months": [
+                     *         {
+                     *           "month": "2026-10",
+                     *           "total_spend": "1511.89",
+                     *           "total_income": "2500.00",
+                     *           "net": "988.11",
+                     *           "categories": [
+                     *             {
+                     *               "category": "RENT_AND_UTILITIES",
+                     *               "total_spend": "1200.00",
+                     *               "transaction_count": 1
+                     *             },
+                     *             {
+                     *               "category": "FOOD_AND_DRINK",
+                     *               "total_spend": "311.89",
+                     *               "transaction_count": 14
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "month": "2026-11",
+                     *           "total_spend": "96.40",
+                     *           "total_income": "2600.00",
+                     *           "net": "2503.60",
+                     *           "categories": [
+                     *             {
+                     *               "category": "FOOD_AND_DRINK",
+                     *               "total_spend": "96.40",
+                     *               "transaction_count": 5
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         account_id: string;
                         currency: string;
@@ -3075,129 +2885,99 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -3229,115 +3009,87 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -3378,115 +3130,111 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Invalid webhook URL (`invalid_webhook_url`), Invalid parameter (`invalid_parameter`), Malformed JSON (`invalid_json`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_webhook_url" | "invalid_parameter" | "invalid_json";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -3510,133 +3258,99 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -3665,133 +3379,123 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Invalid parameter (`invalid_parameter`), Malformed JSON (`invalid_json`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_parameter" | "invalid_json";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -3838,133 +3542,99 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Invalid parameter (`invalid_parameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };
@@ -3993,133 +3663,123 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Validation failed (`validation_error`), Invalid parameter (`invalid_parameter`), Malformed JSON (`invalid_json`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                        errors?: {
-                            pointer: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "validation_error" | "invalid_parameter" | "invalid_json";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unauthorized";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Forbidden (`forbidden`) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "forbidden";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Not Found (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "not_found";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Invalid parameter (`invalid_parameter`) */
             414: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "invalid_parameter";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "rate_limited";
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Internal error (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "internal_error";
+                    };
+                };
+            };
+            /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail: string;
-                        /** @description Stable snake_case problem code */
-                        code: "unauthorized" | "forbidden" | "not_found" | "invalid_parameter" | "validation_error" | "invalid_json" | "rate_limited" | "service_unavailable" | "internal_error" | "batch_too_large" | "payload_too_large" | "unsupported_media_type" | "account_currency_mismatch" | "duplicate_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "transaction_removed" | "invalid_webhook_url";
-                    } & {
-                        [key: string]: unknown;
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "service_unavailable";
                     };
                 };
             };

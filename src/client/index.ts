@@ -6,9 +6,9 @@
  *   const { data, error } = await lucro.GET('/api/batches/{batch_id}', { params: { path: { batch_id } } });
  */
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths } from './api-types.js';
+import type { components, paths } from './api-types.js';
 
-export type { paths } from './api-types.js';
+export type { components, paths } from './api-types.js';
 export type LucroClient = Client<paths>;
 
 /** The JSON body of an operation's answer with the given status. */
@@ -23,7 +23,8 @@ export type TransactionView = ResponseBody<'/api/accounts/{account_id}/transacti
 export type AccountSummary = ResponseBody<'/api/reports/account/{account_id}/summary', 'get'>;
 export type IngestAccepted = ResponseBody<'/api/integrations/transactions', 'post', 202>;
 export type IngestRequest = paths['/api/integrations/transactions']['post']['requestBody']['content']['application/json'];
-export type Problem = ResponseBody<'/api/batches/{batch_id}', 'get', 404>;
+/** RFC 9457 problem details: every error answer is one (contract §3). */
+export type Problem = components['schemas']['Problem'];
 
 export function createLucroClient(baseUrl: string, key: string, options: { fetch?: typeof fetch } = {}): LucroClient {
   return createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${key}` }, ...(options.fetch ? { fetch: options.fetch } : {}) });

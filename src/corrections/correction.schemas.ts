@@ -8,5 +8,5 @@ export const CorrectionBody = Type.Object(
       description: 'A category of GET /api/categories (UNCATEGORIZED included), or null to unlock and enrich again',
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ category: 'FOOD_AND_DRINK' }, { category: null }] },
 );

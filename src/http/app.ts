@@ -9,7 +9,7 @@ import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
-import { ProblemSchema } from './schemas.js';
+import { ProblemSchema, withProblems } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
 import { consoleRoutes } from './routes/console.routes.js';
@@ -63,7 +63,11 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   registerErrorHandling(app);
   container.metrics.instrumentHttp(app);
 
+  // One Problem schema for every error answer: one component in the document, one type in a generated client.
+  app.addSchema(ProblemSchema);
   await app.register(swagger, {
+    // Shared schemas keep their own name ($id) as their component name.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -86,12 +90,26 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   consoleRoutes(app);
   // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
   await app.register(async (api) => {
-    // Any /api operation may be refused for its key, limited, or find the database away: say so once, for all.
+    // Any /api operation may be refused for its key, limited, find the database away or fail; a request
+    // may carry a malformed path or (with a body) a body too large, of another type or not JSON: say so once, for all.
     api.addHook('onRoute', (route) => {
       const schema = (route.schema ??= {}) as { response?: Record<string, unknown> };
-      schema.response = { 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema, ...schema.response };
-      // A path parameter longer than the router takes is refused before the route runs.
-      if (route.url.includes('/:')) schema.response = { 414: ProblemSchema, ...schema.response };
+      const methods = [route.method].flat();
+      const hasBody = methods.some((method) => ['POST', 'PUT', 'PATCH'].includes(method));
+      schema.response = withProblems(
+        schema.response ?? {},
+        [
+          'invalid_parameter',
+          'unauthorized',
+          'forbidden',
+          'rate_limited',
+          'service_unavailable',
+          'internal_error',
+          ...(hasBody ? (['invalid_json', 'payload_too_large', 'unsupported_media_type'] as const) : []),
+        ],
+        // A path parameter longer than the router takes is refused before the route runs.
+        route.url.includes('/:') ? { 414: ['invalid_parameter'] } : {},
+      );
     });
     registerAuth(api, container.auth, {
       perIntegration: new RateLimiter(container.config.rateLimitPerSecond),

@@ -1,29 +1,99 @@
 import { Type } from 'typebox';
-import { PROBLEMS } from './problem.js';
+import type { ErrorCode } from '../domain/errors.js';
+import { PROBLEMS, problem } from './problem.js';
 
-/** Every `code` a problem may carry (contract §3, §4 and the sections after). */
-const ProblemCode = Type.Union(Object.keys(PROBLEMS).map((code) => Type.Literal(code)), { description: 'Stable snake_case problem code' });
-
-/** RFC 9457 problem details, as every error is answered. */
+/**
+ * RFC 9457 problem details, as every error is answered (contract §3). One shared schema, registered
+ * with `app.addSchema` and referenced by every problem response, so that the OpenAPI document has one
+ * `Problem` component and a generated client one `Problem` type.
+ */
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: ProblemCode,
+    type: Type.String({ description: 'A URI naming the kind of problem', examples: ['urn:lucro:problem:not_found'] }),
+    title: Type.String({ description: 'A short summary of the kind of problem' }),
+    status: Type.Integer({ description: 'The HTTP status of this answer' }),
+    detail: Type.String({ description: 'What went wrong with this request, for people' }),
+    code: Type.Unsafe<ErrorCode>({ type: 'string', enum: Object.keys(PROBLEMS), description: 'Stable snake_case problem code' }),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ pointer: Type.String({ description: 'JSON Pointer to the field' }), message: Type.String() }), {
+        maxItems: 100,
+        description: 'validation_error and invalid_parameter: every problem found, each located by a JSON Pointer',
+      }),
+    ),
   },
-  { additionalProperties: true, $id: 'Problem' },
+  { $id: 'Problem', title: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
 
-export const ValidationProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: ProblemCode,
-    errors: Type.Optional(Type.Array(Type.Object({ pointer: Type.String(), message: Type.String() }), { maxItems: 100 })),
-  },
-  { additionalProperties: true },
-);
+/** A reference to the shared Problem schema, as route schemas and the OpenAPI document use it. */
+const PROBLEM_REF = { $ref: 'Problem#' } as const;
+
+const CODES = new WeakMap<object, readonly ErrorCode[]>();
+
+export interface ProblemResponse {
+  description: string;
+  content: { 'application/problem+json': { schema: Record<string, unknown> } };
+}
+
+/** One problem response: the shared Problem schema, its `code` narrowed to the codes this answer can carry. */
+export function problemResponse(codes: readonly ErrorCode[]): ProblemResponse {
+  const [first] = codes;
+  if (first === undefined) throw new Error('a problem response names at least one code');
+  const response: ProblemResponse = {
+    description: codes.map((code) => `${PROBLEMS[code].title} (\`${code}\`)`).join(', '),
+    content: {
+      'application/problem+json': {
+        schema: {
+          allOf: [PROBLEM_REF, { type: 'object', required: ['code'], properties: { code: { type: 'string', enum: [...codes] } } }],
+          examples: [problem(first, PROBLEM_EXAMPLE_DETAIL[first] ?? `${PROBLEMS[first].title}.`)],
+        },
+      },
+    },
+  };
+  CODES.set(response, codes);
+  return response;
+}
+
+const PROBLEM_EXAMPLE_DETAIL: Partial<Record<ErrorCode, string>> = {
+  unauthorized: 'A valid API key is required: send Authorization: Bearer <key>.',
+  forbidden: 'This key lacks the reports scope.',
+  not_found: 'No batch 3f2a9c1e-0b7d-4c55-9a51-2c4f0e8d6b10.',
+  invalid_parameter: 'Invalid querystring.',
+  validation_error: 'The request has 1 invalid field(s).',
+  rate_limited: 'Too many requests for this integration; retry after 1 s.',
+  service_unavailable: 'The database is unreachable; retry shortly.',
+  internal_error: 'Something went wrong on our side.',
+};
+
+/**
+ * The problem responses of an operation, by status, for the codes it can answer (contract §3, §4 and
+ * the sections after). `overrides` names an answer whose status differs from its code's usual one
+ * (414: a path parameter too long is an `invalid_parameter`).
+ */
+export function problems(codes: readonly ErrorCode[], overrides: Record<number, readonly ErrorCode[]> = {}): Record<number, ProblemResponse> {
+  return withProblems({}, codes, overrides) as Record<number, ProblemResponse>;
+}
+
+/**
+ * A route's responses with more problem codes added: a status it already documents as a problem
+ * gets the codes it lacks, any other status a problem response of its own.
+ */
+export function withProblems(
+  responses: Record<string, unknown>,
+  codes: readonly ErrorCode[],
+  overrides: Record<number, readonly ErrorCode[]> = {},
+): Record<string, unknown> {
+  const byStatus = new Map<string, ErrorCode[]>();
+  const others: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(responses)) {
+    const declared = typeof response === 'object' && response !== null ? CODES.get(response) : undefined;
+    if (declared) byStatus.set(status, [...declared]);
+    else others[status] = response;
+  }
+  const add = (status: string, code: ErrorCode) => {
+    const listed = byStatus.get(status) ?? [];
+    if (!listed.includes(code)) byStatus.set(status, [...listed, code]);
+  };
+  for (const code of codes) add(String(PROBLEMS[code].status), code);
+  for (const [status, statusCodes] of Object.entries(overrides)) for (const code of statusCodes) add(status, code);
+  return { ...others, ...Object.fromEntries([...byStatus].map(([status, statusCodes]) => [status, problemResponse(statusCodes)])) };
+}

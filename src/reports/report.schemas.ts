@@ -83,6 +83,15 @@ export const AccountListPage = Type.Object({
     { description: 'Oldest first, in the order the accounts were created' },
   ),
   next_cursor: Type.Union([Type.String(), Type.Null()]),
+}, {
+  examples: [
+    {
+      accounts: [
+        { account_id: 'ACC-001', currency: 'USD', name: 'Everyday Checking', institution: 'Example Bank', created_at: '2026-11-27T10:00:00.000Z', transaction_count: 120 },
+      ],
+      next_cursor: null,
+    },
+  ],
 });
 export type AccountListPage = Static<typeof AccountListPage>;
 
@@ -108,5 +117,28 @@ export const MonthlyReport = Type.Object({
     }),
     { description: 'Months with transactions in range, ascending' },
   ),
+}, {
+  examples: [
+    {
+      account_id: 'ACC-001',
+      currency: 'USD',
+      start_date: '2026-10-01',
+      end_date: '2026-11-30',
+      include_pending: true,
+      months: [
+        {
+          month: '2026-10',
+          total_spend: '1511.89',
+          total_income: '2500.00',
+          net: '988.11',
+          categories: [
+            { category: 'RENT_AND_UTILITIES', total_spend: '1200.00', transaction_count: 1 },
+            { category: 'FOOD_AND_DRINK', total_spend: '311.89', transaction_count: 14 },
+          ],
+        },
+        { month: '2026-11', total_spend: '96.40', total_income: '2600.00', net: '2503.60', categories: [{ category: 'FOOD_AND_DRINK', total_spend: '96.40', transaction_count: 5 }] },
+      ],
+    },
+  ],
 });
 export type MonthlyReport = Static<typeof MonthlyReport>;

@@ -59,6 +59,8 @@ export interface AccountTransactionFilter {
   endDate: string | null;
   category: string | null;
   status: string | null;
+  /** A LIKE pattern (already escaped, `%` around it) matched case-insensitively against merchant, description and id. */
+  text: string | null;
   includeRemoved: boolean;
   /** The last row of the previous page: pages go newest date first, then by transaction id. */
   after: { date: string; transactionId: string } | null;
@@ -75,6 +77,7 @@ export async function listAccountTransactions(db: Queryable, filter: AccountTran
         AND ($3::date IS NULL OR t.date <= $3::date)
         AND ($4::text IS NULL OR t.category = $4::text)
         AND ($5::text IS NULL OR t.status = $5::text)
+        AND ($10::text IS NULL OR t.merchant_name ILIKE $10::text OR t.description ILIKE $10::text OR t.transaction_id ILIKE $10::text)
         AND ($6::boolean OR t.removed_at IS NULL)
         -- The first condition bounds the index range; the second skips the rows of that date already paged.
         AND ($7::date IS NULL OR t.date <= $7::date)
@@ -91,6 +94,7 @@ export async function listAccountTransactions(db: Queryable, filter: AccountTran
       filter.after?.date ?? null,
       filter.after?.transactionId ?? null,
       filter.limit,
+      filter.text,
     ],
   );
   return rows;

@@ -25,6 +25,30 @@ export const TransactionView = Type.Object({
   pending_transaction_id: Nullable(Type.String({ description: 'On a posted transaction: the pending one it replaces' })),
   removed_at: Nullable(Type.String({ format: 'date-time' })),
   replaced_by: Nullable(Type.String({ description: 'The posted transaction that replaced this pending one' })),
+}, {
+  examples: [
+    {
+      transaction_id: 'TX-1001',
+      batch_id: '0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d',
+      date: '2026-11-02',
+      amount: '-12.50',
+      currency: 'USD',
+      merchant_name: 'Starbucks',
+      description: 'STARBUCKS STORE 1234 SEATTLE WA',
+      category: 'FOOD_AND_DRINK',
+      category_confidence: 0.97,
+      category_source: 'rules:coffee',
+      category_locked: false,
+      categorizer_version: 'layered@4+brands@20260918',
+      status: 'completed',
+      attempts: 1,
+      error: null,
+      pending: false,
+      pending_transaction_id: null,
+      removed_at: null,
+      replaced_by: null,
+    },
+  ],
 });
 export type TransactionView = Static<typeof TransactionView>;
 
@@ -50,6 +74,7 @@ export const AccountTransactionsQuery = Type.Object({
   category: Type.Optional(Type.String({ description: 'One category of GET /api/categories' })),
   status: Type.Optional(Type.String({ description: 'pending, processing, completed or failed' })),
   include_removed: Type.Optional(Type.String({ description: 'true or false (default false)' })),
+  q: Type.Optional(Type.String({ description: 'Text the merchant name, description or transaction id contains, any case (1–200 characters)', examples: ['starbucks'] })),
   limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
 });

@@ -5,6 +5,8 @@ import { isCategory } from '../domain/taxonomy.js';
 import { findAccount, findAccountTransaction, listAccountTransactions, toTransactionView, type AccountRef } from './transaction.repository.js';
 import type { AccountTransactionsQuery, TransactionsPage, TransactionView } from './transaction.schemas.js';
 
+/** The longest text a transactions search takes (merchant names are at most 200 characters). */
+const MAX_SEARCH_LENGTH = 200;
 const STATUSES = new Set(['pending', 'processing', 'completed', 'failed']);
 
 type PagePosition = [date: string, transactionId: string];
@@ -35,6 +37,11 @@ export class TransactionService {
         errors: [{ pointer: '/status', message: 'must be pending, processing, completed or failed' }],
       });
     }
+    if (query.q !== undefined && (query.q.trim().length === 0 || query.q.length > MAX_SEARCH_LENGTH)) {
+      throw new AppError('invalid_parameter', `q must be 1–${MAX_SEARCH_LENGTH} characters of text to search for.`, {
+        errors: [{ pointer: '/q', message: `must be 1–${MAX_SEARCH_LENGTH} characters, not only spaces` }],
+      });
+    }
     const includeRemoved = parseBooleanParam(query.include_removed, 'include_removed', false);
     const limit = parseLimitParam(query.limit);
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 'account-transactions', isPosition);
@@ -46,6 +53,7 @@ export class TransactionService {
       endDate,
       category: query.category ?? null,
       status: query.status ?? null,
+      text: query.q === undefined ? null : `%${query.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
       includeRemoved,
       after: after === null ? null : { date: after[0], transactionId: after[1] },
       limit: limit + 1,

@@ -7,7 +7,7 @@ import type { Scope } from '../../src/auth/auth.service.js';
 import { buildApp } from '../../src/http/app.js';
 import { createPool } from '../../src/infra/db.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
-import { validateResponsesAgainstDocument } from './openapi-validation.js';
+import { recordResponseDisagreements, validateResponsesAgainstDocument } from './openapi-validation.js';
 
 export interface TestContext {
   db: TestDatabase;
@@ -30,6 +30,7 @@ export async function createTestContext(env: Record<string, string> = {}, overri
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ENRICHMENT_LATENCY_MS: '0', ...env });
   const container = await createContainer(config, overrides);
   const app = await buildApp(container);
+  const overTheNetwork = recordResponseDisagreements(app);
   await app.ready();
   validateResponsesAgainstDocument(app);
   const sql = createPool(db.url, { max: 4, applicationName: 'lucro-test-assertions' });
@@ -44,10 +45,12 @@ export async function createTestContext(env: Record<string, string> = {}, overri
     },
     async close() {
       await app.close();
+      const disagreements = overTheNetwork.disagreements();
       await container.worker.stop().catch(() => {});
       await container.close();
       await sql.end();
       await db.drop();
+      if (disagreements.length > 0) throw new Error(`answers sent over the network disagree with the OpenAPI document:\n${disagreements.join('\n')}`);
     },
   };
 }

@@ -1,49 +1,108 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
+interface MediaType {
+  schema?: unknown;
+}
 interface Operation {
-  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  responses?: Record<string, { content?: Record<string, MediaType> }>;
+}
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components?: Record<string, unknown>;
+}
+
+/** Where the document is registered in Ajv: a response schema's `#/components/...` references resolve inside it. */
+const DOCUMENT_ID = 'https://lucro.invalid/openapi.json';
+const pointerToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Checks one answer against the document: the reason it disagrees, or null. */
+type ResponseCheck = (answer: { method: string; url: string; status: number; contentType: string; body: string }) => string | null;
+
+function responseChecker(document: Document): ResponseCheck {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  // The whole document is one schema resource, so `#/components/schemas/Problem` means the document's own.
+  ajv.addSchema({ $id: DOCUMENT_ID, paths: document.paths, components: document.components ?? {} });
+  const routes = Object.entries(document.paths).map(([template, operations]) => ({
+    template,
+    pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    operations,
+  }));
+  const validators = new Map<string, ValidateFunction>();
+  const validatorFor = (pointer: string) => {
+    let validate = validators.get(pointer);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `${DOCUMENT_ID}#${pointer}` });
+      validators.set(pointer, validate);
+    }
+    return validate;
+  };
+
+  return ({ method, url, status: statusCode, contentType, body }) => {
+    const path = url.split('?')[0]?.replace(/(.)\/$/, '$1') ?? '/';
+    const route = routes.find((candidate) => candidate.pattern.test(path));
+    const verb = method.toLowerCase();
+    const operation = route?.operations[verb];
+    if (!route || !operation || verb === 'head') return null;
+    const status = String(statusCode);
+    const documentedStatus = [status, `${status[0]}XX`, 'default'].find((candidate) => operation.responses?.[candidate]);
+    if (!documentedStatus) return `${method} ${path} answered ${status}, which its OpenAPI operation does not document`;
+    if (body === '') return null;
+    const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+    const media = operation.responses?.[documentedStatus]?.content?.[type];
+    if (!media) return `${method} ${path} answered ${status} as ${type}, which its OpenAPI operation does not document for that status`;
+    if (!type.endsWith('json') || media.schema === undefined) return null;
+    const validate = validatorFor(
+      ['', 'paths', route.template, verb, 'responses', documentedStatus, 'content', type, 'schema'].map((token, i) => (i === 0 ? '' : pointerToken(token))).join('/'),
+    );
+    if (!validate(JSON.parse(body))) return `${method} ${path} answered ${status} with a body that disagrees with the OpenAPI document: ${ajv.errorsText(validate.errors)}`;
+    return null;
+  };
 }
 
 /**
  * Checks every answer the tests receive against the OpenAPI document the app serves: a documented
- * operation must answer a documented status, and its JSON body must match the documented schema. A
- * handler that drifts from its document fails the test that exercised it (issue #17).
+ * operation must answer a documented status with a documented content type, and its JSON body must
+ * match that content type's schema, `$ref`s to the document's components included. A handler that
+ * drifts from its document fails the test that exercised it (issue #17). Call it after `app.ready()`.
  */
 export function validateResponsesAgainstDocument(app: FastifyInstance): void {
-  const document = app.swagger() as unknown as { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, unknown> } };
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats.default(ajv);
-  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) ajv.addSchema(schema as object, `#/components/schemas/${name}`);
-  const routes = Object.entries(document.paths).map(([template, operations]) => ({
-    pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
-    operations,
-  }));
-  const validators = new Map<unknown, ReturnType<typeof ajv.compile>>();
-
+  const check = responseChecker(app.swagger() as unknown as Document);
   const inject = app.inject.bind(app) as (options: unknown) => Promise<LightMyRequestResponse>;
   (app as unknown as { inject: (options: unknown) => Promise<LightMyRequestResponse> }).inject = async (options: unknown) => {
     const response = await inject(options);
     const { method = 'GET', url = '/' } = typeof options === 'string' ? { url: options } : (options as { method?: string; url?: string });
-    const path = url.split('?')[0]?.replace(/(.)\/$/, '$1') ?? '/';
-    const operation = routes.find((route) => route.pattern.test(path))?.operations[method.toLowerCase()];
-    if (!operation || method.toUpperCase() === 'HEAD') return response;
-    const status = String(response.statusCode);
-    const documented = operation.responses?.[status] ?? operation.responses?.[`${status[0]}XX`] ?? operation.responses?.default;
-    if (!documented) throw new Error(`${method} ${path} answered ${status}, which its OpenAPI operation does not document`);
-    const type = String(response.headers['content-type'] ?? '').split(';')[0] ?? '';
-    if (!type.includes('json') || response.body === '') return response;
-    const schema = documented.content?.[type]?.schema ?? documented.content?.['application/json']?.schema;
-    if (schema === undefined) throw new Error(`${method} ${path} answered ${status} as ${type}, which its OpenAPI operation does not document`);
-    let validate = validators.get(schema);
-    if (!validate) {
-      validate = ajv.compile(schema as object);
-      validators.set(schema, validate);
-    }
-    if (!validate(JSON.parse(response.body))) {
-      throw new Error(`${method} ${path} answered ${status} with a body that disagrees with the OpenAPI document: ${ajv.errorsText(validate.errors)}`);
-    }
+    const disagreement = check({ method, url, status: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), body: response.body });
+    if (disagreement) throw new Error(disagreement);
     return response;
   };
+}
+
+/**
+ * The same check for answers sent over the network (a browser, `fetch`, a CLI against `app.listen`),
+ * which no wrapper of `inject` sees: call it before `app.ready()`; `disagreements()` lists what the
+ * answers so far got wrong, and the test context fails its close when any did.
+ */
+export function recordResponseDisagreements(app: FastifyInstance): { disagreements(): string[] } {
+  const found: string[] = [];
+  let check: ResponseCheck | undefined;
+  app.addHook('onSend', async (request, reply, payload) => {
+    // Injected requests are checked, and fail at once, by the inject wrapper.
+    if (request.raw.socket?.constructor?.name !== 'Socket') return payload;
+    check ??= responseChecker(app.swagger() as unknown as Document);
+    if (typeof payload === 'string' || Buffer.isBuffer(payload) || payload === null || payload === undefined) {
+      const disagreement = check({
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        contentType: String(reply.getHeader('content-type') ?? ''),
+        body: payload === null || payload === undefined ? '' : payload.toString(),
+      });
+      if (disagreement) found.push(disagreement);
+    }
+    return payload;
+  });
+  return { disagreements: () => [...found] };
 }

@@ -4,6 +4,8 @@ import { errorMessage, h, money, table } from '../dom.js';
 import { transactionColumns } from './transactions.js';
 
 const PAGE_SIZE = 50;
+/** How long typing pauses before the search asks the server. */
+const SEARCH_PAUSE_MS = 250;
 const TX_STATUSES = ['pending', 'processing', 'completed', 'failed'];
 
 function card(label, field, value, display) {
@@ -39,11 +41,10 @@ export async function accountPage(main, { params: [accountId], signal }) {
   let destroyCharts = [];
   signal.addEventListener('abort', () => destroyCharts.forEach((destroy) => destroy()));
   const range = () => ({ start_date: start.value || undefined, end_date: end.value || undefined });
-  const base = `/api/reports/account/${encodeURIComponent(accountId)}`;
 
   async function loadSummary() {
     try {
-      const [s, monthly] = await Promise.all([api(`${base}/summary`, { query: range() }), api(`${base}/monthly`, { query: range() })]);
+      const [s, monthly] = await Promise.all([api('GET', '/api/reports/account/{account_id}/summary', { path: { account_id: accountId }, query: range() }), api('GET', '/api/reports/account/{account_id}/monthly', { path: { account_id: accountId }, query: range() })]);
       summary.replaceChildren(
         h(
           'div',
@@ -103,7 +104,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
     );
   }
 
-  // Transactions: date range from above; category and status filter on the server, the search box within the page.
+  // Transactions: date range from above; category, status and the search text filter on the server, across pages.
   const category = h('select', { id: 'tx-category' }, h('option', { value: '' }, 'Any'));
   const status = h('select', { id: 'tx-status' }, h('option', { value: '' }, 'Any'), TX_STATUSES.map((s) => h('option', { value: s }, s)));
   const search = h('input', { id: 'tx-search', type: 'search', placeholder: 'merchant, description, id' });
@@ -115,7 +116,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
       { class: 'filters', role: 'search', 'aria-label': 'Filter transactions' },
       h('label', { for: 'tx-category' }, 'Category', category),
       h('label', { for: 'tx-status' }, 'Status', status),
-      h('label', { for: 'tx-search' }, 'Search this page', search),
+      h('label', { for: 'tx-search' }, 'Search', search),
     ),
     rows,
     pager,
@@ -127,10 +128,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
   let index = 0;
 
   function drawTransactions() {
-    const needle = search.value.trim().toLowerCase();
-    const matching = needle
-      ? page.transactions.filter((t) => [t.transaction_id, t.merchant_name, t.description, t.category].some((v) => v && v.toLowerCase().includes(needle)))
-      : page.transactions;
+    const matching = page.transactions;
     rows.replaceChildren(
       matching.length === 0
         ? h('p', { class: 'notice' }, 'No transactions match.')
@@ -148,8 +146,9 @@ export async function accountPage(main, { params: [accountId], signal }) {
     // Filters may change faster than answers come back: only the latest request's answer is shown.
     const request = ++latest;
     try {
-      const answer = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions`, {
-        query: { ...range(), category: category.value, status: status.value, limit: PAGE_SIZE, cursor: cursors[at] },
+      const answer = await api('GET', '/api/accounts/{account_id}/transactions', {
+        path: { account_id: accountId },
+        query: { ...range(), category: category.value, status: status.value, q: search.value.trim(), limit: PAGE_SIZE, cursor: cursors[at] },
       });
       if (request !== latest) return;
       page = answer;
@@ -170,7 +169,12 @@ export async function accountPage(main, { params: [accountId], signal }) {
   };
   category.addEventListener('change', reloadTransactions);
   status.addEventListener('change', reloadTransactions);
-  search.addEventListener('input', drawTransactions);
+  // Typing asks the server once the user pauses, not at every key.
+  let typing;
+  search.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(reloadTransactions, SEARCH_PAUSE_MS);
+  });
   rangeForm.addEventListener('submit', (event) => {
     event.preventDefault();
     if (start.value && end.value && start.value > end.value) {

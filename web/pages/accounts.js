@@ -7,7 +7,7 @@ export async function accountsPage(main) {
   main.append(h('h1', {}, 'Accounts'), list, pager);
   let shown = [];
   const load = async (cursor) => {
-    const page = await api('/api/accounts', { query: { limit: 100, cursor } });
+    const page = await api('GET', '/api/accounts', { query: { limit: 100, cursor } });
     shown = [...shown, ...page.accounts];
     list.replaceChildren(
       shown.length === 0

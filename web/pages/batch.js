@@ -18,7 +18,7 @@ export async function batchPage(main, { params: [batchId], signal }) {
 
   async function loadBatch() {
     try {
-      const batch = await api(`/api/batches/${batchId}`);
+      const batch = await api('GET', '/api/batches/{batch_id}', { path: { batch_id: batchId } });
       head.replaceChildren(
         h(
           'dl',
@@ -40,7 +40,7 @@ export async function batchPage(main, { params: [batchId], signal }) {
 
   async function loadPage(index) {
     try {
-      const page = await api(`/api/batches/${batchId}/transactions`, { query: { limit: 100, cursor: cursors[index] } });
+      const page = await api('GET', '/api/batches/{batch_id}/transactions', { path: { batch_id: batchId }, query: { limit: 100, cursor: cursors[index] } });
       cursors.length = index + 1;
       if (page.next_cursor) cursors.push(page.next_cursor);
       rows.replaceChildren(table({ caption: 'Transactions of the batch', columns: transactionColumns(), rows: page.transactions }));

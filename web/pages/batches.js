@@ -62,7 +62,7 @@ export async function batchesPage(main, { signal }) {
   async function refresh() {
     try {
       // As many of the newest batches as are shown are read again, so progress and new batches both appear.
-      const page = await api('/api/batches', { query: { status: status.value, limit: Math.min(Math.max(shown.length, 50), 1000) } });
+      const page = await api('GET', '/api/batches', { query: { status: status.value, limit: Math.min(Math.max(shown.length, 50), 1000) } });
       for (const batch of page.batches) {
         const before = shown.find((b) => b.batch_id === batch.batch_id);
         if (before && before.status !== batch.status && (batch.status === 'completed' || batch.status === 'completed_with_errors')) {
@@ -80,7 +80,7 @@ export async function batchesPage(main, { signal }) {
 
   async function more() {
     try {
-      const page = await api('/api/batches', { query: { status: status.value, limit: 50, cursor } });
+      const page = await api('GET', '/api/batches', { query: { status: status.value, limit: 50, cursor } });
       shown = [...shown, ...page.batches];
       cursor = page.next_cursor;
       draw();

@@ -24,7 +24,7 @@ async function readTransactions(accountId) {
   const all = [];
   let cursor = null;
   for (let i = 0; i < MAX_PAGES; i += 1) {
-    const page = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions`, { query: { limit: 1000, cursor } });
+    const page = await api('GET', '/api/accounts/{account_id}/transactions', { path: { account_id: accountId }, query: { limit: 1000, cursor } });
     all.push(...page.transactions);
     cursor = page.next_cursor;
     if (!cursor) break;
@@ -73,7 +73,10 @@ export async function reviewPage(main, { params: [accountId], signal }) {
   async function correct(i, category) {
     const t = items[i];
     try {
-      const updated = await api(`/api/accounts/${encodeURIComponent(accountId)}/transactions/${encodeURIComponent(t.transaction_id)}`, { method: 'PATCH', body: { category } });
+      const updated = await api('PATCH', '/api/accounts/{account_id}/transactions/{transaction_id}', {
+        path: { account_id: accountId, transaction_id: t.transaction_id },
+        body: { category },
+      });
       items[i] = updated;
       announce(`${t.merchant_name ?? t.transaction_id} corrected to ${category}.`);
       draw();
@@ -187,10 +190,10 @@ export async function reviewPage(main, { params: [accountId], signal }) {
   reenrich.addEventListener('click', async () => {
     reenrich.disabled = true;
     try {
-      const started = await api(`/api/accounts/${encodeURIComponent(accountId)}/reenrich`, { method: 'POST', body: {} });
+      const started = await api('POST', '/api/accounts/{account_id}/reenrich', { path: { account_id: accountId }, body: {} });
       reenrichStatus.textContent = `Re-enriching ${started.transactions} transactions…`;
       const poll = async () => {
-        const state = await api(started.status_url);
+        const state = await api('GET', '/api/reenrichments/{reenrichment_id}', { path: { reenrichment_id: started.reenrichment_id } });
         const done = state.counts.completed + state.counts.failed;
         reenrichStatus.textContent = `Re-enrichment ${state.status.replaceAll('_', ' ')}: ${done} of ${state.counts.total}.`;
         if (state.status === 'pending' || state.status === 'processing') {

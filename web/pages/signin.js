@@ -23,7 +23,7 @@ export async function signInPage(main) {
     }
     try {
       // Any valid key may read the categories: a cheap check that the key is real.
-      await api('/api/categories', { key });
+      await api('GET', '/api/categories', { key });
       session.signIn(key);
       window.location.hash = '#/batches';
     } catch (failure) {

@@ -8,7 +8,7 @@ export async function webhooksPage(main, { signal }) {
   main.append(h('h1', {}, 'Webhooks'));
   let list;
   try {
-    list = await api('/api/webhooks');
+    list = await api('GET', '/api/webhooks');
   } catch (error) {
     main.append(error.status === 404 ? h('p', { class: 'notice' }, 'This server has no webhooks yet.') : errorMessage(error));
     return;
@@ -37,7 +37,7 @@ export async function webhooksPage(main, { signal }) {
 
   async function retry(webhook, delivery) {
     try {
-      await api(`/api/webhooks/${webhook.id}/deliveries/${delivery.delivery_id}/retry`, { method: 'POST' });
+      await api('POST', '/api/webhooks/{id}/deliveries/{delivery_id}/retry', { path: { id: webhook.id, delivery_id: delivery.delivery_id } });
       announce(`Delivery of ${delivery.event_type} sent again.`);
     } catch (error) {
       announce(`Retry failed: ${error.message}`);
@@ -48,7 +48,7 @@ export async function webhooksPage(main, { signal }) {
   async function show(webhook) {
     clearTimeout(timer);
     try {
-      const page = await api(`/api/webhooks/${webhook.id}/deliveries`, { query: { limit: 100 } });
+      const page = await api('GET', '/api/webhooks/{id}/deliveries', { path: { id: webhook.id }, query: { limit: 100 } });
       replaceKeepingFocus(
         deliveries,
         h('h2', {}, `Deliveries to ${webhook.url}`),

@@ -7,9 +7,9 @@ import {
   TransactionView,
 } from '../../transactions/transaction.schemas.js';
 import type { TransactionService } from '../../transactions/transaction.service.js';
-import { ProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+const errors = problems(['invalid_parameter', 'not_found']);
 
 /** Reading an account's transactions (contract §11). */
 export function accountTransactionRoutes(app: FastifyInstance, transactions: TransactionService): void {

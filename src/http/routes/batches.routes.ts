@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { BatchParams, BatchTransactionsPage, BatchTransactionsQuery, BatchView } from '../../ingestion/batch.schemas.js';
 import type { BatchService } from '../../ingestion/batch.service.js';
-import { ProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+const errors = problems(['invalid_parameter', 'not_found']);
 
 export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
   app.get<{ Params: { batch_id: string } }>(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { CATEGORIES, CATEGORY_NAMES } from '../../domain/taxonomy.js';
-import { ProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 const CategoryList = Type.Object({
   categories: Type.Array(Type.Object({ category: Type.String(), description: Type.String() })),
@@ -18,7 +18,7 @@ export function categoryRoutes(app: FastifyInstance): void {
         summary: 'The categories a transaction can get (Plaid PFC v1 primaries, plus UNCATEGORIZED)',
         tags: ['reference'],
         security: [{ bearerAuth: [] }],
-        response: { 200: CategoryList, 401: ProblemSchema },
+        response: { 200: CategoryList, ...problems(['unauthorized']) },
       },
     },
     async () => body,

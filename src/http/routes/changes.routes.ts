@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ChangesPage, ChangesQuery } from '../../changes/change.schemas.js';
 import type { ChangeService } from '../../changes/change.service.js';
-import { ProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 /** The change feed (contract §12). */
 export function changeRoutes(app: FastifyInstance, changes: ChangeService): void {
@@ -15,7 +15,7 @@ export function changeRoutes(app: FastifyInstance, changes: ChangeService): void
         tags: ['changes'],
         security: [{ bearerAuth: [] }],
         querystring: ChangesQuery,
-        response: { 200: ChangesPage, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 503: ProblemSchema },
+        response: { 200: ChangesPage, ...problems(['invalid_parameter']) },
       },
     },
     // The page arrives as JSON text built by the database; Fastify sends a string as it is.

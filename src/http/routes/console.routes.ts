@@ -48,6 +48,8 @@ function loadAssets(): Map<string, Asset> {
   const require = createRequire(import.meta.url);
   assets.set('vendor/uPlot.esm.js', { body: readFileSync(require.resolve('uplot/dist/uPlot.esm.js')), type: TYPES['.js'] as string });
   assets.set('vendor/uPlot.min.css', { body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')), type: TYPES['.css'] as string });
+  // The typed client's runtime (openapi-fetch): the console calls operations by their documented paths.
+  assets.set('vendor/openapi-fetch.js', { body: readFileSync(require.resolve('openapi-fetch/dist/index.mjs')), type: TYPES['.js'] as string });
   return assets;
 }
 

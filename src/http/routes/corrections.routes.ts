@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { CorrectionBody } from '../../corrections/correction.schemas.js';
 import type { CorrectionService } from '../../corrections/correction.service.js';
 import { AccountTransactionParams, TransactionView } from '../../transactions/transaction.schemas.js';
-import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 /** Correcting a transaction's category (contract §11). */
 export function correctionRoutes(app: FastifyInstance, corrections: CorrectionService): void {
@@ -20,7 +20,7 @@ export function correctionRoutes(app: FastifyInstance, corrections: CorrectionSe
         security: [{ bearerAuth: [] }],
         params: AccountTransactionParams,
         body: CorrectionBody,
-        response: { 200: TransactionView, 400: ValidationProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema },
+        response: { 200: TransactionView, ...problems(['validation_error', 'invalid_parameter', 'not_found', 'transaction_removed']) },
       },
     },
     (request) => {

@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import type { IngestionService } from '../../ingestion/ingestion.service.js';
 import { batchTooLarge, FieldProblems } from '../../ingestion/ingestion.validation.js';
 import { IngestAccepted, IngestBody, IngestHeaders, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
-import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService, maxBatchSize: number): void {
   for (const url of ['/api/integrations/transactions/', '/api/integrations/transactions']) {
@@ -30,14 +30,18 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
           headers: IngestHeaders,
           response: {
             202: IngestAccepted,
-            400: ValidationProblemSchema,
-            401: ProblemSchema,
-            403: ProblemSchema,
-            409: ProblemSchema,
-            413: ProblemSchema,
-            415: ProblemSchema,
-            422: ProblemSchema,
-            503: ProblemSchema,
+            ...problems([
+              'validation_error',
+              'invalid_json',
+              'invalid_parameter',
+              'account_currency_mismatch',
+              'duplicate_conflict',
+              'idempotency_in_progress',
+              'batch_too_large',
+              'payload_too_large',
+              'unsupported_media_type',
+              'idempotency_key_reused',
+            ]),
           },
         },
       },
@@ -86,7 +90,7 @@ export function removalRoutes(app: FastifyInstance, ingestion: IngestionService)
         tags: ['ingestion'],
         security: [{ bearerAuth: [] }],
         body: RemoveBody,
-        response: { 200: RemoveOutcome, 400: ValidationProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 415: ProblemSchema, 503: ProblemSchema },
+        response: { 200: RemoveOutcome, ...problems(['validation_error', 'invalid_json', 'not_found', 'unsupported_media_type']) },
       },
     },
     (request) => ingestion.removeTransactions(request.principal, request.body, toFieldProblems(request.validationError?.validation ?? [])),

@@ -3,9 +3,9 @@ import { BatchListPage, BatchListQuery } from '../../ingestion/batch.schemas.js'
 import type { BatchService } from '../../ingestion/batch.service.js';
 import { AccountListPage, AccountListQuery, AccountSummaryParams, MonthlyReport, MonthlyReportQuery } from '../../reports/report.schemas.js';
 import type { ReportService } from '../../reports/report.service.js';
-import { ProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 503: ProblemSchema };
+const errors = problems(['invalid_parameter']);
 
 /** Lists for consoles and BI clients (contract §15). */
 export function listRoutes(app: FastifyInstance, services: { batches: BatchService; reports: ReportService }): void {
@@ -52,7 +52,7 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
         security: [{ bearerAuth: [] }],
         params: AccountSummaryParams,
         querystring: MonthlyReportQuery,
-        response: { 200: MonthlyReport, 404: ProblemSchema, ...errors },
+        response: { 200: MonthlyReport, ...problems(['invalid_parameter', 'not_found']) },
       },
     },
     (request) => services.reports.monthlyReport(request.principal.integrationId, request.params.account_id, request.query),

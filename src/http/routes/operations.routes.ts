@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { withTimeout } from '../../infra/timeout.js';
 import { problem } from '../problem.js';
-import { ProblemSchema } from '../schemas.js';
+import { problemResponse, ProblemSchema } from '../schemas.js';
 import { sendProblem } from '../error-handler.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -43,6 +43,8 @@ export async function renderMetrics(container: Pick<Container, 'queue' | 'metric
 
 const ReadinessSchema = Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String(), queue: Type.String() }) });
 const PrometheusText = Type.String({ description: 'Prometheus text exposition format' });
+/** What a probe answers for a path or method it does not serve, or a malformed URL. */
+const routingProblem = problemResponse(['not_found', 'invalid_parameter']);
 
 export interface OperationsOptions {
   container: Container;
@@ -53,7 +55,9 @@ export interface OperationsOptions {
  * PORT, the worker and scheduler on METRICS_PORT.
  */
 export async function operationsPlugin(app: FastifyInstance, { container }: OperationsOptions): Promise<void> {
-  app.get('/healthz', { schema: { operationId: 'getHealth', summary: 'The process is alive', tags: ['operations'], security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }), '4xx': ProblemSchema } } }, async () => ({
+  // The API registers the Problem schema for all its routes; a worker's or scheduler's server has only this plugin.
+  if (!app.getSchema('Problem')) app.addSchema(ProblemSchema);
+  app.get('/healthz', { schema: { operationId: 'getHealth', summary: 'The process is alive', tags: ['operations'], security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }), '4xx': routingProblem } } }, async () => ({
     status: 'ok' as const,
   }));
 
@@ -65,7 +69,7 @@ export async function operationsPlugin(app: FastifyInstance, { container }: Oper
         summary: 'The database and the queue are reachable; else 503 problem details whose checks and failed name the one that is not',
         tags: ['operations'],
         security: [],
-        response: { 200: ReadinessSchema, '4xx': ProblemSchema, 503: ProblemSchema },
+        response: { 200: ReadinessSchema, '4xx': routingProblem, 503: problemResponse(['service_unavailable']) },
       },
     },
     async (_request, reply) => {
@@ -79,7 +83,7 @@ export async function operationsPlugin(app: FastifyInstance, { container }: Oper
   );
 
 
-  app.get('/metrics', { schema: { operationId: 'getMetrics', summary: 'Prometheus metrics', tags: ['operations'], security: [], response: { 200: PrometheusText, '4xx': ProblemSchema } } }, async (_request, reply) =>
+  app.get('/metrics', { schema: { operationId: 'getMetrics', summary: 'Prometheus metrics', tags: ['operations'], security: [], response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: PrometheusText } } }, '4xx': routingProblem } } }, async (_request, reply) =>
     reply.type(container.metrics.registry.contentType).send(await renderMetrics(container)),
   );
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ReenrichAccepted, ReenrichBody, ReenrichmentParams, ReenrichmentView } from '../../reenrichment/reenrichment.schemas.js';
 import type { ReenrichmentService } from '../../reenrichment/reenrichment.service.js';
 import { AccountParams } from '../../transactions/transaction.schemas.js';
-import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
 /** Re-enriching an account's transactions, and following it (contract §11). */
 export function reenrichmentRoutes(app: FastifyInstance, reenrichments: ReenrichmentService): void {
@@ -19,7 +19,7 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
         security: [{ bearerAuth: [] }],
         params: AccountParams,
         body: ReenrichBody,
-        response: { 202: ReenrichAccepted, 400: ValidationProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
+        response: { 202: ReenrichAccepted, ...problems(['validation_error', 'invalid_parameter', 'not_found']) },
       },
     },
     async (request, reply) => {
@@ -39,7 +39,7 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],
         params: ReenrichmentParams,
-        response: { 200: ReenrichmentView, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
+        response: { 200: ReenrichmentView, ...problems(['invalid_parameter', 'not_found']) },
       },
     },
     (request) => reenrichments.get(request.principal.integrationId, request.params.reenrichment_id),

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { AccountSummary, AccountSummaryParams, AccountSummaryQuery } from '../../reports/report.schemas.js';
 import type { ReportService } from '../../reports/report.service.js';
-import { ProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+const errors = problems(['invalid_parameter', 'not_found']);
 
 export function reportRoutes(app: FastifyInstance, reports: ReportService): void {
   app.get<{ Params: { account_id: string }; Querystring: { start_date?: string; end_date?: string; include_pending?: string } }>(

@@ -12,9 +12,9 @@ import {
   WebhookParams,
 } from '../../webhooks/webhook.schemas.js';
 import type { WebhookService } from '../../webhooks/webhook.service.js';
-import { ProblemSchema, ValidationProblemSchema } from '../schemas.js';
+import { problems } from '../schemas.js';
 
-const errors = { 400: ValidationProblemSchema, 404: ProblemSchema };
+const errors = problems(['validation_error', 'invalid_parameter', 'not_found']);
 const common = { tags: ['webhooks'], security: [{ bearerAuth: [] }] };
 
 /** Contract §13: an integration's webhook endpoints, their secrets and their delivery log. */
@@ -28,7 +28,7 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): v
         operationId: 'createWebhook',
         summary: 'Registers a webhook endpoint; its signing secret is shown only in this answer',
         body: CreateWebhookBody,
-        response: { 201: WebhookCreated, ...errors },
+        response: { 201: WebhookCreated, ...problems(['validation_error', 'invalid_webhook_url', 'invalid_parameter', 'not_found']) },
       },
     },
     async (request, reply) => reply.code(201).send(await webhooks.createEndpoint(request.principal, request.body)),
