@@ -18,7 +18,7 @@ import type { CategorizableTransaction, Categorization } from '../src/enrichment
 import { LayeredCategorizer } from '../src/enrichment/categorizers/layered.categorizer.js';
 import { RulesCategorizer } from '../src/enrichment/categorizers/rules.categorizer.js';
 import { extractFeatures } from '../src/enrichment/learning/features.js';
-import { afterRules, DEFAULT_LEARNED_LAYER, rememberedAnswer, type LearnedState } from '../src/enrichment/learning/learned.categorizer.js';
+import { afterRules, DEFAULT_LEARNED_LAYER, learnedLine, rememberedAnswer, type LearnedState } from '../src/enrichment/learning/learned.categorizer.js';
 import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
 import { NaiveBayesModel } from '../src/enrichment/learning/naive-bayes.js';
@@ -184,8 +184,8 @@ function reportCost(rows: LabelledRow[]): void {
   for (const [name, base] of Object.entries(bases)) {
     const variants = {
       alone: base,
-      learned: (t: CategorizableTransaction) => rememberedAnswer(state, t) ?? afterRules(state, t, base(t), DEFAULT_LEARNED_LAYER),
-      miss: (t: CategorizableTransaction) => rememberedAnswer(forgetful, t) ?? afterRules(forgetful, t, base(t), DEFAULT_LEARNED_LAYER),
+      learned: (t: CategorizableTransaction) => rememberedAnswer(state, learnedLine(t)) ?? afterRules(state, learnedLine(t), base(t), DEFAULT_LEARNED_LAYER),
+      miss: (t: CategorizableTransaction) => rememberedAnswer(forgetful, learnedLine(t)) ?? afterRules(forgetful, learnedLine(t), base(t), DEFAULT_LEARNED_LAYER),
     };
     const best = { alone: Infinity, learned: Infinity, miss: Infinity };
     for (let round = 0; round < 7; round += 1) {
