@@ -85,7 +85,7 @@ export class LearnedCategorizer implements Categorizer {
     private readonly options: LearnedLayerOptions = DEFAULT_LEARNED_LAYER,
   ) {
     this.name = inner.name;
-    this.version = `${inner.version}+learned@1`;
+    this.version = `${inner.version}+learned@2`;
   }
 
   async categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization> {

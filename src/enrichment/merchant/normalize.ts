@@ -226,11 +226,12 @@ function cutAtLocation(t: string): string {
   return t;
 }
 
+const ASCII_ONLY = /^[\x20-\x7e]*$/;
+
 /** The key of a merchant's own name (`Dis-Chem` → `DIS CHEM`), as `normalizeMerchant` keys a line naming it. */
 export function merchantKey(text: string): string {
-  const ascii = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  // Most lines are ASCII already: decomposing them to drop accents is work for nothing.
+  const ascii = (ASCII_ONLY.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, ''))
     .toUpperCase()
     .replace(/ß/g, 'SS')
     .replace(/['’‘`´]/g, '');
