@@ -29,3 +29,21 @@ export const CATEGORY_NAMES = Object.keys(CATEGORIES) as Category[];
 export function isCategory(value: string): value is Category {
   return Object.hasOwn(CATEGORIES, value);
 }
+
+/**
+ * The one direction money moves in a category, where the category says it (Plaid files inflows as
+ * INCOME or TRANSFER_IN, and loan repayments and money sent away as outflows); undefined for the
+ * categories a refund can reverse.
+ */
+export function directionOfCategory(category: Category): 'credit' | 'debit' | undefined {
+  switch (category) {
+    case 'INCOME':
+    case 'TRANSFER_IN':
+      return 'credit';
+    case 'TRANSFER_OUT':
+    case 'LOAN_PAYMENTS':
+      return 'debit';
+    default:
+      return undefined;
+  }
+}

@@ -63,11 +63,29 @@ const DIGIT_WORDS = new Set(['401K', '403B', '365']);
  * card numbers, store numbers, reference codes or processor prefixes (`SQ *`, `TST*`, `PAYPAL *`,
  * `POS PURCHASE`, `CHECKCARD`…), punctuation reduced to spaces except `&` and `+`, which are
  * kept as words of their own (`AT & T`, `DISNEY +`), and single spaces.
+ *
+ * The last two texts are remembered: the layers of a categorizer and a learned layer in front of
+ * it read the same merchant name and description one after the other, and normalising is most of
+ * what reading them costs.
  */
 export function normalizeStatementText(s: string): string {
-  let t = s
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  if (s === recentInputs[0]) return recentOutputs[0];
+  if (s === recentInputs[1]) return recentOutputs[1];
+  const normalized = normalizeUncached(s);
+  recentInputs[1] = recentInputs[0];
+  recentOutputs[1] = recentOutputs[0];
+  recentInputs[0] = s;
+  recentOutputs[0] = normalized;
+  return normalized;
+}
+
+const ASCII_ONLY = /^[\x20-\x7e]*$/;
+const recentInputs: [string | undefined, string | undefined] = [undefined, undefined];
+const recentOutputs: [string, string] = ['', ''];
+
+function normalizeUncached(s: string): string {
+  // Most lines are ASCII already: decomposing them to drop accents is work for nothing.
+  let t = (ASCII_ONLY.test(s) ? s : s.normalize('NFKD').replace(/\p{M}+/gu, ''))
     .toUpperCase()
     .replace(/[’‘`´]/g, "'");
   for (const noise of NOISE) t = t.replace(noise, ' ');

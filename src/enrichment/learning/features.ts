@@ -1,4 +1,4 @@
-import { statementText } from './statement-text.js';
+import { normalizeStatementText } from '../categorizers/rules.categorizer.js';
 
 /** What the learned model reads of a transaction. */
 export interface LearningInput {
@@ -19,8 +19,8 @@ const NGRAM_SIZES = [3] as const;
  */
 export function extractFeatures(input: LearningInput): string[] {
   const features = new Set<string>();
-  const merchant = input.merchantName ? statementText(input.merchantName) : '';
-  const description = input.description ? statementText(input.description) : '';
+  const merchant = input.merchantName ? normalizeStatementText(input.merchantName) : '';
+  const description = input.description ? normalizeStatementText(input.description) : '';
   const text = description === merchant ? merchant : `${merchant} ${description}`.trim();
   const words = text === '' ? [] : text.split(' ').filter((w) => !/^\d+$/.test(w));
   for (let i = 0; i < words.length; i += 1) {

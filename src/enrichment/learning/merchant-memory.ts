@@ -1,4 +1,4 @@
-import type { Category } from '../../domain/taxonomy.js';
+import { directionOfCategory, type Category } from '../../domain/taxonomy.js';
 
 /** One merchant's votes for one category: how many corrections say so, and the latest of them. */
 export interface MerchantVote {
@@ -15,14 +15,35 @@ export interface MerchantAnswer {
   votes: number;
 }
 
+/** Which way the line's money moves: a remembered category that cannot move that way is no answer for it. */
+export type Direction = 'credit' | 'debit' | null;
+
+/**
+ * A family of merchant keys is named by at least this many letters (`THE`, `DR`, `MR` name no
+ * merchant; `SERVEST`, `PNP FAM` do).
+ */
+const MIN_FAMILY_LETTERS = 4;
+/** A family answers only when this share of its votes agree (a shared first word of mixed kinds is no evidence). */
+const MIN_FAMILY_AGREEMENT = 0.75;
+/** A family's answer is an inference about another branch or spelling, less sure than the merchant's own. */
+const FAMILY_DISCOUNT = 0.85;
+
 /**
  * What an integration's corrections say about each merchant: per merchant key, the corrections
  * per category. The answer is the category with most votes (the newest on a tie); its confidence
  * grows with agreement and drops with disagreement: votes / (all votes + 0.5), so one correction
- * answers with 0.67, three agreeing with 0.86, two against one with 0.57.
+ * answers with 0.67, three agreeing with 0.86, two against one with 0.57. Votes for a category
+ * that moves money the other way than the line (TRANSFER_IN for a debit) do not count: `… Transfer
+ * To Savings` and `… Transfer From Savings` are one key but not one answer.
+ *
+ * Besides its own key, a line finds its *family*: the corrected keys that begin with the same
+ * words, longest shared beginning first — the same chain at another branch (`SERVEST HYDE PARK`,
+ * `SERVEST MORNINGSIDE`), a name a terminal cut short (`UMHLALI COUNTRY CLU`), an outlet suffix.
  */
 export class MerchantMemory {
   private readonly byKey = new Map<string, Map<Category, MerchantVote>>();
+  /** Votes per leading run of words of every key (the key itself included), built when first asked. */
+  private families: Map<string, Family> | undefined;
 
   static fromVotes(votes: Iterable<MerchantVote>): MerchantMemory {
     const memory = new MerchantMemory();
@@ -33,6 +54,7 @@ export class MerchantMemory {
   /** Adds `votes` (negative takes corrections back) for a merchant's category. */
   add(merchantKey: string, category: Category, votes = 1, seq = 0): void {
     if (merchantKey === '') return;
+    this.families = undefined;
     let categories = this.byKey.get(merchantKey);
     if (!categories) {
       categories = new Map();
@@ -46,17 +68,52 @@ export class MerchantMemory {
     if (categories.size === 0) this.byKey.delete(merchantKey);
   }
 
-  answer(merchantKey: string): MerchantAnswer | undefined {
+  /** What the integration's people said about this very merchant. */
+  answer(merchantKey: string, direction: Direction = null): MerchantAnswer | undefined {
     const categories = this.byKey.get(merchantKey);
     if (!categories) return undefined;
     let best: MerchantVote | undefined;
     let total = 0;
     for (const vote of categories.values()) {
+      if (!fitsDirection(vote.category, direction)) continue;
       total += vote.votes;
       if (!best || vote.votes > best.votes || (vote.votes === best.votes && vote.lastSeq > best.lastSeq)) best = vote;
     }
     if (!best) return undefined;
     return { category: best.category, confidence: best.votes / (total + 0.5), votes: best.votes };
+  }
+
+  /**
+   * What they said about the merchant's family: the corrected keys sharing the longest run of
+   * leading words with this one (of at least MIN_FAMILY_LETTERS letters), when they agree.
+   */
+  familyAnswer(merchantKey: string, direction: Direction = null): MerchantAnswer | undefined {
+    if (merchantKey === '') return undefined;
+    const families = (this.families ??= this.indexFamilies());
+    const words = merchantKey.split(' ');
+    for (let length = words.length; length >= 1; length -= 1) {
+      const prefix = words.slice(0, length).join(' ');
+      if (prefix.length - (length - 1) < MIN_FAMILY_LETTERS) break;
+      const family = families.get(prefix);
+      // A run of words begun by one corrected key only is a family when it is most of both keys (a
+      // name cut short, an outlet suffix); else it takes several keys sharing it to name a chain
+      // (`SERVEST PAR`, `SERVEST HYDE PARK`): one merchant's first word may be its town (`UMHLALI …`).
+      if (!family || (family.keys < 2 && !(2 * length > words.length && 2 * length > family.longestWords))) continue;
+      const categories = family.votes;
+      let best: Category | undefined;
+      let bestVotes = 0;
+      let total = 0;
+      for (const [category, votes] of categories) {
+        if (!fitsDirection(category, direction)) continue;
+        total += votes;
+        if (votes > bestVotes) [best, bestVotes] = [category, votes];
+      }
+      // The longest shared beginning decides: a disagreeing family is not overruled by a vaguer one.
+      if (best === undefined) continue;
+      if (bestVotes / total < MIN_FAMILY_AGREEMENT) return undefined;
+      return { category: best, confidence: (FAMILY_DISCOUNT * bestVotes) / (total + 0.5), votes: bestVotes };
+    }
+    return undefined;
   }
 
   get size(): number {
@@ -67,4 +124,37 @@ export class MerchantMemory {
   votes(): MerchantVote[] {
     return [...this.byKey.values()].flatMap((categories) => [...categories.values()].map((vote) => ({ ...vote })));
   }
+
+  private indexFamilies(): Map<string, Family> {
+    const families = new Map<string, Family>();
+    for (const [key, categories] of this.byKey) {
+      const words = key.split(' ');
+      for (let length = 1; length <= words.length; length += 1) {
+        const prefix = words.slice(0, length).join(' ');
+        let family = families.get(prefix);
+        if (!family) {
+          family = { votes: new Map(), keys: 0, longestWords: 0 };
+          families.set(prefix, family);
+        }
+        family.keys += 1;
+        family.longestWords = Math.max(family.longestWords, words.length);
+        for (const vote of categories.values()) family.votes.set(vote.category, (family.votes.get(vote.category) ?? 0) + vote.votes);
+      }
+    }
+    return families;
+  }
+}
+
+/** The corrected keys that begin with one run of words. */
+interface Family {
+  votes: Map<Category, number>;
+  /** How many distinct keys begin with it. */
+  keys: number;
+  /** The most words of a key in it. */
+  longestWords: number;
+}
+
+function fitsDirection(category: Category, direction: Direction): boolean {
+  const only = directionOfCategory(category);
+  return only === undefined || direction === null || only === direction;
 }

@@ -174,8 +174,26 @@ const DOMAIN_SUFFIXES = new Set(['COM', 'NET', 'ORG', 'IO', 'CO', 'UK', 'ZA', 'D
 /** Tokens with digits that belong to names. */
 const DIGIT_NAMES = new Set(['24', '360', '365']);
 
+/**
+ * The merchant a line names. The last two lines are remembered: a learned layer and the categorizer
+ * behind it read the same line one after the other.
+ */
 export function normalizeMerchant(input: { merchantName: string | null; description: string | null }): NormalizedMerchant {
   const source = (input.merchantName?.trim() ? input.merchantName : input.description) ?? '';
+  if (source === recent[0].source) return { ...recent[0].merchant };
+  if (source === recent[1].source) return { ...recent[1].merchant };
+  const merchant = normalizeSource(source);
+  recent[1] = recent[0];
+  recent[0] = { source, merchant };
+  return { ...merchant };
+}
+
+const recent: [{ source: string | undefined; merchant: NormalizedMerchant }, { source: string | undefined; merchant: NormalizedMerchant }] = [
+  { source: undefined, merchant: { text: '', key: '' } },
+  { source: undefined, merchant: { text: '', key: '' } },
+];
+
+function normalizeSource(source: string): NormalizedMerchant {
   const text = cleanText(source);
   const key = merchantKey(text);
   if (key !== '' || source.trim() === '') return { text, key };
@@ -226,11 +244,12 @@ function cutAtLocation(t: string): string {
   return t;
 }
 
+const ASCII_ONLY = /^[\x20-\x7e]*$/;
+
 /** The key of a merchant's own name (`Dis-Chem` → `DIS CHEM`), as `normalizeMerchant` keys a line naming it. */
 export function merchantKey(text: string): string {
-  const ascii = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  // Most lines are ASCII already: decomposing them to drop accents is work for nothing.
+  const ascii = (ASCII_ONLY.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, ''))
     .toUpperCase()
     .replace(/ß/g, 'SS')
     .replace(/['’‘`´]/g, '');
