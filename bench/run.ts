@@ -57,7 +57,7 @@ const settings = quick
       summary: { totalRows: 300_000, bigRows: 100_000, smallRows: 5_000, requests: 30, rollupProbe: true },
       feed: { rows: 20_000 },
       outbox: { rows: 20_000, rounds: 2 },
-      webhooks: { deliveries: 5_000, endpoints: 10, ingestRows: 20_000, ingestRounds: 2, ingestEndpoints: 3 },
+      webhooks: { deliveries: 5_000, endpoints: 10, ingestRows: 20_000, ingestRounds: 2, ingestEndpoints: 3, settleSeconds: 10 },
       tracing: { ingestRows: 20_000, ingestRounds: 2, enrichRows: 10_000, enrichRounds: 1, workers: 2, capSeconds: 8 },
       bodies: { rounds: 1 },
     }
@@ -70,8 +70,8 @@ const settings = quick
       summary: { totalRows: 5_000_000, bigRows: 500_000, smallRows: 5_000, requests: 200, rollupProbe: true },
       feed: { rows: 100_000 },
       outbox: { rows: 100_000, rounds: 5 },
-      webhooks: { deliveries: 20_000, endpoints: 10, ingestRows: 100_000, ingestRounds: 3, ingestEndpoints: 3 },
-      tracing: { ingestRows: 100_000, ingestRounds: 5, enrichRows: 50_000, enrichRounds: 3, workers: 2, capSeconds: 60 },
+      webhooks: { deliveries: 20_000, endpoints: 10, ingestRows: 60_000, ingestRounds: 4, ingestEndpoints: 3, settleSeconds: 20 },
+      tracing: { ingestRows: 100_000, ingestRounds: 5, enrichRows: 20_000, enrichRounds: 3, workers: 2, capSeconds: 45 },
       bodies: { rounds: 3 },
     };
 
@@ -153,7 +153,7 @@ async function main(): Promise<number> {
   measurements.outbox = feed?.outbox;
   const webhooks = await timed('webhooks', async () => ({
     delivery: await benchWebhookDelivery(env, settings.webhooks),
-    ingest: await benchWebhookIngest(env, target, { rows: settings.webhooks.ingestRows, rounds: settings.webhooks.ingestRounds, endpoints: settings.webhooks.ingestEndpoints }),
+    ingest: await benchWebhookIngest(env, target, { rows: settings.webhooks.ingestRows, rounds: settings.webhooks.ingestRounds, endpoints: settings.webhooks.ingestEndpoints, settleSeconds: settings.webhooks.settleSeconds }),
   }));
   measurements.webhookDelivery = webhooks?.delivery;
   measurements.webhookIngest = webhooks?.ingest;

@@ -75,6 +75,13 @@ export async function benchTracing(env: BenchEnv, target: Pick<IngestTarget, 'ke
       );
       sets.push({ name, prefix, workers, container: await dispatcher(env, prefix) });
     }
+    // Warm-up, untimed: each set's first batches (JIT, categorizer start-up, connections).
+    for (const set of sets) {
+      const batchIds = await freshPending(env, setup, 2 * BATCH_ROWS, `TW${set.name.slice(0, 2)}`);
+      for (const batchId of batchIds) await set.container?.enrichment.batchAccepted(batchId, BATCH_ROWS);
+      const from = performance.now();
+      while ((await unfinished(env)) > 0 && since(from) < 30_000) await sleep(100);
+    }
     const variants = [...sets.map((s) => s.name), 'bare_sql_loop'];
     for (let r = 0; r < settings.enrichRounds; r++) {
       for (const name of variants.map((_, i) => variants[(i + r) % variants.length] as string)) {
