@@ -39,6 +39,8 @@ export async function compareIngest(
   settings: { rows: number; rounds: number },
   tag: string,
   variants: IngestVariant[],
+  /** After the warm-up requests, before the tables are emptied (e.g. let a worker finish their enrichment). */
+  afterWarmUp?: () => Promise<void>,
 ): Promise<IngestComparison> {
   const log = env.options.log;
   const perAccount = Math.max(1_000, Math.round(settings.rows / (CLIENTS * ACCOUNTS_PER_CLIENT) / 1_000) * 1_000);
@@ -64,6 +66,7 @@ export async function compareIngest(
   // Warm-up of every API process (JIT, key cache), then the tables are emptied.
   const warm = clients.flat().map((account) => requestBody(account.accountId, makeTransactions(`W${tag}${account.accountId}`, 200, 7)));
   for (const port of new Set(variants.map((v) => v.apiPort))) await postAll(env, { apiPort: port, apiPid: 0, key: target.key, integrationId: target.integrationId }, [warm]);
+  await afterWarmUp?.();
   await env.truncate();
   const copyFile = `/tmp/${env.dbName}_${tag}.csv`;
   env.registerTempFile(copyFile);

@@ -203,7 +203,7 @@ export async function benchWebhookIngest(
           received += receiver.stats.received - before;
         },
       },
-    ]);
+    ], settle);
     return { ...comparison, endpoints: settings.endpoints, received };
   } finally {
     await worker.stop();
