@@ -128,6 +128,7 @@ export async function benchFeed(env: BenchEnv, target: IngestTarget, settings: F
   const stats = (list: number[]) => ({ p50: round(percentile(list, 50), 1), p95: round(percentile(list, 95), 1), pages: list.length });
   if (read !== total) throw new Error(`feed re-read ${read} changes, expected ${total}`);
   await env.truncate();
+  log(`  feed: lag p50/p95 ${round(percentile(lags, 50), 0)} / ${round(percentile(lags, 95), 0)} ms; re-read ${Math.round(read / readSeconds).toLocaleString('en')} changes/s`);
   return {
     changes: total,
     lagMs: { p50: round(percentile(lags, 50), 0), p95: round(percentile(lags, 95), 0), max: round(Math.max(...lags), 0) },

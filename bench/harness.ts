@@ -194,7 +194,8 @@ export class BenchEnv {
         await this.pool.query(`TRUNCATE ${rows.map((row) => row.name).join(', ')}`);
         return;
       } catch (error) {
-        if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
+        if ((error as { code?: string }).code !== '40P01' || attempt >= 50) throw error;
+        await sleep(100 * Math.min(attempt, 10));
       }
     }
   }
