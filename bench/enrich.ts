@@ -52,7 +52,7 @@ async function startWorkers(env: BenchEnv, count: number, vars: Record<string, s
   return Promise.all(Array.from({ length: count }, () => env.startRole('worker', vars)));
 }
 
-async function unfinished(env: BenchEnv): Promise<number> {
+export async function unfinished(env: BenchEnv): Promise<number> {
   // Both partial indexes (pending, processing) answer this without touching finished rows.
   const { rows } = await env.pool.query<{ n: number }>(
     `SELECT ((SELECT count(*) FROM transactions WHERE status = 'pending') +
@@ -61,7 +61,7 @@ async function unfinished(env: BenchEnv): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-async function freshPending(env: BenchEnv, setup: EnrichSetup, rows: number, tag: string): Promise<string[]> {
+export async function freshPending(env: BenchEnv, setup: EnrichSetup, rows: number, tag: string): Promise<string[]> {
   await env.truncate();
   const batchIds = await insertPendingBatches(env.pool, setup.integrationId, setup.accountIds, Math.ceil(rows / BATCH_ROWS), BATCH_ROWS, tag);
   // Autovacuum may be off (it is on the reference machine): every variant starts from a vacuumed table.
@@ -161,7 +161,7 @@ export async function benchLatencyZero(
  * token, lease, attempt — the same UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)), then
  * complete them with one UPDATE … FROM unnest guarded by the token. One connection, no categorizer.
  */
-async function bareSqlLoop(env: BenchEnv, batchIds: string[]): Promise<void> {
+export async function bareSqlLoop(env: BenchEnv, batchIds: string[]): Promise<void> {
   const client = await env.pool.connect();
   try {
     for (const batchId of batchIds) {
@@ -197,7 +197,7 @@ async function bareSqlLoop(env: BenchEnv, batchIds: string[]): Promise<void> {
   }
 }
 
-async function assertAllCompleted(env: BenchEnv, expected: number): Promise<void> {
+export async function assertAllCompleted(env: BenchEnv, expected: number): Promise<void> {
   const { rows } = await env.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM transactions GROUP BY status');
   const completed = rows.find((row) => row.status === 'completed')?.n ?? 0;
   if (completed !== expected) throw new Error(`expected ${expected} completed rows, found ${JSON.stringify(rows)}`);

@@ -3,7 +3,7 @@
  * a change takes from its transaction to a consumer that polls while ingestion runs at full speed.
  */
 import { ensureAccounts, makeTransactions, requestBody } from './data.js';
-import type { BenchEnv } from './harness.js';
+import { ActivitySampler, type ActivityProfile, type BenchEnv } from './harness.js';
 import type { IngestTarget } from './ingest.js';
 import { percentile, round, since, sleep } from './stats.js';
 
@@ -18,6 +18,10 @@ export interface FeedResult {
   /** Reading the whole feed again from the start, 1,000 changes a page, one consumer. */
   readChangesPerSecond: number;
   ingestRowsPerSecond: number;
+  /** GET /api/changes round trips (ms) while ingesting and while re-reading, and pages that were full. */
+  pageMs?: { ingesting: { p50: number; p95: number; pages: number; full: number }; reading: { p50: number; p95: number; pages: number } };
+  /** What the database was busy with while the consumer followed the ingestion, and while it re-read. */
+  activity?: Record<string, ActivityProfile>;
 }
 
 const CLIENTS = 4;
@@ -28,7 +32,18 @@ interface Page {
   next_cursor: string;
 }
 
+const pageTimes: number[] = [];
+
 async function readPage(env: BenchEnv, target: IngestTarget, cursor: string | undefined): Promise<Page> {
+  const started = performance.now();
+  try {
+    return await readPageUntimed(env, target, cursor);
+  } finally {
+    pageTimes.push(since(started));
+  }
+}
+
+async function readPageUntimed(env: BenchEnv, target: IngestTarget, cursor: string | undefined): Promise<Page> {
   const query = `?limit=${PAGE}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
   const response = await env.request('GET', target.apiPort, `/api/changes${query}`, { headers: { authorization: `Bearer ${target.key}` } });
   if (response.status !== 200) throw new Error(`GET /api/changes answered ${response.status}: ${response.body.slice(0, 300)}`);
@@ -60,6 +75,10 @@ export async function benchFeed(env: BenchEnv, target: IngestTarget, settings: F
 
   // A consumer polling every 50 ms while four clients ingest.
   const lags: number[] = [];
+  pageTimes.length = 0;
+  let fullPages = 0;
+  const followSampler = new ActivitySampler(env);
+  await followSampler.start();
   let cursor = start.next_cursor;
   let ingesting = true;
   const consumer = (async () => {
@@ -69,6 +88,7 @@ export async function benchFeed(env: BenchEnv, target: IngestTarget, settings: F
       // A change seen before its client got the 202 was visible at once.
       for (const change of page.changes) lags.push(Math.max(0, seen - (committedAt[batchOf.get(`${change.account_id}/${change.transaction_id}`) ?? -1] ?? seen)));
       cursor = page.next_cursor;
+      if (page.changes.length === PAGE) fullPages += 1;
       if (page.changes.length < PAGE) await sleep(ingesting ? 50 : 10);
     }
   })();
@@ -86,6 +106,11 @@ export async function benchFeed(env: BenchEnv, target: IngestTarget, settings: F
   const ingestSeconds = since(started) / 1000;
   ingesting = false;
   await consumer;
+  const following = await followSampler.stop();
+  const followPages = [...pageTimes];
+  pageTimes.length = 0;
+  const readSampler = new ActivitySampler(env);
+  await readSampler.start();
   log(`  feed: ${total.toLocaleString('en')} changes followed while ingesting ${Math.round(total / ingestSeconds).toLocaleString('en')} rows/s`);
 
   // Reading it all again, page by page.
@@ -99,12 +124,17 @@ export async function benchFeed(env: BenchEnv, target: IngestTarget, settings: F
     if (page.changes.length < PAGE) break;
   }
   const readSeconds = since(readStarted) / 1000;
+  const reading = await readSampler.stop();
+  const stats = (list: number[]) => ({ p50: round(percentile(list, 50), 1), p95: round(percentile(list, 95), 1), pages: list.length });
   if (read !== total) throw new Error(`feed re-read ${read} changes, expected ${total}`);
   await env.truncate();
+  log(`  feed: lag p50/p95 ${round(percentile(lags, 50), 0)} / ${round(percentile(lags, 95), 0)} ms; re-read ${Math.round(read / readSeconds).toLocaleString('en')} changes/s`);
   return {
     changes: total,
     lagMs: { p50: round(percentile(lags, 50), 0), p95: round(percentile(lags, 95), 0), max: round(Math.max(...lags), 0) },
     readChangesPerSecond: Math.round(read / readSeconds),
     ingestRowsPerSecond: Math.round(total / ingestSeconds),
+    pageMs: { ingesting: { ...stats(followPages), full: fullPages }, reading: stats(pageTimes) },
+    activity: { following, reading },
   };
 }

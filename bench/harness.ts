@@ -187,7 +187,17 @@ export class BenchEnv {
         WHERE schemaname = 'public' AND tablename NOT IN ('integrations', 'api_keys', 'accounts', 'schema_migrations', 'change_sequencer')
           AND tablename NOT LIKE 'bench\\_%'`,
     );
-    await this.pool.query(`TRUNCATE ${rows.map((row) => row.name).join(', ')}`);
+    // Workers still busy with an earlier round (one stopped at its time cap) may take the tables' locks in
+    // another order: a deadlock aborts the TRUNCATE, not them, so it is simply tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.pool.query(`TRUNCATE ${rows.map((row) => row.name).join(', ')}`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '40P01' || attempt >= 50) throw error;
+        await sleep(100 * Math.min(attempt, 10));
+      }
+    }
   }
 
   /** Whether transactions carries triggers of the schema's own (e.g. a rollup kept by triggers). */

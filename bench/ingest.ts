@@ -139,7 +139,7 @@ export async function benchIngest(env: BenchEnv, target: IngestTarget, settings:
 }
 
 /** Each client posts its bodies one after another; the clients run concurrently. */
-async function postAll(env: BenchEnv, target: IngestTarget, perClient: Buffer[][]): Promise<void> {
+export async function postAll(env: BenchEnv, target: IngestTarget, perClient: Buffer[][]): Promise<void> {
   const headers = { authorization: `Bearer ${target.key}` };
   await Promise.all(
     perClient.map(async (bodies) => {
@@ -152,7 +152,7 @@ async function postAll(env: BenchEnv, target: IngestTarget, perClient: Buffer[][
 }
 
 /** The same rows as CSV for COPY, in batches of 1,000 per account (batch rows are inserted untimed). */
-function writeCopyFile(
+export function writeCopyFile(
   file: string,
   accounts: Array<{ accountId: string; transactions: BenchTransaction[] }>,
   accountIds: Map<string, number>,

@@ -6,6 +6,7 @@ import type { BodyBombResult } from './bodies.js';
 import type { FairnessResult, IntegrationFairnessResult } from './fairness.js';
 import type { FeedResult } from './feed.js';
 import type { IngestResult } from './ingest.js';
+import { pipelineRows, type PipelineMeasurements } from './report-pipeline.js';
 import type { SummaryResult } from './summary.js';
 
 export interface Row {
@@ -17,7 +18,7 @@ export interface Row {
   result: 'PASS' | 'MISS' | 'info';
 }
 
-export interface Measurements {
+export interface Measurements extends PipelineMeasurements {
   ingest?: IngestResult;
   enrichZero?: LatencyZeroResult;
   design?: DesignLatencyResult;
@@ -133,6 +134,7 @@ export function tableRows(m: Measurements): Row[] {
     rows.push({ figure: `change feed read, 1,000-change pages, one consumer (${n(f.changes)} changes)`, measured: `${n(f.readChangesPerSecond)} changes/s`, limit: '—', ratio: '—', target: '≥ 20,000/s', result: verdict(f.readChangesPerSecond >= 20_000) });
     rows.push({ figure: `change feed lag p50/p95 while ingesting ${n(f.ingestRowsPerSecond)} rows/s (its 202 → seen by a 50 ms poller)`, measured: `${f.lagMs.p50} / ${f.lagMs.p95} ms`, limit: '—', ratio: '—', target: 'p95 < 1,000 ms', result: verdict(f.lagMs.p95 < 1_000) });
   }
+  rows.push(...pipelineRows(m));
   if (m.categorize) rows.push(...categorizationRows(m.categorize));
   if (m.ingest) {
     rows.push({ figure: 'API memory: peak RSS while ingesting', measured: `${m.ingest.apiPeakRssMiB.toFixed(0)} MiB`, limit: '—', ratio: '—', target: '—', result: 'info' });

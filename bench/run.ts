@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,integrations,summary,feed,categorize,bodies] [-- --cpu-prof]`
+ * `npm run bench [-- --quick] [-- --only=ingest,enrich,design,fairness,integrations,summary,feed,webhooks,tracing,categorize,bodies] [-- --cpu-prof]`
  *
  * Measures the pipeline against PostgreSQL's own limits, measured in the same run on the same
  * database: a fresh database created on DATABASE_URL (the admin URL) and dropped at the end, its
@@ -20,6 +20,9 @@ import { startOtlpReceiver } from './otlp-receiver.js';
 import { benchDesignLatency, benchLatencyZero } from './enrich.js';
 import { benchFairness, benchIntegrationFairness } from './fairness.js';
 import { benchFeed } from './feed.js';
+import { benchOutbox } from './outbox.js';
+import { benchTracing } from './tracing.js';
+import { benchWebhookDelivery, benchWebhookIngest } from './webhooks.js';
 import { BenchEnv, RESULTS_DIR } from './harness.js';
 import { benchIngest } from './ingest.js';
 import { renderTable, tableRows, updateReadme, type Measurements } from './report.js';
@@ -27,7 +30,7 @@ import { round, since } from './stats.js';
 import { benchSummary } from './summary.js';
 import { benchCategorization, renderCategorization } from './categorizer-accuracy.js';
 
-const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'integrations', 'summary', 'feed', 'categorize', 'bodies'] as const;
+const PHASES = ['ingest', 'enrich', 'design', 'fairness', 'integrations', 'summary', 'feed', 'webhooks', 'tracing', 'categorize', 'bodies'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -53,6 +56,9 @@ const settings = quick
       integrations: { rounds: 1, workers: 2, latencyMs: '500-1000', busyBatches: 50, busyRows: 1_000 },
       summary: { totalRows: 300_000, bigRows: 100_000, smallRows: 5_000, requests: 30, rollupProbe: true },
       feed: { rows: 20_000 },
+      outbox: { rows: 20_000, rounds: 2 },
+      webhooks: { deliveries: 5_000, endpoints: 10, ingestRows: 20_000, ingestRounds: 2, ingestEndpoints: 3, settleSeconds: 10 },
+      tracing: { ingestRows: 20_000, ingestRounds: 2, enrichRows: 10_000, enrichRounds: 1, workers: 2, capSeconds: 8 },
       bodies: { rounds: 1 },
     }
   : {
@@ -63,6 +69,9 @@ const settings = quick
       integrations: { rounds: 3, workers: 2, latencyMs: '500-1000', busyBatches: 50, busyRows: 1_000 },
       summary: { totalRows: 5_000_000, bigRows: 500_000, smallRows: 5_000, requests: 200, rollupProbe: true },
       feed: { rows: 100_000 },
+      outbox: { rows: 100_000, rounds: 5 },
+      webhooks: { deliveries: 20_000, endpoints: 10, ingestRows: 60_000, ingestRounds: 4, ingestEndpoints: 3, settleSeconds: 20 },
+      tracing: { ingestRows: 100_000, ingestRounds: 5, enrichRows: 20_000, enrichRounds: 3, workers: 2, capSeconds: 45 },
       bodies: { rounds: 3 },
     };
 
@@ -139,7 +148,16 @@ async function main(): Promise<number> {
   measurements.fairness = await timed('fairness', () => benchFairness(env, key, settings.fairness));
   measurements.integrations = await timed('integrations', () => benchIntegrationFairness(env, settings.integrations));
   measurements.summary = await timed('summary', () => benchSummary(env, target, settings.summary));
-  measurements.feed = await timed('feed', () => benchFeed(env, target, settings.feed));
+  const feed = await timed('feed', async () => ({ feed: await benchFeed(env, target, settings.feed), outbox: await benchOutbox(env, target, settings.outbox) }));
+  measurements.feed = feed?.feed;
+  measurements.outbox = feed?.outbox;
+  const webhooks = await timed('webhooks', async () => ({
+    delivery: await benchWebhookDelivery(env, settings.webhooks),
+    ingest: await benchWebhookIngest(env, target, { rows: settings.webhooks.ingestRows, rounds: settings.webhooks.ingestRounds, endpoints: settings.webhooks.ingestEndpoints, settleSeconds: settings.webhooks.settleSeconds }),
+  }));
+  measurements.webhookDelivery = webhooks?.delivery;
+  measurements.webhookIngest = webhooks?.ingest;
+  measurements.tracing = await timed('tracing', () => benchTracing(env, target, setup, settings.tracing));
   measurements.categorize = await timed('categorize', async () => {
     const result = benchCategorization({ quick });
     console.log(renderCategorization(result));
@@ -170,10 +188,10 @@ async function main(): Promise<number> {
     measurements,
     apiWarnings,
   };
-  // Only a full run of every phase replaces the committed results; a quick, traced or partial one is
-  // written beside them (not committed).
+  // Only a full run replaces the committed results; a quick one is written beside them (not committed).
   if (receiver) log(`tracing: the receiver took ${receiver.received().requests} OTLP exports, ${Math.round(receiver.received().bytes / 1024)} KiB`);
-  const resultsFile = quick || receiver ? 'quick.json' : phases.size === PHASES.length ? 'latest.json' : 'partial.json';
+  // A full run of some phases (--only) goes beside latest.json, never over it: the committed table is the whole run's.
+  const resultsFile = quick || receiver ? 'quick.json' : phases.size === PHASES.length ? 'latest.json' : `only-${[...phases].join('-')}.json`;
   writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(output, null, 2)}\n`);
   log(`wrote ${fileURLToPath(new URL(`./results/${resultsFile}`, import.meta.url))}`);
   if (!quick && !receiver && phases.size === PHASES.length && !codeChanged) {
