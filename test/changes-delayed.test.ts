@@ -18,7 +18,8 @@ interface Change {
 }
 
 beforeAll(async () => {
-  ctx = await createTestContext({ WORKER_CONCURRENCY: '8' });
+  // A consumer following pages of two asks faster than the default per-integration rate limit allows.
+  ctx = await createTestContext({ WORKER_CONCURRENCY: '8', RATE_LIMIT_PER_SECOND: '0' });
   key = await ctx.key(['ingest', 'reports']);
   // Once per database transaction that records a change: two times in five, sleep 50–300 ms at COMMIT.
   await ctx.sql.query(`
