@@ -124,7 +124,7 @@ function losingCommits(pool: pg.Pool, ending: 'COMMIT' | 'ROLLBACK'): pg.Pool {
 }
 
 describe('timeouts: the server gives up before the client', () => {
-  it('when a rollup row stays locked longer than the timeout while ingesting and claiming, then requests get 503, no statement lingers, and every row completes on its first attempt', async () => {
+  it('when rows that ingestion and claims write stay locked longer than the timeout (a rollup row, the batch), then requests get 503, no statement lingers, and every row completes on its first attempt', async () => {
     ctx = await createTestContext({
       DATABASE_QUERY_TIMEOUT_MS: '1500',
       MAX_ATTEMPTS: '3',
@@ -140,9 +140,12 @@ describe('timeouts: the server gives up before the client', () => {
     const locker = new pg.Client({ connectionString: context.db.url, application_name: 'locker' });
     await locker.connect();
     await locker.query('BEGIN');
+    // An ingest adds its rows to the account's monthly rollup row of unfinished rows; a claim changes
+    // no rollup row (migration 013) but notes on its batch's row when it was last claimed from.
     await locker.query(
-      `SELECT 1 FROM account_daily_rollup WHERE account_id = (SELECT id FROM accounts WHERE external_id = 'LOCK-1') FOR UPDATE`,
+      `SELECT 1 FROM account_monthly_rollup WHERE account_id = (SELECT id FROM accounts WHERE external_id = 'LOCK-1') FOR UPDATE`,
     );
+    await locker.query(`SELECT 1 FROM batches WHERE id = $1 FOR UPDATE`, [first]);
     const scheduler = new Scheduler(context.container.maintenance, context.container.logger, 200);
     try {
       context.container.worker.start();

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
+import { claimPending, reclaimExpiredLeases, releaseClaims, writeResults, type EnrichmentResult } from '../src/enrichment/enrichment.repository.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
 
 /**
- * The per-day rollup behind account summaries must equal the raw aggregate of the transactions at
- * every moment, while ingestion, enrichment, retries and failures run concurrently.
+ * The rollups behind account summaries must equal the raw aggregate of the transactions at every
+ * moment, while ingestion, enrichment, retries and failures run concurrently: the daily one over
+ * finished rows, the monthly one with pending and processing rows counted together as unfinished
+ * (migration 013). And the summaries and monthly reports built from them must equal the plain
+ * aggregate over the rows in every figure.
  */
 let ctx: TestContext;
 let key: string;
@@ -38,9 +43,10 @@ afterAll(async () => {
 });
 
 /**
- * Rollup and raw aggregate, read in one snapshot. Removed transactions count nowhere; rollup keys
- * whose every aggregate is zero are left out (a key whose count is zero but whose money is not is a bug
- * and shows up).
+ * Rollups and raw aggregates, read in one snapshot. Removed transactions count nowhere; the daily
+ * rollup counts finished rows only, the monthly one pending and processing rows as `unfinished`;
+ * rollup keys whose every aggregate is zero are left out (a key whose count is zero but whose money
+ * is not is a bug and shows up).
  */
 async function compareInOneSnapshot(): Promise<{ rollup: string[]; raw: string[]; monthly: string[]; rawMonthly: string[] }> {
   const client = await ctx.sql.connect();
@@ -55,18 +61,19 @@ async function compareInOneSnapshot(): Promise<{ rollup: string[]; raw: string[]
               coalesce(sum(-amount) FILTER (WHERE amount < 0), 0)::numeric(20,3)::text AS spend,
               coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::numeric(20,3)::text AS income,
               count(*) FILTER (WHERE amount < 0) AS spend_transactions
-         FROM transactions WHERE removed_at IS NULL GROUP BY 1, 2, 3, 4, pending ORDER BY 1, 2, 3, 4`,
+         FROM transactions WHERE removed_at IS NULL AND status IN ('completed', 'failed') GROUP BY 1, 2, 3, 4, pending ORDER BY 1, 2, 3, 4`,
     );
     const monthly = await client.query(
       `SELECT account_id, month::text AS date, category, status || '/' || pending AS status, transactions, spend::numeric(20,3)::text AS spend, income::numeric(20,3)::text AS income, spend_transactions
          FROM account_monthly_rollup WHERE ${NOT_ALL_ZERO} ORDER BY 1, 2, 3, 4`,
     );
     const rawMonthly = await client.query(
-      `SELECT account_id, date_trunc('month', date)::date::text AS date, coalesce(category, '') AS category, status || '/' || pending AS status, count(*) AS transactions,
+      `SELECT account_id, date_trunc('month', date)::date::text AS date, coalesce(category, '') AS category,
+              CASE WHEN status IN ('pending', 'processing') THEN 'unfinished' ELSE status END || '/' || pending AS status, count(*) AS transactions,
               coalesce(sum(-amount) FILTER (WHERE amount < 0), 0)::numeric(20,3)::text AS spend,
               coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::numeric(20,3)::text AS income,
               count(*) FILTER (WHERE amount < 0) AS spend_transactions
-         FROM transactions WHERE removed_at IS NULL GROUP BY 1, 2, 3, 4, pending ORDER BY 1, 2, 3, 4`,
+         FROM transactions WHERE removed_at IS NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
     );
     await client.query('COMMIT');
     const line = (r: Record<string, unknown>) =>
@@ -77,7 +84,7 @@ async function compareInOneSnapshot(): Promise<{ rollup: string[]; raw: string[]
   }
 }
 
-describe('account daily rollup', () => {
+describe('account rollups', () => {
   it('when ingestion, enrichment, retries and failures run at once, then the rollup equals the raw aggregate at every moment', async () => {
     ctx.container.worker.start();
     scheduler.start();
@@ -145,7 +152,10 @@ describe('account daily rollup', () => {
     expect(snapshot.monthly).toEqual(snapshot.rawMonthly);
   });
 
-  it('when random ingests, modifications, replacements, removals, claims, writes, failures and category swaps follow each other, then the rollups equal the rows after every step', async () => {
+  it('when random ingests, modifications, replacements, removals, claims, writes, reclaims, failures and category swaps follow each other, then the rollups equal the rows and every summary and monthly report equals the plain aggregate after every step', async () => {
+    // Only this test's steps change rows from here on.
+    await scheduler.stop();
+    await ctx.container.enrichment.stop();
     let seed = 42;
     const random = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -156,15 +166,20 @@ describe('account daily rollup', () => {
     const dates = ['2026-01-31', '2026-02-01', '2026-02-28', '2026-03-15'];
     const statuses = ['pending', 'processing', 'completed', 'failed'];
     const categories = ['FOOD_AND_DRINK', 'TRAVEL', 'UNCATEGORIZED', null];
+    const maxAttempts = 2;
     let next = 0;
+    const held: Array<{ id: number; claimToken: string }> = [];
+    const seen = new Set<string>();
 
-    for (let step = 0; step < 60; step++) {
-      const operation = pick(['ingest', 'ingest', 'modify', 'replace', 'remove', 'status', 'swap'] as const);
-      const { rows: existing } = await ctx.sql.query<{ transaction_id: string; pending: boolean }>(
-        `SELECT t.transaction_id, t.pending FROM transactions t JOIN accounts a ON a.id = t.account_id
+    const steps = 90;
+    for (let step = 0; step < steps; step++) {
+      const operation = pick(['ingest', 'ingest', 'modify', 'replace', 'remove', 'status', 'swap', 'claim', 'claim', 'write', 'write', 'reclaim', 'release'] as const);
+      const { rows: existing } = await ctx.sql.query<{ transaction_id: string; pending: boolean; batch_id: string; status: string }>(
+        `SELECT t.transaction_id, t.pending, t.batch_id, t.status FROM transactions t JOIN accounts a ON a.id = t.account_id
           WHERE a.external_id = 'PROP' AND t.removed_at IS NULL ORDER BY t.id`,
       );
       const pendingIds = existing.filter((t) => t.pending).map((t) => t.transaction_id);
+      const waiting = existing.filter((t) => t.status === 'pending');
       if (operation === 'ingest' || existing.length === 0) {
         const count = 1 + Math.floor(random() * 4);
         await ingestPlain(
@@ -189,6 +204,28 @@ describe('account daily rollup', () => {
           pick(statuses),
           pick(categories),
         ]);
+      } else if (operation === 'claim' && waiting.length > 0) {
+        // The worker's own claim: pending → processing, an attempt counted.
+        const claimed = await claimPending(ctx.sql, pick(waiting).batch_id, 1 + Math.floor(random() * 3), 60_000, randomUUID());
+        held.push(...claimed.map((row) => ({ id: row.id, claimToken: row.claimToken })));
+      } else if (operation === 'write' && held.length > 0) {
+        // The worker's own write: completed with a category, or an error (pending again, or failed at the last attempt).
+        const results: EnrichmentResult[] = held.splice(0, 1 + Math.floor(random() * held.length)).map((row) => {
+          const category = pick(categories);
+          return category === null
+            ? { id: row.id, claimToken: row.claimToken, error: 'flaky model' }
+            : { id: row.id, claimToken: row.claimToken, category, confidence: 0.5, source: 'flaky:v1', version: 'flaky@1' };
+        });
+        await writeResults(ctx.sql, results, maxAttempts);
+      } else if (operation === 'reclaim' && held.length > 0) {
+        // A lease runs out: the scheduler takes the rows back (pending again, or failed at the last attempt).
+        const expired = held.splice(0, 1 + Math.floor(random() * held.length));
+        await ctx.sql.query(`UPDATE transactions SET lease_expires_at = now() - interval '1 second' WHERE id = ANY($1::bigint[])`, [expired.map((r) => r.id)]);
+        await reclaimExpiredLeases(ctx.sql, 100, maxAttempts);
+      } else if (operation === 'release' && held.length > 0) {
+        // A worker gives rows back untried (shutdown, lease nearly spent).
+        const released = held.splice(0, 1 + Math.floor(random() * held.length));
+        await releaseClaims(ctx.sql, [...new Set(released.map((r) => r.claimToken))], released.map((r) => r.id));
       } else {
         // A balanced swap: two rows trade categories in one statement.
         const a = pick(existing).transaction_id;
@@ -202,9 +239,78 @@ describe('account daily rollup', () => {
       const snapshot = await compareInOneSnapshot();
       expect(snapshot.rollup, `after step ${step} (${operation})`).toEqual(snapshot.raw);
       expect(snapshot.monthly, `after step ${step} (${operation})`).toEqual(snapshot.rawMonthly);
+      // One range a step (all of them at the end), with and without bank-pending rows.
+      for (const [start, end] of step === steps - 1 ? REPORT_RANGES : [pick(REPORT_RANGES)]) {
+        for (const includePending of [true, false]) {
+          const query = new URLSearchParams({ include_pending: String(includePending), ...(start ? { start_date: start } : {}), ...(end ? { end_date: end } : {}) });
+          const where = `after step ${step} (${operation}), ${start ?? '…'} to ${end ?? '…'}, include_pending=${includePending}`;
+          const summary = (await ctx.app.inject({ url: `/api/reports/account/PROP/summary?${query}`, headers: bearer(key) })).json();
+          const plain = await plainSummary('PROP', start, end, includePending);
+          expect(summary, where).toMatchObject(plain);
+          const monthly = (await ctx.app.inject({ url: `/api/reports/account/PROP/monthly?${query}`, headers: bearer(key) })).json();
+          expect(monthly.months, where).toEqual(await plainMonths('PROP', start, end, includePending));
+          for (const [status, n] of Object.entries(plain.ingestion_status)) if (n > 0) seen.add(status);
+        }
+      }
     }
-  });
+    // The steps reached every status the summary counts.
+    expect([...seen].sort()).toEqual(['completed', 'failed', 'pending', 'processing']);
+  }, 90_000);
 });
+
+/** Whole months, edge days on one side or both, a range without a whole month, and no bounds at all. */
+const REPORT_RANGES: Array<[string | null, string | null]> = [
+  [null, null],
+  ['2026-01-31', '2026-02-28'],
+  ['2026-02-01', '2026-03-15'],
+  ['2026-02-15', '2026-03-20'],
+  ['2026-01-01', '2026-03-31'],
+  ['2026-01-31', '2026-03-01'],
+];
+
+/** An account summary's figures aggregated straight from the rows (no rollup), shaped as the API answers. */
+async function plainSummary(accountId: string, start: string | null, end: string | null, includePending: boolean) {
+  const { rows } = await ctx.sql.query(
+    `WITH t AS (
+       SELECT t.* FROM transactions t JOIN accounts a ON a.id = t.account_id
+        WHERE a.external_id = $1 AND t.removed_at IS NULL AND ($4 OR NOT t.pending)
+          AND ($2::date IS NULL OR t.date >= $2::date) AND ($3::date IS NULL OR t.date <= $3::date))
+     SELECT count(*)::int AS total_transactions,
+            coalesce(sum(-amount) FILTER (WHERE amount < 0), 0)::numeric(20,2)::text AS total_spend,
+            coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::numeric(20,2)::text AS total_income,
+            coalesce(sum(amount), 0)::numeric(20,2)::text AS net,
+            coalesce((SELECT json_agg(c) FROM (
+                        SELECT category, sum(-amount)::numeric(20,2)::text AS total_spend, count(*)::int AS transaction_count
+                          FROM t WHERE amount < 0 AND category IS NOT NULL AND category <> 'UNCATEGORIZED'
+                         GROUP BY category ORDER BY sum(-amount) DESC, category COLLATE "C" LIMIT 3) c), '[]') AS top_spend_categories,
+            json_build_object('pending', count(*) FILTER (WHERE status = 'pending'), 'processing', count(*) FILTER (WHERE status = 'processing'),
+                              'completed', count(*) FILTER (WHERE status = 'completed'), 'failed', count(*) FILTER (WHERE status = 'failed')) AS ingestion_status
+       FROM t`,
+    [accountId, start, end, includePending],
+  );
+  return rows[0] as { ingestion_status: Record<string, number> } & Record<string, unknown>;
+}
+
+/** A monthly report's months aggregated straight from the rows, shaped as the API answers. */
+async function plainMonths(accountId: string, start: string | null, end: string | null, includePending: boolean): Promise<unknown[]> {
+  const { rows } = await ctx.sql.query(
+    `WITH t AS (
+       SELECT to_char(t.date, 'YYYY-MM') AS month, t.category, t.amount FROM transactions t JOIN accounts a ON a.id = t.account_id
+        WHERE a.external_id = $1 AND t.removed_at IS NULL AND ($4 OR NOT t.pending)
+          AND ($2::date IS NULL OR t.date >= $2::date) AND ($3::date IS NULL OR t.date <= $3::date))
+     SELECT m.month,
+            coalesce(sum(-m.amount) FILTER (WHERE m.amount < 0), 0)::numeric(20,2)::text AS total_spend,
+            coalesce(sum(m.amount) FILTER (WHERE m.amount > 0), 0)::numeric(20,2)::text AS total_income,
+            sum(m.amount)::numeric(20,2)::text AS net,
+            coalesce((SELECT json_agg(c) FROM (
+                        SELECT category, sum(-amount)::numeric(20,2)::text AS total_spend, count(*)::int AS transaction_count
+                          FROM t WHERE t.month = m.month AND amount < 0 AND category IS NOT NULL AND category <> 'UNCATEGORIZED'
+                         GROUP BY category ORDER BY sum(-amount) DESC, category COLLATE "C") c), '[]') AS categories
+       FROM t m GROUP BY m.month ORDER BY m.month`,
+    [accountId, start, end, includePending],
+  );
+  return rows;
+}
 
 /** Ingests through the API, asserting the 202. */
 async function ingestPlain(accountId: string, transactions: Array<Record<string, unknown>>): Promise<void> {

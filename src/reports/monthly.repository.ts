@@ -14,9 +14,10 @@ export interface MonthRow {
 }
 
 /**
- * An account's months over a date range, in one statement over the rollups (migrations 002, 003):
- * whole months from the monthly rollup and the edge days from the daily one, folded into their
- * months; removed transactions are in no rollup, bank-pending ones only when asked for. One row a month with transactions, ascending; an account with none in range yields one
+ * An account's months over a date range, in one statement over the rollups (migrations 002, 003, 013):
+ * whole months from the monthly rollup and the edge days from the daily one (finished rows) and from
+ * the few unfinished rows themselves (their partial index), folded into their months; removed
+ * transactions are in no rollup, bank-pending ones only when asked for. One row a month with transactions, ascending; an account with none in range yields one
  * row without a month, and an account the integration does not own yields no row.
  */
 export async function monthlyTotals(db: Queryable, range: SummaryRange): Promise<MonthRow[]> {
@@ -43,7 +44,14 @@ export async function monthlyTotals(db: Queryable, range: SummaryRange): Promise
                          SELECT date_trunc('month', d.date)::date, d.category, d.transactions, d.spend, d.income, d.spend_transactions
                            FROM account_daily_rollup d
                           WHERE d.account_id = a.id AND ($9 OR NOT d.pending)
-                            AND ((d.date >= $5::date AND d.date <= $6::date) OR (d.date >= $7::date AND d.date <= $8::date))) r
+                            AND ((d.date >= $5::date AND d.date <= $6::date) OR (d.date >= $7::date AND d.date <= $8::date))
+                         UNION ALL
+                         -- The daily rollup counts finished rows only: the edge days' unfinished rows as they are.
+                         SELECT date_trunc('month', t.date)::date, coalesce(t.category, ''), 1,
+                                greatest(-t.amount, 0), greatest(t.amount, 0), (t.amount < 0)::int
+                           FROM transactions t
+                          WHERE t.account_id = a.id AND t.status IN ('pending', 'processing') AND t.removed_at IS NULL AND ($9 OR NOT t.pending)
+                            AND ((t.date >= $5::date AND t.date <= $6::date) OR (t.date >= $7::date AND t.date <= $8::date))) r
                   GROUP BY r.month, r.category) c
           GROUP BY c.month
           -- Rollup rows whose transactions all moved away stay behind at zero: such a month is empty.
