@@ -155,7 +155,7 @@ describe('account rollups', () => {
   it('when random ingests, modifications, replacements, removals, claims, writes, reclaims, failures and category swaps follow each other, then the rollups equal the rows and every summary and monthly report equals the plain aggregate after every step', async () => {
     // Only this test's steps change rows from here on.
     await scheduler.stop();
-    await ctx.container.enrichment.stop();
+    await ctx.container.worker.stop();
     let seed = 42;
     const random = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
