@@ -17,6 +17,8 @@
  */
 import { parseArgs } from 'node:util';
 import { AuthService } from '../src/auth/auth.service.js';
+import { createLucroClient, type IngestRequest, type LucroClient } from '../src/client/index.js';
+import type { Category } from '../src/domain/taxonomy.js';
 import type { CategorizableTransaction, Categorization } from '../src/enrichment/categorizers/categorizer.js';
 import { LayeredCategorizer } from '../src/enrichment/categorizers/layered.categorizer.js';
 import { RulesCategorizer } from '../src/enrichment/categorizers/rules.categorizer.js';
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
     const folds: Fold[] = [];
     for (let fold = 0; fold < FOLDS; fold += 1) {
       const key = (await auth.createKey(`learning-fold-${fold}`, ['ingest', 'reports'])).key;
-      const client = new Client(env, api.port, key, currency);
+      const client = new Client(api.port, key, currency);
       const test = order.filter((_, i) => i % FOLDS === fold);
       const train = order.filter((_, i) => i % FOLDS !== fold);
       folds.push(await runFold(client, fold, scored, train, test));
@@ -124,20 +126,15 @@ async function main(): Promise<void> {
 
 async function runFold(client: Client, fold: number, all: LabelledRow[], train: LabelledRow[], test: LabelledRow[]): Promise<Fold> {
   const batchId = await client.ingest(all);
-  await client.waitFor(`/api/batches/${batchId}`);
+  await client.waitFor({ batch: batchId });
   const cold = score(test, await client.transactions());
 
-  await inParallel(train, 8, async (row) => {
-    const response = await client.send('PATCH', `/api/accounts/${ACCOUNT}/transactions/${row.id}`, { category: row.expected });
-    if (response.status !== 200) throw new Error(`PATCH ${row.id}: ${response.status} ${response.body}`);
-  });
+  await inParallel(train, 8, (row) => client.correct(row.id, row.expected));
   await sleep(LEARNING_DELAY_MS);
 
   const started = Date.now();
-  const accepted = await client.send('POST', `/api/accounts/${ACCOUNT}/reenrich`, {});
-  if (accepted.status !== 202) throw new Error(`reenrich: ${accepted.status} ${accepted.body}`);
-  const { status_url: statusUrl, transactions: reenriched } = JSON.parse(accepted.body) as { status_url: string; transactions: number };
-  await client.waitFor(statusUrl);
+  const { reenrichmentId, transactions: reenriched } = await client.reenrich(ACCOUNT);
+  await client.waitFor({ reenrichment: reenrichmentId });
   const reenrichSeconds = round((Date.now() - started) / 1000, 1);
   const learned = score(test, await client.transactions());
   return { fold, test: test.length, cold: cold.accuracy, learned: learned.accuracy, sources: learned.sources, reenriched, reenrichSeconds };
@@ -253,7 +250,7 @@ async function benchFairness(env: BenchEnv, auth: AuthService): Promise<void> {
 
 async function measureFairness(env: BenchEnv, port: number, auth: AuthService): Promise<void> {
   const key = (await auth.createKey('learning-fairness', ['ingest', 'reports'])).key;
-  const client = new Client(env, port, key);
+  const client = new Client(port, key);
   const { rows } = await env.pool.query<{ id: number }>(`SELECT id FROM integrations WHERE name = 'learning-fairness'`);
   const integrationId = rows[0]?.id as number;
   const accounts = await ensureAccounts(env.pool, integrationId, ['FAIR-BIG']);
@@ -270,27 +267,19 @@ async function measureFairness(env: BenchEnv, port: number, auth: AuthService): 
   console.log(`fairness: ${FAIR_ROWS} enriched rows loaded in ${round((Date.now() - loadStarted) / 1000, 1)} s`);
 
   const timeSmall = async (tag: string): Promise<number> => {
+    const body = JSON.parse(requestBody(`FAIR-SMALL-${tag}`, makeTransactions(`S${tag}`, FAIR_SMALL, 7)).toString('utf8')) as IngestRequest;
     const started = performance.now();
-    const response = await env.request('POST', port, '/api/integrations/transactions', {
-      body: requestBody(`FAIR-SMALL-${tag}`, makeTransactions(`S${tag}`, FAIR_SMALL, 7)),
-      headers: { authorization: `Bearer ${key}` },
-    });
-    if (response.status !== 202) throw new Error(`small batch: ${response.status} ${response.body}`);
-    await client.waitFor(`/api/batches/${(JSON.parse(response.body) as { batch_id: string }).batch_id}`, 20);
+    await client.waitFor({ batch: await client.post(body) }, 20);
     return (performance.now() - started) / 1000;
   };
   await timeSmall('warm');
   const idle: number[] = [];
   for (let r = 0; r < FAIR_ROUNDS; r += 1) idle.push(await timeSmall(`idle${r}`));
 
-  const posted = performance.now();
-  const accepted = await client.send('POST', '/api/accounts/FAIR-BIG/reenrich', {});
-  if (accepted.status !== 202) throw new Error(`reenrich: ${accepted.status} ${accepted.body}`);
-  const postSeconds = (performance.now() - posted) / 1000;
-  const { status_url: statusUrl } = JSON.parse(accepted.body) as { status_url: string };
+  const { reenrichmentId, postSeconds } = await client.reenrich('FAIR-BIG');
   const behind: number[] = [];
   for (let r = 0; r < FAIR_ROUNDS; r += 1) behind.push(await timeSmall(`behind${r}`));
-  const progress = JSON.parse((await client.send('GET', statusUrl)).body) as { status: string; counts: { completed: number } };
+  const progress = await client.reenrichment(reenrichmentId);
   const ratio = median(behind) / median(idle);
   console.log(
     `fairness: 15-row batch idle ${round(median(idle), 3)} s, during a ${FAIR_ROWS}-row re-enrichment ${round(median(behind), 3)} s → ${round(ratio, 2)}× ` +
@@ -300,24 +289,27 @@ async function measureFairness(env: BenchEnv, port: number, auth: AuthService): 
   console.log('');
 }
 
-/** The bench's API client for one integration. */
+/** The bench's API client for one integration: the typed client of `src/client`, over HTTP. */
 class Client {
-  constructor(
-    private readonly env: BenchEnv,
-    private readonly port: number,
-    private readonly key: string,
-    private readonly currency = 'ZAR',
-  ) {}
+  private readonly lucro: LucroClient;
 
-  send(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<{ status: number; body: string }> {
-    return this.env.request(method, this.port, path, {
-      body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
-      headers: { authorization: `Bearer ${this.key}` },
-    });
+  constructor(
+    port: number,
+    key: string,
+    private readonly currency = 'ZAR',
+  ) {
+    this.lucro = createLucroClient(`http://127.0.0.1:${port}`, key);
   }
 
-  async ingest(rows: LabelledRow[]): Promise<string> {
-    const response = await this.send('POST', '/api/integrations/transactions/', {
+  /** Posts a batch (a body as `requestBody` builds it, or labelled rows) and returns its id. */
+  async post(body: IngestRequest): Promise<string> {
+    const { data, error, response } = await this.lucro.POST('/api/integrations/transactions', { body });
+    if (!data) throw new Error(`ingest: ${response.status} ${JSON.stringify(error)}`);
+    return data.batch_id;
+  }
+
+  ingest(rows: LabelledRow[]): Promise<string> {
+    return this.post({
       account: { account_id: ACCOUNT, currency: this.currency, name: 'Labelled statement lines' },
       transactions: rows.map((row, i) => ({
         transaction_id: row.id,
@@ -328,30 +320,57 @@ class Client {
         description: row.transaction.description,
       })),
     });
-    if (response.status !== 202) throw new Error(`ingest: ${response.status} ${response.body}`);
-    return (JSON.parse(response.body) as { batch_id: string }).batch_id;
+  }
+
+  async correct(transactionId: string, category: string): Promise<void> {
+    const { data, error, response } = await this.lucro.PATCH('/api/accounts/{account_id}/transactions/{transaction_id}', {
+      params: { path: { account_id: ACCOUNT, transaction_id: transactionId } },
+      body: { category: category as Category },
+    });
+    if (!data) throw new Error(`PATCH ${transactionId}: ${response.status} ${JSON.stringify(error)}`);
+  }
+
+  async reenrich(accountId: string): Promise<{ reenrichmentId: string; transactions: number; postSeconds: number }> {
+    const posted = performance.now();
+    const { data, error, response } = await this.lucro.POST('/api/accounts/{account_id}/reenrich', { params: { path: { account_id: accountId } }, body: {} });
+    if (!data) throw new Error(`reenrich: ${response.status} ${JSON.stringify(error)}`);
+    return { reenrichmentId: data.reenrichment_id, transactions: data.transactions, postSeconds: (performance.now() - posted) / 1000 };
+  }
+
+  async reenrichment(id: string): Promise<{ status: string; counts: { completed: number } }> {
+    const { data, error, response } = await this.lucro.GET('/api/reenrichments/{reenrichment_id}', { params: { path: { reenrichment_id: id } } });
+    if (!data) throw new Error(`re-enrichment ${id}: ${response.status} ${JSON.stringify(error)}`);
+    return data;
+  }
+
+  async batch(id: string): Promise<{ status: string }> {
+    const { data, error, response } = await this.lucro.GET('/api/batches/{batch_id}', { params: { path: { batch_id: id } } });
+    if (!data) throw new Error(`batch ${id}: ${response.status} ${JSON.stringify(error)}`);
+    return data;
   }
 
   /** Polls a batch or re-enrichment status until nothing is left to do. */
-  async waitFor(path: string, pollMs = 200): Promise<void> {
+  async waitFor(what: { batch: string } | { reenrichment: string }, pollMs = 200): Promise<void> {
     const deadline = Date.now() + 300_000;
     for (;;) {
-      const { status } = JSON.parse((await this.send('GET', path)).body) as { status: string };
+      const { status } = 'batch' in what ? await this.batch(what.batch) : await this.reenrichment(what.reenrichment);
       if (status === 'completed' || status === 'completed_with_errors') return;
-      if (Date.now() > deadline) throw new Error(`${path} still ${status} after 300 s`);
+      if (Date.now() > deadline) throw new Error(`${JSON.stringify(what)} still ${status} after 300 s`);
       await sleep(pollMs);
     }
   }
 
   async transactions(): Promise<Map<string, ViewedTransaction>> {
     const seen = new Map<string, ViewedTransaction>();
-    let cursor: string | null = null;
+    let cursor: string | undefined;
     do {
-      const query: string = `/api/accounts/${ACCOUNT}/transactions?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = JSON.parse((await this.send('GET', query)).body) as { transactions: ViewedTransaction[]; next_cursor: string | null };
-      for (const t of page.transactions) seen.set(t.transaction_id, t);
-      cursor = page.next_cursor;
-    } while (cursor !== null);
+      const { data, error, response } = await this.lucro.GET('/api/accounts/{account_id}/transactions', {
+        params: { path: { account_id: ACCOUNT }, query: { limit: '1000', ...(cursor ? { cursor } : {}) } },
+      });
+      if (!data) throw new Error(`transactions: ${response.status} ${JSON.stringify(error)}`);
+      for (const t of data.transactions) seen.set(t.transaction_id, t);
+      cursor = data.next_cursor ?? undefined;
+    } while (cursor !== undefined);
     return seen;
   }
 }

@@ -24,14 +24,15 @@ CREATE INDEX transactions_unfinished ON transactions (account_id, status, date)
 -- an upsert that adds to a key rewrites its row on the same page (a HOT update, no index entry).
 -- Their foreign keys go: a rollup row is written only by the trigger, from a transaction row whose
 -- own foreign key already holds the account, and the check ran on every new key of the hot path.
-CREATE TEMPORARY TABLE daily_now ON COMMIT DROP AS
+-- Plain tables, dropped below: the migrating role may not be allowed temporary tables (deploy/sql).
+CREATE TABLE rollup_rebuild_daily AS
   SELECT account_id, date, category, status, pending,
          sum(transactions) AS transactions, sum(spend) AS spend, sum(income) AS income, sum(spend_transactions) AS spend_transactions
     FROM account_daily_rollup
    WHERE status IN ('completed', 'failed')
    GROUP BY 1, 2, 3, 4, 5
   HAVING NOT (sum(transactions) = 0 AND sum(spend) = 0 AND sum(income) = 0 AND sum(spend_transactions) = 0);
-CREATE TEMPORARY TABLE monthly_now ON COMMIT DROP AS
+CREATE TABLE rollup_rebuild_monthly AS
   SELECT account_id, month, category, CASE WHEN status IN ('pending', 'processing') THEN 'unfinished' ELSE status END AS status, pending,
          sum(transactions) AS transactions, sum(spend) AS spend, sum(income) AS income, sum(spend_transactions) AS spend_transactions
     FROM account_monthly_rollup
@@ -48,9 +49,10 @@ ALTER TABLE account_monthly_rollup
   ADD CONSTRAINT account_monthly_rollup_status_check CHECK (status IN ('unfinished', 'completed', 'failed')),
   SET (fillfactor = 70);
 INSERT INTO account_daily_rollup (account_id, date, category, status, pending, transactions, spend, income, spend_transactions)
-  SELECT * FROM daily_now ORDER BY 1, 2, 3, 4, 5;
+  SELECT * FROM rollup_rebuild_daily ORDER BY 1, 2, 3, 4, 5;
 INSERT INTO account_monthly_rollup (account_id, month, category, status, pending, transactions, spend, income, spend_transactions)
-  SELECT * FROM monthly_now ORDER BY 1, 2, 3, 4, 5;
+  SELECT * FROM rollup_rebuild_monthly ORDER BY 1, 2, 3, 4, 5;
+DROP TABLE rollup_rebuild_daily, rollup_rebuild_monthly;
 
 DROP TRIGGER transactions_rollup_insert ON transactions;
 DROP TRIGGER transactions_rollup_update ON transactions;
