@@ -74,7 +74,7 @@ describe('OpenTelemetry traces', () => {
     expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toBeUndefined();
   });
 
-  it('when a batch is POSTed to the API and enriched by a worker process, then the worker’s claim, categorize and write spans join the POST’s trace, its log lines carry the trace id, and each webhook attempt is a span with its POST beneath it', async () => {
+  it('when a batch is POSTed to the API and enriched by a worker process, then the worker’s claim, categorize and write spans join the POST’s trace, its log lines carry the trace id, and each webhook attempt is a span in that trace with its POST beneath it', async () => {
     const address = receiver.server.address() as { port: number };
     const port = await freePort();
     const env = {
@@ -128,6 +128,10 @@ describe('OpenTelemetry traces', () => {
     const eventId = hooks.received[0]?.body.id;
     const deliver = await waitForSpan((s) => s.service === 'lucro-worker' && s.name === 'webhook.deliver' && attribute(s, 'lucro.event_id') === eventId);
     expect(deliver.kind).toBe(3);
+    // It continues the POST's trace (through the job that finished the batch and recorded the event) and links to the pass that sent it.
+    expect(deliver.traceId).toBe(traceId);
+    const pass = await waitForSpan((s) => s.service === 'lucro-worker' && s.name === 'enrichment.job' && attribute(s, 'lucro.kind') === 'webhooks' && (deliver.links ?? []).some((l) => l.spanId === s.spanId));
+    expect(pass.traceId).not.toBe(traceId);
     expect(attribute(deliver, 'lucro.event_type')).toBe('batch.completed');
     expect(attribute(deliver, 'lucro.attempt')).toBe(1);
     expect(attribute(deliver, 'http.response.status_code')).toBe(200);

@@ -1,4 +1,5 @@
 import type { Queryable } from '../infra/db.js';
+import { activeTraceParent } from '../infra/tracing.js';
 
 /** A transaction claimed for enrichment: the claim token must accompany its result. */
 export interface ClaimedTransaction {
@@ -159,12 +160,12 @@ export async function markBatchesCompleted(db: Queryable, batchIds: string[]): P
           AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing') AND t.removed_at IS NULL)
         RETURNING b.id
      ), recorded AS (
-       INSERT INTO webhook_events (integration_id, type, data)
-       SELECT v.integration_id, 'batch.completed', v.data FROM webhook_batch_completed v JOIN stamped s ON s.id = v.batch_id
+       INSERT INTO webhook_events (integration_id, type, data, trace_parent)
+       SELECT v.integration_id, 'batch.completed', v.data, $2 FROM webhook_batch_completed v JOIN stamped s ON s.id = v.batch_id
         WHERE webhook_subscribed(v.integration_id, 'batch.completed')
      )
      SELECT id FROM stamped`,
-    [batchIds],
+    [batchIds, activeTraceParent()],
   );
   return rows.map((row) => row.id);
 }

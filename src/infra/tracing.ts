@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type SpanContext } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type SpanContext } from '@opentelemetry/api';
 
 /**
  * Spans through the OpenTelemetry API only. Without the SDK (tracing off, see tracing-sdk.ts) every
@@ -19,6 +19,18 @@ export function currentTraceCarrier(): TraceCarrier {
 /** The context a carrier describes (the root context when it is empty or absent). */
 export function contextFromCarrier(carrier: TraceCarrier | undefined): Context {
   return carrier ? propagation.extract(context.active(), carrier) : context.active();
+}
+
+/** The active span's W3C `traceparent`, to store beside what it records (a webhook event); null when nothing is traced. */
+export function activeTraceParent(): string | null {
+  return currentTraceCarrier().traceparent ?? null;
+}
+
+/** The context a stored `traceparent` names, to continue its trace later; undefined for none or a malformed one. */
+export function contextFromTraceParent(traceParent: string | null): Context | undefined {
+  if (!traceParent) return undefined;
+  const extracted = propagation.extract(ROOT_CONTEXT, { traceparent: traceParent });
+  return trace.getSpanContext(extracted) ? extracted : undefined;
 }
 
 /** The span context active now, e.g. to link a later span (one that serves several jobs) to it. */

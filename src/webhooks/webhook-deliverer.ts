@@ -4,7 +4,7 @@ import { Batcher } from '../enrichment/slots.js';
 import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
-import { annotateActiveSpan, inGroupSpan, SpanKind } from '../infra/tracing.js';
+import { activeSpanContext, annotateActiveSpan, contextFromTraceParent, inGroupSpan, SpanKind } from '../infra/tracing.js';
 import type { SecretBox } from './secret-box.js';
 import { postWebhook } from './sender.js';
 import { signatureHeader } from './signing.js';
@@ -217,6 +217,8 @@ export class WebhookDeliverer {
   /**
    * One attempt in a `webhook.deliver` span (the HTTP client span of the POST beneath it), which
    * ends once the outcome is written and logged, so the attempt's log line carries its trace_id.
+   * The span continues the trace that recorded the event (a batch's POST, through the job that
+   * finished it) and links to the delivery pass that sent it.
    * Resolves when the request is done: the slot is free while the outcome is being written.
    */
   private deliver(delivery: ClaimedDelivery): Promise<void> {
@@ -227,7 +229,9 @@ export class WebhookDeliverer {
       'lucro.webhook_endpoint_id': delivery.endpointId,
       'lucro.attempt': delivery.attempts,
     };
-    const [sent] = inGroupSpan<void>('webhook.deliver', { kind: SpanKind.CLIENT, attributes }, () => {
+    const pass = activeSpanContext();
+    const options = { kind: SpanKind.CLIENT, attributes, parent: contextFromTraceParent(delivery.traceParent), links: pass ? [{ context: pass }] : [] };
+    const [sent] = inGroupSpan<void>('webhook.deliver', options, () => {
       const attempt = this.attempt(delivery);
       return [attempt.then(() => undefined), attempt.then(({ result, log }) => this.record(result, log))];
     });

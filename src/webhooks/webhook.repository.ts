@@ -1,4 +1,5 @@
 import type { Queryable } from '../infra/db.js';
+import { activeTraceParent } from '../infra/tracing.js';
 
 export const WEBHOOK_EVENT_TYPES = ['batch.completed', 'transactions.changed', 'reenrichment.completed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -38,6 +39,8 @@ export interface ClaimedDelivery {
   url: string;
   /** Sealed secrets that sign now, newest first. */
   secrets: Buffer[];
+  /** W3C `traceparent` of the span that recorded the event; null when nothing was traced. */
+  traceParent: string | null;
 }
 
 export interface DeliveryResult {
@@ -137,13 +140,13 @@ export interface NewWebhookEvent {
  */
 export async function recordWebhookEvents(db: Queryable, events: NewWebhookEvent[]): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO webhook_events (integration_id, type, data)
-     SELECT e.integration_id, e.type, e.data::json
+    `INSERT INTO webhook_events (integration_id, type, data, trace_parent)
+     SELECT e.integration_id, e.type, e.data::json, $4
        FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS e (integration_id, type, data, n)
       WHERE webhook_subscribed(e.integration_id, e.type)
       ORDER BY e.n
      RETURNING id`,
-    [events.map((e) => e.integrationId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.data))],
+    [events.map((e) => e.integrationId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), activeTraceParent()],
   );
   return rows.map((row) => row.id);
 }
@@ -162,10 +165,10 @@ export async function recordWebhookEvent(db: Queryable, integrationId: number, t
  */
 export async function recordBatchCompletedEvents(db: Queryable, batchIds: string[]): Promise<number> {
   const { rowCount } = await db.query(
-    `INSERT INTO webhook_events (integration_id, type, data)
-     SELECT v.integration_id, 'batch.completed', v.data FROM webhook_batch_completed v
+    `INSERT INTO webhook_events (integration_id, type, data, trace_parent)
+     SELECT v.integration_id, 'batch.completed', v.data, $2 FROM webhook_batch_completed v
       WHERE v.batch_id = ANY ($1::uuid[]) AND webhook_subscribed(v.integration_id, 'batch.completed')`,
-    [batchIds],
+    [batchIds, activeTraceParent()],
   );
   return rowCount ?? 0;
 }
@@ -266,7 +269,7 @@ export async function claimDeliveries(
       WHERE d.seq = p.seq AND ev.id = d.event_id AND e.id = d.endpoint_id
       RETURNING d.seq, d.id AS "deliveryId", d.attempts, d.claim_token AS "claimToken",
                 ev.id AS "eventId", ev.type AS "eventType", to_char(ev.created_at AT TIME ZONE 'UTC', ${ISO}) AS "eventCreatedAt",
-                ev.data, e.id AS "endpointId", e.url,
+                ev.data, ev.trace_parent AS "traceParent", e.id AS "endpointId", e.url,
                 (SELECT coalesce(array_agg(s.sealed ORDER BY s.id DESC), '{}') FROM webhook_secrets s
                   WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())) AS secrets`,
     [endpointIds, limit, perEndpoint, leaseMs, claimToken],
