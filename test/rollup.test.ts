@@ -33,7 +33,11 @@ const flaky: Categorizer = {
 };
 
 beforeAll(async () => {
-  ctx = await createTestContext({ WORKER_CONCURRENCY: '16', MAX_ATTEMPTS: '2', SCHEDULER_INTERVAL_MS: '100', REDISPATCH_AFTER_MS: '200' }, { categorizer: flaky });
+  // The rate limit is off: the property test reads every batch after every step, far faster than 200 requests/s.
+  ctx = await createTestContext(
+    { WORKER_CONCURRENCY: '16', MAX_ATTEMPTS: '2', SCHEDULER_INTERVAL_MS: '100', REDISPATCH_AFTER_MS: '200', RATE_LIMIT_PER_SECOND: '0' },
+    { categorizer: flaky },
+  );
   key = await ctx.key(['ingest', 'reports']);
   scheduler = new Scheduler(ctx.container.maintenance, ctx.container.logger, 100);
 });
@@ -152,7 +156,7 @@ describe('account rollups', () => {
     expect(snapshot.monthly).toEqual(snapshot.rawMonthly);
   });
 
-  it('when random ingests, modifications, replacements, removals, claims, writes, reclaims, failures and category swaps follow each other, then the rollups equal the rows and every summary and monthly report equals the plain aggregate after every step', async () => {
+  it('when random ingests, modifications (text changed or not), replacements (posted before or after its pending), removals, corrections and unlocks, claims, writes, reclaims, failures and category swaps follow each other, then the rollups equal the rows and every summary, monthly report and batch’s counts equal the plain aggregate after every step', async () => {
     // Only this test's steps change rows from here on.
     await scheduler.stop();
     await ctx.container.worker.stop();
@@ -166,30 +170,56 @@ describe('account rollups', () => {
     const dates = ['2026-01-31', '2026-02-01', '2026-02-28', '2026-03-15'];
     const statuses = ['pending', 'processing', 'completed', 'failed'];
     const categories = ['FOOD_AND_DRINK', 'TRAVEL', 'UNCATEGORIZED', null];
+    // A modification that changes the text sends the row back to enrichment (unless its category is locked).
+    const descriptions = ['SHOP', 'CAFE ROMA 221'];
     const maxAttempts = 2;
     let next = 0;
     const held: Array<{ id: number; claimToken: string }> = [];
     const seen = new Set<string>();
+    // Pending ids named by a posted row before they arrived: sent later, they are stored removed at once.
+    const notYetArrived: string[] = [];
+    const done = new Map<string, number>();
 
     const steps = 90;
     for (let step = 0; step < steps; step++) {
-      const operation = pick(['ingest', 'ingest', 'modify', 'replace', 'remove', 'status', 'swap', 'claim', 'claim', 'write', 'write', 'reclaim', 'release'] as const);
-      const { rows: existing } = await ctx.sql.query<{ transaction_id: string; pending: boolean; batch_id: string; status: string }>(
-        `SELECT t.transaction_id, t.pending, t.batch_id, t.status FROM transactions t JOIN accounts a ON a.id = t.account_id
+      let operation = pick(
+        ['ingest', 'ingest', 'modify', 'replace', 'posted-first', 'late-pending', 'remove', 'correct', 'unlock', 'unlock', 'status', 'swap', 'claim', 'claim', 'write', 'write', 'reclaim', 'release'] as const,
+      );
+      const { rows: existing } = await ctx.sql.query<{ transaction_id: string; pending: boolean; batch_id: string; status: string; category_locked: boolean }>(
+        `SELECT t.transaction_id, t.pending, t.batch_id, t.status, t.category_locked FROM transactions t JOIN accounts a ON a.id = t.account_id
           WHERE a.external_id = 'PROP' AND t.removed_at IS NULL ORDER BY t.id`,
       );
       const pendingIds = existing.filter((t) => t.pending).map((t) => t.transaction_id);
       const waiting = existing.filter((t) => t.status === 'pending');
+      const locked = existing.filter((t) => t.category_locked).map((t) => t.transaction_id);
       if (operation === 'ingest' || existing.length === 0) {
+        operation = 'ingest';
         const count = 1 + Math.floor(random() * 4);
         await ingestPlain(
           'PROP',
-          Array.from({ length: count }, () => ({ transaction_id: `P${next++}`, amount: pick(amounts), date: pick(dates), pending: random() < 0.5 })),
+          Array.from({ length: count }, () => ({ transaction_id: `P${next++}`, amount: pick(amounts), date: pick(dates), description: pick(descriptions), pending: random() < 0.5 })),
         );
       } else if (operation === 'modify' && pendingIds.length > 0) {
-        await ingestPlain('PROP', [{ transaction_id: pick(pendingIds), amount: pick(amounts), date: pick(dates), pending: random() < 0.5 }]);
+        await ingestPlain('PROP', [{ transaction_id: pick(pendingIds), amount: pick(amounts), date: pick(dates), description: pick(descriptions), pending: random() < 0.5 }]);
       } else if (operation === 'replace' && pendingIds.length > 0) {
         await ingestPlain('PROP', [{ transaction_id: `P${next++}`, amount: pick(amounts), date: pick(dates), pending_transaction_id: pick(pendingIds) }]);
+      } else if (operation === 'posted-first') {
+        // The posted row names a pending one the bank has not sent yet.
+        const late = `L${next++}`;
+        notYetArrived.push(late);
+        await ingestPlain('PROP', [{ transaction_id: `P${next++}`, amount: pick(amounts), date: pick(dates), pending_transaction_id: late }]);
+      } else if (operation === 'late-pending' && notYetArrived.length > 0) {
+        const late = notYetArrived.splice(Math.floor(random() * notYetArrived.length), 1)[0] as string;
+        await ingestPlain('PROP', [{ transaction_id: late, amount: pick(amounts), date: pick(dates), pending: true }]);
+      } else if (operation === 'correct' || (operation === 'unlock' && locked.length === 0)) {
+        operation = 'correct';
+        // An analyst's correction: completed, locked, in the summaries as soon as the 200 is sent.
+        const corrected = await patchCategory(pick(existing).transaction_id, pick(['FOOD_AND_DRINK', 'TRAVEL', 'UNCATEGORIZED']));
+        expect(corrected.statusCode, corrected.body).toBe(200);
+      } else if (operation === 'unlock') {
+        // Unlocking sends the row back to enrichment.
+        const unlocked = await patchCategory(pick(locked), null);
+        expect(unlocked.statusCode, unlocked.body).toBe(200);
       } else if (operation === 'remove') {
         const response = await ctx.app.inject({
           method: 'POST',
@@ -227,6 +257,7 @@ describe('account rollups', () => {
         const released = held.splice(0, 1 + Math.floor(random() * held.length));
         await releaseClaims(ctx.sql, [...new Set(released.map((r) => r.claimToken))], released.map((r) => r.id));
       } else {
+        operation = 'swap';
         // A balanced swap: two rows trade categories in one statement.
         const a = pick(existing).transaction_id;
         const b = pick(existing).transaction_id;
@@ -236,6 +267,7 @@ describe('account rollups', () => {
           [a, b],
         );
       }
+      done.set(operation, (done.get(operation) ?? 0) + 1);
       const snapshot = await compareInOneSnapshot();
       expect(snapshot.rollup, `after step ${step} (${operation})`).toEqual(snapshot.raw);
       expect(snapshot.monthly, `after step ${step} (${operation})`).toEqual(snapshot.rawMonthly);
@@ -252,10 +284,19 @@ describe('account rollups', () => {
           for (const [status, n] of Object.entries(plain.ingestion_status)) if (n > 0) seen.add(status);
         }
       }
+      // Every batch's counts, as GET /api/batches/{id} answers, equal its rows (removed ones count nowhere).
+      for (const batch of await plainBatchCounts('PROP')) {
+        const answered = await ctx.app.inject({ url: `/api/batches/${batch.batch_id}`, headers: bearer(key) });
+        expect(answered.json().counts, `batch ${batch.batch_id} after step ${step} (${operation}): ${answered.body}`).toEqual(batch.counts);
+      }
     }
-    // The steps reached every status the summary counts.
+    // The steps reached every status the summary counts, and the walk took every kind of step (the
+    // conditional ones fall back to a swap when they find nothing to act on).
     expect([...seen].sort()).toEqual(['completed', 'failed', 'pending', 'processing']);
-  }, 90_000);
+    for (const kind of ['modify', 'replace', 'posted-first', 'late-pending', 'remove', 'correct', 'unlock', 'claim', 'write', 'reclaim', 'release']) {
+      expect(done.get(kind) ?? 0, `${kind} steps of ${JSON.stringify([...done])}`).toBeGreaterThan(0);
+    }
+  }, 120_000);
 });
 
 /** Whole months, edge days on one side or both, a range without a whole month, and no bounds at all. */
@@ -310,6 +351,32 @@ async function plainMonths(accountId: string, start: string | null, end: string 
     [accountId, start, end, includePending],
   );
   return rows;
+}
+
+/** Each of an account's batches with its counts aggregated straight from its rows, shaped as GET /api/batches/{id} answers. */
+async function plainBatchCounts(accountId: string): Promise<Array<{ batch_id: string; counts: Record<string, number> }>> {
+  const { rows } = await ctx.sql.query(
+    `SELECT b.id AS batch_id,
+            json_build_object('total', count(t.id), 'pending', count(*) FILTER (WHERE t.status = 'pending'),
+                              'processing', count(*) FILTER (WHERE t.status = 'processing'),
+                              'completed', count(*) FILTER (WHERE t.status = 'completed'),
+                              'failed', count(*) FILTER (WHERE t.status = 'failed')) AS counts
+       FROM batches b JOIN accounts a ON a.id = b.account_id
+       LEFT JOIN transactions t ON t.batch_id = b.id AND t.removed_at IS NULL
+      WHERE a.external_id = $1 GROUP BY b.id ORDER BY b.id`,
+    [accountId],
+  );
+  return rows;
+}
+
+/** A correction (`category`) or an unlock (`null`) through the API. */
+function patchCategory(transactionId: string, category: string | null) {
+  return ctx.app.inject({
+    method: 'PATCH',
+    url: `/api/accounts/PROP/transactions/${transactionId}`,
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: { category },
+  });
 }
 
 /** Ingests through the API, asserting the 202. */
