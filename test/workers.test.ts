@@ -35,8 +35,10 @@ async function statusCounts(batchId: string): Promise<Record<string, number>> {
 describe('worker processes on BullMQ', () => {
   it('when four worker processes share one 2,000-row batch, then every row completes and each enrichment is committed exactly once', async () => {
     const queuePrefix = prefix();
-    // Calls long enough that the batch outlasts the slowest worker's start on a busy machine, so each takes part.
-    const env = { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '20-40', WORKER_CONCURRENCY: '16', LOG_LEVEL: 'debug' };
+    // Calls long enough that the batch outlasts several 2 s slices even if one process took every
+    // lane at first (a process runs up to 16 jobs): lanes are handed on at each slice's end, and
+    // the idle processes take them, so each takes part even on a busy machine.
+    const env = { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '40-80', WORKER_CONCURRENCY: '8', LOG_LEVEL: 'debug' };
     const workers = Array.from({ length: 4 }, () => lucro(['worker'], env));
     await Promise.all(workers.map((w) => w.waitForLog((l) => l.msg === 'worker started')));
 
