@@ -375,8 +375,11 @@ describe('delivery log and manual retry', () => {
   it('when paging the log, then each delivery comes once, newest first; a bad status, limit or cursor is 400 invalid_parameter', async () => {
     const hooks = await receiver();
     const { id } = await subscribe(hooks.url);
-    for (const account of ['WH-PAGE-1', 'WH-PAGE-2', 'WH-PAGE-3']) await ingestBatch(ctx, key, batchBody(1, { accountId: account }));
-    await waitFor(async () => (await deliveries(id, '?status=delivered')).length === 3, 20_000, 'three deliveries');
+    // One batch after the other, each delivered before the next is sent, so the three are created in a known order.
+    for (const [n, account] of ['WH-PAGE-1', 'WH-PAGE-2', 'WH-PAGE-3'].entries()) {
+      await ingestBatch(ctx, key, batchBody(1, { accountId: account }));
+      await waitFor(async () => (await deliveries(id, '?status=delivered')).length === n + 1, 20_000, `delivery ${n + 1}`);
+    }
     const all = await deliveries(id);
     const seen: string[] = [];
     let cursor: string | null = null;
