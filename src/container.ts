@@ -124,7 +124,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     webhooks: webhookDeliverer,
     logger: workerLogger,
   });
-  const changes = new ChangeService(pool, logger.child({ component: 'changes' }));
+  const changes = new ChangeService(pool);
   const maintenance = new MaintenanceService(
     pool,
     dispatcher,
@@ -143,8 +143,6 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     metrics.batchesIngested.inc();
     metrics.transactionsIngested.inc(accepted.accepted);
     metrics.duplicatesSkipped.inc(accepted.duplicates);
-    // Its changes get their feed positions now, in the background, rather than in a reader's request.
-    changes.nudge();
   });
 
   const changeNotifier = new ChangeNotifier(pool, changes, logger.child({ component: 'webhooks' }));
@@ -175,7 +173,6 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     databaseMode: embedded ? 'embedded' : 'external',
     async close() {
       await changeNotifier.stop();
-      await changes.stop();
       await webhookDeliverer.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping webhook deliveries failed'));
       await queue.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the queue failed'));
       await pool.end().catch(() => {});

@@ -34,10 +34,10 @@ export async function recordChanges(db: Queryable, type: ChangeType, transaction
  * only after the previous one committed; so the positions visible to any reader are always the
  * whole prefix 1..n, and a change committed late gets a position after everything already visible.
  * Two changes of one transaction row were inserted under that row's lock in commit order, so their
- * ids, and hence their positions, keep that order. Who runs the pass (the background sequencer of an
- * API process, a reader at the end of the feed, the worker's notifier, the scheduler) changes none of
- * this; a reader that reads a page in two statements, before and after a pass, reads on after the last
- * change of the first, which saw every change of its integration in the prefix visible to it.
+ * ids, and hence their positions, keep that order. Who runs the pass (a reader at the end of the
+ * feed, the worker's notifier, the scheduler) changes none of this; a reader that reads a page in two
+ * statements, before and after a pass, reads on after the last change of the first, which saw every
+ * change of its integration in the prefix visible to it.
  */
 export async function sequenceChanges(db: Queryable, lastSeq: number, limit: number): Promise<number> {
   // The ids go through an array so that the planner probes them one by one (it guesses ten elements):

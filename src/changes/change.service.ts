@@ -1,40 +1,27 @@
 import type pg from 'pg';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseLimitParam } from '../domain/query-params.js';
 import { withTransaction } from '../infra/db.js';
-import type { Logger } from '../infra/logger.js';
 import { decodeChangeCursor, encodeChangeCursor } from './change.cursor.js';
 import { hasUnsequencedChanges, listChanges, lockSequencer, purgeChanges, sequenceChanges, type ChangeRow } from './change.repository.js';
 import type { ChangesQuery } from './change.schemas.js';
 
 /** Changes placed per sequencer pass; a backlog is worked off over several passes. */
 const SEQUENCE_BATCH = 20_000;
-/** How soon the background sequencer looks again while another process holds the sequencer's lock. */
-const BUSY_RETRY_MS = 20;
 /** PostgreSQL's lock_not_available: a lock wait reached the session's lock_timeout. */
 const LOCK_TIMEOUT = '55P03';
 
-type PassOutcome = 'placed' | 'idle' | 'busy';
-
 /** The change feed (contract §12). */
 export class ChangeService {
-  private draining: Promise<void> | undefined;
-  private drainAgain = false;
-  private stopped = false;
-
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly logger?: Logger,
-  ) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   /**
    * A page of the feed as JSON text (see listChanges in the repository for why it is text).
    *
    * A page that fills from positions already handed out is only read: a consumer that is behind
-   * competes with the writers for nothing but its reads, and the passes are the background
-   * sequencer's (nudge). A page that reaches the end first places what has committed, waiting for a
-   * pass running elsewhere, and reads on; so a change committed before the request is in its answer
-   * even when no process nudged (the worker's enrichment) and nobody else runs passes.
+   * competes with the writers for nothing but its reads (a pass before every page cost it most of
+   * its share of two busy cores, bench/README.md "feed"). A page that reaches the end places what has
+   * committed, waiting for a pass running elsewhere, and reads on: a change committed before the
+   * request is in its answer, and a consumer that catches up places the backlog in one large pass.
    */
   async listChanges(integrationId: number, query: ChangesQuery): Promise<string> {
     const limit = parseLimitParam(query.limit);
@@ -61,52 +48,8 @@ export class ChangeService {
     });
   }
 
-  /**
-   * Asks for the changes this process just committed to be placed in the background, at once:
-   * call it after each commit that recorded changes. Passes follow each other until nothing waits,
-   * one at a time per process, so a feed reader's page is a plain read while writers commit.
-   */
-  nudge(): void {
-    if (this.stopped) return;
-    this.drainAgain = true;
-    this.draining ??= this.drain()
-      .catch((error: unknown) => this.logger?.warn({ err: error }, 'placing changes in the feed failed; readers and the next nudge place them'))
-      .finally(() => {
-        this.draining = undefined;
-      });
-  }
-
-  /** Stops the background sequencer after its current pass. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.draining;
-  }
-
   async purge(retentionDays: number): Promise<number> {
     return purgeChanges(this.pool, retentionDays);
-  }
-
-  private async drain(): Promise<void> {
-    while (this.drainAgain && !this.stopped) {
-      this.drainAgain = false;
-      let outcome: PassOutcome;
-      do outcome = await this.pass();
-      while (outcome === 'placed' && !this.stopped);
-      // Another process's pass may have started before our commit and so not place it: look again soon.
-      if (outcome === 'busy') {
-        this.drainAgain = true;
-        await sleep(BUSY_RETRY_MS);
-      }
-    }
-  }
-
-  private async pass(): Promise<PassOutcome> {
-    if (!(await hasUnsequencedChanges(this.pool))) return 'idle';
-    return withTransaction(this.pool, async (client) => {
-      const lastSeq = await lockSequencer(client);
-      if (lastSeq === undefined) return 'busy';
-      return (await sequenceChanges(client, lastSeq, SEQUENCE_BATCH)) > 0 ? 'placed' : 'idle';
-    });
   }
 
   /** A pass that waits for one running elsewhere; whether anything may have been placed since the caller's read. */
