@@ -34,20 +34,22 @@ export async function recordChanges(db: Queryable, type: ChangeType, transaction
  * only after the previous one committed; so the positions visible to any reader are always the
  * whole prefix 1..n, and a change committed late gets a position after everything already visible.
  * Two changes of one transaction row were inserted under that row's lock in commit order, so their
- * ids, and hence their positions, keep that order.
+ * ids, and hence their positions, keep that order. Who runs the pass (a reader at the end of the
+ * feed, the worker's notifier, the scheduler) changes none of this; a reader that reads a page in two
+ * statements, before and after a pass, reads on after the last change of the first, which saw every
+ * change of its integration in the prefix visible to it.
  */
 export async function sequenceChanges(db: Queryable, lastSeq: number, limit: number): Promise<number> {
-  const { rows } = await db.query<{ placed: number }>(
-    `WITH next AS (
-       SELECT id, row_number() OVER (ORDER BY id) AS n
-         FROM (SELECT id FROM changes WHERE seq IS NULL ORDER BY id LIMIT $2) unsequenced
-     ), placed AS (
-       UPDATE changes c SET seq = $1 + next.n FROM next WHERE c.id = next.id RETURNING 1
-     )
-     SELECT count(*)::int AS placed FROM placed`,
+  // The ids go through an array so that the planner probes them one by one (it guesses ten elements):
+  // joined to a row_number() subquery instead, it hashed them and scanned the whole table every pass.
+  const { rowCount } = await db.query(
+    `UPDATE changes c SET seq = $1 + next.n
+       FROM unnest((SELECT array_agg(id ORDER BY id) FROM (SELECT id FROM changes WHERE seq IS NULL ORDER BY id LIMIT $2) unsequenced))
+            WITH ORDINALITY AS next (id, n)
+      WHERE c.id = next.id`,
     [lastSeq, limit],
   );
-  const placed = rows[0]?.placed ?? 0;
+  const placed = rowCount ?? 0;
   if (placed > 0) await db.query('UPDATE change_sequencer SET last_seq = last_seq + $1', [placed]);
   return placed;
 }
@@ -58,9 +60,13 @@ export async function hasUnsequencedChanges(db: Queryable): Promise<boolean> {
   return rows[0]?.waiting === true;
 }
 
-/** Takes the sequencer's lock for this transaction, or returns undefined when another pass holds it. */
-export async function lockSequencer(db: Queryable): Promise<number | undefined> {
-  const { rows } = await db.query<{ last_seq: number }>('SELECT last_seq FROM change_sequencer FOR UPDATE SKIP LOCKED');
+/**
+ * Takes the sequencer's lock for this transaction and returns the last position handed out. Without
+ * `wait` it returns undefined when another pass holds the lock; with it, it waits for that pass to
+ * commit (up to the session's lock_timeout, which throws 55P03).
+ */
+export async function lockSequencer(db: Queryable, wait = false): Promise<number | undefined> {
+  const { rows } = await db.query<{ last_seq: number }>(`SELECT last_seq FROM change_sequencer FOR UPDATE${wait ? '' : ' SKIP LOCKED'}`);
   return rows[0]?.last_seq;
 }
 

@@ -2,23 +2,36 @@ import type pg from 'pg';
 import { parseLimitParam } from '../domain/query-params.js';
 import { withTransaction } from '../infra/db.js';
 import { decodeChangeCursor, encodeChangeCursor } from './change.cursor.js';
-import { hasUnsequencedChanges, listChanges, lockSequencer, purgeChanges, sequenceChanges } from './change.repository.js';
+import { hasUnsequencedChanges, listChanges, lockSequencer, purgeChanges, sequenceChanges, type ChangeRow } from './change.repository.js';
 import type { ChangesQuery } from './change.schemas.js';
 
 /** Changes placed per sequencer pass; a backlog is worked off over several passes. */
 const SEQUENCE_BATCH = 20_000;
+/** PostgreSQL's lock_not_available: a lock wait reached the session's lock_timeout. */
+const LOCK_TIMEOUT = '55P03';
 
 /** The change feed (contract §12). */
 export class ChangeService {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** A page of the feed as JSON text (see listChanges in the repository for why it is text). */
+  /**
+   * A page of the feed as JSON text (see listChanges in the repository for why it is text).
+   *
+   * A page that fills from positions already handed out is only read: a consumer that is behind
+   * competes with the writers for nothing but its reads (a pass before every page cost it most of
+   * its share of two busy cores, bench/README.md "feed"). A page that reaches the end places what has
+   * committed, waiting for a pass running elsewhere, and reads on: a change committed before the
+   * request is in its answer, and a consumer that catches up places the backlog in one large pass.
+   */
   async listChanges(integrationId: number, query: ChangesQuery): Promise<string> {
     const limit = parseLimitParam(query.limit);
     const afterSeq = query.cursor === undefined ? 0 : decodeChangeCursor(query.cursor);
-    // A reader places what has committed before reading, so the feed does not wait for the scheduler.
-    await this.sequence();
-    const rows = await listChanges(this.pool, integrationId, afterSeq, limit + 1);
+    const rows: ChangeRow[] = await listChanges(this.pool, integrationId, afterSeq, limit + 1);
+    // The first read returned all of this integration's changes up to the prefix it saw, so reading
+    // on after its last one leaves none out: positions only ever grow as a whole prefix.
+    if (rows.length <= limit && (await this.placeCommitted())) {
+      rows.push(...(await listChanges(this.pool, integrationId, rows.at(-1)?.seq ?? afterSeq, limit + 1 - rows.length)));
+    }
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const changes = page.map((row) => `{"cursor":${JSON.stringify(encodeChangeCursor(row.seq))},${row.json.slice(1)}`);
@@ -37,5 +50,20 @@ export class ChangeService {
 
   async purge(retentionDays: number): Promise<number> {
     return purgeChanges(this.pool, retentionDays);
+  }
+
+  /** A pass that waits for one running elsewhere; whether anything may have been placed since the caller's read. */
+  private async placeCommitted(): Promise<boolean> {
+    if (!(await hasUnsequencedChanges(this.pool))) return false;
+    try {
+      await withTransaction(this.pool, async (client) => {
+        const lastSeq = await lockSequencer(client, true);
+        if (lastSeq !== undefined) await sequenceChanges(client, lastSeq, SEQUENCE_BATCH);
+      });
+    } catch (error) {
+      // A pass elsewhere held the lock too long (a loaded machine): it is placing them; the next page reads them.
+      if ((error as { code?: string }).code !== LOCK_TIMEOUT) throw error;
+    }
+    return true;
   }
 }
