@@ -1,6 +1,6 @@
 import type { CategorizableTransaction, Categorization, Categorizer } from '../categorizers/categorizer.js';
 import { signOf } from '../categorizers/rules.categorizer.js';
-import { extractFeatures } from './features.js';
+import { HashedFeatures, hashFeatures } from './features.js';
 import { MerchantMemory, type Direction } from './merchant-memory.js';
 import { normalizeMerchant } from './merchant-key.js';
 import { NaiveBayesModel } from './naive-bayes.js';
@@ -51,12 +51,15 @@ export function rememberedAnswer(state: LearnedState, line: LearnedLine): Catego
   return remembered && { category: remembered.category, confidence: remembered.confidence, source: 'learned:merchant' };
 }
 
+const scratch = new HashedFeatures();
+
 /** With the inner categorizer's answer in hand: it stands when sure enough; else the merchant's family, else the model, when sure enough. */
 export function afterRules(state: LearnedState, line: LearnedLine, rules: Categorization, options: LearnedLayerOptions): Categorization {
   if (rules.confidence >= options.standConfidence) return rules;
   const family = state.memory.familyAnswer(line.key, line.direction);
   if (family && family.confidence >= options.familyThreshold) return { category: family.category, confidence: family.confidence, source: 'learned:family' };
-  const modelled = state.model.answer(extractFeatures(line.transaction));
+  // The line's features are hashed as they are read (no strings built), into one reused buffer.
+  const modelled = state.model.canAnswer ? state.model.answerHashed(hashFeatures(line.transaction, scratch)) : undefined;
   if (modelled && modelled.confidence >= options.modelThreshold && modelled.confidence > rules.confidence) {
     return { category: modelled.category, confidence: modelled.confidence, source: 'learned:model' };
   }

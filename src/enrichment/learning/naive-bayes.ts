@@ -1,4 +1,5 @@
 import { CATEGORY_NAMES, type Category } from '../../domain/taxonomy.js';
+import { featureHash, HashedFeatures } from './features.js';
 
 /** How often a feature was seen in corrections to a category (`#docs` counts the corrections themselves). */
 export interface FeatureCount {
@@ -11,8 +12,6 @@ export interface ModelAnswer {
   category: Category;
   /** Softmax of the per-feature mean log-likelihoods: how sure the model is, 0..1. */
   confidence: number;
-  /** Share of the transaction's features the model has seen in any correction. */
-  known: number;
 }
 
 /** The pseudo-feature counting the corrections (documents) of each category. */
@@ -54,16 +53,37 @@ export class NaiveBayesModel {
     return [DOCS, ...features].map((feature) => ({ feature, category, count: weight }));
   }
 
+  /** Whether it tells categories apart at all (corrections to two categories or more): else it never answers. */
+  get canAnswer(): boolean {
+    return (this.prepared ??= this.prepare()).classes.length >= 2;
+  }
+
   answer(features: readonly string[]): ModelAnswer | undefined {
+    const hashed = new HashedFeatures();
+    for (const feature of features) {
+      const [h1, h2] = featureHash(feature);
+      hashed.push(h1, h2);
+    }
+    return this.answerHashed(hashed);
+  }
+
+  /** `answer` of a line's features as `hashFeatures` reads them: each known feature counts once, in the order first seen. */
+  answerHashed(features: HashedFeatures): ModelAnswer | undefined {
     const p = (this.prepared ??= this.prepare());
     // One category learned is no evidence of telling categories apart.
     if (p.classes.length < 2) return undefined;
-    const scores = new Float64Array(p.classes.length);
+    const stamp = (p.stamp += 1);
+    const scores = p.scores.fill(0);
     let known = 0;
-    for (const feature of features) {
-      const row = p.logLikelihood.get(feature);
-      if (row === undefined) continue;
+    for (let f = 0; f < features.length; f += 1) {
+      const h1 = features.h1[f] as number;
+      const h2 = features.h2[f] as number;
+      let entry = p.byHash.get(h1 >>> 2);
+      while (entry !== undefined && (entry.h1 !== h1 || entry.h2 !== h2)) entry = entry.next;
+      if (entry === undefined || entry.stamp === stamp) continue;
+      entry.stamp = stamp;
       known += 1;
+      const row = entry.row;
       for (let i = 0; i < scores.length; i += 1) scores[i] = (scores[i] as number) + (row[i] as number);
     }
     if (known === 0) return undefined;
@@ -74,7 +94,7 @@ export class NaiveBayesModel {
     }
     let sum = 0;
     for (let i = 0; i < scores.length; i += 1) sum += Math.exp((scores[i] as number) - (scores[best] as number));
-    return { category: p.classes[best] as Category, confidence: 1 / sum, known: known / Math.max(1, features.length) };
+    return { category: p.classes[best] as Category, confidence: 1 / sum };
   }
 
   /** Every stored count, for JSON or rows. */
@@ -105,21 +125,38 @@ export class NaiveBayesModel {
       classes.forEach((c, i) => (totals[i] = (totals[i] as number) + (byCategory.get(c) ?? 0)));
     }
     const vocabulary = Math.max(1, this.counts.size - 1);
-    const logLikelihood = new Map<string, Float64Array>();
+    const byHash = new Map<number, HashedRow>();
     for (const [feature, byCategory] of this.counts) {
       if (feature === DOCS) continue;
-      logLikelihood.set(
-        feature,
-        Float64Array.from(classes, (c, i) => Math.log(((byCategory.get(c) ?? 0) + ALPHA) / ((totals[i] as number) + ALPHA * vocabulary))),
-      );
+      const row = Float64Array.from(classes, (c, i) => Math.log(((byCategory.get(c) ?? 0) + ALPHA) / ((totals[i] as number) + ALPHA * vocabulary)));
+      const [h1, h2] = featureHash(feature);
+      const key = h1 >>> 2;
+      byHash.set(key, { h1, h2, row, stamp: 0, next: byHash.get(key) });
     }
     const logPrior = Float64Array.from(classes, (c) => Math.log((docs.get(c) ?? 0) / totalDocs));
-    return { classes, logPrior, logLikelihood };
+    return { classes, logPrior, byHash, scores: new Float64Array(classes.length), stamp: 0 };
   }
 }
 
 interface Prepared {
   classes: Category[];
   logPrior: Float64Array;
-  logLikelihood: Map<string, Float64Array>;
+  /**
+   * Each feature's log-likelihoods per class, found by the hashes of its string (featureHash):
+   * keyed by 30 bits of the first (a small integer key), checked against both; features sharing a
+   * key are chained.
+   */
+  byHash: Map<number, HashedRow>;
+  /** Scratch for one answer's scores. */
+  scores: Float64Array;
+  /** Bumped per answer: a feature whose row carries the current stamp was counted already. */
+  stamp: number;
+}
+
+interface HashedRow {
+  readonly h1: number;
+  readonly h2: number;
+  readonly row: Float64Array;
+  stamp: number;
+  readonly next: HashedRow | undefined;
 }
