@@ -224,7 +224,7 @@ function collapse(s: string): string {
 function cleanText(raw: string): string {
   let t = raw.replace(/[\t\n\r\f\v]/gu, ' ').trim();
   // Trailing `* 21 Oct`-style posting dates.
-  const digits = DIGIT.test(t);
+  let digits = DIGIT.test(t);
   if (digits) t = t.replace(TRAILING_POSTING_DATE, '');
   for (let i = 0; i < 8; i += 1) {
     const before = t;
@@ -240,12 +240,16 @@ function cleanText(raw: string): string {
   t = cutAtGap(t);
   // A store number marks where the location starts: `TARGET 00012345 MINNEAPOLIS MN`.
   if (digits) t = cutAtLocation(t);
+  digits &&= DIGIT.test(t);
   for (const [noise, need] of NOISE) {
-    if (need === 'digit' ? digits : need === undefined || need(t)) t = t.replace(noise, ' ');
+    if (!(need === 'digit' ? digits : need === undefined || need(t))) continue;
+    const before = t;
+    t = t.replace(noise, ' ');
+    // What took the last digits away spares the patterns after it a scan.
+    if (digits && t !== before) digits = DIGIT.test(t);
   }
+  if (t.includes('*')) t = t.replace(/\*\s*$/u, '').replace(/\s*\*\s*/gu, ' ');
   t = t
-    .replace(/\*\s*$/u, '')
-    .replace(/\s*\*\s*/gu, ' ')
     .replace(/\s+[-,/.]+(?=\s|$)/gu, ' ')
     .replace(/[\s,;:*/-]+$/u, '');
   return collapse(t);
