@@ -72,19 +72,32 @@ export class NaiveBayesModel {
     const p = (this.prepared ??= this.prepare());
     // One category learned is no evidence of telling categories apart.
     if (p.classes.length < 2) return undefined;
-    const stamp = (p.stamp += 1);
+    p.stamp += 1;
+    if (p.stamp === 0x7fffffff) {
+      p.stamps.fill(0);
+      p.stamp = 1;
+    }
+    const { stamp, keys1, keys2, slots, stamps, matrix, mask } = p;
     const scores = p.scores.fill(0);
+    const classes = scores.length;
     let known = 0;
     for (let f = 0; f < features.length; f += 1) {
       const h1 = features.h1[f] as number;
       const h2 = features.h2[f] as number;
-      let entry = p.byHash.get(h1 >>> 2);
-      while (entry !== undefined && (entry.h1 !== h1 || entry.h2 !== h2)) entry = entry.next;
-      if (entry === undefined || entry.stamp === stamp) continue;
-      entry.stamp = stamp;
+      // Linear probing; slot value 0 is empty, else the feature's row + 1.
+      let at = slotOf(h1, mask);
+      let row = -1;
+      for (let slot = slots[at] as number; slot !== 0; at = (at + 1) & mask, slot = slots[at] as number) {
+        if (keys1[at] === h1 && keys2[at] === h2) {
+          row = slot - 1;
+          break;
+        }
+      }
+      if (row < 0 || stamps[row] === stamp) continue;
+      stamps[row] = stamp;
       known += 1;
-      const row = entry.row;
-      for (let i = 0; i < scores.length; i += 1) scores[i] = (scores[i] as number) + (row[i] as number);
+      const offset = row * classes;
+      for (let i = 0; i < classes; i += 1) scores[i] = (scores[i] as number) + (matrix[offset + i] as number);
     }
     if (known === 0) return undefined;
     let best = 0;
@@ -125,38 +138,57 @@ export class NaiveBayesModel {
       classes.forEach((c, i) => (totals[i] = (totals[i] as number) + (byCategory.get(c) ?? 0)));
     }
     const vocabulary = Math.max(1, this.counts.size - 1);
-    const byHash = new Map<number, HashedRow>();
+    const rows = this.counts.size - (this.counts.has(DOCS) ? 1 : 0);
+    let size = 16;
+    while (size < 2 * rows) size *= 2;
+    const mask = size - 1;
+    const keys1 = new Int32Array(size);
+    const keys2 = new Int32Array(size);
+    const slots = new Int32Array(size);
+    const matrix = new Float64Array(rows * classes.length);
+    let row = 0;
     for (const [feature, byCategory] of this.counts) {
       if (feature === DOCS) continue;
-      const row = Float64Array.from(classes, (c, i) => Math.log(((byCategory.get(c) ?? 0) + ALPHA) / ((totals[i] as number) + ALPHA * vocabulary)));
       const [h1, h2] = featureHash(feature);
-      const key = h1 >>> 2;
-      byHash.set(key, { h1, h2, row, stamp: 0, next: byHash.get(key) });
+      let at = slotOf(h1, mask);
+      while (slots[at] !== 0 && !(keys1[at] === h1 && keys2[at] === h2)) at = (at + 1) & mask;
+      // Two feature strings with both hashes equal (about 1 in 2^64 per pair): the first one stands.
+      if (slots[at] !== 0) continue;
+      keys1[at] = h1;
+      keys2[at] = h2;
+      slots[at] = row + 1;
+      classes.forEach((c, i) => {
+        matrix[row * classes.length + i] = Math.log(((byCategory.get(c) ?? 0) + ALPHA) / ((totals[i] as number) + ALPHA * vocabulary));
+      });
+      row += 1;
     }
     const logPrior = Float64Array.from(classes, (c) => Math.log((docs.get(c) ?? 0) / totalDocs));
-    return { classes, logPrior, byHash, scores: new Float64Array(classes.length), stamp: 0 };
+    return { classes, logPrior, keys1, keys2, slots, mask, matrix, stamps: new Int32Array(rows), scores: new Float64Array(classes.length), stamp: 0 };
   }
 }
 
+/** Where probing for a feature's slot starts. */
+function slotOf(h1: number, mask: number): number {
+  return Math.imul(h1 ^ (h1 >>> 16), 0x45d9f3b) & mask;
+}
+
+/**
+ * The model ready to score: each feature's log-likelihoods per class, one row of `matrix`, found
+ * by the hashes of its string (featureHash) in an open-addressing table (linear probing).
+ */
 interface Prepared {
   classes: Category[];
   logPrior: Float64Array;
-  /**
-   * Each feature's log-likelihoods per class, found by the hashes of its string (featureHash):
-   * keyed by 30 bits of the first (a small integer key), checked against both; features sharing a
-   * key are chained.
-   */
-  byHash: Map<number, HashedRow>;
+  keys1: Int32Array;
+  keys2: Int32Array;
+  /** 0: empty; else the feature's row + 1. */
+  slots: Int32Array;
+  mask: number;
+  /** rows × classes log-likelihoods. */
+  matrix: Float64Array;
+  /** Per row, the answer that last counted it: a feature counts once per answer. */
+  stamps: Int32Array;
+  stamp: number;
   /** Scratch for one answer's scores. */
   scores: Float64Array;
-  /** Bumped per answer: a feature whose row carries the current stamp was counted already. */
-  stamp: number;
-}
-
-interface HashedRow {
-  readonly h1: number;
-  readonly h2: number;
-  readonly row: Float64Array;
-  stamp: number;
-  readonly next: HashedRow | undefined;
 }
