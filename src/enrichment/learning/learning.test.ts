@@ -194,6 +194,15 @@ describe('naive Bayes model', () => {
     }
   });
 
+  it('when a line moves money one way, then the model answers no category that moves it the other way', () => {
+    const model = new NaiveBayesModel();
+    for (const description of ['Salary Acme Widgets', 'Acme Widgets Bonus', 'Acme Widgets Payroll']) model.learn(extractFeatures({ merchantName: null, description, amount: '5000.00' }), 'INCOME');
+    model.learn(extractFeatures({ merchantName: null, description: 'Corner Bakery', amount: '-20.00' }), 'FOOD_AND_DRINK');
+    const line = { merchantName: null, description: 'Acme Widgets', amount: '-50.00' };
+    expect(model.answerHashed(hashFeatures(line, new HashedFeatures()))?.category).toBe('INCOME');
+    expect(model.answerHashed(hashFeatures(line, new HashedFeatures()), 'debit')?.category).toBe('FOOD_AND_DRINK');
+  });
+
   it('when the line shares nothing with what it learned, then it is unsure or silent', () => {
     const answer = trained().answer(['w:ZZZZ', 'c:^ZZ']);
     expect(answer).toBeUndefined();

@@ -157,7 +157,8 @@ interface Family {
   longestWords: number;
 }
 
-function fitsDirection(category: Category, direction: Direction): boolean {
+/** Whether a category can move money the line's way (a line without direction fits every one). */
+export function fitsDirection(category: Category, direction: Direction): boolean {
   const only = directionOfCategory(category);
   return only === undefined || direction === null || only === direction;
 }

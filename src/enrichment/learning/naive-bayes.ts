@@ -1,5 +1,6 @@
 import { CATEGORY_NAMES, type Category } from '../../domain/taxonomy.js';
 import { featureHash, HashedFeatures } from './features.js';
+import { fitsDirection, type Direction } from './merchant-memory.js';
 
 /** How often a feature was seen in corrections to a category (`#docs` counts the corrections themselves). */
 export interface FeatureCount {
@@ -67,8 +68,12 @@ export class NaiveBayesModel {
     return this.answerHashed(hashed);
   }
 
-  /** `answer` of a line's features as `hashFeatures` reads them: each known feature counts once, in the order first seen. */
-  answerHashed(features: HashedFeatures): ModelAnswer | undefined {
+  /**
+   * `answer` of a line's features as `hashFeatures` reads them: each known feature counts once, in
+   * the order first seen. With the line's direction, only categories that can move money its way
+   * answer (as in the merchant memory: no TRANSFER_IN for a debit).
+   */
+  answerHashed(features: HashedFeatures, direction: Direction = null): ModelAnswer | undefined {
     const p = (this.prepared ??= this.prepare());
     // One category learned is no evidence of telling categories apart.
     if (p.classes.length < 2) return undefined;
@@ -100,11 +105,12 @@ export class NaiveBayesModel {
       for (let i = 0; i < classes; i += 1) scores[i] = (scores[i] as number) + (matrix[offset + i] as number);
     }
     if (known === 0) return undefined;
-    let best = 0;
+    let best = -1;
     for (let i = 0; i < scores.length; i += 1) {
-      scores[i] = (SHARPNESS * (scores[i] as number)) / known + (p.logPrior[i] as number);
-      if ((scores[i] as number) > (scores[best] as number)) best = i;
+      scores[i] = fitsDirection(p.classes[i] as Category, direction) ? (SHARPNESS * (scores[i] as number)) / known + (p.logPrior[i] as number) : -Infinity;
+      if (best < 0 || (scores[i] as number) > (scores[best] as number)) best = i;
     }
+    if (scores[best] === -Infinity) return undefined;
     let sum = 0;
     for (let i = 0; i < scores.length; i += 1) sum += Math.exp((scores[i] as number) - (scores[best] as number));
     return { category: p.classes[best] as Category, confidence: 1 / sum };
