@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CategorizableTransaction, Categorization, Categorizer } from '../categorizers/categorizer.js';
-import { amountShape, extractFeatures } from './features.js';
+import { amountShape, extractFeatures, featureHash, HashedFeatures, hashFeatures } from './features.js';
 import { LearnedCategorizer, type LearnedState } from './learned.categorizer.js';
 import { normalizeMerchant } from './merchant-key.js';
 import { MerchantMemory } from './merchant-memory.js';
@@ -134,6 +134,24 @@ describe('features', () => {
   });
 
   it.each([
+    { merchantName: null, description: 'POS Purchase Mica Parktown  * 30 Oct', amount: '-1234.50' },
+    { merchantName: 'Woolworths', description: 'POS Purchase Woolworths Online  * 23 Aug', amount: '-1531.85' },
+    { merchantName: 'Café Ñandú', description: null, amount: '12' },
+    { merchantName: null, description: 'A A A 7-Eleven 24 & Co 2024 X', amount: '0.00' },
+    { merchantName: null, description: '', amount: '-5' },
+  ])('when a line is hashed as it is read, then its features are those of extractFeatures, in order (%o)', (line) => {
+    const hashed = hashFeatures(line, new HashedFeatures());
+    const seen = new Set<string>();
+    const firsts: string[] = [];
+    for (let i = 0; i < hashed.length; i += 1) {
+      const pair = `${hashed.h1[i]},${hashed.h2[i]}`;
+      if (!seen.has(pair)) firsts.push(pair);
+      seen.add(pair);
+    }
+    expect(firsts).toEqual(extractFeatures(line).map((feature) => featureHash(feature).join(',')));
+  });
+
+  it.each([
     ['-0.99', { sign: '-', magnitude: 0 }],
     ['12.50', { sign: '+', magnitude: 1 }],
     ['-100000', { sign: '-', magnitude: 5 }],
@@ -166,6 +184,23 @@ describe('naive Bayes model', () => {
     expect(answer?.category).toBe('FOOD_AND_DRINK');
     expect(answer?.confidence).toBeGreaterThan(0.5);
     expect(model.answer(extractFeatures({ merchantName: null, description: 'Fuel Purchase Shell Ultra City', amount: '-500.00' }))?.category).toBe('TRANSPORTATION');
+  });
+
+  it('when a line is scored from its hashed features, then the answer is the one of its feature strings', () => {
+    const model = trained();
+    for (const description of ['POS Purchase Corner Bakery Sandton', 'Fuel Purchase Shell Ultra City', 'Hardware Hardware Hardware']) {
+      const line = { merchantName: null, description, amount: '-30.00' };
+      expect(model.answerHashed(hashFeatures(line, new HashedFeatures()))).toEqual(model.answer(extractFeatures(line)));
+    }
+  });
+
+  it('when a line moves money one way, then the model answers no category that moves it the other way', () => {
+    const model = new NaiveBayesModel();
+    for (const description of ['Salary Acme Widgets', 'Acme Widgets Bonus', 'Acme Widgets Payroll']) model.learn(extractFeatures({ merchantName: null, description, amount: '5000.00' }), 'INCOME');
+    model.learn(extractFeatures({ merchantName: null, description: 'Corner Bakery', amount: '-20.00' }), 'FOOD_AND_DRINK');
+    const line = { merchantName: null, description: 'Acme Widgets', amount: '-50.00' };
+    expect(model.answerHashed(hashFeatures(line, new HashedFeatures()))?.category).toBe('INCOME');
+    expect(model.answerHashed(hashFeatures(line, new HashedFeatures()), 'debit')?.category).toBe('FOOD_AND_DRINK');
   });
 
   it('when the line shares nothing with what it learned, then it is unsure or silent', () => {

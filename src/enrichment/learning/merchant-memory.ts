@@ -90,15 +90,18 @@ export class MerchantMemory {
   familyAnswer(merchantKey: string, direction: Direction = null): MerchantAnswer | undefined {
     if (merchantKey === '') return undefined;
     const families = (this.families ??= this.indexFamilies());
-    const words = merchantKey.split(' ');
-    for (let length = words.length; length >= 1; length -= 1) {
-      const prefix = words.slice(0, length).join(' ');
+    // Where each word ends: the key's leading runs of words are its slices up to them.
+    const ends: number[] = [];
+    for (let i = 0; i <= merchantKey.length; i += 1) if (i === merchantKey.length || merchantKey.charCodeAt(i) === 32) ends.push(i);
+    const words = ends.length;
+    for (let length = words; length >= 1; length -= 1) {
+      const prefix = length === words ? merchantKey : merchantKey.slice(0, ends[length - 1]);
       if (prefix.length - (length - 1) < MIN_FAMILY_LETTERS) break;
       const family = families.get(prefix);
       // A run of words begun by one corrected key only is a family when it is most of both keys (a
       // name cut short, an outlet suffix); else it takes several keys sharing it to name a chain
       // (`SERVEST PAR`, `SERVEST HYDE PARK`): one merchant's first word may be its town (`UMHLALI …`).
-      if (!family || (family.keys < 2 && !(2 * length > words.length && 2 * length > family.longestWords))) continue;
+      if (!family || (family.keys < 2 && !(2 * length > words && 2 * length > family.longestWords))) continue;
       const categories = family.votes;
       let best: Category | undefined;
       let bestVotes = 0;
@@ -154,7 +157,8 @@ interface Family {
   longestWords: number;
 }
 
-function fitsDirection(category: Category, direction: Direction): boolean {
+/** Whether a category can move money the line's way (a line without direction fits every one). */
+export function fitsDirection(category: Category, direction: Direction): boolean {
   const only = directionOfCategory(category);
   return only === undefined || direction === null || only === direction;
 }

@@ -1,4 +1,6 @@
 import { CATEGORY_NAMES, type Category } from '../../domain/taxonomy.js';
+import { featureHash, HashedFeatures } from './features.js';
+import { fitsDirection, type Direction } from './merchant-memory.js';
 
 /** How often a feature was seen in corrections to a category (`#docs` counts the corrections themselves). */
 export interface FeatureCount {
@@ -11,8 +13,6 @@ export interface ModelAnswer {
   category: Category;
   /** Softmax of the per-feature mean log-likelihoods: how sure the model is, 0..1. */
   confidence: number;
-  /** Share of the transaction's features the model has seen in any correction. */
-  known: number;
 }
 
 /** The pseudo-feature counting the corrections (documents) of each category. */
@@ -54,27 +54,66 @@ export class NaiveBayesModel {
     return [DOCS, ...features].map((feature) => ({ feature, category, count: weight }));
   }
 
+  /** Whether it tells categories apart at all (corrections to two categories or more): else it never answers. */
+  get canAnswer(): boolean {
+    return (this.prepared ??= this.prepare()).classes.length >= 2;
+  }
+
   answer(features: readonly string[]): ModelAnswer | undefined {
+    const hashed = new HashedFeatures();
+    for (const feature of features) {
+      const [h1, h2] = featureHash(feature);
+      hashed.push(h1, h2);
+    }
+    return this.answerHashed(hashed);
+  }
+
+  /**
+   * `answer` of a line's features as `hashFeatures` reads them: each known feature counts once, in
+   * the order first seen. With the line's direction, only categories that can move money its way
+   * answer (as in the merchant memory: no TRANSFER_IN for a debit).
+   */
+  answerHashed(features: HashedFeatures, direction: Direction = null): ModelAnswer | undefined {
     const p = (this.prepared ??= this.prepare());
     // One category learned is no evidence of telling categories apart.
     if (p.classes.length < 2) return undefined;
-    const scores = new Float64Array(p.classes.length);
+    p.stamp += 1;
+    if (p.stamp === 0x7fffffff) {
+      p.stamps.fill(0);
+      p.stamp = 1;
+    }
+    const { stamp, keys1, keys2, slots, stamps, matrix, mask } = p;
+    const scores = p.scores.fill(0);
+    const classes = scores.length;
     let known = 0;
-    for (const feature of features) {
-      const row = p.logLikelihood.get(feature);
-      if (row === undefined) continue;
+    for (let f = 0; f < features.length; f += 1) {
+      const h1 = features.h1[f] as number;
+      const h2 = features.h2[f] as number;
+      // Linear probing; slot value 0 is empty, else the feature's row + 1.
+      let at = slotOf(h1, mask);
+      let row = -1;
+      for (let slot = slots[at] as number; slot !== 0; at = (at + 1) & mask, slot = slots[at] as number) {
+        if (keys1[at] === h1 && keys2[at] === h2) {
+          row = slot - 1;
+          break;
+        }
+      }
+      if (row < 0 || stamps[row] === stamp) continue;
+      stamps[row] = stamp;
       known += 1;
-      for (let i = 0; i < scores.length; i += 1) scores[i] = (scores[i] as number) + (row[i] as number);
+      const offset = row * classes;
+      for (let i = 0; i < classes; i += 1) scores[i] = (scores[i] as number) + (matrix[offset + i] as number);
     }
     if (known === 0) return undefined;
-    let best = 0;
+    let best = -1;
     for (let i = 0; i < scores.length; i += 1) {
-      scores[i] = (SHARPNESS * (scores[i] as number)) / known + (p.logPrior[i] as number);
-      if ((scores[i] as number) > (scores[best] as number)) best = i;
+      scores[i] = fitsDirection(p.classes[i] as Category, direction) ? (SHARPNESS * (scores[i] as number)) / known + (p.logPrior[i] as number) : -Infinity;
+      if (best < 0 || (scores[i] as number) > (scores[best] as number)) best = i;
     }
+    if (scores[best] === -Infinity) return undefined;
     let sum = 0;
     for (let i = 0; i < scores.length; i += 1) sum += Math.exp((scores[i] as number) - (scores[best] as number));
-    return { category: p.classes[best] as Category, confidence: 1 / sum, known: known / Math.max(1, features.length) };
+    return { category: p.classes[best] as Category, confidence: 1 / sum };
   }
 
   /** Every stored count, for JSON or rows. */
@@ -105,21 +144,57 @@ export class NaiveBayesModel {
       classes.forEach((c, i) => (totals[i] = (totals[i] as number) + (byCategory.get(c) ?? 0)));
     }
     const vocabulary = Math.max(1, this.counts.size - 1);
-    const logLikelihood = new Map<string, Float64Array>();
+    const rows = this.counts.size - (this.counts.has(DOCS) ? 1 : 0);
+    let size = 16;
+    while (size < 2 * rows) size *= 2;
+    const mask = size - 1;
+    const keys1 = new Int32Array(size);
+    const keys2 = new Int32Array(size);
+    const slots = new Int32Array(size);
+    const matrix = new Float64Array(rows * classes.length);
+    let row = 0;
     for (const [feature, byCategory] of this.counts) {
       if (feature === DOCS) continue;
-      logLikelihood.set(
-        feature,
-        Float64Array.from(classes, (c, i) => Math.log(((byCategory.get(c) ?? 0) + ALPHA) / ((totals[i] as number) + ALPHA * vocabulary))),
-      );
+      const [h1, h2] = featureHash(feature);
+      let at = slotOf(h1, mask);
+      while (slots[at] !== 0 && !(keys1[at] === h1 && keys2[at] === h2)) at = (at + 1) & mask;
+      // Two feature strings with both hashes equal (about 1 in 2^64 per pair): the first one stands.
+      if (slots[at] !== 0) continue;
+      keys1[at] = h1;
+      keys2[at] = h2;
+      slots[at] = row + 1;
+      classes.forEach((c, i) => {
+        matrix[row * classes.length + i] = Math.log(((byCategory.get(c) ?? 0) + ALPHA) / ((totals[i] as number) + ALPHA * vocabulary));
+      });
+      row += 1;
     }
     const logPrior = Float64Array.from(classes, (c) => Math.log((docs.get(c) ?? 0) / totalDocs));
-    return { classes, logPrior, logLikelihood };
+    return { classes, logPrior, keys1, keys2, slots, mask, matrix, stamps: new Int32Array(rows), scores: new Float64Array(classes.length), stamp: 0 };
   }
 }
 
+/** Where probing for a feature's slot starts. */
+function slotOf(h1: number, mask: number): number {
+  return Math.imul(h1 ^ (h1 >>> 16), 0x45d9f3b) & mask;
+}
+
+/**
+ * The model ready to score: each feature's log-likelihoods per class, one row of `matrix`, found
+ * by the hashes of its string (featureHash) in an open-addressing table (linear probing).
+ */
 interface Prepared {
   classes: Category[];
   logPrior: Float64Array;
-  logLikelihood: Map<string, Float64Array>;
+  keys1: Int32Array;
+  keys2: Int32Array;
+  /** 0: empty; else the feature's row + 1. */
+  slots: Int32Array;
+  mask: number;
+  /** rows × classes log-likelihoods. */
+  matrix: Float64Array;
+  /** Per row, the answer that last counted it: a feature counts once per answer. */
+  stamps: Int32Array;
+  stamp: number;
+  /** Scratch for one answer's scores. */
+  scores: Float64Array;
 }

@@ -125,28 +125,43 @@ const PROCESSOR_STARRED =
 /** A web address the terminal printed in full: `https://www.example.com` is `example.com`. */
 const URL_PREFIX = /^(?:https?:\/\/)?www\.|^https?:\/\//iu;
 
-/** Dates, times, card masks, references and numbers of stores, terminals and tickets. */
-const NOISE: readonly RegExp[] = [
+/**
+ * What a noise pattern cannot match without: a digit, a character or a word it spells out, or a
+ * trailing space. A pattern whose need the line lacks is not run: it could match nothing, and each
+ * one run is a scan of the line (the learned layer reads every line's key, so this is most of its cost).
+ */
+type Need = 'digit' | ((t: string) => boolean) | undefined;
+
+const hasColon = (t: string) => t.includes(':');
+const hasParen = (t: string) => t.includes('(');
+const CARD_WORD = /card|crd|carte|karte/iu;
+const MASK = /xx|\*\*/iu;
+const SPACE = /\s/u;
+
+/** Dates, times, card masks, references and numbers of stores, terminals and tickets, each with what it needs (Need). */
+const NOISE: ReadonlyArray<readonly [RegExp, Need]> = [
   // US ACH addenda: `DES:PAYROLL ID:123 INDN:JANE DOE CO ID:123 PPD`, `PPD ID: 123`, `WEB ID: 123`
-  /\s(?:des|id|indn|co id|orig id|desc date|co entry descr|sec|trace|eed|ind id|ind name|trn)\s?:.*$/iu,
-  /\s(?:ppd|ccd|web|tel|arc|boc|pop|cie|ctx)(?:\s+id\s*:?\s*\S*)?\s*$/iu,
-  new RegExp(`\\*\\s*\\d{1,2}\\s+(?:${MONTHS})\\b\\.?.*$`, 'iu'),
-  /\b\d{1,2}:\d{2}(?::\d{2})?\b/gu,
-  /\b\d{3}[-.]\d{3}[-.]\d{4}\b/gu,
-  /\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b/gu,
-  /\b\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?\b/gu,
-  new RegExp(`\\b\\d{1,2}\\.?\\s?(?:${MONTHS})\\b\\.?(?:\\s?\\d{2,4}\\b)?`, 'giu'),
-  new RegExp(`\\b(?:${MONTHS})\\s?\\d{1,2}\\b(?:,?\\s?\\d{4}\\b)?`, 'giu'),
-  /\b(?:on|le|am|op|el|il)\s+$/iu,
-  /\b(?:card|crd|carte|karte)(?:\s?(?:no|number|nbr|ending(?: in)?|nr))?\.?:?\s?#?\s?[x*]*\d{0,4}\.?(?=\s|$)/giu,
-  /\b\d{4,6}(?:x{2,}|\*{2,})[\dx*]*/giu,
-  /\b(?:x{2,}|\*{2,})[\dx*]*/giu,
-  /\((?:pty|proprietary)\)/giu,
-  /[#№]\s?\d+/gu,
-  /\b(?:store|str|unit|branch|loc|terminal|term|tid|ref|reference|trace|seq|auth|receipt|ticket|order|inv|invoice|mandate|mandat|kd|ktnr|nr|no)\s?(?:no|num|#|nr)?[.:]?\s?#?\s?\d[\w-]*/giu,
-  /\(\s*\)/gu,
-  /\([^()]*\d[^()]*\)/gu,
+  [/\s(?:des|id|indn|co id|orig id|desc date|co entry descr|sec|trace|eed|ind id|ind name|trn)\s?:.*$/iu, hasColon],
+  [/\s(?:ppd|ccd|web|tel|arc|boc|pop|cie|ctx)(?:\s+id\s*:?\s*\S*)?\s*$/iu, undefined],
+  [new RegExp(`\\*\\s*\\d{1,2}\\s+(?:${MONTHS})\\b\\.?.*$`, 'iu'), 'digit'],
+  [/\b\d{1,2}:\d{2}(?::\d{2})?\b/gu, 'digit'],
+  [/\b\d{3}[-.]\d{3}[-.]\d{4}\b/gu, 'digit'],
+  [/\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b/gu, 'digit'],
+  [/\b\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?\b/gu, 'digit'],
+  [new RegExp(`\\b\\d{1,2}\\.?\\s?(?:${MONTHS})\\b\\.?(?:\\s?\\d{2,4}\\b)?`, 'giu'), 'digit'],
+  [new RegExp(`\\b(?:${MONTHS})\\s?\\d{1,2}\\b(?:,?\\s?\\d{4}\\b)?`, 'giu'), 'digit'],
+  [/\b(?:on|le|am|op|el|il)\s+$/iu, (t) => SPACE.test(t.slice(-1))],
+  [/\b(?:card|crd|carte|karte)(?:\s?(?:no|number|nbr|ending(?: in)?|nr))?\.?:?\s?#?\s?[x*]*\d{0,4}\.?(?=\s|$)/giu, (t) => CARD_WORD.test(t)],
+  [/\b\d{4,6}(?:x{2,}|\*{2,})[\dx*]*/giu, 'digit'],
+  [/\b(?:x{2,}|\*{2,})[\dx*]*/giu, (t) => MASK.test(t)],
+  [/\((?:pty|proprietary)\)/giu, hasParen],
+  [/[#№]\s?\d+/gu, 'digit'],
+  [/\b(?:store|str|unit|branch|loc|terminal|term|tid|ref|reference|trace|seq|auth|receipt|ticket|order|inv|invoice|mandate|mandat|kd|ktnr|nr|no)\s?(?:no|num|#|nr)?[.:]?\s?#?\s?\d[\w-]*/giu, 'digit'],
+  [/\(\s*\)/gu, hasParen],
+  [/\([^()]*\d[^()]*\)/gu, 'digit'],
 ];
+/** ASCII digits: what `\d` matches, with or without the `u` flag. Noise is replaced by spaces, so a line without digits never gains one. */
+const DIGIT = /[0-9]/;
 const TRAILING_POSTING_DATE = new RegExp(`\\s*\\*\\s*\\d{1,2}\\s+(?:${MONTHS})\\b.*$`, 'iu');
 
 /** Legal forms, dropped from the key at the end of the name. */
@@ -209,7 +224,8 @@ function collapse(s: string): string {
 function cleanText(raw: string): string {
   let t = raw.replace(/[\t\n\r\f\v]/gu, ' ').trim();
   // Trailing `* 21 Oct`-style posting dates.
-  t = t.replace(TRAILING_POSTING_DATE, '');
+  let digits = DIGIT.test(t);
+  if (digits) t = t.replace(TRAILING_POSTING_DATE, '');
   for (let i = 0; i < 8; i += 1) {
     const before = t;
     t = t
@@ -223,11 +239,17 @@ function cleanText(raw: string): string {
   // So does a gap of several spaces, as fixed-width terminals pad the name.
   t = cutAtGap(t);
   // A store number marks where the location starts: `TARGET 00012345 MINNEAPOLIS MN`.
-  t = cutAtLocation(t);
-  for (const noise of NOISE) t = t.replace(noise, ' ');
+  if (digits) t = cutAtLocation(t);
+  digits &&= DIGIT.test(t);
+  for (const [noise, need] of NOISE) {
+    if (!(need === 'digit' ? digits : need === undefined || need(t))) continue;
+    const before = t;
+    t = t.replace(noise, ' ');
+    // What took the last digits away spares the patterns after it a scan.
+    if (digits && t !== before) digits = DIGIT.test(t);
+  }
+  if (t.includes('*')) t = t.replace(/\*\s*$/u, '').replace(/\s*\*\s*/gu, ' ');
   t = t
-    .replace(/\*\s*$/u, '')
-    .replace(/\s*\*\s*/gu, ' ')
     .replace(/\s+[-,/.]+(?=\s|$)/gu, ' ')
     .replace(/[\s,;:*/-]+$/u, '');
   return collapse(t);
@@ -248,19 +270,55 @@ const ASCII_ONLY = /^[\x20-\x7e]*$/;
 
 /** The key of a merchant's own name (`Dis-Chem` → `DIS CHEM`), as `normalizeMerchant` keys a line naming it. */
 export function merchantKey(text: string): string {
-  // Most lines are ASCII already: decomposing them to drop accents is work for nothing.
-  const ascii = (ASCII_ONLY.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, ''))
+  // Most lines are ASCII already: decomposing them to drop accents is work for nothing, and their
+  // words are read in one pass (asciiTokens) rather than by a chain of replacements.
+  const tokens = ASCII_ONLY.test(text) ? asciiTokens(text.toUpperCase()) : unicodeTokens(text);
+  while (tokens.length > 1 && isTrailingNoise(tokens[tokens.length - 1] ?? '')) tokens.pop();
+  while (tokens.length > 1 && tokens[0] === '&') tokens.shift();
+  return tokens.join(' ');
+}
+
+function unicodeTokens(text: string): string[] {
+  const ascii = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toUpperCase()
     .replace(/ß/g, 'SS')
     .replace(/['’‘`´]/g, '');
-  const tokens = ascii
+  return ascii
     .replace(/&/g, ' & ')
     .replace(/[^A-Z0-9&]+/g, ' ')
     .split(' ')
     .filter((token) => token !== '' && !isReference(token));
-  while (tokens.length > 1 && isTrailingNoise(tokens[tokens.length - 1] ?? '')) tokens.pop();
-  while (tokens.length > 1 && tokens[0] === '&') tokens.shift();
-  return tokens.join(' ');
+}
+
+/**
+ * `unicodeTokens` of upper-case ASCII in one pass: runs of letters and digits (an apostrophe or
+ * backtick inside one is dropped, not a break), `&` a word of its own, anything else a break.
+ */
+function asciiTokens(upper: string): string[] {
+  const tokens: string[] = [];
+  let start = -1;
+  let quoted = false;
+  for (let i = 0; i <= upper.length; i += 1) {
+    const c = i < upper.length ? upper.charCodeAt(i) : 32;
+    if ((c >= 65 && c <= 90) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (c === 39 || c === 96) {
+      quoted ||= start >= 0;
+      continue;
+    }
+    if (start >= 0) {
+      const token = quoted ? upper.slice(start, i).replace(/['`]/g, '') : upper.slice(start, i);
+      if (!isReference(token)) tokens.push(token);
+      start = -1;
+      quoted = false;
+    }
+    if (c === 38) tokens.push('&');
+  }
+  return tokens;
 }
 
 function isTrailingNoise(token: string): boolean {
