@@ -157,9 +157,10 @@ export async function benchWebhookDelivery(env: BenchEnv, settings: { deliveries
     const cpuSeconds = (cpuSecondsOf(worker.pid) ?? Number.NaN) - cpuAtFirst;
     await worker.stop();
     const received = receiver.stats.received;
+    const measured = received - receivedBefore;
     log(
       `  webhooks: ${delivered} of ${deliveries} delivered, the receiver saw ${received} requests in ${seconds.toFixed(2)} s: ` +
-        `${(received / seconds).toFixed(0)} deliveries/s; the worker used ${cpuSeconds.toFixed(1)} s of CPU for the last ${received - receivedBefore}: ${((received - receivedBefore) / cpuSeconds).toFixed(0)} per CPU-second`,
+        `${(received / seconds).toFixed(0)} deliveries/s; the worker used ${cpuSeconds.toFixed(1)} s of CPU for the last ${measured}: ${(measured / cpuSeconds).toFixed(0)} per CPU-second`,
     );
     await env.truncate();
     return {
@@ -169,7 +170,7 @@ export async function benchWebhookDelivery(env: BenchEnv, settings: { deliveries
       seconds: round(seconds, 3),
       perSecond: Math.round(received / seconds),
       cpuSeconds: round(cpuSeconds, 2),
-      perCpuSecond: Math.round((received - receivedBefore) / cpuSeconds),
+      perCpuSecond: Math.round(measured / cpuSeconds),
       workerLog: Object.fromEntries([...worker.warnings].filter(([msg]) => msg !== 'webhook attempt delivered')),
     };
   } finally {
