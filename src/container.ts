@@ -10,7 +10,7 @@ import { WorkerLoop } from './enrichment/worker-loop.js';
 import { MaintenanceService } from './enrichment/maintenance.service.js';
 import { createPool } from './infra/db.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './infra/embedded-postgres.js';
-import { createLogger, redactUrl, type Logger } from './infra/logger.js';
+import { createLogger, redactUrl, type LogDestination, type Logger } from './infra/logger.js';
 import { Metrics } from './infra/metrics.js';
 import { BullMqQueue, InProcessQueue, NoConsumerQueue, type JobQueue } from './infra/queue.js';
 import { BatchService } from './ingestion/batch.service.js';
@@ -67,11 +67,13 @@ export interface ContainerOverrides {
   categorizer?: Categorizer;
   /** Role name for logs and the database's application_name. */
   role?: string;
+  /** Where logs go (stdout unless told); commands whose stdout is their output send them to stderr. */
+  logTo?: LogDestination;
 }
 
 export async function createContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
   const role = overrides.role ?? 'lucro';
-  const logger = overrides.logger ?? createLogger(config.logLevel, role, config.logFormat);
+  const logger = overrides.logger ?? createLogger(config.logLevel, role, config.logFormat, overrides.logTo);
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === undefined) {

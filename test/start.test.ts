@@ -46,7 +46,9 @@ describe('npm start on the embedded default', () => {
 
     const keys = startLucro(['keys', 'create', '--integration', 'start-test', '--scopes', 'ingest,reports', '--json'], env);
     expect(await keys.exited).toBe(0);
-    const created = keys.lines.at(-1) as { key: string; scopes: string[] };
+    // With --json, stdout is the created key alone: logs (the embedded database's warnings) go to stderr.
+    expect(keys.lines).toHaveLength(1);
+    const created = keys.lines[0] as { key: string; scopes: string[] };
     expect(created.scopes).toEqual(['ingest', 'reports']);
 
     const base = `http://127.0.0.1:${port}`;

@@ -149,7 +149,7 @@ export function keyAdminConfig(config: Config): Config {
 async function withAuth(config: Config, work: (auth: AuthService) => Promise<number>): Promise<number> {
   const { createContainer } = await import('../container.js');
   const { migrate } = await import('../infra/migrate.js');
-  const container = await createContainer(keyAdminConfig(config), { role: 'keys' });
+  const container = await createContainer(keyAdminConfig(config), { role: 'keys', logTo: 'stderr' });
   try {
     if (container.databaseMode === 'embedded') await migrate(container.pool);
     return await work(container.auth);

@@ -27,7 +27,7 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
   }
   const { createContainer } = await import('../container.js');
   const { migrate } = await import('../infra/migrate.js');
-  const container = await createContainer({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, { role: 'reenrich' });
+  const container = await createContainer({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, { role: 'reenrich', logTo: 'stderr' });
   try {
     if (container.databaseMode === 'embedded') await migrate(container.pool);
     const accounts = await findIntegrationAccounts(container.pool, values.integration, values.account ?? null);

@@ -190,7 +190,7 @@ async function keyAccepted(url: string, key: string): Promise<boolean> {
 async function createSimulatorKey(config: Config): Promise<string> {
   const { createContainer } = await import('../container.js');
   try {
-    const container = await createContainer(keyAdminConfig(config), { role: 'simulate' });
+    const container = await createContainer(keyAdminConfig(config), { role: 'simulate', logTo: 'stderr' });
     try {
       const created = await container.auth.createKey('simulator', ['ingest', 'reports'], SIMULATOR_KEY_EXPIRY_SECONDS);
       console.error('Created an API key for integration "simulator" (scopes ingest, reports), kept for later runs until it expires.');

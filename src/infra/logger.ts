@@ -6,13 +6,21 @@ export type Logger = PinoLogger;
 /** `json`: one JSON object a line, for collectors; `pretty`: colourised lines for a person at a terminal. */
 export type LogFormat = 'json' | 'pretty';
 
+/** Where logs go: stdout for the long-running roles; stderr for commands whose stdout is their output (e.g. `--json`). */
+export type LogDestination = 'stdout' | 'stderr';
+
 /**
- * Logs on stdout: JSON lines, or pretty lines (pino-pretty, in a worker thread) when `format` says
- * so or, unset, when stdout is a terminal. Secrets are redacted wherever they could appear in a logged object.
+ * Logs on `destination`: JSON lines, or pretty lines (pino-pretty, in a worker thread) when `format` says
+ * so or, unset, when that stream is a terminal. Secrets are redacted wherever they could appear in a logged object.
  */
-export function createLogger(level: string, name: string, format: LogFormat = process.stdout.isTTY ? 'pretty' : 'json'): Logger {
-  return pino({
-    ...(format === 'pretty' && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,role' } } }),
+export function createLogger(level: string, name: string, format?: LogFormat, destination: LogDestination = 'stdout'): Logger {
+  const stream = destination === 'stderr' ? process.stderr : process.stdout;
+  const fd = destination === 'stderr' ? 2 : 1;
+  const pretty = (format ?? (stream.isTTY ? 'pretty' : 'json')) === 'pretty';
+  const options = {
+    ...(pretty && {
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,role', destination: fd } },
+    }),
     name,
     level,
     base: { service: 'lucro', role: name },
@@ -23,7 +31,8 @@ export function createLogger(level: string, name: string, format: LogFormat = pr
     timestamp: pino.stdTimeFunctions.isoTime,
     // trace_id and span_id of the active span, when tracing is on.
     mixin: traceFields,
-  });
+  };
+  return pretty || destination === 'stdout' ? pino(options) : pino(options, pino.destination({ fd, sync: true }));
 }
 
 /** Hides the password of a connection URL so it can be logged. */
