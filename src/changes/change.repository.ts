@@ -1,5 +1,6 @@
 import type { Queryable } from '../infra/db.js';
-import { isoInstant, TRANSACTION_JSON } from '../transactions/transaction.repository.js';
+import type { ChangeView } from './change.schemas.js';
+import { TRANSACTION_COLUMNS, toTransactionView, type TransactionRow } from '../transactions/transaction.repository.js';
 
 export type ChangeType = 'transaction.added' | 'transaction.modified' | 'transaction.enriched' | 'transaction.corrected' | 'transaction.removed';
 
@@ -70,23 +71,30 @@ export async function lockSequencer(db: Queryable, wait = false): Promise<number
   return rows[0]?.last_seq;
 }
 
+/** A change as the feed shows it, without its cursor, and its position. */
 export interface ChangeRow {
   seq: number;
-  /** The change as its JSON text, without its cursor. */
-  json: string;
+  change: Omit<ChangeView, 'cursor'>;
+}
+
+interface FeedRow extends TransactionRow {
+  seq: number;
+  type: ChangeType;
+  account_id: string;
+  occurred_at: string;
 }
 
 /**
  * One page of an integration's feed after position `afterSeq`, each change with its transaction as
- * it is now, as JSON text built by the database: a page is a thousand changes, and building them
- * here costs the API process nothing but concatenation.
+ * it is now: the same columns and view as every other read of a transaction. (Built as JSON by the
+ * database instead, a 1,000-change page cost more than these plain columns serialized by the API;
+ * bench/README.md "feed".)
  */
 export async function listChanges(db: Queryable, integrationId: number, afterSeq: number, limit: number): Promise<ChangeRow[]> {
-  const { rows } = await db.query<ChangeRow>({
+  const { rows } = await db.query<FeedRow>({
     name: 'list-changes',
-    text: `SELECT c.seq,
-                  json_build_object('type', c.type, 'account_id', a.external_id, 'transaction_id', t.transaction_id,
-                                    'occurred_at', ${isoInstant('c.occurred_at')}, 'transaction', ${TRANSACTION_JSON})::text AS json
+    text: `SELECT c.seq, c.type, a.external_id AS account_id,
+                  to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, ${TRANSACTION_COLUMNS}
              FROM changes c
              JOIN transactions t ON t.id = c.transaction_pk
              JOIN accounts a ON a.id = c.account_id
@@ -95,14 +103,25 @@ export async function listChanges(db: Queryable, integrationId: number, afterSeq
             LIMIT $3`,
     values: [integrationId, afterSeq, limit],
   });
-  return rows;
+  return rows.map((row) => ({
+    seq: row.seq,
+    change: { type: row.type, account_id: row.account_id, transaction_id: row.transaction_id, occurred_at: row.occurred_at, transaction: toTransactionView(row) },
+  }));
 }
 
-/** Drops changes older than the retention; a cursor into them still reads on from there. */
-export async function purgeChanges(db: Queryable, retentionDays: number): Promise<number> {
+/**
+ * Drops placed changes older than the retention among the `window` oldest ids, and returns how many;
+ * a cursor into them still reads on from there. The caller repeats while it drops any: the window
+ * then slides past what was dropped. Only the age decides (`occurred_at` is checked on every row),
+ * so a change younger than the retention is never removed, wherever its id is; one that is not
+ * placed yet is left for the sequencer.
+ */
+export async function purgeChanges(db: Queryable, retentionDays: number, window: number): Promise<number> {
   const { rowCount } = await db.query(
-    `DELETE FROM changes WHERE seq IS NOT NULL AND occurred_at < now() - make_interval(days => $1)`,
-    [retentionDays],
+    `DELETE FROM changes c
+      USING (SELECT id FROM changes ORDER BY id LIMIT $2) oldest
+      WHERE c.id = oldest.id AND c.seq IS NOT NULL AND c.occurred_at < now() - make_interval(days => $1)`,
+    [retentionDays, window],
   );
   return rowCount ?? 0;
 }

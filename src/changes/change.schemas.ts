@@ -17,6 +17,7 @@ export const ChangeView = Type.Object({
   occurred_at: Type.String({ format: 'date-time' }),
   transaction: TransactionView,
 });
+export type ChangeView = Static<typeof ChangeView>;
 
 export const ChangesPage = Type.Object({
   changes: Type.Array(ChangeView),

@@ -12,24 +12,29 @@ export const TRANSACTION_COLUMNS = `t.id AS pk, t.transaction_id, t.batch_id, t.
   t.merchant_name, t.description, t.category, t.category_confidence, t.category_source, t.category_locked, t.categorizer_version,
   t.status, t.attempts, t.error, t.pending, t.pending_transaction_id, t.removed_at, t.replaced_by`;
 
-/** An instant as JavaScript's toISOString writes it (UTC, milliseconds), for JSON built in SQL. */
-export const isoInstant = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * The same view as TRANSACTION_COLUMNS + toTransactionView, built as JSON by PostgreSQL (alias `t`),
- * for pages where serializing in the process would cost more than the query (the change feed).
- * test/changes.test.ts holds both forms equal.
- */
-export const TRANSACTION_JSON = `json_build_object(
-  'transaction_id', t.transaction_id, 'batch_id', t.batch_id, 'date', t.date, 'amount', t.amount::text, 'currency', t.currency::text,
-  'merchant_name', t.merchant_name, 'description', t.description, 'category', t.category, 'category_confidence', t.category_confidence,
-  'category_source', t.category_source, 'category_locked', t.category_locked, 'categorizer_version', t.categorizer_version,
-  'status', t.status, 'attempts', t.attempts, 'error', t.error, 'pending', t.pending, 'pending_transaction_id', t.pending_transaction_id,
-  'removed_at', ${isoInstant('t.removed_at')}, 'replaced_by', t.replaced_by)`;
-
+/** The view of a row, field by field in the contract's order (a row may carry other columns too). */
 export function toTransactionView(row: TransactionRow): TransactionView {
-  const { pk: _pk, removed_at, ...rest } = row;
-  return { ...rest, removed_at: removed_at === null ? null : removed_at.toISOString() };
+  return {
+    transaction_id: row.transaction_id,
+    batch_id: row.batch_id,
+    date: row.date,
+    amount: row.amount,
+    currency: row.currency,
+    merchant_name: row.merchant_name,
+    description: row.description,
+    category: row.category,
+    category_confidence: row.category_confidence,
+    category_source: row.category_source,
+    category_locked: row.category_locked,
+    categorizer_version: row.categorizer_version,
+    status: row.status,
+    attempts: row.attempts,
+    error: row.error,
+    pending: row.pending,
+    pending_transaction_id: row.pending_transaction_id,
+    removed_at: row.removed_at === null ? null : row.removed_at.toISOString(),
+    replaced_by: row.replaced_by,
+  };
 }
 
 export interface AccountRef {
