@@ -18,7 +18,7 @@ export function changeRoutes(app: FastifyInstance, changes: ChangeService): void
         response: { 200: ChangesPage, ...problems(['invalid_parameter']) },
       },
     },
-    // The page arrives as JSON text built by the database; Fastify sends a string as it is.
+    // The page arrives as its JSON bytes (see ChangeService.listChanges); Fastify sends a Buffer as it is.
     async (request, reply) => reply.type('application/json; charset=utf-8').send(await changes.listChanges(request.principal.integrationId, request.query)),
   );
 }
