@@ -11,12 +11,12 @@
  *   each round on a fresh set of pending rows.
  */
 import type { Container } from '../src/container.js';
-import { assertAllCompleted, bareSqlLoop, dispatcher, freshPending, unfinished, type EnrichSetup } from './enrich.js';
+import { assertAllCompleted, bareSqlLoop, dispatcher, freshPending, waitUntilEnriched, type EnrichSetup } from './enrich.js';
 import type { BenchEnv, LucroChild } from './harness.js';
 import { compareIngest, type IngestComparison } from './ingest-variants.js';
 import type { IngestTarget } from './ingest.js';
 import { startOtlpReceiver } from './otlp-receiver.js';
-import { median, round, since, sleep } from './stats.js';
+import { median, round, since } from './stats.js';
 
 export interface TracingSettings {
   ingestRows: number;
@@ -80,7 +80,7 @@ export async function benchTracing(env: BenchEnv, target: Pick<IngestTarget, 'ke
       const batchIds = await freshPending(env, setup, 2 * BATCH_ROWS, `TW${set.name.slice(0, 2)}`);
       for (const batchId of batchIds) await set.container?.dispatcher.batchAccepted(batchId, BATCH_ROWS);
       const from = performance.now();
-      while ((await unfinished(env)) > 0 && since(from) < 30_000) await sleep(100);
+      await waitUntilEnriched(env, from, 30);
     }
     const variants = [...sets.map((s) => s.name), 'bare_sql_loop'];
     for (let r = 0; r < settings.enrichRounds; r++) {
@@ -91,11 +91,7 @@ export async function benchTracing(env: BenchEnv, target: Pick<IngestTarget, 'ke
         const set = sets.find((s) => s.name === name);
         if (set?.container) {
           for (const batchId of batchIds) await set.container.dispatcher.batchAccepted(batchId, BATCH_ROWS);
-          left = await unfinished(env);
-          while (left > 0 && since(started) < settings.capSeconds * 1000) {
-            await sleep(100);
-            left = await unfinished(env);
-          }
+          left = await waitUntilEnriched(env, started, settings.capSeconds);
         } else {
           await bareSqlLoop(env, batchIds);
         }

@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SecretBox } from '../src/webhooks/secret-box.js';
 import { insertEndpoint, insertSecret, recordWebhookEvents } from '../src/webhooks/webhook.repository.js';
-import { unfinished } from './enrich.js';
+import { anyUnfinished } from './enrich.js';
 import { BenchEnv } from './harness.js';
 import { compareIngest, type IngestComparison } from './ingest-variants.js';
 import type { IngestTarget } from './ingest.js';
@@ -194,7 +194,7 @@ export async function benchWebhookIngest(
   const settle = async () => {
     const from = performance.now();
     // Capped: on a busy machine enriching a whole round takes long; what is left is cut off by the next TRUNCATE.
-    while (since(from) < settings.settleSeconds * 1000 && ((await unfinished(env)) > 0 || (await pendingDeliveries(env)) > 0)) await sleep(100);
+    while (since(from) < settings.settleSeconds * 1000 && ((await anyUnfinished(env)) || (await pendingDeliveries(env)) > 0)) await sleep(100);
   };
   try {
     const comparison = await compareIngest(env, target, settings, 'WHOOK', [
