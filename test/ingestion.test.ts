@@ -331,9 +331,11 @@ describe('Idempotency-Key', () => {
     const busy = await post(batchBody(1, { accountId: 'ACC-CRASH' }), { 'idempotency-key': 'crash-key' });
     expect(busy.statusCode).toBe(409);
     expect(busy.json().code).toBe('idempotency_in_progress');
-    // That process dies: PostgreSQL ends its session and rolls its transaction back.
+    // That process dies: PostgreSQL ends its session and rolls its transaction back. The call waits
+    // (up to 5 s) until the session is gone, so the retry below comes after the death, not during it.
     const pid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-    await ctx.sql.query('SELECT pg_terminate_backend($1)', [pid]);
+    const { rows: ended } = await ctx.sql.query('SELECT pg_terminate_backend($1, 5000) AS ended', [pid]);
+    expect(ended[0].ended).toBe(true);
     holder.release(true);
     const retried = await post(batchBody(1, { accountId: 'ACC-CRASH' }), { 'idempotency-key': 'crash-key' });
     expect(retried.statusCode).toBe(202);
