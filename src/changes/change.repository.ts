@@ -1,6 +1,6 @@
 import type { Queryable } from '../infra/db.js';
 import type { ChangeView } from './change.schemas.js';
-import { TRANSACTION_COLUMNS, toTransactionView, type TransactionRow } from '../transactions/transaction.repository.js';
+import { isoInstant, TRANSACTION_COLUMNS, toTransactionView, type TransactionRow } from '../transactions/transaction.repository.js';
 
 export type ChangeType = 'transaction.added' | 'transaction.modified' | 'transaction.enriched' | 'transaction.corrected' | 'transaction.removed';
 
@@ -94,7 +94,7 @@ export async function listChanges(db: Queryable, integrationId: number, afterSeq
   const { rows } = await db.query<FeedRow>({
     name: 'list-changes',
     text: `SELECT c.seq, c.type, a.external_id AS account_id,
-                  to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, ${TRANSACTION_COLUMNS}
+                  ${isoInstant('c.occurred_at')} AS occurred_at, ${TRANSACTION_COLUMNS}
              FROM changes c
              JOIN transactions t ON t.id = c.transaction_pk
              JOIN accounts a ON a.id = c.account_id

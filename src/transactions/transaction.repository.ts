@@ -12,6 +12,9 @@ export const TRANSACTION_COLUMNS = `t.id AS pk, t.transaction_id, t.batch_id, t.
   t.merchant_name, t.description, t.category, t.category_confidence, t.category_source, t.category_locked, t.categorizer_version,
   t.status, t.attempts, t.error, t.pending, t.pending_transaction_id, t.removed_at, t.replaced_by`;
 
+/** An instant as JavaScript's toISOString writes it (UTC, milliseconds), read as text: no Date is parsed and formatted again per row. */
+export const isoInstant = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /** The view of a row, field by field in the contract's order (a row may carry other columns too). */
 export function toTransactionView(row: TransactionRow): TransactionView {
   return {
