@@ -52,23 +52,22 @@ async function startWorkers(env: BenchEnv, count: number, vars: Record<string, s
   return Promise.all(Array.from({ length: count }, () => env.startRole('worker', vars)));
 }
 
+/** The predicate of the `transactions_unfinished` partial index: rows waiting for or in enrichment. */
+const UNFINISHED = `status IN ('pending', 'processing') AND removed_at IS NULL`;
+
 /**
  * Rows not yet enriched, counted from the partial index of unfinished rows. (Counting `status =
  * 'pending'` alone matched no partial index: a parallel scan of the whole table every 100 ms, which
  * pg_stat_statements put at 67 ms a poll, a third of the machine taken from the workers it timed.)
  */
 export async function unfinished(env: BenchEnv): Promise<number> {
-  const { rows } = await env.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM transactions WHERE status IN ('pending', 'processing') AND removed_at IS NULL`,
-  );
+  const { rows } = await env.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM transactions WHERE ${UNFINISHED}`);
   return rows[0]?.n ?? 0;
 }
 
 /** Whether any row is not yet enriched: the first entry of the same partial index, for polling. */
 export async function anyUnfinished(env: BenchEnv): Promise<boolean> {
-  const { rows } = await env.pool.query<{ any: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM transactions WHERE status IN ('pending', 'processing') AND removed_at IS NULL) AS any`,
-  );
+  const { rows } = await env.pool.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM transactions WHERE ${UNFINISHED}) AS any`);
   return rows[0]?.any === true;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Container } from '../src/container.js';
 import { makeTransactions, requestBody } from './data.js';
-import { dispatcher } from './enrich.js';
+import { anyUnfinished, dispatcher } from './enrich.js';
 import type { BenchEnv } from './harness.js';
 import { median, round, since, sleep } from './stats.js';
 import { createLucroClient } from '../src/client/index.js';
@@ -79,10 +79,7 @@ async function stage(env: BenchEnv, phase: string, settings: { workers: number; 
     },
     async settle() {
       for (let guard = 0; guard < 600; guard++) {
-        const { rows } = await env.pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM transactions WHERE status IN ('pending', 'processing') AND removed_at IS NULL`,
-        );
-        if ((rows[0]?.n ?? 0) === 0 && (await container.queue.depth()) === 0) return;
+        if (!(await anyUnfinished(env)) && (await container.queue.depth()) === 0) return;
         await sleep(100);
       }
       throw new Error('the system did not settle within 60 s');
