@@ -230,4 +230,23 @@ describe('the feed under concurrency', () => {
     // The retention cannot be set below the 30 days of §12.
     expect(() => loadConfig({ CHANGE_RETENTION_DAYS: '29' })).toThrow('CHANGE_RETENTION_DAYS must be between 30 and 36500, got 29');
   });
+
+  it('when more changes are past the retention than one purge statement looks at, then one sweep purges them all and keeps the younger ones below them', async () => {
+    await post('F-OLDMANY', [tx('OLDMANY-1')]);
+    // 12,000 changes written 31 days ago, with ids above the young ones: more than two purge windows.
+    await ctx.sql.query(
+      `INSERT INTO changes (integration_id, account_id, transaction_pk, type, occurred_at)
+       SELECT a.integration_id, t.account_id, t.id, 'transaction.modified', now() - interval '31 days'
+         FROM transactions t JOIN accounts a ON a.id = t.account_id CROSS JOIN generate_series(1, 12000)
+        WHERE t.transaction_id = 'OLDMANY-1'`,
+    );
+    const youngCount = async () => (await ctx.sql.query(`SELECT count(*)::int AS n FROM changes WHERE occurred_at > now() - interval '1 day'`)).rows[0].n;
+    const young = await youngCount();
+    await ctx.container.maintenance.sweep();
+    const { rows } = await ctx.sql.query(
+      `SELECT c.type FROM changes c JOIN transactions t ON t.id = c.transaction_pk WHERE t.transaction_id = 'OLDMANY-1'`,
+    );
+    expect(rows.map((r) => r.type)).toEqual(['transaction.added']);
+    expect(await youngCount()).toBe(young);
+  });
 });
