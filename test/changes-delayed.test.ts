@@ -111,7 +111,10 @@ describe('the feed while commits are deliberately delayed', () => {
     );
     expect(rows).toHaveLength(6 * 4 + 6 * 2);
     // The delays did their work: some change committed after one with a later id (a reader by id would have skipped it).
-    const overtaken = await ctx.sql.query(`SELECT 1 FROM changes a JOIN changes b ON a.id < b.id AND a.seq > b.seq LIMIT 1`);
+    const overtaken = await ctx.sql.query(
+      `WITH placed AS (SELECT c.id, g.seq FROM changes c JOIN change_commits g ON g.xid = c.xid AND g.integration_id = c.integration_id)
+       SELECT 1 FROM placed a JOIN placed b ON a.id < b.id AND a.seq > b.seq LIMIT 1`,
+    );
     expect(overtaken.rowCount).toBe(1);
     expect(seen).toHaveLength(rows.reduce((n, row) => n + row.types.length, 0));
     expect(new Set(seen.map((c) => c.cursor)).size).toBe(seen.length);

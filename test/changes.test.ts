@@ -233,11 +233,12 @@ describe('the feed under concurrency', () => {
 
   it('when more changes are past the retention than one purge statement looks at, then one sweep purges them all and keeps the younger ones below them', async () => {
     await post('F-OLDMANY', [tx('OLDMANY-1')]);
-    // 12,000 changes written 31 days ago, with ids above the young ones: more than two purge windows.
+    // 12,000 changes written 31 days ago by as many database transactions (made-up xids), with ids
+    // above the young ones: more commits than two purge windows.
     await ctx.sql.query(
-      `INSERT INTO changes (integration_id, account_id, transaction_pk, type, occurred_at)
-       SELECT a.integration_id, t.account_id, t.id, 'transaction.modified', now() - interval '31 days'
-         FROM transactions t JOIN accounts a ON a.id = t.account_id CROSS JOIN generate_series(1, 12000)
+      `INSERT INTO changes (xid, integration_id, account_id, transaction_pk, type, occurred_at)
+       SELECT ((2305843009213693952 + g)::text)::xid8, a.integration_id, t.account_id, t.id, 'transaction.modified', now() - interval '31 days'
+         FROM transactions t JOIN accounts a ON a.id = t.account_id CROSS JOIN generate_series(1, 12000) g
         WHERE t.transaction_id = 'OLDMANY-1'`,
     );
     const youngCount = async () => (await ctx.sql.query(`SELECT count(*)::int AS n FROM changes WHERE occurred_at > now() - interval '1 day'`)).rows[0].n;

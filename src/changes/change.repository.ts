@@ -24,30 +24,37 @@ export async function recordChanges(db: Queryable, type: ChangeType, transaction
 }
 
 /**
- * Gives feed positions (`seq`) to committed changes, in id order, and returns how many it placed.
+ * Gives feed positions (`seq`) to committed commits (a database transaction's changes of one
+ * integration, `change_commits`, recorded by a statement trigger with the changes), and returns how
+ * many it placed. A change's place in the feed is (its commit's position, its own id).
  *
- * Why a reader following `seq` can never skip a change: ids are handed out when a change is
+ * Why a reader following that place can never skip a change: ids are handed out when a change is
  * inserted but committed in another order, so the feed is not ordered by id. Instead, positions are
- * given only here, to changes already committed (this statement cannot see others), by one
+ * given only here, to commits already committed (this statement cannot see others), by one
  * sequencer at a time: the caller holds the change_sequencer row lock (lockSequencer) for the
  * whole transaction, and this statement runs after the lock was granted, so it sees every earlier
  * pass. Each pass takes positions above all earlier ones and commits them at once, and a pass starts
  * only after the previous one committed; so the positions visible to any reader are always the
- * whole prefix 1..n, and a change committed late gets a position after everything already visible.
- * Two changes of one transaction row were inserted under that row's lock in commit order, so their
- * ids, and hence their positions, keep that order. Who runs the pass (a reader at the end of the
- * feed, the worker's notifier, the scheduler) changes none of this; a reader that reads a page in two
- * statements, before and after a pass, reads on after the last change of the first, which saw every
- * change of its integration in the prefix visible to it.
+ * whole prefix 1..n, a commit's changes all become visible with its position, and a commit that
+ * committed late gets a position after everything already visible.
+ *
+ * Why two changes of one transaction row keep their commit order: each change is inserted after the
+ * statement that changed (and so locked) its row. If transaction B changes a row after A did, B
+ * waited for A's commit before inserting its change, so that change's id, and hence B's largest id
+ * (`last_id`), is above every id A handed out. B cannot be visible before A committed, so it is
+ * placed in A's pass or a later one, and within a pass commits are placed by `last_id`.
+ * Who runs the pass (a reader at the end of the feed, the worker's notifier, the scheduler) changes
+ * none of this; a reader that reads a page in two statements, before and after a pass, reads on
+ * after the last change of the first, which saw every change of its integration in the prefix
+ * visible to it.
  */
 export async function sequenceChanges(db: Queryable, lastSeq: number, limit: number): Promise<number> {
-  // The ids go through an array so that the planner probes them one by one (it guesses ten elements):
-  // joined to a row_number() subquery instead, it hashed them and scanned the whole table every pass.
+  // The ids go through an array so that the planner probes them one by one (it guesses ten elements).
   const { rowCount } = await db.query(
-    `UPDATE changes c SET seq = $1 + next.n
-       FROM unnest((SELECT array_agg(id ORDER BY id) FROM (SELECT id FROM changes WHERE seq IS NULL ORDER BY id LIMIT $2) unsequenced))
+    `UPDATE change_commits g SET seq = $1 + next.n
+       FROM unnest((SELECT array_agg(id ORDER BY last_id) FROM (SELECT id, last_id FROM change_commits WHERE seq IS NULL ORDER BY last_id LIMIT $2) unplaced))
             WITH ORDINALITY AS next (id, n)
-      WHERE c.id = next.id`,
+      WHERE g.id = next.id`,
     [lastSeq, limit],
   );
   const placed = rowCount ?? 0;
@@ -57,7 +64,7 @@ export async function sequenceChanges(db: Queryable, lastSeq: number, limit: num
 
 /** Whether any committed change still waits for its position: one index probe, no lock. */
 export async function hasUnsequencedChanges(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM changes WHERE seq IS NULL) AS waiting');
+  const { rows } = await db.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM change_commits WHERE seq IS NULL) AS waiting');
   return rows[0]?.waiting === true;
 }
 
@@ -71,57 +78,88 @@ export async function lockSequencer(db: Queryable, wait = false): Promise<number
   return rows[0]?.last_seq;
 }
 
-/** A change as the feed shows it, without its cursor, and its position. */
-export interface ChangeRow {
+/**
+ * A place in the feed: a commit's position and a change id within it. `{ seq, id: Infinity }` is
+ * the place after all of commit `seq` (what a `transactions.changed` notification hands out).
+ */
+export interface FeedPosition {
   seq: number;
+  id: number;
+}
+
+/** A change as the feed shows it, without its cursor, and its place. */
+export interface ChangeRow {
+  position: FeedPosition;
   change: Omit<ChangeView, 'cursor'>;
 }
 
 interface FeedRow extends TransactionRow {
   seq: number;
+  change_id: number;
   type: ChangeType;
   account_id: string;
   occurred_at: string;
 }
 
 /**
- * One page of an integration's feed after position `afterSeq`, each change with its transaction as
- * it is now: the same columns and view as every other read of a transaction. (Built as JSON by the
- * database instead, a 1,000-change page cost more than these plain columns serialized by the API;
- * bench/README.md "feed".)
+ * One page of an integration's feed after `after`, each change with its transaction as it is now:
+ * the same columns and view as every other read of a transaction. (Built as JSON by the database
+ * instead, a 1,000-change page cost more than these plain columns serialized by the API;
+ * bench/README.md "feed".) The commits come in position order from their feed index and each one's
+ * changes, at most a page of them, from the changes' primary key, one commit after another: joined
+ * plainly instead, the planner hashed every change of the integration and sorted them.
  */
-export async function listChanges(db: Queryable, integrationId: number, afterSeq: number, limit: number): Promise<ChangeRow[]> {
+export async function listChanges(db: Queryable, integrationId: number, after: FeedPosition, limit: number): Promise<ChangeRow[]> {
   const { rows } = await db.query<FeedRow>({
     name: 'list-changes',
-    text: `SELECT c.seq, c.type, a.external_id AS account_id,
+    text: `SELECT g.seq, c.id AS change_id, c.type, a.external_id AS account_id,
                   ${isoInstant('c.occurred_at')} AS occurred_at, ${TRANSACTION_COLUMNS}
-             FROM changes c
+             FROM change_commits g
+             CROSS JOIN LATERAL (
+                   SELECT c.id, c.type, c.occurred_at, c.transaction_pk, c.account_id FROM changes c
+                    WHERE c.xid = g.xid AND c.integration_id = g.integration_id AND (g.seq > $2 OR c.id > $3)
+                    ORDER BY c.id
+                    LIMIT $4) c
              JOIN transactions t ON t.id = c.transaction_pk
              JOIN accounts a ON a.id = c.account_id
-            WHERE c.integration_id = $1 AND c.seq > $2
-            ORDER BY c.seq
-            LIMIT $3`,
-    values: [integrationId, afterSeq, limit],
+            WHERE g.integration_id = $1 AND g.seq >= $2
+            ORDER BY g.seq, c.id
+            LIMIT $4`,
+    // A place after a whole commit compares above every id.
+    values: [integrationId, after.seq, Number.isFinite(after.id) ? after.id : '9223372036854775807', limit],
   });
   return rows.map((row) => ({
-    seq: row.seq,
+    position: { seq: row.seq, id: row.change_id },
     change: { type: row.type, account_id: row.account_id, transaction_id: row.transaction_id, occurred_at: row.occurred_at, transaction: toTransactionView(row) },
   }));
 }
 
 /**
- * Drops placed changes older than the retention among the `window` oldest ids, and returns how many;
- * a cursor into them still reads on from there. The caller repeats while it drops any: the window
- * then slides past what was dropped. Only the age decides (`occurred_at` is checked on every row),
- * so a change younger than the retention is never removed, wherever its id is; one that is not
- * placed yet is left for the sequencer.
+ * Drops placed changes older than the retention from the `window` oldest commits, then those commits
+ * once no change of theirs is left, and returns how many changes it dropped; a cursor into them
+ * still reads on from there. The caller repeats while it drops any: the window then slides past what
+ * was dropped. Only the age decides (`occurred_at` is checked on every change), so a change younger
+ * than the retention is never removed, wherever its commit is; one that is not placed yet is left
+ * for the sequencer.
  */
 export async function purgeChanges(db: Queryable, retentionDays: number, window: number): Promise<number> {
-  const { rowCount } = await db.query(
-    `DELETE FROM changes c
-      USING (SELECT id FROM changes ORDER BY id LIMIT $2) oldest
-      WHERE c.id = oldest.id AND c.seq IS NOT NULL AND c.occurred_at < now() - make_interval(days => $1)`,
+  const { rows } = await db.query<{ dropped: number }>(
+    `WITH oldest AS (
+       SELECT xid, integration_id FROM change_commits WHERE seq IS NOT NULL ORDER BY id LIMIT $2
+     ), dropped AS (
+       DELETE FROM changes c USING oldest o
+        WHERE c.xid = o.xid AND c.integration_id = o.integration_id AND c.occurred_at < now() - make_interval(days => $1)
+       RETURNING 1
+     )
+     SELECT count(*)::int AS dropped FROM dropped`,
     [retentionDays, window],
   );
-  return rowCount ?? 0;
+  // A statement does not see its own deletes, so the emptied commits go in a second one.
+  await db.query(
+    `DELETE FROM change_commits g
+      USING (SELECT id FROM change_commits WHERE seq IS NOT NULL ORDER BY id LIMIT $1) oldest
+      WHERE g.id = oldest.id AND NOT EXISTS (SELECT 1 FROM changes c WHERE c.xid = g.xid AND c.integration_id = g.integration_id)`,
+    [window],
+  );
+  return rows[0]?.dropped ?? 0;
 }

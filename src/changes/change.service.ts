@@ -1,13 +1,13 @@
 import type pg from 'pg';
 import { parseLimitParam } from '../domain/query-params.js';
 import { withTransaction } from '../infra/db.js';
-import { decodeChangeCursor, encodeChangeCursor } from './change.cursor.js';
+import { afterCommit, decodeChangeCursor, encodeChangeCursor } from './change.cursor.js';
 import { hasUnsequencedChanges, listChanges, lockSequencer, purgeChanges, sequenceChanges, type ChangeRow } from './change.repository.js';
 import type { ChangesPage, ChangesQuery } from './change.schemas.js';
 
-/** Changes placed per sequencer pass; a backlog is worked off over several passes. */
-const SEQUENCE_BATCH = 20_000;
-/** Oldest changes looked at per purge statement, and statements per purge (one maintenance sweep). */
+/** Commits placed per sequencer pass; a backlog is worked off over several passes. */
+const SEQUENCE_BATCH = 5_000;
+/** Oldest commits looked at per purge statement, and statements per purge (one maintenance sweep). */
 const PURGE_WINDOW = 5_000;
 const PURGE_ROUNDS = 20;
 /** PostgreSQL's lock_not_available: a lock wait reached the session's lock_timeout. */
@@ -30,17 +30,17 @@ export class ChangeService {
    */
   async listChanges(integrationId: number, query: ChangesQuery): Promise<Buffer> {
     const limit = parseLimitParam(query.limit);
-    const afterSeq = query.cursor === undefined ? 0 : decodeChangeCursor(query.cursor);
-    const rows: ChangeRow[] = await listChanges(this.pool, integrationId, afterSeq, limit + 1);
+    const after = query.cursor === undefined ? afterCommit(0) : decodeChangeCursor(query.cursor);
+    const rows: ChangeRow[] = await listChanges(this.pool, integrationId, after, limit + 1);
     // The first read returned all of this integration's changes up to the prefix it saw, so reading
     // on after its last one leaves none out: positions only ever grow as a whole prefix.
     if (rows.length <= limit && (await this.placeCommitted())) {
-      rows.push(...(await listChanges(this.pool, integrationId, rows.at(-1)?.seq ?? afterSeq, limit + 1 - rows.length)));
+      rows.push(...(await listChanges(this.pool, integrationId, rows.at(-1)?.position ?? after, limit + 1 - rows.length)));
     }
     const page = rows.slice(0, limit);
     const body: ChangesPage = {
-      changes: page.map(({ seq, change }) => ({ cursor: encodeChangeCursor(seq), ...change })),
-      next_cursor: encodeChangeCursor(page.at(-1)?.seq ?? afterSeq),
+      changes: page.map(({ position, change }) => ({ cursor: encodeChangeCursor(position), ...change })),
+      next_cursor: encodeChangeCursor(page.at(-1)?.position ?? after),
       has_more: rows.length > limit,
     };
     return Buffer.from(JSON.stringify(body));

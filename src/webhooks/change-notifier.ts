@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { encodeChangeCursor } from '../changes/change.cursor.js';
+import { afterCommit, encodeChangeCursor } from '../changes/change.cursor.js';
 import type { ChangeService } from '../changes/change.service.js';
 import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
@@ -53,7 +53,7 @@ export class ChangeNotifier {
       if (due.length === 0) return 0;
       await recordWebhookEvents(
         client,
-        due.map((mark) => ({ integrationId: mark.integrationId, type: 'transactions.changed', data: { cursor: encodeChangeCursor(mark.notifiedSeq) } })),
+        due.map((mark) => ({ integrationId: mark.integrationId, type: 'transactions.changed', data: { cursor: encodeChangeCursor(afterCommit(mark.notifiedSeq)) } })),
       );
       await advanceChangeMarks(client, due.map((mark) => ({ integrationId: mark.integrationId, seq: mark.lastSeq })));
       return due.length;

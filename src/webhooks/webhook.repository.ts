@@ -310,9 +310,9 @@ export async function writeDeliveryResults(db: Queryable, results: DeliveryResul
 
 export interface DueChangeMark {
   integrationId: number;
-  /** The last change position a notification covered. */
+  /** The position of the last commit a notification covered. */
   notifiedSeq: number;
-  /** The integration's last sequenced change. */
+  /** The integration's last placed commit. */
   lastSeq: number;
 }
 
@@ -323,7 +323,7 @@ export interface DueChangeMark {
 export async function startChangeMark(db: Queryable, integrationId: number): Promise<void> {
   await db.query(
     `INSERT INTO webhook_change_marks (integration_id, notified_seq)
-     SELECT $1, coalesce(max(seq), 0) FROM changes WHERE integration_id = $1 AND seq IS NOT NULL
+     SELECT $1, coalesce(max(seq), 0) FROM change_commits WHERE integration_id = $1 AND seq IS NOT NULL
      ON CONFLICT (integration_id) DO NOTHING`,
     [integrationId],
   );
@@ -337,7 +337,7 @@ export async function lockDueChangeMarks(db: Queryable, windowSeconds: number, l
   const { rows } = await db.query<DueChangeMark>(
     `SELECT m.integration_id AS "integrationId", m.notified_seq AS "notifiedSeq", x.last_seq AS "lastSeq"
        FROM webhook_change_marks m
-       CROSS JOIN LATERAL (SELECT max(c.seq) AS last_seq FROM changes c WHERE c.integration_id = m.integration_id AND c.seq IS NOT NULL) x
+       CROSS JOIN LATERAL (SELECT max(g.seq) AS last_seq FROM change_commits g WHERE g.integration_id = m.integration_id AND g.seq IS NOT NULL) x
       WHERE x.last_seq > m.notified_seq
         AND (m.last_notified_at IS NULL OR m.last_notified_at <= now() - make_interval(secs => $1))
         AND webhook_subscribed(m.integration_id, 'transactions.changed')
