@@ -60,9 +60,10 @@ $$;
 
 -- Rows leave their old key (-1) and join their new one (+1); a removed row is in no key. Each
 -- branch sums what its statement moved per day key, keeping the keys whose totals do not all net to
--- zero, and hands them to account_rollup_add_days. (Transition tables exist only for the statement
--- kinds that have them, so each branch names its own.)
+-- zero, and hands them to account_rollup_add_days.
 CREATE OR REPLACE FUNCTION account_rollup_track() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  direction int := CASE TG_OP WHEN 'DELETE' THEN -1 ELSE 1 END;
 BEGIN
   IF TG_OP = 'UPDATE' THEN
     IF (SELECT count(*) FROM old_rows o JOIN new_rows n ON n.id = o.id
@@ -84,25 +85,26 @@ BEGIN
              HAVING sum(sign) <> 0 OR sum(sign * greatest(-amount, 0)) <> 0 OR sum(sign * greatest(amount, 0)) <> 0
                  OR sum(sign * (amount < 0)::int) <> 0) AS days
      HAVING count(*) > 0;
-  ELSIF TG_OP = 'INSERT' THEN
-    PERFORM account_rollup_add_days(array_agg(account_id), array_agg(date), array_agg(category), array_agg(status), array_agg(pending),
-                                    array_agg(transactions), array_agg(spend), array_agg(income), array_agg(spend_transactions))
-       FROM (SELECT account_id, date, coalesce(category, '') AS category, account_rollup_status(status) AS status, pending,
-                    count(*) AS transactions, sum(greatest(-amount, 0)) AS spend, sum(greatest(amount, 0)) AS income,
-                    count(*) FILTER (WHERE amount < 0) AS spend_transactions
-               FROM new_rows WHERE removed_at IS NULL
-              GROUP BY 1, 2, 3, 4, 5) AS days
-     HAVING count(*) > 0;
   ELSE
+    -- An INSERT's new rows join their keys, a DELETE's old rows leave them: both triggers name their
+    -- transition table moved_rows.
     PERFORM account_rollup_add_days(array_agg(account_id), array_agg(date), array_agg(category), array_agg(status), array_agg(pending),
-                                    array_agg(-transactions), array_agg(-spend), array_agg(-income), array_agg(-spend_transactions))
+                                    array_agg(direction * transactions), array_agg(direction * spend), array_agg(direction * income),
+                                    array_agg(direction * spend_transactions))
        FROM (SELECT account_id, date, coalesce(category, '') AS category, account_rollup_status(status) AS status, pending,
                     count(*) AS transactions, sum(greatest(-amount, 0)) AS spend, sum(greatest(amount, 0)) AS income,
                     count(*) FILTER (WHERE amount < 0) AS spend_transactions
-               FROM old_rows WHERE removed_at IS NULL
+               FROM moved_rows WHERE removed_at IS NULL
               GROUP BY 1, 2, 3, 4, 5) AS days
      HAVING count(*) > 0;
   END IF;
   RETURN NULL;
 END;
 $$;
+
+DROP TRIGGER transactions_rollup_insert ON transactions;
+DROP TRIGGER transactions_rollup_delete ON transactions;
+CREATE TRIGGER transactions_rollup_insert AFTER INSERT ON transactions
+  REFERENCING NEW TABLE AS moved_rows FOR EACH STATEMENT EXECUTE FUNCTION account_rollup_track();
+CREATE TRIGGER transactions_rollup_delete AFTER DELETE ON transactions
+  REFERENCING OLD TABLE AS moved_rows FOR EACH STATEMENT EXECUTE FUNCTION account_rollup_track();
