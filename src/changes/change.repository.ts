@@ -130,11 +130,13 @@ export async function listChanges(db: Queryable, integrationId: number, after: F
                   ${isoInstant('p.occurred_at')} AS occurred_at, ${TRANSACTION_COLUMNS}
              FROM page p
              JOIN transactions t ON t.id = p.transaction_pk
-             JOIN accounts a ON a.id = p.account_id
-            ORDER BY p.seq, p.id`,
+             JOIN accounts a ON a.id = p.account_id`,
     // A place after a whole commit compares above every id.
     values: [integrationId, after.seq, Number.isFinite(after.id) ? after.id : '9223372036854775807', limit],
   });
+  // The page is chosen (ordered and cut) inside the query; its rows come back in any order and are
+  // put in feed order here. Sorted by the database instead, no row was sent before all were sorted.
+  rows.sort((a, b) => a.seq - b.seq || a.change_id - b.change_id);
   return rows.map((row) => ({
     position: { seq: row.seq, id: row.change_id },
     change: { type: row.type, account_id: row.account_id, transaction_id: row.transaction_id, occurred_at: row.occurred_at, transaction: toTransactionView(row) },
