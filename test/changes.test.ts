@@ -249,5 +249,10 @@ describe('the feed under concurrency', () => {
     );
     expect(rows.map((r) => r.type)).toEqual(['transaction.added']);
     expect(await youngCount()).toBe(young);
+    // The commits the purge emptied went with their changes.
+    const empty = await ctx.sql.query(
+      `SELECT 1 FROM change_commits g WHERE NOT EXISTS (SELECT 1 FROM changes c WHERE c.xid = g.xid AND c.integration_id = g.integration_id)`,
+    );
+    expect(empty.rowCount).toBe(0);
   });
 });

@@ -152,23 +152,25 @@ export async function listChanges(db: Queryable, integrationId: number, after: F
  * for the sequencer.
  */
 export async function purgeChanges(db: Queryable, retentionDays: number, window: number): Promise<number> {
-  const { rows } = await db.query<{ dropped: number }>(
+  const { rows } = await db.query<{ dropped: number; commits: number[] | null }>(
     `WITH oldest AS (
-       SELECT xid, integration_id FROM change_commits WHERE seq IS NOT NULL ORDER BY id LIMIT $2
+       SELECT id, xid, integration_id FROM change_commits WHERE seq IS NOT NULL ORDER BY id LIMIT $2
      ), dropped AS (
        DELETE FROM changes c USING oldest o
         WHERE c.xid = o.xid AND c.integration_id = o.integration_id AND c.occurred_at < now() - make_interval(days => $1)
-       RETURNING 1
+       RETURNING o.id AS commit_id
      )
-     SELECT count(*)::int AS dropped FROM dropped`,
+     SELECT count(*)::int AS dropped, array_agg(DISTINCT commit_id) AS commits FROM dropped`,
     [retentionDays, window],
   );
-  // A statement does not see its own deletes, so the emptied commits go in a second one.
-  await db.query(
-    `DELETE FROM change_commits g
-      USING (SELECT id FROM change_commits WHERE seq IS NOT NULL ORDER BY id LIMIT $1) oldest
-      WHERE g.id = oldest.id AND NOT EXISTS (SELECT 1 FROM changes c WHERE c.xid = g.xid AND c.integration_id = g.integration_id)`,
-    [window],
-  );
-  return rows[0]?.dropped ?? 0;
+  const { dropped = 0, commits } = rows[0] ?? {};
+  // A statement does not see its own deletes, so the commits it emptied go in a second one.
+  if (commits) {
+    await db.query(
+      `DELETE FROM change_commits g
+        WHERE g.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM changes c WHERE c.xid = g.xid AND c.integration_id = g.integration_id)`,
+      [commits],
+    );
+  }
+  return dropped;
 }
