@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { createContainer, type Container } from '../src/container.js';
 import { insertPendingBatches } from './data.js';
-import { ActivitySampler, type ActivityProfile, type BenchEnv, type LucroChild } from './harness.js';
+import { ActivitySampler, cpuSecondsOf, postgresCpuSeconds, type ActivityProfile, type BenchEnv, type LucroChild } from './harness.js';
 import { median, round, since, sleep } from './stats.js';
 
 export interface EnrichSetup {
@@ -25,6 +25,12 @@ export interface LatencyZeroResult {
   bareSqlLoopWithoutTriggers?: number;
   /** Rows per claim statement the workers ran (claims counted from their /metrics). */
   rowsPerClaim: Record<string, number>;
+  /**
+   * CPU milliseconds per 1,000 rows by variant (medians of the rounds): the worker processes' and
+   * PostgreSQL's (every server process of the machine). Less noisy than rates on a shared machine,
+   * and it says which side a change made cheaper.
+   */
+  cpuMsPer1000Rows: Record<string, { workers?: number; database: number }>;
   rounds: Array<{ variant: string; seconds: number; rowsPerSecond: number; cappedAfterRows?: number }>;
   /** What the database was busy with during the last round of each variant. */
   activity: Record<string, ActivityProfile>;
@@ -96,6 +102,7 @@ export async function benchLatencyZero(
   const byConcurrency: Record<string, number> = {};
   const activity: Record<string, ActivityProfile> = {};
   const rowsPerClaim: Record<string, number> = {};
+  const cpu: Record<string, Array<{ workers?: number; database: number }>> = {};
   const claimsMetric = 'lucro_claim_duration_seconds_count';
 
   for (const concurrency of settings.concurrencies) {
@@ -109,12 +116,17 @@ export async function benchLatencyZero(
         const sampler = new ActivitySampler(env);
         await sampler.start();
         const claimsBefore = await env.scrapeMetric(workers.map((w) => w.port), claimsMetric);
+        const cpuBefore = { workers: workersCpuSeconds(workers), database: postgresCpuSeconds() };
         const started = performance.now();
         for (const batchId of batchIds) await container.dispatcher.batchAccepted(batchId, BATCH_ROWS);
         // A slow variant is measured over the first capSeconds: rows done ÷ time, not all rows.
         const left = await waitUntilEnriched(env, started, settings.capSeconds);
         const seconds = since(started) / 1000;
         const done = settings.rows - left;
+        (cpu[`workers_c${concurrency}`] ??= []).push({
+          workers: perThousand(workersCpuSeconds(workers) - cpuBefore.workers, done),
+          database: perThousand(postgresCpuSeconds() - cpuBefore.database, done),
+        });
         activity[`workers_c${concurrency}`] = await sampler.stop();
         const claims = (await env.scrapeMetric(workers.map((w) => w.port), claimsMetric)) - claimsBefore;
         rowsPerClaim[String(concurrency)] = round(done / Math.max(1, claims), 1);
@@ -141,9 +153,11 @@ export async function benchLatencyZero(
     for (const loop of loops) {
       const run = async () => {
         const batchIds = await freshPending(env, setup, settings.rows, `B${r}`);
+        const cpuBefore = postgresCpuSeconds();
         const started = performance.now();
         await bareSqlLoop(env, batchIds);
         const seconds = since(started) / 1000;
+        (cpu[loop.variant] ??= []).push({ database: perThousand(postgresCpuSeconds() - cpuBefore, settings.rows) });
         await assertAllCompleted(env, settings.rows);
         return seconds;
       };
@@ -155,6 +169,17 @@ export async function benchLatencyZero(
     }
   }
   await env.truncate();
+  const cpuMsPer1000Rows = Object.fromEntries(
+    Object.entries(cpu).map(([variant, list]) => {
+      const workers = list.flatMap((entry) => (entry.workers === undefined ? [] : [entry.workers]));
+      return [variant, { ...(workers.length > 0 ? { workers: round(median(workers), 1) } : {}), database: round(median(list.map((entry) => entry.database)), 1) }];
+    }),
+  );
+  log(
+    `  enrich@0 CPU ms per 1,000 rows: ${Object.entries(cpuMsPer1000Rows)
+      .map(([variant, { workers, database }]) => `${variant} ${workers === undefined ? '' : `workers ${workers} + `}database ${database}`)
+      .join('; ')}`,
+  );
   const withoutTriggers = bare.bare_sql_loop_without_triggers;
   return {
     rows: settings.rows,
@@ -163,9 +188,18 @@ export async function benchLatencyZero(
     bareSqlLoop: Math.round(median(bare.bare_sql_loop ?? [])),
     ...(withoutTriggers ? { bareSqlLoopWithoutTriggers: Math.round(median(withoutTriggers)) } : {}),
     rowsPerClaim,
+    cpuMsPer1000Rows,
     rounds,
     activity,
   };
+}
+
+function workersCpuSeconds(workers: LucroChild[]): number {
+  return workers.reduce((sum, worker) => sum + (cpuSecondsOf(worker.pid) ?? Number.NaN), 0);
+}
+
+function perThousand(seconds: number, rows: number): number {
+  return (seconds * 1e6) / Math.max(1, rows);
 }
 
 /**

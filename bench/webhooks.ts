@@ -15,7 +15,6 @@
  * the deliveries it caused are waited for, untimed, so no round runs into the previous one's work.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -23,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { SecretBox } from '../src/webhooks/secret-box.js';
 import { insertEndpoint, insertSecret, recordWebhookEvents } from '../src/webhooks/webhook.repository.js';
 import { anyUnfinished } from './enrich.js';
-import { BenchEnv } from './harness.js';
+import { BenchEnv, cpuSecondsOf } from './harness.js';
 import { compareIngest, type IngestComparison } from './ingest-variants.js';
 import type { IngestTarget } from './ingest.js';
 import { round, since, sleep } from './stats.js';
@@ -45,16 +44,6 @@ export interface WebhookIngestResult extends IngestComparison {
   endpoints: number;
   /** Requests the receiver got during the rounds with endpoints (batch.completed, transactions.changed). */
   received: number;
-}
-
-/** User + system CPU seconds a process has used, from /proc (Linux). */
-function cpuSecondsOf(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A local receiver answering 204 to every request; counts them and times the first and last. */

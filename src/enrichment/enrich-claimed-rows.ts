@@ -64,9 +64,14 @@ const CALL_SHARE_OF_LEASE = 0.8;
 /** A write that could not reach the database is tried again this often (it is guarded by claim tokens, so safe to repeat). */
 const WRITE_TRIES = 3;
 
-/** A claimed row and the moment its categorizer call must be over, derived from its lease. */
-interface HeldRow extends ClaimedTransaction {
+/**
+ * What the rows of one claim share: the moment their categorizer calls must be over, derived from
+ * the lease, and one signal that aborts the calls still running then (one timer per claim, not per
+ * row: at latency 0 a timer per row was a tenth of the worker's CPU, most of it garbage).
+ */
+interface Claim {
   callDeadline: number;
+  signal: AbortSignal;
 }
 
 /**
@@ -101,13 +106,16 @@ export class EnrichClaimedRows implements JobParticipant {
   /** Categorizer calls are cut short before the lease runs out, so a hung call cannot outlive its claim. */
   private readonly callBudgetMs: number;
   /** Rows given back untried (their lease nearly spent before a call slot came), written together. */
-  private readonly giveBacks: Batcher<HeldRow, true>;
+  private readonly giveBacks: Batcher<ClaimedTransaction, true>;
   /** Rows held per claim token, so a forced shutdown can give back what it still holds. */
   private readonly heldByClaim = new Map<string, number>();
   /** Releases of claims whose answer was lost, still running. */
   private readonly releases = new Set<Promise<void>>();
   /** Which integration each source worked here belongs to: rows are shared between integrations first. */
   private readonly integrations = new Map<string, string>();
+  /** The outcome counters by the status a write left a row in, and the confidence histograms by categorizer. */
+  private readonly outcomes: Map<WrittenResult['status'], { inc(): void }>;
+  private readonly confidenceByCategorizer = new Map<string, { observe(value: number): void }>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -119,6 +127,12 @@ export class EnrichClaimedRows implements JobParticipant {
     this.calls = new Slots(options.concurrency);
     this.held = new Slots(this.heldTarget());
     this.sliceMs = options.sliceMs ?? 2_000;
+    const outcome = (name: 'completed' | 'retried' | 'failed') => metrics.enrichmentsFinished.labels({ outcome: name });
+    this.outcomes = new Map([
+      ['completed', outcome('completed')],
+      ['pending', outcome('retried')],
+      ['failed', outcome('failed')],
+    ]);
     this.callBudgetMs = Math.max(50, Math.floor(options.leaseMs * CALL_SHARE_OF_LEASE));
     this.writer = new Batcher(async (results) => {
       // One write serves rows of several jobs (and requests): its span links to each of their spans.
@@ -175,16 +189,12 @@ export class EnrichClaimedRows implements JobParticipant {
           this.held.release(granted);
           break;
         }
-        const rows = await this.claim(source, granted);
+        const { rows, claim } = await this.claim(source, granted);
         // One span for a claim's rows, not one per row: at latency 0 those would cost more than the work.
         const enriched = inGroupSpan('enrichment.categorize', { attributes: { 'lucro.job': source.subject, 'lucro.rows': rows.length } }, () =>
-          rows.map((row) => this.enrichOne(row)),
+          rows.map((row) => this.enrichOne(row, claim)),
         );
-        for (const [i, row] of rows.entries()) {
-          const task = (enriched[i] as Promise<'pending' | 'done'>).finally(() => {
-            this.held.release(1);
-            this.settled(row.claimToken);
-          });
+        for (const task of enriched) {
           // Awaited after the loop; until then a failure (the database gone) must not count as unhandled.
           task.catch(() => {});
           tasks.push(task);
@@ -235,9 +245,10 @@ export class EnrichClaimedRows implements JobParticipant {
    * call deadline is reckoned from before the claim was sent, so it falls before the lease the
    * server sets, whatever the clocks say.
    */
-  private async claim(source: RowSource, granted: number): Promise<HeldRow[]> {
-    const started = process.hrtime.bigint();
+  private async claim(source: RowSource, granted: number): Promise<{ rows: ClaimedTransaction[]; claim: Claim }> {
+    const started = performance.now();
     const sentAt = Date.now();
+    const claim: Claim = { callDeadline: sentAt + this.callBudgetMs, signal: AbortSignal.timeout(this.callBudgetMs) };
     const claimToken = randomUUID();
     try {
       const rows = await inSpan('enrichment.claim', { attributes: { 'lucro.job': source.subject, 'lucro.limit': granted } }, () =>
@@ -245,13 +256,13 @@ export class EnrichClaimedRows implements JobParticipant {
       );
       this.held.release(granted - rows.length);
       if (rows.length > 0) this.heldByClaim.set(claimToken, rows.length);
-      return rows.map((row) => ({ ...row, callDeadline: sentAt + this.callBudgetMs }));
+      return { rows, claim };
     } catch (error) {
       this.held.release(granted);
       this.releaseLostClaim(claimToken, sentAt);
       throw error;
     } finally {
-      this.metrics.claimLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.claimLatency.observe((performance.now() - started) / 1000);
     }
   }
 
@@ -294,21 +305,42 @@ export class EnrichClaimedRows implements JobParticipant {
     return Math.min(this.callBudgetMs / 2, Math.max(50, 1_500 * this.slowCallSeconds));
   }
 
-  /** Categorizes one claimed row and commits its result once; resolves to where the row went. */
-  private async enrichOne(row: HeldRow): Promise<'pending' | 'done'> {
-    const log = { batch_id: row.batchId, transaction_id: row.transactionId };
-    let result: EnrichmentResult;
-    await this.calls.acquireUpTo(1);
-    // Rows wait here for a call slot while their lease runs: one whose lease is nearly spent is
-    // given back untried rather than called, reclaimed and called again with its result thrown away.
-    const budgetMs = row.callDeadline - Date.now();
-    if (budgetMs < this.minCallMs()) {
-      this.calls.release(1);
-      await this.giveBacks.add(row);
-      this.logger.debug({ ...log, budget_ms: budgetMs }, 'lease nearly spent before a call slot came; row given back');
-      return 'pending';
+  /**
+   * Categorizes one claimed row and commits its result once; resolves to where the row went. Its
+   * held slot is given back when it settles, whichever way.
+   */
+  private async enrichOne(row: ClaimedTransaction, claim: Claim): Promise<'pending' | 'done'> {
+    try {
+      await this.calls.acquireUpTo(1);
+      // Rows wait here for a call slot while their lease runs: one whose lease is nearly spent is
+      // given back untried rather than called, reclaimed and called again with its result thrown away.
+      const budgetMs = claim.callDeadline - Date.now();
+      if (budgetMs < this.minCallMs()) {
+        this.calls.release(1);
+        await this.giveBacks.add(row);
+        this.logger.debug({ ...logFields(row), budget_ms: budgetMs }, 'lease nearly spent before a call slot came; row given back');
+        return 'pending';
+      }
+      const result = await this.categorizeOne(row, claim.signal);
+      const span = activeSpanContext();
+      if (span) this.jobSpans.set(result, span);
+      const written = await this.writer.add(result);
+      if (!written) {
+        this.logger.warn(logFields(row), 'result discarded: the claim was lost (lease expired and the row was reclaimed)');
+        return 'done';
+      }
+      this.outcomes.get(written.status)?.inc();
+      if (this.logger.isLevelEnabled('debug')) this.logger.debug({ ...logFields(row), status: written.status }, 'transaction enriched');
+      return written.status === 'pending' ? 'pending' : 'done';
+    } finally {
+      this.held.release(1);
+      this.settled(row.claimToken);
     }
-    const started = process.hrtime.bigint();
+  }
+
+  /** The categorizer's answer for a row holding a call slot, or the error to record; gives the slot back. */
+  private async categorizeOne(row: ClaimedTransaction, signal: AbortSignal): Promise<EnrichmentResult> {
+    const started = performance.now();
     try {
       const answer = await this.categorizer.categorize(
         {
@@ -322,35 +354,40 @@ export class EnrichClaimedRows implements JobParticipant {
           description: row.description,
           mcc: row.mcc,
         },
-        AbortSignal.timeout(budgetMs),
+        signal,
       );
       if (!isCategory(answer.category)) throw new Error(`categorizer returned unknown category "${answer.category}"`);
       const confidence = Math.min(1, Math.max(0, Number.isFinite(answer.confidence) ? answer.confidence : 0));
-      this.metrics.categorizationConfidence.observe({ categorizer: answer.source.split(':')[0] }, confidence);
-      result = { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source, version: this.categorizer.version };
+      this.confidenceOf(answer.source).observe(confidence);
+      return { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source, version: this.categorizer.version };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      result = { id: row.id, claimToken: row.claimToken, error: message.slice(0, 1_000) || 'categorizer failed' };
-      this.logger.warn({ ...log, attempt: row.attempts, err: error }, 'categorizer failed');
+      this.logger.warn({ ...logFields(row), attempt: row.attempts, err: error }, 'categorizer failed');
+      return { id: row.id, claimToken: row.claimToken, error: message.slice(0, 1_000) || 'categorizer failed' };
     } finally {
       this.calls.release(1);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const seconds = (performance.now() - started) / 1000;
       this.metrics.enrichmentDuration.observe(seconds);
       this.observeCall(seconds);
     }
-
-    const span = activeSpanContext();
-    if (span) this.jobSpans.set(result, span);
-    const written = await this.writer.add(result);
-    if (!written) {
-      this.logger.warn(log, 'result discarded: the claim was lost (lease expired and the row was reclaimed)');
-      return 'done';
-    }
-    const outcome = written.status === 'completed' ? 'completed' : written.status === 'failed' ? 'failed' : 'retried';
-    this.metrics.enrichmentsFinished.inc({ outcome });
-    this.logger.debug({ ...log, status: written.status }, 'transaction enriched');
-    return written.status === 'pending' ? 'pending' : 'done';
   }
+
+  /** The confidence histogram of the categorizer that answered (the prefix of its source), looked up once per categorizer. */
+  private confidenceOf(source: string): { observe(value: number): void } {
+    const cut = source.indexOf(':');
+    const categorizer = cut < 0 ? source : source.slice(0, cut);
+    let histogram = this.confidenceByCategorizer.get(categorizer);
+    if (!histogram) {
+      histogram = this.metrics.categorizationConfidence.labels({ categorizer });
+      this.confidenceByCategorizer.set(categorizer, histogram);
+    }
+    return histogram;
+  }
+}
+
+/** What a row's log lines say of it; built only when a line is written. */
+function logFields(row: ClaimedTransaction): { batch_id: string; transaction_id: string } {
+  return { batch_id: row.batchId, transaction_id: row.transactionId };
 }
 
 /** Runs a statement again when the database could not be reached, a few times with a short pause. */
