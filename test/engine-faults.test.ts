@@ -85,9 +85,9 @@ function losingAnswers(pool: pg.Pool, lose: (text: string) => boolean): pg.Pool 
   return new Proxy(pool, {
     get(target, property) {
       if (property === 'query') {
-        return async (text: string, values?: unknown[]) => {
-          const result = await target.query(text, values);
-          if (lose(text)) throw new Error('Query read timeout');
+        return async (query: string | pg.QueryConfig, values?: unknown[]) => {
+          const result = await target.query(query, values);
+          if (lose(typeof query === 'string' ? query : query.text)) throw new Error('Query read timeout');
           return result;
         };
       }

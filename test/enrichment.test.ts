@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { claimPendingOf } from '../src/enrichment/enrichment.repository.js';
 import type { CategorizableTransaction, Categorization, Categorizer } from '../src/enrichment/categorizers/categorizer.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
@@ -128,5 +130,53 @@ describe('enrichment worker', () => {
     expect(counts.processing ?? 0).toBe(0);
     expect(counts.completed).toBeGreaterThan(0);
     expect((counts.pending ?? 0) + counts.completed).toBe(200);
+  });
+});
+
+describe('claims made together', () => {
+  it('when one statement claims for two batches, then no row is taken twice and each batch gets at most what was asked for it', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest']);
+    const small = await ingest(ctx, key, batchBody(5, { accountId: 'CLAIM-A' }));
+    const large = await ingest(ctx, key, batchBody(8, { accountId: 'CLAIM-B' }));
+    const token = randomUUID();
+
+    const rows = await claimPendingOf(ctx.sql, [{ owner: { batchId: small }, limit: 3 }, { owner: { batchId: large }, limit: 20 }], 60_000, token);
+
+    expect(rows.filter((r) => r.wanted === 0).map((r) => r.batchId)).toEqual([small, small, small]);
+    expect(rows.filter((r) => r.wanted === 1)).toHaveLength(8);
+    expect(rows.filter((r) => r.wanted === 1).every((r) => r.batchId === large)).toBe(true);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(11);
+    const { rows: states } = await ctx.sql.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM transactions WHERE claim_token = $1 AND attempts = 1 GROUP BY status`,
+      [token],
+    );
+    expect(states).toEqual([{ status: 'processing', n: 11 }]);
+    // What is left of the small batch, and nothing of the large one.
+    const rest = await claimPendingOf(ctx.sql, [{ owner: { batchId: small }, limit: 10 }, { owner: { batchId: large }, limit: 10 }], 60_000, randomUUID());
+    expect(rest.map((r) => [r.batchId, r.wanted])).toEqual([
+      [small, 0],
+      [small, 0],
+    ]);
+  });
+
+  it('when the lanes of one batch share a worker with a fast categorizer, then every row is written once, on one attempt, in claims larger than one row', async () => {
+    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '0', WORKER_CONCURRENCY: '8' });
+    const key = await ctx.key(['ingest']);
+    const batchId = await ingest(ctx, key, batchBody(1_500, { accountId: 'CLAIM-LANES' }));
+    const claimsBefore = await ctx.container.metrics.claimLatency.get();
+    ctx.container.worker.start();
+    const context = ctx;
+    await waitFor(async () => (await batchStatus(context, key, batchId)).status === 'completed', 30_000, 'the batch to complete');
+    const { rows } = await ctx.sql.query(
+      'SELECT count(*)::int AS n, min(enrichment_commits)::int AS lo, max(enrichment_commits)::int AS hi, max(attempts)::int AS attempts FROM transactions WHERE batch_id = $1',
+      [batchId],
+    );
+    expect(rows[0]).toEqual({ n: 1_500, lo: 1, hi: 1, attempts: 1 });
+    const count = (metric: { values: Array<{ metricName?: string; value: number }> }) => metric.values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    const claims = count(await ctx.container.metrics.claimLatency.get()) - count(claimsBefore);
+    // Three lanes at latency 0: a few claims of hundreds of rows, not one per row or per lane and row.
+    expect(claims).toBeGreaterThan(0);
+    expect(claims).toBeLessThan(40);
   });
 });

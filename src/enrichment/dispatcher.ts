@@ -31,7 +31,14 @@ export function jobId(job: EnrichmentJob): string {
 export interface DispatcherOptions {
   /** A batch is split into at most this many parallel lanes, so every worker process can share it. */
   maxLanes?: number;
-  /** Rows per lane below which a batch gets fewer lanes. */
+  /**
+   * Rows per lane below which a batch gets fewer lanes (default 500). A lane is a job, and a job
+   * ends with a claim that finds its batch empty: at latency 0 one job claims most of a 1,000-row
+   * batch at once, and the claims that find nothing walk the index entries of the rows just taken.
+   * Enriching at latency 0 (bench, 2 workers): a lane per 250 rows 0.45× the trigger-free loop,
+   * per 500 rows 0.53×, per 1,000 rows 0.55× — but then a 1,000-row batch is one job, which one
+   * process works alone however slow the categorizer.
+   */
   rowsPerLane?: number;
 }
 
@@ -49,7 +56,7 @@ export class JobDispatcher implements EnrichmentDispatcher {
     options: DispatcherOptions = {},
   ) {
     this.maxLanes = options.maxLanes ?? 8;
-    this.rowsPerLane = options.rowsPerLane ?? 250;
+    this.rowsPerLane = options.rowsPerLane ?? 500;
   }
 
   /**

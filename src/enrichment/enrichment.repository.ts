@@ -30,49 +30,63 @@ export interface WrittenResult {
   status: 'completed' | 'pending' | 'failed';
 }
 
+/** Whose pending rows a claim takes: a batch's, or those a re-enrichment sent back (each has a partial index). */
+export type RowOwner = { batchId: string; reenrichmentId?: undefined } | { reenrichmentId: string; batchId?: undefined };
+
+/** A claim of up to `limit` pending rows of one owner. */
+export interface ClaimWanted {
+  owner: RowOwner;
+  limit: number;
+}
+
 /**
- * Claims up to `limit` pending transactions of a batch in one short statement: they become
- * `processing` under a fresh claim token and lease, and their attempt is counted.
- * SKIP LOCKED lets every worker claim from the same batch at once without waiting on each other.
- * The batch records when it was last claimed from (at most once a second, so claims from many
- * workers rarely wait on its row), which tells the scheduler the batch is being worked.
+ * Claims pending rows for several owners in one short statement, up to each one's limit: they
+ * become `processing` under the claim token and a fresh lease, and their attempt is counted. Each row
+ * comes back with the index of the owner (in `wanted`) it was claimed for; name each owner once.
+ * SKIP LOCKED lets every worker claim from the same owners at once without waiting on each other.
+ * A row pending for both a batch and a re-enrichment of the same claim goes to the first of them.
+ * The claimed rows' batches note when they were last claimed from (at most once a second, so
+ * claims from many workers rarely wait on the row), which tells the scheduler they are being worked.
  */
+export async function claimPendingOf(db: Queryable, wanted: ClaimWanted[], leaseMs: number, claimToken: string): Promise<Array<ClaimedTransaction & { wanted: number }>> {
+  if (wanted.length === 0) return [];
+  const { rows } = await db.query<ClaimedTransaction & { wanted: number }>({
+    text: `WITH wanted AS MATERIALIZED (
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS w (batch_id, reenrichment_id, n, wanted)
+           ), picked AS (
+             SELECT p.id, w.wanted FROM wanted w
+              CROSS JOIN LATERAL (SELECT id FROM transactions
+                                   WHERE batch_id = w.batch_id AND status = 'pending' AND removed_at IS NULL
+                                   ORDER BY id LIMIT w.n FOR UPDATE SKIP LOCKED) p
+             UNION ALL
+             SELECT p.id, w.wanted FROM wanted w
+              CROSS JOIN LATERAL (SELECT id FROM transactions
+                                   WHERE reenrichment_id = w.reenrichment_id AND status = 'pending' AND removed_at IS NULL
+                                   ORDER BY id LIMIT w.n FOR UPDATE SKIP LOCKED) p
+           ), claimed AS (
+             UPDATE transactions t
+                SET status = 'processing', claim_token = $5, lease_expires_at = now() + make_interval(secs => $4 / 1000.0),
+                    attempts = t.attempts + 1, updated_at = now()
+               FROM (SELECT DISTINCT ON (id) id, wanted FROM picked ORDER BY id, wanted) p
+              WHERE t.id = p.id
+              RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId",
+                        (SELECT a.integration_id FROM accounts a WHERE a.id = t.account_id) AS "integrationId", t.transaction_id AS "transactionId", t.date,
+                        t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
+                        t.description, t.raw->>'mcc' AS mcc, t.attempts, t.claim_token AS "claimToken", (p.wanted - 1)::int AS wanted
+           ), touched AS (
+             UPDATE batches SET last_claimed_at = now()
+              WHERE id IN (SELECT DISTINCT "batchId" FROM claimed)
+                AND (last_claimed_at IS NULL OR last_claimed_at < now() - interval '1 second')
+           )
+           SELECT * FROM claimed`,
+    values: [wanted.map((w) => w.owner.batchId ?? null), wanted.map((w) => w.owner.reenrichmentId ?? null), wanted.map((w) => w.limit), leaseMs, claimToken],
+  });
+  return rows;
+}
+
+/** Claims up to `limit` pending rows of one batch (`claimPendingOf` for one owner). */
 export async function claimPending(db: Queryable, batchId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
-  const { rows } = await db.query<ClaimedTransaction>(claimStatement('batch_id'), [batchId, limit, leaseMs, claimToken]);
-  return rows;
-}
-
-/** Claims like `claimPending`, from the rows a re-enrichment sent back, whichever batch holds them. */
-export async function claimReenrichmentPending(db: Queryable, reenrichmentId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
-  const { rows } = await db.query<ClaimedTransaction>(claimStatement('reenrichment_id'), [reenrichmentId, limit, leaseMs, claimToken]);
-  return rows;
-}
-
-/**
- * The claim, of the pending rows of one batch or of one re-enrichment ($1); each has a partial
- * index. The claimed rows' batches note the claim (the scheduler's stranded check reads it).
- */
-function claimStatement(owner: 'batch_id' | 'reenrichment_id'): string {
-  return `WITH claimed AS (
-       UPDATE transactions t
-          SET status = 'processing', claim_token = $4, lease_expires_at = now() + make_interval(secs => $3 / 1000.0),
-              attempts = t.attempts + 1, updated_at = now()
-        WHERE t.id IN (
-                SELECT id FROM transactions
-                 WHERE ${owner} = $1 AND status = 'pending' AND removed_at IS NULL
-                 ORDER BY id
-                 LIMIT $2
-                 FOR UPDATE SKIP LOCKED)
-        RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId",
-                  (SELECT a.integration_id FROM accounts a WHERE a.id = t.account_id) AS "integrationId", t.transaction_id AS "transactionId", t.date,
-                  t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
-                  t.description, t.raw->>'mcc' AS mcc, t.attempts, t.claim_token AS "claimToken"
-     ), touched AS (
-       UPDATE batches SET last_claimed_at = now()
-        WHERE id IN (SELECT DISTINCT "batchId" FROM claimed)
-          AND (last_claimed_at IS NULL OR last_claimed_at < now() - interval '1 second')
-     )
-     SELECT * FROM claimed`;
+  return claimPendingOf(db, [{ owner: { batchId }, limit }], leaseMs, claimToken);
 }
 
 /**

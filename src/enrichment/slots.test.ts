@@ -63,10 +63,29 @@ describe('Slots', () => {
     await small;
     expect(order).toEqual(['big:1', 'small:1']);
   });
+  it('when a minimum grant is set, then slots coming back one by one are handed out together once that many are free', async () => {
+    const slots = new Slots(8);
+    slots.minGrant = 4;
+    expect(await slots.acquireUpTo(8)).toBe(8);
+    let granted = 0;
+    const wait = slots.acquireUpTo(8).then((n) => (granted = n));
+    for (let i = 0; i < 3; i++) {
+      slots.release(1);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(granted).toBe(0);
+    slots.release(1);
+    await wait;
+    expect(granted).toBe(4);
+    // A waiter asking for fewer is served as soon as that many are free.
+    const small = slots.acquireUpTo(1);
+    slots.release(1);
+    expect(await small).toBe(1);
+  });
 });
 
 describe('Batcher', () => {
-  it('when items arrive while a write runs, then they are written together by the next write', async () => {
+  it('when items arrive in one burst, then one write takes them all, and items arriving while it runs are written together by the next', async () => {
     const writes: number[][] = [];
     let unblock: () => void = () => {};
     const gate = new Promise<void>((resolve) => (unblock = resolve));
@@ -75,12 +94,17 @@ describe('Batcher', () => {
       if (writes.length === 1) await gate;
       return new Map(items.map((i) => [i, i * 10]));
     });
-    const first = batcher.add(1);
-    const rest = [batcher.add(2), batcher.add(3), batcher.add(4)];
+    const burst = [batcher.add(1), batcher.add(2)];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([[1, 2]]);
+    const rest = [batcher.add(3), batcher.add(4), batcher.add(5)];
     unblock();
-    expect(await first).toBe(10);
-    expect(await Promise.all(rest)).toEqual([20, 30, 40]);
-    expect(writes).toEqual([[1], [2, 3, 4]]);
+    expect(await Promise.all(burst)).toEqual([10, 20]);
+    expect(await Promise.all(rest)).toEqual([30, 40, 50]);
+    expect(writes).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('when a write fails, then every item of that write is rejected', async () => {

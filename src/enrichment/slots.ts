@@ -11,6 +11,11 @@ export class Slots {
   /** Turn order: groups, and within each group its keys, each with its waiters in arrival order. */
   private readonly groups = new Map<string, Map<string, Waiter[]>>();
   private dispatchScheduled = false;
+  /**
+   * A grant waits until at least this many slots are free (or all its waiter asked for), so slots
+   * that come back one by one can be handed out together.
+   */
+  minGrant = 1;
 
   constructor(private capacity: number) {
     this.free = capacity;
@@ -27,7 +32,7 @@ export class Slots {
   /** Waits until at least one slot is free, then takes up to `max` of them. */
   acquireUpTo(max: number, key = '', group = ''): Promise<number> {
     if (max <= 0) return Promise.resolve(0);
-    if (this.groups.size === 0 && this.free > 0) return Promise.resolve(this.take(max));
+    if (this.groups.size === 0 && this.free >= Math.min(this.minGrant, max)) return Promise.resolve(this.take(max));
     return new Promise((grant) => {
       const keys = this.groups.get(group) ?? new Map<string, Waiter[]>();
       this.groups.set(group, keys);
@@ -67,6 +72,7 @@ export class Slots {
     while (this.free > 0 && this.groups.size > 0) {
       const [group, keys] = this.groups.entries().next().value as [string, Map<string, Waiter[]>];
       const [key, queue] = keys.entries().next().value as [string, Waiter[]];
+      if (this.free < Math.min(this.minGrant, (queue[0] as Waiter).max)) return;
       const waiter = queue.shift() as Waiter;
       // The key goes to the back of its group's turn order, and the group to the back of the
       // groups'; each leaves the order when it has no one waiting.
@@ -86,8 +92,10 @@ export class Slots {
 }
 
 /**
- * Group commit: results added while a write is running are written together by the next one,
- * so many finishing at once cost one round trip, and a lone result waits for none.
+ * Group commit: results added in one turn of the event loop are written together, and those added
+ * while a write is running by the next one, so many finishing at once cost one round trip, and a
+ * lone result waits for one turn. (Written at once instead, the first row of a claim's burst went
+ * alone: a statement and a commit for one row, each time.)
  */
 export class Batcher<T, R> {
   private buffer: Array<{ item: T; resolve: (r: R | undefined) => void; reject: (e: unknown) => void }> = [];
@@ -102,7 +110,12 @@ export class Batcher<T, R> {
   add(item: T): Promise<R | undefined> {
     return new Promise((resolve, reject) => {
       this.buffer.push({ item, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing) {
+        this.flushing = true;
+        // Items added by the same burst of work (a claim's rows categorized one after another, each a
+        // few microtasks) join this write instead of the next one.
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
