@@ -4,7 +4,11 @@
  * line), the same learned layer in front of the same categorizer — without a server, so a change
  * to the learning layer can be measured on every labelled set in seconds.
  *
- *   npx tsx bench/learning-folds.ts [--set NAME] [--seed 12] [--categorizer layered|rules] [--errors]
+ *   npx tsx bench/learning-folds.ts [--set NAME] [--seed 12 | --seed 1,2,3,4,5,6,12] [--categorizer layered|rules] [--sources] [--errors]
+ *
+ * With several seeds, each seed's line is followed by the mean over seeds (of the mean and of the
+ * worst fold): one seed's split moves a set's figures by a point or two, so a change is judged
+ * over several. `--sources` adds, per set, which layer answered and how often it was right.
  *
  * The HTTP bench stays the measure of record; this one checks a change holds on every set.
  */
@@ -49,7 +53,8 @@ export function learnedStateOf(train: readonly LabelledRow[]): LearnedState {
 export interface FoldResult {
   cold: number;
   learned: number;
-  sources: Record<string, number>;
+  /** Per answering source (`rules`, `brands`, `learned:model`, …): answers and how many were right. */
+  sources: Record<string, { answered: number; right: number }>;
   misses: string[];
 }
 
@@ -58,16 +63,19 @@ export async function runFoldInProcess(inner: Categorizer, train: readonly Label
   const learned = new LearnedCategorizer(inner, { stateFor: () => Promise.resolve(state) });
   let cold = 0;
   let right = 0;
-  const sources: Record<string, number> = {};
+  const sources: FoldResult['sources'] = {};
   const misses: string[] = [];
   for (const row of test) {
     const t: CategorizableTransaction = { ...row.transaction, integrationId: 1 };
     if ((await inner.categorize(t)).category === row.expected) cold += 1;
     const answer = await learned.categorize(t);
     const source = answer.source.replace(/^(?!learned:)([^:]+):.*/, '$1');
-    sources[source] = (sources[source] ?? 0) + 1;
-    if (answer.category === row.expected) right += 1;
-    else {
+    const tally = (sources[source] ??= { answered: 0, right: 0 });
+    tally.answered += 1;
+    if (answer.category === row.expected) {
+      right += 1;
+      tally.right += 1;
+    } else {
       misses.push(
         `${row.id.padEnd(8)} ${row.expected.padEnd(22)} got ${answer.category.padEnd(22)} ${answer.confidence.toFixed(2)} ${answer.source.slice(0, 30).padEnd(30)} ` +
           `${row.transaction.amount.padStart(10)}  ${row.transaction.merchantName ? `[${row.transaction.merchantName}] ` : ''}${row.transaction.description ?? ''}`,
@@ -83,21 +91,40 @@ async function main(): Promise<void> {
       set: { type: 'string' },
       seed: { type: 'string', default: '12' },
       categorizer: { type: 'string', default: 'layered' },
+      sources: { type: 'boolean', default: false },
       errors: { type: 'boolean', default: false },
     },
   });
   const inner = createCategorizer(args.categorizer as string, [0, 0]);
+  const seeds = (args.seed as string).split(',').map(Number);
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  console.log(`${'set'.padEnd(14)} ${'rows'.padStart(5)} ${'cold'.padStart(6)} ${'mean'.padStart(6)} ${'worst'.padStart(6)}  folds`);
+  const figures = (values: number[]) => values.map((v) => v.toFixed(3).padStart(6)).join(' ');
+  console.log(`${'set'.padEnd(14)} ${'seed'.padStart(5)} ${'rows'.padStart(5)} ${'cold'.padStart(6)} ${'mean'.padStart(6)} ${'worst'.padStart(6)}  folds`);
   for (const set of loadSets(args.set)) {
-    const results: FoldResult[] = [];
-    for (const { train, test } of foldsOf(set.rows, Number(args.seed))) results.push(await runFoldInProcess(inner, train, test));
-    const learned = results.map((r) => r.learned);
-    console.log(
-      `${set.name.padEnd(14)} ${String(set.rows.length).padStart(5)} ${mean(results.map((r) => r.cold)).toFixed(3).padStart(6)} ` +
-        `${mean(learned).toFixed(3).padStart(6)} ${Math.min(...learned).toFixed(3).padStart(6)}  ${learned.map((v) => v.toFixed(3)).join(' ')}`,
-    );
-    if (args.errors && !set.name.endsWith('holdout')) for (const line of results.flatMap((r) => r.misses)) console.log(`  ${line}`);
+    const means: number[] = [];
+    const worsts: number[] = [];
+    const colds: number[] = [];
+    const sources: FoldResult['sources'] = {};
+    for (const seed of seeds) {
+      const results: FoldResult[] = [];
+      for (const { train, test } of foldsOf(set.rows, seed)) results.push(await runFoldInProcess(inner, train, test));
+      const learned = results.map((r) => r.learned);
+      colds.push(mean(results.map((r) => r.cold)));
+      means.push(mean(learned));
+      worsts.push(Math.min(...learned));
+      console.log(`${set.name.padEnd(14)} ${String(seed).padStart(5)} ${String(set.rows.length).padStart(5)} ${figures([colds.at(-1) as number, mean(learned), Math.min(...learned)])}  ${figures(learned)}`);
+      for (const [source, tally] of results.flatMap((r) => Object.entries(r.sources))) {
+        const total = (sources[source] ??= { answered: 0, right: 0 });
+        total.answered += tally.answered;
+        total.right += tally.right;
+      }
+      if (args.errors && !set.name.endsWith('holdout')) for (const line of results.flatMap((r) => r.misses)) console.log(`  ${line}`);
+    }
+    if (seeds.length > 1) console.log(`${set.name.padEnd(14)} ${'all'.padStart(5)} ${String(set.rows.length).padStart(5)} ${figures([mean(colds), mean(means), mean(worsts)])}  (mean over seeds)`);
+    if (args.sources) {
+      const bySource = Object.entries(sources).sort((a, b) => b[1].answered - a[1].answered);
+      console.log(`  answered by: ${bySource.map(([source, t]) => `${source} ${t.right}/${t.answered}`).join(', ')}`);
+    }
   }
 }
 
