@@ -95,7 +95,15 @@ export async function freshPending(env: BenchEnv, setup: EnrichSetup, rows: numb
 export async function benchLatencyZero(
   env: BenchEnv,
   setup: EnrichSetup,
-  settings: { rows: number; rounds: number; concurrencies: number[]; workers: number; capSeconds: number },
+  settings: {
+    rows: number;
+    rounds: number;
+    /** Rounds of each bare loop: ~2 s each, and every ratio of the phase divides by them, so more of them than of the workers. */
+    bareRounds: number;
+    concurrencies: number[];
+    workers: number;
+    capSeconds: number;
+  },
 ): Promise<LatencyZeroResult> {
   const log = env.options.log;
   const rounds: LatencyZeroResult['rounds'] = [];
@@ -149,7 +157,7 @@ export async function benchLatencyZero(
   const loops = [{ variant: 'bare_sql_loop', triggers: true }];
   if (await env.hasUserTriggers()) loops.push({ variant: 'bare_sql_loop_without_triggers', triggers: false });
   const bare: Record<string, number[]> = {};
-  for (let r = 0; r < settings.rounds; r++) {
+  for (let r = 0; r < settings.bareRounds; r++) {
     for (const loop of loops) {
       const run = async () => {
         const batchIds = await freshPending(env, setup, settings.rows, `B${r}`);
@@ -165,7 +173,7 @@ export async function benchLatencyZero(
       const rate = settings.rows / seconds;
       (bare[loop.variant] ??= []).push(rate);
       rounds.push({ variant: loop.variant, seconds: round(seconds, 3), rowsPerSecond: Math.round(rate) });
-      log(`  enrich@0 round ${r + 1}/${settings.rounds} ${loop.variant.replaceAll('_', ' ')}: ${Math.round(rate).toLocaleString('en')} rows/s (${seconds.toFixed(2)} s)`);
+      log(`  enrich@0 round ${r + 1}/${settings.bareRounds} ${loop.variant.replaceAll('_', ' ')}: ${Math.round(rate).toLocaleString('en')} rows/s (${seconds.toFixed(2)} s)`);
     }
   }
   await env.truncate();

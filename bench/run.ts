@@ -50,7 +50,7 @@ const phases = new Set<Phase>(
 const settings = quick
   ? {
       ingest: { rows: 20_000, rounds: 2 },
-      enrich: { rows: 10_000, rounds: 1, concurrencies: [32, 512], workers: 2, capSeconds: 8 },
+      enrich: { rows: 10_000, rounds: 1, bareRounds: 1, concurrencies: [32, 512], workers: 2, capSeconds: 8 },
       design: { concurrencies: [32, 512], warmupSeconds: 2.5, windowSeconds: 2.5, windows: 2 },
       fairness: { rounds: 2, workers: 2, latencyMs: '500-1000' },
       integrations: { rounds: 1, workers: 2, latencyMs: '500-1000', busyBatches: 50, busyRows: 1_000 },
@@ -63,7 +63,7 @@ const settings = quick
     }
   : {
       ingest: { rows: 100_000, rounds: 5 },
-      enrich: { rows: 50_000, rounds: 3, concurrencies: [32, 512], workers: 2, capSeconds: 60 },
+      enrich: { rows: 50_000, rounds: 3, bareRounds: 5, concurrencies: [32, 512], workers: 2, capSeconds: 60 },
       design: { concurrencies: [32, 512], warmupSeconds: 4, windowSeconds: 5, windows: 5 },
       fairness: { rounds: 5, workers: 2, latencyMs: '500-1000' },
       integrations: { rounds: 3, workers: 2, latencyMs: '500-1000', busyBatches: 50, busyRows: 1_000 },
