@@ -357,11 +357,16 @@ export class ActivitySampler {
 /** User + system CPU seconds a process has used, from /proc (Linux); undefined once it has exited. */
 export function cpuSecondsOf(pid: number): number | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** User + system CPU seconds from the text of a `/proc/<pid>/stat` (clock ticks of 1/100 s). */
+function cpuSecondsOfStat(stat: string): number {
+  const fields = stat.split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /**
@@ -375,9 +380,7 @@ export function postgresCpuSeconds(): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.split(') ')[1]?.split(' ') ?? [];
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      if (stat.includes('(postgres)')) total += cpuSecondsOfStat(stat);
     } catch {
       // exited meanwhile
     }

@@ -161,7 +161,7 @@ export class EnrichClaimedRows implements JobParticipant {
     this.callBudgetMs = Math.max(50, Math.floor(options.leaseMs * CALL_SHARE_OF_LEASE));
     this.writer = new Batcher(async (results) => {
       // One write serves rows of several jobs (and requests): its span links to each of their spans.
-      const links = [...new Set(results.map((r) => this.jobSpans.get(r)))].flatMap((context) => (context ? [{ context }] : []));
+      const links = linksTo(results.map((r) => this.jobSpans.get(r)));
       for (const r of results) this.jobSpans.delete(r);
       const written = await inSpan('enrichment.write', { links, attributes: { 'lucro.rows': results.length } }, () =>
         retryUnreachable(() => writeResults(this.pool, results, options.maxAttempts)),
@@ -270,11 +270,7 @@ export class EnrichClaimedRows implements JobParticipant {
     this.held.minGrant = Math.max(1, Math.min(Math.floor(this.held.size / 4), comingBack));
   }
 
-  /**
-   * Claims up to `granted` rows; the slots of rows not claimed are given back at once. Each row's
-   * call deadline is reckoned from before the claim was sent, so it falls before the lease the
-   * server sets, whatever the clocks say.
-   */
+  /** Claims up to `granted` rows (with the other claims of this process, `claimTogether`); the slots of rows not claimed are given back at once. */
   private async claim(source: RowSource, granted: number): Promise<{ rows: ClaimedTransaction[]; claim?: Claim }> {
     try {
       const got = (await this.claims.add({ source, limit: granted, span: activeSpanContext() })) ?? { rows: [] };
@@ -313,7 +309,7 @@ export class EnrichClaimedRows implements JobParticipant {
     const claim: Claim = { callDeadline: sentAt + this.callBudgetMs, signal: AbortSignal.timeout(this.callBudgetMs) };
     const claimToken = randomUUID();
     // The statement serves several jobs: its span links to each of their spans.
-    const links = [...new Set(requests.map((r) => r.span))].flatMap((context) => (context ? [{ context }] : []));
+    const links = linksTo(requests.map((r) => r.span));
     try {
       const rows = await inSpan(
         'enrichment.claim',
@@ -456,6 +452,11 @@ export class EnrichClaimedRows implements JobParticipant {
     }
     return histogram;
   }
+}
+
+/** Span links to each distinct span of the jobs a statement served. */
+function linksTo(spans: Array<SpanContext | undefined>): Array<{ context: SpanContext }> {
+  return [...new Set(spans)].flatMap((context) => (context ? [{ context }] : []));
 }
 
 /** What a row's log lines say of it; built only when a line is written. */

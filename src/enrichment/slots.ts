@@ -119,8 +119,8 @@ export class Batcher<T, R> {
     });
   }
 
+  /** Writes what is buffered, chunk after chunk; `add` set `flushing` when it scheduled this. */
   private async flush(): Promise<void> {
-    this.flushing = true;
     while (this.buffer.length > 0) {
       const chunk = this.buffer.splice(0, this.maxBatch);
       try {
