@@ -120,6 +120,24 @@ describe('GET /api/accounts/{account_id}/transactions/{transaction_id} (§11)', 
     }
   });
 
+  it('when its id has the longest length ingestion takes (128), then it is read and corrected; one longer is 400 naming it', async () => {
+    const longId = `L:${'x'.repeat(126)}`;
+    const ingested = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: { account: { account_id: 'ACC-LONG', currency: 'USD' }, transactions: [{ transaction_id: longId, date: '2026-10-03', amount: '-9.00' }] },
+    });
+    expect(ingested.statusCode).toBe(202);
+    const url = `/api/accounts/ACC-LONG/transactions/${longId}`;
+    expect((await ctx.app.inject({ url, headers: bearer(key) })).json()).toMatchObject({ transaction_id: longId, amount: '-9.00' });
+    const corrected = await ctx.app.inject({ method: 'PATCH', url, headers: { ...bearer(key), 'content-type': 'application/json' }, payload: { category: 'TRAVEL' } });
+    expect(corrected.json()).toMatchObject({ transaction_id: longId, category: 'TRAVEL', category_source: 'user' });
+    const tooLong = await ctx.app.inject({ url: `${url}y`, headers: bearer(key) });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer: '/transaction_id' }] });
+  });
+
   it('when the transaction or account is unknown, then 404 not_found', async () => {
     expect((await ctx.app.inject({ url: '/api/accounts/ACC-READ/transactions/NOPE', headers: bearer(key) })).json()).toMatchObject({ status: 404, code: 'not_found' });
     expect((await ctx.app.inject({ url: '/api/accounts/NOPE/transactions/C', headers: bearer(key) })).statusCode).toBe(404);

@@ -341,6 +341,20 @@ describe('Idempotency-Key', () => {
     expect(retried.statusCode).toBe(202);
   });
 
+  it('when the key is sent twice, then 400 invalid_parameter and nothing is stored', async () => {
+    const before = await rowCounts();
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: URL_,
+      headers: { ...bearer(key), 'content-type': 'application/json', 'idempotency-key': ['twice-a', 'twice-b'] },
+      payload: JSON.stringify(batchBody(1, { accountId: 'ACC-TWICE' })),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('invalid_parameter');
+    expect(pointers(response)).toEqual(['/headers/idempotency-key']);
+    expect(await rowCounts()).toEqual(before);
+  });
+
   it('when the key is longer than 255 characters, then 400 invalid_parameter', async () => {
     const response = await post(batchBody(1), { 'idempotency-key': 'k'.repeat(256) });
     expect(response.statusCode).toBe(400);

@@ -115,6 +115,32 @@ describe('re-enrichment', () => {
     expect(rows[2].data.reenrichment_id).toBe(nothing.reenrichment_id);
   });
 
+  it('when the rows of a finished re-enrichment are re-enriched again, corrected and removed, then it still reports what it did, to an ingest or a reports key', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports']);
+    const batchId = await ingestBatch(ctx, key, {
+      account: { account_id: 'RE-4', currency: 'ZAR' },
+      transactions: [line('K-1', '2026-09-01', 'Dolci Cafe'), line('K-2', '2026-10-01', 'Dolci Cafe'), line('K-3', '2026-10-02', 'Zwartkop Farm Stall')],
+    });
+    ctx.container.worker.start();
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
+
+    const first = (await post(ctx, key, '/api/accounts/RE-4/reenrich', {})).json();
+    expect(first.transactions).toBe(3);
+    await waitFor(async () => (await get(ctx!, key, first.status_url)).status === 'completed', 20_000, 'the first re-enrichment');
+    const firstDone = await get(ctx, key, first.status_url);
+    const second = (await post(ctx, key, '/api/accounts/RE-4/reenrich', { start_date: '2026-10-01' })).json();
+    expect(second.transactions).toBe(2);
+    await waitFor(async () => (await get(ctx!, key, second.status_url)).status === 'completed', 20_000, 'the second re-enrichment');
+    expect((await post(ctx, key, '/api/accounts/RE-4/transactions/K-2', { category: 'TRAVEL' }, 'PATCH')).statusCode).toBe(200);
+    expect((await post(ctx, key, '/api/integrations/transactions/remove', { account_id: 'RE-4', transaction_ids: ['K-3'] })).statusCode).toBe(200);
+
+    expect(await get(ctx, key, first.status_url)).toEqual(firstDone);
+    expect(await get(ctx, await ctx.key(['reports']), first.status_url)).toEqual(firstDone);
+    expect(firstDone).toMatchObject({ status: 'completed', counts: { total: 3, pending: 0, processing: 0, completed: 3, failed: 0 } });
+    expect(await get(ctx, key, second.status_url)).toMatchObject({ status: 'completed', counts: { total: 2, pending: 0, processing: 0, completed: 2, failed: 0 } });
+  });
+
   it('when the request is wrong, then it is refused and nothing is sent back', async () => {
     ctx = await createTestContext();
     const key = await ctx.key(['ingest', 'reports']);

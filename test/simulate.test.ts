@@ -136,6 +136,20 @@ describe('lucro simulate, end to end against a running server', () => {
     expect(run.stdout).not.toMatch(/^batch /m);
   }, 60_000);
 
+  it('when it must make its key in a database nothing has migrated, then it exits 1 and says to migrate first', async () => {
+    const empty = await createTestDatabase('template0');
+    const emptyDir = await mkdtemp(path.join(os.tmpdir(), 'lucro-simulate-empty-'));
+    try {
+      const run = await runLucro(['simulate', '--url', url], { ...env, DATABASE_URL: empty.url, LUCRO_DATA_DIR: emptyDir } as Record<string, string>);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('this database has no Lucro tables yet; run npm start (or npx lucro migrate)');
+      expect(run.stderr).not.toMatch(/relation .* does not exist/);
+    } finally {
+      await empty.drop();
+      await rm(emptyDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('when the server gets SIGTERM, then it drains and exits 0 within 30 s', async () => {
     server.kill('SIGTERM');
     expect(await exitWithin(server, 30_000), serverOutput).toBe(0);

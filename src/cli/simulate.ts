@@ -199,6 +199,8 @@ async function createSimulatorKey(config: Config): Promise<string> {
       await container.close();
     }
   } catch (error) {
+    // 42P01, undefined_table: a database nothing has migrated (an empty data directory, say).
+    if ((error as { code?: unknown }).code === '42P01') throw new KeyCreationFailed('this database has no Lucro tables yet; run npm start (or npx lucro migrate) with the same configuration first.');
     throw new KeyCreationFailed(error instanceof Error ? error.message : String(error));
   }
 }

@@ -7,7 +7,7 @@ import type { Container } from '../container.js';
 import { isCalendarDate } from '../domain/calendar-date.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
-import { answerClientError, answerFrameworkError, registerErrorHandling } from './error-handler.js';
+import { answerClientError, answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { ProblemSchema, withProblems } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
@@ -52,7 +52,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     schemaErrorFormatter: (errors, context) => new Error(`${errors.length} schema violation(s) in the ${context}`),
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
-    routerOptions: { ignoreTrailingSlash: false },
+    // Ids are up to 128 characters (§4), and a client may percent-encode some: longer values reach the
+    // route's schema, which names them; only absurd ones are refused by the router (414).
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: MAX_PATH_PARAM_LENGTH },
   });
 
   app.addHook('onRequest', async (request, reply) => {

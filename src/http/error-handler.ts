@@ -7,13 +7,16 @@ import { isConnectionError } from '../infra/db.js';
 import { discardUnreadBody } from './json-body.js';
 import { problem, type ProblemDetails } from './problem.js';
 
+/** The router's limit on one path parameter (ids are at most 128 characters, 384 percent-encoded). */
+export const MAX_PATH_PARAM_LENGTH = 512;
+
 const FASTIFY_CODES: Record<string, { code: ErrorCode; detail?: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', detail: 'The request body is not valid JSON.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_json', detail: 'The request body is not valid JSON.' },
   FST_ERR_BAD_URL: { code: 'invalid_parameter', detail: 'The path is not valid percent-encoding.' },
-  FST_ERR_MAX_PARAM_LENGTH: { code: 'invalid_parameter', detail: 'A path parameter is longer than 100 characters.' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'invalid_parameter', detail: `A path parameter is longer than ${MAX_PATH_PARAM_LENGTH} characters.` },
 };
 
 /** Other client errors the framework raises, by status: each still answers with a contract code. */

@@ -10,12 +10,18 @@ export interface ReenrichmentRow {
   id: string;
   integrationId: number;
   createdAt: Date;
+  /** How many rows it sent back (the `transactions` of its 202). */
+  announced: number;
   /** When its last row finished; the status reads finished from this moment on. */
   lastFinishedAt: Date;
+  /** Its rows now, by status; removed ones apart. */
   pending: number;
   processing: number;
   completed: number;
   failed: number;
+  removed: number;
+  /** The counts it finished with; null while it runs. */
+  final: { completed: number; failed: number; lastFinishedAt: Date } | null;
 }
 
 export async function insertReenrichment(db: Queryable, id: string, integrationId: number, accountId: number, filters: ReenrichmentFilters): Promise<void> {
@@ -71,24 +77,40 @@ export async function setReenrichmentTotal(db: Queryable, id: string, transactio
   await db.query('UPDATE reenrichments SET transactions = $2 WHERE id = $1', [id, transactions]);
 }
 
-/** The integration's re-enrichment with its rows counted by status; removed rows count nowhere. */
+/** The integration's re-enrichment, with its rows counted by status and the counts it finished with. */
 export async function findReenrichment(db: Queryable, integrationId: number, id: string): Promise<ReenrichmentRow | undefined> {
-  const { rows } = await db.query<ReenrichmentRow>(
-    `SELECT r.id, r.integration_id AS "integrationId", r.created_at AS "createdAt",
-            c.pending, c.processing, c.completed, c.failed, c.last_finished_at AS "lastFinishedAt"
+  const { rows } = await db.query<Omit<ReenrichmentRow, 'final'> & { finalCompleted: number | null; finalFailed: number | null; finalAt: Date | null }>(
+    `SELECT r.id, r.integration_id AS "integrationId", r.created_at AS "createdAt", r.transactions AS announced,
+            c.pending, c.processing, c.completed, c.failed, c.removed, c.last_finished_at AS "lastFinishedAt",
+            r.final_completed AS "finalCompleted", r.final_failed AS "finalFailed", r.last_finished_at AS "finalAt"
        FROM reenrichments r
        CROSS JOIN LATERAL (
-         SELECT count(*) FILTER (WHERE t.status = 'pending')::int    AS pending,
-                count(*) FILTER (WHERE t.status = 'processing')::int AS processing,
-                count(*) FILTER (WHERE t.status = 'completed')::int  AS completed,
-                count(*) FILTER (WHERE t.status = 'failed')::int     AS failed,
-                greatest(max(t.completed_at), r.created_at)          AS last_finished_at
-           FROM transactions t WHERE t.reenrichment_id = r.id AND t.removed_at IS NULL
+         SELECT count(*) FILTER (WHERE t.status = 'pending' AND t.removed_at IS NULL)::int    AS pending,
+                count(*) FILTER (WHERE t.status = 'processing' AND t.removed_at IS NULL)::int AS processing,
+                count(*) FILTER (WHERE t.status = 'completed' AND t.removed_at IS NULL)::int  AS completed,
+                count(*) FILTER (WHERE t.status = 'failed' AND t.removed_at IS NULL)::int     AS failed,
+                count(*) FILTER (WHERE t.removed_at IS NOT NULL)::int                         AS removed,
+                greatest(max(t.completed_at) FILTER (WHERE t.removed_at IS NULL), r.created_at) AS last_finished_at
+           FROM transactions t WHERE t.reenrichment_id = r.id
        ) c
       WHERE r.id = $1 AND r.integration_id = $2`,
     [id, integrationId],
   );
-  return rows[0];
+  const row = rows[0];
+  if (!row) return undefined;
+  const { finalCompleted, finalFailed, finalAt, ...live } = row;
+  const final = finalCompleted === null || finalFailed === null || finalAt === null ? null : { completed: finalCompleted, failed: finalFailed, lastFinishedAt: finalAt };
+  return { ...live, final };
+}
+
+/** Keeps what a finished re-enrichment did, whatever later happens to its rows. */
+export async function keepFinalCounts(db: Queryable, id: string, counts: { completed: number; failed: number }, lastFinishedAt: Date): Promise<void> {
+  await db.query('UPDATE reenrichments SET final_completed = $2, final_failed = $3, last_finished_at = $4 WHERE id = $1', [
+    id,
+    counts.completed,
+    counts.failed,
+    lastFinishedAt,
+  ]);
 }
 
 /** Stamps a re-enrichment completed once none of its rows is left to do; returns it when this call did. */

@@ -13,6 +13,7 @@ import {
   findReenrichment,
   findStalledReenrichments,
   insertReenrichment,
+  keepFinalCounts,
   markReenrichmentCompleted,
   sendBackForReenrichment,
   setReenrichmentTotal,
@@ -91,7 +92,10 @@ export class ReenrichmentService {
     const completed = await markReenrichmentCompleted(client, id);
     if (!completed) return;
     const row = await findReenrichment(client, completed.integrationId, id);
-    if (row) await recordReenrichmentCompleted(client, completed.integrationId, toView(row));
+    if (!row) return;
+    const view = toView(row);
+    await keepFinalCounts(client, id, view.counts, row.lastFinishedAt);
+    await recordReenrichmentCompleted(client, completed.integrationId, view);
   }
 
   private async dispatch(id: string, transactions: number): Promise<void> {
@@ -103,8 +107,7 @@ export class ReenrichmentService {
 }
 
 function toView(row: ReenrichmentRow): ReenrichmentView {
-  const total = row.pending + row.processing + row.completed + row.failed;
-  const counts = { total, pending: row.pending, processing: row.processing, completed: row.completed, failed: row.failed };
+  const counts = row.final ? { ...row.final, total: row.final.completed + row.final.failed, pending: 0, processing: 0 } : runningCounts(row);
   const status = batchStatus(counts);
   const done = status === 'completed' || status === 'completed_with_errors';
   return {
@@ -112,9 +115,20 @@ function toView(row: ReenrichmentRow): ReenrichmentView {
     status,
     created_at: row.createdAt.toISOString(),
     // As a batch's (§5): done when its last row is, whether or not a worker has stamped it yet.
-    completed_at: done ? row.lastFinishedAt.toISOString() : null,
-    counts,
+    completed_at: done ? (row.final?.lastFinishedAt ?? row.lastFinishedAt).toISOString() : null,
+    counts: { total: counts.total, pending: counts.pending, processing: counts.processing, completed: counts.completed, failed: counts.failed },
   };
+}
+
+/**
+ * The counts of a re-enrichment under way: of the rows it announced, less those removed since, the
+ * ones still tagged with it by status, and the others as done — a row leaves it only finished
+ * (another re-enrichment takes finished rows only; a correction finishes a row).
+ */
+function runningCounts(row: ReenrichmentRow): ReenrichmentView['counts'] {
+  const tagged = row.pending + row.processing + row.completed + row.failed;
+  const total = Math.max(row.announced - row.removed, tagged);
+  return { total, pending: row.pending, processing: row.processing, completed: total - row.pending - row.processing - row.failed, failed: row.failed };
 }
 
 /** The optional body {start_date, end_date, only_uncategorized}; every problem is named by pointer. */

@@ -106,6 +106,7 @@ export function hostOf(url: URL): string {
  * resolves to is forbidden (a name that mixes public and internal answers is not trusted).
  */
 export async function resolveAllowed(hostname: string, allowPrivate: boolean, resolve: Resolver = systemResolver): Promise<ResolvedAddress> {
+  if (!allowPrivate && isInternalName(hostname)) throw new ForbiddenAddressError(`${hostname} is a name for this machine or its cloud's internal services`);
   const addresses = isIP(hostname) ? [{ address: hostname, family: isIP(hostname) as 4 | 6 }] : await resolve(hostname);
   const first = addresses[0];
   if (!first) throw new Error(`${hostname} resolves to no address`);
@@ -121,12 +122,24 @@ export async function resolveAllowed(hostname: string, allowPrivate: boolean, re
 export class ForbiddenAddressError extends Error {}
 
 /**
+ * Names that stand for this machine or its network whatever DNS says today, refused before any
+ * lookup: `localhost` and its subdomains (RFC 6761), the private-use `.internal` domain (where
+ * clouds put their metadata service), and the bare names EC2 and GCE give it.
+ */
+function isInternalName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.+$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || name.endsWith('.internal') || name === 'metadata' || name === 'instance-data';
+}
+
+/**
  * The rules a webhook URL must meet when it is registered: https (unless private URLs are
  * allowed), no credentials, and a host that does not resolve to a forbidden address. A name that
  * does not resolve yet is accepted; every delivery checks again.
  */
 export async function assertWebhookUrl(raw: string, allowPrivate: boolean, resolve: Resolver = systemResolver): Promise<URL> {
   const refuse = (message: string) => new AppError('invalid_webhook_url', message, { errors: [{ pointer: '/url', message }] });
+  // The URL parser would drop them; what is stored must be what is called.
+  if (raw !== raw.trim()) throw refuse('url must not begin or end with spaces');
   let url: URL;
   try {
     url = new URL(raw);

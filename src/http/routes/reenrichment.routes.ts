@@ -32,7 +32,8 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
   app.get<{ Params: { reenrichment_id: string } }>(
     '/api/reenrichments/:reenrichment_id',
     {
-      config: { scope: 'ingest' },
+      // Started with ingest; followed, like a batch, by whoever reads the account too.
+      config: { scope: ['ingest', 'reports'] },
       schema: {
         operationId: 'getReenrichment',
         summary: "A re-enrichment's status and its transactions counted by status",
