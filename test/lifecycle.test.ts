@@ -27,10 +27,10 @@ async function accepted(accountId: string, transactions: Tx[]) {
   return response.json();
 }
 
-const remove = (accountId: string, ids: string[]) =>
+const remove = (accountId: string, ids: string[], url = '/api/integrations/transactions/remove') =>
   ctx.app.inject({
     method: 'POST',
-    url: '/api/integrations/transactions/remove',
+    url,
     headers: { ...bearer(key), 'content-type': 'application/json' },
     payload: { account_id: accountId, transaction_ids: ids },
   });
@@ -172,6 +172,8 @@ describe('POST /api/integrations/transactions/remove (§10)', () => {
     expect(first.statusCode).toBe(200);
     expect(first.json()).toEqual({ removed: 2, already_removed: 0, not_found: ['R-404'] });
     expect((await remove('L-RM', ['R-1'])).json()).toEqual({ removed: 0, already_removed: 1, not_found: [] });
+    // The path takes a trailing slash, as the ingest path does.
+    expect((await remove('L-RM', ['R-2'], '/api/integrations/transactions/remove/')).json()).toEqual({ removed: 0, already_removed: 1, not_found: [] });
 
     expect(await summary('L-RM')).toMatchObject({
       total_transactions: 1,

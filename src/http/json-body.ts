@@ -18,6 +18,8 @@ declare module 'fastify' {
      * the error `refuse(count)` answers instead, so an over-long list is never built in memory.
      */
     bodyList?: { member: string; max: number; refuse: (count: number) => Error };
+    /** The body may be left out, also when a JSON type is sent with nothing after it (re-enrichment's filters). */
+    bodyOptional?: boolean;
   }
 }
 
@@ -31,7 +33,7 @@ export function registerJsonBody(app: FastifyInstance): void {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       // An action that takes no body (rotating a secret, retrying a delivery) may be sent one empty, with a JSON type.
-      if (request.routeOptions.schema?.body === undefined) return done(null, undefined);
+      if (request.routeOptions.schema?.body === undefined || request.routeOptions.config.bodyOptional) return done(null, undefined);
       return done(new AppError('invalid_json', 'The request body is empty; send a JSON object.'), undefined);
     }
     const list = request.routeOptions.config.bodyList;

@@ -88,26 +88,30 @@ function headerCount(rawHeaders: readonly string[], name: string): number {
 
 /** Removing transactions (contract §10). */
 export function removalRoutes(app: FastifyInstance, ingestion: IngestionService): void {
-  app.post(
-    '/api/integrations/transactions/remove',
-    {
-      config: {
-        scope: 'ingest',
-        // Counted before parsing, as for batches: millions of ids would otherwise be built and then each reported by Ajv.
-        bodyList: { member: 'transaction_ids', max: MAX_REMOVED_IDS, refuse: tooManyIds },
+  // With and without the trailing slash, as the ingest path it sits under (§4).
+  for (const url of ['/api/integrations/transactions/remove', '/api/integrations/transactions/remove/']) {
+    app.post(
+      url,
+      {
+        config: {
+          scope: 'ingest',
+          // Counted before parsing, as for batches: millions of ids would otherwise be built and then each reported by Ajv.
+          bodyList: { member: 'transaction_ids', max: MAX_REMOVED_IDS, refuse: tooManyIds },
+        },
+        attachValidation: true,
+        schema: {
+          hide: url.endsWith('/'),
+          operationId: 'removeTransactions',
+          summary: 'Remove transactions of an account: they stay readable but count nowhere',
+          tags: ['ingestion'],
+          security: [{ bearerAuth: [] }],
+          body: RemoveBody,
+          response: { 200: RemoveOutcome, ...problems(['validation_error', 'invalid_json', 'not_found', 'unsupported_media_type']) },
+        },
       },
-      attachValidation: true,
-      schema: {
-        operationId: 'removeTransactions',
-        summary: 'Remove transactions of an account: they stay readable but count nowhere',
-        tags: ['ingestion'],
-        security: [{ bearerAuth: [] }],
-        body: RemoveBody,
-        response: { 200: RemoveOutcome, ...problems(['validation_error', 'invalid_json', 'not_found', 'unsupported_media_type']) },
-      },
-    },
-    (request) => ingestion.removeTransactions(request.principal, request.body, toFieldProblems(request.validationError?.validation ?? [])),
-  );
+      (request) => ingestion.removeTransactions(request.principal, request.body, toFieldProblems(request.validationError?.validation ?? [])),
+    );
+  }
 }
 
 /** Ajv's findings as JSON Pointers to the offending field, one message per field. */

@@ -9,7 +9,7 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
   app.post<{ Params: { account_id: string } }>(
     '/api/accounts/:account_id/reenrich',
     {
-      config: { scope: 'ingest' },
+      config: { scope: 'ingest', bodyOptional: true },
       // The service reports body problems as validation_error, each by pointer.
       attachValidation: true,
       schema: {
