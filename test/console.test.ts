@@ -99,6 +99,8 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
     await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(browser.page.url()).toMatch(/\/console\/#\/signin$/);
+    // Signed out, the menu of pages that need a key is not shown.
+    expect(await browser.page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
     await expectAccessible();
     await shot('signin');
   });
@@ -132,6 +134,8 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await row.waitFor();
     await browser.page.locator(`tr[data-batch-id="${batch_id}"][data-status="completed"]`).waitFor({ timeout: 25_000 });
     expect(await row.getByRole('cell').nth(3).textContent()).toContain('40/40');
+    // One page of batches: no pager, and nothing stray where it would be.
+    expect(await browser.page.locator('main .pager').textContent()).toBe('');
     await expectAccessible();
     await shot('batches');
   });
@@ -268,6 +272,32 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.locator('[data-field="total_spend"]').waitFor();
   });
 
+  it('when a transaction is opened from the account, then a correction locks it and "Unlock" sends it back to enrichment', async () => {
+    await browser.page.getByLabel('Search').fill('NETFLIX');
+    await browser.page.locator('tbody tr[data-transaction-id="S-6"]').waitFor();
+    await browser.page.getByRole('link', { name: 'S-6', exact: true }).click();
+    await browser.page.getByRole('heading', { name: 'Transaction S-6' }).waitFor();
+    const fields = browser.page.locator('dl.fields');
+    expect(await fields.textContent()).toContain('−15.49 USD');
+    expect(await fields.textContent()).toContain('NETFLIX.COM');
+    expect(await fields.textContent()).toContain('ENTERTAINMENT');
+
+    await browser.page.locator('#correct-category').selectOption('GENERAL_SERVICES');
+    await browser.page.getByRole('button', { name: 'Correct' }).click();
+    await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).waitFor();
+    expect(await fields.textContent()).toMatch(/GENERAL_SERVICES\s*user 100% · locked/);
+    expect(await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).toMatchObject({ category: 'GENERAL_SERVICES', category_source: 'user', category_locked: true });
+    await expectAccessible();
+    await shot('transaction');
+
+    await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).click();
+    await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).waitFor({ state: 'detached' });
+    await expect.poll(async () => (await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).category_source, { timeout: 20_000 }).not.toBe('user');
+    expect(await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).toMatchObject({ category: 'ENTERTAINMENT', category_locked: false, status: 'completed' });
+    await browser.page.getByRole('link', { name: 'Back to account ACC-CONSOLE' }).click();
+    await browser.page.locator('[data-field="total_spend"]').waitFor();
+  });
+
   it('when a date range is applied, then the cards show that range\'s summary', async () => {
     await browser.page.getByLabel('From', { exact: true }).fill('2026-10-01');
     await browser.page.getByLabel('To', { exact: true }).fill('2026-10-31');
@@ -341,9 +371,16 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
 
-  it('when the API answers 401 (a revoked or wrong key), then the console returns to sign-in', async () => {
+  it('when the API answers 401 (a revoked or wrong key), then the console returns to sign-in, says why, and goes back to the page after signing in', async () => {
     await browser.page.evaluate(() => (globalThis as unknown as BrowserStorage).sessionStorage.setItem('lucro.console.key', 'lucro_revoked'));
     await browser.page.goto(`${base}/console/#/accounts`);
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await browser.page.getByText('The API refused your key: it may have been revoked or have expired. Sign in again.').waitFor();
+    expect(await storedValues()).not.toContain('lucro_revoked');
+    await browser.page.getByLabel('API key').fill(key);
+    await browser.page.getByRole('button', { name: 'Sign in' }).click();
+    await browser.page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await browser.page.getByRole('button', { name: 'Sign out' }).click();
     await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await storedItems()).toBe(0);
   });

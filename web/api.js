@@ -5,6 +5,9 @@
 import createClient from '/console/vendor/openapi-fetch.js';
 
 const KEY = 'lucro.console.key';
+/** Why the console signed the user out, and the page they were on, for the sign-in page to use once. */
+const REFUSED = 'lucro.console.refused';
+const RETURN_TO = 'lucro.console.return-to';
 
 export const session = {
   get key() {
@@ -15,6 +18,24 @@ export const session = {
   },
   signOut() {
     sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(RETURN_TO);
+  },
+  /** The key stopped working mid-session (revoked, expired): remember why and where the user was. */
+  refused(at) {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.setItem(REFUSED, 'The API refused your key: it may have been revoked or have expired. Sign in again.');
+    if (at.startsWith('#/') && !at.startsWith('#/signin')) sessionStorage.setItem(RETURN_TO, at);
+  },
+  /** Why `refused` signed the user out, read once. */
+  takeRefusal() {
+    const message = sessionStorage.getItem(REFUSED);
+    sessionStorage.removeItem(REFUSED);
+    return message;
+  },
+  takeReturnTo() {
+    const at = sessionStorage.getItem(RETURN_TO);
+    sessionStorage.removeItem(RETURN_TO);
+    return at;
   },
 };
 
@@ -51,7 +72,7 @@ export async function api(method, template, { path, query, body, key = session.k
     cache: 'no-store',
   });
   if (response.status === 401 && key === session.key) {
-    session.signOut();
+    session.refused(window.location.hash);
     window.location.hash = '#/signin';
   }
   if (!response.ok) throw new ApiError(response.status, error ?? null);

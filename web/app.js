@@ -6,6 +6,7 @@ import { batchPage } from './pages/batch.js';
 import { batchesPage } from './pages/batches.js';
 import { reviewPage } from './pages/review.js';
 import { signInPage } from './pages/signin.js';
+import { transactionPage } from './pages/transaction.js';
 import { webhooksPage } from './pages/webhooks.js';
 
 /** Hash routes: the server serves one page; nothing about the user ever goes into a URL it sees. */
@@ -16,6 +17,7 @@ const ROUTES = [
   { pattern: /^#\/accounts$/, page: accountsPage, nav: '#/accounts' },
   { pattern: /^#\/accounts\/([^/]+)$/, page: accountPage, nav: '#/accounts' },
   { pattern: /^#\/accounts\/([^/]+)\/review$/, page: reviewPage, nav: '#/accounts' },
+  { pattern: /^#\/accounts\/([^/]+)\/transactions\/([^/]+)$/, page: transactionPage, nav: '#/accounts' },
   { pattern: /^#\/webhooks$/, page: webhooksPage, nav: '#/webhooks' },
 ];
 

@@ -64,7 +64,9 @@ export function dateTime(iso) {
 }
 
 export function errorMessage(error) {
-  return h('p', { class: 'error', role: 'alert' }, error?.message ?? String(error));
+  // A refusal for scope says what would do instead (§2: ingest corrects and re-enriches, reports reads).
+  const hint = error?.status === 403 ? ' Sign out and sign in with a key that has it.' : '';
+  return h('p', { class: 'error', role: 'alert' }, `${error?.message ?? String(error)}${hint}`);
 }
 
 /**
@@ -76,5 +78,8 @@ export function replaceKeepingFocus(container, ...children) {
   const identity = (el) => el.getAttribute('href') ?? el.getAttribute('aria-label') ?? el.textContent;
   const wanted = active ? [active.tagName, identity(active)] : null;
   container.replaceChildren(...children);
-  if (wanted) [...container.querySelectorAll(wanted[0])].find((el) => identity(el) === wanted[1])?.focus();
+  if (!wanted) return;
+  const same = [...container.querySelectorAll(wanted[0])].find((el) => identity(el) === wanted[1]);
+  // The last page disables "Next page": focus stays in the pager, on a control that still works.
+  (same && !same.disabled ? same : container.querySelector('a, button:not(:disabled)'))?.focus();
 }

@@ -1,6 +1,6 @@
 import { api, listCategories } from '../api.js';
 import { incomeSpendChart, stackedSpendChart } from '../charts.js';
-import { errorMessage, h, money, table } from '../dom.js';
+import { errorMessage, h, money, replaceKeepingFocus, table } from '../dom.js';
 import { transactionColumns } from './transactions.js';
 
 const PAGE_SIZE = 50;
@@ -61,7 +61,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
               'p',
               {},
               'Top spend: ',
-              s.top_spend_categories.map((c, i) => [i > 0 ? ', ' : '', h('span', { 'data-category': c.category, 'data-value': c.total_spend }, `${c.category} ${money(c.total_spend)}`)]),
+              s.top_spend_categories.map((c, i) => [i > 0 ? ', ' : '', h('span', { 'data-category': c.category, 'data-value': c.total_spend }, `${c.category} ${money(c.total_spend, s.currency)}`)]),
             ),
       );
       drawCharts(monthly);
@@ -80,7 +80,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
     const stacked = h('div', { class: 'chart', id: 'chart-spend-by-category', role: 'img', 'aria-label': 'Monthly spend stacked by category; the table below has the figures' });
     const incomeSpend = h('div', { class: 'chart', id: 'chart-income-spend', role: 'img', 'aria-label': 'Monthly income and spend side by side; the table below has the figures' });
     charts.replaceChildren(
-      h('figure', {}, h('figcaption', {}, 'Spend by category'), stacked, dataTable('Spend by category per month', monthly, (m) => m.categories.map((c) => `${c.category} ${money(c.total_spend)}`).join(', '))),
+      h('figure', {}, h('figcaption', {}, 'Spend by category'), stacked, dataTable('Spend by category per month', monthly, (m) => m.categories.map((c) => `${c.category} ${money(c.total_spend, monthly.currency)}`).join(', '))),
       h('figure', {}, h('figcaption', {}, 'Income and spend'), incomeSpend, dataTable('Income and spend per month', monthly, null)),
     );
     destroyCharts = [stackedSpendChart(stacked, monthly), incomeSpendChart(incomeSpend, monthly)];
@@ -95,9 +95,9 @@ export async function accountPage(main, { params: [accountId], signal }) {
         caption,
         columns: [
           { label: 'Month', cell: (m) => m.month },
-          { label: 'Spend', num: true, cell: (m) => money(m.total_spend) },
-          { label: 'Income', num: true, cell: (m) => money(m.total_income) },
-          detail ? { label: 'By category', cell: detail } : { label: 'Net', num: true, cell: (m) => money(m.net) },
+          { label: 'Spend', num: true, cell: (m) => money(m.total_spend, monthly.currency) },
+          { label: 'Income', num: true, cell: (m) => money(m.total_income, monthly.currency) },
+          detail ? { label: 'By category', cell: detail } : { label: 'Net', num: true, cell: (m) => money(m.net, monthly.currency) },
         ],
         rows: monthly.months,
       }),
@@ -108,6 +108,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
   const category = h('select', { id: 'tx-category' }, h('option', { value: '' }, 'Any'));
   const status = h('select', { id: 'tx-status' }, h('option', { value: '' }, 'Any'), TX_STATUSES.map((s) => h('option', { value: s }, s)));
   const search = h('input', { id: 'tx-search', type: 'search', placeholder: 'merchant, description, id' });
+  const removed = h('input', { id: 'tx-removed', type: 'checkbox' });
   const rows = h('div');
   const pager = h('div', { class: 'pager' });
   transactions.append(
@@ -117,6 +118,8 @@ export async function accountPage(main, { params: [accountId], signal }) {
       h('label', { for: 'tx-category' }, 'Category', category),
       h('label', { for: 'tx-status' }, 'Status', status),
       h('label', { for: 'tx-search' }, 'Search', search),
+      // Removed (and replaced) transactions count nowhere, but support needs to see them.
+      h('label', { for: 'tx-removed', class: 'inline' }, removed, 'Show removed'),
     ),
     rows,
     pager,
@@ -132,9 +135,10 @@ export async function accountPage(main, { params: [accountId], signal }) {
     rows.replaceChildren(
       matching.length === 0
         ? h('p', { class: 'notice' }, 'No transactions match.')
-        : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns(), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }) }),
+        : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns({ accountId }), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }) }),
     );
-    pager.replaceChildren(
+    replaceKeepingFocus(
+      pager,
       h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => loadTransactions(index - 1) }, 'Previous page'),
       h('span', {}, `Page ${index + 1}`),
       h('button', { type: 'button', class: 'secondary', disabled: !page.next_cursor, onclick: () => loadTransactions(index + 1) }, 'Next page'),
@@ -148,7 +152,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
     try {
       const answer = await api('GET', '/api/accounts/{account_id}/transactions', {
         path: { account_id: accountId },
-        query: { ...range(), category: category.value, status: status.value, q: search.value.trim(), limit: PAGE_SIZE, cursor: cursors[at] },
+        query: { ...range(), category: category.value, status: status.value, q: search.value.trim(), include_removed: removed.checked ? 'true' : undefined, limit: PAGE_SIZE, cursor: cursors[at] },
       });
       if (request !== latest) return;
       page = answer;
@@ -169,6 +173,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
   };
   category.addEventListener('change', reloadTransactions);
   status.addEventListener('change', reloadTransactions);
+  removed.addEventListener('change', reloadTransactions);
   // Typing asks the server once the user pauses, not at every key.
   let typing;
   search.addEventListener('input', () => {
@@ -178,7 +183,13 @@ export async function accountPage(main, { params: [accountId], signal }) {
   rangeForm.addEventListener('submit', (event) => {
     event.preventDefault();
     if (start.value && end.value && start.value > end.value) {
+      // Nothing of the previous range stays on screen beside the error.
       summary.replaceChildren(errorMessage(new Error('The start date is after the end date.')));
+      destroyCharts.forEach((destroy) => destroy());
+      destroyCharts = [];
+      charts.replaceChildren();
+      rows.replaceChildren();
+      pager.replaceChildren();
       return;
     }
     loadSummary();

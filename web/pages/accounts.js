@@ -25,7 +25,7 @@ export async function accountsPage(main) {
             rows: shown,
           }),
     );
-    pager.replaceChildren(page.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor) }, 'Load more accounts') : null);
+    pager.replaceChildren(...(page.next_cursor ? [h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor) }, 'Load more accounts')] : []));
   };
   await load(null);
 }

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { dateTime, errorMessage, h, statusBadge, table } from '../dom.js';
+import { dateTime, errorMessage, h, replaceKeepingFocus, statusBadge, table } from '../dom.js';
 import { progress } from './batches.js';
 import { transactionColumns } from './transactions.js';
 
@@ -15,10 +15,12 @@ export async function batchPage(main, { params: [batchId], signal }) {
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
   const cursors = [null];
+  let accountId;
 
   async function loadBatch() {
     try {
       const batch = await api('GET', '/api/batches/{batch_id}', { path: { batch_id: batchId } });
+      accountId = batch.account_id;
       head.replaceChildren(
         h(
           'dl',
@@ -43,8 +45,9 @@ export async function batchPage(main, { params: [batchId], signal }) {
       const page = await api('GET', '/api/batches/{batch_id}/transactions', { path: { batch_id: batchId }, query: { limit: 100, cursor: cursors[index] } });
       cursors.length = index + 1;
       if (page.next_cursor) cursors.push(page.next_cursor);
-      rows.replaceChildren(table({ caption: 'Transactions of the batch', columns: transactionColumns(), rows: page.transactions }));
-      pager.replaceChildren(
+      rows.replaceChildren(table({ caption: 'Transactions of the batch', columns: transactionColumns({ accountId }), rows: page.transactions }));
+      replaceKeepingFocus(
+        pager,
         h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => loadPage(index - 1) }, 'Previous page'),
         h('span', {}, `Page ${index + 1}`),
         h('button', { type: 'button', class: 'secondary', disabled: !page.next_cursor, onclick: () => loadPage(index + 1) }, 'Next page'),

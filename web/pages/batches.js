@@ -56,7 +56,7 @@ export async function batchesPage(main, { signal }) {
         ? h('p', { class: 'notice' }, 'No batches yet.')
         : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }) }),
     );
-    pager.replaceChildren(cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
+    pager.replaceChildren(...(cursor ? [h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches')] : []));
   };
 
   async function refresh() {

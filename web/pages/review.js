@@ -40,14 +40,17 @@ export async function reviewPage(main, { params: [accountId], signal }) {
   const categories = await listCategories();
   const keyOf = new Map(categories.map((c, i) => [KEYS[i], c]));
   const queue = h('div');
+  // One error at a time above the queue: a second refusal replaces the first.
+  const failure = h('div');
   const learned = h('div', { 'aria-live': 'polite' });
   const reenrich = h('button', { type: 'button', id: 'reenrich' }, 'Re-enrich this account');
-  const reenrichStatus = h('p', { role: 'status' });
+  const reenrichStatus = h('div', { role: 'status' });
   main.append(
     h('h1', {}, `Review queue: ${accountId}`),
     h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}` }, 'Back to the account')),
     h('p', { class: 'notice', id: 'review-help' }, `Uncategorized spend and spend categorized with less than ${LOW_CONFIDENCE * 100}% confidence, largest first. Focus a row, move with ↑ and ↓, and press a letter to correct its category, or use the row's menu.`),
     h('ul', { class: 'keys', 'aria-label': 'Category keys' }, categories.map((c, i) => h('li', {}, h('kbd', {}, KEYS[i]), ` ${c}`))),
+    failure,
     queue,
     h('h2', {}, 'Learn from the corrections'),
     h('p', { class: 'notice' }, 'Enrich the account again: rows of the merchants you corrected get the learned category.'),
@@ -77,13 +80,14 @@ export async function reviewPage(main, { params: [accountId], signal }) {
         path: { account_id: accountId, transaction_id: t.transaction_id },
         body: { category },
       });
+      failure.replaceChildren();
       items[i] = updated;
       announce(`${t.merchant_name ?? t.transaction_id} corrected to ${category}.`);
       draw();
       focusRow(i + 1);
     } catch (error) {
       announce(`Correction failed: ${error.message}`);
-      queue.prepend(errorMessage(error));
+      failure.replaceChildren(errorMessage(error));
     }
   }
 
@@ -206,7 +210,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       await poll();
     } catch (error) {
       reenrich.disabled = false;
-      reenrichStatus.textContent = `Re-enrichment failed: ${error.message}`;
+      reenrichStatus.replaceChildren(errorMessage(error));
     }
   });
 

@@ -3,7 +3,8 @@ import { h } from '../dom.js';
 
 export async function signInPage(main) {
   const input = h('input', { id: 'api-key', name: 'api-key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true });
-  const error = h('p', { class: 'error', role: 'alert' });
+  // Signed out because the key stopped working: say so, and go back where the user was after signing in.
+  const error = h('p', { class: 'error', role: 'alert' }, session.takeRefusal() ?? '');
   const form = h(
     'form',
     { class: 'signin', 'aria-labelledby': 'signin-title', novalidate: true },
@@ -25,7 +26,7 @@ export async function signInPage(main) {
       // Any valid key may read the categories: a cheap check that the key is real.
       await api('GET', '/api/categories', { key });
       session.signIn(key);
-      window.location.hash = '#/batches';
+      window.location.hash = session.takeReturnTo() ?? '#/batches';
     } catch (failure) {
       error.textContent = failure.status === 401 ? 'That key is not valid.' : failure.message;
       input.focus();

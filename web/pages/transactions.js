@@ -1,10 +1,17 @@
 import { h, money, statusBadge } from '../dom.js';
 
-/** The columns of a transactions table, as §5 and §11 return transactions. */
-export function transactionColumns({ withBatch = false } = {}) {
+/** Where one transaction of an account is shown, corrected and unlocked. */
+export function transactionHref(accountId, transactionId) {
+  return `#/accounts/${encodeURIComponent(accountId)}/transactions/${encodeURIComponent(transactionId)}`;
+}
+
+/** The columns of a transactions table, as §5 and §11 return transactions; with `accountId`, each id opens its transaction. */
+export function transactionColumns({ withBatch = false, accountId } = {}) {
   return [
     { label: 'Date', cell: (t) => t.date },
-    { label: 'ID', narrow: true, cell: (t) => t.transaction_id },
+    accountId
+      ? { label: 'ID', cell: (t) => h('a', { href: transactionHref(accountId, t.transaction_id) }, t.transaction_id) }
+      : { label: 'ID', narrow: true, cell: (t) => t.transaction_id },
     { label: 'Merchant', cell: (t) => t.merchant_name ?? '' },
     { label: 'Description', narrow: true, cell: (t) => t.description ?? '' },
     { label: 'Amount', num: true, cell: (t) => money(t.amount, t.currency) },
