@@ -306,6 +306,17 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await browser.page.locator('[data-field="total_income"]').getAttribute('data-value')).toBe('2500.00');
   });
 
+  it('when a card payment is still pending at the bank, then the figures count it unless told not to, and its row says so', async () => {
+    await push({ account: { account_id: 'ACC-CONSOLE', currency: 'USD' }, transactions: [{ transaction_id: 'P-1', date: '2026-10-30', amount: '-8.11', pending: true, merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' }] });
+    await browser.page.getByRole('button', { name: 'Apply' }).click();
+    await browser.page.locator('[data-field="total_spend"][data-value="420.00"]').waitFor();
+    await browser.page.getByLabel('Count what is still pending at the bank').uncheck();
+    await browser.page.getByRole('button', { name: 'Apply' }).click();
+    await browser.page.locator('[data-field="total_spend"][data-value="411.89"]').waitFor();
+    expect(await browser.page.locator('tbody tr[data-transaction-id="P-1"]').textContent()).toContain('pending at the bank');
+    await browser.page.getByLabel('Count what is still pending at the bank').check();
+  });
+
   it('when the window is phone-wide, then the account page fits without sideways scrolling', async () => {
     await browser.page.setViewportSize({ width: 390, height: 844 });
     await browser.page.reload();

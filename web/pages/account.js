@@ -16,11 +16,13 @@ function card(label, field, value, display) {
 export async function accountPage(main, { params: [accountId], signal }) {
   const start = h('input', { id: 'range-start', type: 'date' });
   const end = h('input', { id: 'range-end', type: 'date' });
+  const bankPending = h('input', { id: 'range-pending', type: 'checkbox', checked: true });
   const rangeForm = h(
     'form',
     { class: 'filters', 'aria-label': 'Date range' },
     h('label', { for: 'range-start' }, 'From', start),
     h('label', { for: 'range-end' }, 'To', end),
+    h('label', { for: 'range-pending', class: 'inline' }, bankPending, 'Count what is still pending at the bank'),
     h('button', { type: 'submit' }, 'Apply'),
   );
   const summary = h('div', { 'aria-live': 'polite' });
@@ -41,10 +43,12 @@ export async function accountPage(main, { params: [accountId], signal }) {
   let destroyCharts = [];
   signal.addEventListener('abort', () => destroyCharts.forEach((destroy) => destroy()));
   const range = () => ({ start_date: start.value || undefined, end_date: end.value || undefined });
+  // Summaries count bank-pending transactions unless told not to (§10).
+  const figuresOf = () => ({ ...range(), include_pending: bankPending.checked ? undefined : 'false' });
 
   async function loadSummary() {
     try {
-      const [s, monthly] = await Promise.all([api('GET', '/api/reports/account/{account_id}/summary', { path: { account_id: accountId }, query: range() }), api('GET', '/api/reports/account/{account_id}/monthly', { path: { account_id: accountId }, query: range() })]);
+      const [s, monthly] = await Promise.all([api('GET', '/api/reports/account/{account_id}/summary', { path: { account_id: accountId }, query: figuresOf() }), api('GET', '/api/reports/account/{account_id}/monthly', { path: { account_id: accountId }, query: figuresOf() })]);
       summary.replaceChildren(
         h(
           'div',
@@ -116,7 +120,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
       'div',
       { class: 'filters', role: 'search', 'aria-label': 'Filter transactions' },
       h('label', { for: 'tx-category' }, 'Category', category),
-      h('label', { for: 'tx-status' }, 'Status', status),
+      h('label', { for: 'tx-status' }, 'Enrichment', status),
       h('label', { for: 'tx-search' }, 'Search', search),
       // Removed (and replaced) transactions count nowhere, but support needs to see them.
       h('label', { for: 'tx-removed', class: 'inline' }, removed, 'Show removed'),

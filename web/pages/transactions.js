@@ -16,7 +16,8 @@ export function transactionColumns({ withBatch = false, accountId } = {}) {
     { label: 'Description', narrow: true, cell: (t) => t.description ?? '' },
     { label: 'Amount', num: true, cell: (t) => money(t.amount, t.currency) },
     { label: 'Category', cell: (t) => categoryCell(t) },
-    { label: 'Status', cell: (t) => [statusBadge(t.status), t.removed_at ? ' removed' : null, t.pending ? ' bank pending' : null] },
+    // Enrichment's status, then the bank's side: still pending there (§10), or removed.
+    { label: 'Enrichment', cell: (t) => [statusBadge(t.status), t.pending ? h('br') : null, t.pending ? h('small', { class: 'notice' }, 'pending at the bank') : null, t.removed_at ? h('br') : null, t.removed_at ? h('small', { class: 'notice' }, t.replaced_by ? `replaced by ${t.replaced_by}` : 'removed') : null] },
     withBatch ? { label: 'Batch', narrow: true, cell: (t) => (t.batch_id ? h('a', { href: `#/batches/${t.batch_id}` }, t.batch_id.slice(0, 8)) : '') } : null,
   ].filter(Boolean);
 }
