@@ -65,6 +65,7 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
  * gets its rows back as duplicates.
  */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const started = performance.now();
   const client = await pool.connect();
   let broken = false;
   try {
@@ -73,11 +74,13 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     // Only a transaction that wrote has an id; one that only read has nothing to lose.
     const xid = (await client.query<{ xid: string | null }>('SELECT pg_current_xact_id_if_assigned()::text AS xid')).rows[0]?.xid ?? null;
     try {
-      await client.query('COMMIT');
+      // The COMMIT's answer is awaited only as long as leaves time to ask how it ended, within the budget.
+      const wait = Math.max(MIN_COMMIT_WAIT_MS, started + ANSWER_BUDGET_MS - OUTCOME_RESERVE_MS - performance.now());
+      await client.query({ text: 'COMMIT', query_timeout: Math.round(wait) } as pg.QueryConfig);
     } catch (error) {
       if (xid === null || !isConnectionError(error) || serverGaveUp(error)) throw error;
       broken = true;
-      if ((await transactionOutcome(pool, xid)) !== 'committed') throw error;
+      if ((await transactionOutcome(pool, xid, OUTCOME_RESERVE_MS)) !== 'committed') throw error;
     }
     return result;
   } catch (error) {
@@ -90,20 +93,45 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
   }
 }
 
-/** Asks the server, on another connection, how a transaction whose COMMIT went unanswered ended. */
-async function transactionOutcome(pool: pg.Pool, xid: string): Promise<'committed' | 'aborted' | 'unknown'> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    try {
-      const { rows } = await pool.query<{ status: string | null }>('SELECT pg_xact_status($1::xid8) AS status', [xid]);
-      const status = rows[0]?.status;
-      if (status === 'committed' || status === 'aborted') return status;
-    } catch {
-      return 'unknown';
+/**
+ * A transaction that writes answers within this of its start even when the database stops answering
+ * (contract §9: 503 within 5 s), its COMMIT included: past it, an unknown outcome is an error.
+ */
+const ANSWER_BUDGET_MS = 4_500;
+/** Kept from the budget to ask another connection how an unanswered COMMIT ended. */
+const OUTCOME_RESERVE_MS = 1_000;
+/** A COMMIT is never given less than this, however long the work before it took. */
+const MIN_COMMIT_WAIT_MS = 1_000;
+
+/** Asks the server, on another connection, how a transaction whose COMMIT went unanswered ended; unknown after `withinMs`. */
+async function transactionOutcome(pool: pg.Pool, xid: string, withinMs: number): Promise<'committed' | 'aborted' | 'unknown'> {
+  const deadline = performance.now() + withinMs;
+  const ask = async (): Promise<'committed' | 'aborted' | 'unknown'> => {
+    while (performance.now() < deadline) {
+      try {
+        const { rows } = await pool.query<{ status: string | null }>({
+          text: 'SELECT pg_xact_status($1::xid8) AS status',
+          values: [xid],
+          query_timeout: Math.max(1, Math.round(deadline - performance.now())),
+        } as pg.QueryConfig);
+        const status = rows[0]?.status;
+        if (status === 'committed' || status === 'aborted') return status;
+      } catch {
+        return 'unknown';
+      }
+      // Still in progress: the COMMIT is being written.
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    // Still in progress: the COMMIT is being written.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    return 'unknown';
+  };
+  // Getting a connection may itself hang (a partition): the answer does not wait for it.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'unknown'>((resolve) => (timer = setTimeout(() => resolve('unknown'), withinMs)));
+  try {
+    return await Promise.race([ask(), late]);
+  } finally {
+    clearTimeout(timer);
   }
-  return 'unknown';
 }
 
 
