@@ -6,7 +6,7 @@ import { buildApp } from '../src/http/app.js';
 import type { FastifyInstance } from 'fastify';
 import { batchBody, bearer } from './helpers/context.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { waitFor } from './helpers/processes.js';
+import { freePort, startLucro, waitFor } from './helpers/processes.js';
 import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
@@ -111,4 +111,25 @@ describe('PostgreSQL outage (§9)', () => {
     await client.end();
     expect(rows[0]).toEqual({ lo: 1, hi: 1, n: 400 });
   }, 90_000);
+
+  it('when npm start begins while the database refuses connections, then it waits instead of exiting, and serves once the database is back', async () => {
+    const target = new URL(db.url);
+    const late = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await late.start();
+    await late.refuse();
+    const viaLate = new URL(db.url);
+    viaLate.port = String(late.port);
+    const port = await freePort();
+    const lucro = startLucro(['start'], { DATABASE_URL: viaLate.toString(), REDIS_URL: '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ENRICHMENT_LATENCY_MS: '0' });
+    try {
+      await lucro.waitForLog((line) => line.msg === 'the database is unreachable; migrating when it returns', 20_000);
+      await late.restore();
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200, 30_000, 'start to serve');
+      lucro.child.kill('SIGTERM');
+      expect(await lucro.exited).toBe(0);
+    } finally {
+      lucro.child.kill('SIGKILL');
+      await late.close();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchBody, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
@@ -143,5 +144,18 @@ describe('worker processes on BullMQ', () => {
     for (const p of [...schedulers, worker]) p.child.kill('SIGTERM');
     await Promise.all([...schedulers, worker].map((p) => p.exited));
   }, 60_000);
-});
 
+  it('when a scheduler or a worker cannot serve METRICS_PORT (in use), then it exits 1 instead of running on half started', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      for (const role of ['scheduler', 'worker']) {
+        const p = lucro([role], { HOST: '127.0.0.1', METRICS_PORT: String(port), LOG_LEVEL: 'warn', QUEUE_PREFIX: prefix() });
+        expect(await p.exited, role).toBe(1);
+      }
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
+});

@@ -4,6 +4,8 @@ import { createContainer, type Container } from '../container.js';
 import { buildApp } from '../http/app.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { operationsPlugin } from '../http/routes/operations.routes.js';
+import { isConnectionError } from '../infra/db.js';
+import type { Logger } from '../infra/logger.js';
 import { migrate } from '../infra/migrate.js';
 import { Heartbeat } from '../operations/heartbeat.js';
 import { withTimeout } from '../infra/timeout.js';
@@ -13,6 +15,8 @@ export type Role = 'start' | 'api' | 'worker' | 'scheduler';
 
 /** Giving back held rows when the deadline has come may take at most this. */
 const RELEASE_ON_EXIT_MS = 2_000;
+/** Waits between tries of migrations while the database cannot be reached, growing to the last. */
+const MIGRATE_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
 
 /**
  * Runs one role, or all of them in one process for `start`. On SIGTERM or SIGINT it drains in
@@ -31,7 +35,11 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
 
   try {
     if (role === 'start') {
-      const applied = await migrate(container.pool);
+      const applied = await migrateWhenReachable(container, logger);
+      if (applied === undefined) {
+        await container.close();
+        return 0;
+      }
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     if (role === 'start' || role === 'api') {
@@ -72,6 +80,9 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     heartbeat.start();
     stops.heartbeat = () => heartbeat.stop();
   } catch (error) {
+    // A role that could not start (a port in use) stops what already runs, or its timers would keep
+    // the process alive doing nothing.
+    for (const stop of [stops.api, stops.scheduler, stops.worker, stops.metrics, stops.heartbeat]) await stop?.().catch(() => {});
     await container.close();
     throw error;
   }
@@ -109,6 +120,37 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
+}
+
+/**
+ * `start` migrates before it serves. While the database cannot be reached it waits and tries again
+ * rather than exit (contract §9: no process exits; each recovers when the database returns).
+ * Resolves undefined when SIGTERM or SIGINT ends the wait.
+ */
+async function migrateWhenReachable(container: Container, logger: Logger): Promise<string[] | undefined> {
+  const stopped = new AbortController();
+  const stop = () => stopped.abort();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  try {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await migrate(container.pool);
+      } catch (error) {
+        if (!isConnectionError(error)) throw error;
+        const waitMs = MIGRATE_RETRY_MS[Math.min(attempt, MIGRATE_RETRY_MS.length - 1)] as number;
+        logger.warn({ err: error, retryInMs: waitMs }, 'the database is unreachable; migrating when it returns');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          stopped.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+        if (stopped.signal.aborted) return undefined;
+      }
+    }
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  }
 }
 
 /** Worker and scheduler serve the same operations plugin as the API (/healthz, /readyz, /metrics) on METRICS_PORT. */
