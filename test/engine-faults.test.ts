@@ -219,6 +219,27 @@ describe('timeouts: the server gives up before the client', () => {
     await worker.settle();
   });
 
+  it('when the categorizer does not answer within the lease, then the call is cut short and the row says why', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest']);
+    const batchId = await ingestBatch(ctx, key, batchBody(2, { accountId: 'HANGING' }));
+    const hanging: Categorizer = {
+      name: 'hanging',
+      version: 'hanging@1',
+      categorize: (_transaction, signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))),
+    };
+    const { container } = ctx;
+    const worker = new EnrichClaimedRows(container.pool, hanging, container.metrics, container.logger, { concurrency: 2, leaseMs: 1_000, maxAttempts: 1 });
+    expect(await worker.workSlice(batchRows(batchId))).toBe('drained');
+    const { rows } = await ctx.sql.query<{ status: string; error: string }>('SELECT status, error FROM transactions WHERE batch_id = $1', [batchId]);
+    for (const row of rows) {
+      expect(row.status).toBe('failed');
+      expect(row.error).toMatch(/^the categorizer did not answer within \d+ ms, the part of the 1000 ms lease a call may take$/);
+    }
+    worker.close();
+    await worker.settle();
+  });
+
   it('when the answer to COMMIT is lost but the batch was stored, then the client gets 202; when it was not stored, 503; when nothing answers, 503 within 5 s', async () => {
     ctx = await createTestContext();
     const key = await ctx.key(['ingest']);

@@ -430,7 +430,12 @@ export class EnrichClaimedRows implements JobParticipant {
       this.confidenceOf(answer.source).observe(confidence);
       return { id: row.id, claimToken: row.claimToken, category: answer.category, confidence, source: answer.source, version: this.categorizer.version };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // The claim's deadline aborts a call that would outlast the lease: say so, not "aborted".
+      const message = signal.aborted
+        ? `the categorizer did not answer within ${this.callBudgetMs} ms, the part of the ${this.options.leaseMs} ms lease a call may take`
+        : error instanceof Error
+          ? error.message
+          : String(error);
       this.logger.warn({ ...logFields(row), attempt: row.attempts, err: error }, 'categorizer failed');
       return { id: row.id, claimToken: row.claimToken, error: message.slice(0, 1_000) || 'categorizer failed' };
     } finally {
