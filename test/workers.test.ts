@@ -3,6 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchBody, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
+import { TcpProxy } from './helpers/tcp-proxy.js';
 
 /** Worker processes against real PostgreSQL and Redis, each test with its own queue prefix. */
 let ctx: TestContext;
@@ -158,4 +159,28 @@ describe('worker processes on BullMQ', () => {
       taken.close();
     }
   }, 60_000);
+
+  it('when Redis is gone and a worker that ran jobs gets SIGTERM, then it still drains and exits 0 well inside 30 s', async () => {
+    const redis = new URL(testRedisUrl());
+    const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
+    await proxy.start();
+    const viaProxy = new URL(testRedisUrl());
+    viaProxy.port = String(proxy.port);
+    const queue = prefix();
+    const worker = lucro(['worker'], { REDIS_URL: viaProxy.toString(), QUEUE_PREFIX: queue, ENRICHMENT_LATENCY_MS: '0', LOG_LEVEL: 'info' });
+    const scheduler = lucro(['scheduler'], { QUEUE_PREFIX: queue, LOG_LEVEL: 'warn', SCHEDULER_INTERVAL_MS: '200', REDISPATCH_AFTER_MS: '300' });
+    try {
+      await worker.waitForLog((line) => line.msg === 'worker started');
+      const batchId = await ingestBatch(ctx, key, batchBody(20, { accountId: 'REDIS-GONE' }));
+      await waitFor(async () => (await statusCounts(batchId)).completed === 20, 30_000, 'the batch to complete');
+      proxy.blackhole();
+      const started = Date.now();
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      scheduler.child.kill('SIGTERM');
+      await proxy.close();
+    }
+  }, 90_000);
 });

@@ -74,6 +74,8 @@ export interface JobQueue {
 
 export const QUEUE_NAME = 'enrichment';
 const ADD_TIMEOUT_MS = 2_000;
+/** How long stopping waits for Redis before it cuts the connection (the drain has 30 s in all, §9). */
+const STOP_GRACE_MS = 5_000;
 
 export class BullMqQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
@@ -139,7 +141,16 @@ export class BullMqQueue implements JobQueue {
     const connection = this.workerConnection;
     this.worker = undefined;
     this.workerConnection = undefined;
-    if (worker) await worker.close();
+    if (worker) {
+      // With Redis gone a graceful close waits for ever to acknowledge the jobs it ran. After a grace
+      // the connection is cut, which fails what waits on it: an unacknowledged job is later handed on
+      // as stalled, and its rows are claimed again safely (their claims are guarded).
+      await withTimeout(worker.close(), STOP_GRACE_MS, 'closing the queue worker').catch(async (error: unknown) => {
+        this.logger.warn({ err: error }, 'the queue did not answer while stopping; disconnecting from it');
+        connection?.disconnect();
+        await withTimeout(worker.close(), STOP_GRACE_MS, 'closing the queue worker').catch(() => {});
+      });
+    }
     // BullMQ leaves a connection it was given open; an open socket would keep the process alive.
     connection?.disconnect();
   }
@@ -160,7 +171,7 @@ export class BullMqQueue implements JobQueue {
 
   async close(): Promise<void> {
     await this.stopConsuming();
-    await this.queue.close().catch(() => {});
+    await withTimeout(this.queue.close(), STOP_GRACE_MS, 'closing the queue').catch(() => {});
     this.connection.disconnect();
   }
 }
