@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fallbackDataArea, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/infra/embedded-postgres.js';
-import { freePort } from './helpers/processes.js';
+import { freePort, waitFor } from './helpers/processes.js';
 import { psqlSelectOne } from './helpers/psql.js';
 
 const TIMEOUT = 120_000;
@@ -65,6 +65,20 @@ describe('startEmbeddedPostgres', () => {
     expect(db.owned).toBe(true);
     expect(await postmasterPid(dataDir)).not.toBe(orphanPid);
     expect(await selectOne(db.databaseUrl)).toBe(1);
+    await db.stop();
+    expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+
+  it('when the server it owns is killed with SIGKILL, then the owner starts it again on the same port and its URL works again', async () => {
+    const dataDir = await newDataDir();
+    const port = await freePort();
+    const db = track(await startEmbeddedPostgres({ dataDir, port }));
+    const killed = await postmasterPid(dataDir);
+    expect(killed).toBeDefined();
+    process.kill(killed as number, 'SIGKILL');
+
+    await waitFor(async () => (await selectOne(db.databaseUrl).catch(() => 0)) === 1, 30_000, 'the server to be started again');
+    expect(await postmasterPid(dataDir)).not.toBe(killed);
     await db.stop();
     expect(await refusesConnections(port)).toBe(true);
   }, TIMEOUT);

@@ -102,7 +102,7 @@ export async function startEmbeddedPostgres(options: StartEmbeddedPostgresOption
       if (server.owned) await giveUpOwnership(cluster).catch(() => {});
       throw error;
     });
-    return embeddedHandle(cluster, server, access.password);
+    return embeddedHandle(cluster, server, access.password, logger);
   } finally {
     await release();
   }
@@ -151,13 +151,15 @@ export async function embeddedDatabaseUrl(dataDirOption: string, port: number): 
   return `postgres://${SUPERUSER}${password === undefined ? '' : `:${password}`}@127.0.0.1:${port}/${DATABASE}`;
 }
 
-function embeddedHandle(cluster: Cluster, server: RunningServer, password: string): EmbeddedPostgres {
+function embeddedHandle(cluster: Cluster, server: RunningServer, password: string, logger?: EmbeddedPostgresLogger): EmbeddedPostgres {
   const databaseUrl = `postgres://${SUPERUSER}:${password}@127.0.0.1:${server.port}/${DATABASE}`;
   if (!server.owned) return { databaseUrl, owned: false, stop: async () => {} };
 
   const removeExitHook = stopOnExit(cluster);
   let stopping: Promise<void> | undefined;
+  const stopWatching = reviveWhenDead(cluster, server.port, () => stopping !== undefined, logger);
   const stop = async (): Promise<void> => {
+    stopWatching();
     removeExitHook();
     // Under the start lock, so that a process starting right now either adopts the server before
     // it goes away or starts a fresh one after, never adopts one that is about to stop.
@@ -169,6 +171,42 @@ function embeddedHandle(cluster: Cluster, server: RunningServer, password: strin
     }
   };
   return { databaseUrl, owned: true, stop: () => (stopping ??= stop()) };
+}
+
+/** How often the owner checks that its embedded server still runs. */
+const WATCH_INTERVAL_MS = 2_000;
+
+/**
+ * Nothing but its owner would bring back an embedded server that died (kill -9, the OOM killer):
+ * the owner checks for it and starts it again on the same port, so that the process recovers by
+ * itself as with an external database (contract §9). Returns what stops the watching.
+ */
+function reviveWhenDead(cluster: Cluster, port: number, stopping: () => boolean, logger?: EmbeddedPostgresLogger): () => void {
+  const pidFile = path.join(cluster.paths.pgData, 'postmaster.pid');
+  let busy = false;
+  const check = async (): Promise<void> => {
+    const info = await readPostmasterPid(pidFile);
+    if (stopping() || (info && isPostgresProcess(info.pid))) return;
+    const release = await acquireStartLock(cluster.paths.lockFile);
+    try {
+      if (stopping() || (await findRunningServer(cluster, logger))) return;
+      logger?.warn({ port }, 'embedded PostgreSQL stopped on its own; starting it again');
+      await startServer(cluster, port, logger);
+      logger?.info({ port }, 'embedded PostgreSQL started again');
+    } finally {
+      await release();
+    }
+  };
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    check()
+      .catch((error: unknown) => logger?.warn({ err: error }, 'could not start embedded PostgreSQL again; trying later'))
+      .finally(() => (busy = false));
+  }, WATCH_INTERVAL_MS);
+  // The watch alone is no reason for the process to stay alive.
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 async function giveUpOwnership(cluster: Cluster): Promise<void> {
