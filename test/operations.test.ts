@@ -262,9 +262,9 @@ describe('the worker metrics server', () => {
       expect(scraped.status).toBe(200);
       expect(await scraped.text()).toContain('lucro_enrichments_total');
     } finally {
-      // Its drain cannot finish while Redis is away, so it gives up and exits by itself (contract §9: within 30 s).
+      // Redis never answers its drain: it cuts the queue connection after a grace and still exits 0 (contract §9: within 30 s).
       worker.child.kill('SIGTERM');
-      expect(await worker.exited).toBe(1);
+      expect(await worker.exited).toBe(0);
     }
   }, 60_000);
 });
