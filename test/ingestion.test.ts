@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_NAMESPACE } from '../src/infra/advisory-locks.js';
 import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
@@ -200,6 +201,19 @@ describe('POST /api/integrations/transactions/', () => {
     expect(text.json().code).toBe('unsupported_media_type');
     const none = await ctx.app.inject({ method: 'POST', url: URL_, headers: bearer(key), payload: Buffer.from(JSON.stringify(batchBody(1))) });
     expect(none.statusCode).toBe(415);
+  });
+
+  it('when the JSON body is compressed (Content-Encoding: gzip), then 415 unsupported_media_type says to send it uncompressed, and nothing is stored', async () => {
+    const before = await rowCounts();
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: URL_,
+      headers: { ...bearer(key), 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: gzipSync(JSON.stringify(batchBody(1, { accountId: 'ACC-GZIP' }))),
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toMatchObject({ code: 'unsupported_media_type', detail: 'Content-Encoding gzip is not supported; send the body uncompressed.' });
+    expect(await rowCounts()).toEqual(before);
   });
 
   it('when Content-Type carries a charset or a +json suffix, then the body is accepted', async () => {

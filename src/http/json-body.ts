@@ -30,6 +30,11 @@ declare module 'fastify' {
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/([\w.-]+\+)?json\s*(;.*)?$/i, { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
+    // A compressed body would read as garbage: say what is wrong with it (RFC 9110 §15.5.16).
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      return done(new AppError('unsupported_media_type', `Content-Encoding ${encoding} is not supported; send the body uncompressed.`), undefined);
+    }
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       // An action that takes no body (rotating a secret, retrying a delivery) may be sent one empty, with a JSON type.
