@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { SpanContext } from '@opentelemetry/api';
 import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -306,7 +307,11 @@ export class EnrichClaimedRows implements JobParticipant {
     const groups = [...owners.values()];
     const started = performance.now();
     const sentAt = Date.now();
-    const claim: Claim = { callDeadline: sentAt + this.callBudgetMs, signal: AbortSignal.timeout(this.callBudgetMs) };
+    const signal = AbortSignal.timeout(this.callBudgetMs);
+    // Each call in flight may listen to this one signal (a latency timer, a fetch): up to the
+    // concurrency's calls, a couple of listeners each, is expected, not a leak.
+    setMaxListeners(10 + 2 * this.options.concurrency, signal);
+    const claim: Claim = { callDeadline: sentAt + this.callBudgetMs, signal };
     const claimToken = randomUUID();
     // The statement serves several jobs: its span links to each of their spans.
     const links = linksTo(requests.map((r) => r.span));
