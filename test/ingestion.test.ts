@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCK_NAMESPACE } from '../src/infra/advisory-locks.js';
+import { tryLockIdempotencyKey } from '../src/ingestion/ingestion.repository.js';
 import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
 
 const URL_ = '/api/integrations/transactions/';
@@ -336,12 +336,36 @@ describe('Idempotency-Key', () => {
     expect(response.headers['idempotent-replayed']).toBeUndefined();
   });
 
+  it('when another request holds a different key whose 32-bit lock hash is the same, then this key is not blocked', async () => {
+    const { rows } = await ctx.sql.query(`SELECT id FROM integrations WHERE name = 'acme'`);
+    const integrationId = rows[0].id;
+    // Two keys of this integration whose 32-bit hashtext (the lock's key before) collides: about five pairs among 200,000 keys.
+    const pair = await ctx.sql.query<{ a: string; b: string }>(
+      `SELECT min(k) AS a, max(k) AS b
+         FROM (SELECT 'k-' || i AS k FROM generate_series(1, 200000) AS i) AS keys
+        GROUP BY hashtext($1::bigint || ':' || k) HAVING count(*) > 1 LIMIT 1`,
+      [integrationId],
+    );
+    const { a, b } = pair.rows[0] as { a: string; b: string };
+    const holder = await ctx.sql.connect();
+    try {
+      await holder.query('BEGIN');
+      expect(await tryLockIdempotencyKey(holder, integrationId, a)).toBe(true);
+      const response = await post(batchBody(1, { accountId: 'ACC-COLLIDE' }), { 'idempotency-key': b });
+      expect(response.statusCode).toBe(202);
+      expect((await post(batchBody(1, { accountId: 'ACC-COLLIDE' }), { 'idempotency-key': a })).json().code).toBe('idempotency_in_progress');
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
+
   it('when the process holding a key dies mid-request, then the key is free again at once', async () => {
     // Another API process is inside its transaction for this key: it holds the key's lock.
     const { rows } = await ctx.sql.query(`SELECT id FROM integrations WHERE name = 'acme'`);
     const holder = await ctx.sql.connect();
     await holder.query('BEGIN');
-    await holder.query(`SELECT pg_advisory_xact_lock($1::int4, hashtext($2::bigint || ':' || $3))`, [LOCK_NAMESPACE.idempotencyKey, rows[0].id, 'crash-key']);
+    expect(await tryLockIdempotencyKey(holder, rows[0].id, 'crash-key')).toBe(true);
     const busy = await post(batchBody(1, { accountId: 'ACC-CRASH' }), { 'idempotency-key': 'crash-key' });
     expect(busy.statusCode).toBe(409);
     expect(busy.json().code).toBe('idempotency_in_progress');

@@ -9,4 +9,6 @@ export const LOCK_NAMESPACE = {
   migrations: 1,
   /** One Idempotency-Key of one integration; key = hashtext('<integration id>:<key>'). */
   idempotencyKey: 2,
+  /** The same, under a second hash: the high 32 bits of hashtextextended('<integration id>:<key>', 0). */
+  idempotencyKeyHigh: 3,
 } as const;

@@ -29,10 +29,16 @@ export interface IdempotencyRecord {
   responseBody: Record<string, unknown>;
 }
 
-/** Takes the per-(integration, key) lock for this transaction, or returns false if another request holds it. */
+/**
+ * Takes the per-(integration, key) lock for this transaction, or returns false if another request
+ * holds it. The lock's two int4 keys are the halves of a 64-bit hash of the key and its use, so two
+ * unrelated keys block each other once in 2^64 (with one 32-bit hash it was once in 2^32, which a
+ * search finds), and no other lock of ours meets it but by the same chance.
+ */
 export async function tryLockIdempotencyKey(db: Queryable, integrationId: number, key: string): Promise<boolean> {
   const { rows } = await db.query<{ locked: boolean }>(
-    `SELECT pg_try_advisory_xact_lock($1::int4, hashtext($2::bigint || ':' || $3)) AS locked`,
+    `SELECT pg_try_advisory_xact_lock((h >> 32)::int4, ((h << 32) >> 32)::int4) AS locked
+       FROM (SELECT hashtextextended($1::int4 || ':' || $2::bigint || ':' || $3, 0) AS h) AS idempotency`,
     [LOCK_NAMESPACE.idempotencyKey, integrationId, key],
   );
   return rows[0]?.locked === true;
