@@ -81,6 +81,27 @@ async function activeLucroBackends(context: TestContext): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** A pool on which statements matching `victim` are chosen as a deadlock's victim (rolled back, 40P01) until `times` have been. */
+function deadlocking(pool: pg.Pool, victim: (text: string) => boolean, times: number): pg.Pool & { victims: number } {
+  let victims = 0;
+  return new Proxy(pool, {
+    get(target, property) {
+      if (property === 'victims') return victims;
+      if (property === 'query') {
+        return async (query: string | pg.QueryConfig, values?: unknown[]) => {
+          if (victims < times && victim(typeof query === 'string' ? query : query.text)) {
+            victims += 1;
+            throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+          }
+          return target.query(query, values);
+        };
+      }
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as pg.Pool & { victims: number };
+}
+
 /** A pool whose answers to statements matching `lose` never arrive, although the statements ran. */
 function losingAnswers(pool: pg.Pool, lose: (text: string) => boolean): pg.Pool {
   return new Proxy(pool, {
@@ -215,6 +236,20 @@ describe('timeouts: the server gives up before the client', () => {
 
     expect(await worker.workSlice(batchRows(batchId))).toBe('drained');
     for (const row of await rowsOf(context, batchId)) expect(row).toMatchObject({ status: 'completed', attempts: 1, enrichment_commits: 1 });
+    worker.close();
+    await worker.settle();
+  });
+
+  it('when a write of results is chosen as a deadlock victim, then it is run again: every row completes on its first attempt', async () => {
+    ctx = await createTestContext({ PROCESSING_LEASE_MS: '60000' });
+    const key = await ctx.key(['ingest']);
+    const batchId = await ingestBatch(ctx, key, batchBody(6, { accountId: 'DEADLOCKED' }));
+    const pool = deadlocking(ctx.container.pool, (text) => text.includes('WITH written AS'), 2);
+    const { container } = ctx;
+    const worker = new EnrichClaimedRows(pool, container.categorizer, container.metrics, container.logger, { concurrency: 3, leaseMs: 60_000, maxAttempts: 3 });
+    expect(await worker.workSlice(batchRows(batchId))).toBe('drained');
+    expect(pool.victims).toBe(2);
+    for (const row of await rowsOf(ctx, batchId)) expect(row).toMatchObject({ status: 'completed', attempts: 1, enrichment_commits: 1, claim_token: null });
     worker.close();
     await worker.settle();
   });

@@ -165,14 +165,14 @@ export class EnrichClaimedRows implements JobParticipant {
       const links = linksTo(results.map((r) => this.jobSpans.get(r)));
       for (const r of results) this.jobSpans.delete(r);
       const written = await inSpan('enrichment.write', { links, attributes: { 'lucro.rows': results.length } }, () =>
-        retryUnreachable(() => writeResults(this.pool, results, options.maxAttempts)),
+        retryTransient(() => writeResults(this.pool, results, options.maxAttempts)),
       );
       const byId = new Map(written.map((w) => [w.id, w]));
       return new Map(results.flatMap((r) => (byId.has(r.id) ? [[r, byId.get(r.id) as WrittenResult]] : [])));
     });
     this.claims = new Batcher((requests) => this.claimTogether(requests));
     this.giveBacks = new Batcher(async (rows) => {
-      await retryUnreachable(() => releaseClaims(this.pool, [...new Set(rows.map((r) => r.claimToken))], rows.map((r) => r.id)));
+      await retryTransient(() => releaseClaims(this.pool, [...new Set(rows.map((r) => r.claimToken))], rows.map((r) => r.id)));
       return new Map(rows.map((row) => [row, true as const]));
     });
   }
@@ -474,13 +474,21 @@ function logFields(row: ClaimedTransaction): { batch_id: string; transaction_id:
   return { batch_id: row.batchId, transaction_id: row.transactionId };
 }
 
-/** Runs a statement again when the database could not be reached, a few times with a short pause. */
-async function retryUnreachable<T>(statement: () => Promise<T>): Promise<T> {
+/** A deadlock or serialization failure rolled the statement back whole: running it again is safe. */
+const TRANSIENT_CODES = new Set(['40P01', '40001']);
+
+/**
+ * Runs a statement again when the database could not be reached or chose it as a deadlock's victim,
+ * a few times with a short pause. Without it, a deadlock between two workers' writes (their rollup
+ * upserts) left the rows in `processing` until their leases expired, each losing an attempt.
+ */
+async function retryTransient<T>(statement: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await statement();
     } catch (error) {
-      if (attempt >= WRITE_TRIES || !isConnectionError(error)) throw error;
+      const transient = isConnectionError(error) || TRANSIENT_CODES.has((error as { code?: string }).code ?? '');
+      if (attempt >= WRITE_TRIES || !transient) throw error;
       await sleep(300 * attempt);
     }
   }
