@@ -240,6 +240,27 @@ describe('timeouts: the server gives up before the client', () => {
     await worker.settle();
   });
 
+  it('when a row of a new batch is locked by another transaction as its job claims, then the job tries again and the batch completes without the scheduler', async () => {
+    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '0' });
+    const key = await ctx.key(['ingest']);
+    const batchId = await ingestBatch(ctx, key, batchBody(5, { accountId: 'LOCKED-ROW' }));
+    const context = ctx;
+    // Another request holds one row, as a concurrent post of the same ids does while it compares them.
+    const holder = await context.sql.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM transactions WHERE batch_id = $1 ORDER BY id LIMIT 1 FOR UPDATE`, [batchId]);
+      context.container.worker.start();
+      await waitFor(async () => (await rowsOf(context, batchId)).filter((r) => r.status === 'completed').length === 4, 10_000, 'the unlocked rows');
+      await sleep(500);
+      await holder.query('ROLLBACK');
+    } finally {
+      holder.release();
+    }
+    await waitFor(async () => (await context.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().status === 'completed', 10_000, 'the batch to complete');
+    for (const row of await rowsOf(context, batchId)) expect(row).toMatchObject({ status: 'completed', attempts: 1, enrichment_commits: 1 });
+  });
+
   it('when a write of results is chosen as a deadlock victim, then it is run again: every row completes on its first attempt', async () => {
     ctx = await createTestContext({ PROCESSING_LEASE_MS: '60000' });
     const key = await ctx.key(['ingest']);

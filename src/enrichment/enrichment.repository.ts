@@ -184,6 +184,15 @@ export async function markBatchesCompleted(db: Queryable, batchIds: string[]): P
   return rows.map((row) => row.id);
 }
 
+/** Whether a batch still has rows waiting to be claimed (removed ones aside). */
+export async function batchHasPendingRows(db: Queryable, batchId: string): Promise<boolean> {
+  const { rows } = await db.query<{ waiting: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM transactions WHERE batch_id = $1 AND status = 'pending' AND removed_at IS NULL) AS waiting`,
+    [batchId],
+  );
+  return rows[0]?.waiting === true;
+}
+
 /**
  * Takes back transactions whose lease ran out (their worker died or hung): back to `pending`,
  * or `failed` when the expired claim was their last attempt.
