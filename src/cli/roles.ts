@@ -135,9 +135,12 @@ async function migrateWhenReachable(container: Container, logger: Logger): Promi
   try {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await migrate(container.pool);
+        const applied = await migrate(container.pool);
+        // A signal that came while migrating is not lost: the drain's own handlers are not set yet.
+        return stopped.signal.aborted ? undefined : applied;
       } catch (error) {
         if (!isConnectionError(error)) throw error;
+        if (stopped.signal.aborted) return undefined;
         const waitMs = MIGRATE_RETRY_MS[Math.min(attempt, MIGRATE_RETRY_MS.length - 1)] as number;
         logger.warn({ err: error, retryInMs: waitMs }, 'the database is unreachable; migrating when it returns');
         await new Promise<void>((resolve) => {
