@@ -50,10 +50,23 @@ export function learnedLine(transaction: CategorizableTransaction): LearnedLine 
   return { transaction, key: normalizeMerchant(transaction).key, direction: signOf(transaction.amount) };
 }
 
-/** The integration's merchant memory's answer: what its people said about this merchant. */
+/**
+ * The integration's merchant memory's answer: what its people said about this merchant. A line that
+ * sends a merchant name keys the merchant by it; its description may name the merchant as a
+ * correction stored it (`STARBUCKS COFFEE` sent as the name, `STARBUCKS 00123 …` as the description,
+ * after `Starbucks` was corrected), so that key is asked second — worked out only when the first misses.
+ */
 export function rememberedAnswer(state: LearnedState, line: LearnedLine): Categorization | undefined {
-  const remembered = state.memory.answer(line.key, line.direction);
+  const remembered = state.memory.answer(line.key, line.direction) ?? state.memory.answer(descriptionKeyOf(line), line.direction);
   return remembered && { category: remembered.category, confidence: remembered.confidence, source: 'learned:merchant' };
+}
+
+/** The merchant key of the description alone, when the line sent a merchant name too (else empty: nothing more to ask). */
+function descriptionKeyOf(line: LearnedLine): string {
+  const { merchantName, description } = line.transaction;
+  if (!merchantName || merchantName.trim() === '' || !description) return '';
+  const key = normalizeMerchant({ merchantName: null, description }).key;
+  return key === line.key ? '' : key;
 }
 
 const scratch = new HashedFeatures();

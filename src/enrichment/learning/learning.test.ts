@@ -252,6 +252,17 @@ describe('learned categorizer', () => {
     expect(await categorizer.categorize(tx('NETFLIX.COM 9876'))).toEqual({ category: 'GENERAL_SERVICES', confidence: 1 / 1.5, source: 'learned:merchant' });
   });
 
+  it('when a line sends another spelling of the merchant name, then the merchant its description names is remembered, before a strong rule', async () => {
+    // Corrected as sent with the name `Netflix`; the next line names it `NETFLIX INTERNATIONAL`.
+    const state = { memory: new MerchantMemory(), model: new NaiveBayesModel() };
+    state.memory.add(keyOf('NETFLIX.COM 1234', 'Netflix'), 'GENERAL_SERVICES', 1);
+    const categorizer = new LearnedCategorizer(rules, { stateFor: async () => state });
+    expect(keyOf('NETFLIX.COM 9876', 'NETFLIX INTERNATIONAL')).not.toBe(keyOf('NETFLIX.COM 1234', 'Netflix'));
+    expect(await categorizer.categorize(tx('NETFLIX.COM 9876', '-25.00', 'NETFLIX INTERNATIONAL'))).toMatchObject({ category: 'GENERAL_SERVICES', source: 'learned:merchant' });
+    // A line whose description names another merchant is not taken for it.
+    expect(await categorizer.categorize(tx('SPOTIFY P1234', '-25.00', 'NETFLIX INTERNATIONAL'))).toMatchObject({ source: 'rules:none' });
+  });
+
   it('when a transaction belongs to an integration that taught nothing, then the inner answer stands', async () => {
     const state = stateWith([['NETFLIX.COM 1234', 'GENERAL_SERVICES']]);
     const categorizer = new LearnedCategorizer(rules, { stateFor: async (id) => (id === 1 ? state : undefined) });
