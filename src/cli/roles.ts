@@ -32,6 +32,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   // The order in which a drain stops things: first what takes work in, last what reports on it.
   const stops: { api?: () => Promise<void>; scheduler?: () => Promise<void>; worker?: () => Promise<void>; metrics?: () => Promise<void>; heartbeat?: () => Promise<void> } = {};
+  const inStopOrder = () => [stops.api, stops.scheduler, stops.worker, stops.metrics, stops.heartbeat];
 
   try {
     if (role === 'start') {
@@ -82,7 +83,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
   } catch (error) {
     // A role that could not start (a port in use) stops what already runs, or its timers would keep
     // the process alive doing nothing.
-    for (const stop of [stops.api, stops.scheduler, stops.worker, stops.metrics, stops.heartbeat]) await stop?.().catch(() => {});
+    for (const stop of inStopOrder()) await stop?.().catch(() => {});
     await container.close();
     throw error;
   }
@@ -97,7 +98,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       // Unref'd timers end the process only if something still keeps it alive by then.
       setTimeout(() => (drained ? process.exit(0) : void exitNow()), config.shutdownDeadlineMs).unref();
       void (async () => {
-        for (const stop of [stops.api, stops.scheduler, stops.worker, stops.metrics, stops.heartbeat]) {
+        for (const stop of inStopOrder()) {
           await stop?.().catch((error: unknown) => logger.warn({ err: error }, 'stop failed'));
         }
         await container.close();

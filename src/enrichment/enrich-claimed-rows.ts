@@ -4,7 +4,7 @@ import type { SpanContext } from '@opentelemetry/api';
 import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCategory } from '../domain/taxonomy.js';
-import { isConnectionError } from '../infra/db.js';
+import { isConnectionError, isRetryableConflict } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { activeSpanContext, inGroupSpan, inSpan } from '../infra/tracing.js';
@@ -474,9 +474,6 @@ function logFields(row: ClaimedTransaction): { batch_id: string; transaction_id:
   return { batch_id: row.batchId, transaction_id: row.transactionId };
 }
 
-/** A deadlock or serialization failure rolled the statement back whole: running it again is safe. */
-const TRANSIENT_CODES = new Set(['40P01', '40001']);
-
 /**
  * Runs a statement again when the database could not be reached or chose it as a deadlock's victim,
  * a few times with a short pause. Without it, a deadlock between two workers' writes (their rollup
@@ -487,8 +484,7 @@ async function retryTransient<T>(statement: () => Promise<T>): Promise<T> {
     try {
       return await statement();
     } catch (error) {
-      const transient = isConnectionError(error) || TRANSIENT_CODES.has((error as { code?: string }).code ?? '');
-      if (attempt >= WRITE_TRIES || !transient) throw error;
+      if (attempt >= WRITE_TRIES || !(isConnectionError(error) || isRetryableConflict(error))) throw error;
       await sleep(300 * attempt);
     }
   }

@@ -1,14 +1,14 @@
 /**
  * Namespaces of PostgreSQL advisory locks, one per use. Every lock takes the two-key form
- * `pg_advisory_*(namespace int4, key int4)`: a key hashed by one use can never equal another use's,
- * and none meets a lock taken with the one-bigint form (PostgreSQL keeps the two forms apart).
+ * `pg_advisory_*(int4, int4)`, which never meets a lock taken with the one-bigint form (PostgreSQL
+ * keeps the two forms apart). A use with a small key takes `(namespace, key)`; a use keyed by a
+ * string takes the two halves of a 64-bit hash of `'<namespace>:<key>'`, so two of its keys meet
+ * once in 2^64 (a 32-bit hash beside the namespace met once in 2^32, which a search finds).
  * A new use adds its own number here; numbers are never reused.
  */
 export const LOCK_NAMESPACE = {
-  /** The schema migrations; key 0. */
+  /** The schema migrations: (1, 0). */
   migrations: 1,
-  /** One Idempotency-Key of one integration; key = hashtext('<integration id>:<key>'). */
+  /** One Idempotency-Key of one integration: halves of hashtextextended('2:<integration id>:<key>', 0). */
   idempotencyKey: 2,
-  /** The same, under a second hash: the high 32 bits of hashtextextended('<integration id>:<key>', 0). */
-  idempotencyKeyHigh: 3,
 } as const;

@@ -143,6 +143,12 @@ function serverGaveUp(error: unknown): boolean {
   return SERVER_GAVE_UP_CODES.has((error as { code?: string } | undefined)?.code ?? '');
 }
 
+/** A deadlock victim (40P01) or a serialization failure (40001): the server rolled the statement back whole, so running it again is safe. */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /** True for errors that mean "the database cannot be reached (or serve this) right now", not "the query is wrong". */
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
-import { withTransaction } from '../infra/db.js';
+import { isRetryableConflict, withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
 import { recordChanges } from '../changes/change.repository.js';
@@ -48,7 +48,6 @@ export interface IngestOutcome {
 }
 
 const IDEMPOTENCY_RETENTION_HOURS = 24;
-const RETRYABLE = new Set(['40P01', '40001']);
 
 export class IngestionService {
   constructor(
@@ -157,8 +156,7 @@ export class IngestionService {
       try {
         return await work();
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (attempt >= 3 || code === undefined || !RETRYABLE.has(code)) throw error;
+        if (attempt >= 3 || !isRetryableConflict(error)) throw error;
       }
     }
   }

@@ -1,4 +1,4 @@
-import { normalizeMerchant, type NormalizedMerchant } from '../merchant/normalize.js';
+import { descriptionKeyOf, normalizeMerchant, type NormalizedMerchant } from '../merchant/normalize.js';
 import { countriesOfCurrency } from './brands/markets.js';
 import type { CategorizableTransaction, Categorization } from './categorizer.js';
 import { normalizeStatementText, signOf } from './rules.categorizer.js';
@@ -40,14 +40,12 @@ export interface LocalLayer extends CategorizationLayer {
 
 export function describeLine(transaction: CategorizableTransaction): LineFacts {
   const merchant = normalizeMerchant({ merchantName: transaction.merchantName, description: transaction.description });
-  const hasName = transaction.merchantName !== null && transaction.merchantName.trim() !== '';
-  const descriptionKey = hasName && transaction.description ? normalizeMerchant({ merchantName: null, description: transaction.description }).key : '';
   const merchantWords = transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '';
   const descriptionWords = transaction.description ? normalizeStatementText(transaction.description) : '';
   return {
     transaction,
     merchant,
-    descriptionKey: descriptionKey === merchant.key ? '' : descriptionKey,
+    descriptionKey: descriptionKeyOf(transaction, merchant.key),
     countries: countriesOfCurrency(transaction.currency),
     sign: signOf(transaction.amount),
     merchantWords,

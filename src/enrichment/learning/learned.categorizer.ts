@@ -2,7 +2,7 @@ import type { CategorizableTransaction, Categorization, Categorizer } from '../c
 import { signOf } from '../categorizers/rules.categorizer.js';
 import { HashedFeatures, hashFeatures } from './features.js';
 import { MerchantMemory, type Direction } from './merchant-memory.js';
-import { normalizeMerchant } from './merchant-key.js';
+import { descriptionKeyOf, normalizeMerchant } from './merchant-key.js';
 import { NaiveBayesModel } from './naive-bayes.js';
 
 /** What one integration's corrections taught: its merchant memory and its model. */
@@ -57,16 +57,8 @@ export function learnedLine(transaction: CategorizableTransaction): LearnedLine 
  * after `Starbucks` was corrected), so that key is asked second — worked out only when the first misses.
  */
 export function rememberedAnswer(state: LearnedState, line: LearnedLine): Categorization | undefined {
-  const remembered = state.memory.answer(line.key, line.direction) ?? state.memory.answer(descriptionKeyOf(line), line.direction);
+  const remembered = state.memory.answer(line.key, line.direction) ?? state.memory.answer(descriptionKeyOf(line.transaction, line.key), line.direction);
   return remembered && { category: remembered.category, confidence: remembered.confidence, source: 'learned:merchant' };
-}
-
-/** The merchant key of the description alone, when the line sent a merchant name too (else empty: nothing more to ask). */
-function descriptionKeyOf(line: LearnedLine): string {
-  const { merchantName, description } = line.transaction;
-  if (!merchantName || merchantName.trim() === '' || !description) return '';
-  const key = normalizeMerchant({ merchantName: null, description }).key;
-  return key === line.key ? '' : key;
 }
 
 const scratch = new HashedFeatures();

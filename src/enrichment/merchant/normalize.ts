@@ -268,6 +268,16 @@ function cutAtLocation(t: string): string {
 
 const ASCII_ONLY = /^[\x20-\x7e]*$/;
 
+/**
+ * The key of a line's description alone when the line sent a merchant name too, and it differs from
+ * `merchantKey` (the line's key by that name): a second place the merchant may be named. Empty otherwise.
+ */
+export function descriptionKeyOf(input: { merchantName: string | null; description: string | null }, merchantKey: string): string {
+  if (!input.merchantName || input.merchantName.trim() === '' || !input.description) return '';
+  const key = normalizeMerchant({ merchantName: null, description: input.description }).key;
+  return key === merchantKey ? '' : key;
+}
+
 /** The key of a merchant's own name (`Dis-Chem` → `DIS CHEM`), as `normalizeMerchant` keys a line naming it. */
 export function merchantKey(text: string): string {
   // Most lines are ASCII already: decomposing them to drop accents is work for nothing, and their
