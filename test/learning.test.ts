@@ -43,11 +43,14 @@ describe('learning from corrections', () => {
       line('A-2', 'POS Purchase Yoco *Dolci Cafe  * 21 Nov', '-52.00'),
       line('A-3', 'POS PURCHASE YOCO *DOLCI CAFE 14 DEC', '-36.50'),
       line('A-4', 'POS Purchase Yoco *Sweet Cafe  * 21 Nov'),
+      // Another spelling sent as the merchant name; the description names the corrected merchant.
+      { ...line('A-5', 'POS Purchase Yoco *Dolci Cafe  * 22 Nov'), merchant_name: 'Dolci Cafe Ballito' },
     ]);
     expect(later.map((t) => [t.transaction_id, t.category, t.category_source])).toEqual([
       ['A-2', 'ENTERTAINMENT', 'learned:merchant'],
       ['A-3', 'ENTERTAINMENT', 'learned:merchant'],
       ['A-4', 'FOOD_AND_DRINK', 'rules:food-keyword'],
+      ['A-5', 'ENTERTAINMENT', 'learned:merchant'],
     ]);
     expect(later[0]?.category_confidence).toBeGreaterThan(0.5);
 
