@@ -115,6 +115,34 @@ describe('re-enrichment', () => {
     expect(rows[2].data.reenrichment_id).toBe(nothing.reenrichment_id);
   });
 
+  it('when a row is locked by another transaction as the re-enrichment claims, then its job tries again and the re-enrichment completes without the scheduler', async () => {
+    ctx = await createTestContext({ ENRICHMENT_LATENCY_MS: '0' });
+    const key = await ctx.key(['ingest', 'reports']);
+    const transactions = Array.from({ length: 5 }, (_, i) => line(`L-${i + 1}`, `2026-10-0${i + 1}`, `POS Purchase Dolci Cafe  * 0${i + 1} Oct`));
+    const batchId = await ingestBatch(ctx, key, { account: { account_id: 'RE-LOCK', currency: 'ZAR' }, transactions });
+    ctx.container.worker.start();
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
+    await ctx.container.worker.stop();
+
+    const { status_url } = (await post(ctx, key, '/api/accounts/RE-LOCK/reenrich', {})).json();
+    const context = ctx;
+    // Another request holds one row, as a correction or a concurrent post of the same id does.
+    const holder = await context.sql.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM transactions WHERE batch_id = $1 ORDER BY id LIMIT 1 FOR UPDATE`, [batchId]);
+      context.container.worker.start();
+      await waitFor(async () => (await get(context, key, status_url)).counts.completed === 4, 10_000, 'the unlocked rows');
+      await sleep(500);
+      expect((await get(context, key, status_url)).counts).toMatchObject({ pending: 1, completed: 4 });
+      await holder.query('ROLLBACK');
+    } finally {
+      holder.release();
+    }
+    await waitFor(async () => (await get(context, key, status_url)).status === 'completed', 10_000, 'the re-enrichment to complete');
+    expect((await get(ctx, key, status_url)).counts).toMatchObject({ total: 5, pending: 0, processing: 0, completed: 5, failed: 0 });
+  });
+
   it('when the rows of a finished re-enrichment are re-enriched again, corrected and removed, then it still reports what it did, to an ingest or a reports key', async () => {
     ctx = await createTestContext();
     const key = await ctx.key(['ingest', 'reports']);

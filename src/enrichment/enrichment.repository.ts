@@ -184,11 +184,11 @@ export async function markBatchesCompleted(db: Queryable, batchIds: string[]): P
   return rows.map((row) => row.id);
 }
 
-/** Whether a batch still has rows waiting to be claimed (removed ones aside). */
-export async function batchHasPendingRows(db: Queryable, batchId: string): Promise<boolean> {
+/** Whether a batch (`batch_id`) or a re-enrichment (`reenrichment_id`) still has rows waiting to be claimed (removed ones aside). */
+export async function hasPendingRows(db: Queryable, of: 'batch_id' | 'reenrichment_id', id: string): Promise<boolean> {
   const { rows } = await db.query<{ waiting: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM transactions WHERE batch_id = $1 AND status = 'pending' AND removed_at IS NULL) AS waiting`,
-    [batchId],
+    `SELECT EXISTS (SELECT 1 FROM transactions WHERE ${of} = $1 AND status = 'pending' AND removed_at IS NULL) AS waiting`,
+    [id],
   );
   return rows[0]?.waiting === true;
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../infra/logger.js';
 import type { EnrichmentJob } from '../infra/queue.js';
 import type { JobDispatcher } from './dispatcher.js';
 import { batchRows, reenrichmentRows, type EnrichClaimedRows } from './enrich-claimed-rows.js';
-import { batchHasPendingRows, markBatchesCompleted } from './enrichment.repository.js';
+import { hasPendingRows, markBatchesCompleted } from './enrichment.repository.js';
 import type { WorkerLoop } from './worker-loop.js';
 
 export interface JobHandlerDeps {
@@ -18,7 +18,7 @@ export interface JobHandlerDeps {
   logger: Logger;
 }
 
-/** How long a batch job whose claims skipped locked rows waits before it hands itself on to try again. */
+/** How long a job whose claims skipped locked rows waits before it hands itself on to try again. */
 const LOCKED_ROWS_PAUSE_MS = 250;
 
 /**
@@ -30,20 +30,27 @@ export function registerJobHandlers(loop: WorkerLoop, { pool, enrich, dispatcher
   const handOn = (job: EnrichmentJob, subject: string) =>
     dispatcher.handOn(job).catch((error: unknown) => logger.warn({ job: subject, err: error }, 'could not hand the work on'));
 
+  /**
+   * A job found nothing more it could claim, yet rows of its work still wait: its claims skipped rows
+   * another transaction held (a concurrent post of the same ids comparing them, a correction, another
+   * process's claim). It tries again shortly rather than leave them to the scheduler's sweep.
+   */
+  const retryLockedRows = async (job: EnrichmentJob, of: 'batch_id' | 'reenrichment_id', id: string) => {
+    if (!(await hasPendingRows(pool, of, id))) return;
+    await sleep(LOCKED_ROWS_PAUSE_MS);
+    await handOn(job, id);
+  };
+
   return loop
     .register('batch', async (job) => {
       if ((await enrich.workSlice(batchRows(job.batchId))) !== 'drained') return handOn(job, job.batchId);
       if ((await markBatchesCompleted(pool, [job.batchId])).length > 0) return;
-      // Its claims skipped rows another transaction held (a concurrent post of the same ids checking
-      // them, another process's claim): try again shortly, rather than leave them to the scheduler's sweep.
-      if (await batchHasPendingRows(pool, job.batchId)) {
-        await sleep(LOCKED_ROWS_PAUSE_MS);
-        await handOn(job, job.batchId);
-      }
+      await retryLockedRows(job, 'batch_id', job.batchId);
     })
     .register('reenrichment', async (job) => {
-      if ((await enrich.workSlice(reenrichmentRows(job.reenrichmentId))) === 'drained') await finishReenrichment(job.reenrichmentId);
-      else await handOn(job, job.reenrichmentId);
+      if ((await enrich.workSlice(reenrichmentRows(job.reenrichmentId))) !== 'drained') return handOn(job, job.reenrichmentId);
+      await finishReenrichment(job.reenrichmentId);
+      await retryLockedRows(job, 'reenrichment_id', job.reenrichmentId);
     })
     .register('webhooks', async (job) => {
       if ((await webhooks.pass()) === 'more') await handOn(job, 'webhooks');
