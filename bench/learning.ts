@@ -23,7 +23,7 @@ import type { CategorizableTransaction, Categorization } from '../src/enrichment
 import { LayeredCategorizer } from '../src/enrichment/categorizers/layered.categorizer.js';
 import { RulesCategorizer } from '../src/enrichment/categorizers/rules.categorizer.js';
 import { extractFeatures } from '../src/enrichment/learning/features.js';
-import { afterRules, DEFAULT_LEARNED_LAYER, learnedLine, rememberedAnswer, type LearnedState } from '../src/enrichment/learning/learned.categorizer.js';
+import { afterRules, DEFAULT_LEARNED_LAYER, learnedLine, rememberedAnswer, type BrandOf, type LearnedState } from '../src/enrichment/learning/learned.categorizer.js';
 import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
 import { NaiveBayesModel } from '../src/enrichment/learning/naive-bayes.js';
@@ -191,21 +191,21 @@ function reportCost(rows: LabelledRow[]): void {
   const none: Categorization = { category: 'UNCATEGORIZED', confidence: 0, source: 'layered:none' };
   // The rules first: a worker runs one categorizer, and the layered one's 15k brands (built only
   // when its turn comes) would otherwise weigh on the smaller one's figures.
-  const bases: Record<string, () => (t: CategorizableTransaction) => Categorization> = {
+  const bases: Record<string, () => Base> = {
     rules: () => {
       const rules = new RulesCategorizer();
-      return (t) => rules.categorizeSync(t);
+      return { categorize: (t) => rules.categorizeSync(t), brandOf: (t) => rules.brandOf(t) };
     },
     layered: () => {
       const layered = new LayeredCategorizer();
-      return (t) => layered.categorizeLocally(t) ?? none;
+      return { categorize: (t) => layered.categorizeLocally(t) ?? none, brandOf: (t) => layered.brandOf(t) };
     },
   };
   console.log('');
   for (const [name, makeBase] of Object.entries(bases)) {
     const base = makeBase();
     const variants = {
-      alone: base,
+      alone: base.categorize,
       learned: (t: CategorizableTransaction) => learnedAnswer(state, t, base),
       miss: (t: CategorizableTransaction) => learnedAnswer(forgetful, t, base),
     };
@@ -227,9 +227,14 @@ function reportCost(rows: LabelledRow[]): void {
 }
 
 /** What LearnedCategorizer answers, synchronously: the line read once, the memory, the inner categorizer, the rest. */
-function learnedAnswer(state: LearnedState, t: CategorizableTransaction, base: (t: CategorizableTransaction) => Categorization): Categorization {
+interface Base {
+  categorize: (t: CategorizableTransaction) => Categorization;
+  brandOf: BrandOf;
+}
+
+function learnedAnswer(state: LearnedState, t: CategorizableTransaction, base: Base): Categorization {
   const line = learnedLine(t);
-  return rememberedAnswer(state, line) ?? afterRules(state, line, base(t), DEFAULT_LEARNED_LAYER);
+  return rememberedAnswer(state, line) ?? afterRules(state, line, base.categorize(t), DEFAULT_LEARNED_LAYER, base.brandOf);
 }
 
 /**

@@ -26,8 +26,16 @@ describe('learning from corrections', () => {
   it('when a merchant is corrected, then its other lines enriched from 5 s later get the category as learned:merchant — in that integration only', async () => {
     const key = await ctx.key(['ingest', 'reports'], 'bank-a');
     const otherKey = await ctx.key(['ingest', 'reports'], 'bank-b');
-    const first = await ingestAndEnrich(key, 'L-1', [line('A-1', 'POS Purchase Yoco *Dolci Cafe  * 07 Oct')]);
-    expect(first[0]).toMatchObject({ category: 'FOOD_AND_DRINK' });
+    const first = await ingestAndEnrich(key, 'L-1', [line('A-1', 'POS Purchase Yoco *Dolci Cafe  * 07 Oct'), line('A-0', 'POS Purchase Shell Ultra City Ballito  * 06 Oct', '-64.00')]);
+    expect(first.map((t: { transaction_id: string; category: string }) => [t.transaction_id, t.category])).toEqual([['A-0', 'TRANSPORTATION'], ['A-1', 'FOOD_AND_DRINK']]);
+    // One branch of a fuel brand, where this customer buys food.
+    const shell = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/accounts/L-1/transactions/A-0',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: JSON.stringify({ category: 'FOOD_AND_DRINK' }),
+    });
+    expect(shell.statusCode).toBe(200);
 
     const corrected = await ctx.app.inject({
       method: 'PATCH',
@@ -45,17 +53,21 @@ describe('learning from corrections', () => {
       line('A-4', 'POS Purchase Yoco *Sweet Cafe  * 21 Nov'),
       // Another spelling sent as the merchant name; the description names the corrected merchant.
       { ...line('A-5', 'POS Purchase Yoco *Dolci Cafe  * 22 Nov'), merchant_name: 'Dolci Cafe Ballito' },
+      // The same brand named otherwise: the correction, not the brand's category.
+      line('A-6', 'SHELL OIL 5744 DURBAN', '-58.00'),
     ]);
     expect(later.map((t) => [t.transaction_id, t.category, t.category_source])).toEqual([
       ['A-2', 'ENTERTAINMENT', 'learned:merchant'],
       ['A-3', 'ENTERTAINMENT', 'learned:merchant'],
       ['A-4', 'FOOD_AND_DRINK', 'rules:food-keyword'],
       ['A-5', 'ENTERTAINMENT', 'learned:merchant'],
+      ['A-6', 'FOOD_AND_DRINK', 'learned:merchant'],
     ]);
     expect(later[0]?.category_confidence).toBeGreaterThan(0.5);
 
-    const elsewhere = await ingestAndEnrich(otherKey, 'L-1', [line('B-1', 'POS Purchase Yoco *Dolci Cafe  * 21 Nov')]);
+    const elsewhere = await ingestAndEnrich(otherKey, 'L-1', [line('B-1', 'POS Purchase Yoco *Dolci Cafe  * 21 Nov'), line('B-2', 'SHELL OIL 5744 DURBAN', '-58.00')]);
     expect(elsewhere[0]).toMatchObject({ category: 'FOOD_AND_DRINK', category_source: expect.stringMatching(/^rules:/) });
+    expect(elsewhere[1]).toMatchObject({ category: 'TRANSPORTATION', category_source: expect.stringMatching(/^rules:/) });
   });
 
   it('when several lines of a kind are corrected, then an unseen merchant of that kind is answered by the model with its confidence', async () => {

@@ -22,6 +22,12 @@ export interface Categorization {
   confidence: number;
   /** Which categorizer (and which rule or model version) produced it, e.g. `rules:coffee`. */
   source: string;
+  /**
+   * The brand it recognised in the line and answered by, as a merchant key (`SHELL` for
+   * `SHELL OIL 5744`): one name for every spelling and branch of a chain, which the learned layer
+   * asks the integration's corrections about. Not stored.
+   */
+  brand?: string;
 }
 
 /**
@@ -38,4 +44,9 @@ export interface Categorizer {
    */
   readonly version: string;
   categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization>;
+  /**
+   * The brand a line names (as `Categorization.brand`), worked out locally and at once, without
+   * asking anything remote: what the learned layer asks of the merchant keys an integration corrected.
+   */
+  brandOf?(transaction: CategorizableTransaction): string | undefined;
 }

@@ -91,6 +91,10 @@ export class LayeredCategorizer implements Categorizer {
     return answerOf(describeLine(transaction), which === 'strong' ? this.standard.strong : [...this.standard.strong, ...this.standard.weak], which === 'strong');
   }
 
+  brandOf(transaction: CategorizableTransaction): string | undefined {
+    return this.categorizeLocally(transaction)?.brand;
+  }
+
   /** A strong answer (confidence ≥ 0.9 from codes, bank wording or brands), or undefined. */
   strongOnly(transaction: CategorizableTransaction): Categorization | undefined {
     return this.categorizeLocally(transaction, 'strong');

@@ -76,7 +76,9 @@ export function rulesLayer(rules: RulesCategorizer, band: RuleBand): LocalLayer 
     categorize(line) {
       const match = ruleMatchOf(rules, line);
       if (match === undefined || !band(match.rule, match)) return undefined;
-      return { category: match.rule.category, confidence: calibratedRuleConfidence(match), source: `rules:${match.rule.id}` };
+      const answer: Categorization = { category: match.rule.category, confidence: calibratedRuleConfidence(match), source: `rules:${match.rule.id}` };
+      const brand = match.truncated ? undefined : rules.brandNameOf(match.rule, line.merchantWords, line.descriptionWords);
+      return brand === undefined ? answer : { ...answer, brand };
     },
   };
 }
@@ -122,14 +124,15 @@ function decideBrand(match: BrandMatch, line: LineFacts, lexicon: LexiconIndex, 
   const categories = [...new Set(match.candidates.map((c) => c.category))];
   const first = match.candidates[0] as BrandCandidate;
   const source = `brands:${match.key}`;
+  const brand = match.key;
   if (first.common && lexicon.hitsOf(line).some((hit) => !categories.includes(hit.category))) return undefined;
-  if (where === 'inside' || match.glued) return { category: first.category, confidence: CONFIDENCE.brandInside, source };
+  if (where === 'inside' || match.glued) return { category: first.category, confidence: CONFIDENCE.brandInside, source, brand };
   if (categories.length > 1) {
     const named = lexicon.hitsOf(line).find((hit) => categories.includes(hit.category));
-    if (named) return { category: named.category, confidence: CONFIDENCE.brandByWording, source };
-    return { category: first.category, confidence: CONFIDENCE.brandMostly, source };
+    if (named) return { category: named.category, confidence: CONFIDENCE.brandByWording, source, brand };
+    return { category: first.category, confidence: CONFIDENCE.brandMostly, source, brand };
   }
-  return { category: first.category, confidence: first.common ? CONFIDENCE.brandCommonWord : CONFIDENCE.brandSure, source };
+  return { category: first.category, confidence: first.common ? CONFIDENCE.brandCommonWord : CONFIDENCE.brandSure, source, brand };
 }
 
 /** Words naming a kind of business, in the languages of our markets. */

@@ -1,5 +1,5 @@
 import type { CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
-import { CATEGORY_RULES, type CategoryRule } from './rules.data.js';
+import { CATEGORY_RULES, PRIORITY, type CategoryRule } from './rules.data.js';
 
 /*
  * Confidence scheme. It says how the winning rule matched, not how often the rule is right:
@@ -177,6 +177,7 @@ export class RulesCategorizer implements Categorizer {
   readonly name = 'rules';
   readonly version = 'rules@1';
   private readonly compiled: readonly CompiledRule[];
+  private readonly byId: ReadonlyMap<string, CompiledRule>;
   private readonly truncations: ReadonlyMap<string, CategoryRule>;
   private readonly byStart = new Map<string, number[]>();
   private readonly alwaysTried: number[] = [];
@@ -197,6 +198,7 @@ export class RulesCategorizer implements Categorizer {
         keyword: compile(rule.description, false),
         starts: startsOf(rule),
       }));
+    this.byId = new Map(this.compiled.map((c) => [c.rule.id, c]));
     this.truncations = truncationIndex(this.compiled.map((c) => c.rule));
     for (const [index, { starts }] of this.compiled.entries()) {
       if (starts === null) {
@@ -232,11 +234,20 @@ export class RulesCategorizer implements Categorizer {
     return this.categorizeSync(transaction);
   }
 
+
   /** The synchronous core of `categorize`, for callers (benchmarks, batch jobs) that need no promise. */
   categorizeSync(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): Categorization {
-    const match = this.match(transaction);
+    const merchant = transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '';
+    const description = transaction.description ? normalizeStatementText(transaction.description) : '';
+    const match = this.matchTexts(merchant, description, signOf(transaction.amount));
     if (match === undefined) return { category: 'UNCATEGORIZED', confidence: CONFIDENCE.none, source: 'rules:none' };
-    return { category: match.rule.category, confidence: match.confidence, source: `rules:${match.rule.id}` };
+    const answer: Categorization = { category: match.rule.category, confidence: match.confidence, source: `rules:${match.rule.id}` };
+    const brand = match.truncated ? undefined : this.brandNameOf(match.rule, merchant, description);
+    return brand === undefined ? answer : { ...answer, brand };
+  }
+
+  brandOf(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): string | undefined {
+    return this.categorizeSync(transaction).brand;
   }
 
   /** The rule that decides a line and how it matched (`truncated`: only a cut-off keyword at the end), or undefined. */
@@ -244,6 +255,26 @@ export class RulesCategorizer implements Categorizer {
     const merchant = transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '';
     const description = transaction.description ? normalizeStatementText(transaction.description) : '';
     return this.matchTexts(merchant, description, signOf(transaction.amount));
+  }
+
+  /**
+   * The brand a brand rule recognised in these texts (normalised as for `matchTexts`): the shortest
+   * leading run of the words its names matched that is itself one of its names (`SHELL` of
+   * `SHELL OIL`), so every spelling of one chain gives one name. Undefined for other rules.
+   */
+  brandNameOf(rule: CategoryRule, merchant: string, description: string): string | undefined {
+    if (rule.generic || rule.priority < PRIORITY.yieldingBrand || rule.priority > PRIORITY.compoundBrand) return undefined;
+    const compiled = this.byId.get(rule.id);
+    if (!compiled?.brand || !compiled.brandExact) return undefined;
+    const { brand, brandExact } = compiled;
+    const matched = brand.exec(merchant)?.[0] ?? (description === merchant ? undefined : brand.exec(description)?.[0]);
+    if (matched === undefined) return undefined;
+    const words = matched.trim().split(' ');
+    for (let length = 1; length < words.length; length += 1) {
+      const name = words.slice(0, length).join(' ');
+      if (brandExact.test(name)) return name;
+    }
+    return words.join(' ');
   }
 
   /** `match` over texts already passed through `normalizeStatementText`. */

@@ -63,8 +63,38 @@ export function rememberedAnswer(state: LearnedState, line: LearnedLine): Catego
 
 const scratch = new HashedFeatures();
 
-/** With the inner categorizer's answer in hand: it stands when sure enough; else the merchant's family, else the model, when sure enough. */
-export function afterRules(state: LearnedState, line: LearnedLine, rules: Categorization, options: LearnedLayerOptions): Categorization {
+/** The brand a line names, as the inner categorizer sees it (Categorizer.brandOf). */
+export type BrandOf = (transaction: CategorizableTransaction) => string | undefined;
+
+/** Per learned state, the brand of each corrected key the learned layer asked about, by the line's currency and direction. */
+const brandsOfKeys = new WeakMap<LearnedState, Map<string, string | undefined>>();
+
+/**
+ * What the integration's corrections say about the brand the inner categorizer found in the line:
+ * those of the corrected merchants whose key names that brand too, asked once per key (read as a
+ * line of the same currency and direction) and kept with the learned state.
+ */
+function brandAnswer(state: LearnedState, line: LearnedLine, brand: string, brandOf: BrandOf): Categorization | undefined {
+  let known = brandsOfKeys.get(state);
+  if (!known) brandsOfKeys.set(state, (known = new Map()));
+  const { currency, amount } = line.transaction;
+  const sameBrand = (key: string) => {
+    const asked = `${currency} ${line.direction} ${key}`;
+    if (!known.has(asked)) known.set(asked, brandOf({ ...line.transaction, merchantName: key, description: null, amount }));
+    return known.get(asked) === brand;
+  };
+  const answer = state.memory.brandAnswer(brand, line.direction, sameBrand);
+  return answer && { category: answer.category, confidence: answer.confidence, source: 'learned:merchant' };
+}
+
+/**
+ * With the inner categorizer's answer in hand: a brand it found that the integration corrected
+ * under another spelling answers as the merchant; else the inner answer stands when sure enough;
+ * else the merchant's family, else the model, when sure enough.
+ */
+export function afterRules(state: LearnedState, line: LearnedLine, rules: Categorization, options: LearnedLayerOptions, brandOf?: BrandOf): Categorization {
+  const brand = rules.brand === undefined || brandOf === undefined ? undefined : brandAnswer(state, line, rules.brand, brandOf);
+  if (brand) return brand;
   if (rules.confidence >= options.standConfidence) return rules;
   const family = state.memory.familyAnswer(line.key, line.direction);
   if (family && family.confidence >= options.familyThreshold) return { category: family.category, confidence: family.confidence, source: 'learned:family' };
@@ -80,7 +110,8 @@ export function afterRules(state: LearnedState, line: LearnedLine, rules: Catego
  * Puts an integration's own learning in front of another categorizer. Order, as measured
  * (DEFAULT_LEARNED_LAYER):
  *   1. the integration's merchant memory, the merchant's own key (what its people said about this
- *      merchant is never overridden);
+ *      merchant is never overridden), or the brand the inner categorizer found in the line when
+ *      they corrected it under another spelling (`Shell Oil` after `Shell Ultra City`);
  *   2. the inner categorizer's answers from `standConfidence` (bank wording, brands, keywords,
  *      generic words): on lines whose merchant was never corrected they beat every learned guess;
  *   3. the merchant's family in the memory (another branch or spelling of a corrected chain) —
@@ -100,14 +131,17 @@ export class LearnedCategorizer implements Categorizer {
     private readonly options: LearnedLayerOptions = DEFAULT_LEARNED_LAYER,
   ) {
     this.name = inner.name;
-    this.version = `${inner.version}+learned@3`;
+    this.version = `${inner.version}+learned@4`;
+    this.innerBrandOf = inner.brandOf?.bind(inner);
   }
+
+  private readonly innerBrandOf: BrandOf | undefined;
 
   async categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization> {
     const state = transaction.integrationId === undefined ? undefined : await this.source.stateFor(transaction.integrationId);
     if (!state) return this.inner.categorize(transaction, signal);
     // The memory is consulted before the inner categorizer is called: a remembered merchant costs no inner call.
     const line = learnedLine(transaction);
-    return rememberedAnswer(state, line) ?? afterRules(state, line, await this.inner.categorize(transaction, signal), this.options);
+    return rememberedAnswer(state, line) ?? afterRules(state, line, await this.inner.categorize(transaction, signal), this.options, this.innerBrandOf);
   }
 }

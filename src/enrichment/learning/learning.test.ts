@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Category } from '../../domain/taxonomy.js';
 import type { CategorizableTransaction, Categorization, Categorizer } from '../categorizers/categorizer.js';
+import { createCategorizer } from '../categorizers/registry.js';
 import { amountShape, extractFeatures, featureHash, HashedFeatures, hashFeatures } from './features.js';
 import { LearnedCategorizer, type LearnedState } from './learned.categorizer.js';
 import { normalizeMerchant } from './merchant-key.js';
@@ -299,5 +301,38 @@ describe('learned categorizer', () => {
     ]);
     const categorizer = new LearnedCategorizer(rules, { stateFor: async () => state });
     expect(await categorizer.categorize(tx('SUNSET CAFE KARAOKE'))).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'rules:cafe' });
+  });
+});
+
+describe('learned categorizer: a brand under another spelling', () => {
+  const inner = createCategorizer('layered', [0, 0]);
+  const learnedFrom = (corrections: Array<[string, Category]>) => {
+    const memory = new MerchantMemory();
+    for (const [description, category] of corrections) memory.add(keyOf(description), category, 1);
+    return new LearnedCategorizer(inner, { stateFor: async () => ({ memory, model: new NaiveBayesModel() }) });
+  };
+
+  it('when one branch of a brand was corrected, then a line naming the brand otherwise gets the correction, before the brand category; other brands keep theirs', async () => {
+    const shellOil = tx('SHELL OIL 5744 DURBAN', '-180.00');
+    expect(await inner.categorize(shellOil)).toMatchObject({ category: 'TRANSPORTATION', brand: 'SHELL' });
+    const learned = learnedFrom([['POS Purchase Shell Ultra City Ballito  * 12 Oct', 'FOOD_AND_DRINK']]);
+    expect(keyOf(shellOil.description as string)).not.toBe(keyOf('POS Purchase Shell Ultra City Ballito  * 12 Oct'));
+    expect(await learned.categorize(shellOil)).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'learned:merchant' });
+    expect(await learned.categorize(tx('POS Purchase Engen Mitchell Park  * 07 Oct', '-377.17'))).toMatchObject({ category: 'TRANSPORTATION', source: 'brands:ENGEN' });
+  });
+
+  it('when a longer name of the brand was corrected, then a line of the brand itself is not taken for it', async () => {
+    // Uber Eats is another business than Uber's rides, though its name begins with the brand's.
+    const learned = learnedFrom([['UBER EATS JOHANNESBURG', 'GENERAL_MERCHANDISE']]);
+    expect(await learned.categorize(tx('Uber Trip Help.Uber.Com', '-89.95'))).toMatchObject({ category: 'TRANSPORTATION', source: 'rules:ride-hailing' });
+    expect(await learned.categorize(tx('POS Purchase Uber Eats  * 12 Oct', '-120.00'))).toMatchObject({ category: 'GENERAL_MERCHANDISE', source: 'learned:merchant' });
+  });
+
+  it('when the corrections of a brand disagree, then the brand category stands', async () => {
+    const learned = learnedFrom([
+      ['POS Purchase Shell Ultra City Ballito  * 12 Oct', 'FOOD_AND_DRINK'],
+      ['POS Purchase Shell Umhlanga  * 14 Oct', 'TRANSPORTATION'],
+    ]);
+    expect(await learned.categorize(tx('SHELL OIL 5744 DURBAN', '-180.00'))).toMatchObject({ category: 'TRANSPORTATION', brand: 'SHELL' });
   });
 });

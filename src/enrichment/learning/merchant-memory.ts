@@ -102,21 +102,31 @@ export class MerchantMemory {
       // name cut short, an outlet suffix); else it takes several keys sharing it to name a chain
       // (`SERVEST PAR`, `SERVEST HYDE PARK`): one merchant's first word may be its town (`UMHLALI …`).
       if (!family || (family.keys < 2 && !(2 * length > words && 2 * length > family.longestWords))) continue;
-      const categories = family.votes;
-      let best: Category | undefined;
-      let bestVotes = 0;
-      let total = 0;
-      for (const [category, votes] of categories) {
-        if (!fitsDirection(category, direction)) continue;
-        total += votes;
-        if (votes > bestVotes) [best, bestVotes] = [category, votes];
-      }
       // The longest shared beginning decides: a disagreeing family is not overruled by a vaguer one.
-      if (best === undefined) continue;
-      if (bestVotes / total < MIN_FAMILY_AGREEMENT) return undefined;
-      return { category: best, confidence: (FAMILY_DISCOUNT * bestVotes) / (total + 0.5), votes: bestVotes };
+      const agreed = agreedVotes(family.votes, direction);
+      if (agreed === 'none') continue;
+      return agreed && { ...agreed, confidence: FAMILY_DISCOUNT * agreed.confidence };
     }
     return undefined;
+  }
+
+  /**
+   * What they said about a brand the categorizer found in the line (`SHELL` in `SHELL OIL 5744`):
+   * the corrected keys that begin with the brand's name and that `sameBrand` says name it too (not
+   * `UBER EATS` for `UBER`), when they agree. The categorizer vouches that they name one chain, so
+   * this is the merchant's own answer, not a family's inference: a correction of `Shell Ultra City
+   * Ballito` answers for `Shell Oil` before the brand's category.
+   */
+  brandAnswer(brandKey: string, direction: Direction, sameBrand: (merchantKey: string) => boolean): MerchantAnswer | undefined {
+    const family = (this.families ??= this.indexFamilies()).get(brandKey);
+    if (!family) return undefined;
+    const votes = new Map<Category, number>();
+    for (const key of family.members) {
+      if (!sameBrand(key)) continue;
+      for (const vote of this.byKey.get(key)?.values() ?? []) votes.set(vote.category, (votes.get(vote.category) ?? 0) + vote.votes);
+    }
+    const agreed = agreedVotes(votes, direction);
+    return agreed === 'none' ? undefined : agreed;
   }
 
   get size(): number {
@@ -136,10 +146,11 @@ export class MerchantMemory {
         const prefix = words.slice(0, length).join(' ');
         let family = families.get(prefix);
         if (!family) {
-          family = { votes: new Map(), keys: 0, longestWords: 0 };
+          family = { votes: new Map(), keys: 0, longestWords: 0, members: [] };
           families.set(prefix, family);
         }
         family.keys += 1;
+        family.members.push(key);
         family.longestWords = Math.max(family.longestWords, words.length);
         for (const vote of categories.values()) family.votes.set(vote.category, (family.votes.get(vote.category) ?? 0) + vote.votes);
       }
@@ -155,6 +166,27 @@ interface Family {
   keys: number;
   /** The most words of a key in it. */
   longestWords: number;
+  /** The keys themselves. */
+  members: string[];
+}
+
+/**
+ * The answer of a family's votes: the category with most, among those that can move money the line's way,
+ * when at least MIN_FAMILY_AGREEMENT of them agree; `undefined` when they disagree, `'none'` when no
+ * vote fits the line's direction.
+ */
+function agreedVotes(byCategory: ReadonlyMap<Category, number>, direction: Direction): MerchantAnswer | undefined | 'none' {
+  let best: Category | undefined;
+  let bestVotes = 0;
+  let total = 0;
+  for (const [category, votes] of byCategory) {
+    if (!fitsDirection(category, direction)) continue;
+    total += votes;
+    if (votes > bestVotes) [best, bestVotes] = [category, votes];
+  }
+  if (best === undefined) return 'none';
+  if (bestVotes / total < MIN_FAMILY_AGREEMENT) return undefined;
+  return { category: best, confidence: bestVotes / (total + 0.5), votes: bestVotes };
 }
 
 /** Whether a category can move money the line's way (a line without direction fits every one). */
