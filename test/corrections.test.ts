@@ -76,6 +76,10 @@ describe('PATCH a transaction category', () => {
       { category: 'FOOD_AND_DRINK', total_spend: '13.00', transaction_count: 2 },
       { category: 'ENTERTAINMENT', total_spend: '6.50', transaction_count: 1 },
     ]);
+    // The same correction again (a client retrying) answers the same and changes nothing.
+    const again = await patch(ctx, key, 'C-1/transactions/TX-2', { category: 'ENTERTAINMENT' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(response.json());
     const feed = (await ctx.app.inject({ url: '/api/changes?limit=1000', headers: bearer(key) })).json();
     expect(feed.changes.filter((c: { type: string }) => c.type === 'transaction.corrected').map((c: { transaction_id: string }) => c.transaction_id)).toEqual(['TX-2']);
     expect(await transaction(ctx, key, 'C-1/transactions/TX-2')).toMatchObject({ category: 'ENTERTAINMENT', category_locked: true });

@@ -27,7 +27,7 @@ describe('learning from corrections', () => {
     const key = await ctx.key(['ingest', 'reports'], 'bank-a');
     const otherKey = await ctx.key(['ingest', 'reports'], 'bank-b');
     const first = await ingestAndEnrich(key, 'L-1', [line('A-1', 'POS Purchase Yoco *Dolci Cafe  * 07 Oct'), line('A-0', 'POS Purchase Shell Ultra City Ballito  * 06 Oct', '-64.00')]);
-    expect(first.map((t: { transaction_id: string; category: string }) => [t.transaction_id, t.category])).toEqual([['A-0', 'TRANSPORTATION'], ['A-1', 'FOOD_AND_DRINK']]);
+    expect(first.map((t) => [t.transaction_id, t.category])).toEqual([['A-0', 'TRANSPORTATION'], ['A-1', 'FOOD_AND_DRINK']]);
     // One branch of a fuel brand, where this customer buys food.
     const shell = await ctx.app.inject({
       method: 'PATCH',
@@ -101,5 +101,60 @@ describe('learning from corrections', () => {
     expect(unseen).toMatchObject({ category: 'ENTERTAINMENT', category_source: 'learned:model' });
     expect(unseen?.category_confidence).toBeGreaterThan(0.6);
     expect(unseen?.category_confidence).toBeLessThan(1);
+  });
+
+  it('when a corrected transaction changes, then its lesson follows it: a pending one re-sent teaches its new text, a posted one that took its lock teaches in its place, a removed one teaches nothing', async () => {
+    const key = await ctx.key(['ingest', 'reports'], 'bank-d');
+    const patch = async (id: string, category: string | null) => {
+      const response = await ctx.app.inject({
+        method: 'PATCH',
+        url: `/api/accounts/L-3/transactions/${id}`,
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        payload: JSON.stringify({ category }),
+      });
+      expect(response.statusCode).toBe(200);
+      return response.json();
+    };
+    const pending = (id: string, description: string) => ({ ...line(id, description), pending: true });
+    await ingestAndEnrich(key, 'L-3', [
+      pending('P-1', 'POS Purchase Kokoro Rivonia  * 01 Nov'),
+      pending('P-2', 'POS Purchase Umhlali Jukskeibaan  * 01 Nov'),
+      line('X-3', 'POS Purchase Zwartkop Farm Stall  * 01 Nov'),
+    ]);
+    await patch('P-1', 'TRAVEL');
+    await patch('P-2', 'ENTERTAINMENT');
+    await patch('X-3', 'MEDICAL');
+    // P-1 comes again, still pending, naming another merchant; T-2 posts P-2; X-3 is removed.
+    await ingestAndEnrich(key, 'L-3', [
+      pending('P-1', 'POS Purchase Magnolia Deli  * 01 Nov'),
+      { ...line('T-2', 'POS Purchase Umhlali Jukskeibaan  * 02 Nov'), pending_transaction_id: 'P-2' },
+    ]);
+    const removal = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/remove',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: JSON.stringify({ account_id: 'L-3', transaction_ids: ['X-3'] }),
+    });
+    expect(removal.json()).toMatchObject({ removed: 1 });
+    await sleep(5_000);
+
+    const later = await ingestAndEnrich(key, 'L-3', [
+      line('N-1', 'POS Purchase Kokoro Rivonia  * 09 Nov'),
+      line('N-2', 'POS Purchase Magnolia Deli  * 09 Nov'),
+      line('N-3', 'POS Purchase Umhlali Jukskeibaan  * 09 Nov'),
+      line('N-4', 'POS Purchase Zwartkop Farm Stall  * 09 Nov'),
+    ]);
+    const byId = Object.fromEntries(later.map((t) => [t.transaction_id, t]));
+    expect(byId['N-1']?.category_source).not.toMatch(/^learned:/);
+    expect(byId['N-2']).toMatchObject({ category: 'TRAVEL', category_source: 'learned:merchant' });
+    expect(byId['N-3']).toMatchObject({ category: 'ENTERTAINMENT', category_source: 'learned:merchant' });
+    expect(byId['N-4']?.category_source).not.toMatch(/^learned:/);
+
+    // Unlocking the posted one takes the lesson back, for its own enrichment and the next line alike.
+    expect(await patch('T-2', null)).toMatchObject({ category_locked: false, status: 'pending' });
+    const [next] = await ingestAndEnrich(key, 'L-3', [line('N-5', 'POS Purchase Umhlali Jukskeibaan  * 10 Nov')]);
+    expect(next?.category_source).not.toMatch(/^learned:/);
+    await waitFor(async () => (await ctx.app.inject({ url: '/api/accounts/L-3/transactions/T-2', headers: bearer(key) })).json().status === 'completed', 20_000, 'T-2 enriched again');
+    expect((await ctx.app.inject({ url: '/api/accounts/L-3/transactions/T-2', headers: bearer(key) })).json().category_source).not.toMatch(/^learned:/);
   });
 });

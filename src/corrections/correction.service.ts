@@ -2,22 +2,13 @@ import type pg from 'pg';
 import { recordChanges } from '../changes/change.repository.js';
 import { AppError } from '../domain/errors.js';
 import { isCategory, type Category } from '../domain/taxonomy.js';
-import { extractFeatures } from '../enrichment/learning/features.js';
-import {
-  addFeatureCounts,
-  addMerchantVotes,
-  bumpLearningVersion,
-  insertCorrection,
-  takeCorrection,
-  type StoredCorrection,
-} from '../enrichment/learning/learning.repository.js';
-import { normalizeMerchant } from '../enrichment/learning/merchant-key.js';
-import { NaiveBayesModel } from '../enrichment/learning/naive-bayes.js';
-import { withTransaction, type Queryable } from '../infra/db.js';
+import { bumpLearningVersion } from '../enrichment/learning/learning.repository.js';
+import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
-import { findAccount, toTransactionView, type TransactionRow } from '../transactions/transaction.repository.js';
+import { findAccount, toTransactionView } from '../transactions/transaction.repository.js';
 import type { TransactionView } from '../transactions/transaction.schemas.js';
 import { lockAccountTransaction, lockCategory, unlockForEnrichment } from './correction.repository.js';
+import { teach, withdraw } from './lessons.js';
 
 /** Sends one batch's rows back to the queue, e.g. after a category was unlocked. */
 export interface RedispatchTarget {
@@ -44,10 +35,12 @@ export class CorrectionService {
       const current = await lockAccountTransaction(client, account.id, transactionId);
       if (!current) throw new AppError('not_found', `No transaction ${transactionId} in account ${accountId}.`);
       if (current.removed_at !== null) throw new AppError('transaction_removed', `Transaction ${transactionId} was removed; it cannot be corrected.`);
+      // The same correction again (a client's retry) changes nothing: no change, lesson or event.
+      if (category !== null && current.category_locked && current.category === category) return current;
       await bumpLearningVersion(client, integrationId);
-      await forget(client, current.pk);
+      await withdraw(client, current.pk);
       const updated = category === null ? await unlockForEnrichment(client, current.pk) : await lockCategory(client, current.pk, category);
-      if (category !== null) await learn(client, integrationId, current, category);
+      if (category !== null) await teach(client, integrationId, current, category);
       await recordChanges(client, 'transaction.corrected', [current.pk]);
       return updated;
     });
@@ -76,29 +69,4 @@ function parseCorrection(body: unknown): Category | null {
   }
   if (problems.length > 0) throw new AppError('validation_error', 'The correction is not valid.', { errors: problems });
   return category as Category | null;
-}
-
-/** Teaches the integration's merchant memory and model what this correction says. */
-async function learn(db: Queryable, integrationId: number, row: TransactionRow, category: Category): Promise<void> {
-  const text = { merchantName: row.merchant_name, description: row.description, amount: row.amount };
-  const correction: StoredCorrection = {
-    transactionPk: row.pk,
-    integrationId,
-    merchantKey: normalizeMerchant(text).key,
-    category,
-    features: extractFeatures(text),
-  };
-  await insertCorrection(db, correction);
-  await teach(db, correction, 1);
-}
-
-/** Takes back what an earlier correction of this transaction taught, if any. */
-async function forget(db: Queryable, transactionPk: number): Promise<void> {
-  const previous = await takeCorrection(db, transactionPk);
-  if (previous) await teach(db, previous, -1);
-}
-
-async function teach(db: Queryable, correction: StoredCorrection, weight: 1 | -1): Promise<void> {
-  if (correction.merchantKey !== '') await addMerchantVotes(db, correction.integrationId, correction.merchantKey, correction.category, weight);
-  await addFeatureCounts(db, correction.integrationId, NaiveBayesModel.deltas(correction.features, correction.category, weight));
 }

@@ -427,6 +427,7 @@ export class EnrichClaimedRows implements JobParticipant {
           merchantName: row.merchantName,
           description: row.description,
           mcc: row.mcc,
+          learningVersion: row.learningVersion,
         },
         signal,
       );

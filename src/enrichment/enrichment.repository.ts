@@ -16,6 +16,8 @@ export interface ClaimedTransaction {
   description: string | null;
   /** The raw record's `mcc`, when the feed sent one. */
   mcc: string | null;
+  /** The integration's learning version as the row was claimed (0 before its first correction). */
+  learningVersion: number;
   attempts: number;
   claimToken: string;
 }
@@ -72,7 +74,10 @@ export async function claimPendingOf(db: Queryable, wanted: ClaimWanted[], lease
               RETURNING t.id, t.batch_id AS "batchId", t.account_id AS "accountId",
                         (SELECT a.integration_id FROM accounts a WHERE a.id = t.account_id) AS "integrationId", t.transaction_id AS "transactionId", t.date,
                         t.amount::text AS amount, t.currency::text AS currency, t.merchant_name AS "merchantName",
-                        t.description, t.raw->>'mcc' AS mcc, t.attempts, t.claim_token AS "claimToken", (p.wanted - 1)::int AS wanted
+                        t.description, t.raw->>'mcc' AS mcc,
+                        COALESCE((SELECT v.version FROM learning_versions v JOIN accounts a ON a.integration_id = v.integration_id
+                                   WHERE a.id = t.account_id), 0)::int AS "learningVersion",
+                        t.attempts, t.claim_token AS "claimToken", (p.wanted - 1)::int AS wanted
            ), touched AS (
              UPDATE batches SET last_claimed_at = now()
               WHERE id IN (SELECT DISTINCT "batchId" FROM claimed)

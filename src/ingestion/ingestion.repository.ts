@@ -268,17 +268,19 @@ export async function replacePendingTransactions(
   return rows;
 }
 
-/** A category a person locked on a replaced pending transaction carries over to the posted one. */
-export async function carryLockedCategories(db: Queryable, accountId: number, carried: Array<{ postedId: string; category: string }>): Promise<void> {
-  if (carried.length === 0) return;
-  await db.query(
+/** A category a person locked on a replaced pending transaction carries over to the posted one; returns the posted rows. */
+export async function carryLockedCategories(db: Queryable, accountId: number, carried: Array<{ postedId: string; category: string }>): Promise<number[]> {
+  if (carried.length === 0) return [];
+  const { rows } = await db.query<{ pk: number }>(
     `UPDATE transactions t
         SET category = r.category, category_confidence = 1, category_source = 'user', category_locked = true,
             status = 'completed', error = NULL, completed_at = now(), claim_token = NULL, lease_expires_at = NULL, updated_at = now()
        FROM unnest($2::text[], $3::text[]) AS r (transaction_id, category)
-      WHERE t.account_id = $1 AND t.transaction_id = r.transaction_id`,
+      WHERE t.account_id = $1 AND t.transaction_id = r.transaction_id
+      RETURNING t.id AS pk`,
     [accountId, carried.map((c) => c.postedId), carried.map((c) => c.category)],
   );
+  return rows.map((row) => row.pk);
 }
 
 /** Newly stored pending transactions whose posted replacement arrived first are stored removed at once. */

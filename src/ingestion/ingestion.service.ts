@@ -5,6 +5,7 @@ import { isRetryableConflict, withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
 import { recordChanges } from '../changes/change.repository.js';
+import { realignLessons } from '../corrections/lessons.js';
 import { markBatchesCompleted } from '../enrichment/enrichment.repository.js';
 import { recordBatchCompletedEvents } from '../webhooks/webhook.repository.js';
 import type { Queryable } from '../infra/db.js';
@@ -133,6 +134,8 @@ export class IngestionService {
         if (!account) throw new AppError('not_found', `No account ${request.account_id}.`);
         const { removed, alreadyRemoved } = await removeTransactions(client, account.id, ids);
         await recordChanges(client, 'transaction.removed', removed.map((r) => r.pk));
+        // A removed transaction counts nowhere, its correction's lesson included.
+        await realignLessons(client, principal.integrationId, removed.map((r) => r.pk));
         // A batch whose last unfinished rows were removed is complete now, and says so to subscribers.
         await markBatchesCompleted(client, [...new Set(removed.map((r) => r.batchId))]);
         return { removed, alreadyRemoved };
@@ -209,11 +212,13 @@ async function storeBatch(
     accountId,
     replacing.map((t) => ({ postedId: t.transactionId, pendingId: t.pendingTransactionId ?? '' })),
   );
-  await carryLockedCategories(
+  const carried = await carryLockedCategories(
     db,
     accountId,
     replaced.filter((r) => r.locked && r.category !== null).map((r) => ({ postedId: r.postedId, category: r.category ?? '' })),
   );
+  // A corrected pending transaction sent with other text teaches that; a replaced one's lesson moves with its lock.
+  await realignLessons(db, integrationId, [...modified, ...replaced.filter((r) => r.locked).map((r) => r.pk), ...carried]);
   await recordChanges(db, 'transaction.removed', [...late, ...replaced.map((r) => r.pk)]);
   for (const row of replaced) left.add(row.batchId);
   left.delete(batchId);

@@ -13,6 +13,11 @@ export interface CategorizableTransaction {
   description: string | null;
   /** ISO 18245 merchant category code, when the feed sends one (card transactions often do). */
   mcc?: string | null;
+  /**
+   * The integration's learning version when the worker took the line: a categorizer that learns
+   * answers from what it learned by then at least (a correction committed before counts at once).
+   */
+  learningVersion?: number;
 }
 
 /** The answer a categorizer gives; the worker stores it as it is. */

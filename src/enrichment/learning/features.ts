@@ -65,6 +65,8 @@ export class HashedFeatures {
   h1 = new Int32Array(128);
   h2 = new Int32Array(128);
   length = 0;
+  /** How many of them, first, come from the line's text (the rest: the amount's shape). */
+  textLength = 0;
 
   push(h1: number, h2: number): void {
     if (this.length === this.h1.length) {
@@ -127,6 +129,7 @@ export function hashFeatures(input: LearningInput, out: HashedFeatures): HashedF
   else if (merchant === '') hashWords(description, '', out);
   else if (description === '') hashWords(merchant, '', out);
   else hashWords(merchant, description, out);
+  out.textLength = out.length;
   const { sign, magnitude } = amountShape(input.amount);
   const shape = `${sign}${magnitude}`;
   let hashes = shapeHashes.get(shape);

@@ -16,7 +16,8 @@ interface Entry {
 /**
  * Each integration's learned state in the worker's memory, loaded once and reloaded only when the
  * integration's learning version moves. The version (one small row) is checked at most every
- * `refreshMs`, so a correction is in use within that plus one load — well inside the contract's
+ * `refreshMs`, and at once when a row was claimed at a newer version than the one loaded (its claim
+ * reads the version), so a correction is in use from the next claim on — well inside the contract's
  * 5 s — and enriching a row costs a map lookup, not a query.
  */
 export class LearnedStateStore implements LearnedStateSource {
@@ -28,19 +29,22 @@ export class LearnedStateStore implements LearnedStateSource {
     private readonly refreshMs = 2_000,
   ) {}
 
-  async stateFor(integrationId: number): Promise<LearnedState | undefined> {
+  async stateFor(integrationId: number, atLeastVersion = 0): Promise<LearnedState | undefined> {
     let entry = this.entries.get(integrationId);
     if (!entry) {
       entry = { version: 0, state: undefined, checkedAt: 0, refreshing: undefined };
       this.entries.set(integrationId, entry);
     }
-    if (Date.now() - entry.checkedAt >= this.refreshMs) {
-      entry.refreshing ??= this.refresh(integrationId, entry).finally(() => {
-        (entry as Entry).refreshing = undefined;
+    // A check under way may have begun before the version the row was claimed at: then one more.
+    for (let round = 0; round < 2 && (Date.now() - entry.checkedAt >= this.refreshMs || entry.version < atLeastVersion); round += 1) {
+      const current = entry;
+      current.refreshing ??= this.refresh(integrationId, current).finally(() => {
+        current.refreshing = undefined;
       });
       // Rows wait for the check (one small query per integration every refreshMs, shared by all
-      // rows in flight), so none is enriched with a state older than refreshMs.
-      await entry.refreshing;
+      // rows in flight), so none is enriched with a state older than refreshMs, nor older than the
+      // version its claim saw (a correction committed before the claim is in use at once).
+      await current.refreshing;
     }
     return entry.state;
   }

@@ -13,7 +13,8 @@ export interface LearnedState {
 
 /** Where the worker gets an integration's learned state; undefined when it has taught nothing. */
 export interface LearnedStateSource {
-  stateFor(integrationId: number): Promise<LearnedState | undefined>;
+  /** `atLeastVersion`: the state must be of that learning version or newer, if it can be loaded. */
+  stateFor(integrationId: number, atLeastVersion?: number): Promise<LearnedState | undefined>;
 }
 
 export interface LearnedLayerOptions {
@@ -138,7 +139,7 @@ export class LearnedCategorizer implements Categorizer {
   private readonly innerBrandOf: BrandOf | undefined;
 
   async categorize(transaction: CategorizableTransaction, signal?: AbortSignal): Promise<Categorization> {
-    const state = transaction.integrationId === undefined ? undefined : await this.source.stateFor(transaction.integrationId);
+    const state = transaction.integrationId === undefined ? undefined : await this.source.stateFor(transaction.integrationId, transaction.learningVersion);
     if (!state) return this.inner.categorize(transaction, signal);
     // The memory is consulted before the inner categorizer is called: a remembered merchant costs no inner call.
     const line = learnedLine(transaction);

@@ -200,14 +200,26 @@ describe('naive Bayes model', () => {
     const model = new NaiveBayesModel();
     for (const description of ['Salary Acme Widgets', 'Acme Widgets Bonus', 'Acme Widgets Payroll']) model.learn(extractFeatures({ merchantName: null, description, amount: '5000.00' }), 'INCOME');
     model.learn(extractFeatures({ merchantName: null, description: 'Corner Bakery', amount: '-20.00' }), 'FOOD_AND_DRINK');
+    model.learn(extractFeatures({ merchantName: null, description: 'Village Bakery', amount: '-35.00' }), 'FOOD_AND_DRINK');
     const line = { merchantName: null, description: 'Acme Widgets', amount: '-50.00' };
     expect(model.answerHashed(hashFeatures(line, new HashedFeatures()))?.category).toBe('INCOME');
     expect(model.answerHashed(hashFeatures(line, new HashedFeatures()), 'debit')?.category).toBe('FOOD_AND_DRINK');
   });
 
-  it('when the line shares nothing with what it learned, then it is unsure or silent', () => {
-    const answer = trained().answer(['w:ZZZZ', 'c:^ZZ']);
-    expect(answer).toBeUndefined();
+  it('when the line shares nothing with what it learned, or only the shape of its amount, then it is silent', () => {
+    expect(trained().answer(['w:ZZZZ', 'c:^ZZ'])).toBeUndefined();
+    const unseen = { merchantName: null, description: 'XQZV', amount: '-45.00' };
+    expect(extractFeatures(unseen)).toContain('sm:-1');
+    expect(trained().answerHashed(hashFeatures(unseen, new HashedFeatures()))).toBeUndefined();
+    expect(trained().answer(extractFeatures(unseen))).toBeUndefined();
+  });
+
+  it('when it learned from a handful of corrections only, then it is silent', () => {
+    const model = new NaiveBayesModel();
+    model.learn(extractFeatures({ merchantName: null, description: 'Blue Lagoon Cafe', amount: '-120.00' }), 'TRAVEL');
+    model.learn(extractFeatures({ merchantName: null, description: 'Umhlanga Pharmacy', amount: '-80.00' }), 'MEDICAL');
+    expect(model.canAnswer).toBe(false);
+    expect(model.answer(extractFeatures({ merchantName: null, description: 'Blue Lagoon Cafe', amount: '-120.00' }))).toBeUndefined();
   });
 
   it('when a correction is forgotten, then the model is as if it had never learned it', () => {

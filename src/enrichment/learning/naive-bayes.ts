@@ -26,6 +26,11 @@ const ALPHA = 0.1;
  * much of the text points one way.
  */
 const SHARPNESS = 4;
+/**
+ * Below this many corrections the model does not answer: two corrections (one TRAVEL, one MEDICAL)
+ * would split every unseen line between them with confidence near 0.5.
+ */
+const MIN_CORRECTIONS = 5;
 
 /**
  * A multinomial naive Bayes classifier over binary features, trained incrementally: each
@@ -54,29 +59,32 @@ export class NaiveBayesModel {
     return [DOCS, ...features].map((feature) => ({ feature, category, count: weight }));
   }
 
-  /** Whether it tells categories apart at all (corrections to two categories or more): else it never answers. */
+  /** Whether it tells categories apart at all (MIN_CORRECTIONS, to two categories or more): else it never answers. */
   get canAnswer(): boolean {
-    return (this.prepared ??= this.prepare()).classes.length >= 2;
+    const p = (this.prepared ??= this.prepare());
+    return p.classes.length >= 2 && p.corrections >= MIN_CORRECTIONS;
   }
 
   answer(features: readonly string[]): ModelAnswer | undefined {
     const hashed = new HashedFeatures();
-    for (const feature of features) {
+    const isShape = (feature: string) => /^(?:s|m|sm):/.test(feature);
+    for (const feature of [...features.filter((f) => !isShape(f)), ...features.filter(isShape)]) {
       const [h1, h2] = featureHash(feature);
       hashed.push(h1, h2);
     }
+    hashed.textLength = features.filter((f) => !isShape(f)).length;
     return this.answerHashed(hashed);
   }
 
   /**
    * `answer` of a line's features as `hashFeatures` reads them: each known feature counts once, in
-   * the order first seen. With the line's direction, only categories that can move money its way
+   * the order first seen; with none of its text's features known, it has no answer. With the line's direction, only categories that can move money its way
    * answer (as in the merchant memory: no TRANSFER_IN for a debit).
    */
   answerHashed(features: HashedFeatures, direction: Direction = null): ModelAnswer | undefined {
     const p = (this.prepared ??= this.prepare());
-    // One category learned is no evidence of telling categories apart.
-    if (p.classes.length < 2) return undefined;
+    // One category learned, or a handful of corrections, is no evidence of telling categories apart.
+    if (p.classes.length < 2 || p.corrections < MIN_CORRECTIONS) return undefined;
     p.stamp += 1;
     if (p.stamp === 0x7fffffff) {
       p.stamps.fill(0);
@@ -86,6 +94,7 @@ export class NaiveBayesModel {
     const scores = p.scores.fill(0);
     const classes = scores.length;
     let known = 0;
+    let knownText = 0;
     for (let f = 0; f < features.length; f += 1) {
       const h1 = features.h1[f] as number;
       const h2 = features.h2[f] as number;
@@ -101,10 +110,12 @@ export class NaiveBayesModel {
       if (row < 0 || stamps[row] === stamp) continue;
       stamps[row] = stamp;
       known += 1;
+      if (f < features.textLength) knownText += 1;
       const offset = row * classes;
       for (let i = 0; i < classes; i += 1) scores[i] = (scores[i] as number) + (matrix[offset + i] as number);
     }
-    if (known === 0) return undefined;
+    // The amount's shape alone says nothing of what was bought: the text must share something learned.
+    if (knownText === 0) return undefined;
     let best = -1;
     for (let i = 0; i < scores.length; i += 1) {
       scores[i] = fitsDirection(p.classes[i] as Category, direction) ? (SHARPNESS * (scores[i] as number)) / known + (p.logPrior[i] as number) : -Infinity;
@@ -169,7 +180,19 @@ export class NaiveBayesModel {
       row += 1;
     }
     const logPrior = Float64Array.from(classes, (c) => Math.log((docs.get(c) ?? 0) / totalDocs));
-    return { classes, logPrior, keys1, keys2, slots, mask, matrix, stamps: new Int32Array(rows), scores: new Float64Array(classes.length), stamp: 0 };
+    return {
+      classes,
+      corrections: totalDocs,
+      logPrior,
+      keys1,
+      keys2,
+      slots,
+      mask,
+      matrix,
+      stamps: new Int32Array(rows),
+      scores: new Float64Array(classes.length),
+      stamp: 0,
+    };
   }
 }
 
@@ -184,6 +207,8 @@ function slotOf(h1: number, mask: number): number {
  */
 interface Prepared {
   classes: Category[];
+  /** How many corrections it learned from. */
+  corrections: number;
   logPrior: Float64Array;
   keys1: Int32Array;
   keys2: Int32Array;

@@ -1,0 +1,94 @@
+/**
+ * The lessons of corrections (contract §11): each locked transaction teaches its integration's
+ * merchant memory and model what a person said of its text, and only while it stands. Every change
+ * here is in the caller's database transaction, beside the change to the transaction itself.
+ */
+import type { Category } from '../domain/taxonomy.js';
+import { extractFeatures } from '../enrichment/learning/features.js';
+import {
+  addFeatureCounts,
+  addMerchantVotes,
+  bumpLearningVersion,
+  insertCorrection,
+  takeCorrection,
+  type StoredCorrection,
+} from '../enrichment/learning/learning.repository.js';
+import { normalizeMerchant } from '../enrichment/learning/merchant-key.js';
+import { NaiveBayesModel } from '../enrichment/learning/naive-bayes.js';
+import type { Queryable } from '../infra/db.js';
+
+/** What a corrected transaction's lesson is read from: its text as it is now. */
+export interface CorrectedText {
+  pk: number;
+  merchant_name: string | null;
+  description: string | null;
+  amount: string;
+}
+
+/** The lesson a correction of this text teaches. */
+function lessonOf(integrationId: number, row: CorrectedText, category: Category): StoredCorrection {
+  const text = { merchantName: row.merchant_name, description: row.description, amount: row.amount };
+  return { transactionPk: row.pk, integrationId, merchantKey: normalizeMerchant(text).key, category, features: extractFeatures(text) };
+}
+
+/** Teaches what a correction of this transaction says. */
+export async function teach(db: Queryable, integrationId: number, row: CorrectedText, category: Category): Promise<void> {
+  const lesson = lessonOf(integrationId, row, category);
+  await insertCorrection(db, lesson);
+  await apply(db, lesson, 1);
+}
+
+/** Takes back what an earlier correction of this transaction taught, if any. */
+export async function withdraw(db: Queryable, transactionPk: number): Promise<void> {
+  const previous = await takeCorrection(db, transactionPk);
+  if (previous) await apply(db, previous, -1);
+}
+
+async function apply(db: Queryable, lesson: StoredCorrection, weight: 1 | -1): Promise<void> {
+  if (lesson.merchantKey !== '') await addMerchantVotes(db, lesson.integrationId, lesson.merchantKey, lesson.category, weight);
+  await addFeatureCounts(db, lesson.integrationId, NaiveBayesModel.deltas(lesson.features, lesson.category, weight));
+}
+
+interface Standing extends CorrectedText {
+  category: Category | null;
+  /** Locked by a person and not removed: it should teach. */
+  teaches: boolean;
+  /** What its correction taught, when one stands. */
+  taught: { merchantKey: string; category: Category; features: string[] } | null;
+}
+
+/**
+ * Brings the lessons of these transactions in line with them after ingestion changed them (§10):
+ * a corrected pending transaction sent again with other text teaches its new text; a removed one
+ * teaches nothing (it counts nowhere, and can no longer be corrected to take its lesson back); a
+ * posted transaction that took over a pending one's lock teaches in its place. The learning
+ * version moves only when a lesson changed.
+ */
+export async function realignLessons(db: Queryable, integrationId: number, pks: readonly number[]): Promise<void> {
+  if (pks.length === 0) return;
+  const { rows } = await db.query<Standing>(
+    `SELECT t.id AS pk, t.merchant_name, t.description, t.amount::text AS amount, t.category,
+            (t.category_locked AND t.removed_at IS NULL AND t.category IS NOT NULL) AS teaches,
+            CASE WHEN c.transaction_pk IS NULL THEN NULL
+                 ELSE json_build_object('merchantKey', c.merchant_key, 'category', c.category, 'features', c.features) END AS taught
+       FROM transactions t LEFT JOIN corrections c ON c.transaction_pk = t.id
+      WHERE t.id = ANY($1::bigint[]) AND (c.transaction_pk IS NOT NULL OR (t.category_locked AND t.removed_at IS NULL))
+      ORDER BY t.id`,
+    [pks],
+  );
+  let versionMoved = false;
+  for (const row of rows) {
+    const wanted = row.teaches && row.category !== null ? lessonOf(integrationId, row, row.category) : undefined;
+    if (wanted && row.taught && sameLesson(wanted, row.taught)) continue;
+    if (!versionMoved) {
+      await bumpLearningVersion(db, integrationId);
+      versionMoved = true;
+    }
+    if (row.taught) await withdraw(db, row.pk);
+    if (wanted && row.category !== null) await teach(db, integrationId, row, row.category);
+  }
+}
+
+function sameLesson(a: StoredCorrection, b: NonNullable<Standing['taught']>): boolean {
+  return a.merchantKey === b.merchantKey && a.category === b.category && a.features.length === b.features.length && a.features.every((f, i) => f === b.features[i]);
+}
