@@ -37,17 +37,21 @@ async function statusCounts(batchId: string): Promise<Record<string, number>> {
 describe('worker processes on BullMQ', () => {
   it('when four worker processes share one 2,000-row batch, then every row completes and each enrichment is committed exactly once', async () => {
     const queuePrefix = prefix();
-    // Calls long enough that the batch outlasts several 2 s slices even if one process took every
-    // lane at first (a process runs up to 16 jobs): lanes are handed on at each slice's end, and
-    // the idle processes take them, so each takes part even on a busy machine.
-    const env = { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '40-80', WORKER_CONCURRENCY: '8', LOG_LEVEL: 'debug' };
+    // 2,000 rows are 4 lanes (jobs), and a process runs up to 16 jobs, so which process works a lane
+    // is BullMQ's race: one often takes two lanes while another has none. A lane is handed on at
+    // each ~2.5 s slice's end, but usually stays where it was (the worker that finishes a job
+    // fetches the next one at once), so an idle process wins one in a given round only about half
+    // the time (measured, also with the full suite running). With 40-80 ms calls the batch was over
+    // in ~6 s, 1-2 hand-ons, and a process left out at the start was still out at the end (~1 run
+    // in 4 under load). Calls of 350-450 ms keep the batch going ~35 s, a dozen hand-on rounds.
+    const env = { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '350-450', WORKER_CONCURRENCY: '8', LOG_LEVEL: 'debug' };
     const workers = Array.from({ length: 4 }, () => lucro(['worker'], env));
     await Promise.all(workers.map((w) => w.waitForLog((l) => l.msg === 'worker started')));
 
     const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
     try {
       const batchId = await ingestBatch(api, key, batchBody(2_000, { accountId: 'MP-1' }));
-      await waitFor(async () => (await statusCounts(batchId)).completed === 2_000, 60_000, 'all 2,000 rows to complete');
+      await waitFor(async () => (await statusCounts(batchId)).completed === 2_000, 120_000, 'all 2,000 rows to complete');
       const { rows } = await ctx.sql.query(
         'SELECT min(enrichment_commits)::int AS lo, max(enrichment_commits)::int AS hi, max(attempts)::int AS attempts FROM transactions WHERE batch_id = $1',
         [batchId],
@@ -67,7 +71,7 @@ describe('worker processes on BullMQ', () => {
     }
     for (const w of workers) w.child.kill('SIGTERM');
     expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0, 0, 0]);
-  }, 120_000);
+  }, 180_000);
 
   it('when a worker is killed with SIGKILL mid-batch, then another completes its rows after the lease expires, each committed once', async () => {
     const queuePrefix = prefix();
