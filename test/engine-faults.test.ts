@@ -14,7 +14,7 @@ import { buildApp } from '../src/http/app.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import { adminUrl } from './helpers/database.js';
 import { ensureTemplate } from './helpers/global-setup.js';
-import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
+import { batchBody, bearer, createTestContext, ingestBatch, whileRowLocked, type TestContext } from './helpers/context.js';
 import { freePort, startLucro, waitFor } from './helpers/processes.js';
 import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 
@@ -246,17 +246,11 @@ describe('timeouts: the server gives up before the client', () => {
     const batchId = await ingestBatch(ctx, key, batchBody(5, { accountId: 'LOCKED-ROW' }));
     const context = ctx;
     // Another request holds one row, as a concurrent post of the same ids does while it compares them.
-    const holder = await context.sql.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query(`SELECT 1 FROM transactions WHERE batch_id = $1 ORDER BY id LIMIT 1 FOR UPDATE`, [batchId]);
+    await whileRowLocked(context, batchId, async () => {
       context.container.worker.start();
       await waitFor(async () => (await rowsOf(context, batchId)).filter((r) => r.status === 'completed').length === 4, 10_000, 'the unlocked rows');
       await sleep(500);
-      await holder.query('ROLLBACK');
-    } finally {
-      holder.release();
-    }
+    });
     await waitFor(async () => (await context.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().status === 'completed', 10_000, 'the batch to complete');
     for (const row of await rowsOf(context, batchId)) expect(row).toMatchObject({ status: 'completed', attempts: 1, enrichment_commits: 1 });
   });

@@ -22,6 +22,18 @@ async function ingestAndEnrich(key: string, accountId: string, transactions: unk
   return (await ctx.app.inject({ url: `/api/batches/${batchId}/transactions`, headers: bearer(key) })).json().transactions;
 }
 
+/** PATCHes a transaction's category (null unlocks it) and expects 200; the transaction it answers. */
+async function correct(key: string, accountId: string, transactionId: string, category: string | null): Promise<Record<string, unknown>> {
+  const response = await ctx.app.inject({
+    method: 'PATCH',
+    url: `/api/accounts/${accountId}/transactions/${transactionId}`,
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: JSON.stringify({ category }),
+  });
+  expect(response.statusCode).toBe(200);
+  return response.json();
+}
+
 describe('learning from corrections', () => {
   it('when a merchant is corrected, then its other lines enriched from 5 s later get the category as learned:merchant — in that integration only', async () => {
     const key = await ctx.key(['ingest', 'reports'], 'bank-a');
@@ -29,21 +41,8 @@ describe('learning from corrections', () => {
     const first = await ingestAndEnrich(key, 'L-1', [line('A-1', 'POS Purchase Yoco *Dolci Cafe  * 07 Oct'), line('A-0', 'POS Purchase Shell Ultra City Ballito  * 06 Oct', '-64.00')]);
     expect(first.map((t) => [t.transaction_id, t.category])).toEqual([['A-0', 'TRANSPORTATION'], ['A-1', 'FOOD_AND_DRINK']]);
     // One branch of a fuel brand, where this customer buys food.
-    const shell = await ctx.app.inject({
-      method: 'PATCH',
-      url: '/api/accounts/L-1/transactions/A-0',
-      headers: { ...bearer(key), 'content-type': 'application/json' },
-      payload: JSON.stringify({ category: 'FOOD_AND_DRINK' }),
-    });
-    expect(shell.statusCode).toBe(200);
-
-    const corrected = await ctx.app.inject({
-      method: 'PATCH',
-      url: '/api/accounts/L-1/transactions/A-1',
-      headers: { ...bearer(key), 'content-type': 'application/json' },
-      payload: JSON.stringify({ category: 'ENTERTAINMENT' }),
-    });
-    expect(corrected.statusCode).toBe(200);
+    await correct(key, 'L-1', 'A-0', 'FOOD_AND_DRINK');
+    await correct(key, 'L-1', 'A-1', 'ENTERTAINMENT');
     // The contract's promise: every transaction enriched from 5 s after the 200 on.
     await sleep(5_000);
 
@@ -87,15 +86,7 @@ describe('learning from corrections', () => {
       ['C-4', 'FOOD_AND_DRINK'],
       ['C-5', 'FOOD_AND_DRINK'],
     ];
-    for (const [id, category] of corrections) {
-      const response = await ctx.app.inject({
-        method: 'PATCH',
-        url: `/api/accounts/L-2/transactions/${id}`,
-        headers: { ...bearer(key), 'content-type': 'application/json' },
-        payload: JSON.stringify({ category }),
-      });
-      expect(response.statusCode).toBe(200);
-    }
+    for (const [id, category] of corrections) await correct(key, 'L-2', id, category);
     await sleep(5_000);
     const [unseen] = await ingestAndEnrich(key, 'L-2', [line('C-6', 'POS Purchase Kyalami Jukskeibaan  * 12 Nov', '-395.00')]);
     expect(unseen).toMatchObject({ category: 'ENTERTAINMENT', category_source: 'learned:model' });
@@ -105,16 +96,7 @@ describe('learning from corrections', () => {
 
   it('when a corrected transaction changes, then its lesson follows it: a pending one re-sent teaches its new text, a posted one that took its lock teaches in its place, a removed one teaches nothing', async () => {
     const key = await ctx.key(['ingest', 'reports'], 'bank-d');
-    const patch = async (id: string, category: string | null) => {
-      const response = await ctx.app.inject({
-        method: 'PATCH',
-        url: `/api/accounts/L-3/transactions/${id}`,
-        headers: { ...bearer(key), 'content-type': 'application/json' },
-        payload: JSON.stringify({ category }),
-      });
-      expect(response.statusCode).toBe(200);
-      return response.json();
-    };
+    const patch = (id: string, category: string | null) => correct(key, 'L-3', id, category);
     const pending = (id: string, description: string) => ({ ...line(id, description), pending: true });
     await ingestAndEnrich(key, 'L-3', [
       pending('P-1', 'POS Purchase Kokoro Rivonia  * 01 Nov'),

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
+import { bearer, createTestContext, ingestBatch, whileRowLocked, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
 
 let ctx: TestContext | undefined;
@@ -127,18 +127,12 @@ describe('re-enrichment', () => {
     const { status_url } = (await post(ctx, key, '/api/accounts/RE-LOCK/reenrich', {})).json();
     const context = ctx;
     // Another request holds one row, as a correction or a concurrent post of the same id does.
-    const holder = await context.sql.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query(`SELECT 1 FROM transactions WHERE batch_id = $1 ORDER BY id LIMIT 1 FOR UPDATE`, [batchId]);
+    await whileRowLocked(context, batchId, async () => {
       context.container.worker.start();
       await waitFor(async () => (await get(context, key, status_url)).counts.completed === 4, 10_000, 'the unlocked rows');
       await sleep(500);
       expect((await get(context, key, status_url)).counts).toMatchObject({ pending: 1, completed: 4 });
-      await holder.query('ROLLBACK');
-    } finally {
-      holder.release();
-    }
+    });
     await waitFor(async () => (await get(context, key, status_url)).status === 'completed', 10_000, 'the re-enrichment to complete');
     expect((await get(ctx, key, status_url)).counts).toMatchObject({ total: 5, pending: 0, processing: 0, completed: 5, failed: 0 });
   });

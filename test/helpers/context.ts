@@ -88,3 +88,19 @@ export async function ingestBatch(context: Pick<TestContext, 'app'>, key: string
   if (response.statusCode !== 202) throw new Error(`expected 202, got ${response.statusCode}: ${response.body}`);
   return response.json().batch_id;
 }
+
+/**
+ * Holds the first row of a batch locked (FOR UPDATE) in another database transaction while `during`
+ * runs, as a concurrent post of the same ids or a correction does, then lets it go.
+ */
+export async function whileRowLocked(context: Pick<TestContext, 'sql'>, batchId: string, during: () => Promise<void>): Promise<void> {
+  const holder = await context.sql.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM transactions WHERE batch_id = $1 ORDER BY id LIMIT 1 FOR UPDATE', [batchId]);
+    await during();
+    await holder.query('ROLLBACK');
+  } finally {
+    holder.release();
+  }
+}
