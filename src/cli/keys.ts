@@ -1,52 +1,44 @@
-import { parseArgs } from 'node:util';
 import { SCOPES, type AuthService, type KeyRecord, type Scope } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
-
-export const KEYS_USAGE = `Usage:
-  lucro keys create --integration NAME [--scopes ingest,reports] [--expires-in 30d] [--json]
-  lucro keys list [--integration NAME] [--json]
-  lucro keys revoke PREFIX [--json]`;
+import { parseCommandLine, usageHint, UsageError } from './command-line.js';
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
 const MAX_EXPIRY_SECONDS = 10 * 365 * 86_400;
 
-class UsageError extends Error {}
-
 /** `lucro keys …` (contract §1, §14): creates, lists and revokes API keys as the key administration role. */
 export async function keysCommand(config: Config, args: string[]): Promise<number> {
-  let values: { integration?: string; scopes: string; 'expires-in'?: string; json: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        integration: { type: 'string' },
-        scopes: { type: 'string', default: 'ingest,reports' },
-        'expires-in': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${KEYS_USAGE}`);
-    return 2;
-  }
+  const { values, positionals } = parseCommandLine(
+    'keys',
+    args,
+    {
+      integration: { type: 'string' },
+      scopes: { type: 'string', default: 'ingest,reports' },
+      'expires-in': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    true,
+  );
   const [action, target, ...extra] = positionals;
-  try {
-    if (action === 'create' && values.integration && target === undefined) {
+  const unexpected = (arg: string) => new UsageError(`unexpected argument "${arg}"; ${usageHint('keys')}`);
+  switch (action) {
+    case 'create': {
+      if (target !== undefined) throw unexpected(target);
+      const integration = values.integration;
+      if (!integration) throw new UsageError('create needs --integration NAME, the integration the key belongs to');
       const scopes = parseScopes(values.scopes);
       const expiresIn = values['expires-in'] === undefined ? undefined : parseDuration(values['expires-in']);
-      return await withAuth(config, (auth) => create(auth, values.integration as string, scopes, expiresIn, values.json));
+      return withAuth(config, (auth) => create(auth, integration, scopes, expiresIn, values.json));
     }
-    if (action === 'list' && target === undefined) return await withAuth(config, (auth) => list(auth, values.integration, values.json));
-    if (action === 'revoke' && target !== undefined && extra.length === 0) return await withAuth(config, (auth) => revoke(auth, target, values.json));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    return 2;
+    case 'list':
+      if (target !== undefined) throw unexpected(target);
+      return withAuth(config, (auth) => list(auth, values.integration, values.json));
+    case 'revoke':
+      if (target === undefined) throw new UsageError("revoke needs the key's PREFIX (`lucro keys list` shows each key's prefix)");
+      if (extra[0] !== undefined) throw unexpected(extra[0]);
+      return withAuth(config, (auth) => revoke(auth, target, values.json));
+    default:
+      throw new UsageError(`${action === undefined ? 'an action is needed' : `unknown action "${action}"`}: create, list or revoke; ${usageHint('keys')}`);
   }
-  console.error(KEYS_USAGE);
-  return 2;
 }
 
 async function create(auth: AuthService, integration: string, scopes: Scope[], expiresIn: number | undefined, json: boolean): Promise<number> {
@@ -119,7 +111,7 @@ function parseScopes(text: string): Scope[] {
   const scopes = text.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (unknown.length > 0 || scopes.length === 0) {
-    throw new UsageError(`Unknown scope(s): ${unknown.join(', ') || '(none given)'}; choose from ${SCOPES.join(', ')}`);
+    throw new UsageError(`--scopes must be a comma-separated list of ${SCOPES.join(', ')}; got "${text}"`);
   }
   return scopes as Scope[];
 }

@@ -1,28 +1,11 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { isConnectionError } from '../infra/db.js';
-import { runRoles, type Role } from './roles.js';
+import { asksForHelp, COMMAND_USAGE, isCommand, parseCommandLine, UsageError, USAGE, type Command } from './command-line.js';
+import { runRoles } from './roles.js';
 
-const USAGE = `Usage: lucro <command>
-
-  start                 migrations, then API + worker + scheduler in one process
-  api | worker | scheduler
-                        one role each, for scaling out
-  migrate               apply database migrations
-  keys create --integration NAME --scopes ingest,reports [--expires-in 30d] [--json]
-                        create an API key (printed alone on the last line)
-  keys list [--integration NAME] [--json]
-                        every key's prefix, scopes, creation, last use, revocation, expiry
-  keys revoke PREFIX    revoke the one key starting with PREFIX; every process refuses it within 5 s
-  simulate [--url URL] [--key KEY] [--account ID] [--count N]
-                        play a banking integration end to end
-  reenrich --integration NAME [--account ID] [--since YYYY-MM-DD]
-                        enrich an integration's transactions again (locked ones are left alone)
-  status [--json]       one screen for an operator: database, Redis, migrations, queue,
-                        backlog, live workers, failures; exit 1 when something needs
-                        attention, 2 when the database is unreachable
-
-Configuration is read from the environment and a .env file (see README).`;
+/** The roles and migrate take no arguments: the environment configures them. */
+const WITHOUT_ARGUMENTS: readonly string[] = ['start', 'api', 'worker', 'scheduler', 'migrate'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -30,38 +13,53 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command === undefined ? 1 : 0;
   }
-  const config = loadConfig();
-  if (command === 'start' || command === 'api' || command === 'worker' || command === 'scheduler') {
-    const { startTracing } = await import('../infra/tracing-sdk.js');
-    await startTracing(config, command);
+  if (!isCommand(command)) {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
   }
+  if (asksForHelp(rest)) {
+    console.log(COMMAND_USAGE[command]);
+    return 0;
+  }
+  try {
+    return await run(command, rest);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`lucro ${command}: ${error.message}`);
+    return 2;
+  }
+}
+
+async function run(command: Command, args: string[]): Promise<number> {
+  if (WITHOUT_ARGUMENTS.includes(command)) parseCommandLine(command, args, {});
+  const config = loadConfig();
   switch (command) {
     case 'start':
     case 'api':
     case 'worker':
-    case 'scheduler':
-      return runRoles(config, command as Role);
+    case 'scheduler': {
+      const { startTracing } = await import('../infra/tracing-sdk.js');
+      await startTracing(config, command);
+      return runRoles(config, command);
+    }
     case 'migrate':
       return migrateCommand(config);
     case 'keys': {
       const { keysCommand } = await import('./keys.js');
-      return keysCommand(config, rest);
+      return keysCommand(config, args);
     }
     case 'reenrich': {
       const { reenrich } = await import('./reenrich.js');
-      return reenrich(config, rest);
+      return reenrich(config, args);
     }
     case 'status': {
       const { statusCommand } = await import('./status.js');
-      return statusCommand(config, rest);
+      return statusCommand(config, args);
     }
     case 'simulate': {
       const { simulate } = await import('./simulate.js');
-      return simulate(config, rest);
+      return simulate(config, args);
     }
-    default:
-      console.error(`Unknown command "${command}".\n\n${USAGE}`);
-      return 2;
   }
 }
 

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { batchStatus } from '../ingestion/batch.service.js';
 import { findIntegrationAccounts } from '../reenrichment/reenrichment.repository.js';
 import type { ReenrichmentView } from '../reenrichment/reenrichment.schemas.js';
+import { parseCommandLine, UsageError } from './command-line.js';
 import { Progress } from './progress.js';
 
-const USAGE = 'Usage: lucro reenrich --integration NAME [--account ID] [--since YYYY-MM-DD]';
 const POLL_MS = 500;
 
 /**
@@ -14,17 +13,8 @@ const POLL_MS = 500;
  * in-process queue this process does the work itself; with Redis the running workers do.
  */
 export async function reenrich(config: Config, args: string[]): Promise<number> {
-  let values: { integration?: string; account?: string; since?: string };
-  try {
-    ({ values } = parseArgs({ args, options: { integration: { type: 'string' }, account: { type: 'string' }, since: { type: 'string' } } }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (!values.integration) {
-    console.error(USAGE);
-    return 2;
-  }
+  const { values } = parseCommandLine('reenrich', args, { integration: { type: 'string' }, account: { type: 'string' }, since: { type: 'string' } });
+  if (!values.integration) throw new UsageError('--integration NAME is required: the integration whose transactions to enrich again');
   const { createContainer } = await import('../container.js');
   const { migrate } = await import('../infra/migrate.js');
   const container = await createContainer({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, { role: 'reenrich', logTo: 'stderr' });

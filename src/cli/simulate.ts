@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { generateBatch, randomInt } from './simulate.data.js';
 import { createLucroClient, type AccountSummary, type BatchView, type IngestRequest, type LucroClient, type ResponseBody } from '../client/index.js';
+import { parseCommandLine, UsageError } from './command-line.js';
 import { Progress } from './progress.js';
 import { keyAdminConfig } from './keys.js';
 import { readSimulatorKey, SIMULATOR_KEY_EXPIRY_SECONDS, storeSimulatorKey } from './simulator-key.js';
 
-const USAGE = 'Usage: lucro simulate [--url URL] [--key KEY] [--account ID] [--count N] [--timeout SECONDS]';
 /** Upper bound of --count: a simulation, not a load test (bench/ is for that). */
 const MAX_COUNT = 1_000;
 const ACCOUNT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -25,8 +24,6 @@ interface Options {
 }
 
 type TransactionView = ResponseBody<'/api/batches/{batch_id}/transactions', 'get'>['transactions'][number];
-
-class UsageError extends Error {}
 
 /** Nothing answers at the URL, or something that is not the Lucro API does. */
 class Unreachable extends Error {
@@ -68,14 +65,7 @@ class ApiError extends Error {
  * completed; 1 when it did not, or the key was rejected; 2 for bad usage or an unreachable API.
  */
 export async function simulate(config: Config, args: string[]): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(config, args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n${USAGE}`);
-    return 2;
-  }
+  const options = parseOptions(config, args);
   try {
     return await run(config, options);
   } catch (error) {
@@ -101,15 +91,13 @@ async function run(config: Config, options: Options): Promise<number> {
 }
 
 function parseOptions(config: Config, args: string[]): Options {
-  let values: { url?: string; key?: string; account?: string; count?: string; timeout?: string };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { url: { type: 'string' }, key: { type: 'string' }, account: { type: 'string' }, count: { type: 'string' }, timeout: { type: 'string' } },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommandLine('simulate', args, {
+    url: { type: 'string' },
+    key: { type: 'string' },
+    account: { type: 'string' },
+    count: { type: 'string' },
+    timeout: { type: 'string' },
+  });
   const accountId = values.account ?? `SIM-${randomBytes(3).toString('hex').toUpperCase()}`;
   if (!ACCOUNT_ID.test(accountId)) throw new UsageError(`--account must be 1–64 characters of A-Z a-z 0-9 . _ : -, got "${accountId}"`);
   if (values.key !== undefined && values.key.trim() === '') throw new UsageError('--key must not be empty');
@@ -147,7 +135,7 @@ function parseCount(text: string, max: number): number {
 
 function parseTimeout(text: string): number {
   const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(seconds > 0 && seconds <= 86_400)) throw new UsageError(`--timeout must be a number of seconds above 0, got "${text}"`);
+  if (!(seconds > 0 && seconds <= 86_400)) throw new UsageError(`--timeout must be a number of seconds above 0 and up to 86400, got "${text}"`);
   return seconds * 1000;
 }
 

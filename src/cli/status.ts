@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { collectStatus, formatAge, type StatusReport } from '../operations/status.service.js';
+import { parseCommandLine } from './command-line.js';
 
 /** Exit codes: 0 all well, 1 something needs attention, 2 the database is unreachable. */
 export async function statusCommand(config: Config, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  const { values } = parseCommandLine('status', args, { json: { type: 'boolean', default: false } });
   const report = await collectStatus(config);
   console.log(values.json ? JSON.stringify(report, null, 2) : renderStatus(report));
   if (!report.database.reachable) return 2;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { runLucro } from './helpers/processes.js';
+
+const COMMANDS = ['start', 'api', 'worker', 'scheduler', 'migrate', 'keys', 'simulate', 'reenrich', 'status'];
+/** Nothing listens there: a command that got as far as the database would say so, or wait for it. */
+const NO_DATABASE = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/lucro' };
+
+describe('using a command wrongly', () => {
+  it('when any command gets an unknown option, then it prints one line naming it, starts nothing and exits 2', async () => {
+    const runs = await Promise.all(COMMANDS.map((command) => runLucro([command, '--bogus'], NO_DATABASE, 30_000)));
+    runs.forEach((run, i) => {
+      const command = COMMANDS[i] as string;
+      expect({ command, code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        command,
+        code: 2,
+        stdout: '',
+        stderr: `lucro ${command}: unknown option --bogus; \`lucro ${command} --help\` shows the usage\n`,
+      });
+    });
+  }, 60_000);
+
+  it('when a command gets an argument it does not take, then it prints one line naming it and exits 2', async () => {
+    const cases = [['status', 'extra'], ['api', 'extra'], ['migrate', 'extra'], ['keys', 'list', 'extra'], ['reenrich', '--integration', 'x', 'extra']];
+    const runs = await Promise.all(cases.map((args) => runLucro(args, NO_DATABASE, 30_000)));
+    runs.forEach((run, i) => {
+      const command = cases[i]?.[0] as string;
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `lucro ${command}: unexpected argument "extra"; \`lucro ${command} --help\` shows the usage\n` });
+    });
+  }, 60_000);
+
+  it('when any command is asked for --help, then it prints its usage and exits 0', async () => {
+    const runs = await Promise.all(COMMANDS.map((command) => runLucro([command, '--help'], NO_DATABASE, 30_000)));
+    runs.forEach((run, i) => {
+      const command = COMMANDS[i] as string;
+      expect({ command, code: run.code, stderr: run.stderr }).toEqual({ command, code: 0, stderr: '' });
+      expect(run.stdout).toContain(`lucro ${command}`);
+      expect(run.stdout).toMatch(/^Usage:/);
+    });
+    expect(runs[COMMANDS.indexOf('keys')]?.stdout).toContain('lucro keys create --integration NAME [--scopes ingest,reports]');
+  }, 60_000);
+});
