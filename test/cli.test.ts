@@ -38,4 +38,11 @@ describe('using a command wrongly', () => {
     });
     expect(runs[COMMANDS.indexOf('keys')]?.stdout).toContain('lucro keys create --integration NAME [--scopes ingest,reports]');
   }, 60_000);
+
+  it('when reenrich gets a --since that is not a real date, then it names --since and the format and exits 2', async () => {
+    for (const since of ['2026-13-01', 'yesterday']) {
+      const run = await runLucro(['reenrich', '--integration', 'x', '--since', since], NO_DATABASE, 30_000);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `lucro reenrich: --since must be a real calendar date YYYY-MM-DD, got "${since}"\n` });
+    }
+  }, 60_000);
 });

@@ -197,7 +197,8 @@ describe('re-enrichment', () => {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, 'reenrich', '--integration', 'ops-bank', '--since', '2026-10-15'], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: ctx.db.url, ENRICHMENT_LATENCY_MS: '0', LOG_LEVEL: 'warn' },
     });
-    expect(stdout).toMatch(/^OPS-1\t[0-9a-f-]{36}\t1 transactions$/m);
+    expect(stdout).toMatch(/^OPS-1\t[0-9a-f-]{36}\t1 transaction$/m);
+    expect(stderr).toMatch(/^Re-enriched 1 transaction \(0 failed\) in /m);
     expect(stderr).toContain('1/1 done (completed 1, processing 0, pending 0, failed 0)');
     const { rows } = await ctx.sql.query(`SELECT transaction_id, attempts, reenrichment_id IS NOT NULL AS reenriched FROM transactions ORDER BY transaction_id`);
     expect(rows).toEqual([

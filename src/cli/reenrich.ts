@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { isCalendarDate } from '../domain/calendar-date.js';
 import { batchStatus } from '../ingestion/batch.service.js';
 import { findIntegrationAccounts } from '../reenrichment/reenrichment.repository.js';
 import type { ReenrichmentView } from '../reenrichment/reenrichment.schemas.js';
@@ -15,6 +16,7 @@ const POLL_MS = 500;
 export async function reenrich(config: Config, args: string[]): Promise<number> {
   const { values } = parseCommandLine('reenrich', args, { integration: { type: 'string' }, account: { type: 'string' }, since: { type: 'string' } });
   if (!values.integration) throw new UsageError('--integration NAME is required: the integration whose transactions to enrich again');
+  if (values.since !== undefined && !isCalendarDate(values.since)) throw new UsageError(`--since must be a real calendar date YYYY-MM-DD, got "${values.since}"`);
   const { createContainer } = await import('../container.js');
   const { migrate } = await import('../infra/migrate.js');
   const container = await createContainer({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, { role: 'reenrich', logTo: 'stderr' });
@@ -31,7 +33,7 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
     for (const { integrationId, accountId } of accounts) {
       const accepted = await container.reenrichments.start(integrationId, accountId, body);
       jobs.push({ integrationId, id: accepted.reenrichment_id });
-      console.log(`${accountId}\t${accepted.reenrichment_id}\t${accepted.transactions} transactions`);
+      console.log(`${accountId}\t${accepted.reenrichment_id}\t${transactions(accepted.transactions)}`);
     }
     if (container.queue.kind === 'in-process') container.worker.start();
 
@@ -45,7 +47,7 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     progress.end();
-    console.error(`Re-enriched ${total.counts.completed} transactions (${total.counts.failed} failed) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    console.error(`Re-enriched ${transactions(total.counts.completed)} (${total.counts.failed} failed) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return 0;
   } finally {
     await container.worker.stop().catch(() => {});
@@ -58,4 +60,8 @@ function combine(views: ReenrichmentView[]): ReenrichmentView {
   const counts = { total: 0, pending: 0, processing: 0, completed: 0, failed: 0 };
   for (const view of views) for (const name of Object.keys(counts) as Array<keyof typeof counts>) counts[name] += view.counts[name];
   return { reenrichment_id: views[0]?.reenrichment_id ?? '', status: batchStatus(counts), created_at: '', completed_at: null, counts };
+}
+
+function transactions(count: number): string {
+  return `${count} ${count === 1 ? 'transaction' : 'transactions'}`;
 }
