@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { config as loadDotenv } from 'dotenv';
 import type { LogFormat } from './infra/logger.js';
 
@@ -60,7 +61,7 @@ export interface Config {
   /** Key prefix of the BullMQ queue in Redis (`QUEUE_PREFIX`); KEDA reads `<prefix>:enrichment:wait`. */
   readonly queuePrefix: string;
   /** Which categorizer the worker runs: `layered` (default: codes, bank wording, brands, lexicons) or `rules` (the keyword rules alone). */
-  readonly categorizer: string;
+  readonly categorizer: CategorizerName;
   /**
    * Optional LLM layer of the layered categorizer (any OpenAI-compatible chat-completions server), on
    * only when `LLM_BASE_URL` and `LLM_MODEL` are set: asked for lines whose local answer is below
@@ -110,15 +111,28 @@ export interface WebhookConfig {
 
 export class ConfigError extends Error {}
 
+/** The categorizers CATEGORIZER may name; the registry (enrichment/categorizers/registry.ts) has one entry for each. */
+export const CATEGORIZER_NAMES = ['layered', 'rules'] as const;
+export type CategorizerName = (typeof CATEGORIZER_NAMES)[number];
+
+/** pino's levels. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 type Env = Record<string, string | undefined>;
 
 function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  const value = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) throw new ConfigError(`${name} must be ${wholeNumber(min, max)}, got "${raw}"`);
   return value;
+}
+
+/** What `integer` accepts, in words: "a positive whole number", "a whole number from 0 to 65535", … */
+function wholeNumber(min: number, max: number): string {
+  const bounded = max < Number.MAX_SAFE_INTEGER;
+  if (min === 1) return bounded ? `a positive whole number up to ${max}` : 'a positive whole number';
+  return bounded ? `a whole number from ${min} to ${max}` : `a whole number of ${min} or more`;
 }
 
 function latencyRange(raw: string | undefined): [number, number] {
@@ -180,9 +194,44 @@ function webhookConfig(env: Env): WebhookConfig {
   });
 }
 
+/** proxy-addr's names for address ranges, accepted beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
 function trustProxy(raw: string | undefined): boolean | string {
   if (raw === undefined || raw === 'false') return false;
-  return raw === 'true' ? true : raw;
+  if (raw === 'true') return true;
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !PROXY_RANGE_NAMES.includes(entry) && !isAddressOrCidr(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(`TRUST_PROXY must be true, false, or comma-separated IP addresses or CIDRs of the proxies (e.g. 10.0.0.0/8,127.0.0.1), got "${bad}"`);
+  }
+  return entries.join(',');
+}
+
+function isAddressOrCidr(text: string): boolean {
+  const [address = '', prefix, ...rest] = text.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
+  return bits <= (version === 4 ? 32 : 128);
+}
+
+function redisUrl(env: Env): string | undefined {
+  const raw = optional(env, 'REDIS_URL');
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Not echoed: a mistyped URL may still hold the password.
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got something that is not a URL');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    if (url.password) url.password = '***';
+    throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got "${url.toString()}"`);
+  }
+  return raw;
 }
 
 function oneOf<T extends string>(env: Env, name: string, choices: readonly T[]): T | undefined {
@@ -200,12 +249,17 @@ function optional(env: Env, name: string): string | undefined {
 /** Builds the configuration from an environment (process.env plus `.env` by default). */
 export function loadConfig(env: Env = readProcessEnv()): Config {
   const metricsPort = optional(env, 'METRICS_PORT');
+  const categorizer = oneOf(env, 'CATEGORIZER', CATEGORIZER_NAMES) ?? 'layered';
+  const llm = llmSettings(env);
+  if (llm !== undefined && categorizer !== 'layered') {
+    throw new ConfigError(`LLM_BASE_URL and LLM_MODEL are set, but CATEGORIZER=${categorizer} has no LLM layer: use CATEGORIZER=layered, or unset them`);
+  }
   return Object.freeze({
     databaseUrl: optional(env, 'DATABASE_URL'),
     dataDir: path.resolve(optional(env, 'LUCRO_DATA_DIR') ?? '.lucro'),
     embeddedPostgresPort: integer(env, 'LUCRO_EMBEDDED_PG_PORT', 54329, 1024, 65535),
     keysDatabaseUrl: optional(env, 'KEYS_DATABASE_URL'),
-    redisUrl: optional(env, 'REDIS_URL'),
+    redisUrl: redisUrl(env),
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 32, 1, 10_000),
@@ -218,14 +272,14 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     trustProxy: trustProxy(optional(env, 'TRUST_PROXY')),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 20, 1, 1_000),
-    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info',
     logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty']),
     adminUi: oneOf(env, 'ADMIN_UI', ['true', 'false']) === 'true',
     tracing: tracingEnabled(env) ? { serviceName: optional(env, 'OTEL_SERVICE_NAME') } : undefined,
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
-    categorizer: optional(env, 'CATEGORIZER') ?? 'layered',
-    llm: llmSettings(env),
+    categorizer,
+    llm,
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
     redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),

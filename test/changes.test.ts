@@ -228,7 +228,7 @@ describe('the feed under concurrency', () => {
     await post('F-OLD', [tx('OLD-3')]);
     expect((await follow(end.cursor)).changes.map((c) => c.transaction_id)).toEqual(['OLD-3']);
     // The retention cannot be set below the 30 days of §12.
-    expect(() => loadConfig({ CHANGE_RETENTION_DAYS: '29' })).toThrow('CHANGE_RETENTION_DAYS must be between 30 and 36500, got 29');
+    expect(() => loadConfig({ CHANGE_RETENTION_DAYS: '29' })).toThrow('CHANGE_RETENTION_DAYS must be a whole number from 30 to 36500, got "29"');
   });
 
   it('when more changes are past the retention than one purge statement looks at, then one sweep purges them all and keeps the younger ones below them', async () => {

@@ -1,9 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import { runLucro } from './helpers/processes.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { freePort, runLucro } from './helpers/processes.js';
 
 const COMMANDS = ['start', 'api', 'worker', 'scheduler', 'migrate', 'keys', 'simulate', 'reenrich', 'status'];
 /** Nothing listens there: a command that got as far as the database would say so, or wait for it. */
 const NO_DATABASE = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/lucro' };
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject('templateDatabase'));
+});
+afterAll(async () => {
+  await db?.drop();
+});
 
 describe('using a command wrongly', () => {
   it('when any command gets an unknown option, then it prints one line naming it, starts nothing and exits 2', async () => {
@@ -44,5 +54,21 @@ describe('using a command wrongly', () => {
       const run = await runLucro(['reenrich', '--integration', 'x', '--since', since], NO_DATABASE, 30_000);
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `lucro reenrich: --since must be a real calendar date YYYY-MM-DD, got "${since}"\n` });
     }
+  }, 60_000);
+});
+
+describe('settings that cannot work', () => {
+  it('when LOG_LEVEL, TRUST_PROXY, CATEGORIZER or REDIS_URL is not something that exists, then the API does not start and one line names the variable', async () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+      [{ TRUST_PROXY: 'garbage' }, 'TRUST_PROXY must be true, false, or comma-separated IP addresses or CIDRs of the proxies (e.g. 10.0.0.0/8,127.0.0.1), got "garbage"'],
+      [{ CATEGORIZER: 'xyz' }, 'CATEGORIZER must be one of layered, rules, got "xyz"'],
+      [{ REDIS_URL: 'notaurl' }, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got something that is not a URL'],
+    ];
+    const port = String(await freePort());
+    const runs = await Promise.all(cases.map(([env]) => runLucro(['api'], { DATABASE_URL: db.url, PORT: port, ...env }, 30_000)));
+    runs.forEach((run, i) => {
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: `lucro: ${cases[i]?.[1]}\n` });
+    });
   }, 60_000);
 });

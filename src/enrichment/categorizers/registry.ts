@@ -1,4 +1,4 @@
-import type { Config } from '../../config.js';
+import type { CategorizerName, Config } from '../../config.js';
 import type { Categorizer } from './categorizer.js';
 import { LayeredCategorizer } from './layered.categorizer.js';
 import { LLM_DEFAULTS, LlmLayer } from './llm.layer.js';
@@ -9,7 +9,7 @@ import { SimulatedLatencyCategorizer } from './simulated-latency.js';
  * Categorizers by the name CATEGORIZER selects. A model- or LLM-backed one is a new file and one
  * line here; the worker never changes.
  */
-const CATEGORIZERS: Record<string, (llm: Config['llm']) => Categorizer> = {
+const CATEGORIZERS: Record<CategorizerName, (llm: Config['llm']) => Categorizer> = {
   rules: () => new RulesCategorizer(),
   layered: (llm) =>
     new LayeredCategorizer(
@@ -22,7 +22,8 @@ export function availableCategorizers(): string[] {
 }
 
 /**
- * Builds the configured categorizer; an unknown name fails at start-up, not on the first job.
+ * Builds the named categorizer (loadConfig has checked CATEGORIZER; a name from elsewhere, such as a
+ * bench's flag, is checked here).
  * `layer` wraps it before the simulated latency (e.g. per-integration learning in front of it).
  */
 export function createCategorizer(
@@ -31,7 +32,7 @@ export function createCategorizer(
   llm?: Config['llm'],
   layer: (inner: Categorizer) => Categorizer = (inner) => inner,
 ): Categorizer {
-  const make = CATEGORIZERS[name];
+  const make = Object.hasOwn(CATEGORIZERS, name) ? CATEGORIZERS[name as CategorizerName] : undefined;
   if (!make) throw new Error(`Unknown CATEGORIZER "${name}"; available: ${availableCategorizers().join(', ')}`);
   if (llm !== undefined && name !== 'layered') throw new Error(`LLM_BASE_URL is set, but CATEGORIZER "${name}" has no LLM layer; use CATEGORIZER=layered`);
   const categorizer = layer(make(llm));

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('when nothing is set, then the documented defaults apply', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ logLevel: 'info', trustProxy: false, categorizer: 'layered', redisUrl: undefined, workerConcurrency: 32 });
+  });
+
+  it.each([
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    [{ TRUST_PROXY: 'garbage' }, 'TRUST_PROXY must be true, false, or comma-separated IP addresses or CIDRs of the proxies (e.g. 10.0.0.0/8,127.0.0.1), got "garbage"'],
+    [{ TRUST_PROXY: '99' }, 'TRUST_PROXY must be true, false, or comma-separated IP addresses or CIDRs of the proxies (e.g. 10.0.0.0/8,127.0.0.1), got "99"'],
+    [{ TRUST_PROXY: '10.0.0.1,10.0.0.0/33' }, 'TRUST_PROXY must be true, false, or comma-separated IP addresses or CIDRs of the proxies (e.g. 10.0.0.0/8,127.0.0.1), got "10.0.0.0/33"'],
+    [{ CATEGORIZER: 'xyz' }, 'CATEGORIZER must be one of layered, rules, got "xyz"'],
+    [{ CATEGORIZER: 'rules', LLM_BASE_URL: 'http://x', LLM_MODEL: 'm' }, 'LLM_BASE_URL and LLM_MODEL are set, but CATEGORIZER=rules has no LLM layer: use CATEGORIZER=layered, or unset them'],
+    [{ REDIS_URL: 'notaurl' }, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got something that is not a URL'],
+    [{ REDIS_URL: 'http://:hunter2@cache:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got "http://:***@cache:6379/"'],
+    [{ WORKER_CONCURRENCY: '-1' }, 'WORKER_CONCURRENCY must be a positive whole number up to 10000, got "-1"'],
+    [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY must be a positive whole number up to 10000, got "0"'],
+    [{ PROCESSING_LEASE_MS: '-5' }, 'PROCESSING_LEASE_MS must be a whole number of 100 or more, got "-5"'],
+    [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535, got "70000"'],
+  ])('when the environment has %j, then it fails with one line naming the variable and what it takes', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  it('when TRUST_PROXY names addresses, CIDRs and ranges, then they are kept for the proxy check', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1/128,loopback' }).trustProxy).toBe('10.0.0.0/8,127.0.0.1,::1/128,loopback');
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
+
+  it('when REDIS_URL is a redis:// or rediss:// URL, then it is used as given', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadConfig({ REDIS_URL: 'rediss://:secret@cache.example.com:6380/2' }).redisUrl).toBe('rediss://:secret@cache.example.com:6380/2');
+  });
+
+  it('when LOG_LEVEL and CATEGORIZER name what exists, then they are used', () => {
+    expect(loadConfig({ LOG_LEVEL: 'debug', CATEGORIZER: 'rules' })).toMatchObject({ logLevel: 'debug', categorizer: 'rules' });
+  });
+});
