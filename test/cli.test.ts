@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { freePort, runLucro } from './helpers/processes.js';
@@ -70,5 +71,25 @@ describe('settings that cannot work', () => {
     runs.forEach((run, i) => {
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: `lucro: ${cases[i]?.[1]}\n` });
     });
+  }, 60_000);
+
+  it('when the port is in use or HOST does not resolve, then the role says it cannot listen, names the setting and exits 1', async () => {
+    const taken = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    const env = { DATABASE_URL: db.url, LOG_LEVEL: 'warn', ENRICHMENT_LATENCY_MS: '0' };
+    try {
+      const [api, worker, host] = await Promise.all([
+        runLucro(['api'], { ...env, PORT: String(port) }, 30_000),
+        runLucro(['worker'], { ...env, METRICS_PORT: String(port) }, 30_000),
+        runLucro(['api'], { ...env, HOST: 'not..a..host', PORT: String(await freePort()) }, 30_000),
+      ]);
+      expect({ code: api?.code, stderr: api?.stderr }).toEqual({ code: 1, stderr: `lucro: cannot listen on 127.0.0.1:${port}: the port is in use (set PORT)\n` });
+      expect({ code: worker?.code, stderr: worker?.stderr }).toEqual({ code: 1, stderr: `lucro: cannot listen on 127.0.0.1:${port}: the port is in use (set METRICS_PORT)\n` });
+      expect(host?.code).toBe(1);
+      expect(host?.stderr).toMatch(/^lucro: cannot listen on not\.\.a\.\.host:\d+: the host name not\.\.a\.\.host does not resolve \(set HOST, e\.g\. to 127\.0\.0\.1 or 0\.0\.0\.0\)\n$/);
+    } finally {
+      taken.close();
+    }
   }, 60_000);
 });

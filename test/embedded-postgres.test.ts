@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { StartupError } from '../src/domain/errors.js';
 import { fallbackDataArea, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { freePort, waitFor } from './helpers/processes.js';
 import { psqlSelectOne } from './helpers/psql.js';
@@ -114,6 +115,20 @@ describe('startEmbeddedPostgres', () => {
     expect(await selectOne(first.databaseUrl)).toBe(1);
     await first.stop();
     expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+
+  it('when its port is taken by another program, then starting fails with one line that names LUCRO_EMBEDDED_PG_PORT', async () => {
+    const dataDir = await newDataDir();
+    const taken = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(startEmbeddedPostgres({ dataDir, port })).rejects.toThrow(
+        new StartupError(`the embedded PostgreSQL cannot listen on 127.0.0.1:${port}: the port is in use (set LUCRO_EMBEDDED_PG_PORT, or DATABASE_URL to use a server of your own)`),
+      );
+    } finally {
+      taken.close();
+    }
   }, TIMEOUT);
 
   it('when the data dir is inside a private 0700 directory, then it still starts (as root: from the fallback location)', async () => {

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, StartupError } from '../domain/errors.js';
 import { isConnectionError } from '../infra/db.js';
 import { asksForHelp, COMMAND_USAGE, isCommand, parseCommandLine, UsageError, USAGE, type Command } from './command-line.js';
 import { runRoles } from './roles.js';
@@ -81,7 +81,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof AppError) console.error(`lucro: ${error.message}`);
+    if (error instanceof ConfigError || error instanceof AppError || error instanceof StartupError) console.error(`lucro: ${error.message}`);
     else if (isConnectionError(error)) console.error(`lucro: the database is unreachable (${(error as Error).message}); retry shortly.`);
     else console.error('lucro:', error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;

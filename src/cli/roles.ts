@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createContainer, type Container } from '../container.js';
+import { StartupError } from '../domain/errors.js';
 import { buildApp } from '../http/app.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { operationsPlugin } from '../http/routes/operations.routes.js';
@@ -45,7 +46,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     }
     if (role === 'start' || role === 'api') {
       const app = await buildApp(container);
-      await app.listen({ host: config.host, port: config.port });
+      await listen(app, config.host, config.port, 'PORT');
       logger.info(
         { url: `http://${config.host}:${config.port}`, database: container.databaseMode, queue: container.queue.kind },
         `API listening on http://${config.host}:${config.port} (docs at /docs)`,
@@ -72,7 +73,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     }
     if ((role === 'worker' || role === 'scheduler') && config.metricsPort !== undefined) {
       const server = await metricsServer(container);
-      await server.listen({ host: config.host, port: config.metricsPort });
+      await listen(server, config.host, config.metricsPort, 'METRICS_PORT');
       stops.metrics = () => server.close();
     }
     // So that `lucro status` sees which processes (above all, which workers) are alive.
@@ -154,6 +155,31 @@ async function migrateWhenReachable(container: Container, logger: Logger): Promi
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
+  }
+}
+
+/** Listens on host:port, or says in one line why it cannot and which setting to change. */
+async function listen(server: FastifyInstance, host: string, port: number, portSetting: 'PORT' | 'METRICS_PORT'): Promise<void> {
+  try {
+    await server.listen({ host, port });
+  } catch (error) {
+    throw new StartupError(`cannot listen on ${host}:${port}: ${listenFailure(error, host, portSetting)}`);
+  }
+}
+
+function listenFailure(error: unknown, host: string, portSetting: string): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return `the port is in use (set ${portSetting})`;
+    case 'EACCES':
+      return `this user may not listen on that port (set ${portSetting}, e.g. to one above 1023)`;
+    case 'EADDRNOTAVAIL':
+      return `${host} is not an address of this machine (set HOST, e.g. to 127.0.0.1 or 0.0.0.0)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `the host name ${host} does not resolve (set HOST, e.g. to 127.0.0.1 or 0.0.0.0)`;
+    default:
+      return (error as Error).message;
   }
 }
 

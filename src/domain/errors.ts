@@ -38,6 +38,17 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A process cannot start as configured (a port in use, a host name that does not resolve). Its
+ * message is one line for the operator that names the setting to change; the CLI prints no stack.
+ */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
 /** Escapes one reference token of a JSON Pointer. */
 export function pointerToken(token: string | number): string {
   return String(token).replaceAll('~', '~0').replaceAll('/', '~1');

@@ -23,6 +23,7 @@ import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
+import { StartupError } from '../domain/errors.js';
 import {
   acquireStartLock,
   clusterPaths,
@@ -307,7 +308,11 @@ async function startServer(cluster: Cluster, port: number, logger?: EmbeddedPost
     'start', '-D', paths.pgData, '-l', paths.logFile, '-w', '-t', String(PG_CTL_TIMEOUT_SECONDS), '-o', serverOptions,
   ], inCluster(cluster));
   if (result.code !== 0) {
-    throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${result.output.trim()}\n${await tail(paths.logFile)}`);
+    const log = await tail(paths.logFile);
+    if (/could not bind .*Address already in use/.test(log)) {
+      throw new StartupError(`the embedded PostgreSQL cannot listen on 127.0.0.1:${port}: the port is in use (set LUCRO_EMBEDDED_PG_PORT, or DATABASE_URL to use a server of your own)`);
+    }
+    throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${result.output.trim()}\n${log}`);
   }
 }
 
