@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
@@ -188,5 +189,19 @@ describe('PATCH a transaction category', () => {
     const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM learned_merchants WHERE votes > 0`);
     expect(rows[0].n).toBe(0);
     expect((await ctx.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().status).toBe('completed');
+
+    // Unlocking again (a client's retry), or unlocking what was never locked, changes nothing.
+    const enriched = await transaction(ctx, key, 'C-5/transactions/TX-1');
+    const corrections = async () =>
+      (await ctx!.app.inject({ url: '/api/changes?limit=1000', headers: bearer(key) })).json().changes.filter((c: { type: string }) => c.type === 'transaction.corrected').length;
+    expect(await corrections()).toBe(2);
+    for (const id of ['TX-1', 'TX-2']) {
+      const again = await patch(ctx, key, `C-5/transactions/${id}`, { category: null });
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toMatchObject({ category_locked: false, status: 'completed' });
+    }
+    await sleep(300);
+    expect(await transaction(ctx, key, 'C-5/transactions/TX-1')).toEqual(enriched);
+    expect(await corrections()).toBe(2);
   });
 });

@@ -29,22 +29,23 @@ export class CorrectionService {
 
   async correct(integrationId: number, accountId: string, transactionId: string, body: unknown): Promise<TransactionView> {
     const category = parseCorrection(body);
-    const row = await withTransaction(this.pool, async (client) => {
+    const { row, changed } = await withTransaction(this.pool, async (client) => {
       const account = await findAccount(client, integrationId, accountId);
       if (!account) throw new AppError('not_found', `No account ${accountId}.`);
       const current = await lockAccountTransaction(client, account.id, transactionId);
       if (!current) throw new AppError('not_found', `No transaction ${transactionId} in account ${accountId}.`);
       if (current.removed_at !== null) throw new AppError('transaction_removed', `Transaction ${transactionId} was removed; it cannot be corrected.`);
-      // The same correction again (a client's retry) changes nothing: no change, lesson or event.
-      if (category !== null && current.category_locked && current.category === category) return current;
+      // The same correction again (a client's retry), or an unlock of what is not locked, changes
+      // nothing: no change, lesson, event or enrichment.
+      if (category === null ? !current.category_locked : current.category_locked && current.category === category) return { row: current, changed: false };
       await bumpLearningVersion(client, integrationId);
       await withdraw(client, current.pk);
       const updated = category === null ? await unlockForEnrichment(client, current.pk) : await lockCategory(client, current.pk, category);
       if (category !== null) await teach(client, integrationId, current, category);
       await recordChanges(client, 'transaction.corrected', [current.pk]);
-      return updated;
+      return { row: updated, changed: true };
     });
-    if (category === null) {
+    if (category === null && changed) {
       await this.enrichment.redispatch(row.batch_id, `unlock-${row.pk}-${Date.now()}`).catch((error: unknown) => {
         // The batch is open again with a pending row: the scheduler dispatches it later.
         this.logger.warn({ batch_id: row.batch_id, err: error }, 'could not dispatch an unlocked transaction');
