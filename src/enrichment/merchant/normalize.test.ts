@@ -31,6 +31,11 @@ const BY_MARKET: Record<string, readonly Case[]> = {
     ['Card Purchase: Superspar Hillcrest', 'SUPERSPAR HILLCREST', 'Superspar Hillcrest'],
     ['PURCHASE 4587**** WOOLWORTHS FOOD CAVENDISH', 'WOOLWORTHS FOOD CAVENDISH', 'WOOLWORTHS FOOD CAVENDISH'],
     ['POS Purchase Zapper1*Pizza Place Umh  * 04 Oct', 'PIZZA PLACE UMH', 'Pizza Place Umh'],
+    ['POS Purchase Wild Fig Winery 2  * 04 Oct', 'WILD FIG WINERY', 'Wild Fig Winery 2'],
+    ['FNB App Transfer To J Smith Savings Ref Rent Oct', 'J SMITH SAVINGS', 'J Smith Savings Ref Rent Oct'],
+    // A digit or a REF that may be part of a short name stays.
+    ['POS Purchase Studio 7  * 04 Oct', 'STUDIO 7', 'Studio 7'],
+    ['POS Purchase The Ref Sports Bar  * 04 Oct', 'THE REF SPORTS BAR', 'The Ref Sports Bar'],
   ],
   'United States': [
     ['CHECKCARD 0312 STARBUCKS STORE 10234 SEATTLE WA', 'STARBUCKS', 'STARBUCKS'],

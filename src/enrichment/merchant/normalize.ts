@@ -3,8 +3,8 @@
  * machines (the categorizer's brand index, and the per-integration merchant memory). Pure: no
  * data files, no I/O, so a key computed today is the key computed next year for the same line.
  *
- * The key is the same for the same merchant despite dates, times, card numbers, references,
- * store and terminal numbers, processor prefixes (`Yoco *`, `SQ *`, `PAYPAL *`), bank wording
+ * The key is the same for the same merchant despite dates, times, card numbers, references (a
+ * number, or anything after `REF`), store and terminal numbers (a lone digit after the name too), processor prefixes (`Yoco *`, `SQ *`, `PAYPAL *`), bank wording
  * of many markets (`POS Purchase`, `Magtape Debit`, `VIS`, `DD`, `Lastschrift`, `PRLV SEPA`,
  * `ACH … PPD ID`), legal forms (`(Pty) Ltd`, `GmbH`) and region codes (`NY`, `Gtza`). A location
  * is dropped when the line marks where it starts (after a store number, or after a gap of
@@ -283,7 +283,12 @@ export function merchantKey(text: string): string {
   // Most lines are ASCII already: decomposing them to drop accents is work for nothing, and their
   // words are read in one pass (asciiTokens) rather than by a chain of replacements.
   const tokens = ASCII_ONLY.test(text) ? asciiTokens(text.toUpperCase()) : unicodeTokens(text);
+  // A reference the payer typed after a name of two words or more ends it (`… SAVINGS REF ABC`).
+  const reference = tokens.findIndex((token, i) => i >= 2 && i < tokens.length - 1 && (token === 'REF' || token === 'REFERENCE'));
+  if (reference > 0) tokens.length = reference;
   while (tokens.length > 1 && isTrailingNoise(tokens[tokens.length - 1] ?? '')) tokens.pop();
+  // A lone digit after a name of two words or more is a store or till number (`WILD FIG WINERY 2`).
+  if (tokens.length >= 3 && /^[1-9]$/.test(tokens[tokens.length - 1] ?? '')) tokens.pop();
   while (tokens.length > 1 && tokens[0] === '&') tokens.shift();
   return tokens.join(' ');
 }
