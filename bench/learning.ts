@@ -234,7 +234,7 @@ interface Base {
 
 function learnedAnswer(state: LearnedState, t: CategorizableTransaction, base: Base): Categorization {
   const line = learnedLine(t);
-  return rememberedAnswer(state, line) ?? afterRules(state, line, base.categorize(t), DEFAULT_LEARNED_LAYER, base.brandOf);
+  return rememberedAnswer(state, line, base.brandOf) ?? afterRules(state, line, base.categorize(t), DEFAULT_LEARNED_LAYER, base.brandOf);
 }
 
 /**

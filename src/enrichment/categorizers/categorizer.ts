@@ -53,5 +53,11 @@ export interface Categorizer {
    * The brand a line names (as `Categorization.brand`), worked out locally and at once, without
    * asking anything remote: what the learned layer asks of the merchant keys an integration corrected.
    */
-  brandOf?(transaction: CategorizableTransaction): string | undefined;
+  brandOf?(transaction: CategorizableTransaction): BrandReading | undefined;
+}
+
+/** A brand a categorizer recognised in a line, and the category it gave the line by it. */
+export interface BrandReading {
+  brand: string;
+  category: Category;
 }

@@ -1,5 +1,5 @@
 import { BrandIndex } from './brands/brand-index.js';
-import type { CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
+import type { BrandReading, CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
 import { describeLine, type CategorizationLayer, type LineFacts, type LocalLayer } from './layer.js';
 import { brandLayer, lexiconLayer, mccLayer, RULE_BANDS, rulesLayer, STRONG_CONFIDENCE } from './layers.js';
 import { LexiconIndex } from './lexicon.js';
@@ -91,8 +91,9 @@ export class LayeredCategorizer implements Categorizer {
     return answerOf(describeLine(transaction), which === 'strong' ? this.standard.strong : [...this.standard.strong, ...this.standard.weak], which === 'strong');
   }
 
-  brandOf(transaction: CategorizableTransaction): string | undefined {
-    return this.categorizeLocally(transaction)?.brand;
+  brandOf(transaction: CategorizableTransaction): BrandReading | undefined {
+    const answer = this.categorizeLocally(transaction);
+    return answer?.brand === undefined ? undefined : { brand: answer.brand, category: answer.category };
   }
 
   /** A strong answer (confidence ≥ 0.9 from codes, bank wording or brands), or undefined. */

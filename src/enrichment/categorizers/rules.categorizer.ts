@@ -1,4 +1,4 @@
-import type { CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
+import type { BrandReading, CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
 import { CATEGORY_RULES, PRIORITY, type CategoryRule } from './rules.data.js';
 
 /*
@@ -246,8 +246,9 @@ export class RulesCategorizer implements Categorizer {
     return brand === undefined ? answer : { ...answer, brand };
   }
 
-  brandOf(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): string | undefined {
-    return this.categorizeSync(transaction).brand;
+  brandOf(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): BrandReading | undefined {
+    const answer = this.categorizeSync(transaction);
+    return answer.brand === undefined ? undefined : { brand: answer.brand, category: answer.category };
   }
 
   /** The rule that decides a line and how it matched (`truncated`: only a cut-off keyword at the end), or undefined. */

@@ -1,7 +1,7 @@
-import type { CategorizableTransaction, Categorization, Categorizer } from '../categorizers/categorizer.js';
+import type { BrandReading, CategorizableTransaction, Categorization, Categorizer } from '../categorizers/categorizer.js';
 import { signOf } from '../categorizers/rules.categorizer.js';
 import { HashedFeatures, hashFeatures } from './features.js';
-import { MerchantMemory, type Direction } from './merchant-memory.js';
+import { MerchantMemory, type Direction, type MerchantAnswer } from './merchant-memory.js';
 import { descriptionKeyOf, normalizeMerchant } from './merchant-key.js';
 import { NaiveBayesModel } from './naive-bayes.js';
 
@@ -55,36 +55,72 @@ export function learnedLine(transaction: CategorizableTransaction): LearnedLine 
  * The integration's merchant memory's answer: what its people said about this merchant. A line that
  * sends a merchant name keys the merchant by it; its description may name the merchant as a
  * correction stored it (`STARBUCKS COFFEE` sent as the name, `STARBUCKS 00123 …` as the description,
- * after `Starbucks` was corrected), so that key is asked second — worked out only when the first misses.
+ * after `Starbucks` was corrected), so that key is asked second — worked out only when the first
+ * misses. Third, a corrected merchant the line's key begins with: the same merchant with a branch
+ * suffix (`MAMA ZULU KITCHEN BALLITO` after `MAMA ZULU KITCHEN`) — a name of two words or more, or
+ * one the categorizer knows as a brand, and not when it reads another business in the line (`UBER
+ * EATS …` after `UBER`).
  */
-export function rememberedAnswer(state: LearnedState, line: LearnedLine): Categorization | undefined {
-  const remembered = state.memory.answer(line.key, line.direction) ?? state.memory.answer(descriptionKeyOf(line.transaction, line.key), line.direction);
+export function rememberedAnswer(state: LearnedState, line: LearnedLine, brandOf?: BrandOf): Categorization | undefined {
+  const remembered =
+    state.memory.answer(line.key, line.direction) ??
+    state.memory.answer(descriptionKeyOf(line.transaction, line.key), line.direction) ??
+    branchAnswer(state, line, brandOf);
   return remembered && { category: remembered.category, confidence: remembered.confidence, source: 'learned:merchant' };
+}
+
+function branchAnswer(state: LearnedState, line: LearnedLine, brandOf: BrandOf | undefined): MerchantAnswer | undefined {
+  const before = state.memory.longestKeyBefore(line.key);
+  if (before === undefined) return undefined;
+  const known = brandOf && readingOfKey(state, line, before, brandOf);
+  if (!before.includes(' ') && !known) return undefined;
+  const read = known && brandOf?.(line.transaction);
+  if (known && read && !sameBusiness(known, read)) return undefined;
+  return state.memory.answer(before, line.direction);
 }
 
 const scratch = new HashedFeatures();
 
 /** The brand a line names, as the inner categorizer sees it (Categorizer.brandOf). */
-export type BrandOf = (transaction: CategorizableTransaction) => string | undefined;
+export type BrandOf = (transaction: CategorizableTransaction) => BrandReading | undefined;
 
-/** Per learned state, the brand of each corrected key the learned layer asked about, by the line's currency and direction. */
-const brandsOfKeys = new WeakMap<LearnedState, Map<string, string | undefined>>();
+/** Per learned state, what the inner categorizer reads in each corrected key asked about, by the line's currency and direction. */
+const readingsOfKeys = new WeakMap<LearnedState, Map<string, BrandReading | undefined>>();
+
+/** The brand a corrected key names, read as a line of this one's currency and direction; asked once per learned state. */
+function readingOfKey(state: LearnedState, line: LearnedLine, key: string, brandOf: BrandOf): BrandReading | undefined {
+  let known = readingsOfKeys.get(state);
+  if (!known) readingsOfKeys.set(state, (known = new Map()));
+  const asked = `${line.transaction.currency} ${line.direction} ${key}`;
+  if (!known.has(asked)) known.set(asked, brandOf({ ...line.transaction, merchantName: key, description: null }));
+  return known.get(asked);
+}
+
+/**
+ * Two brand readings name one business: the same brand, or one a longer name of the other in the
+ * same category (`CHECKERS HYPER` and `CHECKERS`; not `UBER EATS` and `UBER`).
+ */
+function sameBusiness(a: BrandReading, b: BrandReading): boolean {
+  if (a.brand === b.brand) return true;
+  const [shorter, longer] = a.brand.length < b.brand.length ? [a, b] : [b, a];
+  return longer.brand.startsWith(`${shorter.brand} `) && a.category === b.category;
+}
 
 /**
  * What the integration's corrections say about the brand the inner categorizer found in the line:
- * those of the corrected merchants whose key names that brand too, asked once per key (read as a
- * line of the same currency and direction) and kept with the learned state.
+ * those of the corrected merchants whose key begins with the brand's name, or a shorter run of it,
+ * and names the same business (sameBusiness), when they agree.
  */
-function brandAnswer(state: LearnedState, line: LearnedLine, brand: string, brandOf: BrandOf): Categorization | undefined {
-  let known = brandsOfKeys.get(state);
-  if (!known) brandsOfKeys.set(state, (known = new Map()));
-  const { currency, amount } = line.transaction;
-  const sameBrand = (key: string) => {
-    const asked = `${currency} ${line.direction} ${key}`;
-    if (!known.has(asked)) known.set(asked, brandOf({ ...line.transaction, merchantName: key, description: null, amount }));
-    return known.get(asked) === brand;
-  };
-  const answer = state.memory.brandAnswer(brand, line.direction, sameBrand);
+function brandAnswer(state: LearnedState, line: LearnedLine, reading: BrandReading, brandOf: BrandOf): Categorization | undefined {
+  const keys = new Set<string>();
+  const words = reading.brand.split(' ');
+  for (let length = words.length; length >= 1; length -= 1) {
+    for (const key of state.memory.keysBeginning(words.slice(0, length).join(' '))) {
+      const known = readingOfKey(state, line, key, brandOf);
+      if (known && sameBusiness(known, reading)) keys.add(key);
+    }
+  }
+  const answer = keys.size === 0 ? undefined : state.memory.answerOfKeys(keys, line.direction);
   return answer && { category: answer.category, confidence: answer.confidence, source: 'learned:merchant' };
 }
 
@@ -94,7 +130,7 @@ function brandAnswer(state: LearnedState, line: LearnedLine, brand: string, bran
  * else the merchant's family, else the model, when sure enough.
  */
 export function afterRules(state: LearnedState, line: LearnedLine, rules: Categorization, options: LearnedLayerOptions, brandOf?: BrandOf): Categorization {
-  const brand = rules.brand === undefined || brandOf === undefined ? undefined : brandAnswer(state, line, rules.brand, brandOf);
+  const brand = rules.brand === undefined || brandOf === undefined ? undefined : brandAnswer(state, line, { brand: rules.brand, category: rules.category }, brandOf);
   if (brand) return brand;
   if (rules.confidence >= options.standConfidence) return rules;
   const family = state.memory.familyAnswer(line.key, line.direction);
@@ -143,6 +179,6 @@ export class LearnedCategorizer implements Categorizer {
     if (!state) return this.inner.categorize(transaction, signal);
     // The memory is consulted before the inner categorizer is called: a remembered merchant costs no inner call.
     const line = learnedLine(transaction);
-    return rememberedAnswer(state, line) ?? afterRules(state, line, await this.inner.categorize(transaction, signal), this.options, this.innerBrandOf);
+    return rememberedAnswer(state, line, this.innerBrandOf) ?? afterRules(state, line, await this.inner.categorize(transaction, signal), this.options, this.innerBrandOf);
   }
 }

@@ -340,6 +340,25 @@ describe('learned categorizer: a brand under another spelling', () => {
     expect(await learned.categorize(tx('POS Purchase Uber Eats  * 12 Oct', '-120.00'))).toMatchObject({ category: 'GENERAL_MERCHANDISE', source: 'learned:merchant' });
   });
 
+  it('when a merchant was corrected under its name, then its lines that add a branch are it, before a keyword; a longer name of its brand in its category too', async () => {
+    const memory = new MerchantMemory();
+    memory.add(keyOf('MAMA ZULU KITCHEN BALLITO 0012', 'Mama Zulu Kitchen'), 'TRAVEL', 1);
+    memory.add(keyOf('POS Purchase Checkers Ballito', 'Checkers'), 'ENTERTAINMENT', 1);
+    const learned = new LearnedCategorizer(inner, { stateFor: async () => ({ memory, model: new NaiveBayesModel() }) });
+    expect(await learned.categorize(tx('MAMA ZULU KITCHEN BALLITO 0012'))).toMatchObject({ category: 'TRAVEL', source: 'learned:merchant' });
+    expect(await learned.categorize(tx('CHECKERS HYPER 1234 DURBAN'))).toMatchObject({ category: 'ENTERTAINMENT', source: 'learned:merchant' });
+  });
+
+  it('when a one-word name was corrected, then a longer line is it only if the categorizer knows the word as a brand of the same business', async () => {
+    const memory = new MerchantMemory();
+    memory.add(keyOf('Uber', 'Uber'), 'GENERAL_SERVICES', 1);
+    memory.add(keyOf('Dolci', 'Dolci'), 'TRAVEL', 1);
+    const learned = new LearnedCategorizer(inner, { stateFor: async () => ({ memory, model: new NaiveBayesModel() }) });
+    expect(await learned.categorize(tx('UBER EATS JOHANNESBURG'))).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'rules:food-delivery' });
+    expect(await learned.categorize(tx('DOLCI CAFE BALLITO'))).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'rules:food-keyword' });
+    expect(await learned.categorize(tx('UBER TRIP HELP.UBER.COM'))).toMatchObject({ category: 'GENERAL_SERVICES', source: 'learned:merchant' });
+  });
+
   it('when the corrections of a brand disagree, then the brand category stands', async () => {
     const learned = learnedFrom([
       ['POS Purchase Shell Ultra City Ballito  * 12 Oct', 'FOOD_AND_DRINK'],

@@ -110,23 +110,38 @@ export class MerchantMemory {
     return undefined;
   }
 
-  /**
-   * What they said about a brand the categorizer found in the line (`SHELL` in `SHELL OIL 5744`):
-   * the corrected keys that begin with the brand's name and that `sameBrand` says name it too (not
-   * `UBER EATS` for `UBER`), when they agree. The categorizer vouches that they name one chain, so
-   * this is the merchant's own answer, not a family's inference: a correction of `Shell Ultra City
-   * Ballito` answers for `Shell Oil` before the brand's category.
-   */
-  brandAnswer(brandKey: string, direction: Direction, sameBrand: (merchantKey: string) => boolean): MerchantAnswer | undefined {
-    const family = (this.families ??= this.indexFamilies()).get(brandKey);
-    if (!family) return undefined;
+  /** The corrected keys that begin with these words (`SHELL`: `SHELL`, `SHELL ULTRA CITY BALLITO`). */
+  keysBeginning(words: string): readonly string[] {
+    return (this.families ??= this.indexFamilies()).get(words)?.members ?? [];
+  }
+
+  /** What they said about several keys taken as one merchant, when they agree. */
+  answerOfKeys(keys: Iterable<string>, direction: Direction = null): MerchantAnswer | undefined {
     const votes = new Map<Category, number>();
-    for (const key of family.members) {
-      if (!sameBrand(key)) continue;
+    for (const key of keys) {
       for (const vote of this.byKey.get(key)?.values() ?? []) votes.set(vote.category, (votes.get(vote.category) ?? 0) + vote.votes);
     }
     const agreed = agreedVotes(votes, direction);
     return agreed === 'none' ? undefined : agreed;
+  }
+
+  /**
+   * The longest corrected key that the line's key begins with, whole words, shorter than it (`MAMA
+   * ZULU KITCHEN` for `MAMA ZULU KITCHEN BALLITO`: a branch suffix), of at least MIN_FAMILY_LETTERS.
+   */
+  longestKeyBefore(merchantKey: string): string | undefined {
+    const firstSpace = merchantKey.indexOf(' ');
+    // Most lines begin with a word no corrected key begins with.
+    if (firstSpace < 0 || !(this.families ??= this.indexFamilies()).has(merchantKey.slice(0, firstSpace))) return undefined;
+    let spaces = 0;
+    for (let i = 0; i < merchantKey.length; i += 1) if (merchantKey.charCodeAt(i) === 32) spaces += 1;
+    for (let end = merchantKey.lastIndexOf(' '); end > 0; end = merchantKey.lastIndexOf(' ', end - 1)) {
+      spaces -= 1;
+      if (end - spaces < MIN_FAMILY_LETTERS) return undefined;
+      const prefix = merchantKey.slice(0, end);
+      if (this.byKey.has(prefix)) return prefix;
+    }
+    return undefined;
   }
 
   get size(): number {
