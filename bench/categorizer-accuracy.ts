@@ -213,7 +213,7 @@ export function localCategorizer(name: string): { version: string; categorize: L
     return { version: rules.version, categorize: (t) => rules.categorizeSync(t) };
   }
   const layered = new LayeredCategorizer();
-  return { version: layered.version, categorize: (t) => layered.categorizeLocally(t) ?? { category: 'UNCATEGORIZED', confidence: 0, source: 'layered:none' } };
+  return { version: layered.version, categorize: (t) => layered.categorizeLocally(t) ?? { category: 'UNCATEGORIZED', confidence: 0, source: 'rules:none' } };
 }
 
 /**

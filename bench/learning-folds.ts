@@ -69,7 +69,7 @@ export async function runFoldInProcess(inner: Categorizer, train: readonly Label
     const t: CategorizableTransaction = { ...row.transaction, integrationId: 1 };
     if ((await inner.categorize(t)).category === row.expected) cold += 1;
     const answer = await learned.categorize(t);
-    const source = answer.source.replace(/^(?!learned:)([^:]+):.*/, '$1');
+    const source = answer.source.replace(/^(rules:(?:brand|lexicon|mcc)|(?!learned:)[^:]+):.*/, '$1');
     const tally = (sources[source] ??= { answered: 0, right: 0 });
     tally.answered += 1;
     if (answer.category === row.expected) {

@@ -147,7 +147,7 @@ function score(test: LabelledRow[], transactions: Map<string, ViewedTransaction>
     const seen = transactions.get(row.id);
     if (seen?.category === row.expected) correct += 1;
     // learned:merchant and learned:model apart; any other categorizer by its layer (brands, rules, …).
-    const source = (seen?.category_source ?? 'none').replace(/^(?!learned:)([^:]+):.*/, '$1');
+    const source = (seen?.category_source ?? 'none').replace(/^(rules:(?:brand|lexicon|mcc)|(?!learned:)[^:]+):.*/, '$1');
     sources[source] = (sources[source] ?? 0) + 1;
   }
   return { accuracy: correct / test.length, sources };
@@ -188,7 +188,7 @@ function reportCost(rows: LabelledRow[]): void {
     model: state.model,
   };
   const transactions: CategorizableTransaction[] = rows.map((row) => ({ ...row.transaction, integrationId: 1 }));
-  const none: Categorization = { category: 'UNCATEGORIZED', confidence: 0, source: 'layered:none' };
+  const none: Categorization = { category: 'UNCATEGORIZED', confidence: 0, source: 'rules:none' };
   // The rules first: a worker runs one categorizer, and the layered one's 15k brands (built only
   // when its turn comes) would otherwise weigh on the smaller one's figures.
   const bases: Record<string, () => Base> = {

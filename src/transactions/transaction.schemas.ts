@@ -39,7 +39,7 @@ export const TransactionView = Type.Object({
       category_confidence: 0.97,
       category_source: 'rules:coffee',
       category_locked: false,
-      categorizer_version: 'layered@4+brands@20260918',
+      categorizer_version: 'layered@5+brands@20260918',
       status: 'completed',
       attempts: 1,
       error: null,

@@ -27,11 +27,11 @@ describe('LayeredCategorizer', () => {
   });
 
   it('when nothing knows the line, then it is UNCATEGORIZED with confidence 0', async () => {
-    expect(await layered.categorize(tx('POS Purchase Xqzv Wplk  * 01 Oct', '-10.00', 'ZAR'))).toEqual({ category: 'UNCATEGORIZED', confidence: 0, source: 'layered:none' });
+    expect(await layered.categorize(tx('POS Purchase Xqzv Wplk  * 01 Oct', '-10.00', 'ZAR'))).toEqual({ category: 'UNCATEGORIZED', confidence: 0, source: 'rules:none' });
   });
 
   it('when the feed sends a merchant category code, then the code decides a line nothing else knows', async () => {
-    expect(await layered.categorize(tx('POS PURCHASE XQZV WPLK', '-27.12', 'USD', { mcc: '5812' }))).toEqual({ category: 'FOOD_AND_DRINK', confidence: 0.9, source: 'mcc:5812' });
+    expect(await layered.categorize(tx('POS PURCHASE XQZV WPLK', '-27.12', 'USD', { mcc: '5812' }))).toEqual({ category: 'FOOD_AND_DRINK', confidence: 0.9, source: 'rules:mcc:5812' });
   });
 
   it('when a layer is put before the standard ones, then its answer wins and the others are not asked', async () => {

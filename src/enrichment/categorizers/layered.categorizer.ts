@@ -8,7 +8,7 @@ import { CATEGORY_RULES } from './rules.data.js';
 import { MARKET_RULES } from './rules.markets.data.js';
 
 /** Bumped when the layers, their order or their confidences change. */
-const LAYERS_VERSION = 4;
+const LAYERS_VERSION = 5;
 
 /** The standard layers, in order of measured precision, split where a learned layer would go. */
 export interface StandardLayers {
@@ -47,7 +47,7 @@ export interface LayeredOptions {
   readonly version?: string;
 }
 
-const UNCATEGORIZED: Categorization = { category: 'UNCATEGORIZED', confidence: 0, source: 'layered:none' };
+const UNCATEGORIZED: Categorization = { category: 'UNCATEGORIZED', confidence: 0, source: 'rules:none' };
 
 /**
  * Asks its layers in order and takes the first answer: `before`, then the strong standard layers

@@ -34,7 +34,7 @@ describe('brand layer at the start of the merchant', () => {
   const layer = brandLayer(brands, lexicon, 'start');
 
   it('when the line starts with a brand of the market, then the brand decides with a sure confidence', () => {
-    expect(layer.categorize(line('POS Purchase Engen Mitchell Park  * 07 Oct'))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.brandSure, source: 'brands:ENGEN', brand: 'ENGEN' });
+    expect(layer.categorize(line('POS Purchase Engen Mitchell Park  * 07 Oct'))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.brandSure, source: 'rules:brand:ENGEN', brand: 'ENGEN' });
   });
 
   it('when the brand trades only in another market, then it is not matched', () => {
@@ -55,12 +55,12 @@ describe('brand layer at the start of the merchant', () => {
   });
 
   it('when a brand has several categories, then the line wording decides', () => {
-    expect(layer.categorize(line('SHELL CAR WASH SANDTON', 'ZAR'))).toEqual({ category: 'GENERAL_SERVICES', confidence: CONFIDENCE.brandByWording, source: 'brands:SHELL', brand: 'SHELL' });
-    expect(layer.categorize(line('SHELL SANDTON', 'ZAR'))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.brandMostly, source: 'brands:SHELL', brand: 'SHELL' });
+    expect(layer.categorize(line('SHELL CAR WASH SANDTON', 'ZAR'))).toEqual({ category: 'GENERAL_SERVICES', confidence: CONFIDENCE.brandByWording, source: 'rules:brand:SHELL', brand: 'SHELL' });
+    expect(layer.categorize(line('SHELL SANDTON', 'ZAR'))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.brandMostly, source: 'rules:brand:SHELL', brand: 'SHELL' });
   });
 
   it('when a grocer also runs fuel stations, then a line that names no fuel is the grocer', () => {
-    expect(layer.categorize(line('CARD PAYMENT TO TESCO STORES 3297', 'GBP'))).toEqual({ category: 'FOOD_AND_DRINK', confidence: CONFIDENCE.brandMostly, source: 'brands:TESCO', brand: 'TESCO' });
+    expect(layer.categorize(line('CARD PAYMENT TO TESCO STORES 3297', 'GBP'))).toEqual({ category: 'FOOD_AND_DRINK', confidence: CONFIDENCE.brandMostly, source: 'rules:brand:TESCO', brand: 'TESCO' });
     expect(layer.categorize(line('TESCO PFS 3297 PETROL', 'GBP'))?.category).toBe('TRANSPORTATION');
   });
 
@@ -73,7 +73,7 @@ describe('brand layer inside the line', () => {
   const layer = brandLayer(brands, lexicon, 'inside');
 
   it('when a distinctive brand stands after other words, then it answers with low confidence', () => {
-    expect(layer.categorize(line('DIGITAL PAYMENT DT ABSA BANK DIS CHEM'))).toEqual({ category: 'MEDICAL', confidence: CONFIDENCE.brandInside, source: 'brands:DIS CHEM', brand: 'DIS CHEM' });
+    expect(layer.categorize(line('DIGITAL PAYMENT DT ABSA BANK DIS CHEM'))).toEqual({ category: 'MEDICAL', confidence: CONFIDENCE.brandInside, source: 'rules:brand:DIS CHEM', brand: 'DIS CHEM' });
   });
 
   it('when only a common-word brand stands inside the line, then it is not trusted', () => {
@@ -102,11 +102,11 @@ describe('lexicon layer', () => {
   });
 
   it('when words of two kinds of business stand in one line, then the first decides with low confidence', () => {
-    expect(layer.categorize(line('HOTEL RESTAURANT ZUR POST'))).toEqual({ category: 'TRAVEL', confidence: CONFIDENCE.lexiconMixed, source: 'lexicon:HOTEL' });
+    expect(layer.categorize(line('HOTEL RESTAURANT ZUR POST'))).toEqual({ category: 'TRAVEL', confidence: CONFIDENCE.lexiconMixed, source: 'rules:lexicon:HOTEL' });
   });
 
   it('when the terminal cut a word that names a business, then its start still counts, weakly', () => {
-    expect(layer.categorize(line('POS Purchase Market Theatr  * 02 Nov'))).toEqual({ category: 'ENTERTAINMENT', confidence: CONFIDENCE.lexiconCut, source: 'lexicon:THEATR' });
+    expect(layer.categorize(line('POS Purchase Market Theatr  * 02 Nov'))).toEqual({ category: 'ENTERTAINMENT', confidence: CONFIDENCE.lexiconCut, source: 'rules:lexicon:THEATR' });
   });
 
   it('when no word names a business, then it does not answer', () => {
@@ -118,7 +118,7 @@ describe('merchant category code layer', () => {
   const layer = mccLayer();
 
   it('when the feed sends a known code, then it decides', () => {
-    expect(layer.categorize(line('XQZV', 'USD', { mcc: '5541' }))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.mcc, source: 'mcc:5541' });
+    expect(layer.categorize(line('XQZV', 'USD', { mcc: '5541' }))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.mcc, source: 'rules:mcc:5541' });
   });
 
   it('when an ATM code comes with money in, then it does not call a refund a withdrawal', () => {
@@ -147,7 +147,7 @@ describe('rules layers by band', () => {
 
 describe('brand layer, glued and common words', () => {
   it('when a distinctive brand is glued to the letters after it, then the weak brand layer finds it', () => {
-    expect(brandLayer(brands, lexicon, 'inside').categorize(line('Debit Order Engenshop 1234'))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.brandInside, source: 'brands:ENGEN', brand: 'ENGEN' });
+    expect(brandLayer(brands, lexicon, 'inside').categorize(line('Debit Order Engenshop 1234'))).toEqual({ category: 'TRANSPORTATION', confidence: CONFIDENCE.brandInside, source: 'rules:brand:ENGEN', brand: 'ENGEN' });
     expect(brandLayer(brands, lexicon, 'start').categorize(line('Debit Order Engenshop 1234'))).toBeUndefined();
   });
 

@@ -44,7 +44,7 @@ export function mccLayer(): LocalLayer {
       if (category === undefined) return undefined;
       // ATM and money-transfer codes say money left; a credit under them is a refund or reversal.
       if (BANK_CATEGORIES.has(category) && line.sign !== 'debit') return undefined;
-      return { category, confidence: CONFIDENCE.mcc, source: `mcc:${String(line.transaction.mcc).trim()}` };
+      return { category, confidence: CONFIDENCE.mcc, source: `rules:mcc:${String(line.transaction.mcc).trim()}` };
     },
   };
 }
@@ -123,7 +123,7 @@ export function brandLayer(index: BrandIndex, lexicon: LexiconIndex, where: 'sta
 function decideBrand(match: BrandMatch, line: LineFacts, lexicon: LexiconIndex, where: 'start' | 'inside'): Categorization | undefined {
   const categories = [...new Set(match.candidates.map((c) => c.category))];
   const first = match.candidates[0] as BrandCandidate;
-  const source = `brands:${match.key}`;
+  const source = `rules:brand:${match.key}`;
   const brand = match.key;
   if (first.common && lexicon.hitsOf(line).some((hit) => !categories.includes(hit.category))) return undefined;
   if (where === 'inside' || match.glued) return { category: first.category, confidence: CONFIDENCE.brandInside, source, brand };
@@ -145,7 +145,7 @@ export function lexiconLayer(lexicon: LexiconIndex): LocalLayer {
       if (first === undefined) return undefined;
       const mixed = hits.some((hit) => hit.category !== first.category);
       const confidence = first.cut ? CONFIDENCE.lexiconCut : mixed ? CONFIDENCE.lexiconMixed : CONFIDENCE.lexicon;
-      return { category: first.category, confidence, source: `lexicon:${first.phrase}` };
+      return { category: first.category, confidence, source: `rules:lexicon:${first.phrase}` };
     },
   };
 }

@@ -101,7 +101,7 @@ describe('LLM layer against an OpenAI-compatible server', () => {
   it('when the model answers a category outside the list, then the local answer stands and nothing is cached', async () => {
     fake.replies = [{ content: '{"category":"GROCERIES"}' }];
     const layered = categorizer(new LlmLayer(settings()));
-    expect(await layered.categorize(tx(UNKNOWN))).toEqual({ category: 'UNCATEGORIZED', confidence: 0, source: 'layered:none' });
+    expect(await layered.categorize(tx(UNKNOWN))).toEqual({ category: 'UNCATEGORIZED', confidence: 0, source: 'rules:none' });
     await layered.categorize(tx(UNKNOWN));
     expect(fake.requests).toHaveLength(2);
   });

@@ -330,7 +330,7 @@ describe('learned categorizer: a brand under another spelling', () => {
     const learned = learnedFrom([['POS Purchase Shell Ultra City Ballito  * 12 Oct', 'FOOD_AND_DRINK']]);
     expect(keyOf(shellOil.description as string)).not.toBe(keyOf('POS Purchase Shell Ultra City Ballito  * 12 Oct'));
     expect(await learned.categorize(shellOil)).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'learned:merchant' });
-    expect(await learned.categorize(tx('POS Purchase Engen Mitchell Park  * 07 Oct', '-377.17'))).toMatchObject({ category: 'TRANSPORTATION', source: 'brands:ENGEN' });
+    expect(await learned.categorize(tx('POS Purchase Engen Mitchell Park  * 07 Oct', '-377.17'))).toMatchObject({ category: 'TRANSPORTATION', source: 'rules:brand:ENGEN' });
   });
 
   it('when a longer name of the brand was corrected, then a line of the brand itself is not taken for it', async () => {
