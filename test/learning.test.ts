@@ -90,8 +90,9 @@ describe('learning from corrections', () => {
     await sleep(5_000);
     const [unseen] = await ingestAndEnrich(key, 'L-2', [line('C-6', 'POS Purchase Kyalami Jukskeibaan  * 12 Nov', '-395.00')]);
     expect(unseen).toMatchObject({ category: 'ENTERTAINMENT', category_source: 'learned:model' });
-    expect(unseen?.category_confidence).toBeGreaterThan(0.6);
-    expect(unseen?.category_confidence).toBeLessThan(1);
+    // Taught by five corrections only, it says it is unsure.
+    expect(unseen?.category_confidence).toBeGreaterThan(0.2);
+    expect(unseen?.category_confidence).toBeLessThan(0.4);
   });
 
   it('when a corrected transaction changes, then its lesson follows it: a pending one re-sent teaches its new text, a posted one that took its lock teaches in its place, a removed one teaches nothing', async () => {
