@@ -59,7 +59,8 @@ export function learnedLine(transaction: CategorizableTransaction): LearnedLine 
  * misses. Third, a corrected merchant the line's key begins with: the same merchant with a branch
  * suffix (`MAMA ZULU KITCHEN BALLITO` after `MAMA ZULU KITCHEN`) — a name of two words or more, or
  * one the categorizer knows as a brand, and not when it reads another business in the line (`UBER
- * EATS …` after `UBER`).
+ * EATS …` after `UBER`); else the corrected merchants whose keys begin with the line's, of two words
+ * or more, when they agree (`MARULA MARKET` after `MARULA MARKET DURBAN`).
  */
 export function rememberedAnswer(state: LearnedState, line: LearnedLine, brandOf?: BrandOf): Categorization | undefined {
   const remembered =
@@ -71,7 +72,8 @@ export function rememberedAnswer(state: LearnedState, line: LearnedLine, brandOf
 
 function branchAnswer(state: LearnedState, line: LearnedLine, brandOf: BrandOf | undefined): MerchantAnswer | undefined {
   const before = state.memory.longestKeyBefore(line.key);
-  if (before === undefined) return undefined;
+  // The other way round: the line names the merchant without the branch its corrections named.
+  if (before === undefined) return line.key.includes(' ') ? state.memory.answerOfKeys(state.memory.keysBeginning(line.key), line.direction) : undefined;
   const known = brandOf && readingOfKey(state, line, before, brandOf);
   if (!before.includes(' ') && !known) return undefined;
   const read = known && brandOf?.(line.transaction);

@@ -356,6 +356,10 @@ describe('learned categorizer: a brand under another spelling', () => {
     memory.add(keyOf('POS Purchase Checkers Ballito', 'Checkers'), 'ENTERTAINMENT', 1);
     const learned = new LearnedCategorizer(inner, { stateFor: async () => ({ memory, model: new NaiveBayesModel() }) });
     expect(await learned.categorize(tx('MAMA ZULU KITCHEN BALLITO 0012'))).toMatchObject({ category: 'TRAVEL', source: 'learned:merchant' });
+    // And the other way round: corrected at a branch, named without it.
+    memory.add(keyOf('MARULA MARKET 77 DURBAN'), 'TRAVEL', 1);
+    expect(await inner.categorize(tx('MARULA MARKET 80'))).toMatchObject({ category: 'FOOD_AND_DRINK' });
+    expect(await learned.categorize(tx('MARULA MARKET 80'))).toMatchObject({ category: 'TRAVEL', source: 'learned:merchant' });
     expect(await learned.categorize(tx('CHECKERS HYPER 1234 DURBAN'))).toMatchObject({ category: 'ENTERTAINMENT', source: 'learned:merchant' });
   });
 
