@@ -126,8 +126,36 @@ describe('webhook endpoints (§13)', () => {
     expect(notUrl.statusCode).toBe(400);
     expect(notUrl.json()).toMatchObject({ code: 'invalid_webhook_url', errors: [{ pointer: '/url' }] });
 
-    const { rows } = await ctx.sql.query("SELECT count(*)::int AS n FROM webhook_endpoints WHERE url LIKE '%/x' OR url = 'not a url'");
+    // What would be sent elsewhere than stored (a control character, a fragment) or nowhere (port 0).
+    for (const url of ['https://hooks.example.com/a\u0000b', 'https://hooks.example.com/a\tb', 'https://hooks.example.com/a\nb', 'https://hooks.example.com/x#frag', 'https://hooks.example.com:0/x']) {
+      const refused = await api('POST', '/api/webhooks', { url, events: ['*'] });
+      expect(refused.statusCode, url).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'invalid_webhook_url', errors: [{ pointer: '/url' }] });
+    }
+
+    const { rows } = await ctx.sql.query("SELECT count(*)::int AS n FROM webhook_endpoints WHERE url LIKE '%/x' OR url = 'not a url' OR url LIKE '%/a%b'");
     expect(rows[0].n).toBe(0);
+  });
+
+  it('when a webhook or delivery id in the path is malformed or holds a NUL, then 400 invalid_parameter names it; a well-formed unknown one is 404', async () => {
+    const { id } = await subscribe('https://hooks.example.com/ids');
+    const cases: Array<['GET' | 'POST' | 'DELETE', string, string]> = [
+      ['DELETE', '/api/webhooks/%00', '/id'],
+      ['POST', '/api/webhooks/%00/rotate-secret', '/id'],
+      ['GET', '/api/webhooks/%00/deliveries', '/id'],
+      ['POST', `/api/webhooks/${id}/deliveries/%00/retry`, '/delivery_id'],
+      ['DELETE', '/api/webhooks/garbage', '/id'],
+      ['POST', `/api/webhooks/${id}/deliveries/garbage/retry`, '/delivery_id'],
+      ['GET', '/api/changes?cursor=%00', '/cursor'],
+      ['GET', '/api/accounts/%00/transactions', '/account_id'],
+    ];
+    for (const [method, url, pointer] of cases) {
+      const answer = await api(method, url, method === 'POST' ? {} : undefined);
+      expect(answer.statusCode, url).toBe(400);
+      expect(answer.json(), url).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer }] });
+    }
+    expect((await api('DELETE', '/api/webhooks/we_000000000000000000000000')).statusCode).toBe(404);
+    expect((await api('POST', `/api/webhooks/${id}/deliveries/whd_00000000000000000000000000000000/retry`, {})).statusCode).toBe(404);
   });
 
   it('when rotate-secret or retry is POSTed with a JSON Content-Type and an empty body, then it is accepted', async () => {

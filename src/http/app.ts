@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { RateLimiter } from '../auth/rate-limiter.js';
 import type { Container } from '../container.js';
 import { isCalendarDate } from '../domain/calendar-date.js';
+import { AppError } from '../domain/errors.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
 import { answerClientError, answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandling } from './error-handler.js';
@@ -116,6 +117,16 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     registerAuth(api, container.auth, {
       perIntegration: new RateLimiter(container.config.rateLimitPerSecond),
       failuresPerAddress: new RateLimiter<string>(container.config.authFailuresPerSecond),
+    });
+    // No path or query value this API takes holds a NUL character, and PostgreSQL text cannot: refuse it
+    // for every route at once, before any reaches a query.
+    api.addHook('preValidation', async (request) => {
+      const problems = [request.params, request.query].flatMap((values) =>
+        Object.entries((values ?? {}) as Record<string, unknown>)
+          .filter(([, value]) => [value].flat().some((v) => typeof v === 'string' && v.includes('\u0000')))
+          .map(([name]) => ({ pointer: `/${name}`, message: 'must not contain a NUL character' })),
+      );
+      if (problems.length > 0) throw new AppError('invalid_parameter', `${problems.map((p) => p.pointer.slice(1)).join(', ')} must not contain a NUL character.`, { errors: problems });
     });
     ingestionRoutes(api, container.ingestion, container.config.maxBatchSize);
     removalRoutes(api, container.ingestion);

@@ -138,8 +138,10 @@ function isInternalName(hostname: string): boolean {
  */
 export async function assertWebhookUrl(raw: string, allowPrivate: boolean, resolve: Resolver = systemResolver): Promise<URL> {
   const refuse = (message: string) => new AppError('invalid_webhook_url', message, { errors: [{ pointer: '/url', message }] });
-  // The URL parser would drop them; what is stored must be what is called.
+  // The URL parser would drop or encode them; what is stored must be what is called.
   if (raw !== raw.trim()) throw refuse('url must not begin or end with spaces');
+  if ([...raw].some((c) => c <= ' ' || (c >= '\u007f' && c <= '\u009f'))) throw refuse('url must not contain spaces or control characters');
+  if (!raw.isWellFormed()) throw refuse('url must be well-formed Unicode');
   let url: URL;
   try {
     url = new URL(raw);
@@ -149,6 +151,9 @@ export async function assertWebhookUrl(raw: string, allowPrivate: boolean, resol
   const schemes = allowPrivate ? ['https:', 'http:'] : ['https:'];
   if (!schemes.includes(url.protocol)) throw refuse(allowPrivate ? 'url must be http or https' : 'url must use https');
   if (url.username || url.password) throw refuse('url must not carry credentials');
+  // A fragment is never sent; port 0 reaches no server.
+  if (raw.includes('#')) throw refuse('url must not have a fragment (#…): it is not sent');
+  if (url.port === '0') throw refuse('url must not name port 0');
   try {
     // A resolver that does not answer in time is no reason to refuse: every delivery checks again.
     await withTimeout(resolveAllowed(hostOf(url), allowPrivate, resolve), CREATION_LOOKUP_MS, 'resolving the host');
