@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { encodeCursor } from '../src/domain/query-params.js';
 import { bearer, createTestContext, type TestContext } from './helpers/context.js';
 
 let ctx: TestContext;
@@ -117,9 +118,13 @@ describe('GET /api/changes (§12)', () => {
     expect(mine.changes.map((c) => c.transaction_id)).toEqual(['Z']);
   });
 
-  it('when the cursor or limit is malformed, then 400 invalid_parameter names it', async () => {
+  it('when the cursor or limit is malformed, or the cursor is past the end of the feed (never handed out), then 400 invalid_parameter names it', async () => {
+    const { next_cursor } = (await page('')).json();
+    expect((await page(`?cursor=${next_cursor}`)).statusCode).toBe(200);
     for (const [query, pointer] of [
       ['?cursor=nonsense', '/cursor'],
+      [`?cursor=${encodeCursor('changes', [99_999_999, 99_999_999])}`, '/cursor'],
+      [`?cursor=${encodeCursor('changes', 2 ** 31)}`, '/cursor'],
       ['?limit=0', '/limit'],
       ['?limit=1001', '/limit'],
     ] as const) {

@@ -73,6 +73,12 @@ export async function hasUnsequencedChanges(db: Queryable): Promise<boolean> {
  * `wait` it returns undefined when another pass holds the lock; with it, it waits for that pass to
  * commit (up to the session's lock_timeout, which throws 55P03).
  */
+/** The last position placed in the feed (of any integration): no cursor handed out is beyond it. */
+export async function lastPlacedPosition(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ last_seq: string }>('SELECT last_seq FROM change_sequencer');
+  return Number(rows[0]?.last_seq ?? 0);
+}
+
 export async function lockSequencer(db: Queryable, wait = false): Promise<number | undefined> {
   const { rows } = await db.query<{ last_seq: number }>(`SELECT last_seq FROM change_sequencer FOR UPDATE${wait ? '' : ' SKIP LOCKED'}`);
   return rows[0]?.last_seq;

@@ -1,8 +1,9 @@
 import type pg from 'pg';
+import { AppError } from '../domain/errors.js';
 import { parseLimitParam } from '../domain/query-params.js';
 import { withTransaction } from '../infra/db.js';
 import { afterCommit, decodeChangeCursor, encodeChangeCursor } from './change.cursor.js';
-import { hasUnsequencedChanges, listChanges, lockSequencer, purgeChanges, sequenceChanges, type ChangeRow } from './change.repository.js';
+import { hasUnsequencedChanges, lastPlacedPosition, listChanges, lockSequencer, purgeChanges, sequenceChanges, type ChangeRow } from './change.repository.js';
 import type { ChangesPage, ChangesQuery } from './change.schemas.js';
 
 /** Commits placed per sequencer pass; a backlog is worked off over several passes. */
@@ -36,6 +37,10 @@ export class ChangeService {
     // on after its last one leaves none out: positions only ever grow as a whole prefix.
     if (rows.length <= limit && (await this.placeCommitted())) {
       rows.push(...(await listChanges(this.pool, integrationId, rows.at(-1)?.position ?? after, limit + 1 - rows.length)));
+    }
+    // A cursor past every position placed was never handed out: reading on from it would skip what comes.
+    if (rows.length === 0 && after.seq > (await lastPlacedPosition(this.pool))) {
+      throw new AppError('invalid_parameter', 'cursor is not one this feed handed out.', { errors: [{ pointer: '/cursor', message: 'is past the end of the feed' }] });
     }
     const page = rows.slice(0, limit);
     const body: ChangesPage = {
