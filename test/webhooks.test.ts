@@ -90,6 +90,13 @@ describe('webhook endpoints (§13)', () => {
     const { rows } = await ctx.sql.query('SELECT sealed FROM webhook_secrets s JOIN webhook_endpoints e ON e.id = s.endpoint_id WHERE e.id = $1', [created.id]);
     expect(rows).toHaveLength(1);
     expect(Buffer.from(rows[0].sealed).toString('latin1')).not.toContain(created.secret.slice(6));
+
+    // Events come back as they count: each type once, and `*` alone when it is given.
+    const repeated = await api('POST', '/api/webhooks', { url: 'https://hooks.example.com/twice', events: ['batch.completed', 'batch.completed'] });
+    expect(repeated.json().events).toEqual(['batch.completed']);
+    const all = await api('POST', '/api/webhooks', { url: 'https://hooks.example.com/all', events: ['*', 'batch.completed'] });
+    expect(all.json().events).toEqual(['*']);
+    issuedSecrets.push(repeated.json().secret, all.json().secret);
   });
 
   it('when an endpoint is deleted, then 204, it leaves the list, what it still had waiting is failed, and deleting it again is 404', async () => {

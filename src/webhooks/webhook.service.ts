@@ -127,7 +127,8 @@ function subscribedEvents(events: string[]): string[] {
     known.includes(event) ? [] : [{ pointer: `/events/${index}`, message: `unknown event type "${event}"; use ${known.join(', ')}` }],
   );
   if (problems.length > 0) throw new AppError('validation_error', `The request has ${problems.length} invalid field(s).`, { errors: problems });
-  return [...new Set(events)];
+  // Stored as they will be read back: `*` says all there is to say, and each type once, in the order sent.
+  return events.includes('*') ? ['*'] : [...new Set(events)];
 }
 
 function newSecret(): string {
