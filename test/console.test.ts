@@ -37,6 +37,11 @@ async function expectAccessible(): Promise<void> {
   expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
 }
 
+/** What the page shows holds no value the code forgot to leave out ("null" under a button). */
+async function expectNoStrayValues(): Promise<void> {
+  expect(await browser.page.locator('main').innerText()).not.toMatch(/\b(null|undefined|false|NaN)\b|\[object /);
+}
+
 interface BrowserStorage {
   sessionStorage: { length: number; key(i: number): string | null; getItem(k: string): string | null; setItem(k: string, v: string): void };
 }
@@ -102,6 +107,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     // Signed out, the menu of pages that need a key is not shown.
     expect(await browser.page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('signin');
   });
 
@@ -137,6 +143,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     // One page of batches: no pager, and nothing stray where it would be.
     expect(await browser.page.locator('main .pager').textContent()).toBe('');
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('batches');
   });
 
@@ -147,6 +154,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await browser.page.locator('tbody tr').count()).toBe(40);
     expect(await browser.page.locator('tbody').textContent()).toContain('FOOD_AND_DRINK');
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('batch');
   });
 
@@ -154,6 +162,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByRole('link', { name: 'Accounts' }).click();
     await browser.page.getByRole('heading', { name: 'Accounts' }).waitFor();
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('accounts');
     await browser.page.getByRole('link', { name: 'ACC-CONSOLE' }).click();
     await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
@@ -173,6 +182,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await canvasHasColour(browser.page, '#chart-income-spend', INCOME_COLOR)).toBe(true);
     expect(await canvasHasColour(browser.page, '#chart-income-spend', SPEND_COLOR)).toBe(true);
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('account');
     // What fits in a 1280×800 window: the picture in the README (docs/console-account.png).
     await browser.page.screenshot({ path: `${ARTIFACTS}/console-account-window.png` });
@@ -201,6 +211,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByLabel('Search', { exact: true }).fill('portland');
     await expect.poll(shownIds, { timeout: 10_000 }).toEqual(['S-10']);
     await expectAccessible();
+    await expectNoStrayValues();
     await browser.page.getByLabel('Search', { exact: true }).fill('');
     await expect.poll(async () => (await shownIds()).length, { timeout: 10_000 }).toBe(50);
     await browser.page.locator('#tx-status').selectOption('');
@@ -220,6 +231,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await rows.nth(1).evaluate((row) => row === (row.ownerDocument.activeElement as unknown))).toBe(true);
     expect(await rows.nth(1).getAttribute('aria-selected')).toBe('true');
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('review');
     await browser.page.getByRole('link', { name: 'Back to the account' }).click();
     await browser.page.locator('[data-field="total_spend"]').waitFor();
@@ -267,6 +279,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await learnedRow.textContent()).toContain('GENERAL_SERVICES');
     expect(await learnedRow.textContent()).toContain('learned:');
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('review-learned');
     await browser.page.getByRole('link', { name: 'Back to the account' }).click();
     await browser.page.locator('[data-field="total_spend"]').waitFor();
@@ -281,6 +294,8 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await fields.textContent()).toContain('−15.49 USD');
     expect(await fields.textContent()).toContain('NETFLIX.COM');
     expect(await fields.textContent()).toContain('ENTERTAINMENT');
+    // Not locked: no Unlock button, and nothing in its place.
+    await expectNoStrayValues();
 
     await browser.page.locator('#correct-category').selectOption('GENERAL_SERVICES');
     await browser.page.getByRole('button', { name: 'Correct' }).click();
@@ -288,6 +303,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await fields.textContent()).toMatch(/GENERAL_SERVICES\s*user 100% · locked/);
     expect(await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).toMatchObject({ category: 'GENERAL_SERVICES', category_source: 'user', category_locked: true });
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('transaction');
 
     await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).click();
@@ -327,6 +343,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     });
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('account-phone');
     await browser.page.setViewportSize({ width: 1280, height: 800 });
   });
@@ -342,6 +359,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(background).toBe('rgb(15, 20, 25)');
     expect(await canvasHasColour(browser.page, '#chart-income-spend', INCOME_COLOR)).toBe(true);
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('account-dark');
     await browser.page.emulateMedia({ colorScheme: 'light' });
   });
@@ -365,6 +383,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
       await browser.page.locator('tr[data-delivery-id]', { hasText: '503' }).waitFor({ timeout: 20_000 });
       expect(await delivery.getAttribute('data-status')).toBe('pending');
       await expectAccessible();
+    await expectNoStrayValues();
       await shot('webhooks');
       await delivery.getByRole('button', { name: /^Retry now: batch.completed delivery/ }).click();
       await browser.page.locator('tr[data-delivery-id][data-status="delivered"]').waitFor({ timeout: 20_000 });

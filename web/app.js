@@ -1,5 +1,5 @@
 import { api, session } from './api.js';
-import { h } from './dom.js';
+import { append, h, replace } from './dom.js';
 import { accountPage } from './pages/account.js';
 import { accountsPage } from './pages/accounts.js';
 import { batchPage } from './pages/batch.js';
@@ -44,13 +44,13 @@ async function render() {
     else link.removeAttribute('aria-current');
   }
   const params = route.pattern.exec(hash).slice(1).map(decodeURIComponent);
-  main.replaceChildren();
+  replace(main);
   const controller = new AbortController();
   cleanup = () => controller.abort();
   try {
     await route.page(main, { params, signal: controller.signal });
   } catch (error) {
-    if (!controller.signal.aborted) main.append(h('p', { class: 'error', role: 'alert' }, error.message));
+    if (!controller.signal.aborted) append(main, h('p', { class: 'error', role: 'alert' }, error.message));
   }
   // A new page moves focus to its heading, so keyboard and screen-reader users start there.
   const heading = main.querySelector('h1');

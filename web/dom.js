@@ -11,12 +11,22 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
-export function append(el, children) {
+/**
+ * Appends children as `h` does: arrays are flattened, and null, undefined and false are left out
+ * (the DOM's own append would show them as the text "null"), so `cond ? el : null` is safe.
+ */
+export function append(el, ...children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : String(child));
   }
   return el;
+}
+
+/** Replaces an element's children, leaving out what `append` leaves out. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
 }
 
 /** Says something to screen readers without moving focus. */
@@ -77,7 +87,7 @@ export function replaceKeepingFocus(container, ...children) {
   const active = container.contains(document.activeElement) ? document.activeElement : null;
   const identity = (el) => el.getAttribute('href') ?? el.getAttribute('aria-label') ?? el.textContent;
   const wanted = active ? [active.tagName, identity(active)] : null;
-  container.replaceChildren(...children);
+  replace(container, children);
   if (!wanted) return;
   const same = [...container.querySelectorAll(wanted[0])].find((el) => identity(el) === wanted[1]);
   // The last page disables "Next page": focus stays in the pager, on a control that still works.

@@ -1,6 +1,6 @@
 import { api, listCategories } from '../api.js';
 import { incomeSpendChart, stackedSpendChart } from '../charts.js';
-import { errorMessage, h, money, replaceKeepingFocus, table } from '../dom.js';
+import { append, errorMessage, h, money, replace, replaceKeepingFocus, table } from '../dom.js';
 import { transactionColumns } from './transactions.js';
 
 const PAGE_SIZE = 50;
@@ -28,7 +28,8 @@ export async function accountPage(main, { params: [accountId], signal }) {
   const summary = h('div', { 'aria-live': 'polite' });
   const charts = h('div', { class: 'charts' });
   const transactions = h('div');
-  main.append(
+  append(
+    main,
     h('h1', {}, `Account ${accountId}`),
     h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}/review` }, 'Open the review queue')),
     rangeForm,
@@ -49,7 +50,8 @@ export async function accountPage(main, { params: [accountId], signal }) {
   async function loadSummary() {
     try {
       const [s, monthly] = await Promise.all([api('GET', '/api/reports/account/{account_id}/summary', { path: { account_id: accountId }, query: figuresOf() }), api('GET', '/api/reports/account/{account_id}/monthly', { path: { account_id: accountId }, query: figuresOf() })]);
-      summary.replaceChildren(
+      replace(
+        summary,
         h(
           'div',
           { class: 'cards' },
@@ -70,7 +72,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
       );
       drawCharts(monthly);
     } catch (error) {
-      summary.replaceChildren(errorMessage(error));
+      replace(summary, errorMessage(error));
     }
   }
 
@@ -78,12 +80,13 @@ export async function accountPage(main, { params: [accountId], signal }) {
     destroyCharts.forEach((destroy) => destroy());
     destroyCharts = [];
     if (monthly.months.length === 0) {
-      charts.replaceChildren(h('p', { class: 'notice' }, 'No transactions in this range.'));
+      replace(charts, h('p', { class: 'notice' }, 'No transactions in this range.'));
       return;
     }
     const stacked = h('div', { class: 'chart', id: 'chart-spend-by-category', role: 'img', 'aria-label': 'Monthly spend stacked by category; the table below has the figures' });
     const incomeSpend = h('div', { class: 'chart', id: 'chart-income-spend', role: 'img', 'aria-label': 'Monthly income and spend side by side; the table below has the figures' });
-    charts.replaceChildren(
+    replace(
+      charts,
       h('figure', {}, h('figcaption', {}, 'Spend by category'), stacked, dataTable('Spend by category per month', monthly, (m) => m.categories.map((c) => `${c.category} ${money(c.total_spend, monthly.currency)}`).join(', '))),
       h('figure', {}, h('figcaption', {}, 'Income and spend'), incomeSpend, dataTable('Income and spend per month', monthly, null)),
     );
@@ -115,7 +118,8 @@ export async function accountPage(main, { params: [accountId], signal }) {
   const removed = h('input', { id: 'tx-removed', type: 'checkbox' });
   const rows = h('div');
   const pager = h('div', { class: 'pager' });
-  transactions.append(
+  append(
+    transactions,
     h(
       'div',
       { class: 'filters', role: 'search', 'aria-label': 'Filter transactions' },
@@ -128,7 +132,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
     rows,
     pager,
   );
-  listCategories().then((names) => category.append(...names.map((c) => h('option', { value: c }, c))), () => {});
+  listCategories().then((names) => append(category, names.map((c) => h('option', { value: c }, c))), () => {});
 
   let cursors = [null];
   let page = { transactions: [], next_cursor: null };
@@ -136,7 +140,8 @@ export async function accountPage(main, { params: [accountId], signal }) {
 
   function drawTransactions() {
     const matching = page.transactions;
-    rows.replaceChildren(
+    replace(
+      rows,
       matching.length === 0
         ? h('p', { class: 'notice' }, 'No transactions match.')
         : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns({ accountId }), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }) }),
@@ -166,8 +171,8 @@ export async function accountPage(main, { params: [accountId], signal }) {
       drawTransactions();
     } catch (error) {
       if (request !== latest) return;
-      rows.replaceChildren(errorMessage(error));
-      pager.replaceChildren();
+      replace(rows, errorMessage(error));
+      replace(pager);
     }
   }
 
@@ -188,12 +193,12 @@ export async function accountPage(main, { params: [accountId], signal }) {
     event.preventDefault();
     if (start.value && end.value && start.value > end.value) {
       // Nothing of the previous range stays on screen beside the error.
-      summary.replaceChildren(errorMessage(new Error('The start date is after the end date.')));
+      replace(summary, errorMessage(new Error('The start date is after the end date.')));
       destroyCharts.forEach((destroy) => destroy());
       destroyCharts = [];
-      charts.replaceChildren();
-      rows.replaceChildren();
-      pager.replaceChildren();
+      replace(charts);
+      replace(rows);
+      replace(pager);
       return;
     }
     loadSummary();

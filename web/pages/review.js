@@ -1,5 +1,5 @@
 import { api, listCategories } from '../api.js';
-import { announce, errorMessage, h, money } from '../dom.js';
+import { announce, append, errorMessage, h, money, replace } from '../dom.js';
 import { categoryCell } from './transactions.js';
 
 /** Below this confidence a category is worth a person's look. */
@@ -45,7 +45,8 @@ export async function reviewPage(main, { params: [accountId], signal }) {
   const learned = h('div', { 'aria-live': 'polite' });
   const reenrich = h('button', { type: 'button', id: 'reenrich' }, 'Re-enrich this account');
   const reenrichStatus = h('div', { role: 'status' });
-  main.append(
+  append(
+    main,
     h('h1', {}, `Review queue: ${accountId}`),
     h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}` }, 'Back to the account')),
     h('p', { class: 'notice', id: 'review-help' }, `Uncategorized spend and spend categorized with less than ${LOW_CONFIDENCE * 100}% confidence, largest first. Focus a row, move with ↑ and ↓, and press a letter to correct its category, or use the row's menu.`),
@@ -80,20 +81,20 @@ export async function reviewPage(main, { params: [accountId], signal }) {
         path: { account_id: accountId, transaction_id: t.transaction_id },
         body: { category },
       });
-      failure.replaceChildren();
+      replace(failure);
       items[i] = updated;
       announce(`${t.merchant_name ?? t.transaction_id} corrected to ${category}.`);
       draw();
       focusRow(i + 1);
     } catch (error) {
       announce(`Correction failed: ${error.message}`);
-      failure.replaceChildren(errorMessage(error));
+      replace(failure, errorMessage(error));
     }
   }
 
   function draw() {
     if (items.length === 0) {
-      queue.replaceChildren(h('p', { class: 'notice' }, 'Nothing to review.'));
+      replace(queue, h('p', { class: 'notice' }, 'Nothing to review.'));
       return;
     }
     const rows = items.map((t, i) => {
@@ -127,7 +128,8 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       });
       return row;
     });
-    queue.replaceChildren(
+    replace(
+      queue,
       h(
         'div',
         { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transactions to review' },
@@ -151,7 +153,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       draw();
       return all;
     } catch (error) {
-      queue.replaceChildren(errorMessage(error));
+      replace(queue, errorMessage(error));
       return [];
     }
   }
@@ -160,7 +162,8 @@ export async function reviewPage(main, { params: [accountId], signal }) {
     // Corrections are the locked rows, whether made in this visit or before.
     const merchants = new Set(all.filter((t) => t.category_locked).map((t) => (t.merchant_name ?? '').toLowerCase()));
     const siblings = all.filter((t) => !t.category_locked && t.category_source?.startsWith('learned:'));
-    learned.replaceChildren(
+    replace(
+      learned,
       siblings.length === 0
         ? h('p', { class: 'notice' }, 'No transaction got a learned category yet.')
         : h(
@@ -210,7 +213,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       await poll();
     } catch (error) {
       reenrich.disabled = false;
-      reenrichStatus.replaceChildren(errorMessage(error));
+      replace(reenrichStatus, errorMessage(error));
     }
   });
 

@@ -1,5 +1,5 @@
 import { api, listCategories } from '../api.js';
-import { announce, dateTime, errorMessage, h, money, statusBadge } from '../dom.js';
+import { announce, append, dateTime, errorMessage, h, money, replace, statusBadge } from '../dom.js';
 import { categoryCell, transactionHref } from './transactions.js';
 
 /**
@@ -10,7 +10,8 @@ export async function transactionPage(main, { params: [accountId, transactionId]
   const fields = h('div');
   const failure = h('div');
   const actions = h('div');
-  main.append(
+  append(
+    main,
     h('h1', {}, `Transaction ${transactionId}`),
     h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}` }, `Back to account ${accountId}`)),
     fields,
@@ -22,20 +23,21 @@ export async function transactionPage(main, { params: [accountId, transactionId]
   const [categories, transaction] = await Promise.all([listCategories(), api('GET', '/api/accounts/{account_id}/transactions/{transaction_id}', { path })]);
 
   async function send(category, done) {
-    failure.replaceChildren();
+    replace(failure);
     try {
       const updated = await api('PATCH', '/api/accounts/{account_id}/transactions/{transaction_id}', { path, body: { category } });
       draw(updated);
       announce(done(updated));
     } catch (error) {
-      failure.replaceChildren(errorMessage(error));
+      replace(failure, errorMessage(error));
     }
   }
 
   function draw(t) {
     const other = (id) => (id ? h('a', { href: transactionHref(accountId, id) }, id) : '—');
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)];
-    fields.replaceChildren(
+    replace(
+      fields,
       h(
         'dl',
         { class: 'fields' },
@@ -55,7 +57,7 @@ export async function transactionPage(main, { params: [accountId, transactionId]
       ),
     );
     if (t.removed_at) {
-      actions.replaceChildren(h('p', { class: 'notice' }, 'A removed transaction counts nowhere and cannot be corrected.'));
+      replace(actions, h('p', { class: 'notice' }, 'A removed transaction counts nowhere and cannot be corrected.'));
       return;
     }
     const select = h('select', { id: 'correct-category' }, categories.map((c) => h('option', { value: c, selected: c === t.category }, c)));
@@ -69,7 +71,8 @@ export async function transactionPage(main, { params: [accountId, transactionId]
       event.preventDefault();
       send(select.value, (u) => `Corrected to ${u.category}; enrichment will not change it.`);
     });
-    actions.replaceChildren(
+    replace(
+      actions,
       h('p', { class: 'notice' }, t.category_locked ? 'A person set this category: enrichment and re-enrichment leave it alone.' : 'A correction locks the category and teaches this integration’s categorizer.'),
       form,
       t.category_locked
