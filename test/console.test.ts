@@ -53,6 +53,9 @@ const storedValues = () =>
   });
 const storedItems = async () => (await storedValues()).length;
 
+/** The text of the element that has keyboard focus (the whole page's when focus fell to the body). */
+const focusedText = () => browser.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
+
 const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
 
 beforeAll(async () => {
@@ -301,6 +304,8 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByRole('button', { name: 'Correct' }).click();
     await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).waitFor();
     expect(await fields.textContent()).toMatch(/GENERAL_SERVICES\s*user 100% · locked/);
+    // The form was redrawn; the keyboard user is still on the button they pressed.
+    expect(await focusedText()).toBe('Correct');
     expect(await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).toMatchObject({ category: 'GENERAL_SERVICES', category_source: 'user', category_locked: true });
     await expectAccessible();
     await expectNoStrayValues();
@@ -308,8 +313,16 @@ describe('the web console (issue 16), in headless Chromium against a running ser
 
     await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).click();
     await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).waitFor({ state: 'detached' });
+    // The button is gone: focus is on what happened, not on the page.
+    expect(await focusedText()).toMatch(/^Unlocked; the transaction is being enriched again|^Enriched again/);
     await expect.poll(async () => (await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).category_source, { timeout: 20_000 }).not.toBe('user');
-    expect(await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).toMatchObject({ category: 'ENTERTAINMENT', category_locked: false, status: 'completed' });
+    const enriched = await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6');
+    expect(enriched).toMatchObject({ category: 'ENTERTAINMENT', category_locked: false, status: 'completed' });
+    // The page follows enrichment and shows its new category and source, without a reload.
+    await browser.page.getByText(`Enriched again: ENTERTAINMENT (${String(enriched.category_source)}).`).waitFor({ timeout: 20_000 });
+    expect(await fields.textContent()).toContain(`ENTERTAINMENT${String(enriched.category_source)}`);
+    expect(await fields.textContent()).toContain('completed');
+    await expectNoStrayValues();
     await browser.page.getByRole('link', { name: 'Back to account ACC-CONSOLE' }).click();
     await browser.page.locator('[data-field="total_spend"]').waitFor();
   });
