@@ -16,6 +16,7 @@ let browser: Browser;
 let base: string;
 let key: string;
 const cspViolations: string[] = [];
+const pageErrors: string[] = [];
 
 async function push(body: unknown): Promise<{ batch_id: string }> {
   const response = await fetch(`${base}/api/integrations/transactions/`, {
@@ -90,6 +91,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   // A step that cannot happen fails with its own message, well inside the test's time.
   browser.page.setDefaultTimeout(10_000);
+  browser.page.on('pageerror', (error) => pageErrors.push(error.message));
   browser.page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
   });
@@ -375,6 +377,22 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await expectNoStrayValues();
     await shot('account-dark');
     await browser.page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('when the address is malformed or names no page, then "Page not found" replaces the page that was shown', async () => {
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+    for (const hash of ['#/accounts/%E0%A4%A', '#/accounts/ACC-CONSOLE/nowhere']) {
+      await browser.page.evaluate((to) => ((globalThis as unknown as { location: { hash: string } }).location.hash = to), hash);
+      await browser.page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      expect(await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).count()).toBe(0);
+      expect(await browser.page.locator('main').textContent()).toContain(`The console has no page at ${hash}.`);
+    }
+    expect(pageErrors).toEqual([]);
+    await expectAccessible();
+    await shot('not-found');
+    await browser.page.goBack();
+    await browser.page.goBack();
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
   });
 
   it('when a webhook delivery failed, then the webhooks page lists it and "Retry now" gets it delivered', async () => {

@@ -21,6 +21,24 @@ const ROUTES = [
   { pattern: /^#\/webhooks$/, page: webhooksPage, nav: '#/webhooks' },
 ];
 
+/** An address that names no page, or names one in broken percent-encoding (#/accounts/%E0%A4%A). */
+function notFoundPage(main, { hash }) {
+  append(main, h('h1', {}, 'Page not found'), h('p', {}, `The console has no page at ${hash}.`), h('p', {}, h('a', { href: '#/batches' }, 'Go to the batches')));
+}
+const NOT_FOUND = { page: notFoundPage, open: true };
+
+/** The route matching the hash and its decoded parameters, or the not-found page. */
+function resolve(hash) {
+  const route = ROUTES.find((r) => r.pattern.test(hash));
+  if (!route) return { route: NOT_FOUND, params: [] };
+  try {
+    return { route, params: route.pattern.exec(hash).slice(1).map(decodeURIComponent) };
+  } catch {
+    // A malformed escape (decodeURIComponent's URIError): that address names no page either.
+    return { route: NOT_FOUND, params: [] };
+  }
+}
+
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let cleanup = () => {};
@@ -29,11 +47,7 @@ async function render() {
   cleanup();
   cleanup = () => {};
   const hash = window.location.hash || '#/batches';
-  const route = ROUTES.find((r) => r.pattern.test(hash));
-  if (!route) {
-    window.location.hash = '#/batches';
-    return;
-  }
+  const { route, params } = resolve(hash);
   if (!route.open && !session.key) {
     window.location.hash = '#/signin';
     return;
@@ -43,12 +57,11 @@ async function render() {
     if (link.getAttribute('href') === route.nav) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  const params = route.pattern.exec(hash).slice(1).map(decodeURIComponent);
   replace(main);
   const controller = new AbortController();
   cleanup = () => controller.abort();
   try {
-    await route.page(main, { params, signal: controller.signal });
+    await route.page(main, { params, hash, signal: controller.signal });
   } catch (error) {
     if (!controller.signal.aborted) append(main, h('p', { class: 'error', role: 'alert' }, error.message));
   }
