@@ -432,6 +432,18 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
 
+  it('when an account link is opened while signed out, then signing in opens that account', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE`);
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await browser.page.getByLabel('API key').fill(key);
+    await browser.page.getByRole('button', { name: 'Sign in' }).click();
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+    expect(browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
+    await browser.page.getByRole('button', { name: 'Sign out' }).click();
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await storedItems()).toBe(0);
+  });
+
   it('when the API answers 401 (a revoked or wrong key), then the console returns to sign-in, says why, and goes back to the page after signing in', async () => {
     await browser.page.evaluate(() => (globalThis as unknown as BrowserStorage).sessionStorage.setItem('lucro.console.key', 'lucro_revoked'));
     await browser.page.goto(`${base}/console/#/accounts`);

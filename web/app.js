@@ -49,6 +49,8 @@ async function render() {
   const hash = window.location.hash || '#/batches';
   const { route, params } = resolve(hash);
   if (!route.open && !session.key) {
+    // A link opened while signed out (not the bare /console) is where sign-in goes next.
+    if (window.location.hash) session.returnAfterSignIn(hash);
     window.location.hash = '#/signin';
     return;
   }
