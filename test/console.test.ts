@@ -10,6 +10,8 @@ const ARTIFACTS = 'test-artifacts';
 const INCOME_COLOR = '#2b8a3e';
 const SPEND_COLOR = '#d9480f';
 const FIRST_CATEGORY_COLOR = '#2f7ed8';
+// Three years of months, 2021-07 … 2024-06: one ZAR debit each in account ACC-ZA.
+const ZA_MONTHS = Array.from({ length: 36 }, (_, i) => `${2021 + Math.floor((i + 6) / 12)}-${String(((i + 6) % 12) + 1).padStart(2, '0')}`);
 
 let ctx: TestContext;
 let browser: Browser;
@@ -54,6 +56,45 @@ const storedValues = () =>
   });
 const storedItems = async () => (await storedValues()).length;
 
+/** The little of the browser's DOM these layout checks use (the project compiles without the DOM library). */
+interface Rect {
+  top: number;
+  width: number;
+}
+interface LayoutGlobals {
+  document: {
+    querySelector(selector: string): { dataset: Record<string, string | undefined>; querySelector(selector: string): { getBoundingClientRect(): Rect } | null } | null;
+    createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } };
+    createTreeWalker(root: unknown, show: number): { nextNode(): { textContent: string } | null };
+    createRange(): { setStart(node: unknown, offset: number): void; setEnd(node: unknown, offset: number): void; getClientRects(): Iterable<Rect> };
+  };
+}
+
+/**
+ * Neighbouring month labels under a chart that overlap, as "2021-07|2021-08": their centres are a
+ * month slot apart per month between them, and each is as wide as uPlot's 12px axis font draws it.
+ */
+const monthLabelClashes = (selector: string, months: string[]) =>
+  browser.page.evaluate(
+    ({ selector, months }) => {
+      const { document } = globalThis as unknown as LayoutGlobals;
+      const chart = document.querySelector(selector);
+      const shown = (chart?.dataset.monthLabels ?? '').split(' ').filter(Boolean);
+      if (shown.length < 2) return [`${shown.length} labels drawn`];
+      const slot = (chart?.querySelector('.u-over')?.getBoundingClientRect().width ?? 0) / months.length;
+      const context = document.createElement('canvas').getContext('2d');
+      context.font = '12px system-ui, sans-serif';
+      const clashes: string[] = [];
+      for (let i = 1; i < shown.length; i += 1) {
+        const [left, right] = [shown[i - 1] ?? '', shown[i] ?? ''];
+        const apart = (months.indexOf(right) - months.indexOf(left)) * slot;
+        if (apart <= (context.measureText(left).width + context.measureText(right).width) / 2) clashes.push(`${left}|${right}`);
+      }
+      return clashes;
+    },
+    { selector, months },
+  );
+
 /** The text of the element that has keyboard focus (the whole page's when focus fell to the body). */
 const focusedText = () => browser.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
 
@@ -87,6 +128,18 @@ beforeAll(async () => {
       { transaction_id: 'S-11', date: '2026-11-08', amount: '-412.30', merchant_name: 'Delta Air Lines', description: 'DELTA AIR LINES ATLANTA' },
       { transaction_id: 'S-12', date: '2026-11-15', amount: '-145.00', merchant_name: 'Zqx Holdings', description: 'ZQX HOLDINGS 7730' },
     ],
+  });
+  await push({
+    account: { account_id: 'ACC-ZA', currency: 'ZAR', name: 'Cheque account', institution: 'Example Bank' },
+    transactions: ZA_MONTHS.map((month, i) => ({
+      transaction_id: `ZA-${month}`,
+      date: `${month}-28`,
+      amount: i === 35 ? '-3734.95' : '-3734.80',
+      // Every other month a card purchase at a merchant, else a debit order with no merchant.
+      ...(i % 2 === 1
+        ? { merchant_name: 'Woolworths Food Constantia Village', description: `WOOLWORTHS FOOD CONSTANTIA VILLAGE CAPE TOWN CARD 4471 PURCHASE ${i}` }
+        : { description: `DEBIT ORDER HOME LOAN ACCOUNT 4471-0093-2215 STANDARD BANK ${month}` }),
+    })),
   });
   browser = await launchBrowser();
   // A step that cannot happen fails with its own message, well inside the test's time.
@@ -393,6 +446,18 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.goBack();
     await browser.page.goBack();
     await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+  });
+
+  it('when an account has three years of months, then the month labels under its charts never overlap, at desktop or phone width', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-ZA`);
+    await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor();
+    for (const width of [1280, 390]) {
+      await browser.page.setViewportSize({ width, height: 844 });
+      await expect.poll(() => monthLabelClashes('#chart-spend-by-category', ZA_MONTHS)).toEqual([]);
+      await expect.poll(() => monthLabelClashes('#chart-income-spend', ZA_MONTHS)).toEqual([]);
+    }
+    await shot('account-months-phone');
+    await browser.page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('when a webhook delivery failed, then the webhooks page lists it and "Retry now" gets it delivered', async () => {
