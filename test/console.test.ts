@@ -460,6 +460,23 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('when the window is phone-wide, then each transaction row shows its merchant or else its description, and its category and status stay in view', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    const loan = browser.page.locator('tr[data-transaction-id="ZA-2024-05"]');
+    const food = browser.page.locator('tr[data-transaction-id="ZA-2024-06"]');
+    expect(await loan.getByText('DEBIT ORDER HOME LOAN ACCOUNT 4471-0093-2215 STANDARD BANK 2024-05').filter({ visible: true }).count()).toBe(1);
+    expect(await food.getByText('Woolworths Food Constantia Village').filter({ visible: true }).count()).toBe(1);
+    for (const [row, category] of [[loan, 'LOAN_PAYMENTS'], [food, 'FOOD_AND_DRINK']] as const) {
+      for (const cell of [row.locator('td').filter({ hasText: category }), row.getByText('completed', { exact: true })]) {
+        const box = await cell.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= 390, `${category} row: ${await cell.textContent()} in view`).toBe(true);
+      }
+    }
+    await expectAccessible();
+    await shot('account-rows-phone');
+    await browser.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('when a webhook delivery failed, then the webhooks page lists it and "Retry now" gets it delivered', async () => {
     // The receiver refuses the first delivery and takes every later one; automatic retries wait an hour.
     const receiver = await startReceiver((n) => (n === 0 ? 503 : 204));

@@ -35,22 +35,26 @@ export function announce(message) {
   if (region) region.textContent = message;
 }
 
-/** A table in a scrolling wrapper, so wide tables never widen the page at phone width. */
-export function table({ caption, columns, rows, rowProps }) {
+/**
+ * A table in a scrolling wrapper, so wide tables never widen the page at phone width. A column may be
+ * `num` (figures, right-aligned) or `narrow` (hidden at phone width). A `stacked` table turns each row into a two-column card at phone width: nothing scrolls away.
+ */
+export function table({ caption, columns, rows, rowProps, stacked = false }) {
+  const cellClass = (c) => [c.num && 'num', c.narrow && 'hide-narrow'].filter(Boolean).join(' ') || null;
   return h(
     'div',
     // A region that may scroll sideways must be reachable by keyboard.
     { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption },
     h(
       'table',
-      {},
+      { class: stacked ? 'stacked' : null },
       caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : c.narrow ? 'hide-narrow' : null }, c.label)))),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: cellClass(c) }, c.label)))),
       h(
         'tbody',
         {},
         rows.map((row, i) =>
-          h('tr', rowProps ? rowProps(row, i) : {}, columns.map((c) => h('td', { class: c.num ? 'num' : c.narrow ? 'hide-narrow' : null }, c.cell(row)))),
+          h('tr', rowProps ? rowProps(row, i) : {}, columns.map((c) => h('td', { class: cellClass(c) }, c.cell(row)))),
         ),
       ),
     ),

@@ -144,7 +144,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
       rows,
       matching.length === 0
         ? h('p', { class: 'notice' }, 'No transactions match.')
-        : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns({ accountId }), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }) }),
+        : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns({ accountId }), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }), stacked: true }),
     );
     replaceKeepingFocus(
       pager,

@@ -46,7 +46,7 @@ export async function batchPage(main, { params: [batchId], signal }) {
       const page = await api('GET', '/api/batches/{batch_id}/transactions', { path: { batch_id: batchId }, query: { limit: 100, cursor: cursors[index] } });
       cursors.length = index + 1;
       if (page.next_cursor) cursors.push(page.next_cursor);
-      replace(rows, table({ caption: 'Transactions of the batch', columns: transactionColumns({ accountId }), rows: page.transactions }));
+      replace(rows, table({ caption: 'Transactions of the batch', columns: transactionColumns({ accountId }), rows: page.transactions, stacked: true }));
       replaceKeepingFocus(
         pager,
         h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => loadPage(index - 1) }, 'Previous page'),

@@ -1,6 +1,6 @@
 import { api, listCategories } from '../api.js';
 import { announce, append, errorMessage, h, money, replace } from '../dom.js';
-import { categoryCell } from './transactions.js';
+import { categoryCell, merchantCell } from './transactions.js';
 
 /** Below this confidence a category is worth a person's look. */
 const LOW_CONFIDENCE = 0.6;
@@ -105,7 +105,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
         'tr',
         { tabindex: i === 0 ? 0 : -1, 'aria-selected': String(i === 0), 'data-transaction-id': t.transaction_id, 'data-corrected': t.category_locked ? 'true' : null },
         h('td', {}, t.date),
-        h('td', {}, t.merchant_name ?? ''),
+        h('td', {}, merchantCell(t)),
         h('td', { class: 'hide-narrow' }, t.description ?? ''),
         h('td', { class: 'num' }, money(t.amount, t.currency)),
         h('td', {}, categoryCell(t)),

@@ -11,8 +11,8 @@ export function transactionColumns({ withBatch = false, accountId } = {}) {
     { label: 'Date', cell: (t) => t.date },
     accountId
       ? { label: 'ID', cell: (t) => h('a', { href: transactionHref(accountId, t.transaction_id) }, t.transaction_id) }
-      : { label: 'ID', narrow: true, cell: (t) => t.transaction_id },
-    { label: 'Merchant', cell: (t) => t.merchant_name ?? '' },
+      : { label: 'ID', cell: (t) => t.transaction_id },
+    { label: 'Merchant', cell: merchantCell },
     { label: 'Description', narrow: true, cell: (t) => t.description ?? '' },
     { label: 'Amount', num: true, cell: (t) => money(t.amount, t.currency) },
     { label: 'Category', cell: (t) => categoryCell(t) },
@@ -20,6 +20,11 @@ export function transactionColumns({ withBatch = false, accountId } = {}) {
     { label: 'Enrichment', cell: (t) => [statusBadge(t.status), t.pending ? h('br') : null, t.pending ? h('small', { class: 'notice' }, 'pending at the bank') : null, t.removed_at ? h('br') : null, t.removed_at ? h('small', { class: 'notice' }, t.replaced_by ? `replaced by ${t.replaced_by}` : 'removed') : null] },
     withBatch ? { label: 'Batch', narrow: true, cell: (t) => (t.batch_id ? h('a', { href: `#/batches/${t.batch_id}` }, t.batch_id.slice(0, 8)) : '') } : null,
   ].filter(Boolean);
+}
+
+/** The merchant; at phone width, where the description column is hidden, the description when there is no merchant. */
+export function merchantCell(t) {
+  return t.merchant_name ?? h('span', { class: 'only-narrow' }, t.description ?? '');
 }
 
 export function categoryCell(t) {
