@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { canvasHasColour, launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { startReceiver } from './helpers/receiver.js';
@@ -94,6 +95,22 @@ const monthLabelClashes = (selector: string, months: string[]) =>
     },
     { selector, months },
   );
+
+/** On how many lines `text`, inside the element, is drawn: 1 when it does not wrap, 0 when it is not there. */
+const linesOf = (locator: Locator, text: string) =>
+  locator.evaluate((element, text) => {
+    const { document } = globalThis as unknown as LayoutGlobals;
+    const walker = document.createTreeWalker(element, 4 /* text nodes */);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent.indexOf(text);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + text.length);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    }
+    return 0;
+  }, text);
 
 /** The text of the element that has keyboard focus (the whole page's when focus fell to the body). */
 const focusedText = () => browser.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
@@ -475,6 +492,26 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await expectAccessible();
     await shot('account-rows-phone');
     await browser.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('when figures, dates and ids are shown, then none of them breaks across lines, at phone or desktop width', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    for (const [field, figure] of [['total_spend', '134,452.95'], ['net', '−134,452.95']] as const) {
+      const value = browser.page.locator(`[data-field="${field}"]`);
+      expect(await linesOf(value, figure), `${field} on one line`).toBe(1);
+      // …and inside its card.
+      expect(await value.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    }
+    await browser.page.setViewportSize({ width: 1280, height: 800 });
+    // Long descriptions leave the date and id columns narrow.
+    for (const month of ['2021-07', '2023-11', '2024-06']) {
+      const cells = browser.page.locator(`tr[data-transaction-id="ZA-${month}"] td`);
+      expect(await linesOf(cells.nth(0), `${month}-28`), `date of ZA-${month}`).toBe(1);
+      expect(await linesOf(cells.nth(1), `ZA-${month}`), `id ZA-${month}`).toBe(1);
+      expect(await linesOf(cells.nth(4), month === '2024-06' ? '−3,734.95' : '−3,734.80'), `amount of ZA-${month}`).toBe(1);
+    }
+    await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE`);
+    await browser.page.locator('[data-field="total_spend"]').waitFor();
   });
 
   it('when a webhook delivery failed, then the webhooks page lists it and "Retry now" gets it delivered', async () => {

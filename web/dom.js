@@ -37,10 +37,11 @@ export function announce(message) {
 
 /**
  * A table in a scrolling wrapper, so wide tables never widen the page at phone width. A column may be
- * `num` (figures, right-aligned) or `narrow` (hidden at phone width). A `stacked` table turns each row into a two-column card at phone width: nothing scrolls away.
+ * `num` (figures, right-aligned), `nowrap` (dates and ids, never broken) or `narrow` (hidden at phone
+ * width). A `stacked` table turns each row into a two-column card at phone width: nothing scrolls away.
  */
 export function table({ caption, columns, rows, rowProps, stacked = false }) {
-  const cellClass = (c) => [c.num && 'num', c.narrow && 'hide-narrow'].filter(Boolean).join(' ') || null;
+  const cellClass = (c) => [c.num && 'num', c.nowrap && 'nowrap', c.narrow && 'hide-narrow'].filter(Boolean).join(' ') || null;
   return h(
     'div',
     // A region that may scroll sideways must be reachable by keyboard.
@@ -73,8 +74,11 @@ export function money(amount, currency) {
   return `${sign ? '−' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}${currency ? ` ${currency}` : ''}`;
 }
 
+/** A moment in the reader's locale; it may break between date and time, never inside either. */
 export function dateTime(iso) {
-  return iso ? new Date(iso).toLocaleString() : '';
+  if (!iso) return '';
+  const at = new Date(iso);
+  return h('time', { datetime: iso }, h('span', { class: 'nowrap' }, at.toLocaleDateString()), ' ', h('span', { class: 'nowrap' }, at.toLocaleTimeString()));
 }
 
 export function errorMessage(error) {

@@ -8,8 +8,13 @@ const PAGE_SIZE = 50;
 const SEARCH_PAUSE_MS = 250;
 const TX_STATUSES = ['pending', 'processing', 'completed', 'failed'];
 
-function card(label, field, value, display) {
-  return h('section', { class: 'card', 'aria-label': label }, h('h2', {}, label), h('p', { class: 'value', 'data-field': field, 'data-value': value }, display ?? value));
+function card(label, field, value, display, unit) {
+  return h(
+    'section',
+    { class: 'card', 'aria-label': label },
+    h('h2', {}, label),
+    h('p', { class: 'value', 'data-field': field, 'data-value': value }, h('span', { class: 'nowrap' }, display ?? value), unit ? [' ', h('span', { class: 'unit' }, unit)] : null),
+  );
 }
 
 /** An account: summary cards and monthly charts for a date range, then its transactions. */
@@ -55,9 +60,9 @@ export async function accountPage(main, { params: [accountId], signal }) {
         h(
           'div',
           { class: 'cards' },
-          card('Total spend', 'total_spend', s.total_spend, money(s.total_spend, s.currency)),
-          card('Total income', 'total_income', s.total_income, money(s.total_income, s.currency)),
-          card('Net', 'net', s.net, money(s.net, s.currency)),
+          card('Total spend', 'total_spend', s.total_spend, money(s.total_spend), s.currency),
+          card('Total income', 'total_income', s.total_income, money(s.total_income), s.currency),
+          card('Net', 'net', s.net, money(s.net), s.currency),
           card('Transactions', 'total_transactions', String(s.total_transactions)),
           card('Enriched', 'completed', String(s.ingestion_status.completed), `${s.ingestion_status.completed} of ${s.total_transactions}`),
         ),
@@ -101,7 +106,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
       table({
         caption,
         columns: [
-          { label: 'Month', cell: (m) => m.month },
+          { label: 'Month', nowrap: true, cell: (m) => m.month },
           { label: 'Spend', num: true, cell: (m) => money(m.total_spend, monthly.currency) },
           { label: 'Income', num: true, cell: (m) => money(m.total_income, monthly.currency) },
           detail ? { label: 'By category', cell: detail } : { label: 'Net', num: true, cell: (m) => money(m.net, monthly.currency) },

@@ -16,7 +16,7 @@ export async function accountsPage(main) {
         : table({
             caption: 'Accounts',
             columns: [
-              { label: 'Account', cell: (a) => h('a', { href: `#/accounts/${encodeURIComponent(a.account_id)}` }, a.account_id) },
+              { label: 'Account', nowrap: true, cell: (a) => h('a', { href: `#/accounts/${encodeURIComponent(a.account_id)}` }, a.account_id) },
               { label: 'Name', cell: (a) => a.name ?? '' },
               { label: 'Institution', narrow: true, cell: (a) => a.institution ?? '' },
               { label: 'Currency', cell: (a) => a.currency },

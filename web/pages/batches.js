@@ -16,8 +16,8 @@ export function progress(counts) {
 
 export function batchColumns() {
   return [
-    { label: 'Batch', cell: (b) => h('a', { href: `#/batches/${b.batch_id}` }, b.batch_id.slice(0, 8)) },
-    { label: 'Account', cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
+    { label: 'Batch', nowrap: true, cell: (b) => h('a', { href: `#/batches/${b.batch_id}` }, b.batch_id.slice(0, 8)) },
+    { label: 'Account', nowrap: true, cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
     { label: 'Status', cell: (b) => statusBadge(b.status) },
     { label: 'Progress', cell: (b) => progress(b.counts) },
     { label: 'Pending', num: true, narrow: true, cell: (b) => b.counts.pending },

@@ -104,7 +104,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       const row = h(
         'tr',
         { tabindex: i === 0 ? 0 : -1, 'aria-selected': String(i === 0), 'data-transaction-id': t.transaction_id, 'data-corrected': t.category_locked ? 'true' : null },
-        h('td', {}, t.date),
+        h('td', { class: 'nowrap' }, t.date),
         h('td', {}, merchantCell(t)),
         h('td', { class: 'hide-narrow' }, t.description ?? ''),
         h('td', { class: 'num' }, money(t.amount, t.currency)),
@@ -181,7 +181,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
                   h(
                     'tr',
                     { 'data-transaction-id': t.transaction_id },
-                    h('td', {}, t.date),
+                    h('td', { class: 'nowrap' }, t.date),
                     h('td', {}, t.merchant_name ?? ''),
                     h('td', { class: 'num' }, money(t.amount, t.currency)),
                     h('td', {}, categoryCell(t)),

@@ -82,15 +82,16 @@ export async function transactionPage(main, { params: [accountId, transactionId]
   }
 
   function draw(t) {
-    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id) }, id) : '—');
+    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id), class: 'nowrap' }, id) : '—');
+    const whole = (text) => (text ? h('span', { class: 'nowrap' }, text) : null);
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)];
     replace(
       fields,
       h(
         'dl',
         { class: 'fields' },
-        row('Date', t.date),
-        row('Amount', money(t.amount, t.currency)),
+        row('Date', whole(t.date)),
+        row('Amount', whole(money(t.amount, t.currency))),
         row('Merchant', t.merchant_name),
         row('Description', t.description),
         row('Category', categoryCell(t)),
@@ -100,8 +101,8 @@ export async function transactionPage(main, { params: [accountId, transactionId]
         row('At the bank', t.pending ? 'pending' : 'posted'),
         t.pending_transaction_id ? row('Replaces', other(t.pending_transaction_id)) : null,
         t.replaced_by ? row('Replaced by', other(t.replaced_by)) : null,
-        row('Removed', t.removed_at ? dateTime(t.removed_at) : null),
-        row('Batch', t.batch_id ? h('a', { href: `#/batches/${t.batch_id}` }, t.batch_id) : null),
+        row('Removed', dateTime(t.removed_at)),
+        row('Batch', t.batch_id ? h('a', { href: `#/batches/${t.batch_id}`, class: 'nowrap' }, t.batch_id) : null),
       ),
     );
     if (t.removed_at) {
