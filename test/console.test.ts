@@ -514,6 +514,15 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.locator('[data-field="total_spend"]').waitFor();
   });
 
+  it('when an account does not exist, then its page and review queue say so and offer nothing to filter or re-enrich', async () => {
+    for (const hash of ['#/accounts/ACC-NOWHERE', '#/accounts/ACC-NOWHERE/review']) {
+      await browser.page.goto(`${base}/console/${hash}`);
+      await browser.page.getByRole('heading', { name: 'No account ACC-NOWHERE' }).waitFor();
+      expect(await browser.page.locator('main').innerText()).toBe('No account ACC-NOWHERE');
+    }
+    await expectAccessible();
+  });
+
   it('when a webhook delivery failed, then the webhooks page lists it and "Retry now" gets it delivered', async () => {
     // The receiver refuses the first delivery and takes every later one; automatic retries wait an hour.
     const receiver = await startReceiver((n) => (n === 0 ? 503 : 204));

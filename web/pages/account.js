@@ -1,7 +1,7 @@
 import { api, listCategories } from '../api.js';
 import { incomeSpendChart, stackedSpendChart } from '../charts.js';
 import { append, errorMessage, h, money, replace, replaceKeepingFocus, table } from '../dom.js';
-import { transactionColumns } from './transactions.js';
+import { knownAccount, transactionColumns } from './transactions.js';
 
 const PAGE_SIZE = 50;
 /** How long typing pauses before the search asks the server. */
@@ -19,6 +19,7 @@ function card(label, field, value, display, unit) {
 
 /** An account: summary cards and monthly charts for a date range, then its transactions. */
 export async function accountPage(main, { params: [accountId], signal }) {
+  if (!(await knownAccount(main, accountId))) return;
   const start = h('input', { id: 'range-start', type: 'date' });
   const end = h('input', { id: 'range-end', type: 'date' });
   const bankPending = h('input', { id: 'range-pending', type: 'checkbox', checked: true });

@@ -1,6 +1,6 @@
 import { api, listCategories } from '../api.js';
 import { announce, append, errorMessage, h, money, replace } from '../dom.js';
-import { categoryCell, merchantCell } from './transactions.js';
+import { categoryCell, knownAccount, merchantCell } from './transactions.js';
 
 /** Below this confidence a category is worth a person's look. */
 const LOW_CONFIDENCE = 0.6;
@@ -37,6 +37,7 @@ async function readTransactions(accountId) {
  * a letter key corrects the focused row (PATCH, §11); a re-enrichment then shows what was learned.
  */
 export async function reviewPage(main, { params: [accountId], signal }) {
+  if (!(await knownAccount(main, accountId))) return;
   const categories = await listCategories();
   const keyOf = new Map(categories.map((c, i) => [KEYS[i], c]));
   const queue = h('div');

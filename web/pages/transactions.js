@@ -1,4 +1,17 @@
-import { h, money, statusBadge } from '../dom.js';
+import { api } from '../api.js';
+import { append, h, money, statusBadge } from '../dom.js';
+
+/** Whether the account exists; when it does not, the page says so and shows nothing to filter or change. */
+export async function knownAccount(main, accountId) {
+  try {
+    await api('GET', '/api/accounts/{account_id}/transactions', { path: { account_id: accountId }, query: { limit: 1 } });
+    return true;
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    append(main, h('h1', {}, `No account ${accountId}`));
+    return false;
+  }
+}
 
 /** Where one transaction of an account is shown, corrected and unlocked. */
 export function transactionHref(accountId, transactionId) {
