@@ -16,7 +16,7 @@ export default tseslint.config(
     // The web console: plain ES modules that run in the browser.
     files: ['web/**/*.js'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', Node: 'readonly', getComputedStyle: 'readonly', ResizeObserver: 'readonly', AbortController: 'readonly', BigInt: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', Node: 'readonly', getComputedStyle: 'readonly', ResizeObserver: 'readonly', AbortController: 'readonly', BigInt: 'readonly', URLSearchParams: 'readonly' },
     },
   },
   {

@@ -292,6 +292,28 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.locator('#tx-status').selectOption('');
   });
 
+  it('when a transaction is opened from a filtered page of the list, then Back returns to the same filters and page', async () => {
+    const table = browser.page.getByRole('region', { name: 'Transactions of ACC-CONSOLE, newest first' });
+    const shownIds = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id')));
+    await browser.page.locator('#tx-status').selectOption('completed');
+    await browser.page.getByRole('button', { name: 'Next page' }).click();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await shownIds()).toEqual(['S-2', 'S-1']);
+    await table.getByRole('link', { name: 'S-2', exact: true }).click();
+    await browser.page.getByRole('heading', { name: 'Transaction S-2' }).waitFor();
+    await browser.page.goBack();
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await browser.page.locator('#tx-status').inputValue()).toBe('completed');
+    expect(await shownIds()).toEqual(['S-2', 'S-1']);
+    expect(browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE\?status=completed&page=2$/);
+    // Page 1 is still one click away.
+    await browser.page.getByRole('button', { name: 'Previous page' }).click();
+    await browser.page.getByText('Page 1').waitFor();
+    await browser.page.locator('#tx-status').selectOption('');
+    await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
+  });
+
   it('when the review queue opens, then uncategorized spend is listed largest first and arrow keys move between rows', async () => {
     await browser.page.getByRole('link', { name: 'Open the review queue' }).click();
     await browser.page.getByRole('heading', { name: 'Review queue: ACC-CONSOLE' }).waitFor();

@@ -47,7 +47,9 @@ async function render() {
   cleanup();
   cleanup = () => {};
   const hash = window.location.hash || '#/batches';
-  const { route, params } = resolve(hash);
+  // After "?" comes the page's own state (the transactions list's filters), not part of its route.
+  const [path, query = ''] = hash.split('?');
+  const { route, params } = resolve(path);
   if (!route.open && !session.key) {
     // A link opened while signed out (not the bare /console) is where sign-in goes next.
     if (window.location.hash) session.returnAfterSignIn(hash);
@@ -63,7 +65,7 @@ async function render() {
   const controller = new AbortController();
   cleanup = () => controller.abort();
   try {
-    await route.page(main, { params, hash, signal: controller.signal });
+    await route.page(main, { params, query: new URLSearchParams(query), hash, signal: controller.signal });
   } catch (error) {
     if (!controller.signal.aborted) append(main, h('p', { class: 'error', role: 'alert' }, error.message));
   }

@@ -18,10 +18,11 @@ function card(label, field, value, display, unit) {
 }
 
 /** An account: summary cards and monthly charts for a date range, then its transactions. */
-export async function accountPage(main, { params: [accountId], signal }) {
+export async function accountPage(main, { params: [accountId], query, signal }) {
   if (!(await knownAccount(main, accountId))) return;
-  const start = h('input', { id: 'range-start', type: 'date' });
-  const end = h('input', { id: 'range-end', type: 'date' });
+  const categories = await listCategories().catch(() => []);
+  const start = h('input', { id: 'range-start', type: 'date', value: query.get('from') });
+  const end = h('input', { id: 'range-end', type: 'date', value: query.get('to') });
   const bankPending = h('input', { id: 'range-pending', type: 'checkbox', checked: true });
   const rangeForm = h(
     'form',
@@ -118,10 +119,11 @@ export async function accountPage(main, { params: [accountId], signal }) {
   }
 
   // Transactions: date range from above; category, status and the search text filter on the server, across pages.
-  const category = h('select', { id: 'tx-category' }, h('option', { value: '' }, 'Any'));
-  const status = h('select', { id: 'tx-status' }, h('option', { value: '' }, 'Any'), TX_STATUSES.map((s) => h('option', { value: s }, s)));
-  const search = h('input', { id: 'tx-search', type: 'search', placeholder: 'merchant, description, id' });
-  const removed = h('input', { id: 'tx-removed', type: 'checkbox' });
+  // Filters start as the address left them (Back from a transaction), see `remember`.
+  const category = h('select', { id: 'tx-category' }, h('option', { value: '' }, 'Any'), categories.map((c) => h('option', { value: c, selected: c === query.get('category') }, c)));
+  const status = h('select', { id: 'tx-status' }, h('option', { value: '' }, 'Any'), TX_STATUSES.map((s) => h('option', { value: s, selected: s === query.get('status') }, s)));
+  const search = h('input', { id: 'tx-search', type: 'search', placeholder: 'merchant, description, id', value: query.get('q') });
+  const removed = h('input', { id: 'tx-removed', type: 'checkbox', checked: query.get('removed') === '1' });
   const rows = h('div');
   const pager = h('div', { class: 'pager' });
   append(
@@ -138,11 +140,21 @@ export async function accountPage(main, { params: [accountId], signal }) {
     rows,
     pager,
   );
-  listCategories().then((names) => append(category, names.map((c) => h('option', { value: c }, c))), () => {});
 
   let cursors = [null];
   let page = { transactions: [], next_cursor: null };
   let index = 0;
+
+  /**
+   * Puts the filters and page number into the address, replacing it rather than adding to history,
+   * so Back from a transaction returns to this page of the list; the cursors to reach that page are
+   * kept with the history entry (history.state).
+   */
+  function remember() {
+    const state = { from: start.value, to: end.value, category: category.value, status: status.value, q: search.value.trim(), removed: removed.checked ? '1' : '', page: index > 0 ? index + 1 : '' };
+    const asked = new URLSearchParams(Object.entries(state).filter(([, value]) => value !== '')).toString();
+    window.history.replaceState({ cursors }, '', `#/accounts/${encodeURIComponent(accountId)}${asked ? `?${asked}` : ''}`);
+  }
 
   function drawTransactions() {
     const matching = page.transactions;
@@ -169,12 +181,13 @@ export async function accountPage(main, { params: [accountId], signal }) {
         path: { account_id: accountId },
         query: { ...range(), category: category.value, status: status.value, q: search.value.trim(), include_removed: removed.checked ? 'true' : undefined, limit: PAGE_SIZE, cursor: cursors[at] },
       });
-      if (request !== latest) return;
+      if (request !== latest || signal.aborted) return;
       page = answer;
       index = at;
       cursors = cursors.slice(0, at + 1);
       if (page.next_cursor) cursors.push(page.next_cursor);
       drawTransactions();
+      remember();
     } catch (error) {
       if (request !== latest) return;
       replace(rows, errorMessage(error));
@@ -211,5 +224,9 @@ export async function accountPage(main, { params: [accountId], signal }) {
     reloadTransactions();
   });
 
-  await Promise.all([loadSummary(), reloadTransactions()]);
+  // A page other than the first opens again only with the cursors this history entry kept.
+  const kept = window.history.state?.cursors;
+  const at = Number(query.get('page') ?? 1) - 1;
+  if (Array.isArray(kept) && at > 0 && kept[at] !== undefined) cursors = kept;
+  await Promise.all([loadSummary(), loadTransactions(cursors === kept ? at : 0)]);
 }
