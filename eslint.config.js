@@ -16,7 +16,15 @@ export default tseslint.config(
     // The web console: plain ES modules that run in the browser.
     files: ['web/**/*.js'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', Node: 'readonly', getComputedStyle: 'readonly', ResizeObserver: 'readonly', AbortController: 'readonly', BigInt: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', Node: 'readonly', getComputedStyle: 'readonly', ResizeObserver: 'readonly', AbortController: 'readonly', BigInt: 'readonly', URLSearchParams: 'readonly' },
+    },
+  },
+  {
+    // The DOM's own append and replaceChildren show a null child as the text "null": pages use dom.js's.
+    files: ['web/**/*.js'],
+    ignores: ['web/dom.js'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'CallExpression[callee.property.name=/^(append|replaceChildren)$/]', message: 'Use append or replace from dom.js: they leave out null, undefined and false.' }],
     },
   },
 );

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { canvasHasColour, launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { startReceiver } from './helpers/receiver.js';
@@ -10,12 +11,15 @@ const ARTIFACTS = 'test-artifacts';
 const INCOME_COLOR = '#2b8a3e';
 const SPEND_COLOR = '#d9480f';
 const FIRST_CATEGORY_COLOR = '#2f7ed8';
+// Three years of months, 2021-07 … 2024-06: one ZAR debit each in account ACC-ZA.
+const ZA_MONTHS = Array.from({ length: 36 }, (_, i) => `${2021 + Math.floor((i + 6) / 12)}-${String(((i + 6) % 12) + 1).padStart(2, '0')}`);
 
 let ctx: TestContext;
 let browser: Browser;
 let base: string;
 let key: string;
 const cspViolations: string[] = [];
+const pageErrors: string[] = [];
 
 async function push(body: unknown): Promise<{ batch_id: string }> {
   const response = await fetch(`${base}/api/integrations/transactions/`, {
@@ -37,6 +41,11 @@ async function expectAccessible(): Promise<void> {
   expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
 }
 
+/** What the page shows holds no value the code forgot to leave out ("null" under a button). */
+async function expectNoStrayValues(): Promise<void> {
+  expect(await browser.page.locator('main').innerText()).not.toMatch(/\b(null|undefined|false|NaN)\b|\[object /);
+}
+
 interface BrowserStorage {
   sessionStorage: { length: number; key(i: number): string | null; getItem(k: string): string | null; setItem(k: string, v: string): void };
 }
@@ -47,6 +56,64 @@ const storedValues = () =>
     return Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.getItem(sessionStorage.key(i) ?? ''));
   });
 const storedItems = async () => (await storedValues()).length;
+
+/** The little of the browser's DOM these layout checks use (the project compiles without the DOM library). */
+interface Rect {
+  top: number;
+  width: number;
+}
+interface LayoutGlobals {
+  document: {
+    querySelector(selector: string): { dataset: Record<string, string | undefined>; querySelector(selector: string): { getBoundingClientRect(): Rect } | null } | null;
+    createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } };
+    createTreeWalker(root: unknown, show: number): { nextNode(): { textContent: string } | null };
+    createRange(): { setStart(node: unknown, offset: number): void; setEnd(node: unknown, offset: number): void; getClientRects(): Iterable<Rect> };
+  };
+}
+
+/**
+ * Neighbouring month labels under a chart that overlap, as "2021-07|2021-08": their centres are a
+ * month slot apart per month between them, and each is as wide as uPlot's 12px axis font draws it.
+ */
+const monthLabelClashes = (selector: string, months: string[]) =>
+  browser.page.evaluate(
+    ({ selector, months }) => {
+      const { document } = globalThis as unknown as LayoutGlobals;
+      const chart = document.querySelector(selector);
+      const shown = (chart?.dataset.monthLabels ?? '').split(' ').filter(Boolean);
+      if (shown.length < 2) return [`${shown.length} labels drawn`];
+      const slot = (chart?.querySelector('.u-over')?.getBoundingClientRect().width ?? 0) / months.length;
+      const context = document.createElement('canvas').getContext('2d');
+      context.font = '12px system-ui, sans-serif';
+      const clashes: string[] = [];
+      for (let i = 1; i < shown.length; i += 1) {
+        const [left, right] = [shown[i - 1] ?? '', shown[i] ?? ''];
+        const apart = (months.indexOf(right) - months.indexOf(left)) * slot;
+        if (apart <= (context.measureText(left).width + context.measureText(right).width) / 2) clashes.push(`${left}|${right}`);
+      }
+      return clashes;
+    },
+    { selector, months },
+  );
+
+/** On how many lines `text`, inside the element, is drawn: 1 when it does not wrap, 0 when it is not there. */
+const linesOf = (locator: Locator, text: string) =>
+  locator.evaluate((element, text) => {
+    const { document } = globalThis as unknown as LayoutGlobals;
+    const walker = document.createTreeWalker(element, 4 /* text nodes */);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent.indexOf(text);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + text.length);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    }
+    return 0;
+  }, text);
+
+/** The text of the element that has keyboard focus (the whole page's when focus fell to the body). */
+const focusedText = () => browser.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
 
 const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
 
@@ -79,9 +146,22 @@ beforeAll(async () => {
       { transaction_id: 'S-12', date: '2026-11-15', amount: '-145.00', merchant_name: 'Zqx Holdings', description: 'ZQX HOLDINGS 7730' },
     ],
   });
+  await push({
+    account: { account_id: 'ACC-ZA', currency: 'ZAR', name: 'Cheque account', institution: 'Example Bank' },
+    transactions: ZA_MONTHS.map((month, i) => ({
+      transaction_id: `ZA-${month}`,
+      date: `${month}-28`,
+      amount: i === 35 ? '-3734.95' : '-3734.80',
+      // Every other month a card purchase at a merchant, else a debit order with no merchant.
+      ...(i % 2 === 1
+        ? { merchant_name: 'Woolworths Food Constantia Village', description: `WOOLWORTHS FOOD CONSTANTIA VILLAGE CAPE TOWN CARD 4471 PURCHASE ${i}` }
+        : { description: `DEBIT ORDER HOME LOAN ACCOUNT 4471-0093-2215 STANDARD BANK ${month}` }),
+    })),
+  });
   browser = await launchBrowser();
   // A step that cannot happen fails with its own message, well inside the test's time.
   browser.page.setDefaultTimeout(10_000);
+  browser.page.on('pageerror', (error) => pageErrors.push(error.message));
   browser.page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
   });
@@ -102,6 +182,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     // Signed out, the menu of pages that need a key is not shown.
     expect(await browser.page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('signin');
   });
 
@@ -137,6 +218,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     // One page of batches: no pager, and nothing stray where it would be.
     expect(await browser.page.locator('main .pager').textContent()).toBe('');
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('batches');
   });
 
@@ -147,6 +229,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await browser.page.locator('tbody tr').count()).toBe(40);
     expect(await browser.page.locator('tbody').textContent()).toContain('FOOD_AND_DRINK');
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('batch');
   });
 
@@ -154,6 +237,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByRole('link', { name: 'Accounts' }).click();
     await browser.page.getByRole('heading', { name: 'Accounts' }).waitFor();
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('accounts');
     await browser.page.getByRole('link', { name: 'ACC-CONSOLE' }).click();
     await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
@@ -173,6 +257,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await canvasHasColour(browser.page, '#chart-income-spend', INCOME_COLOR)).toBe(true);
     expect(await canvasHasColour(browser.page, '#chart-income-spend', SPEND_COLOR)).toBe(true);
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('account');
     // What fits in a 1280×800 window: the picture in the README (docs/console-account.png).
     await browser.page.screenshot({ path: `${ARTIFACTS}/console-account-window.png` });
@@ -201,9 +286,32 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByLabel('Search', { exact: true }).fill('portland');
     await expect.poll(shownIds, { timeout: 10_000 }).toEqual(['S-10']);
     await expectAccessible();
+    await expectNoStrayValues();
     await browser.page.getByLabel('Search', { exact: true }).fill('');
     await expect.poll(async () => (await shownIds()).length, { timeout: 10_000 }).toBe(50);
     await browser.page.locator('#tx-status').selectOption('');
+  });
+
+  it('when a transaction is opened from a filtered page of the list, then Back returns to the same filters and page', async () => {
+    const table = browser.page.getByRole('region', { name: 'Transactions of ACC-CONSOLE, newest first' });
+    const shownIds = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id')));
+    await browser.page.locator('#tx-status').selectOption('completed');
+    await browser.page.getByRole('button', { name: 'Next page' }).click();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await shownIds()).toEqual(['S-2', 'S-1']);
+    await table.getByRole('link', { name: 'S-2', exact: true }).click();
+    await browser.page.getByRole('heading', { name: 'Transaction S-2' }).waitFor();
+    await browser.page.goBack();
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await browser.page.locator('#tx-status').inputValue()).toBe('completed');
+    expect(await shownIds()).toEqual(['S-2', 'S-1']);
+    expect(browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE\?status=completed&page=2$/);
+    // Page 1 is still one click away.
+    await browser.page.getByRole('button', { name: 'Previous page' }).click();
+    await browser.page.getByText('Page 1').waitFor();
+    await browser.page.locator('#tx-status').selectOption('');
+    await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
   });
 
   it('when the review queue opens, then uncategorized spend is listed largest first and arrow keys move between rows', async () => {
@@ -220,6 +328,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await rows.nth(1).evaluate((row) => row === (row.ownerDocument.activeElement as unknown))).toBe(true);
     expect(await rows.nth(1).getAttribute('aria-selected')).toBe('true');
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('review');
     await browser.page.getByRole('link', { name: 'Back to the account' }).click();
     await browser.page.locator('[data-field="total_spend"]').waitFor();
@@ -267,6 +376,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await learnedRow.textContent()).toContain('GENERAL_SERVICES');
     expect(await learnedRow.textContent()).toContain('learned:');
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('review-learned');
     await browser.page.getByRole('link', { name: 'Back to the account' }).click();
     await browser.page.locator('[data-field="total_spend"]').waitFor();
@@ -281,19 +391,32 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await fields.textContent()).toContain('−15.49 USD');
     expect(await fields.textContent()).toContain('NETFLIX.COM');
     expect(await fields.textContent()).toContain('ENTERTAINMENT');
+    // Not locked: no Unlock button, and nothing in its place.
+    await expectNoStrayValues();
 
     await browser.page.locator('#correct-category').selectOption('GENERAL_SERVICES');
     await browser.page.getByRole('button', { name: 'Correct' }).click();
     await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).waitFor();
     expect(await fields.textContent()).toMatch(/GENERAL_SERVICES\s*user 100% · locked/);
+    // The form was redrawn; the keyboard user is still on the button they pressed.
+    expect(await focusedText()).toBe('Correct');
     expect(await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).toMatchObject({ category: 'GENERAL_SERVICES', category_source: 'user', category_locked: true });
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('transaction');
 
     await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).click();
     await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).waitFor({ state: 'detached' });
+    // The button is gone: focus is on what happened, not on the page.
+    expect(await focusedText()).toMatch(/^Unlocked; the transaction is being enriched again|^Enriched again/);
     await expect.poll(async () => (await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).category_source, { timeout: 20_000 }).not.toBe('user');
-    expect(await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).toMatchObject({ category: 'ENTERTAINMENT', category_locked: false, status: 'completed' });
+    const enriched = await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6');
+    expect(enriched).toMatchObject({ category: 'ENTERTAINMENT', category_locked: false, status: 'completed' });
+    // The page follows enrichment and shows its new category and source, without a reload.
+    await browser.page.getByText(`Enriched again: ENTERTAINMENT (${String(enriched.category_source)}).`).waitFor({ timeout: 20_000 });
+    expect(await fields.textContent()).toContain(`ENTERTAINMENT${String(enriched.category_source)}`);
+    expect(await fields.textContent()).toContain('completed');
+    await expectNoStrayValues();
     await browser.page.getByRole('link', { name: 'Back to account ACC-CONSOLE' }).click();
     await browser.page.locator('[data-field="total_spend"]').waitFor();
   });
@@ -327,6 +450,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     });
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('account-phone');
     await browser.page.setViewportSize({ width: 1280, height: 800 });
   });
@@ -342,8 +466,83 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(background).toBe('rgb(15, 20, 25)');
     expect(await canvasHasColour(browser.page, '#chart-income-spend', INCOME_COLOR)).toBe(true);
     await expectAccessible();
+    await expectNoStrayValues();
     await shot('account-dark');
     await browser.page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('when the address is malformed or names no page, then "Page not found" replaces the page that was shown', async () => {
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+    for (const hash of ['#/accounts/%E0%A4%A', '#/accounts/ACC-CONSOLE/nowhere']) {
+      await browser.page.evaluate((to) => ((globalThis as unknown as { location: { hash: string } }).location.hash = to), hash);
+      await browser.page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      expect(await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).count()).toBe(0);
+      expect(await browser.page.locator('main').textContent()).toContain(`The console has no page at ${hash}.`);
+    }
+    expect(pageErrors).toEqual([]);
+    await expectAccessible();
+    await shot('not-found');
+    await browser.page.goBack();
+    await browser.page.goBack();
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+  });
+
+  it('when an account has three years of months, then the month labels under its charts never overlap, at desktop or phone width', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-ZA`);
+    await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor();
+    for (const width of [1280, 390]) {
+      await browser.page.setViewportSize({ width, height: 844 });
+      await expect.poll(() => monthLabelClashes('#chart-spend-by-category', ZA_MONTHS)).toEqual([]);
+      await expect.poll(() => monthLabelClashes('#chart-income-spend', ZA_MONTHS)).toEqual([]);
+    }
+    await shot('account-months-phone');
+    await browser.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('when the window is phone-wide, then each transaction row shows its merchant or else its description, and its category and status stay in view', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    const loan = browser.page.locator('tr[data-transaction-id="ZA-2024-05"]');
+    const food = browser.page.locator('tr[data-transaction-id="ZA-2024-06"]');
+    expect(await loan.getByText('DEBIT ORDER HOME LOAN ACCOUNT 4471-0093-2215 STANDARD BANK 2024-05').filter({ visible: true }).count()).toBe(1);
+    expect(await food.getByText('Woolworths Food Constantia Village').filter({ visible: true }).count()).toBe(1);
+    for (const [row, category] of [[loan, 'LOAN_PAYMENTS'], [food, 'FOOD_AND_DRINK']] as const) {
+      for (const cell of [row.locator('td').filter({ hasText: category }), row.getByText('completed', { exact: true })]) {
+        const box = await cell.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= 390, `${category} row: ${await cell.textContent()} in view`).toBe(true);
+      }
+    }
+    await expectAccessible();
+    await shot('account-rows-phone');
+    await browser.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('when figures, dates and ids are shown, then none of them breaks across lines, at phone or desktop width', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    for (const [field, figure] of [['total_spend', '134,452.95'], ['net', '−134,452.95']] as const) {
+      const value = browser.page.locator(`[data-field="${field}"]`);
+      expect(await linesOf(value, figure), `${field} on one line`).toBe(1);
+      // …and inside its card.
+      expect(await value.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    }
+    await browser.page.setViewportSize({ width: 1280, height: 800 });
+    // Long descriptions leave the date and id columns narrow.
+    for (const month of ['2021-07', '2023-11', '2024-06']) {
+      const cells = browser.page.locator(`tr[data-transaction-id="ZA-${month}"] td`);
+      expect(await linesOf(cells.nth(0), `${month}-28`), `date of ZA-${month}`).toBe(1);
+      expect(await linesOf(cells.nth(1), `ZA-${month}`), `id ZA-${month}`).toBe(1);
+      expect(await linesOf(cells.nth(4), month === '2024-06' ? '−3,734.95' : '−3,734.80'), `amount of ZA-${month}`).toBe(1);
+    }
+    await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE`);
+    await browser.page.locator('[data-field="total_spend"]').waitFor();
+  });
+
+  it('when an account does not exist, then its page and review queue say so and offer nothing to filter or re-enrich', async () => {
+    for (const hash of ['#/accounts/ACC-NOWHERE', '#/accounts/ACC-NOWHERE/review']) {
+      await browser.page.goto(`${base}/console/${hash}`);
+      await browser.page.getByRole('heading', { name: 'No account ACC-NOWHERE' }).waitFor();
+      expect(await browser.page.locator('main').innerText()).toBe('No account ACC-NOWHERE');
+    }
+    await expectAccessible();
   });
 
   it('when a webhook delivery failed, then the webhooks page lists it and "Retry now" gets it delivered', async () => {
@@ -365,6 +564,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
       await browser.page.locator('tr[data-delivery-id]', { hasText: '503' }).waitFor({ timeout: 20_000 });
       expect(await delivery.getAttribute('data-status')).toBe('pending');
       await expectAccessible();
+    await expectNoStrayValues();
       await shot('webhooks');
       await delivery.getByRole('button', { name: /^Retry now: batch.completed delivery/ }).click();
       await browser.page.locator('tr[data-delivery-id][data-status="delivered"]').waitFor({ timeout: 20_000 });
@@ -380,6 +580,18 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await storedItems()).toBe(0);
     await browser.page.goto(`${base}/console/#/accounts`);
     await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+
+  it('when an account link is opened while signed out, then signing in opens that account', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE`);
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await browser.page.getByLabel('API key').fill(key);
+    await browser.page.getByRole('button', { name: 'Sign in' }).click();
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+    expect(browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
+    await browser.page.getByRole('button', { name: 'Sign out' }).click();
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await storedItems()).toBe(0);
   });
 
   it('when the API answers 401 (a revoked or wrong key), then the console returns to sign-in, says why, and goes back to the page after signing in', async () => {

@@ -20,11 +20,15 @@ export const session = {
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(RETURN_TO);
   },
+  /** The page to open once the user has signed in: the one they asked for, or were on when refused. */
+  returnAfterSignIn(at) {
+    if (at.startsWith('#/') && !at.startsWith('#/signin')) sessionStorage.setItem(RETURN_TO, at);
+  },
   /** The key stopped working mid-session (revoked, expired): remember why and where the user was. */
   refused(at) {
     sessionStorage.removeItem(KEY);
     sessionStorage.setItem(REFUSED, 'The API refused your key: it may have been revoked or have expired. Sign in again.');
-    if (at.startsWith('#/') && !at.startsWith('#/signin')) sessionStorage.setItem(RETURN_TO, at);
+    this.returnAfterSignIn(at);
   },
   /** Why `refused` signed the user out, read once. */
   takeRefusal() {

@@ -1,5 +1,5 @@
 import { api, session } from './api.js';
-import { h } from './dom.js';
+import { append, h, replace } from './dom.js';
 import { accountPage } from './pages/account.js';
 import { accountsPage } from './pages/accounts.js';
 import { batchPage } from './pages/batch.js';
@@ -21,6 +21,24 @@ const ROUTES = [
   { pattern: /^#\/webhooks$/, page: webhooksPage, nav: '#/webhooks' },
 ];
 
+/** An address that names no page, or names one in broken percent-encoding (#/accounts/%E0%A4%A). */
+function notFoundPage(main, { hash }) {
+  append(main, h('h1', {}, 'Page not found'), h('p', {}, `The console has no page at ${hash}.`), h('p', {}, h('a', { href: '#/batches' }, 'Go to the batches')));
+}
+const NOT_FOUND = { page: notFoundPage, open: true };
+
+/** The route matching the hash and its decoded parameters, or the not-found page. */
+function resolve(hash) {
+  const route = ROUTES.find((r) => r.pattern.test(hash));
+  if (!route) return { route: NOT_FOUND, params: [] };
+  try {
+    return { route, params: route.pattern.exec(hash).slice(1).map(decodeURIComponent) };
+  } catch {
+    // A malformed escape (decodeURIComponent's URIError): that address names no page either.
+    return { route: NOT_FOUND, params: [] };
+  }
+}
+
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let cleanup = () => {};
@@ -29,12 +47,12 @@ async function render() {
   cleanup();
   cleanup = () => {};
   const hash = window.location.hash || '#/batches';
-  const route = ROUTES.find((r) => r.pattern.test(hash));
-  if (!route) {
-    window.location.hash = '#/batches';
-    return;
-  }
+  // After "?" comes the page's own state (the transactions list's filters), not part of its route.
+  const [path, query = ''] = hash.split('?');
+  const { route, params } = resolve(path);
   if (!route.open && !session.key) {
+    // A link opened while signed out (not the bare /console) is where sign-in goes next.
+    if (window.location.hash) session.returnAfterSignIn(hash);
     window.location.hash = '#/signin';
     return;
   }
@@ -43,14 +61,13 @@ async function render() {
     if (link.getAttribute('href') === route.nav) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  const params = route.pattern.exec(hash).slice(1).map(decodeURIComponent);
-  main.replaceChildren();
+  replace(main);
   const controller = new AbortController();
   cleanup = () => controller.abort();
   try {
-    await route.page(main, { params, signal: controller.signal });
+    await route.page(main, { params, query: new URLSearchParams(query), hash, signal: controller.signal });
   } catch (error) {
-    if (!controller.signal.aborted) main.append(h('p', { class: 'error', role: 'alert' }, error.message));
+    if (!controller.signal.aborted) append(main, h('p', { class: 'error', role: 'alert' }, error.message));
   }
   // A new page moves focus to its heading, so keyboard and screen-reader users start there.
   const heading = main.querySelector('h1');

@@ -13,13 +13,24 @@ function themeColors() {
   return { fg: style.getPropertyValue('--fg').trim() || '#000', grid: style.getPropertyValue('--border').trim() || '#ccc' };
 }
 
-function monthAxis(months, colors) {
+/** Room for one month label ("2026-10" in uPlot's 12px axis font is about 50 px) and a gap. */
+const MONTH_LABEL_SPACE = 64;
+
+/** Month labels, thinned to every 2nd, 3rd, 6th… month when the chart is too narrow for all; `shown` hears which are drawn. */
+function monthAxis(months, colors, shown) {
   return {
     stroke: colors.fg,
     grid: { show: false },
     ticks: { stroke: colors.grid },
-    splits: () => months.map((_, i) => i),
-    values: (_u, splits) => splits.map((i) => months[i] ?? ''),
+    // uPlot picks the smallest step that gives each label MONTH_LABEL_SPACE pixels.
+    space: MONTH_LABEL_SPACE,
+    incrs: [1, 2, 3, 4, 6, 12, 24, 60, 120],
+    splits: (_u, _axis, _min, _max, step) => months.map((_, i) => i).filter((i) => i % step === 0),
+    values: (_u, splits) => {
+      const labels = splits.map((i) => months[i] ?? '');
+      shown(labels);
+      return labels;
+    },
   };
 }
 
@@ -45,7 +56,8 @@ function mountMonthly(container, months, series, values) {
     container,
     {
       scales: { x: { time: false, range: () => [-0.5, months.length - 0.5] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-      axes: [monthAxis(months, colors), moneyAxis(colors)],
+      // The labels drawn are written on the chart (data-month-labels): the canvas alone does not say.
+      axes: [monthAxis(months, colors, (labels) => (container.dataset.monthLabels = labels.join(' '))), moneyAxis(colors)],
       legend: { live: false },
       cursor: { points: { show: false } },
       series: [{ label: 'Month', value: (_u, i) => months[i] ?? '' }, ...series],

@@ -11,12 +11,22 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
-export function append(el, children) {
+/**
+ * Appends children as `h` does: arrays are flattened, and null, undefined and false are left out
+ * (the DOM's own append would show them as the text "null"), so `cond ? el : null` is safe.
+ */
+export function append(el, ...children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : String(child));
   }
   return el;
+}
+
+/** Replaces an element's children, leaving out what `append` leaves out. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
 }
 
 /** Says something to screen readers without moving focus. */
@@ -25,22 +35,27 @@ export function announce(message) {
   if (region) region.textContent = message;
 }
 
-/** A table in a scrolling wrapper, so wide tables never widen the page at phone width. */
-export function table({ caption, columns, rows, rowProps }) {
+/**
+ * A table in a scrolling wrapper, so wide tables never widen the page at phone width. A column may be
+ * `num` (figures, right-aligned), `nowrap` (dates and ids, never broken) or `narrow` (hidden at phone
+ * width). A `stacked` table turns each row into a two-column card at phone width: nothing scrolls away.
+ */
+export function table({ caption, columns, rows, rowProps, stacked = false }) {
+  const cellClass = (c) => [c.num && 'num', c.nowrap && 'nowrap', c.narrow && 'hide-narrow'].filter(Boolean).join(' ') || null;
   return h(
     'div',
     // A region that may scroll sideways must be reachable by keyboard.
     { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption },
     h(
       'table',
-      {},
+      { class: stacked ? 'stacked' : null },
       caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : c.narrow ? 'hide-narrow' : null }, c.label)))),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: cellClass(c) }, c.label)))),
       h(
         'tbody',
         {},
         rows.map((row, i) =>
-          h('tr', rowProps ? rowProps(row, i) : {}, columns.map((c) => h('td', { class: c.num ? 'num' : c.narrow ? 'hide-narrow' : null }, c.cell(row)))),
+          h('tr', rowProps ? rowProps(row, i) : {}, columns.map((c) => h('td', { class: cellClass(c) }, c.cell(row)))),
         ),
       ),
     ),
@@ -59,8 +74,11 @@ export function money(amount, currency) {
   return `${sign ? '−' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}${currency ? ` ${currency}` : ''}`;
 }
 
+/** A moment in the reader's locale; it may break between date and time, never inside either. */
 export function dateTime(iso) {
-  return iso ? new Date(iso).toLocaleString() : '';
+  if (!iso) return '';
+  const at = new Date(iso);
+  return h('time', { datetime: iso }, h('span', { class: 'nowrap' }, at.toLocaleDateString()), ' ', h('span', { class: 'nowrap' }, at.toLocaleTimeString()));
 }
 
 export function errorMessage(error) {
@@ -77,7 +95,7 @@ export function replaceKeepingFocus(container, ...children) {
   const active = container.contains(document.activeElement) ? document.activeElement : null;
   const identity = (el) => el.getAttribute('href') ?? el.getAttribute('aria-label') ?? el.textContent;
   const wanted = active ? [active.tagName, identity(active)] : null;
-  container.replaceChildren(...children);
+  replace(container, children);
   if (!wanted) return;
   const same = [...container.querySelectorAll(wanted[0])].find((el) => identity(el) === wanted[1]);
   // The last page disables "Next page": focus stays in the pager, on a control that still works.

@@ -1,21 +1,28 @@
 import { api, listCategories } from '../api.js';
 import { incomeSpendChart, stackedSpendChart } from '../charts.js';
-import { errorMessage, h, money, replaceKeepingFocus, table } from '../dom.js';
-import { transactionColumns } from './transactions.js';
+import { append, errorMessage, h, money, replace, replaceKeepingFocus, table } from '../dom.js';
+import { knownAccount, transactionColumns } from './transactions.js';
 
 const PAGE_SIZE = 50;
 /** How long typing pauses before the search asks the server. */
 const SEARCH_PAUSE_MS = 250;
 const TX_STATUSES = ['pending', 'processing', 'completed', 'failed'];
 
-function card(label, field, value, display) {
-  return h('section', { class: 'card', 'aria-label': label }, h('h2', {}, label), h('p', { class: 'value', 'data-field': field, 'data-value': value }, display ?? value));
+function card(label, field, value, display, unit) {
+  return h(
+    'section',
+    { class: 'card', 'aria-label': label },
+    h('h2', {}, label),
+    h('p', { class: 'value', 'data-field': field, 'data-value': value }, h('span', { class: 'nowrap' }, display ?? value), unit ? [' ', h('span', { class: 'unit' }, unit)] : null),
+  );
 }
 
 /** An account: summary cards and monthly charts for a date range, then its transactions. */
-export async function accountPage(main, { params: [accountId], signal }) {
-  const start = h('input', { id: 'range-start', type: 'date' });
-  const end = h('input', { id: 'range-end', type: 'date' });
+export async function accountPage(main, { params: [accountId], query, signal }) {
+  if (!(await knownAccount(main, accountId))) return;
+  const categories = await listCategories().catch(() => []);
+  const start = h('input', { id: 'range-start', type: 'date', value: query.get('from') });
+  const end = h('input', { id: 'range-end', type: 'date', value: query.get('to') });
   const bankPending = h('input', { id: 'range-pending', type: 'checkbox', checked: true });
   const rangeForm = h(
     'form',
@@ -28,7 +35,8 @@ export async function accountPage(main, { params: [accountId], signal }) {
   const summary = h('div', { 'aria-live': 'polite' });
   const charts = h('div', { class: 'charts' });
   const transactions = h('div');
-  main.append(
+  append(
+    main,
     h('h1', {}, `Account ${accountId}`),
     h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}/review` }, 'Open the review queue')),
     rangeForm,
@@ -49,13 +57,14 @@ export async function accountPage(main, { params: [accountId], signal }) {
   async function loadSummary() {
     try {
       const [s, monthly] = await Promise.all([api('GET', '/api/reports/account/{account_id}/summary', { path: { account_id: accountId }, query: figuresOf() }), api('GET', '/api/reports/account/{account_id}/monthly', { path: { account_id: accountId }, query: figuresOf() })]);
-      summary.replaceChildren(
+      replace(
+        summary,
         h(
           'div',
           { class: 'cards' },
-          card('Total spend', 'total_spend', s.total_spend, money(s.total_spend, s.currency)),
-          card('Total income', 'total_income', s.total_income, money(s.total_income, s.currency)),
-          card('Net', 'net', s.net, money(s.net, s.currency)),
+          card('Total spend', 'total_spend', s.total_spend, money(s.total_spend), s.currency),
+          card('Total income', 'total_income', s.total_income, money(s.total_income), s.currency),
+          card('Net', 'net', s.net, money(s.net), s.currency),
           card('Transactions', 'total_transactions', String(s.total_transactions)),
           card('Enriched', 'completed', String(s.ingestion_status.completed), `${s.ingestion_status.completed} of ${s.total_transactions}`),
         ),
@@ -70,7 +79,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
       );
       drawCharts(monthly);
     } catch (error) {
-      summary.replaceChildren(errorMessage(error));
+      replace(summary, errorMessage(error));
     }
   }
 
@@ -78,12 +87,13 @@ export async function accountPage(main, { params: [accountId], signal }) {
     destroyCharts.forEach((destroy) => destroy());
     destroyCharts = [];
     if (monthly.months.length === 0) {
-      charts.replaceChildren(h('p', { class: 'notice' }, 'No transactions in this range.'));
+      replace(charts, h('p', { class: 'notice' }, 'No transactions in this range.'));
       return;
     }
     const stacked = h('div', { class: 'chart', id: 'chart-spend-by-category', role: 'img', 'aria-label': 'Monthly spend stacked by category; the table below has the figures' });
     const incomeSpend = h('div', { class: 'chart', id: 'chart-income-spend', role: 'img', 'aria-label': 'Monthly income and spend side by side; the table below has the figures' });
-    charts.replaceChildren(
+    replace(
+      charts,
       h('figure', {}, h('figcaption', {}, 'Spend by category'), stacked, dataTable('Spend by category per month', monthly, (m) => m.categories.map((c) => `${c.category} ${money(c.total_spend, monthly.currency)}`).join(', '))),
       h('figure', {}, h('figcaption', {}, 'Income and spend'), incomeSpend, dataTable('Income and spend per month', monthly, null)),
     );
@@ -98,7 +108,7 @@ export async function accountPage(main, { params: [accountId], signal }) {
       table({
         caption,
         columns: [
-          { label: 'Month', cell: (m) => m.month },
+          { label: 'Month', nowrap: true, cell: (m) => m.month },
           { label: 'Spend', num: true, cell: (m) => money(m.total_spend, monthly.currency) },
           { label: 'Income', num: true, cell: (m) => money(m.total_income, monthly.currency) },
           detail ? { label: 'By category', cell: detail } : { label: 'Net', num: true, cell: (m) => money(m.net, monthly.currency) },
@@ -109,13 +119,15 @@ export async function accountPage(main, { params: [accountId], signal }) {
   }
 
   // Transactions: date range from above; category, status and the search text filter on the server, across pages.
-  const category = h('select', { id: 'tx-category' }, h('option', { value: '' }, 'Any'));
-  const status = h('select', { id: 'tx-status' }, h('option', { value: '' }, 'Any'), TX_STATUSES.map((s) => h('option', { value: s }, s)));
-  const search = h('input', { id: 'tx-search', type: 'search', placeholder: 'merchant, description, id' });
-  const removed = h('input', { id: 'tx-removed', type: 'checkbox' });
+  // Filters start as the address left them (Back from a transaction), see `remember`.
+  const category = h('select', { id: 'tx-category' }, h('option', { value: '' }, 'Any'), categories.map((c) => h('option', { value: c, selected: c === query.get('category') }, c)));
+  const status = h('select', { id: 'tx-status' }, h('option', { value: '' }, 'Any'), TX_STATUSES.map((s) => h('option', { value: s, selected: s === query.get('status') }, s)));
+  const search = h('input', { id: 'tx-search', type: 'search', placeholder: 'merchant, description, id', value: query.get('q') });
+  const removed = h('input', { id: 'tx-removed', type: 'checkbox', checked: query.get('removed') === '1' });
   const rows = h('div');
   const pager = h('div', { class: 'pager' });
-  transactions.append(
+  append(
+    transactions,
     h(
       'div',
       { class: 'filters', role: 'search', 'aria-label': 'Filter transactions' },
@@ -128,18 +140,29 @@ export async function accountPage(main, { params: [accountId], signal }) {
     rows,
     pager,
   );
-  listCategories().then((names) => category.append(...names.map((c) => h('option', { value: c }, c))), () => {});
 
   let cursors = [null];
   let page = { transactions: [], next_cursor: null };
   let index = 0;
 
+  /**
+   * Puts the filters and page number into the address, replacing it rather than adding to history,
+   * so Back from a transaction returns to this page of the list; the cursors to reach that page are
+   * kept with the history entry (history.state).
+   */
+  function remember() {
+    const state = { from: start.value, to: end.value, category: category.value, status: status.value, q: search.value.trim(), removed: removed.checked ? '1' : '', page: index > 0 ? index + 1 : '' };
+    const asked = new URLSearchParams(Object.entries(state).filter(([, value]) => value !== '')).toString();
+    window.history.replaceState({ cursors }, '', `#/accounts/${encodeURIComponent(accountId)}${asked ? `?${asked}` : ''}`);
+  }
+
   function drawTransactions() {
     const matching = page.transactions;
-    rows.replaceChildren(
+    replace(
+      rows,
       matching.length === 0
         ? h('p', { class: 'notice' }, 'No transactions match.')
-        : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns({ accountId }), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }) }),
+        : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns({ accountId }), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }), stacked: true }),
     );
     replaceKeepingFocus(
       pager,
@@ -158,16 +181,17 @@ export async function accountPage(main, { params: [accountId], signal }) {
         path: { account_id: accountId },
         query: { ...range(), category: category.value, status: status.value, q: search.value.trim(), include_removed: removed.checked ? 'true' : undefined, limit: PAGE_SIZE, cursor: cursors[at] },
       });
-      if (request !== latest) return;
+      if (request !== latest || signal.aborted) return;
       page = answer;
       index = at;
       cursors = cursors.slice(0, at + 1);
       if (page.next_cursor) cursors.push(page.next_cursor);
       drawTransactions();
+      remember();
     } catch (error) {
       if (request !== latest) return;
-      rows.replaceChildren(errorMessage(error));
-      pager.replaceChildren();
+      replace(rows, errorMessage(error));
+      replace(pager);
     }
   }
 
@@ -188,17 +212,21 @@ export async function accountPage(main, { params: [accountId], signal }) {
     event.preventDefault();
     if (start.value && end.value && start.value > end.value) {
       // Nothing of the previous range stays on screen beside the error.
-      summary.replaceChildren(errorMessage(new Error('The start date is after the end date.')));
+      replace(summary, errorMessage(new Error('The start date is after the end date.')));
       destroyCharts.forEach((destroy) => destroy());
       destroyCharts = [];
-      charts.replaceChildren();
-      rows.replaceChildren();
-      pager.replaceChildren();
+      replace(charts);
+      replace(rows);
+      replace(pager);
       return;
     }
     loadSummary();
     reloadTransactions();
   });
 
-  await Promise.all([loadSummary(), reloadTransactions()]);
+  // A page other than the first opens again only with the cursors this history entry kept.
+  const kept = window.history.state?.cursors;
+  const at = Number(query.get('page') ?? 1) - 1;
+  if (Array.isArray(kept) && at > 0 && kept[at] !== undefined) cursors = kept;
+  await Promise.all([loadSummary(), loadTransactions(cursors === kept ? at : 0)]);
 }

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { dateTime, errorMessage, h, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { append, dateTime, errorMessage, h, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
 import { progress } from './batches.js';
 import { transactionColumns } from './transactions.js';
 
@@ -10,7 +10,7 @@ export async function batchPage(main, { params: [batchId], signal }) {
   const head = h('div');
   const rows = h('div');
   const pager = h('div', { class: 'pager' });
-  main.append(h('h1', {}, `Batch ${batchId.slice(0, 8)}`), head, h('h2', {}, 'Transactions'), rows, pager);
+  append(main, h('h1', {}, `Batch ${batchId.slice(0, 8)}`), head, h('h2', {}, 'Transactions'), rows, pager);
 
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
@@ -21,13 +21,14 @@ export async function batchPage(main, { params: [batchId], signal }) {
     try {
       const batch = await api('GET', '/api/batches/{batch_id}', { path: { batch_id: batchId } });
       accountId = batch.account_id;
-      head.replaceChildren(
+      replace(
+        head,
         h(
           'dl',
           { class: 'cards' },
           h('div', { class: 'card' }, h('dt', {}, 'Status'), h('dd', { class: 'value', 'data-field': 'status' }, statusBadge(batch.status))),
           h('div', { class: 'card' }, h('dt', {}, 'Progress'), h('dd', { class: 'value' }, progress(batch.counts))),
-          h('div', { class: 'card' }, h('dt', {}, 'Account'), h('dd', { class: 'value' }, h('a', { href: `#/accounts/${encodeURIComponent(batch.account_id)}` }, batch.account_id))),
+          h('div', { class: 'card' }, h('dt', {}, 'Account'), h('dd', { class: 'value nowrap' }, h('a', { href: `#/accounts/${encodeURIComponent(batch.account_id)}` }, batch.account_id))),
           h('div', { class: 'card' }, h('dt', {}, 'Created'), h('dd', {}, dateTime(batch.created_at))),
           h('div', { class: 'card' }, h('dt', {}, 'Completed'), h('dd', {}, batch.completed_at ? dateTime(batch.completed_at) : '—')),
         ),
@@ -36,7 +37,7 @@ export async function batchPage(main, { params: [batchId], signal }) {
         timer = setTimeout(() => loadBatch().then(() => loadPage(cursors.length - 1)), POLL_MS);
       }
     } catch (error) {
-      head.replaceChildren(errorMessage(error.status === 403 ? new Error('Reading batches needs a key with the ingest scope.') : error));
+      replace(head, errorMessage(error.status === 403 ? new Error('Reading batches needs a key with the ingest scope.') : error));
     }
   }
 
@@ -45,7 +46,7 @@ export async function batchPage(main, { params: [batchId], signal }) {
       const page = await api('GET', '/api/batches/{batch_id}/transactions', { path: { batch_id: batchId }, query: { limit: 100, cursor: cursors[index] } });
       cursors.length = index + 1;
       if (page.next_cursor) cursors.push(page.next_cursor);
-      rows.replaceChildren(table({ caption: 'Transactions of the batch', columns: transactionColumns({ accountId }), rows: page.transactions }));
+      replace(rows, table({ caption: 'Transactions of the batch', columns: transactionColumns({ accountId }), rows: page.transactions, stacked: true }));
       replaceKeepingFocus(
         pager,
         h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => loadPage(index - 1) }, 'Previous page'),
@@ -53,7 +54,7 @@ export async function batchPage(main, { params: [batchId], signal }) {
         h('button', { type: 'button', class: 'secondary', disabled: !page.next_cursor, onclick: () => loadPage(index + 1) }, 'Next page'),
       );
     } catch (error) {
-      rows.replaceChildren(errorMessage(error));
+      replace(rows, errorMessage(error));
     }
   }
 

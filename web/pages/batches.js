@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { announce, dateTime, errorMessage, h, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { announce, append, dateTime, errorMessage, h, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
 
 const POLL_MS = 2000;
 const STATUSES = ['pending', 'processing', 'completed', 'completed_with_errors'];
@@ -16,8 +16,8 @@ export function progress(counts) {
 
 export function batchColumns() {
   return [
-    { label: 'Batch', cell: (b) => h('a', { href: `#/batches/${b.batch_id}` }, b.batch_id.slice(0, 8)) },
-    { label: 'Account', cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
+    { label: 'Batch', nowrap: true, cell: (b) => h('a', { href: `#/batches/${b.batch_id}` }, b.batch_id.slice(0, 8)) },
+    { label: 'Account', nowrap: true, cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
     { label: 'Status', cell: (b) => statusBadge(b.status) },
     { label: 'Progress', cell: (b) => progress(b.counts) },
     { label: 'Pending', num: true, narrow: true, cell: (b) => b.counts.pending },
@@ -33,7 +33,8 @@ export async function batchesPage(main, { signal }) {
   const status = h('select', { id: 'batch-status' }, h('option', { value: '' }, 'Any'), STATUSES.map((s) => h('option', { value: s }, s.replaceAll('_', ' '))));
   const list = h('div', { 'aria-live': 'off' });
   const pager = h('div', { class: 'pager' });
-  main.append(
+  append(
+    main,
     h('h1', {}, 'Batches'),
     h('div', { class: 'filters' }, h('label', { for: 'batch-status' }, 'Status', status)),
     list,
@@ -56,7 +57,7 @@ export async function batchesPage(main, { signal }) {
         ? h('p', { class: 'notice' }, 'No batches yet.')
         : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }) }),
     );
-    pager.replaceChildren(...(cursor ? [h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches')] : []));
+    replace(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
   };
 
   async function refresh() {
@@ -73,7 +74,7 @@ export async function batchesPage(main, { signal }) {
       cursor = page.next_cursor;
       draw();
     } catch (error) {
-      list.replaceChildren(errorMessage(error));
+      replace(list, errorMessage(error));
     }
     if (!signal.aborted) timer = setTimeout(refresh, POLL_MS);
   }
@@ -85,7 +86,7 @@ export async function batchesPage(main, { signal }) {
       cursor = page.next_cursor;
       draw();
     } catch (error) {
-      pager.replaceChildren(errorMessage(error));
+      replace(pager, errorMessage(error));
     }
   }
 

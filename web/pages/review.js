@@ -1,6 +1,6 @@
 import { api, listCategories } from '../api.js';
-import { announce, errorMessage, h, money } from '../dom.js';
-import { categoryCell } from './transactions.js';
+import { announce, append, errorMessage, h, money, replace } from '../dom.js';
+import { categoryCell, knownAccount, merchantCell } from './transactions.js';
 
 /** Below this confidence a category is worth a person's look. */
 const LOW_CONFIDENCE = 0.6;
@@ -37,6 +37,7 @@ async function readTransactions(accountId) {
  * a letter key corrects the focused row (PATCH, §11); a re-enrichment then shows what was learned.
  */
 export async function reviewPage(main, { params: [accountId], signal }) {
+  if (!(await knownAccount(main, accountId))) return;
   const categories = await listCategories();
   const keyOf = new Map(categories.map((c, i) => [KEYS[i], c]));
   const queue = h('div');
@@ -45,7 +46,8 @@ export async function reviewPage(main, { params: [accountId], signal }) {
   const learned = h('div', { 'aria-live': 'polite' });
   const reenrich = h('button', { type: 'button', id: 'reenrich' }, 'Re-enrich this account');
   const reenrichStatus = h('div', { role: 'status' });
-  main.append(
+  append(
+    main,
     h('h1', {}, `Review queue: ${accountId}`),
     h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}` }, 'Back to the account')),
     h('p', { class: 'notice', id: 'review-help' }, `Uncategorized spend and spend categorized with less than ${LOW_CONFIDENCE * 100}% confidence, largest first. Focus a row, move with ↑ and ↓, and press a letter to correct its category, or use the row's menu.`),
@@ -80,20 +82,20 @@ export async function reviewPage(main, { params: [accountId], signal }) {
         path: { account_id: accountId, transaction_id: t.transaction_id },
         body: { category },
       });
-      failure.replaceChildren();
+      replace(failure);
       items[i] = updated;
       announce(`${t.merchant_name ?? t.transaction_id} corrected to ${category}.`);
       draw();
       focusRow(i + 1);
     } catch (error) {
       announce(`Correction failed: ${error.message}`);
-      failure.replaceChildren(errorMessage(error));
+      replace(failure, errorMessage(error));
     }
   }
 
   function draw() {
     if (items.length === 0) {
-      queue.replaceChildren(h('p', { class: 'notice' }, 'Nothing to review.'));
+      replace(queue, h('p', { class: 'notice' }, 'Nothing to review.'));
       return;
     }
     const rows = items.map((t, i) => {
@@ -103,8 +105,8 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       const row = h(
         'tr',
         { tabindex: i === 0 ? 0 : -1, 'aria-selected': String(i === 0), 'data-transaction-id': t.transaction_id, 'data-corrected': t.category_locked ? 'true' : null },
-        h('td', {}, t.date),
-        h('td', {}, t.merchant_name ?? ''),
+        h('td', { class: 'nowrap' }, t.date),
+        h('td', {}, merchantCell(t)),
         h('td', { class: 'hide-narrow' }, t.description ?? ''),
         h('td', { class: 'num' }, money(t.amount, t.currency)),
         h('td', {}, categoryCell(t)),
@@ -127,7 +129,8 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       });
       return row;
     });
-    queue.replaceChildren(
+    replace(
+      queue,
       h(
         'div',
         { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transactions to review' },
@@ -151,7 +154,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       draw();
       return all;
     } catch (error) {
-      queue.replaceChildren(errorMessage(error));
+      replace(queue, errorMessage(error));
       return [];
     }
   }
@@ -160,7 +163,8 @@ export async function reviewPage(main, { params: [accountId], signal }) {
     // Corrections are the locked rows, whether made in this visit or before.
     const merchants = new Set(all.filter((t) => t.category_locked).map((t) => (t.merchant_name ?? '').toLowerCase()));
     const siblings = all.filter((t) => !t.category_locked && t.category_source?.startsWith('learned:'));
-    learned.replaceChildren(
+    replace(
+      learned,
       siblings.length === 0
         ? h('p', { class: 'notice' }, 'No transaction got a learned category yet.')
         : h(
@@ -178,7 +182,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
                   h(
                     'tr',
                     { 'data-transaction-id': t.transaction_id },
-                    h('td', {}, t.date),
+                    h('td', { class: 'nowrap' }, t.date),
                     h('td', {}, t.merchant_name ?? ''),
                     h('td', { class: 'num' }, money(t.amount, t.currency)),
                     h('td', {}, categoryCell(t)),
@@ -210,7 +214,7 @@ export async function reviewPage(main, { params: [accountId], signal }) {
       await poll();
     } catch (error) {
       reenrich.disabled = false;
-      reenrichStatus.replaceChildren(errorMessage(error));
+      replace(reenrichStatus, errorMessage(error));
     }
   });
 

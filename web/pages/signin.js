@@ -1,5 +1,5 @@
 import { api, session } from '../api.js';
-import { h } from '../dom.js';
+import { append, h } from '../dom.js';
 
 export async function signInPage(main) {
   const input = h('input', { id: 'api-key', name: 'api-key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true });
@@ -32,5 +32,5 @@ export async function signInPage(main) {
       input.focus();
     }
   });
-  main.append(h('h1', { id: 'signin-title' }, 'Sign in'), form);
+  append(main, h('h1', { id: 'signin-title' }, 'Sign in'), form);
 }

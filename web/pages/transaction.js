@@ -1,46 +1,97 @@
 import { api, listCategories } from '../api.js';
-import { announce, dateTime, errorMessage, h, money, statusBadge } from '../dom.js';
+import { append, dateTime, errorMessage, h, money, replace, replaceKeepingFocus, statusBadge } from '../dom.js';
 import { categoryCell, transactionHref } from './transactions.js';
+
+const POLL_MS = 1000;
+/** How long the page follows enrichment after Unlock; it usually takes well under a second. */
+const ENRICHMENT_WAIT_MS = 30_000;
 
 /**
  * One transaction with every field the API gives it, where a person corrects its category (a lock,
  * §11) or unlocks it so that enrichment decides again.
  */
-export async function transactionPage(main, { params: [accountId, transactionId] }) {
+export async function transactionPage(main, { params: [accountId, transactionId], signal }) {
   const fields = h('div');
   const failure = h('div');
   const actions = h('div');
-  main.append(
+  // What Correct or Unlock did, read out; focus moves here when the control used is gone (Unlock).
+  const outcome = h('p', { class: 'notice', role: 'status', tabindex: -1 });
+  append(
+    main,
     h('h1', {}, `Transaction ${transactionId}`),
     h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}` }, `Back to account ${accountId}`)),
     fields,
     h('h2', {}, 'Category'),
     failure,
     actions,
+    outcome,
   );
   const path = { account_id: accountId, transaction_id: transactionId };
-  const [categories, transaction] = await Promise.all([listCategories(), api('GET', '/api/accounts/{account_id}/transactions/{transaction_id}', { path })]);
+  const read = () => api('GET', '/api/accounts/{account_id}/transactions/{transaction_id}', { path });
+  const [categories, transaction] = await Promise.all([listCategories(), read()]);
+  let timer;
+  // Each Correct or Unlock starts anew: an older Unlock's reading, still in flight, is not shown.
+  let sent = 0;
+  signal.addEventListener('abort', () => clearTimeout(timer));
 
-  async function send(category, done) {
-    failure.replaceChildren();
+  async function send(category) {
+    replace(failure);
+    clearTimeout(timer);
+    sent += 1;
     try {
       const updated = await api('PATCH', '/api/accounts/{account_id}/transactions/{transaction_id}', { path, body: { category } });
       draw(updated);
-      announce(done(updated));
+      return updated;
     } catch (error) {
-      failure.replaceChildren(errorMessage(error));
+      replace(failure, errorMessage(error));
+      return null;
     }
   }
 
+  async function correct(category) {
+    const updated = await send(category);
+    if (updated) outcome.textContent = `Corrected to ${updated.category}; enrichment will not change it.`;
+  }
+
+  /** Unlocks, then reads the transaction again until enrichment has decided, and shows what it decided. */
+  async function unlock() {
+    if (!(await send(null))) return;
+    const mine = sent;
+    outcome.textContent = 'Unlocked; the transaction is being enriched again…';
+    // The Unlock button is gone: focus goes to what happened instead of falling to the page.
+    outcome.focus();
+    const until = Date.now() + ENRICHMENT_WAIT_MS;
+    const poll = async () => {
+      try {
+        const t = await read();
+        if (signal.aborted || mine !== sent) return;
+        const decided = t.status === 'completed' || t.status === 'failed';
+        if (!decided && Date.now() < until) {
+          timer = setTimeout(poll, POLL_MS);
+          return;
+        }
+        draw(t);
+        if (t.status === 'completed') outcome.textContent = `Enriched again: ${t.category ?? 'no category'} (${t.category_source}).`;
+        else if (t.status === 'failed') outcome.textContent = `Enriching it again failed${t.error ? `: ${t.error}` : '.'}`;
+        else outcome.textContent = 'Still being enriched: reload the page later to see its new category.';
+      } catch (error) {
+        replace(failure, errorMessage(error));
+      }
+    };
+    timer = setTimeout(poll, POLL_MS);
+  }
+
   function draw(t) {
-    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id) }, id) : '—');
+    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id), class: 'nowrap' }, id) : '—');
+    const whole = (text) => (text ? h('span', { class: 'nowrap' }, text) : null);
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)];
-    fields.replaceChildren(
+    replace(
+      fields,
       h(
         'dl',
         { class: 'fields' },
-        row('Date', t.date),
-        row('Amount', money(t.amount, t.currency)),
+        row('Date', whole(t.date)),
+        row('Amount', whole(money(t.amount, t.currency))),
         row('Merchant', t.merchant_name),
         row('Description', t.description),
         row('Category', categoryCell(t)),
@@ -50,12 +101,12 @@ export async function transactionPage(main, { params: [accountId, transactionId]
         row('At the bank', t.pending ? 'pending' : 'posted'),
         t.pending_transaction_id ? row('Replaces', other(t.pending_transaction_id)) : null,
         t.replaced_by ? row('Replaced by', other(t.replaced_by)) : null,
-        row('Removed', t.removed_at ? dateTime(t.removed_at) : null),
-        row('Batch', t.batch_id ? h('a', { href: `#/batches/${t.batch_id}` }, t.batch_id) : null),
+        row('Removed', dateTime(t.removed_at)),
+        row('Batch', t.batch_id ? h('a', { href: `#/batches/${t.batch_id}`, class: 'nowrap' }, t.batch_id) : null),
       ),
     );
     if (t.removed_at) {
-      actions.replaceChildren(h('p', { class: 'notice' }, 'A removed transaction counts nowhere and cannot be corrected.'));
+      replace(actions, h('p', { class: 'notice' }, 'A removed transaction counts nowhere and cannot be corrected.'));
       return;
     }
     const select = h('select', { id: 'correct-category' }, categories.map((c) => h('option', { value: c, selected: c === t.category }, c)));
@@ -67,13 +118,15 @@ export async function transactionPage(main, { params: [accountId, transactionId]
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      send(select.value, (u) => `Corrected to ${u.category}; enrichment will not change it.`);
+      correct(select.value);
     });
-    actions.replaceChildren(
+    // Redrawn after Correct: the control the user used keeps focus.
+    replaceKeepingFocus(
+      actions,
       h('p', { class: 'notice' }, t.category_locked ? 'A person set this category: enrichment and re-enrichment leave it alone.' : 'A correction locks the category and teaches this integration’s categorizer.'),
       form,
       t.category_locked
-        ? h('button', { type: 'button', class: 'secondary', id: 'unlock', onclick: () => send(null, () => 'Unlocked; the transaction is being enriched again.') }, 'Unlock and enrich again')
+        ? h('button', { type: 'button', class: 'secondary', id: 'unlock', onclick: unlock }, 'Unlock and enrich again')
         : null,
     );
   }

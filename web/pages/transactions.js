@@ -1,4 +1,17 @@
-import { h, money, statusBadge } from '../dom.js';
+import { api } from '../api.js';
+import { append, h, money, statusBadge } from '../dom.js';
+
+/** Whether the account exists; when it does not, the page says so and shows nothing to filter or change. */
+export async function knownAccount(main, accountId) {
+  try {
+    await api('GET', '/api/accounts/{account_id}/transactions', { path: { account_id: accountId }, query: { limit: 1 } });
+    return true;
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    append(main, h('h1', {}, `No account ${accountId}`));
+    return false;
+  }
+}
 
 /** Where one transaction of an account is shown, corrected and unlocked. */
 export function transactionHref(accountId, transactionId) {
@@ -8,18 +21,23 @@ export function transactionHref(accountId, transactionId) {
 /** The columns of a transactions table, as §5 and §11 return transactions; with `accountId`, each id opens its transaction. */
 export function transactionColumns({ withBatch = false, accountId } = {}) {
   return [
-    { label: 'Date', cell: (t) => t.date },
+    { label: 'Date', nowrap: true, cell: (t) => t.date },
     accountId
-      ? { label: 'ID', cell: (t) => h('a', { href: transactionHref(accountId, t.transaction_id) }, t.transaction_id) }
-      : { label: 'ID', narrow: true, cell: (t) => t.transaction_id },
-    { label: 'Merchant', cell: (t) => t.merchant_name ?? '' },
+      ? { label: 'ID', nowrap: true, cell: (t) => h('a', { href: transactionHref(accountId, t.transaction_id) }, t.transaction_id) }
+      : { label: 'ID', nowrap: true, cell: (t) => t.transaction_id },
+    { label: 'Merchant', cell: merchantCell },
     { label: 'Description', narrow: true, cell: (t) => t.description ?? '' },
     { label: 'Amount', num: true, cell: (t) => money(t.amount, t.currency) },
     { label: 'Category', cell: (t) => categoryCell(t) },
     // Enrichment's status, then the bank's side: still pending there (§10), or removed.
     { label: 'Enrichment', cell: (t) => [statusBadge(t.status), t.pending ? h('br') : null, t.pending ? h('small', { class: 'notice' }, 'pending at the bank') : null, t.removed_at ? h('br') : null, t.removed_at ? h('small', { class: 'notice' }, t.replaced_by ? `replaced by ${t.replaced_by}` : 'removed') : null] },
-    withBatch ? { label: 'Batch', narrow: true, cell: (t) => (t.batch_id ? h('a', { href: `#/batches/${t.batch_id}` }, t.batch_id.slice(0, 8)) : '') } : null,
+    withBatch ? { label: 'Batch', narrow: true, nowrap: true, cell: (t) => (t.batch_id ? h('a', { href: `#/batches/${t.batch_id}` }, t.batch_id.slice(0, 8)) : '') } : null,
   ].filter(Boolean);
+}
+
+/** The merchant; at phone width, where the description column is hidden, the description when there is no merchant. */
+export function merchantCell(t) {
+  return t.merchant_name ?? h('span', { class: 'only-narrow' }, t.description ?? '');
 }
 
 export function categoryCell(t) {

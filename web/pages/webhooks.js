@@ -1,24 +1,25 @@
 import { api } from '../api.js';
-import { announce, dateTime, errorMessage, h, replaceKeepingFocus, table } from '../dom.js';
+import { announce, append, dateTime, errorMessage, h, replace, replaceKeepingFocus, table } from '../dom.js';
 
 const POLL_MS = 2000;
 
 /** Webhook endpoints (contract §13) and their deliveries, re-read while shown, with a retry for each. */
 export async function webhooksPage(main, { signal }) {
-  main.append(h('h1', {}, 'Webhooks'));
+  append(main, h('h1', {}, 'Webhooks'));
   let list;
   try {
     list = await api('GET', '/api/webhooks');
   } catch (error) {
-    main.append(error.status === 404 ? h('p', { class: 'notice' }, 'This server has no webhooks yet.') : errorMessage(error));
+    append(main, error.status === 404 ? h('p', { class: 'notice' }, 'This server has no webhooks yet.') : errorMessage(error));
     return;
   }
   if (list.webhooks.length === 0) {
-    main.append(h('p', { class: 'notice' }, 'No webhook endpoints. Create one with POST /api/webhooks.'));
+    append(main, h('p', { class: 'notice' }, 'No webhook endpoints. Create one with POST /api/webhooks.'));
     return;
   }
   const deliveries = h('div');
-  main.append(
+  append(
+    main,
     table({
       caption: 'Webhook endpoints',
       columns: [
@@ -73,7 +74,7 @@ export async function webhooksPage(main, { signal }) {
             }),
       );
     } catch (error) {
-      deliveries.replaceChildren(errorMessage(error));
+      replace(deliveries, errorMessage(error));
     }
     if (!signal.aborted) timer = setTimeout(() => show(webhook), POLL_MS);
   }
