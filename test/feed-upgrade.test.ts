@@ -1,42 +1,21 @@
-import { readFile } from 'node:fs/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeService } from '../src/changes/change.service.js';
 import { encodeCursor } from '../src/domain/query-params.js';
-import { createPool } from '../src/infra/db.js';
-import { migrate, migrationFiles } from '../src/infra/migrate.js';
-import { adminUrl, databaseUrlFor } from './helpers/database.js';
+import { migrate } from '../src/infra/migrate.js';
+import { databaseMigratedUpTo } from './helpers/upgrade.js';
 
 /** The last migration of the feed that gave each change its own position. */
 const BEFORE_COMMITS = '017_changes_purge_by_id.sql';
-const name = `lucro_test_upgrade_${process.pid}`;
 let pool: pg.Pool;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+let drop: () => Promise<void>;
 
 beforeAll(async () => {
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}`);
-  pool = createPool(databaseUrlFor(name), { max: 2 });
-  // The schema as a deployed system had it before migration 018, applied as migrate() applies it.
-  await pool.query('CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-  for (const file of await migrationFiles()) {
-    if (file > BEFORE_COMMITS) break;
-    await pool.query(await readFile(new URL(`../migrations/${file}`, import.meta.url), 'utf8'));
-    await pool.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
-  }
+  // The schema as a deployed system had it before migration 018.
+  ({ pool, drop } = await databaseMigratedUpTo(`lucro_test_upgrade_${process.pid}`, BEFORE_COMMITS));
 });
 afterAll(async () => {
-  await pool?.end();
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await drop?.();
 });
 
 interface Page {

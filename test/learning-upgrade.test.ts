@@ -1,43 +1,21 @@
-import { readFile } from 'node:fs/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMerchantVotes } from '../src/enrichment/learning/learning.repository.js';
 import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
-import { createPool } from '../src/infra/db.js';
-import { migrate, migrationFiles } from '../src/infra/migrate.js';
-import { adminUrl, databaseUrlFor } from './helpers/database.js';
+import { migrate } from '../src/infra/migrate.js';
+import { databaseMigratedUpTo } from './helpers/upgrade.js';
 
 /** The last migration before merchant keys dropped references after REF and lone store digits. */
 const BEFORE_REKEY = '021_rollup_check_without_join.sql';
-const name = `lucro_test_rekey_${process.pid}`;
 let pool: pg.Pool;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+let drop: () => Promise<void>;
 
 beforeAll(async () => {
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}`);
-  pool = createPool(databaseUrlFor(name), { max: 2 });
-  // The schema as a deployed system had it before migration 022, applied as migrate() applies it.
-  await pool.query('CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-  for (const file of await migrationFiles()) {
-    if (file > BEFORE_REKEY) break;
-    await pool.query(await readFile(new URL(`../migrations/${file}`, import.meta.url), 'utf8'));
-    await pool.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
-  }
+  ({ pool, drop } = await databaseMigratedUpTo(`lucro_test_rekey_${process.pid}`, BEFORE_REKEY));
 });
 afterAll(async () => {
-  await pool?.end();
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await drop?.();
 });
 
 describe('lessons across migration 022 (merchant keys without references and store digits)', () => {

@@ -328,9 +328,9 @@ describe('learned categorizer', () => {
 
 describe('learned categorizer: a brand under another spelling', () => {
   const inner = createCategorizer('layered', [0, 0]);
-  const learnedFrom = (corrections: Array<[string, Category]>) => {
-    const memory = new MerchantMemory();
-    for (const [description, category] of corrections) memory.add(keyOf(description), category, 1);
+  /** The layered categorizer behind a memory of these corrections: [description, category, merchant name sent with it]. */
+  const learnedFrom = (corrections: Array<[string, Category, string?]>, memory = new MerchantMemory()) => {
+    for (const [description, category, merchantName] of corrections) memory.add(keyOf(description, merchantName ?? null), category, 1);
     return new LearnedCategorizer(inner, { stateFor: async () => ({ memory, model: new NaiveBayesModel() }) });
   };
 
@@ -352,9 +352,13 @@ describe('learned categorizer: a brand under another spelling', () => {
 
   it('when a merchant was corrected under its name, then its lines that add a branch are it, before a keyword; a longer name of its brand in its category too', async () => {
     const memory = new MerchantMemory();
-    memory.add(keyOf('MAMA ZULU KITCHEN BALLITO 0012', 'Mama Zulu Kitchen'), 'TRAVEL', 1);
-    memory.add(keyOf('POS Purchase Checkers Ballito', 'Checkers'), 'ENTERTAINMENT', 1);
-    const learned = new LearnedCategorizer(inner, { stateFor: async () => ({ memory, model: new NaiveBayesModel() }) });
+    const learned = learnedFrom(
+      [
+        ['MAMA ZULU KITCHEN BALLITO 0012', 'TRAVEL', 'Mama Zulu Kitchen'],
+        ['POS Purchase Checkers Ballito', 'ENTERTAINMENT', 'Checkers'],
+      ],
+      memory,
+    );
     expect(await learned.categorize(tx('MAMA ZULU KITCHEN BALLITO 0012'))).toMatchObject({ category: 'TRAVEL', source: 'learned:merchant' });
     // And the other way round: corrected at a branch, named without it.
     memory.add(keyOf('MARULA MARKET 77 DURBAN'), 'TRAVEL', 1);
@@ -364,10 +368,10 @@ describe('learned categorizer: a brand under another spelling', () => {
   });
 
   it('when a one-word name was corrected, then a longer line is it only if the categorizer knows the word as a brand of the same business', async () => {
-    const memory = new MerchantMemory();
-    memory.add(keyOf('Uber', 'Uber'), 'GENERAL_SERVICES', 1);
-    memory.add(keyOf('Dolci', 'Dolci'), 'TRAVEL', 1);
-    const learned = new LearnedCategorizer(inner, { stateFor: async () => ({ memory, model: new NaiveBayesModel() }) });
+    const learned = learnedFrom([
+      ['Uber', 'GENERAL_SERVICES', 'Uber'],
+      ['Dolci', 'TRAVEL', 'Dolci'],
+    ]);
     expect(await learned.categorize(tx('UBER EATS JOHANNESBURG'))).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'rules:food-delivery' });
     expect(await learned.categorize(tx('DOLCI CAFE BALLITO'))).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'rules:food-keyword' });
     expect(await learned.categorize(tx('UBER TRIP HELP.UBER.COM'))).toMatchObject({ category: 'GENERAL_SERVICES', source: 'learned:merchant' });
