@@ -314,6 +314,34 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
   });
 
+  it('when the user moves to another account while the first is still loading, then the first, answered late, draws nothing over the second', async () => {
+    // Hold back the first request of ACC-CONSOLE's page until the user has gone elsewhere.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const firstRequest = (url: URL) => url.pathname.endsWith('/api/accounts/ACC-CONSOLE/transactions') && url.searchParams.get('limit') === '1';
+    await browser.page.route(firstRequest, async (route) => {
+      await held;
+      await route.continue().catch(() => {});
+    });
+    try {
+      await browser.page.goto(`${base}/console/#/batches`);
+      await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+      await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE`);
+      await browser.page.goto(`${base}/console/#/accounts/ACC-ZA`);
+      await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor();
+      release();
+      await browser.page.waitForResponse((response) => firstRequest(new URL(response.url())));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await browser.page.locator('h1').allTextContents()).toEqual(['Account ACC-ZA']);
+      expect(await browser.page.title()).toBe('Account ACC-ZA · Lucro console');
+    } finally {
+      release();
+      await browser.page.unroute(firstRequest);
+    }
+    await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE`);
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+  });
+
   it('when the review queue opens, then uncategorized spend is listed largest first and arrow keys move between rows', async () => {
     await browser.page.getByRole('link', { name: 'Open the review queue' }).click();
     await browser.page.getByRole('heading', { name: 'Review queue: ACC-CONSOLE' }).waitFor();
@@ -487,9 +515,21 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
   });
 
+  it('when the user leaves an account page just as its list arrives, then the page they went to is the one shown (30 tries)', async () => {
+    // The list's answer may land between the address changing and the page being told to stop: it
+    // must not put its own address back.
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE?status=completed`);
+      await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+      await browser.page.goto(`${base}/console/#/accounts/ACC-ZA`);
+      await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor();
+      expect(browser.page.url(), `attempt ${attempt}`).toMatch(/#\/accounts\/ACC-ZA$/);
+    }
+  }, 120_000);
+
   it('when an account has three years of months, then the month labels under its charts never overlap, at desktop or phone width', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-ZA`);
-    await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor();
+    await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor().catch(async (e) => { console.log('DEBUGURL', browser.page.url(), await browser.page.locator('main').innerText()); throw e; });
     for (const width of [1280, 390]) {
       await browser.page.setViewportSize({ width, height: 844 });
       await expect.poll(() => monthLabelClashes('#chart-spend-by-category', ZA_MONTHS)).toEqual([]);

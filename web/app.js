@@ -61,16 +61,20 @@ async function render() {
     if (link.getAttribute('href') === route.nav) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  replace(main);
+  // Each page draws into a view of its own: one the user has left may still finish an answer it was
+  // waiting for, and then draws into a view no longer on screen, not over the page that replaced it.
+  const view = h('div');
+  replace(main, view);
   const controller = new AbortController();
   cleanup = () => controller.abort();
   try {
-    await route.page(main, { params, query: new URLSearchParams(query), hash, signal: controller.signal });
+    await route.page(view, { params, query: new URLSearchParams(query), hash, signal: controller.signal });
   } catch (error) {
-    if (!controller.signal.aborted) append(main, h('p', { class: 'error', role: 'alert' }, error.message));
+    if (!controller.signal.aborted) append(view, h('p', { class: 'error', role: 'alert' }, error.message));
   }
+  if (controller.signal.aborted) return;
   // A new page moves focus to its heading, so keyboard and screen-reader users start there.
-  const heading = main.querySelector('h1');
+  const heading = view.querySelector('h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');
     heading.focus();

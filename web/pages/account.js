@@ -151,9 +151,14 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
    * kept with the history entry (history.state).
    */
   function remember() {
+    // Only while the address is still this page's. Between the address changing (a link, Back) and
+    // the hashchange that aborts this page, a late answer would otherwise put this page's address
+    // back, and the router would then draw this page instead of the one asked for.
+    const here = `#/accounts/${encodeURIComponent(accountId)}`;
+    if (signal.aborted || window.location.hash.split('?')[0] !== here) return;
     const state = { from: start.value, to: end.value, category: category.value, status: status.value, q: search.value.trim(), removed: removed.checked ? '1' : '', page: index > 0 ? index + 1 : '' };
     const asked = new URLSearchParams(Object.entries(state).filter(([, value]) => value !== '')).toString();
-    window.history.replaceState({ cursors }, '', `#/accounts/${encodeURIComponent(accountId)}${asked ? `?${asked}` : ''}`);
+    window.history.replaceState({ cursors }, '', `${here}${asked ? `?${asked}` : ''}`);
   }
 
   function drawTransactions() {
