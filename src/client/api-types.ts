@@ -3245,6 +3245,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The webhook id (we_ and 24 hex digits) */
                 id: string;
             };
             cookie?: never;
@@ -3361,6 +3362,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The webhook id (we_ and 24 hex digits) */
                 id: string;
             };
             cookie?: never;
@@ -3513,6 +3515,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The webhook id (we_ and 24 hex digits) */
                 id: string;
             };
             cookie?: never;
@@ -3645,7 +3648,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The webhook id (we_ and 24 hex digits) */
                 id: string;
+                /** @description The delivery id (whd_ and 32 hex digits) */
                 delivery_id: string;
             };
             cookie?: never;

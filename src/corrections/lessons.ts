@@ -33,7 +33,10 @@ function lessonOf(integrationId: number, row: CorrectedText, category: Category)
 
 /** Teaches what a correction of this transaction says. */
 export async function teach(db: Queryable, integrationId: number, row: CorrectedText, category: Category): Promise<void> {
-  const lesson = lessonOf(integrationId, row, category);
+  await store(db, lessonOf(integrationId, row, category));
+}
+
+async function store(db: Queryable, lesson: StoredCorrection): Promise<void> {
   await insertCorrection(db, lesson);
   await apply(db, lesson, 1);
 }
@@ -85,7 +88,7 @@ export async function realignLessons(db: Queryable, integrationId: number, pks: 
       versionMoved = true;
     }
     if (row.taught) await withdraw(db, row.pk);
-    if (wanted && row.category !== null) await teach(db, integrationId, row, row.category);
+    if (wanted) await store(db, wanted);
   }
 }
 

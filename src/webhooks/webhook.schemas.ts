@@ -27,8 +27,10 @@ export type WebhookList = Static<typeof WebhookList>;
 export const RotatedSecret = Type.Object({ id: Type.String(), secret: Type.String() });
 export type RotatedSecret = Static<typeof RotatedSecret>;
 
-export const WebhookParams = Type.Object({ id: Type.String() });
-export const DeliveryParams = Type.Object({ id: Type.String(), delivery_id: Type.String() });
+/** The ids this API hands out: `we_` and 24 hex digits for an endpoint, `whd_` and 32 for a delivery; anything else is a malformed path (§3). */
+const EndpointId = Type.String({ pattern: '^we_[0-9a-f]{24}$', description: 'The webhook id (we_ and 24 hex digits)' });
+export const WebhookParams = Type.Object({ id: EndpointId });
+export const DeliveryParams = Type.Object({ id: EndpointId, delivery_id: Type.String({ pattern: '^whd_[0-9a-f]{32}$', description: 'The delivery id (whd_ and 32 hex digits)' }) });
 
 export const DeliveriesQuery = Type.Object({
   status: Type.Optional(Type.String({ description: 'pending, delivered or failed' })),

@@ -234,11 +234,9 @@ export class RulesCategorizer implements Categorizer {
     return this.categorizeSync(transaction);
   }
 
-
   /** The synchronous core of `categorize`, for callers (benchmarks, batch jobs) that need no promise. */
   categorizeSync(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): Categorization {
-    const merchant = transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '';
-    const description = transaction.description ? normalizeStatementText(transaction.description) : '';
+    const [merchant, description] = textsOf(transaction);
     const match = this.matchTexts(merchant, description, signOf(transaction.amount));
     if (match === undefined) return { category: 'UNCATEGORIZED', confidence: CONFIDENCE.none, source: 'rules:none' };
     const answer: Categorization = { category: match.rule.category, confidence: match.confidence, source: `rules:${match.rule.id}` };
@@ -253,9 +251,7 @@ export class RulesCategorizer implements Categorizer {
 
   /** The rule that decides a line and how it matched (`truncated`: only a cut-off keyword at the end), or undefined. */
   match(transaction: Pick<CategorizableTransaction, 'amount' | 'merchantName' | 'description'>): RuleMatch | undefined {
-    const merchant = transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '';
-    const description = transaction.description ? normalizeStatementText(transaction.description) : '';
-    return this.matchTexts(merchant, description, signOf(transaction.amount));
+    return this.matchTexts(...textsOf(transaction), signOf(transaction.amount));
   }
 
   /**
@@ -298,6 +294,11 @@ export class RulesCategorizer implements Categorizer {
     const truncated = this.truncations.get(lastWord(description)) ?? this.truncations.get(lastWord(merchant));
     return truncated && inMarket(truncated, countries) ? { rule: truncated, confidence: CONFIDENCE.truncated, truncated: true } : undefined;
   }
+}
+
+/** A line's merchant name and description as `matchTexts` reads them (normalizeStatementText; '' when absent). */
+function textsOf(transaction: Pick<CategorizableTransaction, 'merchantName' | 'description'>): [merchant: string, description: string] {
+  return [transaction.merchantName ? normalizeStatementText(transaction.merchantName) : '', transaction.description ? normalizeStatementText(transaction.description) : ''];
 }
 
 function inMarket(rule: CategoryRule, countries: readonly string[]): boolean {

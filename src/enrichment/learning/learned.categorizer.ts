@@ -149,8 +149,9 @@ export function afterRules(state: LearnedState, line: LearnedLine, rules: Catego
  * Puts an integration's own learning in front of another categorizer. Order, as measured
  * (DEFAULT_LEARNED_LAYER):
  *   1. the integration's merchant memory, the merchant's own key (what its people said about this
- *      merchant is never overridden), or the brand the inner categorizer found in the line when
- *      they corrected it under another spelling (`Shell Oil` after `Shell Ultra City`);
+ *      merchant is never overridden), the same name with or without a branch (rememberedAnswer), or
+ *      the brand the inner categorizer found in the line when they corrected it under another
+ *      spelling (`Shell Oil` after `Shell Ultra City`);
  *   2. the inner categorizer's answers from `standConfidence` (bank wording, brands, keywords,
  *      generic words): on lines whose merchant was never corrected they beat every learned guess;
  *   3. the merchant's family in the memory (another branch or spelling of a corrected chain) —
