@@ -241,6 +241,29 @@ describe('delivery, signatures and rotation', () => {
     expect(metrics).toMatch(/^lucro_webhook_deliveries_pending\{state="due"\} \d+$/m);
   });
 
+  it('when a corrected transaction is unlocked and enriched again, then its batch, complete again, is not announced a second time', async () => {
+    const hooks = await receiver();
+    const { id } = await subscribe(hooks.url);
+    const batchId = await ingestBatch(ctx, key, batchBody(2, { accountId: 'WH-ONCE' }));
+    await waitFor(async () => hooks.received.some((d) => d.body.data?.batch_id === batchId), 20_000, 'the batch.completed delivery');
+    const patch = (category: string | null) =>
+      ctx.app.inject({ method: 'PATCH', url: '/api/accounts/WH-ONCE/transactions/TX-1', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: JSON.stringify({ category }) });
+    expect((await patch('TRAVEL')).statusCode).toBe(200);
+    expect((await patch(null)).statusCode).toBe(200);
+
+    // The batch was opened again for the unlocked row; wait until a worker finished the row and stamped the batch complete.
+    await waitFor(
+      async () => (await ctx.sql.query("SELECT completed_at IS NOT NULL AS done FROM batches WHERE id = $1", [batchId])).rows[0]?.done === true,
+      20_000,
+      'the batch to be complete again',
+    );
+    expect((await api('GET', `/api/accounts/WH-ONCE/transactions/TX-1`)).json()).toMatchObject({ category_locked: false, category_source: expect.stringMatching(/^rules:/) });
+    // An event would have been stored with the stamp: once nothing waits to be delivered, the log is complete.
+    await waitFor(async () => (await deliveries(id)).every((d) => d.status === 'delivered'), 20_000, 'every delivery to be made');
+    expect((await deliveries(id)).map((d) => d.event_type)).toEqual(['batch.completed']);
+    expect(hooks.received.filter((d) => d.body.data?.batch_id === batchId)).toHaveLength(1);
+  });
+
   it('when the secret is rotated, then deliveries carry a v1 for the new and the old secret, and the old one is dropped after its window', async () => {
     const hooks = await receiver();
     const { id, secret: oldSecret } = await subscribe(hooks.url);

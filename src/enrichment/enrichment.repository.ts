@@ -169,19 +169,21 @@ export async function findReenrichmentIntegration(db: Queryable, reenrichmentId:
 
 /**
  * Stamps `completed_at` on the given batches that have nothing left to do and, in the same
- * statement, records their `batch.completed` webhook events (for integrations that subscribe).
+ * statement, records `batch.completed` webhook events (for integrations that subscribe) for those
+ * complete for the first time: a batch reopened by an unlocked correction is announced once.
  */
 export async function markBatchesCompleted(db: Queryable, batchIds: string[]): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `WITH stamped AS (
-       UPDATE batches b SET completed_at = now()
+       UPDATE batches b SET completed_at = now(), announced_at = coalesce(b.announced_at, now())
         WHERE b.id = ANY($1::uuid[]) AND b.completed_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing') AND t.removed_at IS NULL)
-        RETURNING b.id
+        -- Both are this statement's now() only when the batch was never announced before.
+        RETURNING b.id, b.announced_at = b.completed_at AS first
      ), recorded AS (
        INSERT INTO webhook_events (integration_id, type, data, trace_parent)
        SELECT v.integration_id, 'batch.completed', v.data, $2 FROM webhook_batch_completed v JOIN stamped s ON s.id = v.batch_id
-        WHERE webhook_subscribed(v.integration_id, 'batch.completed')
+        WHERE s.first AND webhook_subscribed(v.integration_id, 'batch.completed')
      )
      SELECT id FROM stamped`,
     [batchIds, activeTraceParent()],

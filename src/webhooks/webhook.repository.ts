@@ -161,13 +161,16 @@ export async function recordWebhookEvent(db: Queryable, integrationId: number, t
 
 /**
  * Records `batch.completed` for batches already stamped completed (e.g. all duplicates, at
- * creation), in the caller's transaction. The payload is the batch as §5 shows it.
+ * creation) and not yet announced, in the caller's transaction. The payload is the batch as §5 shows it.
  */
 export async function recordBatchCompletedEvents(db: Queryable, batchIds: string[]): Promise<number> {
   const { rowCount } = await db.query(
-    `INSERT INTO webhook_events (integration_id, type, data, trace_parent)
-     SELECT v.integration_id, 'batch.completed', v.data, $2 FROM webhook_batch_completed v
-      WHERE v.batch_id = ANY ($1::uuid[]) AND webhook_subscribed(v.integration_id, 'batch.completed')`,
+    `WITH announced AS (
+       UPDATE batches SET announced_at = completed_at WHERE id = ANY ($1::uuid[]) AND completed_at IS NOT NULL AND announced_at IS NULL RETURNING id
+     )
+     INSERT INTO webhook_events (integration_id, type, data, trace_parent)
+     SELECT v.integration_id, 'batch.completed', v.data, $2 FROM webhook_batch_completed v JOIN announced a ON a.id = v.batch_id
+      WHERE webhook_subscribed(v.integration_id, 'batch.completed')`,
     [batchIds, activeTraceParent()],
   );
   return rowCount ?? 0;
