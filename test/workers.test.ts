@@ -164,6 +164,29 @@ describe('worker processes on BullMQ', () => {
     }
   }, 60_000);
 
+  it('when a worker gets SIGTERM while its categorizer calls take seconds, then it finishes what it claimed, leaves the rest pending untouched, and exits 0', async () => {
+    const queuePrefix = prefix();
+    // Each call takes 7 s, longer than the queue's 5 s grace for an unanswered Redis: the jobs must still be waited for.
+    const worker = lucro(['worker'], { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '7000', WORKER_CONCURRENCY: '8', LOG_LEVEL: 'info' });
+    await worker.waitForLog((line) => line.msg === 'worker started');
+    const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
+    let batchId: string;
+    try {
+      batchId = await ingestBatch(api, key, batchBody(20, { accountId: 'SLOW-DRAIN' }));
+    } finally {
+      await api.close();
+    }
+    await waitFor(async () => ((await statusCounts(batchId)).processing ?? 0) > 0, 20_000, 'rows to be claimed');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+
+    const { rows } = await ctx.sql.query('SELECT status, attempts, claim_token FROM transactions WHERE batch_id = $1', [batchId]);
+    const finished = rows.filter((r) => r.status === 'completed');
+    expect(finished.length).toBeGreaterThan(0);
+    for (const row of finished) expect(row).toMatchObject({ attempts: 1, claim_token: null });
+    for (const row of rows.filter((r) => r.status !== 'completed')) expect(row).toMatchObject({ status: 'pending', attempts: 0, claim_token: null });
+  }, 90_000);
+
   it('when Redis is gone and a worker that ran jobs gets SIGTERM, then it still drains and exits 0 well inside 30 s', async () => {
     const redis = new URL(testRedisUrl());
     const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));

@@ -61,6 +61,9 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       stops.worker = async () => {
         await Promise.all([container.changeNotifier.stop(), container.webhookDeliverer.stop()]);
         await container.worker.stop();
+        // Rows of jobs the queue could not wait for (Redis gone) are given back, not left to their leases.
+        const released = await container.enrichment.releaseHeld();
+        if (released > 0) logger.info({ released }, 'gave back held rows');
       };
     }
     // Without Redis a lone worker has no queue to hear from, so it sweeps for pending work itself.

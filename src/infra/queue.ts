@@ -74,8 +74,10 @@ export interface JobQueue {
 
 export const QUEUE_NAME = 'enrichment';
 const ADD_TIMEOUT_MS = 2_000;
-/** How long stopping waits for Redis before it cuts the connection (the drain has 30 s in all, §9). */
+/** How long stopping waits for an answer from Redis before it cuts the connection (the drain has 30 s in all, §9). */
 const STOP_GRACE_MS = 5_000;
+/** While jobs finish, how often stopping asks whether Redis still answers. */
+const STOP_PING_EVERY_MS = 1_000;
 
 export class BullMqQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
@@ -142,13 +144,16 @@ export class BullMqQueue implements JobQueue {
     this.worker = undefined;
     this.workerConnection = undefined;
     if (worker) {
-      // With Redis gone a graceful close waits for ever to acknowledge the jobs it ran. After a grace
-      // the connection is cut, which fails what waits on it: an unacknowledged job is later handed on
-      // as stalled, and its rows are claimed again safely (their claims are guarded).
-      await withTimeout(worker.close(), STOP_GRACE_MS, 'closing the queue worker').catch(async (error: unknown) => {
+      // A graceful close waits for the running jobs, however long their categorizer calls take (the
+      // drain's deadline bounds it). With Redis gone it would wait for ever to acknowledge them, so
+      // once Redis stops answering the connection is cut, which fails what waits on it: an
+      // unacknowledged job is later handed on as stalled, and its rows are claimed again safely
+      // (their claims are guarded; the drain gives back what this process still holds).
+      const closing = worker.close();
+      await Promise.race([closing, connection ? untilUnanswered(connection, closing) : closing]).catch(async (error: unknown) => {
         this.logger.warn({ err: error }, 'the queue did not answer while stopping; disconnecting from it');
         connection?.disconnect();
-        await withTimeout(worker.close(), STOP_GRACE_MS, 'closing the queue worker').catch(() => {});
+        await withTimeout(closing, STOP_GRACE_MS, 'closing the queue worker').catch(() => {});
       });
     }
     // BullMQ leaves a connection it was given open; an open socket would keep the process alive.
@@ -258,4 +263,18 @@ export class InProcessQueue implements JobQueue {
       this.running.add(run);
     }
   }
+}
+
+/** Rejects once Redis leaves a ping unanswered for STOP_GRACE_MS; stops asking once `done` settles. */
+async function untilUnanswered(connection: Redis, done: Promise<unknown>): Promise<never> {
+  let over = false;
+  const stop = () => {
+    over = true;
+  };
+  done.then(stop, stop);
+  while (!over) {
+    await new Promise((resolve) => setTimeout(resolve, STOP_PING_EVERY_MS));
+    if (!over) await withTimeout(connection.ping(), STOP_GRACE_MS, 'the queue while stopping');
+  }
+  return new Promise<never>(() => {});
 }
