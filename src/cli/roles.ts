@@ -16,6 +16,8 @@ export type Role = 'start' | 'api' | 'worker' | 'scheduler';
 
 /** Giving back held rows when the deadline has come may take at most this. */
 const RELEASE_ON_EXIT_MS = 2_000;
+/** How often a process started through npm checks that its parent is still there. */
+const PARENT_CHECK_MS = 1_000;
 /** Waits between tries of migrations while the database cannot be reached, growing to the last. */
 const MIGRATE_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
 
@@ -124,6 +126,13 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    // Started through npm (`npx lucro start`), the parent is the shell npm runs the command in; that
+    // shell dies of the SIGTERM npm passes on and does not pass it further. A process whose parent
+    // is gone drains as if it had been signalled, rather than serve on as an orphan.
+    if (process.env.npm_command !== undefined) {
+      const parent = process.ppid;
+      setInterval(() => process.ppid !== parent && shutdown('parent exited'), PARENT_CHECK_MS).unref();
+    }
   });
 }
 
