@@ -217,10 +217,20 @@ describe('POST /api/integrations/transactions/', () => {
   });
 
   it('when Content-Type carries a charset or a +json suffix, then the body is accepted', async () => {
-    for (const [i, type] of ['application/json; charset=utf-8', 'application/json;charset=UTF-8', 'Application/JSON', 'application/vnd.bank+json'].entries()) {
+    for (const [i, type] of ['application/json; charset=utf-8', 'application/json;charset=UTF-8', 'application/json; charset="utf8"', 'Application/JSON', 'application/vnd.bank+json'].entries()) {
       const response = await post(batchBody(1, { accountId: `ACC-CT-${i}` }), { 'content-type': type });
       expect(response.statusCode, type).toBe(202);
     }
+  });
+
+  it('when Content-Type declares a charset other than UTF-8, then 415 unsupported_media_type names it, and nothing is stored', async () => {
+    const before = await rowCounts();
+    for (const [type, charset] of [['application/json; charset=UTF-16', 'utf-16'], ['application/json;charset="ISO-8859-1"', 'iso-8859-1'], ['application/json; charset=latin1', 'latin1']]) {
+      const response = await post(batchBody(1, { accountId: 'ACC-CHARSET' }), { 'content-type': type ?? '' });
+      expect(response.statusCode, type).toBe(415);
+      expect(response.json()).toMatchObject({ code: 'unsupported_media_type', detail: `charset ${charset} is not supported; send the body as UTF-8.` });
+    }
+    expect(await rowCounts()).toEqual(before);
   });
 
   it('when the JSON is malformed or empty, then 400 invalid_json', async () => {

@@ -35,6 +35,11 @@ export function registerJsonBody(app: FastifyInstance): void {
     if (encoding && encoding !== 'identity') {
       return done(new AppError('unsupported_media_type', `Content-Encoding ${encoding} is not supported; send the body uncompressed.`), undefined);
     }
+    // JSON between systems is UTF-8 (RFC 8259 §8.1): a body declared in another charset would be misread.
+    const charset = charsetOf(request.headers['content-type'] ?? '');
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      return done(new AppError('unsupported_media_type', `charset ${charset} is not supported; send the body as UTF-8.`), undefined);
+    }
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       // An action that takes no body (rotating a secret, retrying a delivery) may be sent one empty, with a JSON type.
@@ -56,6 +61,12 @@ export function registerJsonBody(app: FastifyInstance): void {
     const type = request.headers['content-type'];
     done(new AppError('unsupported_media_type', type ? `Content-Type ${type} is not supported; send application/json.` : 'Send Content-Type: application/json.'), undefined);
   });
+}
+
+/** The charset parameter of a Content-Type, lower case and unquoted; undefined when there is none. */
+function charsetOf(contentType: string): string | undefined {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
+  return match ? (match[1] ?? match[2] ?? '').toLowerCase() : undefined;
 }
 
 function parseNumber(literal: string): number | string {
