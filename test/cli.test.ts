@@ -92,4 +92,20 @@ describe('settings that cannot work', () => {
       taken.close();
     }
   }, 60_000);
+
+  it('when DATABASE_URL names a database or role PostgreSQL does not know, then migrate and start say so in one line and exit 1', async () => {
+    const missing = new URL(db.url);
+    missing.pathname = '/lucro_no_such_database';
+    const stranger = new URL(db.url);
+    stranger.username = 'lucro_no_such_role';
+    const [migrate, start, role] = await Promise.all([
+      runLucro(['migrate'], { DATABASE_URL: missing.toString(), LOG_LEVEL: 'warn' }, 30_000),
+      runLucro(['start'], { DATABASE_URL: missing.toString(), LOG_LEVEL: 'warn', PORT: String(await freePort()) }, 30_000),
+      runLucro(['migrate'], { DATABASE_URL: stranger.toString(), LOG_LEVEL: 'warn' }, 30_000),
+    ]);
+    const refused = 'lucro: PostgreSQL refused DATABASE_URL: database "lucro_no_such_database" does not exist\n';
+    expect({ code: migrate?.code, stderr: migrate?.stderr }).toEqual({ code: 1, stderr: refused });
+    expect({ code: start?.code, stderr: start?.stderr }).toEqual({ code: 1, stderr: refused });
+    expect({ code: role?.code, stderr: role?.stderr }).toEqual({ code: 1, stderr: 'lucro: PostgreSQL refused DATABASE_URL: role "lucro_no_such_role" does not exist\n' });
+  }, 60_000);
 });
