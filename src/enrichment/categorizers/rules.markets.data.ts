@@ -12,6 +12,12 @@ import { PRIORITY, type CategoryRule } from './rules.data.js';
 const ZA = ['za', 'na', 'ls', 'sz', 'bw'];
 const IN = ['in'];
 const AU_CA = ['au', 'nz', 'ca'];
+const NORDIC = ['se', 'no', 'dk', 'fi'];
+const GB = ['gb'];
+const NZ = ['nz'];
+const NG = ['ng'];
+const MX = ['mx'];
+const BR = ['br'];
 
 export const MARKET_RULES: readonly CategoryRule[] = [
   // ───────────────────────────── Bank wording of more markets ─────────────────────────────
@@ -56,6 +62,49 @@ export const MARKET_RULES: readonly CategoryRule[] = [
     sign: 'credit',
     // South African electronic credits from another account; salary or interest words decide first.
     description: ['MAGTAPE CREDIT', 'REALTIME CREDIT', 'ACB CREDIT', 'EFT CREDIT', 'IMMEDIATE CREDIT', 'INWARD EFT', 'DIGITAL TRANSF(?:ER)? CR'],
+  },
+  {
+    id: 'instant-payment-out',
+    category: 'TRANSFER_OUT',
+    priority: PRIORITY.paymentMechanism,
+    sign: 'debit',
+    // Instant-payment schemes of more markets, named on every transfer to a person: Brazil's Pix and TED, Mexico's SPEI,
+    // Singapore's PayNow, the Nordic transfer words; a brand or keyword after them decides first.
+    description: ['PIX', 'PIX (?:ENVIADO|ENVIADA|TRANSF\\w*|PAGAMENTO)', 'TED (?:ENVIADA|ENVIADO)', 'SPEI', 'SPEI ENVIADO', 'PAYNOW', 'OVERFORING', 'OVERFORSEL'],
+  },
+  {
+    id: 'instant-payment-in',
+    category: 'TRANSFER_IN',
+    priority: PRIORITY.paymentMechanism,
+    sign: 'credit',
+    description: ['PIX', 'PIX (?:RECEBIDO|RECEBIDA|TRANSF\\w*)', 'TED (?:RECEBIDA|RECEBIDO)', 'SPEI', 'SPEI RECIBIDO', 'PAYNOW', 'OVERFORING', 'OVERFORSEL'],
+  },
+  // Nigeria's NIBSS instant payments (NIP) name the person and bank after them.
+  { id: 'instant-payment-out-ng', markets: NG, category: 'TRANSFER_OUT', priority: PRIORITY.paymentMechanism, sign: 'debit', description: ['NIP', 'NIP TRANSFER', 'NIP TRF'] },
+  { id: 'instant-payment-in-ng', markets: NG, category: 'TRANSFER_IN', priority: PRIORITY.paymentMechanism, sign: 'credit', description: ['NIP', 'NIP TRANSFER', 'NIP TRF'] },
+  // Nordic person-to-person apps; a shop paid through Vipps prints `VIPPS *SHOP`, whose prefix is stripped first.
+  { id: 'p2p-out-nordic', markets: NORDIC, category: 'TRANSFER_OUT', priority: PRIORITY.yieldingBrand, sign: 'debit', merchant: ['SWISH', 'VIPPS', 'MOBILE ?PAY'] },
+  { id: 'p2p-in-nordic', markets: NORDIC, category: 'TRANSFER_IN', priority: PRIORITY.yieldingBrand, sign: 'credit', merchant: ['SWISH', 'VIPPS', 'MOBILE ?PAY'] },
+  // Salaries in Swedish (LÖN), Norwegian (LØNN) and Danish (LØN).
+  { id: 'payroll-nordic', markets: NORDIC, category: 'INCOME', priority: PRIORITY.incomeOrUtilityBrand, sign: 'credit', description: ['LON', 'LONN', 'LONNING', 'LONEUTBETALNING', 'LONNSUTBETALING'] },
+  {
+    id: 'bank-fee-more-markets',
+    category: 'BANK_FEES',
+    priority: PRIORITY.bankFeePhrase,
+    // Brazil's tarifas and card annuity, Nordic fee words (gebyr, avgift), Nigeria's alert charges.
+    description: [
+      'TARIFA (?:BANCARIA|PACOTE|MENSAL|MANUTENCAO|TED|DOC|PIX|SAQUE|TRANSFERENCIA|CESTA|EXTRATO|AVULSA)\\w*',
+      'CESTA DE SERVICOS',
+      'ANUIDADE(?: (?:DO )?CARTAO)?',
+      'KORTGEBYR',
+      'MANEDSGEBYR',
+      'ARSGEBYR',
+      'KORTAVGIFT',
+      'ARSAVGIFT',
+      'MANADSAVGIFT',
+      'SMS ALERTS? CHARGES?',
+      'ALERT CHARGES?',
+    ],
   },
   // Terminals cut Apple's billing descriptor at a fixed width: APPLE.COM/BIL, APPLE.COM/BI.
   { id: 'app-store-billing', category: 'ENTERTAINMENT', priority: PRIORITY.compoundBrand, merchant: ['APPLE COM BI\\w*'] },
@@ -290,6 +339,44 @@ export const MARKET_RULES: readonly CategoryRule[] = [
     // Country and golf clubs, whose names terminals cut (`Country Clu`).
     description: ['COUNTRY CLU\\w*', 'GOLF CLU\\w*', 'GOLF COU\\w*', 'GOLF ESTATE', 'BOWLS CLUB', 'YACHT CLUB'],
   },
+  // ───────────────────────────── United Kingdom ─────────────────────────────
+  {
+    id: 'pub-names-gb',
+    markets: GB,
+    category: 'FOOD_AND_DRINK',
+    priority: PRIORITY.keyword,
+    // A British pub is often named only by its sign: the … Arms, and the commonest signs.
+    description: [
+      '[A-Z]+ ARMS', 'RED LION', 'WHITE HART', 'ROYAL OAK', 'ROSE (?:&|AND) CROWN', 'WHITE HORSE', 'BLACK HORSE', 'NAGS HEAD', 'WHEATSHEAF',
+      'COACH (?:&|AND) HORSES', 'PLOUGH (?:&|AND) HARROW', 'FOX (?:&|AND) HOUNDS', 'QUEENS HEAD', 'KINGS HEAD', 'GREEN MAN',
+    ],
+  },
+  // The MOT is the yearly roadworthiness test of a British car, done by garages.
+  { id: 'mot-gb', markets: GB, category: 'GENERAL_SERVICES', priority: PRIORITY.specificKeyword, description: ['MOT', 'MOT (?:TEST|CENTRE|STATION|BAY)'] },
+  {
+    id: 'council-tax-gb',
+    markets: GB,
+    category: 'GOVERNMENT_AND_NON_PROFIT',
+    priority: PRIORITY.sweepOrTaxRefund,
+    sign: 'debit',
+    // Councils print council tax short on a direct debit (`C TAX`, `CTAX`); London boroughs as `LB OF …`.
+    description: ['C ?TAX', 'CNCL TAX', 'LB OF [A-Z]+', 'RB OF [A-Z]+'],
+  },
+  // ───────────────────────────── New Zealand ─────────────────────────────
+  // A dairy is New Zealand's corner shop: a convenience store.
+  { id: 'dairy-nz', markets: NZ, category: 'GENERAL_MERCHANDISE', priority: PRIORITY.keyword, description: ['DAIRY'] },
+  // ───────────────────────────── Mexico, Brazil ─────────────────────────────
+  {
+    id: 'government-br',
+    markets: BR,
+    category: 'GOVERNMENT_AND_NON_PROFIT',
+    priority: PRIORITY.sweepOrTaxRefund,
+    sign: 'debit',
+    // Vehicle and property taxes, federal tax slips, the traffic department.
+    description: ['IPVA', 'IPTU', 'DARF', 'RECEITA FEDERAL', 'DETRAN', 'LICENCIAMENTO', 'SIMPLES NACIONAL', 'GPS INSS'],
+  },
+  // Mexico's tax office, the SAT, only with the words of a tax payment (SAT alone is too common a word).
+  { id: 'government-mx', markets: MX, category: 'GOVERNMENT_AND_NON_PROFIT', priority: PRIORITY.sweepOrTaxRefund, sign: 'debit', description: ['PAGO (?:REFERENCIADO )?SAT', 'SAT (?:ISR|IVA|PAGO)', 'TESORERIA'] },
   // ───────────────────────────── India ─────────────────────────────
   {
     id: 'food-in',
