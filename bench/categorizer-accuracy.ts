@@ -113,6 +113,14 @@ export function loadSet(name: string, text: string, defaultCurrency: string, tar
   return { name, rows, excluded, target };
 }
 
+/**
+ * A held-out set stays blind: its misses are never printed, because knowledge written while reading them
+ * would make it one more tuned set. These are the `…holdout` sets and `blind-b`, the twin of `blind-a`.
+ */
+export function isHeldOut(setName: string): boolean {
+  return setName.endsWith('holdout') || setName === 'blind-b';
+}
+
 export function loadSets(only?: string): LabelledSet[] {
   const publicSet = publicSetPath();
   // A checkout without shared/ beside it (e.g. a copy elsewhere) still measures our own sets.
@@ -287,8 +295,7 @@ export function renderCategorization(bench: CategorizationBench, showErrors = fa
       out.push(`${category.padEnd(26)} ${String(c.support).padStart(7)} ${String(c.predicted).padStart(9)} ${String(c.correct).padStart(7)} ${pct(c.recall)} ${pct(c.precision).padStart(9)}`);
     }
     out.push(`reliability: ${s.reliability.map((r) => `${r.band} ${r.right}/${r.answers}${r.answers ? ` ${pct(r.share).trim()}` : ''}`).join(' · ')}`);
-    // A holdout set stays blind: knowledge written while reading its misses would make it one more tuned set.
-    if (showErrors && s.name.endsWith('holdout')) out.push(`misses: ${s.errors.length}, not shown (a holdout set is only scored)`);
+    if (showErrors && isHeldOut(s.name)) out.push(`misses: ${s.errors.length}, not shown (a held-out set is only scored)`);
     else if (showErrors) out.push('misses (expected, got, confidence, source, amount, line):', ...s.errors);
   }
   out.push('', `local layers: ${Math.round(bench.rowsPerCoreSecond).toLocaleString('en')} rows/s per core (CPU time)`);

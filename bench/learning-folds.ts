@@ -20,7 +20,7 @@ import { LearnedCategorizer, type LearnedState } from '../src/enrichment/learnin
 import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
 import { NaiveBayesModel } from '../src/enrichment/learning/naive-bayes.js';
-import { loadSets, type LabelledRow } from './categorizer-accuracy.js';
+import { isHeldOut, loadSets, type LabelledRow } from './categorizer-accuracy.js';
 import { prng } from './data.js';
 
 export const FOLDS = 5;
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
         total.answered += tally.answered;
         total.right += tally.right;
       }
-      if (args.errors && !set.name.endsWith('holdout')) for (const line of results.flatMap((r) => r.misses)) console.log(`  ${line}`);
+      if (args.errors && !isHeldOut(set.name)) for (const line of results.flatMap((r) => r.misses)) console.log(`  ${line}`);
     }
     if (seeds.length > 1) console.log(`${set.name.padEnd(14)} ${'all'.padStart(5)} ${String(set.rows.length).padStart(5)} ${figures([mean(colds), mean(means), mean(worsts)])}  (mean over seeds)`);
     if (args.sources) {

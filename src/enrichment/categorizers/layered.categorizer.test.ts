@@ -22,6 +22,24 @@ describe('LayeredCategorizer', () => {
     ['Debit Order Vodacom 123456', '-399.00', 'ZAR', 'RENT_AND_UTILITIES'],
     ['Monthly Account Fee', '-5.00', 'ZAR', 'BANK_FEES'],
     ['VIS SAINSBURYS S/MKTS', '-23.45', 'GBP', 'FOOD_AND_DRINK'],
+    // Japanese passbook and shop words are read as the Latin words they mean.
+    ['口座振替 関西電力', '-7800', 'JPY', 'RENT_AND_UTILITIES'],
+    ['給与振込 カ)サクラショウジ', '312000', 'JPY', 'INCOME'],
+    ['ＡＴＭ手数料', '-110', 'JPY', 'BANK_FEES'],
+    ['ひまわり歯科医院', '-3500', 'JPY', 'MEDICAL'],
+    // A wallet that pays a shop is the shop; the same wallet between people is a transfer, not the MOBIL fuel brand.
+    ['VIPPS *KAFFEBAR SENTRUM', '-59.00', 'NOK', 'FOOD_AND_DRINK'],
+    ['MOBILEPAY OLSEN', '-100.00', 'DKK', 'TRANSFER_OUT'],
+    // JAL at the end of a Mexican line is Jalisco, not Japan Airlines; OXXO in Mexico is the convenience store.
+    ['PEMEX ES 10234 ZAPOPAN JAL', '-700.00', 'MXN', 'TRANSPORTATION'],
+    ['COMPRA OXXO SAN ANGEL CDMX', '-45.00', 'MXN', 'GENERAL_MERCHANDISE'],
+    // A day-care named after sprouts is not the Sprouts grocer.
+    ['HAPPY SPROUTS CHILD CARE DES:WEB PMT ID:XXXXX1234 INDN:JOHN DOE CO ID:XXXXX WEB', '-250.00', 'USD', 'GENERAL_SERVICES'],
+    ['SPROUTS FARMERS MAR 123 PHOENIX AZ', '-64.20', 'USD', 'FOOD_AND_DRINK'],
+    ['PAGAMENTO FATURA CARTAO ITAU', '-2100.00', 'BRL', 'LOAN_PAYMENTS'],
+    ['SAQUE BANCO24HORAS AG 1234', '-200.00', 'BRL', 'TRANSFER_OUT'],
+    ['PAGTO SALARIO CONSTRUTORA ALFA', '4200.00', 'BRL', 'INCOME'],
+    ['RETIRO CAJERO AUTOMATICO SANTANDER', '-1500.00', 'MXN', 'TRANSFER_OUT'],
   ] as const)('when a %s line of %s %s arrives, then it is %s', async (description, amount, currency, category) => {
     expect((await layered.categorize(tx(description, amount, currency))).category).toBe(category);
   });

@@ -8,7 +8,7 @@ import { CATEGORY_RULES } from './rules.data.js';
 import { MARKET_RULES } from './rules.markets.data.js';
 
 /** Bumped when the layers, their order or their confidences change. */
-const LAYERS_VERSION = 5;
+const LAYERS_VERSION = 6;
 
 /** The standard layers, in order of measured precision, split where a learned layer would go. */
 export interface StandardLayers {

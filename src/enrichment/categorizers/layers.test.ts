@@ -97,6 +97,13 @@ describe('lexicon layer', () => {
     ['FNB App Rtc Pmt To Highveld Fireplaces', 'ZAR', 'HOME_IMPROVEMENT'],
     ['POS Purchase Zwartkop Country Club  * 10 Sep', 'ZAR', 'ENTERTAINMENT'],
     ['FNB App Payment To Gemeente Tiende', 'ZAR', 'GOVERNMENT_AND_NON_PROFIT'],
+    ['KORTKÖP 260401 SÖDERS BAGERI', 'SEK', 'FOOD_AND_DRINK'],
+    ['VISA VARE 1234 02.04 TANNLEGENE PÅ TORGET', 'NOK', 'MEDICAL'],
+    ['BS ALKA FORSIKRING', 'DKK', 'GENERAL_SERVICES'],
+    ['POS PURCHASE MAMA BISI BUKA YABA', 'NGN', 'FOOD_AND_DRINK'],
+    ['NETS QR MAXWELL HAWKER CENTRE', 'SGD', 'FOOD_AND_DRINK'],
+    ['SQ *EASTSIDE COLLISION CENTER', 'USD', 'GENERAL_SERVICES'],
+    ['VIS THE OLD MILL TEA ROOMS', 'GBP', 'FOOD_AND_DRINK'],
   ] as const)('when the line reads %j (%s), then it is %s', (description, currency, category) => {
     expect(layer.categorize(line(description, currency))?.category).toBe(category);
   });

@@ -1,4 +1,5 @@
 import type { BrandReading, CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
+import { latinOfJapanese } from './japanese.data.js';
 import { CATEGORY_RULES, PRIORITY, type CategoryRule } from './rules.data.js';
 
 /*
@@ -29,6 +30,8 @@ const MONTH = '(?:JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JUL
 
 /** Dates, times, masked card numbers, store and terminal numbers: they differ on every line and say nothing about the merchant. */
 const NOISE: readonly RegExp[] = [
+  // New Zealand card lines start with the masked card number and Df: `4835-****-****-2211 Df`.
+  /\b\d{4}-\*{4}-\*{4}-\d{4}(?: D[FR]\b)?/g,
   /\b\d{1,2}:\d{2}(?::\d{2})?\b/g,
   /\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b/g,
   /\b\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?\b/g,
@@ -47,8 +50,13 @@ const NOISE: readonly RegExp[] = [
 const LEADING_PREFIX =
   /^(?:POS (?:PURCHASE|DEBIT|TRANSACTION|REFUND|CREDIT)|POS|PIN (?:PURCHASE|DEBIT)|DEBIT CARD (?:PURCHASE|DEBIT|PAYMENT)|DEBIT CARD|DEBIT PURCHASE|DBT CRD|DDA (?:PURCHASE|DEBIT)|CHECK ?CARD(?: PURCHASE)?|CARD (?:PURCHASE|TRANSACTION|PAYMENT TO)|VISA (?:DEBIT|PURCHASE|POS)|VISA|MASTERCARD|MAESTRO|MC PURCHASE|CONTACTLESS(?: (?:PAYMENT|PURCHASE))?|(?:RECURRING |PURCHASE )?(?:PAYMENT |PURCHASE |RETURN )?AUTHORI[SZ]ED ON|RECURRING (?:PAYMENT|PURCHASE|DEBIT|CHARGE)|PURCHASE|INTERAC (?:PURCHASE|RETAIL PURCHASE)|(?:APPLE|GOOGLE|SAMSUNG) PAY|ONLINE PURCHASE)\b[\s:*#-]*/;
 
-/** Payment processors that prefix the merchant with a short code and an asterisk: `SQ *BLUE BOTTLE`. */
-const PROCESSOR_PREFIX = /(?:^|\s)(?:SQU?|TST|PAYPAL|PP|SP|SUMUP|SUM UP|IZ|IZETTLE|ZETTLE|CKO|DRI|FS|WPY|IN|LS|PY|SQSP|GOOGLE)\s*[*_]+\s*/g;
+/**
+ * Payment processors that prefix the merchant with a short code and an asterisk: `SQ *BLUE BOTTLE`,
+ * and those of more markets (`VIPPS *` in Norway, `PAYSTACK *` and `FLW*` in Nigeria, Mercado Pago's
+ * `MERPAGO*`/`MP *`, PagSeguro's `PAG*`, `CLIP MX*`): a wallet that pays a shop is not a transfer.
+ */
+const PROCESSOR_PREFIX =
+  /(?:^|\s)(?:SQU?|TST|PAYPAL|PP|SP|SUMUP|SUM UP|IZ|IZETTLE|ZETTLE|CKO|DRI|FS|WPY|IN|LS|PY|SQSP|GOOGLE|VIPPS|PAYSTACK|FLW|MERPAGO|MERCADOPAGO|MP|PAG|CLIP MX)\s*[*_]+\s*/g;
 
 /** US states and a few country codes that terminals append after the city; only ones that are not common words. */
 const TRAILING_REGION = new Set(
@@ -80,12 +88,27 @@ export function normalizeStatementText(s: string): string {
 }
 
 const ASCII_ONLY = /^[\x20-\x7e]*$/;
+
+/**
+ * Accents dropped (`KORTKÖP` is `KORTKOP`), and the letters that have no accent to drop spelled as
+ * their languages spell them in ASCII (`LØNN` is `LONN`, `BAGEREN PÅ HJØRNET`, `FÆRGE`), rather than lost.
+ */
+function asciiLetters(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[Øø]/g, 'O')
+    .replace(/[Ææ]/g, 'AE')
+    .replace(/[Œœ]/g, 'OE')
+    .replace(/[Łł]/g, 'L')
+    .replace(/[Đđ]/g, 'D');
+}
 const recentInputs: [string | undefined, string | undefined] = [undefined, undefined];
 const recentOutputs: [string, string] = ['', ''];
 
 function normalizeUncached(s: string): string {
   // Most lines are ASCII already: decomposing them to drop accents is work for nothing.
-  let t = (ASCII_ONLY.test(s) ? s : s.normalize('NFKD').replace(/\p{M}+/gu, ''))
+  let t = (ASCII_ONLY.test(s) ? s : asciiLetters(latinOfJapanese(s)))
     .toUpperCase()
     .replace(/[’‘`´]/g, "'");
   for (const noise of NOISE) t = t.replace(noise, ' ');

@@ -4,7 +4,9 @@ import { PRIORITY, type CategoryRule } from './rules.data.js';
  * What the layered categorizer adds to the rules (the rules categorizer keeps the original set, for
  * comparison): bank wording of more markets, and brands people pay by debit order, app or card
  * that the brand index (physical shops and amenities) does not hold: insurers, medical schemes,
- * lenders, telecoms, pay-TV, delivery apps, online shops, airlines, municipalities. Written from
+ * lenders, telecoms, pay-TV, delivery apps, online shops, airlines, municipalities; for markets the
+ * index holds thinly (New Zealand, Singapore, Nigeria, Kenya, Mexico, Brazil, the Nordics, Japan) the
+ * utilities, transit, tax offices and chains whose lines hide them from it. Written from
  * general knowledge of each market's banks and consumer brands, grouped by market then category;
  * never from the rows of a measuring set.
  */
@@ -12,6 +14,15 @@ import { PRIORITY, type CategoryRule } from './rules.data.js';
 const ZA = ['za', 'na', 'ls', 'sz', 'bw'];
 const IN = ['in'];
 const AU_CA = ['au', 'nz', 'ca'];
+const NORDIC = ['se', 'no', 'dk', 'fi'];
+const GB = ['gb'];
+const NZ = ['nz'];
+const NG = ['ng'];
+const MX = ['mx'];
+const BR = ['br'];
+const SG = ['sg'];
+const KE = ['ke'];
+const JP = ['jp'];
 
 export const MARKET_RULES: readonly CategoryRule[] = [
   // ───────────────────────────── Bank wording of more markets ─────────────────────────────
@@ -56,6 +67,49 @@ export const MARKET_RULES: readonly CategoryRule[] = [
     sign: 'credit',
     // South African electronic credits from another account; salary or interest words decide first.
     description: ['MAGTAPE CREDIT', 'REALTIME CREDIT', 'ACB CREDIT', 'EFT CREDIT', 'IMMEDIATE CREDIT', 'INWARD EFT', 'DIGITAL TRANSF(?:ER)? CR'],
+  },
+  {
+    id: 'instant-payment-out',
+    category: 'TRANSFER_OUT',
+    priority: PRIORITY.paymentMechanism,
+    sign: 'debit',
+    // Instant-payment schemes of more markets, named on every transfer to a person: Brazil's Pix and TED, Mexico's SPEI,
+    // Singapore's PayNow, the Nordic transfer words; a brand or keyword after them decides first.
+    description: ['PIX', 'PIX (?:ENVIADO|ENVIADA|TRANSF\\w*|PAGAMENTO)', 'TED (?:ENVIADA|ENVIADO)', 'SPEI', 'SPEI ENVIADO', 'PAYNOW', 'OVERFORING', 'OVERFORSEL'],
+  },
+  {
+    id: 'instant-payment-in',
+    category: 'TRANSFER_IN',
+    priority: PRIORITY.paymentMechanism,
+    sign: 'credit',
+    description: ['PIX', 'PIX (?:RECEBIDO|RECEBIDA|TRANSF\\w*)', 'TED (?:RECEBIDA|RECEBIDO)', 'SPEI', 'SPEI RECIBIDO', 'PAYNOW', 'OVERFORING', 'OVERFORSEL'],
+  },
+  // Nigeria's NIBSS instant payments (NIP) name the person and bank after them.
+  { id: 'instant-payment-out-ng', markets: NG, category: 'TRANSFER_OUT', priority: PRIORITY.paymentMechanism, sign: 'debit', description: ['NIP', 'NIP TRANSFER', 'NIP TRF'] },
+  { id: 'instant-payment-in-ng', markets: NG, category: 'TRANSFER_IN', priority: PRIORITY.paymentMechanism, sign: 'credit', description: ['NIP', 'NIP TRANSFER', 'NIP TRF'] },
+  // Nordic person-to-person apps; a shop paid through Vipps prints `VIPPS *SHOP`, whose prefix is stripped first.
+  { id: 'p2p-out-nordic', markets: NORDIC, category: 'TRANSFER_OUT', priority: PRIORITY.yieldingBrand, sign: 'debit', merchant: ['SWISH', 'VIPPS', 'MOBILE ?PAY'] },
+  { id: 'p2p-in-nordic', markets: NORDIC, category: 'TRANSFER_IN', priority: PRIORITY.yieldingBrand, sign: 'credit', merchant: ['SWISH', 'VIPPS', 'MOBILE ?PAY'] },
+  // Salaries in Swedish (LÖN), Norwegian (LØNN) and Danish (LØN).
+  { id: 'payroll-nordic', markets: NORDIC, category: 'INCOME', priority: PRIORITY.incomeOrUtilityBrand, sign: 'credit', description: ['LON', 'LONN', 'LONNING', 'LONEUTBETALNING', 'LONNSUTBETALING'] },
+  {
+    id: 'bank-fee-more-markets',
+    category: 'BANK_FEES',
+    priority: PRIORITY.bankFeePhrase,
+    // Brazil's tarifas and card annuity, Nordic fee words (gebyr, avgift), Nigeria's alert charges.
+    description: [
+      'TARIFA (?:BANCARIA|PACOTE|MENSAL|MANUTENCAO|TED|DOC|PIX|SAQUE|TRANSFERENCIA|CESTA|EXTRATO|AVULSA)\\w*',
+      'CESTA DE SERVICOS',
+      'ANUIDADE(?: (?:DO )?CARTAO)?',
+      'KORTGEBYR',
+      'MANEDSGEBYR',
+      'ARSGEBYR',
+      'KORTAVGIFT',
+      'ARSAVGIFT',
+      'MANADSAVGIFT',
+      'SMS ALERTS? CHARGES?',
+      'ALERT CHARGES?',
+    ],
   },
   // Terminals cut Apple's billing descriptor at a fixed width: APPLE.COM/BIL, APPLE.COM/BI.
   { id: 'app-store-billing', category: 'ENTERTAINMENT', priority: PRIORITY.compoundBrand, merchant: ['APPLE COM BI\\w*'] },
@@ -290,6 +344,44 @@ export const MARKET_RULES: readonly CategoryRule[] = [
     // Country and golf clubs, whose names terminals cut (`Country Clu`).
     description: ['COUNTRY CLU\\w*', 'GOLF CLU\\w*', 'GOLF COU\\w*', 'GOLF ESTATE', 'BOWLS CLUB', 'YACHT CLUB'],
   },
+  // ───────────────────────────── United Kingdom ─────────────────────────────
+  {
+    id: 'pub-names-gb',
+    markets: GB,
+    category: 'FOOD_AND_DRINK',
+    priority: PRIORITY.keyword,
+    // A British pub is often named only by its sign: the … Arms, and the commonest signs.
+    description: [
+      '[A-Z]+ ARMS', 'RED LION', 'WHITE HART', 'ROYAL OAK', 'ROSE (?:&|AND) CROWN', 'WHITE HORSE', 'BLACK HORSE', 'NAGS HEAD', 'WHEATSHEAF',
+      'COACH (?:&|AND) HORSES', 'PLOUGH (?:&|AND) HARROW', 'FOX (?:&|AND) HOUNDS', 'QUEENS HEAD', 'KINGS HEAD', 'GREEN MAN',
+    ],
+  },
+  // The MOT is the yearly roadworthiness test of a British car, done by garages.
+  { id: 'mot-gb', markets: GB, category: 'GENERAL_SERVICES', priority: PRIORITY.specificKeyword, description: ['MOT', 'MOT (?:TEST|CENTRE|STATION|BAY)'] },
+  {
+    id: 'council-tax-gb',
+    markets: GB,
+    category: 'GOVERNMENT_AND_NON_PROFIT',
+    priority: PRIORITY.sweepOrTaxRefund,
+    sign: 'debit',
+    // Councils print council tax short on a direct debit (`C TAX`, `CTAX`); London boroughs as `LB OF …`.
+    description: ['C ?TAX', 'CNCL TAX', 'LB OF [A-Z]+', 'RB OF [A-Z]+'],
+  },
+  // ───────────────────────────── New Zealand ─────────────────────────────
+  // A dairy is New Zealand's corner shop: a convenience store.
+  { id: 'dairy-nz', markets: NZ, category: 'GENERAL_MERCHANDISE', priority: PRIORITY.keyword, description: ['DAIRY'] },
+  // ───────────────────────────── Mexico, Brazil ─────────────────────────────
+  {
+    id: 'government-br',
+    markets: BR,
+    category: 'GOVERNMENT_AND_NON_PROFIT',
+    priority: PRIORITY.sweepOrTaxRefund,
+    sign: 'debit',
+    // Vehicle and property taxes, federal tax slips, the traffic department.
+    description: ['IPVA', 'IPTU', 'DARF', 'RECEITA FEDERAL', 'DETRAN', 'LICENCIAMENTO', 'SIMPLES NACIONAL', 'GPS INSS'],
+  },
+  // Mexico's tax office, the SAT, only with the words of a tax payment (SAT alone is too common a word).
+  { id: 'government-mx', markets: MX, category: 'GOVERNMENT_AND_NON_PROFIT', priority: PRIORITY.sweepOrTaxRefund, sign: 'debit', description: ['PAGO (?:REFERENCIADO )?SAT', 'SAT (?:ISR|IVA|PAGO)', 'TESORERIA'] },
   // ───────────────────────────── India ─────────────────────────────
   {
     id: 'food-in',
@@ -368,5 +460,118 @@ export const MARKET_RULES: readonly CategoryRule[] = [
     category: 'TRANSPORTATION',
     priority: PRIORITY.brand,
     merchant: ['TRANSPORTFORNSW', 'TRANSPORT FOR NSW', 'LINKT', 'E ?TAG', 'CITYLINK', 'TRANSLINK', 'GREEN P', 'IMPARK', 'PETRO ?CANADA', 'AMPOL', 'CALTEX', 'UNITED PETROLEUM', 'ULTRAMAR', 'PIONEER GAS'],
+  },
+  // ───────────────────────────── Brands the index lacks or the line hides, by market ─────────────────────────────
+  // Each list is a market's family of one kind (its energy retailers, its telecoms), written whole from general knowledge.
+  {
+    id: 'utility-nz',
+    markets: NZ,
+    category: 'RENT_AND_UTILITIES',
+    priority: PRIORITY.incomeOrUtilityBrand,
+    merchant: [
+      'MERCURY(?: NZ| ENERGY)?', 'GENESIS ENERGY', 'CONTACT ENERGY', 'MERIDIAN ENERGY', 'TRUSTPOWER', 'NOVA ENERGY', 'ELECTRIC KIWI', 'FLICK ELECTRIC',
+      'POWERSHOP', 'PULSE ENERGY', 'WATERCARE', 'WELLINGTON WATER', 'SPARK(?: NZ| NEW ZEALAND)?', 'ONE NZ', 'VODAFONE NZ', '2DEGREES', 'SKINNY MOBILE', 'SLINGSHOT', 'ORCON',
+    ],
+  },
+  {
+    id: 'transport-nz',
+    markets: NZ,
+    category: 'TRANSPORTATION',
+    priority: PRIORITY.brand,
+    // Z Energy trades as a bare Z before the site's name (`Z SHORTLAND ST`).
+    merchant: ['^Z(?= [A-Z])', 'Z ENERGY', 'GULL', 'WAITOMO', 'NPD', 'CHALLENGE FUEL', 'AUCKLAND TRANSPORT', 'AT HOP', 'AT PARKING', 'SNAPPER', 'METLINK', 'BEE CARD', 'WILSON PARKING'],
+  },
+  { id: 'insurer-nz', markets: NZ, category: 'GENERAL_SERVICES', priority: PRIORITY.brand, merchant: ['TOWER INSURANCE', 'AMI INSURANCE', 'STATE INSURANCE', 'SOUTHERN CROSS(?: HEALTH| MEDICAL)?', 'NIB NZ', 'PARTNERS LIFE', 'FIDELITY LIFE', 'AIA NZ'] },
+  { id: 'government-nz', markets: NZ, category: 'GOVERNMENT_AND_NON_PROFIT', priority: PRIORITY.sweepOrTaxRefund, sign: 'debit', description: ['IRD', 'IRD TAX', 'NZTA', 'WAKA KOTAHI'] },
+  {
+    id: 'utility-sg',
+    markets: SG,
+    category: 'RENT_AND_UTILITIES',
+    priority: PRIORITY.incomeOrUtilityBrand,
+    merchant: [
+      'SP SERVICES', 'SP GROUP', 'SP DIGITAL', 'CITY ENERGY', 'SENOKO', 'GENECO', 'TUAS POWER', 'KEPPEL ELECTRIC', 'PACIFICLIGHT', 'SINGTEL', 'STARHUB', 'M1 (?:LIMITED|LTD)',
+      'CIRCLES ?LIFE', 'MYREPUBLIC', 'VIEWQWEST', 'GOMO',
+    ],
+  },
+  { id: 'entertainment-sg', markets: SG, category: 'ENTERTAINMENT', priority: PRIORITY.brand, merchant: ['GOLDEN VILLAGE', 'SHAW THEATRES', 'CATHAY CINEPLEXES', 'FILMGARDE', 'SINGAPORE POOLS'] },
+  { id: 'transport-sg', markets: SG, category: 'TRANSPORTATION', priority: PRIORITY.brand, merchant: ['SIMPLYGO', 'EZ ?LINK', 'TRANSITLINK', 'COMFORT ?DELGRO', 'CDG TAXI', 'GOJEK', 'TADA'] },
+  { id: 'travel-sg', markets: SG, category: 'TRAVEL', priority: PRIORITY.brand, merchant: ['FLYSCOOT', 'SCOOT TIGERAIR'] },
+  { id: 'government-sg', markets: SG, category: 'GOVERNMENT_AND_NON_PROFIT', priority: PRIORITY.sweepOrTaxRefund, sign: 'debit', description: ['IRAS'] },
+  {
+    id: 'utility-ng',
+    markets: NG,
+    category: 'RENT_AND_UTILITIES',
+    priority: PRIORITY.incomeOrUtilityBrand,
+    // Mobile networks, internet providers and the electricity distribution companies (prepaid tokens).
+    merchant: [
+      'MTN', 'AIRTEL', 'GLO(?: MOBILE)?', '9MOBILE', 'SPECTRANET', 'SMILE (?:COMMUNICATIONS|NIGERIA)', 'IPNX', 'SWIFT NETWORKS', 'IKEJA ELECTRIC', 'IKEDC', 'EKEDC',
+      'EKO ELECTRIC\\w*', 'AEDC', 'ABUJA ELECTRIC\\w*', 'IBEDC', 'IBADAN ELECTRIC\\w*', 'PHED', 'KEDCO', 'EEDC', 'BEDC', 'JED PLC',
+    ],
+  },
+  { id: 'food-ng', markets: NG, category: 'FOOD_AND_DRINK', priority: PRIORITY.brand, merchant: ['JUSTRITE', 'PRINCE EBEANO', 'EBEANO', 'SPAR NIGERIA', 'KILIMANJARO', 'SWEET SENSATION', 'MR BIGGS', 'TANTALIZERS'] },
+  { id: 'shop-ng', markets: NG, category: 'GENERAL_MERCHANDISE', priority: PRIORITY.brand, merchant: ['JUMIA', 'KONGA'] },
+  { id: 'government-ng', markets: NG, category: 'GOVERNMENT_AND_NON_PROFIT', priority: PRIORITY.sweepOrTaxRefund, sign: 'debit', description: ['FIRS', 'LIRS', 'LASG'] },
+  {
+    id: 'utility-ke',
+    markets: KE,
+    category: 'RENT_AND_UTILITIES',
+    priority: PRIORITY.incomeOrUtilityBrand,
+    merchant: ['KPLC', 'KENYA POWER', 'NAIROBI WATER', 'NCWSC', 'ZUKU', 'SAFARICOM (?:HOME|POSTPAY|POSTPAID)', 'FAIBA', 'AIRTEL KENYA', 'TELKOM KENYA'],
+  },
+  { id: 'food-ke', markets: KE, category: 'FOOD_AND_DRINK', priority: PRIORITY.brand, merchant: ['JAVA HOUSE', 'ARTCAFFE', 'KENCHIC', 'QUICKMART', 'CHANDARANA', 'CLEANSHELF', 'TUSKYS'] },
+  { id: 'government-ke', markets: KE, category: 'GOVERNMENT_AND_NON_PROFIT', priority: PRIORITY.sweepOrTaxRefund, sign: 'debit', description: ['KRA', 'ITAX', 'KENYA REVENUE', 'ECITIZEN', 'NTSA'] },
+  {
+    id: 'utility-mx',
+    markets: MX,
+    category: 'RENT_AND_UTILITIES',
+    priority: PRIORITY.incomeOrUtilityBrand,
+    merchant: ['CFE', 'COMISION FEDERAL DE ELECTRICIDAD', 'TELMEX', 'TELCEL', 'IZZI', 'TOTALPLAY', 'MEGACABLE', 'NATURGY', 'SACMEX'],
+  },
+  { id: 'leisure-mx', markets: MX, category: 'ENTERTAINMENT', priority: PRIORITY.brand, merchant: ['CINEPOLIS', 'CINEMEX'] },
+  { id: 'travel-mx', markets: MX, category: 'TRAVEL', priority: PRIORITY.brand, merchant: ['VOLARIS', 'VIVA ?AEROBUS'] },
+  {
+    id: 'utility-br',
+    markets: BR,
+    category: 'RENT_AND_UTILITIES',
+    priority: PRIORITY.incomeOrUtilityBrand,
+    merchant: ['ENEL', 'CPFL', 'CEMIG', 'COPEL', 'COELBA', 'SABESP', 'CEDAE', 'COPASA', 'SANEPAR', 'COMGAS', 'TELEFONICA', 'VIVO (?:FIXO|MOVEL|INTERNET|FIBRA)', 'CLARO (?:S ?A|NET|BRASIL|MOVEL)', 'TIM (?:S ?A|BRASIL|CELULAR)'],
+  },
+  {
+    id: 'transport-br',
+    markets: BR,
+    category: 'TRANSPORTATION',
+    priority: PRIORITY.brand,
+    // Transit cards, metros and toll tags; `AUTO POSTO` is how filling stations name themselves.
+    merchant: ['SPTRANS', 'BILHETE UNICO', 'RIOCARD', 'METRO SP', 'CPTM', 'METRO ?RIO', 'SUPERVIA', 'SEM PARAR', 'CONECTCAR', 'VELOE', 'AUTO POSTO'],
+  },
+  { id: 'food-br', markets: BR, category: 'FOOD_AND_DRINK', priority: PRIORITY.brand, merchant: ['IFOOD', 'IFD', 'RAPPI'] },
+  { id: 'shop-br', markets: BR, category: 'GENERAL_MERCHANDISE', priority: PRIORITY.brand, merchant: ['MAGAZINE ?LUIZA', 'MAGALU', 'AMERICANAS', 'CASAS BAHIA', 'MERCADO ?LIVRE', 'SHOPEE'] },
+  {
+    id: 'utility-nordic',
+    markets: NORDIC,
+    category: 'RENT_AND_UTILITIES',
+    priority: PRIORITY.incomeOrUtilityBrand,
+    merchant: [
+      'FJORDKRAFT', 'TIBBER', 'HAFSLUND', 'FORTUM', 'NORGESENERGI', 'LYSE', 'ELVIA', 'TENSIO', 'ELLEVIO', 'GOTEBORG ENERGI', 'ORSTED', 'NORLYS', 'ANDEL ENERGI', 'EWII',
+      'TELENOR', 'TELIA', 'TELE2', 'TALKMORE', 'ICE (?:NORGE|MOBIL)', 'YOUSEE', 'TDC', 'COMHEM', 'BAHNHOF', 'ALTIBOX',
+    ],
+  },
+  // The state liquor shops of Sweden and Norway.
+  { id: 'food-nordic', markets: NORDIC, category: 'FOOD_AND_DRINK', priority: PRIORITY.brand, merchant: ['SYSTEMBOLAGET', 'VINMONOPOLET'] },
+  { id: 'transport-nordic', markets: NORDIC, category: 'TRANSPORTATION', priority: PRIORITY.brand, merchant: ['RUTER', 'SKANETRAFIKEN', 'VASTTRAFIK', 'STORSTOCKHOLMS LOKALTRAFIK', 'REJSEKORT', 'MOVIA', 'EASYPARK'] },
+  {
+    id: 'transport-jp',
+    markets: JP,
+    category: 'TRANSPORTATION',
+    priority: PRIORITY.brand,
+    // IC transit cards, topped up or charged automatically, and the railways.
+    merchant: ['SUICA', 'MOBILE SUICA', 'PASMO', 'ICOCA', 'MANACA', 'TOICA', 'SUGOCA', 'NIMOCA', 'KITACA', 'JR (?:EAST|WEST|CENTRAL)', 'TOKYO METRO', 'TOEI', 'ENEOS', 'IDEMITSU'],
+  },
+  {
+    id: 'utility-jp',
+    markets: JP,
+    category: 'RENT_AND_UTILITIES',
+    priority: PRIORITY.incomeOrUtilityBrand,
+    merchant: ['TEPCO', 'TOKYO GAS', 'OSAKA GAS', 'KANSAI ELECTRIC', 'DOCOMO', 'NTT (?:DOCOMO|EAST|WEST)', 'SOFTBANK', 'KDDI', 'RAKUTEN MOBILE', 'UQ MOBILE', 'YMOBILE'],
   },
 ];

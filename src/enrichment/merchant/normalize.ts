@@ -105,6 +105,37 @@ const BANK_WORDING = [
   'pagamento(?: (?:pos|carta|servi[cç]os))?',
   'addebito(?: sdd| diretto)?',
   'trf',
+  // New Zealand: card lines, the masked card number first (`4835-****-****-2211 Df`)
+  'eftpos (?:purchase|transaction)',
+  'eftpos',
+  'pos w/d',
+  'debit transaction',
+  '\\d{4}-\\*{4}-\\*{4}-\\d{4}(?: d[fr])?',
+  // Singapore
+  'nets (?:debit|qr|purchase)',
+  'debit card transaction',
+  'giro(?= - )',
+  // Nigeria
+  '(?:pos/)?web purchase',
+  // Kenya: M-Pesa payments to a till or paybill, whose number comes before the business
+  'merchant payment(?: online)? to(?: \\d+ -)?',
+  'pay ?bill(?: online)? to(?: \\d+ -)?',
+  'buy goods(?: and services)?(?: to| from)?',
+  // Brazil, Mexico
+  'compra cart[aã]o (?:deb(?:ito)?|cred(?:ito)?)',
+  'compra (?:no )?d[eé]bito',
+  'pagto(?: conta)?',
+  // Sweden, Norway, Denmark: card purchases and the direct-debit schemes
+  'kortk[oö]p(?: \\d{6})?',
+  'kortkj[oø]p',
+  'kortk[oø]b',
+  'dankort[- ]?k[oø]b',
+  'visa vare(?: \\d{4})?(?: \\d{2}\\.\\d{2})?',
+  'varekj[oø]p',
+  'autogiro',
+  'avtalegiro',
+  'betalingsservice',
+  'bs(?= )',
   // Wallets and schemes that carry a merchant after them
   '(?:apple|google|samsung) pay',
   'mastercard',
@@ -121,7 +152,7 @@ const BANK_WORDING_AT_START = new RegExp(`^(?:${BANK_WORDING.join('|')})(?![\\p{
  */
 const PROCESSOR_ANY = /^(?:yoco|zapper\d?|snapscan|dashpay|ikhokha|payfast|paygate|peach|payu)\b[\s*_.-]*/iu;
 const PROCESSOR_STARRED =
-  /^(?:[a-z0-9]{1,3}|paypal|sumup|sum ?up|izettle|zettle|ikhokha|sqsp|google|clover|toast|stripe|paddle(?:\.net)?)\s*[*_]+\s*/iu;
+  /^(?:[a-z0-9]{1,3}|paypal|sumup|sum ?up|izettle|zettle|ikhokha|sqsp|google|clover|toast|stripe|paddle(?:\.net)?|vipps|paystack|merpago|mercadopago|clip mx)\s*[*_]+\s*/iu;
 /** A web address the terminal printed in full: `https://www.example.com` is `example.com`. */
 const URL_PREFIX = /^(?:https?:\/\/)?www\.|^https?:\/\//iu;
 
@@ -299,6 +330,12 @@ function unicodeTokens(text: string): string[] {
     .replace(/\p{M}+/gu, '')
     .toUpperCase()
     .replace(/ß/g, 'SS')
+    // Letters with no accent to drop, as their languages spell them in ASCII (FØTEX is FOTEX, not F TEX).
+    .replace(/Ø/g, 'O')
+    .replace(/Æ/g, 'AE')
+    .replace(/Œ/g, 'OE')
+    .replace(/Ł/g, 'L')
+    .replace(/Đ/g, 'D')
     .replace(/['’‘`´]/g, '');
   return ascii
     .replace(/&/g, ' & ')

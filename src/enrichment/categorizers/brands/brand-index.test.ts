@@ -37,4 +37,8 @@ describe('the generated brand index', () => {
     expect(index.candidates('JET', ['za'])[0]?.category).toBe('GENERAL_MERCHANDISE');
     expect(index.candidates('JET', ['de'])[0]?.category).toBe('TRANSPORTATION');
   });
+
+  it('when a convenience chain is also listed worldwide as its own filling stations, then Mexico\'s override files it as a shop', () => {
+    expect(index.candidates('OXXO', ['mx'])[0]?.category).toBe('GENERAL_MERCHANDISE');
+  });
 });

@@ -47,6 +47,7 @@ const OVERRIDES: readonly { key: string; countries: string; category: RuleCatego
   { key: 'KRUIDVAT', countries: 'be nl', category: 'PERSONAL_CARE', why: 'a drogisterij: toiletries and cosmetics' },
   { key: 'ETOS', countries: 'nl', category: 'PERSONAL_CARE', why: 'a drogisterij: toiletries and cosmetics' },
   { key: 'TREKPLEISTER', countries: 'nl', category: 'PERSONAL_CARE', why: 'a drogisterij' },
+  { key: 'OXXO', countries: 'mx', category: 'GENERAL_MERCHANDISE', why: 'the convenience-store chain; its filling stations trade as OXXO Gas, a name of their own' },
 ];
 
 interface BrandsFile {
