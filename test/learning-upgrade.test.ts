@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LESSON_DERIVATION, teach } from '../src/corrections/lessons.js';
 import { loadMerchantVotes } from '../src/enrichment/learning/learning.repository.js';
 import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
@@ -8,14 +9,19 @@ import { databaseMigratedUpTo } from './helpers/upgrade.js';
 
 /** The last migration before merchant keys dropped references after REF and lone store digits. */
 const BEFORE_REKEY = '021_rollup_check_without_join.sql';
+/** The last migration before stored lessons were derived again when the code derives them another way. */
+const BEFORE_REDERIVATION = '023_batch_completed_once.sql';
 let pool: pg.Pool;
 let drop: () => Promise<void>;
+let later: Awaited<ReturnType<typeof databaseMigratedUpTo>>;
 
 beforeAll(async () => {
   ({ pool, drop } = await databaseMigratedUpTo(`lucro_test_rekey_${process.pid}`, BEFORE_REKEY));
+  later = await databaseMigratedUpTo(`lucro_test_rederive_${process.pid}`, BEFORE_REDERIVATION);
 });
 afterAll(async () => {
   await drop?.();
+  await later?.drop();
 });
 
 describe('lessons across migration 022 (merchant keys without references and store digits)', () => {
@@ -42,5 +48,49 @@ describe('lessons across migration 022 (merchant keys without references and sto
     expect(memory.answer(keyOf('FNB App Transfer To J Smith Savings Ref Groceries'))).toMatchObject({ category: 'LOAN_PAYMENTS' });
     const { rows: versions } = await pool.query('SELECT version::int AS version FROM learning_versions WHERE integration_id = $1', [integrationId]);
     expect(versions).toEqual([{ version: 5 }]);
+  });
+});
+
+describe('lessons derived again when keys are derived another way (LESSON_DERIVATION)', () => {
+  it('when a lesson was stored under a key the code no longer derives, then migrating keys it the new way and it answers for the merchant again', async () => {
+    const db = later.pool;
+    const description = 'KORTKÖP 261104 FØTEX VESTERBRO';
+    const { rows } = await db.query<{ integrationId: number; pk: number }>(
+      `WITH i AS (INSERT INTO integrations (name) VALUES ('nordic') RETURNING id),
+            a AS (INSERT INTO accounts (integration_id, external_id, currency) SELECT id, 'DK-1', 'DKK' FROM i RETURNING id, integration_id),
+            b AS (INSERT INTO batches (id, integration_id, account_id, received, accepted, duplicates)
+                  SELECT gen_random_uuid(), integration_id, id, 1, 1, 0 FROM a RETURNING id, account_id)
+       INSERT INTO transactions (account_id, batch_id, transaction_id, date, amount, currency, description, raw, status,
+                                 category, category_confidence, category_source, category_locked)
+       SELECT b.account_id, b.id, 'TX-1', '2026-11-26', -120.00, 'DKK', $1, '{}', 'completed', 'FOOD_AND_DRINK', 1, 'user', true FROM b
+       RETURNING (SELECT integration_id::int FROM a) AS "integrationId", id::int AS pk`,
+      [description],
+    );
+    const { integrationId, pk } = rows[0] as { integrationId: number; pk: number };
+    await teach(db, integrationId, { pk, merchant_name: null, description, amount: '-120.00' }, 'FOOD_AND_DRINK');
+    // As the code before derived it: every Swedish card purchase was keyed by the bank's wording alone.
+    await db.query(`UPDATE corrections SET merchant_key = 'KORTKOP'; UPDATE learned_merchants SET merchant_key = 'KORTKOP';
+                    INSERT INTO learning_versions (integration_id, version) VALUES (${integrationId}, 4)`);
+
+    expect(await migrate(db)).toContain('024_lesson_derivation.sql');
+
+    const newKey = normalizeMerchant({ merchantName: null, description }).key;
+    expect(newKey).toBe('FOTEX VESTERBRO');
+    const votes = await loadMerchantVotes(db, integrationId);
+    expect(votes.map((v) => [v.merchantKey, v.category, v.votes])).toEqual([[newKey, 'FOOD_AND_DRINK', 1]]);
+    expect(MerchantMemory.fromVotes(votes).answer(normalizeMerchant({ merchantName: null, description: 'KORTKÖP 261201 FØTEX VESTERBRO' }).key)).toMatchObject({
+      category: 'FOOD_AND_DRINK',
+    });
+    const state = await db.query(
+      `SELECT (SELECT merchant_key FROM corrections WHERE transaction_pk = $1) AS key,
+              (SELECT version::int FROM learning_versions WHERE integration_id = $2) AS learning,
+              (SELECT version FROM lesson_derivation) AS derivation`,
+      [pk, integrationId],
+    );
+    expect(state.rows).toEqual([{ key: newKey, learning: 5, derivation: LESSON_DERIVATION }]);
+
+    // Derived once: migrating again finds the lessons current and moves nothing.
+    expect(await migrate(db)).toEqual([]);
+    expect((await db.query('SELECT version::int AS version FROM learning_versions WHERE integration_id = $1', [integrationId])).rows).toEqual([{ version: 5 }]);
   });
 });

@@ -17,6 +17,17 @@ import { normalizeMerchant } from '../enrichment/learning/merchant-key.js';
 import { NaiveBayesModel } from '../enrichment/learning/naive-bayes.js';
 import type { Queryable } from '../infra/db.js';
 
+/**
+ * How lessons are derived from a corrected transaction's text (its merchant key and model
+ * features). Bump it with any change to normalizeMerchant or extractFeatures that changes what a
+ * stored lesson would be: migrate() then derives every stored lesson again (rederiveLessons).
+ * 1: bank wording of more markets left out of keys, Ø and Æ spelled O and AE.
+ */
+export const LESSON_DERIVATION = 1;
+
+/** Rows of corrections derived again per statement batch. */
+const REDERIVE_CHUNK = 1_000;
+
 /** What a corrected transaction's lesson is read from: its text as it is now. */
 export interface CorrectedText {
   pk: number;
@@ -94,4 +105,22 @@ export async function realignLessons(db: Queryable, integrationId: number, pks: 
 
 function sameLesson(a: StoredCorrection, b: NonNullable<Standing['taught']>): boolean {
   return a.merchantKey === b.merchantKey && a.category === b.category && a.features.length === b.features.length && a.features.every((f, i) => f === b.features[i]);
+}
+
+/**
+ * Derives every stored lesson again when they follow an older LESSON_DERIVATION, in the caller's
+ * database transaction, and records the current one; returns how many transactions were read
+ * (0 when the lessons are current). A lesson derived the same way as before is left as it is.
+ */
+export async function rederiveLessons(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ version: number }>('SELECT version FROM lesson_derivation FOR UPDATE');
+  if ((rows[0]?.version ?? LESSON_DERIVATION) >= LESSON_DERIVATION) return 0;
+  const { rows: integrations } = await db.query<{ id: number; pks: number[] }>(
+    'SELECT integration_id::int AS id, array_agg(transaction_pk::int ORDER BY transaction_pk) AS pks FROM corrections GROUP BY integration_id ORDER BY integration_id',
+  );
+  for (const { id, pks } of integrations) {
+    for (let at = 0; at < pks.length; at += REDERIVE_CHUNK) await realignLessons(db, id, pks.slice(at, at + REDERIVE_CHUNK));
+  }
+  await db.query('UPDATE lesson_derivation SET version = $1', [LESSON_DERIVATION]);
+  return integrations.reduce((sum, { pks }) => sum + pks.length, 0);
 }

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { rederiveLessons } from '../corrections/lessons.js';
 import { LOCK_NAMESPACE } from './advisory-locks.js';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
@@ -10,7 +11,9 @@ export async function migrationFiles(): Promise<string[]> {
 }
 
 /**
- * Applies the numbered plain-SQL migrations not yet applied, each in its own transaction.
+ * Applies the numbered plain-SQL migrations not yet applied, each in its own transaction, then
+ * derives stored lessons again if the code derives them another way now (a data step SQL cannot
+ * do: merchant keys and features are computed in TypeScript).
  * An advisory lock makes concurrent starts (api + worker + scheduler) safe.
  */
 export async function migrate(pool: pg.Pool): Promise<string[]> {
@@ -38,6 +41,15 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
         throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
       }
       applied.push(name);
+    }
+    // Lessons stored under an older way of deriving them are derived again (LESSON_DERIVATION).
+    await client.query('BEGIN');
+    try {
+      await rederiveLessons(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw new Error(`deriving the stored lessons again failed: ${(error as Error).message}`, { cause: error });
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1::int4, 0)', [LOCK_NAMESPACE.migrations]).catch(() => {});
