@@ -22,8 +22,9 @@ import type { Queryable } from '../infra/db.js';
  * features). Bump it with any change to normalizeMerchant or extractFeatures that changes what a
  * stored lesson would be: migrate() then derives every stored lesson again (rederiveLessons).
  * 1: bank wording of more markets left out of keys, Ø and Æ spelled O and AE.
+ * 2: a possessive S sent apart (`TRADER JOE S`) joined to its word.
  */
-export const LESSON_DERIVATION = 1;
+export const LESSON_DERIVATION = 2;
 
 /** Rows of corrections derived again per statement batch. */
 const REDERIVE_CHUNK = 1_000;

@@ -72,14 +72,40 @@ export function rememberedAnswer(state: LearnedState, line: LearnedLine, brandOf
 
 function branchAnswer(state: LearnedState, line: LearnedLine, brandOf: BrandOf | undefined): MerchantAnswer | undefined {
   const before = state.memory.longestKeyBefore(line.key);
-  // The other way round: the line names the merchant without the branch its corrections named.
-  if (before === undefined) return line.key.includes(' ') ? state.memory.answerOfKeys(state.memory.keysBeginning(line.key), line.direction) : undefined;
+  if (before === undefined) {
+    if (!line.key.includes(' ')) return undefined;
+    // The other way round: the line names the merchant without the branch its corrections named;
+    // or it names another branch of it.
+    return state.memory.answerOfKeys(state.memory.keysBeginning(line.key), line.direction) ?? siblingAnswer(state, line, brandOf);
+  }
   const known = brandOf && readingOfKey(state, line, before, brandOf);
   if (!before.includes(' ') && !known) return undefined;
   const read = known && brandOf?.(line.transaction);
   if (known && read && !sameBusiness(known, read)) return undefined;
   return state.memory.answer(before, line.direction);
 }
+
+/**
+ * Another branch of a corrected merchant: a corrected key of as many words that differs only in its
+ * last (`TASHAS CAFE ROSEBANK` after `TASHAS CAFE GATEWAY`), the shared name two words or more (one
+ * merchant's first word may be its town), and no other business read in it.
+ */
+function siblingAnswer(state: LearnedState, line: LearnedLine, brandOf: BrandOf | undefined): MerchantAnswer | undefined {
+  const lastSpace = line.key.lastIndexOf(' ');
+  const stem = line.key.slice(0, lastSpace);
+  if (!stem.includes(' ') || stem.length < MIN_STEM_LETTERS) return undefined;
+  const words = (key: string) => key.split(' ').length;
+  const read = brandOf?.(line.transaction);
+  const siblings = state.memory.keysBeginning(stem).filter((key) => {
+    if (words(key) !== words(line.key)) return false;
+    const known = brandOf && read && readingOfKey(state, line, key, brandOf);
+    return !known || !read || sameBusiness(known, read);
+  });
+  return siblings.length === 0 ? undefined : state.memory.answerOfKeys(siblings, line.direction);
+}
+
+/** A shared name shorter than this is too short to say two keys name one merchant. */
+const MIN_STEM_LETTERS = 6;
 
 const scratch = new HashedFeatures();
 

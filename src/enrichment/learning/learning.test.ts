@@ -21,9 +21,17 @@ describe('merchant key', () => {
     ['STARBUCKS STORE 1234 SEATTLE WA', 'STARBUCKS STORE 998 SEATTLE WA'],
     ['CHECKERS HYPER REF 88812 2026-11-02', 'CHECKERS HYPER REF 10293 2026-12-01'],
     ['Zapper*Wozza Meat 12/10', 'Zapper*Wozza Meat 03/11'],
+    // A feed that sends the apostrophe as a space.
+    ["TRADER JOE'S #552", 'CHECKCARD 1201 TRADER JOE S #552 SEATTLE WA'],
+    ["SQ *MOLLY MOON'S ICE CREAM", 'MOLLY MOON S ICE CREAM'],
   ])('when "%s" and "%s" name one merchant, then their keys are equal', (a, b) => {
     expect(keyOf(a)).toBe(keyOf(b));
     expect(keyOf(a)).not.toBe('');
+  });
+
+  it('when a lone S belongs to initials or a legal form, then it is not taken for a possessive', () => {
+    expect(keyOf('U S CELLULAR 800 555 0100')).toBe('U S CELLULAR');
+    expect(keyOf('GAIA S P A')).not.toContain('GAIAS');
   });
 
   it('when two lines name different merchants, then their keys differ', () => {
@@ -375,6 +383,18 @@ describe('learned categorizer: a brand under another spelling', () => {
     expect(await learned.categorize(tx('UBER EATS JOHANNESBURG'))).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'rules:food-delivery' });
     expect(await learned.categorize(tx('DOLCI CAFE BALLITO'))).toMatchObject({ category: 'FOOD_AND_DRINK', source: 'rules:food-keyword' });
     expect(await learned.categorize(tx('UBER TRIP HELP.UBER.COM'))).toMatchObject({ category: 'GENERAL_SERVICES', source: 'learned:merchant' });
+  });
+
+  it('when one branch of a merchant no rule knows as a brand was corrected, then its other branches are it, before a keyword; a shared first word alone is not enough', async () => {
+    const usd = (description: string) => ({ ...tx(description), currency: 'USD' });
+    const learned = learnedFrom([
+      ['Zapper*Tashas Cafe Gateway', 'BANK_FEES'],
+      ['Zapper*Kauai Gateway 11', 'PERSONAL_CARE'],
+    ]);
+    expect(await inner.categorize(usd('Yoco *Tashas Cafe Rosebank'))).toMatchObject({ category: 'FOOD_AND_DRINK' });
+    expect(await learned.categorize(usd('Yoco *Tashas Cafe Rosebank'))).toMatchObject({ category: 'BANK_FEES', source: 'learned:merchant' });
+    // One word shared may be a town or a common first name: `KAUAI UMHLANGA` is not taken for `KAUAI GATEWAY` here.
+    expect(await learned.categorize(usd('Zapper*Kauai Umhlanga'))).not.toMatchObject({ source: 'learned:merchant' });
   });
 
   it('when the corrections of a brand disagree, then the brand category stands', async () => {

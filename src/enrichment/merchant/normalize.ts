@@ -314,6 +314,13 @@ export function merchantKey(text: string): string {
   // Most lines are ASCII already: decomposing them to drop accents is work for nothing, and their
   // words are read in one pass (asciiTokens) rather than by a chain of replacements.
   const tokens = ASCII_ONLY.test(text) ? asciiTokens(text.toUpperCase()) : unicodeTokens(text);
+  // An apostrophe some feeds send as a space leaves a possessive S alone (`TRADER JOE S`): `JOES`.
+  // Not in initials or legal forms (`U S CELLULAR`, `GAIA S P A`).
+  for (let i = tokens.lastIndexOf('S'); i > 0; i = tokens.lastIndexOf('S', i - 1)) {
+    if (/^[A-Z]*[A-RT-Z]$/.test(tokens[i - 1] ?? '') && (tokens[i - 1] ?? '').length >= 2 && (tokens[i + 1] ?? '').length !== 1) {
+      tokens.splice(i - 1, 2, `${tokens[i - 1]}S`);
+    }
+  }
   // A reference the payer typed after a name of two words or more ends it (`… SAVINGS REF ABC`).
   const reference = tokens.findIndex((token, i) => i >= 2 && i < tokens.length - 1 && (token === 'REF' || token === 'REFERENCE'));
   if (reference > 0) tokens.length = reference;
