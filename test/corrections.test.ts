@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
-import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
+import { batchBody, bearer, createTestContext, ingestBatch, whileRowLocked, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
 
 let ctx: TestContext | undefined;
@@ -139,6 +139,22 @@ describe('PATCH a transaction category', () => {
     expect(conflict.statusCode).toBe(409);
     expect(conflict.json()).toMatchObject({ code: 'transaction_removed' });
     const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM corrections`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('when a long write elsewhere holds the transaction past the time limit, then 503 says the database is busy (not unreachable), with Retry-After, and nothing changes', async () => {
+    ctx = await createTestContext();
+    const context = ctx;
+    const key = await ctx.key(['ingest', 'reports']);
+    const batchId = await ingestBatch(ctx, key, batchBody(1, { accountId: 'C-BUSY' }));
+    await whileRowLocked(context, batchId, async () => {
+      const busy = await patch(context, key, 'C-BUSY/transactions/TX-1', { category: 'TRAVEL' });
+      expect(busy.statusCode).toBe(503);
+      expect(busy.headers['retry-after']).toBeDefined();
+      expect(busy.json()).toMatchObject({ code: 'service_unavailable', detail: 'The database is busy and did not answer in time; retry shortly.' });
+    });
+    expect(await transaction(context, key, 'C-BUSY/transactions/TX-1')).toMatchObject({ category_locked: false });
+    const { rows } = await context.sql.query(`SELECT count(*)::int AS n FROM corrections`);
     expect(rows[0].n).toBe(0);
   });
 

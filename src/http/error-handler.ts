@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import { MAX_PROBLEMS } from '../ingestion/ingestion.validation.js';
-import { isConnectionError } from '../infra/db.js';
+import { isConnectionError, isDatabaseBusy } from '../infra/db.js';
 import { discardUnreadBody } from './json-body.js';
 import { problem, type ProblemDetails } from './problem.js';
 
@@ -101,7 +101,9 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
   // The framework's own status stands (414 for a path parameter too long) under the contract's code.
   if (mapped) return { ...problem(mapped.code, mapped.detail ?? error.message), ...(status ? { status } : {}) };
   // The one place where "the database cannot be reached" becomes 503: services let the driver's error through.
-  if (isConnectionError(error)) return problem('service_unavailable', 'The database is unreachable; retry shortly.');
+  if (isConnectionError(error)) {
+    return problem('service_unavailable', isDatabaseBusy(error) ? 'The database is busy and did not answer in time; retry shortly.' : 'The database is unreachable; retry shortly.');
+  }
   const byStatus = status === undefined ? undefined : CODES_BY_STATUS[status];
   if (byStatus) return problem(byStatus, error.message);
   return problem('internal_error', 'Something went wrong on our side.', { request_id: request.id });

@@ -149,6 +149,11 @@ export function isRetryableConflict(error: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
+/** The database is there but gave up waiting (a lock held by a long write, an overloaded server): a subset of isConnectionError. */
+export function isDatabaseBusy(error: unknown): boolean {
+  return error instanceof Error && (serverGaveUp(error) || /Query read timeout/i.test(error.message));
+}
+
 /** True for errors that mean "the database cannot be reached (or serve this) right now", not "the query is wrong". */
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
