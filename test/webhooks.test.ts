@@ -129,6 +129,11 @@ describe('webhook endpoints (§13)', () => {
     const empty = await api('POST', '/api/webhooks', { url: 'https://hooks.example.com/x', events: [] });
     expect(empty.json()).toMatchObject({ code: 'validation_error', errors: [{ pointer: '/events' }] });
 
+    // A misspelt field is refused, as PATCH and re-enrich refuse one, rather than silently ignored.
+    const misspelt = await api('POST', '/api/webhooks', { url: 'https://hooks.example.com/x', events: ['*'], secret: 'whsec_mine' });
+    expect(misspelt.statusCode).toBe(400);
+    expect(misspelt.json()).toMatchObject({ code: 'validation_error', errors: [{ pointer: '/secret' }] });
+
     const notUrl = await api('POST', '/api/webhooks', { url: 'not a url', events: ['*'] });
     expect(notUrl.statusCode).toBe(400);
     expect(notUrl.json()).toMatchObject({ code: 'invalid_webhook_url', errors: [{ pointer: '/url' }] });

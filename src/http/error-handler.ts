@@ -90,8 +90,9 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
   if (error.validation) {
     // A body that breaks its schema is a validation error; a bad path, query or header value is an invalid parameter.
     const errors: FieldProblem[] = error.validation.slice(0, MAX_PROBLEMS).map((v) => {
-      const missing = (v.params as { missingProperty?: string }).missingProperty;
-      return { pointer: `${v.instancePath}${missing === undefined ? '' : `/${missing}`}` || '/', message: v.message ?? 'is invalid' };
+      const { missingProperty: missing, additionalProperty: unknown } = v.params as { missingProperty?: string; additionalProperty?: string };
+      if (unknown !== undefined) return { pointer: `${v.instancePath}/${escapePointer(unknown)}`, message: 'is not a known field' };
+      return { pointer: `${v.instancePath}${missing === undefined ? '' : `/${escapePointer(missing)}`}` || '/', message: v.message ?? 'is invalid' };
     });
     if (error.validationContext === 'body') return problem('validation_error', `The request has ${errors.length} invalid field(s).`, { errors });
     return problem('invalid_parameter', `Invalid ${error.validationContext ?? 'request'}.`, { errors });
@@ -126,4 +127,9 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** A member name as one reference token of a JSON Pointer (RFC 6901: `~` is `~0`, `/` is `~1`). */
+function escapePointer(name: string): string {
+  return name.replace(/~/g, '~0').replace(/\//g, '~1');
 }

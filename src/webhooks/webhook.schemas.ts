@@ -7,7 +7,7 @@ export const CreateWebhookBody = Type.Object({
     maxItems: 10,
     description: 'batch.completed, transactions.changed, reenrichment.completed, or ["*"] for all',
   }),
-});
+}, { additionalProperties: false });
 export type CreateWebhookBody = Static<typeof CreateWebhookBody>;
 
 export const WebhookView = Type.Object({
