@@ -21,7 +21,8 @@ import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
  * adds generation g + 1 (after its slice ends) and the id of g + 1 is new; a re-dispatch may run
  * beside a chain, which is harmless because claims skip each other's rows (SKIP LOCKED) and a
  * job that finds nothing to claim ends its chain. So a batch has at most lanes + (re-dispatches
- * in flight) jobs, however long it runs.
+ * in flight) jobs, however long it runs. A job a worker process passes back to the queue (it runs
+ * another of the batch's jobs, see `consume` in infra/queue.ts) keeps its id: it is the same job.
  */
 export function jobId(job: EnrichmentJob): string {
   const subject = job.kind === 'reenrichment' ? `r-${job.reenrichmentId}` : job.kind === 'webhooks' ? 'webhooks' : job.batchId;

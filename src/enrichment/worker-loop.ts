@@ -18,6 +18,13 @@ export interface JobParticipant {
   settle(): Promise<void>;
 }
 
+/**
+ * Lanes of one batch (or re-enrichment) gain nothing from running in the same process: its jobs
+ * there share one claim and one set of categorizer slots. The queue spreads them over the
+ * processes instead, so each process adds its slots to the batch. A webhook pass runs anywhere.
+ */
+const spreadKey = (job: EnrichmentJob): string | undefined => (kindOf(job) === 'webhooks' ? undefined : `${kindOf(job)} ${jobSubject(job)}`);
+
 function kindOf(job: EnrichmentJob): JobKind {
   // Jobs queued before kinds existed carry none: they are batches.
   return job.kind ?? 'batch';
@@ -48,7 +55,7 @@ export class WorkerLoop {
     const missing = JOB_KINDS.filter((kind) => !this.handlers.has(kind));
     if (missing.length > 0) throw new Error(`no handler registered for job kind(s) ${missing.map((k) => `"${k}"`).join(', ')}`);
     for (const participant of this.participants) participant.open();
-    this.queue.consume((job) => this.run(job), this.concurrency);
+    this.queue.consume((job) => this.run(job), this.concurrency, spreadKey);
   }
 
   /** Stops taking jobs; jobs running finish (their claimed rows written) before this resolves. */

@@ -1,4 +1,4 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 import type { TraceCarrier } from './tracing.js';
@@ -60,8 +60,12 @@ export interface QueuedJob {
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process';
   add(jobs: QueuedJob[]): Promise<void>;
-  /** Starts feeding jobs to `handler`, at most `concurrency` at a time. */
-  consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number): void;
+  /**
+   * Starts feeding jobs to `handler`, at most `concurrency` at a time. Jobs with the same `spreadKey`
+   * (the lanes of one batch) are spread over the consuming processes: one a process receives while
+   * it runs another of the same key goes back to the queue for a process that runs none of them.
+   */
+  consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number, spreadKey?: SpreadKey): void;
   /** Stops taking jobs and waits for the running ones to finish. */
   stopConsuming(): Promise<void>;
   /** Jobs waiting or running. */
@@ -72,19 +76,38 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
+/** What jobs that gain nothing from running in the same process share (a batch); undefined for a job that runs anywhere. */
+export type SpreadKey = (job: EnrichmentJob) => string | undefined;
+
+/**
+ * A job as BullMQ stores it: its payload, plus the worker ids of the processes that passed it back
+ * because they ran another job of its spread key. The handler never sees `passedBy`, so a chain's
+ * next generation starts with none.
+ */
+type StoredJob = EnrichmentJob & { passedBy?: string[] };
+
 export const QUEUE_NAME = 'enrichment';
 const ADD_TIMEOUT_MS = 2_000;
 /** How long stopping waits for an answer from Redis before it cuts the connection (the drain has 30 s in all, §9). */
 const STOP_GRACE_MS = 5_000;
 /** While jobs finish, how often stopping asks whether Redis still answers. */
 const STOP_PING_EVERY_MS = 1_000;
+/**
+ * A job passed back waits this long before any process may take it: the process that passed it
+ * fetches again at once and must not find it, and meanwhile an idle process is woken for it.
+ */
+const PASS_DELAY_MS = 50;
+/** The worker processes on the queue are counted (CLIENT LIST) at most this often. */
+const WORKERS_COUNT_TTL_MS = 1_000;
 
 export class BullMqQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
   private readonly connection: Redis;
   private readonly queue: Queue<EnrichmentJob>;
-  private worker: Worker<EnrichmentJob> | undefined;
+  private worker: Worker<StoredJob> | undefined;
   private workerConnection: Redis | undefined;
+  /** The last count of worker processes on the queue, and when it was taken. */
+  private workers: { count: number; at: number } | undefined;
 
   constructor(
     private readonly redisUrl: string,
@@ -122,11 +145,29 @@ export class BullMqQueue implements JobQueue {
     );
   }
 
-  consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number): void {
+  consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number, spreadKey: SpreadKey = () => undefined): void {
     const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     this.workerConnection = connection;
     connection.on('error', (error) => this.logger.debug({ err: error }, 'redis worker connection error'));
-    this.worker = new Worker<EnrichmentJob>(QUEUE_NAME, (job) => handler(job.data), {
+    /** Jobs running in this process, by spread key. */
+    const running = new Map<string, number>();
+    const worker = new Worker<StoredJob>(QUEUE_NAME, async (job, token) => {
+      const { passedBy, ...data } = job.data;
+      const key = spreadKey(data);
+      if (key !== undefined && running.has(key) && token !== undefined && (await this.mayPass(worker.id, passedBy ?? []))) {
+        await this.passBack(job, worker.id, token);
+      }
+      if (key !== undefined) running.set(key, (running.get(key) ?? 0) + 1);
+      try {
+        await handler(data);
+      } finally {
+        if (key !== undefined) {
+          const left = (running.get(key) ?? 1) - 1;
+          if (left > 0) running.set(key, left);
+          else running.delete(key);
+        }
+      }
+    }, {
       connection: connection as unknown as ConnectionOptions,
       prefix: this.prefix,
       concurrency,
@@ -134,8 +175,42 @@ export class BullMqQueue implements JobQueue {
       stalledInterval: 15_000,
       maxStalledCount: 5,
     });
+    this.worker = worker;
     this.worker.on('error', (error) => this.logger.warn({ err: error }, 'queue worker error'));
     this.worker.on('failed', (job, error) => this.logger.warn({ job: job && jobSubject(job.data), err: error }, 'enrichment job failed'));
+  }
+
+  /**
+   * Whether a job this process would run beside another of its spread key may go back to the queue:
+   * while some worker process has not passed it yet (one of them may run none of that key), and
+   * never when this is the only one, so a job cannot circle for ever. Counting the workers can fail
+   * (Redis away): then the job simply runs here.
+   */
+  private async mayPass(workerId: string, passedBy: string[]): Promise<boolean> {
+    const workers = await this.workersCount().catch(() => 1);
+    return new Set([...passedBy, workerId]).size < workers && passedBy.length < 2 * workers;
+  }
+
+  /** Worker processes on this queue: their blocking connections, which BullMQ names (1 where Redis cannot list its clients). */
+  private async workersCount(): Promise<number> {
+    if (!this.workers || Date.now() - this.workers.at > WORKERS_COUNT_TTL_MS) {
+      this.workers = { count: await withTimeout(this.queue.getWorkersCount(), ADD_TIMEOUT_MS, 'counting workers'), at: Date.now() };
+    }
+    return this.workers.count;
+  }
+
+  /**
+   * Gives a job back to the queue, untouched, under its own id (a chain still has one job), after
+   * PASS_DELAY_MS; it records who passed it. Throws BullMQ's DelayedError, which ends this run of the
+   * job without counting an attempt. A crash half-way leaves the job active: the stalled check puts
+   * it back.
+   */
+  private async passBack(job: Job<StoredJob>, workerId: string, token: string): Promise<never> {
+    const passedBy = [...(job.data.passedBy ?? []), workerId];
+    await job.updateData({ ...job.data, passedBy });
+    await job.moveToDelayed(Date.now() + PASS_DELAY_MS, token);
+    this.logger.debug({ job: jobSubject(job.data), lane: job.data.lane, passes: passedBy.length }, 'job passed back to the queue');
+    throw new DelayedError();
   }
 
   async stopConsuming(): Promise<void> {
@@ -224,6 +299,7 @@ export class InProcessQueue implements JobQueue {
     this.pump();
   }
 
+  /** One process: nowhere else to spread jobs to, so `spreadKey` is not needed. */
   consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number): void {
     this.handler = handler;
     this.concurrency = concurrency;
