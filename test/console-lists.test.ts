@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { launchBrowser, type Browser } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+// The console's paged lists (batches, accounts, a batch's transactions) past their first page, and
+// at phone width; the account's own transactions list is in console.test.ts.
+
+let ctx: TestContext;
+let browser: Browser;
+let base: string;
+let key: string;
+let bigBatch: string;
+const pageErrors: string[] = [];
+
+async function push(body: unknown): Promise<string> {
+  const response = await fetch(`${base}/api/integrations/transactions/`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { batch_id: string }).batch_id;
+}
+
+async function batchesNotDone(): Promise<number> {
+  const response = await fetch(`${base}/api/batches?limit=1000`, { headers: { authorization: `Bearer ${key}` } });
+  const { batches } = (await response.json()) as { batches: Array<{ status: string }> };
+  return batches.filter((b) => b.status === 'pending' || b.status === 'processing').length;
+}
+
+const rowsOf = (locator: Locator) => locator.locator('tbody tr').count();
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  ctx.container.worker.start();
+  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  key = await ctx.key(['ingest', 'reports']);
+  // 101 accounts of one batch each (a second page of accounts, a third of batches), then one batch
+  // of 150 transactions (two pages of them).
+  for (let i = 1; i <= 101; i += 1) {
+    const id = `ACC-${String(i).padStart(4, '0')}-CUSTOMER-CHEQUE`;
+    await push({ account: { account_id: id, currency: 'ZAR', name: `Customer ${i} household cheque account`, institution: 'Example Bank' }, transactions: [{ transaction_id: `T-${i}`, date: '2026-11-01', amount: '-10.00', merchant_name: 'Netflix' }] });
+  }
+  bigBatch = await push({
+    account: { account_id: 'ACC-0001-CUSTOMER-CHEQUE', currency: 'ZAR' },
+    transactions: Array.from({ length: 150 }, (_, i) => ({ transaction_id: `BIG-${String(i + 1).padStart(3, '0')}`, date: '2026-11-02', amount: '-1.00', merchant_name: 'Starbucks' })),
+  });
+  for (const started = Date.now(); (await batchesNotDone()) > 0; ) {
+    if (Date.now() - started > 60_000) throw new Error('the batches were not enriched within a minute');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  browser = await launchBrowser();
+  browser.page.setDefaultTimeout(10_000);
+  browser.page.on('pageerror', (error) => pageErrors.push(error.message));
+  await browser.page.goto(`${base}/console/#/signin`);
+  await browser.page.getByLabel('API key').fill(key);
+  await browser.page.getByRole('button', { name: 'Sign in' }).click();
+  await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+describe('the console\'s paged lists, in headless Chromium against a running server', () => {
+  it('when a batch is still processing, then re-reading it keeps the page the user is on', async () => {
+    // The batch answers "processing" for as long as this test runs, so the page keeps polling.
+    const batchUrl = (url: URL) => url.pathname === `/api/batches/${bigBatch}`;
+    await browser.page.route(batchUrl, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), status: 'processing' } });
+    });
+    let reads = 0;
+    const countReads = (request: { url(): string }) => {
+      if (new URL(request.url()).pathname === `/api/batches/${bigBatch}/transactions`) reads += 1;
+    };
+    browser.page.on('request', countReads);
+    try {
+      await browser.page.goto(`${base}/console/#/batches`);
+      await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+      await browser.page.goto(`${base}/console/#/batches/${bigBatch}`);
+      await browser.page.getByText('Page 1').waitFor();
+      await expect.poll(() => reads, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await browser.page.locator('.pager span').textContent()).toBe('Page 1');
+      expect(await rowsOf(browser.page.getByRole('region', { name: 'Transactions of the batch' }))).toBe(100);
+      expect(browser.page.url()).toMatch(new RegExp(`#/batches/${bigBatch}$`));
+      expect(pageErrors).toEqual([]);
+    } finally {
+      browser.page.off('request', countReads);
+      await browser.page.unroute(batchUrl);
+    }
+  });
+});
