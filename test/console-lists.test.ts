@@ -65,6 +65,53 @@ afterAll(async () => {
 });
 
 describe('the console\'s paged lists, in headless Chromium against a running server', () => {
+  it('when older batches are loaded, then the address keeps the filter and how many pages, and a reload shows as many', async () => {
+    const batches = browser.page.getByRole('region', { name: 'Batches, newest first' });
+    await browser.page.locator('#batch-status').selectOption('completed');
+    await browser.page.getByRole('button', { name: 'Load older batches' }).click();
+    await expect.poll(() => rowsOf(batches)).toBe(100);
+    await expect.poll(() => browser.page.url()).toMatch(/#\/batches\?status=completed&pages=2$/);
+
+    await browser.page.reload();
+    await expect.poll(() => rowsOf(batches)).toBe(100);
+    expect(await browser.page.locator('#batch-status').inputValue()).toBe('completed');
+    // The polling that follows keeps as many.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await rowsOf(batches)).toBe(100);
+  });
+
+  it('when more accounts are loaded, then the address keeps how many pages, and a reload shows as many', async () => {
+    await browser.page.getByRole('link', { name: 'Accounts' }).click();
+    const accounts = browser.page.getByRole('region', { name: 'Accounts' });
+    await expect.poll(() => rowsOf(accounts)).toBe(100);
+    await browser.page.getByRole('button', { name: 'Load more accounts' }).click();
+    await expect.poll(() => rowsOf(accounts)).toBe(101);
+    expect(browser.page.url()).toMatch(/#\/accounts\?pages=2$/);
+
+    await browser.page.reload();
+    await expect.poll(() => rowsOf(accounts)).toBe(101);
+    expect(await browser.page.getByRole('button', { name: 'Load more accounts' }).count()).toBe(0);
+  });
+
+  it('when a later page of a batch\'s transactions is reloaded, then that page is shown', async () => {
+    const rows = browser.page.getByRole('region', { name: 'Transactions of the batch' });
+    await browser.page.goto(`${base}/console/#/batches/${bigBatch}`);
+    await browser.page.getByText('Page 1').waitFor();
+    await browser.page.getByRole('button', { name: 'Next page' }).click();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await rowsOf(rows)).toBe(50);
+    const address = browser.page.url();
+    expect(address).toMatch(new RegExp(`#/batches/${bigBatch}\\?page=2&cursor=[\\w-]+$`));
+
+    await browser.page.reload();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await rowsOf(rows)).toBe(50);
+    expect(await rows.locator('tbody tr').first().textContent()).toContain('BIG-101');
+    await browser.page.getByRole('button', { name: 'Previous page' }).click();
+    await browser.page.getByText('Page 1').waitFor();
+    expect(await rowsOf(rows)).toBe(100);
+  });
+
   it('when a batch is still processing, then re-reading it keeps the page the user is on', async () => {
     // The batch answers "processing" for as long as this test runs, so the page keeps polling.
     const batchUrl = (url: URL) => url.pathname === `/api/batches/${bigBatch}`;

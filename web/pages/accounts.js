@@ -1,14 +1,19 @@
 import { api } from '../api.js';
 import { append, dateTime, h, replace, table } from '../dom.js';
+import { pagesShown, rememberInAddress } from '../paging.js';
 
-export async function accountsPage(main) {
+export async function accountsPage(main, { query, signal }) {
   const list = h('div');
   const pager = h('div', { class: 'pager' });
   append(main, h('h1', {}, 'Accounts'), list, pager);
   let shown = [];
+  // Pages read so far: "Load more accounts" adds one; the address keeps the count, and opens with as many.
+  let pages = 0;
   const load = async (cursor) => {
     const page = await api('GET', '/api/accounts', { query: { limit: 100, cursor } });
+    if (signal.aborted) return null;
     shown = [...shown, ...page.accounts];
+    pages += 1;
     replace(
       list,
       shown.length === 0
@@ -27,6 +32,10 @@ export async function accountsPage(main) {
           }),
     );
     replace(pager, page.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor) }, 'Load more accounts') : null);
+    rememberInAddress('#/accounts', [['pages', pages > 1 ? pages : '']], signal);
+    return page.next_cursor;
   };
-  await load(null);
+  const wanted = pagesShown(query);
+  let cursor = await load(null);
+  while (cursor && pages < wanted) cursor = await load(cursor);
 }

@@ -1,12 +1,13 @@
 import { api } from '../api.js';
 import { append, dateTime, errorMessage, h, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { cursorTrail, rememberInAddress, trailParams } from '../paging.js';
 import { progress } from './batches.js';
 import { transactionColumns } from './transactions.js';
 
 const POLL_MS = 2000;
 
 /** One batch: its status (live until it is done) and its transactions, a page at a time. */
-export async function batchPage(main, { params: [batchId], signal }) {
+export async function batchPage(main, { params: [batchId], query, signal }) {
   const head = h('div');
   const rows = h('div');
   const pager = h('div', { class: 'pager' });
@@ -14,8 +15,9 @@ export async function batchPage(main, { params: [batchId], signal }) {
 
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
-  const cursors = [null];
-  let index = 0;
+  // The page the address names, reached through the cursors it keeps (see paging.js).
+  const cursors = cursorTrail(query);
+  let index = cursors.length - 1;
   let accountId;
 
   async function loadBatch() {
@@ -60,11 +62,12 @@ export async function batchPage(main, { params: [batchId], signal }) {
         h('span', {}, `Page ${index + 1}`),
         h('button', { type: 'button', class: 'secondary', disabled: !page.next_cursor, onclick: () => loadPage(index + 1) }, 'Next page'),
       );
+      rememberInAddress(`#/batches/${batchId}`, trailParams(cursors, index), signal);
     } catch (error) {
       if (request === latest) replace(rows, errorMessage(error));
     }
   }
 
   await loadBatch();
-  await loadPage(0);
+  await loadPage(index);
 }
