@@ -1,10 +1,12 @@
+import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
-import { launchBrowser, type Browser } from './helpers/browser.js';
+import { launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
 // The console's paged lists (batches, accounts, a batch's transactions) past their first page, and
 // at phone width; the account's own transactions list is in console.test.ts.
+const ARTIFACTS = 'test-artifacts';
 
 let ctx: TestContext;
 let browser: Browser;
@@ -31,7 +33,24 @@ async function batchesNotDone(): Promise<number> {
 
 const rowsOf = (locator: Locator) => locator.locator('tbody tr').count();
 
+const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
+
+/** How far the page, and each table in it, is wider than the window: 0 when nothing scrolls sideways. */
+const sidewaysOverflow = () =>
+  browser.page.evaluate(() => {
+    const { document } = globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): Iterable<{ scrollWidth: number; clientWidth: number }> } };
+    const root = document.documentElement;
+    return [root, ...document.querySelectorAll('.table-wrap')].map((el) => Math.max(0, el.scrollWidth - el.clientWidth));
+  });
+
+/** Whether the element is drawn wholly inside a window `width` wide. */
+async function inView(locator: Locator, width: number): Promise<boolean> {
+  const box = await locator.boundingBox();
+  return box !== null && box.x >= 0 && box.x + box.width <= width;
+}
+
 beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
   ctx = await createTestContext();
   ctx.container.worker.start();
   base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
@@ -139,5 +158,35 @@ describe('the console\'s paged lists, in headless Chromium against a running ser
       browser.page.off('request', countReads);
       await browser.page.unroute(batchUrl);
     }
+  });
+
+  it('when the window is phone-wide, then the batches and accounts lists fit without sideways scrolling and keep their important columns in view', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await browser.page.goto(`${base}/console/#/batches`);
+      const batch = browser.page.locator(`tr[data-batch-id="${bigBatch}"]`);
+      await batch.waitFor();
+      expect(await sidewaysOverflow()).toEqual([0, 0]);
+      for (const cell of [batch.getByRole('link', { name: bigBatch.slice(0, 8) }), batch.getByRole('link', { name: 'ACC-0001-CUSTOMER-CHEQUE' }), batch.getByText('completed', { exact: true }), batch.getByText('150/150')]) {
+        expect(await inView(cell, 390), `${await cell.textContent()} in view`).toBe(true);
+      }
+      expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
+      await shot('batches-phone');
+
+      await browser.page.goto(`${base}/console/#/accounts`);
+      const account = browser.page.locator('tr[data-account-id="ACC-0001-CUSTOMER-CHEQUE"]');
+      await account.waitFor();
+      expect(await sidewaysOverflow()).toEqual([0, 0]);
+      for (const cell of [account.getByRole('link', { name: 'ACC-0001-CUSTOMER-CHEQUE' }), account.getByText('Customer 1 household cheque account'), account.getByText('ZAR', { exact: true }), account.getByText('151 transactions')]) {
+        expect(await inView(cell, 390), `${await cell.textContent()} in view`).toBe(true);
+      }
+      // One is one transaction.
+      expect(await inView(browser.page.locator('tr[data-account-id="ACC-0002-CUSTOMER-CHEQUE"]').getByText('1 transaction', { exact: true }), 390)).toBe(true);
+      expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
+      await shot('accounts-phone');
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(pageErrors).toEqual([]);
   });
 });

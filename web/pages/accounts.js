@@ -22,13 +22,16 @@ export async function accountsPage(main, { query, signal }) {
             caption: 'Accounts',
             columns: [
               { label: 'Account', nowrap: true, cell: (a) => h('a', { href: `#/accounts/${encodeURIComponent(a.account_id)}` }, a.account_id) },
-              { label: 'Name', cell: (a) => a.name ?? '' },
+              { label: 'Name', wide: true, cell: (a) => a.name ?? '' },
               { label: 'Institution', narrow: true, cell: (a) => a.institution ?? '' },
               { label: 'Currency', cell: (a) => a.currency },
-              { label: 'Transactions', num: true, cell: (a) => a.transaction_count },
+              // At phone width the header is not beside the figure: the figure says what it counts.
+              { label: 'Transactions', num: true, cell: (a) => [String(a.transaction_count), h('span', { class: 'only-narrow' }, a.transaction_count === 1 ? ' transaction' : ' transactions')] },
               { label: 'Created', narrow: true, cell: (a) => dateTime(a.created_at) },
             ],
             rows: shown,
+            rowProps: (a) => ({ 'data-account-id': a.account_id }),
+            stacked: true,
           }),
     );
     replace(pager, page.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor) }, 'Load more accounts') : null);

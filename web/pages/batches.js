@@ -21,7 +21,7 @@ export function progress(counts) {
 export function batchColumns() {
   return [
     { label: 'Batch', nowrap: true, cell: (b) => h('a', { href: `#/batches/${b.batch_id}` }, b.batch_id.slice(0, 8)) },
-    { label: 'Account', nowrap: true, cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
+    { label: 'Account', nowrap: true, wide: true, cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
     { label: 'Status', cell: (b) => statusBadge(b.status) },
     { label: 'Progress', cell: (b) => progress(b.counts) },
     { label: 'Pending', num: true, narrow: true, cell: (b) => b.counts.pending },
@@ -62,7 +62,7 @@ export async function batchesPage(main, { query, signal }) {
       list,
       shown.length === 0
         ? h('p', { class: 'notice' }, 'No batches yet.')
-        : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }) }),
+        : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }), stacked: true }),
     );
     replace(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
   };
