@@ -31,6 +31,8 @@ async function batchesNotDone(): Promise<number> {
   return batches.filter((b) => b.status === 'pending' || b.status === 'processing').length;
 }
 
+/** The text of the element that has keyboard focus (the whole page's when focus fell to the body). */
+const focusedText = () => browser.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
 const rowsOf = (locator: Locator) => locator.locator('tbody tr').count();
 
 const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
@@ -87,8 +89,12 @@ describe('the console\'s paged lists, in headless Chromium against a running ser
   it('when older batches are loaded, then the address keeps the filter and how many pages, and a reload shows as many', async () => {
     const batches = browser.page.getByRole('region', { name: 'Batches, newest first' });
     await browser.page.locator('#batch-status').selectOption('completed');
-    await browser.page.getByRole('button', { name: 'Load older batches' }).click();
+    await expect.poll(() => browser.page.url()).toMatch(/#\/batches\?status=completed$/);
+    // By keyboard: the list grows under the button, and focus stays on it.
+    await browser.page.getByRole('button', { name: 'Load older batches' }).focus();
+    await browser.page.keyboard.press('Enter');
     await expect.poll(() => rowsOf(batches)).toBe(100);
+    expect(await focusedText()).toBe('Load older batches');
     await expect.poll(() => browser.page.url()).toMatch(/#\/batches\?status=completed&pages=2$/);
 
     await browser.page.reload();

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { append, dateTime, h, replace, table } from '../dom.js';
+import { append, dateTime, h, replace, replaceKeepingFocus, table } from '../dom.js';
 import { pagesShown, rememberInAddress } from '../paging.js';
 
 export async function accountsPage(main, { query, signal }) {
@@ -34,7 +34,8 @@ export async function accountsPage(main, { query, signal }) {
             stacked: true,
           }),
     );
-    replace(pager, page.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor) }, 'Load more accounts') : null);
+    // Redrawn with the focus kept: a keyboard user who loaded more stays on the button.
+    replaceKeepingFocus(pager, page.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor) }, 'Load more accounts') : null);
     rememberInAddress('#/accounts', [['pages', pages > 1 ? pages : '']], signal);
     return page.next_cursor;
   };

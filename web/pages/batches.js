@@ -64,7 +64,7 @@ export async function batchesPage(main, { query, signal }) {
         ? h('p', { class: 'notice' }, 'No batches yet.')
         : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }), stacked: true }),
     );
-    replace(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
+    replaceKeepingFocus(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
   };
 
   async function refresh() {
