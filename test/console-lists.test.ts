@@ -4,8 +4,8 @@ import type { Locator } from 'playwright-core';
 import { launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
-// The console's paged lists (batches, accounts, a batch's transactions) past their first page, and
-// at phone width; the account's own transactions list is in console.test.ts.
+// The console's lists (batches, accounts, a batch's transactions, the review queue) past their first
+// page and at phone width; the account's own transactions list is in console.test.ts.
 const ARTIFACTS = 'test-artifacts';
 
 let ctx: TestContext;
@@ -67,6 +67,14 @@ beforeAll(async () => {
     account: { account_id: 'ACC-0001-CUSTOMER-CHEQUE', currency: 'ZAR' },
     transactions: Array.from({ length: 150 }, (_, i) => ({ transaction_id: `BIG-${String(i + 1).padStart(3, '0')}`, date: '2026-11-02', amount: '-1.00', merchant_name: 'Starbucks' })),
   });
+  // Two debits no rule knows, for the review queue.
+  await push({
+    account: { account_id: 'ACC-0003-CUSTOMER-CHEQUE', currency: 'ZAR' },
+    transactions: [
+      { transaction_id: 'R-1', date: '2026-11-03', amount: '-310.00', merchant_name: 'Zqx Holdings', description: 'ZQX HOLDINGS 5521' },
+      { transaction_id: 'R-2', date: '2026-11-04', amount: '-45.00', description: 'POS PURCHASE QWVX 0042 DURBAN' },
+    ],
+  });
   for (const started = Date.now(); (await batchesNotDone()) > 0; ) {
     if (Date.now() - started > 60_000) throw new Error('the batches were not enriched within a minute');
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -85,7 +93,7 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-describe('the console\'s paged lists, in headless Chromium against a running server', () => {
+describe('the console\'s lists, in headless Chromium against a running server', () => {
   it('when older batches are loaded, then the address keeps the filter and how many pages, and a reload shows as many', async () => {
     const batches = browser.page.getByRole('region', { name: 'Batches, newest first' });
     await browser.page.locator('#batch-status').selectOption('completed');
@@ -190,6 +198,29 @@ describe('the console\'s paged lists, in headless Chromium against a running ser
       expect(await inView(browser.page.locator('tr[data-account-id="ACC-0002-CUSTOMER-CHEQUE"]').getByText('1 transaction', { exact: true }), 390)).toBe(true);
       expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
       await shot('accounts-phone');
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when the window is phone-wide, then each row of the review queue is a card with its correction in view, and a correction made there is saved', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-0003-CUSTOMER-CHEQUE/review`);
+      const row = browser.page.getByRole('grid', { name: 'Transactions to review' }).locator('tr[data-transaction-id="R-1"]');
+      await row.waitFor();
+      expect(await sidewaysOverflow()).toEqual([0, 0]);
+      const category = row.getByRole('combobox');
+      const save = row.getByRole('button', { name: 'Save' });
+      for (const cell of [row.getByText('Zqx Holdings', { exact: true }), row.getByText('−310.00 ZAR'), row.locator('td').filter({ hasText: 'rules:none' }), category, save]) {
+        expect(await inView(cell, 390), `${await cell.textContent()} in view`).toBe(true);
+      }
+      expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
+      await shot('review-phone');
+      await category.selectOption('GENERAL_SERVICES');
+      await save.click();
+      await browser.page.locator('tr[data-transaction-id="R-1"][data-corrected="true"]').waitFor();
     } finally {
       await browser.page.setViewportSize({ width: 1280, height: 800 });
     }
