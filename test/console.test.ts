@@ -565,7 +565,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
 
   it('when an account has three years of months, then the month labels under its charts never overlap, at desktop or phone width', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-ZA`);
-    await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor().catch(async (e) => { console.log('DEBUGURL', browser.page.url(), await browser.page.locator('main').innerText()); throw e; });
+    await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor();
     for (const width of [1280, 390]) {
       await browser.page.setViewportSize({ width, height: 844 });
       await expect.poll(() => monthLabelClashes('#chart-spend-by-category', ZA_MONTHS)).toEqual([]);
@@ -640,7 +640,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
       await browser.page.locator('tr[data-delivery-id]', { hasText: '503' }).waitFor({ timeout: 20_000 });
       expect(await delivery.getAttribute('data-status')).toBe('pending');
       await expectAccessible();
-    await expectNoStrayValues();
+      await expectNoStrayValues();
       await shot('webhooks');
       await delivery.getByRole('button', { name: /^Retry now: batch.completed delivery/ }).click();
       await browser.page.locator('tr[data-delivery-id][data-status="delivered"]').waitFor({ timeout: 20_000 });
