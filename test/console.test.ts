@@ -306,10 +306,46 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByText('Page 2').waitFor();
     expect(await browser.page.locator('#tx-status').inputValue()).toBe('completed');
     expect(await shownIds()).toEqual(['S-2', 'S-1']);
-    expect(browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE\?status=completed&page=2$/);
+    expect(browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE\?status=completed&page=2&cursor=[\w-]+$/);
     // Page 1 is still one click away.
     await browser.page.getByRole('button', { name: 'Previous page' }).click();
     await browser.page.getByText('Page 1').waitFor();
+    await browser.page.locator('#tx-status').selectOption('');
+    await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
+  });
+
+  it('when the address of a later page of the list is reloaded or opened in a new tab, then it shows that page, and "Previous page" still works there', async () => {
+    const table = browser.page.getByRole('region', { name: 'Transactions of ACC-CONSOLE, newest first' });
+    const idsOf = (region: Locator) => region.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id')));
+    await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE?status=completed`);
+    await expect.poll(async () => (await idsOf(table)).length).toBe(50);
+    await browser.page.getByRole('button', { name: 'Next page' }).click();
+    await browser.page.getByText('Page 2').waitFor();
+    const address = browser.page.url();
+
+    await browser.page.reload();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await idsOf(table)).toEqual(['S-2', 'S-1']);
+    expect(await browser.page.locator('#tx-status').inputValue()).toBe('completed');
+    expect(browser.page.url()).toBe(address);
+
+    // Another tab has no key yet (sessionStorage is per tab): it signs in, then opens the address.
+    const tab = await browser.context.newPage();
+    try {
+      await tab.goto(address);
+      await tab.getByLabel('API key').fill(key);
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+      await tab.getByText('Page 2').waitFor();
+      const tabTable = tab.getByRole('region', { name: 'Transactions of ACC-CONSOLE, newest first' });
+      expect(await idsOf(tabTable)).toEqual(['S-2', 'S-1']);
+      expect(tab.url()).toBe(address);
+      await tab.getByRole('button', { name: 'Previous page' }).click();
+      await tab.getByText('Page 1').waitFor();
+      expect(await tabTable.locator('tbody tr').count()).toBe(50);
+      expect(tab.url()).toMatch(/#\/accounts\/ACC-CONSOLE\?status=completed$/);
+    } finally {
+      await tab.close();
+    }
     await browser.page.locator('#tx-status').selectOption('');
     await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
   });
@@ -529,7 +565,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
 
   it('when an account has three years of months, then the month labels under its charts never overlap, at desktop or phone width', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-ZA`);
-    await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor().catch(async (e) => { console.log('DEBUGURL', browser.page.url(), await browser.page.locator('main').innerText()); throw e; });
+    await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor();
     for (const width of [1280, 390]) {
       await browser.page.setViewportSize({ width, height: 844 });
       await expect.poll(() => monthLabelClashes('#chart-spend-by-category', ZA_MONTHS)).toEqual([]);
@@ -604,7 +640,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
       await browser.page.locator('tr[data-delivery-id]', { hasText: '503' }).waitFor({ timeout: 20_000 });
       expect(await delivery.getAttribute('data-status')).toBe('pending');
       await expectAccessible();
-    await expectNoStrayValues();
+      await expectNoStrayValues();
       await shot('webhooks');
       await delivery.getByRole('button', { name: /^Retry now: batch.completed delivery/ }).click();
       await browser.page.locator('tr[data-delivery-id][data-status="delivered"]').waitFor({ timeout: 20_000 });

@@ -1,6 +1,7 @@
 import { api, listCategories } from '../api.js';
 import { incomeSpendChart, stackedSpendChart } from '../charts.js';
 import { append, errorMessage, h, money, replace, replaceKeepingFocus, table } from '../dom.js';
+import { cursorTrail, rememberInAddress, trailParams } from '../paging.js';
 import { knownAccount, transactionColumns } from './transactions.js';
 
 const PAGE_SIZE = 50;
@@ -141,24 +142,15 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
     pager,
   );
 
-  let cursors = [null];
+  // The page the address names, reached through the cursors it keeps (Back, a reload, a new tab).
+  let cursors = cursorTrail(query);
   let page = { transactions: [], next_cursor: null };
   let index = 0;
 
-  /**
-   * Puts the filters and page number into the address, replacing it rather than adding to history,
-   * so Back from a transaction returns to this page of the list; the cursors to reach that page are
-   * kept with the history entry (history.state).
-   */
+  /** Puts the filters, page and the cursors that reach it into the address (see paging.js). */
   function remember() {
-    // Only while the address is still this page's. Between the address changing (a link, Back) and
-    // the hashchange that aborts this page, a late answer would otherwise put this page's address
-    // back, and the router would then draw this page instead of the one asked for.
-    const here = `#/accounts/${encodeURIComponent(accountId)}`;
-    if (signal.aborted || window.location.hash.split('?')[0] !== here) return;
-    const state = { from: start.value, to: end.value, category: category.value, status: status.value, q: search.value.trim(), removed: removed.checked ? '1' : '', page: index > 0 ? index + 1 : '' };
-    const asked = new URLSearchParams(Object.entries(state).filter(([, value]) => value !== '')).toString();
-    window.history.replaceState({ cursors }, '', `${here}${asked ? `?${asked}` : ''}`);
+    const state = [['from', start.value], ['to', end.value], ['category', category.value], ['status', status.value], ['q', search.value.trim()], ['removed', removed.checked ? '1' : '']];
+    rememberInAddress(`#/accounts/${encodeURIComponent(accountId)}`, [...state, ...trailParams(cursors, index)], signal);
   }
 
   function drawTransactions() {
@@ -229,9 +221,5 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
     reloadTransactions();
   });
 
-  // A page other than the first opens again only with the cursors this history entry kept.
-  const kept = window.history.state?.cursors;
-  const at = Number(query.get('page') ?? 1) - 1;
-  if (Array.isArray(kept) && at > 0 && kept[at] !== undefined) cursors = kept;
-  await Promise.all([loadSummary(), loadTransactions(cursors === kept ? at : 0)]);
+  await Promise.all([loadSummary(), loadTransactions(cursors.length - 1)]);
 }

@@ -1,14 +1,19 @@
 import { api } from '../api.js';
-import { append, dateTime, h, replace, table } from '../dom.js';
+import { append, dateTime, h, replace, replaceKeepingFocus, table } from '../dom.js';
+import { pagesShown, rememberInAddress } from '../paging.js';
 
-export async function accountsPage(main) {
+export async function accountsPage(main, { query, signal }) {
   const list = h('div');
   const pager = h('div', { class: 'pager' });
   append(main, h('h1', {}, 'Accounts'), list, pager);
   let shown = [];
+  // Pages read so far: "Load more accounts" adds one; the address keeps the count, and opens with as many.
+  let pages = 0;
   const load = async (cursor) => {
     const page = await api('GET', '/api/accounts', { query: { limit: 100, cursor } });
+    if (signal.aborted) return null;
     shown = [...shown, ...page.accounts];
+    pages += 1;
     replace(
       list,
       shown.length === 0
@@ -17,16 +22,24 @@ export async function accountsPage(main) {
             caption: 'Accounts',
             columns: [
               { label: 'Account', nowrap: true, cell: (a) => h('a', { href: `#/accounts/${encodeURIComponent(a.account_id)}` }, a.account_id) },
-              { label: 'Name', cell: (a) => a.name ?? '' },
+              { label: 'Name', wide: true, cell: (a) => a.name ?? '' },
               { label: 'Institution', narrow: true, cell: (a) => a.institution ?? '' },
               { label: 'Currency', cell: (a) => a.currency },
-              { label: 'Transactions', num: true, cell: (a) => a.transaction_count },
+              // At phone width the header is not beside the figure: the figure says what it counts.
+              { label: 'Transactions', num: true, cell: (a) => [String(a.transaction_count), h('span', { class: 'only-narrow' }, a.transaction_count === 1 ? ' transaction' : ' transactions')] },
               { label: 'Created', narrow: true, cell: (a) => dateTime(a.created_at) },
             ],
             rows: shown,
+            rowProps: (a) => ({ 'data-account-id': a.account_id }),
+            stacked: true,
           }),
     );
-    replace(pager, page.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor) }, 'Load more accounts') : null);
+    // Redrawn with the focus kept: a keyboard user who loaded more stays on the button.
+    replaceKeepingFocus(pager, page.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor) }, 'Load more accounts') : null);
+    rememberInAddress('#/accounts', [['pages', pages > 1 ? pages : '']], signal);
+    return page.next_cursor;
   };
-  await load(null);
+  const wanted = pagesShown(query);
+  let cursor = await load(null);
+  while (cursor && pages < wanted) cursor = await load(cursor);
 }

@@ -1,12 +1,13 @@
 import { api } from '../api.js';
 import { append, dateTime, errorMessage, h, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { cursorTrail, rememberInAddress, trailParams } from '../paging.js';
 import { progress } from './batches.js';
 import { transactionColumns } from './transactions.js';
 
 const POLL_MS = 2000;
 
 /** One batch: its status (live until it is done) and its transactions, a page at a time. */
-export async function batchPage(main, { params: [batchId], signal }) {
+export async function batchPage(main, { params: [batchId], query, signal }) {
   const head = h('div');
   const rows = h('div');
   const pager = h('div', { class: 'pager' });
@@ -14,7 +15,9 @@ export async function batchPage(main, { params: [batchId], signal }) {
 
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
-  const cursors = [null];
+  // The page the address names, reached through the cursors it keeps (see paging.js).
+  const cursors = cursorTrail(query);
+  let index = cursors.length - 1;
   let accountId;
 
   async function loadBatch() {
@@ -34,16 +37,22 @@ export async function batchPage(main, { params: [batchId], signal }) {
         ),
       );
       if (batch.status === 'pending' || batch.status === 'processing') {
-        timer = setTimeout(() => loadBatch().then(() => loadPage(cursors.length - 1)), POLL_MS);
+        // The page being read is read again, not the last one known: that would walk on by itself.
+        timer = setTimeout(() => loadBatch().then(() => loadPage(index)), POLL_MS);
       }
     } catch (error) {
       replace(head, errorMessage(error.status === 403 ? new Error('Reading batches needs a key with the ingest scope.') : error));
     }
   }
 
-  async function loadPage(index) {
+  let latest = 0;
+  async function loadPage(at) {
+    // A poll and a click may both be waiting: only the latest request's answer is shown.
+    const request = ++latest;
     try {
-      const page = await api('GET', '/api/batches/{batch_id}/transactions', { path: { batch_id: batchId }, query: { limit: 100, cursor: cursors[index] } });
+      const page = await api('GET', '/api/batches/{batch_id}/transactions', { path: { batch_id: batchId }, query: { limit: 100, cursor: cursors[at] } });
+      if (request !== latest || signal.aborted) return;
+      index = at;
       cursors.length = index + 1;
       if (page.next_cursor) cursors.push(page.next_cursor);
       replace(rows, table({ caption: 'Transactions of the batch', columns: transactionColumns({ accountId }), rows: page.transactions, stacked: true }));
@@ -53,11 +62,12 @@ export async function batchPage(main, { params: [batchId], signal }) {
         h('span', {}, `Page ${index + 1}`),
         h('button', { type: 'button', class: 'secondary', disabled: !page.next_cursor, onclick: () => loadPage(index + 1) }, 'Next page'),
       );
+      rememberInAddress(`#/batches/${batchId}`, trailParams(cursors, index), signal);
     } catch (error) {
-      replace(rows, errorMessage(error));
+      if (request === latest) replace(rows, errorMessage(error));
     }
   }
 
   await loadBatch();
-  await loadPage(0);
+  await loadPage(index);
 }

@@ -1,7 +1,11 @@
 import { api } from '../api.js';
 import { announce, append, dateTime, errorMessage, h, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { pagesShown, rememberInAddress } from '../paging.js';
 
 const POLL_MS = 2000;
+const PAGE_SIZE = 50;
+/** The most batches one request may read (the API's limit): the live list re-reads all it shows at once. */
+const MAX_LIMIT = 1000;
 const STATUSES = ['pending', 'processing', 'completed', 'completed_with_errors'];
 
 export function progress(counts) {
@@ -17,7 +21,7 @@ export function progress(counts) {
 export function batchColumns() {
   return [
     { label: 'Batch', nowrap: true, cell: (b) => h('a', { href: `#/batches/${b.batch_id}` }, b.batch_id.slice(0, 8)) },
-    { label: 'Account', nowrap: true, cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
+    { label: 'Account', nowrap: true, wide: true, cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
     { label: 'Status', cell: (b) => statusBadge(b.status) },
     { label: 'Progress', cell: (b) => progress(b.counts) },
     { label: 'Pending', num: true, narrow: true, cell: (b) => b.counts.pending },
@@ -29,8 +33,8 @@ export function batchColumns() {
 }
 
 /** Newest batches first, re-read every two seconds so new batches and their progress show live. */
-export async function batchesPage(main, { signal }) {
-  const status = h('select', { id: 'batch-status' }, h('option', { value: '' }, 'Any'), STATUSES.map((s) => h('option', { value: s }, s.replaceAll('_', ' '))));
+export async function batchesPage(main, { query, signal }) {
+  const status = h('select', { id: 'batch-status' }, h('option', { value: '' }, 'Any'), STATUSES.map((s) => h('option', { value: s, selected: s === query.get('status') }, s.replaceAll('_', ' '))));
   const list = h('div', { 'aria-live': 'off' });
   const pager = h('div', { class: 'pager' });
   append(
@@ -44,6 +48,9 @@ export async function batchesPage(main, { signal }) {
   let shown = [];
   let cursor = null;
   let timer;
+  // Pages of PAGE_SIZE shown: "Load older batches" adds one; the address keeps the count and the filter.
+  let pages = pagesShown(query);
+  const remember = () => rememberInAddress('#/batches', [['status', status.value], ['pages', pages > 1 ? pages : '']], signal);
 
   let drawn = '';
   const draw = () => {
@@ -55,15 +62,16 @@ export async function batchesPage(main, { signal }) {
       list,
       shown.length === 0
         ? h('p', { class: 'notice' }, 'No batches yet.')
-        : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }) }),
+        : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }), stacked: true }),
     );
-    replace(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
+    replaceKeepingFocus(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
   };
 
   async function refresh() {
     try {
       // As many of the newest batches as are shown are read again, so progress and new batches both appear.
-      const page = await api('GET', '/api/batches', { query: { status: status.value, limit: Math.min(Math.max(shown.length, 50), 1000) } });
+      const page = await api('GET', '/api/batches', { query: { status: status.value, limit: Math.min(Math.max(shown.length, PAGE_SIZE * pages), MAX_LIMIT) } });
+      if (signal.aborted) return;
       for (const batch of page.batches) {
         const before = shown.find((b) => b.batch_id === batch.batch_id);
         if (before && before.status !== batch.status && (batch.status === 'completed' || batch.status === 'completed_with_errors')) {
@@ -73,6 +81,7 @@ export async function batchesPage(main, { signal }) {
       shown = page.batches;
       cursor = page.next_cursor;
       draw();
+      remember();
     } catch (error) {
       replace(list, errorMessage(error));
     }
@@ -81,10 +90,13 @@ export async function batchesPage(main, { signal }) {
 
   async function more() {
     try {
-      const page = await api('GET', '/api/batches', { query: { status: status.value, limit: 50, cursor } });
+      const page = await api('GET', '/api/batches', { query: { status: status.value, limit: PAGE_SIZE, cursor } });
+      if (signal.aborted) return;
       shown = [...shown, ...page.batches];
       cursor = page.next_cursor;
+      pages += 1;
       draw();
+      remember();
     } catch (error) {
       replace(pager, errorMessage(error));
     }
@@ -95,6 +107,7 @@ export async function batchesPage(main, { signal }) {
     drawn = '';
     shown = [];
     cursor = null;
+    pages = 1;
     refresh();
   });
   signal.addEventListener('abort', () => clearTimeout(timer));

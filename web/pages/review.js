@@ -106,11 +106,11 @@ export async function reviewPage(main, { params: [accountId], signal }) {
         'tr',
         { tabindex: i === 0 ? 0 : -1, 'aria-selected': String(i === 0), 'data-transaction-id': t.transaction_id, 'data-corrected': t.category_locked ? 'true' : null },
         h('td', { class: 'nowrap' }, t.date),
-        h('td', {}, merchantCell(t)),
+        h('td', { class: 'wide' }, merchantCell(t)),
         h('td', { class: 'hide-narrow' }, t.description ?? ''),
         h('td', { class: 'num' }, money(t.amount, t.currency)),
         h('td', {}, categoryCell(t)),
-        h('td', {}, select, ' ', save),
+        h('td', { class: 'wide' }, select, ' ', save),
       );
       row.addEventListener('keydown', (event) => {
         if (event.target !== row || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -136,7 +136,8 @@ export async function reviewPage(main, { params: [accountId], signal }) {
         { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transactions to review' },
         h(
           'table',
-          { role: 'grid', 'aria-label': 'Transactions to review', 'aria-describedby': 'review-help' },
+          // At phone width each row is a card (date and amount, what, category, the correction), as in the account's list.
+          { role: 'grid', class: 'stacked', 'aria-label': 'Transactions to review', 'aria-describedby': 'review-help' },
           h('thead', {}, h('tr', {}, ['Date', 'Merchant', 'Description', 'Amount', 'Category', 'Correct to'].map((label, c) => h('th', { scope: 'col', class: c === 2 ? 'hide-narrow' : c === 3 ? 'num' : null }, label)))),
           h('tbody', {}, rows),
         ),

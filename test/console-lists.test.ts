@@ -1,0 +1,229 @@
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+// The console's lists (batches, accounts, a batch's transactions, the review queue) past their first
+// page and at phone width; the account's own transactions list is in console.test.ts.
+const ARTIFACTS = 'test-artifacts';
+
+let ctx: TestContext;
+let browser: Browser;
+let base: string;
+let key: string;
+let bigBatch: string;
+const pageErrors: string[] = [];
+
+async function push(body: unknown): Promise<string> {
+  const response = await fetch(`${base}/api/integrations/transactions/`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { batch_id: string }).batch_id;
+}
+
+async function batchesNotDone(): Promise<number> {
+  const response = await fetch(`${base}/api/batches?limit=1000`, { headers: { authorization: `Bearer ${key}` } });
+  const { batches } = (await response.json()) as { batches: Array<{ status: string }> };
+  return batches.filter((b) => b.status === 'pending' || b.status === 'processing').length;
+}
+
+/** The text of the element that has keyboard focus (the whole page's when focus fell to the body). */
+const focusedText = () => browser.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
+const rowsOf = (locator: Locator) => locator.locator('tbody tr').count();
+
+const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
+
+/** How far the page, and each table in it, is wider than the window: 0 when nothing scrolls sideways. */
+const sidewaysOverflow = () =>
+  browser.page.evaluate(() => {
+    const { document } = globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): Iterable<{ scrollWidth: number; clientWidth: number }> } };
+    const root = document.documentElement;
+    return [root, ...document.querySelectorAll('.table-wrap')].map((el) => Math.max(0, el.scrollWidth - el.clientWidth));
+  });
+
+/** Whether the element is drawn wholly inside a window `width` wide. */
+async function inView(locator: Locator, width: number): Promise<boolean> {
+  const box = await locator.boundingBox();
+  return box !== null && box.x >= 0 && box.x + box.width <= width;
+}
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  ctx = await createTestContext();
+  ctx.container.worker.start();
+  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  key = await ctx.key(['ingest', 'reports']);
+  // 101 accounts of one batch each (a second page of accounts, a third of batches), then one batch
+  // of 150 transactions (two pages of them).
+  for (let i = 1; i <= 101; i += 1) {
+    const id = `ACC-${String(i).padStart(4, '0')}-CUSTOMER-CHEQUE`;
+    await push({ account: { account_id: id, currency: 'ZAR', name: `Customer ${i} household cheque account`, institution: 'Example Bank' }, transactions: [{ transaction_id: `T-${i}`, date: '2026-11-01', amount: '-10.00', merchant_name: 'Netflix' }] });
+  }
+  bigBatch = await push({
+    account: { account_id: 'ACC-0001-CUSTOMER-CHEQUE', currency: 'ZAR' },
+    transactions: Array.from({ length: 150 }, (_, i) => ({ transaction_id: `BIG-${String(i + 1).padStart(3, '0')}`, date: '2026-11-02', amount: '-1.00', merchant_name: 'Starbucks' })),
+  });
+  // Two debits no rule knows, for the review queue.
+  await push({
+    account: { account_id: 'ACC-0003-CUSTOMER-CHEQUE', currency: 'ZAR' },
+    transactions: [
+      { transaction_id: 'R-1', date: '2026-11-03', amount: '-310.00', merchant_name: 'Zqx Holdings', description: 'ZQX HOLDINGS 5521' },
+      { transaction_id: 'R-2', date: '2026-11-04', amount: '-45.00', description: 'POS PURCHASE QWVX 0042 DURBAN' },
+    ],
+  });
+  for (const started = Date.now(); (await batchesNotDone()) > 0; ) {
+    if (Date.now() - started > 60_000) throw new Error('the batches were not enriched within a minute');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  browser = await launchBrowser();
+  browser.page.setDefaultTimeout(10_000);
+  browser.page.on('pageerror', (error) => pageErrors.push(error.message));
+  await browser.page.goto(`${base}/console/#/signin`);
+  await browser.page.getByLabel('API key').fill(key);
+  await browser.page.getByRole('button', { name: 'Sign in' }).click();
+  await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+describe('the console\'s lists, in headless Chromium against a running server', () => {
+  it('when older batches are loaded, then the address keeps the filter and how many pages, and a reload shows as many', async () => {
+    const batches = browser.page.getByRole('region', { name: 'Batches, newest first' });
+    await browser.page.locator('#batch-status').selectOption('completed');
+    await expect.poll(() => browser.page.url()).toMatch(/#\/batches\?status=completed$/);
+    // By keyboard: the list grows under the button, and focus stays on it.
+    await browser.page.getByRole('button', { name: 'Load older batches' }).focus();
+    await browser.page.keyboard.press('Enter');
+    await expect.poll(() => rowsOf(batches)).toBe(100);
+    expect(await focusedText()).toBe('Load older batches');
+    await expect.poll(() => browser.page.url()).toMatch(/#\/batches\?status=completed&pages=2$/);
+
+    await browser.page.reload();
+    await expect.poll(() => rowsOf(batches)).toBe(100);
+    expect(await browser.page.locator('#batch-status').inputValue()).toBe('completed');
+    // The polling that follows keeps as many.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await rowsOf(batches)).toBe(100);
+  });
+
+  it('when more accounts are loaded, then the address keeps how many pages, and a reload shows as many', async () => {
+    await browser.page.getByRole('link', { name: 'Accounts' }).click();
+    const accounts = browser.page.getByRole('region', { name: 'Accounts' });
+    await expect.poll(() => rowsOf(accounts)).toBe(100);
+    await browser.page.getByRole('button', { name: 'Load more accounts' }).click();
+    await expect.poll(() => rowsOf(accounts)).toBe(101);
+    expect(browser.page.url()).toMatch(/#\/accounts\?pages=2$/);
+
+    await browser.page.reload();
+    await expect.poll(() => rowsOf(accounts)).toBe(101);
+    expect(await browser.page.getByRole('button', { name: 'Load more accounts' }).count()).toBe(0);
+  });
+
+  it('when a later page of a batch\'s transactions is reloaded, then that page is shown', async () => {
+    const rows = browser.page.getByRole('region', { name: 'Transactions of the batch' });
+    await browser.page.goto(`${base}/console/#/batches/${bigBatch}`);
+    await browser.page.getByText('Page 1').waitFor();
+    await browser.page.getByRole('button', { name: 'Next page' }).click();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await rowsOf(rows)).toBe(50);
+    const address = browser.page.url();
+    expect(address).toMatch(new RegExp(`#/batches/${bigBatch}\\?page=2&cursor=[\\w-]+$`));
+
+    await browser.page.reload();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await rowsOf(rows)).toBe(50);
+    expect(await rows.locator('tbody tr').first().textContent()).toContain('BIG-101');
+    await browser.page.getByRole('button', { name: 'Previous page' }).click();
+    await browser.page.getByText('Page 1').waitFor();
+    expect(await rowsOf(rows)).toBe(100);
+  });
+
+  it('when a batch is still processing, then re-reading it keeps the page the user is on', async () => {
+    // The batch answers "processing" for as long as this test runs, so the page keeps polling.
+    const batchUrl = (url: URL) => url.pathname === `/api/batches/${bigBatch}`;
+    await browser.page.route(batchUrl, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), status: 'processing' } });
+    });
+    let reads = 0;
+    const countReads = (request: { url(): string }) => {
+      if (new URL(request.url()).pathname === `/api/batches/${bigBatch}/transactions`) reads += 1;
+    };
+    browser.page.on('request', countReads);
+    try {
+      await browser.page.goto(`${base}/console/#/batches`);
+      await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+      await browser.page.goto(`${base}/console/#/batches/${bigBatch}`);
+      await browser.page.getByText('Page 1').waitFor();
+      await expect.poll(() => reads, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await browser.page.locator('.pager span').textContent()).toBe('Page 1');
+      expect(await rowsOf(browser.page.getByRole('region', { name: 'Transactions of the batch' }))).toBe(100);
+      expect(browser.page.url()).toMatch(new RegExp(`#/batches/${bigBatch}$`));
+      expect(pageErrors).toEqual([]);
+    } finally {
+      browser.page.off('request', countReads);
+      await browser.page.unroute(batchUrl);
+    }
+  });
+
+  it('when the window is phone-wide, then the batches and accounts lists fit without sideways scrolling and keep their important columns in view', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await browser.page.goto(`${base}/console/#/batches`);
+      const batch = browser.page.locator(`tr[data-batch-id="${bigBatch}"]`);
+      await batch.waitFor();
+      expect(await sidewaysOverflow()).toEqual([0, 0]);
+      for (const cell of [batch.getByRole('link', { name: bigBatch.slice(0, 8) }), batch.getByRole('link', { name: 'ACC-0001-CUSTOMER-CHEQUE' }), batch.getByText('completed', { exact: true }), batch.getByText('150/150')]) {
+        expect(await inView(cell, 390), `${await cell.textContent()} in view`).toBe(true);
+      }
+      expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
+      await shot('batches-phone');
+
+      await browser.page.goto(`${base}/console/#/accounts`);
+      const account = browser.page.locator('tr[data-account-id="ACC-0001-CUSTOMER-CHEQUE"]');
+      await account.waitFor();
+      expect(await sidewaysOverflow()).toEqual([0, 0]);
+      for (const cell of [account.getByRole('link', { name: 'ACC-0001-CUSTOMER-CHEQUE' }), account.getByText('Customer 1 household cheque account'), account.getByText('ZAR', { exact: true }), account.getByText('151 transactions')]) {
+        expect(await inView(cell, 390), `${await cell.textContent()} in view`).toBe(true);
+      }
+      // One is one transaction.
+      expect(await inView(browser.page.locator('tr[data-account-id="ACC-0002-CUSTOMER-CHEQUE"]').getByText('1 transaction', { exact: true }), 390)).toBe(true);
+      expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
+      await shot('accounts-phone');
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when the window is phone-wide, then each row of the review queue is a card with its correction in view, and a correction made there is saved', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-0003-CUSTOMER-CHEQUE/review`);
+      const row = browser.page.getByRole('grid', { name: 'Transactions to review' }).locator('tr[data-transaction-id="R-1"]');
+      await row.waitFor();
+      expect(await sidewaysOverflow()).toEqual([0, 0]);
+      const category = row.getByRole('combobox');
+      const save = row.getByRole('button', { name: 'Save' });
+      for (const cell of [row.getByText('Zqx Holdings', { exact: true }), row.getByText('−310.00 ZAR'), row.locator('td').filter({ hasText: 'rules:none' }), category, save]) {
+        expect(await inView(cell, 390), `${await cell.textContent()} in view`).toBe(true);
+      }
+      expect(await seriousAccessibilityViolations(browser.page)).toEqual([]);
+      await shot('review-phone');
+      await category.selectOption('GENERAL_SERVICES');
+      await save.click();
+      await browser.page.locator('tr[data-transaction-id="R-1"][data-corrected="true"]').waitFor();
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
