@@ -59,6 +59,7 @@ WITH wanted (role, tbl, privileges) AS (
     ('learned_merchants',      'SELECT, INSERT, UPDATE'),
     ('learned_features',       'SELECT, INSERT, UPDATE'),
     ('learning_versions',      'SELECT, INSERT, UPDATE'),
+    ('lesson_derivation',      'SELECT'),
     ('reenrichments',          'SELECT, INSERT, UPDATE'),
     ('webhook_endpoints',      'SELECT, INSERT, UPDATE'),
     ('webhook_secrets',        'SELECT, INSERT, UPDATE'),
