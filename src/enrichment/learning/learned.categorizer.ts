@@ -95,9 +95,11 @@ function siblingAnswer(state: LearnedState, line: LearnedLine, brandOf: BrandOf 
   const stem = line.key.slice(0, lastSpace);
   if (!stem.includes(' ') || stem.length < MIN_STEM_LETTERS) return undefined;
   const words = (key: string) => key.split(' ').length;
+  const candidates = state.memory.keysBeginning(stem).filter((key) => words(key) === words(line.key));
+  // Most lines have none: the brand reading, the costly part, is asked only of those that do.
+  if (candidates.length === 0) return undefined;
   const read = brandOf?.(line.transaction);
-  const siblings = state.memory.keysBeginning(stem).filter((key) => {
-    if (words(key) !== words(line.key)) return false;
+  const siblings = candidates.filter((key) => {
     const known = brandOf && read && readingOfKey(state, line, key, brandOf);
     return !known || !read || sameBusiness(known, read);
   });
