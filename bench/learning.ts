@@ -377,7 +377,7 @@ class Client {
     let cursor: string | undefined;
     do {
       const { data, error, response } = await this.lucro.GET('/api/accounts/{account_id}/transactions', {
-        params: { path: { account_id: ACCOUNT }, query: { limit: '1000', ...(cursor ? { cursor } : {}) } },
+        params: { path: { account_id: ACCOUNT }, query: { limit: 1000, ...(cursor ? { cursor } : {}) } },
       });
       if (!data) throw new Error(`transactions: ${response.status} ${JSON.stringify(error)}`);
       for (const t of data.transactions) seen.set(t.transaction_id, t);

@@ -408,4 +408,22 @@ describe('Idempotency-Key', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('invalid_parameter');
   });
+
+  it('when the key breaks its documented 1–255 length, with a good body or a bad one, then the answer names the header as invalid_parameter, never a body problem', async () => {
+    const expected = {
+      type: 'urn:lucro:problem:invalid_parameter',
+      title: 'Invalid parameter',
+      status: 400,
+      detail: 'Idempotency-Key must be 1–255 characters.',
+      code: 'invalid_parameter',
+      errors: [{ pointer: '/headers/idempotency-key', message: 'must be 1–255 characters' }],
+    };
+    for (const body of [batchBody(1, { accountId: 'ACC-KEYLEN' }), { account: { account_id: 'bad id!' }, transactions: [] }]) {
+      for (const idempotencyKey of ['', 'k'.repeat(256)]) {
+        const response = await post(body, { 'idempotency-key': idempotencyKey });
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toEqual(expected);
+      }
+    }
+  });
 });

@@ -173,6 +173,38 @@ describe('GET /api/batches (§15)', () => {
   it('when the key has neither ingest nor reports, then 403 forbidden', async () => {
     expect((await get('/api/batches', adminKey)).json()).toMatchObject({ status: 403, code: 'forbidden' });
   });
+
+  it('when limit or status breaks the rule openapi.json states for it, then the answer is still the service\'s own invalid_parameter, worded as before', async () => {
+    const limit = await get('/api/batches?limit=1001&status=done');
+    expect(limit.statusCode).toBe(400);
+    expect(limit.json()).toEqual({
+      type: 'urn:lucro:problem:invalid_parameter',
+      title: 'Invalid parameter',
+      status: 400,
+      detail: 'limit must be a whole number from 1 to 1000.',
+      code: 'invalid_parameter',
+      errors: [{ pointer: '/limit', message: 'must be a whole number from 1 to 1000' }],
+    });
+    expect((await get('/api/batches?status=done&limit=1000')).json()).toEqual({
+      type: 'urn:lucro:problem:invalid_parameter',
+      title: 'Invalid parameter',
+      status: 400,
+      detail: 'status must be one of pending, processing, completed, completed_with_errors.',
+      code: 'invalid_parameter',
+      errors: [{ pointer: '/status', message: 'must be one of pending, processing, completed, completed_with_errors' }],
+    });
+    expect((await get('/api/accounts/L-NONE/transactions?category=COFFEE&limit=0')).json()).toEqual({
+      type: 'urn:lucro:problem:invalid_parameter',
+      title: 'Invalid parameter',
+      status: 400,
+      detail: 'category "COFFEE" is not one of GET /api/categories.',
+      code: 'invalid_parameter',
+      errors: [{ pointer: '/category', message: 'must be a category of GET /api/categories' }],
+    });
+    // The rule is checked where it always was: an unknown account with a good limit is 404, a bad limit 400.
+    expect((await get('/api/accounts/L-NONE/transactions?limit=1000')).statusCode).toBe(404);
+    expect((await get('/api/accounts/L-NONE/transactions?limit=abc')).statusCode).toBe(400);
+  });
 });
 
 describe('GET /api/reports/account/{account_id}/monthly (§15)', () => {

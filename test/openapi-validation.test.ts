@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireHeaders, withHeaders } from '../src/http/documented.js';
 import { problems, ProblemSchema } from '../src/http/schemas.js';
 import { recordResponseDisagreements, validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
   await app.register(swagger, {
     openapi: { openapi: '3.1.0', info: { title: 'validator', version: '1' } },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transformObject: (document) => ('openapiObject' in document ? requireHeaders(document.openapiObject) : document.swaggerObject),
   });
   const schema = { response: { 200: Type.Object({ id: Type.String() }), ...problems(['not_found']) } };
   // Each answer is sent as a ready string, so that no serializer mends what the handler got wrong.
@@ -31,6 +33,15 @@ beforeAll(async () => {
     };
     const [status, type, body] = answers[request.params.answer] ?? [500, 'text/plain', 'no such answer'];
     return reply.code(status).type(type).send(JSON.stringify(body));
+  });
+  const located = withHeaders(Type.Object({ id: Type.String() }), {
+    Location: { description: 'Where the thing is', required: true, schema: { type: 'string' } },
+    'Retry-After': { description: 'Seconds', schema: { type: 'integer', minimum: 1 } },
+  });
+  app.get<{ Params: { answer: string } }>('/located/:answer', { schema: { response: { 202: located } } }, (request, reply) => {
+    if (request.params.answer !== 'unlocated') reply.header('Location', '/things/T-1');
+    if (request.params.answer === 'retry-zero') reply.header('Retry-After', '0');
+    return reply.code(202).send({ id: 'T-1' });
   });
   overTheNetwork = recordResponseDisagreements(app);
   await app.ready();
@@ -57,6 +68,12 @@ describe('response validation against the OpenAPI document (issue #17)', () => {
   it('when a status is undocumented or a body has the wrong shape, then the test request fails', async () => {
     await expect(app.inject({ url: '/things/undocumented-status' })).rejects.toThrow(/answered 409, which its OpenAPI operation does not document/);
     await expect(app.inject({ url: '/things/wrong-body' })).rejects.toThrow(/disagrees with the OpenAPI document: data\/id must be string/);
+  });
+
+  it('when an answer lacks a header its response requires, or sends a declared header with a value out of its schema, then the test request fails', async () => {
+    expect((await app.inject({ url: '/located/ok' })).headers.location).toBe('/things/T-1');
+    await expect(app.inject({ url: '/located/unlocated' })).rejects.toThrow(/answered 202 without the header Location, which its OpenAPI operation requires/);
+    await expect(app.inject({ url: '/located/retry-zero' })).rejects.toThrow(/answered 202 with Retry-After: 0, which disagrees with the OpenAPI document: data must be >= 1/);
   });
 
   it('when answers go over the network (a browser, fetch), then each disagreement is recorded for the test context to fail on, and good answers are not', async () => {

@@ -141,3 +141,127 @@ describe('problem responses and examples in the OpenAPI document (issue #17)', (
     expect(checked).toBeGreaterThan(100);
   });
 });
+
+interface Parameter {
+  name: string;
+  in: string;
+  schema: Record<string, unknown>;
+}
+interface Header {
+  required?: boolean;
+  schema: Record<string, unknown>;
+}
+type Responses = Record<string, { headers?: Record<string, Header>; content?: Record<string, Media> }>;
+
+const CATEGORIES = [
+  'INCOME',
+  'TRANSFER_IN',
+  'TRANSFER_OUT',
+  'LOAN_PAYMENTS',
+  'BANK_FEES',
+  'ENTERTAINMENT',
+  'FOOD_AND_DRINK',
+  'GENERAL_MERCHANDISE',
+  'HOME_IMPROVEMENT',
+  'MEDICAL',
+  'PERSONAL_CARE',
+  'GENERAL_SERVICES',
+  'GOVERNMENT_AND_NON_PROFIT',
+  'TRANSPORTATION',
+  'TRAVEL',
+  'RENT_AND_UTILITIES',
+  'UNCATEGORIZED',
+];
+
+describe('what the OpenAPI document promises a client author (contract §2–§5, §8, §10–§15)', () => {
+  const document = () => JSON.parse(committed('openapi.json')) as { paths: Record<string, Record<string, { operationId: string; parameters?: Parameter[]; requestBody?: { content: Record<string, Media> }; responses: Responses }>> };
+  const operation = (path: string, method: string) => {
+    const found = document().paths[path]?.[method];
+    if (!found) throw new Error(`${method} ${path} is not documented`);
+    return found;
+  };
+  const parameter = (path: string, method: string, name: string) => operation(path, method).parameters?.find((p) => p.name === name)?.schema;
+  const json = (path: string, method: string, status: string) => operation(path, method).responses[status]?.content?.['application/json']?.schema as Record<string, Record<string, Record<string, unknown>>>;
+
+  it('when a batch or re-enrichment is accepted, then the 202 declares the Location it always sends, and a replay its Idempotent-Replayed', () => {
+    const ingest = operation('/api/integrations/transactions', 'post').responses['202']?.headers;
+    expect(ingest?.Location).toMatchObject({ required: true, schema: { type: 'string' } });
+    expect(ingest?.['Idempotent-Replayed']).toMatchObject({ schema: { type: 'string', enum: ['true'] } });
+    expect(ingest?.['Idempotent-Replayed']?.required).toBeUndefined();
+    expect(operation('/api/accounts/{account_id}/reenrich', 'post').responses['202']?.headers?.Location).toMatchObject({ required: true, schema: { type: 'string' } });
+  });
+
+  it('when any /api operation answers 401, 429 or 503, then it declares WWW-Authenticate: Bearer or Retry-After in seconds, always sent', () => {
+    let checked = 0;
+    for (const [path, byMethod] of Object.entries(document().paths).filter(([path]) => path.startsWith('/api/'))) {
+      for (const [method, { responses }] of Object.entries(byMethod)) {
+        expect(responses['401']?.headers, `${method} ${path} 401`).toEqual({
+          'WWW-Authenticate': { schema: { type: 'string', enum: ['Bearer'] }, description: expect.any(String), required: true },
+        });
+        for (const status of ['429', '503']) {
+          expect(responses[status]?.headers, `${method} ${path} ${status}`).toEqual({
+            'Retry-After': { schema: { type: 'integer', minimum: 1 }, description: expect.any(String), required: true },
+          });
+        }
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(operation('/readyz', 'get').responses['503']?.headers?.['Retry-After']).toMatchObject({ required: true, schema: { type: 'integer', minimum: 1 } });
+  });
+
+  it('when a list is paged, then limit is declared as the integer 1–1000 it must be, default 100, on every list', () => {
+    const limits = Object.entries(document().paths).flatMap(([path, byMethod]) =>
+      Object.values(byMethod).flatMap(({ operationId, parameters = [] }) => parameters.filter((p) => p.name === 'limit').map((p) => ({ operationId, path, schema: p.schema }))),
+    );
+    expect(limits.map((limit) => limit.operationId).sort()).toEqual([
+      'listAccountTransactions',
+      'listAccounts',
+      'listBatchTransactions',
+      'listBatches',
+      'listChanges',
+      'listWebhookDeliveries',
+    ]);
+    for (const { path, schema } of limits) expect(schema, path).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 100 });
+  });
+
+  it('when a list is filtered by status, category or a flag, then the values it takes are declared as an enum', () => {
+    expect(parameter('/api/batches', 'get', 'status')).toEqual({ type: 'string', enum: ['pending', 'processing', 'completed', 'completed_with_errors'] });
+    expect(parameter('/api/accounts/{account_id}/transactions', 'get', 'status')).toEqual({ type: 'string', enum: ['pending', 'processing', 'completed', 'failed'] });
+    expect(parameter('/api/webhooks/{id}/deliveries', 'get', 'status')).toEqual({ type: 'string', enum: ['pending', 'delivered', 'failed'] });
+    expect(parameter('/api/accounts/{account_id}/transactions', 'get', 'category')).toEqual({ type: 'string', enum: CATEGORIES });
+    expect(parameter('/api/accounts/{account_id}/transactions', 'get', 'include_removed')).toEqual({ type: 'string', enum: ['true', 'false'], default: 'false' });
+    expect(parameter('/api/accounts/{account_id}/transactions', 'get', 'start_date')).toEqual({ type: 'string', format: 'date' });
+    for (const path of ['/api/reports/account/{account_id}/summary', '/api/reports/account/{account_id}/monthly']) {
+      expect(parameter(path, 'get', 'include_pending'), path).toEqual({ type: 'string', enum: ['true', 'false'], default: 'true' });
+    }
+  });
+
+  it('when a batch is ingested, then the Idempotency-Key is declared 1–255 characters and transactions 1 to MAX_BATCH_SIZE (10000 by default)', () => {
+    expect(parameter('/api/integrations/transactions', 'post', 'idempotency-key')).toEqual({ type: 'string', minLength: 1, maxLength: 255 });
+    const body = operation('/api/integrations/transactions', 'post').requestBody?.content['application/json']?.schema as { properties: Record<string, Record<string, unknown>> };
+    expect(body.properties.transactions).toMatchObject({ type: 'array', minItems: 1, maxItems: 10000 });
+  });
+
+  it('when a category is sent or read, then it is declared as one of the 17 values (16 categories and UNCATEGORIZED), UNCATEGORIZED left out where spend is ranked', () => {
+    const transaction = json('/api/accounts/{account_id}/transactions/{transaction_id}', 'get', '200');
+    expect(transaction.properties?.category).toMatchObject({ type: ['string', 'null'], enum: [...CATEGORIES, null] });
+    const page = json('/api/accounts/{account_id}/transactions', 'get', '200') as unknown as { properties: { transactions: { items: { properties: { category: unknown } } } } };
+    expect(page.properties.transactions.items.properties.category).toMatchObject({ enum: [...CATEGORIES, null] });
+    const summary = json('/api/reports/account/{account_id}/summary', 'get', '200') as unknown as { properties: { top_spend_categories: { items: { properties: { category: unknown } } } } };
+    expect(summary.properties.top_spend_categories.items.properties.category).toMatchObject({ type: 'string', enum: CATEGORIES.filter((c) => c !== 'UNCATEGORIZED') });
+    const monthly = json('/api/reports/account/{account_id}/monthly', 'get', '200') as unknown as { properties: { months: { items: { properties: { categories: { items: { properties: { category: unknown } } } } } } } };
+    expect(monthly.properties.months.items.properties.categories.items.properties.category).toMatchObject({ enum: CATEGORIES.filter((c) => c !== 'UNCATEGORIZED') });
+    const listed = json('/api/categories', 'get', '200') as unknown as { properties: { categories: { items: { properties: { category: unknown } } } } };
+    expect(listed.properties.categories.items.properties.category).toEqual({ type: 'string', enum: CATEGORIES });
+    const correction = operation('/api/accounts/{account_id}/transactions/{transaction_id}', 'patch').requestBody?.content['application/json']?.schema as { properties: { category: { anyOf: unknown[] } } };
+    expect(correction.properties.category.anyOf).toEqual([{ type: 'string', enum: CATEGORIES }, { type: 'null' }]);
+  });
+
+  it('when accounts are listed, then transaction_count is described as leaving removed transactions out (§10)', () => {
+    const accounts = json('/api/accounts', 'get', '200') as unknown as { properties: { accounts: { items: { properties: { transaction_count: { description: string } } } } } };
+    const { description } = accounts.properties.accounts.items.properties.transaction_count;
+    expect(description).toContain('removed transactions are not counted');
+    expect(description).not.toContain('whatever their status');
+  });
+});

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { PageLimit } from '../http/schemas.js';
 import { TransactionView } from '../transactions/transaction.schemas.js';
 
 export const ChangeType = Type.Union([
@@ -28,6 +29,6 @@ export type ChangesPage = Static<typeof ChangesPage>;
 
 export const ChangesQuery = Type.Object({
   cursor: Type.Optional(Type.String({ description: 'next_cursor (or a change cursor) from an earlier page; absent starts at the first change kept' })),
-  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  limit: Type.Optional(PageLimit),
 });
 export type ChangesQuery = Static<typeof ChangesQuery>;

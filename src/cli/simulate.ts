@@ -218,7 +218,7 @@ class ApiClient {
 
   listBatchTransactions(batchId: string, cursor: string | undefined) {
     return this.call(`GET /api/batches/${batchId}/transactions`, () =>
-      this.client.GET('/api/batches/{batch_id}/transactions', { params: { path: { batch_id: batchId }, query: { limit: '1000', ...(cursor ? { cursor } : {}) } } }),
+      this.client.GET('/api/batches/{batch_id}/transactions', { params: { path: { batch_id: batchId }, query: { limit: 1000, ...(cursor ? { cursor } : {}) } } }),
     );
   }
 

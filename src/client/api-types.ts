@@ -488,6 +488,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -592,6 +594,7 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                    /** @description 1 to 10000 transactions (MAX_BATCH_SIZE); more is answered 413 batch_too_large */
                     transactions: ({
                         /** @description Unique per account; the idempotency key of the transaction */
                         transaction_id: string;
@@ -624,6 +627,10 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description The batch to follow: /api/batches/{batch_id}, as status_url */
+                    Location: string;
+                    /** @description true when this is the first answer to the same Idempotency-Key and body, sent again; absent otherwise */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -668,6 +675,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -740,6 +749,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -764,6 +775,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -824,6 +837,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -884,6 +899,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -908,6 +925,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -927,18 +946,18 @@ export interface operations {
                 /** @description Last day included, YYYY-MM-DD */
                 end_date?: string;
                 /** @description One category of GET /api/categories */
-                category?: string;
+                category?: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED";
                 /** @description pending, processing, completed or failed */
-                status?: string;
+                status?: "pending" | "processing" | "completed" | "failed";
                 /** @description true or false (default false) */
-                include_removed?: string;
+                include_removed?: "true" | "false";
                 /**
                  * @description Text the merchant name, description or transaction id contains, any case (1–200 characters)
                  * @example starbucks
                  */
                 q?: string;
-                /** @description 1–1000, default 100 */
-                limit?: string;
+                /** @description Page size: 1–1000, default 100 */
+                limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
@@ -972,7 +991,11 @@ export interface operations {
                             currency: string;
                             merchant_name: string | null;
                             description: string | null;
-                            category: string | null;
+                            /**
+                             * @description A category of GET /api/categories; null until enriched
+                             * @enum {string|null}
+                             */
+                            category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
                             category_confidence: number | null;
                             category_source: string | null;
                             /** @description A person chose the category; enrichment never changes it */
@@ -1006,6 +1029,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1054,6 +1079,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1078,6 +1105,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1145,7 +1174,11 @@ export interface operations {
                         currency: string;
                         merchant_name: string | null;
                         description: string | null;
-                        category: string | null;
+                        /**
+                         * @description A category of GET /api/categories; null until enriched
+                         * @enum {string|null}
+                         */
+                        category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
                         category_confidence: number | null;
                         category_source: string | null;
                         /** @description A person chose the category; enrichment never changes it */
@@ -1177,6 +1210,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1225,6 +1260,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1249,6 +1286,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1323,7 +1362,11 @@ export interface operations {
                         currency: string;
                         merchant_name: string | null;
                         description: string | null;
-                        category: string | null;
+                        /**
+                         * @description A category of GET /api/categories; null until enriched
+                         * @enum {string|null}
+                         */
+                        category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
                         category_confidence: number | null;
                         category_source: string | null;
                         /** @description A person chose the category; enrichment never changes it */
@@ -1355,6 +1398,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1439,6 +1484,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1463,6 +1510,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1506,6 +1555,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description The re-enrichment to follow: /api/reenrichments/{reenrichment_id}, as status_url */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1533,6 +1584,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1605,6 +1658,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1629,6 +1684,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1690,6 +1747,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1738,6 +1797,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1762,6 +1823,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1778,8 +1841,8 @@ export interface operations {
             query?: {
                 /** @description next_cursor (or a change cursor) from an earlier page; absent starts at the first change kept */
                 cursor?: string;
-                /** @description 1–1000, default 100 */
-                limit?: string;
+                /** @description Page size: 1–1000, default 100 */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -1839,7 +1902,11 @@ export interface operations {
                                 currency: string;
                                 merchant_name: string | null;
                                 description: string | null;
-                                category: string | null;
+                                /**
+                                 * @description A category of GET /api/categories; null until enriched
+                                 * @enum {string|null}
+                                 */
+                                category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
                                 category_confidence: number | null;
                                 category_source: string | null;
                                 /** @description A person chose the category; enrichment never changes it */
@@ -1876,6 +1943,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1900,6 +1969,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1924,6 +1995,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2002,6 +2075,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2050,6 +2125,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2074,6 +2151,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2088,8 +2167,8 @@ export interface operations {
     listBatchTransactions: {
         parameters: {
             query?: {
-                /** @description 1–1000, default 100 */
-                limit?: string;
+                /** @description Page size: 1–1000, default 100 */
+                limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
@@ -2123,7 +2202,11 @@ export interface operations {
                             currency: string;
                             merchant_name: string | null;
                             description: string | null;
-                            category: string | null;
+                            /**
+                             * @description A category of GET /api/categories; null until enriched
+                             * @enum {string|null}
+                             */
+                            category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
                             category_confidence: number | null;
                             category_source: string | null;
                             /** @description A person chose the category; enrichment never changes it */
@@ -2157,6 +2240,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2205,6 +2290,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2229,6 +2316,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2248,7 +2337,7 @@ export interface operations {
                 /** @description Last day included, YYYY-MM-DD; absent means up to the last transaction */
                 end_date?: string;
                 /** @description true (default) or false: whether transactions the bank has not posted yet count */
-                include_pending?: string;
+                include_pending?: "true" | "false";
             };
             header?: never;
             path: {
@@ -2316,8 +2405,11 @@ export interface operations {
                         net: string;
                         /** @description Categorized spend by total_spend descending, ties by category name ascending */
                         top_spend_categories: {
-                            /** @description A primary category (never UNCATEGORIZED) */
-                            category: string;
+                            /**
+                             * @description A primary category (never UNCATEGORIZED)
+                             * @enum {string}
+                             */
+                            category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES";
                             /**
                              * @description Magnitude of the category's money out; exact decimal with the currency's minor-unit decimals
                              * @example 3456.78
@@ -2351,6 +2443,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2399,6 +2493,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2423,6 +2519,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2451,7 +2549,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         categories: {
-                            category: string;
+                            /** @enum {string} */
+                            category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED";
                             description: string;
                         }[];
                     };
@@ -2472,6 +2571,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2496,6 +2597,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2520,6 +2623,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2534,8 +2639,8 @@ export interface operations {
     listAccounts: {
         parameters: {
             query?: {
-                /** @description 1–1000, default 100 */
-                limit?: string;
+                /** @description Page size: 1–1000, default 100 */
+                limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
@@ -2575,7 +2680,7 @@ export interface operations {
                             institution: string | null;
                             /** Format: date-time */
                             created_at: string;
-                            /** @description The account's transactions, whatever their status */
+                            /** @description The account's transactions, in any enrichment status and bank-pending ones included; removed transactions are not counted */
                             transaction_count: number;
                         }[];
                         next_cursor: string | null;
@@ -2597,6 +2702,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2621,6 +2728,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2645,6 +2754,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2660,9 +2771,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only batches with this status: pending, processing, completed or completed_with_errors */
-                status?: string;
-                /** @description 1–1000, default 100 */
-                limit?: string;
+                status?: "pending" | "processing" | "completed" | "completed_with_errors";
+                /** @description Page size: 1–1000, default 100 */
+                limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
@@ -2715,6 +2826,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2739,6 +2852,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2763,6 +2878,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2782,7 +2899,7 @@ export interface operations {
                 /** @description Last day included, YYYY-MM-DD; absent means up to the last transaction */
                 end_date?: string;
                 /** @description true (default) or false: whether transactions the bank still reports as pending count */
-                include_pending?: string;
+                include_pending?: "true" | "false";
             };
             header?: never;
             path: {
@@ -2871,8 +2988,11 @@ export interface operations {
                             net: string;
                             /** @description Every categorized spend category of the month, by total_spend descending, ties by name */
                             categories: {
-                                /** @description A primary category (never UNCATEGORIZED) */
-                                category: string;
+                                /**
+                                 * @description A primary category (never UNCATEGORIZED)
+                                 * @enum {string}
+                                 */
+                                category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES";
                                 /**
                                  * @description Magnitude of the category's money out; exact decimal with the currency's minor-unit decimals
                                  * @example 3456.78
@@ -2900,6 +3020,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2948,6 +3070,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2972,6 +3096,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3024,6 +3150,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3060,6 +3188,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3084,6 +3214,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3145,6 +3277,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3205,6 +3339,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3229,6 +3365,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3274,6 +3412,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3322,6 +3462,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3346,6 +3488,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3396,6 +3540,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3468,6 +3614,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3492,6 +3640,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3507,9 +3657,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description pending, delivered or failed */
-                status?: string;
-                /** @description 1–1000, default 100 */
-                limit?: string;
+                status?: "pending" | "delivered" | "failed";
+                /** @description Page size: 1–1000, default 100 */
+                limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
@@ -3560,6 +3710,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3608,6 +3760,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3632,6 +3786,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3683,6 +3839,8 @@ export interface operations {
             /** @description Unauthorized (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: send Authorization: Bearer <key> */
+                    "WWW-Authenticate": "Bearer";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3755,6 +3913,8 @@ export interface operations {
             /** @description Too many requests (`rate_limited`) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3779,6 +3939,8 @@ export interface operations {
             /** @description Service unavailable (`service_unavailable`) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {

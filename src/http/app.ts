@@ -8,6 +8,7 @@ import { isCalendarDate } from '../domain/calendar-date.js';
 import { AppError } from '../domain/errors.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
+import { documentedRequest, requireHeaders } from './documented.js';
 import { answerClientError, answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandling } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { ProblemSchema, withProblems } from './schemas.js';
@@ -71,6 +72,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(swagger, {
     // Shared schemas keep their own name ($id) as their component name.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    // The rules the services check themselves, and the headers answers carry, are stated in the document too.
+    transform: ({ schema, url }) => ({ schema: documentedRequest(schema), url }),
+    transformObject: (document) => ('openapiObject' in document ? requireHeaders(document.openapiObject) : document.swaggerObject),
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import type { ErrorCode } from '../domain/errors.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/query-params.js';
+import { documentedRule, type ResponseHeader, toSwaggerHeaders } from './documented.js';
 import { PROBLEMS, problem } from './problem.js';
 
 /**
@@ -24,6 +26,17 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', title: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
 
+/**
+ * The `limit` of every paged list (contract §5): documented as the integer 1–1000 it must be, checked
+ * by parseLimitParam, which names the parameter in its own words.
+ */
+export const PageLimit = documentedRule(Type.String({ description: `Page size: 1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` }), {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_PAGE_SIZE,
+  default: DEFAULT_PAGE_SIZE,
+});
+
 /** A reference to the shared Problem schema, as route schemas and the OpenAPI document use it. */
 const PROBLEM_REF = { $ref: 'Problem#' } as const;
 
@@ -31,15 +44,37 @@ const CODES = new WeakMap<object, readonly ErrorCode[]>();
 
 export interface ProblemResponse {
   description: string;
+  headers?: Record<string, Record<string, unknown>>;
   content: { 'application/problem+json': { schema: Record<string, unknown> } };
+}
+
+/** The headers sendProblem adds to an answer with this code (contract §2, §3). */
+const PROBLEM_HEADERS: Partial<Record<ErrorCode, Record<string, ResponseHeader>>> = {
+  unauthorized: { 'WWW-Authenticate': { description: 'The scheme to authenticate with: send Authorization: Bearer <key>', required: true, schema: { type: 'string', enum: ['Bearer'] } } },
+  rate_limited: { 'Retry-After': { description: 'Seconds to wait before sending the request again', required: true, schema: { type: 'integer', minimum: 1 } } },
+  service_unavailable: { 'Retry-After': { description: 'Seconds to wait before sending the request again', required: true, schema: { type: 'integer', minimum: 1 } } },
+};
+
+/** The headers of an answer that may carry any of `codes`: required only when every one of them sends it. */
+function problemHeaders(codes: readonly ErrorCode[]): Record<string, ResponseHeader> {
+  const headers: Record<string, ResponseHeader> = {};
+  for (const code of codes) {
+    for (const [name, header] of Object.entries(PROBLEM_HEADERS[code] ?? {})) {
+      const everyCode = codes.every((other) => PROBLEM_HEADERS[other]?.[name] !== undefined);
+      headers[name] = { ...header, required: everyCode && header.required === true };
+    }
+  }
+  return headers;
 }
 
 /** One problem response: the shared Problem schema, its `code` narrowed to the codes this answer can carry. */
 export function problemResponse(codes: readonly ErrorCode[]): ProblemResponse {
   const [first] = codes;
   if (first === undefined) throw new Error('a problem response names at least one code');
+  const headers = problemHeaders(codes);
   const response: ProblemResponse = {
     description: codes.map((code) => `${PROBLEMS[code].title} (\`${code}\`)`).join(', '),
+    ...(Object.keys(headers).length > 0 ? { headers: toSwaggerHeaders(headers) } : {}),
     content: {
       'application/problem+json': {
         schema: {

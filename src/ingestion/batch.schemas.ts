@@ -1,4 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { documentedRule } from '../http/documented.js';
+import { PageLimit } from '../http/schemas.js';
 import { TransactionView } from '../transactions/transaction.schemas.js';
 
 export const BatchParams = Type.Object({ batch_id: Type.String({ description: 'The batch id (UUID) returned by ingestion' }) });
@@ -38,8 +40,13 @@ export const BatchView = Type.Object({
 export type BatchView = Static<typeof BatchView>;
 
 export const BatchListQuery = Type.Object({
-  status: Type.Optional(Type.String({ description: 'Only batches with this status: pending, processing, completed or completed_with_errors' })),
-  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  // Checked by the service, which names the values in its answer.
+  status: Type.Optional(
+    documentedRule(Type.String({ description: 'Only batches with this status: pending, processing, completed or completed_with_errors' }), {
+      enum: BatchStatus.anyOf.map((status) => status.const),
+    }),
+  ),
+  limit: Type.Optional(PageLimit),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
 });
 export type BatchListQuery = Static<typeof BatchListQuery>;
@@ -51,7 +58,7 @@ export const BatchListPage = Type.Object({
 export type BatchListPage = Static<typeof BatchListPage>;
 
 export const BatchTransactionsQuery = Type.Object({
-  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  limit: Type.Optional(PageLimit),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
 });
 

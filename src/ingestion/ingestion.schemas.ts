@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { documentedRule } from '../http/documented.js';
 
 const IDENTIFIER_PATTERN = '^[A-Za-z0-9._:-]+$';
 
@@ -35,29 +36,40 @@ export const TransactionInput = Type.Object(
   { additionalProperties: true, description: 'Unknown fields are kept in the stored raw record' },
 );
 
-export const IngestBody = Type.Object(
-  {
-    account: AccountInput,
-    // The upper bound (MAX_BATCH_SIZE) is checked in code: exceeding it is a 413, not a 400.
-    transactions: Type.Array(TransactionInput, { minItems: 1 }),
-  },
-  {
-    additionalProperties: true,
-    examples: [
-      {
-        account: { account_id: 'ACC-001', currency: 'USD', name: 'Everyday Checking', institution: 'Example Bank' },
-        transactions: [
-          { transaction_id: 'TX-1001', date: '2026-11-02', amount: '-12.50', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' },
-          { transaction_id: 'TX-1002', date: '2026-11-03', amount: '-42.10', description: 'POS PURCHASE SHELL 5521', pending: true },
-        ],
-      },
-    ],
-  },
-);
-export type IngestBody = Static<typeof IngestBody>;
+/** The ingestion body (§4) of a server that takes at most `maxBatchSize` transactions a request (MAX_BATCH_SIZE). */
+export function ingestBody(maxBatchSize: number) {
+  return Type.Object(
+    {
+      account: AccountInput,
+      // The upper bound is counted before the body is parsed (src/http/json-body.ts), and exceeding it is a
+      // 413 batch_too_large, not a 400: the document states it, the schema does not check it.
+      transactions: documentedRule(
+        Type.Array(TransactionInput, { minItems: 1, description: `1 to ${maxBatchSize} transactions (MAX_BATCH_SIZE); more is answered 413 batch_too_large` }),
+        { maxItems: maxBatchSize },
+      ),
+    },
+    {
+      additionalProperties: true,
+      examples: [
+        {
+          account: { account_id: 'ACC-001', currency: 'USD', name: 'Everyday Checking', institution: 'Example Bank' },
+          transactions: [
+            { transaction_id: 'TX-1001', date: '2026-11-02', amount: '-12.50', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' },
+            { transaction_id: 'TX-1002', date: '2026-11-03', amount: '-42.10', description: 'POS PURCHASE SHELL 5521', pending: true },
+          ],
+        },
+      ],
+    },
+  );
+}
+
+export type IngestBody = Static<ReturnType<typeof ingestBody>>;
 
 export const IngestHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ description: '1–255 characters; a retry with the same key and body replays the first answer for at least 24 h' })),
+  // Checked by the route, which answers invalid_parameter for the header whatever the body says.
+  'idempotency-key': Type.Optional(
+    documentedRule(Type.String({ description: '1–255 characters; a retry with the same key and body replays the first answer for at least 24 h' }), { minLength: 1, maxLength: 255 }),
+  ),
 });
 
 export const IngestAccepted = Type.Object({

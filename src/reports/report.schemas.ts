@@ -1,4 +1,7 @@
 import { Type, type Static } from 'typebox';
+import { CATEGORY_NAMES } from '../domain/taxonomy.js';
+import { documentedRule } from '../http/documented.js';
+import { PageLimit } from '../http/schemas.js';
 
 export const AccountSummaryParams = Type.Object({
   account_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$', description: 'Your id for the account, as sent at ingestion' }),
@@ -8,7 +11,9 @@ export const AccountSummaryParams = Type.Object({
 export const AccountSummaryQuery = Type.Object({
   start_date: Type.Optional(Type.String({ format: 'date', description: 'First day included, YYYY-MM-DD; absent means from the first transaction' })),
   end_date: Type.Optional(Type.String({ format: 'date', description: 'Last day included, YYYY-MM-DD; absent means up to the last transaction' })),
-  include_pending: Type.Optional(Type.String({ description: 'true (default) or false: whether transactions the bank has not posted yet count' })),
+  include_pending: Type.Optional(
+    documentedRule(Type.String({ description: 'true (default) or false: whether transactions the bank has not posted yet count' }), { enum: ['true', 'false'], default: 'true' }),
+  ),
 });
 export type AccountSummaryQuery = Static<typeof AccountSummaryQuery>;
 
@@ -25,7 +30,7 @@ export const IngestionStatusCounts = Type.Object(
 );
 
 export const CategorySpend = Type.Object({
-  category: Type.String({ description: 'A primary category (never UNCATEGORIZED)' }),
+  category: Type.Unsafe<string>({ type: 'string', enum: CATEGORY_NAMES.filter((category) => category !== 'UNCATEGORIZED'), description: 'A primary category (never UNCATEGORIZED)' }),
   total_spend: Money("Magnitude of the category's money out"),
   transaction_count: Type.Integer({ description: 'Spending transactions in the category' }),
 });
@@ -65,7 +70,7 @@ export const AccountSummary = Type.Object({
 export type AccountSummary = Static<typeof AccountSummary>;
 
 export const AccountListQuery = Type.Object({
-  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  limit: Type.Optional(PageLimit),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
 });
 export type AccountListQuery = Static<typeof AccountListQuery>;
@@ -78,7 +83,7 @@ export const AccountListPage = Type.Object({
       name: Type.Union([Type.String(), Type.Null()]),
       institution: Type.Union([Type.String(), Type.Null()]),
       created_at: Type.String({ format: 'date-time' }),
-      transaction_count: Type.Integer({ description: "The account's transactions, whatever their status" }),
+      transaction_count: Type.Integer({ description: "The account's transactions, in any enrichment status and bank-pending ones included; removed transactions are not counted" }),
     }),
     { description: 'Oldest first, in the order the accounts were created' },
   ),
@@ -97,7 +102,9 @@ export type AccountListPage = Static<typeof AccountListPage>;
 
 export const MonthlyReportQuery = Type.Object({
   ...AccountSummaryQuery.properties,
-  include_pending: Type.Optional(Type.String({ description: 'true (default) or false: whether transactions the bank still reports as pending count' })),
+  include_pending: Type.Optional(
+    documentedRule(Type.String({ description: 'true (default) or false: whether transactions the bank still reports as pending count' }), { enum: ['true', 'false'], default: 'true' }),
+  ),
 });
 export type MonthlyReportQuery = Static<typeof MonthlyReportQuery>;
 

@@ -1,4 +1,7 @@
 import { Type, type Static } from 'typebox';
+import { CATEGORY_NAMES } from '../domain/taxonomy.js';
+import { documentedRule } from '../http/documented.js';
+import { PageLimit } from '../http/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -13,7 +16,8 @@ export const TransactionView = Type.Object({
   currency: Type.String(),
   merchant_name: Nullable(Type.String()),
   description: Nullable(Type.String()),
-  category: Nullable(Type.String()),
+  // Type-based, not a union, so that serializing never tests the value against the enum.
+  category: Type.Unsafe<string | null>({ type: ['string', 'null'], enum: [...CATEGORY_NAMES, null], description: 'A category of GET /api/categories; null until enriched' }),
   category_confidence: Nullable(Type.Number()),
   category_source: Nullable(Type.String({ description: 'rules:…, learned:…, user, llm:…' })),
   category_locked: Type.Boolean({ description: 'A person chose the category; enrichment never changes it' }),
@@ -67,15 +71,16 @@ export const AccountTransactionParams = Type.Object({
   transaction_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' }),
 });
 
-// Query values are strings as sent (no coercion); the service checks them and names the parameter.
+// Query values are strings as sent (no coercion); the service checks them and names the parameter, so
+// what it accepts is documented here but not enforced by the schema (src/http/documented.ts).
 export const AccountTransactionsQuery = Type.Object({
-  start_date: Type.Optional(Type.String({ description: 'First day included, YYYY-MM-DD' })),
-  end_date: Type.Optional(Type.String({ description: 'Last day included, YYYY-MM-DD' })),
-  category: Type.Optional(Type.String({ description: 'One category of GET /api/categories' })),
-  status: Type.Optional(Type.String({ description: 'pending, processing, completed or failed' })),
-  include_removed: Type.Optional(Type.String({ description: 'true or false (default false)' })),
+  start_date: Type.Optional(documentedRule(Type.String({ description: 'First day included, YYYY-MM-DD' }), { format: 'date' })),
+  end_date: Type.Optional(documentedRule(Type.String({ description: 'Last day included, YYYY-MM-DD' }), { format: 'date' })),
+  category: Type.Optional(documentedRule(Type.String({ description: 'One category of GET /api/categories' }), { enum: CATEGORY_NAMES })),
+  status: Type.Optional(documentedRule(Type.String({ description: 'pending, processing, completed or failed' }), { enum: TransactionStatus.anyOf.map((status) => status.const) })),
+  include_removed: Type.Optional(documentedRule(Type.String({ description: 'true or false (default false)' }), { enum: ['true', 'false'], default: 'false' })),
   q: Type.Optional(Type.String({ description: 'Text the merchant name, description or transaction id contains, any case (1–200 characters)', examples: ['starbucks'] })),
-  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  limit: Type.Optional(PageLimit),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
 });
 export type AccountTransactionsQuery = Static<typeof AccountTransactionsQuery>;

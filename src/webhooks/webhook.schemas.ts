@@ -1,4 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { documentedRule } from '../http/documented.js';
+import { PageLimit } from '../http/schemas.js';
 
 export const CreateWebhookBody = Type.Object({
   url: Type.String({ minLength: 1, maxLength: 2048, description: 'https URL that receives the POSTs' }),
@@ -32,9 +34,12 @@ const EndpointId = Type.String({ pattern: '^we_[0-9a-f]{24}$', description: 'The
 export const WebhookParams = Type.Object({ id: EndpointId });
 export const DeliveryParams = Type.Object({ id: EndpointId, delivery_id: Type.String({ pattern: '^whd_[0-9a-f]{32}$', description: 'The delivery id (whd_ and 32 hex digits)' }) });
 
+const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]);
+
 export const DeliveriesQuery = Type.Object({
-  status: Type.Optional(Type.String({ description: 'pending, delivered or failed' })),
-  limit: Type.Optional(Type.String({ description: '1–1000, default 100' })),
+  // Checked by the service, which names the values in its answer.
+  status: Type.Optional(documentedRule(Type.String({ description: 'pending, delivered or failed' }), { enum: DeliveryStatus.anyOf.map((status) => status.const) })),
+  limit: Type.Optional(PageLimit),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
 });
 export type DeliveriesQuery = Static<typeof DeliveriesQuery>;
@@ -43,7 +48,7 @@ export const DeliveryView = Type.Object({
   delivery_id: Type.String(),
   event_id: Type.String(),
   event_type: Type.String(),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+  status: DeliveryStatus,
   attempts: Type.Integer(),
   last_response_status: Type.Union([Type.Integer(), Type.Null()]),
   last_error: Type.Union([Type.String(), Type.Null()]),

@@ -6,7 +6,7 @@ interface MediaType {
   schema?: unknown;
 }
 interface Operation {
-  responses?: Record<string, { content?: Record<string, MediaType> }>;
+  responses?: Record<string, { content?: Record<string, MediaType>; headers?: Record<string, { required?: boolean; schema?: { type?: string } }> }>;
 }
 interface Document {
   paths: Record<string, Record<string, Operation>>;
@@ -18,7 +18,7 @@ const DOCUMENT_ID = 'https://lucro.invalid/openapi.json';
 const pointerToken = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Checks one answer against the document: the reason it disagrees, or null. */
-type ResponseCheck = (answer: { method: string; url: string; status: number; contentType: string; body: string }) => string | null;
+type ResponseCheck = (answer: { method: string; url: string; status: number; contentType: string; body: string; headers: Record<string, unknown> }) => string | null;
 
 function responseChecker(document: Document): ResponseCheck {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -40,7 +40,7 @@ function responseChecker(document: Document): ResponseCheck {
     return validate;
   };
 
-  return ({ method, url, status: statusCode, contentType, body }) => {
+  return ({ method, url, status: statusCode, contentType, body, headers }) => {
     const path = url.split('?')[0]?.replace(/(.)\/$/, '$1') ?? '/';
     const route = routes.find((candidate) => candidate.pattern.test(path));
     const verb = method.toLowerCase();
@@ -49,6 +49,19 @@ function responseChecker(document: Document): ResponseCheck {
     const status = String(statusCode);
     const documentedStatus = [status, `${status[0]}XX`, 'default'].find((candidate) => operation.responses?.[candidate]);
     if (!documentedStatus) return `${method} ${path} answered ${status}, which its OpenAPI operation does not document`;
+    // A documented header must be sent when required, and hold a value its schema takes when sent.
+    for (const [name, header] of Object.entries(operation.responses?.[documentedStatus]?.headers ?? {})) {
+      const value = headers[name.toLowerCase()];
+      if (value === undefined) {
+        if (header.required) return `${method} ${path} answered ${status} without the header ${name}, which its OpenAPI operation requires`;
+        continue;
+      }
+      const validate = validatorFor(
+        ['', 'paths', route.template, verb, 'responses', documentedStatus, 'headers', name, 'schema'].map((token, i) => (i === 0 ? '' : pointerToken(token))).join('/'),
+      );
+      const typed = header.schema?.type === 'integer' && /^\d+$/.test(String(value)) ? Number(value) : String(value);
+      if (!validate(typed)) return `${method} ${path} answered ${status} with ${name}: ${String(value)}, which disagrees with the OpenAPI document: ${ajv.errorsText(validate.errors)}`;
+    }
     if (body === '') return null;
     const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
     const media = operation.responses?.[documentedStatus]?.content?.[type];
@@ -64,8 +77,9 @@ function responseChecker(document: Document): ResponseCheck {
 
 /**
  * Checks every answer the tests receive against the OpenAPI document the app serves: a documented
- * operation must answer a documented status with a documented content type, and its JSON body must
- * match that content type's schema, `$ref`s to the document's components included. A handler that
+ * operation must answer a documented status with a documented content type and the headers it
+ * documents as required, and its JSON body must match that content type's schema, `$ref`s to the
+ * document's components included. A handler that
  * drifts from its document fails the test that exercised it (issue #17). Call it after `app.ready()`.
  */
 export function validateResponsesAgainstDocument(app: FastifyInstance): void {
@@ -74,7 +88,14 @@ export function validateResponsesAgainstDocument(app: FastifyInstance): void {
   (app as unknown as { inject: (options: unknown) => Promise<LightMyRequestResponse> }).inject = async (options: unknown) => {
     const response = await inject(options);
     const { method = 'GET', url = '/' } = typeof options === 'string' ? { url: options } : (options as { method?: string; url?: string });
-    const disagreement = check({ method, url, status: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), body: response.body });
+    const disagreement = check({
+      method,
+      url,
+      status: response.statusCode,
+      contentType: String(response.headers['content-type'] ?? ''),
+      body: response.body,
+      headers: response.headers,
+    });
     if (disagreement) throw new Error(disagreement);
     return response;
   };
@@ -99,6 +120,7 @@ export function recordResponseDisagreements(app: FastifyInstance): { disagreemen
         status: reply.statusCode,
         contentType: String(reply.getHeader('content-type') ?? ''),
         body: payload === null || payload === undefined ? '' : payload.toString(),
+        headers: reply.getHeaders(),
       });
       if (disagreement) found.push(disagreement);
     }

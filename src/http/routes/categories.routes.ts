@@ -4,7 +4,7 @@ import { CATEGORIES, CATEGORY_NAMES } from '../../domain/taxonomy.js';
 import { problems } from '../schemas.js';
 
 const CategoryList = Type.Object({
-  categories: Type.Array(Type.Object({ category: Type.String(), description: Type.String() })),
+  categories: Type.Array(Type.Object({ category: Type.Unsafe<string>({ type: 'string', enum: CATEGORY_NAMES }), description: Type.String() })),
 });
 
 const body = { categories: CATEGORY_NAMES.map((category) => ({ category, description: CATEGORIES[category] })) };

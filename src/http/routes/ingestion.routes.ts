@@ -3,10 +3,16 @@ import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { AppError } from '../../domain/errors.js';
 import type { IngestionService } from '../../ingestion/ingestion.service.js';
 import { batchTooLarge, FieldProblems } from '../../ingestion/ingestion.validation.js';
-import { IngestAccepted, IngestBody, IngestHeaders, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
+import { IngestAccepted, IngestHeaders, ingestBody, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
+import { withHeaders } from '../documented.js';
 import { problems } from '../schemas.js';
 
 export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService, maxBatchSize: number): void {
+  const body = ingestBody(maxBatchSize);
+  const accepted = withHeaders(IngestAccepted, {
+    Location: { description: 'The batch to follow: /api/batches/{batch_id}, as status_url', required: true, schema: { type: 'string', examples: ['/api/batches/0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d'] } },
+    'Idempotent-Replayed': { description: 'true when this is the first answer to the same Idempotency-Key and body, sent again; absent otherwise', schema: { type: 'string', enum: ['true'] } },
+  });
   for (const url of ['/api/integrations/transactions/', '/api/integrations/transactions']) {
     app.post(
       url,
@@ -26,10 +32,10 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
           description: 'Stores the batch atomically and idempotently and answers 202; enrichment happens asynchronously.',
           tags: ['ingestion'],
           security: [{ bearerAuth: [] }],
-          body: IngestBody,
+          body,
           headers: IngestHeaders,
           response: {
-            202: IngestAccepted,
+            202: accepted,
             ...problems([
               'validation_error',
               'invalid_json',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ReenrichAccepted, ReenrichBody, ReenrichmentParams, ReenrichmentView } from '../../reenrichment/reenrichment.schemas.js';
 import type { ReenrichmentService } from '../../reenrichment/reenrichment.service.js';
 import { AccountParams } from '../../transactions/transaction.schemas.js';
+import { withHeaders } from '../documented.js';
 import { problems } from '../schemas.js';
 
 /** Re-enriching an account's transactions, and following it (contract §11). */
@@ -19,7 +20,7 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
         security: [{ bearerAuth: [] }],
         params: AccountParams,
         body: ReenrichBody,
-        response: { 202: ReenrichAccepted, ...problems(['validation_error', 'invalid_parameter', 'not_found']) },
+        response: { 202: withHeaders(ReenrichAccepted, { Location: { description: 'The re-enrichment to follow: /api/reenrichments/{reenrichment_id}, as status_url', required: true, schema: { type: 'string' } } }), ...problems(['validation_error', 'invalid_parameter', 'not_found']) },
       },
     },
     async (request, reply) => {
