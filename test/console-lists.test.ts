@@ -4,15 +4,18 @@ import type { Locator } from 'playwright-core';
 import { launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
-// The console's lists (batches, accounts, a batch's transactions, the review queue) past their first
-// page and at phone width; the account's own transactions list is in console.test.ts.
+// The console's lists (batches, accounts, a batch's transactions, the review queue, webhook deliveries)
+// past their first page and at phone width; the account's own transactions list is in console.test.ts.
+// The webhook endpoint is never sent to (no deliverer runs here): its deliveries stay pending.
 const ARTIFACTS = 'test-artifacts';
+const HOOK_URL = 'http://127.0.0.1:9/lucro-hooks';
 
 let ctx: TestContext;
 let browser: Browser;
 let base: string;
 let key: string;
 let bigBatch: string;
+let hookId: string;
 const pageErrors: string[] = [];
 
 async function push(body: unknown): Promise<string> {
@@ -53,10 +56,17 @@ async function inView(locator: Locator, width: number): Promise<boolean> {
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  ctx = await createTestContext();
+  ctx = await createTestContext({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_SECRET_KEY: '0'.repeat(64) });
   ctx.container.worker.start();
   base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   key = await ctx.key(['ingest', 'reports']);
+  const hook = await fetch(`${base}/api/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: HOOK_URL, events: ['batch.completed'] }),
+  });
+  expect(hook.status).toBe(201);
+  hookId = ((await hook.json()) as { id: string }).id;
   // 101 accounts of one batch each (a second page of accounts, a third of batches), then one batch
   // of 150 transactions (two pages of them).
   for (let i = 1; i <= 101; i += 1) {
@@ -67,7 +77,7 @@ beforeAll(async () => {
     account: { account_id: 'ACC-0001-CUSTOMER-CHEQUE', currency: 'ZAR' },
     transactions: Array.from({ length: 150 }, (_, i) => ({ transaction_id: `BIG-${String(i + 1).padStart(3, '0')}`, date: '2026-11-02', amount: '-1.00', merchant_name: 'Starbucks' })),
   });
-  // Two debits no rule knows, for the review queue.
+  // Two debits no rule knows, for the review queue. 103 batches in all, so 103 deliveries of batch.completed.
   await push({
     account: { account_id: 'ACC-0003-CUSTOMER-CHEQUE', currency: 'ZAR' },
     transactions: [
@@ -124,6 +134,32 @@ describe('the console\'s lists, in headless Chromium against a running server', 
     await browser.page.reload();
     await expect.poll(() => rowsOf(accounts)).toBe(101);
     expect(await browser.page.getByRole('button', { name: 'Load more accounts' }).count()).toBe(0);
+  });
+
+  it('when older webhook deliveries are loaded, then the address keeps the endpoint and how many pages, and a reload shows as many', async () => {
+    await browser.page.getByRole('link', { name: 'Webhooks' }).click();
+    await browser.page.getByRole('button', { name: `Show deliveries to ${HOOK_URL}` }).click();
+    const deliveries = browser.page.getByRole('region', { name: `Deliveries to ${HOOK_URL}` });
+    await expect.poll(() => rowsOf(deliveries)).toBe(50);
+    await expect.poll(() => browser.page.url()).toMatch(new RegExp(`#/webhooks\\?webhook=${hookId}$`));
+    // By keyboard: the list grows under the button, and focus stays on it.
+    await browser.page.getByRole('button', { name: 'Load older deliveries' }).focus();
+    await browser.page.keyboard.press('Enter');
+    await expect.poll(() => rowsOf(deliveries)).toBe(100);
+    expect(await focusedText()).toBe('Load older deliveries');
+    await expect.poll(() => browser.page.url()).toMatch(new RegExp(`#/webhooks\\?webhook=${hookId}&pages=2$`));
+
+    await browser.page.reload();
+    await expect.poll(() => rowsOf(deliveries)).toBe(100);
+    // The polling that follows keeps as many.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await rowsOf(deliveries)).toBe(100);
+    // The last page: the oldest delivery is shown, and there is nothing older to load.
+    await browser.page.getByRole('button', { name: 'Load older deliveries' }).click();
+    await expect.poll(() => rowsOf(deliveries)).toBe(103);
+    expect(await browser.page.getByRole('button', { name: 'Load older deliveries' }).count()).toBe(0);
+    await expect.poll(() => browser.page.url()).toMatch(new RegExp(`#/webhooks\\?webhook=${hookId}&pages=3$`));
+    expect(pageErrors).toEqual([]);
   });
 
   it('when a later page of a batch\'s transactions is reloaded, then that page is shown', async () => {

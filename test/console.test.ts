@@ -314,6 +314,39 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
   });
 
+  it('when a transaction is opened from a filtered page of the list, then its "Back to account" link returns to the same filters and page, and opened otherwise, to the account\'s first page', async () => {
+    const table = browser.page.getByRole('region', { name: 'Transactions of ACC-CONSOLE, newest first' });
+    const shownIds = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id')));
+    await browser.page.locator('#tx-status').selectOption('completed');
+    await browser.page.getByRole('button', { name: 'Next page' }).click();
+    await browser.page.getByText('Page 2').waitFor();
+    await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE\?status=completed&page=2&cursor=[\w-]+$/);
+    const listAddress = browser.page.url();
+    await table.getByRole('link', { name: 'S-2', exact: true }).click();
+    await browser.page.getByRole('heading', { name: 'Transaction S-2' }).waitFor();
+    // A reload keeps where the link goes: the address holds it.
+    await browser.page.reload();
+    await browser.page.getByRole('link', { name: 'Back to account ACC-CONSOLE' }).click();
+    await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
+    await browser.page.getByText('Page 2').waitFor();
+    expect(await browser.page.locator('#tx-status').inputValue()).toBe('completed');
+    expect(await shownIds()).toEqual(['S-2', 'S-1']);
+    expect(browser.page.url()).toBe(listAddress);
+    // Page 1 is still one click away.
+    await browser.page.getByRole('button', { name: 'Previous page' }).click();
+    await browser.page.getByText('Page 1').waitFor();
+    await browser.page.locator('#tx-status').selectOption('');
+    await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
+
+    // Opened from its own address, not from the list: back to the account as it first opens.
+    await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE/transactions/S-3`);
+    await browser.page.getByRole('heading', { name: 'Transaction S-3' }).waitFor();
+    expect(await browser.page.getByRole('link', { name: 'Back to account ACC-CONSOLE' }).getAttribute('href')).toBe('#/accounts/ACC-CONSOLE');
+    await browser.page.getByRole('link', { name: 'Back to account ACC-CONSOLE' }).click();
+    await browser.page.getByText('Page 1').waitFor();
+    expect(await browser.page.locator('#tx-status').inputValue()).toBe('');
+  });
+
   it('when the address of a later page of the list is reloaded or opened in a new tab, then it shows that page, and "Previous page" still works there', async () => {
     const table = browser.page.getByRole('region', { name: 'Transactions of ACC-CONSOLE, newest first' });
     const idsOf = (region: Locator) => region.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-transaction-id')));
@@ -448,6 +481,8 @@ describe('the web console (issue 16), in headless Chromium against a running ser
 
   it('when a transaction is opened from the account, then a correction locks it and "Unlock" sends it back to enrichment', async () => {
     await browser.page.getByLabel('Search').fill('NETFLIX');
+    // S-6 is on the first page either way: the search has answered once the address has it.
+    await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE\?q=NETFLIX$/);
     await browser.page.locator('tbody tr[data-transaction-id="S-6"]').waitFor();
     await browser.page.getByRole('link', { name: 'S-6', exact: true }).click();
     await browser.page.getByRole('heading', { name: 'Transaction S-6' }).waitFor();
@@ -481,7 +516,12 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(await fields.textContent()).toContain(`ENTERTAINMENT${String(enriched.category_source)}`);
     expect(await fields.textContent()).toContain('completed');
     await expectNoStrayValues();
+    // Back to the list as it was left: still searching for NETFLIX.
     await browser.page.getByRole('link', { name: 'Back to account ACC-CONSOLE' }).click();
+    await browser.page.locator('tbody tr[data-transaction-id="S-6"]').waitFor();
+    expect(await browser.page.getByLabel('Search', { exact: true }).inputValue()).toBe('NETFLIX');
+    await browser.page.getByLabel('Search', { exact: true }).fill('');
+    await expect.poll(() => browser.page.url()).toMatch(/#\/accounts\/ACC-CONSOLE$/);
     await browser.page.locator('[data-field="total_spend"]').waitFor();
   });
 

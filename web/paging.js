@@ -24,8 +24,13 @@ export function trailParams(cursors, index) {
  */
 export function rememberInAddress(path, params, signal) {
   if (signal.aborted || window.location.hash.split('?')[0] !== path) return;
-  const query = new URLSearchParams(params.filter(([, value]) => value !== '' && value !== null && value !== undefined)).toString();
+  const query = addressQuery(params);
   window.history.replaceState(null, '', `${path}${query ? `?${query}` : ''}`);
+}
+
+/** The query an address gives `params`, empty values left out: '' when nothing is left. */
+export function addressQuery(params) {
+  return new URLSearchParams(params.filter(([, value]) => value !== '' && value !== null && value !== undefined)).toString();
 }
 
 /**

@@ -1,7 +1,7 @@
 import { api, listCategories } from '../api.js';
 import { incomeSpendChart, stackedSpendChart } from '../charts.js';
 import { append, errorMessage, h, money, replace, replaceKeepingFocus, table } from '../dom.js';
-import { cursorTrail, rememberInAddress, trailParams } from '../paging.js';
+import { addressQuery, cursorTrail, rememberInAddress, trailParams } from '../paging.js';
 import { knownAccount, transactionColumns } from './transactions.js';
 
 const PAGE_SIZE = 50;
@@ -147,11 +147,17 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
   let page = { transactions: [], next_cursor: null };
   let index = 0;
 
-  /** Puts the filters, page and the cursors that reach it into the address (see paging.js). */
-  function remember() {
-    const state = [['from', start.value], ['to', end.value], ['category', category.value], ['status', status.value], ['q', search.value.trim()], ['removed', removed.checked ? '1' : '']];
-    rememberInAddress(`#/accounts/${encodeURIComponent(accountId)}`, [...state, ...trailParams(cursors, index)], signal);
-  }
+  /** The filters, page and the cursors that reach it, as the address keeps them (see paging.js). */
+  const listParams = () => [
+    ['from', start.value],
+    ['to', end.value],
+    ['category', category.value],
+    ['status', status.value],
+    ['q', search.value.trim()],
+    ['removed', removed.checked ? '1' : ''],
+    ...trailParams(cursors, index),
+  ];
+  const remember = () => rememberInAddress(`#/accounts/${encodeURIComponent(accountId)}`, listParams(), signal);
 
   function drawTransactions() {
     const matching = page.transactions;
@@ -159,7 +165,7 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
       rows,
       matching.length === 0
         ? h('p', { class: 'notice' }, 'No transactions match.')
-        : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns({ accountId }), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }), stacked: true }),
+        : table({ caption: `Transactions of ${accountId}, newest first`, columns: transactionColumns({ accountId, list: addressQuery(listParams()) }), rows: matching, rowProps: (t) => ({ 'data-transaction-id': t.transaction_id }), stacked: true }),
     );
     replaceKeepingFocus(
       pager,

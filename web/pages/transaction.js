@@ -1,6 +1,6 @@
 import { api, listCategories } from '../api.js';
 import { append, dateTime, errorMessage, h, money, replace, replaceKeepingFocus, statusBadge } from '../dom.js';
-import { categoryCell, transactionHref } from './transactions.js';
+import { accountHref, categoryCell, transactionHref } from './transactions.js';
 
 const POLL_MS = 1000;
 /** How long the page follows enrichment after Unlock; it usually takes well under a second. */
@@ -10,7 +10,9 @@ const ENRICHMENT_WAIT_MS = 30_000;
  * One transaction with every field the API gives it, where a person corrects its category (a lock,
  * §11) or unlocks it so that enrichment decides again.
  */
-export async function transactionPage(main, { params: [accountId, transactionId], signal }) {
+export async function transactionPage(main, { params: [accountId, transactionId], query, signal }) {
+  // Opened from the account's transactions list, the address names that list as the user left it.
+  const list = query.get('list') ?? '';
   const fields = h('div');
   const failure = h('div');
   const actions = h('div');
@@ -19,7 +21,7 @@ export async function transactionPage(main, { params: [accountId, transactionId]
   append(
     main,
     h('h1', {}, `Transaction ${transactionId}`),
-    h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}` }, `Back to account ${accountId}`)),
+    h('p', {}, h('a', { href: accountHref(accountId, list) }, `Back to account ${accountId}`)),
     fields,
     h('h2', {}, 'Category'),
     failure,
@@ -82,7 +84,7 @@ export async function transactionPage(main, { params: [accountId, transactionId]
   }
 
   function draw(t) {
-    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id), class: 'nowrap' }, id) : '—');
+    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id, list), class: 'nowrap' }, id) : '—');
     const whole = (text) => (text ? h('span', { class: 'nowrap' }, text) : null);
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)];
     replace(

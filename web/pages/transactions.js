@@ -13,17 +13,31 @@ export async function knownAccount(main, accountId) {
   }
 }
 
-/** Where one transaction of an account is shown, corrected and unlocked. */
-export function transactionHref(accountId, transactionId) {
-  return `#/accounts/${encodeURIComponent(accountId)}/transactions/${encodeURIComponent(transactionId)}`;
+/**
+ * Where one transaction of an account is shown, corrected and unlocked. `list` is the query of the
+ * account's transactions list it was opened from (filters and page, as that list's address keeps
+ * them): its "Back to account" link returns there rather than to the list's first page.
+ */
+export function transactionHref(accountId, transactionId, list = '') {
+  return `#/accounts/${encodeURIComponent(accountId)}/transactions/${encodeURIComponent(transactionId)}${list ? `?${new URLSearchParams([['list', list]])}` : ''}`;
 }
 
-/** The columns of a transactions table, as §5 and §11 return transactions; with `accountId`, each id opens its transaction. */
-export function transactionColumns({ withBatch = false, accountId } = {}) {
+/** The address of an account's page, showing its transactions list as `list` (see transactionHref) left it. */
+export function accountHref(accountId, list = '') {
+  // Read back through URLSearchParams: whatever the address said, it stays a query of this account's page.
+  const query = new URLSearchParams(list).toString();
+  return `#/accounts/${encodeURIComponent(accountId)}${query ? `?${query}` : ''}`;
+}
+
+/**
+ * The columns of a transactions table, as §5 and §11 return transactions; with `accountId`, each id
+ * opens its transaction, and with `list` too (the account's list), that transaction leads back to it.
+ */
+export function transactionColumns({ withBatch = false, accountId, list } = {}) {
   return [
     { label: 'Date', nowrap: true, cell: (t) => t.date },
     accountId
-      ? { label: 'ID', nowrap: true, cell: (t) => h('a', { href: transactionHref(accountId, t.transaction_id) }, t.transaction_id) }
+      ? { label: 'ID', nowrap: true, cell: (t) => h('a', { href: transactionHref(accountId, t.transaction_id, list) }, t.transaction_id) }
       : { label: 'ID', nowrap: true, cell: (t) => t.transaction_id },
     { label: 'Merchant', cell: merchantCell },
     { label: 'Description', narrow: true, cell: (t) => t.description ?? '' },

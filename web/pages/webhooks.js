@@ -1,10 +1,18 @@
 import { api } from '../api.js';
 import { announce, append, dateTime, errorMessage, h, replace, replaceKeepingFocus, table } from '../dom.js';
+import { pagesShown, rememberInAddress } from '../paging.js';
 
 const POLL_MS = 2000;
+const PAGE_SIZE = 50;
+/** The most deliveries one request may read (the API's limit): the live list re-reads all it shows at once. */
+const MAX_LIMIT = 1000;
 
-/** Webhook endpoints (contract §13) and their deliveries, re-read while shown, with a retry for each. */
-export async function webhooksPage(main, { signal }) {
+/**
+ * Webhook endpoints (contract §13) and one endpoint's deliveries, newest first, re-read while shown,
+ * with a retry for each. "Load older deliveries" adds a page; the address keeps the endpoint and how
+ * many pages, and opens with as many again.
+ */
+export async function webhooksPage(main, { query, signal }) {
   append(main, h('h1', {}, 'Webhooks'));
   let list;
   try {
@@ -18,6 +26,8 @@ export async function webhooksPage(main, { signal }) {
     return;
   }
   const deliveries = h('div');
+  const rows = h('div');
+  const pager = h('div', { class: 'pager' });
   append(
     main,
     table({
@@ -26,56 +36,116 @@ export async function webhooksPage(main, { signal }) {
         { label: 'URL', cell: (w) => w.url },
         { label: 'Events', cell: (w) => w.events.join(', ') },
         { label: 'Created', narrow: true, cell: (w) => dateTime(w.created_at) },
-        { label: 'Deliveries', cell: (w) => h('button', { type: 'button', class: 'secondary', 'aria-label': `Show deliveries to ${w.url}`, onclick: () => show(w) }, 'Show') },
+        { label: 'Deliveries', cell: (w) => h('button', { type: 'button', class: 'secondary', 'aria-label': `Show deliveries to ${w.url}`, onclick: () => show(w, 1) }, 'Show') },
       ],
       rows: list.webhooks,
     }),
     deliveries,
   );
 
+  let webhook = null;
+  let shown = [];
+  let cursor = null;
+  let pages = 1;
+  // Each "Show" starts anew: an answer about the endpoint shown before is not drawn.
+  let showing = 0;
+  // While older deliveries load, a re-read of the newer ones (asked for fewer) is not drawn.
+  let loadingOlder = false;
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
+  const remember = () => rememberInAddress('#/webhooks', [['webhook', webhook.id], ['pages', pages > 1 ? pages : '']], signal);
 
-  async function retry(webhook, delivery) {
+  function draw() {
+    replaceKeepingFocus(
+      rows,
+      shown.length === 0
+        ? h('p', { class: 'notice' }, 'Nothing delivered yet.')
+        : table({
+            caption: `Deliveries to ${webhook.url}`,
+            columns: [
+              { label: 'Event', cell: (d) => d.event_type },
+              { label: 'Status', cell: (d) => d.status },
+              { label: 'Attempts', num: true, cell: (d) => d.attempts },
+              { label: 'Last response', cell: (d) => d.last_response_status ?? d.last_error ?? '' },
+              { label: 'Next attempt', narrow: true, cell: (d) => (d.next_attempt_at ? dateTime(d.next_attempt_at) : '') },
+              { label: 'Created', narrow: true, cell: (d) => dateTime(d.created_at) },
+              {
+                label: 'Retry',
+                cell: (d) => h('button', { type: 'button', class: 'secondary', 'aria-label': `Retry now: ${d.event_type} delivery ${d.delivery_id.slice(0, 8)}`, onclick: () => retry(d) }, 'Retry now'),
+              },
+            ],
+            rows: shown,
+            rowProps: (d) => ({ 'data-delivery-id': d.delivery_id, 'data-status': d.status }),
+          }),
+    );
+    // Redrawn with the focus kept: a keyboard user who loaded older deliveries stays on the button.
+    replaceKeepingFocus(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older deliveries') : null);
+  }
+
+  async function retry(delivery) {
     try {
       await api('POST', '/api/webhooks/{id}/deliveries/{delivery_id}/retry', { path: { id: webhook.id, delivery_id: delivery.delivery_id } });
       announce(`Delivery of ${delivery.event_type} sent again.`);
     } catch (error) {
       announce(`Retry failed: ${error.message}`);
     }
-    await show(webhook);
+    await refresh();
   }
 
-  async function show(webhook) {
-    clearTimeout(timer);
-    try {
-      const page = await api('GET', '/api/webhooks/{id}/deliveries', { path: { id: webhook.id }, query: { limit: 100 } });
-      replaceKeepingFocus(
-        deliveries,
-        h('h2', {}, `Deliveries to ${webhook.url}`),
-        page.deliveries.length === 0
-          ? h('p', { class: 'notice' }, 'Nothing delivered yet.')
-          : table({
-              caption: `Deliveries to ${webhook.url}`,
-              columns: [
-                { label: 'Event', cell: (d) => d.event_type },
-                { label: 'Status', cell: (d) => d.status },
-                { label: 'Attempts', num: true, cell: (d) => d.attempts },
-                { label: 'Last response', cell: (d) => d.last_response_status ?? d.last_error ?? '' },
-                { label: 'Next attempt', narrow: true, cell: (d) => (d.next_attempt_at ? dateTime(d.next_attempt_at) : '') },
-                { label: 'Created', narrow: true, cell: (d) => dateTime(d.created_at) },
-                {
-                  label: 'Retry',
-                  cell: (d) => h('button', { type: 'button', class: 'secondary', 'aria-label': `Retry now: ${d.event_type} delivery ${d.delivery_id.slice(0, 8)}`, onclick: () => retry(webhook, d) }, 'Retry now'),
-                },
-              ],
-              rows: page.deliveries,
-              rowProps: (d) => ({ 'data-delivery-id': d.delivery_id, 'data-status': d.status }),
-            }),
-      );
-    } catch (error) {
-      replace(deliveries, errorMessage(error));
-    }
-    if (!signal.aborted) timer = setTimeout(() => show(webhook), POLL_MS);
+  /** Shows the endpoint's newest `pageCount` pages of deliveries. */
+  function show(endpoint, pageCount) {
+    showing += 1;
+    webhook = endpoint;
+    shown = [];
+    cursor = null;
+    pages = pageCount;
+    replace(deliveries, h('h2', {}, `Deliveries to ${webhook.url}`), rows, pager);
+    replace(rows);
+    replace(pager);
+    return refresh();
   }
+
+  async function refresh() {
+    clearTimeout(timer);
+    const mine = showing;
+    const asked = pages;
+    try {
+      // As many of the newest deliveries as are shown are read again, so new ones and their progress both appear.
+      const page = await api('GET', '/api/webhooks/{id}/deliveries', { path: { id: webhook.id }, query: { limit: Math.min(Math.max(shown.length, PAGE_SIZE * pages), MAX_LIMIT) } });
+      if (signal.aborted || mine !== showing) return;
+      if (!loadingOlder && pages === asked) {
+        shown = page.deliveries;
+        cursor = page.next_cursor;
+        draw();
+        remember();
+      }
+    } catch (error) {
+      if (mine !== showing) return;
+      replace(rows, errorMessage(error));
+    }
+    clearTimeout(timer);
+    if (!signal.aborted) timer = setTimeout(refresh, POLL_MS);
+  }
+
+  async function more() {
+    const mine = showing;
+    loadingOlder = true;
+    try {
+      const page = await api('GET', '/api/webhooks/{id}/deliveries', { path: { id: webhook.id }, query: { limit: PAGE_SIZE, cursor } });
+      if (signal.aborted || mine !== showing) return;
+      shown = [...shown, ...page.deliveries];
+      cursor = page.next_cursor;
+      pages += 1;
+      draw();
+      remember();
+    } catch (error) {
+      if (mine === showing) replace(pager, errorMessage(error));
+    } finally {
+      loadingOlder = false;
+    }
+  }
+
+  // The address names the endpoint shown last (a reload, Back, a new tab): shown again, as many pages.
+  const named = list.webhooks.find((w) => w.id === query.get('webhook'));
+  if (named) await show(named, pagesShown(query));
 }
