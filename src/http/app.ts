@@ -38,7 +38,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // Requests that arrive while it closes are refused below, as problem+json with Retry-After.
+    return503OnClosing: false,
     trustProxy: container.config.trustProxy,
     // A request must arrive whole within this, body included: a 1-byte/s upload cannot hold a connection.
     // (Node reads it when the server is made, hence `http` as well.)
@@ -59,9 +60,16 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: MAX_PATH_PARAM_LENGTH },
   });
 
+  // Draining (SIGTERM): a request still arriving on a kept-alive connection is refused, not started,
+  // and told to come back (the framework's own answer was plain JSON without Retry-After).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     nameServerSpan(request.method, request.routeOptions.url);
+    if (closing) throw new AppError('service_unavailable', 'The service is shutting down; retry shortly.');
   });
   registerJsonBody(app);
   registerErrorHandling(app);
