@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import { MAX_PROBLEMS } from '../ingestion/ingestion.validation.js';
 import { isConnectionError, isDatabaseBusy } from '../infra/db.js';
@@ -89,11 +90,10 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
   }
   if (error.validation) {
     // A body that breaks its schema is a validation error; a bad path, query or header value is an invalid parameter.
-    const errors: FieldProblem[] = error.validation.slice(0, MAX_PROBLEMS).map((v) => {
-      const { missingProperty: missing, additionalProperty: unknown } = v.params as { missingProperty?: string; additionalProperty?: string };
-      if (unknown !== undefined) return { pointer: `${v.instancePath}/${escapePointer(unknown)}`, message: 'is not a known field' };
-      return { pointer: `${v.instancePath}${missing === undefined ? '' : `/${escapePointer(missing)}`}` || '/', message: v.message ?? 'is invalid' };
-    });
+    const errors: FieldProblem[] = error.validation.slice(0, MAX_PROBLEMS).map((v) => ({
+      pointer: fieldPointer(v),
+      message: v.keyword === 'additionalProperties' ? UNKNOWN_FIELD : (v.message ?? 'is invalid'),
+    }));
     if (error.validationContext === 'body') return problem('validation_error', `The request has ${errors.length} invalid field(s).`, { errors });
     return problem('invalid_parameter', `Invalid ${error.validationContext ?? 'request'}.`, { errors });
   }
@@ -127,6 +127,19 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** What a field a schema does not allow is told. */
+export const UNKNOWN_FIELD = 'is not a known field';
+
+/**
+ * Where a schema finding points, as a JSON Pointer: the property missing or not allowed, else the
+ * value itself (`/` for the whole document).
+ */
+export function fieldPointer(error: FastifySchemaValidationError): string {
+  const { missingProperty: missing, additionalProperty: extra } = error.params as { missingProperty?: string; additionalProperty?: string };
+  const field = missing ?? extra;
+  return (field === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(field)}`) || '/';
 }
 
 /** A member name as one reference token of a JSON Pointer (RFC 6901: `~` is `~0`, `/` is `~1`). */

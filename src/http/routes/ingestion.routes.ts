@@ -5,6 +5,7 @@ import type { IngestionService } from '../../ingestion/ingestion.service.js';
 import { batchTooLarge, FieldProblems } from '../../ingestion/ingestion.validation.js';
 import { IngestAccepted, IngestHeaders, ingestBody, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
 import { withHeaders } from '../documented.js';
+import { fieldPointer, UNKNOWN_FIELD } from '../error-handler.js';
 import { problems } from '../schemas.js';
 
 export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService, maxBatchSize: number): void {
@@ -125,17 +126,14 @@ export function toFieldProblems(errors: FastifySchemaValidationError[]): FieldPr
   const problems = new FieldProblems();
   for (const error of errors) {
     if (error.keyword === 'anyOf') continue;
-    const { missingProperty: missing, additionalProperty: extra } = error.params as { missingProperty?: string; additionalProperty?: string };
-    const field = missing ?? extra;
-    const pointer = field === undefined ? error.instancePath : `${error.instancePath}/${field}`;
-    problems.add(pointer || '/', describe(error, missing));
+    problems.add(fieldPointer(error), describe(error));
   }
   return problems;
 }
 
-function describe(error: FastifySchemaValidationError, missing: string | undefined): string {
-  if (missing !== undefined) return 'is required';
-  if (error.keyword === 'additionalProperties') return 'is not a known field';
+function describe(error: FastifySchemaValidationError): string {
+  if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'additionalProperties') return UNKNOWN_FIELD;
   if (error.keyword === 'format' && (error.params as { format?: string }).format === 'date') return 'must be a real calendar date YYYY-MM-DD';
   if (error.keyword === 'pattern') return PATTERN_MESSAGES[(error.params as { pattern?: string }).pattern ?? ''] ?? error.message ?? 'is invalid';
   return error.message ?? 'is invalid';
