@@ -31,29 +31,29 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
     for (const name of files) {
       if (done.has(name)) continue;
       const sql = await readFile(new URL(name, MIGRATIONS_DIR), 'utf8');
-      await client.query('BEGIN');
-      try {
+      await inTransaction(client, `migration ${name}`, async () => {
         await client.query(sql);
         await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [name]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
-      }
+      });
       applied.push(name);
     }
     // Lessons stored under an older way of deriving them are derived again (LESSON_DERIVATION).
-    await client.query('BEGIN');
-    try {
-      await rederiveLessons(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw new Error(`deriving the stored lessons again failed: ${(error as Error).message}`, { cause: error });
-    }
+    await inTransaction(client, 'deriving the stored lessons again', () => rederiveLessons(client));
   } finally {
     await client.query('SELECT pg_advisory_unlock($1::int4, 0)', [LOCK_NAMESPACE.migrations]).catch(() => {});
     await client.end();
   }
   return applied;
+}
+
+/** Runs `work` in one transaction of the migrating connection; a failure rolls it back and says what failed. */
+async function inTransaction(client: pg.Client, what: string, work: () => Promise<unknown>): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await work();
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw new Error(`${what} failed: ${(error as Error).message}`, { cause: error });
+  }
 }
