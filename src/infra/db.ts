@@ -157,9 +157,10 @@ export function isDatabaseBusy(error: unknown): boolean {
 /** True for errors that mean "the database cannot be reached (or serve this) right now", not "the query is wrong". */
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (isDatabaseBusy(error)) return true;
   const code = (error as { code?: string }).code;
-  if (code !== undefined && (UNAVAILABLE_CODES.has(code) || SERVER_GAVE_UP_CODES.has(code))) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout/i.test(error.message);
+  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
 }
 
 

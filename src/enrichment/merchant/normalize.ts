@@ -317,9 +317,9 @@ export function merchantKey(text: string): string {
   // An apostrophe some feeds send as a space leaves a possessive S alone (`TRADER JOE S`): `JOES`.
   // Not in initials or legal forms (`U S CELLULAR`, `GAIA S P A`).
   for (let i = tokens.lastIndexOf('S'); i > 0; i = tokens.lastIndexOf('S', i - 1)) {
-    if (/^[A-Z]*[A-RT-Z]$/.test(tokens[i - 1] ?? '') && (tokens[i - 1] ?? '').length >= 2 && (tokens[i + 1] ?? '').length !== 1) {
-      tokens.splice(i - 1, 2, `${tokens[i - 1]}S`);
-    }
+    // A word of two letters or more, not ending in S, and no single letter after the S.
+    const word = tokens[i - 1] ?? '';
+    if (/^[A-Z]+[A-RT-Z]$/.test(word) && (tokens[i + 1] ?? '').length !== 1) tokens.splice(i - 1, 2, `${word}S`);
   }
   // A reference the payer typed after a name of two words or more ends it (`… SAVINGS REF ABC`).
   const reference = tokens.findIndex((token, i) => i >= 2 && i < tokens.length - 1 && (token === 'REF' || token === 'REFERENCE'));
