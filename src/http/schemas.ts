@@ -48,11 +48,13 @@ export interface ProblemResponse {
   content: { 'application/problem+json': { schema: Record<string, unknown> } };
 }
 
+const RETRY_AFTER: ResponseHeader = { description: 'Seconds to wait before sending the request again', required: true, schema: { type: 'integer', minimum: 1 } };
+
 /** The headers sendProblem adds to an answer with this code (contract §2, §3). */
 const PROBLEM_HEADERS: Partial<Record<ErrorCode, Record<string, ResponseHeader>>> = {
   unauthorized: { 'WWW-Authenticate': { description: 'The scheme to authenticate with: send Authorization: Bearer <key>', required: true, schema: { type: 'string', enum: ['Bearer'] } } },
-  rate_limited: { 'Retry-After': { description: 'Seconds to wait before sending the request again', required: true, schema: { type: 'integer', minimum: 1 } } },
-  service_unavailable: { 'Retry-After': { description: 'Seconds to wait before sending the request again', required: true, schema: { type: 'integer', minimum: 1 } } },
+  rate_limited: { 'Retry-After': RETRY_AFTER },
+  service_unavailable: { 'Retry-After': RETRY_AFTER },
 };
 
 /** The headers of an answer that may carry any of `codes`: required only when every one of them sends it. */
