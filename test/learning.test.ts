@@ -69,6 +69,26 @@ describe('learning from corrections', () => {
     expect(elsewhere[1]).toMatchObject({ category: 'TRANSPORTATION', category_source: expect.stringMatching(/^rules:/) });
   });
 
+  it('when a merchant is corrected, then its name with the apostrophe sent as a space, and its other branches, are it too, before a keyword rule', async () => {
+    const key = await ctx.key(['ingest', 'reports'], 'bank-spellings');
+    await ingestAndEnrich(key, 'L-S', [line('S-1', "POS Purchase Marco's Pizzeria  * 07 Oct"), line('S-2', 'POS Purchase Zapper*Mzansi Grill House Gateway  * 07 Oct')]);
+    await correct(key, 'L-S', 'S-1', 'ENTERTAINMENT');
+    await correct(key, 'L-S', 'S-2', 'TRAVEL');
+    await sleep(5_000);
+
+    const later = await ingestAndEnrich(key, 'L-S', [
+      line('S-3', 'POS Purchase Marco S Pizzeria  * 21 Nov'),
+      line('S-4', 'POS Purchase Yoco *Mzansi Grill House Rosebank  * 21 Nov'),
+      // One word shared is not one merchant: a keyword rule still answers.
+      line('S-5', 'POS Purchase Mzansi Burgers Rosebank  * 21 Nov'),
+    ]);
+    expect(later.map((t) => [t.transaction_id, t.category, t.category_source])).toEqual([
+      ['S-3', 'ENTERTAINMENT', 'learned:merchant'],
+      ['S-4', 'TRAVEL', 'learned:merchant'],
+      ['S-5', 'FOOD_AND_DRINK', expect.stringMatching(/^rules:/)],
+    ]);
+  });
+
   it('when several lines of a kind are corrected, then an unseen merchant of that kind is answered by the model with its confidence', async () => {
     const key = await ctx.key(['ingest', 'reports'], 'bank-c');
     const lines = [
