@@ -392,19 +392,28 @@ describe('the web console (issue 16), in headless Chromium against a running ser
       await held;
       await route.continue().catch(() => {});
     });
+    // Over once the held request is answered, or fails: whichever the browser reports.
+    let over = () => {};
+    const settled = new Promise<void>((resolve) => (over = resolve));
+    const onSettled = (request: { url(): string }) => firstRequest(new URL(request.url())) && over();
+    browser.page.on('requestfinished', onSettled).on('requestfailed', onSettled);
     try {
       await browser.page.goto(`${base}/console/#/batches`);
       await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+      // Leave only once the first request is on its way (and held): a loaded machine may not have sent it yet.
+      const asked = browser.page.waitForRequest((request) => firstRequest(new URL(request.url())));
       await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE`);
+      await asked;
       await browser.page.goto(`${base}/console/#/accounts/ACC-ZA`);
       await browser.page.locator('[data-field="net"][data-value="-134452.95"]').waitFor();
       release();
-      await browser.page.waitForResponse((response) => firstRequest(new URL(response.url())));
+      await settled;
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await browser.page.locator('h1').allTextContents()).toEqual(['Account ACC-ZA']);
       expect(await browser.page.title()).toBe('Account ACC-ZA · Lucro console');
     } finally {
       release();
+      browser.page.off('requestfinished', onSettled).off('requestfailed', onSettled);
       await browser.page.unroute(firstRequest);
     }
     await browser.page.goto(`${base}/console/#/accounts/ACC-CONSOLE`);
