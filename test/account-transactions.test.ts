@@ -88,6 +88,10 @@ describe('GET /api/accounts/{account_id}/transactions (§11)', () => {
       ['?include_removed=1', '/include_removed'],
       ['?limit=0', '/limit'],
       ['?cursor=abc', '/cursor'],
+      // Cursors made by hand in our own format, with a date or an id no page could end on.
+      [`?cursor=${handMadeCursor(['2026-13-45', 'P1'])}`, '/cursor'],
+      [`?cursor=${handMadeCursor(['0000-01-01', 'P1'])}`, '/cursor'],
+      [`?cursor=${handMadeCursor(['2026-11-01', 'P\u0000'])}`, '/cursor'],
     ] as const) {
       const response = await list(query);
       expect(response.statusCode, query).toBe(400);
@@ -143,3 +147,7 @@ describe('GET /api/accounts/{account_id}/transactions/{transaction_id} (§11)', 
     expect((await ctx.app.inject({ url: '/api/accounts/NOPE/transactions/C', headers: bearer(key) })).statusCode).toBe(404);
   });
 });
+
+function handMadeCursor(position: [string, string]): string {
+  return Buffer.from(JSON.stringify(['account-transactions', position])).toString('base64url');
+}

@@ -168,6 +168,9 @@ describe('GET /api/batches (§15)', () => {
     expect(status.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer: '/status' }] });
     const cursor = await get('/api/batches?cursor=YTox');
     expect(cursor.json()).toMatchObject({ status: 400, code: 'invalid_parameter', errors: [{ pointer: '/cursor' }] });
+    // Our own format made by hand, with a time past what the database can hold.
+    const farFuture = Buffer.from(JSON.stringify(['batches', { createdAtMicros: '9999999999999999999', id: '0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d' }])).toString('base64url');
+    expect((await get(`/api/batches?cursor=${farFuture}`)).json()).toMatchObject({ status: 400, code: 'invalid_parameter', errors: [{ pointer: '/cursor' }] });
   });
 
   it('when the key has neither ingest nor reports, then 403 forbidden', async () => {

@@ -6,16 +6,20 @@ function invalid(name: string, message: string): AppError {
   return new AppError('invalid_parameter', `${name} ${message}.`, { errors: [{ pointer: `/${name}`, message }] });
 }
 
-/** A real calendar date YYYY-MM-DD (years 0001–9999), or null when absent. */
-export function parseDateParam(value: string | undefined, name: string): string | null {
-  if (value === undefined) return null;
-  const match = DATE.exec(value);
+/** Whether a value is a real calendar date YYYY-MM-DD of years 0001–9999 (`2026-02-30` is not). */
+export function isCalendarDate(value: unknown): value is string {
+  const match = typeof value === 'string' ? DATE.exec(value) : null;
   const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
   // Date.UTC maps years below 100 to 19xx; setUTCFullYear does not.
   const date = new Date(Date.UTC(2000, 0, 1));
   date.setUTCFullYear(year, month - 1, day);
-  const real = year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  if (!real) throw invalid(name, 'must be a real calendar date YYYY-MM-DD');
+  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** A real calendar date YYYY-MM-DD (years 0001–9999), or null when absent. */
+export function parseDateParam(value: string | undefined, name: string): string | null {
+  if (value === undefined) return null;
+  if (!isCalendarDate(value)) throw invalid(name, 'must be a real calendar date YYYY-MM-DD');
   return value;
 }
 

@@ -7,12 +7,13 @@ import { toTransactionView } from '../transactions/transaction.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BATCH_STATUSES: ReadonlySet<string> = new Set(['pending', 'processing', 'completed', 'completed_with_errors']);
-// Cursors hold the last transaction's row id, or the last batch's created_at (microseconds) and id.
+// Cursors hold the last transaction's row id, or the last batch's created_at (microseconds) and id: at
+// most 16 digits (until the year 2286), since a longer one made by hand overflows the database's interval.
 const TRANSACTIONS_CURSOR = 'batch-transactions';
 const BATCHES_CURSOR = 'batches';
 const isRowId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const isBatchPosition = (value: unknown): value is BatchListPosition =>
-  typeof value === 'object' && value !== null && /^\d{1,19}$/.test(String((value as BatchListPosition).createdAtMicros)) && UUID.test(String((value as BatchListPosition).id));
+  typeof value === 'object' && value !== null && /^\d{1,16}$/.test(String((value as BatchListPosition).createdAtMicros)) && UUID.test(String((value as BatchListPosition).id));
 
 export class BatchService {
   constructor(private readonly pool: pg.Pool) {}
