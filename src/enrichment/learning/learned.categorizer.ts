@@ -86,24 +86,38 @@ function branchAnswer(state: LearnedState, line: LearnedLine, brandOf: BrandOf |
 }
 
 /**
- * Another branch of a corrected merchant: a corrected key of as many words that differs only in its
- * last (`TASHAS CAFE ROSEBANK` after `TASHAS CAFE GATEWAY`), the shared name two words or more (one
- * merchant's first word may be its town), and no other business read in it.
+ * Another branch of a corrected merchant: a corrected key that shares the line's name and differs
+ * only in a branch at the end (`TASHAS CAFE ROSEBANK` after `TASHAS CAFE GATEWAY`, `UBUNTU BRAAI
+ * STELLENBOSCH` after `UBUNTU BRAAI CAPE TOWN`), with no other business read in it. The shared name
+ * is two words or more (one merchant's first word may be its town); a branch is one word, or two
+ * no longer than the name (`INT ON CREDIT BALANCE` is not a branch of `INT ON`). The longest shared
+ * name decides.
  */
 function siblingAnswer(state: LearnedState, line: LearnedLine, brandOf: BrandOf | undefined): MerchantAnswer | undefined {
-  const lastSpace = line.key.lastIndexOf(' ');
-  const stem = line.key.slice(0, lastSpace);
-  if (!stem.includes(' ') || stem.length < MIN_STEM_LETTERS) return undefined;
-  const words = (key: string) => key.split(' ').length;
-  const candidates = state.memory.keysBeginning(stem).filter((key) => words(key) === words(line.key));
-  // Most lines have none: the brand reading, the costly part, is asked only of those that do.
-  if (candidates.length === 0) return undefined;
-  const read = brandOf?.(line.transaction);
-  const siblings = candidates.filter((key) => {
-    const known = brandOf && read && readingOfKey(state, line, key, brandOf);
-    return !known || !read || sameBusiness(known, read);
-  });
-  return siblings.length === 0 ? undefined : state.memory.answerOfKeys(siblings, line.direction);
+  let stemEnd = line.key.length;
+  for (let branchWords = 1; branchWords <= 2; branchWords += 1) {
+    stemEnd = line.key.lastIndexOf(' ', stemEnd - 1);
+    const stem = line.key.slice(0, stemEnd);
+    if (stemEnd < 0 || !stem.includes(' ') || stem.length < MIN_STEM_LETTERS) return undefined;
+    if (!isBranchOf(stem, line.key)) continue;
+    const candidates = state.memory.keysBeginning(stem).filter((key) => key.length > stem.length && isBranchOf(stem, key));
+    // Most lines have none: the brand reading, the costly part, is asked only of those that do.
+    if (candidates.length === 0) continue;
+    const read = brandOf?.(line.transaction);
+    const siblings = candidates.filter((key) => {
+      const known = brandOf && read && readingOfKey(state, line, key, brandOf);
+      return !known || !read || sameBusiness(known, read);
+    });
+    if (siblings.length > 0) return state.memory.answerOfKeys(siblings, line.direction);
+  }
+  return undefined;
+}
+
+/** Whether what follows `stem` in `key` can be a branch of it: one word, or two no longer than the stem. */
+function isBranchOf(stem: string, key: string): boolean {
+  const branch = key.slice(stem.length + 1);
+  const space = branch.indexOf(' ');
+  return space < 0 || (branch.indexOf(' ', space + 1) < 0 && branch.length <= stem.length);
 }
 
 /** A shared name shorter than this is too short to say two keys name one merchant. */
@@ -199,7 +213,7 @@ export class LearnedCategorizer implements Categorizer {
     private readonly options: LearnedLayerOptions = DEFAULT_LEARNED_LAYER,
   ) {
     this.name = inner.name;
-    this.version = `${inner.version}+learned@4`;
+    this.version = `${inner.version}+learned@5`;
     this.innerBrandOf = inner.brandOf?.bind(inner);
   }
 

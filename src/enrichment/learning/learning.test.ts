@@ -397,6 +397,18 @@ describe('learned categorizer: a brand under another spelling', () => {
     expect(await learned.categorize(usd('Zapper*Kauai Umhlanga'))).not.toMatchObject({ source: 'learned:merchant' });
   });
 
+  it('when a merchant was corrected at a branch named in two words, then its branches elsewhere are it, before a keyword; two words of bank wording after a short one are not a branch', async () => {
+    const learned = learnedFrom([
+      ['Yoco *Ubuntu Braai Cape Town', 'HOME_IMPROVEMENT'],
+      ['Int On Debit Balance', 'BANK_FEES'],
+    ]);
+    expect(await inner.categorize(tx('Yoco *Ubuntu Braai Stellenbosch'))).toMatchObject({ category: 'FOOD_AND_DRINK' });
+    for (const line of ['Yoco *Ubuntu Braai Stellenbosch', 'Zapper*Ubuntu Braai Durban', 'Yoco *Ubuntu Braai Sea Point']) {
+      expect(await learned.categorize(tx(line)), line).toMatchObject({ category: 'HOME_IMPROVEMENT', source: 'learned:merchant' });
+    }
+    expect(await learned.categorize(tx('Int On Credit Balance', '41.15'))).not.toMatchObject({ source: 'learned:merchant' });
+  });
+
   it('when the corrections of a brand disagree, then the brand category stands', async () => {
     const learned = learnedFrom([
       ['POS Purchase Shell Ultra City Ballito  * 12 Oct', 'FOOD_AND_DRINK'],
