@@ -138,6 +138,11 @@ describe('webhook endpoints (§13)', () => {
     expect(notUrl.statusCode).toBe(400);
     expect(notUrl.json()).toMatchObject({ code: 'invalid_webhook_url', errors: [{ pointer: '/url' }] });
 
+    // Both wrong: one answer names both, so a client fixes them in one round.
+    const both = await api('POST', '/api/webhooks', { url: 'hello', events: ['x'] });
+    expect(both.statusCode).toBe(400);
+    expect(both.json()).toMatchObject({ code: 'validation_error', errors: [{ pointer: '/url', message: 'url is not an absolute URL' }, { pointer: '/events/0' }] });
+
     // What would be sent elsewhere than stored (a control character, a fragment) or nowhere (port 0).
     for (const url of ['https://hooks.example.com/a\u0000b', 'https://hooks.example.com/a\tb', 'https://hooks.example.com/a\nb', 'https://hooks.example.com/x#frag', 'https://hooks.example.com:0/x']) {
       const refused = await api('POST', '/api/webhooks', { url, events: ['*'] });

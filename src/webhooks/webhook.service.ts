@@ -44,8 +44,18 @@ export class WebhookService {
 
   /** Registers an endpoint; its signing secret is returned here and never again. */
   async createEndpoint(principal: Principal, body: CreateWebhookBody): Promise<WebhookCreated> {
-    const events = subscribedEvents(body.events);
+    const unknown = unknownEvents(body.events);
+    if (unknown.length > 0) {
+      // Every problem in one answer: a URL that would be refused is named beside the events.
+      const url = await assertWebhookUrl(body.url, this.options.allowPrivateUrls, this.options.resolve).then(
+        () => [],
+        (error: unknown) => (error instanceof AppError ? ((error.details.errors ?? []) as FieldProblem[]) : []),
+      );
+      const problems = [...url, ...unknown];
+      throw new AppError('validation_error', `The request has ${problems.length} invalid field(s).`, { errors: problems });
+    }
     await assertWebhookUrl(body.url, this.options.allowPrivateUrls, this.options.resolve);
+    const events = subscribedEvents(body.events);
     const id = `we_${randomBytes(12).toString('hex')}`;
     const secret = newSecret();
     const sealed = await this.box.seal(secret, id);
@@ -116,13 +126,16 @@ export class WebhookService {
 }
 
 /** The event types asked for, each once; an unknown one is a validation error at its position. */
-function subscribedEvents(events: string[]): string[] {
-  const known: readonly string[] = [...WEBHOOK_EVENT_TYPES, '*'];
-  const problems: FieldProblem[] = events.flatMap((event, index) =>
-    known.includes(event) ? [] : [{ pointer: `/events/${index}`, message: `unknown event type "${event}"; use ${known.join(', ')}` }],
+const KNOWN_EVENTS: readonly string[] = [...WEBHOOK_EVENT_TYPES, '*'];
+
+function unknownEvents(events: string[]): FieldProblem[] {
+  return events.flatMap((event, index) =>
+    KNOWN_EVENTS.includes(event) ? [] : [{ pointer: `/events/${index}`, message: `unknown event type "${event}"; use ${KNOWN_EVENTS.join(', ')}` }],
   );
-  if (problems.length > 0) throw new AppError('validation_error', `The request has ${problems.length} invalid field(s).`, { errors: problems });
-  // Stored as they will be read back: `*` says all there is to say, and each type once, in the order sent.
+}
+
+/** The events as stored and read back: `*` says all there is to say, and each type once, in the order sent. */
+function subscribedEvents(events: string[]): string[] {
   return events.includes('*') ? ['*'] : [...new Set(events)];
 }
 
