@@ -517,7 +517,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByRole('button', { name: 'Unlock and enrich again' }).waitFor({ state: 'detached' });
     // The button is gone: focus is on what happened, not on the page.
     expect(await focusedText()).toMatch(/^Unlocked; the transaction is being enriched again|^Enriched again/);
-    await expect.poll(async () => (await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).category_source, { timeout: 20_000 }).not.toBe('user');
+    await expect.poll(async () => (await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6')).status, { timeout: 20_000 }).toBe('completed');
     const enriched = await apiGet('/api/accounts/ACC-CONSOLE/transactions/S-6');
     expect(enriched).toMatchObject({ category: 'ENTERTAINMENT', category_locked: false, status: 'completed' });
     // The page follows enrichment and shows its new category and source, without a reload.

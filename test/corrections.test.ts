@@ -194,7 +194,7 @@ describe('PATCH a transaction category', () => {
 
     const unlocked = await patch(ctx, key, 'C-5/transactions/TX-1', { category: null });
     expect(unlocked.statusCode).toBe(200);
-    expect(unlocked.json()).toMatchObject({ category_locked: false, status: 'pending', attempts: 0 });
+    expect(unlocked.json()).toMatchObject({ category: null, category_source: null, category_confidence: null, category_locked: false, status: 'pending', attempts: 0 });
     await waitFor(async () => (await transaction(ctx!, key, 'C-5/transactions/TX-1')).status === 'completed', 10_000, 'the re-enrichment');
     expect(await transaction(ctx, key, 'C-5/transactions/TX-1')).toMatchObject({
       category: 'FOOD_AND_DRINK',

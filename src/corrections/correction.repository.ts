@@ -29,12 +29,16 @@ export async function lockCategory(db: Queryable, pk: number, category: Category
   return rows[0] as TransactionRow;
 }
 
-/** Unlocks a category and sends the row back to enrichment with fresh attempts; its batch is open again. */
+/**
+ * Unlocks a category and sends the row back to enrichment with fresh attempts; its batch is open
+ * again. Until enrichment answers it has no category, as when it arrived: the person's answer is
+ * withdrawn, and no machine answer has been given yet.
+ */
 export async function unlockForEnrichment(db: Queryable, pk: number): Promise<TransactionRow> {
   const { rows } = await db.query<TransactionRow>(
     `WITH reopened AS (
        UPDATE transactions t
-          SET category_locked = false, status = 'pending', attempts = 0, error = NULL, completed_at = NULL,
+          SET category = NULL, category_confidence = NULL, category_source = NULL, category_locked = false, status = 'pending', attempts = 0, error = NULL, completed_at = NULL,
               claim_token = NULL, lease_expires_at = NULL, reenrichment_id = NULL, updated_at = now()
         WHERE t.id = $1
         RETURNING t.*
