@@ -128,6 +128,16 @@ describe('POST /api/integrations/transactions/', () => {
     expect(rows.map((r) => r.amount)).toEqual(['1234567890123.456', '-0.100']);
   });
 
+  it('when a JSON number is far below a cent or above 10^13, written with an exponent or as long digits, then it is named like any other bad amount', async () => {
+    const text = JSON.stringify(batchBody(3, { accountId: 'ACC-EXP' }))
+      .replace('"amount":"-3.50"', '"amount":1e-999999999')
+      .replace('"amount":"-6.50"', `"amount":0.${'0'.repeat(100_000)}1`)
+      .replace('"amount":"-9.50"', '"amount":1.5e400');
+    const response = await post(text);
+    expect(response.json()).toMatchObject({ status: 400, code: 'validation_error' });
+    expect(pointers(response)).toEqual(['/transactions/0/amount', '/transactions/1/amount', '/transactions/2/amount']);
+  });
+
   it('when amount is a boolean, null or missing, then it is named', async () => {
     const body = batchBody(3, { accountId: 'ACC-TYPE' });
     body.transactions[0]!.amount = true;

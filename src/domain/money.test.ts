@@ -58,6 +58,16 @@ describe('isExactAsDouble', () => {
     expect(isExactAsDouble('12.50')).toBe(true);
     expect(isExactAsDouble('1e3')).toBe(true);
     expect(isExactAsDouble('-1234567890123.45')).toBe(true);
+    expect(isExactAsDouble('0.00120e1')).toBe(true);
+    expect(isExactAsDouble('-0')).toBe(true);
+  });
+
+  it('when a literal is below or beyond what a double holds, then it is not exact, however many zeros its exponent stands for', () => {
+    expect(isExactAsDouble('1e-300000')).toBe(false);
+    expect(isExactAsDouble('1e-999999999')).toBe(false);
+    expect(isExactAsDouble('1.5e400')).toBe(false);
+    expect(isExactAsDouble(`0.${'0'.repeat(200_000)}1`)).toBe(false);
+    expect(isExactAsDouble('0e-999999999')).toBe(true);
   });
 });
 

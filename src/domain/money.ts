@@ -59,21 +59,31 @@ function splitNumberText(text: string): { negative: boolean; integer: string; fr
 export function isExactAsDouble(literal: string): boolean {
   const value = Number(literal);
   if (!Number.isFinite(value)) return false;
-  return sameDecimal(splitNumberText(literal), splitNumberText(String(value)));
+  const sent = significandOf(literal);
+  return sent !== undefined && sent === significandOf(String(value));
 }
 
-function sameDecimal(
-  a: { negative: boolean; integer: string; fraction: string },
-  b: { negative: boolean; integer: string; fraction: string },
-): boolean {
-  const canon = (p: typeof a) => {
-    const integer = p.integer.replace(/^0+(?=\d)/, '');
-    const fraction = p.fraction.replace(/0+$/, '');
-    const zero = /^0*$/.test(integer + fraction);
-    return `${p.negative && !zero ? '-' : ''}${integer}.${fraction}`;
-  };
-  return canon(a) === canon(b);
+/**
+ * A number literal's value as its sign, significant digits and the power of ten after its first
+ * digit (`-0.0120` and `-1.2e-2` both give `-12e-1`), read in one pass over the literal: its
+ * exponent is never written out (`1e-300000` would be 300,000 zeros), so a client's number costs
+ * its length, not its magnitude.
+ */
+function significandOf(literal: string): string | undefined {
+  const match = NUMBER_TEXT.exec(literal);
+  if (!match) return undefined;
+  const integer = match[2] ?? '';
+  const digits = integer + (match[3] ?? '');
+  let first = 0;
+  while (first < digits.length && digits.charCodeAt(first) === ZERO) first += 1;
+  if (first === digits.length) return '0';
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === ZERO) end -= 1;
+  const point = integer.length - first + Number(match[4] ?? 0);
+  return `${match[1] === '-' ? '-' : ''}${digits.slice(first, end)}e${point}`;
 }
+
+const ZERO = 0x30;
 
 /**
  * Formats an exact decimal (PostgreSQL numeric text, e.g. a sum) with exactly the currency's
