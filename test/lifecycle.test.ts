@@ -224,6 +224,27 @@ describe('POST /api/integrations/transactions/remove (§10)', () => {
 });
 
 describe('dedupe both ways', () => {
+  it('when requests modify, replace and remove the same pending transactions at once, then every one is answered 202 or 200 and the summary counts what is stored', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `p${i}`);
+    const merchants = ['Blue Bottle', 'Uber', 'Netflix', 'Walmart', 'Shell'];
+    await accepted('ACC-RACE', ids.map((id, i) => ({ transaction_id: id, pending: true, date: '2026-01-15', amount: '-1.00', merchant_name: merchants[i % 5] })));
+    // Every request touches p0–p79, sent again changed; each third one also removes, or posts in place of, its own 5 of p80–p119.
+    const changed = (k: number) => ids.slice(0, 80).map((id, i) => ({ transaction_id: id, pending: true, date: `2026-03-0${1 + (k % 9)}`, amount: `-${1 + k}.00`, merchant_name: merchants[(i + k) % 5] }));
+    const requests = Array.from({ length: 12 }, (_, k) => {
+      const own = ids.slice(80 + 5 * (k >> 1), 85 + 5 * (k >> 1));
+      if (k % 3 === 1) return remove('ACC-RACE', own);
+      if (k % 3 === 2) return post('ACC-RACE', [...changed(k), ...own.map((id) => ({ transaction_id: `posted-${id}`, pending_transaction_id: id, date: '2026-02-10', amount: '-2.00', merchant_name: 'Uber' }))]);
+      return post('ACC-RACE', changed(k));
+    });
+    const answers = await Promise.all(requests);
+    expect(answers.map((a) => `${a.statusCode} ${a.statusCode >= 400 ? a.body : ''}`.trim()).filter((a) => a !== '200' && a !== '202')).toEqual([]);
+    const { rows } = await ctx.sql.query(
+      `SELECT count(*)::int AS n, coalesce(-sum(t.amount), 0)::numeric(20,2)::text AS spend
+         FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.external_id = 'ACC-RACE' AND t.removed_at IS NULL`,
+    );
+    expect(await summary('ACC-RACE')).toMatchObject({ total_transactions: rows[0].n, total_spend: rows[0].spend });
+  });
+
   it('when two identical card payments on one day have different ids, then both are stored; the same id twice is one', async () => {
     expect(await accepted('L-TWIN', [{ transaction_id: 'C-1', ...cafe }, { transaction_id: 'C-2', ...cafe }])).toMatchObject({ accepted: 2 });
     expect(await accepted('L-TWIN', [{ transaction_id: 'C-1', ...cafe }])).toMatchObject({ accepted: 0, duplicates: 1 });

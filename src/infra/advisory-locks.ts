@@ -11,4 +11,6 @@ export const LOCK_NAMESPACE = {
   migrations: 1,
   /** One Idempotency-Key of one integration: halves of hashtextextended('2:<integration id>:<key>', 0). */
   idempotencyKey: 2,
+  /** The writes of ingestion and removal to one account: (3, account id modulo 2^31 - 1; two accounts sharing it only wait for each other). */
+  accountWrites: 3,
 } as const;

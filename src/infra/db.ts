@@ -149,9 +149,13 @@ export function isRetryableConflict(error: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
-/** The database is there but gave up waiting (a lock held by a long write, an overloaded server): a subset of isConnectionError. */
+/**
+ * The database is there but gave up waiting (a lock held by a long write, an overloaded server), or
+ * kept choosing this statement as a deadlock victim after it was run again: a subset of
+ * isConnectionError. Busy, not broken: the same request later succeeds.
+ */
 export function isDatabaseBusy(error: unknown): boolean {
-  return error instanceof Error && (serverGaveUp(error) || /Query read timeout/i.test(error.message));
+  return error instanceof Error && (serverGaveUp(error) || isRetryableConflict(error) || /Query read timeout/i.test(error.message));
 }
 
 /** True for errors that mean "the database cannot be reached (or serve this) right now", not "the query is wrong". */

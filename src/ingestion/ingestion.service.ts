@@ -14,6 +14,7 @@ import {
   findIdempotencyRecord,
   findOrCreateAccount,
   insertBatchWithTransactions,
+  lockAccountWrites,
   matchStoredTransactions,
   removeTransactions,
   modifyPendingTransactions,
@@ -98,6 +99,7 @@ export class IngestionService {
             account_currency: account.currency,
           });
         }
+        await lockAccountWrites(client, account.id);
         if (!account.created) await updateAccountDetails(client, account.id, batch.account.name, batch.account.institution);
 
         const body = await storeBatch(client, principal.integrationId, account.id, batch);
@@ -132,6 +134,7 @@ export class IngestionService {
       withTransaction(this.pool, async (client) => {
         const account = await findAccount(client, principal.integrationId, request.account_id);
         if (!account) throw new AppError('not_found', `No account ${request.account_id}.`);
+        await lockAccountWrites(client, account.id);
         const { removed, alreadyRemoved } = await removeTransactions(client, account.id, ids);
         await recordChanges(client, 'transaction.removed', removed.map((r) => r.pk));
         // A removed transaction counts nowhere, its correction's lesson included.
