@@ -196,6 +196,16 @@ describe('POST /api/integrations/transactions/remove (§10)', () => {
     expect(monthly.months).toEqual([{ month: '2026-11', total_spend: '0.00', total_income: '100.00', net: '100.00', categories: [] }]);
   });
 
+  it('when a completed batch\'s transactions are removed later, then its completed_at stays when it completed', async () => {
+    const { batch_id: batchId } = await accepted('L-DONE', [{ transaction_id: 'D-1', ...cafe }, { transaction_id: 'D-2', ...cafe, amount: '-3.00' }]);
+    await completeAll('L-DONE');
+    const completed = await batch(batchId);
+    expect(completed).toMatchObject({ status: 'completed', completed_at: expect.any(String) });
+    expect(completed.completed_at).not.toBe(completed.created_at);
+    expect((await remove('L-DONE', ['D-1', 'D-2'])).json()).toMatchObject({ removed: 2 });
+    expect(await batch(batchId)).toMatchObject({ status: 'completed', completed_at: completed.completed_at, counts: { total: 0 } });
+  });
+
   it('when a removed transaction is sent again, then the same content is a duplicate and other content a 409', async () => {
     await accepted('L-RM2', [{ transaction_id: 'R-5', pending: true, ...cafe }]);
     await remove('L-RM2', ['R-5']);

@@ -17,14 +17,16 @@ export interface BatchRow {
 const BATCHES_WITH_COUNTS = `FROM batches b
        JOIN accounts a ON a.id = b.account_id
        CROSS JOIN LATERAL (
-         SELECT count(*) FILTER (WHERE t.status = 'pending')::int    AS pending,
-                count(*) FILTER (WHERE t.status = 'processing')::int AS processing,
-                count(*) FILTER (WHERE t.status = 'completed')::int  AS completed,
-                count(*) FILTER (WHERE t.status = 'failed')::int     AS failed,
-                -- A transaction modified into this batch may have finished before the batch existed.
-                greatest(max(t.completed_at), b.created_at)          AS last_finished_at
-           -- Removed transactions count nowhere (contract §10).
-           FROM transactions t WHERE t.batch_id = b.id AND t.removed_at IS NULL
+         -- Removed transactions count nowhere (contract §10)...
+         SELECT count(*) FILTER (WHERE t.status = 'pending' AND t.removed_at IS NULL)::int    AS pending,
+                count(*) FILTER (WHERE t.status = 'processing' AND t.removed_at IS NULL)::int AS processing,
+                count(*) FILTER (WHERE t.status = 'completed' AND t.removed_at IS NULL)::int  AS completed,
+                count(*) FILTER (WHERE t.status = 'failed' AND t.removed_at IS NULL)::int     AS failed,
+                -- ...but one removed after it finished did finish with the batch: removing it later
+                -- does not move the batch's completed_at back. A transaction modified into this
+                -- batch may have finished before the batch existed.
+                greatest(max(t.completed_at), b.created_at)                                   AS last_finished_at
+           FROM transactions t WHERE t.batch_id = b.id
        ) c`;
 
 /** The integration's batch with its transactions counted by status; another integration's batch is not found. */
