@@ -211,6 +211,13 @@ describe('POST /api/integrations/transactions/', () => {
     expect(text.json().code).toBe('unsupported_media_type');
     const none = await ctx.app.inject({ method: 'POST', url: URL_, headers: bearer(key), payload: Buffer.from(JSON.stringify(batchBody(1))) });
     expect(none.statusCode).toBe(415);
+    // Neither a body nor a type: still the missing type, on every route that takes a body.
+    for (const url of [URL_, '/api/integrations/transactions/remove', '/api/accounts/ACC-001/transactions/TX-1']) {
+      const nothing = await ctx.app.inject({ method: url.includes('/accounts/') ? 'PATCH' : 'POST', url, headers: bearer(key) });
+      expect(nothing.json(), url).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+    }
+    // A key is still asked for first.
+    expect((await ctx.app.inject({ method: 'POST', url: URL_ })).statusCode).toBe(401);
   });
 
   it('when the JSON body is compressed (Content-Encoding: gzip), then 415 unsupported_media_type says to send it uncompressed, and nothing is stored', async () => {

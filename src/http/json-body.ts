@@ -56,6 +56,12 @@ export function registerJsonBody(app: FastifyInstance): void {
       done(new AppError('invalid_json', `The request body is not valid JSON: ${(error as Error).message}`), undefined);
     }
   });
+  // A request sent with neither a body nor a Content-Type reaches no parser: it is refused as one of another type (§4).
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined || request.headers['content-type'] !== undefined) return;
+    if (request.routeOptions.schema?.body === undefined || request.routeOptions.config.bodyOptional) return;
+    throw new AppError('unsupported_media_type', 'Send Content-Type: application/json with a JSON body.');
+  });
   // Anything else is refused before it is read: no body, no JSON.
   app.addContentTypeParser('*', (request, _payload, done) => {
     const type = request.headers['content-type'];
