@@ -32,7 +32,7 @@ export interface Config {
   readonly maxBatchSize: number;
   /** API requests per second per integration, bursts to twice that; 0 turns limiting off (`RATE_LIMIT_PER_SECOND`). */
   readonly rateLimitPerSecond: number;
-  /** Failed authentications (401/403) per second per client address, bursts to twice that; past it → 429; 0 = off (`AUTH_FAILURES_PER_SECOND`). */
+  /** Requests answered 401 (no key, an unknown or revoked one) per second per client address, bursts to twice that; past it → 429; 0 = off (`AUTH_FAILURES_PER_SECOND`). */
   readonly authFailuresPerSecond: number;
   /**
    * Which proxies' `X-Forwarded-For` names the client address (`TRUST_PROXY`): unset → none (the
@@ -268,7 +268,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     maxAttempts: integer(env, 'MAX_ATTEMPTS', 3, 1, 100),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 10_000, 1, 1_000_000),
     rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 200, 0, 1_000_000),
-    authFailuresPerSecond: integer(env, 'AUTH_FAILURES_PER_SECOND', 10, 0, 1_000_000),
+    authFailuresPerSecond: integer(env, 'AUTH_FAILURES_PER_SECOND', 50, 0, 1_000_000),
     trustProxy: trustProxy(optional(env, 'TRUST_PROXY')),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 20, 1, 1_000),

@@ -233,6 +233,21 @@ describe('floods (issue 9, item 7)', () => {
     }
   });
 
+  it('when a valid key is refused for its scope again and again, then each answer is 403 until its integration\'s own limit, not a flood from its address', async () => {
+    const limited = await createTestContext({ AUTH_FAILURES_PER_SECOND: '1', RATE_LIMIT_PER_SECOND: '2', TRUST_PROXY: '127.0.0.1' });
+    try {
+      const reportsOnly = await limited.key(['reports']);
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await limited.app.inject({ method: 'POST', url: '/api/integrations/transactions', headers: bearer(reportsOnly) })).statusCode);
+      // A burst of twice the integration's 2/s, then its 429: the address's allowance of 1/s was never what answered.
+      expect(codes).toEqual([403, 403, 403, 403, 429]);
+      expect((await limited.app.inject({ url: '/api/categories', headers: bearer('lucro_wrong'), remoteAddress: '10.9.8.7' })).statusCode).toBe(401);
+      expect((await limited.app.inject({ url: '/api/categories', headers: bearer('lucro_wrong-again') })).statusCode).toBe(401);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('when a client uploads one byte at a time, then the server ends the request instead of holding the connection', async () => {
     const slow = await createTestContext({ REQUEST_TIMEOUT_MS: '1000' });
     try {

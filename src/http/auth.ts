@@ -17,7 +17,7 @@ declare module 'fastify' {
 export interface AuthLimits {
   /** Requests per integration. */
   perIntegration: RateLimiter<number>;
-  /** Failed authentications (401/403) per client address: a flood of bad keys is refused before any lookup. */
+  /** Requests answered 401 per client address: a flood of bad keys is refused before any lookup. */
   failuresPerAddress: RateLimiter<string>;
 }
 
@@ -42,14 +42,16 @@ export function registerAuth(app: FastifyInstance, auth: AuthService, limits: Au
     let principal: Principal;
     try {
       principal = await auth.authenticate(request.headers.authorization);
-      const scope = request.routeOptions.config.scope;
-      if (scope) requireScope(principal, scope);
     } catch (error) {
-      if (error instanceof AppError && (error.code === 'unauthorized' || error.code === 'forbidden')) limits.failuresPerAddress.take(request.ip);
+      // Only a key that is missing or unknown counts against the address: a key's scope is its own integration's limit.
+      if (error instanceof AppError && error.code === 'unauthorized') limits.failuresPerAddress.take(request.ip);
       throw error;
     }
-    principals.set(request, principal);
+    // Every request of an authenticated client counts against its integration, one refused for its scope too.
     const wait = limits.perIntegration.take(principal.integrationId);
     if (wait > 0) throw new AppError('rate_limited', `Too many requests for this integration; retry in ${wait} s.`, { retry_after: wait });
+    const scope = request.routeOptions.config.scope;
+    if (scope) requireScope(principal, scope);
+    principals.set(request, principal);
   });
 }
