@@ -205,6 +205,23 @@ describe('POST /api/integrations/transactions/', () => {
     expect(response.json().code).toBe('payload_too_large');
   });
 
+  it('when a body under 10 MiB holds millions of small values, then 413 payload_too_large says how many are read, and nothing is stored', async () => {
+    const before = await rowCounts();
+    const body = JSON.stringify(batchBody(2, { accountId: 'ACC-VALUES' })).replace('"merchant_name":"Starbucks"', `"merchant_name":"Starbucks","x":[${'1,'.repeat(2_000_000)}1]`);
+    expect(body.length).toBeLessThan(10 * 1024 * 1024);
+    const response = await post(body);
+    expect(response.json()).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+      detail: 'The request body holds 2000042 JSON values; at most 1000 and 200 per item of transactions are read (1400 here).',
+    });
+    expect(await rowCounts()).toEqual(before);
+    // A bank's rich record (a hundred values in unknown fields) is far inside it.
+    const rich = batchBody(2, { accountId: 'ACC-VALUES' });
+    rich.transactions[0]!.meta = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`field_${i}`, i]));
+    expect((await post(rich)).statusCode).toBe(202);
+  });
+
   it('when Content-Type is missing or not JSON, then 415 unsupported_media_type', async () => {
     const text = await ctx.app.inject({ method: 'POST', url: URL_, headers: { ...bearer(key), 'content-type': 'text/plain' }, payload: JSON.stringify(batchBody(1)) });
     expect(text.statusCode).toBe(415);

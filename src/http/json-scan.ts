@@ -12,12 +12,15 @@ export interface JsonShape {
   tooDeep: boolean;
   /** Items of the array under the top-level member asked for (the longest, if sent twice); 0 when absent. */
   items: number;
+  /** About how many values the parser would build (names, scalars, containers): what parsing and checking the body costs. */
+  values: number;
 }
 
 /**
- * One pass over JSON text that builds nothing: how deep it nests, and how many items the array
- * under one top-level member holds. It runs before parsing, so that neither a deep nest nor a list
- * of millions of `{}` costs more than the text itself. It does not check syntax: the parser does.
+ * One pass over JSON text that builds nothing: how deep it nests, how many items the array under
+ * one top-level member holds, and how many values it holds in all. It runs before parsing, so that
+ * neither a deep nest nor millions of small values cost more than the text itself. It does not
+ * check syntax: the parser does.
  */
 export function scanJson(text: string, maxDepth: number, member?: string): JsonShape {
   let depth = 0;
@@ -28,6 +31,8 @@ export function scanJson(text: string, maxDepth: number, member?: string): JsonS
   let commas = 0;
   let sawItem = false;
   let items = 0;
+  // Every value but the first follows a comma or a colon, or opens a container.
+  let values = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
@@ -42,8 +47,9 @@ export function scanJson(text: string, maxDepth: number, member?: string): JsonS
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (depth === 0) rootIsObject = c === OPEN_OBJECT;
       if (counting && depth === 2) sawItem = true;
+      values++;
       depth++;
-      if (depth > maxDepth) return { tooDeep: true, items };
+      if (depth > maxDepth) return { tooDeep: true, items, values };
       if (c === OPEN_ARRAY && depth === 2 && rootIsObject && member !== undefined && key && keyIs(text, key, member)) {
         counting = true;
         commas = 0;
@@ -55,16 +61,19 @@ export function scanJson(text: string, maxDepth: number, member?: string): JsonS
         counting = false;
       }
       depth--;
-    } else if (depth === 1) {
-      if (c === COLON) key = lastString;
-      else if (c === COMMA) key = undefined;
-    } else if (counting && depth === 2) {
-      if (c === COMMA) commas++;
-      else if (c > 0x20) sawItem = true;
+    } else {
+      if (c === COMMA || c === COLON) values++;
+      if (depth === 1) {
+        if (c === COLON) key = lastString;
+        else if (c === COMMA) key = undefined;
+      } else if (counting && depth === 2) {
+        if (c === COMMA) commas++;
+        else if (c > 0x20) sawItem = true;
+      }
     }
   }
   if (counting) items = Math.max(items, sawItem ? commas + 1 : 0);
-  return { tooDeep: false, items };
+  return { tooDeep: false, items, values };
 }
 
 function keyIs(text: string, [start, end]: [number, number], name: string): boolean {

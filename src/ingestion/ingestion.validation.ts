@@ -51,7 +51,8 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
  */
 export function validateBatch(body: unknown, problems: FieldProblems): { batch: ValidBatch } | { problems: FieldProblems } {
   const report = (pointer: string, message: string) => problems.add(pointer, message);
-  findUnstorableText(body, report);
+  // Pointers are worked out only for a body that has something to point at: most have nothing.
+  if (holdsUnstorableText(body)) findUnstorableText(body, report);
 
   const account = isObject(body) && isObject(body.account) ? body.account : {};
   const currency = text(account.currency);
@@ -113,6 +114,27 @@ export function validateBatch(body: unknown, problems: FieldProblems): { batch: 
       transactions,
     },
   };
+}
+
+const isStorable = (value: string): boolean => !value.includes('\u0000') && value.isWellFormed();
+
+/** Whether any name or string in the body is one PostgreSQL cannot store; one walk that builds nothing. */
+function holdsUnstorableText(body: unknown): boolean {
+  const stack: unknown[] = [body];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (!isStorable(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (isObject(value)) {
+      for (const key of Object.keys(value)) {
+        if (!isStorable(key)) return true;
+        stack.push(value[key]);
+      }
+    }
+  }
+  return false;
 }
 
 /**
