@@ -59,8 +59,10 @@ function invalidKey(): AppError {
 }
 
 /** The key an `Authorization: Bearer <key>` header carries (the scheme is case-insensitive), or throws `unauthorized`. */
+const BEARER = /^bearer\s+(\S+)\s*$/i;
+
 export function bearerKey(authorization: string | undefined): string {
-  const match = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  const match = BEARER.exec(authorization ?? '');
   if (!match?.[1]) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
   return match[1];
 }
@@ -140,6 +142,22 @@ export class AuthService {
     if (this.cache.isKnownMiss(id, this.now())) throw invalidKey();
     const owner = this.cache.get(id, this.now()) ?? (await this.lookUp(id, hash));
     if (!owner) throw invalidKey();
+    return this.principalOf(owner);
+  }
+
+  /**
+   * The principal of a key this process verified lately and that is still good, without a lookup;
+   * undefined for any other header. What an address that floods bad keys is still let through with.
+   */
+  async knownPrincipal(authorization: string | undefined): Promise<Principal | undefined> {
+    const key = BEARER.exec(authorization ?? '')?.[1];
+    if (key === undefined || !KEY_SHAPE.test(key)) return undefined;
+    await this.revalidate();
+    const owner = this.cache.get(hashKey(key).toString('base64'), this.now());
+    return owner && this.principalOf(owner);
+  }
+
+  private principalOf(owner: KeyOwner): Principal {
     if (this.cache.shouldTouch(owner.keyId, this.now())) {
       // Best effort and off the request path: a lost last_used_at write costs nothing.
       touchKey(this.pool, owner.keyId).catch(() => {});

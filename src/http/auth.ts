@@ -38,14 +38,21 @@ export function registerAuth(app: FastifyInstance, auth: AuthService, limits: Au
   });
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const backOff = limits.failuresPerAddress.wait(request.ip);
-    if (backOff > 0) throw new AppError('rate_limited', `Too many failed authentications from this address; retry in ${backOff} s.`, { retry_after: backOff });
     let principal: Principal;
-    try {
-      principal = await auth.authenticate(request.headers.authorization);
-    } catch (error) {
-      // Only a key that is missing or unknown counts against the address: a key's scope is its own integration's limit.
-      if (error instanceof AppError && error.code === 'unauthorized') limits.failuresPerAddress.take(request.ip);
-      throw error;
+    if (backOff > 0) {
+      // An address flooding bad keys gets no lookups; a good key verified lately (another client behind
+      // the same proxy) is not locked out with it.
+      const known = await auth.knownPrincipal(request.headers.authorization);
+      if (!known) throw new AppError('rate_limited', `Too many failed authentications from this address; retry in ${backOff} s.`, { retry_after: backOff });
+      principal = known;
+    } else {
+      try {
+        principal = await auth.authenticate(request.headers.authorization);
+      } catch (error) {
+        // Only a key that is missing or unknown counts against the address: a key's scope is its own integration's limit.
+        if (error instanceof AppError && error.code === 'unauthorized') limits.failuresPerAddress.take(request.ip);
+        throw error;
+      }
     }
     // Every request of an authenticated client counts against its integration, one refused for its scope too.
     const wait = limits.perIntegration.take(principal.integrationId);
