@@ -39,6 +39,7 @@ describe('webhook URLs (§13)', () => {
       'https://hooks.localhost/hook',
       'https://metadata.google.internal/computeMetadata/v1/',
       'https://instance-data/latest/',
+      'https://[64:ff9b:1::a00:1]/hook',
     ]) {
       const response = await create(url);
       expect(response.statusCode, url).toBe(400);
