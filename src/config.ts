@@ -218,18 +218,27 @@ function isAddressOrCidr(text: string): boolean {
 }
 
 function redisUrl(env: Env): string | undefined {
-  const raw = optional(env, 'REDIS_URL');
+  return serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
+}
+
+function databaseUrl(env: Env, name: string): string | undefined {
+  return serviceUrl(env, name, ['postgres:', 'postgresql:', 'socket:'], 'a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro');
+}
+
+/** A URL of one of these schemes, or undefined when unset; anything else is refused in one line. */
+function serviceUrl(env: Env, name: string, protocols: readonly string[], what: string): string | undefined {
+  const raw = optional(env, name);
   if (raw === undefined) return undefined;
   let url: URL | undefined;
   try {
     url = new URL(raw);
   } catch {
     // Not echoed: a mistyped URL may still hold the password.
-    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got something that is not a URL');
+    throw new ConfigError(`${name} must be ${what}, got something that is not a URL`);
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+  if (!protocols.includes(url.protocol)) {
     if (url.password) url.password = '***';
-    throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got "${url.toString()}"`);
+    throw new ConfigError(`${name} must be ${what}, got "${url.toString()}"`);
   }
   return raw;
 }
@@ -255,10 +264,10 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     throw new ConfigError(`LLM_BASE_URL and LLM_MODEL are set, but CATEGORIZER=${categorizer} has no LLM layer: use CATEGORIZER=layered, or unset them`);
   }
   return Object.freeze({
-    databaseUrl: optional(env, 'DATABASE_URL'),
+    databaseUrl: databaseUrl(env, 'DATABASE_URL'),
     dataDir: path.resolve(optional(env, 'LUCRO_DATA_DIR') ?? '.lucro'),
     embeddedPostgresPort: integer(env, 'LUCRO_EMBEDDED_PG_PORT', 54329, 1024, 65535),
-    keysDatabaseUrl: optional(env, 'KEYS_DATABASE_URL'),
+    keysDatabaseUrl: databaseUrl(env, 'KEYS_DATABASE_URL'),
     redisUrl: redisUrl(env),
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 8000, 0, 65535),

@@ -72,12 +72,13 @@ describe('using a command wrongly', () => {
 });
 
 describe('settings that cannot work', () => {
-  it('when LOG_LEVEL, TRUST_PROXY, CATEGORIZER or REDIS_URL is not something that exists, then the API does not start and one line names the variable', async () => {
+  it('when LOG_LEVEL, TRUST_PROXY, CATEGORIZER, REDIS_URL or DATABASE_URL is not something that exists, then the API does not start and one line names the variable', async () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
       [{ TRUST_PROXY: 'garbage' }, 'TRUST_PROXY must be true, false, or comma-separated IP addresses or CIDRs of the proxies (e.g. 10.0.0.0/8,127.0.0.1), got "garbage"'],
       [{ CATEGORIZER: 'xyz' }, 'CATEGORIZER must be one of layered, rules, got "xyz"'],
       [{ REDIS_URL: 'notaurl' }, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got something that is not a URL'],
+      [{ DATABASE_URL: 'garbage' }, 'DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got something that is not a URL'],
     ];
     const port = String(await freePort());
     const runs = await Promise.all(cases.map(([env]) => runLucro(['api'], { DATABASE_URL: db.url, PORT: port, ...env }, 30_000)));
