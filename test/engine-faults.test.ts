@@ -176,7 +176,7 @@ describe('timeouts: the server gives up before the client', () => {
       `SELECT 1 FROM account_monthly_rollup WHERE account_id = (SELECT id FROM accounts WHERE external_id = 'LOCK-1') FOR UPDATE`,
     );
     await locker.query(`SELECT 1 FROM batches WHERE id = $1 FOR UPDATE`, [first]);
-    const scheduler = new Scheduler(context.container.maintenance, context.container.logger, 200);
+    const scheduler = new Scheduler(() => context.container.maintenance.sweep(), context.container.logger, 200);
     try {
       context.container.worker.start();
       scheduler.start();
@@ -347,7 +347,7 @@ describe('categorizer deadline', () => {
     const context = ctx;
     const key = await context.key(['ingest']);
     const batchId = await ingestBatch(context, key, batchBody(200, { accountId: 'SLOWING' }));
-    const scheduler = new Scheduler(context.container.maintenance, context.container.logger, 100);
+    const scheduler = new Scheduler(() => context.container.maintenance.sweep(), context.container.logger, 100);
     context.container.worker.start();
     scheduler.start();
     try {

@@ -84,7 +84,7 @@ describe('PostgreSQL outage (§9)', () => {
     expect(response.statusCode).toBe(202);
     const batchId = response.json().batch_id;
     const { Scheduler } = await import('../src/scheduler/scheduler.js');
-    const scheduler = new Scheduler(container.maintenance, container.logger, 200);
+    const scheduler = new Scheduler(() => container.maintenance.sweep(), container.logger, 200);
     container.worker.start();
     scheduler.start();
     try {

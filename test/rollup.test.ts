@@ -39,7 +39,7 @@ beforeAll(async () => {
     { categorizer: flaky },
   );
   key = await ctx.key(['ingest', 'reports']);
-  scheduler = new Scheduler(ctx.container.maintenance, ctx.container.logger, 100);
+  scheduler = new Scheduler(() => ctx.container.maintenance.sweep(), ctx.container.logger, 100);
 });
 afterAll(async () => {
   await scheduler.stop();

@@ -110,6 +110,31 @@ describe('worker processes on BullMQ', () => {
     expect(await scheduler.exited).toBe(0);
   }, 120_000);
 
+  it('when a worker is killed with SIGKILL mid-batch and no scheduler runs, then another worker takes its rows back after the lease expires and completes them, each committed once', async () => {
+    const queuePrefix = prefix();
+    const env = { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '300-600', WORKER_CONCURRENCY: '50', PROCESSING_LEASE_MS: '2000', SCHEDULER_INTERVAL_MS: '500' };
+    const victim = lucro(['worker'], env);
+    await victim.waitForLog((l) => l.msg === 'worker started');
+    const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queuePrefix });
+    let batchId: string;
+    try {
+      batchId = await ingestBatch(api, key, batchBody(300, { accountId: 'MP-NOSCHED' }));
+    } finally {
+      await api.close().catch(() => {});
+    }
+    await waitFor(async () => ((await statusCounts(batchId)).processing ?? 0) > 0, 20_000, 'the victim to claim rows');
+    victim.child.kill('SIGKILL');
+    expect(await victim.exited).toBe('SIGKILL');
+
+    const rescuer = lucro(['worker'], env);
+    await waitFor(async () => (await statusCounts(batchId)).completed === 300, 60_000, 'the other worker to complete every row');
+    const { rows } = await ctx.sql.query(`SELECT count(*) FILTER (WHERE enrichment_commits = 1)::int AS once FROM transactions WHERE batch_id = $1`, [batchId]);
+    expect(rows[0].once).toBe(300);
+    expect(rescuer.lines.some((l) => l.msg === 'reclaimed expired processing leases')).toBe(true);
+    rescuer.child.kill('SIGTERM');
+    expect(await rescuer.exited).toBe(0);
+  }, 120_000);
+
   it('when Redis is unreachable at ingestion, then the API still answers 202 and the scheduler dispatches the rows once the queue is back', async () => {
     const queuePrefix = prefix();
     const down = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: queuePrefix });

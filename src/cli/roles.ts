@@ -71,10 +71,15 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     // Without Redis a lone worker has no queue to hear from, so it sweeps for pending work itself.
     const sweeps = role === 'start' || role === 'scheduler' || (role === 'worker' && container.queue.kind === 'in-process');
     if (sweeps) {
-      const scheduler = new Scheduler(container.maintenance, logger.child({ component: 'scheduler' }), config.schedulerIntervalMs);
+      const scheduler = new Scheduler(() => container.maintenance.sweep(), logger.child({ component: 'scheduler' }), config.schedulerIntervalMs);
       scheduler.start();
       logger.info({ intervalMs: config.schedulerIntervalMs }, 'scheduler started');
       stops.scheduler = () => scheduler.stop();
+    } else if (role === 'worker') {
+      // Any worker takes back a dead worker's rows when their lease runs out (§9), scheduler or not.
+      const reclaimer = new Scheduler(() => container.maintenance.reclaimLeases(), logger.child({ component: 'lease-reclaim' }), config.schedulerIntervalMs);
+      reclaimer.start();
+      stops.scheduler = () => reclaimer.stop();
     }
     if ((role === 'worker' || role === 'scheduler') && config.metricsPort !== undefined) {
       const server = await metricsServer(container);

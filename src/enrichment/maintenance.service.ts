@@ -39,33 +39,14 @@ export class MaintenanceService {
   ) {}
 
   async sweep(): Promise<SweepReport> {
-    const report: SweepReport = { reclaimed: 0, failedByLease: 0, redispatched: 0, completedBatches: 0 };
-
-    const reclaimed = await reclaimExpiredLeases(this.pool, SWEEP_LIMIT, this.options.maxAttempts);
-    report.reclaimed = reclaimed.length;
-    report.failedByLease = reclaimed.filter((r) => r.status === 'failed').length;
-    if (reclaimed.length > 0) {
-      this.metrics.leaseReclaims.inc(reclaimed.length);
-      this.logger.warn({ reclaimed: reclaimed.length, failed: report.failedByLease }, 'reclaimed expired processing leases');
-    }
-    // Job ids deduplicate. A reclaim gets a tag of its own each sweep, so it is dispatched even while
-    // an older sweep job still waits. A stranded batch gets one tag per REDISPATCH_AFTER_MS: when jobs
-    // wait longer than that (an overloaded queue), it gets one more job per period, not one per sweep.
-    const now = Date.now();
-    const toDispatch = new Map(reclaimed.filter((r) => r.status === 'pending').map((r) => [r.batchId, `sweep${Math.floor(now / this.options.intervalMs)}`]));
+    const { report, toDispatch } = await this.takeBackExpiredLeases();
+    // A stranded batch gets one tag per REDISPATCH_AFTER_MS: when jobs wait longer than that (an
+    // overloaded queue), it gets one more job per period, not one per sweep.
     const period = Math.max(this.options.intervalMs, this.options.redispatchAfterMs);
     for (const batchId of await findStrandedBatches(this.pool, this.options.redispatchAfterMs, 1_000)) {
-      if (!toDispatch.has(batchId)) toDispatch.set(batchId, `stranded${Math.floor(now / period)}`);
+      if (!toDispatch.has(batchId)) toDispatch.set(batchId, `stranded${Math.floor(Date.now() / period)}`);
     }
-    for (const [batchId, tag] of toDispatch) {
-      try {
-        await this.dispatcher.redispatch(batchId, tag);
-        report.redispatched += 1;
-      } catch (error) {
-        this.logger.warn({ batch_id: batchId, err: error }, 'could not dispatch; will retry at the next sweep');
-        break;
-      }
-    }
+    report.redispatched = await this.dispatch(toDispatch);
 
     const finished = await findFinishedOpenBatches(this.pool, 1_000);
     if (finished.length > 0) report.completedBatches = (await markBatchesCompleted(this.pool, finished)).length;
@@ -78,6 +59,47 @@ export class MaintenanceService {
     // The backlog gauges are read here, once a sweep, so that no scrape of /metrics queries the database.
     await this.refreshGauges();
     return report;
+  }
+
+  /**
+   * Takes back the rows whose lease ran out and hands their batches to the queue again: the part of
+   * the sweep every worker also runs, so that a dead worker's rows come back (§9) whether or not a
+   * scheduler runs.
+   */
+  async reclaimLeases(): Promise<SweepReport> {
+    const { report, toDispatch } = await this.takeBackExpiredLeases();
+    report.redispatched = await this.dispatch(toDispatch);
+    return report;
+  }
+
+  private async takeBackExpiredLeases(): Promise<{ report: SweepReport; toDispatch: Map<string, string> }> {
+    const report: SweepReport = { reclaimed: 0, failedByLease: 0, redispatched: 0, completedBatches: 0 };
+    const reclaimed = await reclaimExpiredLeases(this.pool, SWEEP_LIMIT, this.options.maxAttempts);
+    report.reclaimed = reclaimed.length;
+    report.failedByLease = reclaimed.filter((r) => r.status === 'failed').length;
+    if (reclaimed.length > 0) {
+      this.metrics.leaseReclaims.inc(reclaimed.length);
+      this.logger.warn({ reclaimed: reclaimed.length, failed: report.failedByLease }, 'reclaimed expired processing leases');
+    }
+    // Job ids deduplicate. A reclaim gets a tag of its own each sweep, so it is dispatched even while
+    // an older sweep job still waits.
+    const tag = `sweep${Math.floor(Date.now() / this.options.intervalMs)}`;
+    return { report, toDispatch: new Map(reclaimed.filter((r) => r.status === 'pending').map((r) => [r.batchId, tag])) };
+  }
+
+  /** Dispatches each batch with its tag; stops at the first failure (the queue is away), for the next sweep to retry. */
+  private async dispatch(toDispatch: Map<string, string>): Promise<number> {
+    let dispatched = 0;
+    for (const [batchId, tag] of toDispatch) {
+      try {
+        await this.dispatcher.redispatch(batchId, tag);
+        dispatched += 1;
+      } catch (error) {
+        this.logger.warn({ batch_id: batchId, err: error }, 'could not dispatch; will retry at the next sweep');
+        break;
+      }
+    }
+    return dispatched;
   }
 
   /** Reads the backlog into the metrics (cheap: both statuses are small partial indexes). */

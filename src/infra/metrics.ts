@@ -104,7 +104,7 @@ export class Metrics {
   });
   readonly leaseReclaims = new Counter({
     name: 'lucro_lease_reclaims_total',
-    help: 'Transactions whose processing lease expired and were taken back by the scheduler',
+    help: 'Transactions whose processing lease expired and were taken back by the scheduler or a worker',
     registers: [this.registry],
   });
   readonly webhookDeliveries = new Counter({

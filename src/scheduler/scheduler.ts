@@ -1,21 +1,23 @@
 import type { Logger } from '../infra/logger.js';
-import type { MaintenanceService } from '../enrichment/maintenance.service.js';
+import type { SweepReport } from '../enrichment/maintenance.service.js';
 
-/** Runs the maintenance sweep every interval until stopped. A failed sweep is logged and retried. */
+/**
+ * Runs a sweep every interval until stopped: the scheduler's whole maintenance sweep, or a worker's
+ * lease reclaim (MaintenanceService.sweep, .reclaimLeases). A failed sweep is logged and retried.
+ */
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly maintenance: MaintenanceService,
+    private readonly sweep: () => Promise<SweepReport>,
     private readonly logger: Logger,
     private readonly intervalMs: number,
   ) {}
 
   start(): void {
     const tick = () => {
-      this.running = this.maintenance
-        .sweep()
+      this.running = this.sweep()
         .then((report) => {
           if (report.reclaimed + report.redispatched + report.completedBatches > 0) this.logger.info(report, 'maintenance sweep');
         })
