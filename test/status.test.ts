@@ -68,7 +68,7 @@ describe('lucro status against a running system', () => {
       redis: { reachable: true },
       migrations: { pending: [] },
       queue: { kind: 'bullmq', depth: 1 },
-      transactions: { pending: 2, processing: 0, failed: 3, failed_last_hour: 2 },
+      transactions: { pending: 2, processing: 0, failed: 3, failed_last_hour: 2, stale_leases: 0 },
       failed_by_error: [
         { error: 'categorizer timed out', count: 2 },
         { error: 'processing lease expired (attempt 3 of 3)', count: 1 },
@@ -80,14 +80,23 @@ describe('lucro status against a running system', () => {
     expect(report.attention).toEqual(['2 transaction(s) failed in the last hour (see failures by error).']);
   }, 60_000);
 
-  it('when the only worker drains and exits, then it is no longer counted and the waiting rows need attention', async () => {
+  it('when the only worker drains and exits, then it is no longer counted, and the waiting rows and a row on a long-expired lease need attention', async () => {
     worker?.child.kill('SIGTERM');
     expect(await worker?.exited).toBe(0);
+    // A row a worker that died held, whose lease nothing took back.
+    await ctx.sql.query(
+      `UPDATE transactions SET status = 'processing', attempts = 1, claim_token = gen_random_uuid(), lease_expires_at = now() - interval '2 minutes'
+        WHERE transaction_id = 'TX-4' AND account_id = (SELECT id FROM accounts WHERE external_id = 'ACC-STATUS')`,
+    );
     const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix });
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.workers).toEqual([]);
+    expect(report.transactions).toMatchObject({ pending: 1, processing: 1, stale_leases: 1 });
     expect(report.attention).toContain('No worker seen in the last minute while 2 transaction(s) wait: start `lucro worker`.');
+    expect(report.attention).toContain('1 transaction(s) are processing on a lease that ran out over 30 s ago: no worker or scheduler is taking them back.');
+    const text = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix }, false);
+    expect(text.stdout).toMatch(/^ {2}transactions {2}1 pending, 1 processing \(1 on a lease that ran out\), 3 failed/m);
   }, 60_000);
 });
 

@@ -31,7 +31,8 @@ export function renderStatus(report: StatusReport): string {
   }
   if (transactions) {
     const oldest = transactions.pending > 0 ? `, oldest pending ${formatAge(transactions.oldest_pending_age_seconds)}` : '';
-    out.push(line('transactions', `${transactions.pending} pending, ${transactions.processing} processing, ${transactions.failed} failed (${transactions.failed_last_hour} in the last hour)${oldest}`));
+    const stale = transactions.stale_leases > 0 ? ` (${transactions.stale_leases} on a lease that ran out)` : '';
+    out.push(line('transactions', `${transactions.pending} pending, ${transactions.processing} processing${stale}, ${transactions.failed} failed (${transactions.failed_last_hour} in the last hour)${oldest}`));
     const workers = report.workers.filter((w) => w.role === 'worker' || w.role === 'start');
     out.push(line('workers', `${workers.length} seen in the last minute${report.workers.length > workers.length ? ` (and ${report.workers.length - workers.length} other process(es))` : ''}`));
     for (const w of report.workers) {

@@ -32,7 +32,12 @@ export interface Backlog {
   failed: number;
   /** Failed rows whose last attempt ended within the last hour. */
   failedLastHour: number;
+  /** Processing rows whose lease ran out more than STALE_LEASE_SECONDS ago: nothing is taking them back. */
+  staleLeases: number;
 }
+
+/** Workers and the scheduler look for expired leases every few seconds; one expired this long ago was missed. */
+export const STALE_LEASE_SECONDS = 30;
 
 /** Unfinished and failed transactions (removed ones count nowhere), each counted on its partial index. */
 export async function countBacklog(db: Queryable): Promise<Backlog> {
@@ -40,7 +45,9 @@ export async function countBacklog(db: Queryable): Promise<Backlog> {
     `SELECT (SELECT count(*) FROM transactions WHERE status = 'pending' AND removed_at IS NULL)::int AS pending,
             (SELECT count(*) FROM transactions WHERE status = 'processing' AND removed_at IS NULL)::int AS processing,
             (SELECT count(*) FROM transactions WHERE status = 'failed' AND removed_at IS NULL)::int AS failed,
-            (SELECT count(*) FROM transactions WHERE status = 'failed' AND removed_at IS NULL AND completed_at > now() - interval '1 hour')::int AS "failedLastHour"`,
+            (SELECT count(*) FROM transactions WHERE status = 'failed' AND removed_at IS NULL AND completed_at > now() - interval '1 hour')::int AS "failedLastHour",
+            (SELECT count(*) FROM transactions WHERE status = 'processing' AND lease_expires_at < now() - make_interval(secs => $1))::int AS "staleLeases"`,
+    [STALE_LEASE_SECONDS],
   );
   return rows[0] as Backlog;
 }

@@ -5,7 +5,7 @@ import { createLogger, redactUrl } from '../infra/logger.js';
 import { migrationFiles } from '../infra/migrate.js';
 import { BullMqQueue } from '../infra/queue.js';
 import { withTimeout } from '../infra/timeout.js';
-import { appliedMigrations, countBacklog, failedByError, liveProcesses, oldestPendingAgeSeconds, type Backlog, type FailureGroup, type LiveProcess } from './operations.repository.js';
+import { appliedMigrations, countBacklog, failedByError, liveProcesses, oldestPendingAgeSeconds, STALE_LEASE_SECONDS, type Backlog, type FailureGroup, type LiveProcess } from './operations.repository.js';
 
 /** A process counts as alive when it beat within this (it beats every 10 s). */
 export const ALIVE_WITHIN_SECONDS = 60;
@@ -23,7 +23,7 @@ export interface StatusReport {
   redis: { url: string | null; reachable: boolean | null; error?: string };
   migrations: { applied: number; pending: string[] } | null;
   queue: { kind: 'bullmq' | 'in-process'; depth: number | null; oldest_job_age_seconds: number | null };
-  transactions: (Omit<Backlog, 'failedLastHour'> & { failed_last_hour: number; oldest_pending_age_seconds: number }) | null;
+  transactions: (Omit<Backlog, 'failedLastHour' | 'staleLeases'> & { failed_last_hour: number; stale_leases: number; oldest_pending_age_seconds: number }) | null;
   workers: Array<{ id: string; role: string; hostname: string; pid: number; concurrency: number | null; started_at: string; seen_seconds_ago: number }>;
   failed_by_error: Array<{ error: string; count: number; last_at: string }>;
 }
@@ -75,11 +75,11 @@ async function inspectDatabase(url: string) {
       return { database: { ...database, error: message(error) }, ...nothing, migrations };
     }
     const [backlog, oldestPending, workers, failures] = read;
-    const { failedLastHour, ...counts } = backlog;
+    const { failedLastHour, staleLeases, ...counts } = backlog;
     return {
       database,
       migrations,
-      transactions: { ...counts, failed_last_hour: failedLastHour, oldest_pending_age_seconds: Math.round(oldestPending) },
+      transactions: { ...counts, failed_last_hour: failedLastHour, stale_leases: staleLeases, oldest_pending_age_seconds: Math.round(oldestPending) },
       workers: workers.map(toWorker),
       failures: failures.map((f: FailureGroup) => ({ error: f.error, count: f.count, last_at: f.lastAt })),
     };
@@ -145,6 +145,9 @@ function needsAttention(report: StatusReport): string[] {
       attention.push(`The oldest pending transaction has waited ${formatAge(backlog.oldest_pending_age_seconds)}.`);
     }
     if (backlog.failed_last_hour > 0) attention.push(`${backlog.failed_last_hour} transaction(s) failed in the last hour (see failures by error).`);
+    if (backlog.stale_leases > 0) {
+      attention.push(`${backlog.stale_leases} transaction(s) are processing on a lease that ran out over ${STALE_LEASE_SECONDS} s ago: no worker or scheduler is taking them back.`);
+    }
   }
   const oldestJob = report.queue.oldest_job_age_seconds;
   if (oldestJob !== null && oldestJob > STUCK_AFTER_SECONDS) attention.push(`The oldest queued job has waited ${formatAge(oldestJob)}.`);
