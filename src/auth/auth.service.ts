@@ -58,9 +58,9 @@ function invalidKey(): AppError {
   return new AppError('unauthorized', 'The API key is not valid.');
 }
 
-/** The key an `Authorization: Bearer <key>` header carries (the scheme is case-insensitive), or throws `unauthorized`. */
 const BEARER = /^bearer\s+(\S+)\s*$/i;
 
+/** The key an `Authorization: Bearer <key>` header carries (the scheme is case-insensitive), or throws `unauthorized`. */
 export function bearerKey(authorization: string | undefined): string {
   const match = BEARER.exec(authorization ?? '');
   if (!match?.[1]) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');

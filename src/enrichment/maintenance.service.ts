@@ -67,12 +67,14 @@ export class MaintenanceService {
    * scheduler runs.
    */
   async reclaimLeases(): Promise<SweepReport> {
-    const { report, toDispatch } = await this.takeBackExpiredLeases();
+    const { report, toDispatch, failedIn } = await this.takeBackExpiredLeases();
     report.redispatched = await this.dispatch(toDispatch);
+    // A batch whose last rows failed on their lease has nothing left to do: complete and announce it.
+    if (failedIn.length > 0) report.completedBatches = (await markBatchesCompleted(this.pool, failedIn)).length;
     return report;
   }
 
-  private async takeBackExpiredLeases(): Promise<{ report: SweepReport; toDispatch: Map<string, string> }> {
+  private async takeBackExpiredLeases(): Promise<{ report: SweepReport; toDispatch: Map<string, string>; failedIn: string[] }> {
     const report: SweepReport = { reclaimed: 0, failedByLease: 0, redispatched: 0, completedBatches: 0 };
     const reclaimed = await reclaimExpiredLeases(this.pool, SWEEP_LIMIT, this.options.maxAttempts);
     report.reclaimed = reclaimed.length;
@@ -84,7 +86,11 @@ export class MaintenanceService {
     // Job ids deduplicate. A reclaim gets a tag of its own each sweep, so it is dispatched even while
     // an older sweep job still waits.
     const tag = `sweep${Math.floor(Date.now() / this.options.intervalMs)}`;
-    return { report, toDispatch: new Map(reclaimed.filter((r) => r.status === 'pending').map((r) => [r.batchId, tag])) };
+    return {
+      report,
+      toDispatch: new Map(reclaimed.filter((r) => r.status === 'pending').map((r) => [r.batchId, tag])),
+      failedIn: [...new Set(reclaimed.filter((r) => r.status === 'failed').map((r) => r.batchId))],
+    };
   }
 
   /** Dispatches each batch with its tag; stops at the first failure (the queue is away), for the next sweep to retry. */

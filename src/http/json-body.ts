@@ -12,7 +12,7 @@ const MAX_DISCARDED_BYTES = 8 * MAX_BODY_BYTES;
 export const MAX_JSON_DEPTH = 64;
 /**
  * Values a body may hold (names, scalars, containers): this many, and this many more per item of
- * its list (a transaction; a bank's richest records hold about a hundred). Parsing and checking
+ * its list (a transaction: a bank's rich records hold about fifty). Parsing and checking
  * cost about a microsecond a value, on the thread every request shares: a 10 MiB body of millions
  * of `1`s in one transaction's unknown field held it for seconds; a full batch of rich records
  * (about 50 values each) costs a quarter of what this allows.
