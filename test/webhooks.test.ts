@@ -508,8 +508,10 @@ describe('transactions.changed', () => {
 
     const [first, second] = hooks.received as [ReceivedWebhook, ReceivedWebhook];
     expect(first.body).toEqual({ id: expect.stringMatching(/^evt_/), type: 'transactions.changed', created_at: expect.any(String), data: { cursor: expect.any(String) } });
-    // Coalesced: the changes of B, C and the enrichments in between made one event, not one each.
+    // Coalesced: the changes of B, C and the enrichments in between made one event, not one each,
+    // and it reached the receiver 5 s or more after the first.
     expect(Date.parse(second.body.created_at) - Date.parse(first.body.created_at)).toBeGreaterThanOrEqual(5_000);
+    expect(second.at - first.at).toBeGreaterThanOrEqual(5_000);
 
     const added = async (cursor: unknown) => {
       const ids: string[] = [];
