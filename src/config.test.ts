@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'garbage' }, 'DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got something that is not a URL'],
     [{ DATABASE_URL: 'mysql://root:hunter2@db/lucro' }, 'DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got "mysql://root:***@db/lucro"'],
     [{ KEYS_DATABASE_URL: 'db:5432' }, 'KEYS_DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got "db:5432"'],
+    [{ REDIS_SOCKET_TIMEOUT_MS: '5000' }, 'REDIS_SOCKET_TIMEOUT_MS must be a whole number of 11000 or more, got "5000"'],
     [{ WORKER_CONCURRENCY: '-1' }, 'WORKER_CONCURRENCY must be a positive whole number up to 10000, got "-1"'],
     [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY must be a positive whole number up to 10000, got "0"'],
     [{ PROCESSING_LEASE_MS: '-5' }, 'PROCESSING_LEASE_MS must be a whole number of 100 or more, got "-5"'],

@@ -60,6 +60,11 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** Key prefix of the BullMQ queue in Redis (`QUEUE_PREFIX`); KEDA reads `<prefix>:enrichment:wait`. */
   readonly queuePrefix: string;
+  /**
+   * A Redis connection with a command outstanding and nothing received for this long is taken for
+   * dead, dropped and made again (`REDIS_SOCKET_TIMEOUT_MS`; above BullMQ's 10 s longest wait).
+   */
+  readonly redisSocketTimeoutMs: number;
   /** Which categorizer the worker runs: `layered` (default: codes, bank wording, brands, lexicons) or `rules` (the keyword rules alone). */
   readonly categorizer: CategorizerName;
   /**
@@ -287,6 +292,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     tracing: tracingEnabled(env) ? { serviceName: optional(env, 'OTEL_SERVICE_NAME') } : undefined,
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
+    redisSocketTimeoutMs: integer(env, 'REDIS_SOCKET_TIMEOUT_MS', 30_000, 11_000),
     categorizer,
     llm,
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),

@@ -89,7 +89,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   metrics.observePool(pool);
   const queue: JobQueue =
     config.redisUrl !== undefined
-      ? new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }))
+      ? new BullMqQueue(config.redisUrl, config.queuePrefix, logger.child({ component: 'queue' }), config.redisSocketTimeoutMs)
       : role === 'api'
         ? new NoConsumerQueue()
         : new InProcessQueue(logger);

@@ -207,6 +207,32 @@ describe('worker processes on BullMQ', () => {
     for (const row of rows.filter((r) => r.status !== 'completed')) expect(row).toMatchObject({ status: 'pending', attempts: 0, claim_token: null });
   }, 90_000);
 
+  it('when the path to Redis goes silent without closing and then heals, then the worker drops its silent connections and takes new batches again', async () => {
+    const redis = new URL(testRedisUrl());
+    const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
+    await proxy.start();
+    const viaProxy = new URL(testRedisUrl());
+    viaProxy.port = String(proxy.port);
+    const queue = prefix();
+    const worker = lucro(['worker'], { REDIS_URL: viaProxy.toString(), QUEUE_PREFIX: queue, ENRICHMENT_LATENCY_MS: '0', REDIS_SOCKET_TIMEOUT_MS: '11000' });
+    const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queue });
+    try {
+      await worker.waitForLog((line) => line.msg === 'worker started');
+      const before = await ingestBatch(api, key, batchBody(5, { accountId: 'REDIS-SILENT' }));
+      await waitFor(async () => (await statusCounts(before)).completed === 5, 30_000, 'the first batch');
+      // The worker's connections stay open and carry nothing; new ones are answered again a moment later.
+      proxy.freeze();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      proxy.thaw();
+      const after = await ingestBatch(api, key, batchBody(5, { accountId: 'REDIS-SILENT', prefix: 'LATE' }));
+      await waitFor(async () => (await statusCounts(after)).completed === 5, 45_000, 'the batch sent after the path went silent');
+    } finally {
+      await api.close().catch(() => {});
+      worker.child.kill('SIGKILL');
+      await proxy.close();
+    }
+  }, 90_000);
+
   it('when Redis is gone and a worker that ran jobs gets SIGTERM, then it still drains and exits 0 well inside 30 s', async () => {
     const redis = new URL(testRedisUrl());
     const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));

@@ -97,6 +97,8 @@ const STOP_PING_EVERY_MS = 1_000;
  * fetches again at once and must not find it, and meanwhile an idle process is woken for it.
  */
 const PASS_DELAY_MS = 50;
+/** REDIS_SOCKET_TIMEOUT_MS's default. */
+const DEFAULT_SOCKET_TIMEOUT_MS = 30_000;
 /** The worker processes on the queue are counted (CLIENT LIST) at most this often. */
 const WORKERS_COUNT_TTL_MS = 1_000;
 
@@ -113,9 +115,15 @@ export class BullMqQueue implements JobQueue {
     private readonly redisUrl: string,
     private readonly prefix: string,
     private readonly logger: Logger,
+    /**
+     * A connection with a command outstanding that receives nothing for this long is dropped and
+     * made again: a Redis (or a network between) that keeps the connection open but never answers
+     * would otherwise hold the worker's blocking fetch for good. Above BullMQ's longest wait (10 s).
+     */
+    private readonly socketTimeoutMs = DEFAULT_SOCKET_TIMEOUT_MS,
   ) {
     // Fail fast while Redis is down instead of queueing commands in memory: the scheduler re-dispatches.
-    this.connection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    this.connection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, socketTimeout: socketTimeoutMs });
     this.connection.on('error', (error) => this.logger.debug({ err: error }, 'redis connection error'));
     this.queue = new Queue<EnrichmentJob>(QUEUE_NAME, {
       connection: this.connection as unknown as ConnectionOptions,
@@ -146,7 +154,7 @@ export class BullMqQueue implements JobQueue {
   }
 
   consume(handler: (job: EnrichmentJob) => Promise<void>, concurrency: number, spreadKey: SpreadKey = () => undefined): void {
-    const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null, socketTimeout: this.socketTimeoutMs });
     this.workerConnection = connection;
     connection.on('error', (error) => this.logger.debug({ err: error }, 'redis worker connection error'));
     /** Jobs running in this process, by spread key. */

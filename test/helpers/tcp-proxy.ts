@@ -3,10 +3,15 @@ import net from 'node:net';
 /**
  * A loopback TCP proxy in front of a real server, to play outages: `refuse()` drops every
  * connection and refuses new ones, `blackhole()` accepts and never answers, `restore()` heals.
+ * `freeze()` keeps the connections open but carries nothing more on them (a half-open path after a
+ * failover), and new ones are accepted and never answered; `thaw()` forwards new connections again
+ * and leaves the frozen ones as they are.
  */
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  /** Forwarded connections, client side and upstream side. */
+  private readonly pairs = new Set<[net.Socket, net.Socket]>();
   private mode: 'forward' | 'blackhole' = 'forward';
   port = 0;
 
@@ -27,6 +32,9 @@ export class TcpProxy {
       upstream.on('error', () => client.destroy());
       client.on('error', () => upstream.destroy());
       client.pipe(upstream).pipe(client);
+      const pair: [net.Socket, net.Socket] = [client, upstream];
+      this.pairs.add(pair);
+      client.on('close', () => this.pairs.delete(pair));
     });
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;
@@ -43,6 +51,20 @@ export class TcpProxy {
   blackhole(): void {
     this.mode = 'blackhole';
     this.dropAll();
+  }
+
+  freeze(): void {
+    this.mode = 'blackhole';
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  thaw(): void {
+    this.mode = 'forward';
   }
 
   async restore(): Promise<void> {
