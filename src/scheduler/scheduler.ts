@@ -1,4 +1,5 @@
 import type { Logger } from '../infra/logger.js';
+import { OutageLog } from '../infra/outage-log.js';
 import type { SweepReport } from '../enrichment/maintenance.service.js';
 
 /**
@@ -8,20 +9,24 @@ import type { SweepReport } from '../enrichment/maintenance.service.js';
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private readonly outage: OutageLog;
 
   constructor(
     private readonly sweep: () => Promise<SweepReport>,
     private readonly logger: Logger,
     private readonly intervalMs: number,
-  ) {}
+  ) {
+    this.outage = new OutageLog(logger);
+  }
 
   start(): void {
     const tick = () => {
       this.running = this.sweep()
         .then((report) => {
+          this.outage.succeeded();
           if (report.reclaimed + report.redispatched + report.completedBatches > 0) this.logger.info(report, 'maintenance sweep');
         })
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'maintenance sweep failed; retrying next interval'))
+        .catch((error: unknown) => this.outage.failed(error, 'maintenance sweep failed; retrying next interval'))
         .finally(() => {
           this.running = undefined;
           if (this.timer !== undefined) this.timer = setTimeout(tick, this.intervalMs);

@@ -3,6 +3,7 @@ import { afterCommit, encodeChangeCursor } from '../changes/change.cursor.js';
 import type { ChangeService } from '../changes/change.service.js';
 import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
+import { OutageLog } from '../infra/outage-log.js';
 import { advanceChangeMarks, lockDueChangeMarks, recordWebhookEvents } from './webhook.repository.js';
 
 /** At most one `transactions.changed` per integration in this many seconds (contract §13). */
@@ -26,17 +27,21 @@ export class ChangeNotifier {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
+  private readonly outage: OutageLog;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly changes: Pick<ChangeService, 'sequence'>,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.outage = new OutageLog(logger);
+  }
 
   start(): void {
     const tick = () => {
       this.running = this.tick()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'transactions.changed notification failed; retrying'))
+        .then(() => this.outage.succeeded())
+        .catch((error: unknown) => this.outage.failed(error, 'transactions.changed notification failed; retrying'))
         .finally(() => {
           this.running = undefined;
           if (this.timer !== undefined) this.timer = setTimeout(tick, TICK_MS);

@@ -4,6 +4,7 @@ import { Batcher } from '../enrichment/slots.js';
 import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
+import { OutageLog } from '../infra/outage-log.js';
 import { activeSpanContext, annotateActiveSpan, contextFromTraceParent, inGroupSpan, SpanKind } from '../infra/tracing.js';
 import type { SecretBox } from './secret-box.js';
 import { postWebhook } from './sender.js';
@@ -71,6 +72,8 @@ export class WebhookDeliverer {
   private wake: (() => void) | undefined;
   private readonly writer: Batcher<DeliveryResult, WrittenDelivery>;
   private readonly leaseMs: number;
+  /** The watch's failures, reported once per outage. */
+  private readonly watchOutage: OutageLog;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -83,6 +86,7 @@ export class WebhookDeliverer {
   ) {
     // Covers the DNS lookup and the request (each bounded by the timeout) and writing the outcome.
     this.leaseMs = options.timeoutMs * 2 + 2_000;
+    this.watchOutage = new OutageLog(logger);
     this.writer = new Batcher(async (results) => {
       const written = await writeDeliveryResults(this.pool, results, this.options.retryHours);
       const bySeq = new Map(written.map((w) => [w.seq, w]));
@@ -181,8 +185,9 @@ export class WebhookDeliverer {
         await this.refreshGauges();
       }
       if (this.running && !this.passing && (await hasDueDeliveries(this.pool))) await this.dispatch('watch');
+      this.watchOutage.succeeded();
     } catch (error) {
-      this.logger.warn({ err: error }, 'looking for due webhook deliveries failed; looking again at the next poll');
+      this.watchOutage.failed(error, 'looking for due webhook deliveries failed; looking again at the next poll');
     }
   }
 
