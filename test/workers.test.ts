@@ -57,6 +57,16 @@ async function killWorkerMidBatch(accountId: string): Promise<{ env: Record<stri
   return { env, batchId, orphaned };
 }
 
+/** A TCP proxy in front of the test Redis, and the Redis URL through it. */
+async function redisProxy(): Promise<{ proxy: TcpProxy; viaProxy: URL }> {
+  const redis = new URL(testRedisUrl());
+  const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
+  await proxy.start();
+  const viaProxy = new URL(testRedisUrl());
+  viaProxy.port = String(proxy.port);
+  return { proxy, viaProxy };
+}
+
 describe('worker processes on BullMQ', () => {
   it('when four worker processes share one 2,000-row batch, then every row completes, each enrichment is committed exactly once, and each process enriches about a quarter of the rows', async () => {
     const queuePrefix = prefix();
@@ -208,11 +218,7 @@ describe('worker processes on BullMQ', () => {
   }, 90_000);
 
   it('when the path to Redis goes silent without closing and then heals, then the worker drops its silent connections and takes new batches again', async () => {
-    const redis = new URL(testRedisUrl());
-    const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
-    await proxy.start();
-    const viaProxy = new URL(testRedisUrl());
-    viaProxy.port = String(proxy.port);
+    const { proxy, viaProxy } = await redisProxy();
     const queue = prefix();
     const worker = lucro(['worker'], { REDIS_URL: viaProxy.toString(), QUEUE_PREFIX: queue, ENRICHMENT_LATENCY_MS: '0', REDIS_SOCKET_TIMEOUT_MS: '11000' });
     const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queue });
@@ -234,11 +240,7 @@ describe('worker processes on BullMQ', () => {
   }, 90_000);
 
   it('when Redis is gone and a worker that ran jobs gets SIGTERM, then it still drains and exits 0 well inside 30 s', async () => {
-    const redis = new URL(testRedisUrl());
-    const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
-    await proxy.start();
-    const viaProxy = new URL(testRedisUrl());
-    viaProxy.port = String(proxy.port);
+    const { proxy, viaProxy } = await redisProxy();
     const queue = prefix();
     const worker = lucro(['worker'], { REDIS_URL: viaProxy.toString(), QUEUE_PREFIX: queue, ENRICHMENT_LATENCY_MS: '0', LOG_LEVEL: 'info' });
     const scheduler = lucro(['scheduler'], { QUEUE_PREFIX: queue, LOG_LEVEL: 'warn', SCHEDULER_INTERVAL_MS: '200', REDISPATCH_AFTER_MS: '300' });

@@ -1,19 +1,8 @@
+import { isCalendarDate } from './calendar-date.js';
 import { AppError } from './errors.js';
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function invalid(name: string, message: string): AppError {
   return new AppError('invalid_parameter', `${name} ${message}.`, { errors: [{ pointer: `/${name}`, message }] });
-}
-
-/** Whether a value is a real calendar date YYYY-MM-DD of years 0001–9999 (`2026-02-30` is not). */
-export function isCalendarDate(value: unknown): value is string {
-  const match = typeof value === 'string' ? DATE.exec(value) : null;
-  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
-  // Date.UTC maps years below 100 to 19xx; setUTCFullYear does not.
-  const date = new Date(Date.UTC(2000, 0, 1));
-  date.setUTCFullYear(year, month - 1, day);
-  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** A real calendar date YYYY-MM-DD (years 0001–9999), or null when absent. */
