@@ -3,7 +3,7 @@ import { afterCommit, encodeChangeCursor } from '../changes/change.cursor.js';
 import type { ChangeService } from '../changes/change.service.js';
 import { withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
-import { OutageLog } from '../infra/outage-log.js';
+import { Every } from '../infra/every.js';
 import { advanceChangeMarks, lockDueChangeMarks, recordWebhookEvents } from './webhook.repository.js';
 
 /** At most one `transactions.changed` per integration in this many seconds (contract §13). */
@@ -24,36 +24,22 @@ const MARKS_PER_TICK = 1_000;
  * neither lost nor doubled when a process dies; several processes may tick at once.
  */
 export class ChangeNotifier {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
-  private readonly outage: OutageLog;
+  private readonly loop: Every;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly changes: Pick<ChangeService, 'sequence'>,
     logger: Logger,
   ) {
-    this.outage = new OutageLog(logger);
+    this.loop = new Every(async () => void (await this.tick()), logger, TICK_MS, 'transactions.changed notification failed; retrying');
   }
 
   start(): void {
-    const tick = () => {
-      this.running = this.tick()
-        .then(() => this.outage.succeeded())
-        .catch((error: unknown) => this.outage.failed(error, 'transactions.changed notification failed; retrying'))
-        .finally(() => {
-          this.running = undefined;
-          if (this.timer !== undefined) this.timer = setTimeout(tick, TICK_MS);
-        });
-    };
-    this.timer = setTimeout(tick, TICK_MS);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass: places committed changes in the feed, then notifies the integrations that are due. Returns how many were. */
