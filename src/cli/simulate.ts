@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
+import { ACCOUNT_ID_MAX_LENGTH, IDENTIFIER_CHARACTERS, isAccountId } from '../domain/identifiers.js';
 import { generateBatch, randomInt } from './simulate.data.js';
 import { createLucroClient, type AccountSummary, type BatchView, type IngestRequest, type LucroClient, type ResponseBody } from '../client/index.js';
 import { parseCommandLine, UsageError } from './command-line.js';
@@ -9,7 +10,6 @@ import { readSimulatorKey, SIMULATOR_KEY_EXPIRY_SECONDS, storeSimulatorKey } fro
 
 /** Upper bound of --count: a simulation, not a load test (bench/ is for that). */
 const MAX_COUNT = 1_000;
-const ACCOUNT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const POLL_INTERVAL_MS = 300;
 const HEALTH_TIMEOUT_MS = 3_000;
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -99,7 +99,7 @@ function parseOptions(config: Config, args: string[]): Options {
     timeout: { type: 'string' },
   });
   const accountId = values.account ?? `SIM-${randomBytes(3).toString('hex').toUpperCase()}`;
-  if (!ACCOUNT_ID.test(accountId)) throw new UsageError(`--account must be 1–64 characters of A-Z a-z 0-9 . _ : -, got "${accountId}"`);
+  if (!isAccountId(accountId)) throw new UsageError(`--account must be 1–${ACCOUNT_ID_MAX_LENGTH} characters of ${IDENTIFIER_CHARACTERS}, got "${accountId}"`);
   if (values.key !== undefined && values.key.trim() === '') throw new UsageError('--key must not be empty');
   return {
     url: parseUrl(values.url ?? defaultUrl(config)),

@@ -6,6 +6,7 @@ import { RateLimiter } from '../auth/rate-limiter.js';
 import type { Container } from '../container.js';
 import { isCalendarDate } from '../domain/calendar-date.js';
 import { AppError } from '../domain/errors.js';
+import { isIdentifier } from '../domain/identifiers.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
 import { documentedRequest, requireHeaders } from './documented.js';
@@ -26,7 +27,8 @@ import { reenrichmentRoutes } from './routes/reenrichment.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A caller's X-Request-Id is kept when it is an id of the transaction ids' shape. */
+const REQUEST_ID_MAX_LENGTH = 128;
 
 /** Builds the HTTP API over a container. Starting to listen is the caller's business. */
 export async function buildApp(container: Container): Promise<FastifyInstance> {
@@ -36,7 +38,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     // A client's request id is kept when it is sane, so logs can be joined across systems.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return typeof given === 'string' && isIdentifier(given, REQUEST_ID_MAX_LENGTH) ? given : randomUUID();
     },
     // Requests that arrive while it closes are refused below, as problem+json with Retry-After.
     return503OnClosing: false,

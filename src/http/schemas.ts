@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { ErrorCode } from '../domain/errors.js';
+import { ACCOUNT_ID_MAX_LENGTH, IDENTIFIER_PATTERN, TRANSACTION_ID_MAX_LENGTH } from '../domain/identifiers.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/query-params.js';
 import { documentedRule, type ResponseHeader, toSwaggerHeaders } from './documented.js';
 import { PROBLEMS, problem } from './problem.js';
@@ -36,6 +37,17 @@ export const PageLimit = documentedRule(Type.String({ description: `Page size: 1
   maximum: MAX_PAGE_SIZE,
   default: DEFAULT_PAGE_SIZE,
 });
+
+/** An account id in a path, as the client sent it at ingestion (contract §4). */
+export const AccountIdParam = Type.String({
+  minLength: 1,
+  maxLength: ACCOUNT_ID_MAX_LENGTH,
+  pattern: IDENTIFIER_PATTERN,
+  description: 'Your id for the account, as sent at ingestion',
+});
+
+/** A transaction id in a path, as the client sent it at ingestion (contract §4). */
+export const TransactionIdParam = Type.String({ minLength: 1, maxLength: TRANSACTION_ID_MAX_LENGTH, pattern: IDENTIFIER_PATTERN });
 
 /** A reference to the shared Problem schema, as route schemas and the OpenAPI document use it. */
 const PROBLEM_REF = { $ref: 'Problem#' } as const;

@@ -1,11 +1,10 @@
 import { Type, type Static } from 'typebox';
+import { ACCOUNT_ID_MAX_LENGTH, IDENTIFIER_PATTERN, TRANSACTION_ID_MAX_LENGTH } from '../domain/identifiers.js';
 import { documentedRule } from '../http/documented.js';
-
-const IDENTIFIER_PATTERN = '^[A-Za-z0-9._:-]+$';
 
 export const AccountInput = Type.Object(
   {
-    account_id: Type.String({ minLength: 1, maxLength: 64, pattern: IDENTIFIER_PATTERN, description: 'Your id for the account; unique within your integration' }),
+    account_id: Type.String({ minLength: 1, maxLength: ACCOUNT_ID_MAX_LENGTH, pattern: IDENTIFIER_PATTERN, description: 'Your id for the account; unique within your integration' }),
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'Active ISO 4217 code, upper case' }),
     name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
     institution: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
@@ -15,7 +14,7 @@ export const AccountInput = Type.Object(
 
 export const TransactionInput = Type.Object(
   {
-    transaction_id: Type.String({ minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN, description: 'Unique per account; the idempotency key of the transaction' }),
+    transaction_id: Type.String({ minLength: 1, maxLength: TRANSACTION_ID_MAX_LENGTH, pattern: IDENTIFIER_PATTERN, description: 'Unique per account; the idempotency key of the transaction' }),
     date: Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD' }),
     amount: Type.Unsafe<string | number>({
       type: ['string', 'number'],
@@ -28,7 +27,7 @@ export const TransactionInput = Type.Object(
     pending: Type.Optional(Type.Boolean({ description: 'The bank has not posted it yet; a pending transaction may be sent again changed (default false)' })),
     pending_transaction_id: Type.Optional(
       Type.Union([
-        Type.String({ minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN, description: 'On a posted transaction: the pending transaction of the same account it replaces' }),
+        Type.String({ minLength: 1, maxLength: TRANSACTION_ID_MAX_LENGTH, pattern: IDENTIFIER_PATTERN, description: 'On a posted transaction: the pending transaction of the same account it replaces' }),
         Type.Null(),
       ]),
     ),
@@ -101,7 +100,7 @@ export const RemoveBody = Type.Object(
   {
     account_id: AccountInput.properties.account_id,
     transaction_ids: Type.Array(
-      Type.String({ minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN }),
+      Type.String({ minLength: 1, maxLength: TRANSACTION_ID_MAX_LENGTH, pattern: IDENTIFIER_PATTERN }),
       { minItems: 1, maxItems: 10_000, description: 'Ids of the account\'s transactions to remove; removing is idempotent and final' },
     ),
   },

@@ -1,11 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { CATEGORY_NAMES } from '../domain/taxonomy.js';
 import { documentedRule } from '../http/documented.js';
-import { PageLimit } from '../http/schemas.js';
+import { AccountIdParam, PageLimit } from '../http/schemas.js';
 
-export const AccountSummaryParams = Type.Object({
-  account_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$', description: 'Your id for the account, as sent at ingestion' }),
-});
+export const AccountSummaryParams = Type.Object({ account_id: AccountIdParam });
 
 // Query values are strings as sent (no coercion); the calendar check is the service's.
 export const AccountSummaryQuery = Type.Object({

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
 import { AppError } from '../domain/errors.js';
+import { isAccountId } from '../domain/identifiers.js';
 import { formatAmount } from '../domain/money.js';
 import { decodeCursor, encodeCursor, parseBooleanParam, parseDateRange, parseLimitParam } from '../domain/query-params.js';
 import { listAccounts } from './account.repository.js';
@@ -8,8 +9,6 @@ import { splitRange } from './date-range.js';
 import { monthlyTotals } from './monthly.repository.js';
 import { summarizeAccountRange } from './report.repository.js';
 import type { AccountListPage, AccountListQuery, AccountSummary, MonthlyReport, MonthlyReportQuery } from './report.schemas.js';
-
-const ACCOUNT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Per-account summaries for BI clients (contract §6). */
 export class ReportService {
@@ -87,7 +86,7 @@ function parseReportQuery(
   accountId: string,
   query: { start_date?: string; end_date?: string; include_pending?: string },
 ): { startDate: string | null; endDate: string | null; includePending: boolean } {
-  if (!ACCOUNT_ID.test(accountId)) {
+  if (!isAccountId(accountId)) {
     throw new AppError('invalid_parameter', 'account_id must be 1–64 characters of A-Z a-z 0-9 . _ : -', {
       errors: [{ pointer: '/account_id', message: 'must be 1–64 characters of A-Z a-z 0-9 . _ : -' }],
     });

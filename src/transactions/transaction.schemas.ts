@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { CATEGORY_NAMES } from '../domain/taxonomy.js';
 import { documentedRule } from '../http/documented.js';
-import { PageLimit } from '../http/schemas.js';
+import { AccountIdParam, PageLimit, TransactionIdParam } from '../http/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -62,13 +62,11 @@ export const TransactionsPage = Type.Object({
 });
 export type TransactionsPage = Static<typeof TransactionsPage>;
 
-export const AccountParams = Type.Object({
-  account_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$', description: 'Your id for the account, as sent at ingestion' }),
-});
+export const AccountParams = Type.Object({ account_id: AccountIdParam });
 
 export const AccountTransactionParams = Type.Object({
-  account_id: AccountParams.properties.account_id,
-  transaction_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' }),
+  account_id: AccountIdParam,
+  transaction_id: TransactionIdParam,
 });
 
 // Query values are strings as sent (no coercion); the service checks them and names the parameter, so

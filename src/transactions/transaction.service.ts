@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { isCalendarDate } from '../domain/calendar-date.js';
 import { AppError } from '../domain/errors.js';
+import { isTransactionId } from '../domain/identifiers.js';
 import { decodeCursor, encodeCursor, parseBooleanParam, parseDateRange, parseLimitParam } from '../domain/query-params.js';
 import { isCategory } from '../domain/taxonomy.js';
 import { findAccount, findAccountTransaction, listAccountTransactions, toTransactionView, type AccountRef } from './transaction.repository.js';
@@ -13,8 +14,7 @@ const STATUSES = new Set(['pending', 'processing', 'completed', 'failed']);
 type PagePosition = [date: string, transactionId: string];
 /** What a page's last row can be: a cursor made by hand with another date or id is refused, not sent to the database. */
 const isPosition = (value: unknown): value is PagePosition =>
-  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && isCalendarDate(value[0]) && typeof value[1] === 'string' && TRANSACTION_ID.test(value[1]);
-const TRANSACTION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && isCalendarDate(value[0]) && typeof value[1] === 'string' && isTransactionId(value[1]);
 
 /** Reading an account's transactions (contract §11). */
 export class TransactionService {

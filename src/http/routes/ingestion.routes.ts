@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { AppError } from '../../domain/errors.js';
+import { IDENTIFIER_CHARACTERS, IDENTIFIER_PATTERN } from '../../domain/identifiers.js';
 import type { IngestionService } from '../../ingestion/ingestion.service.js';
 import { batchTooLarge, FieldProblems } from '../../ingestion/ingestion.validation.js';
 import { IngestAccepted, IngestHeaders, ingestBody, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
@@ -140,6 +141,6 @@ function describe(error: FastifySchemaValidationError): string {
 }
 
 const PATTERN_MESSAGES: Record<string, string> = {
-  '^[A-Za-z0-9._:-]+$': 'must contain only A-Z a-z 0-9 . _ : -',
+  [IDENTIFIER_PATTERN]: `must contain only ${IDENTIFIER_CHARACTERS}`,
   '^[A-Z]{3}$': 'must be a three-letter upper-case ISO 4217 code',
 };
