@@ -115,6 +115,11 @@ beforeAll(async () => {
     { date: '2026-09-03', amount: '-5.00', category: 'TRAVEL' },
     { date: '2026-09-04', amount: '5.00', category: 'INCOME' },
   ]);
+  await seed('ACC-YEAR1', 'USD', [
+    { date: '0001-01-01', amount: '-1.00', status: 'completed', category: 'TRAVEL' },
+    { date: '0001-01-15', amount: '-2.00', status: 'completed', category: 'TRAVEL' },
+    { date: '0001-02-01', amount: '-4.00', status: 'completed', category: 'TRAVEL' },
+  ]);
   // The same ids under another integration, which acme must never see.
   await seed('ACC-001', 'USD', [{ date: '2026-03-01', amount: '-99.99', category: 'TRAVEL' }], otherIngestKey);
   await seed('ACC-SHARED', 'USD', [{ date: '2026-03-01', amount: '-1000.00', category: 'TRAVEL' }], otherIngestKey);
@@ -178,6 +183,18 @@ describe('GET /api/reports/account/{account_id}/summary', () => {
   it('when only end_date is given, then the range is open at its start', async () => {
     const json = (await summary('ACC-DATES', { end_date: '2026-02-01' })).json();
     expect(json).toMatchObject({ start_date: null, end_date: '2026-02-01', total_transactions: 2, total_spend: '3.00', total_income: '0.00', net: '-3.00' });
+  });
+
+  it('when the range ends mid-January of year 1, then the first days are summarized, monthly as well', async () => {
+    const first = await summary('ACC-YEAR1', { end_date: '0001-01-01' });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ total_transactions: 1, total_spend: '1.00' });
+    expect((await summary('ACC-YEAR1', { end_date: '0001-01-15' })).json()).toMatchObject({ total_transactions: 2, total_spend: '3.00' });
+    const monthly = await ctx.app.inject({ url: '/api/reports/account/ACC-YEAR1/monthly?end_date=0001-01-15', headers: bearer(reportsKey) });
+    expect(monthly.statusCode).toBe(200);
+    expect(monthly.json().months).toEqual([
+      { month: '0001-01', total_spend: '3.00', total_income: '0.00', net: '-3.00', categories: [{ category: 'TRAVEL', total_spend: '3.00', transaction_count: 2 }] },
+    ]);
   });
 
   it('when the range holds no transactions, then money is zero with two decimals, the top list is empty and every status is 0', async () => {

@@ -7,6 +7,12 @@ describe('splitRange', () => {
     expect(splitRange('9999-11-15', '9999-12-31')).toEqual({ months: ['9999-12-01', '9999-12-01'], days: [['9999-11-15', '9999-11-30']] });
   });
 
+  it('when the range ends mid-January of year 1, then no month of year 0 is read', () => {
+    expect(splitRange(null, '0001-01-15')).toEqual({ months: null, days: [['-infinity', '0001-01-15']] });
+    expect(splitRange('0001-01-01', '0001-01-01')).toEqual({ months: null, days: [['0001-01-01', '0001-01-01']] });
+    expect(splitRange(null, '0001-01-31')).toEqual({ months: ['-infinity', '0001-01-01'], days: [] });
+  });
+
   it('when the range is open on both sides, then it is all months', () => {
     expect(splitRange(null, null)).toEqual({ months: ['-infinity', 'infinity'], days: [] });
   });

@@ -51,12 +51,15 @@ export function splitRange(start: string | null, end: string | null): RollupRang
   }
   // The last whole month ends on `end` if it is the month's last day, else the month before.
   let last: string = POS_INF;
+  let beforeFirstYear = false;
   if (end !== null) {
     const [y, m, d] = parts(end);
     const [ly, lm] = d === daysIn(y, m) ? [y, m] : previousMonth(y, m);
+    // The month before January of year 1 is no date PostgreSQL takes, and holds no transaction.
+    beforeFirstYear = ly < 1;
     last = format(ly, lm, 1);
   }
-  const hasMonths = first === NEG_INF || last === POS_INF || notAfter(first, last);
+  const hasMonths = !beforeFirstYear && (first === NEG_INF || last === POS_INF || notAfter(first, last));
   if (!hasMonths) return { months: null, days: [[start ?? NEG_INF, end ?? POS_INF]] };
 
   const days: Array<[string, string]> = [];
