@@ -158,6 +158,36 @@ describe('PATCH a transaction category', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('when a correction is chosen as a deadlock victim, then it is run again and answers 200, not busy', async () => {
+    ctx = await createTestContext();
+    const context = ctx;
+    const key = await ctx.key(['ingest', 'reports']);
+    await ingestBatch(ctx, key, batchBody(1, { accountId: 'C-DEADLOCK' }));
+    const other = await context.sql.connect();
+    try {
+      // Another writer holds the account's rollup rows, which the correction moves the row's amount in
+      // (after locking the row), and then asks for the row: each waits for the other.
+      await other.query('BEGIN');
+      await other.query(`SELECT 1 FROM account_monthly_rollup WHERE account_id = (SELECT id FROM accounts WHERE external_id = 'C-DEADLOCK') FOR UPDATE`);
+      const corrected = patch(context, key, 'C-DEADLOCK/transactions/TX-1', { category: 'TRAVEL' });
+      await waitFor(
+        async () => (await context.sql.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE transactions%'`)).rowCount === 1,
+        5_000,
+        'the correction to wait for the rollup',
+      );
+      // The correction waited first, so it is the one PostgreSQL rolls back (40P01) a second later.
+      await other.query(`SELECT 1 FROM transactions WHERE transaction_id = 'TX-1' AND account_id = (SELECT id FROM accounts WHERE external_id = 'C-DEADLOCK') FOR UPDATE`);
+      await other.query('ROLLBACK');
+      const response = await corrected;
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ category: 'TRAVEL', category_locked: true });
+    } finally {
+      other.release();
+    }
+    const summary = (await context.app.inject({ url: '/api/reports/account/C-DEADLOCK/summary', headers: bearer(key) })).json();
+    expect(summary.top_spend_categories).toEqual([{ category: 'TRAVEL', total_spend: '3.50', transaction_count: 1 }]);
+  });
+
   it('when a correction races an in-flight enrichment of the same row, then the correction wins', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -3,7 +3,8 @@ import { recordChanges } from '../changes/change.repository.js';
 import { AppError } from '../domain/errors.js';
 import { isCategory, type Category } from '../domain/taxonomy.js';
 import { bumpLearningVersion } from '../enrichment/learning/learning.repository.js';
-import { withTransaction } from '../infra/db.js';
+import { lockAccountWrites } from '../infra/advisory-locks.js';
+import { withRetriedTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import { findAccount, toTransactionView } from '../transactions/transaction.repository.js';
 import type { TransactionView } from '../transactions/transaction.schemas.js';
@@ -29,9 +30,11 @@ export class CorrectionService {
 
   async correct(integrationId: number, accountId: string, transactionId: string, body: unknown): Promise<TransactionView> {
     const category = parseCorrection(body);
-    const { row, changed } = await withTransaction(this.pool, async (client) => {
+    const { row, changed } = await withRetriedTransaction(this.pool, async (client) => {
       const account = await findAccount(client, integrationId, accountId);
       if (!account) throw new AppError('not_found', `No account ${accountId}.`);
+      // Ingestion and removal write to the account's rows and rollups too, in other orders.
+      await lockAccountWrites(client, account.id);
       const current = await lockAccountTransaction(client, account.id, transactionId);
       if (!current) throw new AppError('not_found', `No transaction ${transactionId} in account ${accountId}.`);
       if (current.removed_at !== null) throw new AppError('transaction_removed', `Transaction ${transactionId} was removed; it cannot be corrected.`);

@@ -93,6 +93,26 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
   }
 }
 
+/** Tries of a transaction the server rolled back as a conflict (isRetryableConflict), the first included. */
+const CONFLICT_TRIES = 3;
+
+/**
+ * withTransaction, run again when the server rolled it back whole as a deadlock victim or a
+ * serialization failure: for work that touches nothing but the database. A conflict on the last
+ * try is thrown (busy: answered 503 with Retry-After).
+ */
+export async function withRetriedTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await withTransaction(pool, work);
+    } catch (error) {
+      if (attempt >= CONFLICT_TRIES || !isRetryableConflict(error)) throw error;
+      // A short random wait, so that the transactions that met do not meet again in step.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
 /**
  * A transaction that writes answers within this of its start even when the database stops answering
  * (contract §9: 503 within 5 s), its COMMIT included: past it, an unknown outcome is an error.

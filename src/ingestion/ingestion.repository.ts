@@ -44,15 +44,6 @@ export async function tryLockIdempotencyKey(db: Queryable, integrationId: number
   return rows[0]?.locked === true;
 }
 
-/**
- * Waits until no other ingestion or removal writes to this account, until the caller's database
- * transaction ends. Their row locks are taken in several steps (new rows, re-sent ones, the pending
- * ones a posted transaction replaces, rollups), which two of them could take in opposite orders.
- */
-export async function lockAccountWrites(db: Queryable, accountId: number): Promise<void> {
-  await db.query('SELECT pg_advisory_xact_lock($1::int4, ($2::bigint % 2147483647)::int4)', [LOCK_NAMESPACE.accountWrites, accountId]);
-}
-
 export async function findIdempotencyRecord(db: Queryable, integrationId: number, key: string): Promise<IdempotencyRecord | undefined> {
   const { rows } = await db.query<IdempotencyRecord>(
     `SELECT request_hash AS "requestHash", response_status AS "responseStatus", response_body AS "responseBody"

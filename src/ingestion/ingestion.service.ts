@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
-import { isRetryableConflict, withTransaction } from '../infra/db.js';
+import { withRetriedTransaction } from '../infra/db.js';
+import { lockAccountWrites } from '../infra/advisory-locks.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
 import { recordChanges } from '../changes/change.repository.js';
@@ -14,7 +15,6 @@ import {
   findIdempotencyRecord,
   findOrCreateAccount,
   insertBatchWithTransactions,
-  lockAccountWrites,
   matchStoredTransactions,
   removeTransactions,
   modifyPendingTransactions,
@@ -76,45 +76,43 @@ export class IngestionService {
     batch.transactions.sort((a, b) => (a.transactionId < b.transactionId ? -1 : a.transactionId > b.transactionId ? 1 : 0));
     const requestHash = request.idempotencyKey === undefined ? undefined : hashBody(request.body);
 
-    const outcome = await this.withRetry(() =>
-      withTransaction(this.pool, async (client) => {
-        if (request.idempotencyKey !== undefined && requestHash) {
-          if (!(await tryLockIdempotencyKey(client, principal.integrationId, request.idempotencyKey))) {
-            throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    const outcome = await withRetriedTransaction(this.pool, async (client) => {
+      if (request.idempotencyKey !== undefined && requestHash) {
+        if (!(await tryLockIdempotencyKey(client, principal.integrationId, request.idempotencyKey))) {
+          throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+        }
+        const previous = await findIdempotencyRecord(client, principal.integrationId, request.idempotencyKey);
+        if (previous) {
+          if (!previous.requestHash.equals(requestHash)) {
+            throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
           }
-          const previous = await findIdempotencyRecord(client, principal.integrationId, request.idempotencyKey);
-          if (previous) {
-            if (!previous.requestHash.equals(requestHash)) {
-              throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
-            }
-            // Answers stored before `modified` existed replay with it as 0.
-            const body = { modified: 0, ...previous.responseBody } as unknown as IngestAccepted;
-            return { status: previous.responseStatus, body, replayed: true };
-          }
+          // Answers stored before `modified` existed replay with it as 0.
+          const body = { modified: 0, ...previous.responseBody } as unknown as IngestAccepted;
+          return { status: previous.responseStatus, body, replayed: true };
         }
+      }
 
-        const account = await findOrCreateAccount(client, principal.integrationId, batch.account);
-        if (account.currency !== batch.account.currency) {
-          throw new AppError('account_currency_mismatch', `Account ${batch.account.externalId} holds ${account.currency}, not ${batch.account.currency}.`, {
-            account_currency: account.currency,
-          });
-        }
-        await lockAccountWrites(client, account.id);
-        if (!account.created) await updateAccountDetails(client, account.id, batch.account.name, batch.account.institution);
+      const account = await findOrCreateAccount(client, principal.integrationId, batch.account);
+      if (account.currency !== batch.account.currency) {
+        throw new AppError('account_currency_mismatch', `Account ${batch.account.externalId} holds ${account.currency}, not ${batch.account.currency}.`, {
+          account_currency: account.currency,
+        });
+      }
+      await lockAccountWrites(client, account.id);
+      if (!account.created) await updateAccountDetails(client, account.id, batch.account.name, batch.account.institution);
 
-        const body = await storeBatch(client, principal.integrationId, account.id, batch);
-        if (request.idempotencyKey !== undefined && requestHash) {
-          await saveIdempotencyRecord(
-            client,
-            principal.integrationId,
-            request.idempotencyKey,
-            { requestHash, responseStatus: 202, responseBody: body },
-            IDEMPOTENCY_RETENTION_HOURS,
-          );
-        }
-        return { status: 202, body, replayed: false };
-      }),
-    );
+      const body = await storeBatch(client, principal.integrationId, account.id, batch);
+      if (request.idempotencyKey !== undefined && requestHash) {
+        await saveIdempotencyRecord(
+          client,
+          principal.integrationId,
+          request.idempotencyKey,
+          { requestHash, responseStatus: 202, responseBody: body },
+          IDEMPOTENCY_RETENTION_HOURS,
+        );
+      }
+      return { status: 202, body, replayed: false };
+    });
 
     if (!outcome.replayed) {
       this.onIngested(outcome.body);
@@ -130,20 +128,18 @@ export class IngestionService {
     }
     const request = body as RemoveBody;
     const ids = [...new Set(request.transaction_ids)];
-    const outcome = await this.withRetry(() =>
-      withTransaction(this.pool, async (client) => {
-        const account = await findAccount(client, principal.integrationId, request.account_id);
-        if (!account) throw new AppError('not_found', `No account ${request.account_id}.`);
-        await lockAccountWrites(client, account.id);
-        const { removed, alreadyRemoved } = await removeTransactions(client, account.id, ids);
-        await recordChanges(client, 'transaction.removed', removed.map((r) => r.pk));
-        // A removed transaction counts nowhere, its correction's lesson included.
-        await realignLessons(client, principal.integrationId, removed.map((r) => r.pk));
-        // A batch whose last unfinished rows were removed is complete now, and says so to subscribers.
-        await markBatchesCompleted(client, [...new Set(removed.map((r) => r.batchId))]);
-        return { removed, alreadyRemoved };
-      }),
-    );
+    const outcome = await withRetriedTransaction(this.pool, async (client) => {
+      const account = await findAccount(client, principal.integrationId, request.account_id);
+      if (!account) throw new AppError('not_found', `No account ${request.account_id}.`);
+      await lockAccountWrites(client, account.id);
+      const { removed, alreadyRemoved } = await removeTransactions(client, account.id, ids);
+      await recordChanges(client, 'transaction.removed', removed.map((r) => r.pk));
+      // A removed transaction counts nowhere, its correction's lesson included.
+      await realignLessons(client, principal.integrationId, removed.map((r) => r.pk));
+      // A batch whose last unfinished rows were removed is complete now, and says so to subscribers.
+      await markBatchesCompleted(client, [...new Set(removed.map((r) => r.batchId))]);
+      return { removed, alreadyRemoved };
+    });
     const found = new Set([...outcome.removed.map((r) => r.transactionId), ...outcome.alreadyRemoved]);
     return { removed: outcome.removed.length, already_removed: outcome.alreadyRemoved.length, not_found: ids.filter((id) => !found.has(id)) };
   }
@@ -154,16 +150,6 @@ export class IngestionService {
     } catch (error) {
       // The rows are committed; the scheduler dispatches stranded pending rows later.
       this.logger.warn({ batch_id: accepted.batch_id, err: error }, 'dispatch failed; the scheduler will pick the batch up');
-    }
-  }
-
-  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (attempt >= 3 || !isRetryableConflict(error)) throw error;
-      }
     }
   }
 }

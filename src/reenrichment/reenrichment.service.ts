@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { AppError, type FieldProblem } from '../domain/errors.js';
 import { parseDateParam } from '../domain/query-params.js';
 import type { JobDispatcher } from '../enrichment/dispatcher.js';
-import { withTransaction } from '../infra/db.js';
+import { withRetriedTransaction, withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import { batchStatus } from '../ingestion/batch.service.js';
 import { findAccount } from '../transactions/transaction.repository.js';
@@ -41,7 +41,7 @@ export class ReenrichmentService {
   async start(integrationId: number, accountId: string, body: unknown): Promise<ReenrichAccepted> {
     const filters = parseFilters(body);
     const id = randomUUID();
-    const transactions = await withTransaction(this.pool, async (client) => {
+    const transactions = await withRetriedTransaction(this.pool, async (client) => {
       const account = await findAccount(client, integrationId, accountId);
       if (!account) throw new AppError('not_found', `No account ${accountId}.`);
       await insertReenrichment(client, id, integrationId, account.id, filters);
