@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { encodeCursor } from '../src/domain/query-params.js';
 import { bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { waitFor } from './helpers/processes.js';
 
 let ctx: TestContext;
 let key: string;
@@ -165,6 +166,40 @@ describe('the feed under concurrency', () => {
       expect(after.changes.map((c) => c.transaction_id)).toEqual(['SLOW']);
     } finally {
       slow.release();
+    }
+  });
+
+  it('when a write waits for the lock of a transaction another write changes, then its change is timed after the one committed before it', async () => {
+    await post('F-TIME', [tx('WAITS', { pending: true })]);
+    const start = await follow(undefined);
+    const other = await ctx.sql.connect();
+    try {
+      // Another writer (as the worker enriching it) changes the row and records its change, holding the row.
+      await other.query('BEGIN');
+      await other.query(`UPDATE transactions SET category = 'TRAVEL' WHERE transaction_id = 'WAITS'`);
+      await other.query(
+        `INSERT INTO changes (integration_id, account_id, transaction_pk, type)
+         SELECT a.integration_id, t.account_id, t.id, 'transaction.enriched' FROM transactions t JOIN accounts a ON a.id = t.account_id
+          WHERE t.transaction_id = 'WAITS'`,
+      );
+      const modified = post('F-TIME', [tx('WAITS', { pending: true, amount: '-9.00' })]);
+      await waitFor(
+        async () => (await ctx.sql.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND state = 'active'`)).rowCount === 1,
+        5_000,
+        'the modification to wait for the row',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const committing = Date.now();
+      await other.query('COMMIT');
+      expect((await modified).json()).toMatchObject({ modified: 1 });
+      const changes = (await follow(start.cursor)).changes.filter((c) => c.transaction_id === 'WAITS') as Array<Change & { occurred_at: string }>;
+      expect(changes.map((c) => c.type)).toEqual(['transaction.enriched', 'transaction.modified']);
+      const [enriched, modification] = changes.map((c) => Date.parse(c.occurred_at)) as [number, number];
+      expect(modification).toBeGreaterThanOrEqual(enriched);
+      // Timed when it was recorded, after the row was free: not when its request began, 200 ms before.
+      expect(modification).toBeGreaterThanOrEqual(committing - 5);
+    } finally {
+      other.release();
     }
   });
 

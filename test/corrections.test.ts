@@ -171,7 +171,7 @@ describe('PATCH a transaction category', () => {
       await other.query(`SELECT 1 FROM account_monthly_rollup WHERE account_id = (SELECT id FROM accounts WHERE external_id = 'C-DEADLOCK') FOR UPDATE`);
       const corrected = patch(context, key, 'C-DEADLOCK/transactions/TX-1', { category: 'TRAVEL' });
       await waitFor(
-        async () => (await context.sql.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE transactions%'`)).rowCount === 1,
+        async () => (await context.sql.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE transactions%'`)).rowCount === 1,
         5_000,
         'the correction to wait for the rollup',
       );
