@@ -128,6 +128,19 @@ describe('POST /api/integrations/transactions/', () => {
     expect(rows.map((r) => r.amount)).toEqual(['1234567890123.456', '-0.100']);
   });
 
+  it('when an amount a double cannot hold is sent as a number with trailing zeros or an exponent, then it is the same number', async () => {
+    const body = (amount: string) =>
+      JSON.stringify(batchBody(1, { accountId: 'ACC-CLF', currency: 'CLF' })).replace('"amount":"-3.50"', `"amount":${amount}`);
+    const first = await post(body('1234567890123.45670'), { 'idempotency-key': 'clf-number' });
+    expect(first.statusCode).toBe(202);
+    // The same number written otherwise is the same request: a replay, not another body.
+    const again = await post(body('12345678901234567e-4'), { 'idempotency-key': 'clf-number' });
+    expect(again.statusCode).toBe(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const { rows } = await ctx.sql.query(`SELECT amount::text FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.external_id = 'ACC-CLF'`);
+    expect(rows.map((r) => r.amount)).toEqual(['1234567890123.4567']);
+  });
+
   it('when a JSON number is far below a cent or above 10^13, written with an exponent or as long digits, then it is named like any other bad amount', async () => {
     const text = JSON.stringify(batchBody(3, { accountId: 'ACC-EXP' }))
       .replace('"amount":"-3.50"', '"amount":1e-999999999')

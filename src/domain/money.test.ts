@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amountSign, formatAmount, isExactAsDouble, parseAmount } from './money.js';
+import { amountSign, formatAmount, isExactAsDouble, parseAmount, plainNumberText } from './money.js';
 
 describe('parseAmount', () => {
   it('when a string has fewer decimals than the currency, then it is padded to the minor unit', () => {
@@ -68,6 +68,20 @@ describe('isExactAsDouble', () => {
     expect(isExactAsDouble('1.5e400')).toBe(false);
     expect(isExactAsDouble(`0.${'0'.repeat(200_000)}1`)).toBe(false);
     expect(isExactAsDouble('0e-999999999')).toBe(true);
+  });
+});
+
+describe('plainNumberText', () => {
+  it('when a literal a double cannot hold has trailing zeros or an exponent, then it is written as a plain decimal without them', () => {
+    expect(plainNumberText('1234567890123.45670')).toBe('1234567890123.4567');
+    expect(plainNumberText('12345678901234567e-4')).toBe('1234567890123.4567');
+    expect(plainNumberText('-0.12345678901234567890E+2')).toBe('-12.34567890123456789');
+    expect(plainNumberText('123456789012345678901234567890')).toBe('123456789012345678901234567890');
+  });
+
+  it('when its exponent is beyond what an amount can have by far, then it is kept as sent', () => {
+    expect(plainNumberText('1e-999999999')).toBe('1e-999999999');
+    expect(plainNumberText('1.5e400')).toBe('1.5e400');
   });
 });
 

@@ -52,6 +52,25 @@ function splitNumberText(text: string): { negative: boolean; integer: string; fr
   return { negative: match[1] === '-', integer: padded.slice(0, at) || '0', fraction: padded.slice(at) };
 }
 
+/** A number literal's exponent beyond this is left written as it was sent (it is no amount: 10^13 > |amount| ≥ 10^-4). */
+const MAX_EXPANDED_EXPONENT = 32;
+
+/**
+ * The plain decimal text of a JSON number literal a double cannot hold (isExactAsDouble), as the
+ * body keeps it: `1234567890123.45670` and `12345678901234567e-4` both give `1234567890123.4567`,
+ * so that an amount sent as such a number is read as a number, whose trailing zeros and exponent
+ * carry no meaning. A literal with an exponent beyond ±MAX_EXPANDED_EXPONENT is returned as sent
+ * (written out, `1e-999999999` would be a billion zeros).
+ */
+export function plainNumberText(literal: string): string {
+  const match = NUMBER_TEXT.exec(literal);
+  if (!match || Math.abs(Number(match[4] ?? 0)) > MAX_EXPANDED_EXPONENT) return literal;
+  const parts = splitNumberText(literal);
+  const integer = parts.integer.replace(/^0+(?=\d)/, '');
+  const fraction = parts.fraction.replace(/0+$/, '');
+  return `${parts.negative ? '-' : ''}${integer}${fraction === '' ? '' : `.${fraction}`}`;
+}
+
 /**
  * True when a JSON number literal survives the trip through a JS double exactly, so that reading
  * it as a `number` loses nothing. `12345678901234.567` does not, and must be kept as text.

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'lossless-json';
 import { AppError } from '../domain/errors.js';
-import { isExactAsDouble } from '../domain/money.js';
+import { isExactAsDouble, plainNumberText } from '../domain/money.js';
 import { scanJson } from './json-scan.js';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -90,7 +90,7 @@ function charsetOf(contentType: string): string | undefined {
 }
 
 function parseNumber(literal: string): number | string {
-  return isExactAsDouble(literal) ? Number(literal) : literal;
+  return isExactAsDouble(literal) ? Number(literal) : plainNumberText(literal);
 }
 
 /**
