@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://:hunter2@cache:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got "http://:***@cache:6379/"'],
     [{ DATABASE_URL: 'garbage' }, 'DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got something that is not a URL'],
     [{ DATABASE_URL: 'mysql://root:hunter2@db/lucro' }, 'DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got "mysql://root:***@db/lucro"'],
+    [{ DATABASE_URL: 'mysql://root@db/lucro?password=hunter2' }, 'DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got "mysql://root@db/lucro?password=***"'],
     [{ KEYS_DATABASE_URL: 'db:5432' }, 'KEYS_DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got "db:5432"'],
     [{ REDIS_SOCKET_TIMEOUT_MS: '5000' }, 'REDIS_SOCKET_TIMEOUT_MS must be a whole number of 11000 or more, got "5000"'],
     [{ WORKER_CONCURRENCY: '-1' }, 'WORKER_CONCURRENCY must be a positive whole number up to 10000, got "-1"'],

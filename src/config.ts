@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { config as loadDotenv } from 'dotenv';
-import type { LogFormat } from './infra/logger.js';
+import { redactParsedUrl, type LogFormat } from './infra/logger.js';
 
 /** Typed, validated, frozen configuration. The only module that reads process.env. */
 export interface Config {
@@ -242,8 +242,7 @@ function serviceUrl(env: Env, name: string, protocols: readonly string[], what: 
     throw new ConfigError(`${name} must be ${what}, got something that is not a URL`);
   }
   if (!protocols.includes(url.protocol)) {
-    if (url.password) url.password = '***';
-    throw new ConfigError(`${name} must be ${what}, got "${url.toString()}"`);
+    throw new ConfigError(`${name} must be ${what}, got "${redactParsedUrl(url)}"`);
   }
   return raw;
 }

@@ -35,13 +35,25 @@ export function createLogger(level: string, name: string, format?: LogFormat, de
   return pretty || destination === 'stdout' ? pino(options) : pino(options, pino.destination({ fd, sync: true }));
 }
 
-/** Hides the password of a connection URL so it can be logged. */
+/** Query parameters of a connection URL that hold a secret: libpq's `password` and `sslpassword`, and any token or secret. */
+const SECRET_PARAMETER = /pass|secret|token/i;
+
+/**
+ * Hides the secrets of a connection URL so it can be logged or shown: the password of its user and
+ * the values of secret query parameters (`?password=`, which node-postgres reads as the password).
+ */
 export function redactUrl(url: string): string {
   try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    return redactParsedUrl(new URL(url));
   } catch {
     return '[unparseable url]';
   }
+}
+
+export function redactParsedUrl(parsed: URL): string {
+  if (parsed.password) parsed.password = '***';
+  for (const name of new Set(parsed.searchParams.keys())) {
+    if (SECRET_PARAMETER.test(name)) parsed.searchParams.set(name, '***');
+  }
+  return parsed.toString();
 }
