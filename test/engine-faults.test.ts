@@ -392,6 +392,9 @@ describe('shutdown', () => {
       const exited = await Promise.race([lucro.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
       expect(exited).toBe(1);
       for (const row of await rowsOf(context, batchId)) expect(row).toMatchObject({ status: 'pending', attempts: 0, claim_token: null });
+      // `lucro status` no longer counts it as a live worker.
+      const { rows: beats } = await context.sql.query<{ stopped: boolean }>('SELECT stopped_at IS NOT NULL AS stopped FROM worker_heartbeats');
+      expect(beats).toEqual([{ stopped: true }]);
     } finally {
       lucro.child.kill('SIGKILL');
     }

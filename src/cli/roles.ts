@@ -122,10 +122,14 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     };
     const exitNow = async () => {
       logger.error({ deadlineMs: config.shutdownDeadlineMs }, 'drain took too long; giving back held rows and exiting');
-      const released = await withTimeout(container.enrichment.releaseHeld(), RELEASE_ON_EXIT_MS, 'giving back held rows').catch((error: unknown) => {
-        logger.warn({ err: error }, 'could not give back held rows; their leases will free them');
-        return 0;
-      });
+      const [released] = await Promise.all([
+        withTimeout(container.enrichment.releaseHeld(), RELEASE_ON_EXIT_MS, 'giving back held rows').catch((error: unknown) => {
+          logger.warn({ err: error }, 'could not give back held rows; their leases will free them');
+          return 0;
+        }),
+        // The drain never reached the heartbeat: without this, `lucro status` counts the process alive for a minute.
+        stops.heartbeat && withTimeout(stops.heartbeat(), RELEASE_ON_EXIT_MS, 'marking the process stopped').catch(() => {}),
+      ]);
       if (released > 0) logger.info({ released }, 'gave back held rows');
       process.exit(1);
     };
