@@ -34,9 +34,23 @@ describe('lucro status against a running system', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ {2}database {6}ok /m);
     expect(stdout).toMatch(/^ {2}migrations {4}\d+ applied, none pending$/m);
-    expect(stdout).toMatch(/^ {2}workers {7}1 seen in the last minute$/m);
+    expect(stdout).toMatch(/^ {2}workers {7}1 seen in the last 30 s$/m);
     expect(stdout).toContain(`:${worker.child.pid}`);
     expect(stdout.trim().endsWith('All well.')).toBe(true);
+  }, 60_000);
+
+  it('when a worker was killed and has not beaten for 35 s, three beats missed, then it is no longer counted', async () => {
+    await ctx.sql.query(
+      `INSERT INTO worker_heartbeats (id, role, hostname, pid, concurrency, seen_at, started_at)
+       VALUES ('gone-host:4242', 'worker', 'gone-host', 4242, 8, now() - interval '35 seconds', now() - interval '1 hour')`,
+    );
+    try {
+      const { stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix });
+      const report = JSON.parse(stdout);
+      expect(report.workers.map((w: { pid: number }) => w.pid)).toEqual([worker?.child.pid]);
+    } finally {
+      await ctx.sql.query(`DELETE FROM worker_heartbeats WHERE id = 'gone-host:4242'`);
+    }
   }, 60_000);
 
   it('when rows wait, some failed and a job is queued, then --json reports each and it exits 1 naming the failures', async () => {
@@ -93,7 +107,7 @@ describe('lucro status against a running system', () => {
     const report = JSON.parse(stdout);
     expect(report.workers).toEqual([]);
     expect(report.transactions).toMatchObject({ pending: 1, processing: 1, stale_leases: 1 });
-    expect(report.attention).toContain('No worker seen in the last minute while 2 transaction(s) wait: start `lucro worker`.');
+    expect(report.attention).toContain('No worker seen in the last 30 s while 2 transaction(s) wait: start `lucro worker`.');
     expect(report.attention).toContain('1 transaction(s) are processing on a lease that ran out over 30 s ago: no worker or scheduler is taking them back.');
     const text = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix }, false);
     expect(text.stdout).toMatch(/^ {2}transactions {2}1 pending, 1 processing \(1 on a lease that ran out\), 3 failed/m);

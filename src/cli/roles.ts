@@ -127,7 +127,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
           logger.warn({ err: error }, 'could not give back held rows; their leases will free them');
           return 0;
         }),
-        // The drain never reached the heartbeat: without this, `lucro status` counts the process alive for a minute.
+        // The drain never reached the heartbeat: without this, `lucro status` counts the process alive for half a minute.
         stops.heartbeat && withTimeout(stops.heartbeat(), RELEASE_ON_EXIT_MS, 'marking the process stopped').catch(() => {}),
       ]);
       if (released > 0) logger.info({ released }, 'gave back held rows');

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { collectStatus, formatAge, type StatusReport } from '../operations/status.service.js';
+import { ALIVE_WITHIN_SECONDS, collectStatus, formatAge, type StatusReport } from '../operations/status.service.js';
 import { parseCommandLine } from './command-line.js';
 
 /** Exit codes: 0 all well, 1 something needs attention, 2 the database is unreachable. */
@@ -34,7 +34,7 @@ export function renderStatus(report: StatusReport): string {
     const stale = transactions.stale_leases > 0 ? ` (${transactions.stale_leases} on a lease that ran out)` : '';
     out.push(line('transactions', `${transactions.pending} pending, ${transactions.processing} processing${stale}, ${transactions.failed} failed (${transactions.failed_last_hour} in the last hour)${oldest}`));
     const workers = report.workers.filter((w) => w.role === 'worker' || w.role === 'start');
-    out.push(line('workers', `${workers.length} seen in the last minute${report.workers.length > workers.length ? ` (and ${report.workers.length - workers.length} other process(es))` : ''}`));
+    out.push(line('workers', `${workers.length} seen in the last ${ALIVE_WITHIN_SECONDS} s${report.workers.length > workers.length ? ` (and ${report.workers.length - workers.length} other process(es))` : ''}`));
     for (const w of report.workers) {
       out.push(more(`${w.role.padEnd(10)} ${`${w.hostname}:${w.pid}`.padEnd(28)} up since ${w.started_at}, seen ${formatAge(w.seen_seconds_ago)} ago${w.concurrency === null ? '' : `, concurrency ${w.concurrency}`}`));
     }

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Logger } from '../infra/logger.js';
 import { beat, markStopped, type HeartbeatRow } from './operations.repository.js';
 
-/** How often a process refreshes its row; `lucro status` counts a process seen within a minute as alive. */
+/** How often a process refreshes its row; `lucro status` counts a process alive while its row is fresh (ALIVE_WITHIN_SECONDS). */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 
 /**

@@ -5,10 +5,15 @@ import { createLogger, redactUrl } from '../infra/logger.js';
 import { migrationFiles } from '../infra/migrate.js';
 import { BullMqQueue } from '../infra/queue.js';
 import { withTimeout } from '../infra/timeout.js';
+import { HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
 import { appliedMigrations, countBacklog, failedByError, liveProcesses, oldestPendingAgeSeconds, STALE_LEASE_SECONDS, type Backlog, type FailureGroup, type LiveProcess } from './operations.repository.js';
 
-/** A process counts as alive when it beat within this (it beats every 10 s). */
-export const ALIVE_WITHIN_SECONDS = 60;
+/**
+ * A process counts as alive when it beat within this: three beats (HEARTBEAT_INTERVAL_MS), so one
+ * beat late or lost to a busy database does not count a live process dead, and a killed one is
+ * gone from the screen within half a minute.
+ */
+export const ALIVE_WITHIN_SECONDS = (3 * HEARTBEAT_INTERVAL_MS) / 1000;
 /** Work waiting longer than this needs a look: nothing normal keeps a row or a job waiting 5 minutes. */
 export const STUCK_AFTER_SECONDS = 300;
 const CHECK_TIMEOUT_MS = 3_000;
@@ -139,7 +144,7 @@ function needsAttention(report: StatusReport): string[] {
   if (backlog) {
     const enrichers = report.workers.filter((w) => w.role === 'worker' || w.role === 'start');
     if (backlog.pending + backlog.processing > 0 && enrichers.length === 0) {
-      attention.push(`No worker seen in the last minute while ${backlog.pending + backlog.processing} transaction(s) wait: start \`lucro worker\`.`);
+      attention.push(`No worker seen in the last ${ALIVE_WITHIN_SECONDS} s while ${backlog.pending + backlog.processing} transaction(s) wait: start \`lucro worker\`.`);
     }
     if (backlog.oldest_pending_age_seconds > STUCK_AFTER_SECONDS) {
       attention.push(`The oldest pending transaction has waited ${formatAge(backlog.oldest_pending_age_seconds)}.`);
