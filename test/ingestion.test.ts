@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 async function post(body: unknown, headers: Record<string, string> = {}, url = URL_) {
-  return ctx.app.inject({ method: 'POST', url, headers: { ...bearer(key), 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  return ctx.app.inject({ method: 'POST', url, headers: { ...bearer(key), 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) });
 }
 
 async function count(table: string, where = 'true', params: unknown[] = []): Promise<number> {
@@ -278,6 +278,20 @@ describe('POST /api/integrations/transactions/', () => {
       expect(response.json()).toMatchObject({ code: 'unsupported_media_type', detail: `charset ${charset} is not supported; send the body as UTF-8.` });
     }
     expect(await rowCounts()).toEqual(before);
+  });
+
+  it('when the body holds bytes that are not UTF-8, then 400 invalid_json and nothing is stored, not text with replacement characters', async () => {
+    const before = await rowCounts();
+    const text = JSON.stringify(batchBody(1, { accountId: 'ACC-LATIN1' })).replace('"description":"', '"description":"Caf\u00e9 ');
+    // `Café` in Latin-1: a lone 0xE9 byte.
+    const response = await post(Buffer.from(text, 'latin1'));
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'invalid_json', detail: 'The request body is not valid UTF-8.' });
+    expect(await rowCounts()).toEqual(before);
+    // The same text in UTF-8 is accepted as sent.
+    expect((await post(Buffer.from(text, 'utf8'))).statusCode).toBe(202);
+    const { rows } = await ctx.sql.query(`SELECT description FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.external_id = 'ACC-LATIN1'`);
+    expect(rows[0].description).toMatch(/^Café /);
   });
 
   it('when the JSON is malformed or empty, then 400 invalid_json', async () => {

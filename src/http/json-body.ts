@@ -8,6 +8,8 @@ import { scanJson } from './json-scan.js';
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Past this much of a refused body, the connection is closed rather than read to its end. */
 const MAX_DISCARDED_BYTES = 8 * MAX_BODY_BYTES;
+/** Decodes a body as UTF-8, throwing at the first byte sequence that is not (a leading BOM is dropped). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** Deeper nesting is refused before parsing: no request of the contract needs more than a few levels. */
 export const MAX_JSON_DEPTH = 64;
 /**
@@ -38,7 +40,7 @@ declare module 'fastify' {
  */
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([\w.-]+\+)?json\s*(;.*)?$/i, { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
+  app.addContentTypeParser(/^application\/([\w.-]+\+)?json\s*(;.*)?$/i, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
     // A compressed body would read as garbage: say what is wrong with it (RFC 9110 §15.5.16).
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
     if (encoding && encoding !== 'identity') {
@@ -49,7 +51,13 @@ export function registerJsonBody(app: FastifyInstance): void {
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       return done(new AppError('unsupported_media_type', `charset ${charset} is not supported; send the body as UTF-8.`), undefined);
     }
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+    let text: string;
+    try {
+      // Bytes that are not UTF-8 are refused, not replaced with U+FFFD: `Café` sent in Latin-1 would be stored as `Caf�`.
+      text = typeof body === 'string' ? body : STRICT_UTF8.decode(body);
+    } catch {
+      return done(new AppError('invalid_json', 'The request body is not valid UTF-8.'), undefined);
+    }
     if (text.trim() === '') {
       // An action that takes no body (rotating a secret, retrying a delivery) may be sent one empty, with a JSON type.
       if (request.routeOptions.schema?.body === undefined || request.routeOptions.config.bodyOptional) return done(null, undefined);
