@@ -97,6 +97,24 @@ describe('the auth gate (issue 9, item 2)', () => {
 });
 
 describe('framework errors as problem+json (issue 9, item 5)', () => {
+  it('when bytes that are not HTTP follow a request in the same packet, then that request is answered first and its work kept, then 400', async () => {
+    const body = JSON.stringify(batchBody(2, { accountId: 'ACC-JUNK' }));
+    const socket = net.connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    socket.write(
+      `POST /api/integrations/transactions/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}GARBAGE\r\n\r\n`,
+    );
+    await new Promise((resolve) => socket.on('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 202 /);
+    const second = answer.indexOf('HTTP/1.1 400 ');
+    expect(second).toBeGreaterThan(0);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n', second) + 4))).toMatchObject({ status: 400, code: 'invalid_parameter' });
+    const stored = await ctx.sql.query(`SELECT count(*)::int AS n FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.external_id = 'ACC-JUNK'`);
+    expect(stored.rows[0].n).toBe(2);
+  });
+
   it('when the path holds bad percent-encoding, then 400 invalid_parameter problem+json', async () => {
     const response = await ctx.app.inject({ url: '/api/batches/%E0%A4%A', headers: bearer(key) });
     expectProblem(response, [400]);

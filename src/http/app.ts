@@ -10,7 +10,7 @@ import { isIdentifier } from '../domain/identifiers.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
 import { documentedRequest, requireHeaders } from './documented.js';
-import { answerClientError, answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandling } from './error-handler.js';
+import { answerClientError, answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandling, trackAnswers } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { ProblemSchema, withProblems } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
@@ -73,6 +73,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     nameServerSpan(request.method, request.routeOptions.url);
     if (closing) throw new AppError('service_unavailable', 'The service is shutting down; retry shortly.');
   });
+  trackAnswers(app.server);
   registerJsonBody(app);
   registerErrorHandling(app);
   container.metrics.instrumentHttp(app);

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
@@ -110,13 +110,42 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
   return problem('internal_error', 'Something went wrong on our side.', { request_id: request.id });
 }
 
+/** Per connection, the requests read from it whose answers are still being made. */
+const unanswered = new WeakMap<object, Map<IncomingMessage, ServerResponse>>();
+
+/** Keeps `unanswered` for every request the server reads, so that a parser error on its connection waits for them. */
+export function trackAnswers(server: Server): void {
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    let answers = unanswered.get(request.socket);
+    if (!answers) unanswered.set(request.socket, (answers = new Map()));
+    answers.set(request, response);
+    response.once('close', () => answers.delete(request));
+  });
+}
+
 /**
  * Errors Node's HTTP parser meets before any route runs (a request not whole within
  * REQUEST_TIMEOUT_MS, oversized headers, bytes that are not HTTP) are answered as problem+json too,
- * then the connection is closed.
+ * then the connection is closed. When they follow a request on the same connection that is still
+ * being answered (`DELETE …` then junk, in one packet), that request has run: its answer is sent
+ * first, so the client is not told 400 about a change that was made.
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  // Only requests read whole are being answered; one still arriving is what the error is about (a timeout).
+  const answers = [...(unanswered.get(socket) ?? [])].filter(([request]) => request.complete).map(([, response]) => response);
+  if (answers.length > 0) {
+    void Promise.all(answers.map((answer) => new Promise((resolve) => answer.once('close', resolve)))).then(() => writeClientError(error, socket));
+    return;
+  }
+  writeClientError(error, socket);
+}
+
+function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
     socket.destroy();
     return;
   }
