@@ -1,0 +1,135 @@
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type Browser } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+// What the console shows of the largest figures and the longest texts the API accepts: amounts up to
+// 9999999999999.99 (totals of several such rows pass 10^13), merchants of 200 characters.
+const ARTIFACTS = 'test-artifacts';
+
+let ctx: TestContext;
+let browser: Browser;
+let base: string;
+let key: string;
+
+async function push(body: unknown): Promise<string> {
+  const response = await fetch(`${base}/api/integrations/transactions/`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { batch_id: string }).batch_id;
+}
+
+async function batchesNotDone(): Promise<number> {
+  const response = await fetch(`${base}/api/batches?limit=1000`, { headers: { authorization: `Bearer ${key}` } });
+  const { batches } = (await response.json()) as { batches: Array<{ status: string }> };
+  return batches.filter((b) => b.status === 'pending' || b.status === 'processing').length;
+}
+
+/** The little of the browser's DOM these layout checks use (the project compiles without the DOM library). */
+interface Box {
+  top: number;
+  left: number;
+  right: number;
+  bottom: number;
+}
+interface LayoutElement {
+  scrollWidth: number;
+  clientWidth: number;
+  innerText: string;
+  dataset: Record<string, string | undefined>;
+  firstElementChild: LayoutElement | null;
+  closest(selector: string): LayoutElement | null;
+  querySelector(selector: string): LayoutElement | null;
+  getBoundingClientRect(): Box;
+  getClientRects(): Iterable<Box>;
+}
+interface LayoutGlobals {
+  document: {
+    documentElement: LayoutElement;
+    querySelector(selector: string): LayoutElement | null;
+    querySelectorAll(selector: string): Iterable<LayoutElement>;
+    createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } };
+    createRange(): { selectNodeContents(node: unknown): void; getClientRects(): Iterable<Box> };
+  };
+}
+
+/**
+ * Money labels of a chart's y axis that do not fit left of its plot, as "label (needs N px, has M)".
+ * uPlot draws them right-aligned, 15 px left of the plot (a 10 px tick and a 5 px gap), in its 12px
+ * axis font; one wider than the room left of that is cut at the chart's left edge.
+ */
+const clippedMoneyLabels = (selector: string) =>
+  browser.page.evaluate((selector) => {
+    const { document } = globalThis as unknown as LayoutGlobals;
+    const chart = document.querySelector(selector);
+    const shown = (chart?.dataset.moneyLabels ?? '').split(' ').filter(Boolean);
+    if (shown.length < 2) return [`${shown.length} labels drawn`];
+    const room = (chart?.querySelector('.u-over')?.getBoundingClientRect().left ?? 0) - (chart?.getBoundingClientRect().left ?? 0) - 15;
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = '12px system-ui, sans-serif';
+    return shown.filter((label) => context.measureText(label).width > room).map((label) => `${label} (needs ${Math.ceil(context.measureText(label).width)} px, has ${room})`);
+  }, selector);
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  ctx = await createTestContext();
+  ctx.container.worker.start();
+  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  key = await ctx.key(['ingest', 'reports']);
+  await push({
+    account: { account_id: 'ACC-MILLIONS', currency: 'USD' },
+    transactions: [
+      { transaction_id: 'M-1', date: '2026-10-01', amount: '15000000.00', description: 'ACME CORP SETTLEMENT' },
+      { transaction_id: 'M-2', date: '2026-10-02', amount: '-12345678.90', merchant_name: 'Parkside Apartments' },
+      { transaction_id: 'M-3', date: '2026-11-03', amount: '-12.10', merchant_name: 'Starbucks' },
+    ],
+  });
+  await push({
+    account: { account_id: 'ACC-TRILLIONS', currency: 'USD' },
+    transactions: [
+      { transaction_id: 'T-1', date: '2026-10-01', amount: '9999999999999.99', description: 'ACME CORP SETTLEMENT' },
+      { transaction_id: 'T-2', date: '2026-11-01', amount: '9999999999999.99', description: 'ACME CORP SETTLEMENT' },
+      { transaction_id: 'T-3', date: '2026-10-02', amount: '-9999999999999.99', merchant_name: 'Parkside Apartments' },
+      { transaction_id: 'T-4', date: '2026-10-03', amount: '-9999999999999.99', merchant_name: 'Parkside Apartments' },
+      { transaction_id: 'T-5', date: '2026-11-02', amount: '-9999999999999.99', merchant_name: 'Parkside Apartments' },
+    ],
+  });
+  for (const started = Date.now(); (await batchesNotDone()) > 0; ) {
+    if (Date.now() - started > 60_000) throw new Error('the batches were not enriched within a minute');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  browser = await launchBrowser();
+  browser.page.setDefaultTimeout(10_000);
+  await browser.page.goto(`${base}/console/#/signin`);
+  await browser.page.getByLabel('API key').fill(key);
+  await browser.page.getByRole('button', { name: 'Sign in' }).click();
+  await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+describe('the console\'s layout with the largest figures and longest texts, in headless Chromium', () => {
+  it('when the chart figures run to millions or past 10^13, then every money label of both charts is drawn whole, at 1280 and 390 px wide', async () => {
+    try {
+      for (const account of ['ACC-MILLIONS', 'ACC-TRILLIONS']) {
+        await browser.page.goto(`${base}/console/#/accounts/${account}`);
+        await browser.page.locator('#chart-income-spend canvas').waitFor();
+        for (const width of [1280, 390]) {
+          await browser.page.setViewportSize({ width, height: 800 });
+          await expect.poll(() => clippedMoneyLabels('#chart-spend-by-category'), { message: `${account} spend by category at ${width} px` }).toEqual([]);
+          await expect.poll(() => clippedMoneyLabels('#chart-income-spend'), { message: `${account} income and spend at ${width} px` }).toEqual([]);
+        }
+      }
+      // The labels are whole figures, grouped as the cards' are (10,000,000,000,000), not shortened.
+      expect(await browser.page.locator('#chart-income-spend').getAttribute('data-money-labels')).toMatch(/\d{2},000,000,000,000/);
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+});
