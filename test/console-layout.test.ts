@@ -28,6 +28,8 @@ async function batchesNotDone(): Promise<number> {
   return batches.filter((b) => b.status === 'pending' || b.status === 'processing').length;
 }
 
+const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
+
 /** The little of the browser's DOM these layout checks use (the project compiles without the DOM library). */
 interface Box {
   top: number;
@@ -55,6 +57,41 @@ interface LayoutGlobals {
     createRange(): { selectNodeContents(node: unknown): void; getClientRects(): Iterable<Box> };
   };
 }
+
+/**
+ * How a summary card shows its figure, as "field: problem" lines (none when it is read whole): its
+ * text, on how many lines the figure is drawn, whether any of it is drawn outside its card, and
+ * whether another card overlaps it.
+ */
+const cardProblems = (shown: Record<string, string>) =>
+  browser.page.evaluate((shown) => {
+    const { document } = globalThis as unknown as LayoutGlobals;
+    const cards = [...document.querySelectorAll('.cards .card')].map((card) => card.getBoundingClientRect());
+    const problems: string[] = [];
+    for (const [field, text] of Object.entries(shown)) {
+      const value = document.querySelector(`[data-field="${field}"]`);
+      const card = value?.closest('.card');
+      if (!value || !card) {
+        problems.push(`${field}: not shown`);
+        continue;
+      }
+      if (value.innerText.replace(/\s+/g, ' ') !== text) problems.push(`${field}: reads "${value.innerText}"`);
+      const lines = new Set([...(value.firstElementChild?.getClientRects() ?? [])].map((rect) => Math.round(rect.top))).size;
+      if (lines !== 1) problems.push(`${field}: figure on ${lines} lines`);
+      const inside = card.getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(value);
+      for (const rect of range.getClientRects()) {
+        if (rect.left < inside.left || rect.right > inside.right || rect.top < inside.top || rect.bottom > inside.bottom) problems.push(`${field}: drawn outside its card`);
+      }
+      if (value.scrollWidth > value.clientWidth) problems.push(`${field}: wider than its card`);
+      const others = cards.filter((other) => other.left !== inside.left || other.top !== inside.top);
+      if (others.some((o) => o.left < inside.right && inside.left < o.right && o.top < inside.bottom && inside.top < o.bottom)) problems.push(`${field}: overlapped by another card`);
+    }
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) problems.push(`the page scrolls sideways by ${root.scrollWidth - root.clientWidth} px`);
+    return problems;
+  }, shown);
 
 /**
  * Money labels of a chart's y axis that do not fit left of its plot, as "label (needs N px, has M)".
@@ -115,6 +152,27 @@ afterAll(async () => {
 });
 
 describe('the console\'s layout with the largest figures and longest texts, in headless Chromium', () => {
+  it('when an account\'s totals run to millions or past 10^13, then each summary card shows its whole figure on one line inside the card, at 1280, 1024 and 390 px wide', async () => {
+    const accounts = {
+      'ACC-MILLIONS': { total_spend: '12,345,691.00 USD', total_income: '15,000,000.00 USD', net: '2,654,309.00 USD' },
+      'ACC-TRILLIONS': { total_spend: '29,999,999,999,999.97 USD', total_income: '19,999,999,999,999.98 USD', net: '−9,999,999,999,999.99 USD' },
+    };
+    try {
+      for (const [account, shown] of Object.entries(accounts)) {
+        await browser.page.goto(`${base}/console/#/accounts/${account}`);
+        await browser.page.locator('[data-field="total_spend"]').waitFor();
+        for (const width of [1280, 1024, 390]) {
+          await browser.page.setViewportSize({ width, height: 800 });
+          // Polled: the charts follow the new width a frame after it.
+          await expect.poll(() => cardProblems(shown), { message: `${account} at ${width} px` }).toEqual([]);
+          await shot(`${account.toLowerCase()}-${width}`);
+        }
+      }
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('when the chart figures run to millions or past 10^13, then every money label of both charts is drawn whole, at 1280 and 390 px wide', async () => {
     try {
       for (const account of ['ACC-MILLIONS', 'ACC-TRILLIONS']) {

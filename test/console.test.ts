@@ -96,20 +96,28 @@ const monthLabelClashes = (selector: string, months: string[]) =>
     { selector, months },
   );
 
-/** On how many lines `text`, inside the element, is drawn: 1 when it does not wrap, 0 when it is not there. */
+/**
+ * On how many lines `text`, inside the element, is drawn: 1 when it does not wrap, 0 when it is not
+ * there. It may span several text nodes (a card's figure has a <wbr> after each digit group).
+ */
 const linesOf = (locator: Locator, text: string) =>
   locator.evaluate((element, text) => {
     const { document } = globalThis as unknown as LayoutGlobals;
+    const nodes: Array<{ textContent: string }> = [];
     const walker = document.createTreeWalker(element, 4 /* text nodes */);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent.indexOf(text);
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + text.length);
-      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
-    }
-    return 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+    const at = nodes.map((node) => node.textContent).join('').indexOf(text);
+    if (at < 0) return 0;
+    // The node and offset where the element's text reaches `position`.
+    const place = (position: number): [unknown, number] => {
+      let i = 0;
+      while (position > (nodes[i]?.textContent.length ?? 0) && i < nodes.length - 1) position -= nodes[i++]?.textContent.length ?? 0;
+      return [nodes[i], position];
+    };
+    const range = document.createRange();
+    range.setStart(...place(at));
+    range.setEnd(...place(at + text.length));
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
   }, text);
 
 /** The text of the element that has keyboard focus (the whole page's when focus fell to the body). */

@@ -76,6 +76,15 @@ export function money(amount, currency) {
   return `${sign ? '−' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}${currency ? ` ${currency}` : ''}`;
 }
 
+/**
+ * A figure shown large, as a summary card's total: whole on one line wherever a line can hold it.
+ * Where not even a line of its own can (a phone, a total of many rows near the 10^13 an amount may
+ * reach), it breaks only between digit groups ("12,345," over "691.00"), never inside one.
+ */
+export function figure(text) {
+  return h('span', { class: 'figure' }, text.split(',').map((group, i) => (i === 0 ? group : [',', h('wbr'), group])));
+}
+
 /** A moment in the reader's locale; it may break between date and time, never inside either. */
 export function dateTime(iso) {
   if (!iso) return '';
