@@ -1,16 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { launchBrowser, type Browser } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
 // What the console shows of the largest figures and the longest texts the API accepts: amounts up to
 // 9999999999999.99 (totals of several such rows pass 10^13), merchants of 200 characters.
 const ARTIFACTS = 'test-artifacts';
+const LONG_MERCHANT = 'QWVXZ'.repeat(40);
+const LONG_DESCRIPTION = 'POS/PURCHASE/CARD-1234/AMAZON.COM*MK1234ABCD/SEATTLE/WA/US/REF:000001234567890123';
 
 let ctx: TestContext;
 let browser: Browser;
 let base: string;
 let key: string;
+let longBatch: string;
 
 async function push(body: unknown): Promise<string> {
   const response = await fetch(`${base}/api/integrations/transactions/`, {
@@ -110,6 +114,23 @@ const clippedMoneyLabels = (selector: string) =>
     return shown.filter((label) => context.measureText(label).width > room).map((label) => `${label} (needs ${Math.ceil(context.measureText(label).width)} px, has ${room})`);
   }, selector);
 
+/**
+ * What of a table row is out of sight in its scrolling region at the window's width: the cells of
+ * `columns` (by header) drawn outside the region's visible box, and cells whose text spills out of them.
+ */
+async function hiddenCells(region: Locator, row: Locator, columns: string[]): Promise<string[]> {
+  const headers = await region.locator('thead th').allTextContents();
+  const visible = await region.boundingBox();
+  const hidden: string[] = [];
+  for (const column of columns) {
+    const box = await row.locator('td').nth(headers.indexOf(column)).boundingBox();
+    if (!visible || !box || box.x < visible.x || box.x + box.width > visible.x + visible.width) hidden.push(`${column} out of view`);
+  }
+  const spilling = await row.locator('td').evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent));
+  const wrap = await region.evaluate((el) => el.scrollWidth - el.clientWidth);
+  return [...hidden, ...spilling.map((text) => `"${text}" spills out of its cell`), ...(wrap > 0 ? [`the table scrolls sideways by ${wrap} px`] : [])];
+}
+
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   ctx = await createTestContext();
@@ -132,6 +153,14 @@ beforeAll(async () => {
       { transaction_id: 'T-3', date: '2026-10-02', amount: '-9999999999999.99', merchant_name: 'Parkside Apartments' },
       { transaction_id: 'T-4', date: '2026-10-03', amount: '-9999999999999.99', merchant_name: 'Parkside Apartments' },
       { transaction_id: 'T-5', date: '2026-11-02', amount: '-9999999999999.99', merchant_name: 'Parkside Apartments' },
+    ],
+  });
+  longBatch = await push({
+    account: { account_id: 'ACC-LONG', currency: 'USD' },
+    transactions: [
+      { transaction_id: 'L-1', date: '2026-11-05', amount: '-45.00', merchant_name: LONG_MERCHANT, description: 'QWVXZ 0042' },
+      { transaction_id: 'L-2', date: '2026-11-04', amount: '-19.99', description: LONG_DESCRIPTION },
+      { transaction_id: 'L-3', date: '2026-11-03', amount: '-4.75', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' },
     ],
   });
   for (const started = Date.now(); (await batchesNotDone()) > 0; ) {
@@ -186,6 +215,53 @@ describe('the console\'s layout with the largest figures and longest texts, in h
       }
       // The labels are whole figures, grouped as the cards' are (10,000,000,000,000), not shortened.
       expect(await browser.page.locator('#chart-income-spend').getAttribute('data-money-labels')).toMatch(/\d{2},000,000,000,000/);
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('when a merchant or description is one long unbroken word, then the account\'s transactions, the batch\'s and the review queue wrap it in its cell and keep Amount and Category in view', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-LONG`);
+    const transactions = browser.page.getByRole('region', { name: 'Transactions of ACC-LONG, newest first' });
+    for (const id of ['L-1', 'L-2', 'L-3']) {
+      const row = transactions.locator(`tr[data-transaction-id="${id}"]`);
+      await row.waitFor();
+      expect(await hiddenCells(transactions, row, ['Amount', 'Category', 'Enrichment']), `account row ${id}`).toEqual([]);
+    }
+    // The whole text is shown, wrapped: nothing of it is cut off.
+    expect(await transactions.locator('tr[data-transaction-id="L-1"] td').nth(2).innerText()).toBe(LONG_MERCHANT);
+    expect((await transactions.locator('tr[data-transaction-id="L-2"] td').nth(3).innerText()).replace(/\s+/g, '')).toBe(LONG_DESCRIPTION);
+    await shot('long-texts');
+
+    await browser.page.goto(`${base}/console/#/batches/${longBatch}`);
+    const batch = browser.page.getByRole('region', { name: 'Transactions of the batch' });
+    await batch.locator('tbody tr').first().waitFor();
+    for (const row of await batch.locator('tbody tr').all()) {
+      expect(await hiddenCells(batch, row, ['Amount', 'Category', 'Enrichment']), `batch row ${await row.locator('td').nth(1).textContent()}`).toEqual([]);
+    }
+
+    await browser.page.goto(`${base}/console/#/accounts/ACC-LONG/review`);
+    const queue = browser.page.getByRole('region', { name: 'Transactions to review' });
+    const queued = queue.locator('tr[data-transaction-id="L-1"]');
+    await queued.waitFor();
+    expect(await hiddenCells(queue, queued, ['Amount', 'Category', 'Correct to']), 'review row L-1').toEqual([]);
+    expect(await queued.locator('td').nth(1).innerText()).toBe(LONG_MERCHANT);
+    await shot('long-texts-review');
+  });
+
+  it('when the window is phone-wide, then a row with a long unbroken merchant wraps it inside its card and nothing scrolls sideways', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-LONG`);
+      const transactions = browser.page.getByRole('region', { name: 'Transactions of ACC-LONG, newest first' });
+      const row = transactions.locator('tr[data-transaction-id="L-1"]');
+      await row.waitFor();
+      expect(await hiddenCells(transactions, row, ['Amount', 'Category', 'Enrichment'])).toEqual([]);
+      expect(await browser.page.evaluate(() => {
+        const root = (globalThis as unknown as LayoutGlobals).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      })).toBeLessThanOrEqual(0);
+      await shot('long-texts-phone');
     } finally {
       await browser.page.setViewportSize({ width: 1280, height: 800 });
     }

@@ -37,13 +37,14 @@ export function announce(message) {
 
 /**
  * A table in a scrolling wrapper, so wide tables never widen the page at phone width. A column may be
- * `num` (figures, right-aligned), `nowrap` (dates and ids, never broken) or `narrow` (hidden at phone
- * width). A `stacked` table turns each row into a two-column card at phone width: nothing scrolls away;
- * there a `wide` column (a long id or name) has a line of its own, and the next cells fill in beside
- * the one before it.
+ * `num` (figures, right-aligned), `nowrap` (dates and ids, never broken), `text` (what a client wrote:
+ * a merchant, a description, a name, which may be one long word; it wraps inside its cell) or `narrow`
+ * (hidden at phone width). A `stacked` table turns each row into a two-column card at phone width:
+ * nothing scrolls away; there a `wide` column (a long id or name) has a line of its own, and the next
+ * cells fill in beside the one before it.
  */
 export function table({ caption, columns, rows, rowProps, stacked = false }) {
-  const cellClass = (c) => [c.num && 'num', c.nowrap && 'nowrap', c.narrow && 'hide-narrow', c.wide && 'wide'].filter(Boolean).join(' ') || null;
+  const cellClass = (c) => [c.num && 'num', c.nowrap && 'nowrap', c.text && 'text', c.narrow && 'hide-narrow', c.wide && 'wide'].filter(Boolean).join(' ') || null;
   return h(
     'div',
     // A region that may scroll sideways must be reachable by keyboard.
