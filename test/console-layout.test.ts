@@ -9,6 +9,7 @@ import { createTestContext, type TestContext } from './helpers/context.js';
 const ARTIFACTS = 'test-artifacts';
 const LONG_MERCHANT = 'QWVXZ'.repeat(40);
 const LONG_DESCRIPTION = 'POS/PURCHASE/CARD-1234/AMAZON.COM*MK1234ABCD/SEATTLE/WA/US/REF:000001234567890123';
+const MISSING_BATCH = '00000000-0000-0000-0000-000000000000';
 
 let ctx: TestContext;
 let browser: Browser;
@@ -265,5 +266,13 @@ describe('the console\'s layout with the largest figures and longest texts, in h
     } finally {
       await browser.page.setViewportSize({ width: 1280, height: 800 });
     }
+  });
+
+  it('when a batch that does not exist is opened, then the page says so once', async () => {
+    await browser.page.goto(`${base}/console/#/batches/${MISSING_BATCH}`);
+    const heading = browser.page.getByRole('heading', { name: `Batch ${MISSING_BATCH.slice(0, 8)}` });
+    // The page is done loading once its heading has focus (app.js moves it there last).
+    await expect.poll(() => heading.evaluate((el) => el === (el.ownerDocument.activeElement as unknown))).toBe(true);
+    expect(await browser.page.getByRole('alert').allTextContents()).toEqual([`No batch ${MISSING_BATCH}.`]);
   });
 });
