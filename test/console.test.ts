@@ -19,6 +19,7 @@ let browser: Browser;
 let base: string;
 let key: string;
 const cspViolations: string[] = [];
+const consoleErrors: string[] = [];
 const pageErrors: string[] = [];
 
 async function push(body: unknown): Promise<{ batch_id: string }> {
@@ -172,6 +173,7 @@ beforeAll(async () => {
   browser.page.on('pageerror', (error) => pageErrors.push(error.message));
   browser.page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    if (message.type() === 'error') consoleErrors.push(message.text());
   });
 }, 120_000);
 
@@ -181,7 +183,12 @@ afterAll(async () => {
 });
 
 describe('the web console (issue 16), in headless Chromium against a running server', () => {
-  it('when /console is opened, then it is served with a strict Content-Security-Policy and asks for a key', async () => {
+  it('when /console is opened, then it is served with a strict Content-Security-Policy, asks for a key, and the browser reports no error', async () => {
+    // The browser asks for the page's icon on its own, unseen by Playwright's events: the DevTools protocol sees it.
+    const devtools = await browser.context.newCDPSession(browser.page);
+    const answers: Array<{ url: string; status: number }> = [];
+    devtools.on('Network.responseReceived', ({ response }) => answers.push({ url: response.url, status: response.status }));
+    await devtools.send('Network.enable');
     const response = await browser.page.goto(`${base}/console`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
@@ -189,6 +196,15 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(browser.page.url()).toMatch(/\/console\/#\/signin$/);
     // Signed out, the menu of pages that need a key is not shown.
     expect(await browser.page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+    // The icon the page names (or, naming none, /favicon.ico) is asked for and answered; nothing failed to load.
+    const icon = await browser.page.evaluate(() => {
+      const { document, location } = globalThis as unknown as { document: { querySelector(s: string): { href: string } | null }; location: { origin: string } };
+      return document.querySelector('link[rel~="icon"]')?.href ?? `${location.origin}/favicon.ico`;
+    });
+    await expect.poll(() => answers.some(({ url }) => url === icon)).toBe(true);
+    expect(answers.filter(({ status }) => status >= 400)).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await devtools.detach();
     await expectAccessible();
     await expectNoStrayValues();
     await shot('signin');
