@@ -19,6 +19,7 @@ let browser: Browser;
 let base: string;
 let key: string;
 const cspViolations: string[] = [];
+const consoleErrors: string[] = [];
 const pageErrors: string[] = [];
 
 async function push(body: unknown): Promise<{ batch_id: string }> {
@@ -96,20 +97,28 @@ const monthLabelClashes = (selector: string, months: string[]) =>
     { selector, months },
   );
 
-/** On how many lines `text`, inside the element, is drawn: 1 when it does not wrap, 0 when it is not there. */
+/**
+ * On how many lines `text`, inside the element, is drawn: 1 when it does not wrap, 0 when it is not
+ * there. It may span several text nodes (a card's figure has a <wbr> after each digit group).
+ */
 const linesOf = (locator: Locator, text: string) =>
   locator.evaluate((element, text) => {
     const { document } = globalThis as unknown as LayoutGlobals;
+    const nodes: Array<{ textContent: string }> = [];
     const walker = document.createTreeWalker(element, 4 /* text nodes */);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent.indexOf(text);
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + text.length);
-      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
-    }
-    return 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+    const at = nodes.map((node) => node.textContent).join('').indexOf(text);
+    if (at < 0) return 0;
+    // The node and offset where the element's text reaches `position`.
+    const place = (position: number): [unknown, number] => {
+      let i = 0;
+      while (position > (nodes[i]?.textContent.length ?? 0) && i < nodes.length - 1) position -= nodes[i++]?.textContent.length ?? 0;
+      return [nodes[i], position];
+    };
+    const range = document.createRange();
+    range.setStart(...place(at));
+    range.setEnd(...place(at + text.length));
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
   }, text);
 
 /** The text of the element that has keyboard focus (the whole page's when focus fell to the body). */
@@ -164,6 +173,7 @@ beforeAll(async () => {
   browser.page.on('pageerror', (error) => pageErrors.push(error.message));
   browser.page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    if (message.type() === 'error') consoleErrors.push(message.text());
   });
 }, 120_000);
 
@@ -173,7 +183,12 @@ afterAll(async () => {
 });
 
 describe('the web console (issue 16), in headless Chromium against a running server', () => {
-  it('when /console is opened, then it is served with a strict Content-Security-Policy and asks for a key', async () => {
+  it('when /console is opened, then it is served with a strict Content-Security-Policy, asks for a key, and the browser reports no error', async () => {
+    // The browser asks for the page's icon on its own, unseen by Playwright's events: the DevTools protocol sees it.
+    const devtools = await browser.context.newCDPSession(browser.page);
+    const answers: Array<{ url: string; status: number }> = [];
+    devtools.on('Network.responseReceived', ({ response }) => answers.push({ url: response.url, status: response.status }));
+    await devtools.send('Network.enable');
     const response = await browser.page.goto(`${base}/console`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
@@ -181,6 +196,15 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     expect(browser.page.url()).toMatch(/\/console\/#\/signin$/);
     // Signed out, the menu of pages that need a key is not shown.
     expect(await browser.page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+    // The icon the page names (or, naming none, /favicon.ico) is asked for and answered; nothing failed to load.
+    const icon = await browser.page.evaluate(() => {
+      const { document, location } = globalThis as unknown as { document: { querySelector(s: string): { href: string } | null }; location: { origin: string } };
+      return document.querySelector('link[rel~="icon"]')?.href ?? `${location.origin}/favicon.ico`;
+    });
+    await expect.poll(() => answers.some(({ url }) => url === icon)).toBe(true);
+    expect(answers.filter(({ status }) => status >= 400)).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await devtools.detach();
     await expectAccessible();
     await expectNoStrayValues();
     await shot('signin');

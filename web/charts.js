@@ -34,8 +34,33 @@ function monthAxis(months, colors, shown) {
   };
 }
 
-function moneyAxis(colors) {
-  return { stroke: colors.fg, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid }, size: 70 };
+const measuring = document.createElement('canvas').getContext('2d');
+
+/**
+ * An axis as wide as its widest label in the axis font, with its tick and gap beside it: a fixed
+ * width cut the labels from a million up at the chart's left edge ("12,500,000" read ",500,000").
+ */
+function widthForLabels(u, labels, axisIndex) {
+  const axis = u.axes[axisIndex];
+  // uPlot keeps the axis font scaled to the device's pixels.
+  measuring.font = axis.font[0];
+  const widest = Math.max(0, ...(labels ?? []).map((label) => measuring.measureText(label).width / uPlot.pxRatio));
+  return Math.ceil(widest) + axis.ticks.size + axis.gap;
+}
+
+/** Money labels as uPlot writes them ("12,500,000"); `shown` hears which are drawn. */
+function moneyAxis(colors, shown) {
+  return {
+    stroke: colors.fg,
+    grid: { stroke: colors.grid, width: 1 },
+    ticks: { stroke: colors.grid },
+    size: widthForLabels,
+    values: (_u, splits) => {
+      const labels = splits.map((value) => uPlot.fmtNum(value));
+      shown(labels);
+      return labels;
+    },
+  };
 }
 
 function mount(container, options, data) {
@@ -56,8 +81,8 @@ function mountMonthly(container, months, series, values) {
     container,
     {
       scales: { x: { time: false, range: () => [-0.5, months.length - 0.5] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-      // The labels drawn are written on the chart (data-month-labels): the canvas alone does not say.
-      axes: [monthAxis(months, colors, (labels) => (container.dataset.monthLabels = labels.join(' '))), moneyAxis(colors)],
+      // The labels drawn are written on the chart (data-month-labels, data-money-labels): the canvas alone does not say.
+      axes: [monthAxis(months, colors, (labels) => (container.dataset.monthLabels = labels.join(' '))), moneyAxis(colors, (labels) => (container.dataset.moneyLabels = labels.join(' ')))],
       legend: { live: false },
       cursor: { points: { show: false } },
       series: [{ label: 'Month', value: (_u, i) => months[i] ?? '' }, ...series],

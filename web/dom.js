@@ -37,13 +37,14 @@ export function announce(message) {
 
 /**
  * A table in a scrolling wrapper, so wide tables never widen the page at phone width. A column may be
- * `num` (figures, right-aligned), `nowrap` (dates and ids, never broken) or `narrow` (hidden at phone
- * width). A `stacked` table turns each row into a two-column card at phone width: nothing scrolls away;
- * there a `wide` column (a long id or name) has a line of its own, and the next cells fill in beside
- * the one before it.
+ * `num` (figures, right-aligned), `nowrap` (dates and ids, never broken), `text` (what a client wrote:
+ * a merchant, a description, a name, which may be one long word; it wraps inside its cell) or `narrow`
+ * (hidden at phone width). A `stacked` table turns each row into a two-column card at phone width:
+ * nothing scrolls away; there a `wide` column (a long id or name) has a line of its own, and the next
+ * cells fill in beside the one before it.
  */
 export function table({ caption, columns, rows, rowProps, stacked = false }) {
-  const cellClass = (c) => [c.num && 'num', c.nowrap && 'nowrap', c.narrow && 'hide-narrow', c.wide && 'wide'].filter(Boolean).join(' ') || null;
+  const cellClass = (c) => [c.num && 'num', c.nowrap && 'nowrap', c.text && 'text', c.narrow && 'hide-narrow', c.wide && 'wide'].filter(Boolean).join(' ') || null;
   return h(
     'div',
     // A region that may scroll sideways must be reachable by keyboard.
@@ -74,6 +75,15 @@ export function money(amount, currency) {
   const [, sign, whole, fraction] = /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount) ?? [null, '', amount, undefined];
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign ? '−' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}${currency ? ` ${currency}` : ''}`;
+}
+
+/**
+ * A figure shown large, as a summary card's total: whole on one line wherever a line can hold it.
+ * Where not even a line of its own can (a phone, a total of many rows near the 10^13 an amount may
+ * reach), it breaks only between digit groups ("12,345," over "691.00"), never inside one.
+ */
+export function figure(text) {
+  return h('span', { class: 'figure' }, text.split(',').map((group, i) => (i === 0 ? group : [',', h('wbr'), group])));
 }
 
 /** A moment in the reader's locale; it may break between date and time, never inside either. */

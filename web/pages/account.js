@@ -1,6 +1,6 @@
 import { api, listCategories } from '../api.js';
 import { incomeSpendChart, stackedSpendChart } from '../charts.js';
-import { append, errorMessage, h, money, replace, replaceKeepingFocus, table } from '../dom.js';
+import { append, errorMessage, figure, h, money, replace, replaceKeepingFocus, table } from '../dom.js';
 import { addressQuery, cursorTrail, rememberInAddress, trailParams } from '../paging.js';
 import { knownAccount, transactionColumns } from './transactions.js';
 
@@ -9,12 +9,13 @@ const PAGE_SIZE = 50;
 const SEARCH_PAUSE_MS = 250;
 const TX_STATUSES = ['pending', 'processing', 'completed', 'failed'];
 
-function card(label, field, value, display, unit) {
+/** A summary card: `shown` is how the page writes `value` (a count as it is), `unit` its currency. */
+function card(label, field, value, shown, unit) {
   return h(
     'section',
     { class: 'card', 'aria-label': label },
     h('h2', {}, label),
-    h('p', { class: 'value', 'data-field': field, 'data-value': value }, h('span', { class: 'nowrap' }, display ?? value), unit ? [' ', h('span', { class: 'unit' }, unit)] : null),
+    h('p', { class: 'value', 'data-field': field, 'data-value': value }, shown ?? h('span', { class: 'nowrap' }, value), unit ? [' ', h('span', { class: 'unit' }, unit)] : null),
   );
 }
 
@@ -63,11 +64,11 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
         h(
           'div',
           { class: 'cards' },
-          card('Total spend', 'total_spend', s.total_spend, money(s.total_spend), s.currency),
-          card('Total income', 'total_income', s.total_income, money(s.total_income), s.currency),
-          card('Net', 'net', s.net, money(s.net), s.currency),
+          card('Total spend', 'total_spend', s.total_spend, figure(money(s.total_spend)), s.currency),
+          card('Total income', 'total_income', s.total_income, figure(money(s.total_income)), s.currency),
+          card('Net', 'net', s.net, figure(money(s.net)), s.currency),
           card('Transactions', 'total_transactions', String(s.total_transactions)),
-          card('Enriched', 'completed', String(s.ingestion_status.completed), `${s.ingestion_status.completed} of ${s.total_transactions}`),
+          card('Enriched', 'completed', String(s.ingestion_status.completed), h('span', { class: 'nowrap' }, `${s.ingestion_status.completed} of ${s.total_transactions}`)),
         ),
         s.top_spend_categories.length === 0
           ? h('p', { class: 'notice' }, 'No categorized spend in this range.')

@@ -22,8 +22,8 @@ export async function accountsPage(main, { query, signal }) {
             caption: 'Accounts',
             columns: [
               { label: 'Account', nowrap: true, cell: (a) => h('a', { href: `#/accounts/${encodeURIComponent(a.account_id)}` }, a.account_id) },
-              { label: 'Name', wide: true, cell: (a) => a.name ?? '' },
-              { label: 'Institution', narrow: true, cell: (a) => a.institution ?? '' },
+              { label: 'Name', text: true, wide: true, cell: (a) => a.name ?? '' },
+              { label: 'Institution', text: true, narrow: true, cell: (a) => a.institution ?? '' },
               { label: 'Currency', cell: (a) => a.currency },
               // At phone width the header is not beside the figure: the figure says what it counts.
               { label: 'Transactions', num: true, cell: (a) => [String(a.transaction_count), h('span', { class: 'only-narrow' }, a.transaction_count === 1 ? ' transaction' : ' transactions')] },

@@ -20,6 +20,7 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
   let index = cursors.length - 1;
   let accountId;
 
+  /** Shows the batch; whether it could be read (when not, its transactions cannot be either: one error says why). */
   async function loadBatch() {
     try {
       const batch = await api('GET', '/api/batches/{batch_id}', { path: { batch_id: batchId } });
@@ -38,10 +39,12 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
       );
       if (batch.status === 'pending' || batch.status === 'processing') {
         // The page being read is read again, not the last one known: that would walk on by itself.
-        timer = setTimeout(() => loadBatch().then(() => loadPage(index)), POLL_MS);
+        timer = setTimeout(() => loadBatch().then((read) => read && loadPage(index)), POLL_MS);
       }
+      return true;
     } catch (error) {
       replace(head, errorMessage(error.status === 403 ? new Error('Reading batches needs a key with the ingest scope.') : error));
+      return false;
     }
   }
 
@@ -68,6 +71,5 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
     }
   }
 
-  await loadBatch();
-  await loadPage(index);
+  if (await loadBatch()) await loadPage(index);
 }

@@ -39,8 +39,8 @@ export function transactionColumns({ withBatch = false, accountId, list } = {}) 
     accountId
       ? { label: 'ID', nowrap: true, cell: (t) => h('a', { href: transactionHref(accountId, t.transaction_id, list) }, t.transaction_id) }
       : { label: 'ID', nowrap: true, cell: (t) => t.transaction_id },
-    { label: 'Merchant', cell: merchantCell },
-    { label: 'Description', narrow: true, cell: (t) => t.description ?? '' },
+    { label: 'Merchant', text: true, cell: merchantCell },
+    { label: 'Description', text: true, narrow: true, cell: (t) => t.description ?? '' },
     { label: 'Amount', num: true, cell: (t) => money(t.amount, t.currency) },
     { label: 'Category', cell: (t) => categoryCell(t) },
     // Enrichment's status, then the bank's side: still pending there (§10), or removed.

@@ -1,0 +1,278 @@
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { launchBrowser, type Browser } from './helpers/browser.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+// What the console shows of the largest figures and the longest texts the API accepts: amounts up to
+// 9999999999999.99 (totals of several such rows pass 10^13), merchants of 200 characters.
+const ARTIFACTS = 'test-artifacts';
+const LONG_MERCHANT = 'QWVXZ'.repeat(40);
+const LONG_DESCRIPTION = 'POS/PURCHASE/CARD-1234/AMAZON.COM*MK1234ABCD/SEATTLE/WA/US/REF:000001234567890123';
+const MISSING_BATCH = '00000000-0000-0000-0000-000000000000';
+
+let ctx: TestContext;
+let browser: Browser;
+let base: string;
+let key: string;
+let longBatch: string;
+
+async function push(body: unknown): Promise<string> {
+  const response = await fetch(`${base}/api/integrations/transactions/`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { batch_id: string }).batch_id;
+}
+
+async function batchesNotDone(): Promise<number> {
+  const response = await fetch(`${base}/api/batches?limit=1000`, { headers: { authorization: `Bearer ${key}` } });
+  const { batches } = (await response.json()) as { batches: Array<{ status: string }> };
+  return batches.filter((b) => b.status === 'pending' || b.status === 'processing').length;
+}
+
+const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
+
+/** The little of the browser's DOM these layout checks use (the project compiles without the DOM library). */
+interface Box {
+  top: number;
+  left: number;
+  right: number;
+  bottom: number;
+}
+interface LayoutElement {
+  scrollWidth: number;
+  clientWidth: number;
+  innerText: string;
+  dataset: Record<string, string | undefined>;
+  firstElementChild: LayoutElement | null;
+  closest(selector: string): LayoutElement | null;
+  querySelector(selector: string): LayoutElement | null;
+  getBoundingClientRect(): Box;
+  getClientRects(): Iterable<Box>;
+}
+interface LayoutGlobals {
+  document: {
+    documentElement: LayoutElement;
+    querySelector(selector: string): LayoutElement | null;
+    querySelectorAll(selector: string): Iterable<LayoutElement>;
+    createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } };
+    createRange(): { selectNodeContents(node: unknown): void; getClientRects(): Iterable<Box> };
+  };
+}
+
+/**
+ * How a summary card shows its figure, as "field: problem" lines (none when it is read whole): its
+ * text, on how many lines the figure is drawn, whether any of it is drawn outside its card, and
+ * whether another card overlaps it.
+ */
+const cardProblems = (shown: Record<string, string>) =>
+  browser.page.evaluate((shown) => {
+    const { document } = globalThis as unknown as LayoutGlobals;
+    const cards = [...document.querySelectorAll('.cards .card')].map((card) => card.getBoundingClientRect());
+    const problems: string[] = [];
+    for (const [field, text] of Object.entries(shown)) {
+      const value = document.querySelector(`[data-field="${field}"]`);
+      const card = value?.closest('.card');
+      if (!value || !card) {
+        problems.push(`${field}: not shown`);
+        continue;
+      }
+      if (value.innerText.replace(/\s+/g, ' ') !== text) problems.push(`${field}: reads "${value.innerText}"`);
+      const lines = new Set([...(value.firstElementChild?.getClientRects() ?? [])].map((rect) => Math.round(rect.top))).size;
+      if (lines !== 1) problems.push(`${field}: figure on ${lines} lines`);
+      const inside = card.getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(value);
+      for (const rect of range.getClientRects()) {
+        if (rect.left < inside.left || rect.right > inside.right || rect.top < inside.top || rect.bottom > inside.bottom) problems.push(`${field}: drawn outside its card`);
+      }
+      if (value.scrollWidth > value.clientWidth) problems.push(`${field}: wider than its card`);
+      const others = cards.filter((other) => other.left !== inside.left || other.top !== inside.top);
+      if (others.some((o) => o.left < inside.right && inside.left < o.right && o.top < inside.bottom && inside.top < o.bottom)) problems.push(`${field}: overlapped by another card`);
+    }
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) problems.push(`the page scrolls sideways by ${root.scrollWidth - root.clientWidth} px`);
+    return problems;
+  }, shown);
+
+/**
+ * Money labels of a chart's y axis that do not fit left of its plot, as "label (needs N px, has M)".
+ * uPlot draws them right-aligned, 15 px left of the plot (a 10 px tick and a 5 px gap), in its 12px
+ * axis font; one wider than the room left of that is cut at the chart's left edge.
+ */
+const clippedMoneyLabels = (selector: string) =>
+  browser.page.evaluate((selector) => {
+    const { document } = globalThis as unknown as LayoutGlobals;
+    const chart = document.querySelector(selector);
+    const shown = (chart?.dataset.moneyLabels ?? '').split(' ').filter(Boolean);
+    if (shown.length < 2) return [`${shown.length} labels drawn`];
+    const room = (chart?.querySelector('.u-over')?.getBoundingClientRect().left ?? 0) - (chart?.getBoundingClientRect().left ?? 0) - 15;
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = '12px system-ui, sans-serif';
+    return shown.filter((label) => context.measureText(label).width > room).map((label) => `${label} (needs ${Math.ceil(context.measureText(label).width)} px, has ${room})`);
+  }, selector);
+
+/**
+ * What of a table row is out of sight in its scrolling region at the window's width: the cells of
+ * `columns` (by header) drawn outside the region's visible box, and cells whose text spills out of them.
+ */
+async function hiddenCells(region: Locator, row: Locator, columns: string[]): Promise<string[]> {
+  const headers = await region.locator('thead th').allTextContents();
+  const visible = await region.boundingBox();
+  const hidden: string[] = [];
+  for (const column of columns) {
+    const box = await row.locator('td').nth(headers.indexOf(column)).boundingBox();
+    if (!visible || !box || box.x < visible.x || box.x + box.width > visible.x + visible.width) hidden.push(`${column} out of view`);
+  }
+  const spilling = await row.locator('td').evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent));
+  const wrap = await region.evaluate((el) => el.scrollWidth - el.clientWidth);
+  return [...hidden, ...spilling.map((text) => `"${text}" spills out of its cell`), ...(wrap > 0 ? [`the table scrolls sideways by ${wrap} px`] : [])];
+}
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  ctx = await createTestContext();
+  ctx.container.worker.start();
+  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  key = await ctx.key(['ingest', 'reports']);
+  await push({
+    account: { account_id: 'ACC-MILLIONS', currency: 'USD' },
+    transactions: [
+      { transaction_id: 'M-1', date: '2026-10-01', amount: '15000000.00', description: 'ACME CORP SETTLEMENT' },
+      { transaction_id: 'M-2', date: '2026-10-02', amount: '-12345678.90', merchant_name: 'Parkside Apartments' },
+      { transaction_id: 'M-3', date: '2026-11-03', amount: '-12.10', merchant_name: 'Starbucks' },
+    ],
+  });
+  await push({
+    account: { account_id: 'ACC-TRILLIONS', currency: 'USD' },
+    transactions: [
+      { transaction_id: 'T-1', date: '2026-10-01', amount: '9999999999999.99', description: 'ACME CORP SETTLEMENT' },
+      { transaction_id: 'T-2', date: '2026-11-01', amount: '9999999999999.99', description: 'ACME CORP SETTLEMENT' },
+      { transaction_id: 'T-3', date: '2026-10-02', amount: '-9999999999999.99', merchant_name: 'Parkside Apartments' },
+      { transaction_id: 'T-4', date: '2026-10-03', amount: '-9999999999999.99', merchant_name: 'Parkside Apartments' },
+      { transaction_id: 'T-5', date: '2026-11-02', amount: '-9999999999999.99', merchant_name: 'Parkside Apartments' },
+    ],
+  });
+  longBatch = await push({
+    account: { account_id: 'ACC-LONG', currency: 'USD' },
+    transactions: [
+      { transaction_id: 'L-1', date: '2026-11-05', amount: '-45.00', merchant_name: LONG_MERCHANT, description: 'QWVXZ 0042' },
+      { transaction_id: 'L-2', date: '2026-11-04', amount: '-19.99', description: LONG_DESCRIPTION },
+      { transaction_id: 'L-3', date: '2026-11-03', amount: '-4.75', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' },
+    ],
+  });
+  for (const started = Date.now(); (await batchesNotDone()) > 0; ) {
+    if (Date.now() - started > 60_000) throw new Error('the batches were not enriched within a minute');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  browser = await launchBrowser();
+  browser.page.setDefaultTimeout(10_000);
+  await browser.page.goto(`${base}/console/#/signin`);
+  await browser.page.getByLabel('API key').fill(key);
+  await browser.page.getByRole('button', { name: 'Sign in' }).click();
+  await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+describe('the console\'s layout with the largest figures and longest texts, in headless Chromium', () => {
+  it('when an account\'s totals run to millions or past 10^13, then each summary card shows its whole figure on one line inside the card, at 1280, 1024 and 390 px wide', async () => {
+    const accounts = {
+      'ACC-MILLIONS': { total_spend: '12,345,691.00 USD', total_income: '15,000,000.00 USD', net: '2,654,309.00 USD' },
+      'ACC-TRILLIONS': { total_spend: '29,999,999,999,999.97 USD', total_income: '19,999,999,999,999.98 USD', net: '−9,999,999,999,999.99 USD' },
+    };
+    try {
+      for (const [account, shown] of Object.entries(accounts)) {
+        await browser.page.goto(`${base}/console/#/accounts/${account}`);
+        await browser.page.locator('[data-field="total_spend"]').waitFor();
+        for (const width of [1280, 1024, 390]) {
+          await browser.page.setViewportSize({ width, height: 800 });
+          // Polled: the charts follow the new width a frame after it.
+          await expect.poll(() => cardProblems(shown), { message: `${account} at ${width} px` }).toEqual([]);
+          await shot(`${account.toLowerCase()}-${width}`);
+        }
+      }
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('when the chart figures run to millions or past 10^13, then every money label of both charts is drawn whole, at 1280 and 390 px wide', async () => {
+    try {
+      for (const account of ['ACC-MILLIONS', 'ACC-TRILLIONS']) {
+        await browser.page.goto(`${base}/console/#/accounts/${account}`);
+        await browser.page.locator('#chart-income-spend canvas').waitFor();
+        for (const width of [1280, 390]) {
+          await browser.page.setViewportSize({ width, height: 800 });
+          await expect.poll(() => clippedMoneyLabels('#chart-spend-by-category'), { message: `${account} spend by category at ${width} px` }).toEqual([]);
+          await expect.poll(() => clippedMoneyLabels('#chart-income-spend'), { message: `${account} income and spend at ${width} px` }).toEqual([]);
+        }
+      }
+      // The labels are whole figures, grouped as the cards' are (10,000,000,000,000), not shortened.
+      expect(await browser.page.locator('#chart-income-spend').getAttribute('data-money-labels')).toMatch(/\d{2},000,000,000,000/);
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('when a merchant or description is one long unbroken word, then the account\'s transactions, the batch\'s and the review queue wrap it in its cell and keep Amount and Category in view', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-LONG`);
+    const transactions = browser.page.getByRole('region', { name: 'Transactions of ACC-LONG, newest first' });
+    for (const id of ['L-1', 'L-2', 'L-3']) {
+      const row = transactions.locator(`tr[data-transaction-id="${id}"]`);
+      await row.waitFor();
+      expect(await hiddenCells(transactions, row, ['Amount', 'Category', 'Enrichment']), `account row ${id}`).toEqual([]);
+    }
+    // The whole text is shown, wrapped: nothing of it is cut off.
+    expect(await transactions.locator('tr[data-transaction-id="L-1"] td').nth(2).innerText()).toBe(LONG_MERCHANT);
+    expect((await transactions.locator('tr[data-transaction-id="L-2"] td').nth(3).innerText()).replace(/\s+/g, '')).toBe(LONG_DESCRIPTION);
+    await shot('long-texts');
+
+    await browser.page.goto(`${base}/console/#/batches/${longBatch}`);
+    const batch = browser.page.getByRole('region', { name: 'Transactions of the batch' });
+    await batch.locator('tbody tr').first().waitFor();
+    for (const row of await batch.locator('tbody tr').all()) {
+      expect(await hiddenCells(batch, row, ['Amount', 'Category', 'Enrichment']), `batch row ${await row.locator('td').nth(1).textContent()}`).toEqual([]);
+    }
+
+    await browser.page.goto(`${base}/console/#/accounts/ACC-LONG/review`);
+    const queue = browser.page.getByRole('region', { name: 'Transactions to review' });
+    const queued = queue.locator('tr[data-transaction-id="L-1"]');
+    await queued.waitFor();
+    expect(await hiddenCells(queue, queued, ['Amount', 'Category', 'Correct to']), 'review row L-1').toEqual([]);
+    expect(await queued.locator('td').nth(1).innerText()).toBe(LONG_MERCHANT);
+    await shot('long-texts-review');
+  });
+
+  it('when the window is phone-wide, then a row with a long unbroken merchant wraps it inside its card and nothing scrolls sideways', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-LONG`);
+      const transactions = browser.page.getByRole('region', { name: 'Transactions of ACC-LONG, newest first' });
+      const row = transactions.locator('tr[data-transaction-id="L-1"]');
+      await row.waitFor();
+      expect(await hiddenCells(transactions, row, ['Amount', 'Category', 'Enrichment'])).toEqual([]);
+      expect(await browser.page.evaluate(() => {
+        const root = (globalThis as unknown as LayoutGlobals).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      })).toBeLessThanOrEqual(0);
+      await shot('long-texts-phone');
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('when a batch that does not exist is opened, then the page says so once', async () => {
+    await browser.page.goto(`${base}/console/#/batches/${MISSING_BATCH}`);
+    const heading = browser.page.getByRole('heading', { name: `Batch ${MISSING_BATCH.slice(0, 8)}` });
+    // The page is done loading once its heading has focus (app.js moves it there last).
+    await expect.poll(() => heading.evaluate((el) => el === (el.ownerDocument.activeElement as unknown))).toBe(true);
+    expect(await browser.page.getByRole('alert').allTextContents()).toEqual([`No batch ${MISSING_BATCH}.`]);
+  });
+});
