@@ -116,9 +116,11 @@ describe('framework errors as problem+json (issue 9, item 5)', () => {
   });
 
   it('when the path holds bad percent-encoding, then 400 invalid_parameter problem+json', async () => {
-    const response = await ctx.app.inject({ url: '/api/batches/%E0%A4%A', headers: bearer(key) });
+    const response = await ctx.app.inject({ url: '/api/batches/%E0%A4%A', headers: { ...bearer(key), 'x-request-id': 'support-ticket-42' } });
     expectProblem(response, [400]);
     expect(response.json().code).toBe('invalid_parameter');
+    // Named like every other answer, so the client can quote it to support.
+    expect(response.headers['x-request-id']).toBe('support-ticket-42');
   });
 
   it('when a path parameter is longer than the router takes, then 414 problem+json with a contract code', async () => {

@@ -50,6 +50,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 /** Errors Fastify raises before any route or hook runs (a bad URL, a path parameter too long), as problem details. */
 export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  // The onRequest hook that names every answer's request does not run for these.
+  reply.header('X-Request-Id', request.id);
   return sendProblem(reply, toProblem(error, request));
 }
 
