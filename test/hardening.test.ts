@@ -291,7 +291,8 @@ describe('floods (issue 9, item 7)', () => {
       await new Promise((resolve) => socket.on('close', resolve));
       clearInterval(drip);
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
-      expect(answer).toMatch(/content-type: application\/problem\+json/i);
+      expect(answer).toMatch(/content-type: application\/problem\+json; charset=utf-8\r\n/i);
+      expect(answer).toMatch(/^x-request-id: [0-9a-f-]{36}\r$/im);
       expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 408, code: 'invalid_parameter' });
     } finally {
       await slow.close();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -155,9 +156,15 @@ function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   const detail =
     status === 408 ? 'The request did not arrive whole in time; the connection is closed.' : status === 431 ? 'The request headers are too large.' : 'The request is not valid HTTP.';
   const body = JSON.stringify({ ...problem('invalid_parameter', detail), status, title: STATUS_CODES[status] ?? 'Bad Request' });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  // The headers of every other answer: its type with charset, its date and an id to quote to support.
+  const headers = [
+    `Content-Type: application/problem+json; charset=utf-8`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `Date: ${new Date().toUTCString()}`,
+    `X-Request-Id: ${randomUUID()}`,
+    'Connection: close',
+  ];
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.join('\r\n')}\r\n\r\n${body}`);
 }
 
 /** What a field a schema does not allow is told. */
