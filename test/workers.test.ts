@@ -239,6 +239,48 @@ describe('worker processes on BullMQ', () => {
     }
   }, 90_000);
 
+  it('when a worker that lived through a Redis outage gets SIGTERM while its connections come back, then it drains at once, exits 0 and leaves no row processing', async () => {
+    const { proxy, viaProxy } = await redisProxy();
+    const queue = prefix();
+    // Before the fix the drain hung until this deadline and exited 1: BullMQ's close waited for ever for
+    // the end of a blocking connection that was reconnecting.
+    const worker = lucro(['worker'], { REDIS_URL: viaProxy.toString(), QUEUE_PREFIX: queue, ENRICHMENT_LATENCY_MS: '300-600', LOG_LEVEL: 'info', SHUTDOWN_DEADLINE_MS: '20000' });
+    const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queue });
+    /** Waits until the worker reports Redis refusing it, from the log line `from` on. */
+    const refused = (from: number) =>
+      waitFor(async () => worker.lines.slice(from).some((l) => l.msg === 'queue worker error' && String((l.err as { message?: string })?.message).includes('ECONNREFUSED')), 20_000, 'the worker to meet the outage');
+    try {
+      await worker.waitForLog((line) => line.msg === 'worker started');
+      const before = await ingestBatch(api, key, batchBody(5, { accountId: 'REDIS-BACK' }));
+      await waitFor(async () => (await statusCounts(before)).completed === 5, 30_000, 'the batch sent before the outage');
+      await proxy.refuse();
+      await refused(0);
+      await proxy.restore();
+      const after = await ingestBatch(api, key, batchBody(200, { accountId: 'REDIS-BACK', prefix: 'LATE' }));
+      await waitFor(async () => ((await statusCounts(after)).completed ?? 0) > 0, 30_000, 'the worker to work again after the outage');
+
+      // Redis drops the worker once more; SIGTERM comes while its connections try again, and Redis is back a second later.
+      await proxy.refuse();
+      await refused(worker.lines.length);
+      const started = Date.now();
+      worker.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await proxy.restore();
+      expect(await worker.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(worker.lines.some((l) => l.msg === 'drain took too long; giving back held rows and exiting')).toBe(false);
+
+      const { rows } = await ctx.sql.query('SELECT status, attempts, claim_token, enrichment_commits FROM transactions WHERE batch_id = $1', [after]);
+      expect(rows.filter((r) => r.status === 'processing')).toEqual([]);
+      for (const row of rows) expect(row.enrichment_commits).toBeLessThanOrEqual(1);
+      for (const row of rows.filter((r) => r.status !== 'completed')) expect(row).toMatchObject({ status: 'pending', claim_token: null });
+    } finally {
+      await api.close().catch(() => {});
+      worker.child.kill('SIGKILL');
+      await proxy.close();
+    }
+  }, 120_000);
+
   it('when Redis is gone and a worker that ran jobs gets SIGTERM, then it still drains and exits 0 well inside 30 s', async () => {
     const { proxy, viaProxy } = await redisProxy();
     const queue = prefix();

@@ -232,11 +232,23 @@ export class BullMqQueue implements JobQueue {
       // once Redis stops answering the connection is cut, which fails what waits on it: an
       // unacknowledged job is later handed on as stalled, and its rows are claimed again safely
       // (their claims are guarded; the drain gives back what this process still holds).
-      const closing = worker.close();
+      //
+      // BullMQ's close interrupts the worker's blocking fetch by disconnecting its blocking connection
+      // and waiting for that connection to end. One that is reconnecting at that moment (Redis came
+      // back a moment ago, or dropped it: an outage, the socket timeout) never ends: ioredis clears
+      // its retry timer and has no socket left to close, so close() would wait for ever while Redis
+      // answers every ping (taskforcesh/bullmq#4656). So the worker is closed once that connection is
+      // up again, which takes one of ioredis' retries (at most 2 s apart) while Redis answers.
+      const closing = worker
+        .getBackend()
+        .reconnectBlocking()
+        .catch(() => {})
+        .then(() => worker.close());
       await Promise.race([closing, connection ? untilUnanswered(connection, closing) : closing]).catch(async (error: unknown) => {
         this.logger.warn({ err: error }, 'the queue did not answer while stopping; disconnecting from it');
         connection?.disconnect();
-        await withTimeout(closing, STOP_GRACE_MS, 'closing the queue worker').catch(() => {});
+        // Redis is gone: the worker is closed without waiting for its blocking connection.
+        await withTimeout(worker.close(), STOP_GRACE_MS, 'closing the queue worker').catch(() => {});
       });
     }
     // BullMQ leaves a connection it was given open; an open socket would keep the process alive.
