@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
-import { launchBrowser, type Browser } from './helpers/browser.js';
+import { signedInConsole, type Browser } from './helpers/browser.js';
+import { pushBatch, untilBatchesEnriched } from './helpers/console-api.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
 // What the console shows of the largest figures and the longest texts the API accepts: amounts up to
@@ -17,21 +18,7 @@ let base: string;
 let key: string;
 let longBatch: string;
 
-async function push(body: unknown): Promise<string> {
-  const response = await fetch(`${base}/api/integrations/transactions/`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(202);
-  return ((await response.json()) as { batch_id: string }).batch_id;
-}
-
-async function batchesNotDone(): Promise<number> {
-  const response = await fetch(`${base}/api/batches?limit=1000`, { headers: { authorization: `Bearer ${key}` } });
-  const { batches } = (await response.json()) as { batches: Array<{ status: string }> };
-  return batches.filter((b) => b.status === 'pending' || b.status === 'processing').length;
-}
+const push = (body: unknown) => pushBatch(base, key, body);
 
 const shot = (name: string) => browser.page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
 
@@ -164,16 +151,8 @@ beforeAll(async () => {
       { transaction_id: 'L-3', date: '2026-11-03', amount: '-4.75', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' },
     ],
   });
-  for (const started = Date.now(); (await batchesNotDone()) > 0; ) {
-    if (Date.now() - started > 60_000) throw new Error('the batches were not enriched within a minute');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  browser = await launchBrowser();
-  browser.page.setDefaultTimeout(10_000);
-  await browser.page.goto(`${base}/console/#/signin`);
-  await browser.page.getByLabel('API key').fill(key);
-  await browser.page.getByRole('button', { name: 'Sign in' }).click();
-  await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+  await untilBatchesEnriched(base, key);
+  browser = await signedInConsole(base, key);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
-import { launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
+import { seriousAccessibilityViolations, signedInConsole, type Browser } from './helpers/browser.js';
+import { pushBatch, untilBatchesEnriched } from './helpers/console-api.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
 // The console's lists (batches, accounts, a batch's transactions, the review queue, webhook deliveries)
@@ -18,21 +19,7 @@ let bigBatch: string;
 let hookId: string;
 const pageErrors: string[] = [];
 
-async function push(body: unknown): Promise<string> {
-  const response = await fetch(`${base}/api/integrations/transactions/`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(202);
-  return ((await response.json()) as { batch_id: string }).batch_id;
-}
-
-async function batchesNotDone(): Promise<number> {
-  const response = await fetch(`${base}/api/batches?limit=1000`, { headers: { authorization: `Bearer ${key}` } });
-  const { batches } = (await response.json()) as { batches: Array<{ status: string }> };
-  return batches.filter((b) => b.status === 'pending' || b.status === 'processing').length;
-}
+const push = (body: unknown) => pushBatch(base, key, body);
 
 /** The text of the element that has keyboard focus (the whole page's when focus fell to the body). */
 const focusedText = () => browser.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
@@ -85,17 +72,8 @@ beforeAll(async () => {
       { transaction_id: 'R-2', date: '2026-11-04', amount: '-45.00', description: 'POS PURCHASE QWVX 0042 DURBAN' },
     ],
   });
-  for (const started = Date.now(); (await batchesNotDone()) > 0; ) {
-    if (Date.now() - started > 60_000) throw new Error('the batches were not enriched within a minute');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  browser = await launchBrowser();
-  browser.page.setDefaultTimeout(10_000);
-  browser.page.on('pageerror', (error) => pageErrors.push(error.message));
-  await browser.page.goto(`${base}/console/#/signin`);
-  await browser.page.getByLabel('API key').fill(key);
-  await browser.page.getByRole('button', { name: 'Sign in' }).click();
-  await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+  await untilBatchesEnriched(base, key);
+  browser = await signedInConsole(base, key, (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
 }, 120_000);
 
 afterAll(async () => {

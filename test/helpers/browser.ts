@@ -42,6 +42,22 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
+/**
+ * A browser signed in to the console with `key`, on its first page (Batches). `watch` is called on
+ * the page before it loads, e.g. to collect its errors.
+ */
+export async function signedInConsole(base: string, key: string, watch?: (page: Page) => void): Promise<Browser> {
+  const browser = await launchBrowser();
+  // A step that cannot happen fails with its own message, well inside the test's time.
+  browser.page.setDefaultTimeout(10_000);
+  watch?.(browser.page);
+  await browser.page.goto(`${base}/console/#/signin`);
+  await browser.page.getByLabel('API key').fill(key);
+  await browser.page.getByRole('button', { name: 'Sign in' }).click();
+  await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+  return browser;
+}
+
 /** The little of the browser's globals these checks use (the project compiles without the DOM library). */
 interface BrowserGlobals {
   document: { querySelectorAll(selector: string): Iterable<{ width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }> };
