@@ -91,7 +91,14 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       info: {
         title: 'Lucro transaction pipeline',
         version: '1.0.0',
-        description: 'Ingest bank transactions, follow their enrichment, read account summaries.',
+        description: [
+          'Ingest bank transactions, follow their enrichment, read account summaries.',
+          '',
+          'Besides the answers each operation lists, any request may be answered, before it reaches an operation and as problem+json: ' +
+            '`405` (the path exists under other methods, named in `Allow`), `408` (the request did not arrive whole within the server\'s ' +
+            'request timeout), `414` (a path parameter far too long) or `431` (headers too large). A 408, 431 or a 400 for bytes that are ' +
+            'not HTTP closes the connection.',
+        ].join('\n'),
         license: { name: 'Proprietary', identifier: 'LicenseRef-Lucro-Proprietary' },
       },
       servers: [{ url: '/', description: 'The server that serves this document' }],
