@@ -37,6 +37,7 @@ interface LayoutElement {
   firstElementChild: LayoutElement | null;
   closest(selector: string): LayoutElement | null;
   querySelector(selector: string): LayoutElement | null;
+  querySelectorAll(selector: string): Iterable<LayoutElement>;
   getBoundingClientRect(): Box;
   getClientRects(): Iterable<Box>;
 }
@@ -118,6 +119,42 @@ async function hiddenCells(region: Locator, row: Locator, columns: string[]): Pr
   const wrap = await region.evaluate((el) => el.scrollWidth - el.clientWidth);
   return [...hidden, ...spilling.map((text) => `"${text}" spills out of its cell`), ...(wrap > 0 ? [`the table scrolls sideways by ${wrap} px`] : [])];
 }
+
+/**
+ * What of a row drawn as a card (a stacked table at phone width) is drawn over another part of it or
+ * outside it, as lines like `"RENT_AND_UTILITIES …" overlaps "completed"` (none when each cell has room
+ * of its own): the boxes each shown cell's contents are drawn in (lines of text, badges, notes), cell
+ * against cell and against the card.
+ */
+const rowCardProblems = (row: Locator) =>
+  row.evaluate((tr) => {
+    const { document } = globalThis as unknown as LayoutGlobals;
+    const card = (tr as unknown as LayoutElement).getBoundingClientRect();
+    const cells = [...(tr as unknown as LayoutElement).querySelectorAll('td')]
+      .map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return { text: cell.innerText.replace(/\s+/g, ' ').trim(), boxes: [...range.getClientRects()].filter((box) => box.right - box.left > 0.5 && box.bottom - box.top > 0.5) };
+      })
+      .filter((cell) => cell.boxes.length > 0);
+    const overlap = (a: Box, b: Box) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const problems: string[] = [];
+    cells.forEach((cell, i) => {
+      if (cell.boxes.some((box) => box.left < card.left - 0.5 || box.right > card.right + 0.5)) problems.push(`"${cell.text}" is drawn outside the card`);
+      for (const other of cells.slice(i + 1)) {
+        if (cell.boxes.some((box) => other.boxes.some((o) => overlap(box, o)))) problems.push(`"${cell.text}" overlaps "${other.text}"`);
+      }
+    });
+    return problems;
+  });
+
+/** On how many lines an element's text is drawn. */
+const linesOf = (locator: Locator) =>
+  locator.evaluate((el) => {
+    const range = (globalThis as unknown as LayoutGlobals).document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size;
+  });
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
@@ -242,6 +279,27 @@ describe('the console\'s layout with the largest figures and longest texts, in h
         return root.scrollWidth - root.clientWidth;
       })).toBeLessThanOrEqual(0);
       await shot('long-texts-phone');
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('when the window is phone-wide and an amount is near 10^13, then each row card shows the amount whole on one line and nothing in the card overlaps', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-TRILLIONS`);
+      const transactions = browser.page.getByRole('region', { name: 'Transactions of ACC-TRILLIONS, newest first' });
+      await transactions.locator('tr[data-transaction-id="T-5"]').waitFor();
+      for (const id of ['T-1', 'T-2', 'T-3', 'T-4', 'T-5']) {
+        expect(await rowCardProblems(transactions.locator(`tr[data-transaction-id="${id}"]`)), `row ${id}`).toEqual([]);
+      }
+      const rent = transactions.locator('tr[data-transaction-id="T-3"]');
+      const amount = rent.locator('td').nth(4);
+      expect(await amount.innerText()).toBe('−9,999,999,999,999.99 USD');
+      expect(await linesOf(amount)).toBe(1);
+      // The category is all there, though it may take two lines.
+      expect((await rent.locator('td').nth(5).innerText()).split('\n')[0]?.replace(/\s+/g, '')).toBe('RENT_AND_UTILITIES');
+      await shot('trillions-phone');
     } finally {
       await browser.page.setViewportSize({ width: 1280, height: 800 });
     }

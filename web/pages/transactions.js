@@ -57,5 +57,13 @@ export function merchantCell(t) {
 export function categoryCell(t) {
   if (!t.category) return h('span', { class: 'notice' }, '—');
   const confidence = t.category_confidence === null || t.category_confidence === undefined ? '' : ` ${Math.round(t.category_confidence * 100)}%`;
-  return [t.category, h('br'), h('small', { class: 'notice' }, `${t.category_source ?? ''}${confidence}${t.category_locked ? ' · locked' : ''}`)];
+  return [categoryName(t.category), h('br'), h('small', { class: 'notice' }, `${t.category_source ?? ''}${confidence}${t.category_locked ? ' · locked' : ''}`)];
+}
+
+/**
+ * A category as the taxonomy spells it, which may break after an underscore ("RENT_AND_" over
+ * "UTILITIES"): beside a phone-wide row card's longest amounts it has less room than its one word needs.
+ */
+function categoryName(category) {
+  return category.split('_').map((part, i, parts) => (i < parts.length - 1 ? [part, '_', h('wbr')] : part));
 }
