@@ -11,12 +11,16 @@ const ARTIFACTS = 'test-artifacts';
 const LONG_MERCHANT = 'QWVXZ'.repeat(40);
 const LONG_DESCRIPTION = 'POS/PURCHASE/CARD-1234/AMAZON.COM*MK1234ABCD/SEATTLE/WA/US/REF:000001234567890123';
 const MISSING_BATCH = '00000000-0000-0000-0000-000000000000';
+// The longest account id the API accepts (64 characters).
+const LONG_ACCOUNT = 'ACC:QWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZ';
+
 
 let ctx: TestContext;
 let browser: Browser;
 let base: string;
 let key: string;
 let longBatch: string;
+let longAccountBatch: string;
 
 const push = (body: unknown) => pushBatch(base, key, body);
 
@@ -156,6 +160,20 @@ const linesOf = (locator: Locator) =>
     return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size;
   });
 
+/** The boxes `selector`'s text is drawn in that lie outside its closest `.card`, and how far the page scrolls sideways. */
+const outsideItsCard = (selector: string) =>
+  browser.page.evaluate((selector) => {
+    const { document } = globalThis as unknown as LayoutGlobals;
+    const element = document.querySelector(selector);
+    const card = element?.closest('.card')?.getBoundingClientRect();
+    if (!element || !card) return [`${selector} not shown in a card`];
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const problems = [...range.getClientRects()].filter((box) => box.left < card.left || box.right > card.right).map((box) => `a line from ${Math.round(box.left)} to ${Math.round(box.right)} px, the card from ${Math.round(card.left)} to ${Math.round(card.right)}`);
+    const root = document.documentElement;
+    return root.scrollWidth > root.clientWidth ? [...problems, `the page scrolls sideways by ${root.scrollWidth - root.clientWidth} px`] : problems;
+  }, selector);
+
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   ctx = await createTestContext();
@@ -187,6 +205,10 @@ beforeAll(async () => {
       { transaction_id: 'L-2', date: '2026-11-04', amount: '-19.99', description: LONG_DESCRIPTION },
       { transaction_id: 'L-3', date: '2026-11-03', amount: '-4.75', merchant_name: 'Starbucks', description: 'STARBUCKS STORE 1234 SEATTLE WA' },
     ],
+  });
+  longAccountBatch = await push({
+    account: { account_id: LONG_ACCOUNT, currency: 'USD' },
+    transactions: [{ transaction_id: 'A-1', date: '2026-11-06', amount: '-12.10', merchant_name: 'Starbucks' }],
   });
   await untilBatchesEnriched(base, key);
   browser = await signedInConsole(base, key);
@@ -300,6 +322,20 @@ describe('the console\'s layout with the largest figures and longest texts, in h
       // The category is all there, though it may take two lines.
       expect((await rent.locator('td').nth(5).innerText()).split('\n')[0]?.replace(/\s+/g, '')).toBe('RENT_AND_UTILITIES');
       await shot('trillions-phone');
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('when a batch\'s account id is 64 characters long, then the phone-wide batch page wraps it inside its card and nothing scrolls sideways', async () => {
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await browser.page.goto(`${base}/console/#/batches/${longAccountBatch}`);
+      const account = browser.page.getByRole('link', { name: LONG_ACCOUNT });
+      await account.waitFor();
+      expect((await account.innerText()).replace(/\s+/g, '')).toBe(LONG_ACCOUNT);
+      expect(await outsideItsCard(`a[href="#/accounts/${encodeURIComponent(LONG_ACCOUNT)}"]`)).toEqual([]);
+      await shot('long-account-phone');
     } finally {
       await browser.page.setViewportSize({ width: 1280, height: 800 });
     }

@@ -32,7 +32,7 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
           { class: 'cards' },
           h('div', { class: 'card' }, h('dt', {}, 'Status'), h('dd', { class: 'value', 'data-field': 'status' }, statusBadge(batch.status))),
           h('div', { class: 'card' }, h('dt', {}, 'Progress'), h('dd', { class: 'value' }, progress(batch.counts))),
-          h('div', { class: 'card' }, h('dt', {}, 'Account'), h('dd', { class: 'value nowrap' }, h('a', { href: `#/accounts/${encodeURIComponent(batch.account_id)}` }, batch.account_id))),
+          h('div', { class: 'card' }, h('dt', {}, 'Account'), h('dd', { class: 'value id' }, h('a', { href: `#/accounts/${encodeURIComponent(batch.account_id)}` }, batch.account_id))),
           h('div', { class: 'card' }, h('dt', {}, 'Created'), h('dd', {}, dateTime(batch.created_at))),
           h('div', { class: 'card' }, h('dt', {}, 'Completed'), h('dd', {}, batch.completed_at ? dateTime(batch.completed_at) : '—')),
         ),
