@@ -11,9 +11,12 @@ const ARTIFACTS = 'test-artifacts';
 const LONG_MERCHANT = 'QWVXZ'.repeat(40);
 const LONG_DESCRIPTION = 'POS/PURCHASE/CARD-1234/AMAZON.COM*MK1234ABCD/SEATTLE/WA/US/REF:000001234567890123';
 const MISSING_BATCH = '00000000-0000-0000-0000-000000000000';
-// The longest account id the API accepts (64 characters).
+// The longest account id the API accepts (64 characters), and a webhook endpoint whose URL and
+// delivery error are one long word each (a host that does not resolve, as a delivery reports it).
 const LONG_ACCOUNT = 'ACC:QWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZ';
-
+const HOOK_HOST = `${'qwvxz'.repeat(12)}.${'qwvxz'.repeat(12)}.example.invalid`;
+const HOOK_URL = `https://${HOOK_HOST}/lucro/${'QWVXZ'.repeat(40)}`;
+const HOOK_ERROR = `getaddrinfo ENOTFOUND ${HOOK_HOST}`;
 
 let ctx: TestContext;
 let browser: Browser;
@@ -21,6 +24,7 @@ let base: string;
 let key: string;
 let longBatch: string;
 let longAccountBatch: string;
+let hookId: string;
 
 const push = (body: unknown) => pushBatch(base, key, body);
 
@@ -176,10 +180,18 @@ const outsideItsCard = (selector: string) =>
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  ctx = await createTestContext();
+  ctx = await createTestContext({ WEBHOOK_SECRET_KEY: '0'.repeat(64) });
   ctx.container.worker.start();
   base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   key = await ctx.key(['ingest', 'reports']);
+  // Registered first, so each batch below gives it a delivery of batch.completed (no deliverer runs here).
+  const hook = await fetch(`${base}/api/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: HOOK_URL, events: ['batch.completed'] }),
+  });
+  expect(hook.status).toBe(201);
+  hookId = ((await hook.json()) as { id: string }).id;
   await push({
     account: { account_id: 'ACC-MILLIONS', currency: 'USD' },
     transactions: [
@@ -211,6 +223,8 @@ beforeAll(async () => {
     transactions: [{ transaction_id: 'A-1', date: '2026-11-06', amount: '-12.10', merchant_name: 'Starbucks' }],
   });
   await untilBatchesEnriched(base, key);
+  // Each delivery tried once, as a deliverer leaves it when the host does not resolve.
+  await ctx.sql.query('UPDATE webhook_deliveries SET attempts = 1, last_error = $1 WHERE endpoint_id = $2', [HOOK_ERROR, hookId]);
   browser = await signedInConsole(base, key);
 }, 120_000);
 
@@ -339,6 +353,28 @@ describe('the console\'s layout with the largest figures and longest texts, in h
     } finally {
       await browser.page.setViewportSize({ width: 1280, height: 800 });
     }
+  });
+
+  it('when a webhook\'s URL and its deliveries\' last error are long unbroken words, then both tables wrap them in their cells and keep every column in view at 1280 px', async () => {
+    await browser.page.goto(`${base}/console/#/webhooks`);
+    const endpoints = browser.page.getByRole('region', { name: 'Webhook endpoints' });
+    const endpoint = endpoints.locator('tbody tr').first();
+    await endpoint.waitFor();
+    expect(await hiddenCells(endpoints, endpoint, ['URL', 'Events', 'Created', 'Deliveries'])).toEqual([]);
+    expect((await endpoint.locator('td').first().innerText()).replace(/\s+/g, '')).toBe(HOOK_URL);
+
+    await browser.page.getByRole('button', { name: `Show deliveries to ${HOOK_URL}` }).click();
+    const deliveries = browser.page.getByRole('region', { name: `Deliveries to ${HOOK_URL}` });
+    await deliveries.locator('tbody tr').first().waitFor();
+    for (const row of await deliveries.locator('tbody tr').all()) {
+      expect(await hiddenCells(deliveries, row, ['Event', 'Status', 'Attempts', 'Last response', 'Next attempt', 'Created', 'Retry'])).toEqual([]);
+      expect(await row.locator('td').nth(3).innerText()).toBe(HOOK_ERROR);
+    }
+    expect(await browser.page.evaluate(() => {
+      const root = (globalThis as unknown as LayoutGlobals).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    })).toBeLessThanOrEqual(0);
+    await shot('long-webhook');
   });
 
   it('when a batch that does not exist is opened, then the page says so once', async () => {

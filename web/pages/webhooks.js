@@ -33,7 +33,7 @@ export async function webhooksPage(main, { query, signal }) {
     table({
       caption: 'Webhook endpoints',
       columns: [
-        { label: 'URL', cell: (w) => w.url },
+        { label: 'URL', text: true, cell: (w) => w.url },
         { label: 'Events', cell: (w) => w.events.join(', ') },
         { label: 'Created', narrow: true, cell: (w) => dateTime(w.created_at) },
         { label: 'Deliveries', cell: (w) => h('button', { type: 'button', class: 'secondary', 'aria-label': `Show deliveries to ${w.url}`, onclick: () => show(w, 1) }, 'Show') },
@@ -66,7 +66,7 @@ export async function webhooksPage(main, { query, signal }) {
               { label: 'Event', cell: (d) => d.event_type },
               { label: 'Status', cell: (d) => d.status },
               { label: 'Attempts', num: true, cell: (d) => d.attempts },
-              { label: 'Last response', cell: (d) => d.last_response_status ?? d.last_error ?? '' },
+              { label: 'Last response', text: true, cell: (d) => d.last_response_status ?? d.last_error ?? '' },
               { label: 'Next attempt', narrow: true, cell: (d) => (d.next_attempt_at ? dateTime(d.next_attempt_at) : '') },
               { label: 'Created', narrow: true, cell: (d) => dateTime(d.created_at) },
               {
@@ -99,7 +99,7 @@ export async function webhooksPage(main, { query, signal }) {
     shown = [];
     cursor = null;
     pages = pageCount;
-    replace(deliveries, h('h2', {}, `Deliveries to ${webhook.url}`), rows, pager);
+    replace(deliveries, h('h2', { class: 'text' }, `Deliveries to ${webhook.url}`), rows, pager);
     replace(rows);
     replace(pager);
     return refresh();
