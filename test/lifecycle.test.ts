@@ -101,6 +101,23 @@ describe('pending transactions that post (§10)', () => {
     expect(await transaction('L-LOCK', 'T-2')).toMatchObject({ category: 'TRAVEL', category_source: 'user', category_locked: true, status: 'completed' });
   });
 
+  it('when a stored posted transaction is sent again unchanged but naming a pending one, then it is a duplicate and changes nothing', async () => {
+    await accepted('L-DUP', [{ transaction_id: 'T-9', ...cafe }, { transaction_id: 'P-9', pending: true, ...cafe, amount: '-99.00' }]);
+    await completeAll('L-DUP', 'TRANSPORTATION');
+    const corrected = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/accounts/L-DUP/transactions/P-9',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: { category: 'MEDICAL' },
+    });
+    expect(corrected.statusCode, corrected.body).toBe(200);
+    const before = await summary('L-DUP');
+    expect(await accepted('L-DUP', [{ transaction_id: 'T-9', pending_transaction_id: 'P-9', ...cafe }])).toMatchObject({ accepted: 0, duplicates: 1, modified: 0 });
+    expect(await transaction('L-DUP', 'P-9')).toMatchObject({ removed_at: null, replaced_by: null, category: 'MEDICAL', category_locked: true });
+    expect(await transaction('L-DUP', 'T-9')).toMatchObject({ category: 'TRANSPORTATION', category_locked: false, pending_transaction_id: null });
+    expect(await summary('L-DUP')).toEqual(before);
+  });
+
   it('when pending_transaction_id is sent on a pending transaction, then 400 names the field', async () => {
     const response = await post('L-BAD', [{ transaction_id: 'P-3', pending: true, pending_transaction_id: 'P-0', ...cafe }]);
     expect(response.statusCode).toBe(400);

@@ -169,6 +169,8 @@ async function storeBatch(
   const batchId = randomUUID();
   const inserted = await insertBatchWithTransactions(db, { id: batchId, integrationId, accountId }, batch.transactions);
   let modified: number[] = [];
+  // The ids this request stored: new, or pending ones it changed. Only they may replace a pending transaction.
+  const storedHere = new Set(inserted.map((row) => row.transactionId));
   // Batches that rows left (moved into this one, or removed as replaced): one may have nothing left to do.
   const left = new Set<string>();
   if (inserted.length < batch.transactions.length) {
@@ -187,6 +189,7 @@ async function storeBatch(
     const modifications = resent.filter((t) => changes.has(t.transactionId)).map((t) => ({ ...t, reenrich: changes.get(t.transactionId)?.reenrich === true }));
     if (modifications.length > 0) {
       const moved = await modifyPendingTransactions(db, accountId, batchId, modifications);
+      for (const t of modifications) storedHere.add(t.transactionId);
       modified = moved.map((row) => row.pk);
       for (const row of moved) left.add(row.previousBatchId);
       await recordChanges(db, 'transaction.modified', modified);
@@ -195,7 +198,8 @@ async function storeBatch(
 
   // Pending transactions whose posted replacement came first, then the pending ones this batch replaces.
   const late = await removeAlreadyReplaced(db, accountId, inserted.filter((row) => row.pending).map((row) => row.pk));
-  const replacing = batch.transactions.filter((t) => !t.pending && t.pendingTransactionId !== null);
+  // A duplicate changes nothing, even one that names a pending transaction its stored self did not.
+  const replacing = batch.transactions.filter((t) => !t.pending && t.pendingTransactionId !== null && storedHere.has(t.transactionId));
   const replaced = await replacePendingTransactions(
     db,
     accountId,
