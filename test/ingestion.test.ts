@@ -302,10 +302,10 @@ describe('POST /api/integrations/transactions/', () => {
     }
   });
 
-  it('when the body is JSON but not an object, then 400 validation_error', async () => {
+  it('when the body is JSON but not an object, then 400 validation_error pointing at the whole document ("" in RFC 6901)', async () => {
     const response = await post('[1,2]');
     expect(response.statusCode).toBe(400);
-    expect(response.json().code).toBe('validation_error');
+    expect(response.json()).toMatchObject({ code: 'validation_error', errors: [{ pointer: '' }] });
   });
 });
 

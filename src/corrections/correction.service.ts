@@ -61,7 +61,7 @@ export class CorrectionService {
 /** The body must be exactly {"category": <category or null>}; every problem is named by pointer. */
 function parseCorrection(body: unknown): Category | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AppError('validation_error', 'The body must be a JSON object {"category": …}.', { errors: [{ pointer: '/', message: 'must be an object' }] });
+    throw new AppError('validation_error', 'The body must be a JSON object {"category": …}.', { errors: [{ pointer: '', message: 'must be an object' }] });
   }
   const problems = Object.keys(body)
     .filter((name) => name !== 'category')

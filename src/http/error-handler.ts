@@ -172,12 +172,12 @@ export const UNKNOWN_FIELD = 'is not a known field';
 
 /**
  * Where a schema finding points, as a JSON Pointer: the property missing or not allowed, else the
- * value itself (`/` for the whole document).
+ * value itself (`""` for the whole document, as RFC 6901 writes it).
  */
 export function fieldPointer(error: FastifySchemaValidationError): string {
   const { missingProperty: missing, additionalProperty: extra } = error.params as { missingProperty?: string; additionalProperty?: string };
   const field = missing ?? extra;
-  return (field === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(field)}`) || '/';
+  return field === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(field)}`;
 }
 
 /** A member name as one reference token of a JSON Pointer (RFC 6901: `~` is `~0`, `/` is `~1`). */

@@ -135,7 +135,7 @@ function runningCounts(row: ReenrichmentRow): ReenrichmentView['counts'] {
 function parseFilters(body: unknown): ReenrichmentFilters {
   if (body === undefined || body === null) return { start_date: null, end_date: null, only_uncategorized: false };
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new AppError('validation_error', 'The body must be a JSON object.', { errors: [{ pointer: '/', message: 'must be an object' }] });
+    throw new AppError('validation_error', 'The body must be a JSON object.', { errors: [{ pointer: '', message: 'must be an object' }] });
   }
   const fields = body as Record<string, unknown>;
   const problems: FieldProblem[] = Object.keys(fields)
