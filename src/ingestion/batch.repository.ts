@@ -22,11 +22,10 @@ const BATCHES_WITH_COUNTS = `FROM batches b
                 count(*) FILTER (WHERE t.status = 'processing' AND t.removed_at IS NULL)::int AS processing,
                 count(*) FILTER (WHERE t.status = 'completed' AND t.removed_at IS NULL)::int  AS completed,
                 count(*) FILTER (WHERE t.status = 'failed' AND t.removed_at IS NULL)::int     AS failed,
-                -- ...but once the batch is stamped complete, that stamp is when it finished: removing
-                -- its transactions, or modifying them away into a later batch, does not move it back,
-                -- nor does enriching them again move it on. Until then, its last transaction's finish,
-                -- a removed one included (one modified into it may have finished before it existed).
-                coalesce(b.completed_at, greatest(max(t.completed_at), b.created_at))          AS last_finished_at
+                -- ...but one removed after it finished did finish with the batch: removing it later
+                -- does not move the batch's completed_at back. A transaction modified into this
+                -- batch may have finished before the batch existed.
+                greatest(max(t.completed_at), b.created_at)                                   AS last_finished_at
            FROM transactions t WHERE t.batch_id = b.id
        ) c`;
 
