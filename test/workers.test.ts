@@ -194,7 +194,7 @@ describe('worker processes on BullMQ', () => {
     }
   }, 60_000);
 
-  it('when a worker gets SIGTERM while its categorizer calls take seconds, then it finishes what it claimed, leaves the rest pending untouched, and exits 0', async () => {
+  it('when a worker gets SIGINT twice (Ctrl-C reaches npm and the process; npm passes it on) while its categorizer calls take seconds, then it finishes what it claimed, leaves the rest pending untouched, and exits 0', async () => {
     const queuePrefix = prefix();
     // Each call takes 7 s, longer than the queue's 5 s grace for an unanswered Redis: the jobs must still be waited for.
     const worker = lucro(['worker'], { QUEUE_PREFIX: queuePrefix, ENRICHMENT_LATENCY_MS: '7000', WORKER_CONCURRENCY: '8', LOG_LEVEL: 'info' });
@@ -207,7 +207,10 @@ describe('worker processes on BullMQ', () => {
       await api.close();
     }
     await waitFor(async () => ((await statusCounts(batchId)).processing ?? 0) > 0, 20_000, 'rows to be claimed');
-    worker.child.kill('SIGTERM');
+    worker.child.kill('SIGINT');
+    // The second one, while it drains, does not kill it.
+    await worker.waitForLog((line) => line.msg === 'draining');
+    worker.child.kill('SIGINT');
     expect(await worker.exited).toBe(0);
 
     const { rows } = await ctx.sql.query('SELECT status, attempts, claim_token FROM transactions WHERE batch_id = $1', [batchId]);

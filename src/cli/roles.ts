@@ -133,8 +133,10 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       if (released > 0) logger.info({ released }, 'gave back held rows');
       process.exit(1);
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    // Every signal is handled, not the first one only: Ctrl-C in a terminal reaches this process and
+    // npm, which passes it on, so a second SIGINT comes moments later and would kill the drain.
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
     // Started through npm (`npx lucro start`), the parent is the shell npm runs the command in; that
     // shell dies of the SIGTERM npm passes on and does not pass it further. A process whose parent
     // is gone drains as if it had been signalled, rather than serve on as an orphan.
@@ -153,8 +155,8 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
 async function migrateWhenReachable(container: Container, logger: Logger): Promise<string[] | undefined> {
   const stopped = new AbortController();
   const stop = () => stopped.abort();
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   try {
     for (let attempt = 0; ; attempt += 1) {
       try {
