@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createContainer, type Container } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
+import { adminUrl, databaseUrlFor } from './helpers/database.js';
 import { freePort, startLucro, waitFor } from './helpers/processes.js';
 import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 
@@ -44,6 +47,46 @@ describe('probes', () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
     expect(response.json().checks).toEqual({ database: 'ok', queue: 'ok' });
+  });
+});
+
+describe('when the database lacks migrations', () => {
+  it('then /readyz answers 503 naming the database as not migrated, and 200 once they are applied', async () => {
+    const migration = '025_change_time_when_recorded.sql';
+    // This code needs a migration the database has not had yet: a rollout whose migration job still runs.
+    await ctx.sql.query('DELETE FROM schema_migrations WHERE name = $1', [migration]);
+    try {
+      const response = await ctx.app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({
+        code: 'service_unavailable',
+        detail: 'Not ready: the database (PostgreSQL) lacks migrations this version needs (run `lucro migrate`).',
+        checks: { database: 'not_migrated', queue: 'ok' },
+        failed: ['database'],
+      });
+    } finally {
+      await ctx.sql.query('INSERT INTO schema_migrations (name) VALUES ($1)', [migration]);
+    }
+    expect((await ctx.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('then a process started on a database never migrated is not ready', async () => {
+    const name = `lucro_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const container = await createContainer(loadConfig({ DATABASE_URL: databaseUrlFor(name), LOG_LEVEL: 'silent' }));
+    try {
+      const app = await buildApp(container);
+      const response = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().checks).toEqual({ database: 'not_migrated', queue: 'ok' });
+      await app.close();
+    } finally {
+      await container.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
 

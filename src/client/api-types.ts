@@ -24,7 +24,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database and the queue are reachable; else 503 problem details whose checks and failed name the one that is not */
+        /** The database (with every migration applied) and the queue are reachable; else 503 problem details whose checks and failed name the one that is not */
         get: operations["getReadiness"];
         put?: never;
         post?: never;

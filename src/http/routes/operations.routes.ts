@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Container } from '../../container.js';
+import { migrationFiles } from '../../infra/migrate.js';
 import { withTimeout } from '../../infra/timeout.js';
 import { problem } from '../problem.js';
 import { problemResponse, ProblemSchema } from '../schemas.js';
@@ -9,12 +10,34 @@ import { sendProblem } from '../error-handler.js';
 const CHECK_TIMEOUT_MS = 2_000;
 
 export type Dependency = 'database' | 'queue';
-export type Readiness = Record<Dependency, 'ok' | 'unreachable'>;
+/** `not_migrated`: the database answers but lacks migrations this version of the code needs. */
+export type Readiness = Record<Dependency, 'ok' | 'unreachable' | 'not_migrated'>;
 
-/** Checks that the database and the queue answer, each within a bound; used by /readyz. */
+/** The migrations this version of the code needs, read once per process. */
+let needed: Promise<string[]> | undefined;
+
+/**
+ * The database answers and has every migration this code needs. A process started before
+ * `lucro migrate` ran (a first install, or a rollout whose migration job is still running) would
+ * answer 500 to every request: it is not ready until they are applied.
+ */
+async function databaseCheck(pool: Container['pool']): Promise<Readiness['database']> {
+  needed ??= migrationFiles();
+  const names = await needed;
+  try {
+    const { rows } = await pool.query<{ applied: number }>('SELECT count(*)::int AS applied FROM schema_migrations WHERE name = ANY($1::text[])', [names]);
+    return rows[0]?.applied === names.length ? 'ok' : 'not_migrated';
+  } catch (error) {
+    // undefined_table: never migrated.
+    if ((error as { code?: string }).code === '42P01') return 'not_migrated';
+    throw error;
+  }
+}
+
+/** Checks that the database (migrated) and the queue answer, each within a bound; used by /readyz. */
 export async function readiness(container: Pick<Container, 'pool' | 'queue'>): Promise<Readiness> {
   const [database, queue] = await Promise.all([
-    withTimeout(container.pool.query('SELECT 1'), CHECK_TIMEOUT_MS, 'database check').then(() => 'ok' as const, () => 'unreachable' as const),
+    withTimeout(databaseCheck(container.pool), CHECK_TIMEOUT_MS, 'database check').catch(() => 'unreachable' as const),
     withTimeout(container.queue.ping(), CHECK_TIMEOUT_MS, 'queue check').then(() => 'ok' as const, () => 'unreachable' as const),
   ]);
   return { database, queue };
@@ -22,10 +45,12 @@ export async function readiness(container: Pick<Container, 'pool' | 'queue'>): P
 
 const DEPENDENCY_NAMES: Record<Dependency, string> = { database: 'the database (PostgreSQL)', queue: 'the queue (Redis)' };
 
-/** "Not ready: the database (PostgreSQL) is unreachable." naming every failed dependency. */
-function notReadyDetail(failed: Dependency[]): string {
-  const names = failed.map((dependency) => DEPENDENCY_NAMES[dependency]);
-  return `Not ready: ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} unreachable.`;
+/** "Not ready: the database (PostgreSQL) is unreachable." naming every failed dependency and why. */
+function notReadyDetail(checks: Readiness, failed: Dependency[]): string {
+  const unreachable = failed.filter((dependency) => checks[dependency] === 'unreachable').map((dependency) => DEPENDENCY_NAMES[dependency]);
+  const reasons = unreachable.length > 0 ? [`${unreachable.join(' and ')} ${unreachable.length > 1 ? 'are' : 'is'} unreachable`] : [];
+  if (checks.database === 'not_migrated') reasons.push(`${DEPENDENCY_NAMES.database} lacks migrations this version needs (run \`lucro migrate\`)`);
+  return `Not ready: ${reasons.join('; ')}.`;
 }
 
 /**
@@ -66,7 +91,7 @@ export async function operationsPlugin(app: FastifyInstance, { container }: Oper
     {
       schema: {
         operationId: 'getReadiness',
-        summary: 'The database and the queue are reachable; else 503 problem details whose checks and failed name the one that is not',
+        summary: 'The database (with every migration applied) and the queue are reachable; else 503 problem details whose checks and failed name the one that is not',
         tags: ['operations'],
         security: [],
         response: { 200: ReadinessSchema, '4xx': routingProblem, 503: problemResponse(['service_unavailable']) },
@@ -78,7 +103,7 @@ export async function operationsPlugin(app: FastifyInstance, { container }: Oper
       for (const dependency of Object.keys(checks) as Dependency[]) container.metrics.dependencyUp.set({ dependency }, checks[dependency] === 'ok' ? 1 : 0);
       container.metrics.ready.set(failed.length === 0 ? 1 : 0);
       if (failed.length === 0) return { status: 'ready', checks };
-      return sendProblem(reply, problem('service_unavailable', notReadyDetail(failed), { checks, failed }));
+      return sendProblem(reply, problem('service_unavailable', notReadyDetail(checks, failed), { checks, failed }));
     },
   );
 
