@@ -90,6 +90,24 @@ describe('when the database lacks migrations', () => {
   });
 });
 
+describe('when PostgreSQL refuses the role DATABASE_URL names', () => {
+  it('then requests answer 503 service_unavailable, not 500, and /readyz names the database', async () => {
+    const stranger = new URL(ctx.db.url);
+    stranger.username = 'lucro_no_such_role';
+    const container = await createContainer(loadConfig({ DATABASE_URL: stranger.toString(), LOG_LEVEL: 'silent' }));
+    try {
+      const app = await buildApp(container);
+      const response = await app.inject({ method: 'GET', url: '/api/categories', headers: bearer(`lucro_${'a'.repeat(43)}`) });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ code: 'service_unavailable', detail: 'The database is unreachable; retry shortly.' });
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).json().checks).toEqual({ database: 'unreachable', queue: 'ok' });
+      await app.close();
+    } finally {
+      await container.close();
+    }
+  });
+});
+
 describe('when Redis is unreachable', () => {
   it('then /readyz answers 503 problem details naming the queue, with the database ok', async () => {
     const down = await createTestContext({ REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: 'lucro-test-readyz' });

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { AppError, StartupError } from '../domain/errors.js';
-import { isConnectionError } from '../infra/db.js';
+import { isConnectionError, isRefusedLogin } from '../infra/db.js';
 import { asksForHelp, COMMAND_USAGE, isCommand, parseCommandLine, UsageError, USAGE, type Command } from './command-line.js';
 import { runRoles } from './roles.js';
 
@@ -82,15 +82,15 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError || error instanceof AppError || error instanceof StartupError) console.error(`lucro: ${error.message}`);
-    else if (isConnectionError(error)) console.error(`lucro: the database is unreachable (${(error as Error).message}); retry shortly.`);
     else if (isRefusedLogin(error)) console.error(`lucro: PostgreSQL refused DATABASE_URL: ${error.message}`);
+    else if (isConnectionError(error)) console.error(`lucro: the database is unreachable (${(error as Error).message}); retry shortly.`);
+    else if (isUndefinedTable(error)) console.error(`lucro: the database has not been migrated (${error.message}): run \`lucro migrate\` first.`);
     else console.error('lucro:', error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;
   },
 );
 
-/** PostgreSQL turned the connection down for what DATABASE_URL names: a database that does not exist (3D), a role or password it rejects (28). */
-function isRefusedLogin(error: unknown): error is Error {
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^(?:3D|28)/.test(code);
+/** A table this command reads does not exist (42P01): the database was never migrated. */
+function isUndefinedTable(error: unknown): error is Error {
+  return error instanceof Error && (error as { code?: unknown }).code === '42P01';
 }

@@ -5,7 +5,7 @@ import { StartupError } from '../domain/errors.js';
 import { buildApp } from '../http/app.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { operationsPlugin } from '../http/routes/operations.routes.js';
-import { isConnectionError } from '../infra/db.js';
+import { isConnectionError, isRefusedLogin } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import { migrate } from '../infra/migrate.js';
 import { Heartbeat } from '../operations/heartbeat.js';
@@ -164,7 +164,8 @@ async function migrateWhenReachable(container: Container, logger: Logger): Promi
         // A signal that came while migrating is not lost: the drain's own handlers are not set yet.
         return stopped.signal.aborted ? undefined : applied;
       } catch (error) {
-        if (!isConnectionError(error)) throw error;
+        // A database or role PostgreSQL does not know is no outage to wait out: DATABASE_URL is wrong.
+        if (!isConnectionError(error) || isRefusedLogin(error)) throw error;
         if (stopped.signal.aborted) return undefined;
         const waitMs = MIGRATE_RETRY_MS[Math.min(attempt, MIGRATE_RETRY_MS.length - 1)] as number;
         logger.warn({ err: error, retryInMs: waitMs }, 'the database is unreachable; migrating when it returns');

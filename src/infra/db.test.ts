@@ -20,3 +20,12 @@ describe('isDatabaseBusy', () => {
     expect(isConnectionError(wrong)).toBe(false);
   });
 });
+
+describe('isConnectionError', () => {
+  it('when PostgreSQL refuses the login (an unknown role or database, a wrong password), then the database is unreachable to a request, not a bug', () => {
+    for (const error of [serverError('28000', 'role "x" does not exist'), serverError('28P01', 'password authentication failed'), serverError('3D000', 'database "x" does not exist')]) {
+      expect(isConnectionError(error), error.message).toBe(true);
+      expect(isDatabaseBusy(error), error.message).toBe(false);
+    }
+  });
+});

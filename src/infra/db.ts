@@ -178,10 +178,20 @@ export function isDatabaseBusy(error: unknown): boolean {
   return error instanceof Error && (serverGaveUp(error) || isRetryableConflict(error) || /Query read timeout/i.test(error.message));
 }
 
-/** True for errors that mean "the database cannot be reached (or serve this) right now", not "the query is wrong". */
+/** PostgreSQL turned the connection down for what DATABASE_URL names: a database that does not exist (3D), a role or password it rejects (28). */
+export function isRefusedLogin(error: unknown): error is Error {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^(?:3D|28)/.test(code);
+}
+
+/**
+ * True for errors that mean "the database cannot be reached (or serve this) right now", not "the
+ * query is wrong". A refused login counts: to a request the database is unreachable (503) until the
+ * configuration or the role is fixed, and the process recovers then without a restart.
+ */
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (isDatabaseBusy(error)) return true;
+  if (isDatabaseBusy(error) || isRefusedLogin(error as unknown)) return true;
   const code = (error as { code?: string }).code;
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
