@@ -110,7 +110,13 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(operationsPlugin, { container });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The document does not change while the process runs: it is written once and served as the same
+  // bytes. Built anew for each request, 2,000 requests pipelined in 80 KB held 2,000 copies (found by an audit).
+  let openApiDocument: Buffer | undefined;
+  app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
+    openApiDocument ??= Buffer.from(JSON.stringify(app.swagger()));
+    return reply.type('application/json; charset=utf-8').send(openApiDocument);
+  });
   if (container.config.adminUi) await app.register(queueBoardPlugin, { container });
   consoleRoutes(app);
   // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
