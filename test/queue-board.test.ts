@@ -88,6 +88,29 @@ describe('the queue board with Redis (ADMIN_UI=true)', () => {
 });
 
 describe('the queue board elsewhere', () => {
+  it('when one address floods the board with unknown keys or forged session cookies, then it is answered 429 with Retry-After, as the API would', async () => {
+    const limited = await createTestContext({ ADMIN_UI: 'true', AUTH_FAILURES_PER_SECOND: '2', REDIS_URL: testRedisUrl(), QUEUE_PREFIX: `lucro-test-${randomBytes(4).toString('hex')}` });
+    try {
+      for (const credentials of [
+        () => bearer(`lucro_${randomBytes(32).toString('base64url').slice(0, 43)}`),
+        () => ({ cookie: `lucro_admin_session=${randomBytes(32).toString('base64url')}` }),
+      ]) {
+        const statuses: number[] = [];
+        for (let i = 0; i < 10; i++) {
+          const response = await limited.app.inject({ method: 'GET', url: `${BOARD}/api/queues`, headers: credentials() });
+          statuses.push(response.statusCode);
+          if (response.statusCode === 429) expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        }
+        expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
+        expect(statuses.slice(-3)).toEqual([429, 429, 429]);
+        // The limit passes with its second.
+        await new Promise((resolve) => setTimeout(resolve, 2_100));
+      }
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('when ADMIN_UI is not set, then /admin/queues does not exist, even for an admin key', async () => {
     const off = await createTestContext({ REDIS_URL: testRedisUrl() });
     try {

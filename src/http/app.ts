@@ -117,7 +117,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     openApiDocument ??= Buffer.from(JSON.stringify(app.swagger()));
     return reply.type('application/json; charset=utf-8').send(openApiDocument);
   });
-  if (container.config.adminUi) await app.register(queueBoardPlugin, { container });
+  // Failed authentications are counted per address wherever a key or session is checked: the API and the board.
+  const failuresPerAddress = new RateLimiter<string>(container.config.authFailuresPerSecond);
+  if (container.config.adminUi) await app.register(queueBoardPlugin, { container, failuresPerAddress });
   consoleRoutes(app);
   // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
   await app.register(async (api) => {
@@ -144,7 +146,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     });
     registerAuth(api, container.auth, {
       perIntegration: new RateLimiter(container.config.rateLimitPerSecond),
-      failuresPerAddress: new RateLimiter<string>(container.config.authFailuresPerSecond),
+      failuresPerAddress,
     });
     // No path or query value this API takes holds a NUL character, and PostgreSQL text cannot: refuse it
     // for every route at once, before any reaches a query.

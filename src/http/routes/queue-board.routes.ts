@@ -2,6 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RateLimiter } from '../../auth/rate-limiter.js';
 import type { Container } from '../../container.js';
 import { AppError } from '../../domain/errors.js';
 import { BullMqQueue } from '../../infra/queue.js';
@@ -53,13 +54,33 @@ document.getElementById('login').addEventListener('submit', async (event) => {
  * The queue board at /admin/queues (ADMIN_UI=true): Bull Board over the BullMQ queue, behind the
  * `admin` scope, given either as a Bearer key or as the session cookie that key was traded for.
  */
-export async function queueBoardPlugin(app: FastifyInstance, { container }: { container: Container }): Promise<void> {
+export interface QueueBoardOptions {
+  container: Container;
+  /** The API's count of failed authentications per address, which the board's keys and sessions add to. */
+  failuresPerAddress: RateLimiter<string>;
+}
+
+export async function queueBoardPlugin(app: FastifyInstance, { container, failuresPerAddress }: QueueBoardOptions): Promise<void> {
   const sessions = new AdminSessions(container.pool, container.auth);
+  /**
+   * Runs a check of a key or session as the API's gate does: an address flooding bad ones is refused
+   * before any lookup, and each one refused 401 counts against it.
+   */
+  const limited = async <T>(request: FastifyRequest, check: () => Promise<T>): Promise<T> => {
+    const backOff = failuresPerAddress.wait(request.ip);
+    if (backOff > 0) throw new AppError('rate_limited', `Too many failed authentications from this address; retry in ${backOff} s.`, { retry_after: backOff });
+    try {
+      return await check();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'unauthorized') failuresPerAddress.take(request.ip);
+      throw error;
+    }
+  };
 
   app.get(`${BOARD_PATH}/login`, hidden, async (_request, reply) => reply.type('text/html; charset=utf-8').send(LOGIN_PAGE));
 
   app.post(`${BOARD_PATH}/session`, hidden, async (request, reply) => {
-    const session = await sessions.open(request.headers.authorization);
+    const session = await limited(request, () => sessions.open(request.headers.authorization));
     setSessionCookie(request, reply, session.token, ADMIN_SESSION_TTL_SECONDS);
     return { expires_at: session.expiresAt, board_url: BOARD_PATH };
   });
@@ -75,7 +96,7 @@ export async function queueBoardPlugin(app: FastifyInstance, { container }: { co
     // Answered here, not thrown: Bull Board's routes carry an error handler of their own.
     board.addHook('onRequest', async (request, reply) => {
       try {
-        await sessions.check(request.headers.authorization, sessionCookie(request));
+        await limited(request, () => sessions.check(request.headers.authorization, sessionCookie(request)));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
