@@ -116,6 +116,26 @@ describe('webhook endpoints (§13)', () => {
     expect(settled.rows).toEqual([{ status: 'failed', last_error: 'endpoint deleted', next_attempt_at: null }]);
   });
 
+  it('when an integration has 100 endpoints, then another is refused 400 naming the limit until one is deleted', async () => {
+    const capped = await ctx.key(['ingest'], 'capped');
+    const first = await subscribe('https://hooks.example.com/capped-0', ['batch.completed'], capped);
+    await ctx.sql.query(
+      `INSERT INTO webhook_endpoints (id, integration_id, url, events)
+       SELECT 'we_capped_' || n, i.id, 'https://hooks.example.com/capped-' || n, '{batch.completed}' FROM integrations i, generate_series(1, 99) n
+        WHERE i.name = 'capped'`,
+    );
+    const refused = await api('POST', '/api/webhooks', { url: 'https://hooks.example.com/capped-100', events: ['batch.completed'] }, capped);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({
+      code: 'validation_error',
+      detail: 'An integration has at most 100 webhook endpoints; delete one to add another.',
+      errors: [{ pointer: '/url' }],
+    });
+    expect((await api('GET', '/api/webhooks', undefined, capped)).json().webhooks).toHaveLength(100);
+    expect((await api('DELETE', `/api/webhooks/${first.id}`, undefined, capped)).statusCode).toBe(204);
+    await subscribe('https://hooks.example.com/capped-100', ['batch.completed'], capped);
+  });
+
   it('when an event type is unknown or a field is missing, then 400 validation_error names each field and nothing is stored', async () => {
     const unknown = await api('POST', '/api/webhooks', { url: 'https://hooks.example.com/x', events: ['batch.completed', 'batch.exploded'] });
     expect(unknown.statusCode).toBe(400);

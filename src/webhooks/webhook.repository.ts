@@ -70,6 +70,16 @@ export async function insertEndpoint(db: Queryable, endpoint: { id: string; inte
   return rows[0] as EndpointRow;
 }
 
+/**
+ * How many live endpoints the integration has, counted while no other creation of its endpoints
+ * runs (its integration row is locked until the caller's transaction ends).
+ */
+export async function countEndpointsLocked(db: Queryable, integrationId: number): Promise<number> {
+  await db.query('SELECT 1 FROM integrations WHERE id = $1 FOR UPDATE', [integrationId]);
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_endpoints WHERE integration_id = $1 AND deleted_at IS NULL', [integrationId]);
+  return rows[0]?.n ?? 0;
+}
+
 export async function insertSecret(db: Queryable, endpointId: string, sealed: Buffer): Promise<void> {
   await db.query('INSERT INTO webhook_secrets (endpoint_id, sealed) VALUES ($1, $2)', [endpointId, sealed]);
 }

@@ -10,6 +10,7 @@ import {
   deleteEndpoint,
   endpointExists,
   expireSecrets,
+  countEndpointsLocked,
   insertEndpoint,
   insertSecret,
   listDeliveries,
@@ -30,6 +31,12 @@ export interface WebhookServiceOptions {
   resolve?: Resolver;
 }
 
+/**
+ * Endpoints an integration may have at once. Each event is delivered to each of them and retried for
+ * a day, and the list is one unpaged answer: without a bound, one tenant's batch fanned out into
+ * thousands of outbound requests to hosts of its choosing (found by an audit).
+ */
+export const MAX_ENDPOINTS_PER_INTEGRATION = 100;
 const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'];
 const CURSOR_TAG = 'deliveries';
 const isSeq = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
@@ -60,6 +67,11 @@ export class WebhookService {
     const secret = newSecret();
     const sealed = await this.box.seal(secret, id);
     const row = await withTransaction(this.pool, async (client) => {
+      if ((await countEndpointsLocked(client, principal.integrationId)) >= MAX_ENDPOINTS_PER_INTEGRATION) {
+        throw new AppError('validation_error', `An integration has at most ${MAX_ENDPOINTS_PER_INTEGRATION} webhook endpoints; delete one to add another.`, {
+          errors: [{ pointer: '/url', message: `is one endpoint too many: this integration has ${MAX_ENDPOINTS_PER_INTEGRATION} already` }],
+        });
+      }
       const endpoint = await insertEndpoint(client, { id, integrationId: principal.integrationId, url: body.url, events });
       await insertSecret(client, id, sealed);
       if (events.includes('transactions.changed') || events.includes('*')) await startChangeMark(client, principal.integrationId);
