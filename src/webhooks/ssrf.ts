@@ -28,6 +28,7 @@ const FORBIDDEN_V6: Array<[string, number, string]> = [
   ['::1', 128, 'loopback'],
   ['64:ff9b:1::', 48, 'local-use NAT64 (RFC 8215: IPv4 of the local network behind it)'],
   ['100::', 64, 'discard'],
+  ['2001::', 32, 'Teredo (a tunnel whose server and client IPv4 addresses it carries)'],
   ['2001:db8::', 32, 'documentation'],
   ['fc00::', 7, 'unique local (private, incl. cloud metadata fd00:ec2::254)'],
   ['fe80::', 10, 'link-local'],
