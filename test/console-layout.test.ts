@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { signedInConsole, type Browser } from './helpers/browser.js';
-import { pushBatch, untilBatchesEnriched } from './helpers/console-api.js';
+import { pushBatch, registerWebhook, untilBatchesEnriched } from './helpers/console-api.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
 // What the console shows of the largest figures and the longest texts the API accepts: amounts up to
@@ -185,13 +185,7 @@ beforeAll(async () => {
   base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   key = await ctx.key(['ingest', 'reports']);
   // Registered first, so each batch below gives it a delivery of batch.completed (no deliverer runs here).
-  const hook = await fetch(`${base}/api/webhooks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: HOOK_URL, events: ['batch.completed'] }),
-  });
-  expect(hook.status).toBe(201);
-  hookId = ((await hook.json()) as { id: string }).id;
+  hookId = await registerWebhook(base, key, HOOK_URL);
   await push({
     account: { account_id: 'ACC-MILLIONS', currency: 'USD' },
     transactions: [

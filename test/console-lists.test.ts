@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { seriousAccessibilityViolations, signedInConsole, type Browser } from './helpers/browser.js';
-import { pushBatch, untilBatchesEnriched } from './helpers/console-api.js';
+import { pushBatch, registerWebhook, untilBatchesEnriched } from './helpers/console-api.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
 // The console's lists (batches, accounts, a batch's transactions, the review queue, webhook deliveries)
@@ -47,13 +47,7 @@ beforeAll(async () => {
   ctx.container.worker.start();
   base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   key = await ctx.key(['ingest', 'reports']);
-  const hook = await fetch(`${base}/api/webhooks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: HOOK_URL, events: ['batch.completed'] }),
-  });
-  expect(hook.status).toBe(201);
-  hookId = ((await hook.json()) as { id: string }).id;
+  hookId = await registerWebhook(base, key, HOOK_URL);
   // 101 accounts of one batch each (a second page of accounts, a third of batches), then one batch
   // of 150 transactions (two pages of them).
   for (let i = 1; i <= 101; i += 1) {

@@ -23,3 +23,14 @@ export async function untilBatchesEnriched(base: string, key: string): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/** Registers a webhook endpoint for batch.completed over HTTP; returns its id. */
+export async function registerWebhook(base: string, key: string, url: string): Promise<string> {
+  const response = await fetch(`${base}/api/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url, events: ['batch.completed'] }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
