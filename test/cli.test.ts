@@ -43,6 +43,16 @@ describe('using a command wrongly', () => {
     });
   }, 180_000);
 
+  it('when no command is given, or keys create gets an integration name it cannot hold, then it says so on stderr, touches no database and exits 2', async () => {
+    const [none, badName] = await runEach([[], ['keys', 'create', '--integration', 'bad name']], NO_DATABASE);
+    expect({ code: none?.code, stdout: none?.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(none?.stderr).toMatch(/^Usage: lucro <command>/);
+    expect({ code: badName?.code, stderr: badName?.stderr }).toEqual({
+      code: 2,
+      stderr: 'lucro keys: --integration must be 1–64 characters of A-Z a-z 0-9 . _ : -, got "bad name"\n',
+    });
+  }, 120_000);
+
   it('when a command gets an argument it does not take, then it prints one line naming it and exits 2', async () => {
     const cases = [['status', 'extra'], ['api', 'extra'], ['migrate', 'extra'], ['keys', 'list', 'extra'], ['reenrich', '--integration', 'x', 'extra']];
     const runs = await runEach(cases, NO_DATABASE);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
+import { IDENTIFIER_CHARACTERS, INTEGRATION_NAME_MAX_LENGTH, isIntegrationName } from '../domain/identifiers.js';
 import { withTransaction } from '../infra/db.js';
 import {
   findActiveKey,
@@ -87,8 +88,8 @@ export class AuthService {
    */
   async createKey(integration: string, scopes: Scope[], expiresInSeconds?: number): Promise<CreatedKey> {
     const name = integration.trim();
-    if (!/^[A-Za-z0-9._:-]{1,64}$/.test(name)) {
-      throw new AppError('validation_error', 'integration must be 1–64 characters of A-Z a-z 0-9 . _ : -');
+    if (!isIntegrationName(name)) {
+      throw new AppError('validation_error', `integration must be 1–${INTEGRATION_NAME_MAX_LENGTH} characters of ${IDENTIFIER_CHARACTERS}`);
     }
     const unique = [...new Set(scopes)];
     if (unique.length === 0) throw new AppError('validation_error', `scopes must name at least one of ${SCOPES.join(', ')}`);

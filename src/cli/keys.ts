@@ -1,5 +1,6 @@
 import { SCOPES, type AuthService, type KeyRecord, type Scope } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
+import { IDENTIFIER_CHARACTERS, INTEGRATION_NAME_MAX_LENGTH, isIntegrationName } from '../domain/identifiers.js';
 import { parseCommandLine, usageHint, UsageError } from './command-line.js';
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
@@ -25,6 +26,9 @@ export async function keysCommand(config: Config, args: string[]): Promise<numbe
       if (target !== undefined) throw unexpected(target);
       const integration = values.integration;
       if (!integration) throw new UsageError('create needs --integration NAME, the integration the key belongs to');
+      if (!isIntegrationName(integration.trim())) {
+        throw new UsageError(`--integration must be 1–${INTEGRATION_NAME_MAX_LENGTH} characters of ${IDENTIFIER_CHARACTERS}, got "${integration}"`);
+      }
       const scopes = parseScopes(values.scopes);
       const expiresIn = values['expires-in'] === undefined ? undefined : parseDuration(values['expires-in']);
       return withAuth(config, (auth) => create(auth, integration, scopes, expiresIn, values.json));

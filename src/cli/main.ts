@@ -9,9 +9,14 @@ const WITHOUT_ARGUMENTS: readonly string[] = ['start', 'api', 'worker', 'schedul
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+  if (command === undefined) {
+    // No command is a usage error, told on stderr like an unknown one.
+    console.error(USAGE);
+    return 2;
+  }
+  if (command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
-    return command === undefined ? 1 : 0;
+    return 0;
   }
   if (!isCommand(command)) {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
