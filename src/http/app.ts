@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -10,7 +11,7 @@ import { isIdentifier } from '../domain/identifiers.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
 import { documentedRequest, requireHeaders } from './documented.js';
-import { answerClientError, answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandling, trackAnswers } from './error-handler.js';
+import { answerClientError, answerFrameworkError, answerUnmetExpectation, MAX_PATH_PARAM_LENGTH, registerErrorHandling, trackAnswers } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { ProblemSchema, withProblems } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
@@ -30,23 +31,27 @@ import { webhookRoutes } from './routes/webhooks.routes.js';
 /** A caller's X-Request-Id is kept when it is an id of the transaction ids' shape. */
 const REQUEST_ID_MAX_LENGTH = 128;
 
+/** A caller's X-Request-Id when it is sane, else a new one. */
+function requestIdOf(request: { headers: IncomingHttpHeaders }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && isIdentifier(given, REQUEST_ID_MAX_LENGTH) ? given : randomUUID();
+}
+
 /** Builds the HTTP API over a container. Starting to listen is the caller's business. */
 export async function buildApp(container: Container): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: container.logger.child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
     // A client's request id is kept when it is sane, so logs can be joined across systems.
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && isIdentifier(given, REQUEST_ID_MAX_LENGTH) ? given : randomUUID();
-    },
+    genReqId: requestIdOf,
     // Requests that arrive while it closes are refused below, as problem+json with Retry-After.
     return503OnClosing: false,
     trustProxy: container.config.trustProxy,
     // A request must arrive whole within this, body included: a 1-byte/s upload cannot hold a connection.
     // (Node reads it when the server is made, hence `http` as well.)
     requestTimeout: container.config.requestTimeoutMs,
-    http: { requestTimeout: container.config.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+    // A request without Host is refused below as problem+json, not by Node as a bare 400.
+    http: { requestTimeout: container.config.requestTimeoutMs, connectionsCheckingInterval: 1_000, requireHostHeader: false },
     ajv: {
       // Request bodies are validated as sent: no coercion of 12.5 to "12.5", no dropped fields, every error.
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true, allowUnionTypes: true },
@@ -72,8 +77,13 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     reply.header('X-Request-Id', request.id);
     nameServerSpan(request.method, request.routeOptions.url);
     if (closing) throw new AppError('service_unavailable', 'The service is shutting down; retry shortly.');
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400.
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      throw new AppError('invalid_parameter', 'The Host header is required in HTTP/1.1.', { errors: [{ pointer: '/headers/host', message: 'is required in HTTP/1.1' }] });
+    }
   });
   trackAnswers(app.server);
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => answerUnmetExpectation(request, response, requestIdOf(request)));
   registerJsonBody(app);
   registerErrorHandling(app);
   container.metrics.instrumentHttp(app);
@@ -96,7 +106,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
           '',
           'Besides the answers each operation lists, any request may be answered, before it reaches an operation and as problem+json: ' +
             '`405` (the path exists under other methods, named in `Allow`), `408` (the request did not arrive whole within the server\'s ' +
-            'request timeout), `414` (a path parameter far too long) or `431` (headers too large). A 408, 431 or a 400 for bytes that are ' +
+            'request timeout), `414` (a path parameter far too long), `417` (an `Expect` header asking for anything but `100-continue`), ' +
+            '`431` (headers too large) or `400` (an HTTP/1.1 request without `Host`). A 408, 417, 431 or a 400 for bytes that are ' +
             'not HTTP closes the connection.',
         ].join('\n'),
         license: { name: 'Proprietary', identifier: 'LicenseRef-Lucro-Proprietary' },

@@ -167,6 +167,27 @@ function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.join('\r\n')}\r\n\r\n${body}`);
 }
 
+/**
+ * An Expect header asking for anything but 100-continue, which Node answers before any route runs
+ * ('checkExpectation'): 417 as problem+json naming the header, its body unread and the connection closed.
+ */
+export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse, requestId: string): void {
+  const body = JSON.stringify({
+    ...problem('invalid_parameter', 'The server meets no expectation but 100-continue.', { errors: [{ pointer: '/headers/expect', message: 'must be 100-continue' }] }),
+    status: 417,
+    title: STATUS_CODES[417],
+  });
+  response.shouldKeepAlive = false;
+  response.writeHead(417, {
+    'Content-Type': 'application/problem+json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'X-Request-Id': requestId,
+    Connection: 'close',
+  });
+  response.end(body);
+  request.resume();
+}
+
 /** What a field a schema does not allow is told. */
 export const UNKNOWN_FIELD = 'is not a known field';
 
