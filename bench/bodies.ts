@@ -2,7 +2,13 @@
  * Body bombs (issue 9): 10 MiB of `{}` items and of `1` items, with and without an Idempotency-Key,
  * posted to an API of its own with a 256 MB heap. Reports the API's peak heap while it receives them
  * beside its heap at rest, and whether every bomb got its 413 with the process still up.
+ *
+ * Then the public OpenAPI document, asked 2,000 times in one pipelined write on one connection that
+ * reads nothing (for /openapi.json, then for the UI's /docs/json), before the bombs: the answers queue
+ * in the API's socket buffers, outside the JS heap, so its RSS is sampled. Served as one cached
+ * buffer they hold nothing new; serialised per request, /docs/json took the API from 182 to 754 MB.
  */
+import net from 'node:net';
 import type { BenchEnv } from './harness.js';
 import { memoryOf, type LucroChild } from './harness.js';
 import { round, sleep } from './stats.js';
@@ -17,6 +23,29 @@ export interface BodyBombResult {
   /** Every bomb answered 413 and the API still answered /healthz afterwards. */
   allRefused: boolean;
   answers: number[];
+  /** RSS at rest, and the largest while 2,000 pipelined requests for each OpenAPI document waited unread. */
+  idleRssMiB: number;
+  documentsPeakRssMiB: number;
+  documentRequests: number;
+  /** The API still answered /healthz after them (serialised per request, it ran out of heap). */
+  aliveAfterDocuments: boolean;
+}
+
+const DOCUMENT_REQUESTS = 2_000;
+
+/** Writes `count` GETs of `path` on one connection that never reads, and holds it open for `holdMs`. */
+function pipelineUnread(port: number, path: string, count: number, holdMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.pause();
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: bench\r\n\r\n`.repeat(count));
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, holdMs);
+    });
+    socket.on('error', () => resolve());
+  });
 }
 
 const TEN_MIB = 10 * 1024 * 1024 - 64;
@@ -41,6 +70,16 @@ export async function benchBodyBombs(env: BenchEnv, key: string, settings: { rou
       idle = Math.max(idle, await heapUsedMiB(env, api.port));
       await sleep(100);
     }
+    const idleRss = memoryOf(api.pid)?.rssMiB ?? Number.NaN;
+    let documentsPeak = idleRss;
+    const documents = (async () => {
+      for (const path of ['/openapi.json', '/docs/json']) await pipelineUnread(api.port, path, DOCUMENT_REQUESTS, 3_000);
+    })();
+    for (let done = false; !done; ) {
+      documentsPeak = Math.max(documentsPeak, memoryOf(api.pid)?.rssMiB ?? 0);
+      done = await Promise.race([documents.then(() => true), sleep(10).then(() => false)]);
+    }
+    const aliveAfterDocuments = await env.request('GET', api.port, '/healthz').then((r) => r.status === 200, () => false);
     const bodies = [bomb('{}'), bomb('1')];
     const answers: number[] = [];
     let peak = idle;
@@ -69,8 +108,13 @@ export async function benchBodyBombs(env: BenchEnv, key: string, settings: { rou
       peakRssMiB: round(memoryOf(api.pid)?.peakMiB ?? Number.NaN, 1),
       allRefused: alive && answers.every((status) => status === 413),
       answers,
+      idleRssMiB: round(idleRss, 1),
+      documentsPeakRssMiB: round(documentsPeak, 1),
+      documentRequests: DOCUMENT_REQUESTS,
+      aliveAfterDocuments,
     };
     env.options.log(`  body bombs: ${answers.join(', ')}; heap idle ${result.idleHeapMiB} MiB, peak ${result.peakHeapMiB} MiB; peak RSS ${result.peakRssMiB} MiB`);
+    env.options.log(`  ${DOCUMENT_REQUESTS} pipelined unread requests per OpenAPI document: RSS ${result.idleRssMiB} MiB at rest, peak ${result.documentsPeakRssMiB} MiB${aliveAfterDocuments ? '' : '; the API died'}`);
     return result;
   } finally {
     await api.stop();

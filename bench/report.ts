@@ -162,6 +162,14 @@ export function tableRows(m: Measurements): Row[] {
       target: 'every one 413, API alive',
       result: verdict(b.allRefused),
     });
+    rows.push({
+      figure: `API RSS while ${n(b.documentRequests)} pipelined requests for each OpenAPI document (/openapi.json, /docs/json) wait unread`,
+      measured: `peak ${b.documentsPeakRssMiB.toFixed(0)} MiB`,
+      limit: `at rest ${b.idleRssMiB.toFixed(0)} MiB`,
+      ratio: x(b.documentsPeakRssMiB / b.idleRssMiB),
+      target: '≤ 1.5× at rest, API alive',
+      result: verdict(b.aliveAfterDocuments && b.documentsPeakRssMiB <= 1.5 * b.idleRssMiB),
+    });
   }
   return rows;
 }

@@ -180,6 +180,12 @@ describe('API description', () => {
     }
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/html/);
+    // The document the UI loads is the API's own, byte for byte.
+    const [ui, document] = await Promise.all(['/docs/json', '/openapi.json'].map((url) => ctx.app.inject({ method: 'GET', url })));
+    expect(ui?.statusCode).toBe(200);
+    expect(ui?.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(ui?.json().paths).toHaveProperty([INGEST, 'post']);
+    expect(ui?.body).toBe(document?.body);
   });
 });
 
