@@ -118,6 +118,11 @@ describe('OpenTelemetry traces', () => {
     expect(inTrace.some((s) => s.service === 'lucro-worker' && s.name.startsWith('pg.query'))).toBe(true);
     expect(inTrace.some((s) => s.service === 'lucro-api' && /^(evalsha|eval|multi|exec|rpush|lpush)/i.test(s.name))).toBe(true);
 
+    // The API's own lines about the request, its arrival and its answer, carry the trace id too.
+    const postLines = api.lines.filter((l) => l.reqId === posted.headers.get('x-request-id'));
+    expect(postLines.map((l) => l.msg)).toEqual(expect.arrayContaining(['incoming request', 'request completed']));
+    for (const line of postLines) expect([line.msg, line.trace_id]).toEqual([line.msg, traceId]);
+
     const enriched = worker.lines.filter((l) => l.msg === 'transaction enriched' && l.batch_id === batchId);
     expect(enriched).toHaveLength(3);
     for (const line of enriched) expect(line.trace_id).toBe(traceId);

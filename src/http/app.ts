@@ -13,6 +13,7 @@ import { registerAuth } from './auth.js';
 import { documentedRequest, requireHeaders } from './documented.js';
 import { answerClientError, answerFrameworkError, answerUnmetExpectation, MAX_PATH_PARAM_LENGTH, registerErrorHandling, trackAnswers } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
+import { TracedLogController } from './request-logging.js';
 import { ProblemSchema, withProblems } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
@@ -41,6 +42,7 @@ function requestIdOf(request: { headers: IncomingHttpHeaders }): string {
 export async function buildApp(container: Container): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: container.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    logController: new TracedLogController(),
     bodyLimit: MAX_BODY_BYTES,
     // A client's request id is kept when it is sane, so logs can be joined across systems.
     genReqId: requestIdOf,
