@@ -509,6 +509,21 @@ describe('docker-compose.yml', () => {
     expect(() => serviceEnv('api', {})).toThrow(/LUCRO_APP_PASSWORD is required/);
   });
 
+  it('when .env sets any other setting the app reads, then it reaches api, worker and scheduler; left empty, the app keeps its default', () => {
+    // Set by the compose file itself, or not for these containers (the embedded database, key administration, local testing only).
+    const notPassed = new Set(['DATABASE_URL', 'REDIS_URL', 'HOST', 'PORT', 'METRICS_PORT', 'LUCRO_DATA_DIR', 'LUCRO_EMBEDDED_PG_PORT', 'KEYS_DATABASE_URL', 'WEBHOOK_ALLOW_PRIVATE_URLS']);
+    const settings = [...configVariables()].filter((name) => !notPassed.has(name) && !name.startsWith('OTEL_EXPORTER_OTLP_TRACES') && name !== 'OTEL_TRACES_EXPORTER');
+    expect(settings.length).toBeGreaterThan(30);
+    for (const service of APP_SERVICES) {
+      const passed = serviceEnv(service, { ...envExample, ...Object.fromEntries(settings.map((name) => [name, `set-${name}`])) });
+      expect(settings.filter((name) => passed[name] !== `set-${name}`), service).toEqual([]);
+    }
+    const fromExample = loadConfig(serviceEnv('api', envExample));
+    expect(loadConfig(serviceEnv('api', { ...envExample, TRUST_PROXY: '10.0.0.0/8', RATE_LIMIT_PER_SECOND: '50' }))).toMatchObject({ rateLimitPerSecond: 50 });
+    expect(loadConfig(serviceEnv('api', { ...envExample, TRUST_PROXY: '10.0.0.0/8' })).trustProxy).not.toEqual(fromExample.trustProxy);
+    expect(fromExample.rateLimitPerSecond).toBe(200);
+  });
+
   it('when a compose CLI is installed, then `config -q` accepts the file with .env.example and refuses it without the secrets', () => {
     const cli = composeCli();
     if (cli === undefined) {
