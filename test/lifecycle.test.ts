@@ -88,6 +88,20 @@ describe('pending transactions that post (§10)', () => {
     expect(await summary('L-LATE')).toMatchObject({ total_transactions: 1, total_spend: '12.50' });
   });
 
+  it('when the posted transaction was removed before its pending one arrives, then the pending one is still stored removed, as in the other order', async () => {
+    await accepted('L-GONE', [{ transaction_id: 'T-8', pending_transaction_id: 'P-8', ...cafe }]);
+    expect((await remove('L-GONE', ['T-8'])).json()).toMatchObject({ removed: 1 });
+    await accepted('L-GONE', [{ transaction_id: 'P-8', pending: true, ...cafe }]);
+    expect(await transaction('L-GONE', 'P-8')).toMatchObject({ replaced_by: 'T-8', removed_at: expect.any(String) });
+    expect(await summary('L-GONE')).toMatchObject({ total_transactions: 0, total_spend: '0.00' });
+    // The other order ends the same way: the pending one was replaced, whatever became of its posted one.
+    await accepted('L-GONE', [{ transaction_id: 'P-7', pending: true, ...cafe }]);
+    await accepted('L-GONE', [{ transaction_id: 'T-7', pending_transaction_id: 'P-7', ...cafe }]);
+    await remove('L-GONE', ['T-7']);
+    expect(await transaction('L-GONE', 'P-7')).toMatchObject({ replaced_by: 'T-7', removed_at: expect.any(String) });
+    expect(await summary('L-GONE')).toMatchObject({ total_transactions: 0 });
+  });
+
   it('when a pending transaction with a locked category posts, then the posted one carries the locked category', async () => {
     await accepted('L-LOCK', [{ transaction_id: 'P-2', pending: true, ...cafe }]);
     const corrected = await ctx.app.inject({

@@ -283,16 +283,22 @@ export async function carryLockedCategories(db: Queryable, accountId: number, ca
   return rows.map((row) => row.pk);
 }
 
-/** Newly stored pending transactions whose posted replacement arrived first are stored removed at once. */
+/**
+ * Newly stored pending transactions whose posted replacement arrived first are stored removed at
+ * once — also when that posted one has since been removed, as the pending one would have stayed
+ * removed had it come first. Of several posted ones naming it, a live one, then the first stored, replaces it.
+ */
 export async function removeAlreadyReplaced(db: Queryable, accountId: number, pendingPks: number[]): Promise<number[]> {
   if (pendingPks.length === 0) return [];
   const { rows } = await db.query<{ pk: number }>(
     `UPDATE transactions p
-        SET removed_at = now(), replaced_by = posted.transaction_id, updated_at = now()
-       FROM transactions posted
-      WHERE p.id = ANY($2::bigint[]) AND p.pending AND p.removed_at IS NULL
-        AND posted.account_id = $1 AND posted.pending_transaction_id = p.transaction_id
-        AND NOT posted.pending AND posted.removed_at IS NULL
+        SET removed_at = now(), replaced_by = r.posted_id, updated_at = now()
+       FROM (SELECT DISTINCT ON (pending.id) pending.id, posted.transaction_id AS posted_id
+               FROM transactions pending
+               JOIN transactions posted ON posted.account_id = $1 AND posted.pending_transaction_id = pending.transaction_id AND NOT posted.pending
+              WHERE pending.id = ANY($2::bigint[])
+              ORDER BY pending.id, posted.removed_at IS NOT NULL, posted.id) AS r
+      WHERE p.id = r.id AND p.pending AND p.removed_at IS NULL
       RETURNING p.id AS pk`,
     [accountId, pendingPks],
   );
