@@ -70,7 +70,7 @@ describe('when the database lacks migrations', () => {
     expect((await ctx.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 
-  it('then a process started on a database never migrated is not ready', async () => {
+  it('then a process started on a database never migrated is not ready, and its API answers 503 naming the missing migrations, not 500', async () => {
     const name = `lucro_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl() });
     await admin.connect();
@@ -81,6 +81,15 @@ describe('when the database lacks migrations', () => {
       const response = await app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
       expect(response.json().checks).toEqual({ database: 'not_migrated', queue: 'ok' });
+      const ingest = await app.inject({
+        method: 'POST',
+        url: '/api/integrations/transactions/',
+        headers: { authorization: `Bearer lucro_${'k'.repeat(43)}`, 'content-type': 'application/json' },
+        payload: batchBody(1),
+      });
+      expect(ingest.statusCode, ingest.body).toBe(503);
+      expect(ingest.json()).toMatchObject({ code: 'service_unavailable', detail: expect.stringContaining('migrations') });
+      expect(ingest.headers['retry-after']).toBeDefined();
       await app.close();
     } finally {
       await container.close();

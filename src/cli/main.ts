@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { AppError, StartupError } from '../domain/errors.js';
-import { isConnectionError, isRefusedLogin } from '../infra/db.js';
+import { isConnectionError, isMissingMigration, isRefusedLogin } from '../infra/db.js';
 import { asksForHelp, COMMAND_USAGE, isCommand, parseCommandLine, UsageError, USAGE, type Command } from './command-line.js';
 import { runRoles } from './roles.js';
 
@@ -89,13 +89,9 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError || error instanceof AppError || error instanceof StartupError) console.error(`lucro: ${error.message}`);
     else if (isRefusedLogin(error)) console.error(`lucro: PostgreSQL refused DATABASE_URL: ${error.message}`);
     else if (isConnectionError(error)) console.error(`lucro: the database is unreachable (${(error as Error).message}); retry shortly.`);
-    else if (isUndefinedTable(error)) console.error(`lucro: the database has not been migrated (${error.message}): run \`lucro migrate\` first.`);
+    else if (isMissingMigration(error)) console.error(`lucro: the database has not been migrated (${(error as Error).message}): run \`lucro migrate\` first.`);
     else console.error('lucro:', error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;
   },
 );
 
-/** A table this command reads does not exist (42P01): the database was never migrated. */
-function isUndefinedTable(error: unknown): error is Error {
-  return error instanceof Error && (error as { code?: unknown }).code === '42P01';
-}

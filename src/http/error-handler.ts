@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import { MAX_PROBLEMS } from '../ingestion/ingestion.validation.js';
-import { isConnectionError, isDatabaseBusy } from '../infra/db.js';
+import { isConnectionError, isDatabaseBusy, isMissingMigration } from '../infra/db.js';
 import { discardUnreadBody } from './json-body.js';
 import { problem, type ProblemDetails } from './problem.js';
 
@@ -108,6 +108,8 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
   if (isConnectionError(error)) {
     return problem('service_unavailable', isDatabaseBusy(error) ? 'The database is busy and did not answer in time; retry shortly.' : 'The database is unreachable; retry shortly.');
   }
+  // Like /readyz: a database without this version's migrations is a dependency not ready, not a bug of the request.
+  if (isMissingMigration(error)) return problem('service_unavailable', 'The database lacks migrations this version needs; retry shortly.');
   const byStatus = status === undefined ? undefined : CODES_BY_STATUS[status];
   if (byStatus) return problem(byStatus, error.message);
   return problem('internal_error', 'Something went wrong on our side.', { request_id: request.id });

@@ -189,6 +189,15 @@ export function isRefusedLogin(error: unknown): error is Error {
  * query is wrong". A refused login counts: to a request the database is unreachable (503) until the
  * configuration or the role is fixed, and the process recovers then without a restart.
  */
+/**
+ * A table or column this code reads does not exist (42P01, 42703): the database lacks migrations
+ * this version needs — never migrated, or a new release running ahead of its migration job.
+ */
+export function isMissingMigration(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return code === '42P01' || code === '42703';
+}
+
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (isDatabaseBusy(error) || isRefusedLogin(error as unknown)) return true;
