@@ -1,12 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createContainer, type Container } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
+import type { BullMqQueue } from '../src/infra/queue.js';
 import type { FastifyInstance } from 'fastify';
 import { batchBody, bearer } from './helpers/context.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { freePort, startLucro, waitFor } from './helpers/processes.js';
+import { freePort, startLucro, testRedisUrl, waitFor } from './helpers/processes.js';
 import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
@@ -110,6 +113,49 @@ describe('PostgreSQL outage (§9)', () => {
     const { rows } = await client.query('SELECT min(enrichment_commits)::int AS lo, max(enrichment_commits)::int AS hi, count(*)::int AS n FROM transactions WHERE batch_id = $1', [batchId]);
     await client.end();
     expect(rows[0]).toEqual({ lo: 1, hi: 1, n: 400 });
+  }, 90_000);
+
+  it('when the database is away longer than a job\'s retries on BullMQ, then its jobs wait and enrichment resumes as soon as it is back, each row committed once', async () => {
+    const target = new URL(db.url);
+    target.port = String(proxy.port);
+    // The scheduler's re-dispatch is out of reach here: the queue alone must bring the jobs back.
+    const queued = await createContainer(
+      loadConfig({ DATABASE_URL: target.toString(), REDIS_URL: testRedisUrl(), QUEUE_PREFIX: `lucro-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent', ENRICHMENT_LATENCY_MS: '20-40', WORKER_CONCURRENCY: '4', PROCESSING_LEASE_MS: '3000', SCHEDULER_INTERVAL_MS: '500', REDISPATCH_AFTER_MS: '600000' }),
+    );
+    const queuedApp = await buildApp(queued);
+    let scheduler: { stop(): Promise<void> } | undefined;
+    try {
+      const response = await queuedApp.inject({ method: 'POST', url: '/api/integrations/transactions/', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: JSON.stringify(batchBody(300, { accountId: 'OUT-QUEUED' })) });
+      expect(response.statusCode).toBe(202);
+      const batchId = response.json().batch_id;
+      const status = async () => (await queuedApp.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json();
+      // The scheduler returns rows whose claim's write was lost to the outage (their lease expires); it re-dispatches nothing here.
+      const { Scheduler } = await import('../src/scheduler/scheduler.js');
+      const sweeping = new Scheduler(() => queued.maintenance.sweep(), queued.logger, 500);
+      scheduler = sweeping;
+      queued.worker.start();
+      sweeping.start();
+      await waitFor(async () => (await status()).counts?.completed > 10, 15_000, 'progress');
+      await proxy.refuse();
+      // BullMQ's own retries of a failing job (5 attempts, backoff from 1 s) are spent within 16 s.
+      await new Promise((resolve) => setTimeout(resolve, 17_000));
+      await proxy.restore();
+      const back = Date.now();
+      await waitFor(async () => (await status().catch(() => ({}))).status === 'completed', 20_000, 'the batch to complete after the outage');
+      expect(Date.now() - back).toBeLessThan(20_000);
+      const failedJobs = await (queued.queue as BullMqQueue).bullQueue.getJobCountByTypes('failed');
+      expect(failedJobs).toBe(0);
+    } finally {
+      await scheduler?.stop();
+      await queued.worker.stop();
+      await queuedApp.close();
+      await queued.close();
+    }
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query(`SELECT min(enrichment_commits)::int AS lo, max(enrichment_commits)::int AS hi, count(*)::int AS n FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.external_id = 'OUT-QUEUED'`);
+    await client.end();
+    expect(rows[0]).toEqual({ lo: 1, hi: 1, n: 300 });
   }, 90_000);
 
   it('when npm start begins while the database refuses connections, then it waits instead of exiting, and serves once the database is back', async () => {

@@ -1,5 +1,6 @@
 import { contextFromCarrier, inSpan, SpanKind } from '../infra/tracing.js';
-import { jobSubject, type BatchJob, type EnrichmentJob, type JobQueue, type ReenrichmentJob, type WebhooksJob } from '../infra/queue.js';
+import { isConnectionError, isMissingMigration } from '../infra/db.js';
+import { DependencyUnavailableError, jobSubject, type BatchJob, type EnrichmentJob, type JobQueue, type ReenrichmentJob, type WebhooksJob } from '../infra/queue.js';
 
 /** Every kind of job the queue carries. A kind added here must get a handler, or no worker starts. */
 export const JOB_KINDS = ['batch', 'reenrichment', 'webhooks'] as const;
@@ -72,6 +73,11 @@ export class WorkerLoop {
     if (!handler) throw new Error(`no handler registered for job kind "${kind}"`);
     const attributes = { 'lucro.job': jobSubject(job), 'lucro.kind': kind, 'lucro.lane': job.lane, 'lucro.generation': job.generation };
     const parent = contextFromCarrier(kind === 'batch' ? (job as BatchJob).trace : undefined);
-    return inSpan('enrichment.job', { kind: SpanKind.CONSUMER, parent, attributes }, () => handler(job));
+    return inSpan('enrichment.job', { kind: SpanKind.CONSUMER, parent, attributes }, () =>
+      handler(job).catch((error: unknown) => {
+        // Not this job's fault: it waits for the database rather than spending its attempts.
+        throw isConnectionError(error) || isMissingMigration(error) ? new DependencyUnavailableError(error) : error;
+      }),
+    );
   }
 }
