@@ -99,6 +99,22 @@ describe('when the database lacks migrations', () => {
   });
 });
 
+describe('readiness in the metrics', () => {
+  it('when a process is scraped and nothing ever called its /readyz, then lucro_ready and lucro_dependency_up say it is ready', async () => {
+    const container = await createContainer(loadConfig({ DATABASE_URL: ctx.db.url, LOG_LEVEL: 'silent' }));
+    try {
+      const app = await buildApp(container);
+      const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(text).toMatch(/^lucro_ready 1$/m);
+      expect(text).toMatch(/^lucro_dependency_up\{dependency="database"\} 1$/m);
+      expect(text).toMatch(/^lucro_dependency_up\{dependency="queue"\} 1$/m);
+      await app.close();
+    } finally {
+      await container.close();
+    }
+  });
+});
+
 describe('when PostgreSQL refuses the role DATABASE_URL names', () => {
   it('then requests answer 503 service_unavailable, not 500, and /readyz names the database', async () => {
     const stranger = new URL(ctx.db.url);

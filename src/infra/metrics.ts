@@ -72,12 +72,12 @@ export class Metrics {
   });
   readonly ready = new Gauge({
     name: 'lucro_ready',
-    help: '1 when the last /readyz found every dependency reachable, else 0',
+    help: '1 when the process is ready (database migrated and reachable, queue reachable), checked at each scrape and each /readyz, else 0',
     registers: [this.registry],
   });
   readonly dependencyUp = new Gauge({
     name: 'lucro_dependency_up',
-    help: 'Whether a dependency (database, queue) answered the last /readyz check: 1 or 0',
+    help: 'Whether a dependency (database, queue) answered the last readiness check (each scrape and each /readyz): 1 or 0',
     labelNames: ['dependency'] as const,
     registers: [this.registry],
   });

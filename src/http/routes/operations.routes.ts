@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Container } from '../../container.js';
+import { isMissingMigration } from '../../infra/db.js';
 import { migrationFiles } from '../../infra/migrate.js';
 import { withTimeout } from '../../infra/timeout.js';
 import { problem } from '../problem.js';
@@ -28,8 +29,8 @@ async function databaseCheck(pool: Container['pool']): Promise<Readiness['databa
     const { rows } = await pool.query<{ applied: number }>('SELECT count(*)::int AS applied FROM schema_migrations WHERE name = ANY($1::text[])', [names]);
     return rows[0]?.applied === names.length ? 'ok' : 'not_migrated';
   } catch (error) {
-    // undefined_table: never migrated.
-    if ((error as { code?: string }).code === '42P01') return 'not_migrated';
+    // No schema_migrations table: never migrated.
+    if (isMissingMigration(error)) return 'not_migrated';
     throw error;
   }
 }
@@ -54,16 +55,28 @@ function notReadyDetail(checks: Readiness, failed: Dependency[]): string {
 }
 
 /**
- * The Prometheus text. Nothing here queries the database: the backlog gauges are kept by the
- * scheduler's sweep; only the queue depth and oldest job (a few Redis commands, bounded) are read at scrape time.
+ * The Prometheus text. The backlog gauges are kept by the scheduler's sweep; at scrape time only
+ * the queue depth and oldest job (a few Redis commands) and readiness (one small query and a ping)
+ * are read, each bounded. Readiness is measured here too, so `lucro_ready` says whether the process
+ * is ready now, not what the last /readyz found (nothing probes /readyz under Compose or by hand).
  */
-export async function renderMetrics(container: Pick<Container, 'queue' | 'metrics'>): Promise<string> {
+export async function renderMetrics(container: Pick<Container, 'pool' | 'queue' | 'metrics'>): Promise<string> {
   const { queue, metrics } = container;
   await Promise.all([
     withTimeout(queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => metrics.queueDepth.set(depth), () => {}),
     withTimeout(queue.oldestWaitingAgeMs(), CHECK_TIMEOUT_MS, 'oldest job').then((ms) => metrics.queueOldestJobAge.set((ms ?? 0) / 1000), () => {}),
+    recordedReadiness(container),
   ]);
   return metrics.registry.metrics();
+}
+
+/** Checks readiness and records it in `lucro_ready` and `lucro_dependency_up`; returns the checks and those that failed. */
+async function recordedReadiness(container: Pick<Container, 'pool' | 'queue' | 'metrics'>): Promise<{ checks: Readiness; failed: Dependency[] }> {
+  const checks = await readiness(container);
+  const failed = (Object.keys(checks) as Dependency[]).filter((dependency) => checks[dependency] !== 'ok');
+  for (const dependency of Object.keys(checks) as Dependency[]) container.metrics.dependencyUp.set({ dependency }, checks[dependency] === 'ok' ? 1 : 0);
+  container.metrics.ready.set(failed.length === 0 ? 1 : 0);
+  return { checks, failed };
 }
 
 const ReadinessSchema = Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String(), queue: Type.String() }) });
@@ -98,10 +111,7 @@ export async function operationsPlugin(app: FastifyInstance, { container }: Oper
       },
     },
     async (_request, reply) => {
-      const checks = await readiness(container);
-      const failed = (Object.keys(checks) as Dependency[]).filter((dependency) => checks[dependency] !== 'ok');
-      for (const dependency of Object.keys(checks) as Dependency[]) container.metrics.dependencyUp.set({ dependency }, checks[dependency] === 'ok' ? 1 : 0);
-      container.metrics.ready.set(failed.length === 0 ? 1 : 0);
+      const { checks, failed } = await recordedReadiness(container);
       if (failed.length === 0) return { status: 'ready', checks };
       return sendProblem(reply, problem('service_unavailable', notReadyDetail(checks, failed), { checks, failed }));
     },
