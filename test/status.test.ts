@@ -165,3 +165,25 @@ describe('lucro status against a database that is down or not migrated', () => {
     }
   });
 });
+
+describe('lucro status during a re-enrichment', () => {
+  it('when a re-enrichment\'s rows have waited 20 minutes in batches that completed long ago, then the oldest pending age says so', async () => {
+    const key = await ctx.key(['ingest']);
+    const batchId = await ingestBatch(ctx, key, batchBody(3, { accountId: 'ACC-REEN-AGE' }));
+    await ctx.sql.query(`UPDATE transactions SET status = 'completed', completed_at = now() WHERE batch_id = $1`, [batchId]);
+    await ctx.sql.query(`UPDATE batches SET completed_at = now() WHERE id = $1`, [batchId]);
+    // What starting a re-enrichment does (§11), 20 minutes ago, with no worker taking its rows since.
+    const reenrichment = randomUUID();
+    await ctx.sql.query(
+      `INSERT INTO reenrichments (id, integration_id, account_id, filters, transactions, created_at)
+       SELECT $1, a.integration_id, a.id, '{}'::jsonb, 3, now() - interval '20 minutes' FROM accounts a WHERE a.external_id = 'ACC-REEN-AGE'`,
+      [reenrichment],
+    );
+    await ctx.sql.query(`UPDATE transactions SET status = 'pending', completed_at = NULL, reenrichment_id = $2 WHERE batch_id = $1`, [batchId, reenrichment]);
+
+    const { stdout } = await status({ DATABASE_URL: ctx.db.url });
+    const report = JSON.parse(stdout);
+    expect(report.transactions.pending).toBeGreaterThanOrEqual(3);
+    expect(report.transactions.oldest_pending_age_seconds).toBeGreaterThanOrEqual(20 * 60);
+  });
+});

@@ -1,18 +1,22 @@
 import type { Queryable } from '../infra/db.js';
 
 /**
- * Seconds the oldest pending transaction has waited since its batch was created (0 when none).
- * Cheap at any backlog: open batches in creation order (batches_open), each probed on the
- * pending-rows index, stopping at the first that has one.
+ * Seconds the oldest pending transaction has waited (0 when none): since its batch was created, or
+ * since the re-enrichment that sent it back to pending started — a re-enrichment does not reopen
+ * the batches of its rows, and its backlog must count too. Cheap at any backlog: open batches (and
+ * open re-enrichments) in creation order, each probed on a pending-rows index, stopping at the first that has one.
  */
 export async function oldestPendingAgeSeconds(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ age: number | null }>(
-    `SELECT extract(epoch FROM now() - b.created_at)::float8 AS age
-       FROM batches b
-      WHERE b.completed_at IS NULL
-        AND EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status = 'pending' AND t.removed_at IS NULL)
-      ORDER BY b.created_at
-      LIMIT 1`,
+    `SELECT extract(epoch FROM now() - least(
+              (SELECT b.created_at FROM batches b
+                WHERE b.completed_at IS NULL
+                  AND EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status = 'pending' AND t.removed_at IS NULL)
+                ORDER BY b.created_at LIMIT 1),
+              (SELECT r.created_at FROM reenrichments r
+                WHERE r.completed_at IS NULL
+                  AND EXISTS (SELECT 1 FROM transactions t WHERE t.reenrichment_id = r.id AND t.status = 'pending' AND t.removed_at IS NULL)
+                ORDER BY r.created_at LIMIT 1)))::float8 AS age`,
   );
   return Math.max(0, rows[0]?.age ?? 0);
 }
