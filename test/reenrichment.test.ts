@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearer, createTestContext, ingestBatch, whileRowLocked, type TestContext } from './helpers/context.js';
-import { waitFor } from './helpers/processes.js';
+import { testRedisUrl, waitFor } from './helpers/processes.js';
 
 let ctx: TestContext | undefined;
 afterEach(async () => {
@@ -205,5 +206,30 @@ describe('re-enrichment', () => {
       { transaction_id: 'O-1', attempts: 1, reenriched: false },
       { transaction_id: 'O-2', attempts: 1, reenriched: true },
     ]);
+  });
+
+  it('when an operator stops lucro reenrich with Ctrl-C while workers have it, then it says the re-enrichment goes on and where to follow it, and exits 130', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports'], 'ops-stop');
+    const batchId = await ingestBatch(ctx, key, { account: { account_id: 'OPS-STOP', currency: 'ZAR' }, transactions: [line('S-1', '2026-10-01', 'POS Purchase Dolci Cafe')] });
+    ctx.container.worker.start();
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
+    await ctx.container.worker.stop();
+    const bin = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
+    // A queue no worker consumes: the re-enrichment stays pending for as long as the test needs.
+    const child = spawn(process.execPath, [bin, 'reenrich', '--integration', 'ops-stop'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: `lucro-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'warn' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(async () => /^OPS-STOP\t[0-9a-f-]{36}\t/m.test(stdout) && stderr.includes('re-enrichment'), 20_000, 'the re-enrichment to start');
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('Stopped following. The workers go on with it; follow each at /api/reenrichments/ID (ids above)');
+    const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM reenrichments WHERE completed_at IS NULL`);
+    expect(rows[0].n).toBe(1);
   });
 });

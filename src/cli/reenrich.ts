@@ -20,6 +20,12 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
   const { createContainer } = await import('../container.js');
   const { migrate } = await import('../infra/migrate.js');
   const container = await createContainer({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, { role: 'reenrich', logTo: 'stderr' });
+  // Ctrl-C stops following, not the re-enrichment: it says where it goes on and exits as interrupted.
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+  };
+  process.once('SIGINT', interrupt);
   try {
     if (container.databaseMode === 'embedded') await migrate(container.pool);
     const accounts = await findIntegrationAccounts(container.pool, values.integration, values.account ?? null);
@@ -44,12 +50,22 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
       total = combine(views);
       progress.show('re-enrichment', total, Date.now() - started);
       if (views.every((view) => view.status === 'completed' || view.status === 'completed_with_errors')) break;
+      if (interrupted) {
+        progress.end();
+        console.error(
+          container.queue.kind === 'in-process'
+            ? 'Stopped. Its transactions wait, pending, for the next worker (npm start); follow each at /api/reenrichments/ID (ids above).'
+            : 'Stopped following. The workers go on with it; follow each at /api/reenrichments/ID (ids above), or with lucro status.',
+        );
+        return 130;
+      }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     progress.end();
     console.error(`Re-enriched ${transactions(total.counts.completed)} (${total.counts.failed} failed) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return 0;
   } finally {
+    process.off('SIGINT', interrupt);
     await container.worker.stop().catch(() => {});
     await container.close();
   }
