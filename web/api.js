@@ -54,6 +54,14 @@ export class ApiError extends Error {
 }
 
 /**
+ * Whether asking again may well succeed: the network failed (fetch's TypeError), the server was
+ * unavailable or overloaded (5xx), or asked us to slow down (429). A refusal (4xx) stays one.
+ */
+export function isTransient(error) {
+  return !(error instanceof ApiError) || error.status === 429 || error.status >= 500;
+}
+
+/**
  * The typed API client (openapi-fetch, served from its npm package like uPlot): every call names a
  * documented operation by its method and path template, as in openapi.json and src/client/api-types.ts.
  */

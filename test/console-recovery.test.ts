@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Route } from 'playwright-core';
+import { signedInConsole, type Browser } from './helpers/browser.js';
+import { pushBatch, untilBatchesEnriched } from './helpers/console-api.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+// How the console comes through an outage: an answer that fails once (a 503, a lost connection)
+// shows its error, and the page carries on by itself once the API answers again.
+
+let ctx: TestContext;
+let browser: Browser;
+let base: string;
+let key: string;
+let batchId: string;
+const pageErrors: string[] = [];
+
+const UNAVAILABLE = { type: 'urn:lucro:problem:service_unavailable', title: 'Service unavailable', status: 503, detail: 'The database is unreachable; retry shortly.', code: 'service_unavailable' };
+
+/**
+ * Answers the first `times` GET requests whose path is `path` with the database's 503 (or, with
+ * `abort`, drops the connection: the browser's "Failed to fetch"); the rest reach the server.
+ */
+async function failing(path: string, times: number, abort = false): Promise<() => Promise<void>> {
+  let left = times;
+  const handler = async (route: Route) => {
+    if (route.request().method() !== 'GET' || left <= 0) return route.fallback();
+    left -= 1;
+    if (abort) return route.abort('connectionrefused');
+    return route.fulfill({ status: 503, contentType: 'application/problem+json', json: UNAVAILABLE });
+  };
+  const matches = (url: URL) => url.pathname === path;
+  await browser.page.route(matches, handler);
+  return () => browser.page.unroute(matches, handler);
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  ctx.container.worker.start();
+  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  key = await ctx.key(['ingest', 'reports']);
+  batchId = await pushBatch(base, key, {
+    account: { account_id: 'ACC-RECOVER', currency: 'ZAR' },
+    transactions: [
+      { transaction_id: 'T-1', date: '2026-11-01', amount: '-10.00', merchant_name: 'Netflix' },
+      { transaction_id: 'T-2', date: '2026-11-02', amount: '-310.00', merchant_name: 'Zqx Holdings', description: 'ZQX HOLDINGS 5521' },
+    ],
+  });
+  await untilBatchesEnriched(base, key);
+  browser = await signedInConsole(base, key, (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+describe('the console through a passing outage, in headless Chromium against a running server', () => {
+  it('when one read of a batch answers 503, then its page says so and, once the API answers again, shows the batch completed with its transactions', async () => {
+    const restore = await failing(`/api/batches/${batchId}`, 1);
+    try {
+      await browser.page.goto(`${base}/console/#/batches/${batchId}`);
+      await browser.page.getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.locator('[data-field="status"]').getByText('completed').waitFor();
+      expect(await browser.page.getByText('The database is unreachable; retry shortly.').count()).toBe(0);
+      await browser.page.getByRole('region', { name: 'Transactions of the batch' }).getByText('Zqx Holdings', { exact: true }).waitFor();
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
