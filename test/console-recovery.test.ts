@@ -68,4 +68,19 @@ describe('the console through a passing outage, in headless Chromium against a r
     }
     expect(pageErrors).toEqual([]);
   });
+
+  it('when the batches list cannot be read for a moment (the connection lost), then it says so and the list comes back by itself', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);
+    await row.waitFor();
+    const restore = await failing('/api/batches', 1, true);
+    try {
+      await browser.page.getByRole('alert').getByText('Failed to fetch').waitFor();
+      await row.waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });

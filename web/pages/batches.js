@@ -84,6 +84,8 @@ export async function batchesPage(main, { query, signal }) {
       remember();
     } catch (error) {
       replace(list, errorMessage(error));
+      // The error replaced the list: the next answer draws it again, even one the same as before.
+      drawn = '';
     }
     if (!signal.aborted) timer = setTimeout(refresh, POLL_MS);
   }
