@@ -17,10 +17,10 @@ const pageErrors: string[] = [];
 const UNAVAILABLE = { type: 'urn:lucro:problem:service_unavailable', title: 'Service unavailable', status: 503, detail: 'The database is unreachable; retry shortly.', code: 'service_unavailable' };
 
 /**
- * Answers the first `times` GET requests whose path is `path` with the database's 503 (or, with
+ * Answers the first `times` GET requests whose path is (or matches) `path` with the database's 503 (or, with
  * `abort`, drops the connection: the browser's "Failed to fetch"); the rest reach the server.
  */
-async function failing(path: string, times: number, abort = false): Promise<() => Promise<void>> {
+async function failing(path: string | RegExp, times: number, abort = false): Promise<() => Promise<void>> {
   let left = times;
   const handler = async (route: Route) => {
     if (route.request().method() !== 'GET' || left <= 0) return route.fallback();
@@ -28,7 +28,7 @@ async function failing(path: string, times: number, abort = false): Promise<() =
     if (abort) return route.abort('connectionrefused');
     return route.fulfill({ status: 503, contentType: 'application/problem+json', json: UNAVAILABLE });
   };
-  const matches = (url: URL) => url.pathname === path;
+  const matches = (url: URL) => (typeof path === 'string' ? url.pathname === path : path.test(url.pathname));
   await browser.page.route(matches, handler);
   return () => browser.page.unroute(matches, handler);
 }
@@ -77,6 +77,44 @@ describe('the console through a passing outage, in headless Chromium against a r
     try {
       await browser.page.getByRole('alert').getByText('Failed to fetch').waitFor();
       await row.waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when reading a re-enrichment\'s progress fails once, then the review page says so, follows it to the end, and "Re-enrich this account" works again', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+    const reenrich = browser.page.getByRole('button', { name: 'Re-enrich this account' });
+    const restore = await failing(/^\/api\/reenrichments\//, 1);
+    try {
+      await reenrich.click();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText(/^Re-enrichment completed: 2 of 2\.$/).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await reenrich.isEnabled()).toBe(true);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when reading a transaction fails once after "Unlock", then its page says so and goes on to show what enrichment decided', async () => {
+    const locked = await fetch(`${base}/api/accounts/ACC-RECOVER/transactions/T-1`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'GENERAL_SERVICES' }),
+    });
+    expect(locked.status).toBe(200);
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-1`);
+    const unlock = browser.page.getByRole('button', { name: 'Unlock and enrich again' });
+    await unlock.waitFor();
+    const restore = await failing('/api/accounts/ACC-RECOVER/transactions/T-1', 1);
+    try {
+      await unlock.click();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText(/^Enriched again: ENTERTAINMENT/).waitFor();
       expect(await browser.page.getByRole('alert').count()).toBe(0);
     } finally {
       await restore();

@@ -1,4 +1,4 @@
-import { api, listCategories } from '../api.js';
+import { api, isTransient, listCategories } from '../api.js';
 import { announce, append, errorMessage, h, money, replace } from '../dom.js';
 import { categoryCell, knownAccount, merchantCell } from './transactions.js';
 
@@ -198,25 +198,38 @@ export async function reviewPage(main, { params: [accountId], signal }) {
 
   reenrich.addEventListener('click', async () => {
     reenrich.disabled = true;
+    let started;
     try {
-      const started = await api('POST', '/api/accounts/{account_id}/reenrich', { path: { account_id: accountId }, body: {} });
-      reenrichStatus.textContent = `Re-enriching ${started.transactions} transactions…`;
-      const poll = async () => {
-        const state = await api('GET', '/api/reenrichments/{reenrichment_id}', { path: { reenrichment_id: started.reenrichment_id } });
-        const done = state.counts.completed + state.counts.failed;
-        reenrichStatus.textContent = `Re-enrichment ${state.status.replaceAll('_', ' ')}: ${done} of ${state.counts.total}.`;
-        if (state.status === 'pending' || state.status === 'processing') {
-          timer = setTimeout(poll, POLL_MS);
-          return;
-        }
-        reenrich.disabled = false;
-        showLearned(await load());
-      };
-      await poll();
+      started = await api('POST', '/api/accounts/{account_id}/reenrich', { path: { account_id: accountId }, body: {} });
     } catch (error) {
       reenrich.disabled = false;
       replace(reenrichStatus, errorMessage(error));
+      return;
     }
+    reenrichStatus.textContent = `Re-enriching ${started.transactions} transactions…`;
+    // Runs from a timer: every failure is caught here, and an outage is followed through, not given up on.
+    const poll = async () => {
+      let state;
+      try {
+        state = await api('GET', '/api/reenrichments/{reenrichment_id}', { path: { reenrichment_id: started.reenrichment_id } });
+      } catch (error) {
+        if (signal.aborted) return;
+        replace(reenrichStatus, errorMessage(error));
+        if (isTransient(error)) timer = setTimeout(poll, POLL_MS);
+        else reenrich.disabled = false;
+        return;
+      }
+      if (signal.aborted) return;
+      const done = state.counts.completed + state.counts.failed;
+      reenrichStatus.textContent = `Re-enrichment ${state.status.replaceAll('_', ' ')}: ${done} of ${state.counts.total}.`;
+      if (state.status === 'pending' || state.status === 'processing') {
+        timer = setTimeout(poll, POLL_MS);
+        return;
+      }
+      reenrich.disabled = false;
+      showLearned(await load());
+    };
+    await poll();
   });
 
   await load();

@@ -1,4 +1,4 @@
-import { api, listCategories } from '../api.js';
+import { api, isTransient, listCategories } from '../api.js';
 import { append, dateTime, errorMessage, h, money, replace, replaceKeepingFocus, statusBadge } from '../dom.js';
 import { accountHref, categoryCell, transactionHref } from './transactions.js';
 
@@ -67,6 +67,7 @@ export async function transactionPage(main, { params: [accountId, transactionId]
       try {
         const t = await read();
         if (signal.aborted || mine !== sent) return;
+        replace(failure);
         const decided = t.status === 'completed' || t.status === 'failed';
         if (!decided && Date.now() < until) {
           timer = setTimeout(poll, POLL_MS);
@@ -77,7 +78,11 @@ export async function transactionPage(main, { params: [accountId, transactionId]
         else if (t.status === 'failed') outcome.textContent = `Enriching it again failed${t.error ? `: ${t.error}` : '.'}`;
         else outcome.textContent = 'Still being enriched: reload the page later to see its new category.';
       } catch (error) {
+        if (signal.aborted || mine !== sent) return;
         replace(failure, errorMessage(error));
+        // An outage is followed through: the next reading that comes back shows what enrichment decided.
+        if (isTransient(error) && Date.now() < until) timer = setTimeout(poll, POLL_MS);
+        else outcome.textContent = 'Still being enriched: reload the page later to see its new category.';
       }
     };
     timer = setTimeout(poll, POLL_MS);
