@@ -16,17 +16,20 @@ const pageErrors: string[] = [];
 
 const UNAVAILABLE = { type: 'urn:lucro:problem:service_unavailable', title: 'Service unavailable', status: 503, detail: 'The database is unreachable; retry shortly.', code: 'service_unavailable' };
 
+/** The answer `failing` gives: an HTTP answer, or "abort" to drop the connection (the browser's "Failed to fetch"). */
+type Failure = { status: number; headers?: Record<string, string>; json: unknown } | 'abort';
+
 /**
- * Answers the first `times` GET requests whose path is (or matches) `path` with the database's 503 (or, with
- * `abort`, drops the connection: the browser's "Failed to fetch"); the rest reach the server.
+ * Answers the first `times` GET requests whose path is (or matches) `path` with `failure` (the
+ * database's 503 unless told); the rest reach the server. Returns what undoes it.
  */
-async function failing(path: string | RegExp, times: number, abort = false): Promise<() => Promise<void>> {
+async function failing(path: string | RegExp, times: number, failure: Failure = { status: 503, json: UNAVAILABLE }): Promise<() => Promise<void>> {
   let left = times;
   const handler = async (route: Route) => {
     if (route.request().method() !== 'GET' || left <= 0) return route.fallback();
     left -= 1;
-    if (abort) return route.abort('connectionrefused');
-    return route.fulfill({ status: 503, contentType: 'application/problem+json', json: UNAVAILABLE });
+    if (failure === 'abort') return route.abort('connectionrefused');
+    return route.fulfill({ ...failure, contentType: 'application/problem+json' });
   };
   const matches = (url: URL) => (typeof path === 'string' ? url.pathname === path : path.test(url.pathname));
   await browser.page.route(matches, handler);
@@ -73,7 +76,7 @@ describe('the console through a passing outage, in headless Chromium against a r
     await browser.page.goto(`${base}/console/#/batches`);
     const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);
     await row.waitFor();
-    const restore = await failing('/api/batches', 1, true);
+    const restore = await failing('/api/batches', 1, 'abort');
     try {
       await browser.page.getByRole('alert').getByText('Failed to fetch').waitFor();
       await row.waitFor();
@@ -118,6 +121,59 @@ describe('the console through a passing outage, in headless Chromium against a r
       expect(await browser.page.getByRole('alert').count()).toBe(0);
     } finally {
       await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when an account\'s page is refused with 429 and Retry-After, then it keeps its heading, says why with a Retry button, and loads by itself after the wait', async () => {
+    const tooMany = { type: 'urn:lucro:problem:rate_limited', title: 'Too many requests', status: 429, detail: 'Too many requests; slow down.', code: 'rate_limited' };
+    const restore = await failing('/api/accounts/ACC-RECOVER/transactions', 1, { status: 429, headers: { 'retry-after': '1' }, json: tooMany });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+      await browser.page.getByRole('alert').getByText('Too many requests; slow down.').waitFor();
+      expect(await browser.page.getByRole('heading', { level: 1 }).textContent()).toBe('Account ACC-RECOVER');
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      await browser.page.getByRole('link', { name: 'Open the review queue' }).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when a review queue cannot load (503, retry in an hour), then it keeps its heading and "Retry" loads it now', async () => {
+    const restore = await failing('/api/accounts/ACC-RECOVER/transactions', 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await browser.page.getByRole('heading', { level: 1 }).textContent()).toBe('Review queue: ACC-RECOVER');
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await browser.page.getByRole('button', { name: 'Re-enrich this account' }).waitFor();
+      expect(await browser.page.getByRole('heading', { level: 1 }).textContent()).toBe('Review queue: ACC-RECOVER');
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when a page is slow to answer, then it says it is loading until it is shown', async () => {
+    const slowly = (url: URL) => url.pathname === '/api/accounts/ACC-RECOVER/transactions';
+    const handler = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.fallback();
+    };
+    await browser.page.route(slowly, handler);
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+      await browser.page.getByRole('status').getByText('Loading…').waitFor();
+      await browser.page.getByRole('link', { name: 'Open the review queue' }).waitFor();
+      // The notice goes once the whole page is shown (its transactions list is read slowly too).
+      await expect.poll(() => browser.page.getByText('Loading…').count(), { timeout: 10_000 }).toBe(0);
+      await browser.page.getByRole('region', { name: 'Transactions of ACC-RECOVER, newest first' }).getByText('Netflix').waitFor();
+    } finally {
+      await browser.page.unroute(slowly, handler);
     }
     expect(pageErrors).toEqual([]);
   });
