@@ -177,4 +177,14 @@ describe('the console through a passing outage, in headless Chromium against a r
     }
     expect(pageErrors).toEqual([]);
   });
+
+  it('when the API refuses a search as invalid, then the page shows which field and what is wrong with it, not only the summary', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+    await browser.page.getByRole('region', { name: 'Transactions of ACC-RECOVER, newest first' }).waitFor();
+    await browser.page.locator('#tx-search').fill('x'.repeat(201));
+    const refusal = browser.page.getByRole('alert');
+    await refusal.getByText('q must be 1–200 characters of text to search for.').waitFor();
+    expect(await refusal.getByRole('listitem').allTextContents()).toEqual(['q: must be 1–200 characters, not only spaces']);
+    expect(pageErrors).toEqual([]);
+  });
 });
