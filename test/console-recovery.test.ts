@@ -187,4 +187,21 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(await refusal.getByRole('listitem').allTextContents()).toEqual(['q: must be 1–200 characters, not only spaces']);
     expect(pageErrors).toEqual([]);
   });
+
+  it('when the user signs out and goes Back, then the page before stays behind sign-in, and the next sign-in opens the batches, not that page', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+    await browser.page.getByRole('heading', { name: 'Account ACC-RECOVER' }).waitFor();
+    await browser.page.getByRole('button', { name: 'Sign out' }).click();
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await browser.page.goBack();
+    await expect.poll(() => browser.page.url()).toMatch(/#\/signin$/);
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const returnTo = () => browser.page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('lucro.console.return-to'));
+    expect(await returnTo()).toBeNull();
+    await browser.page.getByLabel('API key').fill(key);
+    await browser.page.getByRole('button', { name: 'Sign in' }).click();
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    expect(browser.page.url()).toMatch(/#\/batches$/);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -69,6 +69,16 @@ function resolve(hash) {
   }
 }
 
+/**
+ * Whether the page was reached by Back or Forward. Back after signing out reaches the pages the
+ * previous user saw: those are not where the next sign-in in this tab goes, unlike an address opened
+ * or followed (the Navigation API says which; without it, every address counts as asked for).
+ */
+let traversed = false;
+window.navigation?.addEventListener('navigate', (event) => {
+  traversed = event.navigationType === 'traverse';
+});
+
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let cleanup = () => {};
@@ -81,8 +91,8 @@ async function render() {
   const [path, query = ''] = hash.split('?');
   const { route, params } = resolve(path);
   if (!route.open && !session.key) {
-    // A link opened while signed out (not the bare /console) is where sign-in goes next.
-    if (window.location.hash) session.returnAfterSignIn(hash);
+    // A link opened while signed out (not the bare /console, nor a page gone Back to) is where sign-in goes next.
+    if (window.location.hash && !traversed) session.returnAfterSignIn(hash);
     window.location.hash = '#/signin';
     return;
   }
