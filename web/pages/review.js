@@ -1,11 +1,13 @@
 import { api, isTransient, listCategories } from '../api.js';
 import { announce, append, errorMessage, h, money, replace } from '../dom.js';
+import { addressQuery } from '../paging.js';
 import { categoryCell, knownAccount, merchantCell } from './transactions.js';
 
 /** Below this confidence a category is worth a person's look. */
 const LOW_CONFIDENCE = 0.6;
-/** How many of the account's transactions the queue reads (newest first), at most. */
+/** How many of the account's transactions the queue reads (newest first), at most: MAX_PAGES of PAGE_SIZE. */
 const MAX_PAGES = 5;
+const PAGE_SIZE = 1000;
 const KEYS = 'abcdefghijklmnopq';
 const POLL_MS = 1000;
 
@@ -20,23 +22,24 @@ function needsReview(t) {
   return t.category === 'UNCATEGORIZED' || (t.status === 'completed' && (t.category_confidence ?? 0) < LOW_CONFIDENCE);
 }
 
-async function readTransactions(accountId) {
+/** The account's transactions between the dates (newest first, at most MAX_PAGES of them), and whether it has more. */
+async function readTransactions(accountId, range) {
   const all = [];
   let cursor = null;
   for (let i = 0; i < MAX_PAGES; i += 1) {
-    const page = await api('GET', '/api/accounts/{account_id}/transactions', { path: { account_id: accountId }, query: { limit: 1000, cursor } });
+    const page = await api('GET', '/api/accounts/{account_id}/transactions', { path: { account_id: accountId }, query: { ...range, limit: PAGE_SIZE, cursor } });
     all.push(...page.transactions);
     cursor = page.next_cursor;
     if (!cursor) break;
   }
-  return all;
+  return { all, more: Boolean(cursor) };
 }
 
 /**
  * The account's uncategorized and low-confidence spend, largest first. Arrow keys move between rows;
  * a letter key corrects the focused row (PATCH, §11); a re-enrichment then shows what was learned.
  */
-export async function reviewPage(main, { params: [accountId], signal }) {
+export async function reviewPage(main, { params: [accountId], query, signal }) {
   if (!(await knownAccount(main, accountId))) return;
   const categories = await listCategories();
   const keyOf = new Map(categories.map((c, i) => [KEYS[i], c]));
@@ -46,12 +49,31 @@ export async function reviewPage(main, { params: [accountId], signal }) {
   const learned = h('div', { 'aria-live': 'polite' });
   const reenrich = h('button', { type: 'button', id: 'reenrich' }, 'Re-enrich this account');
   const reenrichStatus = h('div', { role: 'status' });
+  // The queue reads the newest transactions only: older ones are reached by choosing dates (kept in the address).
+  const range = { start_date: query.get('from') || undefined, end_date: query.get('to') || undefined };
+  const start = h('input', { id: 'review-start', type: 'date', value: range.start_date });
+  const end = h('input', { id: 'review-end', type: 'date', value: range.end_date });
+  const rangeForm = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Dates to review' },
+    h('label', { for: 'review-start' }, 'From', start),
+    h('label', { for: 'review-end' }, 'To', end),
+    h('button', { type: 'submit' }, 'Apply'),
+  );
+  rangeForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const chosen = addressQuery([['from', start.value], ['to', end.value]]);
+    window.location.hash = `#/accounts/${encodeURIComponent(accountId)}/review${chosen ? `?${chosen}` : ''}`;
+  });
+  const truncated = h('div');
   append(
     main,
     h('h1', {}, `Review queue: ${accountId}`),
     h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}` }, 'Back to the account')),
     h('p', { class: 'notice', id: 'review-help' }, `Uncategorized spend and spend categorized with less than ${LOW_CONFIDENCE * 100}% confidence, largest first. Focus a row, move with ↑ and ↓, and press a letter to correct its category, or use the row's menu.`),
     h('ul', { class: 'keys', 'aria-label': 'Category keys' }, categories.map((c, i) => h('li', {}, h('kbd', {}, KEYS[i]), ` ${c}`))),
+    rangeForm,
+    truncated,
     failure,
     queue,
     h('h2', {}, 'Learn from the corrections'),
@@ -147,7 +169,14 @@ export async function reviewPage(main, { params: [accountId], signal }) {
 
   async function load() {
     try {
-      const all = await readTransactions(accountId);
+      const { all, more } = await readTransactions(accountId, range);
+      // "Largest first" is of what was read: when that is not all, the page says so, and how to see the rest.
+      replace(
+        truncated,
+        more
+          ? h('p', { class: 'notice', role: 'status' }, `Only the newest ${(MAX_PAGES * PAGE_SIZE).toLocaleString('en')} transactions${range.start_date || range.end_date ? ' between these dates' : ''} are in this queue; the account has older ones. Choose dates (From, To) to review those.`)
+          : null,
+      );
       items = all.filter(needsReview).sort((a, b) => {
         const [ma, mb] = [magnitude(a.amount), magnitude(b.amount)];
         return ma === mb ? 0 : ma > mb ? -1 : 1;
