@@ -241,7 +241,7 @@ describe('the console\'s lists, in headless Chromium against a running server', 
       account: { account_id: 'ACC-LARGE', currency: 'ZAR' },
       transactions: [
         ...Array.from({ length: 5000 }, (_, i) => ({ transaction_id: `N-${i + 1}`, date: `2026-${String((i % 12) + 1).padStart(2, '0')}-01`, amount: '-1.00', merchant_name: 'Netflix' })),
-        { transaction_id: 'OLD-1', date: '2020-01-01', amount: '-9999.00', merchant_name: 'Zqx Holdings' },
+        { transaction_id: 'OLD-1', date: '2020-01-01', amount: '-9999.00', merchant_name: 'Plxq Traders' },
       ],
     });
     await untilBatchesEnriched(base, key);
