@@ -65,6 +65,18 @@ export function table({ caption, columns, rows, rowProps, stacked = false }) {
   );
 }
 
+/** Longer than this, an id may not fit a narrow column or a phone: past it, it wraps (see idClass). */
+const SHORT_ID = 24;
+
+/**
+ * How an id is set: a short one whole on one line ("ZA-2023-11", never "ZA-" over "2023-11"); a long
+ * one (the contract allows 128 characters, none of them a space) wraps anywhere rather than push the
+ * columns beside it, or the page, out of sight.
+ */
+export function idClass(id) {
+  return id.length > SHORT_ID ? 'long-id' : 'nowrap';
+}
+
 export function statusBadge(status) {
   return h('span', { class: `status status-${status}` }, status.replaceAll('_', ' '));
 }

@@ -1,5 +1,5 @@
 import { api, isTransient, listCategories } from '../api.js';
-import { append, dateTime, errorMessage, h, money, replace, replaceKeepingFocus, statusBadge } from '../dom.js';
+import { append, dateTime, errorMessage, h, idClass, money, replace, replaceKeepingFocus, statusBadge } from '../dom.js';
 import { accountHref, categoryCell, transactionHref } from './transactions.js';
 
 const POLL_MS = 1000;
@@ -21,7 +21,8 @@ export async function transactionPage(main, { params: [accountId, transactionId]
   append(
     main,
     h('h1', {}, `Transaction ${transactionId}`),
-    h('p', {}, h('a', { href: accountHref(accountId, list) }, `Back to account ${accountId}`)),
+    // The account id may be 64 characters with nowhere to break: it wraps rather than widen a phone's page.
+    h('p', { class: 'text' }, h('a', { href: accountHref(accountId, list) }, `Back to account ${accountId}`)),
     fields,
     h('h2', {}, 'Category'),
     failure,
@@ -89,7 +90,7 @@ export async function transactionPage(main, { params: [accountId, transactionId]
   }
 
   function draw(t) {
-    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id, list), class: 'nowrap' }, id) : '—');
+    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id, list), class: idClass(id) }, id) : '—');
     const whole = (text) => (text ? h('span', { class: 'nowrap' }, text) : null);
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)];
     replace(
