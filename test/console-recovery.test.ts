@@ -72,6 +72,22 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when one read of a completed batch\'s transactions answers 503, then the page says so and shows them once the API answers again', async () => {
+    // From another page: the batch's own address again would be no navigation at all.
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    const restore = await failing(`/api/batches/${batchId}/transactions`, 1);
+    try {
+      await browser.page.goto(`${base}/console/#/batches/${batchId}`);
+      await browser.page.getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByRole('region', { name: 'Transactions of the batch' }).getByText('Zqx Holdings', { exact: true }).waitFor();
+      expect(await browser.page.getByText('The database is unreachable; retry shortly.').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the batches list cannot be read for a moment (the connection lost), then it says so and the list comes back by itself', async () => {
     await browser.page.goto(`${base}/console/#/batches`);
     const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);

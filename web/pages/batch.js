@@ -22,6 +22,7 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
 
   /** Reads the batch again in a while, and the page being read with it (not the last one known: that would walk on by itself). */
   const poll = () => {
+    clearTimeout(timer);
     if (!signal.aborted) timer = setTimeout(() => loadBatch().then((read) => read && loadPage(index)), POLL_MS);
   };
 
@@ -72,7 +73,10 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
       );
       rememberInAddress(`#/batches/${batchId}`, trailParams(cursors, index), signal);
     } catch (error) {
-      if (request === latest) replace(rows, errorMessage(error));
+      if (request !== latest || signal.aborted) return;
+      replace(rows, errorMessage(error));
+      // A batch that is done is not polled: its transactions are read again until they come.
+      if (isTransient(error)) poll();
     }
   }
 
