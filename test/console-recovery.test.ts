@@ -174,6 +174,21 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when the webhooks page cannot load for a moment (503, Retry-After 1), then it shows the error with Retry and loads by itself', async () => {
+    const restore = await failing('/api/webhooks', 1, { status: 503, headers: { 'retry-after': '1' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/webhooks`);
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      await browser.page.getByText('No webhook endpoints. Create one with POST /api/webhooks.').waitFor();
+      expect(await browser.page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when a page is slow to answer, then it says it is loading until it is shown', async () => {
     const slowly = (url: URL) => url.pathname === '/api/accounts/ACC-RECOVER/transactions';
     const handler = async (route: Route) => {
