@@ -189,6 +189,20 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when a transaction cannot load, then the error and Retry are right under its heading, not below the page\'s empty parts', async () => {
+    const restore = await failing('/api/accounts/ACC-RECOVER/transactions/T-2', 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-2`);
+      await browser.page.locator('h1 + [role="alert"]').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await browser.page.getByRole('button', { name: 'Correct' }).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when a page is slow to answer, then it says it is loading until it is shown', async () => {
     const slowly = (url: URL) => url.pathname === '/api/accounts/ACC-RECOVER/transactions';
     const handler = async (route: Route) => {

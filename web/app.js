@@ -39,10 +39,14 @@ function retriesItself(error) {
  * 503, the network) is retried by itself, after the server's Retry-After when it gave one.
  */
 function showFailure(view, title, error, signal) {
-  if (!view.querySelector('h1')) view.prepend(h('h1', {}, title));
+  let heading = view.querySelector('h1');
+  if (!heading) {
+    heading = h('h1', {}, title);
+    view.prepend(heading);
+  }
   const wait = retriesItself(error) ? (error.retryAfterMs ?? RETRY_MS) : null;
-  append(
-    view,
+  // Right under the heading, where it is read first, not below the parts of the page left empty.
+  heading.after(
     errorMessage(error),
     h('p', {}, h('button', { type: 'button', onclick: () => render() }, 'Retry'), wait === null ? null : ` Trying again in ${Math.max(1, Math.round(wait / 1000))} s.`),
   );
