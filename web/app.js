@@ -1,4 +1,4 @@
-import { api, ApiError, session } from './api.js';
+import { api, isTransient, session } from './api.js';
 import { append, errorMessage, h, replace } from './dom.js';
 import { accountPage } from './pages/account.js';
 import { accountsPage } from './pages/accounts.js';
@@ -29,14 +29,9 @@ const LOADING_NOTICE_MS = 300;
 /** How long to wait before loading again after an outage when the server did not say (no Retry-After). */
 const RETRY_MS = 5000;
 
-/** Whether a failed load is an outage worth trying again by itself: the network, 429, or a server unavailable. */
-function retriesItself(error) {
-  return !(error instanceof ApiError) || [429, 502, 503, 504].includes(error.status);
-}
-
 /**
  * A page that could not load keeps its heading and says why, with a Retry button; an outage (429,
- * 503, the network) is retried by itself, after the server's Retry-After when it gave one.
+ * 5xx, the network) is retried by itself, after the server's Retry-After when it gave one.
  */
 function showFailure(view, title, error, signal) {
   let heading = view.querySelector('h1');
@@ -44,7 +39,7 @@ function showFailure(view, title, error, signal) {
     heading = h('h1', {}, title);
     view.prepend(heading);
   }
-  const wait = retriesItself(error) ? (error.retryAfterMs ?? RETRY_MS) : null;
+  const wait = isTransient(error) ? (error.retryAfterMs ?? RETRY_MS) : null;
   // Right under the heading, where it is read first, not below the parts of the page left empty.
   heading.after(
     errorMessage(error),

@@ -22,7 +22,7 @@ function needsReview(t) {
   return t.category === 'UNCATEGORIZED' || (t.status === 'completed' && (t.category_confidence ?? 0) < LOW_CONFIDENCE);
 }
 
-/** The account's transactions between the dates (newest first, at most MAX_PAGES of them), and whether it has more. */
+/** The account's transactions between the dates (newest first, at most MAX_PAGES pages of them), and whether it has more. */
 async function readTransactions(accountId, range) {
   const all = [];
   let cursor = null;
