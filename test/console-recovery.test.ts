@@ -20,7 +20,7 @@ const UNAVAILABLE = { type: 'urn:lucro:problem:service_unavailable', title: 'Ser
 type Failure = { status: number; headers?: Record<string, string>; json: unknown } | 'abort';
 
 /**
- * Answers the first `times` GET requests whose path is (or matches) `path` with `failure` (the
+ * Answers the first `times` GET requests whose path is `path` (or whose path and query match it) with `failure` (the
  * database's 503 unless told); the rest reach the server. Returns what undoes it.
  */
 async function failing(path: string | RegExp, times: number, failure: Failure = { status: 503, json: UNAVAILABLE }): Promise<() => Promise<void>> {
@@ -31,7 +31,7 @@ async function failing(path: string | RegExp, times: number, failure: Failure = 
     if (failure === 'abort') return route.abort('connectionrefused');
     return route.fulfill({ ...failure, contentType: 'application/problem+json' });
   };
-  const matches = (url: URL) => (typeof path === 'string' ? url.pathname === path : path.test(url.pathname));
+  const matches = (url: URL) => (typeof path === 'string' ? url.pathname === path : path.test(`${url.pathname}${url.search}`));
   await browser.page.route(matches, handler);
   return () => browser.page.unroute(matches, handler);
 }
@@ -196,6 +196,23 @@ describe('the console through a passing outage, in headless Chromium against a r
       await browser.page.locator('h1 + [role="alert"]').getByText('The database is unreachable; retry shortly.').waitFor();
       await browser.page.getByRole('button', { name: 'Retry' }).click();
       await browser.page.getByRole('button', { name: 'Correct' }).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when a review queue\'s transactions cannot be read for a moment, then the page says so with Retry under its heading, and the queue comes by itself', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    // The queue's own read (a thousand at a time), not the check that the account exists.
+    const restore = await failing(/^\/api\/accounts\/ACC-RECOVER\/transactions\?.*limit=1000/, 1, { status: 503, headers: { 'retry-after': '1' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+      await browser.page.locator('h1 + [role="alert"]').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      await browser.page.getByRole('grid', { name: 'Transactions to review' }).locator('tr[data-transaction-id="T-2"]').waitFor();
       expect(await browser.page.getByRole('alert').count()).toBe(0);
     } finally {
       await restore();

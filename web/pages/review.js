@@ -167,26 +167,22 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
     );
   }
 
+  /** Reads the queue and draws it; returns the transactions read (for showLearned). */
   async function load() {
-    try {
-      const { all, more } = await readTransactions(accountId, range);
-      // "Largest first" is of what was read: when that is not all, the page says so, and how to see the rest.
-      replace(
-        truncated,
-        more
-          ? h('p', { class: 'notice', role: 'status' }, `Only the newest ${(MAX_PAGES * PAGE_SIZE).toLocaleString('en')} transactions${range.start_date || range.end_date ? ' between these dates' : ''} are in this queue; the account has older ones. Choose dates (From, To) to review those.`)
-          : null,
-      );
-      items = all.filter(needsReview).sort((a, b) => {
-        const [ma, mb] = [magnitude(a.amount), magnitude(b.amount)];
-        return ma === mb ? 0 : ma > mb ? -1 : 1;
-      });
-      draw();
-      return all;
-    } catch (error) {
-      replace(queue, errorMessage(error));
-      return [];
-    }
+    const { all, more } = await readTransactions(accountId, range);
+    // "Largest first" is of what was read: when that is not all, the page says so, and how to see the rest.
+    replace(
+      truncated,
+      more
+        ? h('p', { class: 'notice', role: 'status' }, `Only the newest ${(MAX_PAGES * PAGE_SIZE).toLocaleString('en')} transactions${range.start_date || range.end_date ? ' between these dates' : ''} are in this queue; the account has older ones. Choose dates (From, To) to review those.`)
+        : null,
+    );
+    items = all.filter(needsReview).sort((a, b) => {
+      const [ma, mb] = [magnitude(a.amount), magnitude(b.amount)];
+      return ma === mb ? 0 : ma > mb ? -1 : 1;
+    });
+    draw();
+    return all;
   }
 
   function showLearned(all) {
@@ -256,10 +252,15 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
         return;
       }
       reenrich.disabled = false;
-      showLearned(await load());
+      try {
+        showLearned(await load());
+      } catch (error) {
+        replace(queue, errorMessage(error));
+      }
     };
     await poll();
   });
 
+  // A queue that cannot be read is the page failing to load: the console shows why, with Retry (app.js).
   await load();
 }
