@@ -14,6 +14,8 @@ const MISSING_BATCH = '00000000-0000-0000-0000-000000000000';
 // The longest account id the API accepts (64 characters), and a webhook endpoint whose URL and
 // delivery error are one long word each (a host that does not resolve, as a delivery reports it).
 const LONG_ACCOUNT = 'ACC:QWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZQWVXZ';
+// The longest transaction id the contract allows: 128 characters, with no space to break at.
+const LONG_TRANSACTION = `TX:${'QWVXZ.'.repeat(20)}${'Q'.repeat(5)}`;
 const HOOK_HOST = `${'qwvxz'.repeat(12)}.${'qwvxz'.repeat(12)}.example.invalid`;
 const HOOK_URL = `https://${HOOK_HOST}/lucro/${'QWVXZ'.repeat(40)}`;
 const HOOK_ERROR = `getaddrinfo ENOTFOUND ${HOOK_HOST}`;
@@ -377,5 +379,39 @@ describe('the console\'s layout with the largest figures and longest texts, in h
     // The page is done loading once its heading has focus (app.js moves it there last).
     await expect.poll(() => heading.evaluate((el) => el === (el.ownerDocument.activeElement as unknown))).toBe(true);
     expect(await browser.page.getByRole('alert').allTextContents()).toEqual([`No batch ${MISSING_BATCH}.`]);
+  });
+
+  it('when a transaction id is 128 characters and an account id 64, then the ids wrap: the account\'s list keeps every column in view at 1280 px, and nothing scrolls sideways at 390 px', async () => {
+    expect(LONG_TRANSACTION).toHaveLength(128);
+    expect(LONG_ACCOUNT).toHaveLength(64);
+    await push({ account: { account_id: LONG_ACCOUNT, currency: 'USD' }, transactions: [{ transaction_id: LONG_TRANSACTION, date: '2026-11-07', amount: '-45.00', merchant_name: 'Starbucks' }] });
+    await untilBatchesEnriched(base, key);
+    const sideways = () =>
+      browser.page.evaluate(() => {
+        const root = (globalThis as unknown as LayoutGlobals).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+
+    await browser.page.goto(`${base}/console/#/accounts/${encodeURIComponent(LONG_ACCOUNT)}`);
+    const transactions = browser.page.getByRole('region', { name: `Transactions of ${LONG_ACCOUNT}, newest first` });
+    const row = transactions.locator(`tr[data-transaction-id="${LONG_TRANSACTION}"]`);
+    await row.waitFor();
+    expect(await hiddenCells(transactions, row, ['Date', 'ID', 'Merchant', 'Amount', 'Category', 'Enrichment'])).toEqual([]);
+    expect((await row.getByRole('link').innerText()).replace(/\s+/g, '')).toBe(LONG_TRANSACTION);
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await shot('long-ids');
+
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const hash of [`#/accounts/${encodeURIComponent(LONG_ACCOUNT)}`, `#/accounts/${encodeURIComponent(LONG_ACCOUNT)}/review`, `#/accounts/${encodeURIComponent(LONG_ACCOUNT)}/transactions/${encodeURIComponent(LONG_TRANSACTION)}`, '#/accounts', '#/batches']) {
+        await browser.page.goto(`${base}/console/${hash}`);
+        await browser.page.getByRole('heading', { level: 1 }).waitFor();
+        await browser.page.getByText(LONG_ACCOUNT.slice(0, 20)).first().waitFor();
+        expect(await sideways(), `${hash} scrolls sideways`).toBeLessThanOrEqual(0);
+      }
+      await shot('long-ids-phone');
+    } finally {
+      await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 });

@@ -234,4 +234,26 @@ describe('the console\'s lists, in headless Chromium against a running server', 
     }
     expect(pageErrors).toEqual([]);
   });
+
+  it('when an account has more transactions than the review queue reads, then the page says only the newest 5,000 are in it, and choosing dates reaches the older ones', async () => {
+    // 5,000 small Netflix debits in 2026, and one older, larger, unknown debit: the largest spend to review.
+    await push({
+      account: { account_id: 'ACC-LARGE', currency: 'ZAR' },
+      transactions: [
+        ...Array.from({ length: 5000 }, (_, i) => ({ transaction_id: `N-${i + 1}`, date: `2026-${String((i % 12) + 1).padStart(2, '0')}-01`, amount: '-1.00', merchant_name: 'Netflix' })),
+        { transaction_id: 'OLD-1', date: '2020-01-01', amount: '-9999.00', merchant_name: 'Plxq Traders' },
+      ],
+    });
+    await untilBatchesEnriched(base, key);
+    await browser.page.goto(`${base}/console/#/accounts/ACC-LARGE/review`);
+    await browser.page.getByText('Only the newest 5,000 transactions are in this queue; the account has older ones. Choose dates (From, To) to review those.').waitFor();
+    expect(await browser.page.locator('tr[data-transaction-id="OLD-1"]').count()).toBe(0);
+
+    await browser.page.getByLabel('To', { exact: true }).fill('2020-12-31');
+    await browser.page.getByRole('button', { name: 'Apply' }).click();
+    await browser.page.locator('tr[data-transaction-id="OLD-1"]').waitFor();
+    expect(browser.page.url()).toMatch(/#\/accounts\/ACC-LARGE\/review\?to=2020-12-31$/);
+    expect(await browser.page.getByText(/^Only the newest/).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -45,12 +45,30 @@ export const session = {
 
 /** A problem+json answer (contract §3), with its status and code. */
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfterMs = null) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
     this.status = status;
     this.code = problem?.code ?? null;
     this.problem = problem;
+    /** How long the server asked us to wait before asking again (its Retry-After), when it said. */
+    this.retryAfterMs = retryAfterMs;
   }
+}
+
+/** A Retry-After header (seconds, or an HTTP date) as milliseconds from now; null when absent or unreadable. */
+function retryAfterMs(header) {
+  if (!header) return null;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+/**
+ * Whether asking again may well succeed: the network failed (fetch's TypeError), the server was
+ * unavailable or overloaded (5xx), or asked us to slow down (429). A refusal (4xx) stays one.
+ */
+export function isTransient(error) {
+  return !(error instanceof ApiError) || error.status === 429 || error.status >= 500;
 }
 
 /**
@@ -79,7 +97,7 @@ export async function api(method, template, { path, query, body, key = session.k
     session.refused(window.location.hash);
     window.location.hash = '#/signin';
   }
-  if (!response.ok) throw new ApiError(response.status, error ?? null);
+  if (!response.ok) throw new ApiError(response.status, error ?? null, retryAfterMs(response.headers.get('retry-after')));
   return data ?? null;
 }
 

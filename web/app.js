@@ -1,5 +1,5 @@
-import { api, session } from './api.js';
-import { append, h, replace } from './dom.js';
+import { api, isTransient, session } from './api.js';
+import { append, errorMessage, h, replace } from './dom.js';
 import { accountPage } from './pages/account.js';
 import { accountsPage } from './pages/accounts.js';
 import { batchPage } from './pages/batch.js';
@@ -9,23 +9,52 @@ import { signInPage } from './pages/signin.js';
 import { transactionPage } from './pages/transaction.js';
 import { webhooksPage } from './pages/webhooks.js';
 
-/** Hash routes: the server serves one page; nothing about the user ever goes into a URL it sees. */
+/**
+ * Hash routes: the server serves one page; nothing about the user ever goes into a URL it sees.
+ * `title` is the page's heading, kept when the page cannot load.
+ */
 const ROUTES = [
-  { pattern: /^#\/signin$/, page: signInPage, open: true },
-  { pattern: /^#\/batches$/, page: batchesPage, nav: '#/batches' },
-  { pattern: /^#\/batches\/([0-9a-f-]+)$/i, page: batchPage, nav: '#/batches' },
-  { pattern: /^#\/accounts$/, page: accountsPage, nav: '#/accounts' },
-  { pattern: /^#\/accounts\/([^/]+)$/, page: accountPage, nav: '#/accounts' },
-  { pattern: /^#\/accounts\/([^/]+)\/review$/, page: reviewPage, nav: '#/accounts' },
-  { pattern: /^#\/accounts\/([^/]+)\/transactions\/([^/]+)$/, page: transactionPage, nav: '#/accounts' },
-  { pattern: /^#\/webhooks$/, page: webhooksPage, nav: '#/webhooks' },
+  { pattern: /^#\/signin$/, page: signInPage, open: true, title: () => 'Sign in' },
+  { pattern: /^#\/batches$/, page: batchesPage, nav: '#/batches', title: () => 'Batches' },
+  { pattern: /^#\/batches\/([0-9a-f-]+)$/i, page: batchPage, nav: '#/batches', title: ([batchId]) => `Batch ${batchId.slice(0, 8)}` },
+  { pattern: /^#\/accounts$/, page: accountsPage, nav: '#/accounts', title: () => 'Accounts' },
+  { pattern: /^#\/accounts\/([^/]+)$/, page: accountPage, nav: '#/accounts', title: ([accountId]) => `Account ${accountId}` },
+  { pattern: /^#\/accounts\/([^/]+)\/review$/, page: reviewPage, nav: '#/accounts', title: ([accountId]) => `Review queue: ${accountId}` },
+  { pattern: /^#\/accounts\/([^/]+)\/transactions\/([^/]+)$/, page: transactionPage, nav: '#/accounts', title: ([, transactionId]) => `Transaction ${transactionId}` },
+  { pattern: /^#\/webhooks$/, page: webhooksPage, nav: '#/webhooks', title: () => 'Webhooks' },
 ];
+
+/** How long a page may take before it says it is loading: a quick one never flashes the notice. */
+const LOADING_NOTICE_MS = 300;
+/** How long to wait before loading again after an outage when the server did not say (no Retry-After). */
+const RETRY_MS = 5000;
+
+/**
+ * A page that could not load keeps its heading and says why, with a Retry button; an outage (429,
+ * 5xx, the network) is retried by itself, after the server's Retry-After when it gave one.
+ */
+function showFailure(view, title, error, signal) {
+  let heading = view.querySelector('h1');
+  if (!heading) {
+    heading = h('h1', {}, title);
+    view.prepend(heading);
+  }
+  const wait = isTransient(error) ? (error.retryAfterMs ?? RETRY_MS) : null;
+  // Right under the heading, where it is read first, not below the parts of the page left empty.
+  heading.after(
+    errorMessage(error),
+    h('p', {}, h('button', { type: 'button', onclick: () => render() }, 'Retry'), wait === null ? null : ` Trying again in ${Math.max(1, Math.round(wait / 1000))} s.`),
+  );
+  if (wait === null) return;
+  const timer = setTimeout(render, wait);
+  signal.addEventListener('abort', () => clearTimeout(timer));
+}
 
 /** An address that names no page, or names one in broken percent-encoding (#/accounts/%E0%A4%A). */
 function notFoundPage(main, { hash }) {
   append(main, h('h1', {}, 'Page not found'), h('p', {}, `The console has no page at ${hash}.`), h('p', {}, h('a', { href: '#/batches' }, 'Go to the batches')));
 }
-const NOT_FOUND = { page: notFoundPage, open: true };
+const NOT_FOUND = { page: notFoundPage, open: true, title: () => 'Page not found' };
 
 /** The route matching the hash and its decoded parameters, or the not-found page. */
 function resolve(hash) {
@@ -39,6 +68,16 @@ function resolve(hash) {
   }
 }
 
+/**
+ * Whether the page was reached by Back or Forward. Back after signing out reaches the pages the
+ * previous user saw: those are not where the next sign-in in this tab goes, unlike an address opened
+ * or followed (the Navigation API says which; without it, every address counts as asked for).
+ */
+let traversed = false;
+window.navigation?.addEventListener('navigate', (event) => {
+  traversed = event.navigationType === 'traverse';
+});
+
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let cleanup = () => {};
@@ -51,8 +90,8 @@ async function render() {
   const [path, query = ''] = hash.split('?');
   const { route, params } = resolve(path);
   if (!route.open && !session.key) {
-    // A link opened while signed out (not the bare /console) is where sign-in goes next.
-    if (window.location.hash) session.returnAfterSignIn(hash);
+    // A link opened while signed out (not the bare /console, nor a page gone Back to) is where sign-in goes next.
+    if (window.location.hash && !traversed) session.returnAfterSignIn(hash);
     window.location.hash = '#/signin';
     return;
   }
@@ -64,13 +103,18 @@ async function render() {
   // Each page draws into a view of its own: one the user has left may still finish an answer it was
   // waiting for, and then draws into a view no longer on screen, not over the page that replaced it.
   const view = h('div');
-  replace(main, view);
+  const loading = h('p', { class: 'notice', role: 'status' });
+  replace(main, view, loading);
   const controller = new AbortController();
   cleanup = () => controller.abort();
+  const slow = setTimeout(() => (loading.textContent = 'Loading…'), LOADING_NOTICE_MS);
   try {
     await route.page(view, { params, query: new URLSearchParams(query), hash, signal: controller.signal });
   } catch (error) {
-    if (!controller.signal.aborted) append(view, h('p', { class: 'error', role: 'alert' }, error.message));
+    if (!controller.signal.aborted) showFailure(view, route.title(params), error, controller.signal);
+  } finally {
+    clearTimeout(slow);
+    loading.remove();
   }
   if (controller.signal.aborted) return;
   // A new page moves focus to its heading, so keyboard and screen-reader users start there.

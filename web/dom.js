@@ -65,6 +65,18 @@ export function table({ caption, columns, rows, rowProps, stacked = false }) {
   );
 }
 
+/** Longer than this, an id may not fit a narrow column or a phone: past it, it wraps (see idClass). */
+const SHORT_ID = 24;
+
+/**
+ * How an id is set: a short one whole on one line ("ZA-2023-11", never "ZA-" over "2023-11"); a long
+ * one (the contract allows 128 characters, none of them a space) wraps anywhere rather than push the
+ * columns beside it, or the page, out of sight.
+ */
+export function idClass(id) {
+  return id.length > SHORT_ID ? 'long-id' : 'nowrap';
+}
+
 export function statusBadge(status) {
   return h('span', { class: `status status-${status}` }, status.replaceAll('_', ' '));
 }
@@ -96,7 +108,16 @@ export function dateTime(iso) {
 export function errorMessage(error) {
   // A refusal for scope says what would do instead (§2: ingest corrects and re-enriches, reports reads).
   const hint = error?.status === 403 ? ' Sign out and sign in with a key that has it.' : '';
-  return h('p', { class: 'error', role: 'alert' }, `${error?.message ?? String(error)}${hint}`);
+  const said = `${error?.message ?? String(error)}${hint}`;
+  // A validation problem's detail may only be "Invalid query.": its errors[] say which field and what is wrong.
+  const fields = error?.problem?.errors ?? [];
+  if (fields.length === 0) return h('p', { class: 'error', role: 'alert' }, said);
+  return h('div', { class: 'error', role: 'alert' }, h('p', {}, said), h('ul', {}, fields.map((f) => h('li', {}, `${fieldName(f.pointer)}: ${f.message}`))));
+}
+
+/** A problem's JSON pointer as a person reads a field's name: "/transactions/0/date" is "transactions/0/date". */
+function fieldName(pointer) {
+  return (pointer ?? '').replace(/^\//, '').replaceAll('~1', '/').replaceAll('~0', '~') || 'the request';
 }
 
 /**

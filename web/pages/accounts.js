@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { append, dateTime, h, replace, replaceKeepingFocus, table } from '../dom.js';
+import { append, dateTime, h, idClass, replace, replaceKeepingFocus, table } from '../dom.js';
 import { pagesShown, rememberInAddress } from '../paging.js';
 
 export async function accountsPage(main, { query, signal }) {
@@ -21,7 +21,7 @@ export async function accountsPage(main, { query, signal }) {
         : table({
             caption: 'Accounts',
             columns: [
-              { label: 'Account', nowrap: true, cell: (a) => h('a', { href: `#/accounts/${encodeURIComponent(a.account_id)}` }, a.account_id) },
+              { label: 'Account', cell: (a) => h('a', { href: `#/accounts/${encodeURIComponent(a.account_id)}`, class: idClass(a.account_id) }, a.account_id) },
               { label: 'Name', text: true, wide: true, cell: (a) => a.name ?? '' },
               { label: 'Institution', text: true, narrow: true, cell: (a) => a.institution ?? '' },
               { label: 'Currency', cell: (a) => a.currency },

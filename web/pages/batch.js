@@ -1,4 +1,4 @@
-import { api } from '../api.js';
+import { api, isTransient } from '../api.js';
 import { append, dateTime, errorMessage, h, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
 import { cursorTrail, rememberInAddress, trailParams } from '../paging.js';
 import { progress } from './batches.js';
@@ -20,32 +20,38 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
   let index = cursors.length - 1;
   let accountId;
 
+  /** Reads the batch again in a while, and the page being read with it (not the last one known: that would walk on by itself). */
+  const poll = () => {
+    clearTimeout(timer);
+    if (!signal.aborted) timer = setTimeout(() => loadBatch().then((read) => read && loadPage(index)), POLL_MS);
+  };
+
   /** Shows the batch; whether it could be read (when not, its transactions cannot be either: one error says why). */
   async function loadBatch() {
+    let batch;
     try {
-      const batch = await api('GET', '/api/batches/{batch_id}', { path: { batch_id: batchId } });
-      accountId = batch.account_id;
-      replace(
-        head,
-        h(
-          'dl',
-          { class: 'cards' },
-          h('div', { class: 'card' }, h('dt', {}, 'Status'), h('dd', { class: 'value', 'data-field': 'status' }, statusBadge(batch.status))),
-          h('div', { class: 'card' }, h('dt', {}, 'Progress'), h('dd', { class: 'value' }, progress(batch.counts))),
-          h('div', { class: 'card' }, h('dt', {}, 'Account'), h('dd', { class: 'value id' }, h('a', { href: `#/accounts/${encodeURIComponent(batch.account_id)}` }, batch.account_id))),
-          h('div', { class: 'card' }, h('dt', {}, 'Created'), h('dd', {}, dateTime(batch.created_at))),
-          h('div', { class: 'card' }, h('dt', {}, 'Completed'), h('dd', {}, batch.completed_at ? dateTime(batch.completed_at) : '—')),
-        ),
-      );
-      if (batch.status === 'pending' || batch.status === 'processing') {
-        // The page being read is read again, not the last one known: that would walk on by itself.
-        timer = setTimeout(() => loadBatch().then((read) => read && loadPage(index)), POLL_MS);
-      }
-      return true;
+      batch = await api('GET', '/api/batches/{batch_id}', { path: { batch_id: batchId } });
     } catch (error) {
       replace(head, errorMessage(error.status === 403 ? new Error('Reading batches needs a key with the ingest scope.') : error));
+      // An outage says nothing about the batch: it is read again until an answer shows its live state.
+      if (isTransient(error)) poll();
       return false;
     }
+    accountId = batch.account_id;
+    replace(
+      head,
+      h(
+        'dl',
+        { class: 'cards' },
+        h('div', { class: 'card' }, h('dt', {}, 'Status'), h('dd', { class: 'value', 'data-field': 'status' }, statusBadge(batch.status))),
+        h('div', { class: 'card' }, h('dt', {}, 'Progress'), h('dd', { class: 'value' }, progress(batch.counts))),
+        h('div', { class: 'card' }, h('dt', {}, 'Account'), h('dd', { class: 'value id' }, h('a', { href: `#/accounts/${encodeURIComponent(batch.account_id)}` }, batch.account_id))),
+        h('div', { class: 'card' }, h('dt', {}, 'Created'), h('dd', {}, dateTime(batch.created_at))),
+        h('div', { class: 'card' }, h('dt', {}, 'Completed'), h('dd', {}, batch.completed_at ? dateTime(batch.completed_at) : '—')),
+      ),
+    );
+    if (batch.status === 'pending' || batch.status === 'processing') poll();
+    return true;
   }
 
   let latest = 0;
@@ -67,7 +73,10 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
       );
       rememberInAddress(`#/batches/${batchId}`, trailParams(cursors, index), signal);
     } catch (error) {
-      if (request === latest) replace(rows, errorMessage(error));
+      if (request !== latest || signal.aborted) return;
+      replace(rows, errorMessage(error));
+      // A batch that is done is not polled: its transactions are read again until they come.
+      if (isTransient(error)) poll();
     }
   }
 

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { announce, append, dateTime, errorMessage, h, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { announce, append, dateTime, errorMessage, h, idClass, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
 import { pagesShown, rememberInAddress } from '../paging.js';
 
 const POLL_MS = 2000;
@@ -21,7 +21,7 @@ export function progress(counts) {
 export function batchColumns() {
   return [
     { label: 'Batch', nowrap: true, cell: (b) => h('a', { href: `#/batches/${b.batch_id}` }, b.batch_id.slice(0, 8)) },
-    { label: 'Account', nowrap: true, wide: true, cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}` }, b.account_id) },
+    { label: 'Account', wide: true, cell: (b) => h('a', { href: `#/accounts/${encodeURIComponent(b.account_id)}`, class: idClass(b.account_id) }, b.account_id) },
     { label: 'Status', cell: (b) => statusBadge(b.status) },
     { label: 'Progress', cell: (b) => progress(b.counts) },
     { label: 'Pending', num: true, narrow: true, cell: (b) => b.counts.pending },
@@ -84,6 +84,8 @@ export async function batchesPage(main, { query, signal }) {
       remember();
     } catch (error) {
       replace(list, errorMessage(error));
+      // The error replaced the list: the next answer draws it again, even one the same as before.
+      drawn = '';
     }
     if (!signal.aborted) timer = setTimeout(refresh, POLL_MS);
   }

@@ -1,11 +1,13 @@
-import { api, listCategories } from '../api.js';
+import { api, isTransient, listCategories } from '../api.js';
 import { announce, append, errorMessage, h, money, replace } from '../dom.js';
+import { addressQuery } from '../paging.js';
 import { categoryCell, knownAccount, merchantCell } from './transactions.js';
 
 /** Below this confidence a category is worth a person's look. */
 const LOW_CONFIDENCE = 0.6;
-/** How many of the account's transactions the queue reads (newest first), at most. */
+/** How many of the account's transactions the queue reads (newest first), at most: MAX_PAGES of PAGE_SIZE. */
 const MAX_PAGES = 5;
+const PAGE_SIZE = 1000;
 const KEYS = 'abcdefghijklmnopq';
 const POLL_MS = 1000;
 
@@ -20,23 +22,24 @@ function needsReview(t) {
   return t.category === 'UNCATEGORIZED' || (t.status === 'completed' && (t.category_confidence ?? 0) < LOW_CONFIDENCE);
 }
 
-async function readTransactions(accountId) {
+/** The account's transactions between the dates (newest first, at most MAX_PAGES pages of them), and whether it has more. */
+async function readTransactions(accountId, range) {
   const all = [];
   let cursor = null;
   for (let i = 0; i < MAX_PAGES; i += 1) {
-    const page = await api('GET', '/api/accounts/{account_id}/transactions', { path: { account_id: accountId }, query: { limit: 1000, cursor } });
+    const page = await api('GET', '/api/accounts/{account_id}/transactions', { path: { account_id: accountId }, query: { ...range, limit: PAGE_SIZE, cursor } });
     all.push(...page.transactions);
     cursor = page.next_cursor;
     if (!cursor) break;
   }
-  return all;
+  return { all, more: Boolean(cursor) };
 }
 
 /**
  * The account's uncategorized and low-confidence spend, largest first. Arrow keys move between rows;
  * a letter key corrects the focused row (PATCH, §11); a re-enrichment then shows what was learned.
  */
-export async function reviewPage(main, { params: [accountId], signal }) {
+export async function reviewPage(main, { params: [accountId], query, signal }) {
   if (!(await knownAccount(main, accountId))) return;
   const categories = await listCategories();
   const keyOf = new Map(categories.map((c, i) => [KEYS[i], c]));
@@ -46,12 +49,31 @@ export async function reviewPage(main, { params: [accountId], signal }) {
   const learned = h('div', { 'aria-live': 'polite' });
   const reenrich = h('button', { type: 'button', id: 'reenrich' }, 'Re-enrich this account');
   const reenrichStatus = h('div', { role: 'status' });
+  // The queue reads the newest transactions only: older ones are reached by choosing dates (kept in the address).
+  const range = { start_date: query.get('from') || undefined, end_date: query.get('to') || undefined };
+  const start = h('input', { id: 'review-start', type: 'date', value: range.start_date });
+  const end = h('input', { id: 'review-end', type: 'date', value: range.end_date });
+  const rangeForm = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Dates to review' },
+    h('label', { for: 'review-start' }, 'From', start),
+    h('label', { for: 'review-end' }, 'To', end),
+    h('button', { type: 'submit' }, 'Apply'),
+  );
+  rangeForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const chosen = addressQuery([['from', start.value], ['to', end.value]]);
+    window.location.hash = `#/accounts/${encodeURIComponent(accountId)}/review${chosen ? `?${chosen}` : ''}`;
+  });
+  const truncated = h('div');
   append(
     main,
     h('h1', {}, `Review queue: ${accountId}`),
     h('p', {}, h('a', { href: `#/accounts/${encodeURIComponent(accountId)}` }, 'Back to the account')),
     h('p', { class: 'notice', id: 'review-help' }, `Uncategorized spend and spend categorized with less than ${LOW_CONFIDENCE * 100}% confidence, largest first. Focus a row, move with ↑ and ↓, and press a letter to correct its category, or use the row's menu.`),
     h('ul', { class: 'keys', 'aria-label': 'Category keys' }, categories.map((c, i) => h('li', {}, h('kbd', {}, KEYS[i]), ` ${c}`))),
+    rangeForm,
+    truncated,
     failure,
     queue,
     h('h2', {}, 'Learn from the corrections'),
@@ -145,19 +167,22 @@ export async function reviewPage(main, { params: [accountId], signal }) {
     );
   }
 
+  /** Reads the queue and draws it; returns the transactions read (for showLearned). */
   async function load() {
-    try {
-      const all = await readTransactions(accountId);
-      items = all.filter(needsReview).sort((a, b) => {
-        const [ma, mb] = [magnitude(a.amount), magnitude(b.amount)];
-        return ma === mb ? 0 : ma > mb ? -1 : 1;
-      });
-      draw();
-      return all;
-    } catch (error) {
-      replace(queue, errorMessage(error));
-      return [];
-    }
+    const { all, more } = await readTransactions(accountId, range);
+    // "Largest first" is of what was read: when that is not all, the page says so, and how to see the rest.
+    replace(
+      truncated,
+      more
+        ? h('p', { class: 'notice', role: 'status' }, `Only the newest ${(MAX_PAGES * PAGE_SIZE).toLocaleString('en')} transactions${range.start_date || range.end_date ? ' between these dates' : ''} are in this queue; the account has older ones. Choose dates (From, To) to review those.`)
+        : null,
+    );
+    items = all.filter(needsReview).sort((a, b) => {
+      const [ma, mb] = [magnitude(a.amount), magnitude(b.amount)];
+      return ma === mb ? 0 : ma > mb ? -1 : 1;
+    });
+    draw();
+    return all;
   }
 
   function showLearned(all) {
@@ -198,26 +223,44 @@ export async function reviewPage(main, { params: [accountId], signal }) {
 
   reenrich.addEventListener('click', async () => {
     reenrich.disabled = true;
+    let started;
     try {
-      const started = await api('POST', '/api/accounts/{account_id}/reenrich', { path: { account_id: accountId }, body: {} });
-      reenrichStatus.textContent = `Re-enriching ${started.transactions} transactions…`;
-      const poll = async () => {
-        const state = await api('GET', '/api/reenrichments/{reenrichment_id}', { path: { reenrichment_id: started.reenrichment_id } });
-        const done = state.counts.completed + state.counts.failed;
-        reenrichStatus.textContent = `Re-enrichment ${state.status.replaceAll('_', ' ')}: ${done} of ${state.counts.total}.`;
-        if (state.status === 'pending' || state.status === 'processing') {
-          timer = setTimeout(poll, POLL_MS);
-          return;
-        }
-        reenrich.disabled = false;
-        showLearned(await load());
-      };
-      await poll();
+      started = await api('POST', '/api/accounts/{account_id}/reenrich', { path: { account_id: accountId }, body: {} });
     } catch (error) {
       reenrich.disabled = false;
       replace(reenrichStatus, errorMessage(error));
+      return;
     }
+    reenrichStatus.textContent = `Re-enriching ${started.transactions} transactions…`;
+    // Runs from a timer: every failure is caught here, and an outage is followed through, not given up on.
+    const poll = async () => {
+      let state;
+      try {
+        state = await api('GET', '/api/reenrichments/{reenrichment_id}', { path: { reenrichment_id: started.reenrichment_id } });
+      } catch (error) {
+        if (signal.aborted) return;
+        replace(reenrichStatus, errorMessage(error));
+        if (isTransient(error)) timer = setTimeout(poll, POLL_MS);
+        else reenrich.disabled = false;
+        return;
+      }
+      if (signal.aborted) return;
+      const done = state.counts.completed + state.counts.failed;
+      reenrichStatus.textContent = `Re-enrichment ${state.status.replaceAll('_', ' ')}: ${done} of ${state.counts.total}.`;
+      if (state.status === 'pending' || state.status === 'processing') {
+        timer = setTimeout(poll, POLL_MS);
+        return;
+      }
+      reenrich.disabled = false;
+      try {
+        showLearned(await load());
+      } catch (error) {
+        replace(queue, errorMessage(error));
+      }
+    };
+    await poll();
   });
 
+  // A queue that cannot be read is the page failing to load: the console shows why, with Retry (app.js).
   await load();
 }

@@ -1,5 +1,5 @@
-import { api, listCategories } from '../api.js';
-import { append, dateTime, errorMessage, h, money, replace, replaceKeepingFocus, statusBadge } from '../dom.js';
+import { api, isTransient, listCategories } from '../api.js';
+import { append, dateTime, errorMessage, h, idClass, money, replace, replaceKeepingFocus, statusBadge } from '../dom.js';
 import { accountHref, categoryCell, transactionHref } from './transactions.js';
 
 const POLL_MS = 1000;
@@ -21,7 +21,8 @@ export async function transactionPage(main, { params: [accountId, transactionId]
   append(
     main,
     h('h1', {}, `Transaction ${transactionId}`),
-    h('p', {}, h('a', { href: accountHref(accountId, list) }, `Back to account ${accountId}`)),
+    // The account id may be 64 characters with nowhere to break: it wraps rather than widen a phone's page.
+    h('p', { class: 'text' }, h('a', { href: accountHref(accountId, list) }, `Back to account ${accountId}`)),
     fields,
     h('h2', {}, 'Category'),
     failure,
@@ -67,6 +68,7 @@ export async function transactionPage(main, { params: [accountId, transactionId]
       try {
         const t = await read();
         if (signal.aborted || mine !== sent) return;
+        replace(failure);
         const decided = t.status === 'completed' || t.status === 'failed';
         if (!decided && Date.now() < until) {
           timer = setTimeout(poll, POLL_MS);
@@ -77,14 +79,18 @@ export async function transactionPage(main, { params: [accountId, transactionId]
         else if (t.status === 'failed') outcome.textContent = `Enriching it again failed${t.error ? `: ${t.error}` : '.'}`;
         else outcome.textContent = 'Still being enriched: reload the page later to see its new category.';
       } catch (error) {
+        if (signal.aborted || mine !== sent) return;
         replace(failure, errorMessage(error));
+        // An outage is followed through: the next reading that comes back shows what enrichment decided.
+        if (isTransient(error) && Date.now() < until) timer = setTimeout(poll, POLL_MS);
+        else outcome.textContent = 'Still being enriched: reload the page later to see its new category.';
       }
     };
     timer = setTimeout(poll, POLL_MS);
   }
 
   function draw(t) {
-    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id, list), class: 'nowrap' }, id) : '—');
+    const other = (id) => (id ? h('a', { href: transactionHref(accountId, id, list), class: idClass(id) }, id) : '—');
     const whole = (text) => (text ? h('span', { class: 'nowrap' }, text) : null);
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)];
     replace(

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { append, h, money, statusBadge } from '../dom.js';
+import { append, h, idClass, money, statusBadge } from '../dom.js';
 
 /** Whether the account exists; when it does not, the page says so and shows nothing to filter or change. */
 export async function knownAccount(main, accountId) {
@@ -37,8 +37,8 @@ export function transactionColumns({ withBatch = false, accountId, list } = {}) 
   return [
     { label: 'Date', nowrap: true, cell: (t) => t.date },
     accountId
-      ? { label: 'ID', nowrap: true, cell: (t) => h('a', { href: transactionHref(accountId, t.transaction_id, list) }, t.transaction_id) }
-      : { label: 'ID', nowrap: true, cell: (t) => t.transaction_id },
+      ? { label: 'ID', cell: (t) => h('a', { href: transactionHref(accountId, t.transaction_id, list), class: idClass(t.transaction_id) }, t.transaction_id) }
+      : { label: 'ID', cell: (t) => h('span', { class: idClass(t.transaction_id) }, t.transaction_id) },
     { label: 'Merchant', text: true, cell: merchantCell },
     { label: 'Description', text: true, narrow: true, cell: (t) => t.description ?? '' },
     { label: 'Amount', num: true, cell: (t) => money(t.amount, t.currency) },

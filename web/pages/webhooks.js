@@ -18,7 +18,9 @@ export async function webhooksPage(main, { query, signal }) {
   try {
     list = await api('GET', '/api/webhooks');
   } catch (error) {
-    append(main, error.status === 404 ? h('p', { class: 'notice' }, 'This server has no webhooks yet.') : errorMessage(error));
+    // Any other failure is the console's to show, with Retry (app.js).
+    if (error.status !== 404) throw error;
+    append(main, h('p', { class: 'notice' }, 'This server has no webhooks yet.'));
     return;
   }
   if (list.webhooks.length === 0) {

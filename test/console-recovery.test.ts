@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Route } from 'playwright-core';
+import { signedInConsole, type Browser } from './helpers/browser.js';
+import { pushBatch, untilBatchesEnriched } from './helpers/console-api.js';
+import { createTestContext, type TestContext } from './helpers/context.js';
+
+// How the console comes through an outage: an answer that fails once (a 503, a lost connection)
+// shows its error, and the page carries on by itself once the API answers again.
+
+let ctx: TestContext;
+let browser: Browser;
+let base: string;
+let key: string;
+let batchId: string;
+const pageErrors: string[] = [];
+
+const UNAVAILABLE = { type: 'urn:lucro:problem:service_unavailable', title: 'Service unavailable', status: 503, detail: 'The database is unreachable; retry shortly.', code: 'service_unavailable' };
+
+/** The answer `failing` gives: an HTTP answer, or "abort" to drop the connection (the browser's "Failed to fetch"). */
+type Failure = { status: number; headers?: Record<string, string>; json: unknown } | 'abort';
+
+/**
+ * Answers the first `times` GET requests whose path is `path` (or whose path and query match it) with `failure` (the
+ * database's 503 unless told); the rest reach the server. Returns what undoes it.
+ */
+async function failing(path: string | RegExp, times: number, failure: Failure = { status: 503, json: UNAVAILABLE }): Promise<() => Promise<void>> {
+  let left = times;
+  const handler = async (route: Route) => {
+    if (route.request().method() !== 'GET' || left <= 0) return route.fallback();
+    left -= 1;
+    if (failure === 'abort') return route.abort('connectionrefused');
+    return route.fulfill({ ...failure, contentType: 'application/problem+json' });
+  };
+  const matches = (url: URL) => (typeof path === 'string' ? url.pathname === path : path.test(`${url.pathname}${url.search}`));
+  await browser.page.route(matches, handler);
+  return () => browser.page.unroute(matches, handler);
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  ctx.container.worker.start();
+  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  key = await ctx.key(['ingest', 'reports']);
+  batchId = await pushBatch(base, key, {
+    account: { account_id: 'ACC-RECOVER', currency: 'ZAR' },
+    transactions: [
+      { transaction_id: 'T-1', date: '2026-11-01', amount: '-10.00', merchant_name: 'Netflix' },
+      { transaction_id: 'T-2', date: '2026-11-02', amount: '-310.00', merchant_name: 'Zqx Holdings', description: 'ZQX HOLDINGS 5521' },
+    ],
+  });
+  await untilBatchesEnriched(base, key);
+  browser = await signedInConsole(base, key, (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ctx?.close();
+});
+
+describe('the console through a passing outage, in headless Chromium against a running server', () => {
+  it('when one read of a batch answers 503, then its page says so and, once the API answers again, shows the batch completed with its transactions', async () => {
+    const restore = await failing(`/api/batches/${batchId}`, 1);
+    try {
+      await browser.page.goto(`${base}/console/#/batches/${batchId}`);
+      await browser.page.getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.locator('[data-field="status"]').getByText('completed').waitFor();
+      expect(await browser.page.getByText('The database is unreachable; retry shortly.').count()).toBe(0);
+      await browser.page.getByRole('region', { name: 'Transactions of the batch' }).getByText('Zqx Holdings', { exact: true }).waitFor();
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when one read of a completed batch\'s transactions answers 503, then the page says so and shows them once the API answers again', async () => {
+    // From another page: the batch's own address again would be no navigation at all.
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    const restore = await failing(`/api/batches/${batchId}/transactions`, 1);
+    try {
+      await browser.page.goto(`${base}/console/#/batches/${batchId}`);
+      await browser.page.getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByRole('region', { name: 'Transactions of the batch' }).getByText('Zqx Holdings', { exact: true }).waitFor();
+      expect(await browser.page.getByText('The database is unreachable; retry shortly.').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when the batches list cannot be read for a moment (the connection lost), then it says so and the list comes back by itself', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);
+    await row.waitFor();
+    const restore = await failing('/api/batches', 1, 'abort');
+    try {
+      await browser.page.getByRole('alert').getByText('Failed to fetch').waitFor();
+      await row.waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when reading a re-enrichment\'s progress fails once, then the review page says so, follows it to the end, and "Re-enrich this account" works again', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+    const reenrich = browser.page.getByRole('button', { name: 'Re-enrich this account' });
+    const restore = await failing(/^\/api\/reenrichments\//, 1);
+    try {
+      await reenrich.click();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText(/^Re-enrichment completed: 2 of 2\.$/).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await reenrich.isEnabled()).toBe(true);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when reading a transaction fails once after "Unlock", then its page says so and goes on to show what enrichment decided', async () => {
+    const locked = await fetch(`${base}/api/accounts/ACC-RECOVER/transactions/T-1`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'GENERAL_SERVICES' }),
+    });
+    expect(locked.status).toBe(200);
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-1`);
+    const unlock = browser.page.getByRole('button', { name: 'Unlock and enrich again' });
+    await unlock.waitFor();
+    const restore = await failing('/api/accounts/ACC-RECOVER/transactions/T-1', 1);
+    try {
+      await unlock.click();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText(/^Enriched again: ENTERTAINMENT/).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when an account\'s page is refused with 429 and Retry-After, then it keeps its heading, says why with a Retry button, and loads by itself after the wait', async () => {
+    const tooMany = { type: 'urn:lucro:problem:rate_limited', title: 'Too many requests', status: 429, detail: 'Too many requests; slow down.', code: 'rate_limited' };
+    const restore = await failing('/api/accounts/ACC-RECOVER/transactions', 1, { status: 429, headers: { 'retry-after': '1' }, json: tooMany });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+      await browser.page.getByRole('alert').getByText('Too many requests; slow down.').waitFor();
+      expect(await browser.page.getByRole('heading', { level: 1 }).textContent()).toBe('Account ACC-RECOVER');
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      await browser.page.getByRole('link', { name: 'Open the review queue' }).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when a review queue cannot load (503, retry in an hour), then it keeps its heading and "Retry" loads it now', async () => {
+    const restore = await failing('/api/accounts/ACC-RECOVER/transactions', 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await browser.page.getByRole('heading', { level: 1 }).textContent()).toBe('Review queue: ACC-RECOVER');
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await browser.page.getByRole('button', { name: 'Re-enrich this account' }).waitFor();
+      expect(await browser.page.getByRole('heading', { level: 1 }).textContent()).toBe('Review queue: ACC-RECOVER');
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when the webhooks page cannot load for a moment (503, Retry-After 1), then it shows the error with Retry and loads by itself', async () => {
+    const restore = await failing('/api/webhooks', 1, { status: 503, headers: { 'retry-after': '1' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/webhooks`);
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      await browser.page.getByText('No webhook endpoints. Create one with POST /api/webhooks.').waitFor();
+      expect(await browser.page.getByRole('heading', { level: 1 }).textContent()).toBe('Webhooks');
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when a transaction cannot load, then the error and Retry are right under its heading, not below the page\'s empty parts', async () => {
+    const restore = await failing('/api/accounts/ACC-RECOVER/transactions/T-2', 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-2`);
+      await browser.page.locator('h1 + [role="alert"]').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await browser.page.getByRole('button', { name: 'Correct' }).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when a review queue\'s transactions cannot be read for a moment, then the page says so with Retry under its heading, and the queue comes by itself', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    // The queue's own read (a thousand at a time), not the check that the account exists.
+    const restore = await failing(/^\/api\/accounts\/ACC-RECOVER\/transactions\?.*limit=1000/, 1, { status: 503, headers: { 'retry-after': '1' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+      await browser.page.locator('h1 + [role="alert"]').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      await browser.page.getByRole('grid', { name: 'Transactions to review' }).locator('tr[data-transaction-id="T-2"]').waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when a page is slow to answer, then it says it is loading until it is shown', async () => {
+    const slowly = (url: URL) => url.pathname === '/api/accounts/ACC-RECOVER/transactions';
+    const handler = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.fallback();
+    };
+    await browser.page.route(slowly, handler);
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+      await browser.page.getByRole('status').getByText('Loading…').waitFor();
+      await browser.page.getByRole('link', { name: 'Open the review queue' }).waitFor();
+      // The notice goes once the whole page is shown (its transactions list is read slowly too).
+      await expect.poll(() => browser.page.getByText('Loading…').count(), { timeout: 10_000 }).toBe(0);
+      await browser.page.getByRole('region', { name: 'Transactions of ACC-RECOVER, newest first' }).getByText('Netflix').waitFor();
+    } finally {
+      await browser.page.unroute(slowly, handler);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when the API refuses a search as invalid, then the page shows which field and what is wrong with it, not only the summary', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+    await browser.page.getByRole('region', { name: 'Transactions of ACC-RECOVER, newest first' }).waitFor();
+    await browser.page.locator('#tx-search').fill('x'.repeat(201));
+    const refusal = browser.page.getByRole('alert');
+    await refusal.getByText('q must be 1–200 characters of text to search for.').waitFor();
+    expect(await refusal.getByRole('listitem').allTextContents()).toEqual(['q: must be 1–200 characters, not only spaces']);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when the user signs out and goes Back, then the page before stays behind sign-in, and the next sign-in opens the batches, not that page', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+    await browser.page.getByRole('heading', { name: 'Account ACC-RECOVER' }).waitFor();
+    await browser.page.getByRole('button', { name: 'Sign out' }).click();
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await browser.page.goBack();
+    await expect.poll(() => browser.page.url()).toMatch(/#\/signin$/);
+    await browser.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const returnTo = () => browser.page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('lucro.console.return-to'));
+    expect(await returnTo()).toBeNull();
+    await browser.page.getByLabel('API key').fill(key);
+    await browser.page.getByRole('button', { name: 'Sign in' }).click();
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    expect(browser.page.url()).toMatch(/#\/batches$/);
+    expect(pageErrors).toEqual([]);
+  });
+});
