@@ -45,6 +45,10 @@ describe('webhook URLs (§13)', () => {
       expect(response.statusCode, url).toBe(400);
       expect(response.json(), url).toMatchObject({ code: 'invalid_webhook_url', errors: [{ pointer: '/url' }] });
     }
+    // The detail names the kind of address, in English.
+    expect((await create('https://[::]/hook')).json().detail).toContain('resolves to ::, an unspecified address');
+    expect((await create('https://[fd00::1]/hook')).json().detail).toContain('resolves to fd00::1, a unique local');
+    expect((await create('https://127.0.0.1/hook')).json().detail).toContain('resolves to 127.0.0.1, a loopback address');
     const { rows } = await ctx.sql.query('SELECT count(*)::int AS n FROM webhook_endpoints');
     expect(rows[0].n).toBe(0);
   });

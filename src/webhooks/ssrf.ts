@@ -115,7 +115,7 @@ export async function resolveAllowed(hostname: string, allowPrivate: boolean, re
   if (!allowPrivate) {
     for (const { address } of addresses) {
       const reason = forbiddenReason(address);
-      if (reason) throw new ForbiddenAddressError(`${hostname} resolves to ${address}, a ${reason} address`);
+      if (reason) throw new ForbiddenAddressError(`${hostname} resolves to ${address}, ${/^(?:[aeio]|un(?!i))/i.test(reason) ? 'an' : 'a'} ${reason} address`);
     }
   }
   return first;
