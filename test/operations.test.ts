@@ -7,7 +7,8 @@ import { createContainer, type Container } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { adminUrl, databaseUrlFor } from './helpers/database.js';
-import { freePort, startLucro, waitFor } from './helpers/processes.js';
+import { freePort, startLucro, testRedisUrl, waitFor } from './helpers/processes.js';
+import { Redis } from 'ioredis';
 import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 
 const INGEST = '/api/integrations/transactions';
@@ -111,6 +112,30 @@ describe('readiness in the metrics', () => {
       await app.close();
     } finally {
       await container.close();
+    }
+  });
+});
+
+describe('when REDIS_URL names a database the Redis server does not have', () => {
+  it('then /readyz names the queue as not ready and a batch is stored but nothing is queued in database 0 instead', async () => {
+    const prefix = `lucro-test-${randomBytes(4).toString('hex')}`;
+    const container = await createContainer(loadConfig({ DATABASE_URL: ctx.db.url, REDIS_URL: `${testRedisUrl()}/99`, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' }));
+    const redis = new Redis(testRedisUrl());
+    try {
+      const app = await buildApp(container);
+      await waitFor(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 503, 5_000, 'the queue to be found misconfigured');
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({ checks: { database: 'ok', queue: 'unreachable' }, failed: ['queue'] });
+      const key = await ctx.key(['ingest']);
+      const posted = await app.inject({ method: 'POST', url: '/api/integrations/transactions/', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: batchBody(2, { accountId: 'ACC-REDIS-99' }) });
+      expect(posted.statusCode).toBe(202);
+      // No job, wait list or event stream; only the metadata key BullMQ writes as it connects.
+      expect((await redis.keys(`${prefix}:*`)).filter((name) => !name.endsWith(':meta'))).toEqual([]);
+      await app.close();
+    } finally {
+      await container.close();
+      const left = await redis.keys(`${prefix}:*`);
+      if (left.length > 0) await redis.del(...left);
+      redis.disconnect();
     }
   });
 });

@@ -126,6 +126,8 @@ export class BullMqQueue implements JobQueue {
   private workerConnection: Redis | undefined;
   /** The last count of worker processes on the queue, and when it was taken. */
   private workers: { count: number; at: number } | undefined;
+  /** Set when the connection could not select REDIS_URL's database: nothing is queued, and the queue is not ready. */
+  private misconfigured: Error | undefined;
 
   constructor(
     private readonly redisUrl: string,
@@ -140,7 +142,14 @@ export class BullMqQueue implements JobQueue {
   ) {
     // Fail fast while Redis is down instead of queueing commands in memory: the scheduler re-dispatches.
     this.connection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, socketTimeout: socketTimeoutMs });
-    this.connection.on('error', (error) => this.logger.debug({ err: error }, 'redis connection error'));
+    this.connection.on('error', (error) => {
+      // ioredis stays connected to database 0 when SELECT fails: jobs would land in another database of a shared Redis.
+      if (/DB index is out of range/i.test(error.message) && !this.misconfigured) {
+        this.misconfigured = new Error(`REDIS_URL names database ${new URL(redisUrl).pathname.slice(1)}, which this Redis server does not have (${error.message})`);
+        this.logger.error(this.misconfigured.message);
+      }
+      this.logger.debug({ err: error }, 'redis connection error');
+    });
     this.queue = new Queue<EnrichmentJob>(QUEUE_NAME, {
       connection: this.connection as unknown as ConnectionOptions,
       prefix,
@@ -162,6 +171,7 @@ export class BullMqQueue implements JobQueue {
 
   async add(jobs: QueuedJob[]): Promise<void> {
     if (jobs.length === 0) return;
+    if (this.misconfigured) throw this.misconfigured;
     await withTimeout(
       this.queue.addBulk(jobs.map((job) => ({ name: 'enrich', data: job.data, opts: { jobId: job.id, lifo: job.front === true } }))),
       ADD_TIMEOUT_MS,
@@ -298,6 +308,7 @@ export class BullMqQueue implements JobQueue {
 
   async ping(): Promise<void> {
     await withTimeout(this.connection.ping(), ADD_TIMEOUT_MS, 'redis ping');
+    if (this.misconfigured) throw this.misconfigured;
   }
 
   async close(): Promise<void> {
