@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchBody, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
-import { startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
+import { freePort, startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
 /** Worker processes against real PostgreSQL and Redis, each test with its own queue prefix. */
@@ -303,4 +303,15 @@ describe('worker processes on BullMQ', () => {
       await proxy.close();
     }
   }, 90_000);
+});
+
+describe('roles run apart without Redis', () => {
+  it('when lucro api starts with no REDIS_URL, then it warns that it shares no queue and says what to set, and a Redis-backed one does not', async () => {
+    const alone = lucro(['api'], { REDIS_URL: '', PORT: String(await freePort()), LOG_LEVEL: 'info' });
+    const withRedis = lucro(['api'], { QUEUE_PREFIX: prefix(), PORT: String(await freePort()), LOG_LEVEL: 'info' });
+    await Promise.all([alone, withRedis].map((p) => p.waitForLog((l) => String(l.msg).startsWith('API listening'))));
+    const warning = alone.lines.find((l) => l.level === 40 && String(l.msg).startsWith('REDIS_URL is not set'));
+    expect(warning?.msg).toContain('Set REDIS_URL to run roles apart, or run lucro start for one process.');
+    expect(withRedis.lines.some((l) => String(l.msg).startsWith('REDIS_URL is not set'))).toBe(false);
+  });
 });

@@ -37,6 +37,13 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
   const stops: { api?: () => Promise<void>; scheduler?: () => Promise<void>; worker?: () => Promise<void>; metrics?: () => Promise<void>; heartbeat?: () => Promise<void> } = {};
   const inStopOrder = () => [stops.api, stops.scheduler, stops.worker, stops.metrics, stops.heartbeat];
 
+  // One role without Redis has no queue shared with the others: its work is found only by sweeps of the database.
+  if (role !== 'start' && role !== 'scheduler' && container.queue.kind === 'in-process') {
+    logger.warn(
+      { redispatchAfterMs: config.redispatchAfterMs },
+      `REDIS_URL is not set: this ${role} shares no queue with other processes, so new batches wait up to REDISPATCH_AFTER_MS for a worker's sweep. Set REDIS_URL to run roles apart, or run lucro start for one process.`,
+    );
+  }
   try {
     if (role === 'start') {
       const applied = await migrateWhenReachable(container, logger);
