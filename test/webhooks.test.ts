@@ -387,10 +387,12 @@ describe('one slow receiver does not hold every slot', () => {
       });
       // The process has 4 slots; the hanging endpoint may take only 2, so the other gets all 6 through meanwhile.
       await waitFor(async () => fast.received.length === 6, 20_000, 'the fast endpoint to be served');
-      // Until its first 3 s timeouts free them, the slow endpoint holds its 2 slots and gets nothing more
-      // (on a loaded machine the fast one may take longer than that, and the slow one's retries begin).
+      // Until its first 3 s timeouts free them, the slow endpoint holds at most its 2 slots and gets nothing
+      // more (on a loaded machine its second may start late, and after 3 s its retries begin).
       const firstAt = slow.received[0]?.at ?? 0;
-      expect(slow.received.filter((r) => r.at < firstAt + 3_000)).toHaveLength(2);
+      const held = slow.received.filter((r) => r.at < firstAt + 3_000).length;
+      expect(held).toBeGreaterThanOrEqual(1);
+      expect(held).toBeLessThanOrEqual(2);
     } finally {
       await limited.close();
       ctx.container.webhookDeliverer.start();
