@@ -32,6 +32,13 @@ describe('OutageLog', () => {
     ]);
   });
 
+  it('when a task fails again and again because the database lacks migrations, then one warning and debug lines after it', () => {
+    const { logger, lines } = capture();
+    const log = new OutageLog(logger);
+    for (let i = 0; i < 3; i++) log.failed(Object.assign(new Error('relation "webhook_deliveries" does not exist'), { code: '42P01' }), 'poll failed');
+    expect(lines.map(([level]) => level)).toEqual(['warn', 'debug', 'debug']);
+  });
+
   it('when a task fails for another reason, then each failure is a warning', () => {
     const { logger, lines } = capture();
     const log = new OutageLog(logger);

@@ -1,4 +1,4 @@
-import { isConnectionError } from './db.js';
+import { isConnectionError, isMissingMigration } from './db.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -6,7 +6,8 @@ import type { Logger } from './logger.js';
  * or Redis is away, the first failure is a warning with its error, the ones after it only debug
  * lines, and the first success after them says the outage is over and how many runs it cost. Any
  * other error is a warning every time. A worker polling twice a second wrote two stack traces a
- * second for as long as an outage lasted.
+ * second for as long as an outage lasted. A database that lacks this version's migrations (a worker
+ * started before `lucro migrate`) counts as away too.
  */
 export class OutageLog {
   private failures = 0;
@@ -14,7 +15,7 @@ export class OutageLog {
   constructor(private readonly logger: Logger) {}
 
   failed(error: unknown, message: string): void {
-    if (!isConnectionError(error)) {
+    if (!isConnectionError(error) && !isMissingMigration(error)) {
       this.logger.warn({ err: error }, message);
       return;
     }
