@@ -81,6 +81,17 @@ describe('GET /api/accounts (§15)', () => {
     expect(second.next_cursor).toBeNull();
   });
 
+  it('when a cursor is read, then it holds the account\'s own id, nothing shared with other integrations; one naming another integration\'s account is refused', async () => {
+    const first = (await get('/api/accounts?limit=1')).json();
+    expect(JSON.parse(Buffer.from(first.next_cursor, 'base64url').toString('utf8'))).toEqual(['accounts', 'L-CHECKING']);
+    const theirs = Buffer.from(JSON.stringify(['accounts', 'L-OTHER'])).toString('base64url');
+    expect((await get(`/api/accounts?cursor=${theirs}`)).json()).toMatchObject({ status: 400, code: 'invalid_parameter', errors: [{ pointer: '/cursor' }] });
+    // A cursor of the earlier form (the internal id), handed out before an upgrade, still pages on.
+    const { rows } = await ctx.sql.query(`SELECT id::int AS id FROM accounts WHERE external_id = 'L-CHECKING'`);
+    const legacy = Buffer.from(JSON.stringify(['accounts', rows[0].id])).toString('base64url');
+    expect((await get(`/api/accounts?limit=1&cursor=${legacy}`)).json().accounts.map((a: { account_id: string }) => a.account_id)).toEqual(['L-SAVINGS']);
+  });
+
   it('when limit or cursor is malformed, then 400 invalid_parameter naming it', async () => {
     for (const [query, pointer] of [['limit=0', '/limit'], ['limit=1001', '/limit'], ['limit=ten', '/limit'], ['cursor=nonsense', '/cursor']]) {
       const response = await get(`/api/accounts?${query}`);

@@ -1,7 +1,7 @@
 import { isCalendarDate } from './calendar-date.js';
 import { AppError } from './errors.js';
 
-function invalid(name: string, message: string): AppError {
+export function invalid(name: string, message: string): AppError {
   return new AppError('invalid_parameter', `${name} ${message}.`, { errors: [{ pointer: `/${name}`, message }] });
 }
 

@@ -3,7 +3,7 @@ import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
 import { AppError } from '../domain/errors.js';
 import { isAccountId } from '../domain/identifiers.js';
 import { formatAmount } from '../domain/money.js';
-import { decodeCursor, encodeCursor, parseBooleanParam, parseDateRange, parseLimitParam } from '../domain/query-params.js';
+import { decodeCursor, encodeCursor, invalid, parseBooleanParam, parseDateRange, parseLimitParam } from '../domain/query-params.js';
 import { listAccounts } from './account.repository.js';
 import { splitRange } from './date-range.js';
 import { monthlyTotals } from './monthly.repository.js';
@@ -44,14 +44,15 @@ export class ReportService {
   /** The integration's accounts, oldest first, with their transaction counts (contract §15). */
   async listAccounts(integrationId: number, query: AccountListQuery): Promise<AccountListPage> {
     const limit = parseLimitParam(query.limit);
-    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor, ACCOUNT_CURSOR, isAccountPosition);
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, ACCOUNT_CURSOR, isAccountPosition);
     // One row more than asked tells whether another page exists without a count.
-    const rows = await listAccounts(this.pool, integrationId, afterId, limit + 1);
+    const rows = await listAccounts(this.pool, integrationId, after, limit + 1);
+    if (!rows) throw invalid('cursor', 'is not a cursor this API returned');
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
       accounts: page.map(({ id: _id, created_at, ...account }) => ({ ...account, created_at: created_at.toISOString() })),
-      next_cursor: rows.length > limit && last ? encodeCursor(ACCOUNT_CURSOR, last.id) : null,
+      next_cursor: rows.length > limit && last ? encodeCursor(ACCOUNT_CURSOR, last.account_id) : null,
     };
   }
 
@@ -76,9 +77,11 @@ export class ReportService {
   }
 }
 
-// An accounts cursor holds the last account's internal id.
+// An accounts cursor holds the last account's own account_id: its internal id, one sequence for every
+// integration, told a client how fast the others create accounts (found by an audit). Cursors of
+// that form, handed out before, still page on.
 const ACCOUNT_CURSOR = 'accounts';
-const isAccountPosition = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isAccountPosition = (value: unknown): value is string | number => (typeof value === 'string' && isAccountId(value)) || (Number.isSafeInteger(value) && (value as number) >= 0);
 
 
 /** The account id, the inclusive date range and include_pending of a report's query, checked. */
