@@ -94,6 +94,18 @@ describe('GET /api/batches/{batch_id}/transactions (§5)', () => {
     expect(new Set(seen).size).toBe(25);
   });
 
+  it('when a page\'s cursor is read, then it holds the last transaction\'s own id, no row number shared with other integrations; an id the account lacks is refused', async () => {
+    const batchId = await ingest(batchBody(3, { accountId: 'B-CURSOR' }));
+    const first = (await get(`/api/batches/${batchId}/transactions?limit=1`)).json();
+    expect(JSON.parse(Buffer.from(first.next_cursor, 'base64url').toString('utf8'))).toEqual(['batch-transactions', 'TX-1']);
+    const made = Buffer.from(JSON.stringify(['batch-transactions', 'TX-404'])).toString('base64url');
+    expect((await get(`/api/batches/${batchId}/transactions?cursor=${made}`)).json()).toMatchObject({ status: 400, code: 'invalid_parameter', errors: [{ pointer: '/cursor' }] });
+    // A cursor of the earlier form (the row id), handed out before an upgrade, still pages on.
+    const { rows } = await ctx.sql.query(`SELECT id::int AS id FROM transactions WHERE batch_id = $1 AND transaction_id = 'TX-1'`, [batchId]);
+    const legacy = Buffer.from(JSON.stringify(['batch-transactions', rows[0].id])).toString('base64url');
+    expect((await get(`/api/batches/${batchId}/transactions?limit=1&cursor=${legacy}`)).json().transactions.map((t: { transaction_id: string }) => t.transaction_id)).toEqual(['TX-2']);
+  });
+
   it('when reading a page, then each item has the contract fields with null for what is unknown', async () => {
     const body = batchBody(1, { accountId: 'B-FIELDS' });
     delete body.transactions[0]!.merchant_name;

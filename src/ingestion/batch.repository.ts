@@ -47,7 +47,22 @@ export async function batchBelongsTo(db: Queryable, integrationId: number, batch
 }
 
 /** One page of a batch's transactions in insertion order, after the row id `afterId`. */
-export async function listBatchTransactions(db: Queryable, batchId: string, afterId: number, limit: number): Promise<TransactionRow[]> {
+/**
+ * One page of the batch's transactions in the order they were stored, after the one whose
+ * transaction_id is `after` (a number: its row id, as older cursors held; null: from the first),
+ * found in the batch's account even if a modification has since moved it to a later batch.
+ * Undefined when the account has no such transaction.
+ */
+export async function listBatchTransactions(db: Queryable, batchId: string, after: string | number | null, limit: number): Promise<TransactionRow[] | undefined> {
+  let afterId = typeof after === 'number' ? after : 0;
+  if (typeof after === 'string') {
+    const start = await db.query<{ id: number }>(
+      'SELECT t.id::int AS id FROM batches b JOIN transactions t ON t.account_id = b.account_id AND t.transaction_id = $2 WHERE b.id = $1',
+      [batchId, after],
+    );
+    if (!start.rows[0]) return undefined;
+    afterId = start.rows[0].id;
+  }
   const { rows } = await db.query<TransactionRow>(
     `SELECT ${TRANSACTION_COLUMNS}
        FROM transactions t

@@ -1,17 +1,20 @@
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
-import { decodeCursor, encodeCursor, parseLimitParam } from '../domain/query-params.js';
+import { isTransactionId } from '../domain/identifiers.js';
+import { decodeCursor, encodeCursor, invalid, parseLimitParam } from '../domain/query-params.js';
 import { batchBelongsTo, findBatchWithCounts, listBatches, listBatchTransactions, type BatchListPosition, type BatchRow } from './batch.repository.js';
 import type { BatchListPage, BatchListQuery, BatchTransactionsPage, BatchView } from './batch.schemas.js';
 import { toTransactionView } from '../transactions/transaction.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BATCH_STATUSES: ReadonlySet<string> = new Set(['pending', 'processing', 'completed', 'completed_with_errors']);
-// Cursors hold the last transaction's row id, or the last batch's created_at (microseconds) and id: at
-// most 16 digits (until the year 2286), since a longer one made by hand overflows the database's interval.
+// Cursors hold the last transaction's own transaction_id, or the last batch's created_at (microseconds)
+// and id: at most 16 digits (until the year 2286), since a longer one made by hand overflows the
+// database's interval. A transaction's row id, one sequence for every integration, told a client how
+// many transactions the others send (found by an audit); cursors of that form still page on.
 const TRANSACTIONS_CURSOR = 'batch-transactions';
 const BATCHES_CURSOR = 'batches';
-const isRowId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isRowPosition = (value: unknown): value is string | number => (typeof value === 'string' && isTransactionId(value)) || (Number.isSafeInteger(value) && (value as number) >= 0);
 const isBatchPosition = (value: unknown): value is BatchListPosition =>
   typeof value === 'object' && value !== null && /^\d{1,16}$/.test(String((value as BatchListPosition).createdAtMicros)) && UUID.test(String((value as BatchListPosition).id));
 
@@ -28,16 +31,17 @@ export class BatchService {
   async listTransactions(integrationId: number, batchId: string, query: { limit?: string; cursor?: string }): Promise<BatchTransactionsPage> {
     requireBatchId(batchId);
     const limit = parseLimitParam(query.limit);
-    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor, TRANSACTIONS_CURSOR, isRowId);
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, TRANSACTIONS_CURSOR, isRowPosition);
     const id = batchId.toLowerCase();
     if (!(await batchBelongsTo(this.pool, integrationId, id))) throw new AppError('not_found', `No batch ${batchId}.`);
     // One row more than asked tells whether another page exists without a count.
-    const rows = await listBatchTransactions(this.pool, id, afterId, limit + 1);
+    const rows = await listBatchTransactions(this.pool, id, after, limit + 1);
+    if (!rows) throw invalid('cursor', 'is not a cursor this API returned');
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
       transactions: page.map(toTransactionView),
-      next_cursor: rows.length > limit && last ? encodeCursor(TRANSACTIONS_CURSOR, last.pk) : null,
+      next_cursor: rows.length > limit && last ? encodeCursor(TRANSACTIONS_CURSOR, last.transaction_id) : null,
     };
   }
 
