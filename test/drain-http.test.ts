@@ -39,4 +39,27 @@ describe('the API while it drains (§3, §9)', () => {
     expect(second).toMatch(/\r\nconnection: close\r\n/i);
     expect(JSON.parse(second?.slice(second.indexOf('\r\n\r\n') + 4) ?? '')).toMatchObject({ status: 503, code: 'service_unavailable', detail: 'The service is shutting down; retry shortly.' });
   });
+
+  it('when a new connection arrives just after SIGTERM began the drain, then it is answered a problem+json 503 with Retry-After, not refused or reset', async () => {
+    const draining = await createTestContext();
+    try {
+      await draining.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = draining.app.server.address() as net.AddressInfo;
+      const closed = draining.app.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /api/categories HTTP/1.1\r\nHost: lucro\r\n\r\n'));
+        let received = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+      });
+      await closed;
+      expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+      expect(answer).toMatch(/\r\nretry-after: 5\r\n/i);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 503, code: 'service_unavailable' });
+    } finally {
+      await draining.close().catch(() => {});
+    }
+  });
 });

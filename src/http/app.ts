@@ -29,6 +29,9 @@ import { reenrichmentRoutes } from './routes/reenrichment.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
 
+/** How long a draining API still takes connections, to answer them 503 (well within the 30 s drain of §9). */
+const LISTEN_WHILE_DRAINING_MS = 1_000;
+
 /** A caller's X-Request-Id is kept when it is an id of the transaction ids' shape. */
 const REQUEST_ID_MAX_LENGTH = 128;
 
@@ -70,10 +73,13 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   });
 
   // Draining (SIGTERM): a request still arriving on a kept-alive connection is refused, not started,
-  // and told to come back (the framework's own answer was plain JSON without Retry-After).
+  // and told to come back (the framework's own answer was plain JSON without Retry-After). The port
+  // stays open LISTEN_WHILE_DRAINING_MS more, answering so: connections the kernel had queued, and
+  // clients (or a load balancer) not yet aware the process is going, get a 503 rather than a reset.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    if (app.server.listening) await new Promise((resolve) => setTimeout(resolve, LISTEN_WHILE_DRAINING_MS));
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
