@@ -250,6 +250,63 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when an account\'s summary cannot be read for a moment (503, Retry-After 1), then the summary says so with Retry and its cards come by themselves', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    const restore = await failing('/api/reports/account/ACC-RECOVER/summary', 1, { status: 503, headers: { 'retry-after': '1' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      // The rest of the page is there: only the summary failed, and its Retry is where its cards go.
+      await browser.page.getByRole('region', { name: 'Transactions of ACC-RECOVER, newest first' }).getByText('Netflix').waitFor();
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when an account\'s transactions list cannot be read (429, retry in an hour), then the list says so with Retry, and "Retry" shows the transactions', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    const tooMany = { type: 'urn:lucro:problem:rate_limited', title: 'Too many requests', status: 429, detail: 'Too many requests; slow down.', code: 'rate_limited' };
+    // The list's own read (a page of 50), not the check that the account exists.
+    const restore = await failing(/^\/api\/accounts\/ACC-RECOVER\/transactions\?.*limit=50/, 1, { status: 429, headers: { 'retry-after': '3600' }, json: tooMany });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+      await browser.page.getByRole('alert').getByText('Too many requests; slow down.').waitFor();
+      await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
+      await browser.page.getByText('Trying again in 3600 s.').waitFor();
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await browser.page.getByRole('region', { name: 'Transactions of ACC-RECOVER, newest first' }).getByText('Netflix').waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when an account\'s transactions list loses its connection for a moment, then it says so and the list comes back by itself', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    const restore = await failing(/^\/api\/accounts\/ACC-RECOVER\/transactions\?.*limit=50/, 1, 'abort');
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+      await browser.page.getByRole('alert').waitFor();
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      // Without Retry-After the console waits 5 s of its own.
+      await browser.page.getByRole('region', { name: 'Transactions of ACC-RECOVER, newest first' }).getByText('Netflix').waitFor({ timeout: 10_000 });
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  }, 20_000);
+
   it('when the user signs out and goes Back, then the page before stays behind sign-in, and the next sign-in opens the batches, not that page', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
     await browser.page.getByRole('heading', { name: 'Account ACC-RECOVER' }).waitFor();

@@ -1,5 +1,6 @@
-import { api, isTransient, session } from './api.js';
-import { append, errorMessage, h, replace } from './dom.js';
+import { api, session } from './api.js';
+import { append, h, replace } from './dom.js';
+import { failureNotice } from './failure.js';
 import { accountPage } from './pages/account.js';
 import { accountsPage } from './pages/accounts.js';
 import { batchPage } from './pages/batch.js';
@@ -26,8 +27,6 @@ const ROUTES = [
 
 /** How long a page may take before it says it is loading: a quick one never flashes the notice. */
 const LOADING_NOTICE_MS = 300;
-/** How long to wait before loading again after an outage when the server did not say (no Retry-After). */
-const RETRY_MS = 5000;
 
 /**
  * A page that could not load keeps its heading and says why, with a Retry button; an outage (429,
@@ -39,15 +38,8 @@ function showFailure(view, title, error, signal) {
     heading = h('h1', {}, title);
     view.prepend(heading);
   }
-  const wait = isTransient(error) ? (error.retryAfterMs ?? RETRY_MS) : null;
   // Right under the heading, where it is read first, not below the parts of the page left empty.
-  heading.after(
-    errorMessage(error),
-    h('p', {}, h('button', { type: 'button', onclick: () => render() }, 'Retry'), wait === null ? null : ` Trying again in ${Math.max(1, Math.round(wait / 1000))} s.`),
-  );
-  if (wait === null) return;
-  const timer = setTimeout(render, wait);
-  signal.addEventListener('abort', () => clearTimeout(timer));
+  heading.after(...failureNotice(error, render, signal));
 }
 
 /** An address that names no page, or names one in broken percent-encoding (#/accounts/%E0%A4%A). */

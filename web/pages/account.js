@@ -1,6 +1,7 @@
 import { api, listCategories } from '../api.js';
 import { incomeSpendChart, stackedSpendChart } from '../charts.js';
 import { append, errorMessage, figure, h, money, replace, replaceKeepingFocus, table } from '../dom.js';
+import { failureNotice } from '../failure.js';
 import { addressQuery, cursorTrail, rememberInAddress, trailParams } from '../paging.js';
 import { knownAccount, transactionColumns } from './transactions.js';
 
@@ -81,7 +82,8 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
       );
       drawCharts(monthly);
     } catch (error) {
-      replace(summary, errorMessage(error));
+      // Said in the summary's place, with Retry; an outage is read again by itself (failure.js).
+      if (!signal.aborted) replace(summary, ...failureNotice(error, loadSummary, signal));
     }
   }
 
@@ -193,8 +195,10 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
       drawTransactions();
       remember();
     } catch (error) {
-      if (request !== latest) return;
-      replace(rows, errorMessage(error));
+      if (request !== latest || signal.aborted) return;
+      // Said in the list's place, with Retry; an outage is read again by itself, unless the user has
+      // asked for another page or other filters since (failure.js).
+      replace(rows, ...failureNotice(error, () => request === latest && loadTransactions(at), signal));
       replace(pager);
     }
   }

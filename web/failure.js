@@ -1,0 +1,29 @@
+import { isTransient } from './api.js';
+import { errorMessage, h } from './dom.js';
+
+/** How long to wait before asking again after an outage when the server did not say (no Retry-After). */
+export const RETRY_MS = 5000;
+
+/**
+ * What a page, or one part of it, shows when a read failed: why, and a Retry button. An outage (429,
+ * 5xx, the network: isTransient) is retried by itself, after the server's Retry-After when it gave one.
+ * The automatic retry happens only while the error is still on screen (not once the part was drawn
+ * again some other way) and the page is still open (`signal`).
+ */
+export function failureNotice(error, retry, signal) {
+  const wait = isTransient(error) ? (error.retryAfterMs ?? RETRY_MS) : null;
+  let timer;
+  const said = errorMessage(error);
+  const again = () => {
+    clearTimeout(timer);
+    if (!signal.aborted) retry();
+  };
+  const notice = [said, h('p', {}, h('button', { type: 'button', onclick: again }, 'Retry'), wait === null ? null : ` Trying again in ${Math.max(1, Math.round(wait / 1000))} s.`)];
+  if (wait !== null) {
+    timer = setTimeout(() => {
+      if (said.isConnected) again();
+    }, wait);
+    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  }
+  return notice;
+}
