@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator } from 'playwright-core';
+import type { Locator, Route } from 'playwright-core';
 import { seriousAccessibilityViolations, signedInConsole, type Browser } from './helpers/browser.js';
 import { pushBatch, registerWebhook, untilBatchesEnriched } from './helpers/console-api.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
@@ -39,6 +39,26 @@ const sidewaysOverflow = () =>
 async function inView(locator: Locator, width: number): Promise<boolean> {
   const box = await locator.boundingBox();
   return box !== null && box.x >= 0 && box.x + box.width <= width;
+}
+
+const UNAVAILABLE = { type: 'urn:lucro:problem:service_unavailable', title: 'Service unavailable', status: 503, detail: 'The database is unreachable; retry shortly.', code: 'service_unavailable' };
+
+/**
+ * Answers the first GET request whose path is `path` and whose query has a cursor (a "Load more", not
+ * the first page nor polling) with `failure`: a 503 with `retryAfter`, or "abort" to drop the
+ * connection. The rest reach the server. Returns what undoes it.
+ */
+async function failingOnce(path: string, failure: { retryAfter: string } | 'abort'): Promise<() => Promise<void>> {
+  let left = 1;
+  const matches = (url: URL) => url.pathname === path && url.searchParams.has('cursor');
+  const handler = async (route: Route) => {
+    if (route.request().method() !== 'GET' || left <= 0) return route.fallback();
+    left -= 1;
+    if (failure === 'abort') return route.abort('connectionrefused');
+    return route.fulfill({ status: 503, headers: { 'retry-after': failure.retryAfter }, json: UNAVAILABLE, contentType: 'application/problem+json' });
+  };
+  await browser.page.route(matches, handler);
+  return () => browser.page.unroute(matches, handler);
 }
 
 beforeAll(async () => {
@@ -231,6 +251,65 @@ describe('the console\'s lists, in headless Chromium against a running server', 
       await browser.page.locator('tr[data-transaction-id="R-1"][data-corrected="true"]').waitFor();
     } finally {
       await browser.page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when loading older batches fails for a moment (503, Retry-After 1), then the error and Retry stay where the button was, and the older batches come by themselves', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    const batches = browser.page.getByRole('region', { name: 'Batches, newest first' });
+    await expect.poll(() => rowsOf(batches)).toBe(50);
+    const restore = await failingOnce('/api/batches', { retryAfter: '1' });
+    try {
+      await browser.page.getByRole('button', { name: 'Load older batches' }).click();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await browser.page.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(1);
+      await expect.poll(() => rowsOf(batches)).toBe(100);
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
+      await browser.page.getByRole('button', { name: 'Load older batches' }).waitFor();
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when loading older deliveries fails (503, retry in an hour), then the error and Retry stay while the list is re-read, and "Retry" loads them', async () => {
+    await browser.page.goto(`${base}/console/#/webhooks?webhook=${hookId}`);
+    const deliveries = browser.page.getByRole('region', { name: `Deliveries to ${HOOK_URL}` });
+    await expect.poll(() => rowsOf(deliveries)).toBe(50);
+    const restore = await failingOnce(`/api/webhooks/${hookId}/deliveries`, { retryAfter: '3600' });
+    try {
+      await browser.page.getByRole('button', { name: 'Load older deliveries' }).click();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText('Trying again in 3600 s.').waitFor();
+      // The list is re-read every two seconds: that does not wipe the error, nor its Retry.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await browser.page.getByRole('alert').count()).toBe(1);
+      await browser.page.getByRole('button', { name: 'Retry', exact: true }).click();
+      await expect.poll(() => rowsOf(deliveries)).toBe(100);
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when loading more accounts loses its connection, then it says so with Retry, and "Retry" loads them', async () => {
+    await browser.page.goto(`${base}/console/#/accounts`);
+    const accounts = browser.page.getByRole('region', { name: 'Accounts' });
+    await expect.poll(() => rowsOf(accounts)).toBe(100);
+    const restore = await failingOnce('/api/accounts', 'abort');
+    try {
+      await browser.page.getByRole('button', { name: 'Load more accounts' }).click();
+      await browser.page.getByRole('alert').waitFor();
+      await browser.page.getByRole('button', { name: 'Retry', exact: true }).click();
+      await expect.poll(() => rowsOf(accounts)).toBe(101);
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
+    } finally {
+      await restore();
     }
     expect(pageErrors).toEqual([]);
   });

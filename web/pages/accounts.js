@@ -1,5 +1,6 @@
 import { api } from '../api.js';
 import { append, dateTime, h, idClass, replace, replaceKeepingFocus, table } from '../dom.js';
+import { failureNotice } from '../failure.js';
 import { pagesShown, rememberInAddress } from '../paging.js';
 
 export async function accountsPage(main, { query, signal }) {
@@ -35,10 +36,16 @@ export async function accountsPage(main, { query, signal }) {
           }),
     );
     // Redrawn with the focus kept: a keyboard user who loaded more stays on the button.
-    replaceKeepingFocus(pager, page.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor) }, 'Load more accounts') : null);
+    replaceKeepingFocus(pager, page.next_cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => more(page.next_cursor) }, 'Load more accounts') : null);
     rememberInAddress('#/accounts', [['pages', pages > 1 ? pages : '']], signal);
     return page.next_cursor;
   };
+  // A failed "Load more accounts" says why where the button was, with Retry (failure.js); the page
+  // as it opens fails as a whole instead (app.js).
+  const more = (cursor) =>
+    load(cursor).catch((error) => {
+      if (!signal.aborted) replace(pager, ...failureNotice(error, () => more(cursor), signal));
+    });
   const wanted = pagesShown(query);
   let cursor = await load(null);
   while (cursor && pages < wanted) cursor = await load(cursor);

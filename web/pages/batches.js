@@ -1,5 +1,6 @@
 import { api } from '../api.js';
 import { announce, append, dateTime, errorMessage, h, idClass, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { failureNotice } from '../failure.js';
 import { pagesShown, rememberInAddress } from '../paging.js';
 
 const POLL_MS = 2000;
@@ -53,6 +54,7 @@ export async function batchesPage(main, { query, signal }) {
   const remember = () => rememberInAddress('#/batches', [['status', status.value], ['pages', pages > 1 ? pages : '']], signal);
 
   let drawn = '';
+  let olderFailed = false;
   const draw = () => {
     // Redrawn only when something changed, keeping the focused link, so polling never moves a keyboard user.
     const fingerprint = JSON.stringify([shown, cursor]);
@@ -64,7 +66,8 @@ export async function batchesPage(main, { query, signal }) {
         ? h('p', { class: 'notice' }, 'No batches yet.')
         : table({ caption: 'Batches, newest first', columns: batchColumns(), rows: shown, rowProps: (b) => ({ 'data-batch-id': b.batch_id, 'data-status': b.status }), stacked: true }),
     );
-    replaceKeepingFocus(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
+    // A failed "Load older batches" keeps its error and Retry until it succeeds: polling does not wipe them.
+    if (!olderFailed) replaceKeepingFocus(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
   };
 
   async function refresh() {
@@ -97,10 +100,14 @@ export async function batchesPage(main, { query, signal }) {
       shown = [...shown, ...page.batches];
       cursor = page.next_cursor;
       pages += 1;
+      olderFailed = false;
+      drawn = '';
       draw();
       remember();
     } catch (error) {
-      replace(pager, errorMessage(error));
+      if (signal.aborted) return;
+      olderFailed = true;
+      replace(pager, ...failureNotice(error, more, signal));
     }
   }
 
@@ -110,6 +117,8 @@ export async function batchesPage(main, { query, signal }) {
     shown = [];
     cursor = null;
     pages = 1;
+    olderFailed = false;
+    replace(pager);
     refresh();
   });
   signal.addEventListener('abort', () => clearTimeout(timer));

@@ -1,5 +1,6 @@
 import { api } from '../api.js';
 import { announce, append, dateTime, errorMessage, h, replace, replaceKeepingFocus, table } from '../dom.js';
+import { failureNotice } from '../failure.js';
 import { pagesShown, rememberInAddress } from '../paging.js';
 
 const POLL_MS = 2000;
@@ -53,6 +54,7 @@ export async function webhooksPage(main, { query, signal }) {
   let showing = 0;
   // While older deliveries load, a re-read of the newer ones (asked for fewer) is not drawn.
   let loadingOlder = false;
+  let olderFailed = false;
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
   const remember = () => rememberInAddress('#/webhooks', [['webhook', webhook.id], ['pages', pages > 1 ? pages : '']], signal);
@@ -81,7 +83,8 @@ export async function webhooksPage(main, { query, signal }) {
           }),
     );
     // Redrawn with the focus kept: a keyboard user who loaded older deliveries stays on the button.
-    replaceKeepingFocus(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older deliveries') : null);
+    // A failed "Load older deliveries" keeps its error and Retry until it succeeds: polling does not wipe them.
+    if (!olderFailed) replaceKeepingFocus(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older deliveries') : null);
   }
 
   async function retry(delivery) {
@@ -101,6 +104,7 @@ export async function webhooksPage(main, { query, signal }) {
     shown = [];
     cursor = null;
     pages = pageCount;
+    olderFailed = false;
     replace(deliveries, h('h2', { class: 'text' }, `Deliveries to ${webhook.url}`), rows, pager);
     replace(rows);
     replace(pager);
@@ -138,10 +142,13 @@ export async function webhooksPage(main, { query, signal }) {
       shown = [...shown, ...page.deliveries];
       cursor = page.next_cursor;
       pages += 1;
+      olderFailed = false;
       draw();
       remember();
     } catch (error) {
-      if (mine === showing) replace(pager, errorMessage(error));
+      if (signal.aborted || mine !== showing) return;
+      olderFailed = true;
+      replace(pager, ...failureNotice(error, more, signal));
     } finally {
       loadingOlder = false;
     }
