@@ -1,5 +1,5 @@
 import { contextFromCarrier, inSpan, SpanKind } from '../infra/tracing.js';
-import { isConnectionError, isMissingMigration } from '../infra/db.js';
+import { isDatabaseAway } from '../infra/db.js';
 import { DependencyUnavailableError, jobSubject, type BatchJob, type EnrichmentJob, type JobQueue, type ReenrichmentJob, type WebhooksJob } from '../infra/queue.js';
 
 /** Every kind of job the queue carries. A kind added here must get a handler, or no worker starts. */
@@ -76,7 +76,7 @@ export class WorkerLoop {
     return inSpan('enrichment.job', { kind: SpanKind.CONSUMER, parent, attributes }, () =>
       handler(job).catch((error: unknown) => {
         // Not this job's fault: it waits for the database rather than spending its attempts.
-        throw isConnectionError(error) || isMissingMigration(error) ? new DependencyUnavailableError(error) : error;
+        throw isDatabaseAway(error) ? new DependencyUnavailableError(error) : error;
       }),
     );
   }

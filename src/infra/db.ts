@@ -154,7 +154,6 @@ async function transactionOutcome(pool: pg.Pool, xid: string, withinMs: number):
   }
 }
 
-
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
 /** The server gave a statement up itself (statement_timeout, lock_timeout): busy, not broken; the connection is fine. */
 const SERVER_GAVE_UP_CODES = new Set(['57014', '55P03']);
@@ -189,6 +188,14 @@ export function isRefusedLogin(error: unknown): error is Error {
  * query is wrong". A refused login counts: to a request the database is unreachable (503) until the
  * configuration or the role is fixed, and the process recovers then without a restart.
  */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (isDatabaseBusy(error) || isRefusedLogin(error as unknown)) return true;
+  const code = (error as { code?: string }).code;
+  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
+}
+
 /**
  * A table or column this code reads does not exist (42P01, 42703): the database lacks migrations
  * this version needs — never migrated, or a new release running ahead of its migration job.
@@ -198,12 +205,11 @@ export function isMissingMigration(error: unknown): boolean {
   return code === '42P01' || code === '42703';
 }
 
-export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (isDatabaseBusy(error) || isRefusedLogin(error as unknown)) return true;
-  const code = (error as { code?: string }).code;
-  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
+/**
+ * The database is away for anything that runs again and again (a job, a poll): unreachable, or
+ * without the migrations this version needs. Such a run waits and tries again; it is not at fault.
+ */
+export function isDatabaseAway(error: unknown): boolean {
+  return isConnectionError(error) || isMissingMigration(error);
 }
-
 

@@ -1,4 +1,4 @@
-import { isConnectionError, isMissingMigration } from './db.js';
+import { isDatabaseAway } from './db.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -15,7 +15,7 @@ export class OutageLog {
   constructor(private readonly logger: Logger) {}
 
   failed(error: unknown, message: string): void {
-    if (!isConnectionError(error) && !isMissingMigration(error)) {
+    if (!isDatabaseAway(error)) {
       this.logger.warn({ err: error }, message);
       return;
     }

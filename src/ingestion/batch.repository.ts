@@ -46,7 +46,6 @@ export async function batchBelongsTo(db: Queryable, integrationId: number, batch
   return rowCount === 1;
 }
 
-/** One page of a batch's transactions in insertion order, after the row id `afterId`. */
 /**
  * One page of the batch's transactions in the order they were stored, after the one whose
  * transaction_id is `after` (a number: its row id, as older cursors held; null: from the first),

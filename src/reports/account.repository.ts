@@ -13,9 +13,9 @@ export interface AccountListRow {
 /**
  * One page of the integration's accounts in the order they were created (their identity), after the
  * account whose account_id is `after` (a number: its internal id, as older cursors held; null: from
- * the first). Transactions are counted from the
- * monthly rollup: a few rows an account, and kept exactly equal to the transactions it counts.
- * Undefined when `after` names no account of the integration.
+ * the first). Transactions are counted from the monthly rollup: a few rows an account, and kept
+ * exactly equal to the transactions it counts. Undefined when `after` names no account of the
+ * integration.
  */
 export async function listAccounts(db: Queryable, integrationId: number, after: string | number | null, limit: number): Promise<AccountListRow[] | undefined> {
   let afterId = typeof after === 'number' ? after : 0;
