@@ -220,7 +220,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         const port = probe?.httpGet?.port;
         return typeof port === 'number' ? port : container.ports?.find((p) => p.name === port)?.containerPort;
       };
-      expect(container.readinessProbe?.httpGet?.path, where).toBe('/readyz');
+      // The API takes traffic: an outage of PostgreSQL or Redis, which every pod shares, must not empty its
+      // Service; its pods answer 503 problem details themselves, or go on accepting batches (test/operations.test.ts).
+      expect(container.readinessProbe?.httpGet?.path, where).toBe(role === 'api' ? '/readyz?exclude=database,queue' : '/readyz');
       expect(container.livenessProbe?.httpGet?.path, where).toBe('/healthz');
       expect(portOf(container.readinessProbe), where).toBe(listens);
       expect(portOf(container.livenessProbe), where).toBe(listens);

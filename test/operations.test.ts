@@ -49,6 +49,12 @@ describe('probes', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json().checks).toEqual({ database: 'ok', queue: 'ok' });
   });
+
+  it('when /readyz is asked to exclude a dependency it does not have, then it answers 400 naming exclude', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/readyz?exclude=queue,redis' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer: '/exclude', message: 'must name database or queue, not "redis"' }] });
+  });
 });
 
 describe('when the database lacks migrations', () => {
@@ -65,6 +71,8 @@ describe('when the database lacks migrations', () => {
         checks: { database: 'not_migrated', queue: 'ok' },
         failed: ['database'],
       });
+      // Excluding the database from readiness tolerates its outage, not a schema this code cannot use.
+      expect((await ctx.app.inject({ method: 'GET', url: '/readyz?exclude=database,queue' })).statusCode).toBe(503);
     } finally {
       await ctx.sql.query('INSERT INTO schema_migrations (name) VALUES ($1)', [migration]);
     }
@@ -151,6 +159,11 @@ describe('when PostgreSQL refuses the role DATABASE_URL names', () => {
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({ code: 'service_unavailable', detail: 'The database is unreachable; retry shortly.' });
       expect((await app.inject({ method: 'GET', url: '/readyz' })).json().checks).toEqual({ database: 'unreachable', queue: 'ok' });
+      // The probe the API's Deployment uses: in the outage the pod stays in the Service and answers 503 problem details itself.
+      const excluded = await app.inject({ method: 'GET', url: '/readyz?exclude=database&exclude=queue' });
+      expect(excluded.statusCode).toBe(200);
+      expect(excluded.json()).toEqual({ status: 'ready', checks: { database: 'unreachable', queue: 'ok' } });
+      expect((await app.inject({ method: 'GET', url: '/readyz?exclude=queue' })).statusCode).toBe(503);
       await app.close();
     } finally {
       await container.close();
@@ -171,6 +184,11 @@ describe('when Redis is unreachable', () => {
         checks: { database: 'ok', queue: 'unreachable' },
         failed: ['queue'],
       });
+      // Batches are still accepted (stored, swept later): a probe excluding the queue keeps the API in service.
+      const excluded = await down.app.inject({ method: 'GET', url: '/readyz?exclude=queue' });
+      expect(excluded.statusCode).toBe(200);
+      expect(excluded.json().checks).toEqual({ database: 'ok', queue: 'unreachable' });
+      expect((await down.app.inject({ method: 'GET', url: '/readyz?exclude=database' })).statusCode).toBe(503);
     } finally {
       await down.close();
     }

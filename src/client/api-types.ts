@@ -462,7 +462,10 @@ export interface operations {
     };
     getReadiness: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description database, queue, or both (repeated or comma-separated): that dependency being unreachable leaves the answer 200, its check reading `unreachable`. A database lacking migrations is still 503. For the API's Kubernetes readiness probe: in an outage of a dependency every pod shares, the pods stay in the Service and answer 503 problem details (or, for Redis, go on accepting batches) instead of all leaving it. */
+                exclude?: string | string[];
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Container } from '../../container.js';
+import { invalid } from '../../domain/query-params.js';
 import { isMissingMigration } from '../../infra/db.js';
 import { migrationFiles } from '../../infra/migrate.js';
 import { withTimeout } from '../../infra/timeout.js';
@@ -79,6 +80,29 @@ async function recordedReadiness(container: Pick<Container, 'pool' | 'queue' | '
   return { checks, failed };
 }
 
+const DEPENDENCIES: readonly Dependency[] = ['database', 'queue'];
+
+/**
+ * The dependencies `?exclude=` names (repeated, or one comma-separated list): an outage of one of
+ * them leaves the process ready. A database that answers without this version's migrations is no
+ * outage: it still makes it unready.
+ */
+function excludedDependencies(exclude: string | string[] | undefined): Set<Dependency> {
+  const names = (Array.isArray(exclude) ? exclude : exclude === undefined ? [] : [exclude]).flatMap((value) => value.split(','));
+  for (const name of names) {
+    if (!(DEPENDENCIES as readonly string[]).includes(name)) throw invalid('exclude', `must name database or queue, not ${JSON.stringify(name.slice(0, 40))}`);
+  }
+  return new Set(names as Dependency[]);
+}
+
+const ReadinessQuery = Type.Object({
+  exclude: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String())], {
+      description:
+        'database, queue, or both (repeated or comma-separated): that dependency being unreachable leaves the answer 200, its check reading `unreachable`. A database lacking migrations is still 503. For the API\'s Kubernetes readiness probe: in an outage of a dependency every pod shares, the pods stay in the Service and answer 503 problem details (or, for Redis, go on accepting batches) instead of all leaving it.',
+    }),
+  ),
+});
 const ReadinessSchema = Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String(), queue: Type.String() }) });
 const PrometheusText = Type.String({ description: 'Prometheus text exposition format' });
 /** What a probe answers for a path or method it does not serve, or a malformed URL. */
@@ -107,11 +131,14 @@ export async function operationsPlugin(app: FastifyInstance, { container }: Oper
         summary: 'The database (with every migration applied) and the queue are reachable; else 503 problem details whose checks and failed name the one that is not',
         tags: ['operations'],
         security: [],
+        querystring: ReadinessQuery,
         response: { 200: ReadinessSchema, '4xx': routingProblem, 503: problemResponse(['service_unavailable']) },
       },
     },
-    async (_request, reply) => {
-      const { checks, failed } = await recordedReadiness(container);
+    async (request, reply) => {
+      const excluded = excludedDependencies((request.query as { exclude?: string | string[] }).exclude);
+      const { checks, failed: failedChecks } = await recordedReadiness(container);
+      const failed = failedChecks.filter((dependency) => !(excluded.has(dependency) && checks[dependency] === 'unreachable'));
       if (failed.length === 0) return { status: 'ready', checks };
       return sendProblem(reply, problem('service_unavailable', notReadyDetail(checks, failed), { checks, failed }));
     },
