@@ -17,6 +17,7 @@ import { BatchService } from './ingestion/batch.service.js';
 import { IngestionService } from './ingestion/ingestion.service.js';
 import { ReportService } from './reports/report.service.js';
 import { ChangeService } from './changes/change.service.js';
+import { CursorKeys } from './changes/cursor-keys.js';
 import { CorrectionService } from './corrections/correction.service.js';
 import { LearnedCategorizer } from './enrichment/learning/learned.categorizer.js';
 import { LearnedStateStore } from './enrichment/learning/learned-state.store.js';
@@ -102,6 +103,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const webhookLogger = logger.child({ component: 'webhooks' });
   const secretBox = new SecretBox(() => keyFromConfigOrFile(config.webhooks.secretKey, config.dataDir, webhookLogger));
   const webhookDeliverer = new WebhookDeliverer(pool, secretBox, metrics, webhookLogger, config.webhooks, (tag) => dispatcher.webhooksDue(tag));
+  // Each integration's key for the feed's and the delivery log's cursors, read once per process.
+  const cursorKeys = new CursorKeys(pool);
   const webhooks = new WebhookService(pool, secretBox, {
     allowPrivateUrls: config.webhooks.allowPrivateUrls,
     secretOverlapSeconds: config.webhooks.secretOverlapSeconds,
@@ -110,7 +113,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       // A worker takes the pass at once; were the queue unreachable, its watch finds the delivery due.
       dispatcher.webhooksDue('due').catch((error: unknown) => webhookLogger.warn({ err: error }, 'could not queue a webhook pass'));
     },
-  });
+  }, cursorKeys);
   const workerLogger = logger.child({ component: 'worker' });
   const enrichment = new EnrichClaimedRows(pool, categorizer, metrics, workerLogger, {
     concurrency: config.workerConcurrency,
@@ -126,7 +129,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     webhooks: webhookDeliverer,
     logger: workerLogger,
   });
-  const changes = new ChangeService(pool);
+  const changes = new ChangeService(pool, cursorKeys);
   const maintenance = new MaintenanceService(
     pool,
     dispatcher,

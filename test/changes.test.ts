@@ -119,6 +119,36 @@ describe('GET /api/changes (§12)', () => {
     expect(mine.changes.map((c) => c.transaction_id)).toEqual(['Z']);
   });
 
+  it('when another integration is handed cursors, then they are sealed with its own key: the same place reads differently, and neither can read from the other\'s', async () => {
+    const mine = await ctx.key(['ingest', 'reports'], 'sealed-a');
+    const theirs = await ctx.key(['ingest', 'reports'], 'sealed-b');
+    // Both feeds are empty: each is handed the cursor of the same place, the first change kept.
+    const [a, b] = [(await page('', mine)).json().next_cursor, (await page('', theirs)).json().next_cursor];
+    expect(a).not.toBe(b);
+    await post('F-SEALED', [tx('S1'), tx('S2')], mine);
+    const [first] = (await follow(a, mine)).changes;
+    // 16 bytes that are not the old JSON: nothing in it counts the changes of the others.
+    for (const cursor of [a, first?.cursor as string]) {
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(() => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))).toThrow();
+    }
+    const stolen = await page(`?cursor=${first?.cursor}`, theirs);
+    expect(stolen.statusCode).toBe(400);
+    expect(stolen.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer: '/cursor' }] });
+    expect((await follow(first?.cursor, mine)).changes.map((c) => `${c.transaction_id} ${c.type}`)).toContain('S2 transaction.added');
+  });
+
+  it('when a cursor of the form handed out before cursors were sealed names a place reached since, then it is refused: the shared positions cannot be searched out', async () => {
+    await post('F-LEGACY', [tx('L1')]);
+    await follow(undefined);
+    const { rows } = await ctx.sql.query<{ last_seq: number }>('SELECT last_seq FROM change_sequencer');
+    const lastSeq = Number(rows[0]?.last_seq);
+    expect(lastSeq).toBeGreaterThan(0);
+    const response = await page(`?cursor=${encodeCursor('changes', lastSeq - 1)}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer: '/cursor', message: 'is not a cursor this API returned' }] });
+  });
+
   it('when the cursor or limit is malformed, or the cursor is past the end of the feed (never handed out), then 400 invalid_parameter names it', async () => {
     const { next_cursor } = (await page('')).json();
     expect((await page(`?cursor=${next_cursor}`)).statusCode).toBe(200);

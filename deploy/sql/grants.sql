@@ -55,6 +55,7 @@ WITH wanted (role, tbl, privileges) AS (
     ('changes',                'SELECT, INSERT, DELETE'),
     ('change_commits',         'SELECT, INSERT, UPDATE, DELETE'),
     ('change_sequencer',       'SELECT, UPDATE'),
+    ('legacy_cursor_limits',   'SELECT'),
     ('corrections',            'SELECT, INSERT, UPDATE, DELETE'),
     ('learned_merchants',      'SELECT, INSERT, UPDATE'),
     ('learned_features',       'SELECT, INSERT, UPDATE'),

@@ -1,5 +1,7 @@
-import { decodeCursor, encodeCursor } from '../domain/query-params.js';
+import { decodeCursor, invalid } from '../domain/query-params.js';
+import { NO_SECOND, openCursor, sealCursors } from '../domain/sealed-cursor.js';
 import type { FeedPosition } from './change.repository.js';
+import type { CursorKeys } from './cursor-keys.js';
 
 const TAG = 'changes';
 const isPosition = (value: unknown): boolean => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
@@ -7,9 +9,16 @@ const isPosition = (value: unknown): boolean => typeof value === 'number' && Num
 const isCursorValue = (value: unknown): value is number | [number, number] =>
   isPosition(value) || (Array.isArray(value) && value.length === 2 && value.every(isPosition));
 
-/** The feed cursor that reads the changes after `position`; `{ seq: 0, id: 0 }` reads from the first change kept. */
-export function encodeChangeCursor(position: FeedPosition): string {
-  return encodeCursor(TAG, Number.isFinite(position.id) ? [position.seq, position.id] : position.seq);
+/**
+ * The feed cursors that read the changes after each of `positions`, sealed with the integration's
+ * key (domain/sealed-cursor.ts); `{ seq: 0, id: 0 }` reads from the first change kept.
+ */
+export function encodeChangeCursors(key: Buffer, positions: readonly FeedPosition[]): string[] {
+  return sealCursors(key, 'changes', positions.map((position) => [position.seq, Number.isFinite(position.id) ? position.id : NO_SECOND]));
+}
+
+export function encodeChangeCursor(key: Buffer, position: FeedPosition): string {
+  return encodeChangeCursors(key, [position])[0] as string;
 }
 
 /** The place after a whole commit: what a cursor of a commit's position alone reads on from. */
@@ -17,7 +26,15 @@ export function afterCommit(seq: number): FeedPosition {
   return { seq, id: Infinity };
 }
 
-export function decodeChangeCursor(cursor: string): FeedPosition {
+/**
+ * The place a cursor of this integration's names. A cursor of the form handed out before cursors
+ * were sealed (base64url JSON) is read as far as those could reach (CursorKeys.legacyLimit).
+ */
+export async function decodeChangeCursor(keys: CursorKeys, integrationId: number, cursor: string): Promise<FeedPosition> {
+  const sealed = openCursor(await keys.keyOf(integrationId), 'changes', cursor);
+  if (sealed) return { seq: sealed[0], id: sealed[1] === NO_SECOND ? Infinity : sealed[1] };
   const value = decodeCursor(cursor, TAG, isCursorValue);
-  return typeof value === 'number' ? afterCommit(value) : { seq: value[0], id: value[1] };
+  const position = typeof value === 'number' ? afterCommit(value) : { seq: value[0], id: value[1] };
+  if (position.seq > (await keys.legacyLimit('changes'))) throw invalid('cursor', 'is not a cursor this API returned');
+  return position;
 }

@@ -2,9 +2,10 @@ import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { parseLimitParam } from '../domain/query-params.js';
 import { withTransaction } from '../infra/db.js';
-import { afterCommit, decodeChangeCursor, encodeChangeCursor } from './change.cursor.js';
+import { afterCommit, decodeChangeCursor, encodeChangeCursors } from './change.cursor.js';
 import { hasUnsequencedChanges, lastPlacedPosition, listChanges, lockSequencer, purgeChanges, sequenceChanges, type ChangeRow } from './change.repository.js';
 import type { ChangesPage, ChangesQuery } from './change.schemas.js';
+import { CursorKeys } from './cursor-keys.js';
 
 /** Commits placed per sequencer pass; a backlog is worked off over several passes. */
 const SEQUENCE_BATCH = 5_000;
@@ -16,7 +17,10 @@ const LOCK_TIMEOUT = '55P03';
 
 /** The change feed (contract §12). */
 export class ChangeService {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly keys = new CursorKeys(pool),
+  ) {}
 
   /**
    * A page of the feed as the JSON bytes of its answer, stringified once: a page of a thousand
@@ -31,7 +35,7 @@ export class ChangeService {
    */
   async listChanges(integrationId: number, query: ChangesQuery): Promise<Buffer> {
     const limit = parseLimitParam(query.limit);
-    const after = query.cursor === undefined ? afterCommit(0) : decodeChangeCursor(query.cursor);
+    const after = query.cursor === undefined ? afterCommit(0) : await decodeChangeCursor(this.keys, integrationId, query.cursor);
     const rows: ChangeRow[] = await listChanges(this.pool, integrationId, after, limit + 1);
     // The first read returned all of this integration's changes up to the prefix it saw, so reading
     // on after its last one leaves none out: positions only ever grow as a whole prefix.
@@ -43,9 +47,11 @@ export class ChangeService {
       throw new AppError('invalid_parameter', 'cursor is not one this feed handed out.', { errors: [{ pointer: '/cursor', message: 'is past the end of the feed' }] });
     }
     const page = rows.slice(0, limit);
+    // Every cursor of the page, and the next one, sealed in one cipher call.
+    const cursors = encodeChangeCursors(await this.keys.keyOf(integrationId), [...page.map((row) => row.position), page.at(-1)?.position ?? after]);
     const body: ChangesPage = {
-      changes: page.map(({ position, change }) => ({ cursor: encodeChangeCursor(position), ...change })),
-      next_cursor: encodeChangeCursor(page.at(-1)?.position ?? after),
+      changes: page.map(({ change }, i) => ({ cursor: cursors[i] as string, ...change })),
+      next_cursor: cursors.at(-1) as string,
       has_more: rows.length > limit,
     };
     return Buffer.from(JSON.stringify(body));

@@ -50,7 +50,7 @@ export class ChangeNotifier {
       if (due.length === 0) return 0;
       await recordWebhookEvents(
         client,
-        due.map((mark) => ({ integrationId: mark.integrationId, type: 'transactions.changed', data: { cursor: encodeChangeCursor(afterCommit(mark.notifiedSeq)) } })),
+        due.map((mark) => ({ integrationId: mark.integrationId, type: 'transactions.changed', data: { cursor: encodeChangeCursor(mark.cursorKey, afterCommit(mark.notifiedSeq)) } })),
       );
       await advanceChangeMarks(client, due.map((mark) => ({ integrationId: mark.integrationId, seq: mark.lastSeq })));
       return due.length;

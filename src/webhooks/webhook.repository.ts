@@ -327,6 +327,8 @@ export interface DueChangeMark {
   notifiedSeq: number;
   /** The integration's last placed commit. */
   lastSeq: number;
+  /** The integration's key for the cursors it is handed (changes/cursor-keys.ts). */
+  cursorKey: Buffer;
 }
 
 /**
@@ -348,8 +350,9 @@ export async function startChangeMark(db: Queryable, integrationId: number): Pro
  */
 export async function lockDueChangeMarks(db: Queryable, windowSeconds: number, limit: number): Promise<DueChangeMark[]> {
   const { rows } = await db.query<DueChangeMark>(
-    `SELECT m.integration_id AS "integrationId", m.notified_seq AS "notifiedSeq", x.last_seq AS "lastSeq"
+    `SELECT m.integration_id AS "integrationId", m.notified_seq AS "notifiedSeq", x.last_seq AS "lastSeq", i.cursor_key AS "cursorKey"
        FROM webhook_change_marks m
+       JOIN integrations i ON i.id = m.integration_id
        CROSS JOIN LATERAL (SELECT max(g.seq) AS last_seq FROM change_commits g WHERE g.integration_id = m.integration_id AND g.seq IS NOT NULL) x
       WHERE x.last_seq > m.notified_seq
         AND (m.last_notified_at IS NULL OR m.last_notified_at <= now() - make_interval(secs => $1))

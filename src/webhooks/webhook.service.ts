@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Principal } from '../auth/auth.service.js';
 import { AppError, type FieldProblem } from '../domain/errors.js';
-import { decodeCursor, encodeCursor, parseLimitParam } from '../domain/query-params.js';
+import { CursorKeys } from '../changes/cursor-keys.js';
+import { decodeCursor, invalid, parseLimitParam } from '../domain/query-params.js';
+import { openCursor, sealCursors } from '../domain/sealed-cursor.js';
 import { withTransaction } from '../infra/db.js';
 import type { SecretBox } from './secret-box.js';
 import { assertWebhookUrl, type Resolver } from './ssrf.js';
@@ -47,6 +49,7 @@ export class WebhookService {
     private readonly pool: pg.Pool,
     private readonly box: SecretBox,
     private readonly options: WebhookServiceOptions,
+    private readonly keys = new CursorKeys(pool),
   ) {}
 
   /** Registers an endpoint; its signing secret is returned here and never again. */
@@ -106,7 +109,8 @@ export class WebhookService {
       throw invalidParameter('/status', `must be one of ${DELIVERY_STATUSES.join(', ')}`);
     }
     const limit = parseLimitParam(query.limit);
-    const beforeSeq = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor, CURSOR_TAG, isSeq);
+    const key = await this.keys.keyOf(principal.integrationId);
+    const beforeSeq = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : await this.beforeSeqOf(key, query.cursor);
     if (!(await endpointExists(this.pool, principal.integrationId, endpointId))) throw notFound(endpointId);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listDeliveries(this.pool, endpointId, query.status, beforeSeq, limit + 1);
@@ -124,8 +128,20 @@ export class WebhookService {
         next_attempt_at: row.nextAttemptAt?.toISOString() ?? null,
         created_at: row.createdAt.toISOString(),
       })),
-      next_cursor: rows.length > limit && last ? encodeCursor(CURSOR_TAG, last.seq) : null,
+      next_cursor: rows.length > limit && last ? (sealCursors(key, 'deliveries', [[last.seq, 0]])[0] as string) : null,
     };
+  }
+
+  /**
+   * The delivery number a deliveries cursor pages back from: sealed with the integration's key, or
+   * of the form handed out before cursors were sealed, as far as those could reach.
+   */
+  private async beforeSeqOf(key: Buffer, cursor: string): Promise<number> {
+    const sealed = openCursor(key, 'deliveries', cursor);
+    if (sealed) return sealed[0];
+    const seq = decodeCursor(cursor, CURSOR_TAG, isSeq);
+    if (seq > (await this.keys.legacyLimit('deliveries'))) throw invalid('cursor', 'is not a cursor this API returned');
+    return seq;
   }
 
   /** Sends a delivery again now, whether it is waiting, delivered or failed. */
