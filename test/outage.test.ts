@@ -115,6 +115,42 @@ describe('PostgreSQL outage (§9)', () => {
     expect(rows[0]).toEqual({ lo: 1, hi: 1, n: 400 });
   }, 90_000);
 
+  it('when the database drops out while a worker holds categorized rows, then they are committed once it is back, not after their lease, each once and with no attempt lost', async () => {
+    const target = new URL(db.url);
+    target.port = String(proxy.port);
+    // A lease far longer than the test waits: rows left to it would still be processing at the end.
+    const held = await createContainer(
+      loadConfig({ DATABASE_URL: target.toString(), LOG_LEVEL: 'silent', ENRICHMENT_LATENCY_MS: '1500', WORKER_CONCURRENCY: '8', PROCESSING_LEASE_MS: '600000', REDISPATCH_AFTER_MS: '600000' }),
+    );
+    const heldApp = await buildApp(held);
+    try {
+      const response = await heldApp.inject({ method: 'POST', url: '/api/integrations/transactions/', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: JSON.stringify(batchBody(40, { accountId: 'OUT-HELD' })) });
+      expect(response.statusCode).toBe(202);
+      const batchId = response.json().batch_id;
+      const direct = new pg.Client({ connectionString: db.url });
+      await direct.connect();
+      const processing = async () => (await direct.query(`SELECT count(*)::int AS n FROM transactions WHERE batch_id = $1 AND status = 'processing'`, [batchId])).rows[0].n as number;
+      try {
+        held.worker.start();
+        // Rows are claimed, and their categorizer calls (1.5 s each) are under way when the database goes.
+        await waitFor(async () => (await processing()) > 0, 15_000, 'rows to be claimed');
+        await proxy.refuse();
+        // Longer than the writer's own retries of a lost connection (under a second).
+        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        await proxy.restore();
+        await waitFor(async () => (await heldApp.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) })).json().status === 'completed', 30_000, 'the batch to complete once the database is back');
+        const { rows } = await direct.query('SELECT min(enrichment_commits)::int AS lo, max(enrichment_commits)::int AS hi, max(attempts)::int AS attempts, count(*)::int AS n FROM transactions WHERE batch_id = $1', [batchId]);
+        expect(rows[0]).toEqual({ lo: 1, hi: 1, attempts: 1, n: 40 });
+      } finally {
+        await direct.end();
+      }
+    } finally {
+      await held.worker.stop();
+      await heldApp.close();
+      await held.close();
+    }
+  }, 90_000);
+
   it('when the database is away longer than a job\'s retries on BullMQ, then its jobs wait and enrichment resumes as soon as it is back, each row committed once', async () => {
     const target = new URL(db.url);
     target.port = String(proxy.port);
@@ -168,7 +204,7 @@ describe('PostgreSQL outage (§9)', () => {
     const port = await freePort();
     const lucro = startLucro(['start'], { DATABASE_URL: viaLate.toString(), REDIS_URL: '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ENRICHMENT_LATENCY_MS: '0' });
     try {
-      await lucro.waitForLog((line) => line.msg === 'the database is unreachable; migrating when it returns', 20_000);
+      await lucro.waitForLog((line) => line.msg === 'the database is unreachable; migrating when it returns', 45_000);
       await late.restore();
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200, 30_000, 'start to serve');
       lucro.child.kill('SIGTERM');
@@ -177,5 +213,5 @@ describe('PostgreSQL outage (§9)', () => {
       lucro.child.kill('SIGKILL');
       await late.close();
     }
-  }, 60_000);
+  }, 90_000);
 });

@@ -4,7 +4,7 @@ import type { SpanContext } from '@opentelemetry/api';
 import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCategory } from '../domain/taxonomy.js';
-import { isConnectionError, isRetryableConflict } from '../infra/db.js';
+import { isConnectionError, isDatabaseAway, isRetryableConflict } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { activeSpanContext, inGroupSpan, inSpan } from '../infra/tracing.js';
@@ -78,6 +78,8 @@ const CLAIM_WAIT_SECONDS = 0.01;
 const CALL_SHARE_OF_LEASE = 0.8;
 /** A write that could not reach the database is tried again this often (it is guarded by claim tokens, so safe to repeat). */
 const WRITE_TRIES = 3;
+/** How often a result whose write found the database away is written again, while its lease lasts. */
+const OUTAGE_RETRY_MS = 1_000;
 
 /**
  * What the rows of one claim share: the moment their categorizer calls must be over, derived from
@@ -86,6 +88,8 @@ const WRITE_TRIES = 3;
  */
 interface Claim {
   callDeadline: number;
+  /** When the claim's lease runs out: after it, the row may be reclaimed and its result is not written. */
+  leaseEnd: number;
   signal: AbortSignal;
 }
 
@@ -311,7 +315,7 @@ export class EnrichClaimedRows implements JobParticipant {
     // Each call in flight may listen to this one signal (a latency timer, a fetch): up to the
     // concurrency's calls, a couple of listeners each, is expected, not a leak.
     setMaxListeners(10 + 2 * this.options.concurrency, signal);
-    const claim: Claim = { callDeadline: sentAt + this.callBudgetMs, signal };
+    const claim: Claim = { callDeadline: sentAt + this.callBudgetMs, leaseEnd: sentAt + this.options.leaseMs, signal };
     const claimToken = randomUUID();
     // The statement serves several jobs: its span links to each of their spans.
     const links = linksTo(requests.map((r) => r.span));
@@ -398,7 +402,7 @@ export class EnrichClaimedRows implements JobParticipant {
       const result = await this.categorizeOne(row, claim.signal);
       const span = activeSpanContext();
       if (span) this.jobSpans.set(result, span);
-      const written = await this.writer.add(result);
+      const written = await this.writeWhileLeased(result, claim);
       if (!written) {
         this.logger.warn(logFields(row), 'result discarded: the claim was lost (lease expired and the row was reclaimed)');
         return 'done';
@@ -409,6 +413,23 @@ export class EnrichClaimedRows implements JobParticipant {
     } finally {
       this.held.release(1);
       this.settled(row.claimToken);
+    }
+  }
+
+  /**
+   * Commits a row's result. While the database cannot be reached, it tries again every
+   * OUTAGE_RETRY_MS for as long as the claim's lease lasts: a row held when the database dropped is
+   * done as soon as it is back, instead of waiting out its lease for the scheduler to hand it out
+   * again (and losing an attempt). The claim token still decides whether the write counts.
+   */
+  private async writeWhileLeased(result: EnrichmentResult, claim: Claim): Promise<WrittenResult | undefined> {
+    for (;;) {
+      try {
+        return await this.writer.add(result);
+      } catch (error) {
+        if (!isDatabaseAway(error) || this.stopping || Date.now() + OUTAGE_RETRY_MS >= claim.leaseEnd) throw error;
+        await sleep(OUTAGE_RETRY_MS);
+      }
     }
   }
 
