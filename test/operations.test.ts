@@ -171,6 +171,24 @@ describe('when PostgreSQL refuses the role DATABASE_URL names', () => {
   });
 });
 
+describe('when DATABASE_URL names a Unix socket that is not there (PostgreSQL stopped)', () => {
+  it('then requests answer 503 service_unavailable with Retry-After, not 500, and /readyz names the database', async () => {
+    const gone = `postgres://postgres@localhost/lucro?host=${encodeURIComponent(`/tmp/lucro-no-socket-${randomBytes(4).toString('hex')}`)}`;
+    const container = await createContainer(loadConfig({ DATABASE_URL: gone, LOG_LEVEL: 'silent' }));
+    try {
+      const app = await buildApp(container);
+      const response = await app.inject({ method: 'GET', url: '/api/categories', headers: bearer(`lucro_${'a'.repeat(43)}`) });
+      expect(response.statusCode, response.body).toBe(503);
+      expect(response.json()).toMatchObject({ code: 'service_unavailable', detail: 'The database is unreachable; retry shortly.' });
+      expect(response.headers['retry-after']).toBeDefined();
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).json().checks).toEqual({ database: 'unreachable', queue: 'ok' });
+      await app.close();
+    } finally {
+      await container.close();
+    }
+  });
+});
+
 describe('when Redis is unreachable', () => {
   it('then /readyz answers 503 problem details naming the queue, with the database ok', async () => {
     const down = await createTestContext({ REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: 'lucro-test-readyz' });

@@ -28,4 +28,12 @@ describe('isConnectionError', () => {
       expect(isDatabaseBusy(error), error.message).toBe(false);
     }
   });
+
+  it('when the network cannot reach the server (no route, a name that does not resolve yet, a gone Unix socket), then it is unreachable; a missing file elsewhere is not', () => {
+    const systemError = (code: string, syscall: string) => Object.assign(new Error(`${syscall} ${code} somewhere`), { code, syscall });
+    for (const error of [systemError('EAI_AGAIN', 'getaddrinfo'), systemError('ENETUNREACH', 'connect'), systemError('ECONNABORTED', 'read'), systemError('ENOENT', 'connect'), systemError('EACCES', 'connect'), serverError('08006', 'connection failure')]) {
+      expect(isConnectionError(error), error.message).toBe(true);
+    }
+    expect(isConnectionError(systemError('ENOENT', 'open'))).toBe(false);
+  });
 });

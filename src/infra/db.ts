@@ -154,7 +154,39 @@ async function transactionOutcome(pool: pg.Pool, xid: string, withinMs: number):
   }
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+/**
+ * How a connection fails when the server is not there: refused, reset, timed out, no route, a name
+ * that does not resolve (now, EAI_AGAIN, or at all), the server shutting down (57P0x, including an
+ * idle session it ended) or out of connections (53300), and PostgreSQL's connection exceptions (08).
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57P05',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+/**
+ * Errors that mean the server is away only when connecting: a Unix socket (`?host=/var/run/postgresql`,
+ * a cloud SQL proxy's) is a file that is gone (ENOENT) or not ours to open (EACCES) while the server is down.
+ */
+const UNAVAILABLE_WHEN_CONNECTING = new Set(['ENOENT', 'EACCES']);
 /** The server gave a statement up itself (statement_timeout, lock_timeout): busy, not broken; the connection is fine. */
 const SERVER_GAVE_UP_CODES = new Set(['57014', '55P03']);
 
@@ -193,6 +225,7 @@ export function isConnectionError(error: unknown): boolean {
   if (isDatabaseBusy(error) || isRefusedLogin(error as unknown)) return true;
   const code = (error as { code?: string }).code;
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
+  if (code !== undefined && UNAVAILABLE_WHEN_CONNECTING.has(code) && (error as { syscall?: string }).syscall === 'connect') return true;
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
 }
 
