@@ -274,6 +274,29 @@ describe('the console\'s lists, in headless Chromium against a running server', 
     expect(pageErrors).toEqual([]);
   });
 
+  it('when the next page of a batch\'s transactions fails (503, retry in an hour), then the list says so with Retry, and "Retry" shows that page', async () => {
+    const rows = browser.page.getByRole('region', { name: 'Transactions of the batch' });
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    await browser.page.goto(`${base}/console/#/batches/${bigBatch}`);
+    await browser.page.getByText('Page 1').waitFor();
+    const restore = await failingOnce(`/api/batches/${bigBatch}/transactions`, { retryAfter: '3600' });
+    try {
+      await browser.page.getByRole('button', { name: 'Next page' }).click();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText('Trying again in 3600 s.').waitFor();
+      await browser.page.getByRole('button', { name: 'Retry', exact: true }).click();
+      await browser.page.getByText('Page 2').waitFor();
+      expect(await rowsOf(rows)).toBe(50);
+      expect(await rows.locator('tbody tr').first().textContent()).toContain('BIG-101');
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when loading older deliveries fails (503, retry in an hour), then the error and Retry stay while the list is re-read, and "Retry" loads them', async () => {
     await browser.page.goto(`${base}/console/#/webhooks?webhook=${hookId}`);
     const deliveries = browser.page.getByRole('region', { name: `Deliveries to ${HOOK_URL}` });

@@ -88,6 +88,25 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when a batch\'s transactions cannot be read (503, retry in an hour), then the list says so with Retry, and "Retry" shows them', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    const restore = await failing(`/api/batches/${batchId}/transactions`, 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/batches/${batchId}`);
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText('Trying again in 3600 s.').waitFor();
+      await browser.page.locator('[data-field="status"]').getByText('completed').waitFor();
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await browser.page.getByRole('region', { name: 'Transactions of the batch' }).getByText('Zqx Holdings', { exact: true }).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the batches list cannot be read for a moment (the connection lost), then it says so and the list comes back by itself', async () => {
     await browser.page.goto(`${base}/console/#/batches`);
     const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);
