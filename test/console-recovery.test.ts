@@ -138,6 +138,33 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when following a re-enrichment, and then reading the queue again, are refused (503, retry in an hour), then each says so with Retry, and "Retry" carries on to the end', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+    const grid = browser.page.getByRole('grid', { name: 'Transactions to review' });
+    await grid.locator('tr[data-transaction-id="T-2"]').waitFor();
+    const hourly = { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE };
+    const restoreProgress = await failing(/^\/api\/reenrichments\//, 1, hourly);
+    // The queue's own read (a thousand at a time), made again once the re-enrichment is done.
+    const restoreQueue = await failing(/^\/api\/accounts\/ACC-RECOVER\/transactions\?.*limit=1000/, 1, hourly);
+    try {
+      await browser.page.getByRole('button', { name: 'Re-enrich this account' }).click();
+      const status = browser.page.getByRole('status').filter({ hasText: 'The database is unreachable; retry shortly.' });
+      await status.getByText('Trying again in 3600 s.').waitFor();
+      await status.getByRole('button', { name: 'Retry' }).click();
+      await browser.page.getByText(/^Re-enrichment completed: 2 of 2\.$/).waitFor();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await grid.count()).toBe(0);
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await grid.locator('tr[data-transaction-id="T-2"]').waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restoreQueue();
+      await restoreProgress();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when reading a transaction fails once after "Unlock", then its page says so and goes on to show what enrichment decided', async () => {
     const locked = await fetch(`${base}/api/accounts/ACC-RECOVER/transactions/T-1`, {
       method: 'PATCH',
