@@ -122,6 +122,25 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when re-reading the batches list is refused (503, retry in an hour), then the list says so with Retry, and "Retry" brings it back', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);
+    await row.waitFor();
+    const restore = await failing('/api/batches', 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText('Trying again in 3600 s.').waitFor();
+      expect(await row.count()).toBe(0);
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await row.waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when reading a re-enrichment\'s progress fails once, then the review page says so, follows it to the end, and "Re-enrich this account" works again', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
     const reenrich = browser.page.getByRole('button', { name: 'Re-enrich this account' });
