@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Route } from 'playwright-core';
+import type { Locator, Request, Route } from 'playwright-core';
 import { seriousAccessibilityViolations, signedInConsole, type Browser } from './helpers/browser.js';
 import { pushBatch, registerWebhook, untilBatchesEnriched } from './helpers/console-api.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
@@ -274,6 +274,29 @@ describe('the console\'s lists, in headless Chromium against a running server', 
     expect(pageErrors).toEqual([]);
   });
 
+  it('when the next page of a batch\'s transactions fails (503, retry in an hour), then the list says so with Retry, and "Retry" shows that page', async () => {
+    const rows = browser.page.getByRole('region', { name: 'Transactions of the batch' });
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    await browser.page.goto(`${base}/console/#/batches/${bigBatch}`);
+    await browser.page.getByText('Page 1').waitFor();
+    const restore = await failingOnce(`/api/batches/${bigBatch}/transactions`, { retryAfter: '3600' });
+    try {
+      await browser.page.getByRole('button', { name: 'Next page' }).click();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText('Trying again in 3600 s.').waitFor();
+      await browser.page.getByRole('button', { name: 'Retry', exact: true }).click();
+      await browser.page.getByText('Page 2').waitFor();
+      expect(await rowsOf(rows)).toBe(50);
+      expect(await rows.locator('tbody tr').first().textContent()).toContain('BIG-101');
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when loading older deliveries fails (503, retry in an hour), then the error and Retry stay while the list is re-read, and "Retry" loads them', async () => {
     await browser.page.goto(`${base}/console/#/webhooks?webhook=${hookId}`);
     const deliveries = browser.page.getByRole('region', { name: `Deliveries to ${HOOK_URL}` });
@@ -292,6 +315,40 @@ describe('the console\'s lists, in headless Chromium against a running server', 
       expect(await browser.page.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
     } finally {
       await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when re-reading the deliveries is refused with 429 and Retry-After 3, then they are not read again before 3 s, and come back by themselves', async () => {
+    await browser.page.goto(`${base}/console/#/webhooks?webhook=${hookId}`);
+    const deliveries = browser.page.getByRole('region', { name: `Deliveries to ${HOOK_URL}` });
+    await expect.poll(() => rowsOf(deliveries)).toBe(50);
+    const path = `/api/webhooks/${hookId}/deliveries`;
+    const reads: number[] = [];
+    const count = (request: Request) => {
+      if (request.method() === 'GET' && new URL(request.url()).pathname === path) reads.push(Date.now());
+    };
+    browser.page.on('request', count);
+    let left = 1;
+    const matches = (url: URL) => url.pathname === path;
+    const tooMany = async (route: Route) => {
+      if (route.request().method() !== 'GET' || left <= 0) return route.fallback();
+      left -= 1;
+      const problem = { type: 'urn:lucro:problem:rate_limited', title: 'Too many requests', status: 429, detail: 'Too many requests; slow down.', code: 'rate_limited' };
+      return route.fulfill({ status: 429, headers: { 'retry-after': '3' }, json: problem, contentType: 'application/problem+json' });
+    };
+    await browser.page.route(matches, tooMany);
+    try {
+      await browser.page.getByRole('alert').getByText('Too many requests; slow down.').waitFor();
+      await expect.poll(() => rowsOf(deliveries), { timeout: 10_000 }).toBe(50);
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      // Retry-After 3 s, where it polls every 2 s; and it polls on from there.
+      expect((reads[1] ?? Number.NaN) - (reads[0] ?? Number.NaN)).toBeGreaterThanOrEqual(2_800);
+      await expect.poll(() => reads.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+      await browser.page.getByRole('button', { name: 'Load older deliveries' }).waitFor();
+    } finally {
+      browser.page.off('request', count);
+      await browser.page.unroute(matches, tooMany);
     }
     expect(pageErrors).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Route } from 'playwright-core';
+import type { Request, Route } from 'playwright-core';
 import { signedInConsole, type Browser } from './helpers/browser.js';
 import { pushBatch, untilBatchesEnriched } from './helpers/console-api.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
@@ -19,6 +19,11 @@ const UNAVAILABLE = { type: 'urn:lucro:problem:service_unavailable', title: 'Ser
 /** The answer `failing` gives: an HTTP answer, or "abort" to drop the connection (the browser's "Failed to fetch"). */
 type Failure = { status: number; headers?: Record<string, string>; json: unknown } | 'abort';
 
+const TOO_MANY = { type: 'urn:lucro:problem:rate_limited', title: 'Too many requests', status: 429, detail: 'Too many requests; slow down.', code: 'rate_limited' };
+
+/** Whether `url` is `path` (or, for a RegExp, its path and query match it). */
+const isAt = (path: string | RegExp, url: URL) => (typeof path === 'string' ? url.pathname === path : path.test(`${url.pathname}${url.search}`));
+
 /**
  * Answers the first `times` GET requests whose path is `path` (or whose path and query match it) with `failure` (the
  * database's 503 unless told); the rest reach the server. Returns what undoes it.
@@ -31,10 +36,23 @@ async function failing(path: string | RegExp, times: number, failure: Failure = 
     if (failure === 'abort') return route.abort('connectionrefused');
     return route.fulfill({ ...failure, contentType: 'application/problem+json' });
   };
-  const matches = (url: URL) => (typeof path === 'string' ? url.pathname === path : path.test(`${url.pathname}${url.search}`));
+  const matches = (url: URL) => isAt(path, url);
   await browser.page.route(matches, handler);
   return () => browser.page.unroute(matches, handler);
 }
+
+/** When the page asks for `path` (GET, matched as `failing` matches), in ms, from now until `stop`. */
+function asked(path: string | RegExp): { times: number[]; stop(): void } {
+  const times: number[] = [];
+  const listener = (request: Request) => {
+    if (request.method() === 'GET' && isAt(path, new URL(request.url()))) times.push(Date.now());
+  };
+  browser.page.on('request', listener);
+  return { times, stop: () => browser.page.off('request', listener) };
+}
+
+/** How long the page waited, in ms, between the read that was refused (the first of `times`) and the next. */
+const waitAfterRefusal = (times: number[]) => (times[1] ?? Number.NaN) - (times[0] ?? Number.NaN);
 
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -88,6 +106,25 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when a batch\'s transactions cannot be read (503, retry in an hour), then the list says so with Retry, and "Retry" shows them', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    const restore = await failing(`/api/batches/${batchId}/transactions`, 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/batches/${batchId}`);
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText('Trying again in 3600 s.').waitFor();
+      await browser.page.locator('[data-field="status"]').getByText('completed').waitFor();
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await browser.page.getByRole('region', { name: 'Transactions of the batch' }).getByText('Zqx Holdings', { exact: true }).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the batches list cannot be read for a moment (the connection lost), then it says so and the list comes back by itself', async () => {
     await browser.page.goto(`${base}/console/#/batches`);
     const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);
@@ -97,6 +134,25 @@ describe('the console through a passing outage, in headless Chromium against a r
       await browser.page.getByRole('alert').getByText('Failed to fetch').waitFor();
       await row.waitFor();
       expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when re-reading the batches list is refused (503, retry in an hour), then the list says so with Retry, and "Retry" brings it back', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);
+    await row.waitFor();
+    const restore = await failing('/api/batches', 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.getByText('Trying again in 3600 s.').waitFor();
+      expect(await row.count()).toBe(0);
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await row.waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
     } finally {
       await restore();
     }
@@ -115,6 +171,33 @@ describe('the console through a passing outage, in headless Chromium against a r
       expect(await reenrich.isEnabled()).toBe(true);
     } finally {
       await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when following a re-enrichment, and then reading the queue again, are refused (503, retry in an hour), then each says so with Retry, and "Retry" carries on to the end', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+    const grid = browser.page.getByRole('grid', { name: 'Transactions to review' });
+    await grid.locator('tr[data-transaction-id="T-2"]').waitFor();
+    const hourly = { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE };
+    const restoreProgress = await failing(/^\/api\/reenrichments\//, 1, hourly);
+    // The queue's own read (a thousand at a time), made again once the re-enrichment is done.
+    const restoreQueue = await failing(/^\/api\/accounts\/ACC-RECOVER\/transactions\?.*limit=1000/, 1, hourly);
+    try {
+      await browser.page.getByRole('button', { name: 'Re-enrich this account' }).click();
+      const status = browser.page.getByRole('status').filter({ hasText: 'The database is unreachable; retry shortly.' });
+      await status.getByText('Trying again in 3600 s.').waitFor();
+      await status.getByRole('button', { name: 'Retry' }).click();
+      await browser.page.getByText(/^Re-enrichment completed: 2 of 2\.$/).waitFor();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await grid.count()).toBe(0);
+      await browser.page.getByRole('button', { name: 'Retry' }).click();
+      await grid.locator('tr[data-transaction-id="T-2"]').waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restoreQueue();
+      await restoreProgress();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -306,6 +389,102 @@ describe('the console through a passing outage, in headless Chromium against a r
     }
     expect(pageErrors).toEqual([]);
   }, 20_000);
+
+  it('when re-reading the batches list is refused with 429 and Retry-After 3, then the list is not read again before 3 s, and comes back by itself', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);
+    await row.waitFor();
+    const reads = asked('/api/batches');
+    const restore = await failing('/api/batches', 1, { status: 429, headers: { 'retry-after': '3' }, json: TOO_MANY });
+    try {
+      await browser.page.getByRole('alert').getByText('Too many requests; slow down.').waitFor();
+      await row.waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      // Retry-After 3 s, where it polls every 1 or 2 s.
+      expect(waitAfterRefusal(reads.times)).toBeGreaterThanOrEqual(2_800);
+      // And polls on from there.
+      await expect.poll(() => reads.times.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+    } finally {
+      reads.stop();
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when re-reading a live batch is refused with 503 and Retry-After 3, then the batch is not read again before 3 s, and its page comes back by itself', async () => {
+    // The batch answers "processing" for as long as this test runs, so its page keeps polling.
+    const batchUrl = (url: URL) => url.pathname === `/api/batches/${batchId}`;
+    await browser.page.route(batchUrl, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), status: 'processing' } });
+    });
+    await browser.page.goto(`${base}/console/#/batches`);
+    await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    await browser.page.goto(`${base}/console/#/batches/${batchId}`);
+    await browser.page.locator('[data-field="status"]').getByText('processing').waitFor();
+    const reads = asked(`/api/batches/${batchId}`);
+    const restore = await failing(`/api/batches/${batchId}`, 1, { status: 503, headers: { 'retry-after': '3' }, json: UNAVAILABLE });
+    try {
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      await browser.page.locator('[data-field="status"]').getByText('processing').waitFor();
+      await browser.page.getByRole('region', { name: 'Transactions of the batch' }).getByText('Zqx Holdings', { exact: true }).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      // Retry-After 3 s, where it polls every 1 or 2 s.
+      expect(waitAfterRefusal(reads.times)).toBeGreaterThanOrEqual(2_800);
+      await expect.poll(() => reads.times.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+    } finally {
+      reads.stop();
+      await restore();
+      await browser.page.unroute(batchUrl);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when following a re-enrichment is refused with 429 and Retry-After 3, then its progress is not read again before 3 s, and it is followed to the end', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+    const reenrich = browser.page.getByRole('button', { name: 'Re-enrich this account' });
+    await reenrich.waitFor();
+    const reads = asked(/^\/api\/reenrichments\//);
+    const restore = await failing(/^\/api\/reenrichments\//, 1, { status: 429, headers: { 'retry-after': '3' }, json: TOO_MANY });
+    try {
+      await reenrich.click();
+      await browser.page.getByRole('alert').getByText('Too many requests; slow down.').waitFor();
+      await browser.page.getByText(/^Re-enrichment completed: 2 of 2\.$/).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      // Retry-After 3 s, where it polls every 1 or 2 s.
+      expect(waitAfterRefusal(reads.times)).toBeGreaterThanOrEqual(2_800);
+    } finally {
+      reads.stop();
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when following a transaction after "Unlock" is refused with 429 and Retry-After 3, then it is not read again before 3 s, and the page shows what enrichment decided', async () => {
+    const locked = await fetch(`${base}/api/accounts/ACC-RECOVER/transactions/T-1`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'GENERAL_SERVICES' }),
+    });
+    expect(locked.status).toBe(200);
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-1`);
+    const unlock = browser.page.getByRole('button', { name: 'Unlock and enrich again' });
+    await unlock.waitFor();
+    const reads = asked('/api/accounts/ACC-RECOVER/transactions/T-1');
+    const restore = await failing('/api/accounts/ACC-RECOVER/transactions/T-1', 1, { status: 429, headers: { 'retry-after': '3' }, json: TOO_MANY });
+    try {
+      await unlock.click();
+      await browser.page.getByRole('alert').getByText('Too many requests; slow down.').waitFor();
+      await browser.page.getByText(/^Enriched again: ENTERTAINMENT/).waitFor();
+      expect(await browser.page.getByRole('alert').count()).toBe(0);
+      // Retry-After 3 s, where it polls every 1 or 2 s.
+      expect(waitAfterRefusal(reads.times)).toBeGreaterThanOrEqual(2_800);
+    } finally {
+      reads.stop();
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 
   it('when the user signs out and goes Back, then the page before stays behind sign-in, and the next sign-in opens the batches, not that page', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);

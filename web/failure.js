@@ -8,10 +8,11 @@ export const RETRY_MS = 5000;
  * What a page, or one part of it, shows when a read failed: why, and a Retry button. An outage (429,
  * 5xx, the network: isTransient) is retried by itself, after the server's Retry-After when it gave one.
  * The automatic retry happens only while the error is still on screen (not once the part was drawn
- * again some other way) and the page is still open (`signal`).
+ * again some other way) and the page is still open (`signal`). A part that polls passes its own pace
+ * as `unsaidWaitMs`: without a Retry-After it goes on as often as before; with one, never sooner.
  */
-export function failureNotice(error, retry, signal) {
-  const wait = isTransient(error) ? (error.retryAfterMs ?? RETRY_MS) : null;
+export function failureNotice(error, retry, signal, unsaidWaitMs = RETRY_MS) {
+  const wait = isTransient(error) ? (error.retryAfterMs ?? unsaidWaitMs) : null;
   let timer;
   const said = errorMessage(error);
   const again = () => {

@@ -1,5 +1,6 @@
-import { api, isTransient } from '../api.js';
-import { append, dateTime, errorMessage, h, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { api, ApiError } from '../api.js';
+import { append, dateTime, h, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { failureNotice } from '../failure.js';
 import { cursorTrail, rememberInAddress, trailParams } from '../paging.js';
 import { progress } from './batches.js';
 import { transactionColumns } from './transactions.js';
@@ -20,21 +21,33 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
   let index = cursors.length - 1;
   let accountId;
 
+  /** Reads the batch, then page `at` of its transactions (when the batch cannot be read, they cannot be either: one error says why). */
+  const read = async (at) => (await loadBatch()) && loadPage(at);
+
   /** Reads the batch again in a while, and the page being read with it (not the last one known: that would walk on by itself). */
   const poll = () => {
     clearTimeout(timer);
-    if (!signal.aborted) timer = setTimeout(() => loadBatch().then((read) => read && loadPage(index)), POLL_MS);
+    if (!signal.aborted) timer = setTimeout(() => read(index), POLL_MS);
   };
 
-  /** Shows the batch; whether it could be read (when not, its transactions cannot be either: one error says why). */
+  /**
+   * Said in the place of what failed, with Retry. Polling waits for it: an outage is read again by
+   * itself, after the server's Retry-After when it gave one, else at the polling's pace (failure.js),
+   * and an answer that shows the batch live polls on from there.
+   */
+  const failed = (part, error, retry) => {
+    clearTimeout(timer);
+    replace(part, ...failureNotice(error, retry, signal, POLL_MS));
+  };
+
+  /** Shows the batch; whether it could be read. */
   async function loadBatch() {
     let batch;
     try {
       batch = await api('GET', '/api/batches/{batch_id}', { path: { batch_id: batchId } });
     } catch (error) {
-      replace(head, errorMessage(error.status === 403 ? new Error('Reading batches needs a key with the ingest scope.') : error));
-      // An outage says nothing about the batch: it is read again until an answer shows its live state.
-      if (isTransient(error)) poll();
+      if (signal.aborted) return false;
+      failed(head, error.status === 403 ? new ApiError(403, { detail: 'Reading batches needs a key with the ingest scope.' }) : error, () => read(index));
       return false;
     }
     accountId = batch.account_id;
@@ -74,11 +87,12 @@ export async function batchPage(main, { params: [batchId], query, signal }) {
       rememberInAddress(`#/batches/${batchId}`, trailParams(cursors, index), signal);
     } catch (error) {
       if (request !== latest || signal.aborted) return;
-      replace(rows, errorMessage(error));
-      // A batch that is done is not polled: its transactions are read again until they come.
-      if (isTransient(error)) poll();
+      // Retry reads the batch too: a live one polls on once its transactions come. Not once the user
+      // has asked for another page since.
+      failed(rows, error, () => request === latest && read(at));
+      replace(pager);
     }
   }
 
-  if (await loadBatch()) await loadPage(index);
+  await read(index);
 }

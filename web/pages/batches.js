@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { announce, append, dateTime, errorMessage, h, idClass, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
+import { announce, append, dateTime, h, idClass, replace, replaceKeepingFocus, statusBadge, table } from '../dom.js';
 import { failureNotice } from '../failure.js';
 import { pagesShown, rememberInAddress } from '../paging.js';
 
@@ -70,11 +70,16 @@ export async function batchesPage(main, { query, signal }) {
     if (!olderFailed) replaceKeepingFocus(pager, cursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'Load older batches') : null);
   };
 
+  // A new filter reads the list at once: only the latest read's answer is shown, and polls on.
+  let reads = 0;
+  let listFailed = false;
   async function refresh() {
+    clearTimeout(timer);
+    const mine = ++reads;
     try {
       // As many of the newest batches as are shown are read again, so progress and new batches both appear.
       const page = await api('GET', '/api/batches', { query: { status: status.value, limit: Math.min(Math.max(shown.length, PAGE_SIZE * pages), MAX_LIMIT) } });
-      if (signal.aborted) return;
+      if (signal.aborted || mine !== reads) return;
       for (const batch of page.batches) {
         const before = shown.find((b) => b.batch_id === batch.batch_id);
         if (before && before.status !== batch.status && (batch.status === 'completed' || batch.status === 'completed_with_errors')) {
@@ -83,14 +88,23 @@ export async function batchesPage(main, { query, signal }) {
       }
       shown = page.batches;
       cursor = page.next_cursor;
+      listFailed = false;
       draw();
       remember();
     } catch (error) {
-      replace(list, errorMessage(error));
+      if (signal.aborted || mine !== reads) return;
+      listFailed = true;
+      // Said in the list's place, with Retry (one error for the list: a failed "Load older batches" goes
+      // with it). Polling waits for it: an outage is read again by itself, after the server's
+      // Retry-After when it gave one, else at the polling's pace (failure.js), and polls on from there.
+      replace(list, ...failureNotice(error, () => mine === reads && refresh(), signal, POLL_MS));
+      olderFailed = false;
+      replace(pager);
       // The error replaced the list: the next answer draws it again, even one the same as before.
       drawn = '';
+      return;
     }
-    if (!signal.aborted) timer = setTimeout(refresh, POLL_MS);
+    timer = setTimeout(refresh, POLL_MS);
   }
 
   async function more() {
@@ -102,17 +116,17 @@ export async function batchesPage(main, { query, signal }) {
       pages += 1;
       olderFailed = false;
       drawn = '';
-      draw();
+      // While the list says why it cannot be read, older batches that came meanwhile wait for it to come back.
+      if (!listFailed) draw();
       remember();
     } catch (error) {
-      if (signal.aborted) return;
+      if (signal.aborted || listFailed) return;
       olderFailed = true;
       replace(pager, ...failureNotice(error, more, signal));
     }
   }
 
   status.addEventListener('change', () => {
-    clearTimeout(timer);
     drawn = '';
     shown = [];
     cursor = null;

@@ -1,5 +1,6 @@
 import { api, isTransient, listCategories } from '../api.js';
 import { announce, append, errorMessage, h, money, replace } from '../dom.js';
+import { failureNotice } from '../failure.js';
 import { addressQuery } from '../paging.js';
 import { categoryCell, knownAccount, merchantCell } from './transactions.js';
 
@@ -86,6 +87,8 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
   let items = [];
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
+  // Each "Re-enrich this account" follows its own re-enrichment: an older one's retry is not.
+  let following = 0;
 
   function focusRow(i) {
     const rows = queue.querySelectorAll('tbody tr');
@@ -221,8 +224,18 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
     );
   }
 
+  /** After a re-enrichment: the queue as it is now, and what was learned. */
+  async function showOutcome() {
+    try {
+      showLearned(await load());
+    } catch (error) {
+      if (!signal.aborted) replace(queue, ...failureNotice(error, showOutcome, signal));
+    }
+  }
+
   reenrich.addEventListener('click', async () => {
     reenrich.disabled = true;
+    const mine = ++following;
     let started;
     try {
       started = await api('POST', '/api/accounts/{account_id}/reenrich', { path: { account_id: accountId }, body: {} });
@@ -239,9 +252,10 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
         state = await api('GET', '/api/reenrichments/{reenrichment_id}', { path: { reenrichment_id: started.reenrichment_id } });
       } catch (error) {
         if (signal.aborted) return;
-        replace(reenrichStatus, errorMessage(error));
-        if (isTransient(error)) timer = setTimeout(poll, POLL_MS);
-        else reenrich.disabled = false;
+        // Said with Retry; an outage is followed through by itself, after the server's Retry-After
+        // when it gave one, else at the polling's pace (failure.js). A refusal lets the user start anew.
+        replace(reenrichStatus, ...failureNotice(error, () => mine === following && poll(), signal, POLL_MS));
+        if (!isTransient(error)) reenrich.disabled = false;
         return;
       }
       if (signal.aborted) return;
@@ -252,11 +266,7 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
         return;
       }
       reenrich.disabled = false;
-      try {
-        showLearned(await load());
-      } catch (error) {
-        replace(queue, errorMessage(error));
-      }
+      await showOutcome();
     };
     await poll();
   });

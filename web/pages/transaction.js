@@ -1,5 +1,6 @@
 import { api, isTransient, listCategories } from '../api.js';
 import { append, dateTime, errorMessage, h, idClass, money, replace, replaceKeepingFocus, statusBadge } from '../dom.js';
+import { failureNotice } from '../failure.js';
 import { accountHref, categoryCell, transactionHref } from './transactions.js';
 
 const POLL_MS = 1000;
@@ -80,10 +81,14 @@ export async function transactionPage(main, { params: [accountId, transactionId]
         else outcome.textContent = 'Still being enriched: reload the page later to see its new category.';
       } catch (error) {
         if (signal.aborted || mine !== sent) return;
+        // An outage is followed through, after the server's Retry-After when it gave one, else at the
+        // polling's pace (failure.js): the next reading that comes back shows what enrichment decided.
+        if (isTransient(error) && Date.now() < until) {
+          replace(failure, ...failureNotice(error, () => mine === sent && poll(), signal, POLL_MS));
+          return;
+        }
         replace(failure, errorMessage(error));
-        // An outage is followed through: the next reading that comes back shows what enrichment decided.
-        if (isTransient(error) && Date.now() < until) timer = setTimeout(poll, POLL_MS);
-        else outcome.textContent = 'Still being enriched: reload the page later to see its new category.';
+        outcome.textContent = 'Still being enriched: reload the page later to see its new category.';
       }
     };
     timer = setTimeout(poll, POLL_MS);

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { announce, append, dateTime, errorMessage, h, replace, replaceKeepingFocus, table } from '../dom.js';
+import { announce, append, dateTime, h, replace, replaceKeepingFocus, table } from '../dom.js';
 import { failureNotice } from '../failure.js';
 import { pagesShown, rememberInAddress } from '../paging.js';
 
@@ -55,6 +55,7 @@ export async function webhooksPage(main, { query, signal }) {
   // While older deliveries load, a re-read of the newer ones (asked for fewer) is not drawn.
   let loadingOlder = false;
   let olderFailed = false;
+  let listFailed = false;
   let timer;
   signal.addEventListener('abort', () => clearTimeout(timer));
   const remember = () => rememberInAddress('#/webhooks', [['webhook', webhook.id], ['pages', pages > 1 ? pages : '']], signal);
@@ -105,6 +106,7 @@ export async function webhooksPage(main, { query, signal }) {
     cursor = null;
     pages = pageCount;
     olderFailed = false;
+    listFailed = false;
     replace(deliveries, h('h2', { class: 'text' }, `Deliveries to ${webhook.url}`), rows, pager);
     replace(rows);
     replace(pager);
@@ -122,15 +124,23 @@ export async function webhooksPage(main, { query, signal }) {
       if (!loadingOlder && pages === asked) {
         shown = page.deliveries;
         cursor = page.next_cursor;
+        listFailed = false;
         draw();
         remember();
       }
     } catch (error) {
-      if (mine !== showing) return;
-      replace(rows, errorMessage(error));
+      if (signal.aborted || mine !== showing) return;
+      listFailed = true;
+      // Said in the list's place, with Retry (one error for the list: a failed "Load older deliveries"
+      // goes with it). Polling waits for it: an outage is read again by itself, after the server's
+      // Retry-After when it gave one, else at the polling's pace (failure.js), and polls on from there.
+      replace(rows, ...failureNotice(error, () => mine === showing && refresh(), signal, POLL_MS));
+      olderFailed = false;
+      replace(pager);
+      return;
     }
     clearTimeout(timer);
-    if (!signal.aborted) timer = setTimeout(refresh, POLL_MS);
+    timer = setTimeout(refresh, POLL_MS);
   }
 
   async function more() {
@@ -143,10 +153,11 @@ export async function webhooksPage(main, { query, signal }) {
       cursor = page.next_cursor;
       pages += 1;
       olderFailed = false;
-      draw();
+      // While the list says why it cannot be read, older deliveries that came meanwhile wait for it to come back.
+      if (!listFailed) draw();
       remember();
     } catch (error) {
-      if (signal.aborted || mine !== showing) return;
+      if (signal.aborted || mine !== showing || listFailed) return;
       olderFailed = true;
       replace(pager, ...failureNotice(error, more, signal));
     } finally {
