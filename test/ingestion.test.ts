@@ -99,6 +99,19 @@ describe('POST /api/integrations/transactions/', () => {
     expect(pointers(response)).toContain('/account/currency');
   });
 
+  it('when the account currency is wrong, then amounts wrong in every currency are named too, and those that may fit it are not', async () => {
+    for (const currency of ['ZZZ', 'usd']) {
+      const amounts = ['y', '99999999999999999', '1.00001', '12.500', '-7'];
+      const response = await post(batchBody(amounts.length, { currency, accountId: 'ACC-ZZZ', amount: (i) => amounts[i] as string }));
+      expect(response.statusCode).toBe(400);
+      // One answer that a client can fix everything from: 12.500 may be right for the currency they meant.
+      const amountProblems = ['/account/currency', '/transactions/0/amount', '/transactions/1/amount', '/transactions/2/amount'];
+      // Each transaction repeats the currency here: lower case, its own is named as well.
+      const currencyProblems = currency === 'usd' ? amounts.map((_, i) => `/transactions/${i}/currency`) : [];
+      expect(pointers(response).sort(), currency).toEqual([...amountProblems, ...currencyProblems].sort());
+    }
+  });
+
   it('when an amount has more decimals than the currency allows, then it is rejected per currency', async () => {
     const usd = batchBody(1, { accountId: 'ACC-DEC', amount: () => '12.500' });
     expect(pointers(await post(usd))).toEqual(['/transactions/0/amount']);

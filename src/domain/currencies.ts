@@ -20,6 +20,9 @@ const MINOR_UNITS: ReadonlyMap<string, number> = new Map([
   ...FOUR_DECIMALS.split(' ').map((code) => [code, 4] as const),
 ]);
 
+/** The most decimals any currency's money carries: an amount with more is wrong in every one. */
+export const MAX_MINOR_UNITS = Math.max(...MINOR_UNITS.values());
+
 export function isActiveCurrency(code: string): boolean {
   return MINOR_UNITS.has(code);
 }

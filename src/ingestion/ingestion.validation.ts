@@ -1,4 +1,4 @@
-import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
+import { isActiveCurrency, MAX_MINOR_UNITS, minorUnits } from '../domain/currencies.js';
 import { AppError, pointerToken, type FieldProblem } from '../domain/errors.js';
 import { parseAmount } from '../domain/money.js';
 import type { NewTransaction } from './ingestion.repository.js';
@@ -77,7 +77,13 @@ export function validateBatch(body: unknown, problems: FieldProblems): { batch: 
     if (item.currency !== undefined && knownCurrency && ownCurrency !== null && ownCurrency !== knownCurrency) {
       report(`${at}/currency`, `must equal the account's currency ${knownCurrency}`);
     }
-    if (!knownCurrency) return;
+    if (!knownCurrency) {
+      // The account's currency is wrong, so the batch is refused anyway: still name each amount that
+      // would be wrong in every currency (not a decimal, too large, more decimals than any has).
+      const amount = parseAmount(item.amount, MAX_MINOR_UNITS);
+      if (!amount.ok && item.amount !== undefined) report(`${at}/amount`, amount.message);
+      return;
+    }
     const amount = parseAmount(item.amount, minorUnits(knownCurrency));
     if (!amount.ok) {
       if (item.amount !== undefined) report(`${at}/amount`, amount.message);
