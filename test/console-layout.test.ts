@@ -40,6 +40,7 @@ interface Box {
   bottom: number;
 }
 interface LayoutElement {
+  textContent: string;
   scrollWidth: number;
   clientWidth: number;
   innerText: string;
@@ -118,16 +119,26 @@ const clippedMoneyLabels = (selector: string) =>
  * `columns` (by header) drawn outside the region's visible box, and cells whose text spills out of them.
  */
 async function hiddenCells(region: Locator, row: Locator, columns: string[]): Promise<string[]> {
-  const headers = await region.locator('thead th').allTextContents();
   const visible = await region.boundingBox();
-  const hidden: string[] = [];
-  for (const column of columns) {
-    const box = await row.locator('td').nth(headers.indexOf(column)).boundingBox();
-    if (!visible || !box || box.x < visible.x || box.x + box.width > visible.x + visible.width) hidden.push(`${column} out of view`);
-  }
-  const spilling = await row.locator('td').evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent));
+  // The row is read in one look: a list that polls (deliveries, a live batch) may draw it anew between two.
+  const { boxes, spilling } = await row.evaluate((tr, wanted) => {
+    const element = tr as unknown as LayoutElement;
+    const headers = [...(element.closest('table')?.querySelectorAll('thead th') ?? [])].map((th) => th.textContent);
+    const cells = [...element.querySelectorAll(':scope > td')];
+    return {
+      boxes: wanted.map((column) => {
+        const box = cells[headers.indexOf(column)]?.getBoundingClientRect();
+        return box ? { left: box.left, right: box.right } : null;
+      }),
+      spilling: cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent),
+    };
+  }, columns);
+  const hidden = columns.filter((_, i) => {
+    const box = boxes[i];
+    return !visible || !box || box.left < visible.x || box.right > visible.x + visible.width;
+  });
   const wrap = await region.evaluate((el) => el.scrollWidth - el.clientWidth);
-  return [...hidden, ...spilling.map((text) => `"${text}" spills out of its cell`), ...(wrap > 0 ? [`the table scrolls sideways by ${wrap} px`] : [])];
+  return [...hidden.map((column) => `${column} out of view`), ...spilling.map((text) => `"${text}" spills out of its cell`), ...(wrap > 0 ? [`the table scrolls sideways by ${wrap} px`] : [])];
 }
 
 /**

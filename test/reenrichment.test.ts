@@ -78,7 +78,7 @@ describe('re-enrichment', () => {
     ]);
     expect(summary.ingestion_status).toEqual({ pending: 0, processing: 0, completed: 10, failed: 0 });
     expect((await get(ctx, key, `/api/batches/${batchId}`)).status).toBe('completed');
-  });
+  }, 60_000);
 
   it('when filters are given, then only matching unlocked transactions are counted; nothing to do completes at once; each completion is a reenrichment.completed event', async () => {
     ctx = await createTestContext({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
