@@ -46,6 +46,21 @@ describe('GET /api/batches/{batch_id} (§5)', () => {
     expect((await get(`/api/batches/${batchId}`)).json()).toMatchObject({ status: 'processing', counts: { pending: 2, processing: 1, completed: 1 } });
   });
 
+  it('when a worker\'s lease ran out and its rows went back to pending, then the batch stays processing, in its own page and in the list\'s status filter', async () => {
+    const batchId = await ingest(batchBody(3, { accountId: 'B-LEASE' }));
+    // A worker claimed every row and died: its lease is over, and the scheduler hands them out again.
+    await ctx.sql.query(
+      `UPDATE transactions SET status = 'processing', attempts = 1, claim_token = gen_random_uuid(), lease_expires_at = now() - interval '1 second' WHERE batch_id = $1`,
+      [batchId],
+    );
+    await ctx.container.maintenance.sweep();
+    const batch = (await get(`/api/batches/${batchId}`)).json();
+    expect(batch).toMatchObject({ status: 'processing', counts: { total: 3, pending: 3, processing: 0 } });
+    const listed = async (status: string) => (await get(`/api/batches?status=${status}&limit=1000`)).json().batches.map((b: { batch_id: string }) => b.batch_id);
+    expect(await listed('processing')).toContain(batchId);
+    expect(await listed('pending')).not.toContain(batchId);
+  });
+
   it('when every row completed, then completed with completed_at; when some failed, then completed_with_errors', async () => {
     const ok = await ingest(batchBody(2, { accountId: 'B-DONE' }));
     await setStatus(ok, ['TX-1', 'TX-2'], 'completed');

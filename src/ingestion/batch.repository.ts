@@ -8,6 +8,8 @@ export interface BatchRow {
   /** When the batch's last transaction finished (null while any is unfinished or none exist). */
   lastFinishedAt: Date | null;
   pending: number;
+  /** Of the pending, those already tried (a lease ran out, an attempt failed): the batch has started. */
+  retrying: number;
   processing: number;
   completed: number;
   failed: number;
@@ -19,6 +21,7 @@ const BATCHES_WITH_COUNTS = `FROM batches b
        CROSS JOIN LATERAL (
          -- Removed transactions count nowhere (contract §10)...
          SELECT count(*) FILTER (WHERE t.status = 'pending' AND t.removed_at IS NULL)::int    AS pending,
+                count(*) FILTER (WHERE t.status = 'pending' AND t.attempts > 0 AND t.removed_at IS NULL)::int AS retrying,
                 count(*) FILTER (WHERE t.status = 'processing' AND t.removed_at IS NULL)::int AS processing,
                 count(*) FILTER (WHERE t.status = 'completed' AND t.removed_at IS NULL)::int  AS completed,
                 count(*) FILTER (WHERE t.status = 'failed' AND t.removed_at IS NULL)::int     AS failed,
@@ -33,7 +36,7 @@ const BATCHES_WITH_COUNTS = `FROM batches b
 export async function findBatchWithCounts(db: Queryable, integrationId: number, batchId: string): Promise<BatchRow | undefined> {
   const { rows } = await db.query<BatchRow>(
     `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt",
-            c.pending, c.processing, c.completed, c.failed
+            c.pending, c.retrying, c.processing, c.completed, c.failed
        ${BATCHES_WITH_COUNTS}
       WHERE b.id = $1 AND b.integration_id = $2`,
     [batchId, integrationId],
@@ -91,14 +94,14 @@ export async function listBatches(
 ): Promise<Array<BatchRow & { createdAtMicros: string }>> {
   const { rows } = await db.query<BatchRow & { createdAtMicros: string }>(
     `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt",
-            c.pending, c.processing, c.completed, c.failed,
+            c.pending, c.retrying, c.processing, c.completed, c.failed,
             (extract(epoch FROM b.created_at) * 1000000)::bigint::text AS "createdAtMicros"
        ${BATCHES_WITH_COUNTS}
       WHERE b.integration_id = $1
         AND ($2::bigint IS NULL OR (b.created_at, b.id) < ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))
         -- The status rule of batchStatus() in batch.service.ts, here only to filter before paging.
         AND ($4::text IS NULL OR $4 = CASE
-              WHEN c.pending + c.processing > 0 THEN CASE WHEN c.processing = 0 AND c.completed + c.failed = 0 THEN 'pending' ELSE 'processing' END
+              WHEN c.pending + c.processing > 0 THEN CASE WHEN c.processing = 0 AND c.completed + c.failed = 0 AND c.retrying = 0 THEN 'pending' ELSE 'processing' END
               WHEN c.failed > 0 THEN 'completed_with_errors'
               ELSE 'completed' END)
       ORDER BY b.created_at DESC, b.id DESC

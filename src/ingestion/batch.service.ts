@@ -70,15 +70,16 @@ function requireBatchId(batchId: string): void {
 }
 
 /** A batch's status follows from its rows' statuses (contract §5). */
-export function batchStatus(counts: { pending: number; processing: number; failed: number; total: number }): BatchView['status'] {
-  if (counts.pending + counts.processing > 0) return counts.pending === counts.total ? 'pending' : 'processing';
+export function batchStatus(counts: { pending: number; processing: number; failed: number; total: number; retrying?: number }): BatchView['status'] {
+  // Pending is "nothing started" (§5): rows back in pending after a tried attempt (a lease that ran out) are work under way.
+  if (counts.pending + counts.processing > 0) return counts.pending === counts.total && !counts.retrying ? 'pending' : 'processing';
   return counts.failed > 0 ? 'completed_with_errors' : 'completed';
 }
 
 function toView(row: BatchRow): BatchView {
   const total = row.pending + row.processing + row.completed + row.failed;
   const counts = { total, pending: row.pending, processing: row.processing, completed: row.completed, failed: row.failed };
-  const status = batchStatus(counts);
+  const status = batchStatus({ ...counts, retrying: row.retrying });
   const done = status === 'completed' || status === 'completed_with_errors';
   return {
     batch_id: row.id,

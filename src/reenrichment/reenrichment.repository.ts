@@ -16,6 +16,8 @@ export interface ReenrichmentRow {
   lastFinishedAt: Date;
   /** Its rows now, by status; removed ones apart. */
   pending: number;
+  /** Of the pending, those already tried: it has started. */
+  retrying: number;
   processing: number;
   completed: number;
   failed: number;
@@ -81,11 +83,12 @@ export async function setReenrichmentTotal(db: Queryable, id: string, transactio
 export async function findReenrichment(db: Queryable, integrationId: number, id: string): Promise<ReenrichmentRow | undefined> {
   const { rows } = await db.query<Omit<ReenrichmentRow, 'final'> & { finalCompleted: number | null; finalFailed: number | null; finalAt: Date | null }>(
     `SELECT r.id, r.integration_id AS "integrationId", r.created_at AS "createdAt", r.transactions AS announced,
-            c.pending, c.processing, c.completed, c.failed, c.removed, c.last_finished_at AS "lastFinishedAt",
+            c.pending, c.retrying, c.processing, c.completed, c.failed, c.removed, c.last_finished_at AS "lastFinishedAt",
             r.final_completed AS "finalCompleted", r.final_failed AS "finalFailed", r.last_finished_at AS "finalAt"
        FROM reenrichments r
        CROSS JOIN LATERAL (
          SELECT count(*) FILTER (WHERE t.status = 'pending' AND t.removed_at IS NULL)::int    AS pending,
+                count(*) FILTER (WHERE t.status = 'pending' AND t.attempts > 0 AND t.removed_at IS NULL)::int AS retrying,
                 count(*) FILTER (WHERE t.status = 'processing' AND t.removed_at IS NULL)::int AS processing,
                 count(*) FILTER (WHERE t.status = 'completed' AND t.removed_at IS NULL)::int  AS completed,
                 count(*) FILTER (WHERE t.status = 'failed' AND t.removed_at IS NULL)::int     AS failed,

@@ -108,7 +108,7 @@ export class ReenrichmentService {
 
 function toView(row: ReenrichmentRow): ReenrichmentView {
   const counts = row.final ? { ...row.final, total: row.final.completed + row.final.failed, pending: 0, processing: 0 } : runningCounts(row);
-  const status = batchStatus(counts);
+  const status = batchStatus({ ...counts, retrying: row.final ? 0 : row.retrying });
   const done = status === 'completed' || status === 'completed_with_errors';
   return {
     reenrichment_id: row.id,
