@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { IDENTIFIER_CHARACTERS, INTEGRATION_NAME_MAX_LENGTH, isIntegrationName } from '../domain/identifiers.js';
@@ -49,6 +50,10 @@ const KEY_SHAPE = /^lucro_[A-Za-z0-9_-]{43}$/;
 const SHOWN_PREFIX_LENGTH = KEY_PREFIX.length + 6;
 /** A revoked key is refused everywhere within this, even while the database cannot be asked. */
 const REVOCATION_BOUND_MS = 5_000;
+/** How long a request waits for the key generation check while verified keys are still trusted. */
+const TRUSTED_CHECK_WAIT_MS = 250;
+/** Trust must last at least this much longer for a request not to wait for the check. */
+const TRUSTED_WAIT_MARGIN_MS = 1_000;
 
 /** The stored form of a key (or of any bearer token): its SHA-256. */
 export function hashKey(key: string): Buffer {
@@ -173,7 +178,12 @@ export class AuthService {
       .then((generation) => this.cache.observeGeneration(generation, this.now()))
       .finally(() => (this.generationCheck = undefined));
     try {
-      await this.generationCheck;
+      // While verified keys may still be trusted, a request waits for the check only briefly: the
+      // check goes on and updates the cache when it answers. A database that stopped answering
+      // otherwise cost the request a whole query timeout here before its own work met the outage too,
+      // and its 503 came after §9's 5 s.
+      if (this.cache.trustedAt(this.now() + TRUSTED_WAIT_MARGIN_MS, REVOCATION_BOUND_MS)) await Promise.race([this.generationCheck, sleep(TRUSTED_CHECK_WAIT_MS)]);
+      else await this.generationCheck;
     } catch (error) {
       // Without the database a verified key is still trusted, but never past the revocation bound.
       if (!this.cache.trustedAt(this.now(), REVOCATION_BOUND_MS)) throw error;
