@@ -237,6 +237,19 @@ describe('POST /api/integrations/transactions/remove (§10)', () => {
     expect(await batch(batchId)).toMatchObject({ status: 'completed', completed_at: completed.completed_at, counts: { total: 0 } });
   });
 
+  it('when a completed batch\'s pending transaction is modified later, moving to the batch that carried the change, then the first batch\'s completed_at stays what it announced', async () => {
+    const { batch_id: first } = await accepted('L-MOVED', [{ transaction_id: 'M-1', ...cafe, pending: true }]);
+    await completeAll('L-MOVED');
+    // The scheduler's sweep finds the batch done, stamps it and announces it (batch.completed).
+    await ctx.container.maintenance.sweep();
+    const announced = await batch(first);
+    expect(announced).toMatchObject({ status: 'completed', counts: { total: 1 } });
+    expect(announced.completed_at).not.toBe(announced.created_at);
+    const { batch_id: second } = await accepted('L-MOVED', [{ transaction_id: 'M-1', ...cafe, amount: '-14.50', pending: true }]);
+    expect(second).not.toBe(first);
+    expect(await batch(first)).toMatchObject({ status: 'completed', completed_at: announced.completed_at, counts: { total: 0 } });
+  });
+
   it('when a removed transaction is sent again, then the same content is a duplicate and other content a 409', async () => {
     await accepted('L-RM2', [{ transaction_id: 'R-5', pending: true, ...cafe }]);
     await remove('L-RM2', ['R-5']);

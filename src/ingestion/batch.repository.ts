@@ -7,6 +7,8 @@ export interface BatchRow {
   createdAt: Date;
   /** When the batch's last transaction finished (null while any is unfinished or none exist). */
   lastFinishedAt: Date | null;
+  /** The completed_at its `batch.completed` event announced, if it was announced (migration 027). */
+  announcedCompletedAt: Date | null;
   pending: number;
   /** Of the pending, those already tried (a lease ran out, an attempt failed): the batch has started. */
   retrying: number;
@@ -35,7 +37,7 @@ const BATCHES_WITH_COUNTS = `FROM batches b
 /** The integration's batch with its transactions counted by status; another integration's batch is not found. */
 export async function findBatchWithCounts(db: Queryable, integrationId: number, batchId: string): Promise<BatchRow | undefined> {
   const { rows } = await db.query<BatchRow>(
-    `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt",
+    `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt", b.announced_completed_at AS "announcedCompletedAt",
             c.pending, c.retrying, c.processing, c.completed, c.failed
        ${BATCHES_WITH_COUNTS}
       WHERE b.id = $1 AND b.integration_id = $2`,
@@ -93,7 +95,7 @@ export async function listBatches(
   options: { status: string | null; after: BatchListPosition | null; limit: number },
 ): Promise<Array<BatchRow & { createdAtMicros: string }>> {
   const { rows } = await db.query<BatchRow & { createdAtMicros: string }>(
-    `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt",
+    `SELECT b.id, a.external_id AS "accountExternalId", b.created_at AS "createdAt", c.last_finished_at AS "lastFinishedAt", b.announced_completed_at AS "announcedCompletedAt",
             c.pending, c.retrying, c.processing, c.completed, c.failed,
             (extract(epoch FROM b.created_at) * 1000000)::bigint::text AS "createdAtMicros"
        ${BATCHES_WITH_COUNTS}
