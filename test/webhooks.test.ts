@@ -7,6 +7,7 @@ import { verifyLucroSignature } from '../src/webhooks/signing.js';
 import { recordWebhookEvent } from '../src/webhooks/webhook.repository.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
+import { webhookChecker } from './helpers/openapi-validation.js';
 import { startReceiver, type ReceivedWebhook, type Receiver } from './helpers/receiver.js';
 
 const SECRET_KEY = randomBytes(32).toString('base64');
@@ -270,6 +271,25 @@ describe('delivery, signatures and rotation', () => {
     const metrics = (await ctx.app.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(/^lucro_webhook_deliveries_total\{outcome="delivered"\} [1-9]/m);
     expect(metrics).toMatch(/^lucro_webhook_deliveries_pending\{state="due"\} \d+$/m);
+  });
+
+  it('when every kind of event is delivered, then each request is what the served OpenAPI document\'s webhooks say: headers and body', async () => {
+    const hooks = await receiver();
+    await subscribe(hooks.url, ['*']);
+    await ingestBatch(ctx, key, batchBody(2, { accountId: 'WH-DOCUMENTED' }));
+    const reenrich = await api('POST', '/api/accounts/WH-DOCUMENTED/reenrich', {});
+    expect(reenrich.statusCode, reenrich.body).toBe(202);
+    const types = ['batch.completed', 'transactions.changed', 'reenrichment.completed'];
+    await waitFor(async () => types.every((type) => hooks.received.some((d) => d.body.type === type)), 30_000, 'one delivery of each event type');
+    const check = webhookChecker((await ctx.app.inject({ url: '/openapi.json' })).json());
+    for (const type of types) {
+      const delivery = hooks.received.find((d) => d.body.type === type) as ReceivedWebhook;
+      expect(check(delivery), type).toBeNull();
+    }
+    // The check can fail: a delivery missing its signature, or with data of the wrong shape, is named.
+    const sample = hooks.received.find((d) => d.body.type === 'batch.completed') as ReceivedWebhook;
+    expect(check({ headers: { ...sample.headers, 'lucro-signature': undefined }, body: sample.body })).toMatch(/without the header Lucro-Signature/);
+    expect(check({ headers: sample.headers, body: { ...sample.body, data: { ...sample.body.data, counts: null } } })).toMatch(/body disagrees/);
   });
 
   it('when a corrected transaction is unlocked and enriched again, then its batch, complete again, is not announced a second time', async () => {

@@ -383,7 +383,68 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "batch.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A batch has nothing left to enrich
+         * @description Sent once per batch, when none of its transactions is left to enrich; `data` is the batch as GET /api/batches/{batch_id} shows it. Delivered as a POST to the endpoint's URL; redirects are not followed.
+         */
+        post: operations["onBatchCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transactions.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The change feed has new changes
+         * @description At most one per integration in 5 s, coalesced: read GET /api/changes from `data.cursor`. Delivered as a POST to the endpoint's URL; redirects are not followed.
+         */
+        post: operations["onTransactionsChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "reenrichment.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A re-enrichment has finished
+         * @description `data` is the re-enrichment as GET /api/reenrichments/{reenrichment_id} shows it. Delivered as a POST to the endpoint's URL; redirects are not followed.
+         */
+        post: operations["onReenrichmentCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -3952,6 +4013,189 @@ export interface operations {
                         code: "service_unavailable";
                     };
                 };
+            };
+        };
+    };
+    onBatchCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, as `id` in the body: the same on every retry, so a receiver can drop repeats */
+                "Lucro-Event-Id": string;
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation); the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes. */
+                "Lucro-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The event id (as Lucro-Event-Id) */
+                    id: string;
+                    /** @constant */
+                    type: "batch.completed";
+                    /**
+                     * Format: date-time
+                     * @description When the event was recorded
+                     */
+                    created_at: string;
+                    /**
+                     * @example {
+                     *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
+                     *       "account_id": "ACC-001",
+                     *       "status": "processing",
+                     *       "created_at": "2026-11-27T10:00:00.000Z",
+                     *       "completed_at": null,
+                     *       "counts": {
+                     *         "total": 15,
+                     *         "pending": 3,
+                     *         "processing": 2,
+                     *         "completed": 10,
+                     *         "failed": 0
+                     *       }
+                     *     }
+                     */
+                    data: {
+                        /** Format: uuid */
+                        batch_id: string;
+                        account_id: string;
+                        status: "pending" | "processing" | "completed" | "completed_with_errors";
+                        /** Format: date-time */
+                        created_at: string;
+                        completed_at: string | null;
+                        counts: {
+                            total: number;
+                            pending: number;
+                            processing: number;
+                            completed: number;
+                            failed: number;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx within 10 s */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer within 10 s: sent again with exponential backoff for at least 24 h (WEBHOOK_RETRY_HOURS), then the delivery is failed */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onTransactionsChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, as `id` in the body: the same on every retry, so a receiver can drop repeats */
+                "Lucro-Event-Id": string;
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation); the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes. */
+                "Lucro-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The event id (as Lucro-Event-Id) */
+                    id: string;
+                    /** @constant */
+                    type: "transactions.changed";
+                    /**
+                     * Format: date-time
+                     * @description When the event was recorded
+                     */
+                    created_at: string;
+                    data: {
+                        /** @description A cursor of GET /api/changes: reading on from it gives every change since the last notification */
+                        cursor: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx within 10 s */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer within 10 s: sent again with exponential backoff for at least 24 h (WEBHOOK_RETRY_HOURS), then the delivery is failed */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReenrichmentCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, as `id` in the body: the same on every retry, so a receiver can drop repeats */
+                "Lucro-Event-Id": string;
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation); the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes. */
+                "Lucro-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The event id (as Lucro-Event-Id) */
+                    id: string;
+                    /** @constant */
+                    type: "reenrichment.completed";
+                    /**
+                     * Format: date-time
+                     * @description When the event was recorded
+                     */
+                    created_at: string;
+                    data: {
+                        /** Format: uuid */
+                        reenrichment_id: string;
+                        status: "pending" | "processing" | "completed" | "completed_with_errors";
+                        /** Format: date-time */
+                        created_at: string;
+                        completed_at: string | null;
+                        counts: {
+                            total: number;
+                            pending: number;
+                            processing: number;
+                            completed: number;
+                            failed: number;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx within 10 s */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer within 10 s: sent again with exponential backoff for at least 24 h (WEBHOOK_RETRY_HOURS), then the delivery is failed */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

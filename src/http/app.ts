@@ -1,3 +1,4 @@
+import { webhooksDocument } from '../webhooks/webhook.document.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
@@ -103,7 +104,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     // The rules the services check themselves, and the headers answers carry, are stated in the document too.
     transform: ({ schema, url }) => ({ schema: documentedRequest(schema), url }),
-    transformObject: (document) => ('openapiObject' in document ? requireHeaders(document.openapiObject) : document.swaggerObject),
+    // The requests Lucro sends to webhook endpoints are documented beside the ones it answers (§13).
+    transformObject: (document) => ('openapiObject' in document ? { ...requireHeaders(document.openapiObject), webhooks: webhooksDocument() } : document.swaggerObject),
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -128,3 +128,40 @@ export function recordResponseDisagreements(app: FastifyInstance): { disagreemen
   });
   return { disagreements: () => [...found] };
 }
+
+interface WebhookOperation {
+  parameters?: Array<{ name: string; in: string; required?: boolean }>;
+  requestBody?: { content?: Record<string, MediaType> };
+}
+
+/**
+ * Checks a request Lucro sent to a webhook endpoint against the `webhooks` of the document the app
+ * serves: its event type is documented, it carries every header the document requires, each
+ * matching its schema, and its body matches the event's schema. The reason it disagrees, or null.
+ */
+export function webhookChecker(document: { webhooks?: Record<string, { post?: WebhookOperation }> }): (request: { headers: Record<string, unknown>; body: Record<string, unknown> }) => string | null {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema({ $id: DOCUMENT_ID, webhooks: document.webhooks ?? {} });
+  const validate = (pointer: string[], value: unknown) => {
+    const check = ajv.compile({ $ref: `${DOCUMENT_ID}#/${pointer.map(pointerToken).join('/')}` });
+    return check(value) ? null : ajv.errorsText(check.errors);
+  };
+  return ({ headers, body }) => {
+    const type = String(body.type);
+    const operation = document.webhooks?.[type]?.post;
+    if (!operation) return `a ${type} event, which the document's webhooks do not list`;
+    for (const [i, parameter] of (operation.parameters ?? []).entries()) {
+      if (parameter.in !== 'header') continue;
+      const value = headers[parameter.name.toLowerCase()];
+      if (value === undefined) {
+        if (parameter.required) return `a ${type} delivery without the header ${parameter.name}`;
+        continue;
+      }
+      const wrong = validate(['webhooks', type, 'post', 'parameters', String(i), 'schema'], String(value));
+      if (wrong) return `a ${type} delivery's ${parameter.name}: ${String(value)} disagrees with the document: ${wrong}`;
+    }
+    const wrong = validate(['webhooks', type, 'post', 'requestBody', 'content', 'application/json', 'schema'], body);
+    return wrong && `a ${type} delivery's body disagrees with the document: ${wrong}`;
+  };
+}
