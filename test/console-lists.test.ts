@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Request, Route } from 'playwright-core';
-import { seriousAccessibilityViolations, signedInConsole, type Browser } from './helpers/browser.js';
+import { changingAnswers, seriousAccessibilityViolations, signedInConsole, type Browser } from './helpers/browser.js';
 import { pushBatch, registerWebhook, untilBatchesEnriched } from './helpers/console-api.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
@@ -176,10 +176,7 @@ describe('the console\'s lists, in headless Chromium against a running server', 
   it('when a batch is still processing, then re-reading it keeps the page the user is on', async () => {
     // The batch answers "processing" for as long as this test runs, so the page keeps polling.
     const batchUrl = (url: URL) => url.pathname === `/api/batches/${bigBatch}`;
-    await browser.page.route(batchUrl, async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, json: { ...(await response.json()), status: 'processing' } });
-    });
+    const unchanged = await changingAnswers(browser.page, batchUrl, (batch) => ({ ...batch, status: 'processing' }));
     let reads = 0;
     const countReads = (request: { url(): string }) => {
       if (new URL(request.url()).pathname === `/api/batches/${bigBatch}/transactions`) reads += 1;
@@ -198,7 +195,7 @@ describe('the console\'s lists, in headless Chromium against a running server', 
       expect(pageErrors).toEqual([]);
     } finally {
       browser.page.off('request', countReads);
-      await browser.page.unroute(batchUrl);
+      await unchanged();
     }
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Request, Route } from 'playwright-core';
-import { signedInConsole, type Browser } from './helpers/browser.js';
+import { changingAnswers, signedInConsole, type Browser } from './helpers/browser.js';
 import { pushBatch, untilBatchesEnriched } from './helpers/console-api.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
@@ -414,10 +414,7 @@ describe('the console through a passing outage, in headless Chromium against a r
   it('when re-reading a live batch is refused with 503 and Retry-After 3, then the batch is not read again before 3 s, and its page comes back by itself', async () => {
     // The batch answers "processing" for as long as this test runs, so its page keeps polling.
     const batchUrl = (url: URL) => url.pathname === `/api/batches/${batchId}`;
-    await browser.page.route(batchUrl, async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, json: { ...(await response.json()), status: 'processing' } });
-    });
+    const unchanged = await changingAnswers(browser.page, batchUrl, (batch) => ({ ...batch, status: 'processing' }));
     await browser.page.goto(`${base}/console/#/batches`);
     await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
     await browser.page.goto(`${base}/console/#/batches/${batchId}`);
@@ -435,7 +432,7 @@ describe('the console through a passing outage, in headless Chromium against a r
     } finally {
       reads.stop();
       await restore();
-      await browser.page.unroute(batchUrl);
+      await unchanged();
     }
     expect(pageErrors).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
 
 /** Debian's chromium (`.ci/run` installs it): nothing downloads a browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -96,4 +96,30 @@ export async function canvasHasColour(page: Page, selector: string, hex: string)
     },
     { selector, hex },
   );
+}
+
+/**
+ * Answers requests matching `url` with the server's answer to them, changed by `change` (a batch
+ * kept "processing" so its page goes on polling). Returns what undoes it: requests from then on
+ * reach the server untouched, and it resolves once the ones being changed are answered — unrouted
+ * mid-way, a change would be fulfilled after Playwright had let its request through.
+ */
+export async function changingAnswers(page: Page, url: (url: URL) => boolean, change: (json: Record<string, unknown>) => Record<string, unknown>): Promise<() => Promise<void>> {
+  let stopped = false;
+  const running = new Set<Promise<void>>();
+  const handler = (route: Route): Promise<void> => {
+    if (stopped) return route.fallback();
+    const answered = (async () => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: change((await response.json()) as Record<string, unknown>) });
+    })();
+    running.add(answered);
+    return answered.finally(() => running.delete(answered));
+  };
+  await page.route(url, handler);
+  return async () => {
+    stopped = true;
+    await Promise.allSettled([...running]);
+    await page.unroute(url, handler);
+  };
 }
