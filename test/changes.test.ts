@@ -138,13 +138,30 @@ describe('GET /api/changes (§12)', () => {
     expect((await follow(first?.cursor, mine)).changes.map((c) => `${c.transaction_id} ${c.type}`)).toContain('S2 transaction.added');
   });
 
-  it('when a cursor of the form handed out before cursors were sealed names a place reached since, then it is refused: the shared positions cannot be searched out', async () => {
+  it('when a cursor of the form handed out before cursors were sealed names a place reached since, then it reads on only from a commit of the integration\'s own, as a process of the previous version hands out during a rolling upgrade', async () => {
+    const theirs = await ctx.key(['ingest', 'reports'], 'legacy-other');
     await post('F-LEGACY', [tx('L1')]);
+    await post('F-LEGACY-OTHER', [tx('O1')], theirs);
+    await post('F-LEGACY', [tx('L2')]);
     await follow(undefined);
-    const { rows } = await ctx.sql.query<{ last_seq: number }>('SELECT last_seq FROM change_sequencer');
-    const lastSeq = Number(rows[0]?.last_seq);
-    expect(lastSeq).toBeGreaterThan(0);
-    const response = await page(`?cursor=${encodeCursor('changes', lastSeq - 1)}`);
+    await follow(undefined, theirs);
+    const commitOf = async (accountId: string, id: string) =>
+      Number(
+        (
+          await ctx.sql.query<{ seq: number }>(
+            `SELECT g.seq FROM changes c JOIN change_commits g ON g.xid = c.xid AND g.integration_id = c.integration_id
+               JOIN transactions t ON t.id = c.transaction_pk JOIN accounts a ON a.id = t.account_id
+              WHERE a.external_id = $1 AND t.transaction_id = $2 AND c.type = 'transaction.added'`,
+            [accountId, id],
+          )
+        ).rows[0]?.seq,
+      );
+    // The previous version's cursor after L1's commit: it reads on with L2, and nothing of the other integration.
+    const afterMine = await page(`?cursor=${encodeCursor('changes', await commitOf('F-LEGACY', 'L1'))}`);
+    expect(afterMine.statusCode, afterMine.body).toBe(200);
+    expect(afterMine.json().changes.map((c: Change) => `${c.transaction_id} ${c.type}`)).toEqual(['L2 transaction.added']);
+    // A place of another integration's commit, made up in the old form: refused, so the shared positions cannot be searched out.
+    const response = await page(`?cursor=${encodeCursor('changes', await commitOf('F-LEGACY-OTHER', 'O1'))}`);
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer: '/cursor', message: 'is not a cursor this API returned' }] });
   });

@@ -511,7 +511,11 @@ describe('delivery log and manual retry', () => {
     // and one of the form handed out before (a delivery number in the clear) reads only as far as those could.
     const first = (await api('GET', `/api/webhooks/${id}/deliveries?limit=1`)).json().next_cursor;
     expect(first).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const { rows } = await ctx.sql.query<{ seq: number }>('SELECT max(seq) AS seq FROM webhook_deliveries');
+    // A delivery of its own, as the previous version's cursor names it during a rolling upgrade, pages on; another's is refused.
+    const own = await ctx.sql.query<{ seq: number }>('SELECT max(seq) AS seq FROM webhook_deliveries WHERE endpoint_id = $1', [id]);
+    const older = (await api('GET', `/api/webhooks/${id}/deliveries?cursor=${encodeCursor('deliveries', Number(own.rows[0]?.seq))}`)).json();
+    expect(older.deliveries.map((d: { delivery_id: string }) => d.delivery_id)).toEqual(all.slice(1).map((d) => d.delivery_id));
+    const { rows } = await ctx.sql.query<{ seq: number }>('SELECT max(seq) + 1 AS seq FROM webhook_deliveries');
     const legacy = encodeCursor('deliveries', Number(rows[0]?.seq));
     for (const query of ['status=done', 'limit=0', 'limit=1001', 'cursor=garbage', `cursor=${legacy}`]) {
       const response = await api('GET', `/api/webhooks/${id}/deliveries?${query}`);

@@ -28,13 +28,13 @@ export function afterCommit(seq: number): FeedPosition {
 
 /**
  * The place a cursor of this integration's names. A cursor of the form handed out before cursors
- * were sealed (base64url JSON) is read as far as those could reach (CursorKeys.legacyLimit).
+ * were sealed (base64url JSON) is read when it is one the API could have handed out (CursorKeys.acceptsUnsealed).
  */
 export async function decodeChangeCursor(keys: CursorKeys, integrationId: number, cursor: string): Promise<FeedPosition> {
   const sealed = openCursor(await keys.keyOf(integrationId), 'changes', cursor);
   if (sealed) return { seq: sealed[0], id: sealed[1] === NO_SECOND ? Infinity : sealed[1] };
   const value = decodeCursor(cursor, TAG, isCursorValue);
   const position = typeof value === 'number' ? afterCommit(value) : { seq: value[0], id: value[1] };
-  if (position.seq > (await keys.legacyLimit('changes'))) throw invalid('cursor', 'is not a cursor this API returned');
+  if (!(await keys.acceptsUnsealed('changes', integrationId, position.seq))) throw invalid('cursor', 'is not a cursor this API returned');
   return position;
 }

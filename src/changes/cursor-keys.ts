@@ -25,8 +25,26 @@ export class CursorKeys {
     return key;
   }
 
+  /**
+   * Whether a cursor of the unsealed form, naming `seq`, is one this API could have handed to its
+   * holder: any that could reach no further than the upgrade (migration 026), or, past it, one that
+   * names a place of the holder's own — a commit of the integration's (`changes`), a delivery of the
+   * endpoint's (`deliveries`), as a process of the previous version, still running during a rolling
+   * upgrade, hands out. A made-up one cannot search out the numbers of other integrations' writes.
+   */
+  async acceptsUnsealed(kind: SealedCursorKind, owner: number | string, seq: number): Promise<boolean> {
+    if (seq <= (await this.legacyLimit(kind))) return true;
+    const { rows } = await this.db.query<{ own: boolean }>(
+      kind === 'changes'
+        ? 'SELECT EXISTS (SELECT 1 FROM change_commits WHERE integration_id = $1 AND seq = $2) AS own'
+        : 'SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE endpoint_id = $1 AND seq = $2) AS own',
+      [owner, seq],
+    );
+    return rows[0]?.own === true;
+  }
+
   /** The furthest number a cursor of the unsealed form, handed out before migration 026, could name. */
-  async legacyLimit(kind: SealedCursorKind): Promise<number> {
+  private async legacyLimit(kind: SealedCursorKind): Promise<number> {
     if (!this.limits) {
       const limits = this.db
         .query<{ feed_seq: string; delivery_seq: string }>('SELECT feed_seq, delivery_seq FROM legacy_cursor_limits')

@@ -110,7 +110,7 @@ export class WebhookService {
     }
     const limit = parseLimitParam(query.limit);
     const key = await this.keys.keyOf(principal.integrationId);
-    const beforeSeq = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : await this.beforeSeqOf(key, query.cursor);
+    const beforeSeq = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : await this.beforeSeqOf(key, endpointId, query.cursor);
     if (!(await endpointExists(this.pool, principal.integrationId, endpointId))) throw notFound(endpointId);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listDeliveries(this.pool, endpointId, query.status, beforeSeq, limit + 1);
@@ -134,13 +134,13 @@ export class WebhookService {
 
   /**
    * The delivery number a deliveries cursor pages back from: sealed with the integration's key, or
-   * of the form handed out before cursors were sealed, as far as those could reach.
+   * of the form handed out before cursors were sealed, when the API could have handed it out.
    */
-  private async beforeSeqOf(key: Buffer, cursor: string): Promise<number> {
+  private async beforeSeqOf(key: Buffer, endpointId: string, cursor: string): Promise<number> {
     const sealed = openCursor(key, 'deliveries', cursor);
     if (sealed) return sealed[0];
     const seq = decodeCursor(cursor, CURSOR_TAG, isSeq);
-    if (seq > (await this.keys.legacyLimit('deliveries'))) throw invalid('cursor', 'is not a cursor this API returned');
+    if (!(await this.keys.acceptsUnsealed('deliveries', endpointId, seq))) throw invalid('cursor', 'is not a cursor this API returned');
     return seq;
   }
 
