@@ -271,6 +271,40 @@ describe('the console\'s lists, in headless Chromium against a running server', 
     expect(pageErrors).toEqual([]);
   });
 
+  it('when older batches are loaded while the list is being read again, then the answer to that read does not take them away', async () => {
+    await browser.page.goto(`${base}/console/#/batches`);
+    const batches = browser.page.getByRole('region', { name: 'Batches, newest first' });
+    await expect.poll(() => rowsOf(batches)).toBe(50);
+    // The next poll is slow to come back: it was asked for the 50 newest, before the older ones came.
+    let polled!: () => void;
+    const pollOut = new Promise<void>((resolve) => (polled = resolve));
+    let answered!: () => void;
+    const pollAnswered = new Promise<void>((resolve) => (answered = resolve));
+    let delayed = false;
+    const slowPoll = async (route: Route) => {
+      if (delayed || route.request().method() !== 'GET') return route.fallback();
+      delayed = true;
+      polled();
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.fulfill({ response });
+      answered();
+    };
+    const isPoll = (url: URL) => url.pathname === '/api/batches' && !url.searchParams.has('cursor');
+    await browser.page.route(isPoll, slowPoll);
+    try {
+      await pollOut;
+      await browser.page.getByRole('button', { name: 'Load older batches' }).click();
+      await expect.poll(() => rowsOf(batches)).toBe(100);
+      await pollAnswered;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await rowsOf(batches)).toBe(100);
+    } finally {
+      await browser.page.unroute(isPoll, slowPoll);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the next page of a batch\'s transactions fails (503, retry in an hour), then the list says so with Retry, and "Retry" shows that page', async () => {
     const rows = browser.page.getByRole('region', { name: 'Transactions of the batch' });
     await browser.page.goto(`${base}/console/#/batches`);

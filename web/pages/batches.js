@@ -73,13 +73,18 @@ export async function batchesPage(main, { query, signal }) {
   // A new filter reads the list at once: only the latest read's answer is shown, and polls on.
   let reads = 0;
   let listFailed = false;
+  // Pages of older batches loaded so far: a read asked before the last of them would drop it.
+  let olderLoaded = 0;
   async function refresh() {
     clearTimeout(timer);
     const mine = ++reads;
+    const older = olderLoaded;
     try {
       // As many of the newest batches as are shown are read again, so progress and new batches both appear.
       const page = await api('GET', '/api/batches', { query: { status: status.value, limit: Math.min(Math.max(shown.length, PAGE_SIZE * pages), MAX_LIMIT) } });
       if (signal.aborted || mine !== reads) return;
+      // Older batches came while it was out: its answer holds too few, so it is asked again with them counted.
+      if (older !== olderLoaded) return refresh();
       for (const batch of page.batches) {
         const before = shown.find((b) => b.batch_id === batch.batch_id);
         if (before && before.status !== batch.status && (batch.status === 'completed' || batch.status === 'completed_with_errors')) {
@@ -114,6 +119,7 @@ export async function batchesPage(main, { query, signal }) {
       shown = [...shown, ...page.batches];
       cursor = page.next_cursor;
       pages += 1;
+      olderLoaded += 1;
       olderFailed = false;
       drawn = '';
       // While the list says why it cannot be read, older batches that came meanwhile wait for it to come back.
