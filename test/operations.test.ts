@@ -218,10 +218,24 @@ describe('backlog gauges', () => {
     const key = await ctx.key(['ingest']);
     await ingestBatch(ctx, key, batchBody(4, { accountId: 'ACC-GAUGE' }));
     await ctx.sql.query(`UPDATE batches SET created_at = now() - interval '90 seconds' WHERE account_id = (SELECT id FROM accounts WHERE external_id = 'ACC-GAUGE')`);
+    const before = Date.now() / 1000;
     await ctx.container.maintenance.sweep();
     const text = await metrics();
     expect(sample(text, 'lucro_transactions', { status: 'pending' })).toBeGreaterThanOrEqual(4);
     expect(sample(text, 'lucro_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(90);
+    // What LucroSchedulerDown watches: a sweep just finished here.
+    expect(sample(text, 'lucro_scheduler_last_sweep_timestamp_seconds')).toBeGreaterThanOrEqual(Math.floor(before));
+  });
+
+  it('when a process runs no scheduler sweep, then its last-sweep time reads 0, so only a live scheduler keeps LucroSchedulerDown quiet', async () => {
+    const container = await createContainer(loadConfig({ DATABASE_URL: ctx.db.url, LOG_LEVEL: 'silent' }));
+    try {
+      const app = await buildApp(container);
+      expect(await metrics(app)).toMatch(/^lucro_scheduler_last_sweep_timestamp_seconds 0$/m);
+      await app.close();
+    } finally {
+      await container.close();
+    }
   });
 });
 

@@ -58,6 +58,8 @@ export class MaintenanceService {
     await this.changes.purge(this.options.changeRetentionDays);
     // The backlog gauges are read here, once a sweep, so that no scrape of /metrics queries the database.
     await this.refreshGauges();
+    // Only a scheduler's sweep keeps them: an alert watches that one has swept lately (LucroSchedulerDown).
+    this.metrics.lastSweep.set(Date.now() / 1000);
     return report;
   }
 

@@ -35,6 +35,11 @@ export class Metrics {
     help: 'Age of the oldest pending transaction (since its batch was created), read by each scheduler sweep',
     registers: [this.registry],
   });
+  readonly lastSweep = new Gauge({
+    name: 'lucro_scheduler_last_sweep_timestamp_seconds',
+    help: 'When this process last finished a scheduler sweep (Unix seconds), which keeps the backlog gauges; 0 in a process that runs none',
+    registers: [this.registry],
+  });
   readonly enrichmentsFinished = new Counter({
     name: 'lucro_enrichments_total',
     help: 'Enrichment outcomes committed by this process: completed, retried (back to pending) or failed',
