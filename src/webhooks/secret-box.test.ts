@@ -27,6 +27,17 @@ describe('webhook secret key and sealing', () => {
     expect((await keyFromConfigOrFile(undefined, path.join(dir, 'data'), logger)).equals(first)).toBe(true);
   });
 
+  it('when WEBHOOK_SECRET_KEY is left as .env.example\'s placeholder, then it is used but an error line says it is public; a key of its own is used silently', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const placeholder = Buffer.from('Y2hhbmdlLW1lLWNoYW5nZS1tZS1jaGFuZ2UtbWUtMzI=', 'base64');
+    expect((await keyFromConfigOrFile(placeholder, '/nonexistent', logger)).equals(placeholder)).toBe(true);
+    expect(lines.map((line) => JSON.parse(line))).toMatchObject([{ level: 50, msg: expect.stringContaining('placeholder of .env.example') }]);
+    const own = Buffer.alloc(32, 9);
+    expect((await keyFromConfigOrFile(own, '/nonexistent', logger)).equals(own)).toBe(true);
+    expect(lines).toHaveLength(1);
+  });
+
   it('when a secret is sealed, then only the same key and endpoint open it', async () => {
     const key = Buffer.alloc(32, 7);
     const box = new SecretBox(async () => key);

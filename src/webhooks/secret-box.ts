@@ -47,7 +47,15 @@ export class SecretBox {
  * atomic link, and a process that loses the race reads the winner's key.
  */
 export async function keyFromConfigOrFile(configured: Buffer | undefined, dataDir: string, logger: Logger): Promise<Buffer> {
-  if (configured) return configured;
+  if (configured) {
+    // .env.example's placeholder (it spells change-me) is accepted, so that the example starts, but it is public.
+    if (configured.toString('latin1').includes('change-me')) {
+      logger.error(
+        'WEBHOOK_SECRET_KEY is the placeholder of .env.example, which anyone can read: webhook signing secrets sealed with it are not protected. Set the output of `openssl rand -base64 32` before registering a webhook',
+      );
+    }
+    return configured;
+  }
   const file = path.join(dataDir, KEY_FILE);
   const existing = await readKeyFile(file);
   if (existing) {
