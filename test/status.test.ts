@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/infra/logger.js';
@@ -145,6 +146,22 @@ describe('lucro status against a database that is down or not migrated', () => {
     expect(stdout).toMatch(/^ {2}redis {9}UNREACHABLE redis:\/\/127\.0\.0\.1:1: .+$/m);
     expect(stdout).toContain('  - Redis is unreachable: new batches wait for the scheduler to dispatch them once it is back.');
   });
+
+  it('when Redis accepts connections and drops them at once, then it says Redis is unreachable and exits 1, not lingering after its answer', async () => {
+    // Redis at its client limit, or a proxy in front of a dead one: every connection is closed as it opens.
+    const dropper = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: `redis://127.0.0.1:${(dropper.address() as net.AddressInfo).port}` }, false);
+      expect(code).toBe(1);
+      expect(stdout).toContain('  - Redis is unreachable: new batches wait for the scheduler to dispatch them once it is back.');
+      // It lingered 30 s after printing; its own checks are bounded well below that.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      dropper.close();
+    }
+  }, 60_000);
 
   it('when the database was never migrated, then every migration is listed as pending and it exits 1', async () => {
     const name = `lucro_test_${randomBytes(6).toString('hex')}`;

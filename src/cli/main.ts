@@ -81,9 +81,18 @@ async function migrateCommand(config: Config): Promise<number> {
   }
 }
 
+/**
+ * Once a command has answered, the process ends within this even if a client library still holds
+ * a handle: ioredis reconnecting to a Redis that accepts connections and drops them kept `lucro
+ * status` alive 30 s after it had printed its screen (found by an audit). Roles answer only once
+ * they have drained and stopped, so nothing of theirs is cut short.
+ */
+const EXIT_GRACE_MS = 1_000;
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },
   (error: unknown) => {
     if (error instanceof ConfigError || error instanceof AppError || error instanceof StartupError) console.error(`lucro: ${error.message}`);
@@ -92,6 +101,7 @@ main(process.argv.slice(2)).then(
     else if (isMissingMigration(error)) console.error(`lucro: the database has not been migrated (${(error as Error).message}): run \`lucro migrate\` first.`);
     else console.error('lucro:', error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },
 );
 
