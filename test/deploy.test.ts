@@ -18,6 +18,7 @@ import { migrate } from '../src/infra/migrate.js';
 import { QUEUE_NAME } from '../src/infra/queue.js';
 import { batchBody, bearer } from './helpers/context.js';
 import { adminUrl, databaseUrlFor } from './helpers/database.js';
+import { runLucro } from './helpers/processes.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const K8S_DIR = 'deploy/k8s';
@@ -913,6 +914,13 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
     } finally {
       await keys.end();
     }
+  });
+
+  it('when lucro keys runs as the app role, then it is refused in one line that names KEYS_DATABASE_URL, with no stack', async () => {
+    const { code, stderr } = await runLucro(['keys', 'create', '--integration', 'evil', '--scopes', 'ingest'], { DATABASE_URL: urlAs(appRole, appPassword) });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n').filter((line) => line.startsWith('lucro:'))).toEqual([expect.stringContaining('KEYS_DATABASE_URL')]);
+    expect(stderr).not.toMatch(/^\s+at /m);
   });
 
   it('when the app runs as the app role, then ingestion, enrichment and the scheduler sweep (which purges keys) all work', async () => {

@@ -1,5 +1,6 @@
 import { SCOPES, type AuthService, type KeyRecord, type Scope } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
+import { StartupError } from '../domain/errors.js';
 import { IDENTIFIER_CHARACTERS, INTEGRATION_NAME_MAX_LENGTH, isIntegrationName } from '../domain/identifiers.js';
 import { parseCommandLine, usageHint, UsageError } from './command-line.js';
 
@@ -149,6 +150,12 @@ async function withAuth(config: Config, work: (auth: AuthService) => Promise<num
   try {
     if (container.databaseMode === 'embedded') await migrate(container.pool);
     return await work(container.auth);
+  } catch (error) {
+    // 42501: the role may not touch keys, as the app role may not (deploy/sql/grants.sql).
+    if ((error as { code?: unknown }).code !== '42501') throw error;
+    throw new StartupError(
+      `the database role cannot manage keys (${(error as Error).message}): run key commands with KEYS_DATABASE_URL set to the key administration role (lucro_keys, docs/operations.md).`,
+    );
   } finally {
     await container.close();
   }
