@@ -41,6 +41,20 @@ async function failing(path: string | RegExp, times: number, failure: Failure = 
   return () => browser.page.unroute(matches, handler);
 }
 
+/** T-1 of ACC-RECOVER corrected (locked) through the API, its page open: the "Unlock" button it shows. */
+async function lockedTransactionPage() {
+  const locked = await fetch(`${base}/api/accounts/ACC-RECOVER/transactions/T-1`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ category: 'GENERAL_SERVICES' }),
+  });
+  expect(locked.status).toBe(200);
+  await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-1`);
+  const unlock = browser.page.getByRole('button', { name: 'Unlock and enrich again' });
+  await unlock.waitFor();
+  return unlock;
+}
+
 /** When the page asks for `path` (GET, matched as `failing` matches), in ms, from now until `stop`. */
 function asked(path: string | RegExp): { times: number[]; stop(): void } {
   const times: number[] = [];
@@ -203,15 +217,7 @@ describe('the console through a passing outage, in headless Chromium against a r
   });
 
   it('when reading a transaction fails once after "Unlock", then its page says so and goes on to show what enrichment decided', async () => {
-    const locked = await fetch(`${base}/api/accounts/ACC-RECOVER/transactions/T-1`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ category: 'GENERAL_SERVICES' }),
-    });
-    expect(locked.status).toBe(200);
-    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-1`);
-    const unlock = browser.page.getByRole('button', { name: 'Unlock and enrich again' });
-    await unlock.waitFor();
+    const unlock = await lockedTransactionPage();
     const restore = await failing('/api/accounts/ACC-RECOVER/transactions/T-1', 1);
     try {
       await unlock.click();
@@ -458,15 +464,7 @@ describe('the console through a passing outage, in headless Chromium against a r
   });
 
   it('when following a transaction after "Unlock" is refused with 429 and Retry-After 3, then it is not read again before 3 s, and the page shows what enrichment decided', async () => {
-    const locked = await fetch(`${base}/api/accounts/ACC-RECOVER/transactions/T-1`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ category: 'GENERAL_SERVICES' }),
-    });
-    expect(locked.status).toBe(200);
-    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-1`);
-    const unlock = browser.page.getByRole('button', { name: 'Unlock and enrich again' });
-    await unlock.waitFor();
+    const unlock = await lockedTransactionPage();
     const reads = asked('/api/accounts/ACC-RECOVER/transactions/T-1');
     const restore = await failing('/api/accounts/ACC-RECOVER/transactions/T-1', 1, { status: 429, headers: { 'retry-after': '3' }, json: TOO_MANY });
     try {
