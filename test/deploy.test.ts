@@ -315,6 +315,23 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(apiSources.sort()).toEqual(['ingress-nginx', 'monitoring']);
   });
 
+  it('when the PodMonitor is read, then it selects the api, worker and scheduler pods and scrapes each on the port it serves /metrics on', () => {
+    const monitor = parse(read('deploy/prometheus/podmonitor.yaml')) as {
+      kind: string;
+      spec: { selector: Selector; podMetricsEndpoints: Array<{ port: string; path: string }> };
+    };
+    expect(monitor.kind).toBe('PodMonitor');
+    const scraped = new Map(monitor.spec.podMetricsEndpoints.map((endpoint) => [endpoint.port, endpoint.path]));
+    for (const role of ['api', 'worker', 'scheduler']) {
+      const pod = template(deploymentFor(role));
+      expect(selects(monitor.spec.selector, pod.metadata?.labels), role).toBe(true);
+      const container = pod.spec.containers[0] as Container;
+      const listens = Number(envValue(container, role === 'api' ? 'PORT' : 'METRICS_PORT'));
+      const port = container.ports?.find((p) => p.containerPort === listens);
+      expect(port?.name && scraped.get(port.name), `${role} is scraped on its port ${listens}`).toBe('/metrics');
+    }
+  });
+
   it('when the KEDA ScaledObject is read, then it scales the worker Deployment on the BullMQ wait list the app writes', () => {
     const scaled = only('ScaledObject');
     expect(scaled.apiVersion).toBe('keda.sh/v1alpha1');
