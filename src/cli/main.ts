@@ -92,7 +92,6 @@ const EXIT_GRACE_MS = 1_000;
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
-    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },
   (error: unknown) => {
     if (error instanceof ConfigError || error instanceof AppError || error instanceof StartupError) console.error(`lucro: ${error.message}`);
@@ -101,7 +100,6 @@ main(process.argv.slice(2)).then(
     else if (isMissingMigration(error)) console.error(`lucro: the database has not been migrated (${(error as Error).message}): run \`lucro migrate\` first.`);
     else console.error('lucro:', error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;
-    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   },
-);
+).finally(() => setTimeout(() => process.exit(), EXIT_GRACE_MS).unref());
 

@@ -1,6 +1,5 @@
 import type { Queryable } from '../infra/db.js';
 import { activeTraceParent } from '../infra/tracing.js';
-import { ANNOUNCED_COMPLETED_AT } from '../webhooks/webhook.repository.js';
 
 /** A transaction claimed for enrichment: the claim token must accompany its result. */
 export interface ClaimedTransaction {
@@ -176,9 +175,7 @@ export async function findReenrichmentIntegration(db: Queryable, reenrichmentId:
 export async function markBatchesCompleted(db: Queryable, batchIds: string[]): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `WITH stamped AS (
-       UPDATE batches b SET completed_at = now(), announced_at = coalesce(b.announced_at, now()),
-              -- What the event below says (the view's completed_at, read in the same snapshot); kept as the floor of GET's.
-              announced_completed_at = CASE WHEN b.announced_at IS NULL THEN ${ANNOUNCED_COMPLETED_AT} ELSE b.announced_completed_at END
+       UPDATE batches b SET completed_at = now(), announced_at = coalesce(b.announced_at, now())
         WHERE b.id = ANY($1::uuid[]) AND b.completed_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id = b.id AND t.status IN ('pending', 'processing') AND t.removed_at IS NULL)
         -- Both are this statement's now() only when the batch was never announced before.

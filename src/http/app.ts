@@ -1,4 +1,3 @@
-import { webhooksDocument } from '../webhooks/webhook.document.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
@@ -29,6 +28,7 @@ import { correctionRoutes } from './routes/corrections.routes.js';
 import { reenrichmentRoutes } from './routes/reenrichment.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
+import { webhooksDocument } from '../webhooks/webhook.document.js';
 
 /** How long a draining API still takes connections, to answer them 503 (well within the 30 s drain of §9). */
 const LISTEN_WHILE_DRAINING_MS = 1_000;

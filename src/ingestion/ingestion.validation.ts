@@ -77,18 +77,14 @@ export function validateBatch(body: unknown, problems: FieldProblems): { batch: 
     if (item.currency !== undefined && knownCurrency && ownCurrency !== null && ownCurrency !== knownCurrency) {
       report(`${at}/currency`, `must equal the account's currency ${knownCurrency}`);
     }
-    if (!knownCurrency) {
-      // The account's currency is wrong, so the batch is refused anyway: still name each amount that
-      // would be wrong in every currency (not a decimal, too large, more decimals than any has).
-      const amount = parseAmount(item.amount, MAX_MINOR_UNITS);
-      if (!amount.ok && item.amount !== undefined) report(`${at}/amount`, amount.message);
-      return;
-    }
-    const amount = parseAmount(item.amount, minorUnits(knownCurrency));
+    // With the account's currency wrong the batch is refused anyway: its amounts are still checked
+    // against the most decimals any currency has, so each one wrong in every currency is named too.
+    const amount = parseAmount(item.amount, knownCurrency ? minorUnits(knownCurrency) : MAX_MINOR_UNITS);
     if (!amount.ok) {
       if (item.amount !== undefined) report(`${at}/amount`, amount.message);
       return;
     }
+    if (!knownCurrency) return;
     const pending = item.pending === true;
     const pendingTransactionId = text(item.pending_transaction_id);
     if (pending && pendingTransactionId !== null) {

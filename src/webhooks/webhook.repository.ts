@@ -169,9 +169,6 @@ export async function recordWebhookEvent(db: Queryable, integrationId: number, t
   return (await recordWebhookEvents(db, [{ integrationId, type, data }]))[0];
 }
 
-/** The completed_at a batch's `batch.completed` event carries (webhook_batch_completed), for a batch `b` being announced. */
-export const ANNOUNCED_COMPLETED_AT = `(SELECT greatest(max(t.completed_at), b.created_at) FROM transactions t WHERE t.batch_id = b.id AND t.removed_at IS NULL)`;
-
 /**
  * Records `batch.completed` for batches already stamped completed (e.g. all duplicates, at
  * creation) and not yet announced, in the caller's transaction. The payload is the batch as §5 shows it.
@@ -179,8 +176,7 @@ export const ANNOUNCED_COMPLETED_AT = `(SELECT greatest(max(t.completed_at), b.c
 export async function recordBatchCompletedEvents(db: Queryable, batchIds: string[]): Promise<number> {
   const { rowCount } = await db.query(
     `WITH announced AS (
-       UPDATE batches b SET announced_at = completed_at, announced_completed_at = ${ANNOUNCED_COMPLETED_AT}
-        WHERE id = ANY ($1::uuid[]) AND completed_at IS NOT NULL AND announced_at IS NULL RETURNING id
+       UPDATE batches SET announced_at = completed_at WHERE id = ANY ($1::uuid[]) AND completed_at IS NOT NULL AND announced_at IS NULL RETURNING id
      )
      INSERT INTO webhook_events (integration_id, type, data, trace_parent)
      SELECT v.integration_id, 'batch.completed', v.data, $2 FROM webhook_batch_completed v JOIN announced a ON a.id = v.batch_id

@@ -80,8 +80,6 @@ async function recordedReadiness(container: Pick<Container, 'pool' | 'queue' | '
   return { checks, failed };
 }
 
-const DEPENDENCIES: readonly Dependency[] = ['database', 'queue'];
-
 /**
  * The dependencies `?exclude=` names (repeated, or one comma-separated list): an outage of one of
  * them leaves the process ready. A database that answers without this version's migrations is no
@@ -90,7 +88,7 @@ const DEPENDENCIES: readonly Dependency[] = ['database', 'queue'];
 function excludedDependencies(exclude: string | string[] | undefined): Set<Dependency> {
   const names = (Array.isArray(exclude) ? exclude : exclude === undefined ? [] : [exclude]).flatMap((value) => value.split(','));
   for (const name of names) {
-    if (!(DEPENDENCIES as readonly string[]).includes(name)) throw invalid('exclude', `must name database or queue, not ${JSON.stringify(name.slice(0, 40))}`);
+    if (!Object.hasOwn(DEPENDENCY_NAMES, name)) throw invalid('exclude', `must name database or queue, not ${JSON.stringify(name.slice(0, 40))}`);
   }
   return new Set(names as Dependency[]);
 }
