@@ -80,6 +80,24 @@ describe('re-enrichment', () => {
     expect((await get(ctx, key, `/api/batches/${batchId}`)).status).toBe('completed');
   }, 60_000);
 
+  it('when a worker\'s lease on a re-enrichment\'s rows runs out and they go back to pending, then its status stays processing, not pending again', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports']);
+    await ingestBatch(ctx, key, { account: { account_id: 'RE-LEASE', currency: 'ZAR' }, transactions: [line('L-1', '2026-10-01', 'POS Purchase Dolci Cafe'), line('L-2', '2026-10-02', 'POS Purchase Dolci Cafe')] });
+    // Enriched once already; no worker runs here, so what the re-enrichment sends back waits.
+    await ctx.sql.query(`UPDATE transactions SET status = 'completed', category = 'FOOD_AND_DRINK', completed_at = now() WHERE transaction_id IN ('L-1', 'L-2')`);
+    const accepted = (await post(ctx, key, '/api/accounts/RE-LEASE/reenrich', {})).json();
+    expect(accepted.transactions).toBe(2);
+    expect(await get(ctx, key, accepted.status_url)).toMatchObject({ status: 'pending', counts: { pending: 2 } });
+    // A worker claimed both and died: its lease is over, and the scheduler hands them out again.
+    await ctx.sql.query(
+      `UPDATE transactions SET status = 'processing', attempts = 1, claim_token = gen_random_uuid(), lease_expires_at = now() - interval '1 second' WHERE reenrichment_id = $1`,
+      [accepted.reenrichment_id],
+    );
+    await ctx.container.maintenance.sweep();
+    expect(await get(ctx, key, accepted.status_url)).toMatchObject({ status: 'processing', counts: { pending: 2, processing: 0 } });
+  });
+
   it('when filters are given, then only matching unlocked transactions are counted; nothing to do completes at once; each completion is a reenrichment.completed event', async () => {
     ctx = await createTestContext({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
     const key = await ctx.key(['ingest', 'reports']);
