@@ -47,10 +47,13 @@ function expectProblem(response: { statusCode: number; headers: Record<string, u
   expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
 }
 
-/** Sends raw bytes and returns the raw answer, once the server has answered and closed. */
-function rawRequest(text: string): Promise<string> {
+/**
+ * Sends raw bytes and returns the raw answer, once the server has answered and closed. The client
+ * ends its side after sending unless `halfClose` is false (a client still holding a body back).
+ */
+function rawRequest(text: string, { halfClose = true } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.end(text));
+    const socket = net.connect(port, '127.0.0.1', () => (halfClose ? socket.end(text) : socket.write(text)));
     let answer = '';
     socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
     socket.on('close', () => resolve(answer));
@@ -148,6 +151,7 @@ describe('framework errors as problem+json (issue 9, item 5)', () => {
   it.each([
     { what: 'an HTTP/1.1 request has no Host header', account: 'ACC-NO-HOST', headers: '', status: 400, pointer: '/headers/host', says: 'required' },
     { what: 'Expect asks for something other than 100-continue', account: 'ACC-EXPECT', headers: 'Host: x\r\nExpect: 200-ok\r\n', status: 417, pointer: '/headers/expect', says: '100-continue' },
+    { what: 'an HTTP/1.1 request has two Host headers', account: 'ACC-TWO-HOSTS', headers: 'Host: a.example\r\nHost: b.example\r\n', status: 400, pointer: '/headers/host', says: 'once' },
   ])('when $what, then $status problem+json naming the header, and nothing is stored', async ({ account, headers, status, pointer, says }) => {
     const body = JSON.stringify(batchBody(1, { accountId: account }));
     const answer = await rawRequest(
@@ -162,6 +166,59 @@ describe('framework errors as problem+json (issue 9, item 5)', () => {
     expect(problem.errors).toEqual([{ pointer, message: expect.stringContaining(says) }]);
     const stored = await ctx.sql.query(`SELECT count(*)::int AS n FROM accounts WHERE external_id = $1`, [account]);
     expect(stored.rows[0].n).toBe(0);
+  });
+
+  it('when a body declared over 10 MiB asks Expect: 100-continue, then 413 problem+json comes at once, without a 100', async () => {
+    // No byte of the body is sent: the server answers and closes on the headers alone.
+    const answer = await rawRequest(
+      `POST /api/integrations/transactions/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${30 * 1024 * 1024}\r\nExpect: 100-continue\r\n\r\n`,
+      { halfClose: false },
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).not.toMatch(/100 Continue/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 413, code: 'payload_too_large' });
+  });
+
+  it('when a small body asks Expect: 100-continue, then it is asked for and stored', async () => {
+    const body = JSON.stringify(batchBody(1, { accountId: 'ACC-CONTINUE' }));
+    const answer = await rawRequest(
+      `POST /api/integrations/transactions/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n${body}`,
+      { halfClose: false },
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 202 /);
+    const stored = await ctx.sql.query(`SELECT count(*)::int AS n FROM accounts WHERE external_id = 'ACC-CONTINUE'`);
+    expect(stored.rows[0].n).toBe(1);
+  });
+
+  it('when a body declared as 10^12 bytes never comes, then 413 is answered at once and the connection closed', async () => {
+    const answer = await rawRequest(
+      `POST /api/integrations/transactions/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n`,
+      { halfClose: false },
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+  });
+
+  it('when CONNECT is sent, then 405 problem+json and the connection closed (Node would close it without a word)', async () => {
+    for (const target of ['/api/batches', 'example.com:443']) {
+      const answer = await rawRequest(`CONNECT ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1\.1 405 /);
+      expect(answer).toMatch(/\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/i);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 405 });
+    }
+  });
+
+  it('when a path climbs out of /docs/static or names a file it lacks, then 403 or 404 problem+json, not 500 or 405', async () => {
+    const climbing = await rawRequest('GET /docs/static/%2e%2e/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(climbing).toMatch(/^HTTP\/1\.1 403 /);
+    expect(JSON.parse(climbing.slice(climbing.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 403, code: 'forbidden' });
+    for (const url of ['/docs/static/nope.css', '/console/nope.js']) {
+      const missing = await ctx.app.inject({ url });
+      expectProblem(missing, [404]);
+      expect(missing.json()).toMatchObject({ status: 404, code: 'not_found' });
+    }
   });
 
   it('when an HTTP/1.0 request has no Host header, then it is read (it needs none): here 401 for its missing key', async () => {

@@ -412,6 +412,29 @@ describe('Idempotency-Key', () => {
     expect(await count('batches b JOIN accounts a ON a.id = b.account_id', `a.external_id = 'ACC-IDEM-RACE'`)).toBe(1);
   });
 
+  it('when a finished request\'s key is held by another retry of it, then a retry is still replayed, and another body still 422', async () => {
+    const body = batchBody(2, { accountId: 'ACC-IDEM-HELD' });
+    const first = await post(body, { 'idempotency-key': 'held-key' });
+    expect(first.statusCode).toBe(202);
+    // A concurrent retry of the finished request holds the key's lock while it reads the stored answer.
+    const { rows } = await ctx.sql.query(`SELECT id FROM integrations WHERE name = 'acme'`);
+    const holder = await ctx.sql.connect();
+    try {
+      await holder.query('BEGIN');
+      expect(await tryLockIdempotencyKey(holder, rows[0].id, 'held-key')).toBe(true);
+      const replay = await post(body, { 'idempotency-key': 'held-key' });
+      expect(replay.statusCode).toBe(202);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.json()).toEqual(first.json());
+      const other = await post(batchBody(3, { accountId: 'ACC-IDEM-HELD' }), { 'idempotency-key': 'held-key' });
+      expect(other.statusCode).toBe(422);
+      expect(other.json().code).toBe('idempotency_key_reused');
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
+
   it('when another integration uses the same key, then it is its own key', async () => {
     await post(batchBody(1, { accountId: 'ACC-IDEM4' }), { 'idempotency-key': 'shared' });
     const other = await ctx.key(['ingest'], 'other-bank');
@@ -453,6 +476,7 @@ describe('Idempotency-Key', () => {
     const busy = await post(batchBody(1, { accountId: 'ACC-CRASH' }), { 'idempotency-key': 'crash-key' });
     expect(busy.statusCode).toBe(409);
     expect(busy.json().code).toBe('idempotency_in_progress');
+    expect(busy.headers['retry-after']).toBe('1');
     // That process dies: PostgreSQL ends its session and rolls its transaction back. The call waits
     // (up to 5 s) until the session is gone, so the retry below comes after the death, not during it.
     const pid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;

@@ -171,6 +171,38 @@ describe('when PostgreSQL refuses the role DATABASE_URL names', () => {
   });
 });
 
+describe('when every pooled connection is busy with work that goes through', () => {
+  it('then /readyz stays 200, and a request that gets no connection in time is told the process is busy, not that the database is unreachable', async () => {
+    const container = await createContainer(loadConfig({ DATABASE_URL: ctx.db.url, DATABASE_POOL_MAX: '2', LOG_LEVEL: 'silent' }));
+    const key = await ctx.key(['reports'], 'busy-bank');
+    const app = await buildApp(container);
+    // 80 clients each running statements of 0.1 s, one after another, on 2 connections: a queue
+    // about 4 s long that never empties, while a statement finishes every 50 ms.
+    let loading = true;
+    const client = async () => {
+      while (loading) await container.pool.query('SELECT pg_sleep(0.1)').catch(() => {});
+    };
+    let load: Promise<unknown> = Promise.resolve();
+    try {
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      load = Promise.all(Array.from({ length: 80 }, client));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json().checks).toEqual({ database: 'ok', queue: 'ok' });
+      const refused = await app.inject({ method: 'GET', url: '/api/accounts', headers: bearer(key) });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.json().detail).toMatch(/^No database connection came free in time/);
+    } finally {
+      loading = false;
+      await load;
+      await app.close();
+      await container.close();
+    }
+  });
+});
+
 describe('when DATABASE_URL names a Unix socket that is not there (PostgreSQL stopped)', () => {
   it('then requests answer 503 service_unavailable with Retry-After, not 500, and /readyz names the database', async () => {
     const gone = `postgres://postgres@localhost/lucro?host=${encodeURIComponent(`/tmp/lucro-no-socket-${randomBytes(4).toString('hex')}`)}`;

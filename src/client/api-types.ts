@@ -765,6 +765,8 @@ export interface operations {
             /** @description Account currency mismatch (`account_currency_mismatch`), Duplicate transaction conflict (`duplicate_conflict`), Idempotent request in progress (`idempotency_in_progress`) */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -11,7 +11,7 @@ import { isIdentifier } from '../domain/identifiers.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
 import { documentedRequest, requireHeaders } from './documented.js';
-import { answerClientError, answerFrameworkError, answerUnmetExpectation, MAX_PATH_PARAM_LENGTH, registerErrorHandling, trackAnswers } from './error-handler.js';
+import { answerClientError, answerConnect, answerContinue, answerFrameworkError, answerUnmetExpectation, MAX_PATH_PARAM_LENGTH, registerErrorHandling, trackAnswers } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { TracedLogController } from './request-logging.js';
 import { ProblemSchema, withProblems } from './schemas.js';
@@ -90,9 +90,15 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
       throw new AppError('invalid_parameter', 'The Host header is required in HTTP/1.1.', { errors: [{ pointer: '/headers/host', message: 'is required in HTTP/1.1' }] });
     }
+    // …and so is one with two (Node keeps the first and drops the other without a word).
+    if (request.raw.rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'host').length > 1) {
+      throw new AppError('invalid_parameter', 'The request has more than one Host header.', { errors: [{ pointer: '/headers/host', message: 'must be sent once' }] });
+    }
   });
   trackAnswers(app.server);
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => answerUnmetExpectation(request, response, requestIdOf(request)));
+  app.server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => answerContinue(app.server, request, response, requestIdOf(request)));
+  app.server.on('connect', answerConnect);
   registerJsonBody(app);
   registerErrorHandling(app);
   container.metrics.instrumentHttp(app);
@@ -115,9 +121,10 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
           'Ingest bank transactions, follow their enrichment, read account summaries.',
           '',
           'Besides the answers each operation lists, any request may be answered, before it reaches an operation and as problem+json: ' +
-            '`405` (the path exists under other methods, named in `Allow`), `408` (the request did not arrive whole within the server\'s ' +
-            'request timeout), `414` (a path parameter far too long), `417` (an `Expect` header asking for anything but `100-continue`), ' +
-            '`431` (headers too large) or `400` (an HTTP/1.1 request without `Host`). A 408, 417, 431 or a 400 for bytes that are ' +
+            '`405` (the path exists under other methods, named in `Allow`; or `CONNECT`), `408` (the request did not arrive whole within the server\'s ' +
+            'request timeout), `413` (a body whose `Content-Length` is over 10 MiB, at once and without `100 Continue` when the client ' +
+            'waits for it), `414` (a path parameter far too long), `417` (an `Expect` header asking for anything but `100-continue`), ' +
+            '`431` (headers too large) or `400` (an HTTP/1.1 request without `Host`, or with two). A `CONNECT`, 408, 417, 431 or a 400 for bytes that are ' +
             'not HTTP closes the connection.',
         ].join('\n'),
         license: { name: 'Proprietary', identifier: 'LicenseRef-Lucro-Proprietary' },

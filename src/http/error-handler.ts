@@ -5,8 +5,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import { MAX_PROBLEMS } from '../ingestion/ingestion.validation.js';
-import { isConnectionError, isDatabaseBusy, isMissingMigration } from '../infra/db.js';
-import { discardUnreadBody } from './json-body.js';
+import { isConnectionError, isDatabaseBusy, isMissingMigration, isPoolExhausted } from '../infra/db.js';
+import { declaredBodyBytes, discardUnreadBody, MAX_BODY_BYTES } from './json-body.js';
 import { problem, type ProblemDetails } from './problem.js';
 
 /** The router's limit on one path parameter (ids are at most 128 characters, 384 percent-encoded). */
@@ -24,6 +24,7 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; detail?: string }> = {
 /** Other client errors the framework raises, by status: each still answers with a contract code. */
 const CODES_BY_STATUS: Record<number, ErrorCode> = {
   400: 'invalid_parameter',
+  403: 'forbidden',
   404: 'not_found',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
@@ -35,7 +36,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const body = toProblem(error, request);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
-    if (body.code === 'payload_too_large') await discardUnreadBody(request.raw);
+    if (body.code === 'payload_too_large') {
+      await discardUnreadBody(request.raw);
+      // What was not read is not read at all: the connection goes with the answer.
+      if (!request.raw.complete) reply.header('Connection', 'close');
+    }
     return sendProblem(reply, body);
   });
   const routes = new RouteTable();
@@ -43,7 +48,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = routes.methodsFor(path);
-    if (allowed.length === 0) return sendProblem(reply, problem('not_found', `No route ${request.method} ${path}.`));
+    // A route of this method that found nothing (a file missing under /docs/static/*) is a plain 404.
+    if (allowed.length === 0 || allowed.includes(request.method)) return sendProblem(reply, problem('not_found', `No route ${request.method} ${path}.`));
     reply.header('Allow', allowed.join(', '));
     return sendProblem(reply, { ...problem('not_found', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}.`), status: 405, title: 'Method not allowed' });
   });
@@ -83,6 +89,7 @@ export function sendProblem(reply: FastifyReply, body: ProblemDetails): FastifyR
   if (body.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
   if (body.code === 'service_unavailable') reply.header('Retry-After', '5');
   if (body.code === 'rate_limited') reply.header('Retry-After', String(body.retry_after ?? 1));
+  if (body.code === 'idempotency_in_progress') reply.header('Retry-After', '1');
   return reply.code(body.status).type('application/problem+json').send(body);
 }
 
@@ -106,13 +113,20 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails
   if (mapped) return { ...problem(mapped.code, mapped.detail ?? error.message), ...(status ? { status } : {}) };
   // The one place where "the database cannot be reached" becomes 503: services let the driver's error through.
   if (isConnectionError(error)) {
-    return problem('service_unavailable', isDatabaseBusy(error) ? 'The database is busy and did not answer in time; retry shortly.' : 'The database is unreachable; retry shortly.');
+    return problem('service_unavailable', unavailableDetail(error));
   }
   // Like /readyz: a database without this version's migrations is a dependency not ready, not a bug of the request.
   if (isMissingMigration(error)) return problem('service_unavailable', 'The database lacks migrations this version needs; retry shortly.');
   const byStatus = status === undefined ? undefined : CODES_BY_STATUS[status];
   if (byStatus) return problem(byStatus, error.message);
   return problem('internal_error', 'Something went wrong on our side.', { request_id: request.id });
+}
+
+/** Why the database could not serve a request, as far as this process can tell. */
+function unavailableDetail(error: Error): string {
+  if (isDatabaseBusy(error)) return 'The database is busy and did not answer in time; retry shortly.';
+  if (isPoolExhausted(error)) return 'No database connection came free in time: this process is busy (or the database is not answering); retry shortly.';
+  return 'The database is unreachable; retry shortly.';
 }
 
 /** Per connection, the requests read from it whose answers are still being made. */
@@ -150,23 +164,37 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
 }
 
 function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const detail =
+    status === 408 ? 'The request did not arrive whole in time; the connection is closed.' : status === 431 ? 'The request headers are too large.' : 'The request is not valid HTTP.';
+  writeRawProblem(socket, { ...problem('invalid_parameter', detail), status, title: STATUS_CODES[status] ?? 'Bad Request' });
+}
+
+/**
+ * CONNECT, which Node hands over as a raw socket ('connect') and would close without a word: a
+ * 405 as problem+json, as any other method no route answers, and the connection closed.
+ */
+export function answerConnect(request: IncomingMessage, socket: Duplex): void {
+  const detail = `${request.url ?? ''} does not answer CONNECT; Lucro is no proxy.`;
+  writeRawProblem(socket, { ...problem('not_found', detail), status: 405, title: 'Method not allowed' });
+}
+
+/** An answer written straight to a socket no response object owns, then the connection closed. */
+function writeRawProblem(socket: Duplex, body: ProblemDetails): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const detail =
-    status === 408 ? 'The request did not arrive whole in time; the connection is closed.' : status === 431 ? 'The request headers are too large.' : 'The request is not valid HTTP.';
-  const body = JSON.stringify({ ...problem('invalid_parameter', detail), status, title: STATUS_CODES[status] ?? 'Bad Request' });
+  const text = JSON.stringify(body);
   // The headers of every other answer: its type with charset, its date and an id to quote to support.
   const headers = [
     `Content-Type: application/problem+json; charset=utf-8`,
-    `Content-Length: ${Buffer.byteLength(body)}`,
+    `Content-Length: ${Buffer.byteLength(text)}`,
     `Date: ${new Date().toUTCString()}`,
     `X-Request-Id: ${randomUUID()}`,
     'Connection: close',
   ];
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.join('\r\n')}\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\n${headers.join('\r\n')}\r\n\r\n${text}`);
 }
 
 /**
@@ -188,6 +216,27 @@ export function answerUnmetExpectation(request: IncomingMessage, response: Serve
   });
   response.end(body);
   request.resume();
+}
+
+/**
+ * `Expect: 100-continue` ('checkContinue'): a body its Content-Length already puts over the limit is
+ * refused at once, before the client sends it; any other is asked for and the request goes on.
+ */
+export function answerContinue(server: Server, request: IncomingMessage, response: ServerResponse, requestId: string): void {
+  if (declaredBodyBytes(request) <= MAX_BODY_BYTES) {
+    response.writeContinue();
+    server.emit('request', request, response);
+    return;
+  }
+  const body = JSON.stringify(problem('payload_too_large', `The request body is declared as ${declaredBodyBytes(request)} bytes; at most ${MAX_BODY_BYTES} are read.`));
+  response.shouldKeepAlive = false;
+  response.writeHead(413, {
+    'Content-Type': 'application/problem+json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'X-Request-Id': requestId,
+    Connection: 'close',
+  });
+  response.end(body);
 }
 
 /** What a field a schema does not allow is told. */

@@ -108,6 +108,8 @@ function parseNumber(literal: string): number | string {
  */
 export function discardUnreadBody(stream: IncomingMessage): Promise<void> {
   if (stream.complete || stream.readableEnded || stream.destroyed) return Promise.resolve();
+  // A body declared past the bound is not waited for: it may never come (a Content-Length of 10^12).
+  if (declaredBodyBytes(stream) > MAX_DISCARDED_BYTES) return Promise.resolve();
   return new Promise((resolve) => {
     let discarded = 0;
     const onData = (chunk: Buffer): void => {
@@ -120,4 +122,10 @@ export function discardUnreadBody(stream: IncomingMessage): Promise<void> {
     };
     stream.on('data', onData).once('end', finish).once('error', finish).once('close', finish);
   });
+}
+
+/** The body's size as its Content-Length declares it; 0 when it declares none. */
+export function declaredBodyBytes(request: IncomingMessage): number {
+  const declared = Number(request.headers['content-length']);
+  return Number.isFinite(declared) ? declared : 0;
 }

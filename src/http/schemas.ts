@@ -67,6 +67,7 @@ const PROBLEM_HEADERS: Partial<Record<ErrorCode, Record<string, ResponseHeader>>
   unauthorized: { 'WWW-Authenticate': { description: 'The scheme to authenticate with: send Authorization: Bearer <key>', required: true, schema: { type: 'string', enum: ['Bearer'] } } },
   rate_limited: { 'Retry-After': RETRY_AFTER },
   service_unavailable: { 'Retry-After': RETRY_AFTER },
+  idempotency_in_progress: { 'Retry-After': RETRY_AFTER },
 };
 
 /** The headers of an answer that may carry any of `codes`: required only when every one of them sends it. */

@@ -51,7 +51,27 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
   // flight (if any) fails on its own, and the pool replaces the client.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('release', (error: Error | undefined) => {
+    if (!error) lastServedAt.set(pool, Date.now());
+  });
   return pool;
+}
+
+/** When each pool last had a client handed back whose work went through. */
+const lastServedAt = new WeakMap<pg.Pool, number>();
+
+/**
+ * Every connection is in use and requests are queued for one, but work went through within
+ * `withinMs`: the database is serving, only busy. (A probe queued behind that work would time out
+ * and call it unreachable, taking a loaded process out of service.)
+ */
+export function isBusyButServing(pool: pg.Pool, withinMs: number): boolean {
+  return pool.waitingCount > 0 && Date.now() - (lastServedAt.get(pool) ?? 0) < withinMs;
+}
+
+/** No pooled connection came free within the pool's wait: every one is held by other work. */
+export function isPoolExhausted(error: unknown): boolean {
+  return error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message);
 }
 
 /**

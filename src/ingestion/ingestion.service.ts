@@ -78,10 +78,13 @@ export class IngestionService {
 
     const outcome = await withRetriedTransaction(this.pool, async (client) => {
       if (request.idempotencyKey !== undefined && requestHash) {
-        if (!(await tryLockIdempotencyKey(client, principal.integrationId, request.idempotencyKey))) {
+        const locked = await tryLockIdempotencyKey(client, principal.integrationId, request.idempotencyKey);
+        // The stored answer is read whether or not the key was free: another retry of a request that
+        // finished holds it only while it reads that answer too, and both are replays.
+        const previous = await findIdempotencyRecord(client, principal.integrationId, request.idempotencyKey);
+        if (!previous && !locked) {
           throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
         }
-        const previous = await findIdempotencyRecord(client, principal.integrationId, request.idempotencyKey);
         if (previous) {
           if (!previous.requestHash.equals(requestHash)) {
             throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');

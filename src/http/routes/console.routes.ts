@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../domain/errors.js';
 
 /** The console's own files: plain ES modules and CSS, served as they are (no build step). */
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
@@ -63,7 +64,7 @@ export function consoleRoutes(app: FastifyInstance): void {
       .header('X-Content-Type-Options', 'nosniff')
       .header('Referrer-Policy', 'no-referrer')
       .header('Cache-Control', 'no-cache');
-    if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    if (!asset) throw new AppError('not_found', `The console has no file ${path}.`);
     return reply.type(asset.type).send(asset.body);
   };
   const hidden = { schema: { hide: true } };

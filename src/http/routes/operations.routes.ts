@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Container } from '../../container.js';
 import { invalid } from '../../domain/query-params.js';
-import { isMissingMigration } from '../../infra/db.js';
+import { isBusyButServing, isMissingMigration } from '../../infra/db.js';
 import { migrationFiles } from '../../infra/migrate.js';
 import { withTimeout } from '../../infra/timeout.js';
 import { problem } from '../problem.js';
@@ -17,6 +17,8 @@ export type Readiness = Record<Dependency, 'ok' | 'unreachable' | 'not_migrated'
 
 /** The migrations this version of the code needs, read once per process. */
 let needed: Promise<string[]> | undefined;
+/** The pools whose database was seen with them all applied (they are never taken back). */
+const migrated = new WeakSet<Container['pool']>();
 
 /**
  * The database answers and has every migration this code needs. A process started before
@@ -24,11 +26,15 @@ let needed: Promise<string[]> | undefined;
  * answer 500 to every request: it is not ready until they are applied.
  */
 async function databaseCheck(pool: Container['pool']): Promise<Readiness['database']> {
+  // Queued behind the process's own work, the check would time out and call a busy database unreachable.
+  if (migrated.has(pool) && isBusyButServing(pool, CHECK_TIMEOUT_MS)) return 'ok';
   needed ??= migrationFiles();
   const names = await needed;
   try {
     const { rows } = await pool.query<{ applied: number }>('SELECT count(*)::int AS applied FROM schema_migrations WHERE name = ANY($1::text[])', [names]);
-    return rows[0]?.applied === names.length ? 'ok' : 'not_migrated';
+    if (rows[0]?.applied !== names.length) return 'not_migrated';
+    migrated.add(pool);
+    return 'ok';
   } catch (error) {
     // No schema_migrations table: never migrated.
     if (isMissingMigration(error)) return 'not_migrated';
