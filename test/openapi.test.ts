@@ -191,6 +191,12 @@ describe('what the OpenAPI document promises a client author (contract §2–§5
     expect(operation('/api/accounts/{account_id}/reenrich', 'post').responses['202']?.headers?.Location).toMatchObject({ required: true, schema: { type: 'string' } });
   });
 
+  it('when a re-enrichment may be asked without a body, then the document does not require one; a batch\'s body stays required', () => {
+    type WithBody = { requestBody?: { required?: boolean } };
+    expect((operation('/api/accounts/{account_id}/reenrich', 'post') as WithBody).requestBody?.required).toBe(false);
+    expect((operation('/api/integrations/transactions', 'post') as WithBody).requestBody?.required).toBe(true);
+  });
+
   it('when any /api operation answers 401, 429 or 503, then it declares WWW-Authenticate: Bearer or Retry-After in seconds, always sent', () => {
     let checked = 0;
     for (const [path, byMethod] of Object.entries(document().paths).filter(([path]) => path.startsWith('/api/'))) {

@@ -197,6 +197,17 @@ describe('webhook endpoints (§13)', () => {
     expect((await api('POST', `/api/webhooks/${id}/deliveries/whd_00000000000000000000000000000000/retry`, {})).statusCode).toBe(404);
   });
 
+  it('when an answer shows a signing secret (creation, rotation), then it says no cache may keep it; the list, which shows none, does not', async () => {
+    const created = await api('POST', '/api/webhooks', { url: 'https://hooks.example.com/no-store', events: ['*'] });
+    expect(created.headers['cache-control']).toBe('no-store');
+    issuedSecrets.push(created.json().secret);
+    const rotated = await api('POST', `/api/webhooks/${created.json().id}/rotate-secret`);
+    expect(rotated.headers['cache-control']).toBe('no-store');
+    issuedSecrets.push(rotated.json().secret);
+    expect((await api('GET', '/api/webhooks')).headers['cache-control']).toBeUndefined();
+    await api('DELETE', `/api/webhooks/${created.json().id}`);
+  });
+
   it('when rotate-secret or retry is POSTed with a JSON Content-Type and an empty body, then it is accepted', async () => {
     const { id } = await subscribe('https://hooks.example.com/empty-body', ['*']);
     const response = await ctx.app.inject({ method: 'POST', url: `/api/webhooks/${id}/rotate-secret`, headers: { ...bearer(key), 'content-type': 'application/json' } });

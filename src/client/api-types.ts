@@ -1599,7 +1599,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /**
@@ -3314,6 +3314,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description no-store: the answer shows a signing secret */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3582,6 +3584,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description no-store: the answer shows a signing secret */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {

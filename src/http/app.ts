@@ -10,7 +10,7 @@ import { AppError } from '../domain/errors.js';
 import { isIdentifier } from '../domain/identifiers.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
-import { documentedRequest, requireHeaders } from './documented.js';
+import { documentedRequest, optionalBodies, requireHeaders } from './documented.js';
 import { answerClientError, answerConnect, answerContinue, answerFrameworkError, answerUnmetExpectation, MAX_PATH_PARAM_LENGTH, registerErrorHandling, trackAnswers } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { TracedLogController } from './request-logging.js';
@@ -105,13 +105,18 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   // One Problem schema for every error answer: one component in the document, one type in a generated client.
   app.addSchema(ProblemSchema);
+  const withOptionalBody = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+    if (route.config?.bodyOptional && operationId !== undefined) withOptionalBody.add(operationId);
+  });
   await app.register(swagger, {
     // Shared schemas keep their own name ($id) as their component name.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     // The rules the services check themselves, and the headers answers carry, are stated in the document too.
     transform: ({ schema, url }) => ({ schema: documentedRequest(schema), url }),
     // The requests Lucro sends to webhook endpoints are documented beside the ones it answers (§13).
-    transformObject: (document) => ('openapiObject' in document ? { ...requireHeaders(document.openapiObject), webhooks: webhooksDocument() } : document.swaggerObject),
+    transformObject: (document) => ('openapiObject' in document ? { ...requireHeaders(optionalBodies(document.openapiObject, withOptionalBody)), webhooks: webhooksDocument() } : document.swaggerObject),
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -72,3 +72,17 @@ export function requireHeaders<D extends { paths?: object }>(document: D): D {
   }
   return document;
 }
+
+/**
+ * The document with `requestBody.required: false` on the operations whose body may be left out
+ * (routes with `config.bodyOptional`): @fastify/swagger marks every request body it documents required.
+ */
+export function optionalBodies<D extends { paths?: object }>(document: D, operationIds: ReadonlySet<string>): D {
+  type Operation = { operationId?: string; requestBody?: { required?: boolean } };
+  for (const byMethod of Object.values(document.paths ?? {}) as Array<Record<string, Operation>>) {
+    for (const operation of Object.values(byMethod)) {
+      if (operation.requestBody && operation.operationId !== undefined && operationIds.has(operation.operationId)) operation.requestBody.required = false;
+    }
+  }
+  return document;
+}

@@ -12,9 +12,13 @@ import {
   WebhookParams,
 } from '../../webhooks/webhook.schemas.js';
 import type { WebhookService } from '../../webhooks/webhook.service.js';
+import { withHeaders } from '../documented.js';
 import { problems } from '../schemas.js';
 
 const errors = problems(['validation_error', 'invalid_parameter', 'not_found']);
+/** An answer that shows a signing secret is kept by no cache on its way (a proxy's, the client library's). */
+const NO_STORE = 'no-store';
+const SECRET_HEADERS = { 'Cache-Control': { description: 'no-store: the answer shows a signing secret', required: true, schema: { type: 'string', enum: [NO_STORE] } } };
 const common = { tags: ['webhooks'], security: [{ bearerAuth: [] }] };
 
 /** Contract §13: an integration's webhook endpoints, their secrets and their delivery log. */
@@ -28,10 +32,10 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): v
         operationId: 'createWebhook',
         summary: 'Registers a webhook endpoint; its signing secret is shown only in this answer',
         body: CreateWebhookBody,
-        response: { 201: WebhookCreated, ...problems(['validation_error', 'invalid_webhook_url', 'invalid_parameter', 'not_found']) },
+        response: { 201: withHeaders(WebhookCreated, SECRET_HEADERS), ...problems(['validation_error', 'invalid_webhook_url', 'invalid_parameter', 'not_found']) },
       },
     },
-    async (request, reply) => reply.code(201).send(await webhooks.createEndpoint(request.principal, request.body)),
+    async (request, reply) => reply.code(201).header('Cache-Control', NO_STORE).send(await webhooks.createEndpoint(request.principal, request.body)),
   );
 
   app.get(
@@ -67,10 +71,10 @@ export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): v
         operationId: 'rotateWebhookSecret',
         summary: 'Issues a new signing secret; the previous one keeps signing beside it for 24 h',
         params: WebhookParams,
-        response: { 200: RotatedSecret, ...errors },
+        response: { 200: withHeaders(RotatedSecret, SECRET_HEADERS), ...errors },
       },
     },
-    (request) => webhooks.rotateSecret(request.principal, request.params.id),
+    async (request, reply) => reply.header('Cache-Control', NO_STORE).send(await webhooks.rotateSecret(request.principal, request.params.id)),
   );
 
   app.get<{ Params: { id: string }; Querystring: DeliveriesQuery }>(
