@@ -261,7 +261,8 @@ describe('the console\'s lists, in headless Chromium against a running server', 
       await browser.page.getByRole('button', { name: 'Load older batches' }).click();
       await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
       expect(await browser.page.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(1);
-      await expect.poll(() => rowsOf(batches)).toBe(100);
+      // The list asks again by itself once Retry-After (1 s) has passed: give it more than that.
+      await expect.poll(() => rowsOf(batches), { timeout: 5_000 }).toBe(100);
       expect(await browser.page.getByRole('alert').count()).toBe(0);
       expect(await browser.page.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
       await browser.page.getByRole('button', { name: 'Load older batches' }).waitFor();
