@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../src/infra/db.js';
 import { recordWebhookEvent } from '../src/webhooks/webhook.repository.js';
-import { bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 
@@ -79,6 +79,35 @@ describe('worker processes delivering webhooks', () => {
     rescuer.child.kill('SIGTERM');
     expect(await rescuer.exited).toBe(0);
   }, 60_000);
+
+  it('when the queue holds a minute of enrichment work, then a delivery that falls due is still sent within seconds, not after that work', async () => {
+    const queue = { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: `lucro-test-wh-${randomBytes(4).toString('hex')}` };
+    const api = await createTestContext({ ...ENV, ...queue, DATABASE_URL: ctx.db.url });
+    let sender: LucroProcess | undefined;
+    try {
+      hooks.behave(() => 200);
+      const ingestKey = await api.key(['ingest'], 'backlogged');
+      // 300 one-row batches, 300 jobs, for a worker that enriches one row at a time in 200-300 ms.
+      for (let i = 0; i < 300; i += 1) await ingestBatch(api, ingestKey, batchBody(1, { accountId: `ACC-BACKLOG-${i}` }));
+      sender = worker({ ...queue, WORKER_CONCURRENCY: '1', ENRICHMENT_LATENCY_MS: '200-300', WEBHOOK_POLL_INTERVAL_MS: '500' });
+      await sender.waitForLog((line) => line.msg === 'worker started', 30_000);
+      const { id } = await subscribeAndRecord(api, 'ree_backlogged');
+      await waitFor(
+        async () => (await ctx.sql.query("SELECT 1 FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'delivered'", [id])).rowCount === 1,
+        15_000,
+        'the delivery to be sent ahead of the enrichment backlog',
+      );
+      // The backlog was still there: the delivery went ahead of it, not after it.
+      const { rows } = await ctx.sql.query(
+        "SELECT count(*)::int AS waiting FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE a.external_id LIKE 'ACC-BACKLOG-%' AND t.status = 'pending'",
+      );
+      expect(rows[0].waiting).toBeGreaterThan(100);
+    } finally {
+      sender?.child.kill('SIGTERM');
+      await sender?.exited;
+      await api.close();
+    }
+  }, 90_000);
 
   it('when Retry now is pressed on an API process, then a worker process sends the delivery at once as a queue job, without waiting for its next look', async () => {
     // The worker looks for due deliveries once at start, then only every 10 minutes: only the job the API queues can explain a prompt delivery.

@@ -90,12 +90,20 @@ export class JobDispatcher implements EnrichmentDispatcher {
     await this.queue.add([{ id: `r-${reenrichmentId}.stalled${bucket}`, data: { kind: 'reenrichment', reenrichmentId, lane: 0, generation: 0 } }]);
   }
 
-  /** Starts a pass over the due webhook deliveries, unless one with the same tag waits or runs. */
+  /**
+   * Starts a pass over the due webhook deliveries, unless one with the same tag waits or runs. It
+   * goes to the front of the queue: a delivery is a push, and at the back it waited out whatever
+   * enrichment backlog there was (minutes, behind thousands of jobs).
+   */
   async webhooksDue(tag: 'due' | 'watch'): Promise<void> {
-    await this.queue.add([{ id: `webhooks.${tag}`, data: { kind: 'webhooks', lane: 0, generation: 0 } }]);
+    await this.queue.add([{ id: `webhooks.${tag}`, data: { kind: 'webhooks', lane: 0, generation: 0 }, front: true }]);
   }
 
-  /** Continues a job's chain at the back of the queue, so other work takes its turn first. */
+  /**
+   * Continues a job's chain at the back of the queue, so other work takes its turn first. (A pass
+   * over webhook deliveries that leaves some due is followed sooner: the watch, which looks every
+   * WEBHOOK_POLL_INTERVAL_MS, starts the next one at the front.)
+   */
   async handOn(job: EnrichmentJob): Promise<void> {
     const next: EnrichmentJob = { ...job, generation: job.generation + 1 };
     await this.queue.add([{ id: jobId(next), data: next }]);
