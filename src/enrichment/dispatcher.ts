@@ -10,8 +10,9 @@ import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
  * - `<batch>.<tag>`: a re-dispatch of a batch whose rows wait with nothing working on them. The
  *   tag says why and when (`sweep<n>`: rows reclaimed in sweep interval n; `stranded<n>`: no claim
  *   for REDISPATCH_AFTER_MS, period n; `unlock-<row>-<ms>`: a correction taken back), so there is at
- *   most one per batch per cause and period. It continues as the chain of lane 0.
- * - `r-<reenrichment>.stalled<n>`: the same for a re-enrichment whose rows wait untouched.
+ *   most one per batch per cause and period (and one `stranded` waiting or running at a time). It
+ *   continues as the chain of lane 0.
+ * - `r-<reenrichment>.stalled<n>`: the same for a re-enrichment whose rows wait untouched (one at a time).
  * - `webhooks.<tag>` starts a chain of delivery passes (`webhooks.<lane>.<generation>` after it):
  *   `due` when a request made a delivery due, `watch` when a worker's watch found one due. A
  *   process runs one pass at a time (a second finds the first and ends), so there are at most as
@@ -73,9 +74,15 @@ export class JobDispatcher implements EnrichmentDispatcher {
     await this.queue.add(jobs.map((data) => ({ id: jobId(data), data, front: true })));
   }
 
-  /** Queues one more job for a batch whose rows wait with nothing working on them; `tag` says why and when. */
+  /**
+   * Queues one more job for a batch whose rows wait with nothing working on them; `tag` says why and
+   * when. A `stranded<n>` one is not added while an earlier one of the batch waits or runs: behind a
+   * backlog every open batch looks stranded, and one more job each per period grew the queue by
+   * thousands (found by an audit).
+   */
   async redispatch(batchId: string, tag: string): Promise<void> {
-    await this.queue.add([{ id: `${batchId}.${tag}`, data: { batchId, lane: 0, generation: 0 } }]);
+    const dedupe = /^stranded\d+$/.test(tag) ? { dedupe: `${batchId}.stranded` } : {};
+    await this.queue.add([{ id: `${batchId}.${tag}`, data: { batchId, lane: 0, generation: 0 }, ...dedupe }]);
   }
 
   /** Dispatches a re-enrichment whose rows were sent back (§11). */
@@ -85,9 +92,10 @@ export class JobDispatcher implements EnrichmentDispatcher {
     await this.queue.add(jobs.map((data) => ({ id: jobId(data), data })));
   }
 
-  /** Queues one more job for a re-enrichment whose rows wait untouched; one per `bucket`. */
+  /** Queues one more job for a re-enrichment whose rows wait untouched; one per `bucket`, and none while an earlier one waits or runs. */
   async reenrichmentStalled(reenrichmentId: string, bucket: number): Promise<void> {
-    await this.queue.add([{ id: `r-${reenrichmentId}.stalled${bucket}`, data: { kind: 'reenrichment', reenrichmentId, lane: 0, generation: 0 } }]);
+    const data: ReenrichmentJob = { kind: 'reenrichment', reenrichmentId, lane: 0, generation: 0 };
+    await this.queue.add([{ id: `r-${reenrichmentId}.stalled${bucket}`, data, dedupe: `r-${reenrichmentId}.stalled` }]);
   }
 
   /**

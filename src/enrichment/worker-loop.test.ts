@@ -55,4 +55,23 @@ describe('worker loop', () => {
     await dispatcher.reenrichmentStalled('r2', 3);
     expect(await queue.depth()).toBe(2);
   });
+
+  it('when a batch is still stranded in the next periods while its first re-dispatch waits, then no more are queued, and one is again once that has run', async () => {
+    const queue = new InProcessQueue(logger);
+    const dispatcher = new JobDispatcher(queue);
+    for (const period of [7, 8, 9]) await dispatcher.redispatch('b3', `stranded${period}`);
+    for (const bucket of [3, 4]) await dispatcher.reenrichmentStalled('r3', bucket);
+    expect(await queue.depth()).toBe(2);
+    const ran: string[] = [];
+    const loop = new WorkerLoop(queue, 1)
+      .register('batch', async (job) => void ran.push(`batch ${job.batchId}`))
+      .register('reenrichment', async (job) => void ran.push(`reenrichment ${job.reenrichmentId}`))
+      .register('webhooks', async () => {});
+    loop.start();
+    await until(() => ran.length === 2);
+    await dispatcher.redispatch('b3', 'stranded10');
+    await until(() => ran.length === 3);
+    await loop.stop();
+    expect(ran).toEqual(['batch b3', 'reenrichment r3', 'batch b3']);
+  });
 });

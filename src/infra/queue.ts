@@ -67,6 +67,12 @@ export interface QueuedJob {
    * queue at the back and take turns.
    */
   front?: boolean;
+  /**
+   * While a job added with the same key waits or runs, this one is not added (whatever its id): a
+   * cause that recurs each period (a batch still stranded) keeps one job in the queue, not one per
+   * period behind a backlog that grows by them.
+   */
+  dedupe?: string;
 }
 
 /**
@@ -173,7 +179,14 @@ export class BullMqQueue implements JobQueue {
     if (jobs.length === 0) return;
     if (this.misconfigured) throw this.misconfigured;
     await withTimeout(
-      this.queue.addBulk(jobs.map((job) => ({ name: 'enrich', data: job.data, opts: { jobId: job.id, lifo: job.front === true } }))),
+      this.queue.addBulk(
+        jobs.map((job) => ({
+          name: 'enrich',
+          data: job.data,
+          // BullMQ's simple deduplication: the key holds until its job completes or fails.
+          opts: { jobId: job.id, lifo: job.front === true, ...(job.dedupe === undefined ? {} : { deduplication: { id: job.dedupe } }) },
+        })),
+      ),
       ADD_TIMEOUT_MS,
       'enqueue',
     );
@@ -345,6 +358,8 @@ export class InProcessQueue implements JobQueue {
   private readonly waiting: QueuedJob[] = [];
   /** Ids of jobs waiting or running, with when each was added. */
   private readonly known = new Map<string, number>();
+  /** The dedupe keys of jobs waiting or running. */
+  private readonly dedupeKeys = new Set<string>();
   private handler: ((job: EnrichmentJob) => Promise<void>) | undefined;
   private concurrency = 1;
   private readonly running = new Set<Promise<void>>();
@@ -353,8 +368,9 @@ export class InProcessQueue implements JobQueue {
 
   async add(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
-      if (this.known.has(job.id)) continue;
+      if (this.known.has(job.id) || (job.dedupe !== undefined && this.dedupeKeys.has(job.dedupe))) continue;
       this.known.set(job.id, Date.now());
+      if (job.dedupe !== undefined) this.dedupeKeys.add(job.dedupe);
       if (job.front) this.waiting.unshift(job);
       else this.waiting.push(job);
     }
@@ -399,6 +415,7 @@ export class InProcessQueue implements JobQueue {
         })
         .finally(() => {
           this.known.delete(job.id);
+          if (job.dedupe !== undefined) this.dedupeKeys.delete(job.dedupe);
           this.running.delete(run);
           // A job that found the database away runs again a moment later, as on BullMQ.
           if (unavailable) setTimeout(() => void (this.handler && this.add([job])), UNAVAILABLE_PAUSE_MS).unref();

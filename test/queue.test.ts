@@ -1,0 +1,34 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JobDispatcher } from '../src/enrichment/dispatcher.js';
+import { createLogger } from '../src/infra/logger.js';
+import { BullMqQueue, type EnrichmentJob } from '../src/infra/queue.js';
+import { testRedisUrl, waitFor } from './helpers/processes.js';
+
+/** The BullMQ queue on a real Redis, each test on a prefix of its own. */
+let queue: BullMqQueue | undefined;
+afterEach(async () => {
+  await queue?.close();
+  queue = undefined;
+});
+
+describe('re-dispatches on a BullMQ queue', () => {
+  it('when a batch stays stranded period after period while its re-dispatch waits behind a backlog, then one job waits for it, and one more once that has run', async () => {
+    queue = new BullMqQueue(testRedisUrl(), `lucro-test-q-${randomBytes(4).toString('hex')}`, createLogger('silent', 'test', 'json'));
+    const dispatcher = new JobDispatcher(queue);
+    const batchId = randomUUID();
+    for (const period of [1, 2, 3]) await dispatcher.redispatch(batchId, `stranded${period}`);
+    for (const bucket of [1, 2]) await dispatcher.reenrichmentStalled('ree_1', bucket);
+    // Rows reclaimed in a sweep are another cause: that job is queued beside the stranded one.
+    await dispatcher.redispatch(batchId, 'sweep9');
+    expect(await queue.depth()).toBe(3);
+
+    const ran: EnrichmentJob[] = [];
+    queue.consume(async (job) => void ran.push(job), 1);
+    await waitFor(async () => ran.length === 3, 10_000, 'the three jobs to run');
+    await dispatcher.redispatch(batchId, 'stranded4');
+    await waitFor(async () => ran.length === 4, 10_000, 'the next period\'s re-dispatch to run');
+    await queue.stopConsuming();
+    expect(ran.filter((job) => job.kind !== 'reenrichment')).toHaveLength(3);
+  });
+});
