@@ -138,6 +138,13 @@ describe('pending transactions that post (§10)', () => {
     expect(response.json().errors).toEqual([{ pointer: '/transactions/0/pending_transaction_id', message: expect.any(String) }]);
     expect((await ctx.sql.query(`SELECT 1 FROM accounts WHERE external_id = 'L-BAD'`)).rowCount).toBe(0);
   });
+
+  it('when a posted transaction names itself as the pending one it replaces, then 400 names the field and nothing is stored', async () => {
+    const response = await post('L-SELF', [{ transaction_id: 'T-5', pending_transaction_id: 'T-5', ...cafe }]);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([{ pointer: '/transactions/0/pending_transaction_id', message: expect.stringContaining('another transaction') }]);
+    expect((await ctx.sql.query(`SELECT 1 FROM accounts WHERE external_id = 'L-SELF'`)).rowCount).toBe(0);
+  });
 });
 
 describe('pending transactions that change (§10)', () => {

@@ -27,7 +27,7 @@ export const TransactionInput = Type.Object(
     pending: Type.Optional(Type.Boolean({ description: 'The bank has not posted it yet; a pending transaction may be sent again changed (default false)' })),
     pending_transaction_id: Type.Optional(
       Type.Union([
-        Type.String({ minLength: 1, maxLength: TRANSACTION_ID_MAX_LENGTH, pattern: IDENTIFIER_PATTERN, description: 'On a posted transaction: the pending transaction of the same account it replaces' }),
+        Type.String({ minLength: 1, maxLength: TRANSACTION_ID_MAX_LENGTH, pattern: IDENTIFIER_PATTERN, description: 'On a posted transaction: another transaction of the same account, pending, that it replaces' }),
         Type.Null(),
       ]),
     ),

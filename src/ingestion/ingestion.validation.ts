@@ -89,12 +89,14 @@ export function validateBatch(body: unknown, problems: FieldProblems): { batch: 
     const pendingTransactionId = text(item.pending_transaction_id);
     if (pending && pendingTransactionId !== null) {
       report(`${at}/pending_transaction_id`, 'is only allowed on a posted transaction (pending: false)');
+    } else if (pendingTransactionId !== null && pendingTransactionId === id) {
+      // A transaction posting under its own id is sent again with pending: false (§10); it replaces nothing.
+      report(`${at}/pending_transaction_id`, 'must name another transaction: one that posts under its own id is sent again with pending: false and no pending_transaction_id');
     }
     transactions.push({
       transactionId: id ?? '',
       pending,
-      // Naming itself is the same transaction posting: nothing to replace.
-      pendingTransactionId: pendingTransactionId === id ? null : pendingTransactionId,
+      pendingTransactionId,
       date: text(item.date) ?? '',
       amount: amount.amount,
       currency: knownCurrency,
