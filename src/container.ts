@@ -8,7 +8,8 @@ import { EnrichClaimedRows } from './enrichment/enrich-claimed-rows.js';
 import { registerJobHandlers } from './enrichment/job-handlers.js';
 import { WorkerLoop } from './enrichment/worker-loop.js';
 import { MaintenanceService } from './enrichment/maintenance.service.js';
-import { createPool } from './infra/db.js';
+import { createPool, serverTimeouts } from './infra/db.js';
+import { AccountWriteTurns } from './infra/account-write-turns.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './infra/embedded-postgres.js';
 import { createLogger, redactUrl, type LogDestination, type Logger } from './infra/logger.js';
 import { Metrics } from './infra/metrics.js';
@@ -144,11 +145,20 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     changes,
     reenrichments,
   );
-  const ingestion = new IngestionService(pool, dispatcher, logger.child({ component: 'ingestion' }), config.maxBatchSize, (accepted) => {
-    metrics.batchesIngested.inc();
-    metrics.transactionsIngested.inc(accepted.accepted);
-    metrics.duplicatesSkipped.inc(accepted.duplicates);
-  });
+  // One turn at a time per account in this process, for every service that writes to accounts.
+  const accountTurns = new AccountWriteTurns(serverTimeouts(config.databaseQueryTimeoutMs).lockMs);
+  const ingestion = new IngestionService(
+    pool,
+    dispatcher,
+    logger.child({ component: 'ingestion' }),
+    config.maxBatchSize,
+    (accepted) => {
+      metrics.batchesIngested.inc();
+      metrics.transactionsIngested.inc(accepted.accepted);
+      metrics.duplicatesSkipped.inc(accepted.duplicates);
+    },
+    accountTurns,
+  );
 
   const changeNotifier = new ChangeNotifier(pool, changes, logger.child({ component: 'webhooks' }));
 
@@ -165,7 +175,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     batches: new BatchService(pool),
     reports: new ReportService(pool),
     transactions: new TransactionService(pool),
-    corrections: new CorrectionService(pool, dispatcher, logger.child({ component: 'corrections' })),
+    corrections: new CorrectionService(pool, dispatcher, logger.child({ component: 'corrections' }), accountTurns),
     reenrichments,
     changes,
     dispatcher,

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createContainer } from '../src/container.js';
+import { buildApp } from '../src/http/app.js';
+import { LOCK_NAMESPACE } from '../src/infra/advisory-locks.js';
 import { migrate } from '../src/infra/migrate.js';
 import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
 
@@ -39,6 +43,45 @@ describe('advisory-lock keyspace (issue 9, item 10)', () => {
     } finally {
       await other.query('SELECT pg_advisory_unlock(7311004201)');
       other.release();
+    }
+  });
+});
+
+describe('an account that many writes wait for', () => {
+  it('when 30 writes wait for one account another process is writing to, then a process with 3 connections still serves other accounts, and each of them is 503 with Retry-After, storing nothing', async () => {
+    const container = await createContainer(loadConfig({ DATABASE_URL: ctx.db.url, DATABASE_POOL_MAX: '3', LOG_LEVEL: 'silent' }));
+    const app = await buildApp(container);
+    const post = (accountId: string, id: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/integrations/transactions/',
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        payload: JSON.stringify({ account: { account_id: accountId, currency: 'USD' }, transactions: [{ transaction_id: id, date: '2026-11-02', amount: '-1.00' }] }),
+      });
+    const other = await ctx.sql.connect();
+    try {
+      expect((await post('ACC-HOT', 'T-0')).statusCode).toBe(202);
+      const { rows } = await ctx.sql.query(`SELECT id FROM accounts WHERE external_id = 'ACC-HOT'`);
+      // Another API process is inside a long write to the account: it holds the account's write lock.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', [LOCK_NAMESPACE.accountWrites, rows[0].id]);
+      const waiting = Array.from({ length: 30 }, (_, i) => post('ACC-HOT', `T-${i + 1}`));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Each waiting write used to hold one of the 3 connections: this one got none for 3 s and was 503.
+      const cold = await post('ACC-COLD', 'T-1');
+      expect(cold.statusCode).toBe(202);
+      const answers = await Promise.all(waiting);
+      await other.query('ROLLBACK');
+      expect(new Set(answers.map((answer) => answer.statusCode))).toEqual(new Set([503]));
+      for (const answer of answers) expect(answer.headers['retry-after']).toBe('5');
+      const stored = await ctx.sql.query(`SELECT count(*)::int AS n FROM transactions WHERE account_id = $1`, [rows[0].id]);
+      expect(stored.rows[0].n).toBe(1);
+      // The account is free again: the next write goes through.
+      expect((await post('ACC-HOT', 'T-31')).statusCode).toBe(202);
+    } finally {
+      other.release();
+      await app.close();
+      await container.close();
     }
   });
 });

@@ -4,7 +4,8 @@ import { AppError } from '../domain/errors.js';
 import { isCategory, type Category } from '../domain/taxonomy.js';
 import { bumpLearningVersion } from '../enrichment/learning/learning.repository.js';
 import { lockAccountWrites } from '../infra/advisory-locks.js';
-import { withRetriedTransaction } from '../infra/db.js';
+import { AccountWriteTurns } from '../infra/account-write-turns.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, serverTimeouts, withRetriedTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import { findAccount, toTransactionView } from '../transactions/transaction.repository.js';
 import type { TransactionView } from '../transactions/transaction.schemas.js';
@@ -26,11 +27,24 @@ export class CorrectionService {
     private readonly pool: pg.Pool,
     private readonly enrichment: RedispatchTarget,
     private readonly logger: Logger,
+    private readonly accountTurns = new AccountWriteTurns(serverTimeouts(DEFAULT_QUERY_TIMEOUT_MS).lockMs),
   ) {}
 
   async correct(integrationId: number, accountId: string, transactionId: string, body: unknown): Promise<TransactionView> {
     const category = parseCorrection(body);
-    const { row, changed } = await withRetriedTransaction(this.pool, async (client) => {
+    const { row, changed } = await this.accountTurns.run(integrationId, accountId, () => this.lockOrUnlock(integrationId, accountId, transactionId, category));
+    if (category === null && changed) {
+      await this.enrichment.redispatch(row.batch_id, `unlock-${row.pk}-${Date.now()}`).catch((error: unknown) => {
+        // The batch is open again with a pending row: the scheduler dispatches it later.
+        this.logger.warn({ batch_id: row.batch_id, err: error }, 'could not dispatch an unlocked transaction');
+      });
+    }
+    return toTransactionView(row);
+  }
+
+  /** The correction's one database transaction: the category, its lesson and its change, or nothing. */
+  private lockOrUnlock(integrationId: number, accountId: string, transactionId: string, category: Category | null) {
+    return withRetriedTransaction(this.pool, async (client) => {
       const account = await findAccount(client, integrationId, accountId);
       if (!account) throw new AppError('not_found', `No account ${accountId}.`);
       // Ingestion and removal write to the account's rows and rollups too, in other orders.
@@ -48,13 +62,6 @@ export class CorrectionService {
       await recordChanges(client, 'transaction.corrected', [current.pk]);
       return { row: updated, changed: true };
     });
-    if (category === null && changed) {
-      await this.enrichment.redispatch(row.batch_id, `unlock-${row.pk}-${Date.now()}`).catch((error: unknown) => {
-        // The batch is open again with a pending row: the scheduler dispatches it later.
-        this.logger.warn({ batch_id: row.batch_id, err: error }, 'could not dispatch an unlocked transaction');
-      });
-    }
-    return toTransactionView(row);
   }
 }
 

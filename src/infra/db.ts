@@ -29,8 +29,11 @@ export function serverTimeouts(queryTimeoutMs: number): { statementMs: number; l
   return { statementMs: Math.floor(queryTimeoutMs * 0.8), lockMs: Math.floor(queryTimeoutMs * 0.6) };
 }
 
+/** DATABASE_QUERY_TIMEOUT_MS unless it is set. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 4_500;
+
 export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool {
-  const queryTimeoutMs = options.queryTimeoutMs ?? 4_500;
+  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const server = serverTimeouts(queryTimeoutMs);
   const pool = new pg.Pool({
     connectionString: databaseUrl,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
-import { withRetriedTransaction } from '../infra/db.js';
+import { AccountWriteTurns } from '../infra/account-write-turns.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, serverTimeouts, withRetriedTransaction } from '../infra/db.js';
 import { lockAccountWrites } from '../infra/advisory-locks.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
@@ -28,7 +29,7 @@ import {
 } from './ingestion.repository.js';
 import { findAccount } from '../transactions/transaction.repository.js';
 import type { IngestAccepted, RemoveBody, RemoveOutcome } from './ingestion.schemas.js';
-import { batchTooLarge, validateBatch, type FieldProblems } from './ingestion.validation.js';
+import { batchTooLarge, validateBatch, type FieldProblems, type ValidBatch } from './ingestion.validation.js';
 import { hashBody } from './request-hash.js';
 
 /** Receives each committed batch for enrichment. Failing to dispatch must not fail the request. */
@@ -58,6 +59,7 @@ export class IngestionService {
     private readonly logger: Logger,
     private readonly maxBatchSize: number,
     private readonly onIngested: (outcome: IngestAccepted) => void = () => {},
+    private readonly accountTurns = new AccountWriteTurns(serverTimeouts(DEFAULT_QUERY_TIMEOUT_MS).lockMs),
   ) {}
 
   /**
@@ -76,7 +78,18 @@ export class IngestionService {
     batch.transactions.sort((a, b) => (a.transactionId < b.transactionId ? -1 : a.transactionId > b.transactionId ? 1 : 0));
     const requestHash = request.idempotencyKey === undefined ? undefined : hashBody(request.body);
 
-    const outcome = await withRetriedTransaction(this.pool, async (client) => {
+    const outcome = await this.accountTurns.run(principal.integrationId, batch.account.externalId, () => this.store(principal, request, batch, requestHash));
+
+    if (!outcome.replayed) {
+      this.onIngested(outcome.body);
+      if (outcome.body.status === 'pending') await this.dispatch(outcome.body);
+    }
+    return outcome;
+  }
+
+  /** The one database transaction of an ingestion: the batch and its idempotency record, or nothing. */
+  private store(principal: Principal, request: IngestRequest, batch: ValidBatch, requestHash: Buffer | undefined): Promise<IngestOutcome> {
+    return withRetriedTransaction(this.pool, async (client) => {
       if (request.idempotencyKey !== undefined && requestHash) {
         const locked = await tryLockIdempotencyKey(client, principal.integrationId, request.idempotencyKey);
         // The stored answer is read whether or not the key was free: another retry of a request that
@@ -116,12 +129,6 @@ export class IngestionService {
       }
       return { status: 202, body, replayed: false };
     });
-
-    if (!outcome.replayed) {
-      this.onIngested(outcome.body);
-      if (outcome.body.status === 'pending') await this.dispatch(outcome.body);
-    }
-    return outcome;
   }
 
   /** Removes transactions of an account (contract §10), each with its `transaction.removed` change. */
@@ -131,20 +138,25 @@ export class IngestionService {
     }
     const request = body as RemoveBody;
     const ids = [...new Set(request.transaction_ids)];
-    const outcome = await withRetriedTransaction(this.pool, async (client) => {
-      const account = await findAccount(client, principal.integrationId, request.account_id);
-      if (!account) throw new AppError('not_found', `No account ${request.account_id}.`);
+    const outcome = await this.accountTurns.run(principal.integrationId, request.account_id, () => this.remove(principal.integrationId, request.account_id, ids));
+    const found = new Set([...outcome.removed.map((r) => r.transactionId), ...outcome.alreadyRemoved]);
+    return { removed: outcome.removed.length, already_removed: outcome.alreadyRemoved.length, not_found: ids.filter((id) => !found.has(id)) };
+  }
+
+  /** The removal's one database transaction: the rows, their changes and lessons, the batches it completes. */
+  private remove(integrationId: number, accountId: string, ids: string[]) {
+    return withRetriedTransaction(this.pool, async (client) => {
+      const account = await findAccount(client, integrationId, accountId);
+      if (!account) throw new AppError('not_found', `No account ${accountId}.`);
       await lockAccountWrites(client, account.id);
       const { removed, alreadyRemoved } = await removeTransactions(client, account.id, ids);
       await recordChanges(client, 'transaction.removed', removed.map((r) => r.pk));
       // A removed transaction counts nowhere, its correction's lesson included.
-      await realignLessons(client, principal.integrationId, removed.map((r) => r.pk));
+      await realignLessons(client, integrationId, removed.map((r) => r.pk));
       // A batch whose last unfinished rows were removed is complete now, and says so to subscribers.
       await markBatchesCompleted(client, [...new Set(removed.map((r) => r.batchId))]);
       return { removed, alreadyRemoved };
     });
-    const found = new Set([...outcome.removed.map((r) => r.transactionId), ...outcome.alreadyRemoved]);
-    return { removed: outcome.removed.length, already_removed: outcome.alreadyRemoved.length, not_found: ids.filter((id) => !found.has(id)) };
   }
 
   private async dispatch(accepted: IngestAccepted): Promise<void> {

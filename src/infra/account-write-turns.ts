@@ -1,0 +1,52 @@
+import AsyncLock from 'async-lock';
+import { AppError } from '../domain/errors.js';
+import { isConnectionError, isDatabaseBusy } from './db.js';
+
+/** How long a write that found the database unreachable makes the writes queued behind it fail at once. */
+const OUTAGE_MEMORY_MS = 1_000;
+
+/**
+ * In one process, writes to one account (an ingestion, a removal, a correction) take turns before
+ * they take a database connection. PostgreSQL serialises them anyway (`lockAccountWrites`), but a
+ * write waiting there holds a pooled connection: a burst of hundreds at one account held every
+ * connection of the process, and requests for other accounts were answered 503 for want of one
+ * (found by an audit). Here only the write whose turn it is holds a connection.
+ *
+ * A write waits for its turn at most `waitMs` (PostgreSQL's own lock wait, so no write waits longer
+ * than it did), then is answered 503. When the database is unreachable, the writes queued behind
+ * one that found it so fail at once rather than each waiting out its own connection attempt: §9's
+ * 5 s holds for every one of them.
+ */
+export class AccountWriteTurns {
+  private readonly turns: AsyncLock;
+  /** When a write of each account last found the database unreachable. */
+  private readonly outageAt = new Map<string, number>();
+
+  constructor(waitMs: number) {
+    this.turns = new AsyncLock({ timeout: waitMs, maxPending: Infinity });
+  }
+
+  async run<T>(integrationId: number, accountId: string, write: () => Promise<T>): Promise<T> {
+    const key = `${integrationId}:${accountId}`;
+    let started = false;
+    try {
+      return await this.turns.acquire(key, async () => {
+        started = true;
+        const outage = this.outageAt.get(key);
+        if (outage !== undefined && Date.now() - outage < OUTAGE_MEMORY_MS) {
+          throw new AppError('service_unavailable', 'The database is unreachable; retry shortly.');
+        }
+        this.outageAt.delete(key);
+        try {
+          return await write();
+        } catch (error) {
+          if (isConnectionError(error) && !isDatabaseBusy(error)) this.outageAt.set(key, Date.now());
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (started) throw error;
+      throw new AppError('service_unavailable', `Other writes to account ${accountId} are ahead of this one; retry shortly.`);
+    }
+  }
+}
