@@ -226,6 +226,28 @@ describe('re-enrichment', () => {
     ]);
   });
 
+  it('when transactions of lucro reenrich fail, then it says how many and exits 1, so a script can tell a partial run', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports'], 'ops-fail');
+    const batchId = await ingestBatch(ctx, key, { account: { account_id: 'OPS-FAIL', currency: 'ZAR' }, transactions: [line('F-1', '2026-10-01', 'POS Purchase Dolci Cafe')] });
+    ctx.container.worker.start();
+    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
+    await ctx.container.worker.stop();
+    const bin = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
+    // A categorizer slower than the lease it works under, and no second attempt: the transaction fails.
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [bin, 'reenrich', '--integration', 'ops-fail'],
+        { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: ctx!.db.url, ENRICHMENT_LATENCY_MS: '4000', PROCESSING_LEASE_MS: '1500', SCHEDULER_INTERVAL_MS: '200', MAX_ATTEMPTS: '1', LOG_LEVEL: 'warn' } },
+        (error, _stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }),
+      );
+    });
+    expect(run.stderr).toMatch(/^Re-enriched 0 transactions \(1 failed\) in /m);
+    expect(run.code).toBe(1);
+    expect((await get(ctx, key, '/api/accounts/OPS-FAIL/transactions/F-1')).status).toBe('failed');
+  });
+
   it('when an operator stops lucro reenrich with Ctrl-C while workers have it, then it says the re-enrichment goes on and where to follow it, and exits 130', async () => {
     ctx = await createTestContext();
     const key = await ctx.key(['ingest', 'reports'], 'ops-stop');

@@ -63,7 +63,8 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
     }
     progress.end();
     console.error(`Re-enriched ${transactions(total.counts.completed)} (${total.counts.failed} failed) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    return 0;
+    // As simulate's: 0 only when all of it completed, so a script can tell a partial run (1).
+    return total.counts.failed > 0 ? 1 : 0;
   } finally {
     process.off('SIGINT', interrupt);
     await container.worker.stop().catch(() => {});
