@@ -497,6 +497,44 @@ describe('delivery log and manual retry', () => {
     }
   });
 
+  it('when an endpoint is deleted while an attempt to it is in flight, then its delivery stays failed once that attempt ends', async () => {
+    const hooks = await receiver(() => 'hang');
+    const { id } = await subscribe(hooks.url);
+    await ingestBatch(ctx, key, batchBody(1, { accountId: 'WH-DELETED-IN-FLIGHT' }));
+    await waitFor(async () => hooks.received.length === 1, 20_000, 'the attempt to be in flight');
+    expect((await api('DELETE', `/api/webhooks/${id}`)).statusCode).toBe(204);
+    // The attempt times out (WEBHOOK_TIMEOUT_MS 1 s) and its outcome is written, or not, after that.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const { rows } = await ctx.sql.query('SELECT status, last_error, next_attempt_at FROM webhook_deliveries WHERE endpoint_id = $1', [id]);
+    expect(rows).toEqual([{ status: 'failed', last_error: 'endpoint deleted', next_attempt_at: null }]);
+    expect(hooks.received).toHaveLength(1);
+  });
+
+  it('when a delivery is retried while its attempt hangs, then it is sent again at once, not after that attempt\'s backoff', async () => {
+    // A first retry 30-60 s after a failed attempt: only the manual retry can explain a prompt delivery.
+    const slow = await createTestContext({ ...ENV, DATABASE_URL: ctx.db.url, WEBHOOK_RETRY_BASE_MS: '60000' });
+    await ctx.container.webhookDeliverer.stop();
+    try {
+      slow.container.worker.start();
+      slow.container.webhookDeliverer.start();
+      const hooks = await receiver((n) => (n === 0 ? 'hang' : 200));
+      const { id } = await subscribe(hooks.url);
+      await ingestBatch(slow, key, batchBody(1, { accountId: 'WH-RETRY-IN-FLIGHT' }));
+      await waitFor(async () => hooks.received.length === 1, 20_000, 'the first attempt to be in flight');
+      const [inFlight] = await deliveries(id);
+      const retry = await api('POST', `/api/webhooks/${id}/deliveries/${inFlight!.delivery_id}/retry`);
+      expect(retry.statusCode).toBe(202);
+      await waitFor(async () => (await deliveries(id))[0]?.status === 'delivered', 20_000, 'the retried delivery');
+      expect(hooks.received.map((r) => r.body.id)).toEqual([inFlight!.event_id, inFlight!.event_id]);
+      // The hung attempt's outcome, written after, does not undo the delivery.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect((await deliveries(id))[0]).toMatchObject({ status: 'delivered', last_response_status: 200 });
+    } finally {
+      await slow.close();
+      ctx.container.webhookDeliverer.start();
+    }
+  });
+
   it('when paging the log, then each delivery comes once, newest first; a bad status, limit or cursor is 400 invalid_parameter', async () => {
     const hooks = await receiver();
     const { id } = await subscribe(hooks.url);

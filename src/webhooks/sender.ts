@@ -50,7 +50,19 @@ export async function postWebhook(target: string, body: string, headers: Record<
 }
 
 const NO_ANSWER = new Error('no answer in time');
+/**
+ * Of a receiver's answer body, which nobody reads, this much is drained so that its connection can
+ * carry the next event; past it the connection is closed. Read without a bound, after the slot was
+ * given back, a receiver streaming gigabytes held the worker's CPU and opened connection after
+ * connection past the per-endpoint cap (found by an audit).
+ */
+export const MAX_ANSWER_BODY_BYTES = 64 * 1024;
 
+/**
+ * Resolves to the receiver's status once its answer is over: its body drained (up to
+ * MAX_ANSWER_BODY_BYTES), cut off past that, or cut off at the deadline. Until then the attempt
+ * holds its slot.
+ */
 function send(url: URL, body: string, headers: Record<string, string>, lookup: LookupFunction, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(url, {
@@ -59,17 +71,36 @@ function send(url: URL, body: string, headers: Record<string, string>, lookup: L
       lookup,
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
     });
-    const timer = setTimeout(() => request.destroy(NO_ANSWER), Math.max(0, timeoutMs));
+    let status: number | undefined;
+    const answered = () => {
+      clearTimeout(timer);
+      resolve(status as number);
+    };
+    // At the deadline, an answer whose status came counts; its body's rest is not waited for.
+    const timer = setTimeout(() => {
+      if (status === undefined) request.destroy(NO_ANSWER);
+      else {
+        request.destroy();
+        answered();
+      }
+    }, Math.max(0, timeoutMs));
     request.on('response', (response) => {
-      resolve(response.statusCode ?? 0);
-      // The body is not needed; draining it keeps the connection reusable, within the same deadline.
-      response.resume();
-      response.on('end', () => clearTimeout(timer));
-      response.on('error', () => clearTimeout(timer));
+      status = response.statusCode ?? 0;
+      let read = 0;
+      response.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read <= MAX_ANSWER_BODY_BYTES) return;
+        response.destroy();
+        answered();
+      });
+      response.on('end', answered);
+      // A body cut off by the receiver still leaves its status as the answer.
+      response.on('close', answered);
     });
     request.on('error', (error) => {
       clearTimeout(timer);
-      reject(error);
+      if (status === undefined) reject(error);
+      else resolve(status);
     });
     request.end(body);
   });

@@ -129,7 +129,9 @@ export async function deleteEndpoint(db: Queryable, integrationId: number, endpo
     `WITH deleted AS (
        UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND integration_id = $2 AND deleted_at IS NULL RETURNING id
      ), settled AS (
-       UPDATE webhook_deliveries d SET status = 'failed', next_attempt_at = NULL, last_error = coalesce(d.last_error || '; ', '') || 'endpoint deleted'
+       UPDATE webhook_deliveries d SET status = 'failed', next_attempt_at = NULL, last_error = coalesce(d.last_error || '; ', '') || 'endpoint deleted',
+              -- An attempt in flight loses its claim: its outcome, written later, does not make the delivery pending again.
+              claim_token = NULL, lease_expires_at = NULL
          FROM deleted WHERE d.endpoint_id = deleted.id AND d.status = 'pending'
      )
      SELECT EXISTS (SELECT 1 FROM deleted) AS deleted`,
@@ -207,10 +209,14 @@ export async function listDeliveries(
   return rows;
 }
 
-/** Makes a delivery of the integration's live endpoint due now, whatever its status; false if there is none. */
+/**
+ * Makes a delivery of the integration's live endpoint due now, whatever its status; false if there
+ * is none. An attempt in flight loses its claim: its outcome, written later, would otherwise put the
+ * next attempt back after its backoff (a minute or more after a 202 that said now).
+ */
 export async function scheduleDeliveryNow(db: Queryable, integrationId: number, endpointId: string, deliveryId: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now()
+    `UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), claim_token = NULL, lease_expires_at = NULL
        FROM webhook_endpoints e
       WHERE d.id = $3 AND d.endpoint_id = $2 AND e.id = d.endpoint_id AND e.integration_id = $1 AND e.deleted_at IS NULL`,
     [integrationId, endpointId, deliveryId],
