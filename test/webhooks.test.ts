@@ -594,6 +594,12 @@ describe('tenancy', () => {
       expect(response.statusCode, `${method} ${url}`).toBe(404);
       expect(response.json().code).toBe('not_found');
     }
+    // A cursor of the old form naming one of the endpoint's deliveries, or none, tells nothing either.
+    const { rows } = await ctx.sql.query('SELECT seq FROM webhook_deliveries WHERE endpoint_id = $1', [id]);
+    for (const seq of [Number(rows[0]?.seq), Number(rows[0]?.seq) + 1_000_000]) {
+      const probed = await api('GET', `/api/webhooks/${id}/deliveries?cursor=${encodeCursor('deliveries', seq)}`, undefined, other);
+      expect(probed.statusCode, `cursor at ${seq}`).toBe(404);
+    }
     // Nothing the other integration did changed the endpoint.
     expect((await api('GET', '/api/webhooks')).json().webhooks.map((w: { id: string }) => w.id)).toContain(id);
     expect((await deliveries(id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });

@@ -110,8 +110,12 @@ export class WebhookService {
     }
     const limit = parseLimitParam(query.limit);
     const key = await this.keys.keyOf(principal.integrationId);
-    const beforeSeq = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : await this.beforeSeqOf(key, endpointId, query.cursor);
+    // A malformed cursor is 400 for any endpoint; whether an old-form one names a delivery is asked
+    // only of the caller's own endpoint: of another integration's, the answer told its delivery
+    // numbers apart (found by an audit).
+    const cursor = query.cursor === undefined ? undefined : readDeliveriesCursor(key, query.cursor);
     if (!(await endpointExists(this.pool, principal.integrationId, endpointId))) throw notFound(endpointId);
+    const beforeSeq = cursor === undefined ? Number.MAX_SAFE_INTEGER : await this.beforeSeqOf(endpointId, cursor);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listDeliveries(this.pool, endpointId, query.status, beforeSeq, limit + 1);
     const page = rows.slice(0, limit);
@@ -136,12 +140,10 @@ export class WebhookService {
    * The delivery number a deliveries cursor pages back from: sealed with the integration's key, or
    * of the form handed out before cursors were sealed, when the API could have handed it out.
    */
-  private async beforeSeqOf(key: Buffer, endpointId: string, cursor: string): Promise<number> {
-    const sealed = openCursor(key, 'deliveries', cursor);
-    if (sealed) return sealed[0];
-    const seq = decodeCursor(cursor, CURSOR_TAG, isSeq);
-    if (!(await this.keys.acceptsUnsealed('deliveries', endpointId, seq))) throw invalid('cursor', 'is not a cursor this API returned');
-    return seq;
+  private async beforeSeqOf(endpointId: string, cursor: DeliveriesCursor): Promise<number> {
+    if (cursor.sealed) return cursor.seq;
+    if (!(await this.keys.acceptsUnsealed('deliveries', endpointId, cursor.seq))) throw invalid('cursor', 'is not a cursor this API returned');
+    return cursor.seq;
   }
 
   /** Sends a delivery again now, whether it is waiting, delivered or failed. */
@@ -151,6 +153,19 @@ export class WebhookService {
     this.options.onDue?.();
     return { delivery_id: deliveryId };
   }
+}
+
+/** A deliveries cursor as read: a delivery number, sealed with the integration's key or of the old form. */
+interface DeliveriesCursor {
+  seq: number;
+  sealed: boolean;
+}
+
+/** Reads a deliveries cursor without asking the database; one that is neither form is 400. */
+function readDeliveriesCursor(key: Buffer, cursor: string): DeliveriesCursor {
+  const sealed = openCursor(key, 'deliveries', cursor);
+  if (sealed) return { seq: sealed[0], sealed: true };
+  return { seq: decodeCursor(cursor, CURSOR_TAG, isSeq), sealed: false };
 }
 
 /** The event types asked for, each once; an unknown one is a validation error at its position. */
