@@ -85,3 +85,36 @@ describe('an account that many writes wait for', () => {
     }
   });
 });
+
+describe('an idempotent retry while the account is busy', () => {
+  it('when a finished request is retried while another write waits for its account, then the retry is replayed at once, ahead of that write', async () => {
+    const post = (id: string, idempotencyKey?: string) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/integrations/transactions/',
+        headers: { ...bearer(key), 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+        payload: JSON.stringify({ account: { account_id: 'ACC-BUSY-REPLAY', currency: 'USD' }, transactions: [{ transaction_id: id, date: '2026-11-02', amount: '-1.00' }] }),
+      });
+    const first = await post('T-1', 'replay-key');
+    expect(first.statusCode).toBe(202);
+    const { rows } = await ctx.sql.query(`SELECT id FROM accounts WHERE external_id = 'ACC-BUSY-REPLAY'`);
+    const other = await ctx.sql.connect();
+    try {
+      // Another process writes to the account; a write of this process waits for it, holding the account's turn here.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', [LOCK_NAMESPACE.accountWrites, rows[0].id]);
+      const answered: string[] = [];
+      const waiting = post('T-2').then((response) => answered.push(`write ${response.statusCode}`));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const replay = await post('T-1', 'replay-key');
+      answered.push(`replay ${replay.statusCode}`);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.json()).toEqual(first.json());
+      await other.query('ROLLBACK');
+      await waiting;
+      expect(answered).toEqual(['replay 202', 'write 202']);
+    } finally {
+      other.release();
+    }
+  });
+});

@@ -48,4 +48,19 @@ describe('account write turns', () => {
     await sleep(1_100);
     await expect(turns.run(1, 'ACC-A', async () => 'written')).resolves.toBe('written');
   });
+
+  it('when a write finds no pooled connection free in time, then the writes queued behind it still try for themselves', async () => {
+    const turns = new AccountWriteTurns(5_000);
+    const poolBusy = new Error('timeout exceeded when trying to connect');
+    const results = await Promise.allSettled([
+      turns.run(1, 'ACC-A', async () => {
+        throw poolBusy;
+      }),
+      turns.run(1, 'ACC-A', async () => 'written'),
+    ]);
+    expect(results).toEqual([
+      { status: 'rejected', reason: poolBusy },
+      { status: 'fulfilled', value: 'written' },
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
 import AsyncLock from 'async-lock';
 import { AppError } from '../domain/errors.js';
-import { isConnectionError, isDatabaseBusy } from './db.js';
+import { isConnectionError, isDatabaseBusy, isPoolExhausted } from './db.js';
 
 /** How long a write that found the database unreachable makes the writes queued behind it fail at once. */
 const OUTAGE_MEMORY_MS = 1_000;
@@ -40,7 +40,8 @@ export class AccountWriteTurns {
         try {
           return await write();
         } catch (error) {
-          if (isConnectionError(error) && !isDatabaseBusy(error)) this.outageAt.set(key, Date.now());
+          // A busy database or a busy pool (no connection free in time) is no outage: the next write tries for itself.
+          if (isConnectionError(error) && !isDatabaseBusy(error) && !isPoolExhausted(error)) this.outageAt.set(key, Date.now());
           throw error;
         }
       });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { AccountWriteTurns } from '../infra/account-write-turns.js';
-import { DEFAULT_QUERY_TIMEOUT_MS, serverTimeouts, withRetriedTransaction } from '../infra/db.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, serverTimeouts, withRetriedTransaction, withTransaction } from '../infra/db.js';
 import { lockAccountWrites } from '../infra/advisory-locks.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
@@ -78,7 +78,10 @@ export class IngestionService {
     batch.transactions.sort((a, b) => (a.transactionId < b.transactionId ? -1 : a.transactionId > b.transactionId ? 1 : 0));
     const requestHash = request.idempotencyKey === undefined ? undefined : hashBody(request.body);
 
-    const outcome = await this.accountTurns.run(principal.integrationId, batch.account.externalId, () => this.store(principal, request, batch, requestHash));
+    // A retry answered from its stored record (or told that its first is still running) does not
+    // wait in line behind the account's writes: only a request that writes does.
+    const answered = requestHash && (await withTransaction(this.pool, (client) => this.keyedAnswer(client, principal, request, requestHash)));
+    const outcome = answered || (await this.accountTurns.run(principal.integrationId, batch.account.externalId, () => this.store(principal, request, batch, requestHash)));
 
     if (!outcome.replayed) {
       this.onIngested(outcome.body);
@@ -90,23 +93,9 @@ export class IngestionService {
   /** The one database transaction of an ingestion: the batch and its idempotency record, or nothing. */
   private store(principal: Principal, request: IngestRequest, batch: ValidBatch, requestHash: Buffer | undefined): Promise<IngestOutcome> {
     return withRetriedTransaction(this.pool, async (client) => {
-      if (request.idempotencyKey !== undefined && requestHash) {
-        const locked = await tryLockIdempotencyKey(client, principal.integrationId, request.idempotencyKey);
-        // The stored answer is read whether or not the key was free: another retry of a request that
-        // finished holds it only while it reads that answer too, and both are replays.
-        const previous = await findIdempotencyRecord(client, principal.integrationId, request.idempotencyKey);
-        if (!previous && !locked) {
-          throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
-        }
-        if (previous) {
-          if (!previous.requestHash.equals(requestHash)) {
-            throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
-          }
-          // Answers stored before `modified` existed replay with it as 0.
-          const body = { modified: 0, ...previous.responseBody } as unknown as IngestAccepted;
-          return { status: previous.responseStatus, body, replayed: true };
-        }
-      }
+      // Asked again with the key held: the first request may have finished since it was last asked.
+      const answered = requestHash && (await this.keyedAnswer(client, principal, request, requestHash));
+      if (answered) return answered;
 
       const account = await findOrCreateAccount(client, principal.integrationId, batch.account);
       if (account.currency !== batch.account.currency) {
@@ -129,6 +118,27 @@ export class IngestionService {
       }
       return { status: 202, body, replayed: false };
     });
+  }
+
+  /**
+   * What a request with an Idempotency-Key is answered without storing anything: the first answer
+   * again, 422 for another body, or 409 while the first is still running. Undefined when the key is
+   * new; the key's lock is then held until `client`'s transaction ends.
+   */
+  private async keyedAnswer(client: Queryable, principal: Principal, request: IngestRequest, requestHash: Buffer): Promise<IngestOutcome | undefined> {
+    const key = request.idempotencyKey as string;
+    const locked = await tryLockIdempotencyKey(client, principal.integrationId, key);
+    // The stored answer is read whether or not the key was free: another retry of a request that
+    // finished holds it only while it reads that answer too, and both are replays.
+    const previous = await findIdempotencyRecord(client, principal.integrationId, key);
+    if (!previous) {
+      if (locked) return undefined;
+      throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    }
+    if (!previous.requestHash.equals(requestHash)) throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
+    // Answers stored before `modified` existed replay with it as 0.
+    const body = { modified: 0, ...previous.responseBody } as unknown as IngestAccepted;
+    return { status: previous.responseStatus, body, replayed: true };
   }
 
   /** Removes transactions of an account (contract §10), each with its `transaction.removed` change. */
