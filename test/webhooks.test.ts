@@ -418,7 +418,8 @@ describe('one slow receiver does not hold every slot', () => {
         for (let i = 1; i <= 6; i++) await recordWebhookEvent(client, rows[0].id, 'reenrichment.completed', { reenrichment_id: `ree_${i}` });
       });
       // The process has 4 slots; the hanging endpoint may take only 2, so the other gets all 6 through meanwhile.
-      await waitFor(async () => fast.received.length === 6, 20_000, 'the fast endpoint to be served');
+      // 40 s: on a machine loaded by other work (a review audit's 16 concurrent 5,000-row batches) 20 s once fell short.
+      await waitFor(async () => fast.received.length === 6, 40_000, 'the fast endpoint to be served');
       // Until its first 3 s timeouts free them, the slow endpoint holds at most its 2 slots and gets nothing
       // more (on a loaded machine its second may start late, and after 3 s its retries begin).
       const firstAt = slow.received[0]?.at ?? 0;
@@ -429,7 +430,7 @@ describe('one slow receiver does not hold every slot', () => {
       await limited.close();
       ctx.container.webhookDeliverer.start();
     }
-  });
+  }, 60_000);
 });
 
 describe('events are stored with their cause', () => {
