@@ -8,7 +8,7 @@ import { EnrichClaimedRows } from './enrichment/enrich-claimed-rows.js';
 import { registerJobHandlers } from './enrichment/job-handlers.js';
 import { WorkerLoop } from './enrichment/worker-loop.js';
 import { MaintenanceService } from './enrichment/maintenance.service.js';
-import { createPool, serverTimeouts } from './infra/db.js';
+import { createPool } from './infra/db.js';
 import { AccountWriteTurns } from './infra/account-write-turns.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './infra/embedded-postgres.js';
 import { createLogger, redactUrl, type LogDestination, type Logger } from './infra/logger.js';
@@ -146,7 +146,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     reenrichments,
   );
   // One turn at a time per account in this process, for every service that writes to accounts.
-  const accountTurns = new AccountWriteTurns(serverTimeouts(config.databaseQueryTimeoutMs).lockMs);
+  const accountTurns = AccountWriteTurns.forQueryTimeout(config.databaseQueryTimeoutMs);
   const ingestion = new IngestionService(
     pool,
     dispatcher,

@@ -5,7 +5,7 @@ import { isCategory, type Category } from '../domain/taxonomy.js';
 import { bumpLearningVersion } from '../enrichment/learning/learning.repository.js';
 import { lockAccountWrites } from '../infra/advisory-locks.js';
 import { AccountWriteTurns } from '../infra/account-write-turns.js';
-import { DEFAULT_QUERY_TIMEOUT_MS, serverTimeouts, withRetriedTransaction } from '../infra/db.js';
+import { withRetriedTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import { findAccount, toTransactionView } from '../transactions/transaction.repository.js';
 import type { TransactionView } from '../transactions/transaction.schemas.js';
@@ -27,7 +27,7 @@ export class CorrectionService {
     private readonly pool: pg.Pool,
     private readonly enrichment: RedispatchTarget,
     private readonly logger: Logger,
-    private readonly accountTurns = new AccountWriteTurns(serverTimeouts(DEFAULT_QUERY_TIMEOUT_MS).lockMs),
+    private readonly accountTurns = AccountWriteTurns.forQueryTimeout(),
   ) {}
 
   async correct(integrationId: number, accountId: string, transactionId: string, body: unknown): Promise<TransactionView> {

@@ -202,19 +202,11 @@ function writeRawProblem(socket: Duplex, body: ProblemDetails): void {
  * ('checkExpectation'): 417 as problem+json naming the header, its body unread and the connection closed.
  */
 export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse, requestId: string): void {
-  const body = JSON.stringify({
+  answerAndClose(response, requestId, {
     ...problem('invalid_parameter', 'The server meets no expectation but 100-continue.', { errors: [{ pointer: '/headers/expect', message: 'must be 100-continue' }] }),
     status: 417,
-    title: STATUS_CODES[417],
+    title: STATUS_CODES[417] ?? 'Expectation Failed',
   });
-  response.shouldKeepAlive = false;
-  response.writeHead(417, {
-    'Content-Type': 'application/problem+json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'X-Request-Id': requestId,
-    Connection: 'close',
-  });
-  response.end(body);
   request.resume();
 }
 
@@ -223,20 +215,26 @@ export function answerUnmetExpectation(request: IncomingMessage, response: Serve
  * refused at once, before the client sends it; any other is asked for and the request goes on.
  */
 export function answerContinue(server: Server, request: IncomingMessage, response: ServerResponse, requestId: string): void {
-  if (declaredBodyBytes(request) <= MAX_BODY_BYTES) {
+  const declared = declaredBodyBytes(request);
+  if (declared <= MAX_BODY_BYTES) {
     response.writeContinue();
     server.emit('request', request, response);
     return;
   }
-  const body = JSON.stringify(problem('payload_too_large', `The request body is declared as ${declaredBodyBytes(request)} bytes; at most ${MAX_BODY_BYTES} are read.`));
+  answerAndClose(response, requestId, problem('payload_too_large', `The request body is declared as ${declared} bytes; at most ${MAX_BODY_BYTES} are read.`));
+}
+
+/** An answer Node asks for before any route runs (an Expect header), as problem+json, then the connection closed. */
+function answerAndClose(response: ServerResponse, requestId: string, body: ProblemDetails): void {
+  const text = JSON.stringify(body);
   response.shouldKeepAlive = false;
-  response.writeHead(413, {
+  response.writeHead(body.status, {
     'Content-Type': 'application/problem+json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
+    'Content-Length': Buffer.byteLength(text),
     'X-Request-Id': requestId,
     Connection: 'close',
   });
-  response.end(body);
+  response.end(text);
 }
 
 /** What a field a schema does not allow is told. */

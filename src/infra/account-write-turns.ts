@@ -1,6 +1,6 @@
 import AsyncLock from 'async-lock';
 import { AppError } from '../domain/errors.js';
-import { isConnectionError, isDatabaseBusy, isPoolExhausted } from './db.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, isConnectionError, isDatabaseBusy, isPoolExhausted, serverTimeouts } from './db.js';
 
 /** How long a write that found the database unreachable makes the writes queued behind it fail at once. */
 const OUTAGE_MEMORY_MS = 1_000;
@@ -24,6 +24,11 @@ export class AccountWriteTurns {
 
   constructor(waitMs: number) {
     this.turns = new AsyncLock({ timeout: waitMs, maxPending: Infinity });
+  }
+
+  /** Turns that wait as long as PostgreSQL's lock wait under `queryTimeoutMs` (DATABASE_QUERY_TIMEOUT_MS). */
+  static forQueryTimeout(queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): AccountWriteTurns {
+    return new AccountWriteTurns(serverTimeouts(queryTimeoutMs).lockMs);
   }
 
   async run<T>(integrationId: number, accountId: string, write: () => Promise<T>): Promise<T> {

@@ -249,7 +249,7 @@ export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
   if (code !== undefined && UNAVAILABLE_WHEN_CONNECTING.has(code) && (error as { syscall?: string }).syscall === 'connect') return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
+  return isPoolExhausted(error) || /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
 }
 
 /**

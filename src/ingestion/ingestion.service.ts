@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { AccountWriteTurns } from '../infra/account-write-turns.js';
-import { DEFAULT_QUERY_TIMEOUT_MS, serverTimeouts, withRetriedTransaction, withTransaction } from '../infra/db.js';
+import { withRetriedTransaction, withTransaction } from '../infra/db.js';
 import { lockAccountWrites } from '../infra/advisory-locks.js';
 import type { Logger } from '../infra/logger.js';
 import type { Principal } from '../auth/auth.service.js';
@@ -59,7 +59,7 @@ export class IngestionService {
     private readonly logger: Logger,
     private readonly maxBatchSize: number,
     private readonly onIngested: (outcome: IngestAccepted) => void = () => {},
-    private readonly accountTurns = new AccountWriteTurns(serverTimeouts(DEFAULT_QUERY_TIMEOUT_MS).lockMs),
+    private readonly accountTurns = AccountWriteTurns.forQueryTimeout(),
   ) {}
 
   /**

@@ -98,9 +98,9 @@ function send(url: URL, body: string, headers: Record<string, string>, lookup: L
       response.on('close', answered);
     });
     request.on('error', (error) => {
+      if (status !== undefined) return answered();
       clearTimeout(timer);
-      if (status === undefined) reject(error);
-      else resolve(status);
+      reject(error);
     });
     request.end(body);
   });
