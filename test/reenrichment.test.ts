@@ -27,6 +27,24 @@ async function get(context: TestContext, key: string, url: string) {
   return (await context.app.inject({ url, headers: bearer(key) })).json();
 }
 
+const LUCRO = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
+
+/** The environment of a `lucro` command on the current context's database, with `extra` on top. */
+function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: ctx!.db.url, LOG_LEVEL: 'warn', ...extra };
+}
+
+/** A fresh context whose integration has one batch of `account` enriched once (the worker stopped again); its key. */
+async function enrichedOnce(integration: string, account: string, transactions: Array<ReturnType<typeof line>>): Promise<string> {
+  ctx = await createTestContext();
+  const key = await ctx.key(['ingest', 'reports'], integration);
+  const batchId = await ingestBatch(ctx, key, { account: { account_id: account, currency: 'ZAR' }, transactions });
+  ctx.container.worker.start();
+  await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
+  await ctx.container.worker.stop();
+  return key;
+}
+
 describe('re-enrichment', () => {
   it('when an account is re-enriched after corrections, then its other lines learn, locked and removed ones are untouched and uncounted, and the status runs to completed', async () => {
     // Slow enough one at a time that the re-enrichment is seen under way even on a busy machine.
@@ -202,24 +220,14 @@ describe('re-enrichment', () => {
   });
 
   it('when an operator runs lucro reenrich for an integration, then its accounts are re-enriched with a progress bar and it exits 0', async () => {
-    ctx = await createTestContext();
-    const key = await ctx.key(['ingest', 'reports'], 'ops-bank');
-    const batchId = await ingestBatch(ctx, key, {
-      account: { account_id: 'OPS-1', currency: 'ZAR' },
-      transactions: [line('O-1', '2026-10-01', 'POS Purchase Dolci Cafe'), line('O-2', '2026-11-01', 'POS Purchase Dolci Cafe')],
-    });
-    ctx.container.worker.start();
-    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
-    await ctx.container.worker.stop();
-
-    const bin = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, 'reenrich', '--integration', 'ops-bank', '--since', '2026-10-15'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: ctx.db.url, ENRICHMENT_LATENCY_MS: '0', LOG_LEVEL: 'warn' },
+    await enrichedOnce('ops-bank', 'OPS-1', [line('O-1', '2026-10-01', 'POS Purchase Dolci Cafe'), line('O-2', '2026-11-01', 'POS Purchase Dolci Cafe')]);
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [LUCRO, 'reenrich', '--integration', 'ops-bank', '--since', '2026-10-15'], {
+      env: cliEnv({ ENRICHMENT_LATENCY_MS: '0' }),
     });
     expect(stdout).toMatch(/^OPS-1\t[0-9a-f-]{36}\t1 transaction$/m);
     expect(stderr).toMatch(/^Re-enriched 1 transaction \(0 failed\) in /m);
     expect(stderr).toContain('1/1 done (completed 1, processing 0, pending 0, failed 0)');
-    const { rows } = await ctx.sql.query(`SELECT transaction_id, attempts, reenrichment_id IS NOT NULL AS reenriched FROM transactions ORDER BY transaction_id`);
+    const { rows } = await ctx!.sql.query(`SELECT transaction_id, attempts, reenrichment_id IS NOT NULL AS reenriched FROM transactions ORDER BY transaction_id`);
     expect(rows).toEqual([
       { transaction_id: 'O-1', attempts: 1, reenriched: false },
       { transaction_id: 'O-2', attempts: 1, reenriched: true },
@@ -227,38 +235,26 @@ describe('re-enrichment', () => {
   });
 
   it('when transactions of lucro reenrich fail, then it says how many and exits 1, so a script can tell a partial run', async () => {
-    ctx = await createTestContext();
-    const key = await ctx.key(['ingest', 'reports'], 'ops-fail');
-    const batchId = await ingestBatch(ctx, key, { account: { account_id: 'OPS-FAIL', currency: 'ZAR' }, transactions: [line('F-1', '2026-10-01', 'POS Purchase Dolci Cafe')] });
-    ctx.container.worker.start();
-    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
-    await ctx.container.worker.stop();
-    const bin = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
+    const key = await enrichedOnce('ops-fail', 'OPS-FAIL', [line('F-1', '2026-10-01', 'POS Purchase Dolci Cafe')]);
     // A categorizer slower than the lease it works under, and no second attempt: the transaction fails.
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        [bin, 'reenrich', '--integration', 'ops-fail'],
-        { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: ctx!.db.url, ENRICHMENT_LATENCY_MS: '4000', PROCESSING_LEASE_MS: '1500', SCHEDULER_INTERVAL_MS: '200', MAX_ATTEMPTS: '1', LOG_LEVEL: 'warn' } },
+        [LUCRO, 'reenrich', '--integration', 'ops-fail'],
+        { env: cliEnv({ ENRICHMENT_LATENCY_MS: '4000', PROCESSING_LEASE_MS: '1500', SCHEDULER_INTERVAL_MS: '200', MAX_ATTEMPTS: '1' }) },
         (error, _stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }),
       );
     });
     expect(run.stderr).toMatch(/^Re-enriched 0 transactions \(1 failed\) in /m);
     expect(run.code).toBe(1);
-    expect((await get(ctx, key, '/api/accounts/OPS-FAIL/transactions/F-1')).status).toBe('failed');
+    expect((await get(ctx!, key, '/api/accounts/OPS-FAIL/transactions/F-1')).status).toBe('failed');
   });
 
   it('when an operator stops lucro reenrich with Ctrl-C while workers have it, then it says the re-enrichment goes on and where to follow it, and exits 130', async () => {
-    ctx = await createTestContext();
-    const key = await ctx.key(['ingest', 'reports'], 'ops-stop');
-    const batchId = await ingestBatch(ctx, key, { account: { account_id: 'OPS-STOP', currency: 'ZAR' }, transactions: [line('S-1', '2026-10-01', 'POS Purchase Dolci Cafe')] });
-    ctx.container.worker.start();
-    await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
-    await ctx.container.worker.stop();
-    const bin = fileURLToPath(new URL('../bin/lucro.js', import.meta.url));
+    await enrichedOnce('ops-stop', 'OPS-STOP', [line('S-1', '2026-10-01', 'POS Purchase Dolci Cafe')]);
     // A queue no worker consumes: the re-enrichment stays pending for as long as the test needs.
-    const child = spawn(process.execPath, [bin, 'reenrich', '--integration', 'ops-stop'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: `lucro-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'warn' },
+    const child = spawn(process.execPath, [LUCRO, 'reenrich', '--integration', 'ops-stop'], {
+      env: cliEnv({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: `lucro-test-${randomBytes(4).toString('hex')}` }),
     });
     let stdout = '';
     let stderr = '';
@@ -269,7 +265,7 @@ describe('re-enrichment', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toContain('Stopped following. The workers go on with it; follow each at /api/reenrichments/ID (ids above)');
-    const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM reenrichments WHERE completed_at IS NULL`);
+    const { rows } = await ctx!.sql.query(`SELECT count(*)::int AS n FROM reenrichments WHERE completed_at IS NULL`);
     expect(rows[0].n).toBe(1);
   });
 });
