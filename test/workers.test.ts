@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { batchBody, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { freePort, startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
@@ -14,10 +14,14 @@ beforeAll(async () => {
   ctx = await createTestContext();
   key = await ctx.key(['ingest']);
 });
-afterAll(async () => {
-  for (const p of started) p.child.kill('SIGKILL');
-  await ctx.close();
+afterEach(async () => {
+  // A test that failed before stopping its processes must not leave them running: on this test's
+  // database they would take back the next tests' leases (one failed assertion once failed two more).
+  const running = started.splice(0).filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+  for (const p of running) p.child.kill('SIGKILL');
+  await Promise.all(running.map((p) => p.exited));
 });
+afterAll(() => ctx.close());
 
 function prefix(): string {
   return `lucro-test-${randomBytes(4).toString('hex')}`;
