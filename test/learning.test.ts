@@ -89,6 +89,31 @@ describe('learning from corrections', () => {
     ]);
   });
 
+  it('when merchants written in other scripts are corrected, then their later lines are them, and another merchant sharing only a Latin word is not', async () => {
+    const key = await ctx.key(['ingest', 'reports'], 'bank-scripts');
+    await ingestAndEnrich(key, 'L-U', [
+      line('U-1', 'مطعم الشام فرع 12 الرياض'),
+      line('U-2', 'Bistro 東京 0001'),
+      // An invisible character inside the word: the same merchant as the line without it.
+      line('U-3', 'Kwabe\u200bna Bakehouse 1234'),
+    ]);
+    await correct(key, 'L-U', 'U-1', 'MEDICAL');
+    await correct(key, 'L-U', 'U-2', 'ENTERTAINMENT');
+    await correct(key, 'L-U', 'U-3', 'TRAVEL');
+    await sleep(5_000);
+
+    const later = await ingestAndEnrich(key, 'L-U', [
+      line('U-4', 'مطعم الشام فرع 17 الرياض'),
+      line('U-5', 'Bistro Марсель 0003'),
+      line('U-6', 'Kwabena Bakehouse 5678'),
+    ]);
+    expect(later.map((t) => [t.transaction_id, t.category, t.category_source])).toEqual([
+      ['U-4', 'MEDICAL', 'learned:merchant'],
+      ['U-5', expect.not.stringMatching(/^ENTERTAINMENT$/), expect.not.stringMatching(/^learned:merchant$/)],
+      ['U-6', 'TRAVEL', 'learned:merchant'],
+    ]);
+  });
+
   it('when several lines of a kind are corrected, then an unseen merchant of that kind is answered by the model with its confidence', async () => {
     const key = await ctx.key(['ingest', 'reports'], 'bank-c');
     const lines = [

@@ -23,8 +23,9 @@ import type { Queryable } from '../infra/db.js';
  * stored lesson would be: migrate() then derives every stored lesson again (rederiveLessons).
  * 1: bank wording of more markets left out of keys, Ø and Æ spelled O and AE.
  * 2: a possessive S sent apart (`TRADER JOE S`) joined to its word.
+ * 3: words of every script kept in keys (they held Latin letters only), invisible characters dropped.
  */
-export const LESSON_DERIVATION = 2;
+export const LESSON_DERIVATION = 3;
 
 /** Rows of corrections derived again per statement batch. */
 const REDERIVE_CHUNK = 1_000;

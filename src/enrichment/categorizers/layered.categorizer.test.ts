@@ -27,6 +27,8 @@ describe('LayeredCategorizer', () => {
     ['給与振込 カ)サクラショウジ', '312000', 'JPY', 'INCOME'],
     ['ＡＴＭ手数料', '-110', 'JPY', 'BANK_FEES'],
     ['ひまわり歯科医院', '-3500', 'JPY', 'MEDICAL'],
+    // A brand in Latin letters among words of another script is still the brand.
+    ['デビット GU 池袋', '-2990', 'JPY', 'GENERAL_MERCHANDISE'],
     // A wallet that pays a shop is the shop; the same wallet between people is a transfer, not the MOBIL fuel brand.
     ['VIPPS *KAFFEBAR SENTRUM', '-59.00', 'NOK', 'FOOD_AND_DRINK'],
     ['MOBILEPAY OLSEN', '-100.00', 'DKK', 'TRANSFER_OUT'],

@@ -102,8 +102,8 @@ export function brandLayer(index: BrandIndex, lexicon: LexiconIndex, where: 'sta
     name: 'brands',
     categorize(line) {
       for (const key of [line.merchant.key, line.descriptionKey]) {
-        if (key === '') continue;
-        const words = key.split(' ');
+        const words = brandWords(key);
+        if (words.length === 0) continue;
         const match = where === 'start' ? index.atStart(words, line.countries) : (index.gluedAtStart(words, line.countries) ?? index.inside(words, line.countries));
         if (match) {
           const answer = decideBrand(match, line, lexicon, where);
@@ -113,6 +113,17 @@ export function brandLayer(index: BrandIndex, lexicon: LexiconIndex, where: 'sta
       return undefined;
     },
   };
+}
+
+const LATIN_KEY = /^[A-Z0-9& ]*$/;
+
+/**
+ * The words of a merchant key the brand index can hold: its names are in Latin letters, so the words
+ * of other scripts are left out, as bank wording is (`口座振替 NTTドコモ` is looked up as `NTT`).
+ */
+function brandWords(key: string): string[] {
+  if (LATIN_KEY.test(key)) return key === '' ? [] : key.split(' ');
+  return key.split(/[^A-Z0-9&]+/).filter((word) => word !== '');
 }
 
 /**

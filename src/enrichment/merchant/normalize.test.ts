@@ -96,6 +96,17 @@ const BY_MARKET: Record<string, readonly Case[]> = {
     // A lone S is joined to the word before it, as a possessive sent apart would be: Oslo S (the central station) too, harmlessly.
     ['VIPPS *NARVESEN OSLO S', 'NARVESEN OSLOS', 'NARVESEN OSLO S'],
   ],
+  // Names in other scripts are keys of their own: a name and its store number, a Greek accent dropped,
+  // and the marks of scripts that write vowels with them kept.
+  'Scripts other than Latin': [
+    ['مطعم الشام فرع 12', 'مطعم الشام فرع', 'مطعم الشام فرع 12'],
+    ['老北京炸酱面 0042', '老北京炸酱面', '老北京炸酱面'],
+    ['ПЕКАРНЯ ХЛЕБНИЦА 1234', 'ПЕКАРНЯ ХЛЕБНИЦА', 'ПЕКАРНЯ ХЛЕБНИЦА'],
+    ['Φούρνος Παπαδόπουλος', 'ΦΟΥΡΝΟΣ ΠΑΠΑΔΟΠΟΥΛΟΣ', 'Φούρνος Παπαδόπουλος'],
+    ['ร้านป้าแดง', 'ร้านป้าแดง', 'ร้านป้าแดง'],
+    ['김밥천국 강남점', '김밥천국 강남점', '김밥천국 강남점'],
+    ['Bistro 東京 0001', 'BISTRO 東京', 'Bistro 東京'],
+  ],
 };
 
 describe('normalizeMerchant', () => {
@@ -117,6 +128,21 @@ describe('normalizeMerchant', () => {
       ].map((description) => normalizeMerchant({ merchantName: null, description }).key),
     );
     expect([...keys]).toEqual(['SUPERSPAR MELMOTH']);
+  });
+
+  it('when lines of one merchant in another script differ only by store number, then they share a key, apart from another merchant with the same Latin word', () => {
+    const keyOf = (description: string) => normalizeMerchant({ merchantName: null, description }).key;
+    expect(keyOf('مطعم الشام فرع 12')).toBe(keyOf('مطعم الشام فرع 17'));
+    expect(keyOf('Bistro 東京 0001')).not.toBe(keyOf('Bistro Марсель 0003'));
+    expect(keyOf('Shop Пушкин')).not.toBe(keyOf('Shop Москва'));
+  });
+
+  it('when a word carries invisible characters (zero-width space or joiner, soft hyphen, byte-order mark), then its key is the visible word\'s', () => {
+    const plain = normalizeMerchant({ merchantName: 'Zébulon Épicerie Müller', description: null }).key;
+    for (const hidden of ['\u200b', '\u200d', '\u00ad', '\ufeff']) {
+      expect(normalizeMerchant({ merchantName: `Zéb${hidden}ulon Épicerie Müller`, description: null }).key).toBe(plain);
+    }
+    expect(plain).toBe('ZEBULON EPICERIE MULLER');
   });
 
   it('when an aggregator sends a merchant name, then it is preferred to the description', () => {

@@ -13,7 +13,7 @@
 export interface NormalizedMerchant {
   /** The merchant as a person would read it, in the line's own spelling: `Checkers Ballito`. */
   text: string;
-  /** Upper-case ASCII words: `CHECKERS BALLITO`. Empty only when the line names nothing. */
+  /** Upper-case words, accents dropped from Latin, Greek and Cyrillic letters: `CHECKERS BALLITO`. Empty only when the line names nothing. */
   key: string;
 }
 
@@ -239,7 +239,9 @@ const recent: [{ source: string | undefined; merchant: NormalizedMerchant }, { s
   { source: undefined, merchant: { text: '', key: '' } },
 ];
 
-function normalizeSource(source: string): NormalizedMerchant {
+function normalizeSource(raw: string): NormalizedMerchant {
+  // Invisible characters go first: a byte-order mark is white space to `\s`, and would split the word it sits in.
+  const source = ASCII_ONLY.test(raw) ? raw : raw.replace(INVISIBLE, '');
   const text = cleanText(source);
   const key = merchantKey(text);
   if (key !== '' || source.trim() === '') return { text, key };
@@ -331,10 +333,20 @@ export function merchantKey(text: string): string {
   return tokens.join(' ');
 }
 
+/**
+ * Accents are dropped from Latin, Greek and Cyrillic letters only (`ZÉBULON` is `ZEBULON`, `ΦΟΎΡΝΟΣ`
+ * is `ΦΟΥΡΝΟΣ`): in scripts such as Thai or Devanagari the marks are letters of the word, so they stay.
+ */
+const ACCENT_OF_CASED_LETTER = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
+/** Invisible format characters (zero-width space and joiners, soft hyphen, byte-order and direction marks): the word is the same without them. */
+const INVISIBLE = /\p{Cf}+/gu;
+
 function unicodeTokens(text: string): string[] {
-  const ascii = text
+  const folded = text
+    .replace(INVISIBLE, '')
     .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+    .replace(ACCENT_OF_CASED_LETTER, '$1')
+    .normalize('NFC')
     .toUpperCase()
     .replace(/ß/g, 'SS')
     // Letters with no accent to drop, as their languages spell them in ASCII (FØTEX is FOTEX, not F TEX).
@@ -344,9 +356,10 @@ function unicodeTokens(text: string): string[] {
     .replace(/Ł/g, 'L')
     .replace(/Đ/g, 'D')
     .replace(/['’‘`´]/g, '');
-  return ascii
+  // Words of every script are kept: `مطعم الشام` is a merchant, and `BISTRO 東京` another than `BISTRO МАРСЕЛЬ`.
+  return folded
     .replace(/&/g, ' & ')
-    .replace(/[^A-Z0-9&]+/g, ' ')
+    .replace(/[^\p{L}\p{M}\p{N}&]+/gu, ' ')
     .split(' ')
     .filter((token) => token !== '' && !isReference(token));
 }
