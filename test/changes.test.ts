@@ -304,11 +304,21 @@ describe('the feed under concurrency', () => {
     }
   });
 
+  /** Changes aged by hand, as their database transactions would have written them: each commit row no later than its first change. */
+  async function commitsStartedWithTheirChanges(): Promise<void> {
+    await ctx.sql.query(
+      `UPDATE change_commits g SET created_at = m.first
+         FROM (SELECT xid, integration_id, min(occurred_at) AS first FROM changes GROUP BY xid, integration_id) m
+        WHERE g.xid = m.xid AND g.integration_id = m.integration_id AND m.first < g.created_at`,
+    );
+  }
+
   it('when changes are older than the 30-day retention, then the scheduler purges them, keeps a 29-day-old one, and a cursor into them reads on', async () => {
     await post('F-OLD', [tx('OLD-1'), tx('OLD-2')]);
     const end = await follow(undefined);
     await ctx.sql.query(`UPDATE changes SET occurred_at = now() - interval '31 days' WHERE transaction_pk IN (SELECT id FROM transactions WHERE transaction_id = 'OLD-1')`);
     await ctx.sql.query(`UPDATE changes SET occurred_at = now() - interval '29 days' WHERE transaction_pk IN (SELECT id FROM transactions WHERE transaction_id = 'OLD-2')`);
+    await commitsStartedWithTheirChanges();
     await ctx.container.maintenance.sweep();
     const { rows } = await ctx.sql.query(`SELECT t.transaction_id FROM changes c JOIN transactions t ON t.id = c.transaction_pk WHERE t.transaction_id LIKE 'OLD-%'`);
     expect(rows.map((r) => r.transaction_id)).toEqual(['OLD-2']);
@@ -328,6 +338,7 @@ describe('the feed under concurrency', () => {
          FROM transactions t JOIN accounts a ON a.id = t.account_id CROSS JOIN generate_series(1, 12000) g
         WHERE t.transaction_id = 'OLDMANY-1'`,
     );
+    await commitsStartedWithTheirChanges();
     const youngCount = async () => (await ctx.sql.query(`SELECT count(*)::int AS n FROM changes WHERE occurred_at > now() - interval '1 day'`)).rows[0].n;
     const young = await youngCount();
     await ctx.container.maintenance.sweep();

@@ -259,6 +259,22 @@ describe('backlog gauges', () => {
     expect(sample(text, 'lucro_scheduler_last_sweep_timestamp_seconds')).toBeGreaterThanOrEqual(Math.floor(before));
   });
 
+  it('when waiting transactions are removed, then the pending gauge drops by them, as lucro status counts (removed ones count nowhere)', async () => {
+    const key = await ctx.key(['ingest']);
+    await ingestBatch(ctx, key, batchBody(3, { accountId: 'ACC-GAUGE-RM' }));
+    await ctx.container.maintenance.sweep();
+    const before = sample(await metrics(), 'lucro_transactions', { status: 'pending' });
+    const removed = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/remove',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: { account_id: 'ACC-GAUGE-RM', transaction_ids: ['TX-1', 'TX-2'] },
+    });
+    expect(removed.json()).toMatchObject({ removed: 2 });
+    await ctx.container.maintenance.sweep();
+    expect(sample(await metrics(), 'lucro_transactions', { status: 'pending' })).toBe(before - 2);
+  });
+
   it('when a process runs no scheduler sweep, then its last-sweep time reads 0, so only a live scheduler keeps LucroSchedulerDown quiet', async () => {
     const container = await createContainer(loadConfig({ DATABASE_URL: ctx.db.url, LOG_LEVEL: 'silent' }));
     try {

@@ -158,15 +158,25 @@ export async function listChanges(db: Queryable, integrationId: number, after: F
  * for the sequencer.
  */
 export async function purgeChanges(db: Queryable, retentionDays: number, window: number): Promise<number> {
+  // Each due commit's changes are read by the key (its xid) and deleted by their row address: joined
+  // to the window as a whole, the planner reads every change there is, at each sweep of each
+  // scheduler. A commit row is written when its transaction starts, before any of its changes
+  // (`now()` against `clock_timestamp()`), so a commit younger than the retention holds none to drop.
   const { rows } = await db.query<{ dropped: number; commits: number[] | null }>(
     `WITH oldest AS (
-       SELECT id, xid, integration_id FROM change_commits WHERE seq IS NOT NULL ORDER BY id LIMIT $2
+       SELECT id, xid, integration_id, created_at FROM change_commits WHERE seq IS NOT NULL ORDER BY id LIMIT $2
+     ), due AS (
+       SELECT o.id AS commit_id, c.row FROM oldest o
+       CROSS JOIN LATERAL (
+         SELECT ctid AS row FROM changes c
+          WHERE c.xid = o.xid AND c.integration_id = o.integration_id AND c.occurred_at < now() - make_interval(days => $1)
+         OFFSET 0
+       ) c
+       WHERE o.created_at < now() - make_interval(days => $1)
      ), dropped AS (
-       DELETE FROM changes c USING oldest o
-        WHERE c.xid = o.xid AND c.integration_id = o.integration_id AND c.occurred_at < now() - make_interval(days => $1)
-       RETURNING o.id AS commit_id
+       DELETE FROM changes WHERE ctid = ANY (ARRAY(SELECT row FROM due)) RETURNING xid, integration_id
      )
-     SELECT count(*)::int AS dropped, array_agg(DISTINCT commit_id) AS commits FROM dropped`,
+     SELECT count(*)::int AS dropped, array_agg(DISTINCT o.id) AS commits FROM dropped d JOIN oldest o USING (xid, integration_id)`,
     [retentionDays, window],
   );
   const { dropped = 0, commits } = rows[0] ?? {};

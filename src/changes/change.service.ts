@@ -70,7 +70,12 @@ export class ChangeService {
   async purge(retentionDays: number): Promise<number> {
     let purged = 0;
     for (let round = 0; round < PURGE_ROUNDS; round++) {
-      const dropped = await purgeChanges(this.pool, retentionDays, PURGE_WINDOW);
+      const dropped = await withTransaction(this.pool, async (client) => {
+        // The planner cannot know that a commit holds a handful of changes, so it prices the statement
+        // high enough to compile it, which costs ~40 times what running it does.
+        await client.query('SET LOCAL jit = off');
+        return purgeChanges(client, retentionDays, PURGE_WINDOW);
+      });
       purged += dropped;
       if (dropped === 0) break;
     }

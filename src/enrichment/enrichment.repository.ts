@@ -255,10 +255,11 @@ export async function findFinishedOpenBatches(db: Queryable, limit: number): Pro
   return rows.map((row) => row.id);
 }
 
+/** Transactions waiting for or in enrichment; removed ones count nowhere (§10), and only so can the count use its partial indexes. */
 export async function countUnfinished(db: Queryable): Promise<{ pending: number; processing: number }> {
   const { rows } = await db.query<{ pending: number; processing: number }>(
-    `SELECT (SELECT count(*) FROM transactions WHERE status = 'pending')::int AS pending,
-            (SELECT count(*) FROM transactions WHERE status = 'processing')::int AS processing`,
+    `SELECT (SELECT count(*) FROM transactions WHERE status = 'pending' AND removed_at IS NULL)::int AS pending,
+            (SELECT count(*) FROM transactions WHERE status = 'processing' AND removed_at IS NULL)::int AS processing`,
   );
   return rows[0] ?? { pending: 0, processing: 0 };
 }
