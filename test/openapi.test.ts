@@ -183,6 +183,15 @@ describe('what the OpenAPI document promises a client author (contract §2–§5
   const parameter = (path: string, method: string, name: string) => operation(path, method).parameters?.find((p) => p.name === name)?.schema;
   const json = (path: string, method: string, status: string) => operation(path, method).responses[status]?.content?.['application/json']?.schema as Record<string, Record<string, Record<string, unknown>>>;
 
+  it('when an error answer carries members beyond §3 (the ids of a duplicate conflict, the account\'s currency, the batch limit, the wait), then the document declares them, and the client types them', () => {
+    const ingest = operation('/api/integrations/transactions', 'post');
+    const membersOf = (status: string) => (ingest.responses[status]?.content?.['application/problem+json']?.schema?.allOf as [unknown, { properties: Record<string, unknown> }])[1].properties;
+    expect(membersOf('409')).toMatchObject({ transaction_ids: { type: 'array', items: { type: 'string' } }, account_currency: { type: 'string' } });
+    expect(membersOf('413')).toMatchObject({ max_batch_size: { type: 'integer' } });
+    expect(membersOf('429')).toMatchObject({ retry_after: { type: 'integer', minimum: 1 } });
+    expect(committed('src/client/api-types.ts')).toMatch(/code: "account_currency_mismatch" \| "duplicate_conflict" \| "idempotency_in_progress";(?:\s+\/\*\*.*\*\/)?\s+account_currency\?: string;(?:\s+\/\*\*.*\*\/)?\s+transaction_ids\?: string\[\];/);
+  });
+
   it('when a batch or re-enrichment is accepted, then the 202 declares the Location it always sends, and a replay its Idempotent-Replayed', () => {
     const ingest = operation('/api/integrations/transactions', 'post').responses['202']?.headers;
     expect(ingest?.Location).toMatchObject({ required: true, schema: { type: 'string' } });

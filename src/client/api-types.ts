@@ -773,6 +773,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "account_currency_mismatch" | "duplicate_conflict" | "idempotency_in_progress";
+                        /** @description The currency the account holds */
+                        account_currency?: string;
+                        /** @description The transaction ids already stored with other content (contract §4) */
+                        transaction_ids?: string[];
                     };
                 };
             };
@@ -785,6 +789,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "batch_too_large" | "payload_too_large";
+                        /** @description The most transactions a batch may hold */
+                        max_batch_size?: number;
                     };
                 };
             };
@@ -823,6 +829,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -973,6 +981,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -1153,6 +1163,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -1334,6 +1346,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -1558,6 +1572,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -1732,6 +1748,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -1871,6 +1889,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -2043,6 +2063,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -2199,6 +2221,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -2364,6 +2388,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -2567,6 +2593,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -2671,6 +2699,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -2802,6 +2832,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -2926,6 +2958,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -3144,6 +3178,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -3262,6 +3298,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -3415,6 +3453,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -3538,6 +3578,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -3692,6 +3734,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -3838,6 +3882,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };
@@ -3991,6 +4037,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code: "rate_limited";
+                        /** @description Seconds to wait, as Retry-After says */
+                        retry_after?: number;
                     };
                 };
             };

@@ -82,7 +82,30 @@ function problemHeaders(codes: readonly ErrorCode[]): Record<string, ResponseHea
   return headers;
 }
 
-/** One problem response: the shared Problem schema, its `code` narrowed to the codes this answer can carry. */
+/** The members beyond §3's that a problem with this code carries (AppError's extras), and whether it always does. */
+const PROBLEM_MEMBERS: Partial<Record<ErrorCode, Record<string, { required: boolean; schema: Record<string, unknown> }>>> = {
+  duplicate_conflict: {
+    transaction_ids: { required: true, schema: { type: 'array', items: { type: 'string' }, description: 'The transaction ids already stored with other content (contract §4)' } },
+  },
+  account_currency_mismatch: { account_currency: { required: true, schema: { type: 'string', description: 'The currency the account holds' } } },
+  batch_too_large: { max_batch_size: { required: true, schema: { type: 'integer', description: 'The most transactions a batch may hold' } } },
+  rate_limited: { retry_after: { required: false, schema: { type: 'integer', minimum: 1, description: 'Seconds to wait, as Retry-After says' } } },
+};
+
+/** The `code` of an answer that may carry any of `codes`, and the members they carry: required when every one of them always does. */
+function problemSpecifics(codes: readonly ErrorCode[]): { required: string[]; properties: Record<string, unknown> } {
+  const properties: Record<string, unknown> = { code: { type: 'string', enum: [...codes] } };
+  const required = ['code'];
+  for (const code of codes) {
+    for (const [name, member] of Object.entries(PROBLEM_MEMBERS[code] ?? {})) {
+      properties[name] = member.schema;
+      if (!required.includes(name) && codes.every((other) => PROBLEM_MEMBERS[other]?.[name]?.required === true)) required.push(name);
+    }
+  }
+  return { required, properties };
+}
+
+/** One problem response: the shared Problem schema, its `code` narrowed to the codes this answer can carry, with the members they add. */
 export function problemResponse(codes: readonly ErrorCode[]): ProblemResponse {
   const [first] = codes;
   if (first === undefined) throw new Error('a problem response names at least one code');
@@ -93,7 +116,7 @@ export function problemResponse(codes: readonly ErrorCode[]): ProblemResponse {
     content: {
       'application/problem+json': {
         schema: {
-          allOf: [PROBLEM_REF, { type: 'object', required: ['code'], properties: { code: { type: 'string', enum: [...codes] } } }],
+          allOf: [PROBLEM_REF, { type: 'object', ...problemSpecifics(codes) }],
           examples: [problem(first, PROBLEM_EXAMPLE_DETAIL[first] ?? `${PROBLEMS[first].title}.`)],
         },
       },
