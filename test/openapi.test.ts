@@ -61,6 +61,15 @@ interface Document {
 const operations = (document: Document) =>
   Object.entries(document.paths).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, operation]) => ({ path, method, operation })));
 
+/** `value` with every reference to a named schema replaced by the schema, as a reader of the document follows it. */
+function dereferenced<T>(value: T, components: Record<string, unknown>): T {
+  if (Array.isArray(value)) return value.map((item) => dereferenced(item, components)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const ref = (value as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) return dereferenced(components[ref.slice('#/components/schemas/'.length)] as T, components);
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, dereferenced(item, components)])) as T;
+}
+
 describe('problem responses and examples in the OpenAPI document (issue #17)', () => {
   it('when an operation documents an error answer, then it is application/problem+json, the one Problem component, with the codes of that status', async () => {
     const document = (await openApiDocument()) as unknown as Document;
@@ -100,6 +109,21 @@ describe('problem responses and examples in the OpenAPI document (issue #17)', (
     expect(types).toContain('"application/problem+json": components["schemas"]["Problem"] & {');
   });
 
+  it('when a client is generated, then each object the API answers with is one named type wherever it appears, and each status a plain enum', () => {
+    const document = JSON.parse(committed('openapi.json')) as Document;
+    expect(Object.keys(document.components.schemas).sort()).toEqual(
+      ['Account', 'AccountSummary', 'Batch', 'Change', 'MonthlyReport', 'Problem', 'Reenrichment', 'Transaction', 'WebhookDelivery', 'WebhookEndpoint'].sort(),
+    );
+    const types = committed('src/client/api-types.ts');
+    // The transaction of the account list, the one read, the corrected one, the batch's and the change's.
+    expect(types.split('components["schemas"]["Transaction"]').length - 1).toBe(5);
+    expect(types.split('components["schemas"]["Batch"]').length - 1).toBeGreaterThanOrEqual(3);
+    expect(types).toMatch(/^ {8}Transaction: \{$/m);
+    // `status` as one enum, not a union of one-value enums that other generators turn into a type each.
+    expect(JSON.stringify(document)).not.toMatch(/"anyOf":\[\{"enum":\["[a-z_.]+"\]\}/);
+    expect(document.components.schemas.Transaction?.properties).toMatchObject({ status: { type: 'string', enum: ['pending', 'processing', 'completed', 'failed'] } });
+  });
+
   it('when the main request and response bodies are documented, then each has an example, and every example matches its schema', async () => {
     const document = (await openApiDocument()) as unknown as Document;
     const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -109,7 +133,7 @@ describe('problem responses and examples in the OpenAPI document (issue #17)', (
     const examplesOf = (media: Media | undefined) => [
       ...(media && 'example' in media ? [media.example] : []),
       ...Object.values(media?.examples ?? {}).map((named) => named.value),
-      ...((media?.schema?.examples ?? []) as unknown[]),
+      ...((dereferenced(media?.schema, document.components.schemas)?.examples ?? []) as unknown[]),
     ];
     const main: Array<[string, string, string]> = [
       ['/api/integrations/transactions', 'post', 'request'],
@@ -174,7 +198,11 @@ const CATEGORIES = [
 ];
 
 describe('what the OpenAPI document promises a client author (contract §2–§5, §8, §10–§15)', () => {
-  const document = () => JSON.parse(committed('openapi.json')) as { paths: Record<string, Record<string, { operationId: string; parameters?: Parameter[]; requestBody?: { content: Record<string, Media> }; responses: Responses }>> };
+  // As a client author reads it: a named schema (`#/components/schemas/Transaction`) where it is used.
+  const document = () => {
+    const read = JSON.parse(committed('openapi.json')) as { paths: Record<string, Record<string, { operationId: string; parameters?: Parameter[]; requestBody?: { content: Record<string, Media> }; responses: Responses }>>; components: { schemas: Record<string, unknown> } };
+    return { ...read, paths: dereferenced(read.paths, read.components.schemas) };
+  };
   const operation = (path: string, method: string) => {
     const found = document().paths[path]?.[method];
     if (!found) throw new Error(`${method} ${path} is not documented`);

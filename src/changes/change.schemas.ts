@@ -1,23 +1,17 @@
 import { Type, type Static } from 'typebox';
-import { PageLimit } from '../http/schemas.js';
+import { named, PageLimit } from '../http/schemas.js';
 import { TransactionView } from '../transactions/transaction.schemas.js';
 
-export const ChangeType = Type.Union([
-  Type.Literal('transaction.added'),
-  Type.Literal('transaction.modified'),
-  Type.Literal('transaction.enriched'),
-  Type.Literal('transaction.corrected'),
-  Type.Literal('transaction.removed'),
-]);
+export const ChangeType = Type.Enum(['transaction.added', 'transaction.modified', 'transaction.enriched', 'transaction.corrected', 'transaction.removed'], { type: 'string' });
 
-export const ChangeView = Type.Object({
+export const ChangeView = named('Change', Type.Object({
   cursor: Type.String({ description: 'Position of this change; reading from it returns the changes after it' }),
   type: ChangeType,
   account_id: Type.String(),
   transaction_id: Type.String(),
   occurred_at: Type.String({ format: 'date-time' }),
   transaction: TransactionView,
-});
+}));
 export type ChangeView = Static<typeof ChangeView>;
 
 export const ChangesPage = Type.Object({

@@ -477,6 +477,312 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "transaction_id": "TX-1001",
+         *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
+         *       "date": "2026-11-02",
+         *       "amount": "-12.50",
+         *       "currency": "USD",
+         *       "merchant_name": "Starbucks",
+         *       "description": "STARBUCKS STORE 1234 SEATTLE WA",
+         *       "category": "FOOD_AND_DRINK",
+         *       "category_confidence": 0.97,
+         *       "category_source": "rules:coffee",
+         *       "category_locked": false,
+         *       "categorizer_version": "layered@5+brands@20260918",
+         *       "status": "completed",
+         *       "attempts": 1,
+         *       "error": null,
+         *       "pending": false,
+         *       "pending_transaction_id": null,
+         *       "removed_at": null,
+         *       "replaced_by": null
+         *     }
+         */
+        Transaction: {
+            transaction_id: string;
+            /**
+             * Format: uuid
+             * @description The batch that stored or last modified it
+             */
+            batch_id: string;
+            /** Format: date */
+            date: string;
+            /** @description Exact decimal with the currency's minor-unit decimals */
+            amount: string;
+            currency: string;
+            merchant_name: string | null;
+            description: string | null;
+            /**
+             * @description A category of GET /api/categories; null until enriched
+             * @enum {string|null}
+             */
+            category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
+            category_confidence: number | null;
+            category_source: string | null;
+            /** @description A person chose the category; enrichment never changes it */
+            category_locked: boolean;
+            categorizer_version: string | null;
+            /** @enum {string} */
+            status: "pending" | "processing" | "completed" | "failed";
+            attempts: number;
+            error: string | null;
+            /** @description The bank has not posted it yet */
+            pending: boolean;
+            pending_transaction_id: string | null;
+            removed_at: string | null;
+            replaced_by: string | null;
+        };
+        /**
+         * @example {
+         *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
+         *       "account_id": "ACC-001",
+         *       "status": "processing",
+         *       "created_at": "2026-11-27T10:00:00.000Z",
+         *       "completed_at": null,
+         *       "counts": {
+         *         "total": 15,
+         *         "pending": 3,
+         *         "processing": 2,
+         *         "completed": 10,
+         *         "failed": 0
+         *       }
+         *     }
+         */
+        Batch: {
+            /** Format: uuid */
+            batch_id: string;
+            account_id: string;
+            /** @enum {string} */
+            status: "pending" | "processing" | "completed" | "completed_with_errors";
+            /** Format: date-time */
+            created_at: string;
+            completed_at: string | null;
+            counts: {
+                total: number;
+                pending: number;
+                processing: number;
+                completed: number;
+                failed: number;
+            };
+        };
+        /**
+         * @example {
+         *       "account_id": "ACC-001",
+         *       "currency": "USD",
+         *       "start_date": "2026-01-01",
+         *       "end_date": "2026-03-31",
+         *       "include_pending": true,
+         *       "total_transactions": 120,
+         *       "total_spend": "3456.78",
+         *       "total_income": "5000.00",
+         *       "net": "1543.22",
+         *       "top_spend_categories": [
+         *         {
+         *           "category": "FOOD_AND_DRINK",
+         *           "total_spend": "800.00",
+         *           "transaction_count": 40
+         *         }
+         *       ],
+         *       "ingestion_status": {
+         *         "pending": 0,
+         *         "processing": 0,
+         *         "completed": 118,
+         *         "failed": 2
+         *       }
+         *     }
+         */
+        AccountSummary: {
+            account_id: string;
+            currency: string;
+            start_date: string | null;
+            end_date: string | null;
+            include_pending: boolean;
+            /** @description Every transaction in range, whatever its status */
+            total_transactions: number;
+            /**
+             * @description Magnitude of the sum of negative amounts; exact decimal with the currency's minor-unit decimals
+             * @example 3456.78
+             */
+            total_spend: string;
+            /**
+             * @description Sum of positive amounts; exact decimal with the currency's minor-unit decimals
+             * @example 3456.78
+             */
+            total_income: string;
+            /**
+             * @description total_income - total_spend; may be negative; exact decimal with the currency's minor-unit decimals
+             * @example 3456.78
+             */
+            net: string;
+            /** @description Categorized spend by total_spend descending, ties by category name ascending */
+            top_spend_categories: {
+                /**
+                 * @description A primary category (never UNCATEGORIZED)
+                 * @enum {string}
+                 */
+                category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES";
+                /**
+                 * @description Magnitude of the category's money out; exact decimal with the currency's minor-unit decimals
+                 * @example 3456.78
+                 */
+                total_spend: string;
+                /** @description Spending transactions in the category */
+                transaction_count: number;
+            }[];
+            /** @description Transactions in range by enrichment status; they add up to total_transactions */
+            ingestion_status: {
+                pending: number;
+                processing: number;
+                completed: number;
+                failed: number;
+            };
+        };
+        Account: {
+            account_id: string;
+            currency: string;
+            name: string | null;
+            institution: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The account's transactions, in any enrichment status and bank-pending ones included; removed transactions are not counted */
+            transaction_count: number;
+        };
+        /**
+         * @example {
+         *       "account_id": "ACC-001",
+         *       "currency": "USD",
+         *       "start_date": "2026-10-01",
+         *       "end_date": "2026-11-30",
+         *       "include_pending": true,
+         *       "months": [
+         *         {
+         *           "month": "2026-10",
+         *           "total_spend": "1511.89",
+         *           "total_income": "2500.00",
+         *           "net": "988.11",
+         *           "categories": [
+         *             {
+         *               "category": "RENT_AND_UTILITIES",
+         *               "total_spend": "1200.00",
+         *               "transaction_count": 1
+         *             },
+         *             {
+         *               "category": "FOOD_AND_DRINK",
+         *               "total_spend": "311.89",
+         *               "transaction_count": 14
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "month": "2026-11",
+         *           "total_spend": "96.40",
+         *           "total_income": "2600.00",
+         *           "net": "2503.60",
+         *           "categories": [
+         *             {
+         *               "category": "FOOD_AND_DRINK",
+         *               "total_spend": "96.40",
+         *               "transaction_count": 5
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        MonthlyReport: {
+            account_id: string;
+            currency: string;
+            start_date: string | null;
+            end_date: string | null;
+            include_pending: boolean;
+            /** @description Months with transactions in range, ascending */
+            months: {
+                /**
+                 * @description YYYY-MM
+                 * @example 2026-10
+                 */
+                month: string;
+                /**
+                 * @description Magnitude of the sum of negative amounts; exact decimal with the currency's minor-unit decimals
+                 * @example 3456.78
+                 */
+                total_spend: string;
+                /**
+                 * @description Sum of positive amounts; exact decimal with the currency's minor-unit decimals
+                 * @example 3456.78
+                 */
+                total_income: string;
+                /**
+                 * @description total_income - total_spend; may be negative; exact decimal with the currency's minor-unit decimals
+                 * @example 3456.78
+                 */
+                net: string;
+                /** @description Every categorized spend category of the month, by total_spend descending, ties by name */
+                categories: {
+                    /**
+                     * @description A primary category (never UNCATEGORIZED)
+                     * @enum {string}
+                     */
+                    category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES";
+                    /**
+                     * @description Magnitude of the category's money out; exact decimal with the currency's minor-unit decimals
+                     * @example 3456.78
+                     */
+                    total_spend: string;
+                    /** @description Spending transactions in the category */
+                    transaction_count: number;
+                }[];
+            }[];
+        };
+        Change: {
+            /** @description Position of this change; reading from it returns the changes after it */
+            cursor: string;
+            /** @enum {string} */
+            type: "transaction.added" | "transaction.modified" | "transaction.enriched" | "transaction.corrected" | "transaction.removed";
+            account_id: string;
+            transaction_id: string;
+            /** Format: date-time */
+            occurred_at: string;
+            transaction: components["schemas"]["Transaction"];
+        };
+        Reenrichment: {
+            /** Format: uuid */
+            reenrichment_id: string;
+            /** @enum {string} */
+            status: "pending" | "processing" | "completed" | "completed_with_errors";
+            /** Format: date-time */
+            created_at: string;
+            completed_at: string | null;
+            counts: {
+                total: number;
+                pending: number;
+                processing: number;
+                completed: number;
+                failed: number;
+            };
+        };
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            events: string[];
+            /** Format: date-time */
+            created_at: string;
+        };
+        WebhookDelivery: {
+            delivery_id: string;
+            event_id: string;
+            event_type: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            last_response_status: number | null;
+            last_error: string | null;
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -714,6 +1020,7 @@ export interface operations {
                         /** Format: uuid */
                         batch_id: string;
                         account_id: string;
+                        /** @enum {string} */
                         status: "pending" | "completed";
                         received: number;
                         accepted: number;
@@ -1053,39 +1360,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        transactions: {
-                            transaction_id: string;
-                            /**
-                             * Format: uuid
-                             * @description The batch that stored or last modified it
-                             */
-                            batch_id: string;
-                            /** Format: date */
-                            date: string;
-                            /** @description Exact decimal with the currency's minor-unit decimals */
-                            amount: string;
-                            currency: string;
-                            merchant_name: string | null;
-                            description: string | null;
-                            /**
-                             * @description A category of GET /api/categories; null until enriched
-                             * @enum {string|null}
-                             */
-                            category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
-                            category_confidence: number | null;
-                            category_source: string | null;
-                            /** @description A person chose the category; enrichment never changes it */
-                            category_locked: boolean;
-                            categorizer_version: string | null;
-                            status: "pending" | "processing" | "completed" | "failed";
-                            attempts: number;
-                            error: string | null;
-                            /** @description The bank has not posted it yet */
-                            pending: boolean;
-                            pending_transaction_id: string | null;
-                            removed_at: string | null;
-                            replaced_by: string | null;
-                        }[];
+                        transactions: components["schemas"]["Transaction"][];
                         next_cursor: string | null;
                     };
                 };
@@ -1215,62 +1490,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "transaction_id": "TX-1001",
-                     *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
-                     *       "date": "2026-11-02",
-                     *       "amount": "-12.50",
-                     *       "currency": "USD",
-                     *       "merchant_name": "Starbucks",
-                     *       "description": "STARBUCKS STORE 1234 SEATTLE WA",
-                     *       "category": "FOOD_AND_DRINK",
-                     *       "category_confidence": 0.97,
-                     *       "category_source": "rules:coffee",
-                     *       "category_locked": false,
-                     *       "categorizer_version": "layered@5+brands@20260918",
-                     *       "status": "completed",
-                     *       "attempts": 1,
-                     *       "error": null,
-                     *       "pending": false,
-                     *       "pending_transaction_id": null,
-                     *       "removed_at": null,
-                     *       "replaced_by": null
-                     *     }
-                     */
-                    "application/json": {
-                        transaction_id: string;
-                        /**
-                         * Format: uuid
-                         * @description The batch that stored or last modified it
-                         */
-                        batch_id: string;
-                        /** Format: date */
-                        date: string;
-                        /** @description Exact decimal with the currency's minor-unit decimals */
-                        amount: string;
-                        currency: string;
-                        merchant_name: string | null;
-                        description: string | null;
-                        /**
-                         * @description A category of GET /api/categories; null until enriched
-                         * @enum {string|null}
-                         */
-                        category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
-                        category_confidence: number | null;
-                        category_source: string | null;
-                        /** @description A person chose the category; enrichment never changes it */
-                        category_locked: boolean;
-                        categorizer_version: string | null;
-                        status: "pending" | "processing" | "completed" | "failed";
-                        attempts: number;
-                        error: string | null;
-                        /** @description The bank has not posted it yet */
-                        pending: boolean;
-                        pending_transaction_id: string | null;
-                        removed_at: string | null;
-                        replaced_by: string | null;
-                    };
+                    "application/json": components["schemas"]["Transaction"];
                 };
             };
             /** @description Invalid parameter (`invalid_parameter`) */
@@ -1405,62 +1625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "transaction_id": "TX-1001",
-                     *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
-                     *       "date": "2026-11-02",
-                     *       "amount": "-12.50",
-                     *       "currency": "USD",
-                     *       "merchant_name": "Starbucks",
-                     *       "description": "STARBUCKS STORE 1234 SEATTLE WA",
-                     *       "category": "FOOD_AND_DRINK",
-                     *       "category_confidence": 0.97,
-                     *       "category_source": "rules:coffee",
-                     *       "category_locked": false,
-                     *       "categorizer_version": "layered@5+brands@20260918",
-                     *       "status": "completed",
-                     *       "attempts": 1,
-                     *       "error": null,
-                     *       "pending": false,
-                     *       "pending_transaction_id": null,
-                     *       "removed_at": null,
-                     *       "replaced_by": null
-                     *     }
-                     */
-                    "application/json": {
-                        transaction_id: string;
-                        /**
-                         * Format: uuid
-                         * @description The batch that stored or last modified it
-                         */
-                        batch_id: string;
-                        /** Format: date */
-                        date: string;
-                        /** @description Exact decimal with the currency's minor-unit decimals */
-                        amount: string;
-                        currency: string;
-                        merchant_name: string | null;
-                        description: string | null;
-                        /**
-                         * @description A category of GET /api/categories; null until enriched
-                         * @enum {string|null}
-                         */
-                        category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
-                        category_confidence: number | null;
-                        category_source: string | null;
-                        /** @description A person chose the category; enrichment never changes it */
-                        category_locked: boolean;
-                        categorizer_version: string | null;
-                        status: "pending" | "processing" | "completed" | "failed";
-                        attempts: number;
-                        error: string | null;
-                        /** @description The bank has not posted it yet */
-                        pending: boolean;
-                        pending_transaction_id: string | null;
-                        removed_at: string | null;
-                        replaced_by: string | null;
-                    };
+                    "application/json": components["schemas"]["Transaction"];
                 };
             };
             /** @description Validation failed (`validation_error`), Invalid parameter (`invalid_parameter`), Malformed JSON (`invalid_json`) */
@@ -1799,21 +1964,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        reenrichment_id: string;
-                        status: "pending" | "processing" | "completed" | "completed_with_errors";
-                        /** Format: date-time */
-                        created_at: string;
-                        completed_at: string | null;
-                        counts: {
-                            total: number;
-                            pending: number;
-                            processing: number;
-                            completed: number;
-                            failed: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["Reenrichment"];
                 };
             };
             /** @description Invalid parameter (`invalid_parameter`) */
@@ -1943,71 +2094,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        changes: {
-                            /** @description Position of this change; reading from it returns the changes after it */
-                            cursor: string;
-                            type: "transaction.added" | "transaction.modified" | "transaction.enriched" | "transaction.corrected" | "transaction.removed";
-                            account_id: string;
-                            transaction_id: string;
-                            /** Format: date-time */
-                            occurred_at: string;
-                            /**
-                             * @example {
-                             *       "transaction_id": "TX-1001",
-                             *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
-                             *       "date": "2026-11-02",
-                             *       "amount": "-12.50",
-                             *       "currency": "USD",
-                             *       "merchant_name": "Starbucks",
-                             *       "description": "STARBUCKS STORE 1234 SEATTLE WA",
-                             *       "category": "FOOD_AND_DRINK",
-                             *       "category_confidence": 0.97,
-                             *       "category_source": "rules:coffee",
-                             *       "category_locked": false,
-                             *       "categorizer_version": "layered@5+brands@20260918",
-                             *       "status": "completed",
-                             *       "attempts": 1,
-                             *       "error": null,
-                             *       "pending": false,
-                             *       "pending_transaction_id": null,
-                             *       "removed_at": null,
-                             *       "replaced_by": null
-                             *     }
-                             */
-                            transaction: {
-                                transaction_id: string;
-                                /**
-                                 * Format: uuid
-                                 * @description The batch that stored or last modified it
-                                 */
-                                batch_id: string;
-                                /** Format: date */
-                                date: string;
-                                /** @description Exact decimal with the currency's minor-unit decimals */
-                                amount: string;
-                                currency: string;
-                                merchant_name: string | null;
-                                description: string | null;
-                                /**
-                                 * @description A category of GET /api/categories; null until enriched
-                                 * @enum {string|null}
-                                 */
-                                category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
-                                category_confidence: number | null;
-                                category_source: string | null;
-                                /** @description A person chose the category; enrichment never changes it */
-                                category_locked: boolean;
-                                categorizer_version: string | null;
-                                status: "pending" | "processing" | "completed" | "failed";
-                                attempts: number;
-                                error: string | null;
-                                /** @description The bank has not posted it yet */
-                                pending: boolean;
-                                pending_transaction_id: string | null;
-                                removed_at: string | null;
-                                replaced_by: string | null;
-                            };
-                        }[];
+                        changes: components["schemas"]["Change"][];
                         /** @description Pass it as cursor to read on; it stays usable when there is nothing new yet */
                         next_cursor: string;
                         has_more: boolean;
@@ -2114,38 +2201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
-                     *       "account_id": "ACC-001",
-                     *       "status": "processing",
-                     *       "created_at": "2026-11-27T10:00:00.000Z",
-                     *       "completed_at": null,
-                     *       "counts": {
-                     *         "total": 15,
-                     *         "pending": 3,
-                     *         "processing": 2,
-                     *         "completed": 10,
-                     *         "failed": 0
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: uuid */
-                        batch_id: string;
-                        account_id: string;
-                        status: "pending" | "processing" | "completed" | "completed_with_errors";
-                        /** Format: date-time */
-                        created_at: string;
-                        completed_at: string | null;
-                        counts: {
-                            total: number;
-                            pending: number;
-                            processing: number;
-                            completed: number;
-                            failed: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["Batch"];
                 };
             };
             /** @description Invalid parameter (`invalid_parameter`) */
@@ -2278,39 +2334,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        transactions: {
-                            transaction_id: string;
-                            /**
-                             * Format: uuid
-                             * @description The batch that stored or last modified it
-                             */
-                            batch_id: string;
-                            /** Format: date */
-                            date: string;
-                            /** @description Exact decimal with the currency's minor-unit decimals */
-                            amount: string;
-                            currency: string;
-                            merchant_name: string | null;
-                            description: string | null;
-                            /**
-                             * @description A category of GET /api/categories; null until enriched
-                             * @enum {string|null}
-                             */
-                            category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES" | "UNCATEGORIZED" | null;
-                            category_confidence: number | null;
-                            category_source: string | null;
-                            /** @description A person chose the category; enrichment never changes it */
-                            category_locked: boolean;
-                            categorizer_version: string | null;
-                            status: "pending" | "processing" | "completed" | "failed";
-                            attempts: number;
-                            error: string | null;
-                            /** @description The bank has not posted it yet */
-                            pending: boolean;
-                            pending_transaction_id: string | null;
-                            removed_at: string | null;
-                            replaced_by: string | null;
-                        }[];
+                        transactions: components["schemas"]["Transaction"][];
                         next_cursor: string | null;
                     };
                 };
@@ -2446,78 +2470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "account_id": "ACC-001",
-                     *       "currency": "USD",
-                     *       "start_date": "2026-01-01",
-                     *       "end_date": "2026-03-31",
-                     *       "include_pending": true,
-                     *       "total_transactions": 120,
-                     *       "total_spend": "3456.78",
-                     *       "total_income": "5000.00",
-                     *       "net": "1543.22",
-                     *       "top_spend_categories": [
-                     *         {
-                     *           "category": "FOOD_AND_DRINK",
-                     *           "total_spend": "800.00",
-                     *           "transaction_count": 40
-                     *         }
-                     *       ],
-                     *       "ingestion_status": {
-                     *         "pending": 0,
-                     *         "processing": 0,
-                     *         "completed": 118,
-                     *         "failed": 2
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        account_id: string;
-                        currency: string;
-                        start_date: string | null;
-                        end_date: string | null;
-                        include_pending: boolean;
-                        /** @description Every transaction in range, whatever its status */
-                        total_transactions: number;
-                        /**
-                         * @description Magnitude of the sum of negative amounts; exact decimal with the currency's minor-unit decimals
-                         * @example 3456.78
-                         */
-                        total_spend: string;
-                        /**
-                         * @description Sum of positive amounts; exact decimal with the currency's minor-unit decimals
-                         * @example 3456.78
-                         */
-                        total_income: string;
-                        /**
-                         * @description total_income - total_spend; may be negative; exact decimal with the currency's minor-unit decimals
-                         * @example 3456.78
-                         */
-                        net: string;
-                        /** @description Categorized spend by total_spend descending, ties by category name ascending */
-                        top_spend_categories: {
-                            /**
-                             * @description A primary category (never UNCATEGORIZED)
-                             * @enum {string}
-                             */
-                            category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES";
-                            /**
-                             * @description Magnitude of the category's money out; exact decimal with the currency's minor-unit decimals
-                             * @example 3456.78
-                             */
-                            total_spend: string;
-                            /** @description Spending transactions in the category */
-                            transaction_count: number;
-                        }[];
-                        /** @description Transactions in range by enrichment status; they add up to total_transactions */
-                        ingestion_status: {
-                            pending: number;
-                            processing: number;
-                            completed: number;
-                            failed: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["AccountSummary"];
                 };
             };
             /** @description Invalid parameter (`invalid_parameter`) */
@@ -2769,16 +2722,7 @@ export interface operations {
                      */
                     "application/json": {
                         /** @description Oldest first, in the order the accounts were created */
-                        accounts: {
-                            account_id: string;
-                            currency: string;
-                            name: string | null;
-                            institution: string | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** @description The account's transactions, in any enrichment status and bank-pending ones included; removed transactions are not counted */
-                            transaction_count: number;
-                        }[];
+                        accounts: components["schemas"]["Account"][];
                         next_cursor: string | null;
                     };
                 };
@@ -2889,22 +2833,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Newest first */
-                        batches: {
-                            /** Format: uuid */
-                            batch_id: string;
-                            account_id: string;
-                            status: "pending" | "processing" | "completed" | "completed_with_errors";
-                            /** Format: date-time */
-                            created_at: string;
-                            completed_at: string | null;
-                            counts: {
-                                total: number;
-                                pending: number;
-                                processing: number;
-                                completed: number;
-                                failed: number;
-                            };
-                        }[];
+                        batches: components["schemas"]["Batch"][];
                         next_cursor: string | null;
                     };
                 };
@@ -3016,93 +2945,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "account_id": "ACC-001",
-                     *       "currency": "USD",
-                     *       "start_date": "2026-10-01",
-                     *       "end_date": "2026-11-30",
-                     *       "include_pending": true,
-                     *       "months": [
-                     *         {
-                     *           "month": "2026-10",
-                     *           "total_spend": "1511.89",
-                     *           "total_income": "2500.00",
-                     *           "net": "988.11",
-                     *           "categories": [
-                     *             {
-                     *               "category": "RENT_AND_UTILITIES",
-                     *               "total_spend": "1200.00",
-                     *               "transaction_count": 1
-                     *             },
-                     *             {
-                     *               "category": "FOOD_AND_DRINK",
-                     *               "total_spend": "311.89",
-                     *               "transaction_count": 14
-                     *             }
-                     *           ]
-                     *         },
-                     *         {
-                     *           "month": "2026-11",
-                     *           "total_spend": "96.40",
-                     *           "total_income": "2600.00",
-                     *           "net": "2503.60",
-                     *           "categories": [
-                     *             {
-                     *               "category": "FOOD_AND_DRINK",
-                     *               "total_spend": "96.40",
-                     *               "transaction_count": 5
-                     *             }
-                     *           ]
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": {
-                        account_id: string;
-                        currency: string;
-                        start_date: string | null;
-                        end_date: string | null;
-                        include_pending: boolean;
-                        /** @description Months with transactions in range, ascending */
-                        months: {
-                            /**
-                             * @description YYYY-MM
-                             * @example 2026-10
-                             */
-                            month: string;
-                            /**
-                             * @description Magnitude of the sum of negative amounts; exact decimal with the currency's minor-unit decimals
-                             * @example 3456.78
-                             */
-                            total_spend: string;
-                            /**
-                             * @description Sum of positive amounts; exact decimal with the currency's minor-unit decimals
-                             * @example 3456.78
-                             */
-                            total_income: string;
-                            /**
-                             * @description total_income - total_spend; may be negative; exact decimal with the currency's minor-unit decimals
-                             * @example 3456.78
-                             */
-                            net: string;
-                            /** @description Every categorized spend category of the month, by total_spend descending, ties by name */
-                            categories: {
-                                /**
-                                 * @description A primary category (never UNCATEGORIZED)
-                                 * @enum {string}
-                                 */
-                                category: "INCOME" | "TRANSFER_IN" | "TRANSFER_OUT" | "LOAN_PAYMENTS" | "BANK_FEES" | "ENTERTAINMENT" | "FOOD_AND_DRINK" | "GENERAL_MERCHANDISE" | "HOME_IMPROVEMENT" | "MEDICAL" | "PERSONAL_CARE" | "GENERAL_SERVICES" | "GOVERNMENT_AND_NON_PROFIT" | "TRANSPORTATION" | "TRAVEL" | "RENT_AND_UTILITIES";
-                                /**
-                                 * @description Magnitude of the category's money out; exact decimal with the currency's minor-unit decimals
-                                 * @example 3456.78
-                                 */
-                                total_spend: string;
-                                /** @description Spending transactions in the category */
-                                transaction_count: number;
-                            }[];
-                        }[];
-                    };
+                    "application/json": components["schemas"]["MonthlyReport"];
                 };
             };
             /** @description Invalid parameter (`invalid_parameter`) */
@@ -3227,13 +3070,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        webhooks: {
-                            id: string;
-                            url: string;
-                            events: string[];
-                            /** Format: date-time */
-                            created_at: string;
-                        }[];
+                        webhooks: components["schemas"]["WebhookEndpoint"][];
                     };
                 };
             };
@@ -3793,18 +3630,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        deliveries: {
-                            delivery_id: string;
-                            event_id: string;
-                            event_type: string;
-                            status: "pending" | "delivered" | "failed";
-                            attempts: number;
-                            last_response_status: number | null;
-                            last_error: string | null;
-                            next_attempt_at: string | null;
-                            /** Format: date-time */
-                            created_at: string;
-                        }[];
+                        deliveries: components["schemas"]["WebhookDelivery"][];
                         next_cursor: string | null;
                     };
                 };
@@ -4094,38 +3920,7 @@ export interface operations {
                      * @description When the event was recorded
                      */
                     created_at: string;
-                    /**
-                     * @example {
-                     *       "batch_id": "0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d",
-                     *       "account_id": "ACC-001",
-                     *       "status": "processing",
-                     *       "created_at": "2026-11-27T10:00:00.000Z",
-                     *       "completed_at": null,
-                     *       "counts": {
-                     *         "total": 15,
-                     *         "pending": 3,
-                     *         "processing": 2,
-                     *         "completed": 10,
-                     *         "failed": 0
-                     *       }
-                     *     }
-                     */
-                    data: {
-                        /** Format: uuid */
-                        batch_id: string;
-                        account_id: string;
-                        status: "pending" | "processing" | "completed" | "completed_with_errors";
-                        /** Format: date-time */
-                        created_at: string;
-                        completed_at: string | null;
-                        counts: {
-                            total: number;
-                            pending: number;
-                            processing: number;
-                            completed: number;
-                            failed: number;
-                        };
-                    };
+                    data: components["schemas"]["Batch"];
                 };
             };
         };
@@ -4218,21 +4013,7 @@ export interface operations {
                      * @description When the event was recorded
                      */
                     created_at: string;
-                    data: {
-                        /** Format: uuid */
-                        reenrichment_id: string;
-                        status: "pending" | "processing" | "completed" | "completed_with_errors";
-                        /** Format: date-time */
-                        created_at: string;
-                        completed_at: string | null;
-                        counts: {
-                            total: number;
-                            pending: number;
-                            processing: number;
-                            completed: number;
-                            failed: number;
-                        };
-                    };
+                    data: components["schemas"]["Reenrichment"];
                 };
             };
         };

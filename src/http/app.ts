@@ -14,7 +14,7 @@ import { documentedRequest, optionalBodies, requireHeaders } from './documented.
 import { answerClientError, answerConnect, answerContinue, answerFrameworkError, answerUnmetExpectation, MAX_PATH_PARAM_LENGTH, registerErrorHandling, trackAnswers } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { TracedLogController } from './request-logging.js';
-import { ProblemSchema, withProblems } from './schemas.js';
+import { namedSchemas, ProblemSchema, withProblems } from './schemas.js';
 import { batchRoutes } from './routes/batches.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
 import { consoleRoutes } from './routes/console.routes.js';
@@ -105,6 +105,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   // One Problem schema for every error answer: one component in the document, one type in a generated client.
   app.addSchema(ProblemSchema);
+  for (const schema of namedSchemas()) app.addSchema(schema);
   const withOptionalBody = new Set<string>();
   app.addHook('onRoute', (route) => {
     const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;

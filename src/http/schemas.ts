@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 import type { ErrorCode } from '../domain/errors.js';
 import { ACCOUNT_ID_MAX_LENGTH, IDENTIFIER_PATTERN, TRANSACTION_ID_MAX_LENGTH } from '../domain/identifiers.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/query-params.js';
@@ -26,6 +26,25 @@ export const ProblemSchema = Type.Object(
   },
   { $id: 'Problem', title: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
+
+const NAMED: TSchema[] = [];
+
+/**
+ * `schema` as an object the document names (`components.schemas.<name>`): registered once with
+ * `app.addSchema` (namedSchemas) and referenced wherever an answer holds one, so that a generated
+ * client has one `Transaction` or `Batch` type, not a copy per operation. The reference types as
+ * the schema does.
+ */
+export function named<T extends TSchema>(name: string, schema: T): TUnsafe<Static<T>> {
+  // A copy that keeps TypeBox's hidden markers, with the name as its $id.
+  NAMED.push(Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(schema), $id: { value: name, enumerable: true } }) as TSchema);
+  return Type.Unsafe<Static<T>>({ $ref: `${name}#` });
+}
+
+/** Every schema `named` names, for the app to register. */
+export function namedSchemas(): readonly TSchema[] {
+  return NAMED;
+}
 
 /**
  * The `limit` of every paged list (contract §5): documented as the integer 1–1000 it must be, checked

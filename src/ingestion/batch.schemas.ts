@@ -1,30 +1,28 @@
 import { Type, type Static } from 'typebox';
 import { documentedRule } from '../http/documented.js';
-import { PageLimit } from '../http/schemas.js';
+import { named, PageLimit } from '../http/schemas.js';
 import { TransactionView } from '../transactions/transaction.schemas.js';
 
 export const BatchParams = Type.Object({ batch_id: Type.String({ description: 'The batch id (UUID) returned by ingestion' }) });
 
-export const BatchStatus = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('processing'),
-  Type.Literal('completed'),
-  Type.Literal('completed_with_errors'),
-]);
+export const BatchStatus = Type.Enum(['pending', 'processing', 'completed', 'completed_with_errors'], { type: 'string' });
 
-export const BatchView = Type.Object({
+/** How many of a batch's (or a re-enrichment's) transactions are in each enrichment status. */
+export const EnrichmentCounts = Type.Object({
+  total: Type.Integer(),
+  pending: Type.Integer(),
+  processing: Type.Integer(),
+  completed: Type.Integer(),
+  failed: Type.Integer(),
+});
+
+export const BatchView = named('Batch', Type.Object({
   batch_id: Type.String({ format: 'uuid' }),
   account_id: Type.String(),
   status: BatchStatus,
   created_at: Type.String({ format: 'date-time' }),
   completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  counts: Type.Object({
-    total: Type.Integer(),
-    pending: Type.Integer(),
-    processing: Type.Integer(),
-    completed: Type.Integer(),
-    failed: Type.Integer(),
-  }),
+  counts: EnrichmentCounts,
 }, {
   examples: [
     {
@@ -36,14 +34,14 @@ export const BatchView = Type.Object({
       counts: { total: 15, pending: 3, processing: 2, completed: 10, failed: 0 },
     },
   ],
-});
+}));
 export type BatchView = Static<typeof BatchView>;
 
 export const BatchListQuery = Type.Object({
   // Checked by the service, which names the values in its answer.
   status: Type.Optional(
     documentedRule(Type.String({ description: 'Only batches with this status: pending, processing, completed or completed_with_errors' }), {
-      enum: BatchStatus.anyOf.map((status) => status.const),
+      enum: BatchStatus.enum,
     }),
   ),
   limit: Type.Optional(PageLimit),

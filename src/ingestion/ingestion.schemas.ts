@@ -74,7 +74,7 @@ export const IngestHeaders = Type.Object({
 export const IngestAccepted = Type.Object({
   batch_id: Type.String({ format: 'uuid' }),
   account_id: Type.String(),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('completed')]),
+  status: Type.Enum(['pending', 'completed'], { type: 'string' }),
   received: Type.Integer(),
   accepted: Type.Integer(),
   duplicates: Type.Integer(),

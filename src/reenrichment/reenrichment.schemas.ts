@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { BatchStatus, BatchView } from '../ingestion/batch.schemas.js';
+import { BatchStatus, EnrichmentCounts } from '../ingestion/batch.schemas.js';
+import { named } from '../http/schemas.js';
 
 export const ReenrichBody = Type.Object(
   {
@@ -19,11 +20,11 @@ export type ReenrichAccepted = Static<typeof ReenrichAccepted>;
 
 export const ReenrichmentParams = Type.Object({ reenrichment_id: Type.String({ description: 'The id returned by POST …/reenrich' }) });
 
-export const ReenrichmentView = Type.Object({
+export const ReenrichmentView = named('Reenrichment', Type.Object({
   reenrichment_id: Type.String({ format: 'uuid' }),
   status: BatchStatus,
   created_at: Type.String({ format: 'date-time' }),
   completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  counts: BatchView.properties.counts,
-});
+  counts: EnrichmentCounts,
+}));
 export type ReenrichmentView = Static<typeof ReenrichmentView>;

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { CATEGORY_NAMES } from '../domain/taxonomy.js';
 import { documentedRule } from '../http/documented.js';
-import { AccountIdParam, PageLimit } from '../http/schemas.js';
+import { AccountIdParam, named, PageLimit } from '../http/schemas.js';
 
 export const AccountSummaryParams = Type.Object({ account_id: AccountIdParam });
 
@@ -33,7 +33,7 @@ export const CategorySpend = Type.Object({
   transaction_count: Type.Integer({ description: 'Spending transactions in the category' }),
 });
 
-export const AccountSummary = Type.Object({
+export const AccountSummary = named('AccountSummary', Type.Object({
   account_id: Type.String(),
   currency: Type.String(),
   start_date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
@@ -64,7 +64,7 @@ export const AccountSummary = Type.Object({
       ingestion_status: { pending: 0, processing: 0, completed: 118, failed: 2 },
     },
   ],
-});
+}));
 export type AccountSummary = Static<typeof AccountSummary>;
 
 export const AccountListQuery = Type.Object({
@@ -73,18 +73,18 @@ export const AccountListQuery = Type.Object({
 });
 export type AccountListQuery = Static<typeof AccountListQuery>;
 
+/** An account as §15's list shows it. */
+export const AccountView = named('Account', Type.Object({
+  account_id: Type.String(),
+  currency: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  institution: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String({ format: 'date-time' }),
+  transaction_count: Type.Integer({ description: "The account's transactions, in any enrichment status and bank-pending ones included; removed transactions are not counted" }),
+}));
+
 export const AccountListPage = Type.Object({
-  accounts: Type.Array(
-    Type.Object({
-      account_id: Type.String(),
-      currency: Type.String(),
-      name: Type.Union([Type.String(), Type.Null()]),
-      institution: Type.Union([Type.String(), Type.Null()]),
-      created_at: Type.String({ format: 'date-time' }),
-      transaction_count: Type.Integer({ description: "The account's transactions, in any enrichment status and bank-pending ones included; removed transactions are not counted" }),
-    }),
-    { description: 'Oldest first, in the order the accounts were created' },
-  ),
+  accounts: Type.Array(AccountView, { description: 'Oldest first, in the order the accounts were created' }),
   next_cursor: Type.Union([Type.String(), Type.Null()]),
 }, {
   examples: [
@@ -106,7 +106,7 @@ export const MonthlyReportQuery = Type.Object({
 });
 export type MonthlyReportQuery = Static<typeof MonthlyReportQuery>;
 
-export const MonthlyReport = Type.Object({
+export const MonthlyReport = named('MonthlyReport', Type.Object({
   account_id: Type.String(),
   currency: Type.String(),
   start_date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
@@ -145,5 +145,5 @@ export const MonthlyReport = Type.Object({
       ],
     },
   ],
-});
+}));
 export type MonthlyReport = Static<typeof MonthlyReport>;

@@ -1,14 +1,14 @@
 import { Type, type Static } from 'typebox';
 import { CATEGORY_NAMES } from '../domain/taxonomy.js';
 import { documentedRule } from '../http/documented.js';
-import { AccountIdParam, PageLimit, TransactionIdParam } from '../http/schemas.js';
+import { AccountIdParam, named, PageLimit, TransactionIdParam } from '../http/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const TransactionStatus = Type.Union([Type.Literal('pending'), Type.Literal('processing'), Type.Literal('completed'), Type.Literal('failed')]);
+export const TransactionStatus = Type.Enum(['pending', 'processing', 'completed', 'failed'], { type: 'string' });
 
 /** A stored transaction as every endpoint shows it (contract §5, §10, §11). */
-export const TransactionView = Type.Object({
+export const TransactionView = named('Transaction', Type.Object({
   transaction_id: Type.String(),
   batch_id: Type.String({ format: 'uuid', description: 'The batch that stored or last modified it' }),
   date: Type.String({ format: 'date' }),
@@ -53,7 +53,7 @@ export const TransactionView = Type.Object({
       replaced_by: null,
     },
   ],
-});
+}));
 export type TransactionView = Static<typeof TransactionView>;
 
 export const TransactionsPage = Type.Object({
@@ -75,7 +75,7 @@ export const AccountTransactionsQuery = Type.Object({
   start_date: Type.Optional(documentedRule(Type.String({ description: 'First day included, YYYY-MM-DD' }), { format: 'date' })),
   end_date: Type.Optional(documentedRule(Type.String({ description: 'Last day included, YYYY-MM-DD' }), { format: 'date' })),
   category: Type.Optional(documentedRule(Type.String({ description: 'One category of GET /api/categories' }), { enum: CATEGORY_NAMES })),
-  status: Type.Optional(documentedRule(Type.String({ description: 'pending, processing, completed or failed' }), { enum: TransactionStatus.anyOf.map((status) => status.const) })),
+  status: Type.Optional(documentedRule(Type.String({ description: 'pending, processing, completed or failed' }), { enum: TransactionStatus.enum })),
   include_removed: Type.Optional(documentedRule(Type.String({ description: 'true or false (default false)' }), { enum: ['true', 'false'], default: 'false' })),
   q: Type.Optional(Type.String({ description: 'Text the merchant name, description or transaction id contains, any case (1–200 characters)', examples: ['starbucks'] })),
   limit: Type.Optional(PageLimit),

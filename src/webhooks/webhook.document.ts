@@ -65,6 +65,10 @@ export function webhooksDocument(): Record<WebhookEventType, OpenAPIV3_1.PathIte
       },
     },
   ]);
-  // Through JSON: the schemas' TypeBox markers (symbols) are not part of the document.
-  return JSON.parse(JSON.stringify(Object.fromEntries(entries))) as Record<WebhookEventType, OpenAPIV3_1.PathItemObject>;
+  // Through JSON: the schemas' TypeBox markers (symbols) are not part of the document, and a named
+  // schema's reference (`Batch#`, as routes write it) becomes the document's (@fastify/swagger does
+  // that for routes only).
+  const documentReference = (key: string, value: unknown) =>
+    key === '$ref' && typeof value === 'string' && /^[A-Za-z]+#$/.test(value) ? `#/components/schemas/${value.slice(0, -1)}` : value;
+  return JSON.parse(JSON.stringify(Object.fromEntries(entries), documentReference)) as Record<WebhookEventType, OpenAPIV3_1.PathItemObject>;
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { documentedRule } from '../http/documented.js';
-import { PageLimit } from '../http/schemas.js';
+import { named, PageLimit } from '../http/schemas.js';
 
 export const CreateWebhookBody = Type.Object({
   url: Type.String({ minLength: 1, maxLength: 2048, description: 'https URL that receives the POSTs' }),
@@ -12,15 +12,16 @@ export const CreateWebhookBody = Type.Object({
 }, { additionalProperties: false });
 export type CreateWebhookBody = Static<typeof CreateWebhookBody>;
 
-export const WebhookView = Type.Object({
+const WebhookFields = Type.Object({
   id: Type.String(),
   url: Type.String(),
   events: Type.Array(Type.String()),
   created_at: Type.String({ format: 'date-time' }),
 });
+export const WebhookView = named('WebhookEndpoint', WebhookFields);
 export type WebhookView = Static<typeof WebhookView>;
 
-export const WebhookCreated = Type.Object({ ...WebhookView.properties, secret: Type.String({ description: 'whsec_…: shown only in this answer' }) });
+export const WebhookCreated = Type.Object({ ...WebhookFields.properties, secret: Type.String({ description: 'whsec_…: shown only in this answer' }) });
 export type WebhookCreated = Static<typeof WebhookCreated>;
 
 export const WebhookList = Type.Object({ webhooks: Type.Array(WebhookView) });
@@ -34,17 +35,17 @@ const EndpointId = Type.String({ pattern: '^we_[0-9a-f]{24}$', description: 'The
 export const WebhookParams = Type.Object({ id: EndpointId });
 export const DeliveryParams = Type.Object({ id: EndpointId, delivery_id: Type.String({ pattern: '^whd_[0-9a-f]{32}$', description: 'The delivery id (whd_ and 32 hex digits)' }) });
 
-const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]);
+const DeliveryStatus = Type.Enum(['pending', 'delivered', 'failed'], { type: 'string' });
 
 export const DeliveriesQuery = Type.Object({
   // Checked by the service, which names the values in its answer.
-  status: Type.Optional(documentedRule(Type.String({ description: 'pending, delivered or failed' }), { enum: DeliveryStatus.anyOf.map((status) => status.const) })),
+  status: Type.Optional(documentedRule(Type.String({ description: 'pending, delivered or failed' }), { enum: DeliveryStatus.enum })),
   limit: Type.Optional(PageLimit),
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
 });
 export type DeliveriesQuery = Static<typeof DeliveriesQuery>;
 
-export const DeliveryView = Type.Object({
+export const DeliveryView = named('WebhookDelivery', Type.Object({
   delivery_id: Type.String(),
   event_id: Type.String(),
   event_type: Type.String(),
@@ -54,7 +55,7 @@ export const DeliveryView = Type.Object({
   last_error: Type.Union([Type.String(), Type.Null()]),
   next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   created_at: Type.String({ format: 'date-time' }),
-});
+}));
 
 export const DeliveriesPage = Type.Object({
   deliveries: Type.Array(DeliveryView),

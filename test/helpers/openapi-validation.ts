@@ -139,10 +139,10 @@ interface WebhookOperation {
  * serves: its event type is documented, it carries every header the document requires, each
  * matching its schema, and its body matches the event's schema. The reason it disagrees, or null.
  */
-export function webhookChecker(document: { webhooks?: Record<string, { post?: WebhookOperation }> }): (request: { headers: Record<string, unknown>; body: Record<string, unknown> }) => string | null {
+export function webhookChecker(document: { webhooks?: Record<string, { post?: WebhookOperation }>; components?: object }): (request: { headers: Record<string, unknown>; body: Record<string, unknown> }) => string | null {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
-  ajv.addSchema({ $id: DOCUMENT_ID, webhooks: document.webhooks ?? {} });
+  ajv.addSchema({ $id: DOCUMENT_ID, webhooks: document.webhooks ?? {}, components: document.components ?? {} });
   const validate = (pointer: string[], value: unknown) => {
     const check = ajv.compile({ $ref: `${DOCUMENT_ID}#/${pointer.map(pointerToken).join('/')}` });
     return check(value) ? null : ajv.errorsText(check.errors);
