@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createContainer, type Container } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
+import { MaintenanceService } from '../src/enrichment/maintenance.service.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { adminUrl, databaseUrlFor } from './helpers/database.js';
 import { freePort, startLucro, testRedisUrl, waitFor } from './helpers/processes.js';
@@ -273,6 +274,34 @@ describe('backlog gauges', () => {
     expect(removed.json()).toMatchObject({ removed: 2 });
     await ctx.container.maintenance.sweep();
     expect(sample(await metrics(), 'lucro_transactions', { status: 'pending' })).toBe(before - 2);
+  });
+
+  it('when one step of a sweep fails, then the steps after it still run (retention, the gauges), and the sweep fails without being stamped as done', async () => {
+    const key = await ctx.key(['ingest']);
+    const sent = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/',
+      headers: { ...bearer(key), 'content-type': 'application/json', 'idempotency-key': 'sweep-step-1' },
+      payload: batchBody(2, { accountId: 'ACC-SWEEP-STEP' }),
+    });
+    expect(sent.statusCode).toBe(202);
+    await ctx.sql.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key = 'sweep-step-1'`);
+    ctx.container.metrics.transactionsByStatus.set({ status: 'pending' }, -1);
+    const stampedBefore = sample(await metrics(), 'lucro_scheduler_last_sweep_timestamp_seconds');
+    const broken = new MaintenanceService(
+      ctx.container.pool,
+      ctx.container.dispatcher,
+      ctx.container.metrics,
+      ctx.container.logger,
+      { maxAttempts: 3, redispatchAfterMs: 60_000, intervalMs: 1_000, changeRetentionDays: 30 },
+      ctx.container.changes,
+      { sweep: () => Promise.reject(new Error('the re-enrichment sweep broke')) },
+    );
+    await expect(broken.sweep()).rejects.toThrow('the re-enrichment sweep broke');
+    expect((await ctx.sql.query(`SELECT 1 FROM idempotency_keys WHERE key = 'sweep-step-1'`)).rowCount).toBe(0);
+    const text = await metrics();
+    expect(sample(text, 'lucro_transactions', { status: 'pending' })).toBeGreaterThanOrEqual(2);
+    expect(sample(text, 'lucro_scheduler_last_sweep_timestamp_seconds')).toBe(stampedBefore);
   });
 
   it('when a process runs no scheduler sweep, then its last-sweep time reads 0, so only a live scheduler keeps LucroSchedulerDown quiet', async () => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobDispatcher } from '../src/enrichment/dispatcher.js';
 import { createLogger } from '../src/infra/logger.js';
-import { BullMqQueue, type EnrichmentJob } from '../src/infra/queue.js';
+import { BullMqQueue, InProcessQueue, type EnrichmentJob, type JobQueue } from '../src/infra/queue.js';
 import { testRedisUrl, waitFor } from './helpers/processes.js';
 
 /** The BullMQ queue on a real Redis, each test on a prefix of its own. */
@@ -31,4 +31,28 @@ describe('re-dispatches on a BullMQ queue', () => {
     await queue.stopConsuming();
     expect(ran.filter((job) => job.kind !== 'reenrichment')).toHaveLength(3);
   });
+});
+
+describe('a webhook pass while new batches keep coming', () => {
+  const logger = createLogger('silent', 'test', 'json');
+  const queues: Record<string, () => JobQueue> = {
+    'BullMQ on Redis': () => (queue = new BullMqQueue(testRedisUrl(), `lucro-test-q-${randomBytes(4).toString('hex')}`, logger)),
+    'the in-process queue': () => new InProcessQueue(logger),
+  };
+  for (const [name, make] of Object.entries(queues)) {
+    it(`when new batches are queued at the front after a waiting webhook pass (${name}), then the watch asking again puts the pass back in front of them`, async () => {
+      const jobs = make();
+      const dispatcher = new JobDispatcher(jobs);
+      await dispatcher.webhooksDue('watch');
+      for (let i = 0; i < 3; i += 1) await dispatcher.batchAccepted(randomUUID(), 10);
+      await dispatcher.webhooksDue('watch');
+      expect(await jobs.depth()).toBe(4);
+
+      const ran: string[] = [];
+      jobs.consume(async (job) => void ran.push(job.kind ?? 'batch'), 1);
+      await waitFor(async () => ran.length === 4, 10_000, 'the four jobs to run');
+      await jobs.stopConsuming();
+      expect(ran).toEqual(['webhooks', 'batch', 'batch', 'batch']);
+    });
+  }
 });

@@ -99,12 +99,13 @@ export class JobDispatcher implements EnrichmentDispatcher {
   }
 
   /**
-   * Starts a pass over the due webhook deliveries, unless one with the same tag waits or runs. It
-   * goes to the front of the queue: a delivery is a push, and at the back it waited out whatever
-   * enrichment backlog there was (minutes, behind thousands of jobs).
+   * Starts a pass over the due webhook deliveries, unless one with the same tag runs. It goes to the
+   * front of the queue, and one that waits goes back there: a delivery is a push, and at the back
+   * it waited out whatever enrichment backlog there was (minutes, behind thousands of jobs). The
+   * watch asks again every WEBHOOK_POLL_INTERVAL_MS while deliveries are due.
    */
   async webhooksDue(tag: 'due' | 'watch'): Promise<void> {
-    await this.queue.add([{ id: `webhooks.${tag}`, data: { kind: 'webhooks', lane: 0, generation: 0 }, front: true }]);
+    await this.queue.add([{ id: `webhooks.${tag}`, data: { kind: 'webhooks', lane: 0, generation: 0 }, front: true, staysInFront: true }]);
   }
 
   /**

@@ -404,7 +404,9 @@ export class EnrichClaimedRows implements JobParticipant {
       if (span) this.jobSpans.set(result, span);
       const written = await this.writeWhileLeased(result, claim);
       if (!written) {
-        this.logger.warn(logFields(row), 'result discarded: the claim was lost (lease expired and the row was reclaimed)');
+        // Most often a person's correction, a removal or a modification that took the row meanwhile
+        // (their write wins); a lease that ran out is logged where it is reclaimed.
+        this.logger.info(logFields(row), 'result discarded: the row was corrected, removed, modified or reclaimed while it was enriched');
         return 'done';
       }
       this.outcomes.get(written.status)?.inc();

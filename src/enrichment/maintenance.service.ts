@@ -39,26 +39,46 @@ export class MaintenanceService {
   ) {}
 
   async sweep(): Promise<SweepReport> {
-    const { report, toDispatch } = await this.takeBackExpiredLeases();
-    // A stranded batch gets one tag per REDISPATCH_AFTER_MS: when jobs wait longer than that (an
-    // overloaded queue), it gets one more job per period, not one per sweep.
-    const period = Math.max(this.options.intervalMs, this.options.redispatchAfterMs);
-    for (const batchId of await findStrandedBatches(this.pool, this.options.redispatchAfterMs, 1_000)) {
-      if (!toDispatch.has(batchId)) toDispatch.set(batchId, `stranded${Math.floor(Date.now() / period)}`);
-    }
-    report.redispatched = await this.dispatch(toDispatch);
-
-    const finished = await findFinishedOpenBatches(this.pool, 1_000);
-    if (finished.length > 0) report.completedBatches = (await markBatchesCompleted(this.pool, finished)).length;
-    await this.reenrichments?.sweep(this.options.redispatchAfterMs);
-    await purgeExpiredIdempotencyKeys(this.pool);
+    // Each step is its own: one that fails (a statement timing out on a loaded database) leaves the
+    // others to run, so retention and the gauges do not wait on completing batches. The first failure
+    // is then thrown, for the scheduler to log, and the sweep is not stamped as done.
+    const failures: unknown[] = [];
+    const step = async (name: string, work: () => Promise<void>) => {
+      try {
+        await work();
+      } catch (error) {
+        failures.push(error);
+        this.logger.debug({ err: error, step: name }, 'a maintenance sweep step failed');
+      }
+    };
+    let report: SweepReport = { reclaimed: 0, failedByLease: 0, redispatched: 0, completedBatches: 0 };
+    await step('reclaim and re-dispatch', async () => {
+      const taken = await this.takeBackExpiredLeases();
+      report = taken.report;
+      // A stranded batch gets one tag per REDISPATCH_AFTER_MS: when jobs wait longer than that (an
+      // overloaded queue), it gets one more job per period, not one per sweep.
+      const period = Math.max(this.options.intervalMs, this.options.redispatchAfterMs);
+      for (const batchId of await findStrandedBatches(this.pool, this.options.redispatchAfterMs, 1_000)) {
+        if (!taken.toDispatch.has(batchId)) taken.toDispatch.set(batchId, `stranded${Math.floor(Date.now() / period)}`);
+      }
+      report.redispatched = await this.dispatch(taken.toDispatch);
+    });
+    await step('complete batches', async () => {
+      const finished = await findFinishedOpenBatches(this.pool, 1_000);
+      if (finished.length > 0) report.completedBatches = (await markBatchesCompleted(this.pool, finished)).length;
+    });
+    await step('re-enrichments', async () => this.reenrichments?.sweep(this.options.redispatchAfterMs));
+    await step('idempotency retention', async () => void (await purgeExpiredIdempotencyKeys(this.pool)));
     // Feed readers place changes themselves; this keeps positions current for consumers that only
     // wait to be told (webhooks), a bounded number of passes per sweep.
-    for (let pass = 0; pass < 10 && (await this.changes.sequence()) > 0; pass++);
-    await this.changes.purge(this.options.changeRetentionDays);
+    await step('place changes', async () => {
+      for (let pass = 0; pass < 10 && (await this.changes.sequence()) > 0; pass++);
+    });
+    await step('change retention', async () => void (await this.changes.purge(this.options.changeRetentionDays)));
     // The backlog gauges are read here, once a sweep, so that no scrape of /metrics queries the database.
-    await this.refreshGauges();
-    // Only a scheduler's sweep keeps them: an alert watches that one has swept lately (LucroSchedulerDown).
+    await step('gauges', () => this.refreshGauges());
+    if (failures.length > 0) throw failures[0];
+    // Only a scheduler's whole sweep keeps them: an alert watches that one has swept lately (LucroSchedulerDown).
     this.metrics.lastSweep.set(Date.now() / 1000);
     return report;
   }

@@ -68,6 +68,13 @@ export interface QueuedJob {
    */
   front?: boolean;
   /**
+   * With `front`: when a job with this id already waits, it is moved back to the front. Jobs added
+   * at the front after it (every new batch's first slice) would otherwise keep getting ahead of it,
+   * for as long as batches come faster than workers start jobs (a webhook pass waited minutes
+   * behind thousands, found by an audit). One that runs is left to run.
+   */
+  staysInFront?: boolean;
+  /**
    * While a job added with the same key waits or runs, this one is not added (whatever its id): a
    * cause that recurs each period (a batch still stranded) keeps one job in the queue, not one per
    * period behind a backlog that grows by them.
@@ -178,6 +185,9 @@ export class BullMqQueue implements JobQueue {
   async add(jobs: QueuedJob[]): Promise<void> {
     if (jobs.length === 0) return;
     if (this.misconfigured) throw this.misconfigured;
+    // Taken out while it waits, to go back in at the front; a running job is locked, and stays.
+    const moved = jobs.filter((job) => job.front === true && job.staysInFront === true);
+    if (moved.length > 0) await withTimeout(Promise.all(moved.map((job) => this.queue.remove(job.id))), ADD_TIMEOUT_MS, 'enqueue');
     await withTimeout(
       this.queue.addBulk(
         jobs.map((job) => ({
@@ -368,6 +378,10 @@ export class InProcessQueue implements JobQueue {
 
   async add(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
+      if (job.front === true && job.staysInFront === true) {
+        const waiting = this.waiting.findIndex((other) => other.id === job.id);
+        if (waiting > 0) this.waiting.unshift(...this.waiting.splice(waiting, 1));
+      }
       if (this.known.has(job.id) || (job.dedupe !== undefined && this.dedupeKeys.has(job.dedupe))) continue;
       this.known.set(job.id, Date.now());
       if (job.dedupe !== undefined) this.dedupeKeys.add(job.dedupe);
