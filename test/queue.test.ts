@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobDispatcher } from '../src/enrichment/dispatcher.js';
 import { createLogger } from '../src/infra/logger.js';
@@ -53,6 +54,27 @@ describe('a webhook pass while new batches keep coming', () => {
       await waitFor(async () => ran.length === 4, 10_000, 'the four jobs to run');
       await jobs.stopConsuming();
       expect(ran).toEqual(['webhooks', 'batch', 'batch', 'batch']);
+    });
+  }
+});
+
+describe('the age of the oldest waiting job', () => {
+  const logger = createLogger('silent', 'test', 'json');
+  const queues: Record<string, () => JobQueue> = {
+    'BullMQ on Redis': () => (queue = new BullMqQueue(testRedisUrl(), `lucro-test-q-${randomBytes(4).toString('hex')}`, logger)),
+    'the in-process queue': () => new InProcessQueue(logger),
+  };
+  for (const [name, make] of Object.entries(queues)) {
+    it(`when jobs wait at the back and new batches keep being queued at the front (${name}), then it is the age of the oldest, not of the next`, async () => {
+      const jobs = make();
+      const dispatcher = new JobDispatcher(jobs);
+      expect(await jobs.oldestWaitingAgeMs()).toBeNull();
+      await dispatcher.reenrichmentAccepted(randomUUID(), 10);
+      await sleep(300);
+      await dispatcher.reenrichmentAccepted(randomUUID(), 10);
+      await sleep(900);
+      for (let i = 0; i < 5; i += 1) await dispatcher.batchAccepted(randomUUID(), 10);
+      expect(await jobs.oldestWaitingAgeMs()).toBeGreaterThanOrEqual(1_150);
     });
   }
 });

@@ -325,8 +325,17 @@ export class BullMqQueue implements JobQueue {
   }
 
   async oldestWaitingAgeMs(): Promise<number | null> {
-    const [oldest] = await withTimeout(this.queue.getJobs(['wait'], 0, 0, true), ADD_TIMEOUT_MS, 'oldest job');
-    return oldest ? Math.max(0, Date.now() - oldest.timestamp) : null;
+    // The queue shares the connection: it is ready once the queue is.
+    const read = async () => {
+      await this.queue.waitUntilReady();
+      return (await this.connection.eval(OLDEST_WAITING_SCRIPT, 1, this.queue.toKey('wait'), this.queue.toKey(''))) as string | null;
+    };
+    const added = await withTimeout(
+      read(),
+      ADD_TIMEOUT_MS,
+      'oldest job',
+    );
+    return added === null ? null : Math.max(0, Date.now() - Number(added));
   }
 
   async ping(): Promise<void> {
@@ -361,6 +370,38 @@ export class NoConsumerQueue implements JobQueue {
   async ping(): Promise<void> {}
   async close(): Promise<void> {}
 }
+
+/**
+ * When the oldest job waiting was added. Workers take from the tail of BullMQ's wait list; a job
+ * queued at the back is pushed at the head, one queued at the front at the tail. So from head to
+ * tail, times fall through the back-queued jobs to the oldest of them, then rise through the
+ * front-queued ones from the oldest: the oldest job stands where the two meet, found by halving
+ * (a few reads, not the list). The two ends are read too, for a job put back out of order. The
+ * job at the tail, which this used to read, is the newest front-queued one while batches come.
+ */
+const OLDEST_WAITING_SCRIPT = `
+local length = redis.call('LLEN', KEYS[1])
+if length == 0 then return false end
+local function added(i)
+  local id = redis.call('LINDEX', KEYS[1], i)
+  if not id then return nil end
+  return tonumber(redis.call('HGET', ARGV[1] .. id, 'timestamp'))
+end
+local low, high = 0, length - 1
+while low < high do
+  local middle = math.floor((low + high) / 2)
+  local a, b = added(middle), added(middle + 1)
+  if a == nil or b == nil then break end
+  if a > b then low = middle + 1 else high = middle end
+end
+local oldest = added(low)
+for _, i in ipairs({0, length - 1}) do
+  local t = added(i)
+  if t and (oldest == nil or t < oldest) then oldest = t end
+end
+if oldest == nil then return false end
+return tostring(oldest)
+`;
 
 /** The single-process default: a FIFO in memory. Lost on exit, which the scheduler makes good. */
 export class InProcessQueue implements JobQueue {
@@ -408,8 +449,13 @@ export class InProcessQueue implements JobQueue {
   }
 
   async oldestWaitingAgeMs(): Promise<number | null> {
-    const oldest = this.waiting[0];
-    return oldest ? Date.now() - (this.known.get(oldest.id) ?? Date.now()) : null;
+    // Not the next job: one queued at the front since may be it.
+    let oldest: number | undefined;
+    for (const job of this.waiting) {
+      const added = this.known.get(job.id);
+      if (added !== undefined && (oldest === undefined || added < oldest)) oldest = added;
+    }
+    return oldest === undefined ? null : Date.now() - oldest;
   }
 
   async ping(): Promise<void> {}
