@@ -112,6 +112,8 @@ export interface WebhookConfig {
   readonly endpointConcurrency: number;
   /** How often an idle worker looks for due deliveries and change notifications (`WEBHOOK_POLL_INTERVAL_MS`). */
   readonly pollIntervalMs: number;
+  /** Days a delivered or failed delivery, and an event with none left, is kept (`WEBHOOK_RETENTION_DAYS`); the scheduler purges older ones. */
+  readonly retentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -196,6 +198,7 @@ function webhookConfig(env: Env): WebhookConfig {
     concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 10_000),
     endpointConcurrency: integer(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 1_000),
     pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10),
+    retentionDays: integer(env, 'WEBHOOK_RETENTION_DAYS', 30, 1, 36_500),
   });
 }
 

@@ -141,6 +141,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
       redispatchAfterMs: config.redispatchAfterMs,
       intervalMs: config.schedulerIntervalMs,
       changeRetentionDays: config.changeRetentionDays,
+      webhookRetentionDays: config.webhooks.retentionDays,
     },
     changes,
     reenrichments,

@@ -293,7 +293,7 @@ describe('backlog gauges', () => {
       ctx.container.dispatcher,
       ctx.container.metrics,
       ctx.container.logger,
-      { maxAttempts: 3, redispatchAfterMs: 60_000, intervalMs: 1_000, changeRetentionDays: 30 },
+      { maxAttempts: 3, redispatchAfterMs: 60_000, intervalMs: 1_000, changeRetentionDays: 30, webhookRetentionDays: 30 },
       ctx.container.changes,
       { sweep: () => Promise.reject(new Error('the re-enrichment sweep broke')) },
     );

@@ -5,6 +5,7 @@ import { encodeCursor } from '../src/domain/query-params.js';
 import { withTransaction } from '../src/infra/db.js';
 import { verifyLucroSignature } from '../src/webhooks/signing.js';
 import { recordWebhookEvent } from '../src/webhooks/webhook.repository.js';
+import { loadConfig } from '../src/config.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
 import { webhookChecker } from './helpers/openapi-validation.js';
@@ -636,6 +637,45 @@ describe('transactions.changed', () => {
     };
     expect(await added(first.body.data.cursor)).toEqual(['A-1', 'A-2', 'B-1', 'B-2', 'C-1', 'C-2']);
     expect(await added(second.body.data.cursor)).toEqual(['B-1', 'B-2', 'C-1', 'C-2']);
+  });
+});
+
+describe('the delivery log is kept WEBHOOK_RETENTION_DAYS (30 by default)', () => {
+  it('when finished deliveries are older than the retention, then a sweep drops them and their events, and keeps a younger one and a pending one', async () => {
+    const { id } = await subscribe('https://hooks.example.com/kept', ['reenrichment.completed']);
+    const { rows } = await ctx.sql.query("SELECT id FROM integrations WHERE name = 'hooked'");
+    // Nothing sends to hooks.example.com here: each delivery is set as it would have ended.
+    const record = async (name: string, status: 'delivered' | 'failed' | 'pending', daysAgo: number) => {
+      await withTransaction(ctx.container.pool, async (client) => {
+        const eventId = await recordWebhookEvent(client, rows[0].id, 'reenrichment.completed', { reenrichment_id: name });
+        await client.query('UPDATE webhook_events SET created_at = now() - make_interval(days => $2) WHERE id = $1', [eventId, daysAgo]);
+        await client.query(
+          `UPDATE webhook_deliveries SET status = $3, created_at = now() - make_interval(days => $2),
+                  next_attempt_at = CASE WHEN $3 = 'pending' THEN now() + interval '1 hour' END
+            WHERE event_id = $1`,
+          [eventId, daysAgo, status],
+        );
+      });
+    };
+    await record('old-delivered', 'delivered', 31);
+    await record('old-failed', 'failed', 40);
+    await record('young-delivered', 'delivered', 29);
+    await record('old-pending', 'pending', 31);
+    expect(await deliveries(id)).toHaveLength(4);
+
+    await ctx.container.maintenance.sweep();
+    const left = await ctx.sql.query(
+      `SELECT e.data->>'reenrichment_id' AS name, d.status FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE d.endpoint_id = $1 ORDER BY 1`,
+      [id],
+    );
+    expect(left.rows).toEqual([
+      { name: 'old-pending', status: 'pending' },
+      { name: 'young-delivered', status: 'delivered' },
+    ]);
+    expect(await deliveries(id)).toHaveLength(2);
+    const events = await ctx.sql.query(`SELECT data->>'reenrichment_id' AS name FROM webhook_events WHERE data->>'reenrichment_id' LIKE 'old-%' ORDER BY 1`);
+    expect(events.rows).toEqual([{ name: 'old-pending' }]);
+    expect(() => loadConfig({ WEBHOOK_RETENTION_DAYS: '0' })).toThrow('WEBHOOK_RETENTION_DAYS');
   });
 });
 

@@ -12,6 +12,7 @@ import {
   reclaimExpiredLeases,
 } from './enrichment.repository.js';
 import { oldestPendingAgeSeconds } from '../operations/operations.repository.js';
+import { purgeDeliveredEvents, purgeFinishedDeliveries } from '../webhooks/webhook.repository.js';
 
 export interface SweepReport {
   reclaimed: number;
@@ -21,6 +22,9 @@ export interface SweepReport {
 }
 
 const SWEEP_LIMIT = 5_000;
+/** Rows one purge statement drops, and statements per sweep. */
+const PURGE_CHUNK = 5_000;
+const PURGE_ROUNDS = 10;
 
 /**
  * The Celery Beat role: repairs what crashes and outages leave behind. Safe to run in several
@@ -32,7 +36,7 @@ export class MaintenanceService {
     private readonly dispatcher: JobDispatcher,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
-    private readonly options: { maxAttempts: number; redispatchAfterMs: number; intervalMs: number; changeRetentionDays: number },
+    private readonly options: { maxAttempts: number; redispatchAfterMs: number; intervalMs: number; changeRetentionDays: number; webhookRetentionDays: number },
     private readonly changes: ChangeService,
     /** Re-enrichments whose job was lost are dispatched again, and finished ones stamped, here. */
     private readonly reenrichments?: { sweep(stalledAfterMs: number): Promise<void> },
@@ -75,12 +79,19 @@ export class MaintenanceService {
       for (let pass = 0; pass < 10 && (await this.changes.sequence()) > 0; pass++);
     });
     await step('change retention', async () => void (await this.changes.purge(this.options.changeRetentionDays)));
+    await step('webhook retention', () => this.purgeWebhookLog());
     // The backlog gauges are read here, once a sweep, so that no scrape of /metrics queries the database.
     await step('gauges', () => this.refreshGauges());
     if (failures.length > 0) throw failures[0];
     // Only a scheduler's whole sweep keeps them: an alert watches that one has swept lately (LucroSchedulerDown).
     this.metrics.lastSweep.set(Date.now() / 1000);
     return report;
+  }
+
+  /** Drops finished deliveries past the retention, then the events none is left for: a bounded number per sweep, the rest at the next. */
+  private async purgeWebhookLog(): Promise<void> {
+    for (let round = 0; round < PURGE_ROUNDS && (await purgeFinishedDeliveries(this.pool, this.options.webhookRetentionDays, PURGE_CHUNK)) === PURGE_CHUNK; round++);
+    for (let round = 0; round < PURGE_ROUNDS && (await purgeDeliveredEvents(this.pool, this.options.webhookRetentionDays, PURGE_CHUNK)) === PURGE_CHUNK; round++);
   }
 
   /**

@@ -390,3 +390,31 @@ export async function countPendingDeliveries(db: Queryable): Promise<{ pending: 
   );
   return rows[0] ?? { pending: 0, due: 0, retrying: 0 };
 }
+
+/**
+ * Drops up to `limit` delivered or failed deliveries created before the retention, oldest first,
+ * and returns how many; a pending one stays whatever its age. Its log entry and its retry go with it.
+ */
+export async function purgeFinishedDeliveries(db: Queryable, retentionDays: number, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM webhook_deliveries WHERE seq IN (
+       SELECT seq FROM webhook_deliveries
+        WHERE status <> 'pending' AND created_at < now() - make_interval(days => $1)
+        ORDER BY created_at LIMIT $2)`,
+    [retentionDays, limit],
+  );
+  return rowCount ?? 0;
+}
+
+/** Drops up to `limit` events recorded before the retention that no delivery refers to any more, and returns how many. */
+export async function purgeDeliveredEvents(db: Queryable, retentionDays: number, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM webhook_events WHERE id IN (
+       SELECT e.id FROM webhook_events e
+        WHERE e.created_at < now() - make_interval(days => $1)
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)
+        ORDER BY e.created_at LIMIT $2)`,
+    [retentionDays, limit],
+  );
+  return rowCount ?? 0;
+}
