@@ -23,7 +23,8 @@ import type { Queryable } from '../infra/db.js';
  * stored lesson would be: migrate() then derives every stored lesson again (rederiveLessons).
  * 1: bank wording of more markets left out of keys, Ø and Æ spelled O and AE.
  * 2: a possessive S sent apart (`TRADER JOE S`) joined to its word.
- * 3: words of every script kept in keys (they held Latin letters only), invisible characters dropped.
+ * 3: words of every script kept in keys (they held Latin letters only), invisible characters dropped;
+ *    the words of other scripts and their character pairs are model features.
  */
 export const LESSON_DERIVATION = 3;
 

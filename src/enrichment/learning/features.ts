@@ -1,4 +1,5 @@
 import { normalizeStatementText } from '../categorizers/rules.categorizer.js';
+import { merchantKey } from '../merchant/normalize.js';
 
 /** What the learned model reads of a transaction. */
 export interface LearningInput {
@@ -13,7 +14,8 @@ const NGRAM_SIZES = [3] as const;
 /**
  * The features of a transaction for the learned model, each once: the words of its normalised
  * text (merchant name and description), adjacent word pairs, character n-grams of each word (so
- * `CHECKERS` and `CHECKERSHYPER` share evidence), the amount's direction and its order of
+ * `CHECKERS` and `CHECKERSHYPER` share evidence), the words of other scripts and their character
+ * pairs (otherScriptFeatures), the amount's direction and its order of
  * magnitude, and the direction joined with the magnitude. Pure and deterministic: a correction's
  * features can be stored and taken back exactly.
  */
@@ -32,11 +34,37 @@ export function extractFeatures(input: LearningInput): string[] {
       for (let start = 0; start + n <= marked.length; start += 1) features.add(`c:${marked.slice(start, start + n)}`);
     }
   }
+  for (const feature of otherScriptFeatures(input)) features.add(feature);
   const { sign, magnitude } = amountShape(input.amount);
   features.add(`s:${sign}`);
   features.add(`m:${magnitude}`);
   features.add(`sm:${sign}${magnitude}`);
   return [...features];
+}
+
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+const LATIN_WORD = /^[A-Z0-9&]+$/;
+const NONE: readonly string[] = [];
+
+/**
+ * The words of other scripts than Latin the line's merchant key holds (`مطعم`, `ПЕКАРНЯ`), and their
+ * character pairs, since Chinese, Japanese and Thai write a name without spaces (`炸酱面` shares `酱面`
+ * with `炒酱面`): the statement text the rest is read from keeps Latin letters only. Empty for an
+ * ASCII line, which is almost every line, without reading it twice.
+ */
+function otherScriptFeatures(input: LearningInput): readonly string[] {
+  if ((!input.merchantName || ASCII_TEXT.test(input.merchantName)) && (!input.description || ASCII_TEXT.test(input.description))) return NONE;
+  const features: string[] = [];
+  for (const source of [input.merchantName, input.description]) {
+    if (!source || ASCII_TEXT.test(source)) continue;
+    for (const word of merchantKey(source).split(' ')) {
+      if (word === '' || LATIN_WORD.test(word)) continue;
+      features.push(`u:${word}`);
+      const letters = [...word];
+      for (let i = 0; i + 1 < letters.length; i += 1) features.push(`v:${letters[i]}${letters[i + 1]}`);
+    }
+  }
+  return features;
 }
 
 /** Direction and order of magnitude (0 for under 10, 1 for under 100, …) of a decimal string, read without a float. */
@@ -129,6 +157,7 @@ export function hashFeatures(input: LearningInput, out: HashedFeatures): HashedF
   else if (merchant === '') hashWords(description, '', out);
   else if (description === '') hashWords(merchant, '', out);
   else hashWords(merchant, description, out);
+  for (const feature of otherScriptFeatures(input)) out.push(...featureHash(feature));
   out.textLength = out.length;
   const { sign, magnitude } = amountShape(input.amount);
   const shape = `${sign}${magnitude}`;

@@ -149,6 +149,8 @@ describe('features', () => {
     { merchantName: 'Café Ñandú', description: null, amount: '12' },
     { merchantName: null, description: 'A A A 7-Eleven 24 & Co 2024 X', amount: '0.00' },
     { merchantName: null, description: '', amount: '-5' },
+    { merchantName: 'مطعم الشام', description: 'POS مطعم الشام فرع 12', amount: '-48.00' },
+    { merchantName: null, description: '老北京炸酱面 Bistro', amount: '-30' },
   ])('when a line is hashed as it is read, then its features are those of extractFeatures, in order (%o)', (line) => {
     const hashed = hashFeatures(line, new HashedFeatures());
     const seen = new Set<string>();
@@ -159,6 +161,14 @@ describe('features', () => {
       seen.add(pair);
     }
     expect(firsts).toEqual(extractFeatures(line).map((feature) => featureHash(feature).join(',')));
+  });
+
+  it('when a line is written in another script, then its words and their character pairs are features, which the Latin reading of the text leaves out', () => {
+    expect(extractFeatures({ merchantName: null, description: 'مطعم الشام 12', amount: '-48.00' })).toEqual(
+      expect.arrayContaining(['u:مطعم', 'u:الشام', 'v:مط', 's:-']),
+    );
+    expect(extractFeatures({ merchantName: null, description: '老北京炸酱面', amount: '-30' })).toEqual(expect.arrayContaining(['u:老北京炸酱面', 'v:酱面']));
+    expect(extractFeatures({ merchantName: null, description: 'POS Purchase Mica Parktown', amount: '-1' }).some((f) => f.startsWith('u:') || f.startsWith('v:'))).toBe(false);
   });
 
   it.each([
@@ -194,6 +204,22 @@ describe('naive Bayes model', () => {
     expect(answer?.category).toBe('FOOD_AND_DRINK');
     expect(answer?.confidence).toBeGreaterThan(0.4);
     expect(model.answer(extractFeatures({ merchantName: null, description: 'Fuel Purchase Shell Ultra City', amount: '-500.00' }))?.category).toBe('TRANSPORTATION');
+  });
+
+  it('when merchants written in another script were corrected, then an unseen one sharing their words is answered as they were', () => {
+    const model = trained();
+    for (const [description, category] of [
+      ['مطعم الشام الرياض', 'FOOD_AND_DRINK'],
+      ['مطعم البيك جدة', 'FOOD_AND_DRINK'],
+      ['مطعم النخيل', 'FOOD_AND_DRINK'],
+      ['صيدلية النهدي', 'MEDICAL'],
+      ['صيدلية الدواء', 'MEDICAL'],
+      ['صيدلية الرعاية', 'MEDICAL'],
+    ] as const) {
+      model.learn(extractFeatures({ merchantName: null, description, amount: '-40.00' }), category);
+    }
+    expect(model.answer(extractFeatures({ merchantName: null, description: 'مطعم الريف', amount: '-40.00' }))?.category).toBe('FOOD_AND_DRINK');
+    expect(model.answer(extractFeatures({ merchantName: null, description: 'صيدلية المدينة', amount: '-40.00' }))?.category).toBe('MEDICAL');
   });
 
   it('when it has learned from more corrections, then it is surer of the same answer', () => {
