@@ -42,7 +42,7 @@ export function extractFeatures(input: LearningInput): string[] {
   return [...features];
 }
 
-const ASCII_TEXT = /^[\x00-\x7f]*$/;
+const ASCII_TEXT = /^[\x20-\x7e]*$/;
 const LATIN_WORD = /^[A-Z0-9&]+$/;
 const NONE: readonly string[] = [];
 
