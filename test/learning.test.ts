@@ -96,21 +96,36 @@ describe('learning from corrections', () => {
       line('U-2', 'Bistro 東京 0001'),
       // An invisible character inside the word: the same merchant as the line without it.
       line('U-3', 'Kwabe\u200bna Bakehouse 1234'),
+      // The bank's wording in another script: the merchant is Florbit.
+      line('U-7', 'Оплата услуг Florbit'),
+      line('U-8', 'Оплата услуг Гарникс ١٢٣٤'),
     ]);
     await correct(key, 'L-U', 'U-1', 'MEDICAL');
     await correct(key, 'L-U', 'U-2', 'ENTERTAINMENT');
     await correct(key, 'L-U', 'U-3', 'TRAVEL');
+    await correct(key, 'L-U', 'U-7', 'PERSONAL_CARE');
+    await correct(key, 'L-U', 'U-8', 'HOME_IMPROVEMENT');
     await sleep(5_000);
 
     const later = await ingestAndEnrich(key, 'L-U', [
       line('U-4', 'مطعم الشام فرع 17 الرياض'),
       line('U-5', 'Bistro Марсель 0003'),
       line('U-6', 'Kwabena Bakehouse 5678'),
+      line('U-9', 'Покупка Florbit'),
+      line('U-10', 'Оплата услуг Garnix'),
+      line('U-11', 'Оплата услуг Гарникс ٥٦٧٨'),
+      line('U-12', 'Оплата услуг Хоббитон'),
     ]);
+    const notLearned = [expect.not.stringMatching(/^(PERSONAL_CARE|HOME_IMPROVEMENT)$/), expect.not.stringMatching(/^learned:/)];
     expect(later.map((t) => [t.transaction_id, t.category, t.category_source])).toEqual([
+      ['U-10', ...notLearned],
+      ['U-11', 'HOME_IMPROVEMENT', 'learned:merchant'],
+      // Another merchant after the same wording is not taken for it (the model may guess from the words).
+      ['U-12', expect.any(String), expect.not.stringMatching(/^learned:(merchant|family)$/)],
       ['U-4', 'MEDICAL', 'learned:merchant'],
       ['U-5', expect.not.stringMatching(/^ENTERTAINMENT$/), expect.not.stringMatching(/^learned:merchant$/)],
       ['U-6', 'TRAVEL', 'learned:merchant'],
+      ['U-9', 'PERSONAL_CARE', 'learned:merchant'],
     ]);
   });
 

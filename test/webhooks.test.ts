@@ -1,10 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/domain/query-params.js';
 import { withTransaction } from '../src/infra/db.js';
 import { verifyLucroSignature } from '../src/webhooks/signing.js';
-import { recordWebhookEvent } from '../src/webhooks/webhook.repository.js';
+import { purgeFinishedDeliveries, recordWebhookEvent } from '../src/webhooks/webhook.repository.js';
 import { loadConfig } from '../src/config.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
@@ -676,6 +677,30 @@ describe('the delivery log is kept WEBHOOK_RETENTION_DAYS (30 by default)', () =
     const events = await ctx.sql.query(`SELECT data->>'reenrichment_id' AS name FROM webhook_events WHERE data->>'reenrichment_id' LIKE 'old-%' ORDER BY 1`);
     expect(events.rows).toEqual([{ name: 'old-pending' }]);
     expect(() => loadConfig({ WEBHOOK_RETENTION_DAYS: '0' })).toThrow('WEBHOOK_RETENTION_DAYS');
+  });
+});
+
+describe('retention and a retry at once', () => {
+  it('when a retry makes an old failed delivery pending while the purge waits for it, then the purge keeps it', async () => {
+    const { id } = await subscribe('https://hooks.example.com/raced', ['reenrichment.completed']);
+    const { rows } = await ctx.sql.query("SELECT id FROM integrations WHERE name = 'hooked'");
+    await withTransaction(ctx.container.pool, async (client) => {
+      const eventId = await recordWebhookEvent(client, rows[0].id, 'reenrichment.completed', { reenrichment_id: 'raced' });
+      await client.query(`UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, created_at = now() - interval '40 days' WHERE event_id = $1 AND endpoint_id = $2`, [eventId, id]);
+    });
+    const retrying = await ctx.container.pool.connect();
+    try {
+      // The retry's update holds the row while the purge picks it.
+      await retrying.query('BEGIN');
+      await retrying.query(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now() + interval '1 hour' WHERE endpoint_id = $1`, [id]);
+      const purged = purgeFinishedDeliveries(ctx.container.pool, 30, 5_000);
+      await sleep(300);
+      await retrying.query('COMMIT');
+      await purged;
+    } finally {
+      retrying.release();
+    }
+    expect(await deliveries(id)).toMatchObject([{ status: 'pending' }]);
   });
 });
 

@@ -397,10 +397,13 @@ export async function countPendingDeliveries(db: Queryable): Promise<{ pending: 
  */
 export async function purgeFinishedDeliveries(db: Queryable, retentionDays: number, limit: number): Promise<number> {
   const { rowCount } = await db.query(
-    `DELETE FROM webhook_deliveries WHERE seq IN (
-       SELECT seq FROM webhook_deliveries
-        WHERE status <> 'pending' AND created_at < now() - make_interval(days => $1)
-        ORDER BY created_at LIMIT $2)`,
+    // The conditions are asked again of each row as it is deleted: a retry that made it pending
+    // meanwhile (its lock waited for) keeps it.
+    `DELETE FROM webhook_deliveries
+      WHERE seq IN (SELECT seq FROM webhook_deliveries
+                     WHERE status <> 'pending' AND created_at < now() - make_interval(days => $1)
+                     ORDER BY created_at LIMIT $2)
+        AND status <> 'pending' AND created_at < now() - make_interval(days => $1)`,
     [retentionDays, limit],
   );
   return rowCount ?? 0;

@@ -70,7 +70,15 @@ export function rememberedAnswer(state: LearnedState, line: LearnedLine, brandOf
   return remembered && { category: remembered.category, confidence: remembered.confidence, source: 'learned:merchant' };
 }
 
+/**
+ * A key in Latin letters only. Branches and families are read in those alone: in other scripts the
+ * bank's wording is not known and stays in the key (`ОПЛАТА УСЛУГ …` begins every payment), so a
+ * shared beginning says nothing there; such a merchant is learned by its own key.
+ */
+const LATIN_KEY = /^[A-Z0-9& ]*$/;
+
 function branchAnswer(state: LearnedState, line: LearnedLine, brandOf: BrandOf | undefined): MerchantAnswer | undefined {
+  if (!LATIN_KEY.test(line.key)) return undefined;
   const before = state.memory.longestKeyBefore(line.key);
   if (before === undefined) {
     if (!line.key.includes(' ')) return undefined;
@@ -177,7 +185,7 @@ export function afterRules(state: LearnedState, line: LearnedLine, rules: Catego
   const brand = rules.brand === undefined || brandOf === undefined ? undefined : brandAnswer(state, line, { brand: rules.brand, category: rules.category }, brandOf);
   if (brand) return brand;
   if (rules.confidence >= options.standConfidence) return rules;
-  const family = state.memory.familyAnswer(line.key, line.direction);
+  const family = LATIN_KEY.test(line.key) ? state.memory.familyAnswer(line.key, line.direction) : undefined;
   if (family && family.confidence >= options.familyThreshold) return { category: family.category, confidence: family.confidence, source: 'learned:family' };
   // The line's features are hashed as they are read (no strings built), into one reused buffer.
   const modelled = state.model.canAnswer ? state.model.answerHashed(hashFeatures(line.transaction, scratch), line.direction) : undefined;

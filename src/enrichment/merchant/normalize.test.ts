@@ -137,6 +137,33 @@ describe('normalizeMerchant', () => {
     expect(keyOf('Shop Пушкин')).not.toBe(keyOf('Shop Москва'));
   });
 
+  it('when bank wording in another script comes before a name in Latin letters, then it is left out of the key, as Latin wording is', () => {
+    const keyOf = (description: string) => normalizeMerchant({ merchantName: null, description }).key;
+    expect(keyOf('Оплата услуг Florbit')).toBe('FLORBIT');
+    expect(keyOf('Покупка Florbit')).toBe('FLORBIT');
+    expect(keyOf('Florbit')).toBe('FLORBIT');
+    // A word that changes script is two words: the brand `NTT` leads the key.
+    expect(keyOf('口座振替 NTTドコモ')).toBe('NTT ドコモ');
+    // After the name, another script's words stay: another branch, or another merchant.
+    expect(keyOf('Bistro Марсель')).toBe('BISTRO МАРСЕЛЬ');
+  });
+
+  it('when a store number or date is written in digits of another script, then it goes as one in ASCII digits does', () => {
+    const keyOf = (description: string) => normalizeMerchant({ merchantName: null, description }).key;
+    expect(keyOf('Bistro ١٢٣٤')).toBe('BISTRO');
+    expect(keyOf('Bistro ٢٠٢٦/١١/٠٢')).toBe('BISTRO');
+    expect(keyOf('CARREFOUR ۱۲۳۴')).toBe('CARREFOUR');
+    expect(keyOf('BIG BAZAAR १२३४')).toBe('BIG BAZAAR');
+    expect(keyOf('مطعم الشام فرع ١٢')).toBe(keyOf('مطعم الشام فرع 17'));
+  });
+
+  it('when one word is spelled with another apostrophe, a capital sharp s, Arabic vowel points or a tatweel, then its key is the same', () => {
+    const keyOf = (description: string) => normalizeMerchant({ merchantName: null, description }).key;
+    expect(keyOf('Joe\u02bcs Diner')).toBe(keyOf("Joe's Diner"));
+    expect(keyOf('STRA\u1e9eE')).toBe('STRASSE');
+    expect(new Set(['مَطْعَم', 'مطـعم', 'مطعم'].map(keyOf)).size).toBe(1);
+  });
+
   it('when a word carries invisible characters (zero-width space or joiner, soft hyphen, byte-order mark), then its key is the visible word\'s', () => {
     const plain = normalizeMerchant({ merchantName: 'Zébulon Épicerie Müller', description: null }).key;
     for (const hidden of ['\u200b', '\u200d', '\u00ad', '\ufeff']) {

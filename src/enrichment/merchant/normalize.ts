@@ -334,34 +334,58 @@ export function merchantKey(text: string): string {
 }
 
 /**
- * Accents are dropped from Latin, Greek and Cyrillic letters only (`ZÉBULON` is `ZEBULON`, `ΦΟΎΡΝΟΣ`
- * is `ΦΟΥΡΝΟΣ`): in scripts such as Thai or Devanagari the marks are letters of the word, so they stay.
+ * Accents are dropped from Latin, Greek and Cyrillic letters, and the optional vowel points of Arabic
+ * and Hebrew (`ZÉBULON` is `ZEBULON`, `ΦΟΎΡΝΟΣ` is `ΦΟΥΡΝΟΣ`, `مَطْعَم` is `مطعم`): in scripts such as
+ * Thai or Devanagari the marks are letters of the word, so they stay.
  */
-const ACCENT_OF_CASED_LETTER = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
-/** Invisible format characters (zero-width space and joiners, soft hyphen, byte-order and direction marks): the word is the same without them. */
-const INVISIBLE = /\p{Cf}+/gu;
+const OPTIONAL_MARKS = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}])\p{M}+/gu;
+/**
+ * Invisible format characters (zero-width space and joiners, soft hyphen, byte-order and direction
+ * marks) and the Arabic tatweel, which only stretches a word: the word is the same without them.
+ */
+const INVISIBLE = /[\p{Cf}\u0640]+/gu;
+/** Digits of other scripts (`١٢٣٤`, `१२३४`), read as the ASCII digits they are, so a store number or date in them goes as one in ASCII does. */
+const OTHER_DIGIT = /(?![0-9])\p{Nd}/gu;
+const IS_DIGIT = /^\p{Nd}$/u;
+/** A word's letters change script from Latin to another or back (`NTTドコモ`): split there. */
+const SCRIPT_CHANGE = /(?<=[A-Z0-9&])(?=[^\sA-Z0-9&])|(?<=[^\sA-Z0-9&])(?=[A-Z0-9&])/gu;
+const LATIN_TOKEN = /^[A-Z0-9&]+$/;
+
+/** The value of a decimal digit of any script: digits come in runs of ten, from zero. */
+function asciiDigit(digit: string): string {
+  const codePoint = digit.codePointAt(0) as number;
+  let zero = codePoint;
+  while (zero > 0 && IS_DIGIT.test(String.fromCodePoint(zero - 1))) zero -= 1;
+  return String((codePoint - zero) % 10);
+}
 
 function unicodeTokens(text: string): string[] {
   const folded = text
     .replace(INVISIBLE, '')
     .normalize('NFKD')
-    .replace(ACCENT_OF_CASED_LETTER, '$1')
+    .replace(OPTIONAL_MARKS, '$1')
     .normalize('NFC')
+    .replace(OTHER_DIGIT, asciiDigit)
     .toUpperCase()
-    .replace(/ß/g, 'SS')
+    .replace(/[ßẞ]/g, 'SS')
     // Letters with no accent to drop, as their languages spell them in ASCII (FØTEX is FOTEX, not F TEX).
     .replace(/Ø/g, 'O')
     .replace(/Æ/g, 'AE')
     .replace(/Œ/g, 'OE')
     .replace(/Ł/g, 'L')
     .replace(/Đ/g, 'D')
-    .replace(/['’‘`´]/g, '');
+    .replace(/['’‘`´ʼ]/g, '');
   // Words of every script are kept: `مطعم الشام` is a merchant, and `BISTRO 東京` another than `BISTRO МАРСЕЛЬ`.
-  return folded
+  const tokens = folded
     .replace(/&/g, ' & ')
     .replace(/[^\p{L}\p{M}\p{N}&]+/gu, ' ')
+    .replace(SCRIPT_CHANGE, ' ')
     .split(' ')
     .filter((token) => token !== '' && !isReference(token));
+  // Before a name in Latin letters, words of another script are the bank's wording, as `POS Purchase`
+  // is (`Оплата услуг FLORBIT`, `口座振替 NTTドコモ`), which the patterns above know in Latin only.
+  const firstLatin = tokens.findIndex((token) => LATIN_TOKEN.test(token) && /[A-Z]/.test(token));
+  return firstLatin > 0 ? tokens.slice(firstLatin) : tokens;
 }
 
 /**
