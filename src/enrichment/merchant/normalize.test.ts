@@ -110,6 +110,8 @@ const BY_MARKET: Record<string, readonly Case[]> = {
 };
 
 describe('normalizeMerchant', () => {
+  const keyOf = (description: string) => normalizeMerchant({ merchantName: null, description }).key;
+
   for (const [market, cases] of Object.entries(BY_MARKET)) {
     describe(market, () => {
       it.each(cases)('when the line reads %j, then the key is %j and the text %j', (raw, key, text) => {
@@ -131,14 +133,12 @@ describe('normalizeMerchant', () => {
   });
 
   it('when lines of one merchant in another script differ only by store number, then they share a key, apart from another merchant with the same Latin word', () => {
-    const keyOf = (description: string) => normalizeMerchant({ merchantName: null, description }).key;
     expect(keyOf('مطعم الشام فرع 12')).toBe(keyOf('مطعم الشام فرع 17'));
     expect(keyOf('Bistro 東京 0001')).not.toBe(keyOf('Bistro Марсель 0003'));
     expect(keyOf('Shop Пушкин')).not.toBe(keyOf('Shop Москва'));
   });
 
   it('when bank wording in another script comes before a name in Latin letters, then it is left out of the key, as Latin wording is', () => {
-    const keyOf = (description: string) => normalizeMerchant({ merchantName: null, description }).key;
     expect(keyOf('Оплата услуг Florbit')).toBe('FLORBIT');
     expect(keyOf('Покупка Florbit')).toBe('FLORBIT');
     expect(keyOf('Florbit')).toBe('FLORBIT');
@@ -149,7 +149,6 @@ describe('normalizeMerchant', () => {
   });
 
   it('when a store number or date is written in digits of another script, then it goes as one in ASCII digits does', () => {
-    const keyOf = (description: string) => normalizeMerchant({ merchantName: null, description }).key;
     expect(keyOf('Bistro ١٢٣٤')).toBe('BISTRO');
     expect(keyOf('Bistro ٢٠٢٦/١١/٠٢')).toBe('BISTRO');
     expect(keyOf('CARREFOUR ۱۲۳۴')).toBe('CARREFOUR');
@@ -158,7 +157,6 @@ describe('normalizeMerchant', () => {
   });
 
   it('when one word is spelled with another apostrophe, a capital sharp s, Arabic vowel points or a tatweel, then its key is the same', () => {
-    const keyOf = (description: string) => normalizeMerchant({ merchantName: null, description }).key;
     expect(keyOf('Joe\u02bcs Diner')).toBe(keyOf("Joe's Diner"));
     expect(keyOf('STRA\u1e9eE')).toBe('STRASSE');
     expect(new Set(['مَطْعَم', 'مطـعم', 'مطعم'].map(keyOf)).size).toBe(1);
