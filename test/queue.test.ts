@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobDispatcher } from '../src/enrichment/dispatcher.js';
 import { createLogger } from '../src/infra/logger.js';
@@ -77,4 +78,24 @@ describe('the age of the oldest waiting job', () => {
       expect(await jobs.oldestWaitingAgeMs()).toBeGreaterThanOrEqual(1_150);
     });
   }
+});
+
+describe('the age of the oldest waiting job, with an orphaned id', () => {
+  it('when a waiting job\'s data is gone from Redis (BullMQ), then the oldest job is still found past it', async () => {
+    const prefix = `lucro-test-q-${randomBytes(4).toString('hex')}`;
+    const bull = (queue = new BullMqQueue(testRedisUrl(), prefix, createLogger('silent', 'test', 'json')));
+    const dispatcher = new JobDispatcher(bull);
+    await dispatcher.reenrichmentAccepted(randomUUID(), 10);
+    await sleep(300);
+    const later = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of later) await dispatcher.reenrichmentAccepted(id, 10);
+    await sleep(900);
+    for (let i = 0; i < 4; i += 1) await dispatcher.batchAccepted(randomUUID(), 10);
+    // One job's hash is lost (an eviction, a hand-made deletion); its id stays in the wait list.
+    const [lost] = (await bull.bullQueue.getJobs(['wait'])).filter((j) => j.data.kind === 'reenrichment' && j.data.reenrichmentId === later[1]);
+    const redis = new Redis(testRedisUrl());
+    await redis.del(bull.bullQueue.toKey(lost?.id ?? ''));
+    redis.disconnect();
+    expect(await bull.oldestWaitingAgeMs()).toBeGreaterThanOrEqual(1_150);
+  });
 });

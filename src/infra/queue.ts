@@ -382,21 +382,32 @@ export class NoConsumerQueue implements JobQueue {
 const OLDEST_WAITING_SCRIPT = `
 local length = redis.call('LLEN', KEYS[1])
 if length == 0 then return false end
-local function added(i)
+local function at(i)
   local id = redis.call('LINDEX', KEYS[1], i)
   if not id then return nil end
   return tonumber(redis.call('HGET', ARGV[1] .. id, 'timestamp'))
 end
+-- A job whose data is gone (an orphaned id) is passed over: the nearest job with a time at or
+-- before i (step -1), or at or after it (step 1), within 16.
+local function added(i, step)
+  for d = 0, 16 do
+    local j = i + d * step
+    if j < 0 or j >= length then return nil end
+    local t = at(j)
+    if t then return t end
+  end
+  return nil
+end
 local low, high = 0, length - 1
 while low < high do
   local middle = math.floor((low + high) / 2)
-  local a, b = added(middle), added(middle + 1)
+  local a, b = added(middle, -1), added(middle + 1, 1)
   if a == nil or b == nil then break end
   if a > b then low = middle + 1 else high = middle end
 end
-local oldest = added(low)
+local oldest = added(low, -1) or added(low, 1)
 for _, i in ipairs({0, length - 1}) do
-  local t = added(i)
+  local t = added(i, i == 0 and 1 or -1)
   if t and (oldest == nil or t < oldest) then oldest = t end
 end
 if oldest == nil then return false end
