@@ -2,9 +2,15 @@
 -- WEBHOOK_RETENTION_DAYS (src/webhooks/webhook.repository.ts, purgeFinishedDeliveries and
 -- purgeDeliveredEvents): both tables grew by a row per batch and endpoint, forever.
 --
+-- Events first: a process still serving records an event and then, by its fan-out trigger, its
+-- deliveries; locking the tables in that order too, the migration never deadlocks with it. (Reading
+-- deliveries by their event needs nothing new: UNIQUE (event_id, endpoint_id) leads with it.)
+CREATE INDEX webhook_events_created ON webhook_events (created_at);
 -- The purge reads the oldest finished deliveries by creation; a pending one is never purged.
 CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';
--- An event is dropped once no delivery refers to it: that check, and the foreign key's on each
--- deleted event, read deliveries by their event.
-CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
-CREATE INDEX webhook_events_created ON webhook_events (created_at);
+
+-- Which way a correction's lesson was derived (LESSON_DERIVATION, src/corrections/lessons.ts). A
+-- process of the previous release, serving during a rolling upgrade after the migration, writes
+-- lessons its way and leaves this empty: the scheduler's sweep derives those again.
+ALTER TABLE corrections ADD COLUMN derivation smallint;
+CREATE INDEX corrections_underived ON corrections (integration_id) WHERE derivation IS NULL;

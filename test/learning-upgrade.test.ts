@@ -1,6 +1,10 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LESSON_DERIVATION, teach } from '../src/corrections/lessons.js';
+import { LESSON_DERIVATION, rederiveUnderivedLessons } from '../src/corrections/lessons.js';
+import { extractFeatures } from '../src/enrichment/learning/features.js';
+import { addFeatureCounts } from '../src/enrichment/learning/learning.repository.js';
+import { NaiveBayesModel } from '../src/enrichment/learning/naive-bayes.js';
+import { withTransaction } from '../src/infra/db.js';
 import { loadMerchantVotes } from '../src/enrichment/learning/learning.repository.js';
 import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
@@ -23,6 +27,29 @@ afterAll(async () => {
   await drop?.();
   await later?.drop();
 });
+
+/** A locked transaction of a new integration and account, as a test's correction needs it. */
+async function lockedTransaction(db: pg.Pool, integration: string, description: string): Promise<{ integrationId: number; pk: number }> {
+  const { rows } = await db.query<{ integrationId: number; pk: number }>(
+    `WITH i AS (INSERT INTO integrations (name) VALUES ($2) RETURNING id),
+          a AS (INSERT INTO accounts (integration_id, external_id, currency) SELECT id, 'ACC-1', 'DKK' FROM i RETURNING id, integration_id),
+          b AS (INSERT INTO batches (id, integration_id, account_id, received, accepted, duplicates)
+                SELECT gen_random_uuid(), integration_id, id, 1, 1, 0 FROM a RETURNING id, account_id)
+     INSERT INTO transactions (account_id, batch_id, transaction_id, date, amount, currency, description, raw, status,
+                               category, category_confidence, category_source, category_locked)
+     SELECT b.account_id, b.id, 'TX-1', '2026-11-26', -120.00, 'DKK', $1, '{}', 'completed', 'FOOD_AND_DRINK', 1, 'user', true FROM b
+     RETURNING (SELECT integration_id::int FROM a) AS "integrationId", id::int AS pk`,
+    [description, integration],
+  );
+  return rows[0] as { integrationId: number; pk: number };
+}
+
+/** A correction's lesson as a release before this one stored it: under `key`, the features it read, no derivation recorded. */
+async function teachAsBefore(db: pg.Pool, integrationId: number, pk: number, description: string, key: string, features = extractFeatures({ merchantName: null, description, amount: '-120.00' })): Promise<void> {
+  await db.query(`INSERT INTO corrections (transaction_pk, integration_id, merchant_key, category, features) VALUES ($1, $2, $3, 'FOOD_AND_DRINK', $4)`, [pk, integrationId, key, features]);
+  if (key !== '') await db.query(`INSERT INTO learned_merchants (integration_id, merchant_key, category, votes) VALUES ($1, $2, 'FOOD_AND_DRINK', 1)`, [integrationId, key]);
+  await addFeatureCounts(db, integrationId, NaiveBayesModel.deltas(features, 'FOOD_AND_DRINK', 1));
+}
 
 describe('lessons across migration 022 (merchant keys without references and store digits)', () => {
   it('when lessons stored under the old keys are upgraded, then they answer for lines keyed the new way, votes of one merchant added up', async () => {
@@ -55,22 +82,10 @@ describe('lessons derived again when keys are derived another way (LESSON_DERIVA
   it('when a lesson was stored under a key the code no longer derives, then migrating keys it the new way and it answers for the merchant again', async () => {
     const db = later.pool;
     const description = 'KORTKÖP 261104 FØTEX VESTERBRO';
-    const { rows } = await db.query<{ integrationId: number; pk: number }>(
-      `WITH i AS (INSERT INTO integrations (name) VALUES ('nordic') RETURNING id),
-            a AS (INSERT INTO accounts (integration_id, external_id, currency) SELECT id, 'DK-1', 'DKK' FROM i RETURNING id, integration_id),
-            b AS (INSERT INTO batches (id, integration_id, account_id, received, accepted, duplicates)
-                  SELECT gen_random_uuid(), integration_id, id, 1, 1, 0 FROM a RETURNING id, account_id)
-       INSERT INTO transactions (account_id, batch_id, transaction_id, date, amount, currency, description, raw, status,
-                                 category, category_confidence, category_source, category_locked)
-       SELECT b.account_id, b.id, 'TX-1', '2026-11-26', -120.00, 'DKK', $1, '{}', 'completed', 'FOOD_AND_DRINK', 1, 'user', true FROM b
-       RETURNING (SELECT integration_id::int FROM a) AS "integrationId", id::int AS pk`,
-      [description],
-    );
-    const { integrationId, pk } = rows[0] as { integrationId: number; pk: number };
-    await teach(db, integrationId, { pk, merchant_name: null, description, amount: '-120.00' }, 'FOOD_AND_DRINK');
+    const { integrationId, pk } = await lockedTransaction(db, 'nordic', description);
     // As the code before derived it: every Swedish card purchase was keyed by the bank's wording alone.
-    await db.query(`UPDATE corrections SET merchant_key = 'KORTKOP'; UPDATE learned_merchants SET merchant_key = 'KORTKOP';
-                    INSERT INTO learning_versions (integration_id, version) VALUES (${integrationId}, 4)`);
+    await teachAsBefore(db, integrationId, pk, description, 'KORTKOP');
+    await db.query(`INSERT INTO learning_versions (integration_id, version) VALUES (${integrationId}, 4)`);
 
     expect(await migrate(db)).toContain('024_lesson_derivation.sql');
 
@@ -92,5 +107,24 @@ describe('lessons derived again when keys are derived another way (LESSON_DERIVA
     // Derived once: migrating again finds the lessons current and moves nothing.
     expect(await migrate(db)).toEqual([]);
     expect((await db.query('SELECT version::int AS version FROM learning_versions WHERE integration_id = $1', [integrationId])).rows).toEqual([{ version: 5 }]);
+  });
+});
+
+describe('lessons a process of the previous release writes during a rolling upgrade', () => {
+  it('when the old release stores a correction after the migration, its way and with no derivation, then the sweep derives it again and its merchant is learned', async () => {
+    const db = later.pool;
+    expect(await migrate(db)).toEqual([]);
+    const description = 'مطعم الشام فرع 12';
+    const { integrationId, pk } = await lockedTransaction(db, 'rolling', description);
+    // The previous release keyed Latin letters only: this line had no key, and the model read its amount alone.
+    await teachAsBefore(db, integrationId, pk, description, '', ['s:-', 'm:2', 'sm:-2']);
+
+    expect(await withTransaction(db, (client) => rederiveUnderivedLessons(client, 1_000))).toBe(1);
+    const key = normalizeMerchant({ merchantName: null, description: 'مطعم الشام فرع 17' }).key;
+    expect(MerchantMemory.fromVotes(await loadMerchantVotes(db, integrationId)).answer(key)).toMatchObject({ category: 'FOOD_AND_DRINK' });
+    const { rows } = await db.query('SELECT merchant_key, derivation FROM corrections WHERE transaction_pk = $1', [pk]);
+    expect(rows).toEqual([{ merchant_key: key, derivation: LESSON_DERIVATION }]);
+    // Derived once: the next sweep finds nothing to do.
+    expect(await withTransaction(db, (client) => rederiveUnderivedLessons(client, 1_000))).toBe(0);
   });
 });

@@ -9,7 +9,9 @@ import {
   addFeatureCounts,
   addMerchantVotes,
   bumpLearningVersion,
+  findUnderivedCorrections,
   insertCorrection,
+  markDerived,
   takeCorrection,
   type StoredCorrection,
 } from '../enrichment/learning/learning.repository.js';
@@ -51,7 +53,7 @@ export async function teach(db: Queryable, integrationId: number, row: Corrected
 }
 
 async function store(db: Queryable, lesson: StoredCorrection): Promise<void> {
-  await insertCorrection(db, lesson);
+  await insertCorrection(db, lesson, LESSON_DERIVATION);
   await apply(db, lesson, 1);
 }
 
@@ -122,8 +124,28 @@ export async function rederiveLessons(db: Queryable): Promise<number> {
     'SELECT integration_id::int AS id, array_agg(transaction_pk::int ORDER BY transaction_pk) AS pks FROM corrections GROUP BY integration_id ORDER BY integration_id',
   );
   for (const { id, pks } of integrations) {
-    for (let at = 0; at < pks.length; at += REDERIVE_CHUNK) await realignLessons(db, id, pks.slice(at, at + REDERIVE_CHUNK));
+    for (let at = 0; at < pks.length; at += REDERIVE_CHUNK) await rederive(db, id, pks.slice(at, at + REDERIVE_CHUNK));
   }
   await db.query('UPDATE lesson_derivation SET version = $1', [LESSON_DERIVATION]);
   return integrations.reduce((sum, { pks }) => sum + pks.length, 0);
+}
+
+/** Derives these corrections' lessons the current way, and records that they are. */
+async function rederive(db: Queryable, integrationId: number, pks: readonly number[]): Promise<void> {
+  await realignLessons(db, integrationId, pks);
+  await markDerived(db, pks, LESSON_DERIVATION);
+}
+
+/**
+ * Derives again, in the caller's database transaction, up to `limit` lessons a process of an older
+ * release wrote after the migration (during a rolling upgrade it still serves, and derives them its
+ * way); returns how many it read. The scheduler's sweep calls it.
+ */
+export async function rederiveUnderivedLessons(db: Queryable, limit: number): Promise<number> {
+  let read = 0;
+  for (const { integrationId, pks } of await findUnderivedCorrections(db, limit)) {
+    await rederive(db, integrationId, pks);
+    read += pks.length;
+  }
+  return read;
 }

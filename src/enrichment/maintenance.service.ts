@@ -13,6 +13,8 @@ import {
 } from './enrichment.repository.js';
 import { oldestPendingAgeSeconds } from '../operations/operations.repository.js';
 import { purgeDeliveredEvents, purgeFinishedDeliveries } from '../webhooks/webhook.repository.js';
+import { rederiveUnderivedLessons } from '../corrections/lessons.js';
+import { withTransaction } from '../infra/db.js';
 
 export interface SweepReport {
   reclaimed: number;
@@ -25,6 +27,8 @@ const SWEEP_LIMIT = 5_000;
 /** Rows one purge statement drops, and statements per sweep. */
 const PURGE_CHUNK = 5_000;
 const PURGE_ROUNDS = 10;
+/** Corrections whose lessons one sweep derives again. */
+const REDERIVE_PER_SWEEP = 1_000;
 
 /**
  * The Celery Beat role: repairs what crashes and outages leave behind. Safe to run in several
@@ -80,6 +84,8 @@ export class MaintenanceService {
     });
     await step('change retention', async () => void (await this.changes.purge(this.options.changeRetentionDays)));
     await step('webhook retention', () => this.purgeWebhookLog());
+    // Lessons a process of the previous release wrote its way during a rolling upgrade.
+    await step('derive lessons', async () => void (await withTransaction(this.pool, (client) => rederiveUnderivedLessons(client, REDERIVE_PER_SWEEP))));
     // The backlog gauges are read here, once a sweep, so that no scrape of /metrics queries the database.
     await step('gauges', () => this.refreshGauges());
     if (failures.length > 0) throw failures[0];

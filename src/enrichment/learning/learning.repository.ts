@@ -35,14 +35,31 @@ export async function takeCorrection(db: Queryable, transactionPk: number): Prom
   return rows[0];
 }
 
-export async function insertCorrection(db: Queryable, correction: StoredCorrection): Promise<void> {
-  await db.query('INSERT INTO corrections (transaction_pk, integration_id, merchant_key, category, features) VALUES ($1, $2, $3, $4, $5)', [
+export async function insertCorrection(db: Queryable, correction: StoredCorrection, derivation: number): Promise<void> {
+  await db.query('INSERT INTO corrections (transaction_pk, integration_id, merchant_key, category, features, derivation) VALUES ($1, $2, $3, $4, $5, $6)', [
     correction.transactionPk,
     correction.integrationId,
     correction.merchantKey,
     correction.category,
     correction.features,
+    derivation,
   ]);
+}
+
+/** Up to `limit` corrected transactions, by integration, whose lesson a process of an older release wrote (no derivation recorded). */
+export async function findUnderivedCorrections(db: Queryable, limit: number): Promise<Array<{ integrationId: number; pks: number[] }>> {
+  const { rows } = await db.query<{ integrationId: number; pks: number[] }>(
+    `SELECT integration_id::int AS "integrationId", array_agg(transaction_pk::int ORDER BY transaction_pk) AS pks
+       FROM (SELECT integration_id, transaction_pk FROM corrections WHERE derivation IS NULL LIMIT $1) c
+      GROUP BY integration_id ORDER BY integration_id`,
+    [limit],
+  );
+  return rows;
+}
+
+/** Records that these corrections' lessons are derived the current way. */
+export async function markDerived(db: Queryable, pks: readonly number[], derivation: number): Promise<void> {
+  await db.query('UPDATE corrections SET derivation = $2 WHERE transaction_pk = ANY($1::bigint[]) AND derivation IS DISTINCT FROM $2', [pks, derivation]);
 }
 
 /** Adds `delta` votes (negative takes them back) for a merchant's category. */
