@@ -96,8 +96,10 @@ export class MaintenanceService {
 
   /** Drops finished deliveries past the retention, then the events none is left for: a bounded number per sweep, the rest at the next. */
   private async purgeWebhookLog(): Promise<void> {
-    for (let round = 0; round < PURGE_ROUNDS && (await purgeFinishedDeliveries(this.pool, this.options.webhookRetentionDays, PURGE_CHUNK)) === PURGE_CHUNK; round++);
-    for (let round = 0; round < PURGE_ROUNDS && (await purgeDeliveredEvents(this.pool, this.options.webhookRetentionDays, PURGE_CHUNK)) === PURGE_CHUNK; round++);
+    for (const purge of [purgeFinishedDeliveries, purgeDeliveredEvents]) {
+      // A full chunk may leave more behind; one short of it left none.
+      for (let round = 0; round < PURGE_ROUNDS && (await purge(this.pool, this.options.webhookRetentionDays, PURGE_CHUNK)) === PURGE_CHUNK; round++);
+    }
   }
 
   /**

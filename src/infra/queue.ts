@@ -330,11 +330,7 @@ export class BullMqQueue implements JobQueue {
       await this.queue.waitUntilReady();
       return (await this.connection.eval(OLDEST_WAITING_SCRIPT, 1, this.queue.toKey('wait'), this.queue.toKey(''))) as string | null;
     };
-    const added = await withTimeout(
-      read(),
-      ADD_TIMEOUT_MS,
-      'oldest job',
-    );
+    const added = await withTimeout(read(), ADD_TIMEOUT_MS, 'oldest job');
     return added === null ? null : Math.max(0, Date.now() - Number(added));
   }
 

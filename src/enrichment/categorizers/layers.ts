@@ -3,6 +3,7 @@ import type { BrandCandidate, BrandIndex, BrandMatch } from './brands/brand-inde
 import type { LineFacts, LocalLayer } from './layer.js';
 import type { LexiconIndex } from './lexicon.js';
 import { categoryOfMcc } from './mcc.js';
+import { isLatinKey, isLatinWord } from '../merchant/normalize.js';
 import type { RuleMatch, RulesCategorizer } from './rules.categorizer.js';
 import { PRIORITY, type CategoryRule, type RuleCategory } from './rules.data.js';
 
@@ -115,15 +116,14 @@ export function brandLayer(index: BrandIndex, lexicon: LexiconIndex, where: 'sta
   };
 }
 
-const LATIN_KEY = /^[A-Z0-9& ]*$/;
-
 /**
  * The words of a merchant key the brand index can hold: its names are in Latin letters, so the words
  * of other scripts are left out, as bank wording is (`口座振替 NTTドコモ` is looked up as `NTT`).
  */
 function brandWords(key: string): string[] {
-  if (LATIN_KEY.test(key)) return key === '' ? [] : key.split(' ');
-  return key.split(/[^A-Z0-9&]+/).filter((word) => word !== '');
+  if (key === '') return [];
+  const words = key.split(' ');
+  return isLatinKey(key) ? words : words.filter(isLatinWord);
 }
 
 /**

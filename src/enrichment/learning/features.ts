@@ -1,5 +1,5 @@
 import { normalizeStatementText } from '../categorizers/rules.categorizer.js';
-import { merchantKey } from '../merchant/normalize.js';
+import { isLatinWord, merchantKey } from '../merchant/normalize.js';
 
 /** What the learned model reads of a transaction. */
 export interface LearningInput {
@@ -43,7 +43,6 @@ export function extractFeatures(input: LearningInput): string[] {
 }
 
 const ASCII_TEXT = /^[\x20-\x7e]*$/;
-const LATIN_WORD = /^[A-Z0-9&]+$/;
 const NONE: readonly string[] = [];
 
 /**
@@ -58,7 +57,7 @@ function otherScriptFeatures(input: LearningInput): readonly string[] {
   for (const source of [input.merchantName, input.description]) {
     if (!source || ASCII_TEXT.test(source)) continue;
     for (const word of merchantKey(source).split(' ')) {
-      if (word === '' || LATIN_WORD.test(word)) continue;
+      if (word === '' || isLatinWord(word)) continue;
       features.push(`u:${word}`);
       const letters = [...word];
       for (let i = 0; i + 1 < letters.length; i += 1) features.push(`v:${letters[i]}${letters[i + 1]}`);

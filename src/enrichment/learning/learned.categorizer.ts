@@ -2,7 +2,7 @@ import type { BrandReading, CategorizableTransaction, Categorization, Categorize
 import { signOf } from '../categorizers/rules.categorizer.js';
 import { HashedFeatures, hashFeatures } from './features.js';
 import { MerchantMemory, type Direction, type MerchantAnswer } from './merchant-memory.js';
-import { descriptionKeyOf, normalizeMerchant } from './merchant-key.js';
+import { descriptionKeyOf, isLatinKey, normalizeMerchant } from './merchant-key.js';
 import { NaiveBayesModel } from './naive-bayes.js';
 
 /** What one integration's corrections taught: its merchant memory and its model. */
@@ -71,14 +71,12 @@ export function rememberedAnswer(state: LearnedState, line: LearnedLine, brandOf
 }
 
 /**
- * A key in Latin letters only. Branches and families are read in those alone: in other scripts the
+ * Branches (and families, afterRules) are read in keys in Latin letters only: in other scripts the
  * bank's wording is not known and stays in the key (`ОПЛАТА УСЛУГ …` begins every payment), so a
  * shared beginning says nothing there; such a merchant is learned by its own key.
  */
-const LATIN_KEY = /^[A-Z0-9& ]*$/;
-
 function branchAnswer(state: LearnedState, line: LearnedLine, brandOf: BrandOf | undefined): MerchantAnswer | undefined {
-  if (!LATIN_KEY.test(line.key)) return undefined;
+  if (!isLatinKey(line.key)) return undefined;
   const before = state.memory.longestKeyBefore(line.key);
   if (before === undefined) {
     if (!line.key.includes(' ')) return undefined;
@@ -185,7 +183,7 @@ export function afterRules(state: LearnedState, line: LearnedLine, rules: Catego
   const brand = rules.brand === undefined || brandOf === undefined ? undefined : brandAnswer(state, line, { brand: rules.brand, category: rules.category }, brandOf);
   if (brand) return brand;
   if (rules.confidence >= options.standConfidence) return rules;
-  const family = LATIN_KEY.test(line.key) ? state.memory.familyAnswer(line.key, line.direction) : undefined;
+  const family = isLatinKey(line.key) ? state.memory.familyAnswer(line.key, line.direction) : undefined;
   if (family && family.confidence >= options.familyThreshold) return { category: family.category, confidence: family.confidence, source: 'learned:family' };
   // The line's features are hashed as they are read (no strings built), into one reused buffer.
   const modelled = state.model.canAnswer ? state.model.answerHashed(hashFeatures(line.transaction, scratch), line.direction) : undefined;

@@ -1,2 +1,2 @@
 /** The merchant memory keys merchants as the categorizers do (enrichment/merchant/normalize.ts). */
-export { descriptionKeyOf, normalizeMerchant, type NormalizedMerchant } from '../merchant/normalize.js';
+export { descriptionKeyOf, isLatinKey, normalizeMerchant, type NormalizedMerchant } from '../merchant/normalize.js';

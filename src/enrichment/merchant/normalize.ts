@@ -349,7 +349,21 @@ const OTHER_DIGIT = /(?![0-9])\p{Nd}/gu;
 const IS_DIGIT = /^\p{Nd}$/u;
 /** A word's letters change script from Latin to another or back (`NTTドコモ`): split there. */
 const SCRIPT_CHANGE = /(?<=[A-Z0-9&])(?=[^\sA-Z0-9&])|(?<=[^\sA-Z0-9&])(?=[A-Z0-9&])/gu;
-const LATIN_TOKEN = /^[A-Z0-9&]+$/;
+const LATIN_WORD = /^[A-Z0-9&]+$/;
+const LATIN_KEY = /^[A-Z0-9& ]*$/;
+
+/**
+ * A word of a merchant key in Latin letters (or digits, or `&`). A key splits its words where the
+ * script changes, so each word is in Latin letters or in none.
+ */
+export function isLatinWord(word: string): boolean {
+  return LATIN_WORD.test(word);
+}
+
+/** A merchant key whose words are all in Latin letters, as every key of an ASCII line is. */
+export function isLatinKey(key: string): boolean {
+  return LATIN_KEY.test(key);
+}
 
 /** The value of a decimal digit of any script: digits come in runs of ten, from zero. */
 function asciiDigit(digit: string): string {
@@ -384,7 +398,7 @@ function unicodeTokens(text: string): string[] {
     .filter((token) => token !== '' && !isReference(token));
   // Before a name in Latin letters, words of another script are the bank's wording, as `POS Purchase`
   // is (`Оплата услуг FLORBIT`, `口座振替 NTTドコモ`), which the patterns above know in Latin only.
-  const firstLatin = tokens.findIndex((token) => LATIN_TOKEN.test(token) && /[A-Z]/.test(token));
+  const firstLatin = tokens.findIndex((token) => isLatinWord(token) && /[A-Z]/.test(token));
   return firstLatin > 0 ? tokens.slice(firstLatin) : tokens;
 }
 
