@@ -35,13 +35,14 @@ describe('re-dispatches on a BullMQ queue', () => {
   });
 });
 
+/** Each queue a test runs on, made fresh: BullMQ on a prefix of its own (closed after the test), and the in-process one. */
+const QUEUES: Record<string, () => JobQueue> = {
+  'BullMQ on Redis': () => (queue = new BullMqQueue(testRedisUrl(), `lucro-test-q-${randomBytes(4).toString('hex')}`, createLogger('silent', 'test', 'json'))),
+  'the in-process queue': () => new InProcessQueue(createLogger('silent', 'test', 'json')),
+};
+
 describe('a webhook pass while new batches keep coming', () => {
-  const logger = createLogger('silent', 'test', 'json');
-  const queues: Record<string, () => JobQueue> = {
-    'BullMQ on Redis': () => (queue = new BullMqQueue(testRedisUrl(), `lucro-test-q-${randomBytes(4).toString('hex')}`, logger)),
-    'the in-process queue': () => new InProcessQueue(logger),
-  };
-  for (const [name, make] of Object.entries(queues)) {
+  for (const [name, make] of Object.entries(QUEUES)) {
     it(`when new batches are queued at the front after a waiting webhook pass (${name}), then the watch asking again puts the pass back in front of them`, async () => {
       const jobs = make();
       const dispatcher = new JobDispatcher(jobs);
@@ -60,12 +61,7 @@ describe('a webhook pass while new batches keep coming', () => {
 });
 
 describe('the age of the oldest waiting job', () => {
-  const logger = createLogger('silent', 'test', 'json');
-  const queues: Record<string, () => JobQueue> = {
-    'BullMQ on Redis': () => (queue = new BullMqQueue(testRedisUrl(), `lucro-test-q-${randomBytes(4).toString('hex')}`, logger)),
-    'the in-process queue': () => new InProcessQueue(logger),
-  };
-  for (const [name, make] of Object.entries(queues)) {
+  for (const [name, make] of Object.entries(QUEUES)) {
     it(`when jobs wait at the back and new batches keep being queued at the front (${name}), then it is the age of the oldest, not of the next`, async () => {
       const jobs = make();
       const dispatcher = new JobDispatcher(jobs);
