@@ -870,7 +870,7 @@ describe('database roles (deploy/sql) on PostgreSQL', () => {
   it('when roles.sql and grants.sql run again, then they succeed, change nothing, and take back a privilege granted by hand', async () => {
     const before = await appPrivileges();
     expect(before).toContain('idempotency_keys:DELETE');
-    expect(before.filter((p) => p.endsWith(':DELETE'))).toEqual(['change_commits:DELETE', 'changes:DELETE', 'corrections:DELETE', 'idempotency_keys:DELETE', 'webhook_deliveries:DELETE', 'webhook_events:DELETE']);
+    expect(before.filter((p) => p.endsWith(':DELETE'))).toEqual(['admin_sessions:DELETE', 'change_commits:DELETE', 'changes:DELETE', 'corrections:DELETE', 'idempotency_keys:DELETE', 'webhook_deliveries:DELETE', 'webhook_events:DELETE', 'worker_heartbeats:DELETE']);
     expect(before.filter((p) => p.startsWith('default:'))).toEqual([]);
 
     await psql('roles.sql', databaseUrlFor(database));

@@ -316,6 +316,32 @@ describe('backlog gauges', () => {
   });
 });
 
+describe('retention of process rows and queue-board sessions', () => {
+  it('when the scheduler sweeps, then the rows of processes not seen for 7 days and sessions over for an hour are dropped, and the rest stay', async () => {
+    await ctx.key(['admin']);
+    const { rows } = await ctx.sql.query<{ id: string }>('SELECT id FROM api_keys ORDER BY id DESC LIMIT 1');
+    const keyId = rows[0]?.id;
+    await ctx.sql.query(
+      `INSERT INTO worker_heartbeats (id, role, hostname, pid, seen_at, stopped_at) VALUES
+         ('retention-gone:1', 'worker', 'retention-gone', 1, now() - interval '8 days', NULL),
+         ('retention-stopped:2', 'worker', 'retention-stopped', 2, now() - interval '8 days', now() - interval '8 days'),
+         ('retention-recent:3', 'worker', 'retention-recent', 3, now() - interval '6 days', now() - interval '6 days')`,
+    );
+    await ctx.sql.query(
+      `INSERT INTO admin_sessions (token_hash, api_key_id, expires_at) VALUES
+         ('\\x01'::bytea, $1, now() - interval '2 hours'),
+         ('\\x02'::bytea, $1, now() - interval '10 minutes'),
+         ('\\x03'::bytea, $1, now() + interval '10 minutes')`,
+      [keyId],
+    );
+    await ctx.container.maintenance.sweep();
+    const processes = await ctx.sql.query<{ id: string }>(`SELECT id FROM worker_heartbeats WHERE id LIKE 'retention-%' ORDER BY id`);
+    expect(processes.rows.map((r) => r.id)).toEqual(['retention-recent:3']);
+    const sessions = await ctx.sql.query<{ token: string }>(`SELECT encode(token_hash, 'hex') AS token FROM admin_sessions WHERE api_key_id = $1 ORDER BY 1`, [keyId]);
+    expect(sessions.rows.map((r) => r.token)).toEqual(['02', '03']);
+  });
+});
+
 describe('API description', () => {
   it('when /openapi.json is read, then it lists every route of the contract', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/openapi.json' });

@@ -12,8 +12,9 @@
 -- here (test/deploy.test.ts fails while one is missing). What the app does, table by table:
 -- - it reads keys to authenticate and stamps last_used_at; creating, revoking and re-scoping keys
 --   and integrations is the key administration role's alone;
--- - it deletes only expired idempotency keys, changes past the feed's retention, and the
---   correction a person takes back (PATCH with a null category); transactions are never deleted;
+-- - it deletes only expired idempotency keys, changes and webhook deliveries past their retention,
+--   heartbeats of processes long gone, ended queue-board sessions, and the correction a person
+--   takes back (PATCH with a null category); transactions are never deleted;
 -- - it reads schema_migrations (for `lucro status`); only the owner migrates.
 
 \set ON_ERROR_STOP on
@@ -68,8 +69,8 @@ WITH wanted (role, tbl, privileges) AS (
     ('webhook_deliveries',     'SELECT, INSERT, UPDATE, DELETE'),
     ('webhook_change_marks',   'SELECT, INSERT, UPDATE'),
     ('webhook_batch_completed','SELECT'),
-    ('worker_heartbeats',      'SELECT, INSERT, UPDATE'),
-    ('admin_sessions',         'SELECT, INSERT, UPDATE'),
+    ('worker_heartbeats',      'SELECT, INSERT, UPDATE, DELETE'),
+    ('admin_sessions',         'SELECT, INSERT, UPDATE, DELETE'),
     ('api_keys',               'SELECT, UPDATE (last_used_at)'),
     ('integrations',           'SELECT'),
     ('api_key_generation',     'SELECT'),

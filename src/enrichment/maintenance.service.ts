@@ -11,7 +11,7 @@ import {
   purgeExpiredIdempotencyKeys,
   reclaimExpiredLeases,
 } from './enrichment.repository.js';
-import { oldestPendingAgeSeconds } from '../operations/operations.repository.js';
+import { oldestPendingAgeSeconds, purgeEndedAdminSessions, purgeGoneProcesses } from '../operations/operations.repository.js';
 import { purgeDeliveredEvents, purgeFinishedDeliveries } from '../webhooks/webhook.repository.js';
 import { rederiveUnderivedLessons } from '../corrections/lessons.js';
 import { withTransaction } from '../infra/db.js';
@@ -29,6 +29,9 @@ const PURGE_CHUNK = 5_000;
 const PURGE_ROUNDS = 10;
 /** Corrections whose lessons one sweep derives again. */
 const REDERIVE_PER_SWEEP = 1_000;
+/** A process's heartbeat row is dropped once it has not been seen for this long; a queue-board session once it has been over for this long. */
+const GONE_PROCESS_DAYS = 7;
+const ENDED_SESSION_SECONDS = 3_600;
 
 /**
  * The Celery Beat role: repairs what crashes and outages leave behind. Safe to run in several
@@ -84,6 +87,10 @@ export class MaintenanceService {
     });
     await step('change retention', async () => void (await this.changes.purge(this.options.changeRetentionDays)));
     await step('webhook retention', () => this.purgeWebhookLog());
+    await step('process and session retention', async () => {
+      await purgeGoneProcesses(this.pool, GONE_PROCESS_DAYS);
+      await purgeEndedAdminSessions(this.pool, ENDED_SESSION_SECONDS);
+    });
     // Lessons a process of the previous release wrote its way during a rolling upgrade.
     await step('derive lessons', async () => void (await withTransaction(this.pool, (client) => rederiveUnderivedLessons(client, REDERIVE_PER_SWEEP))));
     // The backlog gauges are read here, once a sweep, so that no scrape of /metrics queries the database.

@@ -100,6 +100,15 @@ export async function markStopped(db: Queryable, id: string): Promise<void> {
   await db.query('UPDATE worker_heartbeats SET stopped_at = now() WHERE id = $1', [id]);
 }
 
+/**
+ * Drops the rows of processes not seen for `goneForDays`: every restart on another host or pid (a new
+ * pod) leaves one behind, and `lucro status` only reads the fresh ones. Returns how many went.
+ */
+export async function purgeGoneProcesses(db: Queryable, goneForDays: number): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM worker_heartbeats WHERE seen_at < now() - make_interval(days => $1)', [goneForDays]);
+  return rowCount ?? 0;
+}
+
 export interface LiveProcess extends HeartbeatRow {
   startedAt: string;
   /** Seconds since its last heartbeat. */
@@ -149,4 +158,10 @@ export async function findAdminSession(db: Queryable, tokenHash: Buffer): Promis
 /** Ends a session at once (sign-out). */
 export async function expireAdminSession(db: Queryable, tokenHash: Buffer): Promise<void> {
   await db.query('UPDATE admin_sessions SET expires_at = now() WHERE token_hash = $1 AND expires_at > now()', [tokenHash]);
+}
+
+/** Drops queue-board sessions that expired (or were signed out) before `endedForSeconds` ago: nothing reads them again. */
+export async function purgeEndedAdminSessions(db: Queryable, endedForSeconds: number): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM admin_sessions WHERE expires_at < now() - make_interval(secs => $1)', [endedForSeconds]);
+  return rowCount ?? 0;
 }
