@@ -126,6 +126,27 @@ describe('framework errors as problem+json (issue 9, item 5)', () => {
     expect(response.headers['x-request-id']).toBe('support-ticket-42');
   });
 
+  it.each([
+    ['q=%FF', '/q'],
+    ['q=100%zz', '/q'],
+    ['q=%ED%A0%80', '/q'],
+    ['limit=10&start_date=%E0%A4%A', '/start_date'],
+  ])('when the query value %s is not percent-encoded UTF-8, then 400 invalid_parameter naming it, not a search for its raw text', async (query, pointer) => {
+    const stored = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions/',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: { account: { account_id: 'ACC-RAW-QUERY', currency: 'USD' }, transactions: [{ transaction_id: 'PCT-1', date: '2026-01-05', amount: '-2.00', description: 'SALE 100%zz %FF OFF' }] },
+    });
+    expect(stored.statusCode).toBe(202);
+    const response = await ctx.app.inject({ url: `/api/accounts/ACC-RAW-QUERY/transactions?${query}`, headers: bearer(key) });
+    expectProblem(response, [400]);
+    expect(response.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer, message: expect.stringContaining('percent-encoded') }] });
+    // The same text, encoded as it should be, is searched for.
+    const encoded = await ctx.app.inject({ url: `/api/accounts/ACC-RAW-QUERY/transactions?q=${encodeURIComponent('100%zz')}`, headers: bearer(key) });
+    expect(encoded.json().transactions.map((t: { transaction_id: string }) => t.transaction_id)).toEqual(['PCT-1']);
+  });
+
   it('when a path parameter is longer than the router takes, then 414 problem+json with a contract code', async () => {
     const response = await ctx.app.inject({ url: `/api/batches/${'a'.repeat(600)}`, headers: bearer(key) });
     expectProblem(response, [414]);
@@ -152,6 +173,7 @@ describe('framework errors as problem+json (issue 9, item 5)', () => {
     { what: 'an HTTP/1.1 request has no Host header', account: 'ACC-NO-HOST', headers: '', status: 400, pointer: '/headers/host', says: 'required' },
     { what: 'Expect asks for something other than 100-continue', account: 'ACC-EXPECT', headers: 'Host: x\r\nExpect: 200-ok\r\n', status: 417, pointer: '/headers/expect', says: '100-continue' },
     { what: 'an HTTP/1.1 request has two Host headers', account: 'ACC-TWO-HOSTS', headers: 'Host: a.example\r\nHost: b.example\r\n', status: 400, pointer: '/headers/host', says: 'once' },
+    { what: 'two Authorization headers are sent', account: 'ACC-TWO-KEYS', headers: 'Host: x\r\nAuthorization: Bearer lucro_not_this_one\r\n', status: 400, pointer: '/headers/authorization', says: 'once' },
   ])('when $what, then $status problem+json naming the header, and nothing is stored', async ({ account, headers, status, pointer, says }) => {
     const body = JSON.stringify(batchBody(1, { accountId: account }));
     const answer = await rawRequest(

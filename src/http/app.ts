@@ -188,14 +188,18 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       failuresPerAddress,
     });
     // No path or query value this API takes holds a NUL character, and PostgreSQL text cannot: refuse it
-    // for every route at once, before any reaches a query.
+    // for every route at once, before any reaches a query. So is a query value that is not percent-encoded
+    // UTF-8: the parser would keep `%FF` as those three characters, and a search would look for them.
     api.addHook('preValidation', async (request) => {
-      const problems = [request.params, request.query].flatMap((values) =>
-        Object.entries((values ?? {}) as Record<string, unknown>)
-          .filter(([, value]) => [value].flat().some((v) => typeof v === 'string' && v.includes('\u0000')))
-          .map(([name]) => ({ pointer: `/${name}`, message: 'must not contain a NUL character' })),
-      );
-      if (problems.length > 0) throw new AppError('invalid_parameter', `${problems.map((p) => p.pointer.slice(1)).join(', ')} must not contain a NUL character.`, { errors: problems });
+      const problems = [
+        ...[request.params, request.query].flatMap((values) =>
+          Object.entries((values ?? {}) as Record<string, unknown>)
+            .filter(([, value]) => [value].flat().some((v) => typeof v === 'string' && v.includes('\u0000')))
+            .map(([name]) => ({ pointer: `/${name}`, message: 'must not contain a NUL character' })),
+        ),
+        ...undecodableQueryParameters(request.raw.url ?? '').map((name) => ({ pointer: `/${name}`, message: 'is not valid percent-encoded UTF-8' })),
+      ];
+      if (problems.length > 0) throw new AppError('invalid_parameter', `${problems.map((p) => `${p.pointer.slice(1)} ${p.message}`).join('; ')}.`, { errors: problems });
     });
     ingestionRoutes(api, container.ingestion, container.config.maxBatchSize);
     removalRoutes(api, container.ingestion);
@@ -210,4 +214,24 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     webhookRoutes(api, container.webhooks);
   });
   return app;
+}
+
+/** The names of the query parameters whose raw value (or name) is not percent-encoded UTF-8, each once. */
+export function undecodableQueryParameters(url: string): string[] {
+  const start = url.indexOf('?');
+  if (start < 0) return [];
+  const names = new Set<string>();
+  for (const pair of url.slice(start + 1).split('&')) {
+    const [rawName = '', rawValue = ''] = pair.split(/=(.*)/s);
+    const decoded = (text: string) => {
+      try {
+        return decodeURIComponent(text.replace(/\+/g, ' '));
+      } catch {
+        return undefined;
+      }
+    };
+    const name = decoded(rawName);
+    if (name === undefined || decoded(rawValue) === undefined) names.add(name ?? rawName);
+  }
+  return [...names];
 }

@@ -37,6 +37,11 @@ export function registerAuth(app: FastifyInstance, auth: AuthService, limits: Au
     },
   });
   app.addHook('onRequest', async (request: FastifyRequest) => {
+    // Node keeps the first of two Authorization headers and drops the other without a word: which
+    // credentials were meant cannot be told, so neither is tried.
+    if (request.raw.rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'authorization').length > 1) {
+      throw new AppError('invalid_parameter', 'The request has more than one Authorization header.', { errors: [{ pointer: '/headers/authorization', message: 'must be sent once' }] });
+    }
     const backOff = limits.failuresPerAddress.wait(request.ip);
     let principal: Principal;
     if (backOff > 0) {
