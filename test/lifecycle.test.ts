@@ -244,6 +244,19 @@ describe('POST /api/integrations/transactions/remove (§10)', () => {
     expect(await batch(batchId)).toMatchObject({ status: 'completed', completed_at: completed.completed_at, counts: { total: 0 } });
   });
 
+  it('when a batch\'s transactions are all removed before they were enriched, then it is completed when they were removed, not when it was created', async () => {
+    const { batch_id: batchId } = await accepted('L-GONE', [{ transaction_id: 'G-1', ...cafe }, { transaction_id: 'G-2', ...cafe, amount: '-3.00' }]);
+    const open = await batch(batchId);
+    expect(open).toMatchObject({ status: 'pending', completed_at: null });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await remove('L-GONE', ['G-1', 'G-2'])).json()).toMatchObject({ removed: 2 });
+    const done = await batch(batchId);
+    expect(done).toMatchObject({ status: 'completed', counts: { total: 0 } });
+    const { removed_at: removedAt } = await transaction('L-GONE', 'G-2');
+    expect(Date.parse(done.completed_at)).toBe(Date.parse(removedAt));
+    expect(Date.parse(done.completed_at)).toBeGreaterThan(Date.parse(done.created_at));
+  });
+
   it('when a completed batch\'s pending transaction is modified later, moving to the batch that carried the change, then the first batch\'s completed_at stays what it announced', async () => {
     const { batch_id: first } = await accepted('L-MOVED', [{ transaction_id: 'M-1', ...cafe, pending: true }]);
     await completeAll('L-MOVED');

@@ -201,6 +201,28 @@ describe('re-enrichment', () => {
     expect(await get(ctx, key, second.status_url)).toMatchObject({ status: 'completed', counts: { total: 2, pending: 0, processing: 0, completed: 2, failed: 0 } });
   });
 
+  it('when a correction and a removal finish its last rows before any worker does, then it is completed when the last of them left, not when it started', async () => {
+    const key = await enrichedOnce('left-bank', 'LEFT-1', [line('LF-1', '2026-10-01', 'POS Purchase Dolci Cafe'), line('LF-2', '2026-10-02', 'POS Purchase Dolci Cafe')]);
+    const accepted = (await post(ctx!, key, '/api/accounts/LEFT-1/reenrich', {})).json();
+    expect(accepted.transactions).toBe(2);
+    await sleep(50);
+    expect((await post(ctx!, key, '/api/integrations/transactions/remove', { account_id: 'LEFT-1', transaction_ids: ['LF-2'] })).statusCode).toBe(200);
+    const { removed_at: removedAt } = await get(ctx!, key, '/api/accounts/LEFT-1/transactions/LF-2');
+    await sleep(50);
+    expect((await post(ctx!, key, '/api/accounts/LEFT-1/transactions/LF-1', { category: 'TRAVEL' }, 'PATCH')).statusCode).toBe(200);
+    const feed = await get(ctx!, key, '/api/changes?limit=1000');
+    const corrected = feed.changes.find((c: { type: string; transaction_id: string }) => c.type === 'transaction.corrected' && c.transaction_id === 'LF-1');
+    // Nothing is left to claim: the scheduler's sweep stamps it, and it keeps what it finished with.
+    const live = await get(ctx!, key, accepted.status_url);
+    await ctx!.container.maintenance.sweep();
+    const done = await get(ctx!, key, accepted.status_url);
+    expect(done).toMatchObject({ status: 'completed', counts: { total: 1, completed: 1, pending: 0, processing: 0, failed: 0 } });
+    expect(live).toEqual(done);
+    // The correction's transaction began after the removal and before its change was recorded.
+    expect(Date.parse(done.completed_at)).toBeGreaterThan(Date.parse(removedAt));
+    expect(Date.parse(done.completed_at)).toBeLessThanOrEqual(Date.parse(corrected.occurred_at));
+  });
+
   it('when the request is wrong, then it is refused and nothing is sent back', async () => {
     ctx = await createTestContext();
     const key = await ctx.key(['ingest', 'reports']);

@@ -14,14 +14,15 @@ export async function lockAccountTransaction(db: Queryable, accountId: number, t
 /**
  * Sets and locks a person's category. Clearing the claim token makes a worker that holds the row
  * write nothing (its write is guarded by the token); the rollup triggers move the row's amount to
- * the new category in this same statement.
+ * the new category in this same statement. A row waiting in a re-enrichment stays tagged with it,
+ * finished now: the re-enrichment counts it done, and is done no earlier than this.
  */
 export async function lockCategory(db: Queryable, pk: number, category: Category): Promise<TransactionRow> {
   const { rows } = await db.query<TransactionRow>(
     `UPDATE transactions t
         SET category = $2, category_confidence = 1, category_source = 'user', category_locked = true, categorizer_version = NULL,
             status = 'completed', error = NULL, completed_at = coalesce(t.completed_at, now()),
-            claim_token = NULL, lease_expires_at = NULL, reenrichment_id = NULL, updated_at = now()
+            claim_token = NULL, lease_expires_at = NULL, updated_at = now()
       WHERE t.id = $1
       RETURNING ${TRANSACTION_COLUMNS}`,
     [pk, category],

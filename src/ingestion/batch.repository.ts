@@ -28,9 +28,10 @@ const BATCHES_WITH_COUNTS = `FROM batches b
                 count(*) FILTER (WHERE t.status = 'completed' AND t.removed_at IS NULL)::int  AS completed,
                 count(*) FILTER (WHERE t.status = 'failed' AND t.removed_at IS NULL)::int     AS failed,
                 -- ...but one removed after it finished did finish with the batch: removing it later
-                -- does not move the batch's completed_at back. A transaction modified into this
-                -- batch may have finished before the batch existed.
-                greatest(max(t.completed_at), b.created_at)                                   AS last_finished_at
+                -- does not move the batch's completed_at back; one removed before it finished stopped
+                -- being work then. A transaction modified into this batch may have finished before
+                -- the batch existed.
+                greatest(max(coalesce(t.completed_at, t.removed_at)), b.created_at)           AS last_finished_at
            FROM transactions t WHERE t.batch_id = b.id
        ) c`;
 

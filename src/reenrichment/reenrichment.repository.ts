@@ -93,7 +93,8 @@ export async function findReenrichment(db: Queryable, integrationId: number, id:
                 count(*) FILTER (WHERE t.status = 'completed' AND t.removed_at IS NULL)::int  AS completed,
                 count(*) FILTER (WHERE t.status = 'failed' AND t.removed_at IS NULL)::int     AS failed,
                 count(*) FILTER (WHERE t.removed_at IS NOT NULL)::int                         AS removed,
-                greatest(max(t.completed_at) FILTER (WHERE t.removed_at IS NULL), r.created_at) AS last_finished_at
+                -- A row removed before it was enriched again stopped being work when it was removed.
+                greatest(max(coalesce(t.completed_at, t.removed_at)), r.created_at)          AS last_finished_at
            FROM transactions t WHERE t.reenrichment_id = r.id
        ) c
       WHERE r.id = $1 AND r.integration_id = $2`,

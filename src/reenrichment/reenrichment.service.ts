@@ -123,7 +123,7 @@ function toView(row: ReenrichmentRow): ReenrichmentView {
 /**
  * The counts of a re-enrichment under way: of the rows it announced, less those removed since, the
  * ones still tagged with it by status, and the others as done — a row leaves it only finished
- * (another re-enrichment takes finished rows only; a correction finishes a row).
+ * (another re-enrichment takes finished rows only; a correction finishes a row and leaves it tagged).
  */
 function runningCounts(row: ReenrichmentRow): ReenrichmentView['counts'] {
   const tagged = row.pending + row.processing + row.completed + row.failed;
