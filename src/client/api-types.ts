@@ -135,7 +135,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enriches an account's transactions again (locked and removed ones are left alone) */
+        /**
+         * Enriches an account's transactions again (locked and removed ones are left alone)
+         * @description Sends back to enrichment the account's finished transactions that match, and counts them in `transactions`. Transactions still waiting for enrichment (a new batch, or an earlier re-enrichment under way) are neither sent again nor counted: they are enriched by what runs when a worker takes them, corrections made since included. A re-enrichment with nothing to send is completed at once.
+         */
         post: operations["reenrichAccount"];
         delete?: never;
         options?: never;

@@ -16,6 +16,10 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
       schema: {
         operationId: 'reenrichAccount',
         summary: "Enriches an account's transactions again (locked and removed ones are left alone)",
+        description:
+          'Sends back to enrichment the account\'s finished transactions that match, and counts them in `transactions`. ' +
+          'Transactions still waiting for enrichment (a new batch, or an earlier re-enrichment under way) are neither sent again nor counted: ' +
+          'they are enriched by what runs when a worker takes them, corrections made since included. A re-enrichment with nothing to send is completed at once.',
         tags: ['accounts'],
         security: [{ bearerAuth: [] }],
         params: AccountParams,
