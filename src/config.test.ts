@@ -20,10 +20,17 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://root:hunter2@db/lucro' }, 'DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got "mysql://root:***@db/lucro"'],
     [{ DATABASE_URL: 'mysql://root@db/lucro?password=hunter2' }, 'DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got "mysql://root@db/lucro?password=***"'],
     [{ KEYS_DATABASE_URL: 'db:5432' }, 'KEYS_DATABASE_URL must be a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro, got "db:5432"'],
-    [{ REDIS_SOCKET_TIMEOUT_MS: '5000' }, 'REDIS_SOCKET_TIMEOUT_MS must be a whole number of 11000 or more, got "5000"'],
+    [{ REDIS_SOCKET_TIMEOUT_MS: '5000' }, 'REDIS_SOCKET_TIMEOUT_MS must be a whole number from 11000 to 2147483647, got "5000"'],
+    // A Node timer longer than 2^31-1 ms fires after 1 ms: the process would loop.
+    [{ SCHEDULER_INTERVAL_MS: '2147483648' }, 'SCHEDULER_INTERVAL_MS must be a whole number from 50 to 2147483647, got "2147483648"'],
+    [{ WEBHOOK_POLL_INTERVAL_MS: '99999999999' }, 'WEBHOOK_POLL_INTERVAL_MS must be a whole number from 10 to 2147483647, got "99999999999"'],
+    [{ REDIS_SOCKET_TIMEOUT_MS: '99999999999' }, 'REDIS_SOCKET_TIMEOUT_MS must be a whole number from 11000 to 2147483647, got "99999999999"'],
+    [{ ENRICHMENT_LATENCY_MS: '1-2147483648' }, 'ENRICHMENT_LATENCY_MS must be at most 2147483647 milliseconds, got "1-2147483648"'],
+    [{ DATABASE_URL: 'postgres://db/lucro?sslmode=verify' }, 'DATABASE_URL: sslmode must be one of disable, prefer, require, verify-ca, verify-full, no-verify, got "verify"'],
+    [{ DATABASE_URL: 'postgres://db/lucro?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem' }, 'DATABASE_URL: sslrootcert /nonexistent/ca.pem cannot be read (ENOENT)'],
     [{ WORKER_CONCURRENCY: '-1' }, 'WORKER_CONCURRENCY must be a positive whole number up to 10000, got "-1"'],
     [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY must be a positive whole number up to 10000, got "0"'],
-    [{ PROCESSING_LEASE_MS: '-5' }, 'PROCESSING_LEASE_MS must be a whole number of 100 or more, got "-5"'],
+    [{ PROCESSING_LEASE_MS: '-5' }, 'PROCESSING_LEASE_MS must be a whole number from 100 to 2147483647, got "-5"'],
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535, got "70000"'],
   ])('when the environment has %j, then it fails with one line naming the variable and what it takes', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
@@ -38,6 +45,14 @@ describe('loadConfig', () => {
   it('when REDIS_URL is a redis:// or rediss:// URL, then it is used as given', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
     expect(loadConfig({ REDIS_URL: 'rediss://:secret@cache.example.com:6380/2' }).redisUrl).toBe('rediss://:secret@cache.example.com:6380/2');
+  });
+
+  it('when a setting is left empty, as .env.example leaves the optional ones, then its default applies', () => {
+    expect(loadConfig({ ENRICHMENT_LATENCY_MS: '', SCHEDULER_INTERVAL_MS: ' ' })).toMatchObject({ enrichmentLatencyMs: [500, 1000], schedulerIntervalMs: 5_000 });
+  });
+
+  it('when timers are set to the longest a Node timer takes, then they are kept', () => {
+    expect(loadConfig({ SCHEDULER_INTERVAL_MS: '2147483647', ENRICHMENT_LATENCY_MS: '0-2147483647' })).toMatchObject({ schedulerIntervalMs: 2_147_483_647, enrichmentLatencyMs: [0, 2_147_483_647] });
   });
 
   it('when LOG_LEVEL and CATEGORIZER name what exists, then they are used', () => {

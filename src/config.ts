@@ -1,3 +1,4 @@
+import { accessSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { config as loadDotenv } from 'dotenv';
@@ -127,6 +128,12 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The longest delay a Node timer takes (about 24.8 days): a longer one fires after 1 ms instead, so a
+ * process given one would loop. Every setting in milliseconds stops here.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -143,12 +150,14 @@ function wholeNumber(min: number, max: number): string {
 }
 
 function latencyRange(raw: string | undefined): [number, number] {
-  const text = (raw ?? '500-1000').trim();
+  // Empty is the default, as for every other setting (.env.example leaves optional ones empty).
+  const text = raw === undefined || raw.trim() === '' ? '500-1000' : raw.trim();
   const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(text);
   if (!match) throw new ConfigError(`ENRICHMENT_LATENCY_MS must be "N" or "MIN-MAX" milliseconds, got "${text}"`);
   const low = Number(match[1]);
   const high = match[2] === undefined ? low : Number(match[2]);
   if (high < low) throw new ConfigError(`ENRICHMENT_LATENCY_MS range is reversed: "${text}"`);
+  if (high > MAX_TIMER_MS) throw new ConfigError(`ENRICHMENT_LATENCY_MS must be at most ${MAX_TIMER_MS} milliseconds, got "${text}"`);
   return [low, high];
 }
 
@@ -192,12 +201,12 @@ function webhookConfig(env: Env): WebhookConfig {
     secretKey: secretKey(optional(env, 'WEBHOOK_SECRET_KEY')),
     allowPrivateUrls: flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
     retryHours: decimal(env, 'WEBHOOK_RETRY_HOURS', 24, 0),
-    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1),
+    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1, MAX_TIMER_MS),
     timeoutMs,
     secretOverlapSeconds: integer(env, 'WEBHOOK_SECRET_OVERLAP_SECONDS', 24 * 3600, 0),
     concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 64, 1, 10_000),
     endpointConcurrency: integer(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 1_000),
-    pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10),
+    pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, MAX_TIMER_MS),
     retentionDays: integer(env, 'WEBHOOK_RETENTION_DAYS', 30, 1, 36_500),
   });
 }
@@ -229,8 +238,27 @@ function redisUrl(env: Env): string | undefined {
   return serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
 }
 
+/** node-postgres's sslmode values (pg-connection-string). */
+const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
+
 function databaseUrl(env: Env, name: string): string | undefined {
-  return serviceUrl(env, name, ['postgres:', 'postgresql:', 'socket:'], 'a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro');
+  const raw = serviceUrl(env, name, ['postgres:', 'postgresql:', 'socket:'], 'a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro');
+  if (raw === undefined) return undefined;
+  // TLS settings are checked here, once: a CA file that cannot be read is a mistake to fix, not a
+  // database outage to wait out (the driver reads it at each connection, and would fail each time).
+  const params = new URL(raw).searchParams;
+  const sslmode = params.get('sslmode');
+  if (sslmode !== null && !SSL_MODES.includes(sslmode)) throw new ConfigError(`${name}: sslmode must be one of ${SSL_MODES.join(', ')}, got "${sslmode}"`);
+  for (const file of ['sslrootcert', 'sslcert', 'sslkey']) {
+    const at = params.get(file);
+    if (at === null) continue;
+    try {
+      accessSync(at, fsConstants.R_OK);
+    } catch (error) {
+      throw new ConfigError(`${name}: ${file} ${at} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return raw;
 }
 
 /** A URL of one of these schemes, or undefined when unset; anything else is refused in one line. */
@@ -280,7 +308,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     port: integer(env, 'PORT', 8000, 0, 65535),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 32, 1, 10_000),
     enrichmentLatencyMs: Object.freeze(latencyRange(env.ENRICHMENT_LATENCY_MS)) as readonly [number, number],
-    processingLeaseMs: integer(env, 'PROCESSING_LEASE_MS', 60_000, 100),
+    processingLeaseMs: integer(env, 'PROCESSING_LEASE_MS', 60_000, 100, MAX_TIMER_MS),
     maxAttempts: integer(env, 'MAX_ATTEMPTS', 3, 1, 100),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 10_000, 1, 1_000_000),
     rateLimitPerSecond: integer(env, 'RATE_LIMIT_PER_SECOND', 200, 0, 1_000_000),
@@ -294,11 +322,11 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     tracing: tracingEnabled(env) ? { serviceName: optional(env, 'OTEL_SERVICE_NAME') } : undefined,
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
-    redisSocketTimeoutMs: integer(env, 'REDIS_SOCKET_TIMEOUT_MS', 30_000, 11_000),
+    redisSocketTimeoutMs: integer(env, 'REDIS_SOCKET_TIMEOUT_MS', 30_000, 11_000, MAX_TIMER_MS),
     categorizer,
     llm,
-    schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50),
-    redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0),
+    schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5_000, 50, MAX_TIMER_MS),
+    redispatchAfterMs: integer(env, 'REDISPATCH_AFTER_MS', 30_000, 0, MAX_TIMER_MS),
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),
     databaseQueryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 4_500, 200, 60_000),
     shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 25_000, 100, 29_000),

@@ -98,8 +98,15 @@ main(process.argv.slice(2)).then(
     else if (isRefusedLogin(error)) console.error(`lucro: PostgreSQL refused DATABASE_URL: ${error.message}`);
     else if (isConnectionError(error)) console.error(`lucro: the database is unreachable (${(error as Error).message}); retry shortly.`);
     else if (isMissingMigration(error)) console.error(`lucro: the database has not been migrated (${(error as Error).message}): run \`lucro migrate\` first.`);
+    else if (isTlsFailure(error)) console.error(`lucro: TLS to the database failed (${error.message}): check sslmode and sslrootcert in DATABASE_URL.`);
     else console.error('lucro:', error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;
   },
 ).finally(() => setTimeout(() => process.exit(), EXIT_GRACE_MS).unref());
 
+/** The database answered, but not over TLS as DATABASE_URL asks, or with a certificate that does not verify. */
+function isTlsFailure(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code ?? '';
+  return /does not support SSL connections/i.test(error.message) || /^(ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code);
+}

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createContainer, type Container } from '../container.js';
@@ -11,6 +12,7 @@ import { migrate } from '../infra/migrate.js';
 import { Heartbeat } from '../operations/heartbeat.js';
 import { withTimeout } from '../infra/timeout.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { warnOfPlaceholderKey } from '../webhooks/secret-box.js';
 
 export type Role = 'start' | 'api' | 'worker' | 'scheduler';
 
@@ -44,6 +46,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       `REDIS_URL is not set: this ${role} shares no queue with other processes, so new batches wait up to REDISPATCH_AFTER_MS for a worker's sweep. Set REDIS_URL to run roles apart, or run lucro start for one process.`,
     );
   }
+  if (role !== 'scheduler') warnOfPlaceholderKey(config.webhooks.secretKey, logger);
   try {
     if (role === 'start') {
       const applied = await migrateWhenReachable(container, logger);
@@ -55,11 +58,8 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     }
     if (role === 'start' || role === 'api') {
       const app = await buildApp(container);
-      await listen(app, config.host, config.port, 'PORT');
-      logger.info(
-        { url: `http://${config.host}:${config.port}`, database: container.databaseMode, queue: container.queue.kind },
-        `API listening on http://${config.host}:${config.port} (docs at /docs)`,
-      );
+      const url = await listen(app, config.host, config.port, 'PORT');
+      logger.info({ url, database: container.databaseMode, queue: container.queue.kind }, `API listening on ${url} (docs at /docs)`);
       stops.api = () => app.close();
     }
     if (role === 'start' || role === 'worker') {
@@ -90,7 +90,8 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     }
     if ((role === 'worker' || role === 'scheduler') && config.metricsPort !== undefined) {
       const server = await metricsServer(container);
-      await listen(server, config.host, config.metricsPort, 'METRICS_PORT');
+      const url = await listen(server, config.host, config.metricsPort, 'METRICS_PORT');
+      logger.info({ url }, `serving /metrics, /healthz and /readyz on ${url}`);
       stops.metrics = () => server.close();
     }
     // So that `lucro status` sees which processes (above all, which workers) are alive.
@@ -189,13 +190,19 @@ async function migrateWhenReachable(container: Container, logger: Logger): Promi
   }
 }
 
-/** Listens on host:port, or says in one line why it cannot and which setting to change. */
-async function listen(server: FastifyInstance, host: string, port: number, portSetting: 'PORT' | 'METRICS_PORT'): Promise<void> {
+/**
+ * Listens on host:port, or says in one line why it cannot and which setting to change. Returns the
+ * URL it listens on, with the port the system chose for port 0.
+ */
+async function listen(server: FastifyInstance, host: string, port: number, portSetting: 'PORT' | 'METRICS_PORT'): Promise<string> {
   try {
     await server.listen({ host, port });
   } catch (error) {
     throw new StartupError(`cannot listen on ${host}:${port}: ${listenFailure(error, host, portSetting)}`);
   }
+  const address = server.server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  return `http://${isIPv6(host) ? `[${host}]` : host}:${bound}`;
 }
 
 function listenFailure(error: unknown, host: string, portSetting: string): string {

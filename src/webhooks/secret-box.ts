@@ -42,20 +42,23 @@ export class SecretBox {
 }
 
 /**
+ * .env.example's placeholder key (it spells change-me) is accepted, so that the example starts, but it
+ * is public: the api and the worker say so as they start, before any secret is sealed with it.
+ */
+export function warnOfPlaceholderKey(configured: Buffer | undefined, logger: Logger): void {
+  if (!configured?.toString('latin1').includes('change-me')) return;
+  logger.error(
+    'WEBHOOK_SECRET_KEY is the placeholder of .env.example, which anyone can read: webhook signing secrets sealed with it are not protected. Set the output of `openssl rand -base64 32` before registering a webhook',
+  );
+}
+
+/**
  * The key from WEBHOOK_SECRET_KEY, or else one kept in `<dataDir>/webhook-secret.key` (mode 0600),
  * generated on first use. Processes started at once agree on one file: it is created by an
  * atomic link, and a process that loses the race reads the winner's key.
  */
 export async function keyFromConfigOrFile(configured: Buffer | undefined, dataDir: string, logger: Logger): Promise<Buffer> {
-  if (configured) {
-    // .env.example's placeholder (it spells change-me) is accepted, so that the example starts, but it is public.
-    if (configured.toString('latin1').includes('change-me')) {
-      logger.error(
-        'WEBHOOK_SECRET_KEY is the placeholder of .env.example, which anyone can read: webhook signing secrets sealed with it are not protected. Set the output of `openssl rand -base64 32` before registering a webhook',
-      );
-    }
-    return configured;
-  }
+  if (configured) return configured;
   const file = path.join(dataDir, KEY_FILE);
   const existing = await readKeyFile(file);
   if (existing) {
