@@ -51,6 +51,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ ENRICHMENT_LATENCY_MS: '', SCHEDULER_INTERVAL_MS: ' ' })).toMatchObject({ enrichmentLatencyMs: [500, 1000], schedulerIntervalMs: 5_000 });
   });
 
+  it('when a switch is written true, 1, false or 0 in any case, then every switch reads it alike', () => {
+    for (const [raw, on] of [['true', true], ['1', true], ['TRUE', true], ['0', false], ['false', false]] as const) {
+      expect(loadConfig({ ADMIN_UI: raw, WEBHOOK_ALLOW_PRIVATE_URLS: raw })).toMatchObject({ adminUi: on, webhooks: { allowPrivateUrls: on } });
+    }
+    expect(() => loadConfig({ ADMIN_UI: 'yes' })).toThrow(new ConfigError('ADMIN_UI must be true or false, got "yes"'));
+  });
+
   it('when timers are set to the longest a Node timer takes, then they are kept', () => {
     expect(loadConfig({ SCHEDULER_INTERVAL_MS: '2147483647', ENRICHMENT_LATENCY_MS: '0-2147483647' })).toMatchObject({ schedulerIntervalMs: 2_147_483_647, enrichmentLatencyMs: [0, 2_147_483_647] });
   });

@@ -318,7 +318,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 20, 1, 1_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info',
     logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty']),
-    adminUi: oneOf(env, 'ADMIN_UI', ['true', 'false']) === 'true',
+    adminUi: flag(env, 'ADMIN_UI'),
     tracing: tracingEnabled(env) ? { serviceName: optional(env, 'OTEL_SERVICE_NAME') } : undefined,
     metricsPort: metricsPort === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'lucro',
