@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -61,6 +62,39 @@ describe('using a command wrongly', () => {
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `lucro ${command}: unexpected argument "extra"; \`lucro ${command} --help\` shows the usage\n` });
     });
   }, 180_000);
+
+  it('when an option is given twice, then it prints one line naming it, acts on neither and exits 2', async () => {
+    const cases = [['keys', 'create', '--integration', 'a', '--integration', 'b'], ['status', '--json', '--json']];
+    const runs = await runEach(cases, NO_DATABASE);
+    expect(runs.map((run) => ({ code: run.code, stdout: run.stdout, stderr: run.stderr }))).toEqual([
+      { code: 2, stdout: '', stderr: 'lucro keys: --integration is given more than once; `lucro keys --help` shows the usage\n' },
+      { code: 2, stdout: '', stderr: 'lucro status: --json is given more than once; `lucro status --help` shows the usage\n' },
+    ]);
+  }, 120_000);
+
+  it('when keys revoke gets an empty or blank prefix, then it asks for the prefix, touches no database and exits 2', async () => {
+    const runs = await runEach([['keys', 'revoke', ''], ['keys', 'revoke', '  ']], NO_DATABASE);
+    for (const run of runs) {
+      expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: "lucro keys: revoke needs the key's PREFIX (`lucro keys list` shows each key's prefix)\n",
+      });
+    }
+  }, 120_000);
+
+  it('when asked for --version or version, then it prints the version of package.json and exits 0', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const runs = await runEach([['--version'], ['version']], NO_DATABASE);
+    for (const run of runs) expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  }, 120_000);
+
+  it('when asked for the top-level --help, then it shows every command with the options its own --help documents', async () => {
+    const run = await runLucro(['--help'], NO_DATABASE, 30_000);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  keys revoke PREFIX [--json]\n');
+    expect(run.stdout).toContain('  --version ');
+  }, 60_000);
 
   it('when any command is asked for --help, then it prints its usage and exits 0', async () => {
     const runs = await runEach(COMMANDS.map((command) => [command, '--help']), NO_DATABASE);

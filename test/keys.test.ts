@@ -104,6 +104,32 @@ describe('lucro keys list and revoke (§14)', () => {
     expect(listed.filter((k) => k.integration.startsWith('ambiguous-')).map((k) => k.revoked_at)).toEqual([null, null]);
   }, 120_000);
 
+  it('when a key is created with --json, then it shows the prefix that keys list shows and keys revoke takes', async () => {
+    const run = await runLucro(['keys', 'create', '--integration', 'json-prefix', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const created = JSON.parse(run.stdout) as { key: string; prefix: string };
+    expect(created.prefix).toBe(created.key.slice(0, 12));
+    expect((await listKeys('--integration', 'json-prefix')).map((k) => k.prefix)).toEqual([created.prefix]);
+  }, 60_000);
+
+  it('when revoke --json finds no key or several, then stdout has a JSON error (the matches for several) and it exits 1', async () => {
+    const one = await createKey('json-ambiguous-a');
+    const two = await createKey('json-ambiguous-b');
+
+    const [none, several] = await Promise.all([runLucro(['keys', 'revoke', 'lucro_nomatch', '--json'], env), runLucro(['keys', 'revoke', 'lucro_', '--json'], env)]);
+
+    expect({ code: none?.code, stdout: JSON.parse(none?.stdout ?? '') }).toEqual({
+      code: 1,
+      stdout: { error: 'not_found', message: 'No key starts with "lucro_nomatch". `lucro keys list` shows every key\'s prefix.' },
+    });
+    expect(none?.stderr).toContain('No key starts with "lucro_nomatch"');
+    expect(several?.code).toBe(1);
+    const answer = JSON.parse(several?.stdout ?? '') as { error: string; message: string; prefixes: string[] };
+    expect(answer.error).toBe('ambiguous');
+    expect(answer.message).toMatch(/^"lucro_" matches \d+ keys; nothing was revoked\.$/);
+    expect(answer.prefixes).toEqual(expect.arrayContaining([one.slice(0, 12), two.slice(0, 12)]));
+  }, 120_000);
+
   it('when no key has the prefix, then it exits 1 and says so', async () => {
     const run = await runLucro(['keys', 'revoke', 'lucro_nomatch'], env);
     expect(run.code).toBe(1);

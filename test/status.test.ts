@@ -40,6 +40,17 @@ describe('lucro status against a running system', () => {
     expect(stdout.trim().endsWith('All well.')).toBe(true);
   }, 60_000);
 
+  it('when nothing is pending and nothing is queued, then --json gives null for both oldest ages', async () => {
+    const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix });
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect({ queue: report.queue, pending: report.transactions.pending, oldest: report.transactions.oldest_pending_age_seconds }).toEqual({
+      queue: { kind: 'bullmq', depth: 0, oldest_job_age_seconds: null },
+      pending: 0,
+      oldest: null,
+    });
+  }, 60_000);
+
   it('when a worker was killed and has not beaten for 35 s, three beats missed, then it is no longer counted', async () => {
     await ctx.sql.query(
       `INSERT INTO worker_heartbeats (id, role, hostname, pid, concurrency, seen_at, started_at)
@@ -139,11 +150,12 @@ describe('lucro status against a database that is down or not migrated', () => {
     expect(stdout).not.toContain('hunter2');
   });
 
-  it('when Redis is down but the database answers, then it says Redis is unreachable and exits 1', async () => {
-    const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1' }, false);
+  it('when Redis is down but the database answers, then it says Redis is unreachable, and why, and exits 1', async () => {
+    const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1/12' }, false);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^ {2}database {6}ok /m);
-    expect(stdout).toMatch(/^ {2}redis {9}UNREACHABLE redis:\/\/127\.0\.0\.1:1: .+$/m);
+    // The cause, not ioredis's "Stream isn't writeable" for any command sent while it is not connected.
+    expect(stdout).toMatch(/^ {2}redis {9}UNREACHABLE redis:\/\/127\.0\.0\.1:1\/12: connect ECONNREFUSED 127\.0\.0\.1:1$/m);
     expect(stdout).toContain('  - Redis is unreachable: new batches wait for the scheduler to dispatch them once it is back.');
   });
 

@@ -31,6 +31,8 @@ export interface Principal {
 
 export interface CreatedKey {
   key: string;
+  /** The start of the key kept in clear: what `keys list` shows and `keys revoke` takes. */
+  prefix: string;
   integration: string;
   scopes: Scope[];
   /** Set only for a key created with an expiry. */
@@ -102,17 +104,18 @@ export class AuthService {
       throw new AppError('validation_error', 'expiry must be a positive whole number of seconds');
     }
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+    const prefix = key.slice(0, SHOWN_PREFIX_LENGTH);
     const expiresAt = await withTransaction(this.pool, async (client) => {
       const integrationId = await upsertIntegration(client, name);
       return insertKey(client, {
         integrationId,
         keyHash: hashKey(key),
-        keyPrefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+        keyPrefix: prefix,
         scopes: unique,
         expiresInSeconds: expiresInSeconds ?? null,
       });
     });
-    return { key, integration: name, scopes: unique, ...(expiresAt ? { expiresAt } : {}) };
+    return { key, prefix, integration: name, scopes: unique, ...(expiresAt ? { expiresAt } : {}) };
   }
 
   /** Every key (or one integration's) with its state; never the keys themselves. */

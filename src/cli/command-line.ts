@@ -14,7 +14,8 @@ export const USAGE = `Usage: lucro <command>      (lucro <command> --help for on
                         create an API key (printed alone on the last line)
   keys list [--integration NAME] [--json]
                         every key's prefix, scopes, creation, last use, revocation, expiry
-  keys revoke PREFIX    revoke the one key starting with PREFIX; every process refuses it within 5 s
+  keys revoke PREFIX [--json]
+                        revoke the one key starting with PREFIX; every process refuses it within 5 s
   simulate [--url URL] [--key KEY] [--account ID] [--count N] [--timeout SECONDS]
                         play a banking integration end to end
   reenrich --integration NAME [--account ID] [--since YYYY-MM-DD]
@@ -22,6 +23,7 @@ export const USAGE = `Usage: lucro <command>      (lucro <command> --help for on
   status [--json]       one screen for an operator: database, Redis, migrations, queue,
                         backlog, live workers, failures; exit 1 when something needs
                         attention, 2 when the database is unreachable
+  --version             the version of this build
 
 Configuration is read from the environment and a .env file (see README).`;
 
@@ -77,15 +79,25 @@ export function asksForHelp(args: readonly string[]): boolean {
 }
 
 /**
- * Node's parseArgs, strict, for one command: an unknown option, a missing value or a stray argument
- * is a UsageError that says which, in one line.
+ * Node's parseArgs, strict, for one command: an unknown option, a missing value, a stray argument or
+ * an option given twice is a UsageError that says which, in one line.
  */
 export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['options']>>(command: Command, args: string[], options: O, allowPositionals = false) {
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals, strict: true, tokens: true });
   } catch (error) {
     throw new UsageError(`${parseFailure(error)}; ${usageHint(command)}`);
   }
+  // parseArgs keeps the last of a repeated option: `--integration a --integration b` would act on b alone.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || options[token.name]?.multiple) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once; ${usageHint(command)}`);
+    seen.add(token.name);
+  }
+  const { values, positionals } = parsed;
+  return { values, positionals };
 }
 
 /** Node's messages, shortened to the point: they suggest `--` tricks a user rarely wants. */

@@ -38,7 +38,7 @@ export async function keysCommand(config: Config, args: string[]): Promise<numbe
       if (target !== undefined) throw unexpected(target);
       return withAuth(config, (auth) => list(auth, values.integration, values.json));
     case 'revoke':
-      if (target === undefined) throw new UsageError("revoke needs the key's PREFIX (`lucro keys list` shows each key's prefix)");
+      if (target === undefined || target.trim() === '') throw new UsageError("revoke needs the key's PREFIX (`lucro keys list` shows each key's prefix)");
       if (extra[0] !== undefined) throw unexpected(extra[0]);
       return withAuth(config, (auth) => revoke(auth, target, values.json));
     default:
@@ -69,13 +69,20 @@ async function list(auth: AuthService, integration: string | undefined, json: bo
 async function revoke(auth: AuthService, text: string, json: boolean): Promise<number> {
   const result = await auth.revokeKey(text);
   switch (result.outcome) {
-    case 'not_found':
-      console.error(`No key starts with "${text}". \`lucro keys list\` shows every key's prefix.`);
+    case 'not_found': {
+      const message = `No key starts with "${text}". \`lucro keys list\` shows every key's prefix.`;
+      // A script reading stdout learns why as well as the exit code.
+      if (json) console.log(JSON.stringify({ error: 'not_found', message }));
+      console.error(message);
       return 1;
-    case 'ambiguous':
-      console.error(`"${text}" matches ${result.keys.length} keys; nothing was revoked. Give more of the prefix:`);
+    }
+    case 'ambiguous': {
+      const message = `"${text}" matches ${result.keys.length} keys; nothing was revoked`;
+      if (json) console.log(JSON.stringify({ error: 'ambiguous', message: `${message}.`, prefixes: result.keys.map((key) => key.prefix) }));
+      console.error(`${message}. Give more of the prefix:`);
       printTable(result.keys, console.error);
       return 1;
+    }
     case 'revoked':
     case 'already_revoked':
       if (json) console.log(JSON.stringify(keyJson(result.key)));

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { AppError, StartupError } from '../domain/errors.js';
 import { isConnectionError, isMissingMigration, isRefusedLogin } from '../infra/db.js';
@@ -18,6 +19,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (command === 'version' || command === '--version') {
+    console.log(await version());
+    return 0;
+  }
   if (!isCommand(command)) {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -33,6 +38,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(`lucro ${command}: ${error.message}`);
     return 2;
   }
+}
+
+/** package.json's version: two levels up from both src/cli/ and the image's dist/cli/. */
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 async function run(command: Command, args: string[]): Promise<number> {

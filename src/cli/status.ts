@@ -30,7 +30,7 @@ export function renderStatus(report: StatusReport): string {
     out.push(line('queue', `${queue.depth} job(s) waiting or running${queue.oldest_job_age_seconds === null ? '' : `, oldest waiting ${formatAge(queue.oldest_job_age_seconds)}`}`));
   }
   if (transactions) {
-    const oldest = transactions.pending > 0 ? `, oldest pending ${formatAge(transactions.oldest_pending_age_seconds)}` : '';
+    const oldest = transactions.oldest_pending_age_seconds === null ? '' : `, oldest pending ${formatAge(transactions.oldest_pending_age_seconds)}`;
     const stale = transactions.stale_leases > 0 ? ` (${transactions.stale_leases} on a lease that ran out)` : '';
     out.push(line('transactions', `${transactions.pending} pending, ${transactions.processing} processing${stale}, ${transactions.failed} failed (${transactions.failed_last_hour} in the last hour)${oldest}`));
     const workers = report.workers.filter((w) => w.role === 'worker' || w.role === 'start');

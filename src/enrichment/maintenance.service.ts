@@ -161,6 +161,7 @@ export class MaintenanceService {
     const [counts, oldestPendingAge] = await Promise.all([countUnfinished(this.pool), oldestPendingAgeSeconds(this.pool)]);
     this.metrics.transactionsByStatus.set({ status: 'pending' }, counts.pending);
     this.metrics.transactionsByStatus.set({ status: 'processing' }, counts.processing);
-    this.metrics.oldestPendingAge.set(oldestPendingAge);
+    // A gauge has no "none": 0 when nothing is pending.
+    this.metrics.oldestPendingAge.set(oldestPendingAge ?? 0);
   }
 }

@@ -131,6 +131,9 @@ const DEFAULT_SOCKET_TIMEOUT_MS = 30_000;
 /** The worker processes on the queue are counted (CLIENT LIST) at most this often. */
 const WORKERS_COUNT_TTL_MS = 1_000;
 
+/** What ioredis says of any command while it is not connected (enableOfflineQueue off): never the cause. */
+const NOT_WRITEABLE = /Stream isn't writeable/;
+
 export class BullMqQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
   private readonly connection: Redis;
@@ -141,6 +144,8 @@ export class BullMqQueue implements JobQueue {
   private workers: { count: number; at: number } | undefined;
   /** Set when the connection could not select REDIS_URL's database: nothing is queued, and the queue is not ready. */
   private misconfigured: Error | undefined;
+  /** Why the connection is down, while it is: a command refused meanwhile says only that the stream is not writeable. */
+  private connectionError: Error | undefined;
 
   constructor(
     private readonly redisUrl: string,
@@ -156,12 +161,16 @@ export class BullMqQueue implements JobQueue {
     // Fail fast while Redis is down instead of queueing commands in memory: the scheduler re-dispatches.
     this.connection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, socketTimeout: socketTimeoutMs });
     this.connection.on('error', (error) => {
+      if (!NOT_WRITEABLE.test(error.message)) this.connectionError = error;
       // ioredis stays connected to database 0 when SELECT fails: jobs would land in another database of a shared Redis.
       if (/DB index is out of range/i.test(error.message) && !this.misconfigured) {
         this.misconfigured = new Error(`REDIS_URL names database ${new URL(redisUrl).pathname.slice(1)}, which this Redis server does not have (${error.message})`);
         this.logger.error(this.misconfigured.message);
       }
       this.logger.debug({ err: error }, 'redis connection error');
+    });
+    this.connection.on('ready', () => {
+      this.connectionError = undefined;
     });
     this.queue = new Queue<EnrichmentJob>(QUEUE_NAME, {
       connection: this.connection as unknown as ConnectionOptions,
@@ -335,7 +344,12 @@ export class BullMqQueue implements JobQueue {
   }
 
   async ping(): Promise<void> {
-    await withTimeout(this.connection.ping(), ADD_TIMEOUT_MS, 'redis ping');
+    try {
+      await withTimeout(this.connection.ping(), ADD_TIMEOUT_MS, 'redis ping');
+    } catch (error) {
+      if (this.connection.status === 'ready') throw error;
+      throw this.connectionError ?? new Error(`Redis has not answered yet (connection ${this.connection.status})`);
+    }
     if (this.misconfigured) throw this.misconfigured;
   }
 

@@ -1,12 +1,12 @@
 import type { Queryable } from '../infra/db.js';
 
 /**
- * Seconds the oldest pending transaction has waited (0 when none): since its batch was created, or
+ * Seconds the oldest pending transaction has waited (null when none): since its batch was created, or
  * since the re-enrichment that sent it back to pending started — a re-enrichment does not reopen
  * the batches of its rows, and its backlog must count too. Cheap at any backlog: open batches (and
  * open re-enrichments) in creation order, each probed on a pending-rows index, stopping at the first that has one.
  */
-export async function oldestPendingAgeSeconds(db: Queryable): Promise<number> {
+export async function oldestPendingAgeSeconds(db: Queryable): Promise<number | null> {
   const { rows } = await db.query<{ age: number | null }>(
     `SELECT extract(epoch FROM now() - least(
               (SELECT b.created_at FROM batches b
@@ -18,7 +18,8 @@ export async function oldestPendingAgeSeconds(db: Queryable): Promise<number> {
                   AND EXISTS (SELECT 1 FROM transactions t WHERE t.reenrichment_id = r.id AND t.status = 'pending' AND t.removed_at IS NULL)
                 ORDER BY r.created_at LIMIT 1)))::float8 AS age`,
   );
-  return Math.max(0, rows[0]?.age ?? 0);
+  const age = rows[0]?.age ?? null;
+  return age === null ? null : Math.max(0, age);
 }
 
 /** Names of the migrations applied to this database; empty when it was never migrated. */

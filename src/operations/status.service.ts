@@ -28,7 +28,7 @@ export interface StatusReport {
   redis: { url: string | null; reachable: boolean | null; error?: string };
   migrations: { applied: number; pending: string[] } | null;
   queue: { kind: 'bullmq' | 'in-process'; depth: number | null; oldest_job_age_seconds: number | null };
-  transactions: (Omit<Backlog, 'failedLastHour' | 'staleLeases'> & { failed_last_hour: number; stale_leases: number; oldest_pending_age_seconds: number }) | null;
+  transactions: (Omit<Backlog, 'failedLastHour' | 'staleLeases'> & { failed_last_hour: number; stale_leases: number; oldest_pending_age_seconds: number | null }) | null;
   workers: Array<{ id: string; role: string; hostname: string; pid: number; concurrency: number | null; started_at: string; seen_seconds_ago: number }>;
   failed_by_error: Array<{ error: string; count: number; last_at: string }>;
 }
@@ -84,7 +84,7 @@ async function inspectDatabase(url: string) {
     return {
       database,
       migrations,
-      transactions: { ...counts, failed_last_hour: failedLastHour, stale_leases: staleLeases, oldest_pending_age_seconds: Math.round(oldestPending) },
+      transactions: { ...counts, failed_last_hour: failedLastHour, stale_leases: staleLeases, oldest_pending_age_seconds: oldestPending === null ? null : Math.round(oldestPending) },
       workers: workers.map(toWorker),
       failures: failures.map((f: FailureGroup) => ({ error: f.error, count: f.count, last_at: f.lastAt })),
     };
@@ -146,7 +146,7 @@ function needsAttention(report: StatusReport): string[] {
     if (backlog.pending + backlog.processing > 0 && enrichers.length === 0) {
       attention.push(`No worker seen in the last ${ALIVE_WITHIN_SECONDS} s while ${backlog.pending + backlog.processing} transaction(s) wait: start \`lucro worker\`.`);
     }
-    if (backlog.oldest_pending_age_seconds > STUCK_AFTER_SECONDS) {
+    if (backlog.oldest_pending_age_seconds !== null && backlog.oldest_pending_age_seconds > STUCK_AFTER_SECONDS) {
       attention.push(`The oldest pending transaction has waited ${formatAge(backlog.oldest_pending_age_seconds)}.`);
     }
     if (backlog.failed_last_hour > 0) attention.push(`${backlog.failed_last_hour} transaction(s) failed in the last hour (see failures by error).`);
