@@ -223,6 +223,23 @@ describe('re-enrichment', () => {
     expect(Date.parse(done.completed_at)).toBeLessThanOrEqual(Date.parse(corrected.occurred_at));
   });
 
+  it('when a finished batch\'s transactions are re-enriched, then the batch keeps the completed_at its batch.completed announced', async () => {
+    const key = await enrichedOnce('kept-bank', 'KEPT-1', [line('K-1', '2026-10-01', 'POS Purchase Dolci Cafe')]);
+    // The scheduler's sweep announces what a worker did not.
+    await ctx!.container.maintenance.sweep();
+    const [batch] = (await get(ctx!, key, '/api/batches')).batches;
+    expect(batch).toMatchObject({ status: 'completed', completed_at: expect.any(String) });
+    const { rows } = await ctx!.sql.query(`SELECT to_char(announced_completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM batches WHERE id = $1`, [batch.batch_id]);
+    expect(rows[0].at).toBe(batch.completed_at);
+    await sleep(50);
+    const { status_url } = (await post(ctx!, key, '/api/accounts/KEPT-1/reenrich', {})).json();
+    ctx!.container.worker.start();
+    await waitFor(async () => (await get(ctx!, key, status_url)).status === 'completed', 20_000, 'the re-enrichment');
+    const row = await get(ctx!, key, '/api/accounts/KEPT-1/transactions/K-1');
+    expect(row.attempts).toBe(1);
+    expect(await get(ctx!, key, `/api/batches/${batch.batch_id}`)).toEqual(batch);
+  });
+
   it('when the request is wrong, then it is refused and nothing is sent back', async () => {
     ctx = await createTestContext();
     const key = await ctx.key(['ingest', 'reports']);

@@ -11,12 +11,24 @@ export async function migrationFiles(): Promise<string[]> {
 }
 
 /**
+ * How long a migration waits for one lock. Processes of the running release keep serving while it
+ * runs, and every statement that needs a table or view the migration waits for queues behind its
+ * request: held back longer than their own lock_timeout, they would answer 503. So a migration that
+ * cannot get a lock within this gives way, waits, and tries again, a bounded number of times.
+ */
+const LOCK_TIMEOUT_MS = 1_000;
+const LOCK_TRIES = 20;
+/** PostgreSQL's lock_not_available: a lock wait reached lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
  * Applies the numbered plain-SQL migrations not yet applied, each in its own transaction, then
  * derives stored lessons again if the code derives them another way now (a data step SQL cannot
  * do: merchant keys and features are computed in TypeScript).
- * An advisory lock makes concurrent starts (api + worker + scheduler) safe.
+ * An advisory lock makes concurrent starts (api + worker + scheduler) safe. `onWait` hears of each
+ * time a step gave way to a lock another session holds.
  */
-export async function migrate(pool: pg.Pool): Promise<string[]> {
+export async function migrate(pool: pg.Pool, onWait?: (what: string, tries: number) => void): Promise<string[]> {
   const files = await migrationFiles();
   // Its own connection, without the request-path timeouts: a migration may legitimately run long.
   const client = new pg.Client({ ...pool.options, query_timeout: undefined, statement_timeout: undefined, options: undefined });
@@ -31,19 +43,48 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
     for (const name of files) {
       if (done.has(name)) continue;
       const sql = await readFile(new URL(name, MIGRATIONS_DIR), 'utf8');
-      await inTransaction(client, `migration ${name}`, async () => {
+      await givingWay(client, `migration ${name}`, onWait, async () => {
         await client.query(sql);
         await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [name]);
       });
       applied.push(name);
     }
     // Lessons stored under an older way of deriving them are derived again (LESSON_DERIVATION).
-    await inTransaction(client, 'deriving the stored lessons again', () => rederiveLessons(client));
+    await givingWay(client, 'deriving the stored lessons again', onWait, () => rederiveLessons(client));
   } finally {
     await client.query('SELECT pg_advisory_unlock($1::int4, 0)', [LOCK_NAMESPACE.migrations]).catch(() => {});
     await client.end();
   }
   return applied;
+}
+
+/**
+ * Runs `work` in one transaction that waits at most LOCK_TIMEOUT_MS for each lock; when one is not
+ * granted in time, the transaction rolls back and is tried again after a pause (0.5 s, doubling, up
+ * to 5 s), up to LOCK_TRIES times in all.
+ */
+async function givingWay(client: pg.Client, what: string, onWait: ((what: string, tries: number) => void) | undefined, work: () => Promise<unknown>): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      await inTransaction(client, what, async () => {
+        await client.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}`);
+        await work();
+      });
+      return;
+    } catch (error) {
+      const cause = (error as Error).cause as { code?: string } | undefined;
+      if (cause?.code !== LOCK_NOT_AVAILABLE) throw error;
+      if (tries === LOCK_TRIES) {
+        throw new Error(
+          `${what} gave way ${tries} times to locks other sessions held longer than ${LOCK_TIMEOUT_MS} ms each time; ` +
+            'a long transaction is holding them (see pg_stat_activity): end it, or run migrate again when the database is quieter',
+          { cause: error },
+        );
+      }
+      onWait?.(what, tries);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** (tries - 1), 5_000)));
+    }
+  }
 }
 
 /** Runs `work` in one transaction of the migrating connection; a failure rolls it back and says what failed. */

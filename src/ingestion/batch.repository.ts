@@ -7,7 +7,7 @@ export interface BatchRow {
   createdAt: Date;
   /** When the batch's last transaction finished (null while any is unfinished or none exist). */
   lastFinishedAt: Date | null;
-  /** The completed_at its `batch.completed` event announced, if it was announced (migration 027). */
+  /** The completed_at its `batch.completed` event announced, if it was announced (migration 027): GET answers it from then on. */
   announcedCompletedAt: Date | null;
   pending: number;
   /** Of the pending, those already tried (a lease ran out, an attempt failed): the batch has started. */

@@ -76,10 +76,6 @@ export function batchStatus(counts: { pending: number; processing: number; faile
   return counts.failed > 0 ? 'completed_with_errors' : 'completed';
 }
 
-function latest(a: Date, b: Date | null): Date {
-  return b !== null && b > a ? b : a;
-}
-
 function toView(row: BatchRow): BatchView {
   const total = row.pending + row.processing + row.completed + row.failed;
   const counts = { total, pending: row.pending, processing: row.processing, completed: row.completed, failed: row.failed };
@@ -90,9 +86,10 @@ function toView(row: BatchRow): BatchView {
     account_id: row.accountExternalId,
     status,
     created_at: row.createdAt.toISOString(),
-    // A batch is done when its last transaction is; one of only duplicates was done on arrival.
-    // Never earlier than its batch.completed event said: a transaction modified later may have left it.
-    completed_at: done ? latest(row.lastFinishedAt ?? row.createdAt, row.announcedCompletedAt).toISOString() : null,
+    // A batch is done when its last transaction is; one of only duplicates was done on arrival. Once
+    // announced, it is what its batch.completed event said, whatever happens to its rows later: one
+    // re-enriched or unlocked finishes again later, one modified moves to another batch.
+    completed_at: done ? (row.announcedCompletedAt ?? row.lastFinishedAt ?? row.createdAt).toISOString() : null,
     counts,
   };
 }
