@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KEY_FILE, keyFromConfigOrFile, SecretBox } from './secret-box.js';
+import { KEY_FILE, keyFromConfigOrFile, SecretBox, warnOfPlaceholderKey } from './secret-box.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -31,9 +31,12 @@ describe('webhook secret key and sealing', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
     const placeholder = Buffer.from('Y2hhbmdlLW1lLWNoYW5nZS1tZS1jaGFuZ2UtbWUtMzI=', 'base64');
+    warnOfPlaceholderKey(placeholder, logger);
     expect((await keyFromConfigOrFile(placeholder, '/nonexistent', logger)).equals(placeholder)).toBe(true);
     expect(lines.map((line) => JSON.parse(line))).toMatchObject([{ level: 50, msg: expect.stringContaining('placeholder of .env.example') }]);
     const own = Buffer.alloc(32, 9);
+    warnOfPlaceholderKey(own, logger);
+    warnOfPlaceholderKey(undefined, logger);
     expect((await keyFromConfigOrFile(own, '/nonexistent', logger)).equals(own)).toBe(true);
     expect(lines).toHaveLength(1);
   });
