@@ -26,7 +26,7 @@ describe('loadConfig', () => {
     [{ WEBHOOK_POLL_INTERVAL_MS: '99999999999' }, 'WEBHOOK_POLL_INTERVAL_MS must be a whole number from 10 to 2147483647, got "99999999999"'],
     [{ REDIS_SOCKET_TIMEOUT_MS: '99999999999' }, 'REDIS_SOCKET_TIMEOUT_MS must be a whole number from 11000 to 2147483647, got "99999999999"'],
     [{ ENRICHMENT_LATENCY_MS: '1-2147483648' }, 'ENRICHMENT_LATENCY_MS must be at most 2147483647 milliseconds, got "1-2147483648"'],
-    [{ DATABASE_URL: 'postgres://db/lucro?sslmode=verify' }, 'DATABASE_URL: sslmode must be one of disable, prefer, require, verify-ca, verify-full, no-verify, got "verify"'],
+    [{ DATABASE_URL: 'postgres://db/lucro?sslmode=verify' }, 'DATABASE_URL: sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, no-verify, got "verify"'],
     [{ DATABASE_URL: 'postgres://db/lucro?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem' }, 'DATABASE_URL: sslrootcert /nonexistent/ca.pem cannot be read (ENOENT)'],
     [{ WORKER_CONCURRENCY: '-1' }, 'WORKER_CONCURRENCY must be a positive whole number up to 10000, got "-1"'],
     [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY must be a positive whole number up to 10000, got "0"'],
@@ -56,6 +56,12 @@ describe('loadConfig', () => {
       expect(loadConfig({ ADMIN_UI: raw, WEBHOOK_ALLOW_PRIVATE_URLS: raw })).toMatchObject({ adminUi: on, webhooks: { allowPrivateUrls: on } });
     }
     expect(() => loadConfig({ ADMIN_UI: 'yes' })).toThrow(new ConfigError('ADMIN_UI must be true or false, got "yes"'));
+  });
+
+  it('when DATABASE_URL gives TLS settings empty, in capitals or as libpq\'s allow, then it is taken as node-postgres takes it', () => {
+    for (const query of ['sslmode=', 'sslmode=allow', 'sslmode=REQUIRE', 'sslmode=require&sslrootcert=', `sslmode=verify-full&sslrootcert=${process.execPath}`]) {
+      expect(loadConfig({ DATABASE_URL: `postgres://db/lucro?${query}` }).databaseUrl).toBe(`postgres://db/lucro?${query}`);
+    }
   });
 
   it('when timers are set to the longest a Node timer takes, then they are kept', () => {

@@ -238,20 +238,21 @@ function redisUrl(env: Env): string | undefined {
   return serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
 }
 
-/** node-postgres's sslmode values (pg-connection-string). */
-const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
+/** libpq's sslmode values, and node-postgres's no-verify. */
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
 
 function databaseUrl(env: Env, name: string): string | undefined {
   const raw = serviceUrl(env, name, ['postgres:', 'postgresql:', 'socket:'], 'a postgres:// URL such as postgres://lucro:secret@127.0.0.1:5432/lucro');
   if (raw === undefined) return undefined;
   // TLS settings are checked here, once: a CA file that cannot be read is a mistake to fix, not a
   // database outage to wait out (the driver reads it at each connection, and would fail each time).
+  // An empty value is no setting, as node-postgres reads it.
   const params = new URL(raw).searchParams;
   const sslmode = params.get('sslmode');
-  if (sslmode !== null && !SSL_MODES.includes(sslmode)) throw new ConfigError(`${name}: sslmode must be one of ${SSL_MODES.join(', ')}, got "${sslmode}"`);
+  if (sslmode && !SSL_MODES.includes(sslmode.toLowerCase())) throw new ConfigError(`${name}: sslmode must be one of ${SSL_MODES.join(', ')}, got "${sslmode}"`);
   for (const file of ['sslrootcert', 'sslcert', 'sslkey']) {
     const at = params.get(file);
-    if (at === null) continue;
+    if (!at) continue;
     try {
       accessSync(at, fsConstants.R_OK);
     } catch (error) {

@@ -87,10 +87,8 @@ export class MaintenanceService {
     });
     await step('change retention', async () => void (await this.changes.purge(this.options.changeRetentionDays)));
     await step('webhook retention', () => this.purgeWebhookLog());
-    await step('process and session retention', async () => {
-      await purgeGoneProcesses(this.pool, GONE_PROCESS_DAYS);
-      await purgeEndedAdminSessions(this.pool, ENDED_SESSION_SECONDS);
-    });
+    await step('process retention', async () => void (await purgeGoneProcesses(this.pool, GONE_PROCESS_DAYS)));
+    await step('session retention', async () => void (await purgeEndedAdminSessions(this.pool, ENDED_SESSION_SECONDS)));
     // Lessons a process of the previous release wrote its way during a rolling upgrade.
     await step('derive lessons', async () => void (await withTransaction(this.pool, (client) => rederiveUnderivedLessons(client, REDERIVE_PER_SWEEP))));
     // The backlog gauges are read here, once a sweep, so that no scrape of /metrics queries the database.
