@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator } from 'playwright-core';
+import type { Locator, Route } from 'playwright-core';
 import { canvasHasColour, launchBrowser, seriousAccessibilityViolations, type Browser } from './helpers/browser.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { startReceiver } from './helpers/receiver.js';
@@ -694,7 +694,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await expectAccessible();
   });
 
-  it('when a webhook delivery failed, then the webhooks page lists it and "Retry now" gets it delivered', async () => {
+  it('when a webhook delivery failed, then the webhooks page lists it, "Retry now" gets it delivered and says so beside the list, and a refused retry says why there', async () => {
     // The receiver refuses the first delivery and takes every later one; automatic retries wait an hour.
     const receiver = await startReceiver((n) => (n === 0 ? 503 : 204));
     try {
@@ -715,9 +715,32 @@ describe('the web console (issue 16), in headless Chromium against a running ser
       await expectAccessible();
       await expectNoStrayValues();
       await shot('webhooks');
+      const deliveryId = (await delivery.getAttribute('data-delivery-id')) ?? '';
       await delivery.getByRole('button', { name: /^Retry now: batch.completed delivery/ }).click();
+      // Said on the page beside the deliveries, not only to screen readers.
+      await expect.poll(() => browser.page.locator('main').getByRole('status').filter({ hasText: `Delivery of batch.completed ${deliveryId.slice(0, 8)} sent again.` }).isVisible()).toBe(true);
       await browser.page.locator('tr[data-delivery-id][data-status="delivered"]').waitFor({ timeout: 20_000 });
       expect(receiver.received.map((r) => r.body.type)).toEqual(['batch.completed', 'batch.completed']);
+
+      // A refused retry (here 429) says why, visibly, and stays while the deliveries are re-read.
+      const refuse = (route: Route) =>
+        route.fulfill({
+          status: 429,
+          contentType: 'application/problem+json',
+          json: { type: 'urn:lucro:problem:rate_limited', title: 'Too many requests', status: 429, detail: 'Too many requests; slow down.', code: 'rate_limited' },
+        });
+      await browser.page.route('**/api/webhooks/*/deliveries/*/retry', refuse);
+      try {
+        await delivery.getByRole('button', { name: /^Retry now: batch.completed delivery/ }).click();
+        const refused = browser.page.locator('main').getByRole('alert').filter({ hasText: 'Retry failed: Too many requests; slow down.' });
+        await refused.waitFor();
+        expect(await refused.isVisible()).toBe(true);
+        expect(await browser.page.locator('main').getByRole('status').filter({ hasText: 'sent again' }).count()).toBe(0);
+        await browser.page.waitForTimeout(2500);
+        expect(await refused.isVisible()).toBe(true);
+      } finally {
+        await browser.page.unroute('**/api/webhooks/*/deliveries/*/retry', refuse);
+      }
     } finally {
       await receiver.close();
     }

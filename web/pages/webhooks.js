@@ -29,6 +29,8 @@ export async function webhooksPage(main, { query, signal }) {
     return;
   }
   const deliveries = h('div');
+  // What "Retry now" did, shown beside the deliveries as well as read out: polling redraws the rows, not this.
+  const outcome = h('div');
   const rows = h('div');
   const pager = h('div', { class: 'pager' });
   append(
@@ -89,11 +91,18 @@ export async function webhooksPage(main, { query, signal }) {
   }
 
   async function retry(delivery) {
+    const mine = showing;
     try {
       await api('POST', '/api/webhooks/{id}/deliveries/{delivery_id}/retry', { path: { id: webhook.id, delivery_id: delivery.delivery_id } });
-      announce(`Delivery of ${delivery.event_type} sent again.`);
+      const said = `Delivery of ${delivery.event_type} ${delivery.delivery_id.slice(0, 8)} sent again.`;
+      if (signal.aborted || mine !== showing) return;
+      replace(outcome, h('p', { class: 'notice', role: 'status' }, said));
+      announce(said);
     } catch (error) {
-      announce(`Retry failed: ${error.message}`);
+      const said = `Retry failed: ${error.message}`;
+      if (signal.aborted || mine !== showing) return;
+      replace(outcome, h('p', { class: 'error', role: 'alert' }, said));
+      announce(said);
     }
     await refresh();
   }
@@ -107,7 +116,8 @@ export async function webhooksPage(main, { query, signal }) {
     pages = pageCount;
     olderFailed = false;
     listFailed = false;
-    replace(deliveries, h('h2', { class: 'text' }, `Deliveries to ${webhook.url}`), rows, pager);
+    replace(deliveries, h('h2', { class: 'text' }, `Deliveries to ${webhook.url}`), outcome, rows, pager);
+    replace(outcome);
     replace(rows);
     replace(pager);
     return refresh();
