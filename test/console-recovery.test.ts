@@ -481,6 +481,30 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when a transaction is removed through the API while its page is open, then Correct says why it failed and the page shows it removed, with no form left to correct it', async () => {
+    await pushBatch(base, key, { account: { account_id: 'ACC-GONE', currency: 'ZAR' }, transactions: [{ transaction_id: 'G-1', date: '2026-11-03', amount: '-20.00', merchant_name: 'Netflix' }] });
+    await untilBatchesEnriched(base, key);
+    await browser.page.goto(`${base}/console/#/accounts/ACC-GONE/transactions/G-1`);
+    await browser.page.getByRole('button', { name: 'Correct' }).waitFor();
+    const removedRow = browser.page.locator('dl.fields dt:text-is("Removed") + dd');
+    expect(await removedRow.innerText()).toBe('—');
+    const removal = await fetch(`${base}/api/integrations/transactions/remove`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ account_id: 'ACC-GONE', transaction_ids: ['G-1'] }),
+    });
+    expect(removal.status).toBe(200);
+
+    await browser.page.locator('#correct-category').selectOption('GENERAL_SERVICES');
+    await browser.page.getByRole('button', { name: 'Correct' }).click();
+    await browser.page.getByText('A removed transaction counts nowhere and cannot be corrected.').waitFor();
+    expect(await browser.page.getByRole('button', { name: 'Correct' }).count()).toBe(0);
+    expect(await removedRow.innerText()).not.toBe('—');
+    // The reason stays on screen after the redraw.
+    expect(await browser.page.getByRole('alert').innerText()).toBe('Transaction G-1 was removed; it cannot be corrected.');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the user signs out and goes Back, then the page before stays behind sign-in, and the next sign-in opens the batches, not that page', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
     await browser.page.getByRole('heading', { name: 'Account ACC-RECOVER' }).waitFor();

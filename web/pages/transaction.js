@@ -48,6 +48,12 @@ export async function transactionPage(main, { params: [accountId, transactionId]
       return updated;
     } catch (error) {
       replace(failure, errorMessage(error));
+      // Removed through the API while the page was open: what it shows is stale. Read again, it
+      // shows the removal in place of the form; the message above says why the correction failed.
+      if (error.code === 'transaction_removed') {
+        const t = await read().catch(() => null);
+        if (t && !signal.aborted) draw(t);
+      }
       return null;
     }
   }
