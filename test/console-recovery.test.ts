@@ -505,6 +505,40 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when a transaction does not exist, then its page says only that, with no Retry and no Category section', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-NOWHERE`);
+    const heading = browser.page.getByRole('heading', { name: 'Transaction T-NOWHERE' });
+    // The page is done loading once its heading has focus (app.js moves it there last).
+    await expect.poll(() => heading.evaluate((el) => el === (el.ownerDocument.activeElement as unknown))).toBe(true);
+    expect(await browser.page.getByRole('alert').allTextContents()).toHaveLength(1);
+    expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await browser.page.getByRole('heading', { name: 'Category' }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when a page is refused for a missing scope (403), then it says why with no Retry, and a 503 still offers Retry', async () => {
+    const forbidden = { type: 'urn:lucro:problem:forbidden', title: 'Forbidden', status: 403, detail: 'This API key lacks the "reports" scope.', code: 'forbidden' };
+    const restore = await failing('/api/batches', 1, { status: 403, json: forbidden });
+    try {
+      await browser.page.goto(`${base}/console/#/batches`);
+      await browser.page.getByRole('alert').getByText('This API key lacks the "reports" scope.').waitFor();
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    const unavailable = await failing('/api/batches', 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.goto(`${base}/console/#/accounts`);
+      await browser.page.getByRole('heading', { name: 'Accounts' }).waitFor();
+      await browser.page.goto(`${base}/console/#/batches`);
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await browser.page.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+    } finally {
+      await unavailable();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the user signs out and goes Back, then the page before stays behind sign-in, and the next sign-in opens the batches, not that page', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
     await browser.page.getByRole('heading', { name: 'Account ACC-RECOVER' }).waitFor();

@@ -5,11 +5,12 @@ import { errorMessage, h } from './dom.js';
 export const RETRY_MS = 5000;
 
 /**
- * What a page, or one part of it, shows when a read failed: why, and a Retry button. An outage (429,
- * 5xx, the network: isTransient) is retried by itself, after the server's Retry-After when it gave one.
- * The automatic retry happens only while the error is still on screen (not once the part was drawn
- * again some other way) and the page is still open (`signal`). A part that polls passes its own pace
- * as `unsaidWaitMs`: without a Retry-After it goes on as often as before; with one, never sooner.
+ * What a page, or one part of it, shows when a read failed: why, and for an outage (429, 5xx, the
+ * network: isTransient) a Retry button. An outage is also retried by itself, after the server's
+ * Retry-After when it gave one, only while the error is still on screen (not once the part was
+ * drawn again some other way) and the page is still open (`signal`). A part that polls passes its
+ * own pace as `unsaidWaitMs`: without a Retry-After it goes on as often as before; with one, never
+ * sooner.
  */
 export function failureNotice(error, retry, signal, unsaidWaitMs = RETRY_MS) {
   const wait = isTransient(error) ? (error.retryAfterMs ?? unsaidWaitMs) : null;
@@ -19,12 +20,11 @@ export function failureNotice(error, retry, signal, unsaidWaitMs = RETRY_MS) {
     clearTimeout(timer);
     if (!signal.aborted) retry();
   };
-  const notice = [said, h('p', {}, h('button', { type: 'button', onclick: again }, 'Retry'), wait === null ? null : ` Trying again in ${Math.max(1, Math.round(wait / 1000))} s.`)];
-  if (wait !== null) {
-    timer = setTimeout(() => {
-      if (said.isConnected) again();
-    }, wait);
-    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-  }
-  return notice;
+  // A refusal (403, 404, 400) answers the same however often it is asked: no Retry to offer.
+  if (wait === null) return [said];
+  timer = setTimeout(() => {
+    if (said.isConnected) again();
+  }, wait);
+  signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  return [said, h('p', {}, h('button', { type: 'button', onclick: again }, 'Retry'), ` Trying again in ${Math.max(1, Math.round(wait / 1000))} s.`)];
 }

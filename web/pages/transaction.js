@@ -24,15 +24,12 @@ export async function transactionPage(main, { params: [accountId, transactionId]
     h('h1', {}, `Transaction ${transactionId}`),
     // The account id may be 64 characters with nowhere to break: it wraps rather than widen a phone's page.
     h('p', { class: 'text' }, h('a', { href: accountHref(accountId, list) }, `Back to account ${accountId}`)),
-    fields,
-    h('h2', {}, 'Category'),
-    failure,
-    actions,
-    outcome,
   );
   const path = { account_id: accountId, transaction_id: transactionId };
   const read = () => api('GET', '/api/accounts/{account_id}/transactions/{transaction_id}', { path });
   const [categories, transaction] = await Promise.all([listCategories(), read()]);
+  // Only a transaction that was read has a Category to show: one that is not found says only that (app.js).
+  append(main, fields, h('h2', {}, 'Category'), failure, actions, outcome);
   let timer;
   // Each Correct or Unlock starts anew: an older Unlock's reading, still in flight, is not shown.
   let sent = 0;
