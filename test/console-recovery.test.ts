@@ -17,7 +17,7 @@ const pageErrors: string[] = [];
 const UNAVAILABLE = { type: 'urn:lucro:problem:service_unavailable', title: 'Service unavailable', status: 503, detail: 'The database is unreachable; retry shortly.', code: 'service_unavailable' };
 
 /** The answer `failing` gives: an HTTP answer, or "abort" to drop the connection (the browser's "Failed to fetch"). */
-type Failure = { status: number; headers?: Record<string, string>; json: unknown } | 'abort';
+type Failure = { status: number; headers?: Record<string, string>; json: unknown } | { status: number; headers?: Record<string, string>; contentType: string; body: string } | 'abort';
 
 const TOO_MANY = { type: 'urn:lucro:problem:rate_limited', title: 'Too many requests', status: 429, detail: 'Too many requests; slow down.', code: 'rate_limited' };
 
@@ -34,7 +34,7 @@ async function failing(path: string | RegExp, times: number, failure: Failure = 
     if (route.request().method() !== 'GET' || left <= 0) return route.fallback();
     left -= 1;
     if (failure === 'abort') return route.abort('connectionrefused');
-    return route.fulfill({ ...failure, contentType: 'application/problem+json' });
+    return route.fulfill({ contentType: 'application/problem+json', ...failure });
   };
   const matches = (url: URL) => isAt(path, url);
   await browser.page.route(matches, handler);
@@ -139,15 +139,30 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
-  it('when the batches list cannot be read for a moment (the connection lost), then it says so and the list comes back by itself', async () => {
+  it('when the batches list cannot be read for a moment (the connection lost), then it says the API cannot be reached and the list comes back by itself', async () => {
     await browser.page.goto(`${base}/console/#/batches`);
     const row = browser.page.locator(`tr[data-batch-id="${batchId}"]`);
     await row.waitFor();
     const restore = await failing('/api/batches', 1, 'abort');
     try {
-      await browser.page.getByRole('alert').getByText('Failed to fetch').waitFor();
+      // Said in the user's words, not the browser's "Failed to fetch", with when it is read again (the list's pace).
+      await browser.page.getByRole('alert').getByText('The Lucro API cannot be reached.', { exact: true }).waitFor();
+      expect(await browser.page.getByText('Trying again in 2 s.').count()).toBe(1);
       await row.waitFor();
       expect(await browser.page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when a proxy in front of the API answers 502 with its own HTML page, then the page says the API answered 502 from a proxy, and loads by itself', async () => {
+    const restore = await failing('/api/webhooks', 1, { status: 502, headers: { 'retry-after': '1' }, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' });
+    try {
+      await browser.page.goto(`${base}/console/#/webhooks`);
+      await browser.page.getByRole('alert').getByText('The API answered 502 from a proxy.', { exact: true }).waitFor();
+      expect(await browser.page.getByText('Trying again in 1 s.').count()).toBe(1);
+      await browser.page.getByText('No webhook endpoints. Create one with POST /api/webhooks.').waitFor();
     } finally {
       await restore();
     }

@@ -43,10 +43,28 @@ export const session = {
   },
 };
 
+/**
+ * The API could not be reached at all: fetch's TypeError, which the browser words as "Failed to
+ * fetch" (Chromium) or "NetworkError when attempting to fetch resource." (Firefox).
+ */
+export class ApiUnreachable extends Error {
+  constructor() {
+    super('The Lucro API cannot be reached.');
+  }
+}
+
+/**
+ * What an answer without a problem (contract §3) says. Lucro answers every error with one: a 502,
+ * 503 or 504 without it (a proxy's HTML page) came from a proxy in front of the API.
+ */
+function unexplained(status) {
+  return status >= 502 && status <= 504 ? `The API answered ${status} from a proxy.` : `HTTP ${status}`;
+}
+
 /** A problem+json answer (contract §3), with its status and code. */
 export class ApiError extends Error {
   constructor(status, problem, retryAfterMs = null) {
-    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+    super(problem?.detail ?? problem?.title ?? unexplained(status));
     this.status = status;
     this.code = problem?.code ?? null;
     this.problem = problem;
@@ -87,17 +105,25 @@ function present(query) {
  * A 401 signs the user out and returns to sign-in; any other error answer throws an ApiError.
  */
 export async function api(method, template, { path, query, body, key = session.key } = {}) {
-  const { data, error, response } = await client.request(method, template, {
-    params: { path, query: present(query) },
-    body,
-    headers: { Authorization: `Bearer ${key ?? ''}` },
-    cache: 'no-store',
-  });
+  let answer;
+  try {
+    answer = await client.request(method, template, {
+      params: { path, query: present(query) },
+      body,
+      headers: { Authorization: `Bearer ${key ?? ''}` },
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw error instanceof TypeError ? new ApiUnreachable() : error;
+  }
+  const { data, error, response } = answer;
   if (response.status === 401 && key === session.key) {
     session.refused(window.location.hash);
     window.location.hash = '#/signin';
   }
-  if (!response.ok) throw new ApiError(response.status, error ?? null, retryAfterMs(response.headers.get('retry-after')));
+  // openapi-fetch gives a body that is not JSON as its text: that is no problem to read a detail from.
+  const problem = error !== null && typeof error === 'object' ? error : null;
+  if (!response.ok) throw new ApiError(response.status, problem, retryAfterMs(response.headers.get('retry-after')));
   return data ?? null;
 }
 
