@@ -554,6 +554,25 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when the browser is in another time zone, then a batch\'s created and completed moments are shown in UTC, naming the zone, as the API gives them', async () => {
+    const batch = (await (await fetch(`${base}/api/batches/${batchId}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { created_at: string; completed_at: string };
+    const inUtc = (iso: string) => `${new Date(iso).toISOString().slice(0, 10)} ${new Date(iso).toISOString().slice(11, 19)} UTC`;
+    const cdp = await browser.context.newCDPSession(browser.page);
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Pacific/Auckland' });
+    try {
+      await browser.page.goto(`${base}/console/#/batches/${batchId}`);
+      const card = (label: string) => browser.page.locator('.card', { has: browser.page.locator(`dt:text-is("${label}")`) }).locator('dd');
+      await card('Completed').locator('time').waitFor();
+      expect(await card('Created').innerText()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+      expect(await card('Created').innerText()).toBe(inUtc(batch.created_at));
+      expect(await card('Completed').innerText()).toBe(inUtc(batch.completed_at));
+    } finally {
+      await cdp.send('Emulation.setTimezoneOverride', { timezoneId: '' });
+      await cdp.detach();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the user signs out and goes Back, then the page before stays behind sign-in, and the next sign-in opens the batches, not that page', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
     await browser.page.getByRole('heading', { name: 'Account ACC-RECOVER' }).waitFor();

@@ -98,11 +98,17 @@ export function figure(text) {
   return h('span', { class: 'figure' }, text.split(',').map((group, i) => (i === 0 ? group : [',', h('wbr'), group])));
 }
 
-/** A moment in the reader's locale; it may break between date and time, never inside either. */
+/**
+ * A moment as the API and the logs give it, in UTC and saying so ("2026-12-07 22:33:41 UTC"), whatever
+ * the reader's locale and time zone: what support reads here matches what they find there. It may
+ * break between date and time, never inside either.
+ */
 export function dateTime(iso) {
   if (!iso) return '';
   const at = new Date(iso);
-  return h('time', { datetime: iso }, h('span', { class: 'nowrap' }, at.toLocaleDateString()), ' ', h('span', { class: 'nowrap' }, at.toLocaleTimeString()));
+  if (Number.isNaN(at.getTime())) return iso;
+  const utc = at.toISOString();
+  return h('time', { datetime: iso }, h('span', { class: 'nowrap' }, utc.slice(0, 10)), ' ', h('span', { class: 'nowrap' }, `${utc.slice(11, 19)} UTC`));
 }
 
 export function errorMessage(error) {
