@@ -444,7 +444,7 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.getByRole('heading', { name: 'Account ACC-CONSOLE' }).waitFor();
   });
 
-  it('when the review queue opens, then uncategorized spend is listed largest first and arrow keys move between rows', async () => {
+  it('when the review queue opens, then uncategorized spend is listed largest first, arrow keys move between rows, and Escape leaves a row\'s category menu (named with its amount and currency) for the row', async () => {
     await browser.page.getByRole('link', { name: 'Open the review queue' }).click();
     await browser.page.getByRole('heading', { name: 'Review queue: ACC-CONSOLE' }).waitFor();
     const rows = browser.page.getByRole('grid', { name: 'Transactions to review' }).locator('tbody tr');
@@ -457,6 +457,14 @@ describe('the web console (issue 16), in headless Chromium against a running ser
     await browser.page.keyboard.press('ArrowDown');
     expect(await rows.nth(1).evaluate((row) => row === (row.ownerDocument.activeElement as unknown))).toBe(true);
     expect(await rows.nth(1).getAttribute('aria-selected')).toBe('true');
+    // Enter opens the row's menu, named with the amount as the page shows it; Escape returns to the row.
+    const zqx = browser.page.getByRole('grid', { name: 'Transactions to review' }).locator('tr[data-transaction-id="S-8"]');
+    await zqx.focus();
+    await browser.page.keyboard.press('Enter');
+    expect(await browser.page.getByRole('combobox', { name: 'Category for Zqx Holdings −310.00 USD', exact: true }).evaluate((el) => el === (el.ownerDocument.activeElement as unknown))).toBe(true);
+    await browser.page.keyboard.press('Escape');
+    expect(await zqx.evaluate((row) => row === (row.ownerDocument.activeElement as unknown))).toBe(true);
+    expect(await zqx.getAttribute('aria-selected')).toBe('true');
     await expectAccessible();
     await expectNoStrayValues();
     await shot('review');

@@ -124,7 +124,7 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
       return;
     }
     const rows = items.map((t, i) => {
-      const select = h('select', { 'aria-label': `Category for ${t.merchant_name ?? t.transaction_id} ${t.amount}`, tabindex: -1 }, categories.map((c) => h('option', { value: c, selected: c === t.category }, c)));
+      const select = h('select', { 'aria-label': `Category for ${t.merchant_name ?? t.transaction_id} ${money(t.amount, t.currency)}`, tabindex: -1 }, categories.map((c) => h('option', { value: c, selected: c === t.category }, c)));
       select.value = t.category ?? 'UNCATEGORIZED';
       const save = h('button', { type: 'button', class: 'secondary', tabindex: -1, onclick: () => correct(i, select.value) }, 'Save');
       const row = h(
@@ -137,6 +137,16 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
         h('td', {}, categoryCell(t)),
         h('td', { class: 'wide' }, select, ' ', save),
       );
+      // Escape leaves the row's menu for the row, where the arrow and letter keys work again.
+      const backToRow = (event) => {
+        if (event.key !== 'Escape') return;
+        event.preventDefault();
+        select.tabIndex = -1;
+        save.tabIndex = -1;
+        focusRow(i);
+      };
+      select.addEventListener('keydown', backToRow);
+      save.addEventListener('keydown', backToRow);
       row.addEventListener('keydown', (event) => {
         if (event.target !== row || event.altKey || event.ctrlKey || event.metaKey) return;
         if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
