@@ -573,6 +573,34 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when a key with only the reports scope corrects a transaction or re-enriches an account, then the page says plainly, beside the control, that the key can only read', async () => {
+    const readOnly = await ctx.key(['reports']);
+    const signIn = async (with_: string) => {
+      await browser.page.goto(`${base}/console/#/signin`);
+      await browser.page.getByLabel('API key').fill(with_);
+      await browser.page.getByRole('button', { name: 'Sign in' }).click();
+      await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();
+    };
+    await signIn(readOnly);
+    try {
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/transactions/T-2`);
+      await browser.page.locator('#correct-category').selectOption('GENERAL_SERVICES');
+      await browser.page.getByRole('button', { name: 'Correct' }).click();
+      const beforeForm = browser.page.locator('div:has(+ div form[aria-label="Correct the category"]) > [role="alert"]');
+      await beforeForm.waitFor();
+      expect(await beforeForm.innerText()).toBe('This key can only read: correcting a category needs a key with the ingest scope. Sign out and sign in with a key that has it.');
+
+      await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER/review`);
+      await browser.page.getByRole('button', { name: 'Re-enrich this account' }).click();
+      const underButton = browser.page.locator('.pager:has(#reenrich) + [role="status"] > [role="alert"]');
+      await underButton.waitFor();
+      expect(await underButton.innerText()).toBe('This key can only read: re-enriching an account needs a key with the ingest scope. Sign out and sign in with a key that has it.');
+    } finally {
+      await signIn(key);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the user signs out and goes Back, then the page before stays behind sign-in, and the next sign-in opens the batches, not that page', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
     await browser.page.getByRole('heading', { name: 'Account ACC-RECOVER' }).waitFor();

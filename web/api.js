@@ -73,6 +73,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A write refused for want of the ingest scope (403), said plainly for the control that needs it:
+ * the key signed in with can read here, not change anything. `what` names the write ("correcting a category").
+ */
+export function refusedWrite(error, what) {
+  return error?.status === 403 ? new ApiError(403, { ...error.problem, detail: `This key can only read: ${what} needs a key with the ingest scope.` }) : error;
+}
+
 /** A Retry-After header (seconds, or an HTTP date) as milliseconds from now; null when absent or unreadable. */
 function retryAfterMs(header) {
   if (!header) return null;

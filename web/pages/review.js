@@ -1,4 +1,4 @@
-import { api, isTransient, listCategories } from '../api.js';
+import { api, isTransient, listCategories, refusedWrite } from '../api.js';
 import { announce, append, errorMessage, h, money, replace } from '../dom.js';
 import { failureNotice } from '../failure.js';
 import { addressQuery } from '../paging.js';
@@ -113,8 +113,9 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
       draw();
       focusRow(i + 1);
     } catch (error) {
-      announce(`Correction failed: ${error.message}`);
-      replace(failure, errorMessage(error));
+      const refused = refusedWrite(error, 'correcting a category');
+      announce(`Correction failed: ${refused.message}`);
+      replace(failure, errorMessage(refused));
     }
   }
 
@@ -251,7 +252,7 @@ export async function reviewPage(main, { params: [accountId], query, signal }) {
       started = await api('POST', '/api/accounts/{account_id}/reenrich', { path: { account_id: accountId }, body: {} });
     } catch (error) {
       reenrich.disabled = false;
-      replace(reenrichStatus, errorMessage(error));
+      replace(reenrichStatus, errorMessage(refusedWrite(error, 're-enriching an account')));
       return;
     }
     reenrichStatus.textContent = `Re-enriching ${started.transactions} transactions…`;

@@ -1,4 +1,4 @@
-import { api, isTransient, listCategories } from '../api.js';
+import { api, isTransient, listCategories, refusedWrite } from '../api.js';
 import { append, dateTime, errorMessage, h, idClass, money, replace, replaceKeepingFocus, statusBadge } from '../dom.js';
 import { failureNotice } from '../failure.js';
 import { accountHref, categoryCell, transactionHref } from './transactions.js';
@@ -44,7 +44,7 @@ export async function transactionPage(main, { params: [accountId, transactionId]
       draw(updated);
       return updated;
     } catch (error) {
-      replace(failure, errorMessage(error));
+      replace(failure, errorMessage(refusedWrite(error, category === null ? 'unlocking a category' : 'correcting a category')));
       // Removed through the API while the page was open: what it shows is stale. Read again, it
       // shows the removal in place of the form; the message above says why the correction failed.
       if (error.code === 'transaction_removed') {
