@@ -223,15 +223,17 @@ export function undecodableQueryParameters(url: string): string[] {
   const names = new Set<string>();
   for (const pair of url.slice(start + 1).split('&')) {
     const [rawName = '', rawValue = ''] = pair.split(/=(.*)/s);
-    const decoded = (text: string) => {
-      try {
-        return decodeURIComponent(text.replace(/\+/g, ' '));
-      } catch {
-        return undefined;
-      }
-    };
-    const name = decoded(rawName);
-    if (name === undefined || decoded(rawValue) === undefined) names.add(name ?? rawName);
+    const name = formDecoded(rawName);
+    if (name === undefined || formDecoded(rawValue) === undefined) names.add(name ?? rawName);
   }
   return [...names];
+}
+
+/** A query-string component decoded (`+` is a space), or undefined when it is not percent-encoded UTF-8. */
+function formDecoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }
