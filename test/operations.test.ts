@@ -244,6 +244,19 @@ describe('when Redis is unreachable', () => {
       await down.close();
     }
   });
+
+  it('then /metrics gives the queue depth and oldest job as unknown (NaN), not as an empty queue', async () => {
+    const down = await createTestContext({ REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: 'lucro-test-metrics-down' });
+    try {
+      const text = await metrics(down.app);
+      // prom-client writes NaN as "Nan", which Prometheus reads (its float parser ignores case).
+      expect(text).toMatch(/^lucro_queue_depth nan$/im);
+      expect(text).toMatch(/^lucro_queue_oldest_job_age_seconds nan$/im);
+      expect(text).toMatch(/^lucro_dependency_up\{dependency="queue"\} 0$/m);
+    } finally {
+      await down.close();
+    }
+  });
 });
 
 describe('backlog gauges', () => {

@@ -69,9 +69,12 @@ function notReadyDetail(checks: Readiness, failed: Dependency[]): string {
  */
 export async function renderMetrics(container: Pick<Container, 'pool' | 'queue' | 'metrics'>): Promise<string> {
   const { queue, metrics } = container;
+  // A queue that cannot be read is unknown (NaN), not empty: a 0 would draw an idle queue through a
+  // Redis outage and keep LucroQueueAge quiet; `lucro status` says null.
+  const unknown = (gauge: { set(value: number): void }) => () => gauge.set(Number.NaN);
   await Promise.all([
-    withTimeout(queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => metrics.queueDepth.set(depth), () => {}),
-    withTimeout(queue.oldestWaitingAgeMs(), CHECK_TIMEOUT_MS, 'oldest job').then((ms) => metrics.queueOldestJobAge.set((ms ?? 0) / 1000), () => {}),
+    withTimeout(queue.depth(), CHECK_TIMEOUT_MS, 'queue depth').then((depth) => metrics.queueDepth.set(depth), unknown(metrics.queueDepth)),
+    withTimeout(queue.oldestWaitingAgeMs(), CHECK_TIMEOUT_MS, 'oldest job').then((ms) => metrics.queueOldestJobAge.set((ms ?? 0) / 1000), unknown(metrics.queueOldestJobAge)),
     recordedReadiness(container),
   ]);
   return metrics.registry.metrics();
