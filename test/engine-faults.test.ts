@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
 import { claimPending } from '../src/enrichment/enrichment.repository.js';
@@ -269,7 +270,7 @@ describe('timeouts: the server gives up before the client', () => {
     await worker.settle();
   });
 
-  it('when the categorizer does not answer within the lease, then the call is cut short and the row says why', async () => {
+  it('when the categorizer does not answer within the lease, then the call is cut short, the row says why, and the log says it in one line without a stack', async () => {
     ctx = await createTestContext();
     const key = await ctx.key(['ingest']);
     const batchId = await ingestBatch(ctx, key, batchBody(2, { accountId: 'HANGING' }));
@@ -279,12 +280,20 @@ describe('timeouts: the server gives up before the client', () => {
       categorize: (_transaction, signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))),
     };
     const { container } = ctx;
-    const worker = new EnrichClaimedRows(container.pool, hanging, container.metrics, container.logger, { concurrency: 2, leaseMs: 1_000, maxAttempts: 1 });
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const worker = new EnrichClaimedRows(container.pool, hanging, container.metrics, logger, { concurrency: 2, leaseMs: 1_000, maxAttempts: 1 });
     expect(await worker.workSlice(batchRows(batchId))).toBe('drained');
     const { rows } = await ctx.sql.query<{ status: string; error: string }>('SELECT status, error FROM transactions WHERE batch_id = $1', [batchId]);
     for (const row of rows) {
       expect(row.status).toBe('failed');
       expect(row.error).toMatch(/^the categorizer did not answer within \d+ ms, the part of the 1000 ms lease a call may take$/);
+    }
+    const failures = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.msg === 'categorizer failed');
+    expect(failures).toHaveLength(2);
+    for (const line of failures) {
+      expect(line.error).toMatch(/^the categorizer did not answer within/);
+      expect(line).not.toHaveProperty('err');
     }
     worker.close();
     await worker.settle();

@@ -526,7 +526,7 @@ describe('when the database is unreachable', () => {
 });
 
 describe('the worker metrics server', () => {
-  it('when a worker runs with METRICS_PORT and its Redis is down, then it serves the same probes: /readyz 503 naming the queue, /healthz and /metrics 200', async () => {
+  it('when a worker runs with METRICS_PORT and its Redis is down, then it serves the same probes (/readyz 503 naming the queue, /healthz and /metrics 200) and logs the outage once, in one line', async () => {
     const port = await freePort();
     const worker = startLucro(['worker'], { DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1', METRICS_PORT: String(port), ENRICHMENT_LATENCY_MS: '0' });
     try {
@@ -544,6 +544,11 @@ describe('the worker metrics server', () => {
       const scraped = await fetch(`${base}/metrics`);
       expect(scraped.status).toBe(200);
       expect(await scraped.text()).toContain('lucro_enrichments_total');
+      // BullMQ reports each failed reconnection, several a second: the log says it once, in one line.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const aboutRedis = worker.lines.filter((l) => /queue/i.test(String(l.msg)) && l.level === 40);
+      expect(aboutRedis.map((l) => l.msg)).toEqual(['the queue (Redis) is unreachable: the worker reconnects by itself, and says so again in a minute if it still cannot']);
+      expect(JSON.stringify(aboutRedis)).not.toContain('stack');
     } finally {
       // Redis never answers its drain: it cuts the queue connection after a grace and still exits 0 (contract §9: within 30 s).
       worker.child.kill('SIGTERM');

@@ -465,7 +465,8 @@ export class EnrichClaimedRows implements JobParticipant {
         : error instanceof Error
           ? error.message
           : String(error);
-      this.logger.warn({ ...logFields(row), attempt: row.attempts, err: error }, 'categorizer failed');
+      // A call cut at its deadline is an expected outcome, said in one line; anything else keeps its stack.
+      this.logger.warn({ ...logFields(row), attempt: row.attempts, ...(signal.aborted ? { error: message } : { err: error }) }, 'categorizer failed');
       return { id: row.id, claimToken: row.claimToken, error: message.slice(0, 1_000) || 'categorizer failed' };
     } finally {
       this.calls.release(1);

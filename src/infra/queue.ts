@@ -248,12 +248,25 @@ export class BullMqQueue implements JobQueue {
       maxStalledCount: 5,
     });
     this.worker = worker;
-    this.worker.on('error', (error) => this.logger.warn({ err: error }, 'queue worker error'));
+    this.worker.on('error', (error) => this.logWorkerError(error));
     this.worker.on('failed', (job, error) => this.logger.warn({ job: job && jobSubject(job.data), err: error }, 'enrichment job failed'));
   }
 
   /** When this process last said that jobs wait for a dependency: once a minute is enough. */
   private unavailableLoggedAt = 0;
+  /** When this process last said that Redis cannot be reached: BullMQ reports each reconnection, several a second. */
+  private unreachableLoggedAt = 0;
+
+  /** An outage of Redis is said once a minute, in one line; anything else the worker reports is logged as it comes. */
+  private logWorkerError(error: Error): void {
+    if (!isRedisUnreachable(error)) {
+      this.logger.warn({ err: error }, 'queue worker error');
+      return;
+    }
+    if (Date.now() - this.unreachableLoggedAt < 60_000) return;
+    this.unreachableLoggedAt = Date.now();
+    this.logger.warn({ error: error.message }, 'the queue (Redis) is unreachable: the worker reconnects by itself, and says so again in a minute if it still cannot');
+  }
 
   private logUnavailable(error: DependencyUnavailableError): void {
     if (Date.now() - this.unavailableLoggedAt < 60_000) return;
@@ -519,4 +532,12 @@ async function untilUnanswered(connection: Redis, done: Promise<unknown>): Promi
     if (!over) await withTimeout(connection.ping(), STOP_GRACE_MS, 'the queue while stopping');
   }
   return new Promise<never>(() => {});
+}
+
+/** Network failures of a Redis connection, which ioredis retries by itself: an outage, not a fault of this process. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+function isRedisUnreachable(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code !== undefined && UNREACHABLE_CODES.has(code)) || /Connection is closed|Stream isn't writeable|connect ETIMEDOUT/.test(error.message);
 }
