@@ -255,7 +255,7 @@ describe('worker processes on BullMQ', () => {
     const api = await createTestContext({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: queue });
     /** Waits until the worker reports Redis refusing it, from the log line `from` on. */
     const refused = (from: number) =>
-      waitFor(async () => worker.lines.slice(from).some((l) => l.msg === 'queue worker error' && String((l.err as { message?: string })?.message).includes('ECONNREFUSED')), 20_000, 'the worker to meet the outage');
+      waitFor(async () => worker.lines.slice(from).some((l) => String(l.msg).startsWith('the queue (Redis) is unreachable') && String(l.error).includes('ECONNREFUSED')), 20_000, 'the worker to meet the outage');
     try {
       await worker.waitForLog((line) => line.msg === 'worker started');
       const before = await ingestBatch(api, key, batchBody(5, { accountId: 'REDIS-BACK' }));

@@ -215,6 +215,10 @@ export class BullMqQueue implements JobQueue {
     const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null, socketTimeout: this.socketTimeoutMs });
     this.workerConnection = connection;
     connection.on('error', (error) => this.logger.debug({ err: error }, 'redis worker connection error'));
+    // Back in touch: the next outage is news, said at once.
+    connection.on('ready', () => {
+      this.unreachableLoggedAt = 0;
+    });
     /** Jobs running in this process, by spread key. */
     const running = new Map<string, number>();
     const worker = new Worker<StoredJob>(QUEUE_NAME, async (job, token) => {
@@ -254,7 +258,7 @@ export class BullMqQueue implements JobQueue {
 
   /** When this process last said that jobs wait for a dependency: once a minute is enough. */
   private unavailableLoggedAt = 0;
-  /** When this process last said that Redis cannot be reached: BullMQ reports each reconnection, several a second. */
+  /** When this process last said that Redis cannot be reached (0 once it is back): BullMQ reports each reconnection, several a second. */
   private unreachableLoggedAt = 0;
 
   /** An outage of Redis is said once a minute, in one line; anything else the worker reports is logged as it comes. */
