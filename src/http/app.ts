@@ -11,6 +11,7 @@ import { isIdentifier } from '../domain/identifiers.js';
 import { nameServerSpan } from '../infra/tracing.js';
 import { registerAuth } from './auth.js';
 import { documentedRequest, optionalBodies, requireHeaders } from './documented.js';
+import { requireSentOnce } from './headers.js';
 import { answerClientError, answerConnect, answerContinue, answerFrameworkError, answerUnmetExpectation, MAX_PATH_PARAM_LENGTH, registerErrorHandling, trackAnswers } from './error-handler.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './json-body.js';
 import { TracedLogController } from './request-logging.js';
@@ -91,9 +92,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       throw new AppError('invalid_parameter', 'The Host header is required in HTTP/1.1.', { errors: [{ pointer: '/headers/host', message: 'is required in HTTP/1.1' }] });
     }
     // …and so is one with two (Node keeps the first and drops the other without a word).
-    if (request.raw.rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'host').length > 1) {
-      throw new AppError('invalid_parameter', 'The request has more than one Host header.', { errors: [{ pointer: '/headers/host', message: 'must be sent once' }] });
-    }
+    requireSentOnce(request.raw.rawHeaders, 'host', 'The request has more than one Host header.');
   });
   trackAnswers(app.server);
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => answerUnmetExpectation(request, response, requestIdOf(request)));

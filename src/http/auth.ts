@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireScope, type AuthService, type Principal, type Scope } from '../auth/auth.service.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import { AppError } from '../domain/errors.js';
+import { requireSentOnce } from './headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,11 +38,9 @@ export function registerAuth(app: FastifyInstance, auth: AuthService, limits: Au
     },
   });
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    // Node keeps the first of two Authorization headers and drops the other without a word: which
-    // credentials were meant cannot be told, so neither is tried.
-    if (request.raw.rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'authorization').length > 1) {
-      throw new AppError('invalid_parameter', 'The request has more than one Authorization header.', { errors: [{ pointer: '/headers/authorization', message: 'must be sent once' }] });
-    }
+    // Of two Authorization headers Node keeps the first: which credentials were meant cannot be told,
+    // so neither is tried.
+    requireSentOnce(request.raw.rawHeaders, 'authorization', 'The request has more than one Authorization header.');
     const backOff = limits.failuresPerAddress.wait(request.ip);
     let principal: Principal;
     if (backOff > 0) {

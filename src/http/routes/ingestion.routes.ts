@@ -6,6 +6,7 @@ import type { IngestionService } from '../../ingestion/ingestion.service.js';
 import { batchTooLarge, FieldProblems } from '../../ingestion/ingestion.validation.js';
 import { IngestAccepted, IngestHeaders, ingestBody, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
 import { withHeaders } from '../documented.js';
+import { requireSentOnce } from '../headers.js';
 import { fieldPointer, UNKNOWN_FIELD } from '../error-handler.js';
 import { problems } from '../schemas.js';
 
@@ -55,11 +56,7 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
       },
       async (request, reply) => {
         // Node joins repeated headers with ", ": two keys would silently become a third one.
-        if (headerCount(request.raw.rawHeaders, 'idempotency-key') > 1) {
-          throw new AppError('invalid_parameter', 'Idempotency-Key must be sent once.', {
-            errors: [{ pointer: '/headers/idempotency-key', message: 'must be sent once' }],
-          });
-        }
+        requireSentOnce(request.raw.rawHeaders, 'idempotency-key', 'Idempotency-Key must be sent once.');
         const key = request.headers['idempotency-key'];
         const idempotencyKey = Array.isArray(key) ? key[0] : key;
         if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
@@ -85,13 +82,6 @@ function tooManyIds(count: number): AppError {
   return new AppError('validation_error', `The request has 1 invalid field(s).`, {
     errors: [{ pointer: '/transaction_ids', message: `must hold at most ${MAX_REMOVED_IDS} ids; it holds ${count}` }],
   });
-}
-
-/** How many times a header (lower case) was sent, from Node's raw name/value list. */
-function headerCount(rawHeaders: readonly string[], name: string): number {
-  let count = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) if ((rawHeaders[i] as string).toLowerCase() === name) count += 1;
-  return count;
 }
 
 /** Removing transactions (contract §10). */
