@@ -1,5 +1,6 @@
 import { DelayedError, Queue, RateLimitError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { isConnectionError } from './db.js';
 import type { Logger } from './logger.js';
 import type { TraceCarrier } from './tracing.js';
 import { withTimeout } from './timeout.js';
@@ -538,10 +539,11 @@ async function untilUnanswered(connection: Redis, done: Promise<unknown>): Promi
   return new Promise<never>(() => {});
 }
 
-/** Network failures of a Redis connection, which ioredis retries by itself: an outage, not a fault of this process. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
-
+/**
+ * A Redis connection that failed as a server that is not there fails (the network failures
+ * isConnectionError knows, as OutageLog reads them), or ioredis's own words for a connection it is
+ * making again: an outage, which ioredis retries by itself, not a fault of this process.
+ */
 function isRedisUnreachable(error: Error): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return (code !== undefined && UNREACHABLE_CODES.has(code)) || /Connection is closed|Stream isn't writeable|connect ETIMEDOUT/.test(error.message);
+  return isConnectionError(error) || NOT_WRITEABLE.test(error.message) || /Connection is closed|connect ETIMEDOUT/.test(error.message);
 }
