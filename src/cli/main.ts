@@ -84,9 +84,7 @@ async function migrateCommand(config: Config): Promise<number> {
   const { migrate } = await import('../infra/migrate.js');
   const container = await createContainer(config, { role: 'migrate' });
   try {
-    const applied = await migrate(container.pool, (what, tries) =>
-      container.logger.warn({ step: what, tries }, 'a lock the migration needs is held by another session; gave way, trying again shortly'),
-    );
+    const applied = await migrate(container.pool, container.logger);
     container.logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is up to date');
     return 0;
   } finally {

@@ -168,9 +168,7 @@ async function migrateWhenReachable(container: Container, logger: Logger): Promi
   try {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const applied = await migrate(container.pool, (what, tries) =>
-          logger.warn({ step: what, tries }, 'a lock the migration needs is held by another session; gave way, trying again shortly'),
-        );
+        const applied = await migrate(container.pool, logger);
         // A signal that came while migrating is not lost: the drain's own handlers are not set yet.
         return stopped.signal.aborted ? undefined : applied;
       } catch (error) {

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { rederiveLessons } from '../corrections/lessons.js';
+import type { Logger } from './logger.js';
 import { LOCK_NAMESPACE } from './advisory-locks.js';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
@@ -25,10 +26,10 @@ const LOCK_NOT_AVAILABLE = '55P03';
  * Applies the numbered plain-SQL migrations not yet applied, each in its own transaction, then
  * derives stored lessons again if the code derives them another way now (a data step SQL cannot
  * do: merchant keys and features are computed in TypeScript).
- * An advisory lock makes concurrent starts (api + worker + scheduler) safe. `onWait` hears of each
- * time a step gave way to a lock another session holds.
+ * An advisory lock makes concurrent starts (api + worker + scheduler) safe. Each time a step gives
+ * way to a lock another session holds, `logger` hears of it.
  */
-export async function migrate(pool: pg.Pool, onWait?: (what: string, tries: number) => void): Promise<string[]> {
+export async function migrate(pool: pg.Pool, logger?: Logger): Promise<string[]> {
   const files = await migrationFiles();
   // Its own connection, without the request-path timeouts: a migration may legitimately run long.
   const client = new pg.Client({ ...pool.options, query_timeout: undefined, statement_timeout: undefined, options: undefined });
@@ -43,14 +44,14 @@ export async function migrate(pool: pg.Pool, onWait?: (what: string, tries: numb
     for (const name of files) {
       if (done.has(name)) continue;
       const sql = await readFile(new URL(name, MIGRATIONS_DIR), 'utf8');
-      await givingWay(client, `migration ${name}`, onWait, async () => {
+      await givingWay(client, `migration ${name}`, logger, async () => {
         await client.query(sql);
         await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [name]);
       });
       applied.push(name);
     }
     // Lessons stored under an older way of deriving them are derived again (LESSON_DERIVATION).
-    await givingWay(client, 'deriving the stored lessons again', onWait, () => rederiveLessons(client));
+    await givingWay(client, 'deriving the stored lessons again', logger, () => rederiveLessons(client));
   } finally {
     await client.query('SELECT pg_advisory_unlock($1::int4, 0)', [LOCK_NAMESPACE.migrations]).catch(() => {});
     await client.end();
@@ -63,7 +64,7 @@ export async function migrate(pool: pg.Pool, onWait?: (what: string, tries: numb
  * granted in time, the transaction rolls back and is tried again after a pause (0.5 s, doubling, up
  * to 5 s), up to LOCK_TRIES times in all.
  */
-async function givingWay(client: pg.Client, what: string, onWait: ((what: string, tries: number) => void) | undefined, work: () => Promise<unknown>): Promise<void> {
+async function givingWay(client: pg.Client, what: string, logger: Logger | undefined, work: () => Promise<unknown>): Promise<void> {
   for (let tries = 1; ; tries++) {
     try {
       await inTransaction(client, what, async () => {
@@ -81,7 +82,7 @@ async function givingWay(client: pg.Client, what: string, onWait: ((what: string
           { cause: error },
         );
       }
-      onWait?.(what, tries);
+      logger?.warn({ step: what, tries }, 'a lock the migration needs is held by another session; gave way, trying again shortly');
       await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** (tries - 1), 5_000)));
     }
   }
