@@ -10,6 +10,7 @@ import { runLucro, startLucro, testRedisUrl, waitFor, type LucroProcess } from '
 
 let ctx: TestContext;
 let worker: LucroProcess | undefined;
+let scheduler: LucroProcess | undefined;
 const workerPrefix = `lucro-test-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
@@ -17,6 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   worker?.child.kill('SIGKILL');
+  scheduler?.child.kill('SIGKILL');
   await ctx.close();
 });
 
@@ -25,18 +27,30 @@ function status(env: Record<string, string>, json = true) {
 }
 
 describe('lucro status against a running system', () => {
-  it('when a worker runs and nothing waits, then it says all is well and exits 0', async () => {
+  it('when a worker runs with Redis but no scheduler does, then it names the missing scheduler and exits 1', async () => {
     worker = startLucro(['worker'], { DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix, WORKER_CONCURRENCY: '7' });
     await worker.waitForLog((l) => l.msg === 'worker started');
-    const env = { DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix };
     await waitFor(async () => (await ctx.sql.query('SELECT 1 FROM worker_heartbeats WHERE pid = $1', [worker?.child.pid])).rowCount === 1, 10_000, 'the heartbeat');
 
-    const { code, stdout } = await status(env, false);
+    const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix }, false);
+    expect(code).toBe(1);
+    expect(stdout.trim().endsWith('Needs attention:\n  - No scheduler seen in the last 30 s: stranded batches are not dispatched again and retention does not run; start `lucro scheduler`.')).toBe(true);
+  }, 60_000);
+
+  it('when a worker and a scheduler run and nothing waits, then it says all is well and exits 0', async () => {
+    // Its queue is one nobody consumes, and it re-dispatches nothing within the test: the rows the
+    // tests below leave waiting stay as they are.
+    scheduler = startLucro(['scheduler'], { DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: `${workerPrefix}-idle`, REDISPATCH_AFTER_MS: '600000' });
+    await scheduler.waitForLog((l) => l.msg === 'scheduler started');
+    await waitFor(async () => (await ctx.sql.query('SELECT 1 FROM worker_heartbeats WHERE pid = $1', [scheduler?.child.pid])).rowCount === 1, 10_000, 'the heartbeat');
+
+    const { code, stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix }, false);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ {2}database {6}ok /m);
     expect(stdout).toMatch(/^ {2}migrations {4}\d+ applied, none pending$/m);
-    expect(stdout).toMatch(/^ {2}workers {7}1 seen in the last 30 s$/m);
-    expect(stdout).toContain(`:${worker.child.pid}`);
+    expect(stdout).toMatch(/^ {2}workers {7}1 seen in the last 30 s \(and 1 other process\(es\)\)$/m);
+    expect(stdout).toContain(`:${worker?.child.pid}`);
+    expect(stdout).toMatch(/^ {16}scheduler {2}/m);
     expect(stdout.trim().endsWith('All well.')).toBe(true);
   }, 60_000);
 
@@ -59,7 +73,7 @@ describe('lucro status against a running system', () => {
     try {
       const { stdout } = await status({ DATABASE_URL: ctx.db.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: workerPrefix });
       const report = JSON.parse(stdout);
-      expect(report.workers.map((w: { pid: number }) => w.pid)).toEqual([worker?.child.pid]);
+      expect(report.workers.map((w: { pid: number }) => w.pid).sort()).toEqual([worker?.child.pid, scheduler?.child.pid].sort());
     } finally {
       await ctx.sql.query(`DELETE FROM worker_heartbeats WHERE id = 'gone-host:4242'`);
     }
@@ -102,13 +116,15 @@ describe('lucro status against a running system', () => {
     });
     expect(report.queue.oldest_job_age_seconds).toBeGreaterThanOrEqual(0);
     expect(report.transactions.oldest_pending_age_seconds).toBeGreaterThanOrEqual(0);
-    expect(report.workers).toEqual([expect.objectContaining({ role: 'worker', pid: worker?.child.pid, concurrency: 7 })]);
+    expect(report.workers).toContainEqual(expect.objectContaining({ role: 'worker', pid: worker?.child.pid, concurrency: 7 }));
     expect(report.attention).toEqual(['2 transaction(s) failed in the last hour (see failures by error).']);
   }, 60_000);
 
   it('when the only worker drains and exits, then it is no longer counted, and the waiting rows and a row on a long-expired lease need attention', async () => {
     worker?.child.kill('SIGTERM');
+    scheduler?.child.kill('SIGTERM');
     expect(await worker?.exited).toBe(0);
+    expect(await scheduler?.exited).toBe(0);
     // A row a worker that died held, whose lease nothing took back.
     await ctx.sql.query(
       `UPDATE transactions SET status = 'processing', attempts = 1, claim_token = gen_random_uuid(), lease_expires_at = now() - interval '2 minutes'

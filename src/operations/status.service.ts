@@ -140,6 +140,13 @@ function needsAttention(report: StatusReport): string[] {
   if (report.migrations && report.migrations.pending.length > 0) {
     attention.push(`${report.migrations.pending.length} migration(s) not applied: run \`lucro migrate\`.`);
   }
+  // A deployment that runs but sweeps nowhere strands batches whose job was lost, leaves idle
+  // re-enrichments and retention undone, and reads 0 on every backlog gauge. A worker without
+  // Redis sweeps for itself.
+  const sweepers = report.workers.filter((w) => w.role === 'start' || w.role === 'scheduler' || (w.role === 'worker' && report.redis.url === null));
+  if (report.workers.length > 0 && sweepers.length === 0) {
+    attention.push(`No scheduler seen in the last ${ALIVE_WITHIN_SECONDS} s: stranded batches are not dispatched again and retention does not run; start \`lucro scheduler\`.`);
+  }
   const backlog = report.transactions;
   if (backlog) {
     const enrichers = report.workers.filter((w) => w.role === 'worker' || w.role === 'start');
