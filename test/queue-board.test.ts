@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createContainer } from '../src/container.js';
+import { buildApp } from '../src/http/app.js';
 import { bearer, createTestContext, type TestContext } from './helpers/context.js';
 import { testRedisUrl } from './helpers/processes.js';
+import { TcpProxy } from './helpers/tcp-proxy.js';
 
 const BOARD = '/admin/queues';
 let board: TestContext;
@@ -108,6 +112,38 @@ describe('the queue board elsewhere', () => {
       }
     } finally {
       await limited.close();
+    }
+  });
+
+  it('when the database is unreachable, then the board answers 503 service_unavailable with Retry-After, and nothing of the driver', async () => {
+    const target = new URL(board.db.url);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.start();
+    const viaProxy = new URL(board.db.url);
+    viaProxy.port = String(proxy.port);
+    const container = await createContainer(
+      loadConfig({ DATABASE_URL: viaProxy.toString(), LOG_LEVEL: 'silent', ADMIN_UI: 'true', REDIS_URL: testRedisUrl(), QUEUE_PREFIX: `lucro-test-${randomBytes(4).toString('hex')}` }),
+    );
+    const app = await buildApp(container);
+    try {
+      await proxy.refuse();
+      for (const url of [BOARD, `${BOARD}/api/queues`]) {
+        const response = await app.inject({ method: 'GET', url, headers: bearer(`lucro_${randomBytes(32).toString('base64url').slice(0, 43)}`) });
+        expect(response.statusCode).toBe(503);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.headers['retry-after']).toBe('5');
+        expect(response.json()).toEqual({
+          type: expect.any(String),
+          title: expect.any(String),
+          status: 503,
+          code: 'service_unavailable',
+          detail: 'The database is unreachable; retry shortly.',
+        });
+      }
+    } finally {
+      await app.close();
+      await container.close();
+      await proxy.close();
     }
   });
 

@@ -93,7 +93,8 @@ export function sendProblem(reply: FastifyReply, body: ProblemDetails): FastifyR
   return reply.code(body.status).type('application/problem+json').send(body);
 }
 
-function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails {
+/** An error as the problem the API answers with: 5xx details hidden, database outages as 503. */
+export function toProblem(error: FastifyError, request: FastifyRequest): ProblemDetails {
   if (error instanceof AppError) {
     if (error.code === 'internal_error') return problem('internal_error', 'Something went wrong on our side.', { request_id: request.id });
     return problem(error.code, error.message, error.details);

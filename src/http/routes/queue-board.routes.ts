@@ -1,14 +1,13 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../auth/rate-limiter.js';
 import type { Container } from '../../container.js';
 import { AppError } from '../../domain/errors.js';
 import { BullMqQueue } from '../../infra/queue.js';
 import { ADMIN_SESSION_TTL_SECONDS, AdminSessions } from '../../operations/admin-session.service.js';
-import { sendProblem } from '../error-handler.js';
-import { problem } from '../problem.js';
+import { sendProblem, toProblem } from '../error-handler.js';
 
 export const BOARD_PATH = '/admin/queues';
 const COOKIE = 'lucro_admin_session';
@@ -98,10 +97,13 @@ export async function queueBoardPlugin(app: FastifyInstance, { container, failur
       try {
         await limited(request, () => sessions.check(request.headers.authorization, sessionCookie(request)));
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
         const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
-        if (error.code === 'unauthorized' && wantsPage) return reply.redirect(`${BOARD_PATH}/login`, 303);
-        return sendProblem(reply, problem(error.code, error.message, error.details));
+        if (error instanceof AppError && error.code === 'unauthorized' && wantsPage) return reply.redirect(`${BOARD_PATH}/login`, 303);
+        // Everything else as the API answers it (a database outage is a 503); never Bull Board's
+        // handler, which would echo the driver's message.
+        const body = toProblem(error as FastifyError, request);
+        if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+        return sendProblem(reply, body);
       }
     });
     // Its routes are the board's, not the API's: kept out of /openapi.json.
