@@ -85,7 +85,7 @@ function mountMonthly(container, months, series, values) {
       axes: [monthAxis(months, colors, (labels) => (container.dataset.monthLabels = labels.join(' '))), moneyAxis(colors, (labels) => (container.dataset.moneyLabels = labels.join(' ')))],
       legend: { live: false },
       cursor: { points: { show: false } },
-      series: [{ label: 'Month', value: (_u, i) => months[i] ?? '' }, ...series],
+      series: [{ label: 'Month' }, ...series],
     },
     [months.map((_, i) => i), ...values],
   );
@@ -93,7 +93,8 @@ function mountMonthly(container, months, series, values) {
 
 /**
  * Monthly spend stacked by category. uPlot draws bars from zero, so each category is drawn as the
- * running total up to it, largest total first; the legend shows each category's own amount.
+ * running total up to it, largest total first. The legend names the categories only (it is not live):
+ * the amounts a person reads are the API's strings, in the table below each chart.
  */
 export function stackedSpendChart(container, report) {
   const months = report.months.map((m) => m.month);
@@ -112,7 +113,6 @@ export function stackedSpendChart(container, report) {
     fill: PALETTE[k % PALETTE.length],
     paths: bars,
     points: { show: false },
-    value: (_u, _v, _s, i) => (i === null ? '' : own[k][i].toFixed(2)),
   }));
   return mountMonthly(container, months, series, order.map((k) => running[k]));
 }
