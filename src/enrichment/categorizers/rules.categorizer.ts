@@ -75,6 +75,12 @@ const DIGIT_WORDS = new Set(['401K', '403B', '365']);
  * The last two texts are remembered: the layers of a categorizer and a learned layer in front of
  * it read the same merchant name and description one after the other, and normalising is most of
  * what reading them costs.
+ *
+ * This is not `normalizeMerchant` (merchant/normalize.ts), on purpose: the rules look for words
+ * anywhere in the line, so this keeps what follows the merchant (a town, `INTEREST`, `FEE`) and
+ * spells everything in ASCII for their patterns; a merchant key keeps only the name, in its own
+ * script, and must not change under a lesson stored with it. A rule written against one would
+ * miss under the other.
  */
 export function normalizeStatementText(s: string): string {
   if (s === recentInputs[0]) return recentOutputs[0];
