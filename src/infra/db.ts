@@ -32,6 +32,13 @@ export function serverTimeouts(queryTimeoutMs: number): { statementMs: number; l
 /** DATABASE_QUERY_TIMEOUT_MS unless it is set. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 4_500;
 
+/**
+ * How values are written as text, whatever the database or role was set to (`ALTER DATABASE … SET
+ * datestyle = 'SQL, DMY'` is an ordinary setting of a shared server): dates are read as the server
+ * writes them (above), and pg parses timestamps and intervals only in these formats.
+ */
+export const SESSION_FORMATS = '-c datestyle=ISO,YMD -c intervalstyle=postgres';
+
 export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool {
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const server = serverTimeouts(queryTimeoutMs);
@@ -47,7 +54,7 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
     // A transaction abandoned by a dead process frees its locks (and idempotency key) quickly, and a
     // backend notices within a second that its client hung up.
     options:
-      '-c idle_in_transaction_session_timeout=20000 -c client_connection_check_interval=1000 ' +
+      `${SESSION_FORMATS} -c idle_in_transaction_session_timeout=20000 -c client_connection_check_interval=1000 ` +
       `-c statement_timeout=${server.statementMs} -c lock_timeout=${server.lockMs}`,
   });
   // A client losing its connection must not crash the process, idle or checked out: the query in

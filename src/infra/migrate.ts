@@ -3,6 +3,7 @@ import pg from 'pg';
 import { rederiveLessons } from '../corrections/lessons.js';
 import type { Logger } from './logger.js';
 import { LOCK_NAMESPACE } from './advisory-locks.js';
+import { SESSION_FORMATS } from './db.js';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
 
@@ -32,7 +33,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
 export async function migrate(pool: pg.Pool, logger?: Logger): Promise<string[]> {
   const files = await migrationFiles();
   // Its own connection, without the request-path timeouts: a migration may legitimately run long.
-  const client = new pg.Client({ ...pool.options, query_timeout: undefined, statement_timeout: undefined, options: undefined });
+  const client = new pg.Client({ ...pool.options, query_timeout: undefined, statement_timeout: undefined, options: SESSION_FORMATS });
   await client.connect();
   const applied: string[] = [];
   try {

@@ -75,7 +75,11 @@ export interface AccountTransactionFilter {
   limit: number;
 }
 
-/** One page of an account's transactions, newest date first; the index on (account_id, date DESC, transaction_id) serves it. */
+/**
+ * One page of an account's transactions, newest date first, then by transaction id in code-point
+ * order whatever the database's collation; the index on (account_id, date DESC, transaction_id
+ * COLLATE "C") serves it.
+ */
 export async function listAccountTransactions(db: Queryable, filter: AccountTransactionFilter): Promise<TransactionRow[]> {
   const { rows } = await db.query<TransactionRow>(
     `SELECT ${TRANSACTION_COLUMNS}
@@ -89,8 +93,8 @@ export async function listAccountTransactions(db: Queryable, filter: AccountTran
         AND ($6::boolean OR t.removed_at IS NULL)
         -- The first condition bounds the index range; the second skips the rows of that date already paged.
         AND ($7::date IS NULL OR t.date <= $7::date)
-        AND ($7::date IS NULL OR t.date < $7::date OR t.transaction_id > $8::text)
-      ORDER BY t.date DESC, t.transaction_id
+        AND ($7::date IS NULL OR t.date < $7::date OR t.transaction_id COLLATE "C" > $8::text)
+      ORDER BY t.date DESC, t.transaction_id COLLATE "C"
       LIMIT $9`,
     [
       filter.accountId,
