@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StartupError } from '../src/domain/errors.js';
 import { fallbackDataArea, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/infra/embedded-postgres.js';
-import { freePort, waitFor } from './helpers/processes.js';
+import { freePort, runLucro, waitFor } from './helpers/processes.js';
 import { psqlSelectOne } from './helpers/psql.js';
 
 const TIMEOUT = 120_000;
@@ -39,7 +39,8 @@ describe('startEmbeddedPostgres', () => {
     const db = track(await startEmbeddedPostgres({ dataDir, port }));
 
     expect(db.owned).toBe(true);
-    expect(db.databaseUrl).toMatch(new RegExp(`^postgres://postgres:[A-Za-z0-9_-]{32}@127\\.0\\.0\\.1:${port}/lucro$`));
+    // Over its own socket: see 'who may connect' below.
+    expect(db.databaseUrl).toMatch(new RegExp(`^postgres://postgres:[A-Za-z0-9_-]{32}@127\\.0\\.0\\.1:${port}/lucro\\?host=${encodeURIComponent(path.join(dataDir, 'pg', 'run'))}$`));
     expect(await selectOne(db.databaseUrl)).toBe(1);
     expect(existsSync(path.join(dataDir, 'pg', 'data', 'PG_VERSION'))).toBe(true);
     // Its own socket directory, not the system server's /var/run/postgresql.
@@ -179,6 +180,28 @@ describe('who may connect to the embedded PostgreSQL', () => {
     expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
     expect(db.databaseUrl).toContain(`:${(await readFile(passwordFile, 'utf8')).trim()}@`);
     await db.stop();
+  }, TIMEOUT);
+
+  it('when another program took the embedded port while the server is down, then lucro status sends it nothing, least of all the password', async () => {
+    const dataDir = await newDataDir();
+    const port = await freePort();
+    await (await startEmbeddedPostgres({ dataDir, port })).stop();
+    const received: Buffer[] = [];
+    // It would ask whoever connects for the password in clear text.
+    const impostor = net.createServer((socket) => {
+      socket.on('data', (data) => received.push(data));
+      socket.on('error', () => {});
+      socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]));
+    });
+    await new Promise<void>((resolve) => impostor.listen(port, '127.0.0.1', resolve));
+    try {
+      const { code, stdout } = await runLucro(['status', '--json'], { LUCRO_DATA_DIR: dataDir, LUCRO_EMBEDDED_PG_PORT: String(port) });
+      expect(code).toBe(2);
+      expect(JSON.parse(stdout).database.reachable).toBe(false);
+      expect(Buffer.concat(received).toString('latin1')).toBe('');
+    } finally {
+      await new Promise((resolve) => impostor.close(resolve));
+    }
   }, TIMEOUT);
 
   it('when a data dir was initialised to trust every local user (by an older Lucro), then the next start makes it require the password', async () => {

@@ -35,6 +35,7 @@ import {
   resolveDataArea,
   socketDirFor,
   type Cluster,
+  type ClusterPaths,
 } from './embedded-postgres-area.js';
 import { resolveBinaries, resolveServerUser, type Logger } from './embedded-postgres-binaries.js';
 import {
@@ -92,7 +93,7 @@ export async function startEmbeddedPostgres(options: StartEmbeddedPostgresOption
     await ensureInitialised(cluster, logger);
     const access = await settleCredentials(cluster, logger);
     const server = await adoptOrStart(cluster, port, logger);
-    await withClient(server.port, access.password, async (client) => {
+    await withClient(serverAddress(cluster.paths, server.port), access.password, async (client) => {
       if (access.trusting) {
         await requirePassword(client, cluster.paths, access.password);
         logger?.warn({ passwordFile: cluster.paths.passwordFile }, 'embedded PostgreSQL trusted every local user; it now requires the password kept in the password file');
@@ -142,18 +143,45 @@ async function adoptOrStart(cluster: Cluster, port: number, logger?: EmbeddedPos
 }
 
 /**
- * The URL of the embedded server's database on `port`, with the password kept under `dataDir` (or
- * its fallback area), for tools that look without starting it (`lucro status`). Changes nothing.
+ * The URL of the embedded server's database, with the password kept under `dataDir` (or its
+ * fallback area), for tools that look without starting it (`lucro status`): on the port the running
+ * server of that data dir took (postmaster.pid), else on `port`. Changes nothing.
  */
 export async function embeddedDatabaseUrl(dataDirOption: string, port: number): Promise<string> {
   const dataDir = path.resolve(dataDirOption);
-  let password: string | undefined;
-  for (const area of [dataDir, fallbackDataArea(dataDir)]) password ??= await readPassword(clusterPaths(area, dataDir));
-  return `postgres://${SUPERUSER}${password === undefined ? '' : `:${password}`}@127.0.0.1:${port}/${DATABASE}`;
+  for (const area of [dataDir, fallbackDataArea(dataDir)]) {
+    const paths = clusterPaths(area, dataDir);
+    const password = await readPassword(paths);
+    if (password === undefined) continue;
+    const running = await readPostmasterPid(path.join(paths.pgData, 'postmaster.pid'));
+    return databaseUrlOf(serverAddress(paths, running?.port ?? port), password);
+  }
+  return databaseUrlOf(serverAddress(clusterPaths(dataDir, dataDir), port));
+}
+
+/**
+ * Where clients reach the server on `port`: its unix socket, in the 0700 pg/run directory that no
+ * other local user can enter, so the password never goes to whoever took the TCP port while the
+ * server was down; loopback TCP only when the socket path is too long for the OS.
+ */
+function serverAddress(paths: ClusterPaths, port: number): ServerAddress {
+  return { host: socketDirFor(paths.socketDir, port) || '127.0.0.1', port };
+}
+
+interface ServerAddress {
+  /** A socket directory, or 127.0.0.1. */
+  host: string;
+  port: number;
+}
+
+function databaseUrlOf({ host, port }: ServerAddress, password?: string): string {
+  const url = `postgres://${SUPERUSER}${password === undefined ? '' : `:${password}`}@127.0.0.1:${port}/${DATABASE}`;
+  // libpq and node-postgres both take the socket directory from `host` in the query.
+  return host === '127.0.0.1' ? url : `${url}?host=${encodeURIComponent(host)}`;
 }
 
 function embeddedHandle(cluster: Cluster, server: RunningServer, password: string, logger?: EmbeddedPostgresLogger): EmbeddedPostgres {
-  const databaseUrl = `postgres://${SUPERUSER}:${password}@127.0.0.1:${server.port}/${DATABASE}`;
+  const databaseUrl = databaseUrlOf(serverAddress(cluster.paths, server.port), password);
   if (!server.owned) return { databaseUrl, owned: false, stop: async () => {} };
 
   const removeExitHook = stopOnExit(cluster);
@@ -354,7 +382,7 @@ async function findRunningServer(cluster: Cluster, logger?: EmbeddedPostgresLogg
       await rm(pidFile, { force: true });
       return undefined;
     }
-    if (await answers(info.port)) return info;
+    if (await answers(serverAddress(cluster.paths, info.port))) return info;
     if (Date.now() > deadline) {
       throw new Error(`PostgreSQL (pid ${info.pid}) holds ${cluster.paths.pgData} but does not accept connections on port ${info.port}; stop it or remove postmaster.pid`);
     }
@@ -372,14 +400,14 @@ async function readPostmasterPid(pidFile: string): Promise<PostmasterInfo | unde
 }
 
 /** Whether the server takes connections (like pg_isready): refusing our made-up password counts. */
-async function answers(port: number): Promise<boolean> {
-  return withClient(port, 'not-the-password', async () => true).catch(
+async function answers(address: ServerAddress): Promise<boolean> {
+  return withClient(address, 'not-the-password', async () => true).catch(
     (error: unknown) => error instanceof pg.DatabaseError && error.code !== '57P03', // 57P03: starting up or shutting down
   );
 }
 
-async function withClient<T>(port: number, password: string, work: (client: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: SUPERUSER, password, database, connectionTimeoutMillis: 3_000 });
+async function withClient<T>({ host, port }: ServerAddress, password: string, work: (client: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {
+  const client = new pg.Client({ host, port, user: SUPERUSER, password, database, connectionTimeoutMillis: 3_000 });
   client.on('error', () => {});
   await client.connect();
   try {
