@@ -182,6 +182,15 @@ describe('who may connect to the embedded PostgreSQL', () => {
     await db.stop();
   }, TIMEOUT);
 
+  it('when lucro status is run without LUCRO_EMBEDDED_PG_PORT while a server runs on another port, then it finds that server', async () => {
+    const dataDir = await newDataDir();
+    const port = await freePort();
+    const db = track(await startEmbeddedPostgres({ dataDir, port }));
+    const { stdout } = await runLucro(['status', '--json'], { LUCRO_DATA_DIR: dataDir });
+    expect(JSON.parse(stdout).database).toEqual({ url: expect.stringContaining(`:${port}/lucro`), reachable: true });
+    await db.stop();
+  }, TIMEOUT);
+
   it('when another program took the embedded port while the server is down, then lucro status sends it nothing, least of all the password', async () => {
     const dataDir = await newDataDir();
     const port = await freePort();
