@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -151,6 +151,44 @@ describe('startEmbeddedPostgres', () => {
     }
     await db.stop();
     expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+});
+
+describe('a data dir the embedded PostgreSQL can trust', () => {
+  it.runIf(isRoot)('when the data dir belongs to another user, then starting fails with one line naming LUCRO_DATA_DIR, and nothing starts', async () => {
+    const dataDir = await newDataDir();
+    await mkdir(dataDir, { mode: 0o777 });
+    await chmod(dataDir, 0o777);
+    await chown(dataDir, 65534, 65534);
+    await writeFile(path.join(dataDir, 'postgres.password'), 'planted-by-another-user\n');
+    await expect(startEmbeddedPostgres({ dataDir, port: await freePort() })).rejects.toThrow(
+      new StartupError(`LUCRO_DATA_DIR ${dataDir} belongs to another user (uid 65534): whoever owns it could plant the password and files the embedded PostgreSQL trusts; use a directory of this user's`),
+    );
+    expect(existsSync(path.join(dataDir, 'pg'))).toBe(false);
+  }, TIMEOUT);
+
+  it('when its own data dir is writable by everyone and owner.pid is a link to another file, then it is tightened to 0755 and the linked file is left as it was', async () => {
+    const dataDir = await newDataDir();
+    await mkdir(dataDir);
+    await chmod(dataDir, 0o777);
+    const victim = path.join(path.dirname(dataDir), 'victim');
+    await writeFile(victim, 'important\n');
+    await symlink(victim, path.join(dataDir, 'owner.pid'));
+
+    const db = track(await startEmbeddedPostgres({ dataDir, port: await freePort() }));
+
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o755);
+    expect(await readFile(victim, 'utf8')).toBe('important\n');
+    expect(await readFile(path.join(dataDir, 'owner.pid'), 'utf8')).toBe(`${process.pid}\n`);
+    await db.stop();
+  }, TIMEOUT);
+
+  it('when LUCRO_DATA_DIR names a file, then starting fails with one line saying so', async () => {
+    const dataDir = await newDataDir();
+    await writeFile(dataDir, 'not a directory\n');
+    await expect(startEmbeddedPostgres({ dataDir, port: await freePort() })).rejects.toThrow(
+      new StartupError(`LUCRO_DATA_DIR ${dataDir} is not a directory (a file is in its way)`),
+    );
   }, TIMEOUT);
 });
 

@@ -12,7 +12,8 @@
  *   postgres.password         the superuser's password, mode 0600 (embedded-postgres-credentials.ts)
  */
 import { createHash } from 'node:crypto';
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { StartupError } from '../domain/errors.js';
 import path from 'node:path';
 import { ensureSharedRoot, SHARED_ROOT, type Binaries, type Logger } from './embedded-postgres-binaries.js';
 import { isErrno, isProcessAlive, run, sleep, type RunAs, type ServerUser } from './embedded-postgres-process.js';
@@ -71,7 +72,14 @@ export function fallbackDataArea(dataDir: string): string {
  * it survives reboots, and TMPDIR may itself be private.
  */
 export async function resolveDataArea(dataDir: string, user: ServerUser | undefined, logger?: Logger): Promise<string> {
-  await makeDirsTraversable(dataDir, user);
+  await makeDirsTraversable(dataDir, user).catch((error: unknown) => {
+    if (isErrno(error, 'EEXIST') || isErrno(error, 'ENOTDIR')) throw new StartupError(`LUCRO_DATA_DIR ${dataDir} is not a directory (a file is in its way)`);
+    if (isErrno(error, 'EACCES') || isErrno(error, 'EROFS') || isErrno(error, 'ENOENT')) {
+      throw new StartupError(`LUCRO_DATA_DIR ${dataDir} cannot be created or used here (${(error as NodeJS.ErrnoException).code}): choose a directory this user can write`);
+    }
+    throw error;
+  });
+  await requireOwnDirectory(dataDir, logger);
   if (!user || (await canTraverse(user, dataDir))) return dataDir;
 
   const fallback = fallbackDataArea(dataDir);
@@ -82,6 +90,27 @@ export async function resolveDataArea(dataDir: string, user: ServerUser | undefi
   await writeFile(path.join(dataDir, 'embedded-postgres.location'), `${fallback}\n`).catch(() => {});
   logger?.warn({ dataDir, location: fallback }, 'the postgres OS user cannot reach the data dir; keeping embedded PostgreSQL data in the fallback location');
   return fallback;
+}
+
+/**
+ * What the data dir holds is trusted: the superuser's password, the owner's PID, the server's
+ * files. So it must be this user's (or root's), and writable by nobody else. One of ours that
+ * others may write (made under umask 002) is tightened; anyone else's is refused, as ssh and
+ * PostgreSQL refuse theirs.
+ */
+async function requireOwnDirectory(dataDir: string, logger?: Logger): Promise<void> {
+  const info = await stat(dataDir);
+  const me = process.geteuid?.();
+  if (me === undefined) return;
+  if (info.uid !== me && info.uid !== 0) {
+    throw new StartupError(`LUCRO_DATA_DIR ${dataDir} belongs to another user (uid ${info.uid}): whoever owns it could plant the password and files the embedded PostgreSQL trusts; use a directory of this user's`);
+  }
+  if ((info.mode & 0o022) === 0) return;
+  if (info.uid !== me) {
+    throw new StartupError(`LUCRO_DATA_DIR ${dataDir} is writable by other users (mode ${(info.mode & 0o777).toString(8)}): make it writable by its owner only (chmod go-w), or use another directory`);
+  }
+  await chmod(dataDir, info.mode & 0o755);
+  logger?.warn({ dataDir, mode: (info.mode & 0o777).toString(8) }, 'LUCRO_DATA_DIR was writable by other users; made it writable by this user only');
 }
 
 /** Directories we create ourselves get 0755 whatever the umask, so that the default ./.lucro is

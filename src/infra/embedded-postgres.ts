@@ -19,8 +19,8 @@
  * afresh as the new owner.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants, existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { StartupError } from '../domain/errors.js';
@@ -136,7 +136,7 @@ async function adoptOrStart(cluster: Cluster, port: number, logger?: EmbeddedPos
   }
 
   await startServer(cluster, port, logger);
-  await writeFile(paths.ownerFile, `${process.pid}\n`);
+  await writeOwnerFile(paths.ownerFile);
   ownedHere.add(paths.area);
   logger?.info({ port, dataDirectory: paths.pgData }, 'embedded PostgreSQL started');
   return { port, owned: true };
@@ -236,6 +236,17 @@ function reviveWhenDead(cluster: Cluster, port: number, stopping: () => boolean,
   // The watch alone is no reason for the process to stay alive.
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** A new file, never written through a link left in its place: that would overwrite whatever file the link names. */
+async function writeOwnerFile(ownerFile: string): Promise<void> {
+  await rm(ownerFile, { force: true });
+  const file = await open(ownerFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+  try {
+    await file.writeFile(`${process.pid}\n`);
+  } finally {
+    await file.close();
+  }
 }
 
 async function giveUpOwnership(cluster: Cluster): Promise<void> {
