@@ -49,6 +49,17 @@ describe('what a role says as it starts', () => {
   }, 90_000);
 });
 
+describe('signals', () => {
+  it('when the terminal of a running API closes (SIGHUP), then it drains and exits 0, as on SIGTERM', async () => {
+    const api = startLucro(['api'], { DATABASE_URL: db.url, PORT: '0' });
+    running.push(api);
+    await api.waitForLog((l) => String(l.msg).startsWith('API listening'), 60_000);
+    api.child.kill('SIGHUP');
+    expect(await api.exited).toBe(0);
+    expect(api.lines).toContainEqual(expect.objectContaining({ msg: 'draining', signal: 'SIGHUP' }));
+  }, 90_000);
+});
+
 describe('TLS settings in DATABASE_URL', () => {
   it('when DATABASE_URL asks for TLS a server does not offer, or names a CA file that is not there, then migrate says which in one line and exits 1; api refuses to start', async () => {
     const tls = new URL(db.url);

@@ -75,4 +75,16 @@ describe('npm start on the embedded default', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   }, 150_000);
+
+  it('when SIGTERM comes while the embedded PostgreSQL has just started, then start-up stops there, exit 0, and no PostgreSQL is left running', async () => {
+    const port = await freePort();
+    const databasePort = String(await freePort());
+    dataDir ??= await mkdtemp(path.join(os.tmpdir(), 'lucro-start-'));
+    const starting = startLucro(['start'], { LUCRO_DATA_DIR: dataDir, LUCRO_EMBEDDED_PG_PORT: databasePort, PORT: String(port) });
+    await starting.waitForLog((l) => l.msg === 'embedded PostgreSQL started', 90_000);
+    starting.child.kill('SIGTERM');
+    expect(await starting.exited).toBe(0);
+    expect(starting.lines).toContainEqual(expect.objectContaining({ msg: 'stopped while starting', signal: 'SIGTERM' }));
+    expect(psqlSelectOne(['-h', '127.0.0.1', '-p', databasePort, '-U', 'postgres', '-d', 'lucro']).stderr).toMatch(/Connection refused/);
+  }, 120_000);
 });

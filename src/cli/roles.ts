@@ -23,14 +23,26 @@ const PARENT_CHECK_MS = 1_000;
 /** Waits between tries of migrations while the database cannot be reached, growing to the last. */
 const MIGRATE_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
 
+/** Each one drains the process; SIGHUP is a terminal or SSH session closing on `npm start`. */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
 /**
- * Runs one role, or all of them in one process for `start`. On SIGTERM or SIGINT it drains in
- * order — the API stops accepting and finishes its requests, the scheduler stops, the worker stops
- * claiming and finishes what it holds — and resolves with the exit code. Whatever still hangs at
- * SHUTDOWN_DEADLINE_MS (a categorizer call, a socket left open) does not keep the process: the
+ * Runs one role, or all of them in one process for `start`. On SIGTERM, SIGINT or SIGHUP it drains
+ * in order — the API stops accepting and finishes its requests, the scheduler stops, the worker
+ * stops claiming and finishes what it holds — and resolves with the exit code. Whatever still hangs
+ * at SHUTDOWN_DEADLINE_MS (a categorizer call, a socket left open) does not keep the process: the
  * worker gives back the rows it holds and the process exits.
+ *
+ * Signals are heard from the first moment. One that comes while the process starts (the embedded
+ * PostgreSQL starting, migrations) ends the start-up after its current step, which stops what it
+ * started: killed there by the default action, the process would leave its PostgreSQL running.
  */
 export async function runRoles(config: Config, role: Role): Promise<number> {
+  const startup = new AbortController();
+  let onSignal = (signal: string) => startup.abort(signal);
+  for (const name of STOP_SIGNALS) process.on(name, () => onSignal(name));
+  // A step that hangs (a start lock another process holds) is not waited for past the drain's own deadline.
+  startup.signal.addEventListener('abort', () => setTimeout(() => process.exit(1), config.shutdownDeadlineMs).unref(), { once: true });
   const container = await createContainer(config, { role });
   const { logger } = container;
   // A failure nobody awaited is logged, never fatal: the process stays up and recovers (contract §9).
@@ -47,13 +59,17 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     );
   }
   if (role !== 'scheduler') warnOfPlaceholderKey(config.webhooks.secretKey, logger);
+  const stoppedStarting = async (): Promise<number> => {
+    logger.info({ signal: startup.signal.reason }, 'stopped while starting');
+    for (const stop of inStopOrder()) await stop?.().catch(() => {});
+    await container.close();
+    return 0;
+  };
+  if (startup.signal.aborted) return stoppedStarting();
   try {
     if (role === 'start') {
-      const applied = await migrateWhenReachable(container, logger);
-      if (applied === undefined) {
-        await container.close();
-        return 0;
-      }
+      const applied = await migrateWhenReachable(container, logger, startup.signal);
+      if (applied === undefined) return await stoppedStarting();
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     if (role === 'start' || role === 'api') {
@@ -106,6 +122,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     await container.close();
     throw error;
   }
+  if (startup.signal.aborted) return stoppedStarting();
 
   return new Promise((resolve) => {
     let stopping = false;
@@ -143,8 +160,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     };
     // Every signal is handled, not the first one only: Ctrl-C in a terminal reaches this process and
     // npm, which passes it on, so a second SIGINT comes moments later and would kill the drain.
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGINT', () => shutdown('SIGINT'));
+    onSignal = shutdown;
     // Started through npm (`npx lucro start`), the parent is the shell npm runs the command in; that
     // shell dies of the SIGTERM npm passes on and does not pass it further. A process whose parent
     // is gone drains as if it had been signalled, rather than serve on as an orphan.
@@ -158,35 +174,26 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
 /**
  * `start` migrates before it serves. While the database cannot be reached it waits and tries again
  * rather than exit (contract §9: no process exits; each recovers when the database returns).
- * Resolves undefined when SIGTERM or SIGINT ends the wait.
+ * Resolves undefined when a signal (`stopped`) ends the wait.
  */
-async function migrateWhenReachable(container: Container, logger: Logger): Promise<string[] | undefined> {
-  const stopped = new AbortController();
-  const stop = () => stopped.abort();
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  try {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const applied = await migrate(container.pool, logger);
-        // A signal that came while migrating is not lost: the drain's own handlers are not set yet.
-        return stopped.signal.aborted ? undefined : applied;
-      } catch (error) {
-        // A database or role PostgreSQL does not know is no outage to wait out: DATABASE_URL is wrong.
-        if (!isConnectionError(error) || isRefusedLogin(error)) throw error;
-        if (stopped.signal.aborted) return undefined;
-        const waitMs = MIGRATE_RETRY_MS[Math.min(attempt, MIGRATE_RETRY_MS.length - 1)] as number;
-        logger.warn({ err: error, retryInMs: waitMs }, 'the database is unreachable; migrating when it returns');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
-          stopped.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-        });
-        if (stopped.signal.aborted) return undefined;
-      }
+async function migrateWhenReachable(container: Container, logger: Logger, stopped: AbortSignal): Promise<string[] | undefined> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const applied = await migrate(container.pool, logger);
+      // A signal that came while migrating is not lost: the drain's own handlers are not set yet.
+      return stopped.aborted ? undefined : applied;
+    } catch (error) {
+      // A database or role PostgreSQL does not know is no outage to wait out: DATABASE_URL is wrong.
+      if (!isConnectionError(error) || isRefusedLogin(error)) throw error;
+      if (stopped.aborted) return undefined;
+      const waitMs = MIGRATE_RETRY_MS[Math.min(attempt, MIGRATE_RETRY_MS.length - 1)] as number;
+      logger.warn({ err: error, retryInMs: waitMs }, 'the database is unreachable; migrating when it returns');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        stopped.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+      if (stopped.aborted) return undefined;
     }
-  } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
   }
 }
 
