@@ -31,6 +31,17 @@ export async function appliedMigrations(db: Queryable): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/** Answers once the database does: the cheapest statement that proves it is reachable. */
+export async function pingDatabase(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}
+
+/** How many of these migrations are applied. Throws when schema_migrations is missing (never migrated). */
+export async function countAppliedMigrations(db: Queryable, names: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ applied: number }>('SELECT count(*)::int AS applied FROM schema_migrations WHERE name = ANY($1::text[])', [names]);
+  return rows[0]?.applied ?? 0;
+}
+
 export interface Backlog {
   pending: number;
   processing: number;

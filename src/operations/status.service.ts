@@ -6,7 +6,7 @@ import { migrationFiles } from '../infra/migrate.js';
 import { BullMqQueue } from '../infra/queue.js';
 import { withTimeout } from '../infra/timeout.js';
 import { HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
-import { appliedMigrations, countBacklog, failedByError, liveProcesses, oldestPendingAgeSeconds, STALE_LEASE_SECONDS, type Backlog, type FailureGroup, type LiveProcess } from './operations.repository.js';
+import { appliedMigrations, countBacklog, failedByError, liveProcesses, oldestPendingAgeSeconds, pingDatabase, STALE_LEASE_SECONDS, type Backlog, type FailureGroup, type LiveProcess } from './operations.repository.js';
 
 /**
  * A process counts as alive when it beat within this: three beats (HEARTBEAT_INTERVAL_MS), so one
@@ -63,7 +63,7 @@ async function inspectDatabase(url: string) {
   const nothing = { migrations: null, transactions: null, workers: [], failures: [] };
   try {
     try {
-      await withTimeout(pool.query('SELECT 1'), CHECK_TIMEOUT_MS, 'database check');
+      await withTimeout(pingDatabase(pool), CHECK_TIMEOUT_MS, 'database check');
     } catch (error) {
       return { database: { ...database, reachable: false, error: message(error) }, ...nothing };
     }

@@ -5,6 +5,7 @@ import { invalid } from '../../domain/query-params.js';
 import { isBusyButServing, isMissingMigration } from '../../infra/db.js';
 import { migrationFiles } from '../../infra/migrate.js';
 import { withTimeout } from '../../infra/timeout.js';
+import { countAppliedMigrations } from '../../operations/operations.repository.js';
 import { problem } from '../problem.js';
 import { problemResponse, ProblemSchema } from '../schemas.js';
 import { sendProblem } from '../error-handler.js';
@@ -31,8 +32,7 @@ async function databaseCheck(pool: Container['pool']): Promise<Readiness['databa
   needed ??= migrationFiles();
   const names = await needed;
   try {
-    const { rows } = await pool.query<{ applied: number }>('SELECT count(*)::int AS applied FROM schema_migrations WHERE name = ANY($1::text[])', [names]);
-    if (rows[0]?.applied !== names.length) return 'not_migrated';
+    if ((await countAppliedMigrations(pool, names)) !== names.length) return 'not_migrated';
     migrated.add(pool);
     return 'ok';
   } catch (error) {
