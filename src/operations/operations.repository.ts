@@ -36,12 +36,6 @@ export async function pingDatabase(db: Queryable): Promise<void> {
   await db.query('SELECT 1');
 }
 
-/** How many of these migrations are applied. Throws when schema_migrations is missing (never migrated). */
-export async function countAppliedMigrations(db: Queryable, names: readonly string[]): Promise<number> {
-  const { rows } = await db.query<{ applied: number }>('SELECT count(*)::int AS applied FROM schema_migrations WHERE name = ANY($1::text[])', [names]);
-  return rows[0]?.applied ?? 0;
-}
-
 export interface Backlog {
   pending: number;
   processing: number;
