@@ -6,7 +6,7 @@ import { addFeatureCounts } from '../src/enrichment/learning/learning.repository
 import { NaiveBayesModel } from '../src/enrichment/learning/naive-bayes.js';
 import { withTransaction } from '../src/infra/db.js';
 import { loadMerchantVotes } from '../src/enrichment/learning/learning.repository.js';
-import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
+import { normalizeMerchant } from '../src/enrichment/merchant/normalize.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
 import { migrate } from '../src/infra/migrate.js';
 import { databaseMigratedUpTo } from './helpers/upgrade.js';

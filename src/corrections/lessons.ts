@@ -15,7 +15,7 @@ import {
   takeCorrection,
   type StoredCorrection,
 } from '../enrichment/learning/learning.repository.js';
-import { normalizeMerchant } from '../enrichment/learning/merchant-key.js';
+import { normalizeMerchant } from '../enrichment/merchant/normalize.js';
 import { NaiveBayesModel } from '../enrichment/learning/naive-bayes.js';
 import type { Queryable } from '../infra/db.js';
 import { findStandingLessons, listCorrectionsByIntegration, lockLessonDerivation, setLessonDerivation, type StandingLesson } from './correction.repository.js';
