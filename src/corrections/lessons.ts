@@ -18,12 +18,13 @@ import {
 import { normalizeMerchant } from '../enrichment/merchant/normalize.js';
 import { NaiveBayesModel } from '../enrichment/learning/naive-bayes.js';
 import type { Queryable } from '../infra/db.js';
+import type { AfterMigrations } from '../infra/migrate.js';
 import { findStandingLessons, listCorrectionsByIntegration, lockLessonDerivation, setLessonDerivation, type StandingLesson } from './correction.repository.js';
 
 /**
  * How lessons are derived from a corrected transaction's text (its merchant key and model
  * features). Bump it with any change to normalizeMerchant or extractFeatures that changes what a
- * stored lesson would be: migrate() then derives every stored lesson again (rederiveLessons).
+ * stored lesson would be: migrate() then derives every stored lesson again (rederiveLessonsStep).
  * 1: bank wording of more markets left out of keys, Ø and Æ spelled O and AE.
  * 2: a possessive S sent apart (`TRADER JOE S`) joined to its word.
  * 3: words of every script kept in keys (they held Latin letters only), invisible characters dropped;
@@ -109,6 +110,9 @@ export async function rederiveLessons(db: Queryable): Promise<number> {
   await setLessonDerivation(db, LESSON_DERIVATION);
   return integrations.reduce((sum, { pks }) => sum + pks.length, 0);
 }
+
+/** What the entry points have migrate() do after the migrations: lessons stored under an older LESSON_DERIVATION are derived again. */
+export const rederiveLessonsStep: AfterMigrations = { what: 'deriving the stored lessons again', run: rederiveLessons };
 
 /** Derives these corrections' lessons the current way, and records that they are. */
 async function rederive(db: Queryable, integrationId: number, pks: readonly number[]): Promise<void> {
