@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../infra/logger.js';
-import type { EnrichmentJob } from '../infra/queue.js';
 import type { JobDispatcher } from './dispatcher.js';
 import { batchRows, reenrichmentRows, type EnrichClaimedRows } from './enrich-claimed-rows.js';
 import { hasPendingRows, markBatchesCompleted } from './enrichment.repository.js';
+import type { EnrichmentJob } from './jobs.js';
 import type { WorkerLoop } from './worker-loop.js';
 
 export interface JobHandlerDeps {
@@ -22,8 +22,8 @@ export interface JobHandlerDeps {
 const LOCKED_ROWS_PAUSE_MS = 250;
 
 /**
- * The one place where each kind of job gets its handler. A new kind of work is a name in
- * `JOB_KINDS` and one `register` here; the worker refuses to start while a kind has none.
+ * The one place where each kind of job gets its handler. A new kind of work is its payload in
+ * jobs.ts and one `register` here; the worker refuses to start while a kind has none.
  */
 export function registerJobHandlers(loop: WorkerLoop, { pool, enrich, dispatcher, finishReenrichment, webhooks, logger }: JobHandlerDeps): WorkerLoop {
   /** Hands the rest of the work on; when that fails, the scheduler finds the rows waiting and dispatches them again. */

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { createPool } from '../infra/db.js';
 import { embeddedDatabaseUrl } from '../infra/embedded-postgres.js';
 import { createLogger, redactUrl } from '../infra/logger.js';
-import { BullMqQueue } from '../infra/queue.js';
+import { BullMqQueue } from '../infra/bullmq-queue.js';
 import { withTimeout } from '../infra/timeout.js';
 import { HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
 import { CHECK_TIMEOUT_MS, migrationState } from './readiness.service.js';
