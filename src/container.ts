@@ -6,6 +6,7 @@ import { createCategorizer } from './enrichment/categorizers/registry.js';
 import { JobDispatcher } from './enrichment/dispatcher.js';
 import { EnrichClaimedRows } from './enrichment/enrich-claimed-rows.js';
 import { registerJobHandlers } from './enrichment/job-handlers.js';
+import { SliceService } from './enrichment/slice.service.js';
 import { WorkerLoop } from './enrichment/worker-loop.js';
 import { MaintenanceService } from './enrichment/maintenance.service.js';
 import { createPool } from './infra/db.js';
@@ -125,10 +126,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
   // More jobs than lanes of one batch, so a small batch's job starts while a big batch is worked.
   const worker = registerJobHandlers(new WorkerLoop(queue, dispatcher.maxLanes * 2, [enrichment]), {
-    pool,
-    enrich: enrichment,
+    slices: new SliceService(pool, enrichment, (id) => reenrichments.finish(id)),
     dispatcher,
-    finishReenrichment: (id) => reenrichments.finish(id),
     webhooks: webhookDeliverer,
     logger: workerLogger,
   });
