@@ -9,6 +9,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { rederiveLessonsStep } from '../src/corrections/lessons.js';
 import { migrate } from '../src/infra/migrate.js';
 import { freePort, onJsonLines } from '../test/helpers/processes.js';
 import { sleep } from './stats.js';
@@ -65,7 +66,7 @@ export class BenchEnv {
     this.created = true;
     this.pool = new pg.Pool({ connectionString: this.benchUrl, max: 6, application_name: 'lucro-bench' });
     this.pool.on('error', () => {});
-    await migrate(this.pool);
+    await migrate(this.pool, undefined, { afterMigrations: rederiveLessonsStep });
   }
 
   queuePrefix(phase: string): string {

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.js';
 import { createContainer } from '../src/container.js';
-import { BullMqQueue, QUEUE_NAME } from '../src/infra/queue.js';
+import { BullMqQueue, QUEUE_NAME } from '../src/infra/bullmq-queue.js';
 import { ensureAccounts, insertPendingBatches } from './data.js';
 import { dispatcher } from './enrich.js';
 import { BenchEnv, type LucroChild } from './harness.js';

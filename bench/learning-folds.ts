@@ -17,7 +17,7 @@ import type { CategorizableTransaction, Categorizer } from '../src/enrichment/ca
 import { createCategorizer } from '../src/enrichment/categorizers/registry.js';
 import { extractFeatures } from '../src/enrichment/learning/features.js';
 import { LearnedCategorizer, type LearnedState } from '../src/enrichment/learning/learned.categorizer.js';
-import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
+import { normalizeMerchant } from '../src/enrichment/merchant/normalize.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
 import { NaiveBayesModel } from '../src/enrichment/learning/naive-bayes.js';
 import { isHeldOut, loadSets, type LabelledRow } from './categorizer-accuracy.js';

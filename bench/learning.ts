@@ -24,7 +24,7 @@ import { LayeredCategorizer } from '../src/enrichment/categorizers/layered.categ
 import { RulesCategorizer } from '../src/enrichment/categorizers/rules.categorizer.js';
 import { extractFeatures } from '../src/enrichment/learning/features.js';
 import { afterRules, DEFAULT_LEARNED_LAYER, learnedLine, rememberedAnswer, type BrandOf, type LearnedState } from '../src/enrichment/learning/learned.categorizer.js';
-import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
+import { normalizeMerchant } from '../src/enrichment/merchant/normalize.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
 import { NaiveBayesModel } from '../src/enrichment/learning/naive-bayes.js';
 import { ensureAccounts, insertPendingBatches, makeTransactions, prng, requestBody } from './data.js';

@@ -90,6 +90,11 @@ export interface Config {
   readonly databaseQueryTimeoutMs: number;
   /** A draining process exits after this even if something hangs (`SHUTDOWN_DEADLINE_MS`, default 25000; the contract allows 30 s). */
   readonly shutdownDeadlineMs: number;
+  /**
+   * npm started the process (`npm_command`, which npm sets for what it runs, as in `npx lucro start`):
+   * a signal npm passes on may end only the shell between, so the process watches for its parent to go.
+   */
+  readonly startedByNpm: boolean;
   /** Webhooks (contract §13). */
   readonly webhooks: WebhookConfig;
 }
@@ -331,6 +336,7 @@ export function loadConfig(env: Env = readProcessEnv()): Config {
     changeRetentionDays: integer(env, 'CHANGE_RETENTION_DAYS', 30, 30, 36_500),
     databaseQueryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 4_500, 200, 60_000),
     shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 25_000, 100, 29_000),
+    startedByNpm: env.npm_command !== undefined,
     webhooks: webhookConfig(env),
   });
 }

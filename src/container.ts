@@ -6,6 +6,7 @@ import { createCategorizer } from './enrichment/categorizers/registry.js';
 import { JobDispatcher } from './enrichment/dispatcher.js';
 import { EnrichClaimedRows } from './enrichment/enrich-claimed-rows.js';
 import { registerJobHandlers } from './enrichment/job-handlers.js';
+import { SliceService } from './enrichment/slice.service.js';
 import { WorkerLoop } from './enrichment/worker-loop.js';
 import { MaintenanceService } from './enrichment/maintenance.service.js';
 import { createPool } from './infra/db.js';
@@ -13,7 +14,9 @@ import { AccountWriteTurns } from './infra/account-write-turns.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './infra/embedded-postgres.js';
 import { createLogger, redactUrl, type LogDestination, type Logger } from './infra/logger.js';
 import { Metrics } from './infra/metrics.js';
-import { BullMqQueue, InProcessQueue, NoConsumerQueue, type JobQueue } from './infra/queue.js';
+import { BullMqQueue } from './infra/bullmq-queue.js';
+import { InProcessQueue, NoConsumerQueue } from './infra/in-process-queue.js';
+import type { JobQueue } from './infra/queue.js';
 import { BatchService } from './ingestion/batch.service.js';
 import { IngestionService } from './ingestion/ingestion.service.js';
 import { ReportService } from './reports/report.service.js';
@@ -123,10 +126,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   });
   // More jobs than lanes of one batch, so a small batch's job starts while a big batch is worked.
   const worker = registerJobHandlers(new WorkerLoop(queue, dispatcher.maxLanes * 2, [enrichment]), {
-    pool,
-    enrich: enrichment,
+    slices: new SliceService(pool, enrichment, (id) => reenrichments.finish(id)),
     dispatcher,
-    finishReenrichment: (id) => reenrichments.finish(id),
     webhooks: webhookDeliverer,
     logger: workerLogger,
   });

@@ -15,7 +15,7 @@ import { buildApp } from '../src/http/app.js';
 import { createPool } from '../src/infra/db.js';
 import { Metrics } from '../src/infra/metrics.js';
 import { migrate } from '../src/infra/migrate.js';
-import { QUEUE_NAME } from '../src/infra/queue.js';
+import { QUEUE_NAME } from '../src/infra/bullmq-queue.js';
 import { batchBody, bearer } from './helpers/context.js';
 import { adminUrl, databaseUrlFor } from './helpers/database.js';
 import { runLucro } from './helpers/processes.js';

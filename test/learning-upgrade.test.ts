@@ -1,12 +1,12 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LESSON_DERIVATION, rederiveUnderivedLessons } from '../src/corrections/lessons.js';
+import { LESSON_DERIVATION, rederiveLessonsStep, rederiveUnderivedLessons } from '../src/corrections/lessons.js';
 import { extractFeatures } from '../src/enrichment/learning/features.js';
 import { addFeatureCounts } from '../src/enrichment/learning/learning.repository.js';
 import { NaiveBayesModel } from '../src/enrichment/learning/naive-bayes.js';
 import { withTransaction } from '../src/infra/db.js';
 import { loadMerchantVotes } from '../src/enrichment/learning/learning.repository.js';
-import { normalizeMerchant } from '../src/enrichment/learning/merchant-key.js';
+import { normalizeMerchant } from '../src/enrichment/merchant/normalize.js';
 import { MerchantMemory } from '../src/enrichment/learning/merchant-memory.js';
 import { migrate } from '../src/infra/migrate.js';
 import { databaseMigratedUpTo } from './helpers/upgrade.js';
@@ -61,7 +61,7 @@ describe('lessons across migration 022 (merchant keys without references and sto
          ($1, 'J SMITH SAVINGS REF RENT OCT', 'LOAN_PAYMENTS', 1), ($1, 'STUDIO 7', 'PERSONAL_CARE', 1);
        INSERT INTO learning_versions (integration_id, version) VALUES ($1, 4);`.replaceAll('$1', String(integrationId)),
     );
-    await migrate(pool);
+    await migrate(pool, undefined, { afterMigrations: rederiveLessonsStep });
 
     const votes = await loadMerchantVotes(pool, integrationId);
     expect(votes.map((v) => [v.merchantKey, v.category, v.votes]).sort()).toEqual([
@@ -87,7 +87,7 @@ describe('lessons derived again when keys are derived another way (LESSON_DERIVA
     await teachAsBefore(db, integrationId, pk, description, 'KORTKOP');
     await db.query(`INSERT INTO learning_versions (integration_id, version) VALUES (${integrationId}, 4)`);
 
-    expect(await migrate(db)).toContain('024_lesson_derivation.sql');
+    expect(await migrate(db, undefined, { afterMigrations: rederiveLessonsStep })).toContain('024_lesson_derivation.sql');
 
     const newKey = normalizeMerchant({ merchantName: null, description }).key;
     expect(newKey).toBe('FOTEX VESTERBRO');
@@ -105,7 +105,7 @@ describe('lessons derived again when keys are derived another way (LESSON_DERIVA
     expect(state.rows).toEqual([{ key: newKey, learning: 5, derivation: LESSON_DERIVATION }]);
 
     // Derived once: migrating again finds the lessons current and moves nothing.
-    expect(await migrate(db)).toEqual([]);
+    expect(await migrate(db, undefined, { afterMigrations: rederiveLessonsStep })).toEqual([]);
     expect((await db.query('SELECT version::int AS version FROM learning_versions WHERE integration_id = $1', [integrationId])).rows).toEqual([{ version: 5 }]);
   });
 });
@@ -113,7 +113,7 @@ describe('lessons derived again when keys are derived another way (LESSON_DERIVA
 describe('lessons a process of the previous release writes during a rolling upgrade', () => {
   it('when the old release stores a correction after the migration, its way and with no derivation, then the sweep derives it again and its merchant is learned', async () => {
     const db = later.pool;
-    expect(await migrate(db)).toEqual([]);
+    expect(await migrate(db, undefined, { afterMigrations: rederiveLessonsStep })).toEqual([]);
     const description = 'مطعم الشام فرع 12';
     const { integrationId, pk } = await lockedTransaction(db, 'rolling', description);
     // The previous release keyed Latin letters only: this line had no key, and the model read its amount alone.

@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createContainer, type Container } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
-import type { BullMqQueue } from '../src/infra/queue.js';
+import type { BullMqQueue } from '../src/infra/bullmq-queue.js';
 import type { FastifyInstance } from 'fastify';
 import { batchBody, bearer } from './helpers/context.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';

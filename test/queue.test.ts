@@ -4,7 +4,10 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobDispatcher } from '../src/enrichment/dispatcher.js';
 import { createLogger } from '../src/infra/logger.js';
-import { BullMqQueue, InProcessQueue, type EnrichmentJob, type JobQueue } from '../src/infra/queue.js';
+import type { EnrichmentJob } from '../src/enrichment/jobs.js';
+import { BullMqQueue } from '../src/infra/bullmq-queue.js';
+import { InProcessQueue } from '../src/infra/in-process-queue.js';
+import type { JobQueue } from '../src/infra/queue.js';
 import { testRedisUrl, waitFor } from './helpers/processes.js';
 
 /** The BullMQ queue on a real Redis, each test on a prefix of its own. */

@@ -3,7 +3,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/infra/logger.js';
-import { BullMqQueue } from '../src/infra/queue.js';
+import { BullMqQueue } from '../src/infra/bullmq-queue.js';
 import { batchBody, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { adminUrl, databaseUrlFor } from './helpers/database.js';
 import { runLucro, startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';

@@ -1,5 +1,6 @@
 import type { Queryable } from '../infra/db.js';
 import type { SealedCursorKind } from '../domain/sealed-cursor.js';
+import { findCursorKey, findLegacyCursorLimits, ownsChangeSeq, ownsDeliverySeq } from './cursor-key.repository.js';
 
 /**
  * Each integration's cursor key (integrations.cursor_key, migration 026), read once per process: a
@@ -14,8 +15,7 @@ export class CursorKeys {
   keyOf(integrationId: number): Promise<Buffer> {
     let key = this.keys.get(integrationId);
     if (!key) {
-      key = this.db.query<{ cursor_key: Buffer }>('SELECT cursor_key FROM integrations WHERE id = $1', [integrationId]).then(({ rows }) => {
-        const found = rows[0]?.cursor_key;
+      key = findCursorKey(this.db, integrationId).then((found) => {
         if (!found) throw new Error(`integration ${integrationId} has no cursor key`);
         return found;
       });
@@ -34,21 +34,13 @@ export class CursorKeys {
    */
   async acceptsUnsealed(kind: SealedCursorKind, owner: number | string, seq: number): Promise<boolean> {
     if (seq <= (await this.legacyLimit(kind))) return true;
-    const { rows } = await this.db.query<{ own: boolean }>(
-      kind === 'changes'
-        ? 'SELECT EXISTS (SELECT 1 FROM change_commits WHERE integration_id = $1 AND seq = $2) AS own'
-        : 'SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE endpoint_id = $1 AND seq = $2) AS own',
-      [owner, seq],
-    );
-    return rows[0]?.own === true;
+    return kind === 'changes' ? ownsChangeSeq(this.db, owner, seq) : ownsDeliverySeq(this.db, owner, seq);
   }
 
   /** The furthest number a cursor of the unsealed form, handed out before migration 026, could name. */
   private async legacyLimit(kind: SealedCursorKind): Promise<number> {
     if (!this.limits) {
-      const limits = this.db
-        .query<{ feed_seq: string; delivery_seq: string }>('SELECT feed_seq, delivery_seq FROM legacy_cursor_limits')
-        .then(({ rows }) => ({ changes: Number(rows[0]?.feed_seq ?? 0), deliveries: Number(rows[0]?.delivery_seq ?? 0) }));
+      const limits = findLegacyCursorLimits(this.db);
       this.limits = limits;
       limits.catch(() => (this.limits = undefined));
     }

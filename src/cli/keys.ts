@@ -153,9 +153,10 @@ export function keyAdminConfig(config: Config): Config {
 async function withAuth(config: Config, work: (auth: AuthService) => Promise<number>): Promise<number> {
   const { createContainer } = await import('../container.js');
   const { migrate } = await import('../infra/migrate.js');
+  const { rederiveLessonsStep } = await import('../corrections/lessons.js');
   const container = await createContainer(keyAdminConfig(config), { role: 'keys', logTo: 'stderr' });
   try {
-    if (container.databaseMode === 'embedded') await migrate(container.pool);
+    if (container.databaseMode === 'embedded') await migrate(container.pool, undefined, { afterMigrations: rederiveLessonsStep });
     return await work(container.auth);
   } catch (error) {
     // 42501: the role may not touch keys, as the app role may not (deploy/sql/grants.sql).

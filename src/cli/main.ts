@@ -82,9 +82,10 @@ async function run(command: Command, args: string[]): Promise<number> {
 async function migrateCommand(config: Config): Promise<number> {
   const { createContainer } = await import('../container.js');
   const { migrate } = await import('../infra/migrate.js');
+  const { rederiveLessonsStep } = await import('../corrections/lessons.js');
   const container = await createContainer(config, { role: 'migrate' });
   try {
-    const applied = await migrate(container.pool, container.logger);
+    const applied = await migrate(container.pool, container.logger, { afterMigrations: rederiveLessonsStep });
     container.logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is up to date');
     return 0;
   } finally {

@@ -19,6 +19,7 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
   if (values.since !== undefined && !isCalendarDate(values.since)) throw new UsageError(`--since must be a real calendar date YYYY-MM-DD, got "${values.since}"`);
   const { createContainer } = await import('../container.js');
   const { migrate } = await import('../infra/migrate.js');
+  const { rederiveLessonsStep } = await import('../corrections/lessons.js');
   const container = await createContainer({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, { role: 'reenrich', logTo: 'stderr' });
   // Ctrl-C stops following, not the re-enrichment: it says where it goes on and exits as interrupted.
   let interrupted = false;
@@ -27,7 +28,7 @@ export async function reenrich(config: Config, args: string[]): Promise<number> 
   };
   process.once('SIGINT', interrupt);
   try {
-    if (container.databaseMode === 'embedded') await migrate(container.pool);
+    if (container.databaseMode === 'embedded') await migrate(container.pool, undefined, { afterMigrations: rederiveLessonsStep });
     const accounts = await findIntegrationAccounts(container.pool, values.integration, values.account ?? null);
     if (accounts.length === 0) {
       console.error(`No ${values.account ? `account ${values.account} of ` : 'accounts of '}integration "${values.integration}".`);

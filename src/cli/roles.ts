@@ -2,6 +2,7 @@ import { isIPv6 } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createContainer, type Container } from '../container.js';
+import { rederiveLessonsStep } from '../corrections/lessons.js';
 import { StartupError } from '../domain/errors.js';
 import { buildApp } from '../http/app.js';
 import { registerErrorHandling } from '../http/error-handler.js';
@@ -164,7 +165,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     // Started through npm (`npx lucro start`), the parent is the shell npm runs the command in; that
     // shell dies of the SIGTERM npm passes on and does not pass it further. A process whose parent
     // is gone drains as if it had been signalled, rather than serve on as an orphan.
-    if (process.env.npm_command !== undefined) {
+    if (config.startedByNpm) {
       const parent = process.ppid;
       setInterval(() => process.ppid !== parent && shutdown('parent exited'), PARENT_CHECK_MS).unref();
     }
@@ -179,7 +180,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
 async function migrateWhenReachable(container: Container, logger: Logger, stopped: AbortSignal): Promise<string[] | undefined> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const applied = await migrate(container.pool, logger);
+      const applied = await migrate(container.pool, logger, { afterMigrations: rederiveLessonsStep });
       // A signal that came while migrating is not lost: the drain's own handlers are not set yet.
       return stopped.aborted ? undefined : applied;
     } catch (error) {

@@ -51,3 +51,53 @@ export async function unlockForEnrichment(db: Queryable, pk: number): Promise<Tr
   );
   return rows[0] as TransactionRow;
 }
+
+/** A transaction whose lesson may have to change: its text and category now, and what its correction taught. */
+export interface StandingLesson {
+  pk: number;
+  merchant_name: string | null;
+  description: string | null;
+  amount: string;
+  category: Category | null;
+  /** Locked by a person and not removed: it should teach. */
+  teaches: boolean;
+  /** What its correction taught, when one stands. */
+  taught: { merchantKey: string; category: Category; features: string[] } | null;
+}
+
+/** Of these transactions, those that teach or taught a lesson, in id order. */
+export async function findStandingLessons(db: Queryable, pks: readonly number[]): Promise<StandingLesson[]> {
+  const { rows } = await db.query<StandingLesson>(
+    `SELECT t.id AS pk, t.merchant_name, t.description, t.amount::text AS amount, t.category,
+            (t.category_locked AND t.removed_at IS NULL AND t.category IS NOT NULL) AS teaches,
+            CASE WHEN c.transaction_pk IS NULL THEN NULL
+                 ELSE json_build_object('merchantKey', c.merchant_key, 'category', c.category, 'features', c.features) END AS taught
+       FROM transactions t LEFT JOIN corrections c ON c.transaction_pk = t.id
+      WHERE t.id = ANY($1::bigint[]) AND (c.transaction_pk IS NOT NULL OR (t.category_locked AND t.removed_at IS NULL))
+      ORDER BY t.id`,
+    [pks],
+  );
+  return rows;
+}
+
+/**
+ * The way the stored lessons were derived (lesson_derivation.version), locked for this database
+ * transaction so one process derives them again at a time; undefined when no row records it.
+ */
+export async function lockLessonDerivation(db: Queryable): Promise<number | undefined> {
+  const { rows } = await db.query<{ version: number }>('SELECT version FROM lesson_derivation FOR UPDATE');
+  return rows[0]?.version;
+}
+
+/** The transactions corrected in each integration, in id order, integrations in id order. */
+export async function listCorrectionsByIntegration(db: Queryable): Promise<Array<{ id: number; pks: number[] }>> {
+  const { rows } = await db.query<{ id: number; pks: number[] }>(
+    'SELECT integration_id::int AS id, array_agg(transaction_pk::int ORDER BY transaction_pk) AS pks FROM corrections GROUP BY integration_id ORDER BY integration_id',
+  );
+  return rows;
+}
+
+/** Records the way the stored lessons are derived now. */
+export async function setLessonDerivation(db: Queryable, version: number): Promise<void> {
+  await db.query('UPDATE lesson_derivation SET version = $1', [version]);
+}

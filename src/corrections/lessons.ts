@@ -15,14 +15,16 @@ import {
   takeCorrection,
   type StoredCorrection,
 } from '../enrichment/learning/learning.repository.js';
-import { normalizeMerchant } from '../enrichment/learning/merchant-key.js';
+import { normalizeMerchant } from '../enrichment/merchant/normalize.js';
 import { NaiveBayesModel } from '../enrichment/learning/naive-bayes.js';
 import type { Queryable } from '../infra/db.js';
+import type { AfterMigrations } from '../infra/migrate.js';
+import { findStandingLessons, listCorrectionsByIntegration, lockLessonDerivation, setLessonDerivation, type StandingLesson } from './correction.repository.js';
 
 /**
  * How lessons are derived from a corrected transaction's text (its merchant key and model
  * features). Bump it with any change to normalizeMerchant or extractFeatures that changes what a
- * stored lesson would be: migrate() then derives every stored lesson again (rederiveLessons).
+ * stored lesson would be: migrate() then derives every stored lesson again (rederiveLessonsStep).
  * 1: bank wording of more markets left out of keys, Ø and Æ spelled O and AE.
  * 2: a possessive S sent apart (`TRADER JOE S`) joined to its word.
  * 3: words of every script kept in keys (they held Latin letters only), invisible characters dropped;
@@ -68,14 +70,6 @@ async function apply(db: Queryable, lesson: StoredCorrection, weight: 1 | -1): P
   await addFeatureCounts(db, lesson.integrationId, NaiveBayesModel.deltas(lesson.features, lesson.category, weight));
 }
 
-interface Standing extends CorrectedText {
-  category: Category | null;
-  /** Locked by a person and not removed: it should teach. */
-  teaches: boolean;
-  /** What its correction taught, when one stands. */
-  taught: { merchantKey: string; category: Category; features: string[] } | null;
-}
-
 /**
  * Brings the lessons of these transactions in line with them after ingestion changed them (§10):
  * a corrected pending transaction sent again with other text teaches its new text; a removed one
@@ -85,18 +79,8 @@ interface Standing extends CorrectedText {
  */
 export async function realignLessons(db: Queryable, integrationId: number, pks: readonly number[]): Promise<void> {
   if (pks.length === 0) return;
-  const { rows } = await db.query<Standing>(
-    `SELECT t.id AS pk, t.merchant_name, t.description, t.amount::text AS amount, t.category,
-            (t.category_locked AND t.removed_at IS NULL AND t.category IS NOT NULL) AS teaches,
-            CASE WHEN c.transaction_pk IS NULL THEN NULL
-                 ELSE json_build_object('merchantKey', c.merchant_key, 'category', c.category, 'features', c.features) END AS taught
-       FROM transactions t LEFT JOIN corrections c ON c.transaction_pk = t.id
-      WHERE t.id = ANY($1::bigint[]) AND (c.transaction_pk IS NOT NULL OR (t.category_locked AND t.removed_at IS NULL))
-      ORDER BY t.id`,
-    [pks],
-  );
   let versionMoved = false;
-  for (const row of rows) {
+  for (const row of await findStandingLessons(db, pks)) {
     const wanted = row.teaches && row.category !== null ? lessonOf(integrationId, row, row.category) : undefined;
     if (wanted && row.taught && sameLesson(wanted, row.taught)) continue;
     if (!versionMoved) {
@@ -108,7 +92,7 @@ export async function realignLessons(db: Queryable, integrationId: number, pks: 
   }
 }
 
-function sameLesson(a: StoredCorrection, b: NonNullable<Standing['taught']>): boolean {
+function sameLesson(a: StoredCorrection, b: NonNullable<StandingLesson['taught']>): boolean {
   return a.merchantKey === b.merchantKey && a.category === b.category && a.features.length === b.features.length && a.features.every((f, i) => f === b.features[i]);
 }
 
@@ -118,17 +102,17 @@ function sameLesson(a: StoredCorrection, b: NonNullable<Standing['taught']>): bo
  * (0 when the lessons are current). A lesson derived the same way as before is left as it is.
  */
 export async function rederiveLessons(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ version: number }>('SELECT version FROM lesson_derivation FOR UPDATE');
-  if ((rows[0]?.version ?? LESSON_DERIVATION) >= LESSON_DERIVATION) return 0;
-  const { rows: integrations } = await db.query<{ id: number; pks: number[] }>(
-    'SELECT integration_id::int AS id, array_agg(transaction_pk::int ORDER BY transaction_pk) AS pks FROM corrections GROUP BY integration_id ORDER BY integration_id',
-  );
+  if (((await lockLessonDerivation(db)) ?? LESSON_DERIVATION) >= LESSON_DERIVATION) return 0;
+  const integrations = await listCorrectionsByIntegration(db);
   for (const { id, pks } of integrations) {
     for (let at = 0; at < pks.length; at += REDERIVE_CHUNK) await rederive(db, id, pks.slice(at, at + REDERIVE_CHUNK));
   }
-  await db.query('UPDATE lesson_derivation SET version = $1', [LESSON_DERIVATION]);
+  await setLessonDerivation(db, LESSON_DERIVATION);
   return integrations.reduce((sum, { pks }) => sum + pks.length, 0);
 }
+
+/** What the entry points have migrate() do after the migrations: lessons stored under an older LESSON_DERIVATION are derived again. */
+export const rederiveLessonsStep: AfterMigrations = { what: 'deriving the stored lessons again', run: rederiveLessons };
 
 /** Derives these corrections' lessons the current way, and records that they are. */
 async function rederive(db: Queryable, integrationId: number, pks: readonly number[]): Promise<void> {

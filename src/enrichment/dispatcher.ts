@@ -1,5 +1,6 @@
 import { currentTraceCarrier } from '../infra/tracing.js';
-import type { BatchJob, EnrichmentJob, JobQueue, ReenrichmentJob } from '../infra/queue.js';
+import type { JobQueue } from '../infra/queue.js';
+import type { BatchJob, EnrichmentJob, ReenrichmentJob } from './jobs.js';
 import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
 
 /**
@@ -23,7 +24,7 @@ import type { EnrichmentDispatcher } from '../ingestion/ingestion.service.js';
  * beside a chain, which is harmless because claims skip each other's rows (SKIP LOCKED) and a
  * job that finds nothing to claim ends its chain. So a batch has at most lanes + (re-dispatches
  * in flight) jobs, however long it runs. A job a worker process passes back to the queue (it runs
- * another of the batch's jobs, see `consume` in infra/queue.ts) keeps its id: it is the same job.
+ * another of the batch's jobs, see `consume` in infra/bullmq-queue.ts) keeps its id: it is the same job.
  */
 export function jobId(job: EnrichmentJob): string {
   const subject = job.kind === 'reenrichment' ? `r-${job.reenrichmentId}` : job.kind === 'webhooks' ? 'webhooks' : job.batchId;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../infra/logger.js';
-import { InProcessQueue, type EnrichmentJob } from '../infra/queue.js';
+import { InProcessQueue } from '../infra/in-process-queue.js';
+import type { EnrichmentJob } from './jobs.js';
 import { JobDispatcher, jobId } from './dispatcher.js';
 import { WorkerLoop } from './worker-loop.js';
 

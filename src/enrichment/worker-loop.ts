@@ -1,12 +1,8 @@
 import { contextFromCarrier, inSpan, SpanKind } from '../infra/tracing.js';
 import { isDatabaseAway } from '../infra/db.js';
-import { DependencyUnavailableError, jobSubject, type BatchJob, type EnrichmentJob, type JobQueue, type ReenrichmentJob, type WebhooksJob } from '../infra/queue.js';
+import { DependencyUnavailableError, type JobQueue } from '../infra/queue.js';
+import { JOB_KINDS, jobSubject, kindOf, type BatchJob, type EnrichmentJob, type JobKind, type JobOfKind } from './jobs.js';
 
-/** Every kind of job the queue carries. A kind added here must get a handler, or no worker starts. */
-export const JOB_KINDS = ['batch', 'reenrichment', 'webhooks'] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
-
-type JobOfKind<K extends JobKind> = K extends 'reenrichment' ? ReenrichmentJob : K extends 'webhooks' ? WebhooksJob : BatchJob;
 export type JobHandler<K extends JobKind> = (job: JobOfKind<K>) => Promise<void>;
 
 /** What works inside jobs and must stop taking work before the queue stops, then settle after it. */
@@ -25,11 +21,6 @@ export interface JobParticipant {
  * processes instead, so each process adds its slots to the batch. A webhook pass runs anywhere.
  */
 const spreadKey = (job: EnrichmentJob): string | undefined => (kindOf(job) === 'webhooks' ? undefined : `${kindOf(job)} ${jobSubject(job)}`);
-
-function kindOf(job: EnrichmentJob): JobKind {
-  // Jobs queued before kinds existed carry none: they are batches.
-  return job.kind ?? 'batch';
-}
 
 /**
  * The consumer side of the queue: takes jobs, at most `concurrency` at a time, and runs each by

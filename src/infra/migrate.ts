@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
-import { rederiveLessons } from '../corrections/lessons.js';
+import type { Queryable } from './db.js';
 import type { Logger } from './logger.js';
 import { LOCK_NAMESPACE } from './advisory-locks.js';
 import { SESSION_FORMATS } from './db.js';
@@ -24,13 +24,27 @@ const LOCK_TRIES = 20;
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /**
- * Applies the numbered plain-SQL migrations not yet applied, each in its own transaction, then
- * derives stored lessons again if the code derives them another way now (a data step SQL cannot
- * do: merchant keys and features are computed in TypeScript).
+ * A data step SQL cannot do (merchant keys and features are computed in TypeScript), run after the
+ * migrations in one transaction of the migrating connection, under the same lock and giving way to
+ * locks as they do. The entry points pass rederiveLessonsStep.
+ */
+export interface AfterMigrations {
+  /** What the step does, as its errors and log lines name it. */
+  what: string;
+  run(db: Queryable): Promise<unknown>;
+}
+
+export interface MigrateOptions {
+  afterMigrations?: AfterMigrations;
+}
+
+/**
+ * Applies the numbered plain-SQL migrations not yet applied, each in its own transaction, then the
+ * `afterMigrations` step if one is given.
  * An advisory lock makes concurrent starts (api + worker + scheduler) safe. Each time a step gives
  * way to a lock another session holds, `logger` hears of it.
  */
-export async function migrate(pool: pg.Pool, logger?: Logger): Promise<string[]> {
+export async function migrate(pool: pg.Pool, logger?: Logger, { afterMigrations }: MigrateOptions = {}): Promise<string[]> {
   const files = await migrationFiles();
   // Its own connection, without the request-path timeouts: a migration may legitimately run long.
   const client = new pg.Client({ ...pool.options, query_timeout: undefined, statement_timeout: undefined, options: SESSION_FORMATS });
@@ -51,8 +65,7 @@ export async function migrate(pool: pg.Pool, logger?: Logger): Promise<string[]>
       });
       applied.push(name);
     }
-    // Lessons stored under an older way of deriving them are derived again (LESSON_DERIVATION).
-    await givingWay(client, 'deriving the stored lessons again', logger, () => rederiveLessons(client));
+    if (afterMigrations) await givingWay(client, afterMigrations.what, logger, () => afterMigrations.run(client));
   } finally {
     await client.query('SELECT pg_advisory_unlock($1::int4, 0)', [LOCK_NAMESPACE.migrations]).catch(() => {});
     await client.end();

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type pg from 'pg';
+import { Every } from '../infra/every.js';
 import type { Logger } from '../infra/logger.js';
 import { beat, markStopped, type HeartbeatRow } from './operations.repository.js';
 
@@ -11,39 +12,37 @@ export const HEARTBEAT_INTERVAL_MS = 10_000;
  * logged quietly and tried again at the next interval: it never stops the process.
  */
 export class Heartbeat {
-  private timer: NodeJS.Timeout | undefined;
-  private beating: Promise<void> = Promise.resolve();
+  private readonly loop: Every;
   private readonly row: HeartbeatRow;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly logger: Logger,
+    logger: Logger,
     role: string,
     concurrency: number | null,
   ) {
     const hostname = os.hostname();
     this.row = { id: `${hostname}:${process.pid}`, role, hostname, pid: process.pid, concurrency };
+    let starting = true;
+    // Caught here, not reported as Every's outages: the components doing the work already say the database is away.
+    const tick = () =>
+      beat(this.pool, this.row, starting).then(
+        () => {
+          starting = false;
+        },
+        (error: unknown) => logger.debug({ err: error }, 'heartbeat failed; retrying at the next interval'),
+      );
+    this.loop = new Every(tick, logger, HEARTBEAT_INTERVAL_MS, 'heartbeat failed; retrying at the next interval', 0);
   }
 
+  /** Beats at once, then every HEARTBEAT_INTERVAL_MS. */
   start(): void {
-    let starting = true;
-    const tick = () => {
-      this.beating = beat(this.pool, this.row, starting)
-        .then(() => {
-          starting = false;
-        })
-        .catch((error: unknown) => this.logger.debug({ err: error }, 'heartbeat failed; retrying at the next interval'));
-      this.timer = setTimeout(tick, HEARTBEAT_INTERVAL_MS);
-      this.timer.unref();
-    };
-    tick();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    // A beat still in flight would otherwise clear the mark.
-    await this.beating;
+    // A beat still in flight would otherwise clear the mark: the loop's stop waits for it.
+    await this.loop.stop();
     await markStopped(this.pool, this.row.id).catch(() => {});
   }
 }

@@ -31,6 +31,11 @@ export async function appliedMigrations(db: Queryable): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/** Answers once the database does: the cheapest statement that proves it is reachable. */
+export async function pingDatabase(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}
+
 export interface Backlog {
   pending: number;
   processing: number;

@@ -2,11 +2,11 @@ import type { Config } from '../config.js';
 import { createPool } from '../infra/db.js';
 import { embeddedDatabaseUrl } from '../infra/embedded-postgres.js';
 import { createLogger, redactUrl } from '../infra/logger.js';
-import { migrationFiles } from '../infra/migrate.js';
-import { BullMqQueue } from '../infra/queue.js';
+import { BullMqQueue } from '../infra/bullmq-queue.js';
 import { withTimeout } from '../infra/timeout.js';
 import { HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
-import { appliedMigrations, countBacklog, failedByError, liveProcesses, oldestPendingAgeSeconds, STALE_LEASE_SECONDS, type Backlog, type FailureGroup, type LiveProcess } from './operations.repository.js';
+import { CHECK_TIMEOUT_MS, migrationState } from './readiness.service.js';
+import { countBacklog, failedByError, liveProcesses, oldestPendingAgeSeconds, pingDatabase, STALE_LEASE_SECONDS, type Backlog, type FailureGroup, type LiveProcess } from './operations.repository.js';
 
 /**
  * A process counts as alive when it beat within this: three beats (HEARTBEAT_INTERVAL_MS), so one
@@ -16,7 +16,6 @@ import { appliedMigrations, countBacklog, failedByError, liveProcesses, oldestPe
 export const ALIVE_WITHIN_SECONDS = (3 * HEARTBEAT_INTERVAL_MS) / 1000;
 /** Work waiting longer than this needs a look: nothing normal keeps a row or a job waiting 5 minutes. */
 export const STUCK_AFTER_SECONDS = 300;
-const CHECK_TIMEOUT_MS = 3_000;
 
 /** One screen for an operator: what `lucro status` prints, and `--json` as it is. */
 export interface StatusReport {
@@ -63,13 +62,12 @@ async function inspectDatabase(url: string) {
   const nothing = { migrations: null, transactions: null, workers: [], failures: [] };
   try {
     try {
-      await withTimeout(pool.query('SELECT 1'), CHECK_TIMEOUT_MS, 'database check');
+      await withTimeout(pingDatabase(pool), CHECK_TIMEOUT_MS, 'database check');
     } catch (error) {
       return { database: { ...database, reachable: false, error: message(error) }, ...nothing };
     }
-    const [applied, files] = await Promise.all([appliedMigrations(pool), migrationFiles()]);
-    const done = new Set(applied);
-    const migrations = { applied: applied.length, pending: files.filter((name) => !done.has(name)) };
+    const { applied, pending } = await migrationState(pool);
+    const migrations = { applied: applied.length, pending };
     // Before the first migration there are no tables to read the backlog from.
     if (applied.length === 0) return { database, ...nothing, migrations };
     let read;

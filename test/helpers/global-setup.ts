@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { createPool } from '../../src/infra/db.js';
+import { rederiveLessonsStep } from '../../src/corrections/lessons.js';
 import { migrate } from '../../src/infra/migrate.js';
 import { adminUrl, databaseUrlFor } from './database.js';
 
@@ -46,7 +47,7 @@ export async function ensureTemplate(admin: pg.Client, name: string): Promise<vo
   await admin.query(`CREATE DATABASE ${name}_wip`);
   const pool = createPool(databaseUrlFor(`${name}_wip`), { max: 1 });
   try {
-    await migrate(pool);
+    await migrate(pool, undefined, { afterMigrations: rederiveLessonsStep });
   } finally {
     await pool.end();
   }

@@ -2,7 +2,7 @@ import type { BrandReading, CategorizableTransaction, Categorization, Categorize
 import { signOf } from '../categorizers/rules.categorizer.js';
 import { HashedFeatures, hashFeatures } from './features.js';
 import { MerchantMemory, type Direction, type MerchantAnswer } from './merchant-memory.js';
-import { descriptionKeyOf, isLatinKey, normalizeMerchant } from './merchant-key.js';
+import { descriptionKeyOf, isLatinKey, normalizeMerchant } from '../merchant/normalize.js';
 import { NaiveBayesModel } from './naive-bayes.js';
 
 /** What one integration's corrections taught: its merchant memory and its model. */

@@ -4,7 +4,7 @@ import type { CategorizableTransaction, Categorization, Categorizer } from '../c
 import { createCategorizer } from '../categorizers/registry.js';
 import { amountShape, extractFeatures, featureHash, HashedFeatures, hashFeatures } from './features.js';
 import { LearnedCategorizer, type LearnedState } from './learned.categorizer.js';
-import { normalizeMerchant } from './merchant-key.js';
+import { normalizeMerchant } from '../merchant/normalize.js';
 import { MerchantMemory } from './merchant-memory.js';
 import { NaiveBayesModel } from './naive-bayes.js';
 

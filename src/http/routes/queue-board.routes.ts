@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { RateLimiter } from '../../auth/rate-limiter.js';
 import type { Container } from '../../container.js';
 import { AppError } from '../../domain/errors.js';
-import { BullMqQueue } from '../../infra/queue.js';
+import { BullMqQueue } from '../../infra/bullmq-queue.js';
 import { ADMIN_SESSION_TTL_SECONDS, AdminSessions } from '../../operations/admin-session.service.js';
 import { sendProblem, toProblem } from '../error-handler.js';
 
