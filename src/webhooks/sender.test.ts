@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_ANSWER_BODY_BYTES, postWebhook } from './sender.js';
 
@@ -53,5 +53,37 @@ describe('sending a webhook', () => {
     const outcome = await postWebhook(receiver.url, '{}', { 'content-type': 'application/json' }, { timeoutMs: 10_000, allowPrivate: true });
     expect(outcome).toMatchObject({ status: 503, error: 'receiver answered 503' });
     await receiver.closed;
+  });
+
+  it('when the receiver drops a kept-alive connection just as the next event reuses it, then that event goes again over a new connection and is delivered', async () => {
+    // Answers the first request of each connection, and resets a connection on its second, as a
+    // receiver closing idle connections does when a reused one races its close.
+    let connections = 0;
+    let answered = 0;
+    const sockets = new Set<net.Socket>();
+    const raw = net.createServer((socket) => {
+      connections += 1;
+      sockets.add(socket);
+      let requests = 0;
+      socket.on('data', () => {
+        requests += 1;
+        if (requests === 1) {
+          answered += 1;
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n');
+        } else socket.resetAndDestroy();
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/hooks`;
+      const send = () => postWebhook(url, '{}', { 'content-type': 'application/json' }, { timeoutMs: 5_000, allowPrivate: true });
+      expect(await send()).toMatchObject({ status: 200, error: undefined });
+      expect(await send()).toMatchObject({ status: 200, error: undefined });
+      expect({ connections, answered }).toEqual({ connections: 2, answered: 2 });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 });

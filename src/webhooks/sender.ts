@@ -40,9 +40,14 @@ export async function postWebhook(target: string, body: string, headers: Record<
       if (lookupOptions.all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [pinned]);
       else callback(null, pinned.address, pinned.family);
     };
-    const status = await send(url, body, headers, lookup, options.timeoutMs - elapsed()).catch((error: unknown) => {
-      throw error === NO_ANSWER ? new Error(`no answer within ${options.timeoutMs} ms`) : error;
-    });
+    const attempt = () => send(url, body, headers, lookup, options.timeoutMs - elapsed());
+    // A kept-alive connection the receiver closed as idle just as it was reused carried nothing it
+    // read: the same request goes once more, over a new connection, within the same attempt.
+    const status = await attempt()
+      .catch((error: unknown) => (error instanceof StaleConnection ? attempt() : Promise.reject(error)))
+      .catch((error: unknown) => {
+        throw error === NO_ANSWER ? new Error(`no answer within ${options.timeoutMs} ms`) : error instanceof StaleConnection ? error.cause : error;
+      });
     return { status, error: status >= 200 && status < 300 ? undefined : `receiver answered ${status}`, durationMs: elapsed() };
   } catch (error) {
     return { status: undefined, error: error instanceof Error ? error.message : String(error), durationMs: elapsed() };
@@ -50,6 +55,9 @@ export async function postWebhook(target: string, body: string, headers: Record<
 }
 
 const NO_ANSWER = new Error('no answer in time');
+
+/** A reused keep-alive connection that was reset before any answer came. */
+class StaleConnection extends Error {}
 /**
  * Of a receiver's answer body, which nobody reads, this much is drained so that its connection can
  * carry the next event; past it the connection is closed. Read without a bound, after the slot was
@@ -97,10 +105,11 @@ function send(url: URL, body: string, headers: Record<string, string>, lookup: L
       // A body cut off by the receiver still leaves its status as the answer.
       response.on('close', answered);
     });
-    request.on('error', (error) => {
+    request.on('error', (error: NodeJS.ErrnoException) => {
       if (status !== undefined) return answered();
       clearTimeout(timer);
-      reject(error);
+      const stale = request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+      reject(stale ? new StaleConnection(error.message, { cause: error }) : error);
     });
     request.end(body);
   });
