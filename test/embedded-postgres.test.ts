@@ -104,6 +104,23 @@ describe('startEmbeddedPostgres', () => {
     expect(await refusesConnections(port)).toBe(true);
   }, TIMEOUT);
 
+  it('when the owning process stops while another still shares the server, then the sharer starts it again and owns it', async () => {
+    const dataDir = await newDataDir();
+    const port = await freePort();
+    const owner = await startOwnerProcess(dataDir, port);
+    const shared = track(await startEmbeddedPostgres({ dataDir, port }));
+    expect(shared.owned).toBe(false);
+
+    // A short-lived owner (`lucro reenrich` started first) stops the server as it exits.
+    owner.child.kill('SIGTERM');
+    await exited(owner.child);
+    await waitFor(async () => (await selectOne(shared.databaseUrl).catch(() => 0)) === 1, 30_000, 'the sharer to start the server again');
+    expect(shared.owned).toBe(true);
+
+    await shared.stop();
+    expect(await refusesConnections(port)).toBe(true);
+  }, TIMEOUT);
+
   it('when started twice in one process, then the second shares and stopping it leaves the first usable', async () => {
     const dataDir = await newDataDir();
     const port = await freePort();

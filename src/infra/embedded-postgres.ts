@@ -182,13 +182,21 @@ function databaseUrlOf({ host, port }: ServerAddress, password?: string): string
 
 function embeddedHandle(cluster: Cluster, server: RunningServer, password: string, logger?: EmbeddedPostgresLogger): EmbeddedPostgres {
   const databaseUrl = databaseUrlOf(serverAddress(cluster.paths, server.port), password);
-  if (!server.owned) return { databaseUrl, owned: false, stop: async () => {} };
-
-  const removeExitHook = stopOnExit(cluster);
+  let owned = false;
   let stopping: Promise<void> | undefined;
-  const stopWatching = reviveWhenDead(cluster, server.port, () => stopping !== undefined, logger);
+  let removeExitHook = () => {};
+  let stopWatching = () => {};
+  const own = () => {
+    owned = true;
+    removeExitHook = stopOnExit(cluster);
+    stopWatching = reviveWhenDead(cluster, server.port, () => stopping !== undefined, logger);
+  };
+  if (server.owned) own();
+  else stopWatching = takeOverWhenOwnerLeaves(cluster, server.port, () => stopping !== undefined, own, logger);
+
   const stop = async (): Promise<void> => {
     stopWatching();
+    if (!owned) return;
     removeExitHook();
     // Under the start lock, so that a process starting right now either adopts the server before
     // it goes away or starts a fresh one after, never adopts one that is about to stop.
@@ -199,7 +207,54 @@ function embeddedHandle(cluster: Cluster, server: RunningServer, password: strin
       await release();
     }
   };
-  return { databaseUrl, owned: true, stop: () => (stopping ??= stop()) };
+  return {
+    databaseUrl,
+    get owned() {
+      return owned;
+    },
+    stop: () => (stopping ??= stop()),
+  };
+}
+
+/**
+ * A process that shares the server keeps it when its owner leaves: a short-lived owner (`lucro
+ * reenrich` started first) stops the server as it exits, and `npm start` sharing it would otherwise
+ * be left without a database. The first sharer to notice the owner gone (checked every
+ * WATCH_INTERVAL_MS) starts the server again if it stopped, on the same port, and owns it from then
+ * on (`own`). Returns what stops the watching.
+ */
+function takeOverWhenOwnerLeaves(cluster: Cluster, port: number, stopping: () => boolean, own: () => void, logger?: EmbeddedPostgresLogger): () => void {
+  const check = async (): Promise<void> => {
+    if (stopping() || (await liveOwner(cluster)) !== undefined) return;
+    const release = await acquireStartLock(cluster.paths.lockFile);
+    try {
+      if (stopping() || (await liveOwner(cluster)) !== undefined) return;
+      if (!(await findRunningServer(cluster, logger))) await startServer(cluster, port, logger);
+      await writeOwnerFile(cluster.paths.ownerFile);
+      ownedHere.add(cluster.paths.area);
+      stopWatching();
+      own();
+      logger?.warn({ port }, 'the Lucro process that ran the embedded PostgreSQL left; this process runs it now');
+    } finally {
+      await release();
+    }
+  };
+  const stopWatching = watch(check, 'could not take over the embedded PostgreSQL; trying later', logger);
+  return stopWatching;
+}
+
+/** Runs `check` every WATCH_INTERVAL_MS, one at a time, logging a failure as `failure`; the watch alone is no reason for the process to stay alive. */
+function watch(check: () => Promise<void>, failure: string, logger?: EmbeddedPostgresLogger): () => void {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    check()
+      .catch((error: unknown) => logger?.warn({ err: error }, failure))
+      .finally(() => (busy = false));
+  }, WATCH_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** How often the owner checks that its embedded server still runs. */
@@ -212,7 +267,6 @@ const WATCH_INTERVAL_MS = 2_000;
  */
 function reviveWhenDead(cluster: Cluster, port: number, stopping: () => boolean, logger?: EmbeddedPostgresLogger): () => void {
   const pidFile = path.join(cluster.paths.pgData, 'postmaster.pid');
-  let busy = false;
   const check = async (): Promise<void> => {
     const info = await readPostmasterPid(pidFile);
     if (stopping() || (info && isPostgresProcess(info.pid))) return;
@@ -226,16 +280,7 @@ function reviveWhenDead(cluster: Cluster, port: number, stopping: () => boolean,
       await release();
     }
   };
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    check()
-      .catch((error: unknown) => logger?.warn({ err: error }, 'could not start embedded PostgreSQL again; trying later'))
-      .finally(() => (busy = false));
-  }, WATCH_INTERVAL_MS);
-  // The watch alone is no reason for the process to stay alive.
-  timer.unref();
-  return () => clearInterval(timer);
+  return watch(check, 'could not start embedded PostgreSQL again; trying later', logger);
 }
 
 /** A new file, never written through a link left in its place: that would overwrite whatever file the link names. */
