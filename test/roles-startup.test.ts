@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { runLucro, startLucro, testRedisUrl, type LucroProcess } from './helpers/processes.js';
+import { runLucro, startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
 
 let db: TestDatabase;
 const running: LucroProcess[] = [];
@@ -58,6 +58,34 @@ describe('signals', () => {
     expect(await api.exited).toBe(0);
     expect(api.lines).toContainEqual(expect.objectContaining({ msg: 'draining', signal: 'SIGHUP' }));
   }, 90_000);
+});
+
+describe('lucro start without Redis', () => {
+  it('when rows wait from before it started, however recent, then it hands them to its queue at once instead of after REDISPATCH_AFTER_MS', async () => {
+    const created = await runLucro(['keys', 'create', '--integration', 'waiting', '--scopes', 'ingest', '--json'], { DATABASE_URL: db.url });
+    const { key } = JSON.parse(created.stdout) as { key: string };
+    // An API alone, without Redis: what it accepts waits in the database for a worker.
+    const api = startLucro(['api'], { DATABASE_URL: db.url, PORT: '0' });
+    running.push(api);
+    const url = String((await api.waitForLog((l) => String(l.msg).startsWith('API listening'), 60_000)).url);
+    const body = { account: { account_id: 'ACC-WAITING', currency: 'USD' }, transactions: [{ transaction_id: 'T-1', date: '2026-11-02', amount: '-4.00', merchant_name: 'Starbucks' }] };
+    const accepted = await fetch(`${url}/api/integrations/transactions/`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(accepted.status).toBe(202);
+    const { batch_id: batchId } = (await accepted.json()) as { batch_id: string };
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toBe(0);
+
+    const start = startLucro(['start'], { DATABASE_URL: db.url, PORT: '0', ENRICHMENT_LATENCY_MS: '0', REDISPATCH_AFTER_MS: '600000' });
+    running.push(start);
+    const startUrl = String((await start.waitForLog((l) => String(l.msg).startsWith('API listening'), 60_000)).url);
+    await waitFor(
+      async () => ((await (await fetch(`${startUrl}/api/batches/${batchId}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { status: string }).status === 'completed',
+      30_000,
+      'the waiting batch to complete',
+    );
+    start.child.kill('SIGTERM');
+    expect(await start.exited).toBe(0);
+  }, 120_000);
 });
 
 describe('TLS settings in DATABASE_URL', () => {

@@ -98,6 +98,12 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       const scheduler = new Scheduler(() => container.maintenance.sweep(), logger.child({ component: 'scheduler' }), config.schedulerIntervalMs);
       scheduler.start();
       logger.info({ intervalMs: config.schedulerIntervalMs }, 'scheduler started');
+      if (container.queue.kind === 'in-process') {
+        container.maintenance.dispatchAllWaiting().then(
+          (batches) => batches > 0 && logger.info({ batches }, 'dispatched the batches left waiting'),
+          (error: unknown) => logger.warn({ err: error }, 'could not dispatch the batches left waiting; the sweep will'),
+        );
+      }
       stops.scheduler = () => scheduler.stop();
     } else if (role === 'worker') {
       // Any worker takes back a dead worker's rows when their lease runs out (§9), scheduler or not.

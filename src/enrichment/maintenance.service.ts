@@ -99,6 +99,19 @@ export class MaintenanceService {
     return report;
   }
 
+  /**
+   * Hands the queue every batch and re-enrichment with rows waiting, however recently they were
+   * touched. For a process whose queue lives inside it (no Redis), at start-up: that queue starts
+   * empty, so what the database holds pending (rows the last drain gave back a moment ago) has no
+   * job, and would otherwise wait REDISPATCH_AFTER_MS for a sweep to find it.
+   */
+  async dispatchAllWaiting(): Promise<number> {
+    const batches = await findStrandedBatches(this.pool, 0, SWEEP_LIMIT);
+    const dispatched = await this.dispatch(new Map(batches.map((batchId) => [batchId, `start${Date.now()}`])));
+    await this.reenrichments?.sweep(0);
+    return dispatched;
+  }
+
   /** Drops finished deliveries past the retention, then the events none is left for: a bounded number per sweep, the rest at the next. */
   private async purgeWebhookLog(): Promise<void> {
     for (const purge of [purgeFinishedDeliveries, purgeDeliveredEvents]) {
