@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -5,6 +6,18 @@ describe('loadConfig', () => {
   it('when nothing is set, then the documented defaults apply', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ logLevel: 'info', trustProxy: false, categorizer: 'layered', redisUrl: undefined, workerConcurrency: 32 });
+    // The contract's table (§1), value for value.
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      dataDir: path.resolve('.lucro'),
+      host: '127.0.0.1',
+      port: 8000,
+      enrichmentLatencyMs: [500, 1000],
+      processingLeaseMs: 60_000,
+      maxAttempts: 3,
+      maxBatchSize: 10_000,
+      metricsPort: undefined,
+    });
   });
 
   it.each([

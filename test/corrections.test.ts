@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
+import { collectStatus } from '../src/operations/status.service.js';
 import { batchBody, bearer, createTestContext, ingestBatch, whileRowLocked, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
 
@@ -213,6 +214,26 @@ describe('PATCH a transaction category', () => {
     const summary = (await ctx.app.inject({ url: '/api/reports/account/C-4/summary', headers: bearer(key) })).json();
     expect(summary.top_spend_categories).toEqual([{ category: 'TRAVEL', total_spend: '3.50', transaction_count: 1 }]);
     expect(summary.ingestion_status).toEqual({ pending: 0, processing: 0, completed: 1, failed: 0 });
+  });
+
+  it('when a category is unlocked while no worker runs, then its batch is open again: lucro status counts the row as waiting, and the batch completes once it is enriched', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports']);
+    const batchId = await ingestBatch(ctx, key, batchBody(2, { accountId: 'C-REOPEN' }));
+    await enrichAll(ctx, key, batchId);
+    await patch(ctx, key, 'C-REOPEN/transactions/TX-1', { category: 'TRAVEL' });
+    await ctx.container.worker.stop();
+
+    expect((await patch(ctx, key, 'C-REOPEN/transactions/TX-1', { category: null })).statusCode).toBe(200);
+    const batch = () => ctx!.app.inject({ url: `/api/batches/${batchId}`, headers: bearer(key) }).then((r) => r.json());
+    expect(await batch()).toMatchObject({ status: 'processing', completed_at: null, counts: { total: 2, pending: 1, completed: 1 } });
+    // What the scheduler re-dispatches and `lucro status` watches are the rows of open batches.
+    const report = await collectStatus(ctx.config);
+    expect(report.transactions).toMatchObject({ pending: 1, oldest_pending_age_seconds: expect.any(Number) });
+
+    ctx.container.worker.start();
+    await waitFor(async () => (await batch()).status === 'completed', 10_000, 'the re-enrichment');
+    expect((await batch()).completed_at).toEqual(expect.any(String));
   });
 
   it('when a category is unlocked with null, then the transaction is enriched again and the lesson is taken back', async () => {

@@ -133,7 +133,8 @@ describe('re-enrichment', () => {
     ctx.container.worker.start();
     await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'first enrichment');
 
-    expect((await post(ctx, key, '/api/accounts/RE-2/reenrich', { start_date: '2026-10-01', end_date: '2026-10-31' })).json().transactions).toBe(2);
+    // Both ends count: F-2 is dated start_date, F-3 end_date.
+    expect((await post(ctx, key, '/api/accounts/RE-2/reenrich', { start_date: '2026-10-01', end_date: '2026-10-02' })).json().transactions).toBe(2);
     await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'the re-enrichment');
     expect((await post(ctx, key, '/api/accounts/RE-2/reenrich', { only_uncategorized: true })).json().transactions).toBe(2);
     await waitFor(async () => (await get(ctx!, key, `/api/batches/${batchId}`)).status === 'completed', 20_000, 'the re-enrichment');
