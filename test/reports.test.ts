@@ -276,6 +276,17 @@ describe('GET /api/reports/account/{account_id}/summary', () => {
     expect(json.top_spend_categories).toEqual([{ category: 'FOOD_AND_DRINK', total_spend: '2.00', transaction_count: 2 }]);
   });
 
+  it('when a range ends mid-month and a row of the first day after its whole months is processing, then that row is counted once, as processing', async () => {
+    await seed('ACC-EDGE-PROCESSING', 'USD', [
+      { date: '2026-01-10', amount: '-1.00' },
+      { date: '2026-02-01', amount: '-2.00', status: 'processing' },
+      { date: '2026-02-20', amount: '-4.00', status: 'processing' },
+    ]);
+    const json = (await summary('ACC-EDGE-PROCESSING', { start_date: '2026-01-01', end_date: '2026-02-15' })).json();
+    expect(json).toMatchObject({ total_transactions: 2, total_spend: '3.00' });
+    expect(json.ingestion_status).toEqual({ pending: 1, processing: 1, completed: 0, failed: 0 });
+  });
+
   it('when amounts are zero, then they count as transactions but neither as spend nor income', async () => {
     const json = (await summary('ACC-ZERO')).json();
     expect(json).toMatchObject({ total_transactions: 4, total_spend: '5.00', total_income: '5.00', net: '0.00' });
