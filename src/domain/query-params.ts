@@ -25,6 +25,13 @@ export function parseDateRange(query: { start_date?: string; end_date?: string }
   return { startDate, endDate };
 }
 
+/** One of `allowed` as sent, or undefined when absent; any other value is refused with the values listed. */
+export function parseEnumParam<T extends string>(value: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw invalid(name, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
 /** `true` or `false` as sent in a query string; absent gives the default. */
 export function parseBooleanParam(value: string | undefined, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;

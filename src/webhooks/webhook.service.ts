@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Principal } from '../auth/auth.service.js';
 import { AppError, type FieldProblem } from '../domain/errors.js';
 import { CursorKeys } from '../changes/cursor-keys.js';
-import { decodeCursor, invalid, parseLimitParam } from '../domain/query-params.js';
+import { decodeCursor, invalid, parseEnumParam, parseLimitParam } from '../domain/query-params.js';
 import { openCursor, sealCursors } from '../domain/sealed-cursor.js';
 import { withTransaction } from '../infra/db.js';
 import type { SecretBox } from './secret-box.js';
@@ -23,7 +23,7 @@ import {
   WEBHOOK_EVENT_TYPES,
   type EndpointRow,
 } from './webhook.repository.js';
-import type { CreateWebhookBody, DeliveriesPage, DeliveriesQuery, RotatedSecret, WebhookCreated, WebhookList, WebhookView } from './webhook.schemas.js';
+import { DeliveryStatus, type CreateWebhookBody, type DeliveriesPage, type DeliveriesQuery, type RotatedSecret, type WebhookCreated, type WebhookList, type WebhookView } from './webhook.schemas.js';
 
 export interface WebhookServiceOptions {
   allowPrivateUrls: boolean;
@@ -39,7 +39,6 @@ export interface WebhookServiceOptions {
  * thousands of outbound requests to hosts of its choosing (found by an audit).
  */
 export const MAX_ENDPOINTS_PER_INTEGRATION = 100;
-const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'];
 const CURSOR_TAG = 'deliveries';
 const isSeq = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
@@ -105,9 +104,7 @@ export class WebhookService {
   }
 
   async listDeliveries(principal: Principal, endpointId: string, query: DeliveriesQuery): Promise<DeliveriesPage> {
-    if (query.status !== undefined && !DELIVERY_STATUSES.includes(query.status)) {
-      throw invalidParameter('/status', `must be one of ${DELIVERY_STATUSES.join(', ')}`);
-    }
+    const status = parseEnumParam(query.status, 'status', DeliveryStatus.enum);
     const limit = parseLimitParam(query.limit);
     const key = await this.keys.keyOf(principal.integrationId);
     // A malformed cursor is 400 for any endpoint; whether an old-form one names a delivery is asked
@@ -117,7 +114,7 @@ export class WebhookService {
     if (!(await endpointExists(this.pool, principal.integrationId, endpointId))) throw notFound(endpointId);
     const beforeSeq = cursor === undefined ? Number.MAX_SAFE_INTEGER : await this.beforeSeqOf(endpointId, cursor);
     // One row more than asked tells whether another page exists without a count.
-    const rows = await listDeliveries(this.pool, endpointId, query.status, beforeSeq, limit + 1);
+    const rows = await listDeliveries(this.pool, endpointId, status, beforeSeq, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -192,9 +189,4 @@ function toView(row: EndpointRow): WebhookView {
 
 function notFound(endpointId: string): AppError {
   return new AppError('not_found', `No webhook ${endpointId}.`);
-}
-
-
-function invalidParameter(pointer: string, message: string): AppError {
-  return new AppError('invalid_parameter', `${pointer.slice(1)} ${message}.`, { errors: [{ pointer, message }] });
 }
