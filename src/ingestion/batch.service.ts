@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { isTransactionId } from '../domain/identifiers.js';
-import { decodeCursor, encodeCursor, invalid, parseEnumParam, parseLimitParam } from '../domain/query-params.js';
+import { decodeCursor, encodeCursor, invalid, parseEnumParam, parseLimitParam, unknownCursor } from '../domain/query-params.js';
 import { batchBelongsTo, findBatchWithCounts, listBatches, listBatchTransactions, type BatchListPosition, type BatchRow } from './batch.repository.js';
 import { BatchStatus, type BatchListPage, type BatchListQuery, type BatchTransactionsPage, type BatchView } from './batch.schemas.js';
 import { toTransactionView } from '../transactions/transaction.repository.js';
@@ -35,7 +35,7 @@ export class BatchService {
     if (!(await batchBelongsTo(this.pool, integrationId, id))) throw new AppError('not_found', `No batch ${batchId}.`);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listBatchTransactions(this.pool, id, after, limit + 1);
-    if (!rows) throw invalid('cursor', 'is not a cursor this API returned');
+    if (!rows) throw unknownCursor();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -61,7 +61,7 @@ export class BatchService {
 
 
 function requireBatchId(batchId: string): void {
-  if (!UUID.test(batchId)) throw new AppError('invalid_parameter', 'batch_id must be a UUID.', { errors: [{ pointer: '/batch_id', message: 'must be a UUID' }] });
+  if (!UUID.test(batchId)) throw invalid('batch_id', 'must be a UUID');
 }
 
 /** A batch's status follows from its rows' statuses (contract §5). */

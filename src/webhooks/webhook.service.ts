@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Principal } from '../auth/auth.service.js';
 import { AppError, type FieldProblem } from '../domain/errors.js';
 import { CursorKeys } from '../changes/cursor-keys.js';
-import { decodeCursor, invalid, parseEnumParam, parseLimitParam } from '../domain/query-params.js';
+import { decodeCursor, parseEnumParam, parseLimitParam, unknownCursor } from '../domain/query-params.js';
 import { openCursor, sealCursors } from '../domain/sealed-cursor.js';
 import { withTransaction } from '../infra/db.js';
 import type { SecretBox } from './secret-box.js';
@@ -139,7 +139,7 @@ export class WebhookService {
    */
   private async beforeSeqOf(endpointId: string, cursor: DeliveriesCursor): Promise<number> {
     if (cursor.sealed) return cursor.seq;
-    if (!(await this.keys.acceptsUnsealed('deliveries', endpointId, cursor.seq))) throw invalid('cursor', 'is not a cursor this API returned');
+    if (!(await this.keys.acceptsUnsealed('deliveries', endpointId, cursor.seq))) throw unknownCursor();
     return cursor.seq;
   }
 
