@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import { IDENTIFIER_CHARACTERS, IDENTIFIER_PATTERN } from '../../domain/identifiers.js';
 import type { IngestionService } from '../../ingestion/ingestion.service.js';
 import { batchTooLarge, FieldProblems } from '../../ingestion/ingestion.validation.js';
-import { IngestAccepted, IngestHeaders, ingestBody, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, IngestAccepted, IngestHeaders, ingestBody, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
 import { withHeaders } from '../documented.js';
 import { requireSentOnce } from '../headers.js';
 import { fieldPointer, UNKNOWN_FIELD } from '../error-handler.js';
@@ -59,9 +59,9 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
         requireSentOnce(request.raw.rawHeaders, 'idempotency-key', 'Idempotency-Key must be sent once.');
         const key = request.headers['idempotency-key'];
         const idempotencyKey = Array.isArray(key) ? key[0] : key;
-        if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
-          throw new AppError('invalid_parameter', 'Idempotency-Key must be 1–255 characters.', {
-            errors: [{ pointer: '/headers/idempotency-key', message: 'must be 1–255 characters' }],
+        if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX_LENGTH)) {
+          throw new AppError('invalid_parameter', `Idempotency-Key must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} characters.`, {
+            errors: [{ pointer: '/headers/idempotency-key', message: `must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} characters` }],
           });
         }
         const outcome = await ingestion.ingestBatch(request.principal, {
