@@ -1,3 +1,4 @@
+import { amountSign } from '../../domain/money.js';
 import type { BrandReading, CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
 import { latinOfJapanese } from './japanese.data.js';
 import { CATEGORY_RULES, PRIORITY, type CategoryRule } from './rules.data.js';
@@ -185,9 +186,8 @@ type Sign = 'debit' | 'credit' | null;
 
 /** Negative is money out; zero (or unparseable) has no direction, so direction-bound rules skip it. */
 export function signOf(amount: string): Sign {
-  const a = amount.trim();
-  if (!/[1-9]/.test(a)) return null;
-  return a.startsWith('-') ? 'debit' : 'credit';
+  const sign = amountSign(amount.trim());
+  return sign === 0 ? null : sign < 0 ? 'debit' : 'credit';
 }
 
 /**
