@@ -3,7 +3,7 @@ import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
-import { AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
+import { AppError, pointerToken, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import { MAX_PROBLEMS } from '../ingestion/ingestion.validation.js';
 import { isConnectionError, isDatabaseBusy, isMissingMigration, isPoolExhausted } from '../infra/db.js';
 import { declaredBodyBytes, discardUnreadBody, MAX_BODY_BYTES } from './json-body.js';
@@ -248,10 +248,5 @@ export const UNKNOWN_FIELD = 'is not a known field';
 export function fieldPointer(error: FastifySchemaValidationError): string {
   const { missingProperty: missing, additionalProperty: extra } = error.params as { missingProperty?: string; additionalProperty?: string };
   const field = missing ?? extra;
-  return field === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(field)}`;
-}
-
-/** A member name as one reference token of a JSON Pointer (RFC 6901: `~` is `~0`, `/` is `~1`). */
-function escapePointer(name: string): string {
-  return name.replace(/~/g, '~0').replace(/\//g, '~1');
+  return field === undefined ? error.instancePath : `${error.instancePath}/${pointerToken(field)}`;
 }
