@@ -216,7 +216,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 }
 
 /** The names of the query parameters whose raw value (or name) is not percent-encoded UTF-8, each once. */
-export function undecodableQueryParameters(url: string): string[] {
+function undecodableQueryParameters(url: string): string[] {
   const start = url.indexOf('?');
   if (start < 0) return [];
   const names = new Set<string>();

@@ -7,7 +7,7 @@ import { Every } from '../infra/every.js';
 import { advanceChangeMarks, lockDueChangeMarks, recordWebhookEvents } from './webhook.repository.js';
 
 /** At most one `transactions.changed` per integration in this many seconds (contract §13). */
-export const CHANGE_WINDOW_SECONDS = 5;
+const CHANGE_WINDOW_SECONDS = 5;
 /**
  * Events are recorded this much further apart than the window: two deliveries of them can be late
  * by different amounts (the deliverer's passes, the receiver's network), and a receiver must still

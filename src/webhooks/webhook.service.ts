@@ -38,7 +38,7 @@ export interface WebhookServiceOptions {
  * a day, and the list is one unpaged answer: without a bound, one tenant's batch fanned out into
  * thousands of outbound requests to hosts of its choosing (found by an audit).
  */
-export const MAX_ENDPOINTS_PER_INTEGRATION = 100;
+const MAX_ENDPOINTS_PER_INTEGRATION = 100;
 const CURSOR_TAG = 'deliveries';
 const isSeq = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 

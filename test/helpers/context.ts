@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createContainer, type Container, type ContainerOverrides } from '../../src/container.js';
 import type { Scope } from '../../src/auth/auth.service.js';
+import { claimPendingOf, type ClaimedTransaction } from '../../src/enrichment/enrichment.repository.js';
 import { buildApp } from '../../src/http/app.js';
 import { createPool } from '../../src/infra/db.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -103,4 +104,9 @@ export async function whileRowLocked(context: Pick<TestContext, 'sql'>, batchId:
   } finally {
     holder.release();
   }
+}
+
+/** Claims up to `limit` pending rows of one batch, as a worker's claim does. */
+export async function claimPending(sql: pg.Pool, batchId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
+  return claimPendingOf(sql, [{ owner: { batchId }, limit }], leaseMs, claimToken);
 }

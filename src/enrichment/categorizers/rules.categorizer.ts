@@ -167,7 +167,7 @@ function compile(patterns: readonly string[] | undefined, anchored: boolean): Re
  * only match at a word of the text starting with it. Null for a pattern starting with a group or
  * holding a top-level alternative.
  */
-export function literalStart(pattern: string): string | null {
+function literalStart(pattern: string): string | null {
   let depth = 0;
   for (const c of pattern) {
     if (c === '(') depth += 1;

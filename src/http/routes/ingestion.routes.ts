@@ -113,7 +113,7 @@ export function removalRoutes(app: FastifyInstance, ingestion: IngestionService)
 }
 
 /** Ajv's findings as JSON Pointers to the offending field, one message per field. */
-export function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblems {
+function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblems {
   const problems = new FieldProblems();
   for (const error of errors) {
     if (error.keyword === 'anyOf') continue;
