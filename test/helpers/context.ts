@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -88,6 +88,39 @@ export async function ingestBatch(context: Pick<TestContext, 'app'>, key: string
   });
   if (response.statusCode !== 202) throw new Error(`expected 202, got ${response.statusCode}: ${response.body}`);
   return response.json().batch_id;
+}
+
+/** POSTs transactions of one USD account through the API; the answer is the test's to check. */
+export function postTransactions(context: Pick<TestContext, 'app'>, key: string, accountId: string, transactions: Array<Record<string, unknown>>) {
+  return context.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: { account: { account_id: accountId, currency: 'USD' }, transactions },
+  });
+}
+
+/** A change of the feed (§12) as a consumer reads it. */
+export interface FeedChange {
+  cursor: string;
+  type: string;
+  account_id: string;
+  transaction_id: string;
+  transaction: Record<string, unknown>;
+}
+
+/** Follows next_cursor with pages of `limit` until the feed is at its end, asserting each page's 200. */
+export async function followChanges(context: Pick<TestContext, 'app'>, key: string, cursor: string | undefined, limit: number): Promise<{ changes: FeedChange[]; cursor: string }> {
+  const changes: FeedChange[] = [];
+  let next = cursor;
+  for (;;) {
+    const response = await context.app.inject({ url: `/api/changes?limit=${limit}${next === undefined ? '' : `&cursor=${encodeURIComponent(next)}`}`, headers: bearer(key) });
+    expect(response.statusCode, response.body).toBe(200);
+    const page = response.json();
+    changes.push(...page.changes);
+    next = page.next_cursor;
+    if (page.changes.length === 0) return { changes, cursor: page.next_cursor };
+  }
 }
 
 /**
