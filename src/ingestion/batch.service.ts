@@ -9,8 +9,8 @@ import { toTransactionView } from '../transactions/transaction.repository.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Cursors hold the last transaction's own transaction_id, or the last batch's created_at (microseconds)
 // and id: at most 16 digits (until the year 2286), since a longer one made by hand overflows the
-// database's interval. A transaction's row id, one sequence for every integration, told a client how
-// many transactions the others send (found by an audit); cursors of that form still page on.
+// database's interval. Not a transaction's row id: one sequence for every integration, it would tell a
+// client how many transactions the others send. Cursors of that form, handed out before, still page on.
 const TRANSACTIONS_CURSOR = 'batch-transactions';
 const BATCHES_CURSOR = 'batches';
 const isRowPosition = (value: unknown): value is string | number => (typeof value === 'string' && isTransactionId(value)) || (Number.isSafeInteger(value) && (value as number) >= 0);

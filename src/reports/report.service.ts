@@ -77,9 +77,9 @@ export class ReportService {
   }
 }
 
-// An accounts cursor holds the last account's own account_id: its internal id, one sequence for every
-// integration, told a client how fast the others create accounts (found by an audit). Cursors of
-// that form, handed out before, still page on.
+// An accounts cursor holds the last account's own account_id, not its internal id: one sequence for
+// every integration, that would tell a client how fast the others create accounts. Cursors of that
+// form, handed out before, still page on.
 const ACCOUNT_CURSOR = 'accounts';
 const isAccountPosition = (value: unknown): value is string | number => (typeof value === 'string' && isAccountId(value)) || (Number.isSafeInteger(value) && (value as number) >= 0);
 

@@ -35,8 +35,8 @@ export interface WebhookServiceOptions {
 
 /**
  * Endpoints an integration may have at once. Each event is delivered to each of them and retried for
- * a day, and the list is one unpaged answer: without a bound, one tenant's batch fanned out into
- * thousands of outbound requests to hosts of its choosing (found by an audit).
+ * a day, and the list is one unpaged answer: without a bound, one tenant's batch would fan out into
+ * thousands of outbound requests to hosts of its choosing.
  */
 const MAX_ENDPOINTS_PER_INTEGRATION = 100;
 const CURSOR_TAG = 'deliveries';
@@ -108,8 +108,8 @@ export class WebhookService {
     const limit = parseLimitParam(query.limit);
     const key = await this.keys.keyOf(principal.integrationId);
     // A malformed cursor is 400 for any endpoint; whether an old-form one names a delivery is asked
-    // only of the caller's own endpoint: of another integration's, the answer told its delivery
-    // numbers apart (found by an audit).
+    // only of the caller's own endpoint: of another integration's, the answer would tell its delivery
+    // numbers apart.
     const cursor = query.cursor === undefined ? undefined : readDeliveriesCursor(key, query.cursor);
     if (!(await endpointExists(this.pool, principal.integrationId, endpointId))) throw notFound(endpointId);
     const beforeSeq = cursor === undefined ? Number.MAX_SAFE_INTEGER : await this.beforeSeqOf(endpointId, cursor);
