@@ -17,7 +17,6 @@ export function categoryRoutes(app: FastifyInstance): void {
         operationId: 'listCategories',
         summary: 'The categories a transaction can get (Plaid PFC v1 primaries, plus UNCATEGORIZED)',
         tags: ['reference'],
-        security: [{ bearerAuth: [] }],
         response: { 200: CategoryList, ...problems(['unauthorized']) },
       },
     },

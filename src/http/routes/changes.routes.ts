@@ -13,7 +13,6 @@ export function changeRoutes(app: FastifyInstance, changes: ChangeService): void
         operationId: 'listChanges',
         summary: "Follows every change to the integration's transactions, in commit order, from a cursor",
         tags: ['changes'],
-        security: [{ bearerAuth: [] }],
         querystring: ChangesQuery,
         response: { 200: ChangesPage, ...problems(['invalid_parameter']) },
       },

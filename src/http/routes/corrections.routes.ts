@@ -17,7 +17,6 @@ export function correctionRoutes(app: FastifyInstance, corrections: CorrectionSe
         summary: "Corrects a transaction's category (locks it), or unlocks it for enrichment with null",
         description: 'A locked category is never changed by enrichment; the correction teaches this integration’s categorizer.',
         tags: ['accounts'],
-        security: [{ bearerAuth: [] }],
         params: AccountTransactionParams,
         body: CorrectionBody,
         response: { 200: TransactionView, ...problems(['validation_error', 'invalid_parameter', 'not_found', 'transaction_removed']) },

@@ -34,7 +34,6 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
           summary: 'Ingest a batch of account transactions',
           description: 'Stores the batch atomically and idempotently and answers 202; enrichment happens asynchronously.',
           tags: ['ingestion'],
-          security: [{ bearerAuth: [] }],
           body,
           headers: IngestHeaders,
           response: {
@@ -102,7 +101,6 @@ export function removalRoutes(app: FastifyInstance, ingestion: IngestionService)
           operationId: 'removeTransactions',
           summary: 'Remove transactions of an account: they stay readable but count nowhere',
           tags: ['ingestion'],
-          security: [{ bearerAuth: [] }],
           body: RemoveBody,
           response: { 200: RemoveOutcome, ...problems(['validation_error', 'invalid_json', 'not_found', 'unsupported_media_type']) },
         },

@@ -21,7 +21,6 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
           'Transactions still waiting for enrichment (a new batch, or an earlier re-enrichment under way) are neither sent again nor counted: ' +
           'they are enriched by what runs when a worker takes them, corrections made since included. A re-enrichment with nothing to send is completed at once.',
         tags: ['accounts'],
-        security: [{ bearerAuth: [] }],
         params: AccountParams,
         body: ReenrichBody,
         response: { 202: withHeaders(ReenrichAccepted, { Location: { description: 'The re-enrichment to follow: /api/reenrichments/{reenrichment_id}, as status_url', required: true, schema: { type: 'string' } } }), ...problems(['validation_error', 'invalid_parameter', 'not_found']) },
@@ -43,7 +42,6 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
         operationId: 'getReenrichment',
         summary: "A re-enrichment's status and its transactions counted by status",
         tags: ['accounts'],
-        security: [{ bearerAuth: [] }],
         params: ReenrichmentParams,
         response: { 200: ReenrichmentView, ...problems(['invalid_parameter', 'not_found']) },
       },

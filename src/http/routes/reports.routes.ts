@@ -14,7 +14,6 @@ export function reportRoutes(app: FastifyInstance, reports: ReportService): void
         operationId: 'getAccountSummary',
         summary: "An account's spend, income, top spend categories and enrichment progress over an inclusive date range",
         tags: ['reports'],
-        security: [{ bearerAuth: [] }],
         params: AccountSummaryParams,
         querystring: AccountSummaryQuery,
         response: { 200: AccountSummary, ...errors },

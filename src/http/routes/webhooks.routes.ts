@@ -19,7 +19,7 @@ const errors = problems(['validation_error', 'invalid_parameter', 'not_found']);
 /** An answer that shows a signing secret is kept by no cache on its way (a proxy's, the client library's). */
 const NO_STORE = 'no-store';
 const SECRET_HEADERS = { 'Cache-Control': { description: 'no-store: the answer shows a signing secret', required: true, schema: { type: 'string', enum: [NO_STORE] } } };
-const common = { tags: ['webhooks'], security: [{ bearerAuth: [] }] };
+const common = { tags: ['webhooks'] };
 
 /** Contract §13: an integration's webhook endpoints, their secrets and their delivery log. */
 export function webhookRoutes(app: FastifyInstance, webhooks: WebhookService): void {
