@@ -12,12 +12,12 @@ import {
   deleteEndpoint,
   endpointExists,
   expireSecrets,
-  countEndpointsLocked,
   insertEndpoint,
   insertSecret,
   listDeliveries,
   listEndpoints,
   lockEndpoint,
+  lockIntegrationAndCountEndpoints,
   scheduleDeliveryNow,
   startChangeMark,
   WEBHOOK_EVENT_TYPES,
@@ -69,7 +69,7 @@ export class WebhookService {
     const secret = newSecret();
     const sealed = await this.box.seal(secret, id);
     const row = await withTransaction(this.pool, async (client) => {
-      if ((await countEndpointsLocked(client, principal.integrationId)) >= MAX_ENDPOINTS_PER_INTEGRATION) {
+      if ((await lockIntegrationAndCountEndpoints(client, principal.integrationId)) >= MAX_ENDPOINTS_PER_INTEGRATION) {
         throw new AppError('validation_error', `An integration has at most ${MAX_ENDPOINTS_PER_INTEGRATION} webhook endpoints; delete one to add another.`, {
           errors: [{ pointer: '/url', message: `is one endpoint too many: this integration has ${MAX_ENDPOINTS_PER_INTEGRATION} already` }],
         });
