@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { RateLimiter } from '../auth/rate-limiter.js';
 import type { Container } from '../container.js';
@@ -160,7 +161,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   if (container.config.adminUi) await app.register(queueBoardPlugin, { container, failuresPerAddress });
   consoleRoutes(app);
   // Every /api route lives in this one encapsulated context, and so does the hook that authenticates it.
-  await app.register(async (api) => {
+  await app.register(async (context) => {
+    // Request and reply types come from each route's schemas.
+    const api = context.withTypeProvider<TypeBoxTypeProvider>();
     // Any /api operation may be refused for its key, limited, find the database away or fail; a request
     // may carry a malformed path or (with a body) a body too large, of another type or not JSON: say so once, for all.
     api.addHook('onRoute', (route) => {

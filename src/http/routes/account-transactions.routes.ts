@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import {
   AccountParams,
   AccountTransactionParams,
@@ -12,8 +12,8 @@ import { problems } from '../schemas.js';
 const errors = problems(['invalid_parameter', 'not_found']);
 
 /** Reading an account's transactions (contract §11). */
-export function accountTransactionRoutes(app: FastifyInstance, transactions: TransactionService): void {
-  app.get<{ Params: { account_id: string }; Querystring: AccountTransactionsQuery }>(
+export function accountTransactionRoutes(app: ApiInstance, transactions: TransactionService): void {
+  app.get(
     '/api/accounts/:account_id/transactions',
     {
       config: { scope: 'reports' },
@@ -29,7 +29,7 @@ export function accountTransactionRoutes(app: FastifyInstance, transactions: Tra
     (request) => transactions.listTransactions(request.principal.integrationId, request.params.account_id, request.query),
   );
 
-  app.get<{ Params: { account_id: string; transaction_id: string } }>(
+  app.get(
     '/api/accounts/:account_id/transactions/:transaction_id',
     {
       config: { scope: ['ingest', 'reports'] },

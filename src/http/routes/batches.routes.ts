@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import { BatchParams, BatchTransactionsPage, BatchTransactionsQuery, BatchView } from '../../ingestion/batch.schemas.js';
 import type { BatchService } from '../../ingestion/batch.service.js';
 import { problems } from '../schemas.js';
 
 const errors = problems(['invalid_parameter', 'not_found']);
 
-export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
-  app.get<{ Params: { batch_id: string } }>(
+export function batchRoutes(app: ApiInstance, batches: BatchService): void {
+  app.get(
     '/api/batches/:batch_id',
     {
       config: { scope: 'ingest' },
@@ -21,7 +21,7 @@ export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
     (request) => batches.getBatch(request.principal.integrationId, request.params.batch_id),
   );
 
-  app.get<{ Params: { batch_id: string }; Querystring: { limit?: string; cursor?: string } }>(
+  app.get(
     '/api/batches/:batch_id/transactions',
     {
       config: { scope: 'ingest' },

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { IDENTIFIER_CHARACTERS, IDENTIFIER_PATTERN } from '../../domain/identifiers.js';
@@ -10,7 +10,7 @@ import { requireSentOnce } from '../headers.js';
 import { fieldPointer, UNKNOWN_FIELD } from '../error-handler.js';
 import { problems } from '../schemas.js';
 
-export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService, maxBatchSize: number): void {
+export function ingestionRoutes(app: ApiInstance, ingestion: IngestionService, maxBatchSize: number): void {
   const body = ingestBody(maxBatchSize);
   const accepted = withHeaders(IngestAccepted, {
     Location: { description: 'The batch to follow: /api/batches/{batch_id}, as status_url', required: true, schema: { type: 'string', examples: ['/api/batches/0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d'] } },
@@ -84,7 +84,7 @@ function tooManyIds(count: number): AppError {
 }
 
 /** Removing transactions (contract §10). */
-export function removalRoutes(app: FastifyInstance, ingestion: IngestionService): void {
+export function removalRoutes(app: ApiInstance, ingestion: IngestionService): void {
   // With and without the trailing slash, as the ingest path it sits under (§4).
   for (const url of ['/api/integrations/transactions/remove', '/api/integrations/transactions/remove/']) {
     app.post(

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import { BatchListPage, BatchListQuery } from '../../ingestion/batch.schemas.js';
 import type { BatchService } from '../../ingestion/batch.service.js';
 import { AccountListPage, AccountListQuery, AccountSummaryParams, MonthlyReport, MonthlyReportQuery } from '../../reports/report.schemas.js';
@@ -8,8 +8,8 @@ import { problems } from '../schemas.js';
 const errors = problems(['invalid_parameter']);
 
 /** Lists for consoles and BI clients (contract §15). */
-export function listRoutes(app: FastifyInstance, services: { batches: BatchService; reports: ReportService }): void {
-  app.get<{ Querystring: AccountListQuery }>(
+export function listRoutes(app: ApiInstance, services: { batches: BatchService; reports: ReportService }): void {
+  app.get(
     '/api/accounts',
     {
       config: { scope: 'reports' },
@@ -24,7 +24,7 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
     (request) => services.reports.listAccounts(request.principal.integrationId, request.query),
   );
 
-  app.get<{ Querystring: BatchListQuery }>(
+  app.get(
     '/api/batches',
     {
       config: { scope: ['ingest', 'reports'] },
@@ -39,7 +39,7 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
     (request) => services.batches.listBatches(request.principal.integrationId, request.query),
   );
 
-  app.get<{ Params: { account_id: string }; Querystring: MonthlyReportQuery }>(
+  app.get(
     '/api/reports/account/:account_id/monthly',
     {
       config: { scope: 'reports' },

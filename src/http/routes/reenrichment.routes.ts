@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import { ReenrichAccepted, ReenrichBody, ReenrichmentParams, ReenrichmentView } from '../../reenrichment/reenrichment.schemas.js';
 import type { ReenrichmentService } from '../../reenrichment/reenrichment.service.js';
 import { AccountParams } from '../../transactions/transaction.schemas.js';
@@ -6,8 +6,8 @@ import { withHeaders } from '../documented.js';
 import { problems } from '../schemas.js';
 
 /** Re-enriching an account's transactions, and following it (contract §11). */
-export function reenrichmentRoutes(app: FastifyInstance, reenrichments: ReenrichmentService): void {
-  app.post<{ Params: { account_id: string } }>(
+export function reenrichmentRoutes(app: ApiInstance, reenrichments: ReenrichmentService): void {
+  app.post(
     '/api/accounts/:account_id/reenrich',
     {
       config: { scope: 'ingest', bodyOptional: true },
@@ -33,7 +33,7 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
     },
   );
 
-  app.get<{ Params: { reenrichment_id: string } }>(
+  app.get(
     '/api/reenrichments/:reenrichment_id',
     {
       // Started with ingest; followed, like a batch, by whoever reads the account too.
