@@ -97,6 +97,11 @@ describe('GET /api/accounts/{account_id}/transactions (§11)', () => {
       expect(response.statusCode, query).toBe(400);
       expect(response.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer }] });
     }
+    // Every list names the values a status filter takes in the same words.
+    expect((await list('?status=done')).json()).toMatchObject({
+      detail: 'status must be one of pending, processing, completed, failed.',
+      errors: [{ pointer: '/status', message: 'must be one of pending, processing, completed, failed' }],
+    });
   });
 
   it('when another integration asks, then the account is not found; a key without reports is refused', async () => {

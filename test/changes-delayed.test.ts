@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { bearer, createTestContext, followChanges, type FeedChange, type TestContext } from './helpers/context.js';
 
 /**
  * The change feed (§12) while writers of every kind commit out of order on purpose: a commit-time
@@ -9,13 +9,6 @@ import { bearer, createTestContext, type TestContext } from './helpers/context.j
  */
 let ctx: TestContext;
 let key: string;
-
-interface Change {
-  cursor: string;
-  type: string;
-  account_id: string;
-  transaction_id: string;
-}
 
 beforeAll(async () => {
   // A consumer following pages of two asks faster than the default per-integration rate limit allows.
@@ -51,18 +44,7 @@ const ingest = (accountId: string, transactions: Array<Record<string, unknown>>)
   });
 
 /** Follows next_cursor with pages of two until the feed is at its end. */
-async function follow(cursor: string | undefined): Promise<{ changes: Change[]; cursor: string }> {
-  const changes: Change[] = [];
-  let next = cursor;
-  for (;;) {
-    const response = await ctx.app.inject({ url: `/api/changes?limit=2${next === undefined ? '' : `&cursor=${encodeURIComponent(next)}`}`, headers: bearer(key) });
-    expect(response.statusCode, response.body).toBe(200);
-    const page = response.json();
-    changes.push(...page.changes);
-    next = page.next_cursor;
-    if (page.changes.length === 0) return { changes, cursor: page.next_cursor };
-  }
-}
+const follow = (cursor: string | undefined) => followChanges(ctx, key, cursor, 2);
 
 describe('the feed while commits are deliberately delayed', () => {
   it('when ingestion, modifications, corrections, replacements, removals and enrichment commit late and out of order, then a consumer following small pages sees every change of every transaction once, in order, and summaries and batch counts stay exact', async () => {
@@ -90,7 +72,7 @@ describe('the feed while commits are deliberately delayed', () => {
       done = true;
     });
 
-    const seen: Change[] = [];
+    const seen: FeedChange[] = [];
     while (!done) {
       const next = await follow(cursor);
       seen.push(...next.changes);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { encodeCursor } from '../src/domain/query-params.js';
-import { bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { bearer, createTestContext, followChanges, postTransactions, type FeedChange, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
 
 let ctx: TestContext;
@@ -13,38 +13,12 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-interface Change {
-  cursor: string;
-  type: string;
-  account_id: string;
-  transaction_id: string;
-  transaction: Record<string, unknown>;
-}
-
-function post(accountId: string, transactions: Array<Record<string, unknown>>, apiKey = key) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/integrations/transactions',
-    headers: { ...bearer(apiKey), 'content-type': 'application/json' },
-    payload: { account: { account_id: accountId, currency: 'USD' }, transactions },
-  });
-}
+const post = (accountId: string, transactions: Array<Record<string, unknown>>, apiKey = key) => postTransactions(ctx, apiKey, accountId, transactions);
 
 const page = (query: string, apiKey = key) => ctx.app.inject({ url: `/api/changes${query}`, headers: bearer(apiKey) });
 
 /** Follows next_cursor with small pages until the feed is at its end. */
-async function follow(cursor: string | undefined, apiKey = key, limit = 3): Promise<{ changes: Change[]; cursor: string }> {
-  const changes: Change[] = [];
-  let next = cursor;
-  for (;;) {
-    const response = await page(`?limit=${limit}${next === undefined ? '' : `&cursor=${encodeURIComponent(next)}`}`, apiKey);
-    expect(response.statusCode, response.body).toBe(200);
-    const json = response.json();
-    changes.push(...json.changes);
-    next = json.next_cursor;
-    if (json.changes.length === 0) return { changes, cursor: json.next_cursor };
-  }
-}
+const follow = (cursor: string | undefined, apiKey = key, limit = 3) => followChanges(ctx, apiKey, cursor, limit);
 
 const tx = (id: string, extra: Record<string, unknown> = {}) => ({ transaction_id: id, date: '2026-11-03', amount: '-4.00', description: 'CORNER SHOP', ...extra });
 
@@ -91,7 +65,7 @@ describe('GET /api/changes (§12)', () => {
     expect(again).toEqual({ changes: [], next_cursor: end.cursor, has_more: false });
     await post('F-2', [tx('C')]);
     const later = (await page(`?cursor=${encodeURIComponent(end.cursor)}`)).json();
-    expect(later.changes.map((c: Change) => [c.type, c.transaction_id])).toEqual([['transaction.added', 'C']]);
+    expect(later.changes.map((c: FeedChange) => [c.type, c.transaction_id])).toEqual([['transaction.added', 'C']]);
   });
 
   it('when a page is full, then has_more is true', async () => {
@@ -159,7 +133,7 @@ describe('GET /api/changes (§12)', () => {
     // The previous version's cursor after L1's commit: it reads on with L2, and nothing of the other integration.
     const afterMine = await page(`?cursor=${encodeCursor('changes', await commitOf('F-LEGACY', 'L1'))}`);
     expect(afterMine.statusCode, afterMine.body).toBe(200);
-    expect(afterMine.json().changes.map((c: Change) => `${c.transaction_id} ${c.type}`)).toEqual(['L2 transaction.added']);
+    expect(afterMine.json().changes.map((c: FeedChange) => `${c.transaction_id} ${c.type}`)).toEqual(['L2 transaction.added']);
     // A place of another integration's commit, made up in the old form: refused, so the shared positions cannot be searched out.
     const response = await page(`?cursor=${encodeCursor('changes', await commitOf('F-LEGACY-OTHER', 'O1'))}`);
     expect(response.statusCode).toBe(400);
@@ -239,7 +213,7 @@ describe('the feed under concurrency', () => {
       const committing = Date.now();
       await other.query('COMMIT');
       expect((await modified).json()).toMatchObject({ modified: 1 });
-      const changes = (await follow(start.cursor)).changes.filter((c) => c.transaction_id === 'WAITS') as Array<Change & { occurred_at: string }>;
+      const changes = (await follow(start.cursor)).changes.filter((c) => c.transaction_id === 'WAITS') as Array<FeedChange & { occurred_at: string }>;
       expect(changes.map((c) => c.type)).toEqual(['transaction.enriched', 'transaction.modified']);
       const [enriched, modification] = changes.map((c) => Date.parse(c.occurred_at)) as [number, number];
       expect(modification).toBeGreaterThanOrEqual(enriched);
@@ -268,7 +242,7 @@ describe('the feed under concurrency', () => {
         }
       })(),
     );
-    const seen: Change[] = [];
+    const seen: FeedChange[] = [];
     let cursor = start.cursor;
     let done = false;
     const all = Promise.all(writers).then(() => {

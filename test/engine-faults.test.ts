@@ -4,7 +4,6 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
-import { claimPending } from '../src/enrichment/enrichment.repository.js';
 import { batchRows, EnrichClaimedRows } from '../src/enrichment/enrich-claimed-rows.js';
 import { isConnectionError } from '../src/infra/db.js';
 import { IngestionService } from '../src/ingestion/ingestion.service.js';
@@ -15,7 +14,7 @@ import { buildApp } from '../src/http/app.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import { adminUrl } from './helpers/database.js';
 import { ensureTemplate } from './helpers/global-setup.js';
-import { batchBody, bearer, createTestContext, ingestBatch, whileRowLocked, type TestContext } from './helpers/context.js';
+import { batchBody, bearer, claimPending, createTestContext, ingestBatch, whileRowLocked, type TestContext } from './helpers/context.js';
 import { freePort, startLucro, waitFor } from './helpers/processes.js';
 import { validateResponsesAgainstDocument } from './helpers/openapi-validation.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { bearer, createTestContext, postTransactions, type TestContext } from './helpers/context.js';
 
 let ctx: TestContext;
 let key: string;
@@ -12,14 +12,7 @@ afterAll(() => ctx.close());
 
 type Tx = Record<string, unknown>;
 
-function post(accountId: string, transactions: Tx[]) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/api/integrations/transactions',
-    headers: { ...bearer(key), 'content-type': 'application/json' },
-    payload: { account: { account_id: accountId, currency: 'USD' }, transactions },
-  });
-}
+const post = (accountId: string, transactions: Tx[]) => postTransactions(ctx, key, accountId, transactions);
 
 async function accepted(accountId: string, transactions: Tx[]) {
   const response = await post(accountId, transactions);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
-import { claimPending, reclaimExpiredLeases, releaseClaims, writeResults, type EnrichmentResult } from '../src/enrichment/enrichment.repository.js';
+import { reclaimExpiredLeases, releaseClaims, writeResults, type EnrichmentResult } from '../src/enrichment/enrichment.repository.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
-import { batchBody, bearer, createTestContext, type TestContext } from './helpers/context.js';
+import { batchBody, bearer, claimPending, createTestContext, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
 
 /**

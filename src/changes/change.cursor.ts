@@ -1,4 +1,4 @@
-import { decodeCursor, invalid } from '../domain/query-params.js';
+import { decodeCursor, unknownCursor } from '../domain/query-params.js';
 import { NO_SECOND, openCursor, sealCursors } from '../domain/sealed-cursor.js';
 import type { FeedPosition } from './change.repository.js';
 import type { CursorKeys } from './cursor-keys.js';
@@ -35,6 +35,6 @@ export async function decodeChangeCursor(keys: CursorKeys, integrationId: number
   if (sealed) return { seq: sealed[0], id: sealed[1] === NO_SECOND ? Infinity : sealed[1] };
   const value = decodeCursor(cursor, TAG, isCursorValue);
   const position = typeof value === 'number' ? afterCommit(value) : { seq: value[0], id: value[1] };
-  if (!(await keys.acceptsUnsealed('changes', integrationId, position.seq))) throw invalid('cursor', 'is not a cursor this API returned');
+  if (!(await keys.acceptsUnsealed('changes', integrationId, position.seq))) throw unknownCursor();
   return position;
 }

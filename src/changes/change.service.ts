@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { AppError } from '../domain/errors.js';
-import { parseLimitParam } from '../domain/query-params.js';
+import { parseLimitParam, unknownCursor } from '../domain/query-params.js';
 import { withTransaction } from '../infra/db.js';
 import { afterCommit, decodeChangeCursor, encodeChangeCursors } from './change.cursor.js';
 import { hasUnsequencedChanges, lastPlacedPosition, listChanges, lockSequencer, purgeChanges, sequenceChanges, type ChangeRow } from './change.repository.js';
@@ -44,7 +43,7 @@ export class ChangeService {
     }
     // A cursor past every position placed was never handed out: reading on from it would skip what comes.
     if (rows.length === 0 && after.seq > (await lastPlacedPosition(this.pool))) {
-      throw new AppError('invalid_parameter', 'cursor is not one this feed handed out.', { errors: [{ pointer: '/cursor', message: 'is past the end of the feed' }] });
+      throw unknownCursor();
     }
     const page = rows.slice(0, limit);
     // Every cursor of the page, and the next one, sealed in one cipher call.

@@ -129,7 +129,7 @@ function parseScopes(text: string): Scope[] {
 }
 
 /** "90s", "15m", "12h", "30d", "2w" → seconds. */
-export function parseDuration(text: string): number {
+function parseDuration(text: string): number {
   const match = /^(\d{1,9})\s*([smhdw])$/.exec(text.trim());
   const seconds = match ? Number(match[1]) * (DURATION_UNITS[match[2] as string] as number) : 0;
   if (seconds <= 0 || seconds > MAX_EXPIRY_SECONDS) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 export const SIMULATOR_KEY_EXPIRY_SECONDS = 30 * 86_400;
 
 /** Where `lucro simulate` keeps its key between runs (owner read/write only). */
-export function simulatorKeyFile(dataDir: string): string {
+function simulatorKeyFile(dataDir: string): string {
   return path.join(dataDir, 'simulator.key');
 }
 

@@ -16,7 +16,7 @@ const line = (label: string, text: string) => `  ${label.padEnd(WIDTH)}${text}`;
 const more = (text: string) => `  ${' '.repeat(WIDTH)}${text}`;
 
 /** The operator's screen, plain text (no colour: it is as often piped as read). */
-export function renderStatus(report: StatusReport): string {
+function renderStatus(report: StatusReport): string {
   const out: string[] = [`Lucro status at ${new Date().toISOString().slice(0, 19)}Z`, ''];
   const { database, redis, migrations, queue, transactions } = report;
 

@@ -49,7 +49,7 @@ export class StartupError extends Error {
   }
 }
 
-/** Escapes one reference token of a JSON Pointer. */
+/** One reference token of a JSON Pointer (RFC 6901: `~` is `~0`, `/` is `~1`). */
 export function pointerToken(token: string | number): string {
   return String(token).replaceAll('~', '~0').replaceAll('/', '~1');
 }

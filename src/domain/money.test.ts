@@ -39,6 +39,7 @@ describe('parseAmount', () => {
     expect(parseAmount('-0.00', 2)).toEqual({ ok: true, amount: '0.00' });
     expect(parseAmount(-0, 2)).toEqual({ ok: true, amount: '0.00' });
     expect(amountSign('0.00')).toBe(0);
+    expect(amountSign('-0.00')).toBe(0);
     expect(amountSign('-0.01')).toBe(-1);
     expect(amountSign('0.01')).toBe(1);
   });

@@ -120,8 +120,8 @@ export function formatAmount(numeric: string, decimals: number): string {
   return `${match[1] === '-' && !zero ? '-' : ''}${integer}${decimals > 0 ? `.${padded}` : ''}`;
 }
 
-/** Sign of a canonical amount: -1 money out, 1 money in, 0 neither. */
+/** Sign of an amount: -1 money out, 1 money in, 0 neither (zero, negative zero, or no digit but 0). */
 export function amountSign(amount: string): -1 | 0 | 1 {
-  if (amount.startsWith('-')) return -1;
-  return /[1-9]/.test(amount) ? 1 : 0;
+  if (!/[1-9]/.test(amount)) return 0;
+  return amount.startsWith('-') ? -1 : 1;
 }

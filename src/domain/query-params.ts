@@ -1,8 +1,17 @@
 import { isCalendarDate } from './calendar-date.js';
 import { AppError } from './errors.js';
 
-export function invalid(name: string, message: string): AppError {
-  return new AppError('invalid_parameter', `${name} ${message}.`, { errors: [{ pointer: `/${name}`, message }] });
+/**
+ * The one way a query or path parameter is refused: 400 invalid_parameter naming it by its pointer.
+ * The detail says the same as the message unless a fuller sentence (naming the value) is given.
+ */
+export function invalid(name: string, message: string, detail = `${name} ${message}.`): AppError {
+  return new AppError('invalid_parameter', detail, { errors: [{ pointer: `/${name}`, message }] });
+}
+
+/** A cursor this API did not hand out, or one it did that reads on from nowhere it could have. */
+export function unknownCursor(): AppError {
+  return invalid('cursor', 'is not a cursor this API returned');
 }
 
 /** A real calendar date YYYY-MM-DD (years 0001–9999), or null when absent. */
@@ -18,11 +27,16 @@ export function parseDateRange(query: { start_date?: string; end_date?: string }
   const endDate = parseDateParam(query.end_date, 'end_date');
   // ISO calendar dates of four-digit years order as text.
   if (startDate !== null && endDate !== null && startDate > endDate) {
-    throw new AppError('invalid_parameter', `start_date ${startDate} is after end_date ${endDate}.`, {
-      errors: [{ pointer: '/start_date', message: 'must not be after end_date' }],
-    });
+    throw invalid('start_date', 'must not be after end_date', `start_date ${startDate} is after end_date ${endDate}.`);
   }
   return { startDate, endDate };
+}
+
+/** One of `allowed` as sent, or undefined when absent; any other value is refused with the values listed. */
+export function parseEnumParam<T extends string>(value: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw invalid(name, `must be one of ${allowed.join(', ')}`);
+  return value as T;
 }
 
 /** `true` or `false` as sent in a query string; absent gives the default. */
@@ -55,6 +69,6 @@ export function decodeCursor<T>(cursor: string, tag: string, isValid: (value: un
   } catch {
     decoded = undefined;
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || decoded[0] !== tag || !isValid(decoded[1])) throw invalid('cursor', 'is not a cursor this API returned');
+  if (!Array.isArray(decoded) || decoded.length !== 2 || decoded[0] !== tag || !isValid(decoded[1])) throw unknownCursor();
   return decoded[1];
 }

@@ -78,8 +78,8 @@ export class JobDispatcher implements EnrichmentDispatcher {
   /**
    * Queues one more job for a batch whose rows wait with nothing working on them; `tag` says why and
    * when. A `stranded<n>` one is not added while an earlier one of the batch waits or runs: behind a
-   * backlog every open batch looks stranded, and one more job each per period grew the queue by
-   * thousands (found by an audit).
+   * backlog every open batch looks stranded, and one more job each per period would grow the queue by
+   * thousands.
    */
   async redispatch(batchId: string, tag: string): Promise<void> {
     const dedupe = /^stranded\d+$/.test(tag) ? { dedupe: `${batchId}.stranded` } : {};

@@ -89,11 +89,6 @@ export async function claimPendingOf(db: Queryable, wanted: ClaimWanted[], lease
   return rows;
 }
 
-/** Claims up to `limit` pending rows of one batch (`claimPendingOf` for one owner). */
-export async function claimPending(db: Queryable, batchId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
-  return claimPendingOf(db, [{ owner: { batchId }, limit }], leaseMs, claimToken);
-}
-
 /**
  * Writes many results in one statement, and a `transaction.enriched` change for each category
  * set. Each is guarded by its claim token: a worker whose lease expired (and whose row was

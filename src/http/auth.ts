@@ -25,6 +25,32 @@ export interface AuthLimits {
 const principals = new WeakMap<FastifyRequest, Principal>();
 
 /**
+ * Runs `check` of a key or session under the failed-authentication limit of the client's address:
+ * an address flooding bad ones is refused before any lookup (unless `whileBackedOff` vouches for the
+ * credentials without one), and each check refused 401 counts against it. Only a credential that is
+ * missing or unknown counts: a key's scope is its own integration's limit.
+ */
+export async function limitFailedAuthentications<T>(
+  failures: RateLimiter<string>,
+  address: string,
+  check: () => Promise<T>,
+  whileBackedOff: () => Promise<T | undefined> = async () => undefined,
+): Promise<T> {
+  const backOff = failures.wait(address);
+  if (backOff > 0) {
+    const known = await whileBackedOff();
+    if (known === undefined) throw new AppError('rate_limited', `Too many failed authentications from this address; retry in ${backOff} s.`, { retry_after: backOff });
+    return known;
+  }
+  try {
+    return await check();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'unauthorized') failures.take(address);
+    throw error;
+  }
+}
+
+/**
  * Authenticates every route of the (encapsulated) context it is registered in, with its scope,
  * before the body is read or anything is looked up. Deny by default: a handler that asks for the
  * principal of a request that was never authenticated gets 401, never a null.
@@ -41,23 +67,13 @@ export function registerAuth(app: FastifyInstance, auth: AuthService, limits: Au
     // Of two Authorization headers Node keeps the first: which credentials were meant cannot be told,
     // so neither is tried.
     requireSentOnce(request.raw.rawHeaders, 'authorization', 'The request has more than one Authorization header.');
-    const backOff = limits.failuresPerAddress.wait(request.ip);
-    let principal: Principal;
-    if (backOff > 0) {
-      // An address flooding bad keys gets no lookups; a good key verified lately (another client behind
-      // the same proxy) is not locked out with it.
-      const known = await auth.knownPrincipal(request.headers.authorization);
-      if (!known) throw new AppError('rate_limited', `Too many failed authentications from this address; retry in ${backOff} s.`, { retry_after: backOff });
-      principal = known;
-    } else {
-      try {
-        principal = await auth.authenticate(request.headers.authorization);
-      } catch (error) {
-        // Only a key that is missing or unknown counts against the address: a key's scope is its own integration's limit.
-        if (error instanceof AppError && error.code === 'unauthorized') limits.failuresPerAddress.take(request.ip);
-        throw error;
-      }
-    }
+    const principal = await limitFailedAuthentications(
+      limits.failuresPerAddress,
+      request.ip,
+      () => auth.authenticate(request.headers.authorization),
+      // A good key verified lately (another client behind the same proxy) is not locked out with the address.
+      () => auth.knownPrincipal(request.headers.authorization),
+    );
     // Every request of an authenticated client counts against its integration, one refused for its scope too.
     const wait = limits.perIntegration.take(principal.integrationId);
     if (wait > 0) throw new AppError('rate_limited', `Too many requests for this integration; retry in ${wait} s.`, { retry_after: wait });

@@ -3,11 +3,11 @@ import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
-import { AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
+import { AppError, pointerToken, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import { MAX_PROBLEMS } from '../ingestion/ingestion.validation.js';
 import { isConnectionError, isDatabaseBusy, isMissingMigration, isPoolExhausted } from '../infra/db.js';
 import { declaredBodyBytes, discardUnreadBody, MAX_BODY_BYTES } from './json-body.js';
-import { problem, type ProblemDetails } from './problem.js';
+import { problem, PROBLEMS, type ProblemDetails } from './problem.js';
 
 /** The router's limit on one path parameter (ids are at most 128 characters, 384 percent-encoded). */
 export const MAX_PATH_PARAM_LENGTH = 512;
@@ -31,6 +31,17 @@ const CODES_BY_STATUS: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
+/** The titles of statuses answered under a code of another status where Node's reason phrase is not used. */
+const STATUS_TITLES: Record<number, string> = { 405: 'Method not allowed' };
+
+/**
+ * A contract code answered with a status of its own (405 under not_found; 400, 408, 417 or 431 under
+ * invalid_parameter): the status and its title replace the code's, everything else is the code's.
+ */
+function problemWithStatus(code: ErrorCode, status: number, detail: string, extra: Record<string, unknown> = {}): ProblemDetails {
+  return { ...problem(code, detail, extra), status, title: STATUS_TITLES[status] ?? STATUS_CODES[status] ?? PROBLEMS[code].title };
+}
+
 /** Turns every error into problem details. 5xx answers reveal nothing about the failure. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -51,7 +62,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A route of this method that found nothing (a file missing under /docs/static/*) is a plain 404.
     if (allowed.length === 0 || allowed.includes(request.method)) return sendProblem(reply, problem('not_found', `No route ${request.method} ${path}.`));
     reply.header('Allow', allowed.join(', '));
-    return sendProblem(reply, { ...problem('not_found', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}.`), status: 405, title: 'Method not allowed' });
+    return sendProblem(reply, problemWithStatus('not_found', 405, `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}.`));
   });
 }
 
@@ -168,7 +179,7 @@ function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const detail =
     status === 408 ? 'The request did not arrive whole in time; the connection is closed.' : status === 431 ? 'The request headers are too large.' : 'The request is not valid HTTP.';
-  writeRawProblem(socket, { ...problem('invalid_parameter', detail), status, title: STATUS_CODES[status] ?? 'Bad Request' });
+  writeRawProblem(socket, problemWithStatus('invalid_parameter', status, detail));
 }
 
 /**
@@ -177,7 +188,7 @@ function writeClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
  */
 export function answerConnect(request: IncomingMessage, socket: Duplex): void {
   const detail = `${request.url ?? ''} does not answer CONNECT; Lucro is no proxy.`;
-  writeRawProblem(socket, { ...problem('not_found', detail), status: 405, title: 'Method not allowed' });
+  writeRawProblem(socket, problemWithStatus('not_found', 405, detail));
 }
 
 /** An answer written straight to a socket no response object owns, then the connection closed. */
@@ -203,11 +214,11 @@ function writeRawProblem(socket: Duplex, body: ProblemDetails): void {
  * ('checkExpectation'): 417 as problem+json naming the header, its body unread and the connection closed.
  */
 export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse, requestId: string): void {
-  answerAndClose(response, requestId, {
-    ...problem('invalid_parameter', 'The server meets no expectation but 100-continue.', { errors: [{ pointer: '/headers/expect', message: 'must be 100-continue' }] }),
-    status: 417,
-    title: STATUS_CODES[417] ?? 'Expectation Failed',
-  });
+  answerAndClose(
+    response,
+    requestId,
+    problemWithStatus('invalid_parameter', 417, 'The server meets no expectation but 100-continue.', { errors: [{ pointer: '/headers/expect', message: 'must be 100-continue' }] }),
+  );
   request.resume();
 }
 
@@ -248,10 +259,5 @@ export const UNKNOWN_FIELD = 'is not a known field';
 export function fieldPointer(error: FastifySchemaValidationError): string {
   const { missingProperty: missing, additionalProperty: extra } = error.params as { missingProperty?: string; additionalProperty?: string };
   const field = missing ?? extra;
-  return field === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(field)}`;
-}
-
-/** A member name as one reference token of a JSON Pointer (RFC 6901: `~` is `~0`, `/` is `~1`). */
-function escapePointer(name: string): string {
-  return name.replace(/~/g, '~0').replace(/\//g, '~1');
+  return field === undefined ? error.instancePath : `${error.instancePath}/${pointerToken(field)}`;
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../domain/errors.js';
 
 /** How many times a header (lower case) was sent, from Node's raw name/value list. */
-export function headerCount(rawHeaders: readonly string[], name: string): number {
+function headerCount(rawHeaders: readonly string[], name: string): number {
   let count = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) if ((rawHeaders[i] as string).toLowerCase() === name) count += 1;
   return count;

@@ -8,9 +8,9 @@ const OUTAGE_MEMORY_MS = 1_000;
 /**
  * In one process, writes to one account (an ingestion, a removal, a correction) take turns before
  * they take a database connection. PostgreSQL serialises them anyway (`lockAccountWrites`), but a
- * write waiting there holds a pooled connection: a burst of hundreds at one account held every
- * connection of the process, and requests for other accounts were answered 503 for want of one
- * (found by an audit). Here only the write whose turn it is holds a connection.
+ * write waiting there holds a pooled connection: a burst of hundreds at one account would hold every
+ * connection of the process, and requests for other accounts would be answered 503 for want of one.
+ * Here only the write whose turn it is holds a connection.
  *
  * A write waits for its turn at most `waitMs` (PostgreSQL's own lock wait, so no write waits longer
  * than it did), then is answered 503. When the database is unreachable, the writes queued behind

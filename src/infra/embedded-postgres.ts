@@ -69,7 +69,7 @@ export interface StartEmbeddedPostgresOptions {
   logger?: EmbeddedPostgresLogger;
 }
 
-export const DEFAULT_EMBEDDED_POSTGRES_PORT = 54329;
+const DEFAULT_EMBEDDED_POSTGRES_PORT = 54329;
 
 const DATABASE = 'lucro';
 const PG_CTL_TIMEOUT_SECONDS = 60;

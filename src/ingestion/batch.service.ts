@@ -1,17 +1,16 @@
 import type pg from 'pg';
 import { AppError } from '../domain/errors.js';
 import { isTransactionId } from '../domain/identifiers.js';
-import { decodeCursor, encodeCursor, invalid, parseLimitParam } from '../domain/query-params.js';
+import { decodeCursor, encodeCursor, invalid, parseEnumParam, parseLimitParam, unknownCursor } from '../domain/query-params.js';
 import { batchBelongsTo, findBatchWithCounts, listBatches, listBatchTransactions, type BatchListPosition, type BatchRow } from './batch.repository.js';
-import type { BatchListPage, BatchListQuery, BatchTransactionsPage, BatchView } from './batch.schemas.js';
+import { BatchStatus, type BatchListPage, type BatchListQuery, type BatchTransactionsPage, type BatchView } from './batch.schemas.js';
 import { toTransactionView } from '../transactions/transaction.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const BATCH_STATUSES: ReadonlySet<string> = new Set(['pending', 'processing', 'completed', 'completed_with_errors']);
 // Cursors hold the last transaction's own transaction_id, or the last batch's created_at (microseconds)
 // and id: at most 16 digits (until the year 2286), since a longer one made by hand overflows the
-// database's interval. A transaction's row id, one sequence for every integration, told a client how
-// many transactions the others send (found by an audit); cursors of that form still page on.
+// database's interval. Not a transaction's row id: one sequence for every integration, it would tell a
+// client how many transactions the others send. Cursors of that form, handed out before, still page on.
 const TRANSACTIONS_CURSOR = 'batch-transactions';
 const BATCHES_CURSOR = 'batches';
 const isRowPosition = (value: unknown): value is string | number => (typeof value === 'string' && isTransactionId(value)) || (Number.isSafeInteger(value) && (value as number) >= 0);
@@ -36,7 +35,7 @@ export class BatchService {
     if (!(await batchBelongsTo(this.pool, integrationId, id))) throw new AppError('not_found', `No batch ${batchId}.`);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listBatchTransactions(this.pool, id, after, limit + 1);
-    if (!rows) throw invalid('cursor', 'is not a cursor this API returned');
+    if (!rows) throw unknownCursor();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -48,13 +47,9 @@ export class BatchService {
   /** The integration's batches, newest first, each as getBatch shows it (contract §15). */
   async listBatches(integrationId: number, query: BatchListQuery): Promise<BatchListPage> {
     const limit = parseLimitParam(query.limit);
-    if (query.status !== undefined && !BATCH_STATUSES.has(query.status)) {
-      throw new AppError('invalid_parameter', `status must be one of ${[...BATCH_STATUSES].join(', ')}.`, {
-        errors: [{ pointer: '/status', message: `must be one of ${[...BATCH_STATUSES].join(', ')}` }],
-      });
-    }
+    const status = parseEnumParam(query.status, 'status', BatchStatus.enum);
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor, BATCHES_CURSOR, isBatchPosition);
-    const rows = await listBatches(this.pool, integrationId, { status: query.status ?? null, after, limit: limit + 1 });
+    const rows = await listBatches(this.pool, integrationId, { status: status ?? null, after, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -66,7 +61,7 @@ export class BatchService {
 
 
 function requireBatchId(batchId: string): void {
-  if (!UUID.test(batchId)) throw new AppError('invalid_parameter', 'batch_id must be a UUID.', { errors: [{ pointer: '/batch_id', message: 'must be a UUID' }] });
+  if (!UUID.test(batchId)) throw invalid('batch_id', 'must be a UUID');
 }
 
 /** A batch's status follows from its rows' statuses (contract §5). */

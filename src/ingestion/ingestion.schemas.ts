@@ -64,10 +64,16 @@ export function ingestBody(maxBatchSize: number) {
 
 export type IngestBody = Static<ReturnType<typeof ingestBody>>;
 
+/** The longest Idempotency-Key accepted (contract §4); the shortest is one character. */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
 export const IngestHeaders = Type.Object({
   // Checked by the route, which answers invalid_parameter for the header whatever the body says.
   'idempotency-key': Type.Optional(
-    documentedRule(Type.String({ description: '1–255 characters; a retry with the same key and body replays the first answer for at least 24 h' }), { minLength: 1, maxLength: 255 }),
+    documentedRule(
+      Type.String({ description: `1–${IDEMPOTENCY_KEY_MAX_LENGTH} characters; a retry with the same key and body replays the first answer for at least 24 h` }),
+      { minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
+    ),
   ),
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError, type FieldProblem } from '../domain/errors.js';
-import { parseDateParam } from '../domain/query-params.js';
+import { invalid, parseDateParam } from '../domain/query-params.js';
 import type { JobDispatcher } from '../enrichment/dispatcher.js';
 import { withRetriedTransaction, withTransaction } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
@@ -61,9 +61,7 @@ export class ReenrichmentService {
   }
 
   async get(integrationId: number, id: string): Promise<ReenrichmentView> {
-    if (!UUID.test(id)) {
-      throw new AppError('invalid_parameter', 'reenrichment_id must be a UUID.', { errors: [{ pointer: '/reenrichment_id', message: 'must be a UUID' }] });
-    }
+    if (!UUID.test(id)) throw invalid('reenrichment_id', 'must be a UUID');
     const row = await findReenrichment(this.pool, integrationId, id.toLowerCase());
     if (!row) throw new AppError('not_found', `No re-enrichment ${id}.`);
     return toView(row);

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { isActiveCurrency, minorUnits } from '../domain/currencies.js';
 import { AppError } from '../domain/errors.js';
-import { isAccountId } from '../domain/identifiers.js';
+import { ACCOUNT_ID_MAX_LENGTH, IDENTIFIER_CHARACTERS, isAccountId } from '../domain/identifiers.js';
 import { formatAmount } from '../domain/money.js';
-import { decodeCursor, encodeCursor, invalid, parseBooleanParam, parseDateRange, parseLimitParam } from '../domain/query-params.js';
+import { decodeCursor, encodeCursor, invalid, parseBooleanParam, parseDateRange, parseLimitParam, unknownCursor } from '../domain/query-params.js';
 import { listAccounts } from './account.repository.js';
 import { splitRange } from './date-range.js';
 import { monthlyTotals } from './monthly.repository.js';
@@ -47,7 +47,7 @@ export class ReportService {
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor, ACCOUNT_CURSOR, isAccountPosition);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listAccounts(this.pool, integrationId, after, limit + 1);
-    if (!rows) throw invalid('cursor', 'is not a cursor this API returned');
+    if (!rows) throw unknownCursor();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -77,9 +77,9 @@ export class ReportService {
   }
 }
 
-// An accounts cursor holds the last account's own account_id: its internal id, one sequence for every
-// integration, told a client how fast the others create accounts (found by an audit). Cursors of
-// that form, handed out before, still page on.
+// An accounts cursor holds the last account's own account_id, not its internal id: one sequence for
+// every integration, that would tell a client how fast the others create accounts. Cursors of that
+// form, handed out before, still page on.
 const ACCOUNT_CURSOR = 'accounts';
 const isAccountPosition = (value: unknown): value is string | number => (typeof value === 'string' && isAccountId(value)) || (Number.isSafeInteger(value) && (value as number) >= 0);
 
@@ -89,11 +89,7 @@ function parseReportQuery(
   accountId: string,
   query: { start_date?: string; end_date?: string; include_pending?: string },
 ): { startDate: string | null; endDate: string | null; includePending: boolean } {
-  if (!isAccountId(accountId)) {
-    throw new AppError('invalid_parameter', 'account_id must be 1–64 characters of A-Z a-z 0-9 . _ : -', {
-      errors: [{ pointer: '/account_id', message: 'must be 1–64 characters of A-Z a-z 0-9 . _ : -' }],
-    });
-  }
+  if (!isAccountId(accountId)) throw invalid('account_id', `must be 1–${ACCOUNT_ID_MAX_LENGTH} characters of ${IDENTIFIER_CHARACTERS}`);
   return { ...parseDateRange(query), includePending: parseBooleanParam(query.include_pending, 'include_pending', true) };
 }
 

@@ -2,14 +2,13 @@ import type pg from 'pg';
 import { isCalendarDate } from '../domain/calendar-date.js';
 import { AppError } from '../domain/errors.js';
 import { isTransactionId } from '../domain/identifiers.js';
-import { decodeCursor, encodeCursor, parseBooleanParam, parseDateRange, parseLimitParam } from '../domain/query-params.js';
+import { decodeCursor, encodeCursor, invalid, parseBooleanParam, parseDateRange, parseEnumParam, parseLimitParam } from '../domain/query-params.js';
 import { isCategory } from '../domain/taxonomy.js';
 import { findAccount, findAccountTransaction, listAccountTransactions, toTransactionView, type AccountRef } from './transaction.repository.js';
-import type { AccountTransactionsQuery, TransactionsPage, TransactionView } from './transaction.schemas.js';
+import { TransactionStatus, type AccountTransactionsQuery, type TransactionsPage, type TransactionView } from './transaction.schemas.js';
 
 /** The longest text a transactions search takes (merchant names are at most 200 characters). */
 const MAX_SEARCH_LENGTH = 200;
-const STATUSES = new Set(['pending', 'processing', 'completed', 'failed']);
 
 type PagePosition = [date: string, transactionId: string];
 /** What a page's last row can be: a cursor made by hand with another date or id is refused, not sent to the database. */
@@ -30,19 +29,11 @@ export class TransactionService {
   async listTransactions(integrationId: number, accountId: string, query: AccountTransactionsQuery): Promise<TransactionsPage> {
     const { startDate, endDate } = parseDateRange(query);
     if (query.category !== undefined && !isCategory(query.category)) {
-      throw new AppError('invalid_parameter', `category "${query.category}" is not one of GET /api/categories.`, {
-        errors: [{ pointer: '/category', message: 'must be a category of GET /api/categories' }],
-      });
+      throw invalid('category', 'must be a category of GET /api/categories', `category "${query.category}" is not one of GET /api/categories.`);
     }
-    if (query.status !== undefined && !STATUSES.has(query.status)) {
-      throw new AppError('invalid_parameter', 'status must be pending, processing, completed or failed.', {
-        errors: [{ pointer: '/status', message: 'must be pending, processing, completed or failed' }],
-      });
-    }
+    const status = parseEnumParam(query.status, 'status', TransactionStatus.enum);
     if (query.q !== undefined && (query.q.trim().length === 0 || query.q.length > MAX_SEARCH_LENGTH)) {
-      throw new AppError('invalid_parameter', `q must be 1–${MAX_SEARCH_LENGTH} characters of text to search for.`, {
-        errors: [{ pointer: '/q', message: `must be 1–${MAX_SEARCH_LENGTH} characters, not only spaces` }],
-      });
+      throw invalid('q', `must be 1–${MAX_SEARCH_LENGTH} characters, not only spaces`, `q must be 1–${MAX_SEARCH_LENGTH} characters of text to search for.`);
     }
     const includeRemoved = parseBooleanParam(query.include_removed, 'include_removed', false);
     const limit = parseLimitParam(query.limit);
@@ -54,7 +45,7 @@ export class TransactionService {
       startDate,
       endDate,
       category: query.category ?? null,
-      status: query.status ?? null,
+      status: status ?? null,
       text: query.q === undefined ? null : `%${query.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
       includeRemoved,
       after: after === null ? null : { date: after[0], transactionId: after[1] },

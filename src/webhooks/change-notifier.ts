@@ -7,11 +7,11 @@ import { Every } from '../infra/every.js';
 import { advanceChangeMarks, lockDueChangeMarks, recordWebhookEvents } from './webhook.repository.js';
 
 /** At most one `transactions.changed` per integration in this many seconds (contract §13). */
-export const CHANGE_WINDOW_SECONDS = 5;
+const CHANGE_WINDOW_SECONDS = 5;
 /**
  * Events are recorded this much further apart than the window: two deliveries of them can be late
  * by different amounts (the deliverer's passes, the receiver's network), and a receiver must still
- * not get two within 5 s (an audit saw 4.92 s between arrivals of events recorded 5.05 s apart).
+ * not get two within 5 s (events recorded 5.05 s apart can arrive 4.92 s apart).
  */
 const DELIVERY_MARGIN_SECONDS = 1;
 const TICK_MS = 1_000;

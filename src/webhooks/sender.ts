@@ -61,8 +61,8 @@ class StaleConnection extends Error {}
 /**
  * Of a receiver's answer body, which nobody reads, this much is drained so that its connection can
  * carry the next event; past it the connection is closed. Read without a bound, after the slot was
- * given back, a receiver streaming gigabytes held the worker's CPU and opened connection after
- * connection past the per-endpoint cap (found by an audit).
+ * given back, a receiver streaming gigabytes would hold the worker's CPU and open connection after
+ * connection past the per-endpoint cap.
  */
 export const MAX_ANSWER_BODY_BYTES = 64 * 1024;
 

@@ -71,10 +71,10 @@ export async function insertEndpoint(db: Queryable, endpoint: { id: string; inte
 }
 
 /**
- * How many live endpoints the integration has, counted while no other creation of its endpoints
- * runs (its integration row is locked until the caller's transaction ends).
+ * Locks the integration's row until the caller's transaction ends, so that no other creation of its
+ * endpoints runs, then counts its live endpoints.
  */
-export async function countEndpointsLocked(db: Queryable, integrationId: number): Promise<number> {
+export async function lockIntegrationAndCountEndpoints(db: Queryable, integrationId: number): Promise<number> {
   await db.query('SELECT 1 FROM integrations WHERE id = $1 FOR UPDATE', [integrationId]);
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_endpoints WHERE integration_id = $1 AND deleted_at IS NULL', [integrationId]);
   return rows[0]?.n ?? 0;

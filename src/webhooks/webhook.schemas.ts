@@ -35,7 +35,7 @@ const EndpointId = Type.String({ pattern: '^we_[0-9a-f]{24}$', description: 'The
 export const WebhookParams = Type.Object({ id: EndpointId });
 export const DeliveryParams = Type.Object({ id: EndpointId, delivery_id: Type.String({ pattern: '^whd_[0-9a-f]{32}$', description: 'The delivery id (whd_ and 32 hex digits)' }) });
 
-const DeliveryStatus = Type.Enum(['pending', 'delivered', 'failed'], { type: 'string' });
+export const DeliveryStatus = Type.Enum(['pending', 'delivered', 'failed'], { type: 'string' });
 
 export const DeliveriesQuery = Type.Object({
   // Checked by the service, which names the values in its answer.

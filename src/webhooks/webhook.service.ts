@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Principal } from '../auth/auth.service.js';
 import { AppError, type FieldProblem } from '../domain/errors.js';
 import { CursorKeys } from '../changes/cursor-keys.js';
-import { decodeCursor, invalid, parseLimitParam } from '../domain/query-params.js';
+import { decodeCursor, parseEnumParam, parseLimitParam, unknownCursor } from '../domain/query-params.js';
 import { openCursor, sealCursors } from '../domain/sealed-cursor.js';
 import { withTransaction } from '../infra/db.js';
 import type { SecretBox } from './secret-box.js';
@@ -12,18 +12,18 @@ import {
   deleteEndpoint,
   endpointExists,
   expireSecrets,
-  countEndpointsLocked,
   insertEndpoint,
   insertSecret,
   listDeliveries,
   listEndpoints,
   lockEndpoint,
+  lockIntegrationAndCountEndpoints,
   scheduleDeliveryNow,
   startChangeMark,
   WEBHOOK_EVENT_TYPES,
   type EndpointRow,
 } from './webhook.repository.js';
-import type { CreateWebhookBody, DeliveriesPage, DeliveriesQuery, RotatedSecret, WebhookCreated, WebhookList, WebhookView } from './webhook.schemas.js';
+import { DeliveryStatus, type CreateWebhookBody, type DeliveriesPage, type DeliveriesQuery, type RotatedSecret, type WebhookCreated, type WebhookList, type WebhookView } from './webhook.schemas.js';
 
 export interface WebhookServiceOptions {
   allowPrivateUrls: boolean;
@@ -35,11 +35,10 @@ export interface WebhookServiceOptions {
 
 /**
  * Endpoints an integration may have at once. Each event is delivered to each of them and retried for
- * a day, and the list is one unpaged answer: without a bound, one tenant's batch fanned out into
- * thousands of outbound requests to hosts of its choosing (found by an audit).
+ * a day, and the list is one unpaged answer: without a bound, one tenant's batch would fan out into
+ * thousands of outbound requests to hosts of its choosing.
  */
-export const MAX_ENDPOINTS_PER_INTEGRATION = 100;
-const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'];
+const MAX_ENDPOINTS_PER_INTEGRATION = 100;
 const CURSOR_TAG = 'deliveries';
 const isSeq = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
@@ -70,7 +69,7 @@ export class WebhookService {
     const secret = newSecret();
     const sealed = await this.box.seal(secret, id);
     const row = await withTransaction(this.pool, async (client) => {
-      if ((await countEndpointsLocked(client, principal.integrationId)) >= MAX_ENDPOINTS_PER_INTEGRATION) {
+      if ((await lockIntegrationAndCountEndpoints(client, principal.integrationId)) >= MAX_ENDPOINTS_PER_INTEGRATION) {
         throw new AppError('validation_error', `An integration has at most ${MAX_ENDPOINTS_PER_INTEGRATION} webhook endpoints; delete one to add another.`, {
           errors: [{ pointer: '/url', message: `is one endpoint too many: this integration has ${MAX_ENDPOINTS_PER_INTEGRATION} already` }],
         });
@@ -105,19 +104,17 @@ export class WebhookService {
   }
 
   async listDeliveries(principal: Principal, endpointId: string, query: DeliveriesQuery): Promise<DeliveriesPage> {
-    if (query.status !== undefined && !DELIVERY_STATUSES.includes(query.status)) {
-      throw invalidParameter('/status', `must be one of ${DELIVERY_STATUSES.join(', ')}`);
-    }
+    const status = parseEnumParam(query.status, 'status', DeliveryStatus.enum);
     const limit = parseLimitParam(query.limit);
     const key = await this.keys.keyOf(principal.integrationId);
     // A malformed cursor is 400 for any endpoint; whether an old-form one names a delivery is asked
-    // only of the caller's own endpoint: of another integration's, the answer told its delivery
-    // numbers apart (found by an audit).
+    // only of the caller's own endpoint: of another integration's, the answer would tell its delivery
+    // numbers apart.
     const cursor = query.cursor === undefined ? undefined : readDeliveriesCursor(key, query.cursor);
     if (!(await endpointExists(this.pool, principal.integrationId, endpointId))) throw notFound(endpointId);
     const beforeSeq = cursor === undefined ? Number.MAX_SAFE_INTEGER : await this.beforeSeqOf(endpointId, cursor);
     // One row more than asked tells whether another page exists without a count.
-    const rows = await listDeliveries(this.pool, endpointId, query.status, beforeSeq, limit + 1);
+    const rows = await listDeliveries(this.pool, endpointId, status, beforeSeq, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -142,7 +139,7 @@ export class WebhookService {
    */
   private async beforeSeqOf(endpointId: string, cursor: DeliveriesCursor): Promise<number> {
     if (cursor.sealed) return cursor.seq;
-    if (!(await this.keys.acceptsUnsealed('deliveries', endpointId, cursor.seq))) throw invalid('cursor', 'is not a cursor this API returned');
+    if (!(await this.keys.acceptsUnsealed('deliveries', endpointId, cursor.seq))) throw unknownCursor();
     return cursor.seq;
   }
 
@@ -192,9 +189,4 @@ function toView(row: EndpointRow): WebhookView {
 
 function notFound(endpointId: string): AppError {
   return new AppError('not_found', `No webhook ${endpointId}.`);
-}
-
-
-function invalidParameter(pointer: string, message: string): AppError {
-  return new AppError('invalid_parameter', `${pointer.slice(1)} ${message}.`, { errors: [{ pointer, message }] });
 }

@@ -1,9 +1,10 @@
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createContainer, type Container, type ContainerOverrides } from '../../src/container.js';
 import type { Scope } from '../../src/auth/auth.service.js';
+import { claimPendingOf, type ClaimedTransaction } from '../../src/enrichment/enrichment.repository.js';
 import { buildApp } from '../../src/http/app.js';
 import { createPool } from '../../src/infra/db.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -89,6 +90,39 @@ export async function ingestBatch(context: Pick<TestContext, 'app'>, key: string
   return response.json().batch_id;
 }
 
+/** POSTs transactions of one USD account through the API; the answer is the test's to check. */
+export function postTransactions(context: Pick<TestContext, 'app'>, key: string, accountId: string, transactions: Array<Record<string, unknown>>) {
+  return context.app.inject({
+    method: 'POST',
+    url: '/api/integrations/transactions',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    payload: { account: { account_id: accountId, currency: 'USD' }, transactions },
+  });
+}
+
+/** A change of the feed (§12) as a consumer reads it. */
+export interface FeedChange {
+  cursor: string;
+  type: string;
+  account_id: string;
+  transaction_id: string;
+  transaction: Record<string, unknown>;
+}
+
+/** Follows next_cursor with pages of `limit` until the feed is at its end, asserting each page's 200. */
+export async function followChanges(context: Pick<TestContext, 'app'>, key: string, cursor: string | undefined, limit: number): Promise<{ changes: FeedChange[]; cursor: string }> {
+  const changes: FeedChange[] = [];
+  let next = cursor;
+  for (;;) {
+    const response = await context.app.inject({ url: `/api/changes?limit=${limit}${next === undefined ? '' : `&cursor=${encodeURIComponent(next)}`}`, headers: bearer(key) });
+    expect(response.statusCode, response.body).toBe(200);
+    const page = response.json();
+    changes.push(...page.changes);
+    next = page.next_cursor;
+    if (page.changes.length === 0) return { changes, cursor: page.next_cursor };
+  }
+}
+
 /**
  * Holds the first row of a batch locked (FOR UPDATE) in another database transaction while `during`
  * runs, as a concurrent post of the same ids or a correction does, then lets it go.
@@ -103,4 +137,9 @@ export async function whileRowLocked(context: Pick<TestContext, 'sql'>, batchId:
   } finally {
     holder.release();
   }
+}
+
+/** Claims up to `limit` pending rows of one batch, as a worker's claim does. */
+export async function claimPending(sql: pg.Pool, batchId: string, limit: number, leaseMs: number, claimToken: string): Promise<ClaimedTransaction[]> {
+  return claimPendingOf(sql, [{ owner: { batchId }, limit }], leaseMs, claimToken);
 }

@@ -160,7 +160,3 @@ export function lexiconLayer(lexicon: LexiconIndex): LocalLayer {
     },
   };
 }
-
-export function isStrong(answer: Categorization): boolean {
-  return answer.confidence >= STRONG_CONFIDENCE;
-}

@@ -183,7 +183,7 @@ export class LlmLayer implements CategorizationLayer {
 }
 
 /** The model's message as one of our categories; anything else is a wrong answer. */
-export function parseAnswer(content: unknown): Category {
+function parseAnswer(content: unknown): Category {
   if (typeof content !== 'string') throw new Error('LLM answer has no message content');
   const json = /\{[\s\S]*\}/.exec(content)?.[0];
   if (json === undefined) throw new Error('LLM answer is not JSON');

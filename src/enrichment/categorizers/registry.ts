@@ -17,7 +17,7 @@ const CATEGORIZERS: Record<CategorizerName, (llm: Config['llm']) => Categorizer>
     ),
 };
 
-export function availableCategorizers(): string[] {
+function availableCategorizers(): string[] {
   return Object.keys(CATEGORIZERS);
 }
 

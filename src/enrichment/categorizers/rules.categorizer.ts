@@ -1,3 +1,4 @@
+import { amountSign } from '../../domain/money.js';
 import type { BrandReading, CategorizableTransaction, Categorization, Categorizer } from './categorizer.js';
 import { latinOfJapanese } from './japanese.data.js';
 import { CATEGORY_RULES, PRIORITY, type CategoryRule } from './rules.data.js';
@@ -172,7 +173,7 @@ function compile(patterns: readonly string[] | undefined, anchored: boolean): Re
  * only match at a word of the text starting with it. Null for a pattern starting with a group or
  * holding a top-level alternative.
  */
-export function literalStart(pattern: string): string | null {
+function literalStart(pattern: string): string | null {
   let depth = 0;
   for (const c of pattern) {
     if (c === '(') depth += 1;
@@ -191,9 +192,8 @@ type Sign = 'debit' | 'credit' | null;
 
 /** Negative is money out; zero (or unparseable) has no direction, so direction-bound rules skip it. */
 export function signOf(amount: string): Sign {
-  const a = amount.trim();
-  if (!/[1-9]/.test(a)) return null;
-  return a.startsWith('-') ? 'debit' : 'credit';
+  const sign = amountSign(amount.trim());
+  return sign === 0 ? null : sign < 0 ? 'debit' : 'credit';
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import {
   AccountParams,
   AccountTransactionParams,
@@ -12,8 +12,8 @@ import { problems } from '../schemas.js';
 const errors = problems(['invalid_parameter', 'not_found']);
 
 /** Reading an account's transactions (contract §11). */
-export function accountTransactionRoutes(app: FastifyInstance, transactions: TransactionService): void {
-  app.get<{ Params: { account_id: string }; Querystring: AccountTransactionsQuery }>(
+export function accountTransactionRoutes(app: ApiInstance, transactions: TransactionService): void {
+  app.get(
     '/api/accounts/:account_id/transactions',
     {
       config: { scope: 'reports' },
@@ -21,7 +21,6 @@ export function accountTransactionRoutes(app: FastifyInstance, transactions: Tra
         operationId: 'listAccountTransactions',
         summary: "Pages through an account's transactions, newest date first",
         tags: ['accounts'],
-        security: [{ bearerAuth: [] }],
         params: AccountParams,
         querystring: AccountTransactionsQuery,
         response: { 200: TransactionsPage, ...errors },
@@ -30,7 +29,7 @@ export function accountTransactionRoutes(app: FastifyInstance, transactions: Tra
     (request) => transactions.listTransactions(request.principal.integrationId, request.params.account_id, request.query),
   );
 
-  app.get<{ Params: { account_id: string; transaction_id: string } }>(
+  app.get(
     '/api/accounts/:account_id/transactions/:transaction_id',
     {
       config: { scope: ['ingest', 'reports'] },
@@ -38,7 +37,6 @@ export function accountTransactionRoutes(app: FastifyInstance, transactions: Tra
         operationId: 'getAccountTransaction',
         summary: 'One transaction of an account, with its batch',
         tags: ['accounts'],
-        security: [{ bearerAuth: [] }],
         params: AccountTransactionParams,
         response: { 200: TransactionView, ...errors },
       },

@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import { BatchParams, BatchTransactionsPage, BatchTransactionsQuery, BatchView } from '../../ingestion/batch.schemas.js';
 import type { BatchService } from '../../ingestion/batch.service.js';
 import { problems } from '../schemas.js';
 
 const errors = problems(['invalid_parameter', 'not_found']);
 
-export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
-  app.get<{ Params: { batch_id: string } }>(
+export function batchRoutes(app: ApiInstance, batches: BatchService): void {
+  app.get(
     '/api/batches/:batch_id',
     {
       config: { scope: 'ingest' },
@@ -14,7 +14,6 @@ export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
         operationId: 'getBatch',
         summary: "A batch's status and its transactions counted by status",
         tags: ['ingestion'],
-        security: [{ bearerAuth: [] }],
         params: BatchParams,
         response: { 200: BatchView, ...errors },
       },
@@ -22,7 +21,7 @@ export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
     (request) => batches.getBatch(request.principal.integrationId, request.params.batch_id),
   );
 
-  app.get<{ Params: { batch_id: string }; Querystring: { limit?: string; cursor?: string } }>(
+  app.get(
     '/api/batches/:batch_id/transactions',
     {
       config: { scope: 'ingest' },
@@ -30,7 +29,6 @@ export function batchRoutes(app: FastifyInstance, batches: BatchService): void {
         operationId: 'listBatchTransactions',
         summary: "Pages through a batch's transactions with their enrichment",
         tags: ['ingestion'],
-        security: [{ bearerAuth: [] }],
         params: BatchParams,
         querystring: BatchTransactionsQuery,
         response: { 200: BatchTransactionsPage, ...errors },

@@ -20,7 +20,7 @@ const TYPES: Record<string, string> = {
  * Nothing but the console's own files runs or loads: no inline script or style, no other origin,
  * no framing. The API it calls is on the same origin.
  */
-export const CONSOLE_CSP = [
+const CONSOLE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

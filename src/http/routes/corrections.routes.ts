@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import { CorrectionBody } from '../../corrections/correction.schemas.js';
 import type { CorrectionService } from '../../corrections/correction.service.js';
 import { AccountTransactionParams, TransactionView } from '../../transactions/transaction.schemas.js';
 import { problems } from '../schemas.js';
 
 /** Correcting a transaction's category (contract §11). */
-export function correctionRoutes(app: FastifyInstance, corrections: CorrectionService): void {
-  app.patch<{ Params: { account_id: string; transaction_id: string } }>(
+export function correctionRoutes(app: ApiInstance, corrections: CorrectionService): void {
+  app.patch(
     '/api/accounts/:account_id/transactions/:transaction_id',
     {
       config: { scope: 'ingest' },
@@ -17,7 +17,6 @@ export function correctionRoutes(app: FastifyInstance, corrections: CorrectionSe
         summary: "Corrects a transaction's category (locks it), or unlocks it for enrichment with null",
         description: 'A locked category is never changed by enrichment; the correction teaches this integration’s categorizer.',
         tags: ['accounts'],
-        security: [{ bearerAuth: [] }],
         params: AccountTransactionParams,
         body: CorrectionBody,
         response: { 200: TransactionView, ...problems(['validation_error', 'invalid_parameter', 'not_found', 'transaction_removed']) },

@@ -1,16 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 import { AppError } from '../../domain/errors.js';
 import { IDENTIFIER_CHARACTERS, IDENTIFIER_PATTERN } from '../../domain/identifiers.js';
 import type { IngestionService } from '../../ingestion/ingestion.service.js';
 import { batchTooLarge, FieldProblems } from '../../ingestion/ingestion.validation.js';
-import { IngestAccepted, IngestHeaders, ingestBody, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, IngestAccepted, IngestHeaders, ingestBody, RemoveBody, RemoveOutcome } from '../../ingestion/ingestion.schemas.js';
 import { withHeaders } from '../documented.js';
 import { requireSentOnce } from '../headers.js';
 import { fieldPointer, UNKNOWN_FIELD } from '../error-handler.js';
 import { problems } from '../schemas.js';
 
-export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionService, maxBatchSize: number): void {
+export function ingestionRoutes(app: ApiInstance, ingestion: IngestionService, maxBatchSize: number): void {
   const body = ingestBody(maxBatchSize);
   const accepted = withHeaders(IngestAccepted, {
     Location: { description: 'The batch to follow: /api/batches/{batch_id}, as status_url', required: true, schema: { type: 'string', examples: ['/api/batches/0b6a4c5e-2f3d-4c1a-9e7b-5d8f6a1b2c3d'] } },
@@ -34,7 +34,6 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
           summary: 'Ingest a batch of account transactions',
           description: 'Stores the batch atomically and idempotently and answers 202; enrichment happens asynchronously.',
           tags: ['ingestion'],
-          security: [{ bearerAuth: [] }],
           body,
           headers: IngestHeaders,
           response: {
@@ -59,9 +58,9 @@ export function ingestionRoutes(app: FastifyInstance, ingestion: IngestionServic
         requireSentOnce(request.raw.rawHeaders, 'idempotency-key', 'Idempotency-Key must be sent once.');
         const key = request.headers['idempotency-key'];
         const idempotencyKey = Array.isArray(key) ? key[0] : key;
-        if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
-          throw new AppError('invalid_parameter', 'Idempotency-Key must be 1–255 characters.', {
-            errors: [{ pointer: '/headers/idempotency-key', message: 'must be 1–255 characters' }],
+        if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX_LENGTH)) {
+          throw new AppError('invalid_parameter', `Idempotency-Key must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} characters.`, {
+            errors: [{ pointer: '/headers/idempotency-key', message: `must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} characters` }],
           });
         }
         const outcome = await ingestion.ingestBatch(request.principal, {
@@ -85,7 +84,7 @@ function tooManyIds(count: number): AppError {
 }
 
 /** Removing transactions (contract §10). */
-export function removalRoutes(app: FastifyInstance, ingestion: IngestionService): void {
+export function removalRoutes(app: ApiInstance, ingestion: IngestionService): void {
   // With and without the trailing slash, as the ingest path it sits under (§4).
   for (const url of ['/api/integrations/transactions/remove', '/api/integrations/transactions/remove/']) {
     app.post(
@@ -102,7 +101,6 @@ export function removalRoutes(app: FastifyInstance, ingestion: IngestionService)
           operationId: 'removeTransactions',
           summary: 'Remove transactions of an account: they stay readable but count nowhere',
           tags: ['ingestion'],
-          security: [{ bearerAuth: [] }],
           body: RemoveBody,
           response: { 200: RemoveOutcome, ...problems(['validation_error', 'invalid_json', 'not_found', 'unsupported_media_type']) },
         },
@@ -113,7 +111,7 @@ export function removalRoutes(app: FastifyInstance, ingestion: IngestionService)
 }
 
 /** Ajv's findings as JSON Pointers to the offending field, one message per field. */
-export function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblems {
+function toFieldProblems(errors: FastifySchemaValidationError[]): FieldProblems {
   const problems = new FieldProblems();
   for (const error of errors) {
     if (error.keyword === 'anyOf') continue;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import { BatchListPage, BatchListQuery } from '../../ingestion/batch.schemas.js';
 import type { BatchService } from '../../ingestion/batch.service.js';
 import { AccountListPage, AccountListQuery, AccountSummaryParams, MonthlyReport, MonthlyReportQuery } from '../../reports/report.schemas.js';
@@ -8,8 +8,8 @@ import { problems } from '../schemas.js';
 const errors = problems(['invalid_parameter']);
 
 /** Lists for consoles and BI clients (contract §15). */
-export function listRoutes(app: FastifyInstance, services: { batches: BatchService; reports: ReportService }): void {
-  app.get<{ Querystring: AccountListQuery }>(
+export function listRoutes(app: ApiInstance, services: { batches: BatchService; reports: ReportService }): void {
+  app.get(
     '/api/accounts',
     {
       config: { scope: 'reports' },
@@ -17,7 +17,6 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
         operationId: 'listAccounts',
         summary: "The integration's accounts with their transaction counts, oldest first",
         tags: ['reports'],
-        security: [{ bearerAuth: [] }],
         querystring: AccountListQuery,
         response: { 200: AccountListPage, ...errors },
       },
@@ -25,7 +24,7 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
     (request) => services.reports.listAccounts(request.principal.integrationId, request.query),
   );
 
-  app.get<{ Querystring: BatchListQuery }>(
+  app.get(
     '/api/batches',
     {
       config: { scope: ['ingest', 'reports'] },
@@ -33,7 +32,6 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
         operationId: 'listBatches',
         summary: "The integration's batches, newest first, each with its status and counts",
         tags: ['ingestion'],
-        security: [{ bearerAuth: [] }],
         querystring: BatchListQuery,
         response: { 200: BatchListPage, ...errors },
       },
@@ -41,7 +39,7 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
     (request) => services.batches.listBatches(request.principal.integrationId, request.query),
   );
 
-  app.get<{ Params: { account_id: string }; Querystring: MonthlyReportQuery }>(
+  app.get(
     '/api/reports/account/:account_id/monthly',
     {
       config: { scope: 'reports' },
@@ -49,7 +47,6 @@ export function listRoutes(app: FastifyInstance, services: { batches: BatchServi
         operationId: 'getAccountMonthly',
         summary: "An account's spend, income and spend by category, month by month, over an inclusive date range",
         tags: ['reports'],
-        security: [{ bearerAuth: [] }],
         params: AccountSummaryParams,
         querystring: MonthlyReportQuery,
         response: { 200: MonthlyReport, ...problems(['invalid_parameter', 'not_found']) },

@@ -7,6 +7,7 @@ import type { Container } from '../../container.js';
 import { AppError } from '../../domain/errors.js';
 import { BullMqQueue } from '../../infra/bullmq-queue.js';
 import { ADMIN_SESSION_TTL_SECONDS, AdminSessions } from '../../operations/admin-session.service.js';
+import { limitFailedAuthentications } from '../auth.js';
 import { sendProblem, toProblem } from '../error-handler.js';
 
 export const BOARD_PATH = '/admin/queues';
@@ -49,32 +50,20 @@ document.getElementById('login').addEventListener('submit', async (event) => {
 });
 </script></body></html>`;
 
-/**
- * The queue board at /admin/queues (ADMIN_UI=true): Bull Board over the BullMQ queue, behind the
- * `admin` scope, given either as a Bearer key or as the session cookie that key was traded for.
- */
 export interface QueueBoardOptions {
   container: Container;
   /** The API's count of failed authentications per address, which the board's keys and sessions add to. */
   failuresPerAddress: RateLimiter<string>;
 }
 
+/**
+ * The queue board at /admin/queues (ADMIN_UI=true): Bull Board over the BullMQ queue, behind the
+ * `admin` scope, given either as a Bearer key or as the session cookie that key was traded for.
+ */
 export async function queueBoardPlugin(app: FastifyInstance, { container, failuresPerAddress }: QueueBoardOptions): Promise<void> {
   const sessions = new AdminSessions(container.pool, container.auth);
-  /**
-   * Runs a check of a key or session as the API's gate does: an address flooding bad ones is refused
-   * before any lookup, and each one refused 401 counts against it.
-   */
-  const limited = async <T>(request: FastifyRequest, check: () => Promise<T>): Promise<T> => {
-    const backOff = failuresPerAddress.wait(request.ip);
-    if (backOff > 0) throw new AppError('rate_limited', `Too many failed authentications from this address; retry in ${backOff} s.`, { retry_after: backOff });
-    try {
-      return await check();
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'unauthorized') failuresPerAddress.take(request.ip);
-      throw error;
-    }
-  };
+  // Keys and sessions are checked as the API's gate checks keys.
+  const limited = <T>(request: FastifyRequest, check: () => Promise<T>): Promise<T> => limitFailedAuthentications(failuresPerAddress, request.ip, check);
 
   app.get(`${BOARD_PATH}/login`, hidden, async (_request, reply) => reply.type('text/html; charset=utf-8').send(LOGIN_PAGE));
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import { ReenrichAccepted, ReenrichBody, ReenrichmentParams, ReenrichmentView } from '../../reenrichment/reenrichment.schemas.js';
 import type { ReenrichmentService } from '../../reenrichment/reenrichment.service.js';
 import { AccountParams } from '../../transactions/transaction.schemas.js';
@@ -6,8 +6,8 @@ import { withHeaders } from '../documented.js';
 import { problems } from '../schemas.js';
 
 /** Re-enriching an account's transactions, and following it (contract §11). */
-export function reenrichmentRoutes(app: FastifyInstance, reenrichments: ReenrichmentService): void {
-  app.post<{ Params: { account_id: string } }>(
+export function reenrichmentRoutes(app: ApiInstance, reenrichments: ReenrichmentService): void {
+  app.post(
     '/api/accounts/:account_id/reenrich',
     {
       config: { scope: 'ingest', bodyOptional: true },
@@ -21,7 +21,6 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
           'Transactions still waiting for enrichment (a new batch, or an earlier re-enrichment under way) are neither sent again nor counted: ' +
           'they are enriched by what runs when a worker takes them, corrections made since included. A re-enrichment with nothing to send is completed at once.',
         tags: ['accounts'],
-        security: [{ bearerAuth: [] }],
         params: AccountParams,
         body: ReenrichBody,
         response: { 202: withHeaders(ReenrichAccepted, { Location: { description: 'The re-enrichment to follow: /api/reenrichments/{reenrichment_id}, as status_url', required: true, schema: { type: 'string' } } }), ...problems(['validation_error', 'invalid_parameter', 'not_found']) },
@@ -34,7 +33,7 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
     },
   );
 
-  app.get<{ Params: { reenrichment_id: string } }>(
+  app.get(
     '/api/reenrichments/:reenrichment_id',
     {
       // Started with ingest; followed, like a batch, by whoever reads the account too.
@@ -43,7 +42,6 @@ export function reenrichmentRoutes(app: FastifyInstance, reenrichments: Reenrich
         operationId: 'getReenrichment',
         summary: "A re-enrichment's status and its transactions counted by status",
         tags: ['accounts'],
-        security: [{ bearerAuth: [] }],
         params: ReenrichmentParams,
         response: { 200: ReenrichmentView, ...problems(['invalid_parameter', 'not_found']) },
       },

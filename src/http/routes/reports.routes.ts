@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { ApiInstance } from '../api-instance.js';
 import { AccountSummary, AccountSummaryParams, AccountSummaryQuery } from '../../reports/report.schemas.js';
 import type { ReportService } from '../../reports/report.service.js';
 import { problems } from '../schemas.js';
 
 const errors = problems(['invalid_parameter', 'not_found']);
 
-export function reportRoutes(app: FastifyInstance, reports: ReportService): void {
-  app.get<{ Params: { account_id: string }; Querystring: { start_date?: string; end_date?: string; include_pending?: string } }>(
+export function reportRoutes(app: ApiInstance, reports: ReportService): void {
+  app.get(
     '/api/reports/account/:account_id/summary',
     {
       config: { scope: 'reports' },
@@ -14,7 +14,6 @@ export function reportRoutes(app: FastifyInstance, reports: ReportService): void
         operationId: 'getAccountSummary',
         summary: "An account's spend, income, top spend categories and enrichment progress over an inclusive date range",
         tags: ['reports'],
-        security: [{ bearerAuth: [] }],
         params: AccountSummaryParams,
         querystring: AccountSummaryQuery,
         response: { 200: AccountSummary, ...errors },

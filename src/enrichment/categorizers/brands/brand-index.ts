@@ -3,7 +3,7 @@ import type { RuleCategory } from '../rules.data.js';
 import { isCategory } from '../../../domain/taxonomy.js';
 
 /** The generated file (`npm run build:brands`); the same relative place from src/ and from dist/. */
-export const BRANDS_FILE = new URL('../../../../data/brands/brands.json', import.meta.url);
+const BRANDS_FILE = new URL('../../../../data/brands/brands.json', import.meta.url);
 
 /** One way a name is known: as a brand of this category, in these countries (`*`: everywhere). */
 export interface BrandCandidate {
