@@ -162,6 +162,21 @@ describe('GET /api/changes (§12)', () => {
   });
 });
 
+describe('the last page', () => {
+  it('when a page holds exactly the last changes, then has_more is false', async () => {
+    // No enrichment adds its changes behind them.
+    await ctx.container.worker.stop();
+    const own = await ctx.key(['ingest', 'reports'], 'last-page');
+    expect((await postTransactions(ctx, own, 'F-LAST', [tx('X'), tx('Y')])).statusCode).toBe(202);
+    const page = (await ctx.app.inject({ url: '/api/changes?limit=2', headers: bearer(own) })).json();
+    expect(page.changes.map((c: FeedChange) => [c.transaction_id, c.type])).toEqual([
+      ['X', 'transaction.added'],
+      ['Y', 'transaction.added'],
+    ]);
+    expect(page.has_more).toBe(false);
+  });
+});
+
 describe('the feed under concurrency', () => {
   it('when a transaction holding an early change commits late, then a consumer that already read past later changes still receives it', async () => {
     const start = await follow(undefined);

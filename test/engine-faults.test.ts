@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
 import { batchRows, EnrichClaimedRows } from '../src/enrichment/enrich-claimed-rows.js';
+import { reclaimExpiredLeases, writeResults } from '../src/enrichment/enrichment.repository.js';
 import { isConnectionError } from '../src/infra/db.js';
 import { IngestionService } from '../src/ingestion/ingestion.service.js';
 import { FieldProblems } from '../src/ingestion/ingestion.validation.js';
@@ -345,6 +346,26 @@ function slowingCategorizer(fast: number, slowMs: number): Categorizer {
     },
   };
 }
+
+describe('claim tokens', () => {
+  it('when a worker answers after its lease ran out and another worker claimed the row again, then the late answer is not written: the row stays the second worker\'s', async () => {
+    ctx = await createTestContext();
+    const key = await ctx.key(['ingest', 'reports']);
+    const batchId = await ingestBatch(ctx, key, batchBody(1, { accountId: 'TOKENS' }));
+    const late = randomUUID();
+    const [row] = await claimPending(ctx.sql, batchId, 1, 1, late);
+    await sleep(50);
+    await reclaimExpiredLeases(ctx.sql, 10, 3);
+    const [again] = await claimPending(ctx.sql, batchId, 1, 60_000, randomUUID());
+    expect(again?.id).toBe(row?.id);
+
+    const written = await writeResults(ctx.sql, [{ id: row!.id, claimToken: late, category: 'TRAVEL', confidence: 0.9, source: 'rules:late', version: 'late' }], 3);
+
+    expect(written).toEqual([]);
+    const transaction = (await ctx.app.inject({ url: '/api/accounts/TOKENS/transactions/TX-1', headers: bearer(key) })).json();
+    expect(transaction).toMatchObject({ status: 'processing', category: null, category_source: null, attempts: 2 });
+  });
+});
 
 describe('categorizer deadline', () => {
   it('when the categorizer slows down while many rows are held, then no row outlives its lease: each completes on one counted attempt', async () => {

@@ -140,6 +140,16 @@ describe('pending transactions that post (§10)', () => {
   });
 });
 
+describe('a posted transaction naming a posted one', () => {
+  it('when pending_transaction_id names a transaction that is already posted, then that one stays: both count, nothing is removed', async () => {
+    await accepted('L-POSTED', [{ transaction_id: 'A', ...cafe, amount: '-10.00' }]);
+    await accepted('L-POSTED', [{ transaction_id: 'B', pending_transaction_id: 'A', ...cafe, amount: '-20.00' }]);
+
+    expect(await transaction('L-POSTED', 'A')).toMatchObject({ removed_at: null, replaced_by: null });
+    expect(await summary('L-POSTED')).toMatchObject({ total_transactions: 2, total_spend: '30.00' });
+  });
+});
+
 describe('pending transactions that change (§10)', () => {
   it('when a pending amount changes (a tip), then it is modified and the summary follows', async () => {
     await accepted('L-TIP', [{ transaction_id: 'P-4', pending: true, ...cafe }]);
