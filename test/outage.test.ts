@@ -191,9 +191,7 @@ describe('PostgreSQL outage (§9)', () => {
       // BullMQ's own retries of a failing job (5 attempts, backoff from 1 s) are spent within 16 s.
       await new Promise((resolve) => setTimeout(resolve, 17_000));
       await proxy.restore();
-      const back = Date.now();
       await waitFor(async () => (await status().catch(() => ({}))).status === 'completed', 20_000, 'the batch to complete after the outage');
-      expect(Date.now() - back).toBeLessThan(20_000);
       const failedJobs = await (queued.queue as BullMqQueue).bullQueue.getJobCountByTypes('failed');
       expect(failedJobs).toBe(0);
     } finally {
