@@ -132,6 +132,28 @@ describe('pending transactions that post (§10)', () => {
     expect((await ctx.sql.query(`SELECT 1 FROM accounts WHERE external_id = 'L-BAD'`)).rowCount).toBe(0);
   });
 
+  it('when the account currency and an amount are wrong too, then the 400 still names pending_transaction_id beside them', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/integrations/transactions',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      payload: {
+        account: { account_id: 'L-ALL', currency: 'usd' },
+        transactions: [
+          { transaction_id: 'P-1', date: '2026-11-02', amount: '-1.00', pending: true, pending_transaction_id: 'P-0' },
+          { transaction_id: 'P-2', date: '2026-11-02', amount: '-1.00001', pending: true, pending_transaction_id: 'P-0' },
+        ],
+      },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      '/account/currency',
+      '/transactions/0/pending_transaction_id',
+      '/transactions/1/amount',
+      '/transactions/1/pending_transaction_id',
+    ]);
+  });
+
   it('when a posted transaction names itself as the pending one it replaces, then 400 names the field and nothing is stored', async () => {
     const response = await post('L-SELF', [{ transaction_id: 'T-5', pending_transaction_id: 'T-5', ...cafe }]);
     expect(response.statusCode).toBe(400);

@@ -77,14 +77,7 @@ export function validateBatch(body: unknown, problems: FieldProblems): { batch: 
     if (item.currency !== undefined && knownCurrency && ownCurrency !== null && ownCurrency !== knownCurrency) {
       report(`${at}/currency`, `must equal the account's currency ${knownCurrency}`);
     }
-    // With the account's currency wrong the batch is refused anyway: its amounts are still checked
-    // against the most decimals any currency has, so each one wrong in every currency is named too.
-    const amount = parseAmount(item.amount, knownCurrency ? minorUnits(knownCurrency) : MAX_MINOR_UNITS);
-    if (!amount.ok) {
-      if (item.amount !== undefined) report(`${at}/amount`, amount.message);
-      return;
-    }
-    if (!knownCurrency) return;
+    // Named whatever else is wrong with the line or the account: every problem is listed (§3).
     const pending = item.pending === true;
     const pendingTransactionId = text(item.pending_transaction_id);
     if (pending && pendingTransactionId !== null) {
@@ -93,6 +86,14 @@ export function validateBatch(body: unknown, problems: FieldProblems): { batch: 
       // A transaction posting under its own id is sent again with pending: false (§10); it replaces nothing.
       report(`${at}/pending_transaction_id`, 'must name another transaction: one that posts under its own id is sent again with pending: false and no pending_transaction_id');
     }
+    // With the account's currency wrong the batch is refused anyway: its amounts are still checked
+    // against the most decimals any currency has, so each one wrong in every currency is named too.
+    const amount = parseAmount(item.amount, knownCurrency ? minorUnits(knownCurrency) : MAX_MINOR_UNITS);
+    if (!amount.ok) {
+      if (item.amount !== undefined) report(`${at}/amount`, amount.message);
+      return;
+    }
+    if (!knownCurrency) return;
     transactions.push({
       transactionId: id ?? '',
       pending,
