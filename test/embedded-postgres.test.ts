@@ -114,8 +114,8 @@ describe('startEmbeddedPostgres', () => {
     // A short-lived owner (`lucro reenrich` started first) stops the server as it exits.
     owner.child.kill('SIGTERM');
     await exited(owner.child);
-    await waitFor(async () => (await selectOne(shared.databaseUrl).catch(() => 0)) === 1, 30_000, 'the sharer to start the server again');
-    expect(shared.owned).toBe(true);
+    await waitFor(async () => shared.owned, 30_000, 'the sharer to take the server over');
+    expect(await selectOne(shared.databaseUrl)).toBe(1);
 
     await shared.stop();
     expect(await refusesConnections(port)).toBe(true);
@@ -184,17 +184,25 @@ describe('a data dir the embedded PostgreSQL can trust', () => {
     expect(existsSync(path.join(dataDir, 'pg'))).toBe(false);
   }, TIMEOUT);
 
-  it('when its own data dir is writable by everyone and owner.pid is a link to another file, then it is tightened to 0755 and the linked file is left as it was', async () => {
+  it.each([0o777, 0o1777, 0o775])('when its own data dir is writable by others (mode %o), then starting fails with one line, and the mode is left as it was', async (mode) => {
     const dataDir = await newDataDir();
     await mkdir(dataDir);
-    await chmod(dataDir, 0o777);
+    await chmod(dataDir, mode);
+    await expect(startEmbeddedPostgres({ dataDir, port: await freePort() })).rejects.toThrow(
+      new StartupError(`LUCRO_DATA_DIR ${dataDir} is writable by other users (mode ${mode.toString(8)}): use a directory only its owner may write (chmod go-w on one of this user's own)`),
+    );
+    expect((await stat(dataDir)).mode & 0o7777).toBe(mode);
+  }, TIMEOUT);
+
+  it('when owner.pid is a link to another file, then the link is replaced and the linked file is left as it was', async () => {
+    const dataDir = await newDataDir();
+    await mkdir(dataDir);
     const victim = path.join(path.dirname(dataDir), 'victim');
     await writeFile(victim, 'important\n');
     await symlink(victim, path.join(dataDir, 'owner.pid'));
 
     const db = track(await startEmbeddedPostgres({ dataDir, port: await freePort() }));
 
-    expect((await stat(dataDir)).mode & 0o777).toBe(0o755);
     expect(await readFile(victim, 'utf8')).toBe('important\n');
     expect(await readFile(path.join(dataDir, 'owner.pid'), 'utf8')).toBe(`${process.pid}\n`);
     await db.stop();

@@ -72,14 +72,14 @@ export function fallbackDataArea(dataDir: string): string {
  * it survives reboots, and TMPDIR may itself be private.
  */
 export async function resolveDataArea(dataDir: string, user: ServerUser | undefined, logger?: Logger): Promise<string> {
-  await makeDirsTraversable(dataDir, user).catch((error: unknown) => {
+  await makeDirsTraversable(dataDir).catch((error: unknown) => {
     if (isErrno(error, 'EEXIST') || isErrno(error, 'ENOTDIR')) throw new StartupError(`LUCRO_DATA_DIR ${dataDir} is not a directory (a file is in its way)`);
     if (isErrno(error, 'EACCES') || isErrno(error, 'EROFS') || isErrno(error, 'ENOENT')) {
       throw new StartupError(`LUCRO_DATA_DIR ${dataDir} cannot be created or used here (${(error as NodeJS.ErrnoException).code}): choose a directory this user can write`);
     }
     throw error;
   });
-  await requireOwnDirectory(dataDir, logger);
+  await requireOwnDirectory(dataDir);
   if (!user || (await canTraverse(user, dataDir))) return dataDir;
 
   const fallback = fallbackDataArea(dataDir);
@@ -94,30 +94,27 @@ export async function resolveDataArea(dataDir: string, user: ServerUser | undefi
 
 /**
  * What the data dir holds is trusted: the superuser's password, the owner's PID, the server's
- * files. So it must be this user's (or root's), and writable by nobody else. One of ours that
- * others may write (made under umask 002) is tightened; anyone else's is refused, as ssh and
- * PostgreSQL refuse theirs.
+ * files. So it must be this user's (or root's), and writable by nobody else, as ssh and PostgreSQL
+ * require of theirs. One that is not is refused, never changed: it may be a shared directory
+ * (/tmp) whose mode others rely on.
  */
-async function requireOwnDirectory(dataDir: string, logger?: Logger): Promise<void> {
+async function requireOwnDirectory(dataDir: string): Promise<void> {
   const info = await stat(dataDir);
   const me = process.geteuid?.();
   if (me === undefined) return;
   if (info.uid !== me && info.uid !== 0) {
     throw new StartupError(`LUCRO_DATA_DIR ${dataDir} belongs to another user (uid ${info.uid}): whoever owns it could plant the password and files the embedded PostgreSQL trusts; use a directory of this user's`);
   }
-  if ((info.mode & 0o022) === 0) return;
-  if (info.uid !== me) {
-    throw new StartupError(`LUCRO_DATA_DIR ${dataDir} is writable by other users (mode ${(info.mode & 0o777).toString(8)}): make it writable by its owner only (chmod go-w), or use another directory`);
+  if ((info.mode & 0o022) !== 0) {
+    throw new StartupError(`LUCRO_DATA_DIR ${dataDir} is writable by other users (mode ${(info.mode & 0o7777).toString(8)}): use a directory only its owner may write (chmod go-w on one of this user's own)`);
   }
-  await chmod(dataDir, info.mode & 0o755);
-  logger?.warn({ dataDir, mode: (info.mode & 0o777).toString(8) }, 'LUCRO_DATA_DIR was writable by other users; made it writable by this user only');
 }
 
-/** Directories we create ourselves get 0755 whatever the umask, so that the default ./.lucro is
- *  reachable by the server user whenever its parents are. */
-async function makeDirsTraversable(dir: string, user: ServerUser | undefined): Promise<void> {
+/** Directories we create ourselves get 0755 whatever the umask: reachable by the server user
+ *  whenever their parents are, and writable by nobody else (requireOwnDirectory). */
+async function makeDirsTraversable(dir: string): Promise<void> {
   const firstCreated = await mkdir(dir, { recursive: true });
-  if (!user || firstCreated === undefined) return;
+  if (firstCreated === undefined) return;
   for (let current = dir; ; current = path.dirname(current)) {
     await chmod(current, 0o755);
     if (current === firstCreated || current === path.dirname(current)) break;

@@ -185,7 +185,7 @@ function embeddedHandle(cluster: Cluster, server: RunningServer, password: strin
   let owned = false;
   let stopping: Promise<void> | undefined;
   let removeExitHook = () => {};
-  let stopWatching = () => {};
+  let stopWatching: () => Promise<void> = async () => {};
   const own = () => {
     owned = true;
     removeExitHook = stopOnExit(cluster);
@@ -195,7 +195,8 @@ function embeddedHandle(cluster: Cluster, server: RunningServer, password: strin
   else stopWatching = takeOverWhenOwnerLeaves(cluster, server.port, () => stopping !== undefined, own, logger);
 
   const stop = async (): Promise<void> => {
-    stopWatching();
+    // A takeover in flight ends first: it gives up, or it made this process the owner before.
+    await stopWatching();
     if (!owned) return;
     removeExitHook();
     // Under the start lock, so that a process starting right now either adopts the server before
@@ -223,16 +224,22 @@ function embeddedHandle(cluster: Cluster, server: RunningServer, password: strin
  * WATCH_INTERVAL_MS) starts the server again if it stopped, on the same port, and owns it from then
  * on (`own`). Returns what stops the watching.
  */
-function takeOverWhenOwnerLeaves(cluster: Cluster, port: number, stopping: () => boolean, own: () => void, logger?: EmbeddedPostgresLogger): () => void {
+function takeOverWhenOwnerLeaves(cluster: Cluster, port: number, stopping: () => boolean, own: () => void, logger?: EmbeddedPostgresLogger): () => Promise<void> {
   const check = async (): Promise<void> => {
     if (stopping() || (await liveOwner(cluster)) !== undefined) return;
     const release = await acquireStartLock(cluster.paths.lockFile);
     try {
       if (stopping() || (await liveOwner(cluster)) !== undefined) return;
-      if (!(await findRunningServer(cluster, logger))) await startServer(cluster, port, logger);
+      const startedHere = !(await findRunningServer(cluster, logger));
+      if (startedHere) await startServer(cluster, port, logger);
+      // This process began to stop meanwhile: a server it started must not outlive it.
+      if (stopping()) {
+        if (startedHere) await stopServer(cluster);
+        return;
+      }
       await writeOwnerFile(cluster.paths.ownerFile);
       ownedHere.add(cluster.paths.area);
-      stopWatching();
+      void stopWatching();
       own();
       logger?.warn({ port }, 'the Lucro process that ran the embedded PostgreSQL left; this process runs it now');
     } finally {
@@ -243,18 +250,23 @@ function takeOverWhenOwnerLeaves(cluster: Cluster, port: number, stopping: () =>
   return stopWatching;
 }
 
-/** Runs `check` every WATCH_INTERVAL_MS, one at a time, logging a failure as `failure`; the watch alone is no reason for the process to stay alive. */
-function watch(check: () => Promise<void>, failure: string, logger?: EmbeddedPostgresLogger): () => void {
-  let busy = false;
+/**
+ * Runs `check` every WATCH_INTERVAL_MS, one at a time, logging a failure as `failure`; the watch
+ * alone is no reason for the process to stay alive. What it returns stops the watch, and resolves
+ * once a check in flight has ended.
+ */
+function watch(check: () => Promise<void>, failure: string, logger?: EmbeddedPostgresLogger): () => Promise<void> {
+  let inFlight: Promise<void> | undefined;
   const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    check()
+    inFlight ??= check()
       .catch((error: unknown) => logger?.warn({ err: error }, failure))
-      .finally(() => (busy = false));
+      .finally(() => (inFlight = undefined));
   }, WATCH_INTERVAL_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await inFlight;
+  };
 }
 
 /** How often the owner checks that its embedded server still runs. */
@@ -265,7 +277,7 @@ const WATCH_INTERVAL_MS = 2_000;
  * the owner checks for it and starts it again on the same port, so that the process recovers by
  * itself as with an external database (contract §9). Returns what stops the watching.
  */
-function reviveWhenDead(cluster: Cluster, port: number, stopping: () => boolean, logger?: EmbeddedPostgresLogger): () => void {
+function reviveWhenDead(cluster: Cluster, port: number, stopping: () => boolean, logger?: EmbeddedPostgresLogger): () => Promise<void> {
   const pidFile = path.join(cluster.paths.pgData, 'postmaster.pid');
   const check = async (): Promise<void> => {
     const info = await readPostmasterPid(pidFile);
