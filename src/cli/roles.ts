@@ -98,7 +98,8 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
       const scheduler = new Scheduler(() => container.maintenance.sweep(), logger.child({ component: 'scheduler' }), config.schedulerIntervalMs);
       scheduler.start();
       logger.info({ intervalMs: config.schedulerIntervalMs }, 'scheduler started');
-      if (container.queue.kind === 'in-process') {
+      // Only where this process consumes its own queue: a scheduler without Redis has no worker.
+      if (container.queue.kind === 'in-process' && role !== 'scheduler') {
         container.maintenance.dispatchAllWaiting().then(
           (batches) => batches > 0 && logger.info({ batches }, 'dispatched the batches left waiting'),
           (error: unknown) => logger.warn({ err: error }, 'could not dispatch the batches left waiting; the sweep will'),

@@ -40,11 +40,11 @@ export async function postWebhook(target: string, body: string, headers: Record<
       if (lookupOptions.all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [pinned]);
       else callback(null, pinned.address, pinned.family);
     };
-    const attempt = () => send(url, body, headers, lookup, options.timeoutMs - elapsed());
+    const attempt = (fresh: boolean) => send(url, body, headers, lookup, options.timeoutMs - elapsed(), fresh);
     // A kept-alive connection the receiver closed as idle just as it was reused carried nothing it
-    // read: the same request goes once more, over a new connection, within the same attempt.
-    const status = await attempt()
-      .catch((error: unknown) => (error instanceof StaleConnection ? attempt() : Promise.reject(error)))
+    // read: the same request goes once more, over a connection of its own, within the same attempt.
+    const status = await attempt(false)
+      .catch((error: unknown) => (error instanceof StaleConnection ? attempt(true) : Promise.reject(error)))
       .catch((error: unknown) => {
         throw error === NO_ANSWER ? new Error(`no answer within ${options.timeoutMs} ms`) : error instanceof StaleConnection ? error.cause : error;
       });
@@ -71,11 +71,12 @@ export const MAX_ANSWER_BODY_BYTES = 64 * 1024;
  * MAX_ANSWER_BODY_BYTES), cut off past that, or cut off at the deadline. Until then the attempt
  * holds its slot.
  */
-function send(url: URL, body: string, headers: Record<string, string>, lookup: LookupFunction, timeoutMs: number): Promise<number> {
+function send(url: URL, body: string, headers: Record<string, string>, lookup: LookupFunction, timeoutMs: number, fresh: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(url, {
       method: 'POST',
-      agent: agents[url.protocol as 'http:' | 'https:'],
+      // Fresh: a new connection, not another pooled one that may be just as stale.
+      agent: fresh ? false : agents[url.protocol as 'http:' | 'https:'],
       lookup,
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
     });
