@@ -52,6 +52,21 @@ describe('a database whose DateStyle is SQL, DMY', () => {
     expect(transaction.json().date).toBe('2026-11-01');
   });
 
+  it('when DATABASE_URL carries options of its own, then Lucro\'s formats still apply beside them', async () => {
+    const withOptions = `${db.url}?options=${encodeURIComponent('-c search_path=public')}`;
+    const other = await createContainer(loadConfig({ DATABASE_URL: withOptions, LOG_LEVEL: 'silent', ENRICHMENT_LATENCY_MS: '0' }));
+    const otherApp = await buildApp(other);
+    try {
+      const transaction = await otherApp.inject({ url: '/api/accounts/ACC-DMY/transactions/TX-1', headers: bearer(key) });
+      expect(transaction.json()).toMatchObject({ date: '2026-11-01', batch_id: expect.any(String) });
+      const batch = await otherApp.inject({ url: `/api/batches/${transaction.json().batch_id}`, headers: bearer(key) });
+      expect(batch.json().created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    } finally {
+      await otherApp.close();
+      await other.close();
+    }
+  });
+
   it('when keys are listed from the command line, then each shows its creation time', async () => {
     const { code, stdout } = await runLucro(['keys', 'list', '--json'], { DATABASE_URL: db.url });
     expect(code).toBe(0);

@@ -37,13 +37,39 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 4_500;
  * datestyle = 'SQL, DMY'` is an ordinary setting of a shared server): dates are read as the server
  * writes them (above), and pg parses timestamps and intervals only in these formats.
  */
-export const SESSION_FORMATS = '-c datestyle=ISO,YMD -c intervalstyle=postgres';
+const SESSION_FORMATS = '-c datestyle=ISO,YMD -c intervalstyle=postgres';
+
+/**
+ * An `options` parameter of the URL (`?options=-c search_path=lucro`) would replace the pool's
+ * options whole (pg lets the URL win), and with them the formats and timeouts above: it is taken out
+ * of the URL and ours are put after it, so both apply and ours win where they name the same setting.
+ */
+function withSessionOptions(databaseUrl: string): { url: string; theirs: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(databaseUrl);
+  } catch {
+    return { url: databaseUrl, theirs: '' };
+  }
+  const theirs = parsed.searchParams.get('options');
+  if (theirs === null) return { url: databaseUrl, theirs: '' };
+  parsed.searchParams.delete('options');
+  return { url: parsed.toString(), theirs: `${theirs} ` };
+}
+
+/** Each pool's session options without its timeouts: a migration runs with them, and takes its time. */
+const untimedOptions = new WeakMap<pg.Pool, string>();
+
+export function sessionOptionsWithoutTimeouts(pool: pg.Pool): string {
+  return untimedOptions.get(pool) ?? SESSION_FORMATS;
+}
 
 export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool {
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const server = serverTimeouts(queryTimeoutMs);
+  const { url, theirs } = withSessionOptions(databaseUrl);
   const pool = new pg.Pool({
-    connectionString: databaseUrl,
+    connectionString: url,
     max: options.max ?? 20,
     // An unreachable database must turn into a 503 within 5 s, not a hung request.
     connectionTimeoutMillis: 3_000,
@@ -54,9 +80,10 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): pg.P
     // A transaction abandoned by a dead process frees its locks (and idempotency key) quickly, and a
     // backend notices within a second that its client hung up.
     options:
-      `${SESSION_FORMATS} -c idle_in_transaction_session_timeout=20000 -c client_connection_check_interval=1000 ` +
+      `${theirs}${SESSION_FORMATS} -c idle_in_transaction_session_timeout=20000 -c client_connection_check_interval=1000 ` +
       `-c statement_timeout=${server.statementMs} -c lock_timeout=${server.lockMs}`,
   });
+  untimedOptions.set(pool, `${theirs}${SESSION_FORMATS}`);
   // A client losing its connection must not crash the process, idle or checked out: the query in
   // flight (if any) fails on its own, and the pool replaces the client.
   pool.on('error', () => {});

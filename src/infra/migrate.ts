@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Queryable } from './db.js';
 import type { Logger } from './logger.js';
 import { LOCK_NAMESPACE } from './advisory-locks.js';
-import { SESSION_FORMATS } from './db.js';
+import { sessionOptionsWithoutTimeouts } from './db.js';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
 
@@ -47,7 +47,7 @@ export interface MigrateOptions {
 export async function migrate(pool: pg.Pool, logger?: Logger, { afterMigrations }: MigrateOptions = {}): Promise<string[]> {
   const files = await migrationFiles();
   // Its own connection, without the request-path timeouts: a migration may legitimately run long.
-  const client = new pg.Client({ ...pool.options, query_timeout: undefined, statement_timeout: undefined, options: SESSION_FORMATS });
+  const client = new pg.Client({ ...pool.options, query_timeout: undefined, statement_timeout: undefined, options: sessionOptionsWithoutTimeouts(pool) });
   await client.connect();
   const applied: string[] = [];
   try {
