@@ -120,7 +120,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
     }
     // So that `lucro status` sees which processes (above all, which workers) are alive.
     const enriches = role === 'start' || role === 'worker';
-    const heartbeat = new Heartbeat(container.pool, logger.child({ component: 'heartbeat' }), role, enriches ? config.workerConcurrency : null);
+    const heartbeat = new Heartbeat(container.pool, logger.child({ component: 'heartbeat' }), role, enriches ? config.workerConcurrency : null, sweeps);
     heartbeat.start();
     stops.heartbeat = () => heartbeat.stop();
   } catch (error) {

@@ -20,9 +20,10 @@ export class Heartbeat {
     logger: Logger,
     role: string,
     concurrency: number | null,
+    sweeps: boolean,
   ) {
     const hostname = os.hostname();
-    this.row = { id: `${hostname}:${process.pid}`, role, hostname, pid: process.pid, concurrency };
+    this.row = { id: `${hostname}:${process.pid}`, role, hostname, pid: process.pid, concurrency, sweeps };
     let starting = true;
     // Caught here, not reported as Every's outages: the components doing the work already say the database is away.
     const tick = () =>

@@ -88,16 +88,18 @@ export interface HeartbeatRow {
   hostname: string;
   pid: number;
   concurrency: number | null;
+  /** Whether the process runs the scheduler's sweep. */
+  sweeps: boolean;
 }
 
 /** Registers a process or refreshes its row; a restarted process with the same id takes the row over. */
 export async function beat(db: Queryable, process: HeartbeatRow, starting: boolean): Promise<void> {
   await db.query(
-    `INSERT INTO worker_heartbeats (id, role, hostname, pid, concurrency) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO worker_heartbeats (id, role, hostname, pid, concurrency, sweeps) VALUES ($1, $2, $3, $4, $5, $7)
      ON CONFLICT (id) DO UPDATE
-        SET role = EXCLUDED.role, concurrency = EXCLUDED.concurrency, seen_at = now(), stopped_at = NULL,
+        SET role = EXCLUDED.role, concurrency = EXCLUDED.concurrency, sweeps = EXCLUDED.sweeps, seen_at = now(), stopped_at = NULL,
             started_at = CASE WHEN $6 THEN now() ELSE worker_heartbeats.started_at END`,
-    [process.id, process.role, process.hostname, process.pid, process.concurrency, starting],
+    [process.id, process.role, process.hostname, process.pid, process.concurrency, starting, process.sweeps],
   );
 }
 
@@ -115,7 +117,9 @@ export async function purgeGoneProcesses(db: Queryable, goneForDays: number): Pr
   return rowCount ?? 0;
 }
 
-export interface LiveProcess extends HeartbeatRow {
+export interface LiveProcess extends Omit<HeartbeatRow, 'sweeps'> {
+  /** null for a process of a release before migration 031. */
+  sweeps: boolean | null;
   startedAt: string;
   /** Seconds since its last heartbeat. */
   seenSecondsAgo: number;
@@ -124,7 +128,7 @@ export interface LiveProcess extends HeartbeatRow {
 /** Processes that beat within `withinSeconds` and have not stopped, workers first. */
 export async function liveProcesses(db: Queryable, withinSeconds: number): Promise<LiveProcess[]> {
   const { rows } = await db.query<LiveProcess>(
-    `SELECT id, role, hostname, pid, concurrency,
+    `SELECT id, role, hostname, pid, concurrency, sweeps,
             to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "startedAt",
             extract(epoch FROM now() - seen_at)::float8 AS "seenSecondsAgo"
        FROM worker_heartbeats

@@ -28,7 +28,7 @@ export interface StatusReport {
   migrations: { applied: number; pending: string[] } | null;
   queue: { kind: 'bullmq' | 'in-process'; depth: number | null; oldest_job_age_seconds: number | null };
   transactions: (Omit<Backlog, 'failedLastHour' | 'staleLeases'> & { failed_last_hour: number; stale_leases: number; oldest_pending_age_seconds: number | null }) | null;
-  workers: Array<{ id: string; role: string; hostname: string; pid: number; concurrency: number | null; started_at: string; seen_seconds_ago: number }>;
+  workers: Array<{ id: string; role: string; hostname: string; pid: number; concurrency: number | null; sweeps: boolean | null; started_at: string; seen_seconds_ago: number }>;
   failed_by_error: Array<{ error: string; count: number; last_at: string }>;
 }
 
@@ -92,7 +92,7 @@ async function inspectDatabase(url: string) {
 }
 
 function toWorker(p: LiveProcess): StatusReport['workers'][number] {
-  return { id: p.id, role: p.role, hostname: p.hostname, pid: p.pid, concurrency: p.concurrency, started_at: p.startedAt, seen_seconds_ago: Math.round(p.seenSecondsAgo) };
+  return { id: p.id, role: p.role, hostname: p.hostname, pid: p.pid, concurrency: p.concurrency, sweeps: p.sweeps, started_at: p.startedAt, seen_seconds_ago: Math.round(p.seenSecondsAgo) };
 }
 
 async function inspectQueue(config: Config): Promise<{ redis: StatusReport['redis']; queue: StatusReport['queue'] }> {
@@ -139,9 +139,12 @@ function needsAttention(report: StatusReport): string[] {
     attention.push(`${report.migrations.pending.length} migration(s) not applied: run \`lucro migrate\`.`);
   }
   // A deployment that runs but sweeps nowhere strands batches whose job was lost, leaves idle
-  // re-enrichments and retention undone, and reads 0 on every backlog gauge. A worker without
-  // Redis sweeps for itself.
-  const sweepers = report.workers.filter((w) => w.role === 'start' || w.role === 'scheduler' || (w.role === 'worker' && report.redis.url === null));
+  // re-enrichments and retention undone, and reads 0 on every backlog gauge. Each process says
+  // whether it sweeps; one of an older release is judged by its role (a worker without Redis
+  // sweeps for itself, as far as this command's own REDIS_URL tells).
+  const sweeps = (w: StatusReport['workers'][number]) =>
+    w.sweeps ?? (w.role === 'start' || w.role === 'scheduler' || (w.role === 'worker' && report.redis.url === null));
+  const sweepers = report.workers.filter(sweeps);
   if (report.workers.length > 0 && sweepers.length === 0) {
     attention.push(`No scheduler seen in the last ${ALIVE_WITHIN_SECONDS} s: stranded batches are not dispatched again and retention does not run; start \`lucro scheduler\`.`);
   }
