@@ -1,5 +1,6 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readPrivateFile } from '../infra/private-file.js';
 
 /** The simulator's key is made to expire: a stored key that leaks is not a permanent one. */
 export const SIMULATOR_KEY_EXPIRY_SECONDS = 30 * 86_400;
@@ -11,8 +12,8 @@ function simulatorKeyFile(dataDir: string): string {
 
 /** The key a previous run stored, if any. */
 export async function readSimulatorKey(dataDir: string): Promise<string | undefined> {
-  const text = await readFile(simulatorKeyFile(dataDir), 'utf8').catch(() => '');
-  return text.trim() || undefined;
+  const text = await readPrivateFile(simulatorKeyFile(dataDir)).catch(() => undefined);
+  return text?.trim() || undefined;
 }
 
 /** Stores the key with mode 0600, replacing the old file in one step. */

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { inCluster, type Cluster, type ClusterPaths } from './embedded-postgres-area.js';
 import { runOrThrow } from './embedded-postgres-process.js';
+import { readPrivateFile } from './private-file.js';
 
 export const SUPERUSER = 'postgres';
 
@@ -28,8 +29,8 @@ export function newPassword(): string {
 }
 
 export async function readPassword(paths: ClusterPaths): Promise<string | undefined> {
-  const text = await readFile(paths.passwordFile, 'utf8').catch(() => '');
-  return text.trim() || undefined;
+  const text = await readPrivateFile(paths.passwordFile).catch(() => undefined);
+  return text?.trim() || undefined;
 }
 
 export async function storePassword(paths: ClusterPaths, password: string): Promise<void> {

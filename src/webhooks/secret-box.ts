@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../infra/logger.js';
+import { readPrivateFile } from '../infra/private-file.js';
 
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -85,13 +86,8 @@ export async function keyFromConfigOrFile(configured: Buffer | undefined, dataDi
 }
 
 async function readKeyFile(file: string): Promise<Buffer | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readPrivateFile(file);
+  if (text === undefined) return undefined;
   const key = Buffer.from(text.trim(), 'base64');
   if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
   return key;
