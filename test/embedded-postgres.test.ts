@@ -292,6 +292,20 @@ describe('who may connect to the embedded PostgreSQL', () => {
     await db.stop();
   }, TIMEOUT);
 
+  it('when a restore left the password file readable by others, then the next start makes it 0600 again and uses it', async () => {
+    const dataDir = await newDataDir();
+    const port = await freePort();
+    await (await startEmbeddedPostgres({ dataDir, port })).stop();
+    const passwordFile = path.join(dataDir, 'postgres.password');
+    await chmod(passwordFile, 0o644);
+
+    const db = track(await startEmbeddedPostgres({ dataDir, port }));
+
+    expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
+    expect(await selectOne(db.databaseUrl)).toBe(1);
+    await db.stop();
+  }, TIMEOUT);
+
   it('when the password file is deleted while it is stopped, then the next start sets a new password and the old one stops working', async () => {
     const dataDir = await newDataDir();
     const port = await freePort();
