@@ -81,6 +81,15 @@ describe('pending transactions that post (§10)', () => {
     expect(await summary('L-LATE')).toMatchObject({ total_transactions: 1, total_spend: '12.50' });
   });
 
+  it('when two posted transactions name one pending one that arrives late, and the first was removed, then replaced_by names the one still standing', async () => {
+    await accepted('L-TWO', [{ transaction_id: 'T-1', pending_transaction_id: 'P-1', ...cafe }]);
+    expect((await remove('L-TWO', ['T-1'])).json()).toMatchObject({ removed: 1 });
+    await accepted('L-TWO', [{ transaction_id: 'T-2', pending_transaction_id: 'P-1', ...cafe, amount: '-14.00' }]);
+    await accepted('L-TWO', [{ transaction_id: 'P-1', pending: true, ...cafe }]);
+    expect(await transaction('L-TWO', 'P-1')).toMatchObject({ replaced_by: 'T-2', removed_at: expect.any(String) });
+    expect(await summary('L-TWO')).toMatchObject({ total_transactions: 1, total_spend: '14.00' });
+  });
+
   it('when the posted transaction was removed before its pending one arrives, then the pending one is still stored removed, as in the other order', async () => {
     await accepted('L-GONE', [{ transaction_id: 'T-8', pending_transaction_id: 'P-8', ...cafe }]);
     expect((await remove('L-GONE', ['T-8'])).json()).toMatchObject({ removed: 1 });
