@@ -208,6 +208,18 @@ describe('a data dir the embedded PostgreSQL can trust', () => {
     await db.stop();
   }, TIMEOUT);
 
+  it('when the data was made by another PostgreSQL major version, then starting fails with one line naming both versions', async () => {
+    const dataDir = await newDataDir();
+    const port = await freePort();
+    await (await startEmbeddedPostgres({ dataDir, port })).stop();
+    await writeFile(path.join(dataDir, 'pg', 'data', 'PG_VERSION'), '14\n');
+    const starting = startEmbeddedPostgres({ dataDir, port });
+    await expect(starting).rejects.toBeInstanceOf(StartupError);
+    await expect(starting).rejects.toThrow(
+      new RegExp(`^the embedded PostgreSQL data in ${path.join(dataDir, 'pg', 'data')} was made by PostgreSQL 14, and this Lucro runs 15\\.\\d+: upgrade it with pg_upgrade, or set LUCRO_DATA_DIR to start afresh elsewhere$`),
+    );
+  }, TIMEOUT);
+
   it('when LUCRO_DATA_DIR names a file, then starting fails with one line saying so', async () => {
     const dataDir = await newDataDir();
     await writeFile(dataDir, 'not a directory\n');

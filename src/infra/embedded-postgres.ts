@@ -408,6 +408,12 @@ async function startServer(cluster: Cluster, port: number, logger?: EmbeddedPost
     if (/could not bind .*Address already in use/.test(log)) {
       throw new StartupError(`the embedded PostgreSQL cannot listen on 127.0.0.1:${port}: the port is in use (set LUCRO_EMBEDDED_PG_PORT, or DATABASE_URL to use a server of your own)`);
     }
+    const made = /initialized by PostgreSQL version (\S+), which is not compatible with this version (\S+?)\.?$/m.exec(log);
+    if (made) {
+      throw new StartupError(
+        `the embedded PostgreSQL data in ${paths.pgData} was made by PostgreSQL ${made[1]}, and this Lucro runs ${made[2]}: upgrade it with pg_upgrade, or set LUCRO_DATA_DIR to start afresh elsewhere`,
+      );
+    }
     throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${result.output.trim()}\n${log}`);
   }
 }
