@@ -97,6 +97,12 @@ describe('GET /api/accounts/{account_id}/transactions (§11)', () => {
       expect(response.statusCode, query).toBe(400);
       expect(response.json()).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer }] });
     }
+    // A cursor of a release before migration 030 paged in the database's collation: read in code-point
+    // order it would skip or repeat rows, so the client is told to start again.
+    expect((await list(`?cursor=${handMadeCursor(['2026-11-01', 'P1'], 'account-transactions')}`)).json()).toMatchObject({
+      code: 'invalid_parameter',
+      errors: [{ pointer: '/cursor', message: 'was handed out before an upgrade changed the order of same-date transactions; list again from the first page' }],
+    });
     // Every list names the values a status filter takes in the same words.
     expect((await list('?status=done')).json()).toMatchObject({
       detail: 'status must be one of pending, processing, completed, failed.',
@@ -153,6 +159,6 @@ describe('GET /api/accounts/{account_id}/transactions/{transaction_id} (§11)', 
   });
 });
 
-function handMadeCursor(position: [string, string]): string {
-  return Buffer.from(JSON.stringify(['account-transactions', position])).toString('base64url');
+function handMadeCursor(position: [string, string], tag = 'account-transactions/code-point'): string {
+  return Buffer.from(JSON.stringify([tag, position])).toString('base64url');
 }

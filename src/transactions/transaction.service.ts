@@ -15,6 +15,27 @@ type PagePosition = [date: string, transactionId: string];
 const isPosition = (value: unknown): value is PagePosition =>
   Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && isCalendarDate(value[0]) && typeof value[1] === 'string' && isTransactionId(value[1]);
 
+/**
+ * Cursors of this listing say which order they page in. Since migration 030, same-date rows go by
+ * transaction id in code-point order; a position handed out before it, in the database's collation,
+ * would skip or repeat rows read in this one (on a database not created with the C collation).
+ */
+const CURSOR_TAG = 'account-transactions/code-point';
+const CURSOR_TAG_BEFORE_030 = 'account-transactions';
+
+function decodePosition(cursor: string): PagePosition {
+  try {
+    return decodeCursor(cursor, CURSOR_TAG, isPosition);
+  } catch (error) {
+    try {
+      decodeCursor(cursor, CURSOR_TAG_BEFORE_030, isPosition);
+    } catch {
+      throw error;
+    }
+    throw invalid('cursor', 'was handed out before an upgrade changed the order of same-date transactions; list again from the first page');
+  }
+}
+
 /** Reading an account's transactions (contract §11). */
 export class TransactionService {
   constructor(private readonly pool: pg.Pool) {}
@@ -37,7 +58,7 @@ export class TransactionService {
     }
     const includeRemoved = parseBooleanParam(query.include_removed, 'include_removed', false);
     const limit = parseLimitParam(query.limit);
-    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 'account-transactions', isPosition);
+    const after = query.cursor === undefined ? null : decodePosition(query.cursor);
     const account = await this.requireAccount(integrationId, accountId);
     // One row more than asked tells whether another page exists without a count.
     const rows = await listAccountTransactions(this.pool, {
@@ -55,7 +76,7 @@ export class TransactionService {
     const last = page.at(-1);
     return {
       transactions: page.map(toTransactionView),
-      next_cursor: rows.length > limit && last ? encodeCursor('account-transactions', [last.date, last.transaction_id]) : null,
+      next_cursor: rows.length > limit && last ? encodeCursor(CURSOR_TAG, [last.date, last.transaction_id]) : null,
     };
   }
 
