@@ -42,11 +42,22 @@ function problemWithStatus(code: ErrorCode, status: number, detail: string, extr
   return { ...problem(code, detail, extra), status, title: STATUS_TITLES[status] ?? STATUS_CODES[status] ?? PROBLEMS[code].title };
 }
 
+/**
+ * How a 5xx answer is logged: an unexpected failure as an error, with its stack; a dependency away or
+ * a process draining (503, documented, answered with Retry-After) as a warning naming the reason, so
+ * that every rollout or outage does not bury the real errors under error-level lines.
+ */
+export function logFailedAnswer(request: FastifyRequest, error: unknown, body: ProblemDetails): void {
+  if (body.status < 500) return;
+  if (body.code === 'service_unavailable') request.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'request answered 503');
+  else request.log.error({ err: error }, 'request failed');
+}
+
 /** Turns every error into problem details. 5xx answers reveal nothing about the failure. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const body = toProblem(error, request);
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    logFailedAnswer(request, error, body);
     if (body.code === 'payload_too_large') {
       await discardUnreadBody(request.raw);
       // What was not read is not read at all: the connection goes with the answer.

@@ -8,7 +8,7 @@ import { AppError } from '../../domain/errors.js';
 import { BullMqQueue } from '../../infra/bullmq-queue.js';
 import { ADMIN_SESSION_TTL_SECONDS, AdminSessions } from '../../operations/admin-session.service.js';
 import { limitFailedAuthentications } from '../auth.js';
-import { sendProblem, toProblem } from '../error-handler.js';
+import { logFailedAnswer, sendProblem, toProblem } from '../error-handler.js';
 
 export const BOARD_PATH = '/admin/queues';
 const COOKIE = 'lucro_admin_session';
@@ -91,7 +91,7 @@ export async function queueBoardPlugin(app: FastifyInstance, { container, failur
         // Everything else as the API answers it (a database outage is a 503); never Bull Board's
         // handler, which would echo the driver's message.
         const body = toProblem(error as FastifyError, request);
-        if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+        logFailedAnswer(request, error, body);
         return sendProblem(reply, body);
       }
     });
