@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../domain/errors.js';
@@ -7,7 +7,8 @@ import { registerErrorHandling } from './error-handler.js';
 describe('logging the answers that fail', () => {
   it('when a request is answered 503 (draining, a dependency away), then one warning names the reason, with no stack; a bug is an error with its stack', async () => {
     const lines: Array<Record<string, unknown>> = [];
-    const app = Fastify({ loggerInstance: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }), disableRequestLogging: true });
+    const logger: FastifyBaseLogger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const app = Fastify({ loggerInstance: logger, disableRequestLogging: true });
     registerErrorHandling(app);
     app.get('/draining', async () => {
       throw new AppError('service_unavailable', 'The service is shutting down; retry shortly.');
