@@ -10,7 +10,7 @@ import { operationsPlugin } from '../http/routes/operations.routes.js';
 import { isConnectionError, isRefusedLogin } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import { migrate } from '../infra/migrate.js';
-import { Heartbeat } from '../operations/heartbeat.js';
+import { Heartbeat, sweepsAsRole } from '../operations/heartbeat.js';
 import { withTimeout } from '../infra/timeout.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { warnOfPlaceholderKey } from '../webhooks/secret-box.js';
@@ -92,8 +92,7 @@ export async function runRoles(config: Config, role: Role): Promise<number> {
         if (released > 0) logger.info({ released }, 'gave back held rows');
       };
     }
-    // Without Redis a lone worker has no queue to hear from, so it sweeps for pending work itself.
-    const sweeps = role === 'start' || role === 'scheduler' || (role === 'worker' && container.queue.kind === 'in-process');
+    const sweeps = sweepsAsRole(role, container.queue.kind === 'in-process');
     if (sweeps) {
       const scheduler = new Scheduler(() => container.maintenance.sweep(), logger.child({ component: 'scheduler' }), config.schedulerIntervalMs);
       scheduler.start();

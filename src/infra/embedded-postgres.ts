@@ -136,8 +136,7 @@ async function adoptOrStart(cluster: Cluster, port: number, logger?: EmbeddedPos
   }
 
   await startServer(cluster, port, logger);
-  await writeOwnerFile(paths.ownerFile);
-  ownedHere.add(paths.area);
+  await becomeOwner(paths);
   logger?.info({ port, dataDirectory: paths.pgData }, 'embedded PostgreSQL started');
   return { port, owned: true };
 }
@@ -237,8 +236,7 @@ function takeOverWhenOwnerLeaves(cluster: Cluster, port: number, stopping: () =>
         if (startedHere) await stopServer(cluster);
         return;
       }
-      await writeOwnerFile(cluster.paths.ownerFile);
-      ownedHere.add(cluster.paths.area);
+      await becomeOwner(cluster.paths);
       void stopWatching();
       own();
       logger?.warn({ port }, 'the Lucro process that ran the embedded PostgreSQL left; this process runs it now');
@@ -295,15 +293,20 @@ function reviveWhenDead(cluster: Cluster, port: number, stopping: () => boolean,
   return watch(check, 'could not start embedded PostgreSQL again; trying later', logger);
 }
 
-/** A new file, never written through a link left in its place: that would overwrite whatever file the link names. */
-async function writeOwnerFile(ownerFile: string): Promise<void> {
-  await rm(ownerFile, { force: true });
-  const file = await open(ownerFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+/**
+ * Names this process the server's owner (the one that stops it), in owner.pid and here. The file is
+ * a new one, never written through a link left in its place: that would overwrite whatever file the
+ * link names.
+ */
+async function becomeOwner(paths: ClusterPaths): Promise<void> {
+  await rm(paths.ownerFile, { force: true });
+  const file = await open(paths.ownerFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   try {
     await file.writeFile(`${process.pid}\n`);
   } finally {
     await file.close();
   }
+  ownedHere.add(paths.area);
 }
 
 async function giveUpOwnership(cluster: Cluster): Promise<void> {

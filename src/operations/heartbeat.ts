@@ -4,6 +4,15 @@ import { Every } from '../infra/every.js';
 import type { Logger } from '../infra/logger.js';
 import { beat, markStopped, type HeartbeatRow } from './operations.repository.js';
 
+/**
+ * Whether a process of `role` runs the scheduler's sweep: a scheduler and `lucro start` do, and a
+ * worker whose queue lives inside it (no Redis), which has no queue to hear from and sweeps for
+ * pending work itself.
+ */
+export function sweepsAsRole(role: string, queueInProcess: boolean): boolean {
+  return role === 'start' || role === 'scheduler' || (role === 'worker' && queueInProcess);
+}
+
 /** How often a process refreshes its row; `lucro status` counts a process alive while its row is fresh (ALIVE_WITHIN_SECONDS). */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 

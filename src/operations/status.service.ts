@@ -4,7 +4,7 @@ import { embeddedDatabaseUrl } from '../infra/embedded-postgres.js';
 import { createLogger, redactUrl } from '../infra/logger.js';
 import { BullMqQueue } from '../infra/bullmq-queue.js';
 import { withTimeout } from '../infra/timeout.js';
-import { HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
+import { HEARTBEAT_INTERVAL_MS, sweepsAsRole } from './heartbeat.js';
 import { CHECK_TIMEOUT_MS, migrationState } from './readiness.service.js';
 import { countBacklog, failedByError, liveProcesses, oldestPendingAgeSeconds, pingDatabase, STALE_LEASE_SECONDS, type Backlog, type FailureGroup, type LiveProcess } from './operations.repository.js';
 
@@ -140,11 +140,9 @@ function needsAttention(report: StatusReport): string[] {
   }
   // A deployment that runs but sweeps nowhere strands batches whose job was lost, leaves idle
   // re-enrichments and retention undone, and reads 0 on every backlog gauge. Each process says
-  // whether it sweeps; one of an older release is judged by its role (a worker without Redis
-  // sweeps for itself, as far as this command's own REDIS_URL tells).
-  const sweeps = (w: StatusReport['workers'][number]) =>
-    w.sweeps ?? (w.role === 'start' || w.role === 'scheduler' || (w.role === 'worker' && report.redis.url === null));
-  const sweepers = report.workers.filter(sweeps);
+  // whether it sweeps; one of an older release is judged by its role, its queue taken to be the one
+  // this command's own REDIS_URL names.
+  const sweepers = report.workers.filter((w) => w.sweeps ?? sweepsAsRole(w.role, report.redis.url === null));
   if (report.workers.length > 0 && sweepers.length === 0) {
     attention.push(`No scheduler seen in the last ${ALIVE_WITHIN_SECONDS} s: stranded batches are not dispatched again and retention does not run; start \`lucro scheduler\`.`);
   }
