@@ -160,6 +160,9 @@ describe('startEmbeddedPostgres', () => {
     const db = track(await startEmbeddedPostgres({ dataDir, port }));
 
     expect(await selectOne(db.databaseUrl)).toBe(1);
+    // lucro status finds the server (and its socket) wherever its files are.
+    const { stdout } = await runLucro(['status', '--json'], { LUCRO_DATA_DIR: dataDir, LUCRO_EMBEDDED_PG_PORT: String(port) });
+    expect(JSON.parse(stdout).database).toMatchObject({ reachable: true });
     if (isRoot) {
       expect(existsSync(path.join(fallback, 'pg', 'data', 'PG_VERSION'))).toBe(true);
       expect((await readFile(path.join(dataDir, 'embedded-postgres.location'), 'utf8')).trim()).toBe(fallback);

@@ -148,14 +148,16 @@ async function adoptOrStart(cluster: Cluster, port: number, logger?: EmbeddedPos
  */
 export async function embeddedDatabaseUrl(dataDirOption: string, port: number): Promise<string> {
   const dataDir = path.resolve(dataDirOption);
-  for (const area of [dataDir, fallbackDataArea(dataDir)]) {
-    const paths = clusterPaths(area, dataDir);
-    const password = await readPassword(paths);
-    if (password === undefined) continue;
+  // The password is always kept in the data dir; the server's files (and so its socket) may be in
+  // the fallback area, as root when the postgres user cannot reach the data dir.
+  const areas = [dataDir, fallbackDataArea(dataDir)].map((area) => clusterPaths(area, dataDir));
+  const password = await readPassword(areas[0] as ClusterPaths);
+  for (const paths of areas) {
     const running = await readPostmasterPid(path.join(paths.pgData, 'postmaster.pid'));
-    return databaseUrlOf(serverAddress(paths, running?.port ?? port), password);
+    if (running) return databaseUrlOf(serverAddress(paths, running.port), password);
   }
-  return databaseUrlOf(serverAddress(clusterPaths(dataDir, dataDir), port));
+  const initialised = areas.find((paths) => existsSync(path.join(paths.pgData, 'PG_VERSION'))) ?? (areas[0] as ClusterPaths);
+  return databaseUrlOf(serverAddress(initialised, port), password);
 }
 
 /**
