@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../src/infra/db.js';
+import { verifyLucroSignature } from '../src/webhooks/signing.js';
 import { recordWebhookEvent } from '../src/webhooks/webhook.repository.js';
 import { batchBody, bearer, createTestContext, ingestBatch, type TestContext } from './helpers/context.js';
 import { startLucro, testRedisUrl, waitFor, type LucroProcess } from './helpers/processes.js';
@@ -44,11 +45,11 @@ async function subscribeAndRecord(through: TestContext, reenrichmentId: string) 
     headers: { ...bearer(key), 'content-type': 'application/json' },
     payload: JSON.stringify({ url: hooks.url, events: ['reenrichment.completed'] }),
   });
-  const { id } = created.json();
+  const { id, secret } = created.json();
   const { rows } = await ctx.sql.query('SELECT id FROM integrations LIMIT 1');
   const status = { reenrichment_id: reenrichmentId, status: 'completed', counts: { total: 1, pending: 0, processing: 0, completed: 1, failed: 0 } };
   const eventId = await withTransaction(ctx.container.pool, (client) => recordWebhookEvent(client, rows[0].id, 'reenrichment.completed', status));
-  return { id: id as string, status, eventId };
+  return { id: id as string, secret: secret as string, status, eventId };
 }
 
 describe('worker processes delivering webhooks', () => {
@@ -136,6 +137,40 @@ describe('worker processes delivering webhooks', () => {
     } finally {
       sender?.child.kill('SIGTERM');
       await sender?.exited;
+      await api.close();
+    }
+  }, 60_000);
+
+  it("when a worker's WEBHOOK_SECRET_KEY is not the API's, then it sends nothing and counts no attempt; once the endpoint's secret is rotated under its key, it delivers signed with the new secret", async () => {
+    hooks.behave(() => 200);
+    const { id, eventId } = await subscribeAndRecord(ctx, 'ree_other_key');
+    const otherKey = randomBytes(32).toString('base64');
+    const deliveryOf = async () =>
+      (await ctx.sql.query('SELECT status, attempts, last_error FROM webhook_deliveries WHERE endpoint_id = $1 AND event_id = $2', [id, eventId])).rows[0];
+
+    const stranger = worker({ WEBHOOK_SECRET_KEY: otherKey });
+    await stranger.waitForLog((line) => line.endpoint_id === id && String(line.msg).includes("WEBHOOK_SECRET_KEY cannot open the endpoint's signing secrets"));
+    expect(await deliveryOf()).toEqual({ status: 'pending', attempts: 0, last_error: expect.stringContaining('could not open') });
+    expect(hooks.received.filter((r) => r.body.id === eventId)).toEqual([]);
+    stranger.child.kill('SIGTERM');
+    expect(await stranger.exited).toBe(0);
+
+    // The operator moved every process to the new key: the API seals the rotated secret with it.
+    const api = await createTestContext({ ...ENV, WEBHOOK_SECRET_KEY: otherKey, DATABASE_URL: ctx.db.url });
+    let rekeyed: LucroProcess | undefined;
+    try {
+      const rotated = await api.app.inject({ method: 'POST', url: `/api/webhooks/${id}/rotate-secret`, headers: bearer(key) });
+      expect(rotated.statusCode).toBe(200);
+      rekeyed = worker({ WEBHOOK_SECRET_KEY: otherKey });
+      await waitFor(async () => (await deliveryOf()).status === 'delivered', 30_000, 'the worker with the new key to deliver');
+      expect(await deliveryOf()).toMatchObject({ status: 'delivered', attempts: 1 });
+      const sent = hooks.received.filter((r) => r.body.id === eventId && verifyLucroSignature(r.raw, r.headers['lucro-signature'] as string, rotated.json().secret));
+      expect(sent).toHaveLength(1);
+      // Signed by the one secret its key opens, not by the old one it cannot.
+      expect((sent[0]!.headers['lucro-signature'] as string).match(/v1=/g)).toHaveLength(1);
+    } finally {
+      rekeyed?.child.kill('SIGTERM');
+      await rekeyed?.exited;
       await api.close();
     }
   }, 60_000);

@@ -114,7 +114,7 @@ export class Metrics {
   });
   readonly webhookDeliveries = new Counter({
     name: 'lucro_webhook_deliveries_total',
-    help: 'Webhook delivery attempts by outcome: delivered, retried (will be sent again) or failed (retries exhausted)',
+    help: 'Webhook delivery attempts by outcome: delivered, retried (will be sent again), failed (retries exhausted) or unsigned (not sent: this process\'s WEBHOOK_SECRET_KEY could not open the endpoint\'s secrets; not counted as an attempt)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
@@ -136,7 +136,7 @@ export class Metrics {
     // Every outcome is exposed from the start at 0: a series that appears only with its first
     // failure has no earlier sample, so increase() over it reads 0 and the alert on it never fires.
     for (const outcome of ['completed', 'retried', 'failed']) this.enrichmentsFinished.inc({ outcome }, 0);
-    for (const outcome of ['delivered', 'retried', 'failed']) this.webhookDeliveries.inc({ outcome }, 0);
+    for (const outcome of ['delivered', 'retried', 'failed', 'unsigned']) this.webhookDeliveries.inc({ outcome }, 0);
   }
 
   /** Reports the connection pool's use at each scrape (see the pool gauges); call once with the process's pool. */

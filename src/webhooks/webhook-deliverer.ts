@@ -13,6 +13,7 @@ import type { Resolver } from './ssrf.js';
 import {
   claimDeliveries,
   countPendingDeliveries,
+  giveBackDeliveries,
   hasDueDeliveries,
   lockDueEndpoints,
   writeDeliveryResults,
@@ -47,6 +48,8 @@ export function retryDelayMs(attempt: number, baseMs: number): number {
 const GAUGE_INTERVAL_MS = 5_000;
 /** How long one pass sends before it hands on to the back of the queue, so other work takes its turn. */
 const PASS_MS = 5_000;
+/** How long a process leaves alone an endpoint whose signing secrets its key could not open. */
+const UNSIGNABLE_SKIP_MS = 60_000;
 
 /**
  * Sends webhook deliveries, as the `webhooks` kind of the worker's queue jobs. The deliveries table
@@ -74,6 +77,8 @@ export class WebhookDeliverer {
   private readonly leaseMs: number;
   /** The watch's failures, reported once per outage. */
   private readonly watchOutage: OutageLog;
+  /** Endpoints whose secrets this process's key could not open, each until when it leaves them to other workers. */
+  private readonly unsignable = new Map<string, number>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -184,7 +189,7 @@ export class WebhookDeliverer {
         this.gaugesAt = Date.now();
         await this.refreshGauges();
       }
-      if (this.running && !this.passing && (await hasDueDeliveries(this.pool))) await this.dispatch('watch');
+      if (this.running && !this.passing && (await hasDueDeliveries(this.pool, this.skippedEndpoints()))) await this.dispatch('watch');
       this.watchOutage.succeeded();
     } catch (error) {
       this.watchOutage.failed(error, 'looking for due webhook deliveries failed; looking again at the next poll');
@@ -213,7 +218,7 @@ export class WebhookDeliverer {
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
     return withTransaction(this.pool, async (client) => {
-      const endpoints = await lockDueEndpoints(client, ENDPOINTS_PER_CLAIM);
+      const endpoints = await lockDueEndpoints(client, ENDPOINTS_PER_CLAIM, this.skippedEndpoints());
       if (endpoints.length === 0) return [];
       return claimDeliveries(client, endpoints, this.options.endpointConcurrency, limit, this.leaseMs, randomUUID());
     });
@@ -238,32 +243,33 @@ export class WebhookDeliverer {
     const options = { kind: SpanKind.CLIENT, attributes, parent: contextFromTraceParent(delivery.traceParent), links: pass ? [{ context: pass }] : [] };
     const [sent] = inGroupSpan<void>('webhook.deliver', options, () => {
       const attempt = this.attempt(delivery);
-      return [attempt.then(() => undefined), attempt.then(({ result, log }) => this.record(result, log))];
+      const settle = attempt.then((done) => ('unsigned' in done ? this.giveBack(delivery, done.unsigned) : this.record(done.result, done.log)));
+      return [attempt.then(() => undefined), settle];
     });
     return sent as Promise<void>;
   }
 
-  /** Signs with every active secret and POSTs; never rejects (a failure is an outcome like a status code). */
-  private async attempt(delivery: ClaimedDelivery): Promise<{ result: DeliveryResult; log: Record<string, unknown> }> {
+  /**
+   * Signs with every active secret this process can open and POSTs; never rejects (a failure is an
+   * outcome like a status code). When it can open none, nothing is sent: the delivery is `unsigned`.
+   */
+  private async attempt(delivery: ClaimedDelivery): Promise<{ result: DeliveryResult; log: Record<string, unknown> } | { unsigned: string }> {
     const body = JSON.stringify({ id: delivery.eventId, type: delivery.eventType, created_at: delivery.eventCreatedAt, data: delivery.data });
-    let outcome: { status: number | undefined; error: string | undefined; durationMs: number };
-    try {
-      const secrets = await Promise.all(delivery.secrets.map((sealed) => this.box.open(sealed, delivery.endpointId)));
-      const headers = {
-        'content-type': 'application/json',
-        'user-agent': 'Lucro-Webhooks/1.0',
-        'lucro-event-id': delivery.eventId,
-        'lucro-signature': signatureHeader(body, secrets, Math.floor(Date.now() / 1000)),
-      };
-      outcome = await postWebhook(delivery.url, body, headers, {
-        timeoutMs: this.options.timeoutMs,
-        allowPrivate: this.options.allowPrivateUrls,
-        resolve: this.options.resolve,
-      });
-    } catch (error) {
-      // Only opening the secrets can throw here: the key differs from the one that sealed them.
-      outcome = { status: undefined, error: `cannot open the endpoint's signing secret (is WEBHOOK_SECRET_KEY the one it was created with?): ${(error as Error).message}`, durationMs: 0 };
-    }
+    const opened = await Promise.allSettled(delivery.secrets.map((sealed) => this.box.open(sealed, delivery.endpointId)));
+    const secrets = opened.flatMap((secret) => (secret.status === 'fulfilled' ? [secret.value] : []));
+    const refused = opened.find((secret) => secret.status === 'rejected');
+    if (secrets.length === 0 && refused) return { unsigned: (refused.reason as Error).message };
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Lucro-Webhooks/1.0',
+      'lucro-event-id': delivery.eventId,
+      'lucro-signature': signatureHeader(body, secrets, Math.floor(Date.now() / 1000)),
+    };
+    const outcome = await postWebhook(delivery.url, body, headers, {
+      timeoutMs: this.options.timeoutMs,
+      allowPrivate: this.options.allowPrivateUrls,
+      resolve: this.options.resolve,
+    });
     const delivered = outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300;
     annotateActiveSpan(outcome.status === undefined ? {} : { 'http.response.status_code': outcome.status }, delivered ? undefined : outcome.error);
     const result: DeliveryResult = {
@@ -286,6 +292,37 @@ export class WebhookDeliverer {
       error: outcome.error ?? null,
     };
     return { result, log };
+  }
+
+  /**
+   * A delivery this process cannot sign (its WEBHOOK_SECRET_KEY is not the one that sealed the
+   * endpoint's secrets) goes back unsent and uncounted, for a worker whose key opens them; this
+   * process leaves the endpoint alone for a while. Settles once written; never rejects.
+   */
+  private async giveBack(delivery: ClaimedDelivery, reason: string): Promise<void> {
+    const firstTime = !this.unsignable.has(delivery.endpointId);
+    this.unsignable.set(delivery.endpointId, Date.now() + UNSIGNABLE_SKIP_MS);
+    this.metrics.webhookDeliveries.inc({ outcome: 'unsigned' });
+    const error = "not sent: a worker's WEBHOOK_SECRET_KEY could not open the endpoint's signing secret; it waits for a worker whose key can";
+    const log = { delivery_id: delivery.deliveryId, event_id: delivery.eventId, endpoint_id: delivery.endpointId, reason };
+    try {
+      await giveBackDeliveries(this.pool, [{ seq: delivery.seq, claimToken: delivery.claimToken, error }]);
+      if (firstTime) {
+        this.logger.error(
+          log,
+          "this process's WEBHOOK_SECRET_KEY cannot open the endpoint's signing secrets (they were sealed with another key): it gave the delivery back unsent, for a worker whose key can. Give every api and worker process the same WEBHOOK_SECRET_KEY",
+        );
+      }
+    } catch (err) {
+      this.logger.warn({ ...log, err }, 'an unsigned webhook delivery could not be given back; its lease will run out and it is due again');
+    }
+  }
+
+  /** Endpoints this process leaves to other workers now. */
+  private skippedEndpoints(): string[] {
+    const now = Date.now();
+    for (const [endpointId, until] of this.unsignable) if (until <= now) this.unsignable.delete(endpointId);
+    return [...this.unsignable.keys()];
   }
 
   private logAttempt(result: DeliveryResult, written: WrittenDelivery | undefined, log: Record<string, unknown>): void {

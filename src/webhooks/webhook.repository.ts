@@ -228,26 +228,27 @@ export async function scheduleDeliveryNow(db: Queryable, integrationId: number, 
  * Locks live endpoints that have a delivery due, skipping those another worker is claiming for:
  * one claimer per endpoint at a time keeps its in-flight count exact.
  */
-export async function lockDueEndpoints(db: Queryable, limit: number): Promise<string[]> {
+export async function lockDueEndpoints(db: Queryable, limit: number, skipped: readonly string[] = []): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT e.id FROM webhook_endpoints e
-      WHERE e.deleted_at IS NULL
+      WHERE e.deleted_at IS NULL AND e.id <> ALL ($2::text[])
         AND EXISTS (SELECT 1 FROM webhook_deliveries d
                      WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= now()
                        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now()))
       LIMIT $1
       FOR NO KEY UPDATE SKIP LOCKED`,
-    [limit],
+    [limit, skipped],
   );
   return rows.map((row) => row.id);
 }
 
-/** Whether any delivery is due now (its lease, if any, run out). */
-export async function hasDueDeliveries(db: Queryable): Promise<boolean> {
+/** Whether any delivery is due now (its lease, if any, run out), other than those of the skipped endpoints. */
+export async function hasDueDeliveries(db: Queryable, skipped: readonly string[] = []): Promise<boolean> {
   const { rows } = await db.query<{ due: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM webhook_deliveries
-                     WHERE status = 'pending' AND next_attempt_at <= now()
+                     WHERE status = 'pending' AND next_attempt_at <= now() AND endpoint_id <> ALL ($1::text[])
                        AND (lease_expires_at IS NULL OR lease_expires_at < now())) AS due`,
+    [skipped],
   );
   return rows[0]?.due ?? false;
 }
@@ -325,6 +326,21 @@ export async function writeDeliveryResults(db: Queryable, results: DeliveryResul
     ],
   );
   return rows;
+}
+
+/**
+ * Hands claimed deliveries back unsent, each guarded by its token: the claim's attempt is not
+ * counted, the delivery stays due, and `error` says why it waits.
+ */
+export async function giveBackDeliveries(db: Queryable, deliveries: Array<{ seq: number; claimToken: string; error: string }>): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE webhook_deliveries d
+        SET attempts = d.attempts - 1, claim_token = NULL, lease_expires_at = NULL, last_error = r.error
+       FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS r (seq, claim_token, error)
+      WHERE d.seq = r.seq AND d.claim_token = r.claim_token`,
+    [deliveries.map((d) => d.seq), deliveries.map((d) => d.claimToken), deliveries.map((d) => d.error)],
+  );
+  return rowCount ?? 0;
 }
 
 export interface DueChangeMark {
