@@ -150,7 +150,7 @@ describe('worker processes delivering webhooks', () => {
 
     const stranger = worker({ WEBHOOK_SECRET_KEY: otherKey });
     await stranger.waitForLog((line) => line.endpoint_id === id && String(line.msg).includes("WEBHOOK_SECRET_KEY cannot open the endpoint's signing secrets"));
-    expect(await deliveryOf()).toEqual({ status: 'pending', attempts: 0, last_error: expect.stringContaining('could not open') });
+    expect(await deliveryOf()).toEqual({ status: 'pending', attempts: 0, last_error: expect.stringContaining('could not be signed') });
     expect(hooks.received.filter((r) => r.body.id === eventId)).toEqual([]);
     stranger.child.kill('SIGTERM');
     expect(await stranger.exited).toBe(0);

@@ -303,7 +303,8 @@ export class WebhookDeliverer {
     const firstTime = !this.unsignable.has(delivery.endpointId);
     this.unsignable.set(delivery.endpointId, Date.now() + UNSIGNABLE_SKIP_MS);
     this.metrics.webhookDeliveries.inc({ outcome: 'unsigned' });
-    const error = "not sent: a worker's WEBHOOK_SECRET_KEY could not open the endpoint's signing secret; it waits for a worker whose key can";
+    // What the integration reads in its delivery log: the key is the operator's business, not theirs.
+    const error = 'not sent yet: the delivery could not be signed here; it waits, and is sent once it can be';
     const log = { delivery_id: delivery.deliveryId, event_id: delivery.eventId, endpoint_id: delivery.endpointId, reason };
     try {
       await giveBackDeliveries(this.pool, [{ seq: delivery.seq, claimToken: delivery.claimToken, error }]);
