@@ -251,6 +251,10 @@ describe('re-enrichment', () => {
     expect(badDate.statusCode).toBe(400);
     expect(badDate.json().code).toBe('validation_error');
     expect(badDate.json().errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/extra', '/only_uncategorized', '/start_date']);
+    for (const notAnObject of [null, [], 'all']) {
+      const refused = await post(ctx, key, '/api/accounts/RE-3/reenrich', notAnObject);
+      expect([refused.statusCode, refused.json().code, refused.json().errors]).toEqual([400, 'validation_error', [{ pointer: '', message: 'must be an object' }]]);
+    }
     expect((await post(ctx, key, '/api/accounts/NOPE/reenrich', {})).statusCode).toBe(404);
     expect((await post(ctx, reportsOnly, '/api/accounts/RE-3/reenrich', {})).statusCode).toBe(403);
     expect((await ctx.app.inject({ url: '/api/reenrichments/not-a-uuid', headers: bearer(key) })).json().code).toBe('invalid_parameter');

@@ -131,8 +131,8 @@ function runningCounts(row: ReenrichmentRow): ReenrichmentView['counts'] {
 
 /** The optional body {start_date, end_date, only_uncategorized}; every problem is named by pointer. */
 function parseFilters(body: unknown): ReenrichmentFilters {
-  if (body === undefined || body === null) return { start_date: null, end_date: null, only_uncategorized: false };
-  if (typeof body !== 'object' || Array.isArray(body)) {
+  if (body === undefined) return { start_date: null, end_date: null, only_uncategorized: false };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new AppError('validation_error', 'The body must be a JSON object.', { errors: [{ pointer: '', message: 'must be an object' }] });
   }
   const fields = body as Record<string, unknown>;
