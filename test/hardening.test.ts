@@ -118,6 +118,18 @@ describe('framework errors as problem+json (issue 9, item 5)', () => {
     expect(stored.rows[0].n).toBe(2);
   });
 
+  it('when a client ends its side of the connection right after sending a batch, then it still gets the 202 for what was stored (RFC 9112: a half-close is no loss of interest)', async () => {
+    const body = JSON.stringify(batchBody(2, { accountId: 'ACC-HALF' }));
+    const answer = await rawRequest(
+      `POST /api/integrations/transactions/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 202 /);
+    const { batch_id: batchId } = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    const stored = await ctx.sql.query('SELECT count(*)::int AS n FROM transactions WHERE batch_id = $1', [batchId]);
+    expect(stored.rows[0].n).toBe(2);
+  });
+
   it('when the path holds bad percent-encoding, then 400 invalid_parameter problem+json', async () => {
     const response = await ctx.app.inject({ url: '/api/batches/%E0%A4%A', headers: { ...bearer(key), 'x-request-id': 'support-ticket-42' } });
     expectProblem(response, [400]);

@@ -95,6 +95,11 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     // …and so is one with two (Node keeps the first and drops the other without a word).
     requireSentOnce(request.raw.rawHeaders, 'host', 'The request has more than one Host header.');
   });
+  // RFC 9112: a client that ends its side after sending (`shutdown(SHUT_WR)`, HTTP/1.0 style) still
+  // wants the answer. By default Node aborts such a request while its handler runs on and commits, so
+  // a stored batch went unanswered. Node's long-standing (undocumented) `httpAllowHalfOpen` keeps the
+  // socket open to write the answer, then ends it.
+  (app.server as typeof app.server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   trackAnswers(app.server);
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => answerUnmetExpectation(request, response, requestIdOf(request)));
   app.server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => answerContinue(app.server, request, response, requestIdOf(request)));
