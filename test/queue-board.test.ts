@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createContainer } from '../src/container.js';
@@ -78,6 +79,27 @@ describe('the queue board with Redis (ADMIN_UI=true)', () => {
     expect(String(signedOut.headers['set-cookie'])).toContain('Max-Age=0');
     const after = await board.app.inject({ method: 'GET', url: `${BOARD}/api/queues`, headers: { cookie } });
     expect(after.statusCode).toBe(401);
+  });
+
+  it('when two Authorization headers are sent, an admin key first, then the board refuses 400 as the API does, and opens no session', async () => {
+    const key = await board.key(['admin'], 'operators');
+    await board.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = board.app.server.address() as net.AddressInfo;
+    const send = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.end(text));
+        let answer = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const headers = `Host: x\r\nAuthorization: Bearer ${key}\r\nAuthorization: Bearer lucro_not_this_one\r\nConnection: close\r\n`;
+    for (const request of [`POST ${BOARD}/session HTTP/1.1\r\n${headers}Content-Length: 0\r\n\r\n`, `GET ${BOARD}/api/queues HTTP/1.1\r\n${headers}\r\n`]) {
+      const answer = await send(request);
+      expect(answer, request).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer.toLowerCase()).not.toContain('set-cookie');
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'invalid_parameter', errors: [{ pointer: '/headers/authorization' }] });
+    }
   });
 
   it('when a forged session cookie is sent, then it is refused 401', async () => {

@@ -51,6 +51,15 @@ export async function limitFailedAuthentications<T>(
 }
 
 /**
+ * The request's Authorization header. Of two, Node keeps the first: which credentials were meant
+ * cannot be told, so neither is tried (400 at `/headers/authorization`).
+ */
+export function authorizationOf(request: FastifyRequest): string | undefined {
+  requireSentOnce(request.raw.rawHeaders, 'authorization', 'The request has more than one Authorization header.');
+  return request.headers.authorization;
+}
+
+/**
  * Authenticates every route of the (encapsulated) context it is registered in, with its scope,
  * before the body is read or anything is looked up. Deny by default: a handler that asks for the
  * principal of a request that was never authenticated gets 401, never a null.
@@ -64,15 +73,13 @@ export function registerAuth(app: FastifyInstance, auth: AuthService, limits: Au
     },
   });
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    // Of two Authorization headers Node keeps the first: which credentials were meant cannot be told,
-    // so neither is tried.
-    requireSentOnce(request.raw.rawHeaders, 'authorization', 'The request has more than one Authorization header.');
+    const authorization = authorizationOf(request);
     const principal = await limitFailedAuthentications(
       limits.failuresPerAddress,
       request.ip,
-      () => auth.authenticate(request.headers.authorization),
+      () => auth.authenticate(authorization),
       // A good key verified lately (another client behind the same proxy) is not locked out with the address.
-      () => auth.knownPrincipal(request.headers.authorization),
+      () => auth.knownPrincipal(authorization),
     );
     // Every request of an authenticated client counts against its integration, one refused for its scope too.
     const wait = limits.perIntegration.take(principal.integrationId);

@@ -7,7 +7,7 @@ import type { Container } from '../../container.js';
 import { AppError } from '../../domain/errors.js';
 import { BullMqQueue } from '../../infra/bullmq-queue.js';
 import { ADMIN_SESSION_TTL_SECONDS, AdminSessions } from '../../operations/admin-session.service.js';
-import { limitFailedAuthentications } from '../auth.js';
+import { authorizationOf, limitFailedAuthentications } from '../auth.js';
 import { logFailedAnswer, sendProblem, toProblem } from '../error-handler.js';
 
 export const BOARD_PATH = '/admin/queues';
@@ -68,7 +68,7 @@ export async function queueBoardPlugin(app: FastifyInstance, { container, failur
   app.get(`${BOARD_PATH}/login`, hidden, async (_request, reply) => reply.type('text/html; charset=utf-8').send(LOGIN_PAGE));
 
   app.post(`${BOARD_PATH}/session`, hidden, async (request, reply) => {
-    const session = await limited(request, () => sessions.open(request.headers.authorization));
+    const session = await limited(request, () => sessions.open(authorizationOf(request)));
     setSessionCookie(request, reply, session.token, ADMIN_SESSION_TTL_SECONDS);
     return { expires_at: session.expiresAt, board_url: BOARD_PATH };
   });
@@ -84,7 +84,7 @@ export async function queueBoardPlugin(app: FastifyInstance, { container, failur
     // Answered here, not thrown: Bull Board's routes carry an error handler of their own.
     board.addHook('onRequest', async (request, reply) => {
       try {
-        await limited(request, () => sessions.check(request.headers.authorization, sessionCookie(request)));
+        await limited(request, () => sessions.check(authorizationOf(request), sessionCookie(request)));
       } catch (error) {
         const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
         if (error instanceof AppError && error.code === 'unauthorized' && wantsPage) return reply.redirect(`${BOARD_PATH}/login`, 303);
