@@ -118,6 +118,22 @@ describe('framework errors as problem+json (issue 9, item 5)', () => {
     expect(stored.rows[0].n).toBe(2);
   });
 
+  it('when /api answers, with data or a refusal, then it says Cache-Control: no-store, so no cache (a browser\'s own included) keeps a ledger', async () => {
+    const accepted = await ctx.app.inject({ method: 'POST', url: '/api/integrations/transactions/', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: JSON.stringify(batchBody(1, { accountId: 'ACC-NO-STORE' })) });
+    const answers = [
+      accepted,
+      await ctx.app.inject({ url: `/api/batches/${accepted.json().batch_id}`, headers: bearer(key) }),
+      await ctx.app.inject({ url: '/api/batches/00000000-0000-4000-8000-000000000000', headers: bearer(key) }),
+      await ctx.app.inject({ url: '/api/categories' }),
+    ];
+    expect(answers.map((answer) => [answer.statusCode, answer.headers['cache-control']])).toEqual([
+      [202, 'no-store'],
+      [200, 'no-store'],
+      [404, 'no-store'],
+      [401, 'no-store'],
+    ]);
+  });
+
   it('when a client ends its side of the connection right after sending a batch, then it still gets the 202 for what was stored (RFC 9112: a half-close is no loss of interest)', async () => {
     const body = JSON.stringify(batchBody(2, { accountId: 'ACC-HALF' }));
     const answer = await rawRequest(

@@ -199,14 +199,13 @@ describe('webhook endpoints (§13)', () => {
     expect((await api('POST', `/api/webhooks/${id}/deliveries/whd_00000000000000000000000000000000/retry`, {})).statusCode).toBe(404);
   });
 
-  it('when an answer shows a signing secret (creation, rotation), then it says no cache may keep it; the list, which shows none, does not', async () => {
+  it('when an answer shows a signing secret (creation, rotation), then it says no cache may keep it', async () => {
     const created = await api('POST', '/api/webhooks', { url: 'https://hooks.example.com/no-store', events: ['*'] });
     expect(created.headers['cache-control']).toBe('no-store');
     issuedSecrets.push(created.json().secret);
     const rotated = await api('POST', `/api/webhooks/${created.json().id}/rotate-secret`);
     expect(rotated.headers['cache-control']).toBe('no-store');
     issuedSecrets.push(rotated.json().secret);
-    expect((await api('GET', '/api/webhooks')).headers['cache-control']).toBeUndefined();
     await api('DELETE', `/api/webhooks/${created.json().id}`);
   });
 

@@ -190,6 +190,11 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
         route.url.includes('/:') ? { 414: ['invalid_parameter'] } : {},
       );
     });
+    // Answers hold an integration's ledger: no cache keeps them, a browser's own included (RFC 9111
+    // §5.2.2.5), refusals too. Set first, so that it stays on an answer any later hook refuses.
+    api.addHook('onRequest', async (_request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+    });
     registerAuth(api, container.auth, {
       perIntegration: new RateLimiter(container.config.rateLimitPerSecond),
       failuresPerAddress,
