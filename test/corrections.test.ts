@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Categorizer } from '../src/enrichment/categorizers/categorizer.js';
+import { NaiveBayesModel } from '../src/enrichment/learning/naive-bayes.js';
 import { collectStatus } from '../src/operations/status.service.js';
 import { batchBody, bearer, createTestContext, ingestBatch, whileRowLocked, type TestContext } from './helpers/context.js';
 import { waitFor } from './helpers/processes.js';
@@ -187,6 +188,36 @@ describe('PATCH a transaction category', () => {
     }
     const summary = (await context.app.inject({ url: '/api/reports/account/C-DEADLOCK/summary', headers: bearer(key) })).json();
     expect(summary.top_spend_categories).toEqual([{ category: 'TRAVEL', total_spend: '3.50', transaction_count: 1 }]);
+  });
+
+  it('when many corrections of one integration run at once, on several accounts and one merchant, then each answers 200 and the integration has learned exactly what the standing corrections teach', async () => {
+    ctx = await createTestContext();
+    const context = ctx;
+    const key = await ctx.key(['ingest', 'reports']);
+    const paths: string[] = [];
+    for (let a = 0; a < 8; a += 1) {
+      await ingestBatch(ctx, key, batchBody(3, { accountId: `C-MANY-${a}` }));
+      for (let t = 1; t <= 3; t += 1) paths.push(`C-MANY-${a}/transactions/TX-${t}`);
+    }
+    // Every round meets on the same merchant's votes and the same model counts; the later ones take lessons back too.
+    const rounds: Array<(i: number) => string | null> = [() => 'TRAVEL', (i) => (i % 2 === 0 ? 'FOOD_AND_DRINK' : 'TRAVEL'), (i) => (i % 3 === 0 ? null : 'ENTERTAINMENT')];
+    for (const categoryOf of rounds) {
+      const answers = await Promise.all(paths.map((path, i) => patch(context, key, path, { category: categoryOf(i) })));
+      expect(answers.map((answer) => answer.statusCode)).toEqual(paths.map(() => 200));
+    }
+
+    const standing = (await ctx.sql.query('SELECT merchant_key, category, features FROM corrections')).rows;
+    expect(standing).toHaveLength(paths.filter((_, i) => i % 3 !== 0).length);
+    const tally = (entries: Array<[string, number]>) => {
+      const sums = new Map<string, number>();
+      for (const [name, count] of entries) sums.set(name, (sums.get(name) ?? 0) + count);
+      return Object.fromEntries([...sums].filter(([, count]) => count !== 0).sort());
+    };
+    const learnedVotes = (await ctx.sql.query('SELECT merchant_key, category, votes FROM learned_merchants')).rows;
+    expect(tally(learnedVotes.map((r) => [`${r.merchant_key}|${r.category}`, r.votes]))).toEqual(tally(standing.map((c) => [`${c.merchant_key}|${c.category}`, 1])));
+    const learnedCounts = (await ctx.sql.query('SELECT feature, category, count FROM learned_features')).rows;
+    const taught = standing.flatMap((c) => NaiveBayesModel.deltas(c.features, c.category)).map((d): [string, number] => [`${d.feature}|${d.category}`, d.count]);
+    expect(tally(learnedCounts.map((r) => [`${r.feature}|${r.category}`, r.count]))).toEqual(tally(taught));
   });
 
   it('when a correction races an in-flight enrichment of the same row, then the correction wins', async () => {

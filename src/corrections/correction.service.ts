@@ -2,7 +2,6 @@ import type pg from 'pg';
 import { recordChanges } from '../changes/change.repository.js';
 import { AppError } from '../domain/errors.js';
 import { isCategory, type Category } from '../domain/taxonomy.js';
-import { bumpLearningVersion } from '../enrichment/learning/learning.repository.js';
 import { lockAccountWrites } from '../infra/advisory-locks.js';
 import { AccountWriteTurns } from '../infra/account-write-turns.js';
 import { withRetriedTransaction } from '../infra/db.js';
@@ -10,7 +9,7 @@ import type { Logger } from '../infra/logger.js';
 import { findAccount, toTransactionView } from '../transactions/transaction.repository.js';
 import type { TransactionView } from '../transactions/transaction.schemas.js';
 import { lockAccountTransaction, lockCategory, unlockForEnrichment } from './correction.repository.js';
-import { teach, withdraw } from './lessons.js';
+import { relearn } from './lessons.js';
 
 /** Sends one batch's rows back to the queue, e.g. after a category was unlocked. */
 export interface RedispatchTarget {
@@ -55,11 +54,10 @@ export class CorrectionService {
       // The same correction again (a client's retry), or an unlock of what is not locked, changes
       // nothing: no change, lesson, event or enrichment.
       if (category === null ? !current.category_locked : current.category_locked && current.category === category) return { row: current, changed: false };
-      await bumpLearningVersion(client, integrationId);
-      await withdraw(client, current.pk);
       const updated = category === null ? await unlockForEnrichment(client, current.pk) : await lockCategory(client, current.pk, category);
-      if (category !== null) await teach(client, integrationId, current, category);
       await recordChanges(client, 'transaction.corrected', [current.pk]);
+      // Last: what the integration's other corrections also write.
+      await relearn(client, integrationId, current, category);
       return { row: updated, changed: true };
     });
   }

@@ -49,25 +49,30 @@ function lessonOf(integrationId: number, row: CorrectedText, category: Category)
   return { transactionPk: row.pk, integrationId, merchantKey: normalizeMerchant(text).key, category, features: extractFeatures(text) };
 }
 
-/** Teaches what a correction of this transaction says. */
-export async function teach(db: Queryable, integrationId: number, row: CorrectedText, category: Category): Promise<void> {
-  await store(db, lessonOf(integrationId, row, category));
+/**
+ * Makes a corrected transaction teach `category` (null: nothing), in place of what it taught.
+ * The rows every correction of the integration meets (merchant votes, model counts, the learning
+ * version) are written last, each set in key order, so a correction holds their locks for the
+ * fewest round trips before it commits, and corrections never lock them in opposite orders.
+ */
+export async function relearn(db: Queryable, integrationId: number, row: CorrectedText, category: Category | null): Promise<void> {
+  await relearnAll(db, integrationId, [{ pk: row.pk, wanted: category === null ? undefined : lessonOf(integrationId, row, category) }]);
 }
 
-async function store(db: Queryable, lesson: StoredCorrection): Promise<void> {
-  await insertCorrection(db, lesson, LESSON_DERIVATION);
-  await apply(db, lesson, 1);
-}
-
-/** Takes back what an earlier correction of this transaction taught, if any. */
-export async function withdraw(db: Queryable, transactionPk: number): Promise<void> {
-  const previous = await takeCorrection(db, transactionPk);
-  if (previous) await apply(db, previous, -1);
-}
-
-async function apply(db: Queryable, lesson: StoredCorrection, weight: 1 | -1): Promise<void> {
-  if (lesson.merchantKey !== '') await addMerchantVotes(db, lesson.integrationId, lesson.merchantKey, lesson.category, weight);
-  await addFeatureCounts(db, lesson.integrationId, NaiveBayesModel.deltas(lesson.features, lesson.category, weight));
+async function relearnAll(db: Queryable, integrationId: number, lessons: Array<{ pk: number; wanted: StoredCorrection | undefined }>): Promise<void> {
+  const weighed: Array<[StoredCorrection, 1 | -1]> = [];
+  for (const { pk, wanted } of lessons) {
+    const previous = await takeCorrection(db, pk);
+    if (previous) weighed.push([previous, -1]);
+    if (wanted) {
+      await insertCorrection(db, wanted, LESSON_DERIVATION);
+      weighed.push([wanted, 1]);
+    }
+  }
+  const votes = weighed.filter(([lesson]) => lesson.merchantKey !== '').map(([lesson, weight]) => ({ merchantKey: lesson.merchantKey, category: lesson.category, delta: weight }));
+  await addMerchantVotes(db, integrationId, votes);
+  await addFeatureCounts(db, integrationId, weighed.flatMap(([lesson, weight]) => NaiveBayesModel.deltas(lesson.features, lesson.category, weight)));
+  await bumpLearningVersion(db, integrationId);
 }
 
 /**
@@ -79,17 +84,13 @@ async function apply(db: Queryable, lesson: StoredCorrection, weight: 1 | -1): P
  */
 export async function realignLessons(db: Queryable, integrationId: number, pks: readonly number[]): Promise<void> {
   if (pks.length === 0) return;
-  let versionMoved = false;
+  const changed: Array<{ pk: number; wanted: StoredCorrection | undefined }> = [];
   for (const row of await findStandingLessons(db, pks)) {
     const wanted = row.teaches && row.category !== null ? lessonOf(integrationId, row, row.category) : undefined;
     if (wanted && row.taught && sameLesson(wanted, row.taught)) continue;
-    if (!versionMoved) {
-      await bumpLearningVersion(db, integrationId);
-      versionMoved = true;
-    }
-    if (row.taught) await withdraw(db, row.pk);
-    if (wanted) await store(db, wanted);
+    if (wanted || row.taught) changed.push({ pk: row.pk, wanted });
   }
+  if (changed.length > 0) await relearnAll(db, integrationId, changed);
 }
 
 function sameLesson(a: StoredCorrection, b: NonNullable<StandingLesson['taught']>): boolean {

@@ -12,8 +12,8 @@ export interface StoredCorrection {
 }
 
 /**
- * Bumps the integration's learning version (workers reload when it moves). Called first in a
- * correction's transaction: its row lock orders one integration's corrections one after another.
+ * Bumps the integration's learning version (workers reload when it moves). Its row lock orders one
+ * integration's lessons one after another, from this statement to the commit.
  */
 export async function bumpLearningVersion(db: Queryable, integrationId: number): Promise<number> {
   const { rows } = await db.query<{ version: number }>(
@@ -63,17 +63,21 @@ export async function markDerived(db: Queryable, pks: readonly number[], derivat
 }
 
 /** Adds `delta` votes (negative takes them back) for a merchant's category. */
-export async function addMerchantVotes(db: Queryable, integrationId: number, merchantKey: string, category: Category, delta: number): Promise<void> {
+/** Adds merchant votes set-based, in key order, so that corrections meeting on a merchant lock its rows in one order. */
+export async function addMerchantVotes(db: Queryable, integrationId: number, votes: Array<{ merchantKey: string; category: Category; delta: number }>): Promise<void> {
+  if (votes.length === 0) return;
   await db.query(
-    `INSERT INTO learned_merchants AS m (integration_id, merchant_key, category, votes) VALUES ($1, $2, $3, $4)
+    `INSERT INTO learned_merchants AS m (integration_id, merchant_key, category, votes)
+     SELECT $1, merchant_key, category, sum(delta) FROM unnest($2::text[], $3::text[], $4::int[]) AS d (merchant_key, category, delta)
+      GROUP BY merchant_key, category HAVING sum(delta) <> 0 ORDER BY merchant_key, category
      ON CONFLICT (integration_id, merchant_key, category) DO UPDATE
         SET votes = m.votes + excluded.votes,
             last_corrected_at = CASE WHEN excluded.votes > 0 THEN now() ELSE m.last_corrected_at END`,
-    [integrationId, merchantKey, category, delta],
+    [integrationId, votes.map((v) => v.merchantKey), votes.map((v) => v.category), votes.map((v) => v.delta)],
   );
 }
 
-/** Adds model counts set-based, in key order (one integration's corrections are serialised anyway). */
+/** Adds model counts set-based, in key order, so that corrections meeting on a feature lock its rows in one order. */
 export async function addFeatureCounts(db: Queryable, integrationId: number, counts: FeatureCount[]): Promise<void> {
   if (counts.length === 0) return;
   await db.query(
