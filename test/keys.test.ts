@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuthService } from '../src/auth/auth.service.js';
@@ -135,6 +138,22 @@ describe('lucro keys list and revoke (§14)', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('No key starts with "lucro_nomatch"');
   }, 60_000);
+
+  it('when keys list is piped into a reader that stops at once, then it ends quietly with 0, not with an EPIPE stack', async () => {
+    await createKey('piped-reader');
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../bin/lucro.js', import.meta.url)), 'keys', 'list'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect([code, stderr]).toEqual([0, '']);
+  });
+
+  it('when KEYS_DATABASE_URL names a server that is not there, then one line says it is that variable, while DATABASE_URL works', async () => {
+    const run = await runLucro(['keys', 'list'], { ...env, KEYS_DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere` });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^lucro: the database of KEYS_DATABASE_URL is unreachable \(.*ECONNREFUSED/)]);
+  });
 
   it('when --expires-in is not a duration, then it exits 2 and explains the format', async () => {
     const run = await runLucro(['keys', 'create', '--integration', 'x', '--expires-in', 'soon'], env);

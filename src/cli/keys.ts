@@ -1,6 +1,7 @@
 import { SCOPES, type AuthService, type KeyRecord, type Scope } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
 import { StartupError } from '../domain/errors.js';
+import { isConnectionError, isRefusedLogin } from '../infra/db.js';
 import { IDENTIFIER_CHARACTERS, INTEGRATION_NAME_MAX_LENGTH, isIntegrationName } from '../domain/identifiers.js';
 import { parseCommandLine, usageHint, UsageError } from './command-line.js';
 
@@ -159,6 +160,11 @@ async function withAuth(config: Config, work: (auth: AuthService) => Promise<num
     if (container.databaseMode === 'embedded') await migrate(container.pool, undefined, { afterMigrations: rederiveLessonsStep });
     return await work(container.auth);
   } catch (error) {
+    // The key role's own URL, when set, is the one to check: DATABASE_URL may well work.
+    if (config.keysDatabaseUrl !== undefined && isRefusedLogin(error)) throw new StartupError(`PostgreSQL refused KEYS_DATABASE_URL: ${error.message}`);
+    if (config.keysDatabaseUrl !== undefined && isConnectionError(error)) {
+      throw new StartupError(`the database of KEYS_DATABASE_URL is unreachable (${(error as Error).message}); retry shortly.`);
+    }
     // 42501: the role may not touch keys, as the app role may not (deploy/sql/grants.sql).
     if ((error as { code?: unknown }).code !== '42501') throw error;
     throw new StartupError(

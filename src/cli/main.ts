@@ -101,6 +101,12 @@ async function migrateCommand(config: Config): Promise<number> {
  */
 const EXIT_GRACE_MS = 1_000;
 
+// A reader that stops early (`lucro keys list | head -1`) wants no more: the rest is dropped, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
