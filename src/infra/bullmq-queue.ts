@@ -233,10 +233,10 @@ export class BullMqQueue implements JobQueue {
         .catch(() => {})
         .then(() => worker.close());
       await Promise.race([closing, connection ? untilUnanswered(connection, closing) : closing]).catch(async (error: unknown) => {
-        this.logger.warn({ err: error }, 'the queue did not answer while stopping; disconnecting from it');
+        this.logger.warn({ reason: (error as Error).message }, 'the queue did not answer while stopping; disconnecting from it');
         connection?.disconnect();
-        // Redis is gone: the worker is closed without waiting for its blocking connection.
-        await withTimeout(worker.close(), STOP_GRACE_MS, 'closing the queue worker').catch(() => {});
+        // Redis is gone: the worker is closed at once (force), without waiting for its jobs' acknowledgements or its blocking connection.
+        await withTimeout(worker.close(true), STOP_GRACE_MS, 'closing the queue worker').catch(() => {});
       });
     }
     // BullMQ leaves a connection it was given open; an open socket would keep the process alive.
