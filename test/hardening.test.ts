@@ -125,12 +125,18 @@ describe('framework errors as problem+json (issue 9, item 5)', () => {
       await ctx.app.inject({ url: `/api/batches/${accepted.json().batch_id}`, headers: bearer(key) }),
       await ctx.app.inject({ url: '/api/batches/00000000-0000-4000-8000-000000000000', headers: bearer(key) }),
       await ctx.app.inject({ url: '/api/categories' }),
+      await ctx.app.inject({ url: '/api/nope', headers: bearer(key) }),
+      await ctx.app.inject({ method: 'PUT', url: '/api/batches', headers: bearer(key) }),
+      await ctx.app.inject({ url: '/api/batches/%E0%A4%A', headers: bearer(key) }),
     ];
     expect(answers.map((answer) => [answer.statusCode, answer.headers['cache-control']])).toEqual([
       [202, 'no-store'],
       [200, 'no-store'],
       [404, 'no-store'],
       [401, 'no-store'],
+      [404, 'no-store'],
+      [405, 'no-store'],
+      [400, 'no-store'],
     ]);
   });
 

@@ -139,14 +139,19 @@ describe('lucro keys list and revoke (§14)', () => {
     expect(run.stderr).toContain('No key starts with "lucro_nomatch"');
   }, 60_000);
 
-  it('when keys list is piped into a reader that stops at once, then it ends quietly with 0, not with an EPIPE stack', async () => {
+  it('when keys commands are piped into a reader that stops at once, then they end quietly with their own exit code, not with an EPIPE stack', async () => {
     await createKey('piped-reader');
-    const child = spawn(process.execPath, [fileURLToPath(new URL('../bin/lucro.js', import.meta.url)), 'keys', 'list'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const [code] = (await once(child, 'exit')) as [number | null];
-    expect([code, stderr]).toEqual([0, '']);
+    const pipedInto = async (args: string[]) => {
+      const child = spawn(process.execPath, [fileURLToPath(new URL('../bin/lucro.js', import.meta.url)), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return [code, stderr];
+    };
+    expect(await pipedInto(['keys', 'list'])).toEqual([0, '']);
+    // revoke --json writes its error object to stdout and exits 1: the closed pipe does not turn that into 0.
+    expect(await pipedInto(['keys', 'revoke', 'lucro_nomatch', '--json'])).toEqual([1, expect.not.stringMatching(/EPIPE|^\s+at /m)]);
   });
 
   it('when KEYS_DATABASE_URL names a server that is not there, then one line says it is that variable, while DATABASE_URL works', async () => {

@@ -151,6 +151,18 @@ describe('worker processes delivering webhooks', () => {
     const stranger = worker({ WEBHOOK_SECRET_KEY: otherKey });
     await stranger.waitForLog((line) => line.endpoint_id === id && String(line.msg).includes("WEBHOOK_SECRET_KEY cannot open the endpoint's signing secrets"));
     expect(await deliveryOf()).toEqual({ status: 'pending', attempts: 0, last_error: expect.stringContaining('could not be signed') });
+    // One it cannot sign within its retry window ends failed, as after an attempt: nothing waits for ever.
+    const { id: late, eventId: lateEvent } = await subscribeAndRecord(ctx, 'ree_other_key_late');
+    await ctx.sql.query("UPDATE webhook_deliveries SET created_at = now() - interval '25 hours' WHERE endpoint_id = $1", [late]);
+    await waitFor(
+      async () => (await ctx.sql.query("SELECT 1 FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'failed'", [late])).rowCount === 1,
+      30_000,
+      'the delivery past its window to fail',
+    );
+    expect((await ctx.sql.query('SELECT attempts, last_error FROM webhook_deliveries WHERE endpoint_id = $1', [late])).rows).toEqual([
+      { attempts: 0, last_error: expect.stringContaining('could not be signed') },
+    ]);
+    expect(hooks.received.filter((r) => r.body.id === lateEvent)).toEqual([]);
     expect(hooks.received.filter((r) => r.body.id === eventId)).toEqual([]);
     stranger.child.kill('SIGTERM');
     expect(await stranger.exited).toBe(0);
@@ -166,12 +178,13 @@ describe('worker processes delivering webhooks', () => {
       expect(await deliveryOf()).toMatchObject({ status: 'delivered', attempts: 1 });
       const sent = hooks.received.filter((r) => r.body.id === eventId && verifyLucroSignature(r.raw, r.headers['lucro-signature'] as string, rotated.json().secret));
       expect(sent).toHaveLength(1);
-      // Signed by the one secret its key opens, not by the old one it cannot.
+      // Signed by the one secret its key opens, not by the old one it cannot; the operator is told.
       expect((sent[0]!.headers['lucro-signature'] as string).match(/v1=/g)).toHaveLength(1);
+      await rekeyed.waitForLog((line) => line.endpoint_id === id && String(line.msg).includes("cannot open some of the endpoint's signing secrets"));
     } finally {
       rekeyed?.child.kill('SIGTERM');
       await rekeyed?.exited;
       await api.close();
     }
-  }, 60_000);
+  }, 90_000);
 });

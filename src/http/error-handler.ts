@@ -108,6 +108,8 @@ class RouteTable {
 }
 
 export function sendProblem(reply: FastifyReply, body: ProblemDetails): FastifyReply {
+  // A refusal is about one request: no cache may answer another with it.
+  reply.header('Cache-Control', 'no-store');
   if (body.code === 'unauthorized') reply.header('WWW-Authenticate', 'Bearer');
   if (body.code === 'service_unavailable') reply.header('Retry-After', '5');
   if (body.code === 'rate_limited') reply.header('Retry-After', String(body.retry_after ?? 1));
@@ -215,6 +217,7 @@ function writeRawProblem(socket: Duplex, body: ProblemDetails): void {
     `Content-Length: ${Buffer.byteLength(text)}`,
     `Date: ${new Date().toUTCString()}`,
     `X-Request-Id: ${randomUUID()}`,
+    'Cache-Control: no-store',
     'Connection: close',
   ];
   socket.end(`HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\n${headers.join('\r\n')}\r\n\r\n${text}`);
@@ -255,6 +258,7 @@ function answerAndClose(response: ServerResponse, requestId: string, body: Probl
     'Content-Type': 'application/problem+json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'X-Request-Id': requestId,
+    'Cache-Control': 'no-store',
     Connection: 'close',
   });
   response.end(text);

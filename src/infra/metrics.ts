@@ -112,6 +112,11 @@ export class Metrics {
     help: 'Transactions whose processing lease expired and were taken back by the scheduler or a worker',
     registers: [this.registry],
   });
+  readonly webhookSecretsUnopenable = new Counter({
+    name: 'lucro_webhook_secrets_unopenable_total',
+    help: "Deliveries for which this process's WEBHOOK_SECRET_KEY could not open one or more of the endpoint's signing secrets (sent signed with the others, or given back unsent when it could open none)",
+    registers: [this.registry],
+  });
   readonly webhookDeliveries = new Counter({
     name: 'lucro_webhook_deliveries_total',
     help: 'Webhook delivery attempts by outcome: delivered, retried (will be sent again), failed (retries exhausted) or unsigned (not sent: this process\'s WEBHOOK_SECRET_KEY could not open the endpoint\'s secrets; not counted as an attempt)',

@@ -48,8 +48,16 @@ export function retryDelayMs(attempt: number, baseMs: number): number {
 const GAUGE_INTERVAL_MS = 5_000;
 /** How long one pass sends before it hands on to the back of the queue, so other work takes its turn. */
 const PASS_MS = 5_000;
-/** How long a process leaves alone an endpoint whose signing secrets its key could not open. */
+/** How long a process leaves alone an endpoint whose signing secrets its key could not open (and logs it once). */
 const UNSIGNABLE_SKIP_MS = 60_000;
+
+/** Whether `key` starts a new window in `windows` (none open for it): then it opens one of UNSIGNABLE_SKIP_MS. */
+function firstInWindow(windows: Map<string, number>, key: string): boolean {
+  const now = Date.now();
+  const open = (windows.get(key) ?? 0) > now;
+  if (!open) windows.set(key, now + UNSIGNABLE_SKIP_MS);
+  return !open;
+}
 
 /**
  * Sends webhook deliveries, as the `webhooks` kind of the worker's queue jobs. The deliveries table
@@ -79,6 +87,8 @@ export class WebhookDeliverer {
   private readonly watchOutage: OutageLog;
   /** Endpoints whose secrets this process's key could not open, each until when it leaves them to other workers. */
   private readonly unsignable = new Map<string, number>();
+  /** Endpoints signed for with only some of their secrets, each until when that is not logged again. */
+  private readonly partlySigned = new Map<string, number>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -207,11 +217,17 @@ export class WebhookDeliverer {
 
   /** Hands an outcome to the group writer and logs it once written; the promise settles then and never rejects. */
   private record(result: DeliveryResult, log: Record<string, unknown>): Promise<void> {
-    const recorded = this.writer
-      .add(result)
-      .then((written) => this.logAttempt(result, written, log))
-      .catch((error: unknown) => this.logger.warn({ ...log, err: error }, 'webhook attempt could not be recorded; its lease will run out and it is sent again'))
-      .finally(() => this.recording.delete(recorded));
+    return this.whileRecording(
+      this.writer
+        .add(result)
+        .then((written) => this.logAttempt(result, written, log))
+        .catch((error: unknown) => this.logger.warn({ ...log, err: error }, 'webhook attempt could not be recorded; its lease will run out and it is sent again')),
+    );
+  }
+
+  /** An outcome being written, which stop() waits for. */
+  private whileRecording(writing: Promise<void>): Promise<void> {
+    const recorded = writing.finally(() => this.recording.delete(recorded));
     this.recording.add(recorded);
     return recorded;
   }
@@ -243,7 +259,7 @@ export class WebhookDeliverer {
     const options = { kind: SpanKind.CLIENT, attributes, parent: contextFromTraceParent(delivery.traceParent), links: pass ? [{ context: pass }] : [] };
     const [sent] = inGroupSpan<void>('webhook.deliver', options, () => {
       const attempt = this.attempt(delivery);
-      const settle = attempt.then((done) => ('unsigned' in done ? this.giveBack(delivery, done.unsigned) : this.record(done.result, done.log)));
+      const settle = attempt.then((done) => ('unsigned' in done ? this.whileRecording(this.giveBack(delivery, done.unsigned)) : this.record(done.result, done.log)));
       return [attempt.then(() => undefined), settle];
     });
     return sent as Promise<void>;
@@ -258,7 +274,16 @@ export class WebhookDeliverer {
     const opened = await Promise.allSettled(delivery.secrets.map((sealed) => this.box.open(sealed, delivery.endpointId)));
     const secrets = opened.flatMap((secret) => (secret.status === 'fulfilled' ? [secret.value] : []));
     const refused = opened.find((secret) => secret.status === 'rejected');
-    if (secrets.length === 0 && refused) return { unsigned: (refused.reason as Error).message };
+    if (refused) {
+      this.metrics.webhookSecretsUnopenable.inc();
+      if (secrets.length === 0) return { unsigned: (refused.reason as Error).message };
+      if (firstInWindow(this.partlySigned, delivery.endpointId)) {
+        this.logger.warn(
+          { delivery_id: delivery.deliveryId, endpoint_id: delivery.endpointId, opened: secrets.length, of: delivery.secrets.length, reason: (refused.reason as Error).message },
+          "this process's WEBHOOK_SECRET_KEY cannot open some of the endpoint's signing secrets: it signs with the others only, so a receiver checking with those it cannot open refuses the delivery. Give every api and worker process the same WEBHOOK_SECRET_KEY",
+        );
+      }
+    }
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'Lucro-Webhooks/1.0',
@@ -296,18 +321,20 @@ export class WebhookDeliverer {
 
   /**
    * A delivery this process cannot sign (its WEBHOOK_SECRET_KEY is not the one that sealed the
-   * endpoint's secrets) goes back unsent and uncounted, for a worker whose key opens them; this
-   * process leaves the endpoint alone for a while. Settles once written; never rejects.
+   * endpoint's secrets) goes back unsent and uncounted, for a worker whose key opens them, until its
+   * retry window is over (then it is `failed`, as after any attempt); this process leaves the
+   * endpoint alone for a while. Settles once written; never rejects.
    */
   private async giveBack(delivery: ClaimedDelivery, reason: string): Promise<void> {
-    const firstTime = !this.unsignable.has(delivery.endpointId);
-    this.unsignable.set(delivery.endpointId, Date.now() + UNSIGNABLE_SKIP_MS);
-    this.metrics.webhookDeliveries.inc({ outcome: 'unsigned' });
+    const firstTime = firstInWindow(this.unsignable, delivery.endpointId);
     // What the integration reads in its delivery log: the key is the operator's business, not theirs.
-    const error = 'not sent yet: the delivery could not be signed here; it waits, and is sent once it can be';
+    const error = 'not sent: the delivery could not be signed here; it waits for a worker that can sign it, within its retry window';
     const log = { delivery_id: delivery.deliveryId, event_id: delivery.eventId, endpoint_id: delivery.endpointId, reason };
     try {
-      await giveBackDeliveries(this.pool, [{ seq: delivery.seq, claimToken: delivery.claimToken, error }]);
+      const [written] = await giveBackDeliveries(this.pool, [{ seq: delivery.seq, claimToken: delivery.claimToken, error }], this.options.retryHours);
+      if (!written) return;
+      this.metrics.webhookDeliveries.inc({ outcome: written.status === 'failed' ? 'failed' : 'unsigned' });
+      if (written.status === 'failed') this.logger.warn(log, 'webhook delivery could not be signed within its retry window; giving up');
       if (firstTime) {
         this.logger.error(
           log,

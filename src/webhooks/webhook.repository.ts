@@ -330,17 +330,21 @@ export async function writeDeliveryResults(db: Queryable, results: DeliveryResul
 
 /**
  * Hands claimed deliveries back unsent, each guarded by its token: the claim's attempt is not
- * counted, the delivery stays due, and `error` says why it waits.
+ * counted and `error` says why it waits. One still within `retryHours` of its creation stays due;
+ * one past it is `failed`, as an attempt then would make it.
  */
-export async function giveBackDeliveries(db: Queryable, deliveries: Array<{ seq: number; claimToken: string; error: string }>): Promise<number> {
-  const { rowCount } = await db.query(
+export async function giveBackDeliveries(db: Queryable, deliveries: Array<{ seq: number; claimToken: string; error: string }>, retryHours: number): Promise<WrittenDelivery[]> {
+  const { rows } = await db.query<WrittenDelivery>(
     `UPDATE webhook_deliveries d
-        SET attempts = d.attempts - 1, claim_token = NULL, lease_expires_at = NULL, last_error = r.error
+        SET attempts = d.attempts - 1, claim_token = NULL, lease_expires_at = NULL, last_error = r.error,
+            status = CASE WHEN now() >= d.created_at + $4::float8 * interval '1 hour' THEN 'failed' ELSE 'pending' END,
+            next_attempt_at = CASE WHEN now() >= d.created_at + $4::float8 * interval '1 hour' THEN NULL ELSE d.next_attempt_at END
        FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS r (seq, claim_token, error)
-      WHERE d.seq = r.seq AND d.claim_token = r.claim_token`,
-    [deliveries.map((d) => d.seq), deliveries.map((d) => d.claimToken), deliveries.map((d) => d.error)],
+      WHERE d.seq = r.seq AND d.claim_token = r.claim_token
+      RETURNING d.seq, d.status, d.next_attempt_at AS "nextAttemptAt"`,
+    [deliveries.map((d) => d.seq), deliveries.map((d) => d.claimToken), deliveries.map((d) => d.error), retryHours],
   );
-  return rowCount ?? 0;
+  return rows;
 }
 
 export interface DueChangeMark {

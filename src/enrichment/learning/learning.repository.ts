@@ -62,7 +62,6 @@ export async function markDerived(db: Queryable, pks: readonly number[], derivat
   await db.query('UPDATE corrections SET derivation = $2 WHERE transaction_pk = ANY($1::bigint[]) AND derivation IS DISTINCT FROM $2', [pks, derivation]);
 }
 
-/** Adds `delta` votes (negative takes them back) for a merchant's category. */
 /** Adds merchant votes set-based, in key order, so that corrections meeting on a merchant lock its rows in one order. */
 export async function addMerchantVotes(db: Queryable, integrationId: number, votes: Array<{ merchantKey: string; category: Category; delta: number }>): Promise<void> {
   if (votes.length === 0) return;
