@@ -373,6 +373,65 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when a second range is applied while the first is still being read, then the summary and charts show the second range, not the first range\'s late answer', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+    await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
+    // The first range's figures (1 November: 10.00 spent) come 2 s late; the second's (2 November: 310.00) at once.
+    const firstRange = (url: URL) => url.pathname.startsWith('/api/reports/account/ACC-RECOVER/') && url.searchParams.get('start_date') === '2026-11-01';
+    const late = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.fallback();
+    };
+    await browser.page.route(firstRange, late);
+    try {
+      const lateAnswers = Promise.all(['summary', 'monthly'].map((report) => browser.page.waitForResponse((response) => firstRange(new URL(response.url())) && response.url().includes(`/${report}?`))));
+      const apply = async (day: string) => {
+        await browser.page.locator('#range-start').fill(day);
+        await browser.page.locator('#range-end').fill(day);
+        await browser.page.getByRole('button', { name: 'Apply' }).click();
+      };
+      await apply('2026-11-01');
+      await apply('2026-11-02');
+      await browser.page.locator('[data-field="total_spend"][data-value="310.00"]').waitFor();
+      await lateAnswers;
+      // Give the late answers the time they would take to be drawn.
+      await browser.page.waitForTimeout(300);
+      expect(await browser.page.locator('[data-field="total_spend"]').getAttribute('data-value')).toBe('310.00');
+      await browser.page.getByRole('group').filter({ hasText: 'Spend by category' }).first().getByText('Figures').click();
+      expect(await browser.page.getByRole('table', { name: 'Spend by category per month' }).innerText()).toContain('310.00');
+    } finally {
+      await browser.page.unroute(firstRange, late);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when the figures of a newly applied range cannot be read (503, retry in an hour), then the charts of the range before are taken away with them', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+    await browser.page.locator('#chart-spend-by-category').waitFor();
+    const restore = await failing(/^\/api\/reports\/account\/ACC-RECOVER\/summary\?.*start_date=2026-11-02/, 1, { status: 503, headers: { 'retry-after': '3600' }, json: UNAVAILABLE });
+    try {
+      await browser.page.locator('#range-start').fill('2026-11-02');
+      await browser.page.getByRole('button', { name: 'Apply' }).click();
+      await browser.page.getByRole('alert').getByText('The database is unreachable; retry shortly.').waitFor();
+      expect(await browser.page.locator('#chart-spend-by-category').count()).toBe(0);
+      expect(await browser.page.getByText('Figures').count()).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when figures are applied without what is still pending at the bank, then the address keeps that choice, and a reload or Back keeps it', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+    await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
+    await browser.page.locator('#range-pending').uncheck();
+    await browser.page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => browser.page.evaluate(() => location.hash)).toContain('pending=0');
+    await browser.page.reload();
+    await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
+    expect(await browser.page.locator('#range-pending').isChecked()).toBe(false);
+  });
+
   it('when an account\'s transactions list cannot be read (429, retry in an hour), then the list says so with Retry, and "Retry" shows the transactions', async () => {
     await browser.page.goto(`${base}/console/#/batches`);
     await browser.page.getByRole('heading', { name: 'Batches' }).waitFor();

@@ -26,7 +26,7 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
   const categories = await listCategories().catch(() => []);
   const start = h('input', { id: 'range-start', type: 'date', value: query.get('from') });
   const end = h('input', { id: 'range-end', type: 'date', value: query.get('to') });
-  const bankPending = h('input', { id: 'range-pending', type: 'checkbox', checked: true });
+  const bankPending = h('input', { id: 'range-pending', type: 'checkbox', checked: query.get('pending') !== '0' });
   const rangeForm = h(
     'form',
     { class: 'filters', 'aria-label': 'Date range' },
@@ -57,9 +57,13 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
   // Summaries count bank-pending transactions unless told not to (§10).
   const figuresOf = () => ({ ...range(), include_pending: bankPending.checked ? undefined : 'false' });
 
+  let latestSummary = 0;
   async function loadSummary() {
+    // A range applied while an earlier one is read: only the latest range's figures are shown.
+    const request = ++latestSummary;
     try {
       const [s, monthly] = await Promise.all([api('GET', '/api/reports/account/{account_id}/summary', { path: { account_id: accountId }, query: figuresOf() }), api('GET', '/api/reports/account/{account_id}/monthly', { path: { account_id: accountId }, query: figuresOf() })]);
+      if (request !== latestSummary || signal.aborted) return;
       replace(
         summary,
         h(
@@ -82,14 +86,22 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
       );
       drawCharts(monthly);
     } catch (error) {
-      // Said in the summary's place, with Retry; an outage is read again by itself (failure.js).
-      if (!signal.aborted) replace(summary, ...failureNotice(error, loadSummary, signal));
+      if (request !== latestSummary || signal.aborted) return;
+      // Said in the summary's place, with Retry; an outage is read again by itself (failure.js). The
+      // charts of the range before go too: they would read as this range's.
+      replace(summary, ...failureNotice(error, () => request === latestSummary && loadSummary(), signal));
+      clearCharts();
     }
   }
 
-  function drawCharts(monthly) {
+  function clearCharts() {
     destroyCharts.forEach((destroy) => destroy());
     destroyCharts = [];
+    replace(charts);
+  }
+
+  function drawCharts(monthly) {
+    clearCharts();
     if (monthly.months.length === 0) {
       replace(charts, h('p', { class: 'notice' }, 'No transactions in this range.'));
       return;
@@ -154,6 +166,7 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
   const listParams = () => [
     ['from', start.value],
     ['to', end.value],
+    ['pending', bankPending.checked ? '' : '0'],
     ['category', category.value],
     ['status', status.value],
     ['q', search.value.trim()],
@@ -221,9 +234,7 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
     if (start.value && end.value && start.value > end.value) {
       // Nothing of the previous range stays on screen beside the error.
       replace(summary, errorMessage(new Error('The start date is after the end date.')));
-      destroyCharts.forEach((destroy) => destroy());
-      destroyCharts = [];
-      replace(charts);
+      clearCharts();
       replace(rows);
       replace(pager);
       return;
