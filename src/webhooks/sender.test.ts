@@ -38,6 +38,17 @@ async function streamingReceiver(status: number): Promise<{ url: string; written
 }
 
 describe('sending a webhook', () => {
+  it('when more deliveries than 64 go to one receiver at once, then each gets the receiver\'s prompt answer, none times out waiting for a socket', async () => {
+    server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => setTimeout(() => response.writeHead(200).end(), 1_000));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+    const outcomes = await Promise.all(Array.from({ length: 80 }, () => postWebhook(url, '{}', { 'content-type': 'application/json' }, { timeoutMs: 1_900, allowPrivate: true })));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array.from({ length: 80 }, () => 200));
+  });
+
   it('when the receiver answers 200 and then streams a body without end, then the attempt is delivered and the connection closed after a few KB, not read for the whole timeout', async () => {
     const receiver = await streamingReceiver(200);
     const outcome = await postWebhook(receiver.url, '{}', { 'content-type': 'application/json' }, { timeoutMs: 10_000, allowPrivate: true });

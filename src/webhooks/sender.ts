@@ -19,9 +19,12 @@ export interface SenderOptions {
 }
 
 // Keep-alive: a busy endpoint gets its events over a few warm connections, not a handshake each.
+// No cap on sockets per host: the deliverer already bounds what is in flight (WEBHOOK_CONCURRENCY,
+// WEBHOOK_ENDPOINT_CONCURRENCY), and a request queued here for a socket would spend the receiver's
+// timeout waiting on us, then be recorded as its failure and sent again.
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
 };
 
 /**
