@@ -426,7 +426,7 @@ describe('the console through a passing outage, in headless Chromium against a r
     await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
     await browser.page.locator('#range-pending').uncheck();
     await browser.page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => browser.page.evaluate(() => location.hash)).toContain('pending=0');
+    await expect.poll(() => browser.page.url()).toContain('pending=0');
     await browser.page.reload();
     await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
     expect(await browser.page.locator('#range-pending').isChecked()).toBe(false);

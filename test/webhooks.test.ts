@@ -120,6 +120,35 @@ describe('webhook endpoints (§13)', () => {
     expect(settled.rows).toEqual([{ status: 'failed', last_error: 'endpoint deleted', next_attempt_at: null }]);
   });
 
+  it('when an endpoint is deleted while an event for it is being recorded, then the delivery that event left behind is settled failed by the next sweep, and counts in no backlog', async () => {
+    const { id } = await subscribe('https://hooks.example.com/deleted-meanwhile', ['reenrichment.completed']);
+    const { rows } = await ctx.sql.query("SELECT id FROM integrations WHERE name = 'hooked'");
+    const backlog = async () => {
+      await ctx.container.webhookDeliverer.refreshGauges();
+      return (await ctx.container.metrics.webhookBacklog.get()).values.find((v) => v.labels.state === 'pending')?.value;
+    };
+    const before = await backlog();
+    const recording = await ctx.container.pool.connect();
+    try {
+      // The event's transaction is open when the delete runs, and commits after it: the delete cannot see its delivery.
+      await recording.query('BEGIN');
+      const eventId = await recordWebhookEvent(recording, rows[0].id, 'reenrichment.completed', { reenrichment_id: 'ree_deleted_meanwhile' });
+      await recording.query("UPDATE webhook_deliveries SET next_attempt_at = now() + interval '1 hour' WHERE endpoint_id = $1", [id]);
+      // Endpoints of earlier tests hear it too: settled here, so that the backlog tells only of this one.
+      await recording.query("UPDATE webhook_deliveries SET status = 'delivered', next_attempt_at = NULL WHERE event_id = $1 AND endpoint_id <> $2", [eventId, id]);
+      expect((await api('DELETE', `/api/webhooks/${id}`)).statusCode).toBe(204);
+      await recording.query('COMMIT');
+    } finally {
+      recording.release();
+    }
+    const waiting = () => ctx.sql.query('SELECT status, last_error FROM webhook_deliveries WHERE endpoint_id = $1', [id]);
+    expect((await waiting()).rows).toEqual([{ status: 'pending', last_error: null }]);
+    expect(await backlog()).toBe(before);
+
+    await ctx.container.maintenance.sweep();
+    expect((await waiting()).rows).toEqual([{ status: 'failed', last_error: 'endpoint deleted' }]);
+  });
+
   it('when an integration has 100 endpoints, then another is refused 400 naming the limit until one is deleted', async () => {
     const capped = await ctx.key(['ingest'], 'capped');
     const first = await subscribe('https://hooks.example.com/capped-0', ['batch.completed'], capped);

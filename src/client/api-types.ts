@@ -3905,7 +3905,7 @@ export interface operations {
             header: {
                 /** @description The event id, as `id` in the body: the same on every retry, so a receiver can drop repeats */
                 "Lucro-Event-Id": string;
-                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation); the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes. */
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation, more after several); the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes. */
                 "Lucro-Signature": string;
             };
             path?: never;
@@ -3950,7 +3950,7 @@ export interface operations {
             header: {
                 /** @description The event id, as `id` in the body: the same on every retry, so a receiver can drop repeats */
                 "Lucro-Event-Id": string;
-                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation); the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes. */
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation, more after several); the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes. */
                 "Lucro-Signature": string;
             };
             path?: never;
@@ -3998,7 +3998,7 @@ export interface operations {
             header: {
                 /** @description The event id, as `id` in the body: the same on every retry, so a receiver can drop repeats */
                 "Lucro-Event-Id": string;
-                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation); the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes. */
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation, more after several); the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes. */
                 "Lucro-Signature": string;
             };
             path?: never;

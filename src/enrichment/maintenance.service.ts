@@ -12,7 +12,7 @@ import {
   reclaimExpiredLeases,
 } from './enrichment.repository.js';
 import { oldestPendingAgeSeconds, purgeEndedAdminSessions, purgeGoneProcesses } from '../operations/operations.repository.js';
-import { purgeDeliveredEvents, purgeFinishedDeliveries } from '../webhooks/webhook.repository.js';
+import { purgeDeliveredEvents, purgeFinishedDeliveries, settleDeliveriesOfDeletedEndpoints } from '../webhooks/webhook.repository.js';
 import { rederiveUnderivedLessons } from '../corrections/lessons.js';
 import { withTransaction } from '../infra/db.js';
 
@@ -112,8 +112,12 @@ export class MaintenanceService {
     return dispatched;
   }
 
-  /** Drops finished deliveries past the retention, then the events none is left for: a bounded number per sweep, the rest at the next. */
+  /**
+   * Settles what still waits for a deleted endpoint, drops finished deliveries past the retention,
+   * then the events none is left for: a bounded number per sweep, the rest at the next.
+   */
   private async purgeWebhookLog(): Promise<void> {
+    for (let round = 0; round < PURGE_ROUNDS && (await settleDeliveriesOfDeletedEndpoints(this.pool, PURGE_CHUNK)) === PURGE_CHUNK; round++);
     for (const purge of [purgeFinishedDeliveries, purgeDeliveredEvents]) {
       // A full chunk may leave more behind; one short of it left none.
       for (let round = 0; round < PURGE_ROUNDS && (await purge(this.pool, this.options.webhookRetentionDays, PURGE_CHUNK)) === PURGE_CHUNK; round++);

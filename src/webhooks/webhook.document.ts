@@ -24,7 +24,7 @@ const EVENTS: Record<WebhookEventType, { data: TSchema; summary: string; descrip
 };
 
 const SIGNATURE_DESCRIPTION =
-  '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation); ' +
+  '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, one `v1=` per active secret (two for 24 h after a rotation, more after several); ' +
   'the key is the whole `whsec_…` secret as UTF-8 bytes. Compare in constant time and reject a `t` older than 5 minutes.';
 
 /**

@@ -245,9 +245,9 @@ export async function lockDueEndpoints(db: Queryable, limit: number, skipped: re
 /** Whether any delivery is due now (its lease, if any, run out), other than those of the skipped endpoints. */
 export async function hasDueDeliveries(db: Queryable, skipped: readonly string[] = []): Promise<boolean> {
   const { rows } = await db.query<{ due: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM webhook_deliveries
-                     WHERE status = 'pending' AND next_attempt_at <= now() AND endpoint_id <> ALL ($1::text[])
-                       AND (lease_expires_at IS NULL OR lease_expires_at < now())) AS due`,
+    `SELECT EXISTS (SELECT 1 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.deleted_at IS NULL
+                     WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND d.endpoint_id <> ALL ($1::text[])
+                       AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())) AS due`,
     [skipped],
   );
   return rows[0]?.due ?? false;
@@ -404,11 +404,29 @@ export async function advanceChangeMarks(db: Queryable, marks: Array<{ integrati
 export async function countPendingDeliveries(db: Queryable): Promise<{ pending: number; due: number; retrying: number }> {
   const { rows } = await db.query<{ pending: number; due: number; retrying: number }>(
     `SELECT count(*)::int AS pending,
-            count(*) FILTER (WHERE next_attempt_at <= now())::int AS due,
-            count(*) FILTER (WHERE last_error IS NOT NULL)::int AS retrying
-       FROM webhook_deliveries WHERE status = 'pending'`,
+            count(*) FILTER (WHERE d.next_attempt_at <= now())::int AS due,
+            count(*) FILTER (WHERE d.last_error IS NOT NULL)::int AS retrying
+       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.deleted_at IS NULL
+      WHERE d.status = 'pending'`,
   );
   return rows[0] ?? { pending: 0, due: 0, retrying: 0 };
+}
+
+/**
+ * Settles as `failed`, as deleting the endpoint did, up to `limit` deliveries still waiting for a
+ * deleted endpoint, and returns how many: those of an event recorded while the endpoint was being
+ * deleted, which that delete could not see yet.
+ */
+export async function settleDeliveriesOfDeletedEndpoints(db: Queryable, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE webhook_deliveries d SET status = 'failed', next_attempt_at = NULL, last_error = coalesce(d.last_error || '; ', '') || 'endpoint deleted',
+            claim_token = NULL, lease_expires_at = NULL
+      WHERE d.seq IN (SELECT p.seq FROM webhook_deliveries p JOIN webhook_endpoints e ON e.id = p.endpoint_id
+                       WHERE p.status = 'pending' AND e.deleted_at IS NOT NULL LIMIT $1)
+        AND d.status = 'pending'`,
+    [limit],
+  );
+  return rowCount ?? 0;
 }
 
 /**
