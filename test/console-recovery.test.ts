@@ -405,6 +405,34 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
+  it('when a range whose start is after its end is applied while the range before is still being read, then the error stays and that late answer is not drawn over it', async () => {
+    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+    await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
+    const firstRange = (url: URL) => url.pathname.startsWith('/api/reports/account/ACC-RECOVER/') && url.searchParams.get('start_date') === '2026-11-01';
+    const late = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.fallback();
+    };
+    await browser.page.route(firstRange, late);
+    try {
+      const lateAnswers = Promise.all(['summary', 'monthly'].map((report) => browser.page.waitForResponse((response) => firstRange(new URL(response.url())) && response.url().includes(`/${report}?`))));
+      await browser.page.locator('#range-start').fill('2026-11-01');
+      await browser.page.locator('#range-end').fill('2026-11-01');
+      await browser.page.getByRole('button', { name: 'Apply' }).click();
+      await browser.page.locator('#range-end').fill('2026-10-01');
+      await browser.page.getByRole('button', { name: 'Apply' }).click();
+      await browser.page.getByText('The start date is after the end date.').waitFor();
+      await lateAnswers;
+      await browser.page.waitForTimeout(300);
+      expect(await browser.page.getByText('The start date is after the end date.').count()).toBe(1);
+      expect(await browser.page.locator('[data-field="total_spend"]').count()).toBe(0);
+      expect(await browser.page.locator('#chart-spend-by-category').count()).toBe(0);
+    } finally {
+      await browser.page.unroute(firstRange, late);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the figures of a newly applied range cannot be read (503, retry in an hour), then the charts of the range before are taken away with them', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
     await browser.page.locator('#chart-spend-by-category').waitFor();
@@ -421,7 +449,7 @@ describe('the console through a passing outage, in headless Chromium against a r
     expect(pageErrors).toEqual([]);
   });
 
-  it('when figures are applied without what is still pending at the bank, then the address keeps that choice, and a reload or Back keeps it', async () => {
+  it('when figures are applied without what is still pending at the bank, then the address keeps that choice, and a reload keeps it', async () => {
     await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
     await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
     await browser.page.locator('#range-pending').uncheck();

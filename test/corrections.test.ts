@@ -209,9 +209,10 @@ describe('PATCH a transaction category', () => {
     const votes = await ctx.sql.query('SELECT merchant_key, category, votes FROM learned_merchants WHERE votes <> 0');
     expect(votes.rows).toEqual([{ merchant_key: 'STARBUCKS', category: 'ENTERTAINMENT', votes: 16 }]);
     const counts = await ctx.sql.query(
-      `SELECT category, min(count)::int AS least, max(count) FILTER (WHERE feature = '#docs')::int AS documents FROM learned_features WHERE count <> 0 GROUP BY category`,
+      `SELECT category, min(count)::int AS least, max(count)::int AS most, max(count) FILTER (WHERE feature = '#docs')::int AS documents FROM learned_features WHERE count <> 0 GROUP BY category`,
     );
-    expect(counts.rows).toEqual([{ category: 'ENTERTAINMENT', least: 16, documents: 16 }]);
+    // Each of their features (their digits are not features) was taught by all 16.
+    expect(counts.rows).toEqual([{ category: 'ENTERTAINMENT', least: 16, most: 16, documents: 16 }]);
   });
 
   it('when a correction races an in-flight enrichment of the same row, then the correction wins', async () => {

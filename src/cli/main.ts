@@ -103,9 +103,11 @@ const EXIT_GRACE_MS = 1_000;
 
 // A reader that stops early (`lucro keys list | head -1`) wants no more: the rest of the output is
 // dropped, not a crash, and the command runs to its end and its own exit code, as if SIGPIPE were ignored.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-});
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -86,6 +86,7 @@ export class MaintenanceService {
       for (let pass = 0; pass < 10 && (await this.changes.sequence()) > 0; pass++);
     });
     await step('change retention', async () => void (await this.changes.purge(this.options.changeRetentionDays)));
+    await step('deleted endpoints', () => this.settleDeletedEndpoints());
     await step('webhook retention', () => this.purgeWebhookLog());
     await step('process retention', async () => void (await purgeGoneProcesses(this.pool, GONE_PROCESS_DAYS)));
     await step('session retention', async () => void (await purgeEndedAdminSessions(this.pool, ENDED_SESSION_SECONDS)));
@@ -112,12 +113,13 @@ export class MaintenanceService {
     return dispatched;
   }
 
-  /**
-   * Settles what still waits for a deleted endpoint, drops finished deliveries past the retention,
-   * then the events none is left for: a bounded number per sweep, the rest at the next.
-   */
-  private async purgeWebhookLog(): Promise<void> {
+  /** Settles what still waits for a deleted endpoint: a bounded number per sweep, the rest at the next. */
+  private async settleDeletedEndpoints(): Promise<void> {
     for (let round = 0; round < PURGE_ROUNDS && (await settleDeliveriesOfDeletedEndpoints(this.pool, PURGE_CHUNK)) === PURGE_CHUNK; round++);
+  }
+
+  /** Drops finished deliveries past the retention, then the events none is left for: a bounded number per sweep, the rest at the next. */
+  private async purgeWebhookLog(): Promise<void> {
     for (const purge of [purgeFinishedDeliveries, purgeDeliveredEvents]) {
       // A full chunk may leave more behind; one short of it left none.
       for (let round = 0; round < PURGE_ROUNDS && (await purge(this.pool, this.options.webhookRetentionDays, PURGE_CHUNK)) === PURGE_CHUNK; round++);

@@ -19,12 +19,14 @@ export interface SenderOptions {
 }
 
 // Keep-alive: a busy endpoint gets its events over a few warm connections, not a handshake each.
-// No cap on sockets per host: the deliverer already bounds what is in flight (WEBHOOK_CONCURRENCY,
-// WEBHOOK_ENDPOINT_CONCURRENCY), and a request queued here for a socket would spend the receiver's
-// timeout waiting on us, then be recorded as its failure and sent again.
+// No cap on sockets in use per host: the deliverer already bounds what is in flight
+// (WEBHOOK_CONCURRENCY, WEBHOOK_ENDPOINT_CONCURRENCY), and a request queued here for a socket would
+// spend the receiver's timeout waiting on us, then be recorded as its failure and sent again. Idle
+// ones are few per host and closed after a minute unused (every attempt is over well before that).
+const IDLE_SOCKET = { keepAlive: true, maxFreeSockets: 16, timeout: 60_000 };
 const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
+  'http:': new http.Agent(IDLE_SOCKET),
+  'https:': new https.Agent(IDLE_SOCKET),
 };
 
 /**

@@ -321,20 +321,19 @@ export class WebhookDeliverer {
 
   /**
    * A delivery this process cannot sign (its WEBHOOK_SECRET_KEY is not the one that sealed the
-   * endpoint's secrets) goes back unsent and uncounted, for a worker whose key opens them, until its
-   * retry window is over (then it is `failed`, as after any attempt); this process leaves the
+   * endpoint's secrets) goes back unsent and uncounted, for a worker whose key opens them, until no
+   * worker has signed it for a whole retry window (then it is `failed`); this process leaves the
    * endpoint alone for a while. Settles once written; never rejects.
    */
   private async giveBack(delivery: ClaimedDelivery, reason: string): Promise<void> {
     const firstTime = firstInWindow(this.unsignable, delivery.endpointId);
-    // What the integration reads in its delivery log: the key is the operator's business, not theirs.
-    const error = 'not sent: the delivery could not be signed here; it waits for a worker that can sign it, within its retry window';
     const log = { delivery_id: delivery.deliveryId, event_id: delivery.eventId, endpoint_id: delivery.endpointId, reason };
     try {
-      const [written] = await giveBackDeliveries(this.pool, [{ seq: delivery.seq, claimToken: delivery.claimToken, error }], this.options.retryHours);
+      // Its last_error, what the integration reads in its delivery log, says it could not be signed: the key is the operator's business.
+      const [written] = await giveBackDeliveries(this.pool, [{ seq: delivery.seq, claimToken: delivery.claimToken }], this.options.retryHours);
       if (!written) return;
       this.metrics.webhookDeliveries.inc({ outcome: written.status === 'failed' ? 'failed' : 'unsigned' });
-      if (written.status === 'failed') this.logger.warn(log, 'webhook delivery could not be signed within its retry window; giving up');
+      if (written.status === 'failed') this.logger.warn({ ...log, outcome: 'failed' }, 'webhook attempt failed; giving up: no worker could sign it for WEBHOOK_RETRY_HOURS');
       if (firstTime) {
         this.logger.error(
           log,

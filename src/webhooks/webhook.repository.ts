@@ -216,7 +216,7 @@ export async function listDeliveries(
  */
 export async function scheduleDeliveryNow(db: Queryable, integrationId: number, endpointId: string, deliveryId: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), claim_token = NULL, lease_expires_at = NULL
+    `UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), claim_token = NULL, lease_expires_at = NULL, unsigned_since = NULL
        FROM webhook_endpoints e
       WHERE d.id = $3 AND d.endpoint_id = $2 AND e.id = d.endpoint_id AND e.integration_id = $1 AND e.deleted_at IS NULL`,
     [integrationId, endpointId, deliveryId],
@@ -310,7 +310,7 @@ export async function writeDeliveryResults(db: Queryable, results: DeliveryResul
                                    ELSE least(now() + r.backoff_ms * interval '1 millisecond', d.created_at + $7::float8 * interval '1 hour') END,
             last_response_status = r.response_status, last_error = r.error,
             delivered_at = CASE WHEN r.delivered THEN now() ELSE d.delivered_at END,
-            claim_token = NULL, lease_expires_at = NULL
+            claim_token = NULL, lease_expires_at = NULL, unsigned_since = NULL
        FROM unnest($1::bigint[], $2::uuid[], $3::boolean[], $4::int[], $5::text[], $6::bigint[])
             AS r (seq, claim_token, delivered, response_status, error, backoff_ms)
       WHERE d.seq = r.seq AND d.claim_token = r.claim_token
@@ -330,19 +330,27 @@ export async function writeDeliveryResults(db: Queryable, results: DeliveryResul
 
 /**
  * Hands claimed deliveries back unsent, each guarded by its token: the claim's attempt is not
- * counted and `error` says why it waits. One still within `retryHours` of its creation stays due;
- * one past it is `failed`, as an attempt then would make it.
+ * counted, and the delivery stays due, for a worker that can sign it. One that no worker could sign
+ * for a whole `retryHours` (counted from the first time it was handed back, not from its creation:
+ * a retry asked for an old delivery gets the full window) is `failed` instead.
  */
-export async function giveBackDeliveries(db: Queryable, deliveries: Array<{ seq: number; claimToken: string; error: string }>, retryHours: number): Promise<WrittenDelivery[]> {
+export async function giveBackDeliveries(db: Queryable, deliveries: Array<{ seq: number; claimToken: string }>, retryHours: number): Promise<WrittenDelivery[]> {
   const { rows } = await db.query<WrittenDelivery>(
-    `UPDATE webhook_deliveries d
-        SET attempts = d.attempts - 1, claim_token = NULL, lease_expires_at = NULL, last_error = r.error,
-            status = CASE WHEN now() >= d.created_at + $4::float8 * interval '1 hour' THEN 'failed' ELSE 'pending' END,
-            next_attempt_at = CASE WHEN now() >= d.created_at + $4::float8 * interval '1 hour' THEN NULL ELSE d.next_attempt_at END
-       FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS r (seq, claim_token, error)
-      WHERE d.seq = r.seq AND d.claim_token = r.claim_token
+    `WITH given AS (
+       SELECT d.seq, now() >= coalesce(d.unsigned_since, now()) + $3::float8 * interval '1 hour' AS expired
+         FROM webhook_deliveries d JOIN unnest($1::bigint[], $2::uuid[]) AS r (seq, claim_token) ON d.seq = r.seq AND d.claim_token = r.claim_token
+     )
+     UPDATE webhook_deliveries d
+        SET attempts = d.attempts - 1, claim_token = NULL, lease_expires_at = NULL,
+            unsigned_since = coalesce(d.unsigned_since, now()),
+            status = CASE WHEN g.expired THEN 'failed' ELSE 'pending' END,
+            next_attempt_at = CASE WHEN g.expired THEN NULL ELSE d.next_attempt_at END,
+            last_error = CASE WHEN g.expired THEN 'not sent: it could not be signed within its retry window'
+                              ELSE 'not sent yet: it could not be signed here; it waits for a worker that can sign it' END
+       FROM given g
+      WHERE d.seq = g.seq
       RETURNING d.seq, d.status, d.next_attempt_at AS "nextAttemptAt"`,
-    [deliveries.map((d) => d.seq), deliveries.map((d) => d.claimToken), deliveries.map((d) => d.error), retryHours],
+    [deliveries.map((d) => d.seq), deliveries.map((d) => d.claimToken), retryHours],
   );
   return rows;
 }

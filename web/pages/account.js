@@ -232,7 +232,9 @@ export async function accountPage(main, { params: [accountId], query, signal }) 
   rangeForm.addEventListener('submit', (event) => {
     event.preventDefault();
     if (start.value && end.value && start.value > end.value) {
-      // Nothing of the previous range stays on screen beside the error.
+      // Nothing of the previous range stays on screen beside the error, nor comes back late over it.
+      latestSummary += 1;
+      latest += 1;
       replace(summary, errorMessage(new Error('The start date is after the end date.')));
       clearCharts();
       replace(rows);
