@@ -68,6 +68,23 @@ function asked(path: string | RegExp): { times: number[]; stop(): void } {
 /** How long the page waited, in ms, between the read that was refused (the first of `times`) and the next. */
 const waitAfterRefusal = (times: number[]) => (times[1] ?? Number.NaN) - (times[0] ?? Number.NaN);
 
+/**
+ * ACC-RECOVER's page open, its figures for a range starting 1 November answered 2 s late:
+ * `lateAnswers` settles once both (summary, monthly) have come; `restore` undoes the delay.
+ */
+async function accountWithFirstRangeLate(): Promise<{ lateAnswers: Promise<unknown>; restore: () => Promise<void> }> {
+  await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
+  await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
+  const firstRange = (url: URL) => url.pathname.startsWith('/api/reports/account/ACC-RECOVER/') && url.searchParams.get('start_date') === '2026-11-01';
+  const late = async (route: Route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await route.fallback();
+  };
+  await browser.page.route(firstRange, late);
+  const lateAnswers = Promise.all(['summary', 'monthly'].map((report) => browser.page.waitForResponse((response) => firstRange(new URL(response.url())) && response.url().includes(`/${report}?`))));
+  return { lateAnswers, restore: () => browser.page.unroute(firstRange, late) };
+}
+
 beforeAll(async () => {
   ctx = await createTestContext();
   ctx.container.worker.start();
@@ -374,17 +391,9 @@ describe('the console through a passing outage, in headless Chromium against a r
   });
 
   it('when a second range is applied while the first is still being read, then the summary and charts show the second range, not the first range\'s late answer', async () => {
-    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
-    await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
     // The first range's figures (1 November: 10.00 spent) come 2 s late; the second's (2 November: 310.00) at once.
-    const firstRange = (url: URL) => url.pathname.startsWith('/api/reports/account/ACC-RECOVER/') && url.searchParams.get('start_date') === '2026-11-01';
-    const late = async (route: Route) => {
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      await route.fallback();
-    };
-    await browser.page.route(firstRange, late);
+    const { lateAnswers, restore } = await accountWithFirstRangeLate();
     try {
-      const lateAnswers = Promise.all(['summary', 'monthly'].map((report) => browser.page.waitForResponse((response) => firstRange(new URL(response.url())) && response.url().includes(`/${report}?`))));
       const apply = async (day: string) => {
         await browser.page.locator('#range-start').fill(day);
         await browser.page.locator('#range-end').fill(day);
@@ -400,22 +409,14 @@ describe('the console through a passing outage, in headless Chromium against a r
       await browser.page.getByRole('group').filter({ hasText: 'Spend by category' }).first().getByText('Figures').click();
       expect(await browser.page.getByRole('table', { name: 'Spend by category per month' }).innerText()).toContain('310.00');
     } finally {
-      await browser.page.unroute(firstRange, late);
+      await restore();
     }
     expect(pageErrors).toEqual([]);
   });
 
   it('when a range whose start is after its end is applied while the range before is still being read, then the error stays and that late answer is not drawn over it', async () => {
-    await browser.page.goto(`${base}/console/#/accounts/ACC-RECOVER`);
-    await browser.page.locator('[data-field="total_transactions"][data-value="2"]').waitFor();
-    const firstRange = (url: URL) => url.pathname.startsWith('/api/reports/account/ACC-RECOVER/') && url.searchParams.get('start_date') === '2026-11-01';
-    const late = async (route: Route) => {
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      await route.fallback();
-    };
-    await browser.page.route(firstRange, late);
+    const { lateAnswers, restore } = await accountWithFirstRangeLate();
     try {
-      const lateAnswers = Promise.all(['summary', 'monthly'].map((report) => browser.page.waitForResponse((response) => firstRange(new URL(response.url())) && response.url().includes(`/${report}?`))));
       await browser.page.locator('#range-start').fill('2026-11-01');
       await browser.page.locator('#range-end').fill('2026-11-01');
       await browser.page.getByRole('button', { name: 'Apply' }).click();
@@ -428,7 +429,7 @@ describe('the console through a passing outage, in headless Chromium against a r
       expect(await browser.page.locator('[data-field="total_spend"]').count()).toBe(0);
       expect(await browser.page.locator('#chart-spend-by-category').count()).toBe(0);
     } finally {
-      await browser.page.unroute(firstRange, late);
+      await restore();
     }
     expect(pageErrors).toEqual([]);
   });
