@@ -27,6 +27,14 @@ const SWEEP_LIMIT = 5_000;
 /** Rows one purge statement drops, and statements per sweep. */
 const PURGE_CHUNK = 5_000;
 const PURGE_ROUNDS = 10;
+
+/**
+ * Runs `chunk` (which handles up to `limit` rows and says how many it did) up to PURGE_ROUNDS times
+ * in one sweep: a full chunk may leave more behind; one short of it left none.
+ */
+async function inChunks(chunk: (limit: number) => Promise<number>): Promise<void> {
+  for (let round = 0; round < PURGE_ROUNDS && (await chunk(PURGE_CHUNK)) === PURGE_CHUNK; round++);
+}
 /** Corrections whose lessons one sweep derives again. */
 const REDERIVE_PER_SWEEP = 1_000;
 /** A process's heartbeat row is dropped once it has not been seen for this long; a queue-board session once it has been over for this long. */
@@ -115,15 +123,12 @@ export class MaintenanceService {
 
   /** Settles what still waits for a deleted endpoint: a bounded number per sweep, the rest at the next. */
   private async settleDeletedEndpoints(): Promise<void> {
-    for (let round = 0; round < PURGE_ROUNDS && (await settleDeliveriesOfDeletedEndpoints(this.pool, PURGE_CHUNK)) === PURGE_CHUNK; round++);
+    await inChunks((limit) => settleDeliveriesOfDeletedEndpoints(this.pool, limit));
   }
 
   /** Drops finished deliveries past the retention, then the events none is left for: a bounded number per sweep, the rest at the next. */
   private async purgeWebhookLog(): Promise<void> {
-    for (const purge of [purgeFinishedDeliveries, purgeDeliveredEvents]) {
-      // A full chunk may leave more behind; one short of it left none.
-      for (let round = 0; round < PURGE_ROUNDS && (await purge(this.pool, this.options.webhookRetentionDays, PURGE_CHUNK)) === PURGE_CHUNK; round++);
-    }
+    for (const purge of [purgeFinishedDeliveries, purgeDeliveredEvents]) await inChunks((limit) => purge(this.pool, this.options.webhookRetentionDays, limit));
   }
 
   /**

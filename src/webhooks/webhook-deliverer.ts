@@ -51,12 +51,23 @@ const PASS_MS = 5_000;
 /** How long a process leaves alone an endpoint whose signing secrets its key could not open (and logs it once). */
 const UNSIGNABLE_SKIP_MS = 60_000;
 
-/** Whether `key` starts a new window in `windows` (none open for it): then it opens one of UNSIGNABLE_SKIP_MS. */
-function firstInWindow(windows: Map<string, number>, key: string): boolean {
-  const now = Date.now();
-  const open = (windows.get(key) ?? 0) > now;
-  if (!open) windows.set(key, now + UNSIGNABLE_SKIP_MS);
-  return !open;
+/** Endpoints each with a window of UNSIGNABLE_SKIP_MS open on it; a window closed is forgotten. */
+class EndpointWindows {
+  private readonly until = new Map<string, number>();
+
+  /** Opens a window on `endpointId` unless one is open; true when this opened it. */
+  open(endpointId: string): boolean {
+    if (this.openOn().includes(endpointId)) return false;
+    this.until.set(endpointId, Date.now() + UNSIGNABLE_SKIP_MS);
+    return true;
+  }
+
+  /** The endpoints with a window open now. */
+  openOn(): string[] {
+    const now = Date.now();
+    for (const [endpointId, until] of this.until) if (until <= now) this.until.delete(endpointId);
+    return [...this.until.keys()];
+  }
 }
 
 /**
@@ -85,10 +96,10 @@ export class WebhookDeliverer {
   private readonly leaseMs: number;
   /** The watch's failures, reported once per outage. */
   private readonly watchOutage: OutageLog;
-  /** Endpoints whose secrets this process's key could not open, each until when it leaves them to other workers. */
-  private readonly unsignable = new Map<string, number>();
-  /** Endpoints signed for with only some of their secrets, each until when that is not logged again. */
-  private readonly partlySigned = new Map<string, number>();
+  /** Endpoints whose secrets this process's key could not open: it leaves them to other workers while their window is open. */
+  private readonly unsignable = new EndpointWindows();
+  /** Endpoints signed for with only some of their secrets: not logged again while their window is open. */
+  private readonly partlySigned = new EndpointWindows();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -199,7 +210,7 @@ export class WebhookDeliverer {
         this.gaugesAt = Date.now();
         await this.refreshGauges();
       }
-      if (this.running && !this.passing && (await hasDueDeliveries(this.pool, this.skippedEndpoints()))) await this.dispatch('watch');
+      if (this.running && !this.passing && (await hasDueDeliveries(this.pool, this.unsignable.openOn()))) await this.dispatch('watch');
       this.watchOutage.succeeded();
     } catch (error) {
       this.watchOutage.failed(error, 'looking for due webhook deliveries failed; looking again at the next poll');
@@ -234,7 +245,7 @@ export class WebhookDeliverer {
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
     return withTransaction(this.pool, async (client) => {
-      const endpoints = await lockDueEndpoints(client, ENDPOINTS_PER_CLAIM, this.skippedEndpoints());
+      const endpoints = await lockDueEndpoints(client, ENDPOINTS_PER_CLAIM, this.unsignable.openOn());
       if (endpoints.length === 0) return [];
       return claimDeliveries(client, endpoints, this.options.endpointConcurrency, limit, this.leaseMs, randomUUID());
     });
@@ -277,7 +288,7 @@ export class WebhookDeliverer {
     if (refused) {
       this.metrics.webhookSecretsUnopenable.inc();
       if (secrets.length === 0) return { unsigned: (refused.reason as Error).message };
-      if (firstInWindow(this.partlySigned, delivery.endpointId)) {
+      if (this.partlySigned.open(delivery.endpointId)) {
         this.logger.warn(
           { delivery_id: delivery.deliveryId, endpoint_id: delivery.endpointId, opened: secrets.length, of: delivery.secrets.length, reason: (refused.reason as Error).message },
           "this process's WEBHOOK_SECRET_KEY cannot open some of the endpoint's signing secrets: it signs with the others only, so a receiver checking with those it cannot open refuses the delivery. Give every api and worker process the same WEBHOOK_SECRET_KEY",
@@ -326,7 +337,7 @@ export class WebhookDeliverer {
    * endpoint alone for a while. Settles once written; never rejects.
    */
   private async giveBack(delivery: ClaimedDelivery, reason: string): Promise<void> {
-    const firstTime = firstInWindow(this.unsignable, delivery.endpointId);
+    const firstTime = this.unsignable.open(delivery.endpointId);
     const log = { delivery_id: delivery.deliveryId, event_id: delivery.eventId, endpoint_id: delivery.endpointId, reason };
     try {
       // Its last_error, what the integration reads in its delivery log, says it could not be signed: the key is the operator's business.
@@ -343,13 +354,6 @@ export class WebhookDeliverer {
     } catch (err) {
       this.logger.warn({ ...log, err }, 'an unsigned webhook delivery could not be given back; its lease will run out and it is due again');
     }
-  }
-
-  /** Endpoints this process leaves to other workers now. */
-  private skippedEndpoints(): string[] {
-    const now = Date.now();
-    for (const [endpointId, until] of this.unsignable) if (until <= now) this.unsignable.delete(endpointId);
-    return [...this.unsignable.keys()];
   }
 
   private logAttempt(result: DeliveryResult, written: WrittenDelivery | undefined, log: Record<string, unknown>): void {

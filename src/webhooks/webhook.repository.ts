@@ -121,6 +121,13 @@ export async function endpointExists(db: Queryable, integrationId: number, endpo
 }
 
 /**
+ * How a delivery still waiting for a deleted endpoint is settled: `failed`, saying so. An attempt in
+ * flight loses its claim: its outcome, written later, does not make the delivery pending again.
+ */
+const SETTLED_AS_DELETED = `status = 'failed', next_attempt_at = NULL, last_error = coalesce(d.last_error || '; ', '') || 'endpoint deleted',
+                           claim_token = NULL, lease_expires_at = NULL`;
+
+/**
  * Deletes the integration's endpoint: nothing more is sent to it, and its deliveries still waiting
  * are settled as `failed`. False if there was no such endpoint.
  */
@@ -129,9 +136,7 @@ export async function deleteEndpoint(db: Queryable, integrationId: number, endpo
     `WITH deleted AS (
        UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND integration_id = $2 AND deleted_at IS NULL RETURNING id
      ), settled AS (
-       UPDATE webhook_deliveries d SET status = 'failed', next_attempt_at = NULL, last_error = coalesce(d.last_error || '; ', '') || 'endpoint deleted',
-              -- An attempt in flight loses its claim: its outcome, written later, does not make the delivery pending again.
-              claim_token = NULL, lease_expires_at = NULL
+       UPDATE webhook_deliveries d SET ${SETTLED_AS_DELETED}
          FROM deleted WHERE d.endpoint_id = deleted.id AND d.status = 'pending'
      )
      SELECT EXISTS (SELECT 1 FROM deleted) AS deleted`,
@@ -427,8 +432,7 @@ export async function countPendingDeliveries(db: Queryable): Promise<{ pending: 
  */
 export async function settleDeliveriesOfDeletedEndpoints(db: Queryable, limit: number): Promise<number> {
   const { rowCount } = await db.query(
-    `UPDATE webhook_deliveries d SET status = 'failed', next_attempt_at = NULL, last_error = coalesce(d.last_error || '; ', '') || 'endpoint deleted',
-            claim_token = NULL, lease_expires_at = NULL
+    `UPDATE webhook_deliveries d SET ${SETTLED_AS_DELETED}
       WHERE d.seq IN (SELECT p.seq FROM webhook_deliveries p JOIN webhook_endpoints e ON e.id = p.endpoint_id
                        WHERE p.status = 'pending' AND e.deleted_at IS NOT NULL LIMIT $1)
         AND d.status = 'pending'`,

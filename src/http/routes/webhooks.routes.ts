@@ -16,7 +16,7 @@ import { withHeaders } from '../documented.js';
 import { problems } from '../schemas.js';
 
 const errors = problems(['validation_error', 'invalid_parameter', 'not_found']);
-/** An answer that shows a signing secret is kept by no cache on its way (a proxy's, the client library's). */
+/** An answer that shows a signing secret is kept by no cache on its way (a proxy's, the client library's): documented here, sent as every /api answer is (app.ts). */
 const NO_STORE = 'no-store';
 const SECRET_HEADERS = { 'Cache-Control': { description: 'no-store: the answer shows a signing secret', required: true, schema: { type: 'string', enum: [NO_STORE] } } };
 const common = { tags: ['webhooks'] };
@@ -35,7 +35,7 @@ export function webhookRoutes(app: ApiInstance, webhooks: WebhookService): void 
         response: { 201: withHeaders(WebhookCreated, SECRET_HEADERS), ...problems(['validation_error', 'invalid_webhook_url', 'invalid_parameter', 'not_found']) },
       },
     },
-    async (request, reply) => reply.code(201).header('Cache-Control', NO_STORE).send(await webhooks.createEndpoint(request.principal, request.body)),
+    async (request, reply) => reply.code(201).send(await webhooks.createEndpoint(request.principal, request.body)),
   );
 
   app.get(
@@ -75,7 +75,7 @@ export function webhookRoutes(app: ApiInstance, webhooks: WebhookService): void 
         response: { 200: withHeaders(RotatedSecret, SECRET_HEADERS), ...errors },
       },
     },
-    async (request, reply) => reply.header('Cache-Control', NO_STORE).send(await webhooks.rotateSecret(request.principal, request.params.id)),
+    (request) => webhooks.rotateSecret(request.principal, request.params.id),
   );
 
   app.get(
